@@ -1,0 +1,22 @@
+package io.stepwise.asl.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/** Something the engine must do on the interpreter's behalf, after persisting the step. */
+public sealed interface Effect {
+  /** Unique within the execution; the matching {@link Signal} names it. */
+  String id();
+
+  /** Wake the execution at {@code fireAt} with {@link Signal.TimerFired} (Wait states, retry back-off). */
+  record StartTimer(String id, Instant fireAt) implements Effect {}
+
+  /**
+   * Run a Task state's resource with the given (already evaluated) parameters and answer with
+   * {@link Signal.TaskSucceeded} or {@link Signal.TaskFailed}. {@code timeoutSeconds} and
+   * {@code heartbeatSeconds} are null when the state sets none.
+   */
+  record ScheduleTask(
+      String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds, Integer heartbeatSeconds)
+      implements Effect {}
+}

@@ -1,0 +1,17 @@
+package io.stepwise.asl.interpreter;
+
+import java.time.Instant;
+
+/**
+ * What the engine knows about an execution that the language exposes through the context
+ * object ({@code $$.Execution.*}, {@code $$.StateMachine.*}). The execution input itself is
+ * passed to {@link Interpreter#start}.
+ */
+public record ExecutionContext(
+    String executionArn,
+    String executionName,
+    String stateMachineArn,
+    String stateMachineName,
+    String roleArn,
+    Instant startTime,
+    int redriveCount) {}
