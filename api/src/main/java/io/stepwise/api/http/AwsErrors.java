@@ -1,0 +1,145 @@
+package io.stepwise.api.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractLog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+
+/**
+ * The one place that writes AWS error responses: {@code {"__type": code, "message": msg, ...}}
+ * with the service's content type and {@code x-amzn-ErrorType}, which the AWS SDKs read to pick
+ * the modeled exception class. Also the API's exception and rejection handlers.
+ */
+public final class AwsErrors {
+  public static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
+  public static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
+  static final String INTERNAL_FAILURE_MESSAGE =
+      "The request processing has failed because of an unknown error, exception or failure.";
+
+  private final ObjectMapper mapper;
+
+  public AwsErrors(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** The response for an AWS error in the given content type. */
+  public HttpResponse response(AwsServiceException error, ContentType contentType) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("__type", error.code());
+    if (error.getMessage() != null) {
+      body.put("message", error.getMessage());
+    }
+    for (Map.Entry<String, Object> field : error.extraFields().entrySet()) {
+      if (!body.has(field.getKey())) {
+        body.set(field.getKey(), mapper.valueToTree(field.getValue()));
+      }
+    }
+    byte[] bytes;
+    try {
+      bytes = mapper.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write an error body", e);
+    }
+    return HttpResponse.create()
+        .withStatus(error.status())
+        .addHeader(RawHeader.create(ERROR_TYPE_HEADER, error.code()))
+        .withEntity(HttpEntities.create(contentType, bytes));
+  }
+
+  /**
+   * Maps whatever a request's route threw or failed with. A CompletionException from an
+   * operation's stage is unwrapped first; anything that is not an AWS error is our bug: logged,
+   * and answered with a generic 500 that leaks no internals.
+   */
+  public ExceptionHandler exceptionHandler(String requestId, ContentType contentType) {
+    return ExceptionHandler.newBuilder()
+        .matchAny(
+            thrown -> {
+              Throwable t = unwrap(thrown);
+              AwsServiceException known = translate(t);
+              if (known != null) {
+                return complete(response(known, contentType));
+              }
+              return extractLog(
+                  log -> {
+                    log.error(t, "Internal failure answering request {}", requestId);
+                    return complete(
+                        response(
+                            new AwsServiceException(
+                                "InternalFailure", 500, INTERNAL_FAILURE_MESSAGE),
+                            contentType));
+                  });
+            })
+        .build();
+  }
+
+  /**
+   * Pekko's own rejections (unknown path, wrong method, ...) keep their status and text but get
+   * the AWS shape, so SDKs and the CLI show a readable error instead of failing to parse it.
+   */
+  public RejectionHandler rejectionHandler(ContentType contentType) {
+    return RejectionHandler.defaultHandler()
+        .mapRejectionResponse(
+            r -> {
+              String text =
+                  r.entity() instanceof HttpEntity.Strict strict
+                      ? strict.getData().utf8String()
+                      : r.status().reason();
+              String code =
+                  switch (r.status().intValue()) {
+                    case 404, 405 -> "UnknownOperationException";
+                    case 413 -> "RequestEntityTooLargeException";
+                    default -> "ValidationException";
+                  };
+              int status = r.status().intValue() >= 500 ? 400 : r.status().intValue();
+              return response(new AwsServiceException(code, status, text), contentType)
+                  .addHeaders(r.getHeaders());
+            });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable current = t;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  private static AwsServiceException translate(Throwable t) {
+    if (t instanceof AwsServiceException aws) {
+      return aws;
+    }
+    if (t instanceof EntityStreamSizeException size) {
+      return new AwsServiceException(
+          "RequestEntityTooLargeException",
+          StatusCodes.PAYLOAD_TOO_LARGE.intValue(),
+          "Request entity too large: the body exceeds the limit of " + size.limit() + " bytes");
+    }
+    if (t instanceof IllegalRequestException bad) {
+      return new AwsServiceException(
+          "SerializationException", bad.status().intValue(), bad.info().summary());
+    }
+    if (t instanceof TimeoutException) {
+      return new AwsServiceException(
+          "RequestTimeoutException", 408, "The request body was not received in time");
+    }
+    return null;
+  }
+}

@@ -1,0 +1,53 @@
+package io.stepwise.api.http;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ParserSettings;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+
+/**
+ * Binds the API's route. The binding is released through CoordinatedShutdown: the port is
+ * unbound in {@code service-unbind} and in-flight requests get {@code hardDeadline} to finish.
+ */
+public final class HttpEdge {
+  public static final Duration DEFAULT_HARD_DEADLINE = Duration.ofSeconds(10);
+
+  private HttpEdge() {}
+
+  /** Binds {@code route} on host:port (port 0 picks a free one: read it from the binding). */
+  public static CompletionStage<ServerBinding> bind(
+      ClassicActorSystemProvider system, String host, int port, Route route) {
+    return bind(system, host, port, route, DEFAULT_HARD_DEADLINE);
+  }
+
+  public static CompletionStage<ServerBinding> bind(
+      ClassicActorSystemProvider system,
+      String host,
+      int port,
+      Route route,
+      Duration hardDeadline) {
+    return Http.get(system)
+        .newServerAt(host, port)
+        .withSettings(serverSettings(system))
+        .bind(route)
+        .thenApply(binding -> binding.addToCoordinatedShutdown(hardDeadline, system));
+  }
+
+  /** The configured server settings, with the AWS JSON media types registered for parsing. */
+  public static ServerSettings serverSettings(ClassicActorSystemProvider system) {
+    ParserSettings parser =
+        ParserSettings.forServer(system)
+            .withCustomMediaTypes(
+                AwsMediaTypes.AMZ_JSON_1_0_MEDIA_TYPE, AwsMediaTypes.AMZ_JSON_1_1_MEDIA_TYPE);
+    return ServerSettings.create(system.classicSystem()).withParserSettings(parser);
+  }
+
+  /** The port a binding listens on. */
+  public static int port(ServerBinding binding) {
+    return binding.localAddress().getPort();
+  }
+}

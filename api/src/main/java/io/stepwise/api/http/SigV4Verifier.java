@@ -1,0 +1,157 @@
+package io.stepwise.api.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Verifies AWS Signature Version 4 on a request the way AWS's JSON services do, answering with
+ * their error codes and texts. Any region and service in the credential scope is accepted.
+ */
+public final class SigV4Verifier {
+  /** AWS rejects a request whose signing time is more than 15 minutes from its own clock. */
+  public static final Duration DEFAULT_MAX_SKEW = Duration.ofMinutes(15);
+
+  static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final CredentialStore credentials;
+  private final Clock clock;
+  private final Duration maxSkew;
+
+  public SigV4Verifier(CredentialStore credentials, Clock clock) {
+    this(credentials, clock, DEFAULT_MAX_SKEW);
+  }
+
+  public SigV4Verifier(CredentialStore credentials, Clock clock, Duration maxSkew) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.maxSkew = Objects.requireNonNull(maxSkew, "maxSkew");
+  }
+
+  /**
+   * Returns the authenticated caller, or throws {@link AwsServiceException} with
+   * MissingAuthenticationTokenException, IncompleteSignatureException,
+   * UnrecognizedClientException or InvalidSignatureException.
+   */
+  public Caller verify(SignableRequest request) {
+    String header =
+        request
+            .header("Authorization")
+            .orElseThrow(
+                () ->
+                    new AwsServiceException(
+                        "MissingAuthenticationTokenException",
+                        "Request is missing Authentication Token"));
+    SigV4Authorization auth = SigV4Authorization.parse(header);
+    Instant signedAt = signingTime(request, header);
+    String amzDate = AMZ_DATE.format(signedAt);
+    if (!auth.signedHeaders().contains("host")) {
+      throw SigV4Authorization.incomplete(
+          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+    Credential credential =
+        credentials
+            .find(auth.accessKeyId())
+            .orElseThrow(
+                () ->
+                    new AwsServiceException(
+                        "UnrecognizedClientException",
+                        "The security token included in the request is invalid."));
+    checkSkew(signedAt);
+    if (!amzDate.startsWith(auth.date())) {
+      throw invalidSignature(
+          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from"
+              + " HTTP: '" + auth.date() + "' != '" + amzDate.substring(0, 8) + "', from '"
+              + amzDate + "'.");
+    }
+    String payloadHash = payloadHash(request);
+    String canonical = SigV4.canonicalRequest(request, auth.signedHeaders(), payloadHash);
+    String stringToSign = SigV4.stringToSign(amzDate, auth.scope(), canonical);
+    byte[] key =
+        SigV4.signingKey(
+            credential.secretAccessKey(), auth.date(), auth.region(), auth.service());
+    String expected = SigV4.signature(key, stringToSign);
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
+        auth.signature().getBytes(StandardCharsets.US_ASCII))) {
+      throw invalidSignature(
+          "The request signature we calculated does not match the signature you provided."
+              + " Check your AWS Secret Access Key and signing method. Consult the service"
+              + " documentation for details.");
+    }
+    return new Caller(credential.accessKeyId(), credential.accountId(), auth.region());
+  }
+
+  /** {@code X-Amz-Date} (ISO 8601 basic), else the HTTP {@code Date} header. */
+  private static Instant signingTime(SignableRequest request, String authorization) {
+    Optional<String> amzDate = request.header("X-Amz-Date");
+    if (amzDate.isPresent()) {
+      try {
+        return LocalDateTime.parse(amzDate.get().strip(), AMZ_DATE).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
+        throw SigV4Authorization.incomplete(
+            "Date must be in ISO-8601 'basic format'. Got '" + amzDate.get()
+                + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+      }
+    }
+    Optional<String> date = request.header("Date");
+    if (date.isPresent()) {
+      try {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.parse(date.get().strip(), Instant::from);
+      } catch (DateTimeParseException e) {
+        throw SigV4Authorization.incomplete(
+            "Date must be in RFC 1123 format. Got '" + date.get() + "'.");
+      }
+    }
+    throw SigV4Authorization.incomplete(
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+            + " Authorization=" + authorization);
+  }
+
+  private void checkSkew(Instant signedAt) {
+    Instant now = clock.instant();
+    if (signedAt.isBefore(now.minus(maxSkew))) {
+      throw invalidSignature(
+          "Signature expired: " + AMZ_DATE.format(signedAt) + " is now earlier than "
+              + AMZ_DATE.format(now.minus(maxSkew)) + " (" + AMZ_DATE.format(now) + " - "
+              + maxSkew.toMinutes() + " min.)");
+    }
+    if (signedAt.isAfter(now.plus(maxSkew))) {
+      throw invalidSignature(
+          "Signature not yet current: " + AMZ_DATE.format(signedAt) + " is still later than "
+              + AMZ_DATE.format(now.plus(maxSkew)) + " (" + AMZ_DATE.format(now) + " + "
+              + maxSkew.toMinutes() + " min.)");
+    }
+  }
+
+  /**
+   * The client's declared {@code x-amz-content-sha256} is what it signed; when it is a real hash
+   * it must also match the body, or a captured signature could carry a different payload.
+   */
+  private static String payloadHash(SignableRequest request) {
+    String actual = SigV4.sha256Hex(request.body());
+    Optional<String> declared = request.header("x-amz-content-sha256").map(String::strip);
+    if (declared.isEmpty()) {
+      return actual;
+    }
+    String value = declared.get();
+    if (value.matches("[0-9a-fA-F]{64}") && !value.equalsIgnoreCase(actual)) {
+      throw invalidSignature(
+          "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+    return value;
+  }
+
+  private static AwsServiceException invalidSignature(String message) {
+    return new AwsServiceException("InvalidSignatureException", message);
+  }
+}

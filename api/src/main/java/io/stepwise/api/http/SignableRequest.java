@@ -1,0 +1,41 @@
+package io.stepwise.api.http;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The parts of an HTTP request that Signature Version 4 covers, as they came over the wire.
+ *
+ * @param method the request method, e.g. {@code POST}
+ * @param rawPath the path as sent, still percent-encoded
+ * @param rawQuery the query string as sent, without {@code ?} ({@code ""} when there is none)
+ * @param headers every header as (name, value) in arrival order; names in any case
+ * @param body the payload bytes
+ */
+public record SignableRequest(
+    String method,
+    String rawPath,
+    String rawQuery,
+    List<Map.Entry<String, String>> headers,
+    byte[] body) {
+  public SignableRequest {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(rawPath, "rawPath");
+    rawQuery = rawQuery == null ? "" : rawQuery;
+    headers = List.copyOf(headers);
+    Objects.requireNonNull(body, "body");
+  }
+
+  /** The values of every header with this name (case-insensitive), in arrival order. */
+  public List<String> headerValues(String name) {
+    return headers.stream()
+        .filter(h -> h.getKey().equalsIgnoreCase(name))
+        .map(Map.Entry::getValue)
+        .toList();
+  }
+
+  public java.util.Optional<String> header(String name) {
+    return headerValues(name).stream().findFirst();
+  }
+}
