@@ -1,0 +1,168 @@
+package io.stepwise.persistence;
+
+import io.stepwise.persistence.internal.Db;
+import io.stepwise.persistence.journal.EventCodec;
+import io.stepwise.persistence.journal.EventReader;
+import io.stepwise.persistence.journal.GroupCommitter;
+import io.stepwise.persistence.journal.JournalStore;
+import io.stepwise.persistence.keys.DataKeyCache;
+import io.stepwise.persistence.keys.DataKeys;
+import io.stepwise.persistence.keys.EncryptionTarget;
+import io.stepwise.persistence.keys.KeyManager;
+import io.stepwise.persistence.keys.KeyMetrics;
+import io.stepwise.persistence.keys.KeySelector;
+import io.stepwise.persistence.kms.Kms;
+import io.stepwise.persistence.kms.LocalKms;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
+
+/**
+ * The storage of one Stepwise server: the journal's LevelDB, the local KMS and the key-manager
+ * actor, shared by the journal, snapshot store and read journal plugins.
+ *
+ * <p>The server calls {@link #open()} at boot, which opens everything eagerly and fails at once
+ * with a {@link StorageUnavailableException} (directory in use, corrupt store, wrong root key)
+ * instead of letting the first write hang. The store is closed when the actor system terminates,
+ * so another actor system in the same JVM can open the same directory afterwards.
+ */
+public final class StepwiseStorage implements Extension {
+
+  /** Handles that exist once the storage is open. */
+  public record Handles(
+      Db db, JournalStore store, LocalKms kms, ActorRef<KeyManager.Command> keyManager, DataKeys dataKeys,
+      EventCodec codec, GroupCommitter committer, EventReader reader) {}
+
+  private final ActorSystem<?> system;
+  private final StorageSettings settings;
+  private final Executor ioExecutor;
+  private final KeyMetrics metrics = new KeyMetrics();
+  private volatile KeySelector keySelector;
+  private volatile Handles handles;
+  private Clock clock = Clock.systemUTC();
+  private boolean closed;
+
+  private StepwiseStorage(ActorSystem<?> system) {
+    this.system = system;
+    this.settings = StorageSettings.fromConfig(system.settings().config());
+    this.ioExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
+    Adapter.toClassic(system).registerOnTermination(this::close);
+  }
+
+  public static StepwiseStorage get(ActorSystem<?> system) {
+    return Id.INSTANCE.apply(system);
+  }
+
+  /** Opens the storage with the system clock; see {@link #open(Clock)}. */
+  public Handles open() {
+    return open(Clock.systemUTC());
+  }
+
+  /**
+   * Opens LevelDB and the KMS now and starts the key manager; idempotent (a second call returns
+   * the same handles and ignores its clock). {@code clock} drives data key windows and KMS dates.
+   *
+   * @throws StorageUnavailableException if the data directory cannot be used
+   */
+  public synchronized Handles open(Clock clock) {
+    if (handles != null) {
+      return handles;
+    }
+    if (closed) {
+      throw new StorageUnavailableException("Stepwise storage in " + settings.dataDir() + " is closed");
+    }
+    this.clock = Objects.requireNonNull(clock);
+    Db db = Db.open(settings.journalDir(), settings.dataDir());
+    LocalKms kms;
+    try {
+      kms = LocalKms.open(settings.kmsDir(), settings.dataDir(), settings.rootKeyEnv(), clock);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    JournalStore store = new JournalStore(db);
+    DataKeyCache cache = new DataKeyCache(settings.decryptCacheSize(), settings.decryptCacheTtl(), clock);
+    ActorRef<KeyManager.Command> keyManager = system.systemActorOf(
+        KeyManager.create(kms, store, cache, metrics, clock, Duration.ofSeconds(1)),
+        "stepwise-key-manager", DispatcherSelector.fromConfig(settings.ioDispatcher()));
+    kms.onKeyChange(keyId -> keyManager.tell(new KeyManager.KmsKeyChanged(keyId)));
+    DataKeys dataKeys = new DataKeys(keyManager, system.scheduler(), settings.keyRequestTimeout(), clock, cache);
+    EventCodec codec = new EventCodec(SerializationExtension.get(Adapter.toClassic(system)));
+    if (keySelector == null) {
+      EncryptionTarget serviceOwned = new EncryptionTarget(kms.serviceOwnedKeyId(), Map.of(), settings.dataKeyReusePeriod());
+      keySelector = pid -> serviceOwned;
+    }
+    GroupCommitter committer = new GroupCommitter(store, codec, dataKeys, () -> keySelector, ioExecutor, clock,
+        settings.fsync(), settings.maxBatchEvents());
+    EventReader reader = new EventReader(store, codec, dataKeys, ioExecutor, settings.replayChunkSize());
+    handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader);
+    system.log().info("Stepwise storage open in {} (service-owned KMS key {})", settings.dataDir(),
+        kms.serviceOwnedKeyId());
+    return handles;
+  }
+
+  /** The open handles, opening with the system clock if the server has not opened yet. */
+  public Handles handles() {
+    Handles h = handles;
+    return h != null ? h : open();
+  }
+
+  public StorageSettings settings() {
+    return settings;
+  }
+
+  /** The dispatcher all LevelDB I/O and crypto run on. */
+  public Executor ioExecutor() {
+    return ioExecutor;
+  }
+
+  public Kms kms() {
+    return handles().kms();
+  }
+
+  public KeyMetrics keyMetrics() {
+    return metrics;
+  }
+
+  public synchronized Clock clock() {
+    return clock;
+  }
+
+  /** Routes persistence ids to KMS keys; affects events written from now on. */
+  public void useKeySelector(KeySelector selector) {
+    this.keySelector = Objects.requireNonNull(selector);
+  }
+
+  /** The default target: the service-owned key with the configured reuse period. */
+  public EncryptionTarget serviceOwnedTarget() {
+    return new EncryptionTarget(kms().serviceOwnedKeyId(), Map.of(), settings.dataKeyReusePeriod());
+  }
+
+  private synchronized void close() {
+    closed = true;
+    Handles h = handles;
+    handles = null;
+    if (h != null) {
+      h.db().close();
+      h.kms().close();
+    }
+  }
+
+  private static final class Id extends ExtensionId<StepwiseStorage> {
+    static final Id INSTANCE = new Id();
+
+    @Override
+    public StepwiseStorage createExtension(ActorSystem<?> system) {
+      return new StepwiseStorage(system);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.stepwise.persistence;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The {@code stepwise.*} settings the storage layer reads, validated once at startup. */
+public record StorageSettings(
+    Path dataDir,
+    boolean fsync,
+    int maxBatchEvents,
+    int replayChunkSize,
+    Duration dataKeyReusePeriod,
+    String rootKeyEnv,
+    int decryptCacheSize,
+    Duration decryptCacheTtl,
+    Duration keyRequestTimeout,
+    Duration queryRefreshInterval,
+    String ioDispatcher) {
+
+  public static final Duration MIN_REUSE = Duration.ofSeconds(60);
+  public static final Duration MAX_REUSE = Duration.ofSeconds(900);
+
+  public StorageSettings {
+    if (dataKeyReusePeriod.compareTo(MIN_REUSE) < 0 || dataKeyReusePeriod.compareTo(MAX_REUSE) > 0) {
+      throw new IllegalArgumentException(
+          "stepwise.kms.data-key-reuse-period must be between 60 s and 900 s, was "
+              + dataKeyReusePeriod.toSeconds() + " s");
+    }
+    if (maxBatchEvents < 1 || replayChunkSize < 1 || decryptCacheSize < 1) {
+      throw new IllegalArgumentException("batch, chunk and cache sizes must be positive");
+    }
+  }
+
+  public static StorageSettings fromConfig(Config root) {
+    Config c = root.getConfig("stepwise");
+    return new StorageSettings(
+        Path.of(c.getString("data-dir")),
+        c.getBoolean("journal.fsync"),
+        c.getInt("journal.max-batch-events"),
+        c.getInt("journal.replay-chunk-size"),
+        c.getDuration("kms.data-key-reuse-period"),
+        c.getString("kms.root-key-env"),
+        c.getInt("kms.decrypt-cache-size"),
+        c.getDuration("kms.decrypt-cache-ttl"),
+        c.getDuration("kms.key-request-timeout"),
+        c.getDuration("query.refresh-interval"),
+        "stepwise.io-dispatcher");
+  }
+
+  public Path journalDir() {
+    return dataDir.resolve("journal");
+  }
+
+  public Path kmsDir() {
+    return dataDir.resolve("kms");
+  }
+}

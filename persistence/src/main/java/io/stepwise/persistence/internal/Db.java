@@ -1,0 +1,149 @@
+package io.stepwise.persistence.internal;
+
+import io.stepwise.persistence.StorageUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fusesource.leveldbjni.JniDBFactory;
+import org.iq80.leveldb.CompressionType;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBException;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.iq80.leveldb.WriteBatch;
+import org.iq80.leveldb.WriteOptions;
+
+/**
+ * A LevelDB handle that is safe to close while other threads still hold it: every call takes a
+ * read lock and fails with {@link IllegalStateException} once closed, because calling into a
+ * closed native handle would crash the JVM rather than throw.
+ */
+public final class Db implements AutoCloseable {
+  private final Path dir;
+  private final DB db;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+
+  private Db(Path dir, DB db) {
+    this.dir = dir;
+    this.db = db;
+  }
+
+  /** Opens (creating if missing) the LevelDB in {@code dir}; {@code owner} names the data dir in errors. */
+  public static Db open(Path dir, Path owner) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StorageUnavailableException("Cannot create data directory " + dir + ": " + e.getMessage(), e);
+    }
+    Options options =
+        new Options().createIfMissing(true).compressionType(CompressionType.NONE).paranoidChecks(true);
+    try {
+      return new Db(dir, JniDBFactory.factory.open(dir.toFile(), options));
+    } catch (IOException | DBException e) {
+      String msg = String.valueOf(e.getMessage());
+      if (msg.contains("lock") || msg.contains("LOCK")) {
+        throw new StorageUnavailableException(
+            "Data directory " + owner + " is in use by another Stepwise server (LevelDB lock held)", e);
+      }
+      throw new StorageUnavailableException(
+          "Cannot open the store in " + dir + " (corrupt or unreadable): " + msg, e);
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public byte[] get(byte[] key) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      return db.get(key);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** A batch to fill and hand to {@link #write}; always close it. */
+  public WriteBatch newBatch() {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      return db.createWriteBatch();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public void write(WriteBatch batch, boolean sync) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      db.write(batch, new WriteOptions().sync(sync));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public void put(byte[] key, byte[] value, boolean sync) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      db.put(key, value, new WriteOptions().sync(sync));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** What a scan callback tells the scan. */
+  public enum Scan { CONTINUE, STOP }
+
+  /** Visits the entries with {@code from <= key < to} in key order until the visitor stops. */
+  public void scan(byte[] from, byte[] to, java.util.function.Function<Map.Entry<byte[], byte[]>, Scan> visitor) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      try (DBIterator it = db.iterator()) {
+        for (it.seek(from); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> e = it.next();
+          if (Arrays.compareUnsigned(e.getKey(), to) >= 0 || visitor.apply(e) == Scan.STOP) {
+            break;
+          }
+        }
+      } catch (IOException e) {
+        throw new DBException(e);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+    } catch (IOException e) {
+      throw new DBException(e);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("The store in " + dir + " is closed");
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.stepwise.persistence.journal;
+
+import io.stepwise.persistence.keys.DataKeyLease;
+import java.util.OptionalLong;
+import org.iq80.leveldb.WriteBatch;
+
+/** What a {@link BatchOp} may use while the committer builds one WriteBatch. */
+public interface BatchContext {
+  WriteBatch batch();
+
+  JournalStore store();
+
+  EventCodec codec();
+
+  /** Epoch millis for timestamps, from the storage clock. */
+  long now();
+
+  /** The numeric id of {@code persistenceId}, allocated in this batch if it has none. */
+  long idFor(String persistenceId);
+
+  /** The numeric id if {@code persistenceId} was ever written (or is allocated in this batch). */
+  OptionalLong existingId(String persistenceId);
+
+  /** The highest sequence number of {@code id}, including writes earlier in this batch. */
+  long highest(long id);
+
+  void setHighest(long id, long sequenceNr);
+
+  /**
+   * The data key lease for {@code persistenceId}'s target.
+   *
+   * @throws RuntimeException the KMS refusal if no lease could be had (the op should reject)
+   */
+  DataKeyLease lease(String persistenceId);
+}

@@ -1,0 +1,62 @@
+package io.stepwise.persistence.journal;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Deletes the events of one entity up to a sequence number. Goes through the committer so it is
+ * ordered with that entity's writes; the highest sequence number is kept.
+ */
+final class DeleteOp implements BatchOp {
+  private final String persistenceId;
+  private final long toSequenceNr;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+  DeleteOp(String persistenceId, long toSequenceNr) {
+    this.persistenceId = persistenceId;
+    this.toSequenceNr = toSequenceNr;
+  }
+
+  CompletableFuture<Void> done() {
+    return done;
+  }
+
+  @Override
+  public Collection<String> encryptsFor() {
+    return List.of();
+  }
+
+  @Override
+  public int size() {
+    return 1;
+  }
+
+  @Override
+  public void prepare(BatchContext ctx) {
+    OptionalLong id = ctx.existingId(persistenceId);
+    if (id.isEmpty()) {
+      return;
+    }
+    long to = Math.min(toSequenceNr, ctx.highest(id.getAsLong()));
+    long deletedTo = ctx.store().deletedTo(id.getAsLong());
+    if (to <= deletedTo) {
+      return;
+    }
+    for (byte[] key : ctx.store().eventKeys(id.getAsLong(), deletedTo + 1, to)) {
+      ctx.batch().delete(key);
+    }
+    ctx.batch().put(JournalKeys.deletedTo(id.getAsLong()), JournalKeys.longBytes(to));
+  }
+
+  @Override
+  public void committed() {
+    done.complete(null);
+  }
+
+  @Override
+  public void failed(Throwable cause) {
+    done.completeExceptionally(cause);
+  }
+}

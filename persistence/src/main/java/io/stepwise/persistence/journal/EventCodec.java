@@ -1,0 +1,108 @@
+package io.stepwise.persistence.journal;
+
+import io.stepwise.persistence.crypto.Envelope;
+import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.keys.DataKeyLease;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import javax.crypto.SecretKey;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.PersistentRepr$;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+
+/**
+ * Turns events and snapshots into encrypted envelopes and back. The plaintext inside is
+ * {@code serializer id | manifest | writer uuid | adapter manifest | timestamp | payload} for
+ * events and {@code serializer id | manifest | payload} for snapshots; payloads are serialized with
+ * Pekko's serialization (so every persisted class needs a serializer binding). Event metadata
+ * ({@code PersistentRepr.metadata}) is not stored.
+ */
+public final class EventCodec {
+  private final Serialization serialization;
+
+  public EventCodec(Serialization serialization) {
+    this.serialization = serialization;
+  }
+
+  public byte[] sealEvent(PersistentRepr repr, long timestamp, DataKeyLease lease) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writePayload(out, repr.payload());
+      out.writeUTF(repr.writerUuid());
+      out.writeUTF(repr.manifest());
+      out.writeLong(timestamp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] aad = Envelope.eventAad(lease.dataKeyRef(), repr.persistenceId(), repr.sequenceNr());
+    return new Envelope(lease.dataKeyRef(), EventCipher.of(lease.key()).encrypt(bytes.toByteArray(), aad)).toBytes();
+  }
+
+  /**
+   * @throws GeneralSecurityException if the envelope does not authenticate under {@code key} for
+   *     this persistence id and sequence number
+   */
+  public PersistentRepr openEvent(String persistenceId, long sequenceNr, Envelope envelope, SecretKey key)
+      throws GeneralSecurityException {
+    byte[] plain = EventCipher.of(key).decrypt(envelope.sealed(),
+        Envelope.eventAad(envelope.dataKeyRef(), persistenceId, sequenceNr));
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+      int serializerId = in.readInt();
+      String manifest = in.readUTF();
+      byte[] payloadBytes = new byte[in.readInt()];
+      in.readFully(payloadBytes);
+      String writerUuid = in.readUTF();
+      String adapterManifest = in.readUTF();
+      long timestamp = in.readLong();
+      Object payload = serialization.deserialize(payloadBytes, serializerId, manifest).get();
+      return PersistentRepr$.MODULE$
+          .apply(payload, sequenceNr, persistenceId, adapterManifest, false, null, writerUuid)
+          .withTimestamp(timestamp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public byte[] sealSnapshot(String persistenceId, long sequenceNr, long timestamp, Object snapshot,
+      DataKeyLease lease) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writePayload(out, snapshot);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] aad = Envelope.snapshotAad(lease.dataKeyRef(), persistenceId, sequenceNr, timestamp);
+    return new Envelope(lease.dataKeyRef(), EventCipher.of(lease.key()).encrypt(bytes.toByteArray(), aad)).toBytes();
+  }
+
+  public Object openSnapshot(String persistenceId, long sequenceNr, long timestamp, Envelope envelope,
+      SecretKey key) throws GeneralSecurityException {
+    byte[] plain = EventCipher.of(key).decrypt(envelope.sealed(),
+        Envelope.snapshotAad(envelope.dataKeyRef(), persistenceId, sequenceNr, timestamp));
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+      int serializerId = in.readInt();
+      String manifest = in.readUTF();
+      byte[] payloadBytes = new byte[in.readInt()];
+      in.readFully(payloadBytes);
+      return serialization.deserialize(payloadBytes, serializerId, manifest).get();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writePayload(DataOutputStream out, Object payload) throws IOException {
+    Serializer serializer = serialization.findSerializerFor(payload);
+    byte[] data = serializer.toBinary(payload);
+    out.writeInt(serializer.identifier());
+    out.writeUTF(Serializers.manifestFor(serializer, payload));
+    out.writeInt(data.length);
+    out.write(data);
+  }
+}

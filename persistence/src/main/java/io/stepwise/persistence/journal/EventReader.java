@@ -1,0 +1,149 @@
+package io.stepwise.persistence.journal;
+
+import io.stepwise.persistence.UnreadableEvent;
+import io.stepwise.persistence.crypto.Envelope;
+import io.stepwise.persistence.keys.DataKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.PersistentRepr$;
+
+/**
+ * Reads and decrypts events in chunks, for replay and for the read journal. An event that cannot
+ * be read comes back as an {@link UnreadableEvent} payload instead of failing the read, so one
+ * damaged event costs its own entity only. Data keys missing from the cache are unwrapped through
+ * the key manager once per chunk, never per event.
+ */
+public final class EventReader {
+  private final JournalStore store;
+  private final EventCodec codec;
+  private final DataKeys dataKeys;
+  private final Executor executor;
+  private final int chunkSize;
+
+  public EventReader(JournalStore store, EventCodec codec, DataKeys dataKeys, Executor executor, int chunkSize) {
+    this.store = store;
+    this.codec = codec;
+    this.dataKeys = dataKeys;
+    this.executor = executor;
+    this.chunkSize = chunkSize;
+  }
+
+  public CompletionStage<Long> highestSequenceNr(String persistenceId) {
+    return CompletableFuture.supplyAsync(() -> {
+      OptionalLong id = store.idOf(persistenceId);
+      return id.isEmpty() ? 0L : store.highestSequenceNr(id.getAsLong());
+    }, executor);
+  }
+
+  /** Calls {@code callback} for each event in order, from one thread at a time. */
+  public CompletionStage<Void> replay(String persistenceId, long from, long to, long max,
+      Consumer<PersistentRepr> callback) {
+    return replayFrom(persistenceId, from, to, max, callback, new String[] {""});
+  }
+
+  private CompletionStage<Void> replayFrom(String pid, long from, long to, long remaining,
+      Consumer<PersistentRepr> callback, String[] lastWriter) {
+    if (remaining <= 0 || from > to) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int limit = (int) Math.min(chunkSize, remaining);
+    return read(pid, from, to, limit, lastWriter).thenCompose(events -> {
+      events.forEach(callback);
+      if (events.size() < limit) {
+        return CompletableFuture.completedFuture(null);
+      }
+      long next = events.get(events.size() - 1).sequenceNr() + 1;
+      return replayFrom(pid, next, to, remaining - events.size(), callback, lastWriter);
+    });
+  }
+
+  /** Up to {@code max} events with {@code from <= seq <= to}, decrypted. */
+  public CompletionStage<List<PersistentRepr>> read(String persistenceId, long from, long to, int max) {
+    return read(persistenceId, from, to, max, new String[] {""});
+  }
+
+  private CompletionStage<List<PersistentRepr>> read(String pid, long from, long to, int max, String[] lastWriter) {
+    return CompletableFuture.supplyAsync(() -> {
+      OptionalLong id = store.idOf(pid);
+      if (id.isEmpty()) {
+        return List.<JournalStore.RawEntry>of();
+      }
+      long start = Math.max(from, store.deletedTo(id.getAsLong()) + 1);
+      return store.readEvents(id.getAsLong(), start, to, max);
+    }, executor).thenCompose(raw -> keysFor(raw).thenApplyAsync(keys -> {
+      List<PersistentRepr> out = new ArrayList<>(raw.size());
+      for (JournalStore.RawEntry e : raw) {
+        PersistentRepr repr = decode(pid, e, keys);
+        if (repr.payload() instanceof UnreadableEvent) {
+          repr = repr.update(repr.sequenceNr(), pid, false, null, lastWriter[0]);
+        } else {
+          lastWriter[0] = repr.writerUuid();
+        }
+        out.add(repr);
+      }
+      return out;
+    }, executor));
+  }
+
+  private PersistentRepr decode(String pid, JournalStore.RawEntry e, Map<Long, Object> keys) {
+    String reason;
+    try {
+      Envelope env = Envelope.parse(e.envelope());
+      Object key = keys.get(env.dataKeyRef());
+      if (key instanceof SecretKey k) {
+        return codec.openEvent(pid, e.sequenceNr(), env, k);
+      }
+      Throwable why = (Throwable) key;
+      reason = "data key " + env.dataKeyRef() + " unavailable: " + (why == null ? "unknown" : why.getMessage());
+    } catch (AEADBadTagException ex) {
+      reason = "ciphertext failed authentication (tampered, moved or wrong key)";
+    } catch (Exception ex) {
+      reason = "cannot decrypt or deserialize: " + ex;
+    }
+    return PersistentRepr$.MODULE$.apply(new UnreadableEvent(pid, e.sequenceNr(), reason), e.sequenceNr(), pid,
+        "", false, null, "");
+  }
+
+  /** Data key ref -> SecretKey, or the Throwable that explains why it is unavailable. */
+  private CompletionStage<Map<Long, Object>> keysFor(List<JournalStore.RawEntry> raw) {
+    Map<Long, Object> keys = new HashMap<>();
+    List<CompletableFuture<?>> pending = new ArrayList<>();
+    for (JournalStore.RawEntry e : raw) {
+      long ref;
+      try {
+        ref = Envelope.parse(e.envelope()).dataKeyRef();
+      } catch (IllegalArgumentException ex) {
+        continue;
+      }
+      if (keys.containsKey(ref)) {
+        continue;
+      }
+      SecretKey cached = dataKeys.cached(ref);
+      keys.put(ref, cached);
+      if (cached == null) {
+        pending.add(dataKeys.unwrap(ref).toCompletableFuture().handle((k, err) -> {
+          synchronized (keys) {
+            keys.put(ref, k != null ? k : (err instanceof CompletionException c ? c.getCause() : err));
+          }
+          return null;
+        }));
+      }
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      synchronized (keys) {
+        return new HashMap<>(keys);
+      }
+    });
+  }
+}

@@ -1,0 +1,218 @@
+package io.stepwise.persistence.journal;
+
+import io.stepwise.persistence.internal.Db;
+import io.stepwise.persistence.keys.DataKeyTable;
+import io.stepwise.persistence.keys.StoredDataKey;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.iq80.leveldb.WriteBatch;
+
+/**
+ * Typed access to the journal's LevelDB (layout in {@link JournalKeys}). Reads are safe from any
+ * thread; event, snapshot and id writes go only through the {@link GroupCommitter}, key-table rows
+ * only through the key manager.
+ */
+public final class JournalStore implements DataKeyTable {
+  /** A stored event or snapshot before decryption. */
+  public record RawEntry(long sequenceNr, long timestamp, byte[] envelope) {}
+
+  private static final String PID_COUNTER = "pid";
+  private static final String DATA_KEY_COUNTER = "data-key";
+
+  private final Db db;
+  private final Map<String, Long> ids = new ConcurrentHashMap<>();
+  private final Map<Long, StoredDataKey> dataKeys = new ConcurrentHashMap<>();
+  private final AtomicLong lastPid;
+  private final AtomicLong lastDataKey;
+
+  public JournalStore(Db db) {
+    this.db = db;
+    this.lastPid = new AtomicLong(readCounter(PID_COUNTER));
+    this.lastDataKey = new AtomicLong(readCounter(DATA_KEY_COUNTER));
+  }
+
+  public Db db() {
+    return db;
+  }
+
+  public OptionalLong idOf(String persistenceId) {
+    Long id = ids.get(persistenceId);
+    if (id != null) {
+      return OptionalLong.of(id);
+    }
+    byte[] v = db.get(JournalKeys.pid(persistenceId));
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    long found = JournalKeys.longOf(v);
+    ids.put(persistenceId, found);
+    return OptionalLong.of(found);
+  }
+
+  /** Committer only: a new id whose mapping is added to {@code batch}; publish it after the write. */
+  long allocateId(String persistenceId, WriteBatch batch) {
+    long id = lastPid.incrementAndGet();
+    batch.put(JournalKeys.pid(persistenceId), JournalKeys.longBytes(id));
+    batch.put(JournalKeys.pidById(id), persistenceId.getBytes(StandardCharsets.UTF_8));
+    batch.put(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(id));
+    return id;
+  }
+
+  void publishIds(Map<String, Long> committed) {
+    ids.putAll(committed);
+  }
+
+  /** Committer only: forget ids allocated for a batch that failed to write. */
+  void rollbackIds(long lastGood) {
+    lastPid.set(lastGood);
+  }
+
+  long lastAllocatedId() {
+    return lastPid.get();
+  }
+
+  public long highestSequenceNr(long id) {
+    byte[] v = db.get(JournalKeys.highest(id));
+    return v == null ? 0L : JournalKeys.longOf(v);
+  }
+
+  public long deletedTo(long id) {
+    byte[] v = db.get(JournalKeys.deletedTo(id));
+    return v == null ? 0L : JournalKeys.longOf(v);
+  }
+
+  /** Up to {@code max} events of {@code id} with {@code from <= seq <= to}, in order. */
+  public List<RawEntry> readEvents(long id, long from, long to, int max) {
+    List<RawEntry> out = new ArrayList<>();
+    if (from > to || max <= 0) {
+      return out;
+    }
+    byte[] end = to == Long.MAX_VALUE ? JournalKeys.event(id + 1, 0) : JournalKeys.event(id, to + 1);
+    db.scan(JournalKeys.event(id, Math.max(from, 0)), end, e -> {
+      out.add(new RawEntry(JournalKeys.longAt(e.getKey(), 9), 0L, e.getValue()));
+      return out.size() >= max ? Db.Scan.STOP : Db.Scan.CONTINUE;
+    });
+    return out;
+  }
+
+  /** Keys of the events of {@code id} with {@code from <= seq <= to} (for deletion). */
+  List<byte[]> eventKeys(long id, long from, long to) {
+    List<byte[]> keys = new ArrayList<>();
+    if (from <= to) {
+      db.scan(JournalKeys.event(id, from), to == Long.MAX_VALUE ? JournalKeys.event(id + 1, 0)
+          : JournalKeys.event(id, to + 1), e -> {
+            keys.add(e.getKey());
+            return Db.Scan.CONTINUE;
+          });
+    }
+    return keys;
+  }
+
+  /** Snapshots of {@code id}, oldest first. */
+  public List<RawEntry> snapshots(long id) {
+    List<RawEntry> out = new ArrayList<>();
+    db.scan(JournalKeys.snapshot(id, 0, 0), JournalKeys.snapshot(id + 1, 0, 0), e -> {
+      out.add(new RawEntry(JournalKeys.longAt(e.getKey(), 9), JournalKeys.longAt(e.getKey(), 17), e.getValue()));
+      return Db.Scan.CONTINUE;
+    });
+    return out;
+  }
+
+  public static byte[] snapshotKey(long id, long seq, long timestamp) {
+    return JournalKeys.snapshot(id, seq, timestamp);
+  }
+
+  /** Persistence ids with their numeric ids, in the order they were first written, from {@code afterId}. */
+  public LinkedHashMap<Long, String> persistenceIds(long afterId, int max) {
+    LinkedHashMap<Long, String> out = new LinkedHashMap<>();
+    db.scan(JournalKeys.pidById(afterId + 1), JournalKeys.after(JournalKeys.PID_BY_ID), e -> {
+      out.put(JournalKeys.longAt(e.getKey(), 1), new String(e.getValue(), StandardCharsets.UTF_8));
+      return out.size() >= max ? Db.Scan.STOP : Db.Scan.CONTINUE;
+    });
+    return out;
+  }
+
+  @Override
+  public synchronized long add(String kmsKeyId, Map<String, String> encryptionContext, byte[] wrapped) {
+    long ref = lastDataKey.get() + 1;
+    StoredDataKey row = new StoredDataKey(ref, kmsKeyId, Map.copyOf(encryptionContext), wrapped);
+    try (WriteBatch batch = db.newBatch()) {
+      batch.put(JournalKeys.dataKey(ref), encode(row));
+      batch.put(JournalKeys.counter(DATA_KEY_COUNTER), JournalKeys.longBytes(ref));
+      db.write(batch, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lastDataKey.set(ref);
+    dataKeys.put(ref, row);
+    return ref;
+  }
+
+  @Override
+  public java.util.Optional<StoredDataKey> find(long ref) {
+    StoredDataKey row = dataKeys.get(ref);
+    if (row == null) {
+      byte[] v = db.get(JournalKeys.dataKey(ref));
+      if (v == null) {
+        return java.util.Optional.empty();
+      }
+      row = decode(ref, v);
+      dataKeys.put(ref, row);
+    }
+    return java.util.Optional.of(row);
+  }
+
+  private long readCounter(String name) {
+    byte[] v = db.get(JournalKeys.counter(name));
+    return v == null ? 0L : JournalKeys.longOf(v);
+  }
+
+  private static byte[] encode(StoredDataKey row) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeUTF(row.kmsKeyId());
+      out.writeInt(row.encryptionContext().size());
+      for (var e : new java.util.TreeMap<>(row.encryptionContext()).entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
+      out.writeInt(row.wrapped().length);
+      out.write(row.wrapped());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static StoredDataKey decode(long ref, byte[] v) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(v))) {
+      if (in.readByte() != 1) {
+        throw new IllegalStateException("unknown data key row version for ref " + ref);
+      }
+      String kmsKeyId = in.readUTF();
+      int n = in.readInt();
+      Map<String, String> ctx = new java.util.HashMap<>();
+      for (int i = 0; i < n; i++) {
+        ctx.put(in.readUTF(), in.readUTF());
+      }
+      byte[] wrapped = new byte[in.readInt()];
+      in.readFully(wrapped);
+      return new StoredDataKey(ref, kmsKeyId, Map.copyOf(ctx), wrapped);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

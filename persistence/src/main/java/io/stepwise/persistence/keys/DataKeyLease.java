@@ -1,0 +1,49 @@
+package io.stepwise.persistence.keys;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.crypto.SecretKey;
+
+/**
+ * The right to encrypt with one plaintext data key until {@code expiresAt}, granted by the key
+ * manager so the journal need not ask it per event. The key manager revokes a lease early when
+ * its KMS key changes state (disabled, rotated, scheduled for deletion).
+ */
+public final class DataKeyLease {
+  private final EncryptionTarget target;
+  private final long dataKeyRef;
+  private final SecretKey key;
+  private final Instant expiresAt;
+  private final AtomicBoolean revoked = new AtomicBoolean();
+
+  DataKeyLease(EncryptionTarget target, long dataKeyRef, SecretKey key, Instant expiresAt) {
+    this.target = target;
+    this.dataKeyRef = dataKeyRef;
+    this.key = key;
+    this.expiresAt = expiresAt;
+  }
+
+  public EncryptionTarget target() {
+    return target;
+  }
+
+  public long dataKeyRef() {
+    return dataKeyRef;
+  }
+
+  public SecretKey key() {
+    return key;
+  }
+
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  public boolean usableAt(Instant now) {
+    return !revoked.get() && now.isBefore(expiresAt);
+  }
+
+  void revoke() {
+    revoked.set(true);
+  }
+}

@@ -1,0 +1,78 @@
+package io.stepwise.persistence.keys;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.SecretKey;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The journal's side of the key manager: holds the current lease per target and asks the actor
+ * only when a lease has expired or been revoked, and reads the decrypt cache before asking it to
+ * unwrap. Thread-safe.
+ */
+public final class DataKeys {
+  private final ActorRef<KeyManager.Command> manager;
+  private final Scheduler scheduler;
+  private final Duration timeout;
+  private final Clock clock;
+  private final DataKeyCache cache;
+  private final Map<EncryptionTarget, DataKeyLease> leases = new ConcurrentHashMap<>();
+
+  public DataKeys(ActorRef<KeyManager.Command> manager, Scheduler scheduler, Duration timeout, Clock clock,
+      DataKeyCache cache) {
+    this.manager = manager;
+    this.scheduler = scheduler;
+    this.timeout = timeout;
+    this.clock = clock;
+    this.cache = cache;
+  }
+
+  /** The held lease for {@code target} if it is still usable, else null. */
+  public DataKeyLease heldLease(EncryptionTarget target) {
+    DataKeyLease l = leases.get(target);
+    return l != null && l.usableAt(clock.instant()) ? l : null;
+  }
+
+  public CompletionStage<DataKeyLease> lease(EncryptionTarget target) {
+    DataKeyLease held = heldLease(target);
+    if (held != null) {
+      return CompletableFuture.completedFuture(held);
+    }
+    leases.values().removeIf(l -> !l.usableAt(clock.instant()));
+    CompletionStage<KeyManager.IssueReply> reply =
+        AskPattern.ask(manager, r -> new KeyManager.IssueDataKey(target, r), timeout, scheduler);
+    return reply.thenApply(r -> {
+      if (r instanceof KeyManager.Granted g) {
+        leases.put(target, g.lease());
+        return g.lease();
+      }
+      throw ((KeyManager.IssueRefused) r).cause();
+    });
+  }
+
+  /** The cached plaintext of stored data key {@code ref}, or null. */
+  public SecretKey cached(long ref) {
+    return cache.get(ref).orElse(null);
+  }
+
+  public CompletionStage<SecretKey> unwrap(long ref) {
+    SecretKey key = cached(ref);
+    if (key != null) {
+      return CompletableFuture.completedFuture(key);
+    }
+    CompletionStage<KeyManager.UnwrapReply> reply =
+        AskPattern.ask(manager, r -> new KeyManager.UnwrapDataKey(ref, r), timeout, scheduler);
+    return reply.thenApply(r -> {
+      if (r instanceof KeyManager.Unwrapped u) {
+        return u.key();
+      }
+      throw ((KeyManager.UnwrapRefused) r).cause();
+    });
+  }
+}

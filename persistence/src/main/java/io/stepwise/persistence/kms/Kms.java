@@ -1,0 +1,53 @@
+package io.stepwise.persistence.kms;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A key management service in AWS KMS's terms. The journal only needs {@link #generateDataKey}
+ * and {@link #decrypt}, through the key-manager actor; the rest is what the KMS API (TrentService)
+ * and key lifecycle need. Key ids are bare ids; resolving ARNs and aliases is the caller's job.
+ * Every call may throw {@link KmsException}.
+ */
+public interface Kms {
+
+  /** The service-owned key (AWS_OWNED_KEY) that exists from first start. */
+  String serviceOwnedKeyId();
+
+  KeyMetadata createKey(String description, String keySpec);
+
+  KeyMetadata describeKey(String keyId);
+
+  /** Customer keys, in creation order. */
+  List<KeyMetadata> listKeys();
+
+  /** A fresh 256-bit data key, wrapped under the key's primary material and bound to the context. */
+  DataKey generateDataKey(String keyId, Map<String, String> encryptionContext);
+
+  byte[] encrypt(String keyId, byte[] plaintext, Map<String, String> encryptionContext);
+
+  /**
+   * Unwraps a ciphertext blob made by {@link #encrypt} or {@link #generateDataKey}. The blob names
+   * its key; {@code expectedKeyId}, if not null, must match it.
+   */
+  byte[] decrypt(String expectedKeyId, byte[] ciphertextBlob, Map<String, String> encryptionContext);
+
+  KeyMetadata enableKey(String keyId);
+
+  KeyMetadata disableKey(String keyId);
+
+  /** Marks the key pending deletion; it is destroyed for good at the returned date. */
+  Instant scheduleKeyDeletion(String keyId, int pendingWindowDays);
+
+  KeyMetadata cancelKeyDeletion(String keyId);
+
+  KeyMetadata setRotation(String keyId, boolean enabled);
+
+  /** New primary key material; ciphertexts under older material stay decryptable. */
+  KeyMetadata rotateKeyOnDemand(String keyId);
+
+  /** Called with the key id after any state change, so caches of its data keys can be dropped. */
+  void onKeyChange(Consumer<String> listener);
+}

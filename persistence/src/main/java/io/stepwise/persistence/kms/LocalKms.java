@@ -1,0 +1,325 @@
+package io.stepwise.persistence.kms;
+
+import io.stepwise.persistence.StorageUnavailableException;
+import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.internal.Db;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import javax.crypto.SecretKey;
+
+/**
+ * The built-in KMS. Keys live in {@code <data-dir>/kms}; their material is sealed with AES-GCM
+ * under the root key (associated data: key id and material version, so material cannot be moved
+ * between keys). Unsealed material is held in memory for the life of the process. Thread-safe:
+ * mutations are serialized, and every mutation is durable before it returns.
+ */
+public final class LocalKms implements Kms, AutoCloseable {
+  private static final String SERVICE_KEY_DESCRIPTION = "Stepwise service-owned key (AWS_OWNED_KEY)";
+
+  private record Entry(KeyMetadata meta, Map<Integer, SecretKey> materials, List<KeyStore.StoredMaterial> sealed) {}
+
+  private final KeyStore store;
+  private final EventCipher rootCipher;
+  private final Clock clock;
+  private final Map<String, Entry> keys = new HashMap<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final String serviceKeyId;
+
+  private LocalKms(KeyStore store, SecretKey rootKey, Clock clock) {
+    this.store = store;
+    this.rootCipher = EventCipher.of(rootKey);
+    this.clock = clock;
+    for (KeyStore.StoredKey k : store.loadAll()) {
+      keys.put(k.keyId(), unseal(k));
+    }
+    this.serviceKeyId = keys.values().stream()
+        .filter(e -> e.meta().owner() == KeyOwner.AWS)
+        .map(e -> e.meta().keyId())
+        .findFirst()
+        .orElseGet(() -> create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS).keyId());
+  }
+
+  /**
+   * Opens (creating on first start) the KMS in {@code kmsDir}.
+   *
+   * @throws StorageUnavailableException if the store is locked or corrupt, or the root key does
+   *     not open it
+   */
+  public static LocalKms open(Path kmsDir, Path dataDir, String rootKeyEnv, Clock clock) {
+    SecretKey root = RootKey.load(kmsDir, rootKeyEnv, System::getenv);
+    Db db = Db.open(kmsDir.resolve("store"), dataDir);
+    try {
+      return new LocalKms(new KeyStore(db), root, clock);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String serviceOwnedKeyId() {
+    return serviceKeyId;
+  }
+
+  @Override
+  public KeyMetadata createKey(String description, String keySpec) {
+    String spec = keySpec == null ? KeyMetadata.SYMMETRIC_DEFAULT : keySpec;
+    if (!KeyMetadata.SYMMETRIC_DEFAULT.equals(spec)) {
+      throw new KmsException(KmsException.Code.UNSUPPORTED, "KeySpec " + spec + " is not supported by the local KMS");
+    }
+    return create(description == null ? "" : description, spec, KeyOwner.CUSTOMER);
+  }
+
+  @Override
+  public synchronized KeyMetadata describeKey(String keyId) {
+    return entry(keyId).meta();
+  }
+
+  @Override
+  public synchronized List<KeyMetadata> listKeys() {
+    purgeDue();
+    return keys.values().stream()
+        .map(Entry::meta)
+        .filter(m -> m.owner() == KeyOwner.CUSTOMER)
+        .sorted(Comparator.comparing(KeyMetadata::creationDate).thenComparing(KeyMetadata::keyId))
+        .toList();
+  }
+
+  @Override
+  public DataKey generateDataKey(String keyId, Map<String, String> encryptionContext) {
+    byte[] plaintext = EventCipher.randomBytes(EventCipher.KEY_BYTES);
+    return new DataKey(keyId, plaintext, encrypt(keyId, plaintext, encryptionContext));
+  }
+
+  @Override
+  public byte[] encrypt(String keyId, byte[] plaintext, Map<String, String> encryptionContext) {
+    SecretKey material;
+    KmsCiphertext header;
+    synchronized (this) {
+      Entry e = usable(keyId);
+      int version = e.meta().primaryMaterial();
+      material = e.materials().get(version);
+      header = new KmsCiphertext(keyId, version, new byte[0]);
+    }
+    byte[] sealed = EventCipher.of(material).encrypt(plaintext, header.associatedData(encryptionContext));
+    return new KmsCiphertext(keyId, header.materialVersion(), sealed).toBytes();
+  }
+
+  @Override
+  public byte[] decrypt(String expectedKeyId, byte[] ciphertextBlob, Map<String, String> encryptionContext) {
+    KmsCiphertext blob = KmsCiphertext.parse(ciphertextBlob);
+    if (expectedKeyId != null && !expectedKeyId.equals(blob.keyId())) {
+      throw new KmsException(KmsException.Code.INCORRECT_KEY,
+          "The key ID in the request does not identify a KMS key that can perform this operation.");
+    }
+    SecretKey material;
+    synchronized (this) {
+      material = usable(blob.keyId()).materials().get(blob.materialVersion());
+    }
+    if (material == null) {
+      throw KmsCiphertext.invalid();
+    }
+    try {
+      return EventCipher.of(material).decrypt(blob.sealed(), blob.associatedData(encryptionContext));
+    } catch (GeneralSecurityException e) {
+      throw KmsCiphertext.invalid();
+    }
+  }
+
+  @Override
+  public KeyMetadata enableKey(String keyId) {
+    return transition(keyId, KeyState.ENABLED, null, KeyState.DISABLED, KeyState.ENABLED);
+  }
+
+  @Override
+  public KeyMetadata disableKey(String keyId) {
+    return transition(keyId, KeyState.DISABLED, null, KeyState.ENABLED, KeyState.DISABLED);
+  }
+
+  @Override
+  public Instant scheduleKeyDeletion(String keyId, int pendingWindowDays) {
+    if (pendingWindowDays < 7 || pendingWindowDays > 30) {
+      throw new KmsException(KmsException.Code.VALIDATION,
+          "PendingWindowInDays must be between 7 and 30, was " + pendingWindowDays);
+    }
+    Instant at = clock.instant().plus(Duration.ofDays(pendingWindowDays));
+    return transition(keyId, KeyState.PENDING_DELETION, at, KeyState.ENABLED, KeyState.DISABLED).deletionDate();
+  }
+
+  @Override
+  public KeyMetadata cancelKeyDeletion(String keyId) {
+    return transition(keyId, KeyState.DISABLED, null, KeyState.PENDING_DELETION);
+  }
+
+  @Override
+  public KeyMetadata setRotation(String keyId, boolean enabled) {
+    synchronized (this) {
+      Entry e = customer(keyId);
+      requireState(e.meta(), KeyState.ENABLED);
+      save(new Entry(e.meta().withRotation(enabled), e.materials(), e.sealed()));
+    }
+    notifyChange(keyId);
+    return describeKey(keyId);
+  }
+
+  @Override
+  public KeyMetadata rotateKeyOnDemand(String keyId) {
+    synchronized (this) {
+      Entry e = customer(keyId);
+      requireState(e.meta(), KeyState.ENABLED);
+      int version = e.meta().primaryMaterial() + 1;
+      Map<Integer, SecretKey> materials = new HashMap<>(e.materials());
+      List<KeyStore.StoredMaterial> sealed = new ArrayList<>(e.sealed());
+      byte[] raw = EventCipher.randomBytes(EventCipher.KEY_BYTES);
+      materials.put(version, EventCipher.aesKey(raw));
+      sealed.add(seal(keyId, version, raw));
+      save(new Entry(e.meta().withPrimaryMaterial(version), Map.copyOf(materials), List.copyOf(sealed)));
+    }
+    notifyChange(keyId);
+    return describeKey(keyId);
+  }
+
+  @Override
+  public void onKeyChange(Consumer<String> listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  private KeyMetadata create(String description, String spec, KeyOwner owner) {
+    String keyId = UUID.randomUUID().toString();
+    byte[] raw = EventCipher.randomBytes(EventCipher.KEY_BYTES);
+    KeyMetadata meta = new KeyMetadata(keyId, description, spec, KeyMetadata.ENCRYPT_DECRYPT, owner,
+        KeyState.ENABLED, clock.instant(), null, false, 1);
+    synchronized (this) {
+      save(new Entry(meta, Map.of(1, EventCipher.aesKey(raw)), List.of(seal(keyId, 1, raw))));
+    }
+    return meta;
+  }
+
+  private KeyMetadata transition(String keyId, KeyState to, Instant deletionDate, KeyState... from) {
+    KeyMetadata updated;
+    synchronized (this) {
+      Entry e = customer(keyId);
+      requireState(e.meta(), from);
+      updated = e.meta().withState(to, deletionDate);
+      save(new Entry(updated, e.materials(), e.sealed()));
+    }
+    notifyChange(keyId);
+    return updated;
+  }
+
+  private void requireState(KeyMetadata meta, KeyState... allowed) {
+    for (KeyState s : allowed) {
+      if (meta.state() == s) {
+        return;
+      }
+    }
+    throw new KmsException(KmsException.Code.INVALID_STATE,
+        "Key '" + meta.keyId() + "' is " + meta.state().awsName(), meta.state());
+  }
+
+  private Entry customer(String keyId) {
+    Entry e = entry(keyId);
+    if (e.meta().owner() != KeyOwner.CUSTOMER) {
+      throw new KmsException(KmsException.Code.NOT_FOUND, "Key '" + keyId + "' does not exist");
+    }
+    return e;
+  }
+
+  private Entry usable(String keyId) {
+    Entry e = entry(keyId);
+    return switch (e.meta().state()) {
+      case ENABLED -> e;
+      case DISABLED -> throw new KmsException(KmsException.Code.DISABLED,
+          "Key '" + keyId + "' is disabled.", KeyState.DISABLED);
+      case PENDING_DELETION -> throw new KmsException(KmsException.Code.INVALID_STATE,
+          "Key '" + keyId + "' is pending deletion.", KeyState.PENDING_DELETION);
+    };
+  }
+
+  private Entry entry(String keyId) {
+    purgeDue();
+    Entry e = keys.get(Objects.requireNonNull(keyId, "keyId"));
+    if (e == null) {
+      throw new KmsException(KmsException.Code.NOT_FOUND, "Key '" + keyId + "' does not exist");
+    }
+    return e;
+  }
+
+  // Keys whose deletion date has passed are destroyed when next looked at: the material goes, and
+  // with it every data key it wrapped.
+  private void purgeDue() {
+    Instant now = clock.instant();
+    List<String> due = keys.values().stream()
+        .filter(e -> e.meta().state() == KeyState.PENDING_DELETION && !e.meta().deletionDate().isAfter(now))
+        .map(e -> e.meta().keyId())
+        .toList();
+    for (String keyId : due) {
+      store.delete(keyId);
+      keys.remove(keyId);
+      notifyChange(keyId);
+    }
+  }
+
+  private void save(Entry e) {
+    KeyMetadata m = e.meta();
+    store.save(new KeyStore.StoredKey(m.keyId(), m.description(), m.keySpec(), m.keyUsage(), m.owner().name(),
+        m.state().name(), m.creationDate().toEpochMilli(),
+        m.deletionDate() == null ? null : m.deletionDate().toEpochMilli(), m.rotationEnabled(),
+        m.primaryMaterial(), e.sealed()));
+    keys.put(m.keyId(), e);
+  }
+
+  private void notifyChange(String keyId) {
+    for (Consumer<String> l : listeners) {
+      l.accept(keyId);
+    }
+  }
+
+  private KeyStore.StoredMaterial seal(String keyId, int version, byte[] raw) {
+    byte[] sealed = rootCipher.encrypt(raw, materialAad(keyId, version));
+    return new KeyStore.StoredMaterial(version, clock.millis(), Base64.getEncoder().encodeToString(sealed));
+  }
+
+  private Entry unseal(KeyStore.StoredKey k) {
+    Map<Integer, SecretKey> materials = new HashMap<>();
+    for (KeyStore.StoredMaterial m : k.materials()) {
+      try {
+        byte[] raw = rootCipher.decrypt(Base64.getDecoder().decode(m.sealed()), materialAad(k.keyId(), m.version()));
+        materials.put(m.version(), EventCipher.aesKey(raw));
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        throw new StorageUnavailableException("The KMS root key does not open key " + k.keyId()
+            + " (wrong root key, or a damaged key store)", e);
+      }
+    }
+    KeyMetadata meta = new KeyMetadata(k.keyId(), k.description(), k.keySpec(), k.keyUsage(),
+        KeyOwner.valueOf(k.owner()), KeyState.valueOf(k.state()), Instant.ofEpochMilli(k.createdMillis()),
+        k.deletionMillis() == null ? null : Instant.ofEpochMilli(k.deletionMillis()), k.rotationEnabled(),
+        k.primaryMaterial());
+    return new Entry(meta, Map.copyOf(materials), List.copyOf(k.materials()));
+  }
+
+  private static byte[] materialAad(String keyId, int version) {
+    byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(id.length + 4).put(id).putInt(version).array();
+  }
+}
