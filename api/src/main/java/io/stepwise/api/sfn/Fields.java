@@ -1,0 +1,92 @@
+package io.stepwise.api.sfn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.engine.ServiceError;
+import java.util.Set;
+
+/**
+ * Reads request members the way AWS's JSON protocol does: a member of the wrong JSON type is a
+ * {@code SerializationException}; a missing required member or one outside its constraints is a
+ * {@code ValidationException} worded as AWS words it.
+ */
+final class Fields {
+  private Fields() {}
+
+  static String optionalString(ObjectNode request, String name) {
+    JsonNode v = request.get(name);
+    if (v == null || v.isNull()) return null;
+    if (!v.isTextual()) {
+      throw new ServiceError("SerializationException",
+          "Unexpected value type for member '" + name + "': expected a string");
+    }
+    return v.textValue();
+  }
+
+  static String requiredString(ObjectNode request, String name) {
+    String v = optionalString(request, name);
+    if (v == null) {
+      throw ServiceError.validation(
+          "1 validation error detected: Value null at '" + name + "' failed to satisfy constraint: Member must not be null");
+    }
+    return v;
+  }
+
+  static String maxLength(String value, String name, int max, boolean sensitive) {
+    if (value != null && value.length() > max) {
+      String shown = sensitive ? "" : " '" + value + "'";
+      throw ServiceError.validation("1 validation error detected: Value" + shown + " at '" + name
+          + "' failed to satisfy constraint: Member must have length less than or equal to " + max);
+    }
+    return value;
+  }
+
+  static String oneOf(String value, String name, Set<String> allowed) {
+    if (value != null && !allowed.contains(value)) {
+      throw ServiceError.validation("1 validation error detected: Value '" + value + "' at '" + name
+          + "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
+    }
+    return value;
+  }
+
+  static boolean optionalBoolean(ObjectNode request, String name, boolean fallback) {
+    JsonNode v = request.get(name);
+    if (v == null || v.isNull()) return fallback;
+    if (!v.isBoolean()) {
+      throw new ServiceError("SerializationException",
+          "Unexpected value type for member '" + name + "': expected a boolean");
+    }
+    return v.booleanValue();
+  }
+
+  static ObjectNode optionalObject(ObjectNode request, String name) {
+    JsonNode v = request.get(name);
+    if (v == null || v.isNull()) return null;
+    if (!v.isObject()) {
+      throw new ServiceError("SerializationException",
+          "Unexpected value type for member '" + name + "': expected a structure");
+    }
+    return (ObjectNode) v;
+  }
+
+  /** {@code maxResults}: 0 or absent means the default; otherwise 1–1000. */
+  static int maxResults(ObjectNode request, int fallback) {
+    JsonNode v = request.get("maxResults");
+    if (v == null || v.isNull()) return fallback;
+    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+      throw new ServiceError("SerializationException",
+          "Unexpected value type for member 'maxResults': expected an integer");
+    }
+    int n = v.intValue();
+    if (n < 0 || n > 1000) {
+      throw ServiceError.validation("1 validation error detected: Value '" + n
+          + "' at 'maxResults' failed to satisfy constraint: Member must have value "
+          + (n < 0 ? "greater than or equal to 0" : "less than or equal to 1000"));
+    }
+    return n == 0 ? fallback : n;
+  }
+
+  static String nextToken(ObjectNode request) {
+    return maxLength(optionalString(request, "nextToken"), "nextToken", 1024, false);
+  }
+}

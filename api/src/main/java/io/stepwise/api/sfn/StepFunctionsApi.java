@@ -1,0 +1,336 @@
+package io.stepwise.api.sfn;
+
+import static io.stepwise.api.sfn.Fields.*;
+import static io.stepwise.api.sfn.Shapes.F;
+import static io.stepwise.api.sfn.Shapes.time;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.api.http.AwsServiceException;
+import io.stepwise.api.http.Caller;
+import io.stepwise.api.http.Operation;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.Problem;
+import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.engine.Arns;
+import io.stepwise.engine.ServiceError;
+import io.stepwise.engine.StepFunctionsEngine;
+import io.stepwise.engine.catalog.ExecutionSummary;
+import io.stepwise.engine.catalog.Page;
+import io.stepwise.engine.catalog.StateMachineSummary;
+import io.stepwise.engine.statemachine.StateMachineRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Step Functions actions ({@code X-Amz-Target: AWSStepFunctions.<Action>}): each one reads its
+ * request members as AWS does, calls the engine, and renders AWS's response shape. No business
+ * logic lives here.
+ */
+public final class StepFunctionsApi {
+  public static final String TARGET_PREFIX = "AWSStepFunctions";
+  static final int MAX_DEFINITION = 1_048_576;
+  static final int MAX_INPUT = 262_144;
+  private static final Set<String> TYPES = Set.of("STANDARD", "EXPRESS");
+  private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final StepFunctionsEngine engine;
+  private final String region;
+
+  private StepFunctionsApi(StepFunctionsEngine engine, String region) {
+    this.engine = engine;
+    this.region = region;
+  }
+
+  /** The actions, creating resources in {@code region} (the server's region, whatever region the client signed for). */
+  public static Map<String, Operation> operations(StepFunctionsEngine engine, String region) {
+    StepFunctionsApi api = new StepFunctionsApi(engine, region);
+    Map<String, Operation> ops = new LinkedHashMap<>();
+    ops.put("CreateStateMachine", api::createStateMachine);
+    ops.put("DescribeStateMachine", api::describeStateMachine);
+    ops.put("UpdateStateMachine", api::updateStateMachine);
+    ops.put("DeleteStateMachine", api::deleteStateMachine);
+    ops.put("ListStateMachines", api::listStateMachines);
+    ops.put("ValidateStateMachineDefinition", api::validateStateMachineDefinition);
+    ops.put("StartExecution", api::startExecution);
+    ops.put("StartSyncExecution", api::startSyncExecution);
+    ops.put("StopExecution", api::stopExecution);
+    ops.put("DescribeExecution", api::describeExecution);
+    ops.put("ListExecutions", api::listExecutions);
+    ops.put("GetExecutionHistory", api::getExecutionHistory);
+    ops.put("DescribeStateMachineForExecution", api::describeStateMachineForExecution);
+    Map<String, Operation> guarded = new LinkedHashMap<>();
+    ops.forEach((name, op) -> guarded.put(name, guard(op)));
+    return Collections.unmodifiableMap(guarded);
+  }
+
+  /** Turns the engine's {@link ServiceError}s, thrown or in the stage, into the edge's AWS error. */
+  private static Operation guard(Operation op) {
+    return (caller, request) -> {
+      CompletionStage<JsonNode> stage;
+      try {
+        stage = op.handle(caller, request);
+      } catch (ServiceError e) {
+        return CompletableFuture.failedFuture(translate(e));
+      }
+      return stage.handle((result, failure) -> {
+        if (failure == null) return result;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ServiceError se) throw translate(se);
+        if (cause instanceof org.apache.pekko.pattern.AskTimeoutException
+            || cause instanceof java.util.concurrent.TimeoutException) {
+          throw new AwsServiceException("ServiceUnavailable", 503, "The service is busy; try again.", Map.of());
+        }
+        throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
+      });
+    };
+  }
+
+  private static AwsServiceException translate(ServiceError e) {
+    return new AwsServiceException(e.code(), e.status(), e.getMessage(), e.extra());
+  }
+
+  // --- state machines ---
+
+  private CompletionStage<JsonNode> createStateMachine(Caller caller, ObjectNode req) {
+    String name = requiredString(req, "name");
+    String definition = maxLength(requiredString(req, "definition"), "definition", MAX_DEFINITION, true);
+    String roleArn = requiredString(req, "roleArn");
+    String type = oneOf(optionalString(req, "type"), "type", TYPES);
+    ObjectNode logging = optionalObject(req, "loggingConfiguration");
+    ObjectNode tracing = optionalObject(req, "tracingConfiguration");
+    if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
+    if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
+    String arn = Arns.stateMachine(region, caller.accountId(), name);
+    StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
+        engine.clock().instant(), null, UUID.randomUUID().toString(), null, logging, tracing);
+    return engine.createStateMachine(record).thenApply(m -> {
+      ObjectNode n = F.objectNode();
+      n.put("stateMachineArn", m.stateMachineArn());
+      n.put("creationDate", time(m.creationDate()));
+      return n;
+    });
+  }
+
+  private CompletionStage<JsonNode> describeStateMachine(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "stateMachineArn");
+    Arns.requireStateMachine(arn);
+    return engine.describeStateMachine(arn).thenApply(Shapes::describeStateMachine);
+  }
+
+  private CompletionStage<JsonNode> updateStateMachine(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "stateMachineArn");
+    String definition = maxLength(optionalString(req, "definition"), "definition", MAX_DEFINITION, true);
+    String roleArn = optionalString(req, "roleArn");
+    ObjectNode logging = optionalObject(req, "loggingConfiguration");
+    ObjectNode tracing = optionalObject(req, "tracingConfiguration");
+    Arns.requireStateMachine(arn);
+    if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
+    if (definition == null && roleArn == null && logging == null && tracing == null) {
+      throw new ServiceError("MissingRequiredParameter",
+          "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified");
+    }
+    return engine.updateStateMachine(arn, definition, roleArn, logging, tracing).thenApply(m -> {
+      ObjectNode n = F.objectNode();
+      n.put("updateDate", time(m.updateDate()));
+      n.put("revisionId", m.revisionId());
+      return n;
+    });
+  }
+
+  private CompletionStage<JsonNode> deleteStateMachine(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "stateMachineArn");
+    Arns.requireStateMachine(arn);
+    return engine.deleteStateMachine(arn).thenApply(v -> F.objectNode());
+  }
+
+  private CompletionStage<JsonNode> listStateMachines(Caller caller, ObjectNode req) {
+    int max = maxResults(req, 100);
+    Page<StateMachineSummary> page = engine.listStateMachines(region, caller.accountId(), max, nextToken(req));
+    ArrayNode items = F.arrayNode();
+    for (StateMachineSummary s : page.items()) {
+      ObjectNode n = items.addObject();
+      n.put("stateMachineArn", s.stateMachineArn());
+      n.put("name", s.name());
+      n.put("type", s.type());
+      n.put("creationDate", time(s.creationDate()));
+    }
+    ObjectNode n = F.objectNode();
+    n.set("stateMachines", items);
+    if (page.nextToken() != null) n.put("nextToken", page.nextToken());
+    return CompletableFuture.completedFuture(n);
+  }
+
+  private CompletionStage<JsonNode> validateStateMachineDefinition(Caller caller, ObjectNode req) {
+    String definition = maxLength(requiredString(req, "definition"), "definition", MAX_DEFINITION, true);
+    oneOf(optionalString(req, "type"), "type", TYPES);
+    String severity = oneOf(optionalString(req, "severity"), "severity", Set.of("ERROR", "WARNING"));
+    int max = maxResults(req, 100);
+    List<Problem> problems = new ArrayList<>();
+    for (Problem p : CompiledDefinition.validate(definition)) {
+      if ("WARNING".equals(severity) || p.severity().equals("ERROR")) problems.add(p);
+    }
+    boolean anyError = problems.stream().anyMatch(p -> p.severity().equals("ERROR"));
+    ArrayNode diagnostics = F.arrayNode();
+    for (Problem p : problems.subList(0, Math.min(max, problems.size()))) {
+      ObjectNode d = diagnostics.addObject();
+      d.put("severity", p.severity());
+      d.put("code", p.code());
+      d.put("message", p.message());
+      if (p.location() != null) d.put("location", p.location());
+    }
+    ObjectNode n = F.objectNode();
+    n.put("result", anyError ? "FAIL" : "OK");
+    n.set("diagnostics", diagnostics);
+    n.put("truncated", problems.size() > max);
+    return CompletableFuture.completedFuture(n);
+  }
+
+  // --- executions ---
+
+  private String executionInput(ObjectNode req) {
+    String input = maxLength(optionalString(req, "input"), "input", MAX_INPUT, true);
+    if (input == null) return "{}";
+    try {
+      MAPPER.readTree(input);
+    } catch (JsonProcessingException e) {
+      throw new ServiceError("InvalidExecutionInput",
+          "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
+    }
+    return input;
+  }
+
+  private String executionName(ObjectNode req) {
+    String name = optionalString(req, "name");
+    if (name != null && !Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
+    return name;
+  }
+
+  private CompletionStage<JsonNode> startExecution(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "stateMachineArn");
+    String name = executionName(req);
+    String input = executionInput(req);
+    Arns.requireStateMachine(arn);
+    return engine.startExecution(arn, name, input).thenApply(v -> {
+      ObjectNode n = F.objectNode();
+      n.put("executionArn", v.info().executionArn());
+      n.put("startDate", time(v.info().startDate()));
+      return n;
+    });
+  }
+
+  private CompletionStage<JsonNode> startSyncExecution(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "stateMachineArn");
+    String name = executionName(req);
+    String input = executionInput(req);
+    Arns.requireStateMachine(arn);
+    return engine.startSyncExecution(arn, name, input).thenApply(Shapes::startSyncExecution);
+  }
+
+  private CompletionStage<JsonNode> stopExecution(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "executionArn");
+    String error = maxLength(optionalString(req, "error"), "error", 256, true);
+    String cause = maxLength(optionalString(req, "cause"), "cause", 32_768, true);
+    Arns.requireExecution(arn);
+    return engine.stopExecution(arn, error, cause).thenApply(v -> {
+      ObjectNode n = F.objectNode();
+      n.put("stopDate", time(v.result() != null ? v.result().stopDate() : engine.clock().instant()));
+      return n;
+    });
+  }
+
+  private CompletionStage<JsonNode> describeExecution(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "executionArn");
+    Arns.requireExecution(arn);
+    return engine.describeExecution(arn).thenApply(Shapes::describeExecution);
+  }
+
+  private CompletionStage<JsonNode> describeStateMachineForExecution(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "executionArn");
+    Arns.requireExecution(arn);
+    return engine.describeExecution(arn).thenApply(v -> Shapes.describeStateMachineForExecution(v.info()));
+  }
+
+  private CompletionStage<JsonNode> listExecutions(Caller caller, ObjectNode req) {
+    String arn = optionalString(req, "stateMachineArn");
+    String mapRunArn = optionalString(req, "mapRunArn");
+    String status = oneOf(optionalString(req, "statusFilter"), "statusFilter", STATUSES);
+    int max = maxResults(req, 100);
+    String token = nextToken(req);
+    if (arn == null && mapRunArn == null) {
+      throw ServiceError.validation("Must provide a StateMachine ARN or MapRun ARN");
+    }
+    if (arn == null) throw new ServiceError("ResourceNotFound", "Map Run Does Not Exist: '" + mapRunArn + "'");
+    Arns.requireStateMachine(arn);
+    return engine.describeStateMachine(arn).thenApply(m -> {
+      Page<ExecutionSummary> page = engine.listExecutions(arn, status, max, token);
+      ArrayNode items = F.arrayNode();
+      for (ExecutionSummary s : page.items()) {
+        ObjectNode n = items.addObject();
+        n.put("executionArn", s.executionArn());
+        n.put("stateMachineArn", s.stateMachineArn());
+        n.put("name", s.name());
+        n.put("status", s.status());
+        n.put("startDate", time(s.startDate()));
+        if (s.stopDate() != null) n.put("stopDate", time(s.stopDate()));
+      }
+      ObjectNode n = F.objectNode();
+      n.set("executions", items);
+      if (page.nextToken() != null) n.put("nextToken", page.nextToken());
+      return n;
+    });
+  }
+
+  private CompletionStage<JsonNode> getExecutionHistory(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "executionArn");
+    int max = maxResults(req, 100);
+    boolean reverse = optionalBoolean(req, "reverseOrder", false);
+    boolean data = optionalBoolean(req, "includeExecutionData", true);
+    String token = nextToken(req);
+    Arns.requireExecution(arn);
+    int offset = token == null ? 0 : decodeOffset(token);
+    return engine.getExecutionHistory(arn).thenApply(all -> {
+      List<HistoryEvent> ordered = all;
+      if (reverse) {
+        ordered = new ArrayList<>(all);
+        Collections.reverse(ordered);
+      }
+      if (offset > ordered.size()) throw new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'");
+      int end = Math.min(ordered.size(), offset + max);
+      ArrayNode events = F.arrayNode();
+      for (HistoryEvent e : ordered.subList(offset, end)) events.add(Shapes.historyEvent(e, data));
+      ObjectNode n = F.objectNode();
+      n.set("events", events);
+      if (end < ordered.size()) n.put("nextToken", encodeOffset(end));
+      return n;
+    });
+  }
+
+  private static String encodeOffset(int offset) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("h:" + offset).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int decodeOffset(String token) {
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      if (!s.startsWith("h:")) throw new IllegalArgumentException(s);
+      return Integer.parseInt(s.substring(2));
+    } catch (IllegalArgumentException e) {
+      throw new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.stepwise.engine;
+
+import java.util.Map;
+
+/**
+ * A failure the caller caused or must know about, with AWS's error code (the {@code __type} of the
+ * response) and message. The API edge turns it into the AWS error shape; {@code status} is the
+ * HTTP status AWS uses (400 for client errors).
+ */
+public final class ServiceError extends RuntimeException {
+  private final String code;
+  private final int status;
+  private final Map<String, Object> extra;
+
+  public ServiceError(String code, String message) {
+    this(code, 400, message, Map.of());
+  }
+
+  public ServiceError(String code, int status, String message, Map<String, Object> extra) {
+    super(message, null, false, false);
+    this.code = code;
+    this.status = status;
+    this.extra = Map.copyOf(extra);
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public Map<String, Object> extra() {
+    return extra;
+  }
+
+  public static ServiceError validation(String message) {
+    return new ServiceError("ValidationException", message);
+  }
+
+  public static ServiceError stateMachineDoesNotExist(String arn) {
+    return new ServiceError("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'");
+  }
+
+  public static ServiceError executionDoesNotExist(String arn) {
+    return new ServiceError("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
+  }
+
+  public static ServiceError invalidArn(String arn) {
+    return new ServiceError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
+  }
+
+  /** Stored data that failed to decrypt or authenticate: not the caller's fault, so a 500. */
+  public static ServiceError unreadable(String reason) {
+    return new ServiceError("InternalFailure", 500, "The stored data of this resource cannot be read: " + reason, Map.of());
+  }
+}

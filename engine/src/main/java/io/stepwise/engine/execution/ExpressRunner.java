@@ -1,0 +1,96 @@
+package io.stepwise.engine.execution;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.ExecutionPosition;
+import io.stepwise.asl.interpreter.Interpreter;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.asl.interpreter.Step;
+import io.stepwise.engine.DefinitionCache;
+import io.stepwise.engine.ServiceError;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.Scheduler;
+
+/**
+ * Runs Express executions in memory, unjournaled, as AWS keeps no history for them: the same
+ * interpreter as Standard executions, with timers on the actor system's scheduler. An Express
+ * execution runs for at most five minutes.
+ */
+public final class ExpressRunner {
+  static final int MAX_DURATION_SECONDS = 300;
+
+  private final Scheduler scheduler;
+  private final Executor executor;
+  private final DefinitionCache definitions;
+  private final Clock clock;
+
+  public ExpressRunner(Scheduler scheduler, Executor executor, DefinitionCache definitions, Clock clock) {
+    this.scheduler = scheduler;
+    this.executor = executor;
+    this.definitions = definitions;
+    this.clock = clock;
+  }
+
+  /** Starts the execution; the stage completes with its result when it ends. */
+  public CompletionStage<Result> run(ExecutionInfo info) {
+    CompiledDefinition def;
+    try {
+      def = definitions.get(info.definition());
+    } catch (InvalidDefinitionException e) {
+      throw new ServiceError("InvalidDefinition", e.getMessage());
+    }
+    Run run = new Run(def, info);
+    int timeout = def.timeoutSeconds() == null ? MAX_DURATION_SECONDS : Math.min(def.timeoutSeconds(), MAX_DURATION_SECONDS);
+    run.begin(timeout);
+    return run.done;
+  }
+
+  private final class Run {
+    final CompiledDefinition def;
+    final ExecutionInfo info;
+    final CompletableFuture<Result> done = new CompletableFuture<>();
+    ExecutionPosition position;
+
+    Run(CompiledDefinition def, ExecutionInfo info) {
+      this.def = def;
+      this.info = info;
+    }
+
+    synchronized void begin(int timeoutSeconds) {
+      Step step = Interpreter.start(def, info.context(), ExecutionEntity.parseInput(info.input()), info.startDate());
+      if (!step.finished()) {
+        scheduler.scheduleOnce(Duration.ofSeconds(timeoutSeconds),
+            () -> resume(new Signal.ExecutionTimedOut()), executor);
+      }
+      apply(step);
+    }
+
+    synchronized void resume(Signal signal) {
+      if (done.isDone()) return;
+      apply(Interpreter.resume(def, info.context(), position, signal, clock.instant()));
+    }
+
+    private void apply(Step step) {
+      position = step.position();
+      if (step.finished()) {
+        done.complete(Result.of(step.outcome(), clock.instant()));
+        return;
+      }
+      for (Effect effect : step.effects()) {
+        if (effect instanceof Effect.StartTimer t) {
+          Duration delay = Duration.between(clock.instant(), t.fireAt());
+          scheduler.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay,
+              () -> resume(new Signal.TimerFired(t.id())), executor);
+        } else if (effect instanceof Effect.ScheduleTask task) {
+          executor.execute(() -> resume(new Signal.TaskFailed(task.id(), "States.Runtime",
+              "The resource '" + task.resource() + "' is not supported by this Stepwise server.")));
+        }
+      }
+    }
+  }
+}

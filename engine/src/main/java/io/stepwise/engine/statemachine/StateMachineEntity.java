@@ -1,0 +1,190 @@
+package io.stepwise.engine.statemachine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.engine.CborSerializable;
+import io.stepwise.engine.ServiceError;
+import io.stepwise.engine.catalog.Catalog;
+import io.stepwise.engine.catalog.StateMachineSummary;
+import io.stepwise.persistence.UnreadableEvent;
+import java.time.Instant;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventAdapter;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSeq;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One state machine (entity id = its ARN). Holds the current revision; executions copy the
+ * revision they start with, so updates never change a running execution.
+ */
+public final class StateMachineEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<StateMachineEntity.Command, StateMachineEntity.Event, StateMachineEntity.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "StateMachine");
+
+  // --- protocol ---
+  public sealed interface Command extends CborSerializable {}
+
+  /** Creates the machine, or answers with the existing one when the request is identical (AWS's idempotency). */
+  public record Create(StateMachineRecord record, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Describe(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Null fields are left as they are. */
+  public record Update(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
+      String revisionId, Instant at, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Delete(Instant at, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Sent at startup so that the entity recovers and registers itself in the catalog. */
+  public record Wake(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Either the machine's record or AWS's error. */
+  public record Reply(StateMachineRecord record, String errorCode, String errorMessage) implements CborSerializable {
+    static Reply ok(StateMachineRecord r) {
+      return new Reply(r, null, null);
+    }
+
+    static Reply error(ServiceError e) {
+      return new Reply(null, e.code(), e.getMessage());
+    }
+
+    /** The record, or the error thrown as a {@link ServiceError}. */
+    public StateMachineRecord get() {
+      if (errorCode != null) throw new ServiceError(errorCode, errorMessage);
+      return record;
+    }
+  }
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record Created(StateMachineRecord record) implements Event {}
+
+  public record Updated(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
+      String revisionId, Instant at) implements Event {}
+
+  public record Deleted(Instant at) implements Event {}
+
+  /** Replayed in place of an event the journal could not decrypt; never persisted. */
+  public record Unreadable(String reason) implements Event {}
+
+  /** {@code record} is null when the machine does not exist (never created, or deleted). */
+  public record State(StateMachineRecord record, String unreadable) {}
+
+  // --- behaviour ---
+  private final String arn;
+  private final Catalog catalog;
+
+  public static Behavior<Command> create(String stateMachineArn, Catalog catalog) {
+    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog));
+  }
+
+  private StateMachineEntity(String arn, Catalog catalog) {
+    super(PersistenceId.of(ENTITY_KEY.name(), arn));
+    this.arn = arn;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(null, null);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
+    unreadable.onCommand(Create.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(Update.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(Delete.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
+
+    var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
+    absent.onCommand(Create.class, (s, c) -> Effect().persist(new Created(c.record()))
+        .thenRun(n -> catalog.putStateMachine(summary(n.record())))
+        .thenReply(c.replyTo(), n -> Reply.ok(n.record())));
+    absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
+    absent.onCommand(Update.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
+    absent.onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
+    absent.onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
+
+    var active = newCommandHandlerWithReplyBuilder().forAnyState();
+    active.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), sameRequest(s.record(), c.record())
+        ? Reply.ok(s.record())
+        : Reply.error(new ServiceError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'"))));
+    active.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(s.record())));
+    active.onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(s.record())));
+    active.onCommand(Update.class, (s, c) -> Effect()
+        .persist(new Updated(c.definition(), c.roleArn(), c.loggingConfiguration(), c.tracingConfiguration(),
+            c.revisionId(), c.at()))
+        .thenReply(c.replyTo(), n -> Reply.ok(n.record())));
+    active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
+        .thenRun(n -> catalog.removeStateMachine(arn))
+        .thenReply(c.replyTo(), n -> Reply.ok(null)));
+
+    return unreadable.orElse(absent).orElse(active).build();
+  }
+
+  private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
+    return Effect().reply(replyTo, Reply.error(ServiceError.unreadable(state.unreadable())));
+  }
+
+  private static boolean sameRequest(StateMachineRecord a, StateMachineRecord b) {
+    return a.definition().equals(b.definition()) && a.roleArn().equals(b.roleArn()) && a.type().equals(b.type())
+        && Objects.equals(a.loggingConfiguration(), b.loggingConfiguration())
+        && Objects.equals(a.tracingConfiguration(), b.tracingConfiguration());
+  }
+
+  static StateMachineSummary summary(StateMachineRecord r) {
+    return new StateMachineSummary(r.stateMachineArn(), r.name(), r.type(), r.creationDate());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(Created.class, (state, e) -> new State(e.record(), null))
+        .onEvent(Updated.class, (state, e) -> new State(state.record().updated(e.definition(), e.roleArn(),
+            e.loggingConfiguration(), e.tracingConfiguration(), e.revisionId(), e.at()), state.unreadable()))
+        .onEvent(Deleted.class, (state, e) -> new State(null, state.unreadable()))
+        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason()))
+        .build();
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          if (state.record() != null && state.unreadable() == null) catalog.putStateMachine(summary(state.record()));
+        })
+        .build();
+  }
+
+  @Override
+  public EventAdapter<Event, Object> eventAdapter() {
+    return new EventAdapter<>() {
+      @Override
+      public Object toJournal(Event e) {
+        return e;
+      }
+
+      @Override
+      public String manifest(Event event) {
+        return "";
+      }
+
+      @Override
+      public EventSeq<Event> fromJournal(Object p, String manifest) {
+        return EventSeq.single(p instanceof UnreadableEvent u ? new Unreadable(u.reason()) : (Event) p);
+      }
+    };
+  }
+}

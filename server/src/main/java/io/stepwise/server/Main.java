@@ -1,0 +1,60 @@
+package io.stepwise.server;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code stepwise}: with no subcommand (or {@code serve}) it serves the AWS Step Functions API. */
+@Command(name = "stepwise", mixinStandardHelpOptions = true, version = "Stepwise 0.1.0",
+    description = "Self-hosted, AWS-compatible AWS Step Functions. With no subcommand: serve.",
+    subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  @Mixin ServeOptions options;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) System.exit(code);
+  }
+
+  @Override
+  public Integer call() {
+    return serve(options);
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Serve the Step Functions (and KMS) API until interrupted.")
+  static final class Serve implements Callable<Integer> {
+    @Mixin ServeOptions options;
+
+    @Override
+    public Integer call() {
+      return serve(options);
+    }
+  }
+
+  static int serve(ServeOptions options) {
+    StepwiseServer server;
+    try {
+      server = StepwiseServer.start(options.toConfig());
+    } catch (StepwiseServer.StartupException e) {
+      System.err.println("stepwise: " + e.getMessage());
+      return 1;
+    }
+    System.out.println("Stepwise is serving on http://" + server.host() + ":" + server.port()
+        + " (data: " + server.dataDir() + ")");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.stop();
+      stopped.countDown();
+    }, "stepwise-shutdown"));
+    server.whenTerminated().thenRun(stopped::countDown);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,69 @@
+package io.stepwise.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options of {@code serve}; each one overrides the configuration key named in its description. */
+public final class ServeOptions {
+  @Option(names = "--host", description = "Address to bind (stepwise.host, default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "Port to bind (stepwise.port, default 8083; 0 picks a free one).")
+  Integer port;
+
+  @Option(names = "--data-dir", description = "Journal, snapshots and KMS key store (stepwise.data-dir, default ./data).")
+  Path dataDir;
+
+  @Option(names = "--region", description = "Region in the ARNs this server creates (stepwise.region, default us-east-1).")
+  String region;
+
+  @Option(names = "--account", description = "Account id of the default credentials test/test (stepwise.account, default 123456789012).")
+  String account;
+
+  @Option(names = "--credentials", paramLabel = "KEY:SECRET:ACCOUNT",
+      description = "Accepted SigV4 credentials, repeatable; replaces the default test:test (stepwise.api.credentials).")
+  List<String> credentials;
+
+  @Option(names = "--no-fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Sync the journal to disk on every group commit (stepwise.journal.fsync, default on).")
+  boolean fsync;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file whose keys override the defaults.")
+  Path configFile;
+
+  /** The effective configuration: options, then -D system properties, then the file, then the defaults. */
+  Config toConfig() {
+    Map<String, Object> o = new HashMap<>();
+    if (host != null) o.put("stepwise.host", host);
+    if (port != null) o.put("stepwise.port", port);
+    if (dataDir != null) o.put("stepwise.data-dir", dataDir.toString());
+    if (region != null) o.put("stepwise.region", region);
+    if (account != null) o.put("stepwise.account", account);
+    if (!fsync) o.put("stepwise.journal.fsync", false);
+    Config overrides = ConfigFactory.parseMap(o);
+    if (credentials != null) {
+      List<Map<String, String>> list = new ArrayList<>();
+      for (String c : credentials) {
+        String[] parts = c.split(":", 3);
+        if (parts.length != 3) throw new IllegalArgumentException("--credentials takes KEY:SECRET:ACCOUNT, got " + c);
+        list.add(Map.of("access-key-id", parts[0], "secret-access-key", parts[1], "account-id", parts[2]));
+      }
+      overrides = overrides.withValue("stepwise.api.credentials", ConfigValueFactory.fromIterable(list));
+    }
+    Config base = ConfigFactory.load();
+    if (configFile != null) {
+      base = ConfigFactory.systemProperties()
+          .withFallback(ConfigFactory.parseFile(configFile.toFile()))
+          .withFallback(base)
+          .resolve();
+    }
+    return overrides.withFallback(base);
+  }
+}

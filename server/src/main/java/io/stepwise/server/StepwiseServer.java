@@ -1,0 +1,126 @@
+package io.stepwise.server;
+
+import com.typesafe.config.Config;
+import io.stepwise.api.http.AwsJsonRoutes;
+import io.stepwise.api.http.AwsJsonService;
+import io.stepwise.api.http.CredentialStore;
+import io.stepwise.api.http.HttpEdge;
+import io.stepwise.api.http.SigV4Verifier;
+import io.stepwise.api.sfn.StepFunctionsApi;
+import io.stepwise.engine.StepFunctionsEngine;
+import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.StorageUnavailableException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * One running Stepwise: the actor system, the storage opened eagerly (so a locked or corrupt data
+ * directory fails the start at once), the engine with every stored entity recovered, and the HTTP
+ * edge bound last, so that no request is served before interrupted executions have resumed.
+ */
+public final class StepwiseServer {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+
+  /** The server could not start; the message says why in words a user can act on. */
+  public static final class StartupException extends Exception {
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final ActorSystem<Void> system;
+  private final String host;
+  private final int port;
+  private final Path dataDir;
+
+  private StepwiseServer(ActorSystem<Void> system, String host, int port, Path dataDir) {
+    this.system = system;
+    this.host = host;
+    this.port = port;
+    this.dataDir = dataDir;
+  }
+
+  public static StepwiseServer start(Config config) throws StartupException {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "stepwise", config);
+    try {
+      StepwiseStorage.get(system).open();
+      Clock clock = Clock.systemUTC();
+      StepFunctionsEngine engine = new StepFunctionsEngine(system, clock);
+      await(engine.recover(), "recovering stored state machines and executions");
+
+      Config s = config.getConfig("stepwise");
+      CredentialStore credentials = s.hasPath("api.credentials")
+          ? CredentialStore.fromConfig(config, "stepwise.api.credentials")
+          : CredentialStore.defaults();
+      AwsJsonRoutes routes = new AwsJsonRoutes(
+          List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region")))),
+          new SigV4Verifier(credentials, clock));
+      ServerBinding binding = await(
+          HttpEdge.bind(system, s.getString("host"), s.getInt("port"), routes.route()),
+          "binding " + s.getString("host") + ":" + s.getInt("port"));
+      return new StepwiseServer(system, s.getString("host"), HttpEdge.port(binding),
+          Path.of(s.getString("data-dir")).toAbsolutePath().normalize());
+    } catch (StorageUnavailableException e) {
+      terminate(system);
+      throw new StartupException(e.getMessage(), e);
+    } catch (StartupException | RuntimeException e) {
+      terminate(system);
+      throw e;
+    }
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what) throws StartupException {
+    try {
+      return stage.toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new StartupException("failed " + what + ": " + cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new StartupException("timed out " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted " + what, e);
+    }
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public CompletionStage<?> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+
+  /** Unbinds, stops the entities, closes the journal; returns when all of it is done. */
+  public void stop() {
+    terminate(system);
+  }
+
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Termination is best effort: a system that does not stop in a minute is left to the JVM exit.
+    }
+  }
+}

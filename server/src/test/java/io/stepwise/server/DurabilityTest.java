@@ -1,0 +1,128 @@
+package io.stepwise.server;
+
+import static io.stepwise.server.Definitions.*;
+import static io.stepwise.server.ExecutionApiTest.awaitEnd;
+import static io.stepwise.server.ExecutionApiTest.history;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stepwise.persistence.journal.JournalTool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.*;
+
+/** What survives a restart, what never reaches the disk in plaintext, and what tampering does. */
+class DurabilityTest {
+
+  @Test
+  void waitingExecution_resumesAfterRestartWithNothingLostOrRepeated(@TempDir Path dir) throws Exception {
+    String machine;
+    String finished;
+    String waiting;
+    List<HistoryEvent> finishedHistory;
+    try (TestServer first = TestServer.start(dir); SfnClient sfn = first.sfn()) {
+      machine = sfn.createStateMachine(b -> b.name("durable").definition(waitSeconds(3)).roleArn(ROLE)).stateMachineArn();
+      String quick = sfn.createStateMachine(b -> b.name("quick").definition(PASS).roleArn(ROLE)).stateMachineArn();
+      finished = sfn.startExecution(b -> b.stateMachineArn(quick).input("{\"k\":1}")).executionArn();
+      awaitEnd(sfn, finished);
+      finishedHistory = history(sfn, finished);
+      waiting = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"survivor\"}")).executionArn();
+      assertThat(sfn.describeExecution(b -> b.executionArn(waiting)).status()).isEqualTo(ExecutionStatus.RUNNING);
+    }
+
+    try (TestServer second = TestServer.start(dir); SfnClient sfn = second.sfn()) {
+      assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(machine)).definition()).isEqualTo(waitSeconds(3));
+      assertThat(sfn.listStateMachines().stateMachines()).hasSize(2);
+      assertThat(sfn.describeExecution(b -> b.executionArn(finished)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(history(sfn, finished)).isEqualTo(finishedHistory);
+      assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions())
+          .extracting(ExecutionListItem::executionArn).containsExactly(waiting);
+
+      DescribeExecutionResponse resumed = awaitEnd(sfn, waiting);
+      assertThat(resumed.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(resumed.output()).isEqualTo("{\"waited\":\"survivor\"}");
+      List<HistoryEvent> events = history(sfn, waiting);
+      assertThat(events).extracting(HistoryEvent::typeAsString).containsExactly(
+          "ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited",
+          "ExecutionSucceeded");
+      for (int i = 0; i < events.size(); i++) assertThat(events.get(i).id()).isEqualTo(i + 1L);
+    }
+  }
+
+  @Test
+  void canary_neverReachesTheDiskInPlaintext(@TempDir Path dir) throws Exception {
+    String canary = "CANARY-" + UUID.randomUUID();
+    String definition = """
+        {"Comment": "%s", "StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "Result": "%s", "ResultPath": "$.echo", "End": true}}}
+        """.formatted(canary, canary);
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String machine = sfn.createStateMachine(b -> b.name("canary").definition(definition).roleArn(ROLE)).stateMachineArn();
+      String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"secret\": \"" + canary + "\"}")).executionArn();
+      assertThat(awaitEnd(sfn, exec).output()).contains(canary);
+    }
+    byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.filter(Files::isRegularFile).forEach(files::add);
+    }
+    assertThat(files).isNotEmpty();
+    long scanned = 0;
+    for (Path f : files) {
+      byte[] content = Files.readAllBytes(f);
+      scanned += content.length;
+      assertThat(indexOf(content, needle)).as("canary found in %s", f).isEqualTo(-1);
+    }
+    assertThat(scanned).as("the journal holds the run").isGreaterThan(needle.length * 4L);
+  }
+
+  @Test
+  void tamperedEvent_failsOnlyItsOwnEntityAndTheServerStaysUp(@TempDir Path dir) throws Exception {
+    String victim;
+    String bystander;
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String machine = sfn.createStateMachine(b -> b.name("tamper").definition(PASS).roleArn(ROLE)).stateMachineArn();
+      victim = sfn.startExecution(b -> b.stateMachineArn(machine).name("victim")).executionArn();
+      bystander = sfn.startExecution(b -> b.stateMachineArn(machine).name("bystander")).executionArn();
+      awaitEnd(sfn, victim);
+      awaitEnd(sfn, bystander);
+    }
+    JournalTool.flipCiphertextBit(dir, "Execution|" + victim, 1);
+
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      assertThatThrownBy(() -> sfn.describeExecution(b -> b.executionArn(victim)))
+          .isInstanceOfSatisfying(SfnException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(500);
+            assertThat(e.awsErrorDetails().errorMessage()).contains("cannot be read");
+          });
+      assertThat(sfn.describeExecution(b -> b.executionArn(bystander)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(new RawClient(server.endpoint()).get("/health")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void secondServerOnTheSameDataDirectory_failsAtOnceWithAClearMessage(@TempDir Path dir) throws Exception {
+    try (TestServer first = TestServer.start(dir)) {
+      assertThatThrownBy(() -> TestServer.start(dir))
+          .isInstanceOf(StepwiseServer.StartupException.class)
+          .hasMessageContaining(dir.toString());
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) throws IOException {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+}

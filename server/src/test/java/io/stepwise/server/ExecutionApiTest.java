@@ -1,0 +1,208 @@
+package io.stepwise.server;
+
+import static io.stepwise.server.Definitions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.*;
+
+class ExecutionApiTest {
+  @TempDir static Path dataDir;
+  static TestServer server;
+  static SfnClient sfn;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dataDir);
+    sfn = server.sfn();
+  }
+
+  @AfterAll
+  static void stop() {
+    sfn.close();
+    server.close();
+  }
+
+  static String create(String name, String definition, StateMachineType type) {
+    return sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(ROLE).type(type)).stateMachineArn();
+  }
+
+  /** Polls DescribeExecution until the execution leaves RUNNING (bounded, not a timing assertion). */
+  static DescribeExecutionResponse awaitEnd(SfnClient client, String executionArn) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      DescribeExecutionResponse d = client.describeExecution(b -> b.executionArn(executionArn));
+      if (d.status() != ExecutionStatus.RUNNING) return d;
+      if (System.nanoTime() > deadline) throw new AssertionError("still running: " + executionArn);
+      Thread.sleep(50);
+    }
+  }
+
+  static List<HistoryEvent> history(SfnClient client, String executionArn) {
+    List<HistoryEvent> all = new ArrayList<>();
+    client.getExecutionHistoryPaginator(b -> b.executionArn(executionArn).maxResults(2)).forEach(p -> all.addAll(p.events()));
+    return all;
+  }
+
+  @Test
+  void passExecution_succeedsWithHistoryInAwsShape() throws Exception {
+    String machine = create("pass-exec", PASS, StateMachineType.STANDARD);
+    StartExecutionResponse started = sfn.startExecution(b -> b.stateMachineArn(machine).name("run-1").input("{\"a\":1}"));
+    assertThat(started.executionArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:execution:pass-exec:run-1");
+    DescribeExecutionResponse d = awaitEnd(sfn, started.executionArn());
+    assertThat(d.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(d.input()).isEqualTo("{\"a\":1}");
+    assertThat(d.output()).isEqualTo("{\"a\":1,\"out\":{\"greeting\":\"hi\"}}");
+    assertThat(d.stopDate()).isAfterOrEqualTo(d.startDate());
+
+    List<HistoryEvent> events = history(sfn, started.executionArn());
+    assertThat(events).extracting(HistoryEvent::typeAsString)
+        .containsExactly("ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
+    for (int i = 0; i < events.size(); i++) {
+      assertThat(events.get(i).id()).isEqualTo(i + 1L);
+      assertThat(events.get(i).previousEventId()).isEqualTo((long) i);
+    }
+    assertThat(events.get(1).stateEnteredEventDetails().name()).isEqualTo("Hello");
+    assertThat(events.get(3).executionSucceededEventDetails().output()).isEqualTo(d.output());
+
+    List<HistoryEvent> reversed = sfn.getExecutionHistory(b -> b.executionArn(started.executionArn()).reverseOrder(true)).events();
+    assertThat(reversed.get(0).typeAsString()).isEqualTo("ExecutionSucceeded");
+    HistoryEvent withoutData = sfn.getExecutionHistory(
+        b -> b.executionArn(started.executionArn()).includeExecutionData(false)).events().get(0);
+    assertThat(withoutData.executionStartedEventDetails().input()).isNull();
+  }
+
+  @Test
+  void failingExecution_reportsErrorAndCause() throws Exception {
+    String machine = create("choice-exec", CHOICE, StateMachineType.STANDARD);
+    String big = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"n\": 11}")).executionArn();
+    String small = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"n\": 3}")).executionArn();
+    assertThat(awaitEnd(sfn, big).output()).isEqualTo("\"big\"");
+    DescribeExecutionResponse failed = awaitEnd(sfn, small);
+    assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(failed.error()).isEqualTo("TooSmall");
+    assertThat(failed.cause()).isEqualTo("n is not above 10");
+    assertThat(history(sfn, small)).last().extracting(HistoryEvent::typeAsString).isEqualTo("ExecutionFailed");
+  }
+
+  @Test
+  void startExecution_isIdempotentForARunningExecutionWithTheSameInput() {
+    String machine = create("idempotent", waitSeconds(60), StateMachineType.STANDARD);
+    String first = sfn.startExecution(b -> b.stateMachineArn(machine).name("same").input("{\"tag\":1}")).executionArn();
+    String again = sfn.startExecution(b -> b.stateMachineArn(machine).name("same").input("{\"tag\":1}")).executionArn();
+    assertThat(again).isEqualTo(first);
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("same").input("{\"tag\":2}")))
+        .isInstanceOf(ExecutionAlreadyExistsException.class);
+    sfn.stopExecution(b -> b.executionArn(first));
+  }
+
+  @Test
+  void stopExecution_abortsARunningExecution() throws Exception {
+    String machine = create("stoppable", waitSeconds(600), StateMachineType.STANDARD);
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"x\"}")).executionArn();
+    assertThat(sfn.describeExecution(b -> b.executionArn(exec)).status()).isEqualTo(ExecutionStatus.RUNNING);
+    StopExecutionResponse stopped = sfn.stopExecution(b -> b.executionArn(exec).error("Halt").cause("by test"));
+    assertThat(stopped.stopDate()).isNotNull();
+    DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(exec));
+    assertThat(d.status()).isEqualTo(ExecutionStatus.ABORTED);
+    assertThat(d.error()).isEqualTo("Halt");
+    assertThat(d.cause()).isEqualTo("by test");
+    assertThat(history(sfn, exec)).extracting(HistoryEvent::typeAsString)
+        .containsExactly("ExecutionStarted", "WaitStateEntered", "ExecutionAborted");
+  }
+
+  @Test
+  void updateWhileRunning_runningExecutionKeepsItsRevision() throws Exception {
+    String machine = create("revisions", waitSeconds(1), StateMachineType.STANDARD);
+    String oldRevision = sfn.describeStateMachine(b -> b.stateMachineArn(machine)).revisionId();
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"old\"}")).executionArn();
+    sfn.updateStateMachine(b -> b.stateMachineArn(machine).definition(PASS));
+
+    DescribeStateMachineForExecutionResponse forExec = sfn.describeStateMachineForExecution(b -> b.executionArn(exec));
+    assertThat(forExec.definition()).isEqualTo(waitSeconds(1));
+    assertThat(forExec.revisionId()).isEqualTo(oldRevision);
+    assertThat(awaitEnd(sfn, exec).output()).isEqualTo("{\"waited\":\"old\"}");
+
+    String fresh = sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
+    assertThat(awaitEnd(sfn, fresh).output()).isEqualTo("{\"out\":{\"greeting\":\"hi\"}}");
+  }
+
+  @Test
+  void listExecutions_filtersByStatusAndPaginatesNewestFirst() throws Exception {
+    String machine = create("listing", CHOICE, StateMachineType.STANDARD);
+    Set<String> succeeded = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      succeeded.add(sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"n\": 20}")).executionArn());
+    }
+    String failed = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"n\": 1}")).executionArn();
+    for (String arn : succeeded) awaitEnd(sfn, arn);
+    awaitEnd(sfn, failed);
+
+    List<ExecutionListItem> all = new ArrayList<>();
+    sfn.listExecutionsPaginator(b -> b.stateMachineArn(machine).maxResults(2)).forEach(p -> {
+      assertThat(p.executions().size()).isLessThanOrEqualTo(2);
+      all.addAll(p.executions());
+    });
+    assertThat(all).hasSize(6);
+    for (int i = 1; i < all.size(); i++) {
+      assertThat(all.get(i - 1).startDate()).isAfterOrEqualTo(all.get(i).startDate());
+    }
+    assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.FAILED)).executions())
+        .extracting(ExecutionListItem::executionArn).containsExactly(failed);
+    assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.SUCCEEDED)).executions())
+        .extracting(ExecutionListItem::executionArn).containsExactlyInAnyOrderElementsOf(succeeded);
+  }
+
+  @Test
+  void startSyncExecution_onExpressReturnsTheResult() {
+    String machine = create("express-sync", CHOICE, StateMachineType.EXPRESS);
+    StartSyncExecutionResponse ok = sfn.startSyncExecution(b -> b.stateMachineArn(machine).input("{\"n\": 50}"));
+    assertThat(ok.status()).isEqualTo(SyncExecutionStatus.SUCCEEDED);
+    assertThat(ok.output()).isEqualTo("\"big\"");
+    assertThat(ok.executionArn()).startsWith("arn:aws:states:us-east-1:123456789012:express:express-sync:");
+    StartSyncExecutionResponse failed = sfn.startSyncExecution(b -> b.stateMachineArn(machine).input("{\"n\": 1}"));
+    assertThat(failed.status()).isEqualTo(SyncExecutionStatus.FAILED);
+    assertThat(failed.error()).isEqualTo("TooSmall");
+
+    String standard = create("standard-not-sync", PASS, StateMachineType.STANDARD);
+    assertThatThrownBy(() -> sfn.startSyncExecution(b -> b.stateMachineArn(standard)))
+        .isInstanceOf(StateMachineTypeNotSupportedException.class);
+  }
+
+  @Test
+  void unknownResources_areReportedAsAwsDoes() {
+    String missing = "arn:aws:states:us-east-1:123456789012:stateMachine:nope";
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(missing)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
+    assertThatThrownBy(() -> sfn.describeExecution(b -> b.executionArn("arn:aws:states:us-east-1:123456789012:execution:nope:x")))
+        .isInstanceOf(ExecutionDoesNotExistException.class);
+    assertThatThrownBy(() -> sfn.getExecutionHistory(b -> b.executionArn("arn:aws:states:us-east-1:123456789012:execution:nope:x")))
+        .isInstanceOf(ExecutionDoesNotExistException.class);
+  }
+
+  @Test
+  void badExecutionInput_isRejectedAndStartsNothing() {
+    String machine = create("bad-input", PASS, StateMachineType.STANDARD);
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("x").input("not json")))
+        .isInstanceOf(InvalidExecutionInputException.class)
+        .hasMessageContaining("Invalid State Machine Execution Input");
+    String huge = "{\"s\":\"" + "a".repeat(262_144) + "\"}";
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("x").input(huge)))
+        .isInstanceOf(SfnException.class)
+        .satisfies(e -> assertThat(((SfnException) e).statusCode()).isEqualTo(400));
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("bad name")))
+        .isInstanceOf(InvalidNameException.class);
+    assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).isEmpty();
+  }
+}

@@ -1,0 +1,133 @@
+package io.stepwise.server;
+
+import static io.stepwise.server.Definitions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.*;
+
+class StateMachineApiTest {
+  @TempDir static Path dataDir;
+  static TestServer server;
+  static SfnClient sfn;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start(dataDir);
+    sfn = server.sfn();
+  }
+
+  @AfterAll
+  static void stop() {
+    sfn.close();
+    server.close();
+  }
+
+  private static String create(String name, String definition) {
+    return sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(ROLE)).stateMachineArn();
+  }
+
+  @Test
+  void createThenDescribe_returnsWhatWasCreated() {
+    String arn = create("describe-me", PASS);
+    assertThat(arn).isEqualTo("arn:aws:states:us-east-1:123456789012:stateMachine:describe-me");
+    DescribeStateMachineResponse d = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+    assertThat(d.name()).isEqualTo("describe-me");
+    assertThat(d.definition()).isEqualTo(PASS);
+    assertThat(d.roleArn()).isEqualTo(ROLE);
+    assertThat(d.type()).isEqualTo(StateMachineType.STANDARD);
+    assertThat(d.status()).isEqualTo(StateMachineStatus.ACTIVE);
+    assertThat(d.creationDate()).isNotNull();
+    assertThat(d.loggingConfiguration().level()).isEqualTo(LogLevel.OFF);
+  }
+
+  @Test
+  void createTwice_isIdempotentOnlyForTheSameRequest() {
+    String arn = create("twice", PASS);
+    assertThat(create("twice", PASS)).isEqualTo(arn);
+    assertThatThrownBy(() -> create("twice", PASS_V2)).isInstanceOf(StateMachineAlreadyExistsException.class);
+  }
+
+  @Test
+  void update_changesDefinitionAndRevision() {
+    String arn = create("updatable", PASS);
+    String before = sfn.describeStateMachine(b -> b.stateMachineArn(arn)).revisionId();
+    UpdateStateMachineResponse u = sfn.updateStateMachine(b -> b.stateMachineArn(arn).definition(PASS_V2));
+    assertThat(u.revisionId()).isNotBlank().isNotEqualTo(before);
+    DescribeStateMachineResponse d = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+    assertThat(d.definition()).isEqualTo(PASS_V2);
+    assertThat(d.revisionId()).isEqualTo(u.revisionId());
+  }
+
+  @Test
+  void delete_makesTheMachineGoneAndTheNameReusable() {
+    String arn = create("deletable", PASS);
+    sfn.deleteStateMachine(b -> b.stateMachineArn(arn));
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(arn)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
+    assertThat(sfn.listStateMachines(b -> b.maxResults(1000)).stateMachines())
+        .noneMatch(m -> m.stateMachineArn().equals(arn));
+    assertThat(create("deletable", PASS_V2)).isEqualTo(arn);
+  }
+
+  @Test
+  void list_paginatesThroughEveryMachineOnce() {
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 7; i++) made.add(create("page-" + i, PASS));
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      String t = token;
+      ListStateMachinesResponse page = sfn.listStateMachines(b -> b.maxResults(3).nextToken(t));
+      assertThat(page.stateMachines().size()).isLessThanOrEqualTo(3);
+      page.stateMachines().forEach(m -> seen.add(m.stateMachineArn()));
+      token = page.nextToken();
+      pages++;
+    } while (token != null);
+    assertThat(pages).isGreaterThanOrEqualTo(3);
+    assertThat(seen).doesNotHaveDuplicates().containsAll(made);
+  }
+
+  @Test
+  void invalidDefinition_isRejectedWithAClearMessageAndCreatesNothing() {
+    assertThatThrownBy(() -> create("broken", "{\"StartAt\": \"Nowhere\", \"States\": {}}"))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("Invalid State Machine Definition");
+    assertThatThrownBy(() -> create("broken", "not json"))
+        .isInstanceOf(InvalidDefinitionException.class);
+    assertThatThrownBy(() -> sfn.describeStateMachine(
+        b -> b.stateMachineArn("arn:aws:states:us-east-1:123456789012:stateMachine:broken")))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
+  }
+
+  @Test
+  void invalidNamesAndArns_areRejected() {
+    assertThatThrownBy(() -> create("bad name", PASS)).isInstanceOf(InvalidNameException.class);
+    assertThatThrownBy(() -> create("x".repeat(81), PASS)).isInstanceOf(InvalidNameException.class);
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("role").definition(PASS).roleArn("not-an-arn")))
+        .isInstanceOf(InvalidArnException.class);
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn("arn:aws:states:us-east-1:123456789012:activity:x")))
+        .isInstanceOf(InvalidArnException.class);
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn("garbage")))
+        .isInstanceOf(InvalidArnException.class);
+  }
+
+  @Test
+  void validateDefinition_reportsProblems() {
+    ValidateStateMachineDefinitionResponse ok = sfn.validateStateMachineDefinition(b -> b.definition(PASS));
+    assertThat(ok.result()).isEqualTo(ValidateStateMachineDefinitionResultCode.OK);
+    ValidateStateMachineDefinitionResponse bad = sfn.validateStateMachineDefinition(
+        b -> b.definition("{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}"));
+    assertThat(bad.result()).isEqualTo(ValidateStateMachineDefinitionResultCode.FAIL);
+    assertThat(bad.diagnostics()).isNotEmpty();
+  }
+}
