@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -113,6 +112,13 @@ public final class AwsErrors {
             });
   }
 
+  static AwsServiceException tooLarge(String detail) {
+    return new AwsServiceException(
+        "RequestEntityTooLargeException",
+        StatusCodes.PAYLOAD_TOO_LARGE.intValue(),
+        "Request entity too large: " + detail);
+  }
+
   private static Throwable unwrap(Throwable t) {
     Throwable current = t;
     while ((current instanceof CompletionException || current instanceof ExecutionException)
@@ -127,18 +133,16 @@ public final class AwsErrors {
       return aws;
     }
     if (t instanceof EntityStreamSizeException size) {
-      return new AwsServiceException(
-          "RequestEntityTooLargeException",
-          StatusCodes.PAYLOAD_TOO_LARGE.intValue(),
-          "Request entity too large: the body exceeds the limit of " + size.limit() + " bytes");
+      return tooLarge("the body exceeds the limit of " + size.limit() + " bytes");
+    }
+    // Pekko's toStrict reports an over-long streamed body this way (as a 400)
+    if (t instanceof IllegalRequestException bad
+        && bad.info().summary().startsWith("Request too large")) {
+      return tooLarge(bad.info().detail());
     }
     if (t instanceof IllegalRequestException bad) {
       return new AwsServiceException(
           "SerializationException", bad.status().intValue(), bad.info().summary());
-    }
-    if (t instanceof TimeoutException) {
-      return new AwsServiceException(
-          "RequestTimeoutException", 408, "The request body was not received in time");
     }
     return null;
   }

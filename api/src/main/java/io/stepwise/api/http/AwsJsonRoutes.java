@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class AwsJsonRoutes {
   public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
-  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(30);
   private static final HttpResponse HEALTHY =
       HttpResponse.create()
           .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"status\":\"UP\"}"));
@@ -38,7 +36,7 @@ public final class AwsJsonRoutes {
   private final SigV4Verifier verifier;
   private final AwsJsonDispatcher dispatcher;
   private final AwsErrors errors;
-  private final long maxRequestBytes;
+  private final RequestBodies bodies;
 
   public AwsJsonRoutes(List<AwsJsonService> services, SigV4Verifier verifier) {
     this(services, verifier, defaultMapper(), DEFAULT_MAX_REQUEST_BYTES);
@@ -62,7 +60,7 @@ public final class AwsJsonRoutes {
     if (maxRequestBytes <= 0) {
       throw new IllegalArgumentException("maxRequestBytes must be positive");
     }
-    this.maxRequestBytes = maxRequestBytes;
+    this.bodies = new RequestBodies(maxRequestBytes);
   }
 
   /** A mapper that rejects trailing garbage after the JSON value, as a strict parser should. */
@@ -91,19 +89,14 @@ public final class AwsJsonRoutes {
         });
   }
 
-  /** Reads the whole body (bounded), verifies the signature, then hands on the caller and body. */
+  /** Reads the whole body (bounded), verifies the signature, then hands on caller and body. */
   private Route authenticated(HttpRequest request, Function<Signed, Route> inner) {
-    return withSizeLimit(
-        maxRequestBytes,
-        () ->
-            extractStrictEntity(
-                BODY_TIMEOUT,
-                maxRequestBytes,
-                entity -> {
-                  byte[] body = entity.getData().toArray();
-                  Caller caller = verifier.verify(PekkoSignableRequest.of(request, entity, body));
-                  return inner.apply(new Signed(caller, body));
-                }));
+    return bodies.read(
+        body -> {
+          Caller caller =
+              verifier.verify(PekkoSignableRequest.of(request, request.entity(), body));
+          return inner.apply(new Signed(caller, body));
+        });
   }
 
   private Route dispatch(HttpRequest request, Signed signed) {
