@@ -1,0 +1,59 @@
+package io.stepwise.persistence.journal;
+
+import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.internal.Db;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Offline tools for tests and operators. Every method opens the journal of a data directory that
+ * no server is using (it fails like a second server would otherwise) and closes it again.
+ */
+public final class JournalTool {
+  private JournalTool() {}
+
+  /** Persistence ids in the order they were first written. */
+  public static List<String> listPersistenceIds(Path dataDir) {
+    try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
+      return new ArrayList<>(new JournalStore(db).persistenceIds(0, Integer.MAX_VALUE).values());
+    }
+  }
+
+  /** Sequence numbers of the stored events of {@code persistenceId}. */
+  public static List<Long> sequenceNrs(Path dataDir, String persistenceId) {
+    try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
+      JournalStore store = new JournalStore(db);
+      OptionalLong id = store.idOf(persistenceId);
+      if (id.isEmpty()) {
+        return List.of();
+      }
+      return store.readEvents(id.getAsLong(), 0, Long.MAX_VALUE, Integer.MAX_VALUE).stream()
+          .map(JournalStore.RawEntry::sequenceNr).toList();
+    }
+  }
+
+  /**
+   * Rewrites one stored event with one bit of its ciphertext flipped, through LevelDB itself, so
+   * the store's checksums still pass and only the event's own authentication can notice.
+   *
+   * @throws IllegalArgumentException if there is no such event
+   */
+  public static void flipCiphertextBit(Path dataDir, String persistenceId, long sequenceNr) {
+    try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
+      JournalStore store = new JournalStore(db);
+      long id = store.idOf(persistenceId)
+          .orElseThrow(() -> new IllegalArgumentException("no persistence id " + persistenceId));
+      byte[] key = JournalKeys.event(id, sequenceNr);
+      byte[] value = db.get(key);
+      if (value == null) {
+        throw new IllegalArgumentException("no event " + persistenceId + "#" + sequenceNr);
+      }
+      // First ciphertext byte: after the envelope header (version + data key ref) and the nonce.
+      int offset = 1 + 8 + EventCipher.NONCE_BYTES;
+      value[offset] ^= 0x01;
+      db.put(key, value, true);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.stepwise.persistence.keys;
+
+import static io.stepwise.persistence.TestStorage.add;
+import static io.stepwise.persistence.TestStorage.state;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.TestEntity;
+import io.stepwise.persistence.TestStorage;
+import io.stepwise.persistence.TestStorage.MutableClock;
+import io.stepwise.persistence.crypto.Envelope;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataKeyWindowTest {
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private ActorTestKit kit;
+  private StepwiseStorage storage;
+
+  @BeforeEach
+  void start() {
+    kit = TestStorage.start(dir, clock);
+    storage = StepwiseStorage.get(kit.system());
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void dataKey_isReusedWithinWindowAndReplacedAfter() throws Exception {
+    EncryptionTarget target = storage.serviceOwnedTarget();
+    DataKeys keys = storage.handles().dataKeys();
+    long first = lease(keys, target).dataKeyRef();
+    clock.advance(Duration.ofSeconds(299));
+    assertThat(lease(keys, target).dataKeyRef()).isEqualTo(first);
+    assertThat(storage.keyMetrics().dataKeysGenerated()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    long second = lease(keys, target).dataKeyRef();
+    assertThat(second).isNotEqualTo(first);
+    assertThat(storage.keyMetrics().dataKeysGenerated()).isEqualTo(2);
+    assertThat(storage.keyMetrics().kmsCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void journalWrites_shareDataKeyUntilWindowEnds() {
+    var entity = kit.spawn(TestEntity.create("w"));
+    add(kit, entity, "a");
+    clock.advance(Duration.ofSeconds(100));
+    add(kit, entity, "b");
+    clock.advance(Duration.ofSeconds(250));
+    add(kit, entity, "c");
+    for (int i = 0; i < 50; i++) {
+      add(kit, entity, "more-" + i);
+    }
+
+    List<Long> refs = dataKeyRefs("w");
+    assertThat(refs.get(0)).isEqualTo(refs.get(1));
+    assertThat(refs.get(2)).isNotEqualTo(refs.get(1));
+    assertThat(refs.subList(2, refs.size())).containsOnly(refs.get(2));
+    assertThat(storage.keyMetrics().dataKeysGenerated()).isEqualTo(2);
+    assertThat(state(kit, entity).texts()).hasSize(53);
+  }
+
+  @Test
+  void differentKmsKeys_getDifferentDataKeys() throws Exception {
+    String customer = storage.kms().createKey("customer", null).keyId();
+    var customerTarget = new EncryptionTarget(customer, Map.of("aws:states:stateMachineArn", "m"), Duration.ofSeconds(60));
+    storage.useKeySelector(pid -> pid.startsWith("cust-") ? customerTarget : storage.serviceOwnedTarget());
+    add(kit, kit.spawn(TestEntity.create("cust-1")), "x");
+    add(kit, kit.spawn(TestEntity.create("svc-1")), "y");
+    var table = storage.handles().store();
+    var custKey = table.find(dataKeyRefs("cust-1").get(0)).orElseThrow();
+    var svcKey = table.find(dataKeyRefs("svc-1").get(0)).orElseThrow();
+    assertThat(custKey.kmsKeyId()).isEqualTo(customer);
+    assertThat(custKey.encryptionContext()).containsEntry("aws:states:stateMachineArn", "m");
+    assertThat(svcKey.kmsKeyId()).isEqualTo(storage.kms().serviceOwnedKeyId());
+  }
+
+  @Test
+  void disabledKmsKey_rejectsNewWritesAndRevokesLease() throws Exception {
+    String customer = storage.kms().createKey("customer", null).keyId();
+    var target = new EncryptionTarget(customer, Map.of(), Duration.ofSeconds(300));
+    DataKeys keys = storage.handles().dataKeys();
+    DataKeyLease lease = lease(keys, target);
+    storage.kms().disableKey(customer);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (lease.usableAt(clock.instant()) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(lease.usableAt(clock.instant())).isFalse();
+    assertThat(keys.lease(target).toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat().withMessageContaining("disabled");
+  }
+
+  private static DataKeyLease lease(DataKeys keys, EncryptionTarget t) throws Exception {
+    return keys.lease(t).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private List<Long> dataKeyRefs(String pid) {
+    var store = storage.handles().store();
+    long id = store.idOf(pid).orElseThrow();
+    return store.readEvents(id, 0, Long.MAX_VALUE, 1000).stream()
+        .map(e -> Envelope.parse(e.envelope()).dataKeyRef()).toList();
+  }
+}

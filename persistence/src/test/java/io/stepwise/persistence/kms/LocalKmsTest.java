@@ -1,0 +1,163 @@
+package io.stepwise.persistence.kms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stepwise.persistence.StorageUnavailableException;
+import io.stepwise.persistence.TestStorage.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKmsTest {
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final Map<String, String> ctx = Map.of("aws:states:stateMachineArn", "arn:aws:states:us-east-1:1:stateMachine:m");
+
+  private LocalKms open() {
+    return LocalKms.open(dir.resolve("kms"), dir, "STEPWISE_TEST_UNSET_ROOT_KEY", clock);
+  }
+
+  @Test
+  void firstStart_createsOwnerOnlyRootKeyAndServiceKey() throws Exception {
+    try (LocalKms kms = open()) {
+      assertThat(kms.describeKey(kms.serviceOwnedKeyId()).owner()).isEqualTo(KeyOwner.AWS);
+      assertThat(kms.listKeys()).isEmpty();
+    }
+    Path root = dir.resolve("kms/root.key");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rw-------");
+    assertThat(Base64.getDecoder().decode(Files.readString(root).trim())).hasSize(32);
+  }
+
+  @Test
+  void dataKey_unwrapsAfterRestartWithSameContext() {
+    String serviceKey;
+    DataKey dk;
+    try (LocalKms kms = open()) {
+      serviceKey = kms.serviceOwnedKeyId();
+      dk = kms.generateDataKey(serviceKey, ctx);
+    }
+    try (LocalKms kms = open()) {
+      assertThat(kms.serviceOwnedKeyId()).isEqualTo(serviceKey);
+      assertThat(kms.decrypt(serviceKey, dk.ciphertextBlob(), ctx)).isEqualTo(dk.plaintext());
+      assertThat(kms.decrypt(null, dk.ciphertextBlob(), ctx)).isEqualTo(dk.plaintext());
+    }
+  }
+
+  @Test
+  void otherContext_isInvalidCiphertext() {
+    try (LocalKms kms = open()) {
+      DataKey dk = kms.generateDataKey(kms.serviceOwnedKeyId(), ctx);
+      assertThatThrownBy(() -> kms.decrypt(null, dk.ciphertextBlob(), Map.of()))
+          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(KmsException.Code.INVALID_CIPHERTEXT));
+    }
+  }
+
+  @Test
+  void unknownKeyId_isNotFound() {
+    try (LocalKms kms = open()) {
+      assertThatThrownBy(() -> kms.generateDataKey("5f1b1d6e-0000-4000-8000-000000000000", ctx))
+          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(KmsException.Code.NOT_FOUND));
+    }
+  }
+
+  @Test
+  void blobOfOneKey_withOtherKeyId_isIncorrectKey() {
+    try (LocalKms kms = open()) {
+      KeyMetadata customer = kms.createKey("c", null);
+      DataKey dk = kms.generateDataKey(kms.serviceOwnedKeyId(), ctx);
+      assertThatThrownBy(() -> kms.decrypt(customer.keyId(), dk.ciphertextBlob(), ctx))
+          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(KmsException.Code.INCORRECT_KEY));
+    }
+  }
+
+  @Test
+  void disabledKey_refusesUntilEnabled() {
+    try (LocalKms kms = open()) {
+      String id = kms.createKey("c", null).keyId();
+      DataKey dk = kms.generateDataKey(id, ctx);
+      kms.disableKey(id);
+      assertThatThrownBy(() -> kms.decrypt(id, dk.ciphertextBlob(), ctx))
+          .isInstanceOfSatisfying(KmsException.class, e -> {
+            assertThat(e.code()).isEqualTo(KmsException.Code.DISABLED);
+            assertThat(e.keyState()).contains(KeyState.DISABLED);
+          });
+      kms.enableKey(id);
+      assertThat(kms.decrypt(id, dk.ciphertextBlob(), ctx)).isEqualTo(dk.plaintext());
+    }
+  }
+
+  @Test
+  void rotation_keepsOldCiphertextsReadable() {
+    try (LocalKms kms = open()) {
+      String id = kms.createKey("c", null).keyId();
+      DataKey before = kms.generateDataKey(id, ctx);
+      assertThat(kms.rotateKeyOnDemand(id).primaryMaterial()).isEqualTo(2);
+      DataKey after = kms.generateDataKey(id, ctx);
+      assertThat(kms.decrypt(id, before.ciphertextBlob(), ctx)).isEqualTo(before.plaintext());
+      assertThat(kms.decrypt(id, after.ciphertextBlob(), ctx)).isEqualTo(after.plaintext());
+    }
+    try (LocalKms kms = open()) {
+      assertThat(kms.listKeys()).singleElement().satisfies(k -> assertThat(k.primaryMaterial()).isEqualTo(2));
+    }
+  }
+
+  @Test
+  void scheduledDeletion_destroysKeyWhenDue() {
+    try (LocalKms kms = open()) {
+      String id = kms.createKey("c", null).keyId();
+      DataKey dk = kms.generateDataKey(id, ctx);
+      kms.scheduleKeyDeletion(id, 7);
+      assertThatThrownBy(() -> kms.decrypt(id, dk.ciphertextBlob(), ctx))
+          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(KmsException.Code.INVALID_STATE));
+      clock.advance(Duration.ofDays(7));
+      assertThatThrownBy(() -> kms.describeKey(id))
+          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(KmsException.Code.NOT_FOUND));
+    }
+    try (LocalKms kms = open()) {
+      assertThat(kms.listKeys()).isEmpty();
+    }
+  }
+
+  @Test
+  void wrongRootKey_failsAtOpenWithClearMessage() throws Exception {
+    open().close();
+    Files.writeString(dir.resolve("kms/root.key"), Base64.getEncoder().encodeToString(new byte[32]));
+    assertThatThrownBy(this::open)
+        .isInstanceOf(StorageUnavailableException.class)
+        .hasMessageContaining("root key does not open");
+  }
+
+  @Test
+  void kmsStore_neverHoldsDataKeyPlaintext() throws Exception {
+    byte[] raw;
+    try (LocalKms kms = open()) {
+      String id = kms.createKey("c", null).keyId();
+      raw = kms.generateDataKey(id, ctx).plaintext();
+    }
+    try (var files = Files.walk(dir.resolve("kms/store"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(indexOf(Files.readAllBytes(f), raw)).as(f.toString()).isEqualTo(-1);
+      }
+    }
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
