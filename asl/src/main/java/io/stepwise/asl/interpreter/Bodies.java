@@ -1,0 +1,233 @@
+package io.stepwise.asl.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.model.ChoiceRule;
+import io.stepwise.asl.model.State;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.PathExpr;
+import io.stepwise.asl.payload.Expr;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** The body of each state type: what happens between entering and the common completion. */
+final class Bodies {
+  /** AWS refuses waits longer than a signed 32-bit number of seconds (about 68 years). */
+  static final long MAX_WAIT_SECONDS = Integer.MAX_VALUE;
+
+  private final Driver d;
+  private final Run run;
+
+  Bodies(Driver d) {
+    this.d = d;
+    this.run = d.run;
+  }
+
+  void run(Frame f, State s) {
+    if (s instanceof State.Pass p) pass(f, p);
+    else if (s instanceof State.Choice c) choice(f, c);
+    else if (s instanceof State.Succeed) {
+      JsonNode eff = s.common().jsonata() ? f.input : d.effectiveInput(f, s.common());
+      d.complete(f, s, eff, null, null, null, null, s.common().output());
+    } else if (s instanceof State.Fail fl) fail(f, fl);
+    else if (s instanceof State.Wait w) waitState(f, w);
+    else if (s instanceof State.Task t) task(f, t);
+    else if (s instanceof State.Parallel p) d.branches.startParallel(f, p);
+    else if (s instanceof State.Map m) d.branches.startMap(f, m);
+  }
+
+  private void pass(Frame f, State.Pass p) {
+    if (p.common().jsonata()) {
+      d.complete(f, p, f.input, null, null, p.common().next(), p.common().assign(), p.common().output());
+      return;
+    }
+    JsonNode eff = d.effectiveInput(f, p.common());
+    JsonNode result = p.result() != null ? p.result() : p.parameters() != null ? p.parameters().eval(d.scope(f, eff)) : eff;
+    d.complete(f, p, eff, result, p.resultPath(), p.common().next(), p.common().assign(), null);
+  }
+
+  private void fail(Frame f, State.Fail fl) {
+    JsonNode eff = fl.common().jsonata() ? f.input : d.effectiveInput(f, fl.common());
+    StateScope sc = d.scope(f, eff);
+    String error = text(fl.error(), sc);
+    String cause = text(fl.cause(), sc);
+    d.failFrame(f, error, cause);
+  }
+
+  private static String text(Expr e, StateScope sc) {
+    if (e == null) return null;
+    JsonNode v = e.eval(sc);
+    if (v == null || v.isNull()) return null;
+    return v.isTextual() ? v.textValue() : Json.write(v);
+  }
+
+  private void choice(Frame f, State.Choice c) {
+    boolean jsonata = c.common().jsonata();
+    JsonNode eff = jsonata ? f.input : d.effectiveInput(f, c.common());
+    StateScope sc = d.scope(f, eff);
+    for (ChoiceRule.Branch b : c.choices()) {
+      if (Choices.test(b.rule(), sc)) {
+        Expr output = b.output() != null ? b.output() : c.common().output();
+        Expr assign = b.assign() != null ? b.assign() : c.common().assign();
+        d.complete(f, c, eff, null, null, b.next(), assign, output);
+        return;
+      }
+    }
+    if (c.defaultNext() == null) {
+      throw new StatesError("States.NoChoiceMatched", "No Matches!", false);
+    }
+    d.complete(f, c, eff, null, null, c.defaultNext(), c.common().assign(), c.common().output());
+  }
+
+  private void waitState(Frame f, State.Wait w) {
+    JsonNode eff = w.common().jsonata() ? f.input : d.effectiveInput(f, w.common());
+    StateScope sc = d.scope(f, eff);
+    Instant fireAt;
+    if (w.seconds() != null) {
+      fireAt = run.now.plusSeconds(w.seconds());
+    } else if (w.timestamp() != null) {
+      fireAt = w.timestamp();
+    } else if (w.secondsPath() != null) {
+      fireAt = run.now.plusSeconds(secondsFromPath(w.secondsPath(), sc));
+    } else if (w.timestampPath() != null) {
+      fireAt = timestampFromPath(w.timestampPath(), sc);
+    } else if (w.secondsExpr() != null) {
+      JsonNode v = w.secondsExpr().eval(sc);
+      if (v == null || !v.isIntegralNumber() || v.longValue() < 0 || v.longValue() > 99_999_999) {
+        throw StatesError.queryEvaluation("The JSONata expression specified for the field 'Seconds' returned an unexpected result: " + (v == null ? "undefined" : Json.write(v)));
+      }
+      fireAt = run.now.plusSeconds(v.longValue());
+    } else {
+      JsonNode v = w.timestampExpr().eval(sc);
+      String t = v != null && v.isTextual() ? v.textValue() : v == null ? "undefined" : Json.write(v);
+      Instant ts = parseIso(t);
+      if (ts == null) throw StatesError.queryEvaluation("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: " + t);
+      fireAt = ts;
+    }
+    if (fireAt.getEpochSecond() - run.now.getEpochSecond() > MAX_WAIT_SECONDS) throw StatesError.runtime("Wait state delay is too long.");
+    String id = "wait-" + f.enteredEventId;
+    f.waiting = Frame.Waiting.timer(Frame.WaitKind.WAIT_STATE, id, fireAt);
+    run.effects.add(new Effect.StartTimer(id, fireAt));
+  }
+
+  /** The timer of a Wait state fired: its output and transition. */
+  void waitFired(Frame f, State.Wait w) {
+    f.waiting = null;
+    JsonNode eff = w.common().jsonata() ? f.input : d.effectiveInput(f, w.common());
+    d.complete(f, w, eff, null, null, w.common().next(), w.common().assign(), w.common().output());
+  }
+
+  private static long secondsFromPath(PathExpr p, StateScope sc) {
+    JsonNode v = p.read(sc);
+    if (v == null) throw StatesError.runtime("The SecondsPath parameter does not reference an input value: " + p.text());
+    if (!v.isNumber() || (!v.isIntegralNumber() && v.decimalValue().stripTrailingZeros().scale() > 0)) {
+      throw StatesError.runtime("The SecondsPath parameter cannot be parsed as a long value: " + p.text() + " == " + Json.write(v));
+    }
+    BigDecimal b = v.decimalValue();
+    if (b.signum() < 0) throw StatesError.runtime("The SecondsPath parameter references a negative value: " + p.text() + " == " + Json.write(v));
+    if (b.compareTo(BigDecimal.valueOf(MAX_WAIT_SECONDS)) > 0) throw StatesError.runtime("Wait state delay is too long.");
+    return b.longValue();
+  }
+
+  private static Instant timestampFromPath(PathExpr p, StateScope sc) {
+    JsonNode v = p.read(sc);
+    if (v == null) throw StatesError.runtime("The TimestampPath parameter does not reference an input value: " + p.text());
+    Instant t = v.isTextual() ? parseIso(v.textValue()) : null;
+    if (t == null) {
+      throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: " + p.text() + " == " + Json.write(v));
+    }
+    return t;
+  }
+
+  static Instant parseIso(String s) {
+    if (s.indexOf('T') < 0) return null;
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private void task(Frame f, State.Task t) {
+    boolean jsonata = t.common().jsonata();
+    JsonNode eff = jsonata ? f.input : d.effectiveInput(f, t.common());
+    StateScope sc = d.scope(f, eff);
+    JsonNode params = t.parameters() != null ? t.parameters().eval(sc) : eff;
+    if (params == null) params = Json.NODES.nullNode();
+    Integer timeout = seconds(t.timeoutSeconds(), sc, "TimeoutSecondsPath");
+    Integer heartbeat = seconds(t.heartbeatSeconds(), sc, "HeartbeatSecondsPath");
+    ObjectNode det = run.obj();
+    String[] rt = resourceType(t.resource());
+    det.put("resourceType", rt[0]);
+    det.put("resource", rt[1]);
+    det.put("region", region(t.resource()));
+    det.put("parameters", run.text(params));
+    if (timeout != null) det.put("timeoutInSeconds", timeout);
+    if (heartbeat != null) det.put("heartbeatInSeconds", heartbeat);
+    long id = run.emit(f, "TaskScheduled", "taskScheduledEventDetails", det);
+    String effectId = "task-" + id;
+    f.waiting = new Frame.Waiting(Frame.WaitKind.TASK, effectId, null, t.resource(), params, timeout, heartbeat);
+    run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat));
+  }
+
+  private static Integer seconds(Expr e, StateScope sc, String field) {
+    if (e == null) return null;
+    JsonNode v = e.eval(sc);
+    if (v == null || !v.isIntegralNumber() || v.longValue() < 1 || v.longValue() > 99_999_999) {
+      throw StatesError.runtime("The " + field + " field refers to value \"" + (v == null ? "null" : Json.write(v)) + "\" which is not a valid positive integer");
+    }
+    return v.intValue();
+  }
+
+  void taskSucceeded(Frame f, State.Task t, JsonNode output) {
+    ObjectNode det = run.obj();
+    String[] rt = resourceType(t.resource());
+    det.put("resourceType", rt[0]);
+    det.put("resource", rt[1]);
+    det.put("output", run.text(output));
+    det.set("outputDetails", Run.truncatedFalse());
+    run.emit(f, "TaskSucceeded", "taskSucceededEventDetails", det);
+    f.waiting = null;
+    try {
+      JsonNode result = output;
+      if (!t.common().jsonata() && t.resultSelector() != null) result = t.resultSelector().eval(d.scope(f, output));
+      d.complete(f, t, f.input, result, t.resultPath(), t.common().next(), t.common().assign(), t.common().output());
+    } catch (StatesError e) {
+      d.fail(f, t, e);
+    }
+  }
+
+  void taskFailed(Frame f, State.Task t, String error, String cause) {
+    ObjectNode det = run.obj();
+    String[] rt = resourceType(t.resource());
+    det.put("resourceType", rt[0]);
+    det.put("resource", rt[1]);
+    if (error != null) det.put("error", error);
+    if (cause != null) det.put("cause", cause);
+    run.emit(f, "TaskFailed", "taskFailedEventDetails", det);
+    f.waiting = null;
+    d.handleError(f, t, error == null ? "States.TaskFailed" : error, cause);
+  }
+
+  /** {@code arn:aws:states:::lambda:invoke} is ("lambda", "invoke"); a Lambda function ARN is ("lambda", arn). */
+  static String[] resourceType(String resource) {
+    String[] p = resource.split(":", 7);
+    if (p.length >= 6 && p[2].equals("states") && p[3].isEmpty() && p[4].isEmpty()) {
+      String rest = resource.substring(("arn:" + p[1] + ":states:::").length());
+      int i = rest.indexOf(':');
+      return i < 0 ? new String[] {rest, rest} : new String[] {rest.substring(0, i), rest.substring(i + 1)};
+    }
+    if (p.length >= 3) return new String[] {p[2].equals("states") && resource.contains(":activity:") ? "activity" : p[2], resource};
+    return new String[] {"unknown", resource};
+  }
+
+  private String region(String resource) {
+    String[] p = resource.split(":");
+    if (p.length > 3 && !p[3].isEmpty()) return p[3];
+    String[] sm = run.ctx.stateMachineArn() == null ? new String[0] : run.ctx.stateMachineArn().split(":");
+    return sm.length > 3 ? sm[3] : "us-east-1";
+  }
+}

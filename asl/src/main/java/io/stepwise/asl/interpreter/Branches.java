@@ -1,0 +1,295 @@
+package io.stepwise.asl.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.model.Machine;
+import io.stepwise.asl.model.State;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.payload.Expr;
+import io.stepwise.asl.payload.NumberPath;
+import java.util.ArrayList;
+
+/**
+ * Parallel branches and Map iterations: child frames, each with its own position, run until
+ * they wait or end; the parent completes when all have ended or fails when one fails (beyond the
+ * Map's tolerated failures). Branches run in order, so the history interleaves deterministically.
+ */
+final class Branches {
+  private final Driver d;
+  private final Run run;
+
+  Branches(Driver d) {
+    this.d = d;
+    this.run = d.run;
+  }
+
+  void startParallel(Frame f, State.Parallel p) {
+    JsonNode branchInput;
+    if (p.common().jsonata()) {
+      branchInput = p.parameters() != null ? orNull(p.parameters().eval(d.scope(f, f.input))) : f.input;
+    } else {
+      JsonNode eff = d.effectiveInput(f, p.common());
+      branchInput = p.parameters() != null ? p.parameters().eval(d.scope(f, eff)) : eff;
+    }
+    run.emit(f, "ParallelStateStarted", null, null);
+    f.children = new ArrayList<>(p.branches().size());
+    for (int i = 0; i < p.branches().size(); i++) {
+      Frame c = child(f, p.branches().get(i), i);
+      f.children.add(c);
+      d.enter(c, c.machine.startAt(), branchInput);
+    }
+    f.waiting = Frame.Waiting.CHILDREN;
+  }
+
+  private Frame child(Frame f, Machine m, int index) {
+    Frame c = new Frame();
+    c.machine = m;
+    c.parent = f;
+    c.index = index;
+    c.silent = f.silent;
+    c.lastEventId = f.lastEventId;
+    return c;
+  }
+
+  private static JsonNode orNull(JsonNode n) {
+    return n == null ? Json.NODES.nullNode() : n;
+  }
+
+  /** Drives the children of {@code f}; true when the Parallel/Map state has finished waiting for them. */
+  boolean advance(Frame f) {
+    State s = f.machine.state(f.state);
+    return s instanceof State.Parallel p ? advanceParallel(f, p) : advanceMap(f, (State.Map) s);
+  }
+
+  private boolean advanceParallel(Frame f, State.Parallel p) {
+    boolean all = true;
+    for (Frame c : f.children) {
+      if (!c.done()) d.drive(c);
+      if (c.status == Frame.Status.FAILED) {
+        abortRunning(f, null);
+        run.emit(f, "ParallelStateFailed", null, null);
+        d.handleError(f, p, c.error, c.cause);
+        return true;
+      }
+      all &= c.done();
+    }
+    if (!all) return false;
+    ArrayNode results = Json.NODES.arrayNode(f.children.size());
+    for (Frame c : f.children) {
+      results.add(c.output);
+      f.lastEventId = Math.max(f.lastEventId, c.lastEventId);
+    }
+    finish(f, p, results, p.resultSelector(), p.resultPath(), p.common().next());
+    return true;
+  }
+
+  private void finish(Frame f, State s, JsonNode results, Expr resultSelector, io.stepwise.asl.model.ResultPathSpec rp, String next) {
+    try {
+      JsonNode result = results;
+      if (!s.common().jsonata() && resultSelector != null) result = resultSelector.eval(d.scope(f, results));
+      JsonNode eff = s.common().jsonata() ? f.input : d.effectiveInput(f, s.common());
+      d.complete(f, s, eff, result, rp, next, s.common().assign(), s.common().output());
+    } catch (StatesError e) {
+      d.fail(f, s, e);
+    }
+  }
+
+  private void abortRunning(Frame f, String iterationName) {
+    for (Frame c : f.children) {
+      if (!c.done()) {
+        c.status = Frame.Status.ABORTED;
+        c.waiting = null;
+        if (iterationName != null && !c.reported) {
+          c.reported = true;
+          run.emit(c, "MapIterationAborted", "mapIterationAbortedEventDetails", iteration(iterationName, c.index));
+        }
+      }
+    }
+  }
+
+  void startMap(Frame f, State.Map m) {
+    boolean jsonata = m.common().jsonata();
+    JsonNode eff = jsonata ? f.input : d.effectiveInput(f, m.common());
+    StateScope sc = d.scope(f, eff);
+    JsonNode items = m.items() == null ? eff : m.items().eval(sc);
+    if (jsonata && m.items() != null && (items == null || !items.isArray())) {
+      String what = items == null ? "null" : Json.typeName(items);
+      throw StatesError.queryEvaluation("The JSONata expression '" + exprSource(m) + "' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '"
+          + what + "' for value: " + (items == null ? "null" : Json.write(items)));
+    }
+    if (items == null || !items.isArray()) {
+      throw StatesError.runtime("Invalid path '" + (m.itemsSource() == null ? "$" : m.itemsSource()) + "' : The value of the ItemsPath field must be an array, but was: " + (items == null ? "null" : Json.write(items)));
+    }
+    int max = nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency");
+    Frame.MapRun mr = new Frame.MapRun();
+    mr.items = items;
+    mr.effective = eff;
+    mr.maxConcurrency = max;
+    nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount");
+    nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage");
+    ObjectNode det = run.obj();
+    det.put("length", items.size());
+    run.emit(f, "MapStateStarted", "mapStateStartedEventDetails", det);
+    if (m.distributed()) {
+      ObjectNode r = run.obj();
+      r.put("mapRunArn", mapRunArn(f));
+      run.emit(f, "MapRunStarted", "mapRunStartedEventDetails", r);
+    }
+    f.map = mr;
+    f.children = new ArrayList<>();
+    f.waiting = Frame.Waiting.CHILDREN;
+  }
+
+  private static String exprSource(State.Map m) {
+    String s = m.itemsSource() == null ? "" : m.itemsSource().trim();
+    if (s.startsWith("{%") && s.endsWith("%}")) s = s.substring(2, s.length() - 2).trim();
+    return s;
+  }
+
+  private String mapRunArn(Frame f) {
+    String sm = run.ctx.stateMachineArn() == null ? "arn:aws:states:us-east-1:123456789012:stateMachine:unknown" : run.ctx.stateMachineArn();
+    String base = sm.replace(":stateMachine:", ":mapRun:");
+    String exec = run.ctx.executionName() == null ? "" : run.ctx.executionName();
+    return base + "/" + f.state + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ f.enteredEventId, exec.hashCode() * 31L + f.enteredEventId);
+  }
+
+  private static int nonNegativeInt(Expr e, StateScope sc, String field) {
+    if (e == null) return 0;
+    JsonNode v = e.eval(sc);
+    if (v != null && v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0) return v.intValue();
+    String shown = v == null ? "null" : v.isTextual() ? v.textValue() : Json.write(v);
+    if (e instanceof NumberPath np) {
+      throw StatesError.runtime("The " + field + "Path field refers to value \"" + shown + "\" which is not a valid integer: " + np.path().text());
+    }
+    throw StatesError.runtime("The " + field + " field refers to value \"" + shown + "\" which is not a valid integer");
+  }
+
+  private static double nonNegativeNumber(Expr e, StateScope sc, String field) {
+    if (e == null) return 0;
+    JsonNode v = e.eval(sc);
+    if (v != null && v.isNumber() && v.doubleValue() >= 0) return v.doubleValue();
+    if (v != null && v.isTextual()) {
+      try {
+        double dv = Double.parseDouble(v.textValue());
+        if (dv >= 0) return dv;
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+    }
+    String shown = v == null ? "null" : v.isTextual() ? v.textValue() : Json.write(v);
+    String where = e instanceof NumberPath np ? field + "Path field refers to value \"" + shown + "\" which is not a valid number: " + np.path().text()
+        : field + " field refers to value \"" + shown + "\" which is not a valid number";
+    throw StatesError.runtime("The " + where);
+  }
+
+  private boolean advanceMap(Frame f, State.Map m) {
+    Frame.MapRun mr = f.map;
+    for (Frame c : f.children) {
+      if (!c.done()) d.drive(c);
+      if (c.done() && !c.reported && report(f, m, c)) return true;
+    }
+    while (mr.next < mr.items.size() && (mr.maxConcurrency == 0 || running(f) < mr.maxConcurrency)) {
+      Frame c = startIteration(f, m, mr.next++);
+      if (c == null) return true;
+      d.drive(c);
+      if (c.done() && report(f, m, c)) return true;
+    }
+    if (mr.next < mr.items.size() || running(f) > 0) return false;
+    if (m.distributed()) {
+      f.lastEventId = Math.max(f.lastEventId, lastChild(f));
+      run.emit(f, "MapRunSucceeded", null, null);
+    }
+    ArrayNode results = Json.NODES.arrayNode(f.children.size());
+    for (Frame c : f.children) results.add(c.status == Frame.Status.SUCCEEDED ? c.output : Json.NODES.nullNode());
+    f.lastEventId = Math.max(f.lastEventId, lastChild(f));
+    run.emit(f, "MapStateSucceeded", null, null);
+    finish(f, m, results, m.resultSelector(), m.resultPath(), m.common().next());
+    return true;
+  }
+
+  private static long lastChild(Frame f) {
+    long max = 0;
+    for (Frame c : f.children) if (!c.silent) max = Math.max(max, c.lastEventId);
+    return max;
+  }
+
+  private static int running(Frame f) {
+    int n = 0;
+    for (Frame c : f.children) if (!c.done()) n++;
+    return n;
+  }
+
+  private Frame startIteration(Frame f, State.Map m, int index) {
+    Frame.MapRun mr = f.map;
+    JsonNode item = mr.items.get(index);
+    Frame c = child(f, m.processor(), index);
+    c.silent = f.silent || m.distributed();
+    c.itemValue = item;
+    f.children.add(c);
+    c.reported = false;
+    run.emit(c, "MapIterationStarted", "mapIterationStartedEventDetails", iteration(f.state, index));
+    JsonNode input = item;
+    if (m.itemSelector() != null) {
+      try {
+        StateScope sc = d.scope(f, m.common().jsonata() ? f.input : mr.effective).withMapItem(index, item);
+        input = orNull(m.itemSelector().eval(sc));
+      } catch (StatesError e) {
+        f.children.remove(c);
+        d.fail(f, m, e);
+        return null;
+      }
+    }
+    d.enter(c, c.machine.startAt(), input);
+    return c;
+  }
+
+  private ObjectNode iteration(String name, int index) {
+    ObjectNode o = run.obj();
+    o.put("name", name);
+    o.put("index", index);
+    return o;
+  }
+
+  /** Records an iteration's end; true when the Map state itself has failed because of it. */
+  private boolean report(Frame f, State.Map m, Frame c) {
+    c.reported = true;
+    if (c.status == Frame.Status.SUCCEEDED) {
+      run.emit(c, "MapIterationSucceeded", "mapIterationSucceededEventDetails", iteration(f.state, c.index));
+      return false;
+    }
+    run.emit(c, "MapIterationFailed", "mapIterationFailedEventDetails", iteration(f.state, c.index));
+    Frame.MapRun mr = f.map;
+    mr.failures++;
+    if (mr.firstError == null) {
+      mr.firstError = c.error;
+      mr.firstCause = c.cause;
+    }
+    StateScope sc = d.scope(f, mr.effective);
+    boolean tolerance = m.toleratedFailureCount() != null || m.toleratedFailurePercentage() != null;
+    double count = nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount");
+    double pct = nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage");
+    int total = mr.items.size();
+    boolean exceeded = !tolerance
+        || (m.toleratedFailureCount() != null && mr.failures > count)
+        || (m.toleratedFailurePercentage() != null && mr.failures * 100.0 / total > pct);
+    if (tolerance && m.toleratedFailureCount() != null && m.toleratedFailurePercentage() != null) {
+      exceeded = mr.failures > count || mr.failures * 100.0 / total > pct;
+    }
+    if (!exceeded) return false;
+    abortRunning(f, f.state);
+    f.lastEventId = Math.max(f.lastEventId, lastChild(f));
+    String error = tolerance ? "States.ExceedToleratedFailureThreshold" : mr.firstError;
+    String cause = tolerance ? "The specified tolerated failure threshold was exceeded" : mr.firstCause;
+    if (m.distributed()) {
+      ObjectNode r = run.obj();
+      if (error != null) r.put("error", error);
+      if (cause != null) r.put("cause", cause);
+      run.emit(f, "MapRunFailed", "mapRunFailedEventDetails", r);
+    }
+    run.emit(f, "MapStateFailed", null, null);
+    d.handleError(f, m, error, cause);
+    return true;
+  }
+}

@@ -1,0 +1,241 @@
+package io.stepwise.asl.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.model.Catcher;
+import io.stepwise.asl.model.Common;
+import io.stepwise.asl.model.Retrier;
+import io.stepwise.asl.model.State;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.payload.Expr;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs frames forward: enter a state, run its body, finish it (data flow, Assign, exit event,
+ * transition) or wait. The fixed order of a state's evaluation is written once here; each
+ * state type's body lives in {@link Bodies}, Parallel/Map in {@link Branches}.
+ */
+final class Driver {
+  static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+
+  final Run run;
+  final Bodies bodies;
+  final Branches branches;
+
+  Driver(Run run) {
+    this.run = run;
+    this.bodies = new Bodies(this);
+    this.branches = new Branches(this);
+  }
+
+  /** Runs {@code f} until it waits on an effect or finishes. */
+  void drive(Frame f) {
+    while (!f.done()) {
+      if (f.waiting != null) {
+        if (f.waiting.kind() != Frame.WaitKind.CHILDREN) return;
+        if (!branches.advance(f)) return;
+        continue;
+      }
+      State s = f.machine.state(f.state);
+      try {
+        bodies.run(f, s);
+      } catch (StatesError e) {
+        fail(f, s, e);
+      }
+    }
+  }
+
+  void enter(Frame f, String name, JsonNode input) {
+    State s = f.machine.state(name);
+    f.state = name;
+    f.input = input;
+    f.enteredTime = run.now;
+    f.retryCount = 0;
+    f.retrierAttempts = null;
+    f.waiting = null;
+    f.children = null;
+    f.map = null;
+    ObjectNode d = run.obj();
+    d.put("name", name);
+    d.put("input", run.text(input));
+    d.set("inputDetails", Run.truncatedFalse());
+    f.enteredEventId = run.emit(f, s.common().type() + "StateEntered", "stateEnteredEventDetails", d);
+  }
+
+  /** InputPath for JSONPath states; JSONata states see the raw input. */
+  JsonNode effectiveInput(Frame f, Common c) {
+    if (c.inputPathNull()) return Json.NODES.objectNode();
+    if (c.inputPath() == null) return f.input;
+    JsonNode v = c.inputPath().read(scope(f, f.input));
+    if (v == null) throw notFound(c.inputPath().text(), c.inputPath().path().normalized());
+    return v;
+  }
+
+  static StatesError notFound(String text, String normalized) {
+    return StatesError.runtime("Invalid path '" + text + "' : No results for path: " + normalized);
+  }
+
+  StateScope scope(Frame f, JsonNode input) {
+    return new StateScope(run, f, input);
+  }
+
+  /**
+   * The common tail of every state that completes: ResultSelector (already applied by the
+   * caller), ResultPath, Assign, OutputPath (JSONPath) or Output (JSONata), then exit.
+   * {@code result} is null for states that have none (Choice, Wait, Succeed).
+   */
+  void complete(Frame f, State s, JsonNode effective, JsonNode result, io.stepwise.asl.model.ResultPathSpec rp, String next, Expr assign, Expr output) {
+    Common c = s.common();
+    JsonNode out;
+    Map<String, JsonNode> assigned = null;
+    if (c.jsonata()) {
+      StateScope sc = scope(f, f.input).withResult(result);
+      if (assign != null) assigned = evalAssign(assign, sc);
+      if (output != null) {
+        out = output.eval(sc);
+        if (out == null) out = Json.NODES.nullNode();
+      } else {
+        out = result != null ? result : f.input;
+      }
+    } else {
+      JsonNode assignInput = result != null ? result : effective;
+      if (assign != null) assigned = evalAssign(assign, scope(f, assignInput).withResult(result));
+      JsonNode merged = result == null ? effective : applyResultPath(f, s, rp, result);
+      out = outputPath(f, c, merged);
+    }
+    exit(f, s, out, assigned, next);
+  }
+
+  JsonNode applyResultPath(Frame f, State s, io.stepwise.asl.model.ResultPathSpec rp, JsonNode result) {
+    if (rp.discard()) return f.input;
+    if (rp.path() == null) return result;
+    JsonNode merged = rp.path().set(f.input, result);
+    if (merged == null) {
+      throw new StatesError("States.ResultPathMatchFailure", "An error occurred while executing the state '" + s.name()
+          + "' (entered at the event id #" + f.enteredEventId + "). Unable to apply ResultPath \"" + rp.path().text()
+          + "\" to input \"" + Json.write(f.input) + "\"");
+    }
+    return merged;
+  }
+
+  JsonNode outputPath(Frame f, Common c, JsonNode merged) {
+    if (c.outputPathNull()) return Json.NODES.objectNode();
+    if (c.outputPath() == null) return merged;
+    JsonNode v = c.outputPath().read(scope(f, merged));
+    if (v == null) throw notFound(c.outputPath().text(), c.outputPath().path().normalized());
+    return v;
+  }
+
+  Map<String, JsonNode> evalAssign(Expr assign, StateScope sc) {
+    JsonNode v = assign.eval(sc);
+    if (!(v instanceof ObjectNode o)) return Map.of();
+    Map<String, JsonNode> m = new java.util.LinkedHashMap<>();
+    o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+    return m;
+  }
+
+  /** Size check, exit event, variables, then the transition (or the frame's end). */
+  void exit(Frame f, State s, JsonNode out, Map<String, JsonNode> assigned, String next) {
+    String text = run.text(out);
+    if (text.length() > MAX_PAYLOAD_BYTES / 4 && Json.utf8Size(text) > MAX_PAYLOAD_BYTES) {
+      throw new StatesError("States.DataLimitExceeded",
+          "The state/task '" + s.name() + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+    }
+    if (!(s instanceof State.Fail)) {
+      ObjectNode d = run.obj();
+      d.put("name", s.name());
+      d.put("output", text);
+      d.set("outputDetails", Run.truncatedFalse());
+      if (assigned != null) {
+        ObjectNode av = d.putObject("assignedVariables");
+        assigned.forEach((k, v) -> av.put(k, Json.write(v)));
+        d.set("assignedVariablesDetails", Run.truncatedFalse());
+      }
+      run.emit(f, s.common().type() + "StateExited", "stateExitedEventDetails", d);
+    }
+    if (assigned != null && !assigned.isEmpty()) {
+      if (f.vars == null) f.vars = new java.util.LinkedHashMap<>();
+      f.vars.putAll(assigned);
+    }
+    f.waiting = null;
+    f.children = null;
+    f.map = null;
+    if (next != null) {
+      enter(f, next, out);
+    } else {
+      f.status = Frame.Status.SUCCEEDED;
+      f.output = out;
+    }
+  }
+
+  /** A state raised an error: prefix its cause as AWS does, then Retry, Catch or fail the frame. */
+  void fail(Frame f, State s, StatesError e) {
+    String cause = e.inState()
+        ? "An error occurred while executing the state '" + s.name() + "' (entered at the event id #" + f.enteredEventId + "). " + e.cause()
+        : e.cause();
+    if (e.error().equals("States.QueryEvaluationError")) {
+      ObjectNode d = run.obj();
+      d.put("error", e.error());
+      d.put("cause", cause);
+      d.put("state", s.name());
+      run.emit(f, "EvaluationFailed", "evaluationFailedEventDetails", d);
+      if (s instanceof State.Map || s instanceof State.Parallel) run.emit(f, s.common().type() + "StateFailed", null, null);
+    }
+    handleError(f, s, e.error(), cause);
+  }
+
+  /** Retry and Catch for Task, Parallel and Map; any other state fails its frame. */
+  void handleError(Frame f, State s, String error, String cause) {
+    List<Retrier> retriers = s instanceof State.Task t ? t.retry() : s instanceof State.Parallel p ? p.retry() : s instanceof State.Map m ? m.retry() : List.of();
+    List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
+    f.children = null;
+    f.map = null;
+    for (int i = 0; i < retriers.size(); i++) {
+      Retrier r = retriers.get(i);
+      if (!RetryPolicy.matches(r.errorEquals(), error)) continue;
+      if (f.retrierAttempts == null) f.retrierAttempts = new int[retriers.size()];
+      int attempt = f.retrierAttempts[i];
+      if (attempt >= r.maxAttempts()) break;
+      f.retrierAttempts[i] = attempt + 1;
+      double jitter = (run.nextRandom() >>> 11) * 0x1.0p-53;
+      long delay = RetryPolicy.delayMillis(r, attempt, jitter);
+      f.retryCount++;
+      String id = "retry-" + f.enteredEventId + "-" + f.retryCount;
+      f.waiting = Frame.Waiting.timer(Frame.WaitKind.RETRY, id, run.now.plusMillis(delay));
+      run.effects.add(new Effect.StartTimer(id, f.waiting.fireAt()));
+      return;
+    }
+    for (Catcher c : catchers) {
+      if (!RetryPolicy.matches(c.errorEquals(), error)) continue;
+      ObjectNode errorOutput = Json.NODES.objectNode();
+      errorOutput.put("Error", error);
+      if (cause != null) errorOutput.put("Cause", cause);
+      try {
+        JsonNode out;
+        Map<String, JsonNode> assigned = null;
+        if (s.common().jsonata()) {
+          StateScope sc = scope(f, f.input).withErrorOutput(errorOutput);
+          if (c.assign() != null) assigned = evalAssign(c.assign(), sc);
+          out = c.output() != null ? c.output().eval(sc) : errorOutput;
+        } else {
+          if (c.assign() != null) assigned = evalAssign(c.assign(), scope(f, errorOutput));
+          out = applyResultPath(f, s, c.resultPath(), errorOutput);
+        }
+        exit(f, s, out, assigned, c.next());
+      } catch (StatesError e2) {
+        failFrame(f, e2.error(), e2.cause());
+      }
+      return;
+    }
+    failFrame(f, error, cause);
+  }
+
+  void failFrame(Frame f, String error, String cause) {
+    f.status = Frame.Status.FAILED;
+    f.error = error;
+    f.cause = cause;
+    f.waiting = null;
+  }
+}

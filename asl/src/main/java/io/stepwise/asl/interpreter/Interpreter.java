@@ -1,0 +1,118 @@
+package io.stepwise.asl.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.model.State;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The pure interpreter: (definition, position, signal, now) to (events, position, effects,
+ * outcome). It never reads a clock, sleeps, does I/O or owns randomness: what States.UUID,
+ * States.MathRandom, $random, $uuid and retry jitter need is drawn from a SplitMix64 sequence
+ * seeded by the execution ARN and a counter kept in the position, so a replay gives the same values.
+ */
+public final class Interpreter {
+  private Interpreter() {}
+
+  public static Step start(CompiledDefinition def, ExecutionContext ctx, JsonNode input, Instant now) {
+    Run run = new Run(def, ctx, now, input, 0, 0);
+    ObjectNode d = run.obj();
+    d.put("input", run.text(input));
+    d.set("inputDetails", Run.truncatedFalse());
+    d.put("roleArn", ctx.roleArn());
+    d.put("stateMachineArn", ctx.stateMachineArn());
+    run.emit(null, "ExecutionStarted", "executionStartedEventDetails", d);
+    Frame root = new Frame();
+    root.machine = def.machine();
+    root.lastEventId = 1;
+    Driver driver = new Driver(run);
+    driver.enter(root, def.machine().startAt(), input);
+    driver.drive(root);
+    return finish(run, root);
+  }
+
+  /**
+   * Continues after {@code signal}. A finished position, or an effect id the position does not
+   * wait for (a duplicate delivery after a crash), gives a no-op step: no events, same position,
+   * no effects and a null outcome.
+   */
+  public static Step resume(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position, Signal signal, Instant now) {
+    if (position.finished()) return noop(position);
+    PositionCodec.link(position.root, def.machine());
+    Frame root = position.root.copy(null);
+    Run run = new Run(def, ctx, now, position.executionInput, position.lastEventId, position.randomCounter);
+    Driver driver = new Driver(run);
+    if (signal instanceof Signal.Stop stop) {
+      ObjectNode d = run.obj();
+      if (stop.error() != null) d.put("error", stop.error());
+      if (stop.cause() != null) d.put("cause", stop.cause());
+      run.emit(null, "ExecutionAborted", "executionAbortedEventDetails", d);
+      root.status = Frame.Status.ABORTED;
+      Outcome out = new Outcome.Aborted(stop.error(), stop.cause());
+      return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out), List.of(), out);
+    }
+    if (signal instanceof Signal.ExecutionTimedOut) {
+      // AWS records no error or cause for a machine-level timeout (DescribeExecution shows none)
+      run.emit(null, "ExecutionTimedOut", "executionTimedOutEventDetails", run.obj());
+      root.status = Frame.Status.ABORTED;
+      Outcome out = new Outcome.TimedOut(null, null);
+      return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out), List.of(), out);
+    }
+    String effectId = signal instanceof Signal.TimerFired t ? t.effectId()
+        : signal instanceof Signal.TaskSucceeded t ? t.effectId()
+        : signal instanceof Signal.TaskFailed t ? t.effectId() : null;
+    Frame f = effectId == null ? null : root.find(effectId);
+    if (f == null || f.done()) return noop(position);
+    State s = f.machine.state(f.state);
+    Frame.WaitKind kind = f.waiting.kind();
+    if (signal instanceof Signal.TimerFired) {
+      if (kind == Frame.WaitKind.WAIT_STATE) {
+        try {
+          driver.bodies.waitFired(f, (State.Wait) s);
+        } catch (StatesError e) {
+          driver.fail(f, s, e);
+        }
+      } else if (kind == Frame.WaitKind.RETRY) {
+        f.waiting = null;
+      } else {
+        return noop(position);
+      }
+    } else if (kind != Frame.WaitKind.TASK) {
+      return noop(position);
+    } else if (signal instanceof Signal.TaskSucceeded ts) {
+      driver.bodies.taskSucceeded(f, (State.Task) s, ts.output());
+    } else {
+      Signal.TaskFailed tf = (Signal.TaskFailed) signal;
+      driver.bodies.taskFailed(f, (State.Task) s, tf.error(), tf.cause());
+    }
+    driver.drive(root);
+    return finish(run, root);
+  }
+
+  private static Step noop(ExecutionPosition position) {
+    return new Step(List.of(), position, List.of(), null);
+  }
+
+  private static Step finish(Run run, Frame root) {
+    Outcome outcome = null;
+    if (root.status == Frame.Status.SUCCEEDED) {
+      ObjectNode d = run.obj();
+      d.put("output", run.text(root.output));
+      d.set("outputDetails", Run.truncatedFalse());
+      run.emit(root, "ExecutionSucceeded", "executionSucceededEventDetails", d);
+      outcome = new Outcome.Succeeded(root.output);
+    } else if (root.status == Frame.Status.FAILED) {
+      ObjectNode d = run.obj();
+      if (root.error != null) d.put("error", root.error);
+      if (root.cause != null) d.put("cause", root.cause);
+      run.emit(root, "ExecutionFailed", "executionFailedEventDetails", d);
+      outcome = new Outcome.Failed(root.error, root.cause);
+    }
+    ExecutionPosition pos = new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, outcome);
+    List<Effect> effects = outcome == null ? List.copyOf(run.effects) : List.of();
+    return new Step(List.copyOf(run.events), pos, effects, outcome);
+  }
+}

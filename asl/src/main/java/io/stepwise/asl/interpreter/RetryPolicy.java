@@ -1,0 +1,33 @@
+package io.stepwise.asl.interpreter;
+
+import io.stepwise.asl.model.Retrier;
+import java.util.List;
+
+/**
+ * Retry arithmetic and error matching. The delay before retry number {@code attempt + 1} is
+ * {@code IntervalSeconds * BackoffRate^attempt}, capped by {@code MaxDelaySeconds}; with
+ * {@code JitterStrategy: FULL} it is scaled by {@code jitter} in [0, 1). asl draws no random
+ * numbers itself: the interpreter passes a value derived deterministically from the execution
+ * (so a replay waits the same), and tests pass their own.
+ */
+public final class RetryPolicy {
+  private RetryPolicy() {}
+
+  public static long delayMillis(Retrier r, int attempt, double jitter) {
+    double seconds = r.intervalSeconds() * Math.pow(r.backoffRate(), attempt);
+    if (r.maxDelaySeconds() != null) seconds = Math.min(seconds, r.maxDelaySeconds());
+    if (r.jitterFull()) seconds = seconds * jitter;
+    return Math.round(seconds * 1000);
+  }
+
+  /** Whether {@code errorEquals} names {@code error}, with AWS's wildcards. */
+  public static boolean matches(List<String> errorEquals, String error) {
+    for (String e : errorEquals) {
+      if (e.equals(error)) return true;
+      if (e.equals("States.ALL") && !error.equals("States.Runtime") && !error.equals("States.DataLimitExceeded")) return true;
+      if (e.equals("States.TaskFailed") && !error.equals("States.Timeout") && !error.equals("States.Runtime")
+          && !error.equals("States.DataLimitExceeded") && !error.startsWith("States.") ) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+package io.stepwise.asl.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.path.Json;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything one interpreter call accumulates: events, new effects, counters. */
+final class Run {
+  static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  final CompiledDefinition def;
+  final ExecutionContext ctx;
+  final Instant now;
+  final JsonNode executionInput;
+  final List<HistoryEvent> events = new ArrayList<>();
+  final List<Effect> effects = new ArrayList<>();
+  long lastEventId;
+  long randomCounter;
+  private final long seed;
+
+  // the last value serialised for history, reused when the next event shows the same value
+  private JsonNode lastNode;
+  private String lastText;
+
+  Run(CompiledDefinition def, ExecutionContext ctx, Instant now, JsonNode executionInput, long lastEventId, long randomCounter) {
+    this.def = def;
+    this.ctx = ctx;
+    this.now = now;
+    this.executionInput = executionInput;
+    this.lastEventId = lastEventId;
+    this.randomCounter = randomCounter;
+    this.seed = seedOf(ctx);
+  }
+
+  static long seedOf(ExecutionContext ctx) {
+    String s = ctx.executionArn() == null ? "" : ctx.executionArn();
+    long h = 1125899906842597L;
+    for (int i = 0; i < s.length(); i++) h = 31 * h + s.charAt(i);
+    return h;
+  }
+
+  /**
+   * Deterministic randomness (SplitMix64 over the execution ARN and a counter kept in the
+   * position): the same execution replays to the same values, and asl owns no random source.
+   */
+  long nextRandom() {
+    long z = seed + 0x9E3779B97F4A7C15L * (++randomCounter);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  String text(JsonNode n) {
+    if (n == lastNode) return lastText;
+    lastNode = n;
+    lastText = Json.write(n);
+    return lastText;
+  }
+
+  /** Records an event for {@code frame} (chaining its previousEventId) unless the frame is silent. */
+  long emit(Frame frame, String type, String detailsKey, ObjectNode details) {
+    if (frame != null && frame.silent) return frame.lastEventId;
+    long id = ++lastEventId;
+    long prev = frame == null ? id - 1 : frame.lastEventId;
+    ObjectNode d = Json.NODES.objectNode();
+    if (detailsKey != null) d.set(detailsKey, details);
+    events.add(new HistoryEvent(id, prev, now, type, d));
+    if (frame != null) frame.lastEventId = id;
+    return id;
+  }
+
+  ObjectNode obj() {
+    return Json.NODES.objectNode();
+  }
+
+  static ObjectNode truncatedFalse() {
+    ObjectNode o = Json.NODES.objectNode();
+    o.put("truncated", false);
+    return o;
+  }
+
+  String iso(Instant t) {
+    return ISO_MILLIS.format(t);
+  }
+}

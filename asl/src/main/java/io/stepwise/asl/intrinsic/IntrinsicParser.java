@@ -1,0 +1,152 @@
+package io.stepwise.asl.intrinsic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.PathExpr;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses {@code States.Format('x {}', $.a, States.Array(1, 2))} into an {@link IntrinsicExpr.Call}. */
+public final class IntrinsicParser {
+  private static final int MAX_NESTING = 10;
+  private final String s;
+  private int pos;
+
+  private IntrinsicParser(String s) {
+    this.s = s;
+  }
+
+  /** True when a {@code .$} value is an intrinsic call rather than a path. */
+  public static boolean looksLikeCall(String text) {
+    return text.startsWith("States.");
+  }
+
+  public static IntrinsicExpr.Call parse(String text) {
+    IntrinsicParser p = new IntrinsicParser(text);
+    IntrinsicExpr.Call call = p.call(0);
+    p.spaces();
+    if (p.pos != text.length()) throw p.error("unexpected trailing text");
+    return call;
+  }
+
+  private IntrinsicExpr.Call call(int depth) {
+    if (depth > MAX_NESTING) throw error("intrinsic functions nested more than " + MAX_NESTING + " levels");
+    int start = pos;
+    if (!s.startsWith("States.", pos)) throw error("expected 'States.'");
+    pos += 7;
+    int nameStart = pos;
+    while (pos < s.length() && Character.isLetterOrDigit(s.charAt(pos))) pos++;
+    String name = "States." + s.substring(nameStart, pos);
+    IntrinsicExpr.Function fn = Intrinsics.lookup(name);
+    if (fn == null) throw error("unknown function " + name);
+    spaces();
+    expect('(');
+    List<IntrinsicExpr> args = new ArrayList<>();
+    spaces();
+    if (peek() != ')') {
+      args.add(arg(depth));
+      spaces();
+      while (peek() == ',') {
+        pos++;
+        args.add(arg(depth));
+        spaces();
+      }
+    }
+    expect(')');
+    Intrinsics.checkArity(name, args.size(), this::error);
+    return new IntrinsicExpr.Call(name, fn, List.copyOf(args), s.substring(start, pos));
+  }
+
+  private IntrinsicExpr arg(int depth) {
+    spaces();
+    char c = peek();
+    if (c == '\'') {
+      String raw = string();
+      return new IntrinsicExpr.StringLiteral(Json.NODES.textNode(unescape(raw)), raw);
+    }
+    if (c == '$') return new IntrinsicExpr.Path(PathExpr.compile(pathText()));
+    if (s.startsWith("States.", pos)) return call(depth + 1);
+    for (String kw : new String[] {"true", "false", "null"}) {
+      if (s.startsWith(kw, pos)) {
+        pos += kw.length();
+        JsonNode v = kw.equals("null") ? Json.NODES.nullNode() : Json.NODES.booleanNode(kw.equals("true"));
+        return new IntrinsicExpr.Literal(v);
+      }
+    }
+    int start = pos;
+    while (pos < s.length() && "-+.0123456789eE".indexOf(s.charAt(pos)) >= 0) pos++;
+    if (start == pos) throw error("unexpected character '" + c + "'");
+    try {
+      BigDecimal d = new BigDecimal(s.substring(start, pos));
+      JsonNode n = d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0
+          ? Json.NODES.numberNode(d.longValueExact()) : Json.NODES.numberNode(d);
+      if (n.canConvertToInt() && n.isIntegralNumber()) n = Json.NODES.numberNode(n.intValue());
+      return new IntrinsicExpr.Literal(n);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw error("bad number");
+    }
+  }
+
+  /** A path argument ends at the first ',' or ')' outside brackets and quotes. */
+  private String pathText() {
+    int start = pos, depth = 0;
+    char quote = 0;
+    while (pos < s.length()) {
+      char c = s.charAt(pos);
+      if (quote != 0) {
+        if (c == quote) quote = 0;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '[' || c == '(') {
+        depth++;
+      } else if (c == ']' || (c == ')' && depth > 0)) {
+        depth--;
+      } else if (depth == 0 && (c == ',' || c == ')' || c == ' ')) {
+        break;
+      }
+      pos++;
+    }
+    return s.substring(start, pos);
+  }
+
+  /** The raw text between the quotes, escapes kept (States.Format needs to see escaped braces). */
+  private String string() {
+    int start = ++pos;
+    while (pos < s.length()) {
+      char c = s.charAt(pos++);
+      if (c == '\\' && pos < s.length()) pos++;
+      else if (c == '\'') return s.substring(start, pos - 1);
+    }
+    throw error("unterminated string");
+  }
+
+  /** Resolves the escapes {@code \' \{ \} \\}; other backslashes stay as they are. */
+  static String unescape(String raw) {
+    if (raw.indexOf('\\') < 0) return raw;
+    StringBuilder b = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '\\' && i + 1 < raw.length() && "'{}\\".indexOf(raw.charAt(i + 1)) >= 0) c = raw.charAt(++i);
+      b.append(c);
+    }
+    return b.toString();
+  }
+
+  private char peek() {
+    return pos < s.length() ? s.charAt(pos) : '\0';
+  }
+
+  private void spaces() {
+    while (pos < s.length() && s.charAt(pos) == ' ') pos++;
+  }
+
+  private void expect(char c) {
+    if (peek() != c) throw error("expected '" + c + "'");
+    pos++;
+  }
+
+  IllegalArgumentException error(String what) {
+    return new IllegalArgumentException("The value for the field must be a valid intrinsic function call: " + s + " (" + what + ")");
+  }
+}

@@ -1,0 +1,239 @@
+package io.stepwise.asl.intrinsic;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.Scope;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The 18 intrinsic functions of the States Language, with AWS's argument checks. */
+public final class Intrinsics {
+  private static final Map<String, IntrinsicExpr.Function> FUNCTIONS = new HashMap<>();
+  /** Allowed argument counts: {min, max}; max -1 for variadic. */
+  private static final Map<String, int[]> ARITY = new HashMap<>();
+
+  static {
+    def("States.Format", 1, -1, Intrinsics::format);
+    def("States.StringToJson", 1, 1, Intrinsics::stringToJson);
+    def("States.JsonToString", 1, 1, (c, a, s) -> Json.NODES.textNode(Json.write(a[0])));
+    def("States.Array", 0, -1, (c, a, s) -> {
+      ArrayNode r = Json.NODES.arrayNode(a.length);
+      for (JsonNode n : a) r.add(n);
+      return r;
+    });
+    def("States.ArrayPartition", 2, 2, Intrinsics::arrayPartition);
+    def("States.ArrayContains", 2, 2, (c, a, s) -> {
+      for (JsonNode e : array(c, a[0])) if (e.equals(a[1])) return Json.NODES.booleanNode(true);
+      return Json.NODES.booleanNode(false);
+    });
+    def("States.ArrayRange", 3, 3, Intrinsics::arrayRange);
+    def("States.ArrayGetItem", 2, 2, (c, a, s) -> {
+      ArrayNode arr = array(c, a[0]);
+      int i = integer(c, a[1]);
+      if (i < 0 || i >= arr.size()) throw fail(c, "The index " + i + " is out of bounds for an array of length " + arr.size() + ".");
+      return arr.get(i);
+    });
+    def("States.ArrayLength", 1, 1, (c, a, s) -> Json.NODES.numberNode(array(c, a[0]).size()));
+    def("States.ArrayUnique", 1, 1, (c, a, s) -> {
+      Set<JsonNode> seen = new LinkedHashSet<>();
+      for (JsonNode e : array(c, a[0])) seen.add(e);
+      ArrayNode r = Json.NODES.arrayNode(seen.size());
+      seen.forEach(r::add);
+      return r;
+    });
+    def("States.Base64Encode", 1, 1, (c, a, s) -> {
+      String v = string(c, a[0]);
+      if (v.length() > 10_000) throw fail(c, "The input string exceeds the maximum length of 10000 characters.");
+      return Json.NODES.textNode(Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8)));
+    });
+    def("States.Base64Decode", 1, 1, (c, a, s) -> {
+      String v = string(c, a[0]);
+      if (v.length() > 10_000) throw fail(c, "The input string exceeds the maximum length of 10000 characters.");
+      try {
+        return Json.NODES.textNode(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw fail(c, "The input string is not a valid Base64 encoded string.");
+      }
+    });
+    def("States.Hash", 2, 2, Intrinsics::hash);
+    def("States.JsonMerge", 3, 3, (c, a, s) -> {
+      if (!a[0].isObject() || !a[1].isObject()) throw fail(c, "The arguments to be merged must be JSON objects.");
+      if (!a[2].isBoolean()) throw fail(c, "The third argument must be a boolean.");
+      if (a[2].booleanValue()) throw fail(c, "Deep merge is not supported; the third argument must be false.");
+      ObjectNode r = Json.NODES.objectNode();
+      r.setAll((ObjectNode) a[0]);
+      r.setAll((ObjectNode) a[1]);
+      return r;
+    });
+    def("States.MathRandom", 2, 3, Intrinsics::mathRandom);
+    def("States.MathAdd", 2, 2, (c, a, s) -> Json.NODES.numberNode(round(c, a[0]) + round(c, a[1])));
+    def("States.StringSplit", 2, 2, Intrinsics::stringSplit);
+    def("States.UUID", 0, 0, (c, a, s) -> Json.NODES.textNode(uuid(s.nextRandom(), s.nextRandom())));
+  }
+
+  private Intrinsics() {}
+
+  private static void def(String name, int min, int max, IntrinsicExpr.Function f) {
+    FUNCTIONS.put(name, f);
+    ARITY.put(name, new int[] {min, max});
+  }
+
+  static IntrinsicExpr.Function lookup(String name) {
+    return FUNCTIONS.get(name);
+  }
+
+  static void checkArity(String name, int n, Function<String, IllegalArgumentException> error) {
+    int[] r = ARITY.get(name);
+    if (n < r[0] || (r[1] >= 0 && n > r[1])) {
+      String want = r[1] < 0 ? "at least " + r[0] : r[0] == r[1] ? String.valueOf(r[0]) : r[0] + " to " + r[1];
+      throw error.apply("function " + name + " takes " + want + " arguments, got " + n);
+    }
+  }
+
+  static StatesError fail(IntrinsicExpr.Call c, String what) {
+    return StatesError.runtime("The function '" + c.text() + "' failed: " + what);
+  }
+
+  private static ArrayNode array(IntrinsicExpr.Call c, JsonNode n) {
+    if (n instanceof ArrayNode a) return a;
+    throw fail(c, "Expected an array argument, but was " + Json.typeName(n) + ".");
+  }
+
+  private static String string(IntrinsicExpr.Call c, JsonNode n) {
+    if (n.isTextual()) return n.textValue();
+    throw fail(c, "Expected a string argument, but was " + Json.typeName(n) + ".");
+  }
+
+  private static int integer(IntrinsicExpr.Call c, JsonNode n) {
+    if (n.isNumber()) {
+      BigDecimal d = n.decimalValue();
+      if (d.stripTrailingZeros().scale() <= 0 && n.canConvertToInt()) return n.intValue();
+    }
+    throw fail(c, "Expected an integer argument, but was " + Json.write(n) + ".");
+  }
+
+  /** MathAdd rounds each operand as Java's Math.round does (half up), which is what AWS shows. */
+  private static long round(IntrinsicExpr.Call c, JsonNode n) {
+    if (!n.isNumber()) throw fail(c, "Expected a number argument, but was " + Json.typeName(n) + ".");
+    return Math.round(n.doubleValue());
+  }
+
+  private static JsonNode format(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    if (!a[0].isTextual()) throw fail(c, "The first argument must be a string.");
+    String template = c.args().get(0) instanceof IntrinsicExpr.StringLiteral lit ? lit.raw() : a[0].textValue();
+    StringBuilder b = new StringBuilder();
+    int arg = 1;
+    for (int i = 0; i < template.length(); i++) {
+      char ch = template.charAt(i);
+      if (ch == '\\' && i + 1 < template.length() && "'{}\\".indexOf(template.charAt(i + 1)) >= 0) {
+        b.append(template.charAt(++i));
+      } else if (ch == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
+        if (arg >= a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
+        JsonNode v = a[arg++];
+        b.append(v.isTextual() ? v.textValue() : Json.write(v));
+        i++;
+      } else {
+        b.append(ch);
+      }
+    }
+    if (arg != a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
+    return Json.NODES.textNode(b.toString());
+  }
+
+  private static JsonNode stringToJson(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    String v = string(c, a[0]);
+    if (v.isBlank()) return Json.NODES.nullNode();
+    try {
+      return Json.parse(v);
+    } catch (JsonProcessingException e) {
+      throw fail(c, "The argument is not a valid JSON string.");
+    }
+  }
+
+  private static JsonNode arrayPartition(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    ArrayNode arr = array(c, a[0]);
+    int size = integer(c, a[1]);
+    if (size <= 0) throw fail(c, "The chunk size must be greater than 0.");
+    ArrayNode r = Json.NODES.arrayNode();
+    ArrayNode chunk = null;
+    for (int i = 0; i < arr.size(); i++) {
+      if (i % size == 0) chunk = r.addArray();
+      chunk.add(arr.get(i));
+    }
+    return r;
+  }
+
+  private static JsonNode arrayRange(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    int from = integer(c, a[0]), to = integer(c, a[1]), step = integer(c, a[2]);
+    if (step == 0) throw fail(c, "The step argument must not be 0.");
+    long count = step > 0 ? (from <= to ? ((long) to - from) / step + 1 : 0) : (from >= to ? ((long) from - to) / -step + 1 : 0);
+    if (count > 1000) throw fail(c, "The array range cannot contain more than 1000 items.");
+    ArrayNode r = Json.NODES.arrayNode((int) count);
+    for (long i = 0, v = from; i < count; i++, v += step) r.add((int) v);
+    return r;
+  }
+
+  private static JsonNode hash(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    String data = a[0].isTextual() ? a[0].textValue() : Json.write(a[0]);
+    if (data.length() > 10_000) throw fail(c, "The input data exceeds the maximum length of 10000 characters.");
+    String alg = string(c, a[1]);
+    String jca = switch (alg) {
+      case "MD5" -> "MD5";
+      case "SHA-1" -> "SHA-1";
+      case "SHA-256" -> "SHA-256";
+      case "SHA-384" -> "SHA-384";
+      case "SHA-512" -> "SHA-512";
+      default -> throw fail(c, "The hash algorithm '" + alg + "' is not supported. Supported algorithms: MD5, SHA-1, SHA-256, SHA-384, SHA-512.");
+    };
+    try {
+      byte[] d = MessageDigest.getInstance(jca).digest(data.getBytes(StandardCharsets.UTF_8));
+      StringBuilder b = new StringBuilder(d.length * 2);
+      for (byte x : d) b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+      return Json.NODES.textNode(b.toString());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode mathRandom(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    long from = round(c, a[0]), to = round(c, a[1]);
+    if (to <= from) throw fail(c, "The end of the range must be greater than its start.");
+    long r;
+    if (a.length == 3) r = new java.util.Random(round(c, a[2])).nextLong();
+    else r = s.nextRandom();
+    return Json.NODES.numberNode(from + Math.floorMod(r, to - from));
+  }
+
+  private static JsonNode stringSplit(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
+    String v = string(c, a[0]);
+    String delims = string(c, a[1]);
+    ArrayNode r = Json.NODES.arrayNode();
+    int start = 0;
+    for (int i = 0; i <= v.length(); i++) {
+      if (i == v.length() || delims.indexOf(v.charAt(i)) >= 0) {
+        if (i > start) r.add(v.substring(start, i));
+        start = i + 1;
+      }
+    }
+    return r;
+  }
+
+  /** A version-4 UUID from 128 bits the caller supplies (asl owns no randomness). */
+  public static String uuid(long hi, long lo) {
+    hi = (hi & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    lo = (lo & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new java.util.UUID(hi, lo).toString();
+  }
+}

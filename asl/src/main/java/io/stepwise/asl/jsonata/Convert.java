@@ -1,0 +1,72 @@
+package io.stepwise.asl.jsonata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.path.Json;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Jackson trees to the Java values dashjoin evaluates over, and back. */
+final class Convert {
+  private Convert() {}
+
+  static Object toJava(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) return null;
+    if (n.isTextual()) return n.textValue();
+    if (n.isBoolean()) return n.booleanValue();
+    if (n.isIntegralNumber()) return n.canConvertToLong() ? (Object) n.longValue() : n.doubleValue();
+    if (n.isNumber()) return n.doubleValue();
+    if (n instanceof ArrayNode a) {
+      List<Object> l = new ArrayList<>(a.size());
+      for (JsonNode e : a) l.add(toJava(e));
+      return l;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      m.put(e.getKey(), toJava(e.getValue()));
+    }
+    return m;
+  }
+
+  /** Null for undefined; JSON null for JSONata's null. Functions are not a JSON value. */
+  static JsonNode toJson(Object o, String source, String field) {
+    if (o == null) return null;
+    if (o == com.dashjoin.jsonata.Jsonata.NULL_VALUE) return Json.NODES.nullNode();
+    if (o instanceof String s) return Json.NODES.textNode(s);
+    if (o instanceof Boolean b) return Json.NODES.booleanNode(b);
+    if (o instanceof Integer i) return Json.NODES.numberNode(i);
+    if (o instanceof Long l) return Json.NODES.numberNode(l);
+    if (o instanceof BigInteger b) return Json.NODES.numberNode(b);
+    if (o instanceof BigDecimal d) return Json.NODES.numberNode(d);
+    if (o instanceof Number n) {
+      double d = n.doubleValue();
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) return Json.NODES.numberNode((long) d);
+      return Json.NODES.numberNode(BigDecimal.valueOf(d));
+    }
+    if (o instanceof List<?> l) {
+      ArrayNode a = Json.NODES.arrayNode(l.size());
+      for (Object e : l) {
+        JsonNode v = toJson(e, source, field);
+        if (v != null) a.add(v);
+      }
+      return a;
+    }
+    if (o instanceof Map<?, ?> m) {
+      ObjectNode r = Json.NODES.objectNode();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        JsonNode v = toJson(e.getValue(), source, field);
+        if (v != null) r.set(String.valueOf(e.getKey()), v);
+      }
+      return r;
+    }
+    throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' returned an unsupported result type.");
+  }
+}

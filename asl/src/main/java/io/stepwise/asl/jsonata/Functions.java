@@ -1,0 +1,92 @@
+package io.stepwise.asl.jsonata;
+
+import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata.JFunction;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.intrinsic.Intrinsics;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.Scope;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Step Functions' own JSONata functions: $partition, $range, $hash, $random, $uuid, $parse. */
+final class Functions {
+  private Functions() {}
+
+  static void bindAll(com.dashjoin.jsonata.Jsonata.Frame frame, Scope scope) {
+    frame.bind("partition", new JFunction((in, args) -> partition(args), null));
+    frame.bind("range", new JFunction((in, args) -> range(args), null));
+    frame.bind("hash", new JFunction((in, args) -> hash(args), null));
+    frame.bind("random", new JFunction((in, args) -> random(args, scope), null));
+    frame.bind("uuid", new JFunction((in, args) -> Intrinsics.uuid(scope.nextRandom(), scope.nextRandom()), null));
+    frame.bind("parse", new JFunction((in, args) -> parse(args), null));
+  }
+
+  private static StatesError fail(String fn, String what) {
+    return StatesError.queryEvaluation("The function '$" + fn + "' failed: " + what);
+  }
+
+  private static Object partition(List<?> args) {
+    if (args.size() != 2 || !(args.get(0) instanceof List<?> arr) || !(args.get(1) instanceof Number n)) {
+      throw fail("partition", "expected an array and a chunk size");
+    }
+    int size = n.intValue();
+    if (size <= 0 || n.doubleValue() != size) throw fail("partition", "the chunk size must be a positive integer");
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < arr.size(); i += size) out.add(new ArrayList<>(arr.subList(i, Math.min(arr.size(), i + size))));
+    return out;
+  }
+
+  private static Object range(List<?> args) {
+    if (args.size() != 3 || !(args.get(0) instanceof Number a) || !(args.get(1) instanceof Number b) || !(args.get(2) instanceof Number c)) {
+      throw fail("range", "expected start, end and step numbers");
+    }
+    long from = a.longValue(), to = b.longValue(), step = c.longValue();
+    if (step == 0) throw fail("range", "the step must not be 0");
+    List<Object> out = new ArrayList<>();
+    for (long v = from; step > 0 ? v <= to : v >= to; v += step) {
+      out.add(v);
+      if (out.size() > 1000) throw fail("range", "the range cannot contain more than 1000 items");
+    }
+    return out;
+  }
+
+  private static Object hash(List<?> args) {
+    if (args.size() != 2 || !(args.get(0) instanceof String data) || !(args.get(1) instanceof String alg)) {
+      throw fail("hash", "expected a string and an algorithm name");
+    }
+    if (!List.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512").contains(alg)) throw fail("hash", "unsupported algorithm " + alg);
+    try {
+      byte[] d = MessageDigest.getInstance(alg).digest(data.getBytes(StandardCharsets.UTF_8));
+      StringBuilder b = new StringBuilder();
+      for (byte x : d) b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+      return b.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object random(List<?> args, Scope scope) {
+    long bits = args.size() == 1 && args.get(0) instanceof Number seed ? new Random(seed.longValue()).nextLong() : scope.nextRandom();
+    return (bits >>> 11) * 0x1.0p-53;
+  }
+
+  private static Object parse(List<?> args) {
+    if (args.size() != 1 || !(args.get(0) instanceof String s)) throw fail("parse", "expected a string");
+    try {
+      JsonNode n = Json.parse(s);
+      return Convert.toJava(n);
+    } catch (JsonProcessingException e) {
+      throw fail("parse", "the argument is not valid JSON");
+    }
+  }
+
+  static String message(JException e, String source) {
+    return "An error occurred while evaluating the JSONata expression '" + source + "': " + e.getMessage();
+  }
+}

@@ -1,0 +1,332 @@
+package io.stepwise.asl.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.Problem;
+import io.stepwise.asl.jsonata.Jsonata;
+import io.stepwise.asl.model.Catcher;
+import io.stepwise.asl.model.Common;
+import io.stepwise.asl.model.Machine;
+import io.stepwise.asl.model.ResultPathSpec;
+import io.stepwise.asl.model.Retrier;
+import io.stepwise.asl.model.State;
+import io.stepwise.asl.path.PathExpr;
+import io.stepwise.asl.path.ReferencePath;
+import io.stepwise.asl.payload.Expr;
+import io.stepwise.asl.payload.PayloadTemplate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses a definition's JSON tree into the compiled model, collecting every problem (with its
+ * JSON pointer) instead of stopping at the first. Choice rules live in {@link ChoiceParser},
+ * per-type fields in {@link StateFields}.
+ */
+public final class DefinitionParser {
+  final Problems problems = new Problems();
+  final List<String[]> raw = new ArrayList<>();
+  final boolean express;
+
+  private DefinitionParser(boolean express) {
+    this.express = express;
+  }
+
+  public record Result(Machine machine, Integer timeoutSeconds, List<Problem> problems) {}
+
+  public static Result parse(JsonNode root, boolean express) {
+    DefinitionParser p = new DefinitionParser(express);
+    if (!(root instanceof ObjectNode o)) {
+      p.problems.schema("/", "Expected an object but was " + io.stepwise.asl.path.Json.typeName(root));
+      return new Result(null, null, p.problems.list);
+    }
+    p.checkFields(o, "", Set.of("Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"));
+    boolean jsonata = false;
+    JsonNode ql = o.get("QueryLanguage");
+    if (ql != null) {
+      if (!ql.isTextual() || !(ql.asText().equals("JSONata") || ql.asText().equals("JSONPath"))) {
+        p.problems.schema("/QueryLanguage", "Value must be one of [JSONPath, JSONata]");
+      } else {
+        jsonata = ql.asText().equals("JSONata");
+      }
+    }
+    Integer timeout = null;
+    JsonNode t = o.get("TimeoutSeconds");
+    if (t != null) {
+      if (!t.canConvertToInt() || !t.isIntegralNumber() || t.intValue() < 0 || t.intValue() > 99_999_999) {
+        p.problems.schema("/TimeoutSeconds", "Value must be an integer between 0 and 99999999");
+      } else {
+        timeout = t.intValue();
+      }
+    }
+    JsonNode v = o.get("Version");
+    if (v != null && !v.isTextual()) p.problems.schema("/Version", "Value must be a string");
+    Machine m = p.machine(o, "", jsonata, true);
+    return new Result(p.problems.list.isEmpty() ? m : null, timeout, p.problems.list);
+  }
+
+  Machine machine(ObjectNode o, String pointer, boolean jsonata, boolean top) {
+    List<String> missing = new ArrayList<>();
+    if (!o.has("StartAt")) missing.add("StartAt");
+    if (!o.has("States")) missing.add("States");
+    if (!missing.isEmpty()) {
+      problems.schema(pointer, "These fields are required: [" + String.join(", ", missing) + "]");
+      return null;
+    }
+    if (!top) checkFields(o, pointer, Set.of("Comment", "StartAt", "States", "ProcessorConfig", "QueryLanguage"));
+    JsonNode startAt = o.get("StartAt");
+    JsonNode statesNode = o.get("States");
+    if (!startAt.isTextual()) problems.schema(pointer + "/StartAt", "Value must be a string");
+    if (!(statesNode instanceof ObjectNode states)) {
+      problems.schema(pointer + "/States", "Value must be an object");
+      return null;
+    }
+    if (states.isEmpty()) problems.schema(pointer + "/States", "States must not be empty");
+    Map<String, State> compiled = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String sp = Pointer.child(pointer + "/States", e.getKey());
+      if (e.getKey().length() > 80) problems.schema(sp, "State name is longer than 80 characters");
+      if (!(e.getValue() instanceof ObjectNode so)) {
+        problems.schema(sp, "Value must be an object");
+        continue;
+      }
+      State s = new StateFields(this, e.getKey(), so, sp, jsonata).parse();
+      if (s != null) compiled.put(e.getKey(), s);
+    }
+    String start = startAt.asText();
+    if (startAt.isTextual() && !states.has(start)) {
+      problems.error("MISSING_TRANSITION_TARGET", pointer + "/StartAt", "Missing 'StartAt' target: " + start);
+    }
+    checkTransitions(states, compiled, pointer);
+    checkReachable(start, compiled, pointer);
+    return new Machine(start, Map.copyOf(compiled), jsonata, pointer);
+  }
+
+  private void checkTransitions(ObjectNode states, Map<String, State> compiled, String pointer) {
+    for (State s : compiled.values()) {
+      String sp = Pointer.child(pointer + "/States", s.name());
+      String next = s.common().next();
+      if (next != null && !states.has(next)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Next", "Missing 'Next' target: " + next);
+      if (s instanceof State.Choice c) {
+        for (int i = 0; i < c.choices().size(); i++) {
+          String n = c.choices().get(i).next();
+          if (n != null && !states.has(n)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Choices/" + i + "/Next", "Missing 'Next' target: " + n);
+        }
+        if (c.defaultNext() != null && !states.has(c.defaultNext())) {
+          problems.error("MISSING_TRANSITION_TARGET", sp + "/Default", "Missing 'Default' target: " + c.defaultNext());
+        }
+      }
+      List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
+      for (int i = 0; i < catchers.size(); i++) {
+        String n = catchers.get(i).next();
+        if (n != null && !states.has(n)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Catch/" + i + "/Next", "Missing 'Next' target: " + n);
+      }
+    }
+  }
+
+  private void checkReachable(String start, Map<String, State> states, String pointer) {
+    if (!states.containsKey(start)) return;
+    Set<String> seen = new HashSet<>();
+    List<String> todo = new ArrayList<>(List.of(start));
+    while (!todo.isEmpty()) {
+      String n = todo.remove(todo.size() - 1);
+      State s = states.get(n);
+      if (s == null || !seen.add(n)) continue;
+      if (s.common().next() != null) todo.add(s.common().next());
+      if (s instanceof State.Choice c) {
+        c.choices().forEach(b -> todo.add(b.next()));
+        if (c.defaultNext() != null) todo.add(c.defaultNext());
+      }
+      List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
+      catchers.forEach(c -> todo.add(c.next()));
+    }
+    for (String name : states.keySet()) {
+      if (!seen.contains(name)) problems.error("UNREACHABLE_STATE", Pointer.child(pointer + "/States", name), "State '" + name + "' is not reachable");
+    }
+  }
+
+  void checkFields(ObjectNode o, String pointer, Set<String> allowed) {
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) problems.schema(pointer, "The field '" + f + "' is not supported by Step Functions");
+    }
+  }
+
+  // ---- shared field compilers, used by StateFields and ChoiceParser ----
+
+  PathExpr path(JsonNode n, String pointer, String field) {
+    if (!n.isTextual()) {
+      problems.schema(pointer, "The value for the field '" + field + "' must be a STRING that contains a JSONPath");
+      return null;
+    }
+    try {
+      return PathExpr.compile(n.textValue());
+    } catch (IllegalArgumentException e) {
+      problems.schema(pointer, "The value for the field '" + field + "' must be a valid JSONPath");
+      return null;
+    }
+  }
+
+  ResultPathSpec resultPath(ObjectNode o, String pointer) {
+    if (!o.has("ResultPath")) return ResultPathSpec.DEFAULT;
+    JsonNode n = o.get("ResultPath");
+    if (n.isNull()) return ResultPathSpec.DISCARD;
+    if (!n.isTextual()) {
+      problems.schema(pointer + "/ResultPath", "The value for the field 'ResultPath' must be a STRING that contains a JSONPath");
+      return ResultPathSpec.DEFAULT;
+    }
+    try {
+      return new ResultPathSpec(ReferencePath.compile(n.textValue()), false);
+    } catch (IllegalArgumentException e) {
+      problems.schema(pointer + "/ResultPath", "The value for the field 'ResultPath' must be a valid ReferencePath");
+      return ResultPathSpec.DEFAULT;
+    }
+  }
+
+  Expr template(JsonNode n, String pointer, boolean jsonata) {
+    Expr e = jsonata ? Jsonata.template(n, pointer, raw) : PayloadTemplate.compile(n, pointer, raw);
+    problems.addAll(raw);
+    return e;
+  }
+
+  /** Assign: in JSONPath states, {@code "x.$"} keys; in JSONata states, {@code {% %}} values. */
+  Expr assign(ObjectNode o, String pointer, boolean jsonata) {
+    JsonNode a = o.get("Assign");
+    if (a == null) return null;
+    if (!a.isObject()) {
+      problems.schema(pointer + "/Assign", "The value for the field 'Assign' must be an OBJECT");
+      return null;
+    }
+    for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      String bare = name.endsWith(".$") ? name.substring(0, name.length() - 2) : name;
+      if (!bare.matches("[A-Za-z_][A-Za-z0-9_]*") || bare.length() > 80) {
+        problems.schema(pointer + "/Assign", "The variable name '" + bare + "' is not valid");
+      }
+    }
+    return template(a, pointer + "/Assign", jsonata);
+  }
+
+  List<Retrier> retry(ObjectNode o, String pointer) {
+    JsonNode r = o.get("Retry");
+    if (r == null) return List.of();
+    if (!r.isArray()) {
+      problems.schema(pointer + "/Retry", "Value must be an array");
+      return List.of();
+    }
+    List<Retrier> out = new ArrayList<>();
+    for (int i = 0; i < r.size(); i++) {
+      String p = pointer + "/Retry/" + i;
+      JsonNode n = r.get(i);
+      if (!(n instanceof ObjectNode ro)) {
+        problems.schema(p, "Value must be an object");
+        continue;
+      }
+      checkFields(ro, p, Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"));
+      List<String> errors = errorEquals(ro, p, i == r.size() - 1);
+      int interval = intField(ro, "IntervalSeconds", p, 1, 1, 99_999_999);
+      int max = intField(ro, "MaxAttempts", p, 3, 0, 99_999_999);
+      double backoff = 2.0;
+      if (ro.has("BackoffRate")) {
+        JsonNode b = ro.get("BackoffRate");
+        if (!b.isNumber() || b.doubleValue() < 1.0) problems.schema(p + "/BackoffRate", "BackoffRate must be a number greater than or equal to 1.0");
+        else backoff = b.doubleValue();
+      }
+      Integer maxDelay = ro.has("MaxDelaySeconds") ? intField(ro, "MaxDelaySeconds", p, 0, 1, 31_622_400) : null;
+      boolean full = false;
+      if (ro.has("JitterStrategy")) {
+        String j = ro.get("JitterStrategy").asText();
+        if (!j.equals("FULL") && !j.equals("NONE")) problems.schema(p + "/JitterStrategy", "JitterStrategy must be one of [FULL, NONE]");
+        full = j.equals("FULL");
+      }
+      out.add(new Retrier(errors, interval, max, backoff, maxDelay, full));
+    }
+    return List.copyOf(out);
+  }
+
+  List<Catcher> catchers(ObjectNode o, String pointer, boolean jsonata) {
+    JsonNode c = o.get("Catch");
+    if (c == null) return List.of();
+    if (!c.isArray()) {
+      problems.schema(pointer + "/Catch", "Value must be an array");
+      return List.of();
+    }
+    List<Catcher> out = new ArrayList<>();
+    for (int i = 0; i < c.size(); i++) {
+      String p = pointer + "/Catch/" + i;
+      if (!(c.get(i) instanceof ObjectNode co)) {
+        problems.schema(p, "Value must be an object");
+        continue;
+      }
+      checkFields(co, p, jsonata ? Set.of("ErrorEquals", "Next", "Output", "Assign", "Comment") : Set.of("ErrorEquals", "Next", "ResultPath", "Assign", "Comment"));
+      List<String> errors = errorEquals(co, p, i == c.size() - 1);
+      String next = null;
+      if (!co.has("Next") || !co.get("Next").isTextual()) problems.schema(p, "These fields are required: [Next]");
+      else next = co.get("Next").textValue();
+      ResultPathSpec rp = jsonata ? ResultPathSpec.DEFAULT : resultPath(co, p);
+      Expr output = jsonata && co.has("Output") ? template(co.get("Output"), p + "/Output", true) : null;
+      out.add(new Catcher(errors, next, rp, assign(co, p, jsonata), output));
+    }
+    return List.copyOf(out);
+  }
+
+  private List<String> errorEquals(ObjectNode o, String p, boolean last) {
+    JsonNode e = o.get("ErrorEquals");
+    if (e == null || !e.isArray() || e.isEmpty()) {
+      problems.schema(p, "These fields are required: [ErrorEquals]");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : e) out.add(n.asText());
+    if (out.contains("States.ALL") && (out.size() > 1 || !last)) {
+      problems.schema(p + "/ErrorEquals", "States.ALL must appear alone in the last retrier or catcher");
+    }
+    return List.copyOf(out);
+  }
+
+  int intField(ObjectNode o, String field, String pointer, int dflt, int min, int max) {
+    JsonNode n = o.get(field);
+    if (n == null) return dflt;
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+      problems.schema(pointer + "/" + field, "The value for the field '" + field + "' must be an integer between " + min + " and " + max);
+      return dflt;
+    }
+    return n.intValue();
+  }
+
+  Common common(String name, String type, ObjectNode o, String pointer, boolean jsonata, boolean terminal) {
+    String next = null;
+    boolean end = false;
+    if (!terminal) {
+      JsonNode n = o.get("Next");
+      JsonNode e = o.get("End");
+      if (n != null && e != null && e.asBoolean()) problems.schema(pointer, "Only one of 'Next' or 'End' can be specified");
+      if (n != null) {
+        if (!n.isTextual()) problems.schema(pointer + "/Next", "Value must be a string");
+        else next = n.textValue();
+      } else if (e != null) {
+        if (!e.isBoolean() || !e.booleanValue()) problems.schema(pointer + "/End", "End must be true");
+        end = true;
+      } else {
+        problems.schema(pointer, "These fields are required: [Next] or [End]");
+      }
+    }
+    PathExpr inputPath = null, outputPath = null;
+    boolean inNull = false, outNull = false;
+    if (o.has("InputPath")) {
+      if (o.get("InputPath").isNull()) inNull = true;
+      else inputPath = path(o.get("InputPath"), pointer + "/InputPath", "InputPath");
+    }
+    if (o.has("OutputPath")) {
+      if (o.get("OutputPath").isNull()) outNull = true;
+      else outputPath = path(o.get("OutputPath"), pointer + "/OutputPath", "OutputPath");
+    }
+    Expr output = jsonata && o.has("Output") ? template(o.get("Output"), pointer + "/Output", true) : null;
+    return new Common(name, type, jsonata, next, end, inputPath, inNull, outputPath, outNull, assign(o, pointer, jsonata), output);
+  }
+}

@@ -1,0 +1,321 @@
+package io.stepwise.asl.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.jsonata.Jsonata;
+import io.stepwise.asl.model.Common;
+import io.stepwise.asl.model.Machine;
+import io.stepwise.asl.model.ResultPathSpec;
+import io.stepwise.asl.model.State;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.PathExpr;
+import io.stepwise.asl.payload.Expr;
+import io.stepwise.asl.payload.NumberPath;
+import io.stepwise.asl.payload.PayloadTemplate;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Parses one state object by its Type. */
+final class StateFields {
+  private static final Set<String> BASE = Set.of("Type", "Comment", "QueryLanguage");
+  private static final Set<String> JSONPATH_ONLY = Set.of(
+      "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath", "SecondsPath",
+      "TimestampPath", "ErrorPath", "CausePath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "MaxConcurrencyPath",
+      "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Iterator");
+  private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items");
+  static final Pattern RFC3339 = Pattern.compile(
+      "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$");
+
+  private final DefinitionParser p;
+  private final String name;
+  private final ObjectNode o;
+  private final String ptr;
+  private final boolean topJsonata;
+  private boolean jsonata;
+
+  StateFields(DefinitionParser p, String name, ObjectNode o, String ptr, boolean topJsonata) {
+    this.p = p;
+    this.name = name;
+    this.o = o;
+    this.ptr = ptr;
+    this.topJsonata = topJsonata;
+    this.jsonata = topJsonata;
+  }
+
+  State parse() {
+    JsonNode ql = o.get("QueryLanguage");
+    if (ql != null) {
+      if (ql.asText().equals("JSONata")) jsonata = true;
+      else if (ql.asText().equals("JSONPath")) {
+        if (topJsonata) p.problems.schema(ptr, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+        jsonata = false;
+      } else p.problems.schema(ptr + "/QueryLanguage", "Value must be one of [JSONPath, JSONata]");
+    }
+    JsonNode type = o.get("Type");
+    if (type == null) {
+      p.problems.schema(ptr, "These fields are required: [Type]");
+      return null;
+    }
+    for (String f : (Iterable<String>) o::fieldNames) {
+      if (jsonata && JSONPATH_ONLY.contains(f)) p.problems.schema(ptr, "The field '" + f + "' is not supported for a JSONata state");
+      if (!jsonata && JSONATA_ONLY.contains(f)) p.problems.schema(ptr, "The field '" + f + "' is not supported for a JSONPath state");
+    }
+    return switch (type.asText()) {
+      case "Pass" -> pass();
+      case "Succeed" -> {
+        fields("InputPath", "OutputPath", "Output");
+        yield new State.Succeed(p.common(name, "Succeed", o, ptr, jsonata, true));
+      }
+      case "Fail" -> fail();
+      case "Choice" -> choice();
+      case "Wait" -> waitState();
+      case "Task" -> task();
+      case "Parallel" -> parallel();
+      case "Map" -> map();
+      default -> {
+        p.problems.schema(ptr + "/Type", "Value must be one of [Pass, Succeed, Fail, Choice, Wait, Task, Parallel, Map]");
+        yield null;
+      }
+    };
+  }
+
+  private void fields(String... allowed) {
+    Set<String> all = new HashSet<>(BASE);
+    all.addAll(List.of(allowed));
+    p.checkFields(o, ptr, all);
+  }
+
+  private State pass() {
+    fields("Next", "End", "InputPath", "OutputPath", "Parameters", "Result", "ResultPath", "Assign", "Output");
+    Common c = p.common(name, "Pass", o, ptr, jsonata, false);
+    Expr params = o.has("Parameters") ? p.template(o.get("Parameters"), ptr + "/Parameters", false) : null;
+    return new State.Pass(c, params, o.get("Result"), jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr));
+  }
+
+  private State fail() {
+    fields("Error", "ErrorPath", "Cause", "CausePath");
+    Common c = p.common(name, "Fail", o, ptr, jsonata, true);
+    return new State.Fail(c, stringOrPath("Error", "ErrorPath"), stringOrPath("Cause", "CausePath"));
+  }
+
+  private Expr stringOrPath(String field, String pathField) {
+    if (o.has(field) && o.has(pathField)) p.problems.schema(ptr, "Only one of '" + field + "' or '" + pathField + "' can be specified");
+    if (o.has(field)) {
+      JsonNode v = o.get(field);
+      if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
+      if (!v.isTextual()) p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a STRING");
+      return Expr.constant(v);
+    }
+    if (o.has(pathField)) {
+      JsonNode v = o.get(pathField);
+      if (!v.isTextual()) {
+        p.problems.schema(ptr + "/" + pathField, "The value for the field '" + pathField + "' must be a STRING");
+        return null;
+      }
+      Expr e = PayloadTemplate.compileDynamic(v.textValue(), pathField, ptr + "/" + pathField, p.raw);
+      p.problems.addAll(p.raw);
+      return e;
+    }
+    return null;
+  }
+
+  private State choice() {
+    fields("InputPath", "OutputPath", "Choices", "Default", "Assign", "Output");
+    Common c = p.common(name, "Choice", o, ptr, jsonata, true);
+    if (o.has("Next") || o.has("End")) p.problems.schema(ptr, "Choice states do not support 'Next' or 'End'");
+    JsonNode choices = o.get("Choices");
+    if (choices == null || !choices.isArray() || choices.isEmpty()) {
+      p.problems.schema(ptr, "These fields are required: [Choices]");
+      return null;
+    }
+    ChoiceParser cp = new ChoiceParser(p, jsonata);
+    List<io.stepwise.asl.model.ChoiceRule.Branch> branches = new ArrayList<>();
+    for (int i = 0; i < choices.size(); i++) {
+      var b = cp.branch(choices.get(i), ptr + "/Choices/" + i);
+      if (b != null) branches.add(b);
+    }
+    JsonNode d = o.get("Default");
+    if (d != null && !d.isTextual()) p.problems.schema(ptr + "/Default", "Value must be a string");
+    return new State.Choice(c, List.copyOf(branches), d == null ? null : d.asText());
+  }
+
+  private State waitState() {
+    fields("Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign", "Output");
+    Common c = p.common(name, "Wait", o, ptr, jsonata, false);
+    int count = 0;
+    for (String f : List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath")) if (o.has(f)) count++;
+    if (count != 1) {
+      p.problems.schema(ptr, "Exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' must be specified");
+      return null;
+    }
+    Long seconds = null;
+    Instant ts = null;
+    PathExpr sp = null, tp = null;
+    Expr se = null, te = null;
+    if (o.has("Seconds")) {
+      JsonNode s = o.get("Seconds");
+      if (jsonata && s.isTextual() && Jsonata.isExpression(s.textValue())) se = p.template(s, ptr + "/Seconds", true);
+      else if (!s.isIntegralNumber() || s.longValue() < 0 || s.longValue() > 99_999_999) p.problems.schema(ptr + "/Seconds", "The value for the field 'Seconds' must be an integer between 0 and 99999999");
+      else seconds = s.longValue();
+    }
+    if (o.has("Timestamp")) {
+      JsonNode t = o.get("Timestamp");
+      if (jsonata && t.isTextual() && Jsonata.isExpression(t.textValue())) te = p.template(t, ptr + "/Timestamp", true);
+      else {
+        ts = parseTimestamp(t.isTextual() ? t.textValue() : "");
+        if (ts == null) p.problems.schema(ptr + "/Timestamp", "String does not match RFC3339 timestamp");
+      }
+    }
+    if (o.has("SecondsPath")) sp = p.path(o.get("SecondsPath"), ptr + "/SecondsPath", "SecondsPath");
+    if (o.has("TimestampPath")) tp = p.path(o.get("TimestampPath"), ptr + "/TimestampPath", "TimestampPath");
+    return new State.Wait(c, seconds, ts, sp, tp, se, te);
+  }
+
+  /** RFC 3339 with a 'T' and a zone, as AWS's validator wants; null when invalid. */
+  static Instant parseTimestamp(String s) {
+    if (!RFC3339.matcher(s).matches()) return null;
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private State task() {
+    fields("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Resource",
+        "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Retry", "Catch",
+        "Credentials", "Assign", "Output", "Arguments");
+    Common c = p.common(name, "Task", o, ptr, jsonata, false);
+    JsonNode r = o.get("Resource");
+    String resource = null;
+    if (r == null || !r.isTextual()) p.problems.schema(ptr, "These fields are required: [Resource]");
+    else {
+      resource = r.textValue();
+      if (p.express && resource.endsWith(".waitForTaskToken")) {
+        p.problems.schema(ptr + "/Resource", "Express state machine does not support '.waitForTaskToken' service integration ");
+      } else if (p.express && (resource.endsWith(".sync") || resource.contains(".sync:"))) {
+        p.problems.schema(ptr + "/Resource", "Express state machine does not support '.sync' service integration");
+      }
+    }
+    String pf = jsonata ? "Arguments" : "Parameters";
+    Expr params = o.has(pf) ? p.template(o.get(pf), ptr + "/" + pf, jsonata) : null;
+    Expr selector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
+    return new State.Task(c, resource, params, selector, jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
+        number("TimeoutSeconds", 1), number("HeartbeatSeconds", 1), p.retry(o, ptr), p.catchers(o, ptr, jsonata));
+  }
+
+  /** An integer field that may also be given as a ...Path (JSONPath) or a {% %} expression (JSONata). */
+  private Expr number(String field, int min) {
+    JsonNode v = o.get(field);
+    JsonNode path = o.get(field + "Path");
+    if (v != null && path != null) p.problems.schema(ptr, "Only one of '" + field + "' or '" + field + "Path' can be specified");
+    if (v != null) {
+      if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
+      if (!v.isIntegralNumber() || v.longValue() < min || v.longValue() > 99_999_999) {
+        p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be an integer between " + min + " and 99999999");
+        return null;
+      }
+      return Expr.constant(v);
+    }
+    if (path != null) {
+      PathExpr pe = p.path(path, ptr + "/" + field + "Path", field + "Path");
+      return pe == null ? null : new NumberPath(pe, field + "Path");
+    }
+    return null;
+  }
+
+
+  private State parallel() {
+    fields("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Branches",
+        "Retry", "Catch", "Assign", "Output", "Arguments");
+    Common c = p.common(name, "Parallel", o, ptr, jsonata, false);
+    JsonNode b = o.get("Branches");
+    List<Machine> branches = new ArrayList<>();
+    if (b == null || !b.isArray() || b.isEmpty()) p.problems.schema(ptr, "These fields are required: [Branches]");
+    else {
+      for (int i = 0; i < b.size(); i++) {
+        if (!(b.get(i) instanceof ObjectNode bo)) {
+          p.problems.schema(ptr + "/Branches/" + i, "Value must be an object");
+          continue;
+        }
+        Machine m = p.machine(bo, ptr + "/Branches/" + i, childJsonata(bo), false);
+        if (m != null) branches.add(m);
+      }
+    }
+    String pf = jsonata ? "Arguments" : "Parameters";
+    Expr params = o.has(pf) ? p.template(o.get(pf), ptr + "/" + pf, jsonata) : null;
+    Expr selector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
+    return new State.Parallel(c, List.copyOf(branches), params, selector, jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
+        p.retry(o, ptr), p.catchers(o, ptr, jsonata));
+  }
+
+  private boolean childJsonata(ObjectNode machine) {
+    JsonNode ql = machine.get("QueryLanguage");
+    return ql != null ? ql.asText().equals("JSONata") : jsonata;
+  }
+
+  private State map() {
+    fields("Next", "End", "InputPath", "OutputPath", "ItemsPath", "Items", "ItemSelector", "Parameters", "Iterator",
+        "ItemProcessor", "MaxConcurrency", "MaxConcurrencyPath", "ResultSelector", "ResultPath", "Retry", "Catch",
+        "ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount", "ToleratedFailureCountPath",
+        "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label", "Assign", "Output", "Arguments");
+    Common c = p.common(name, "Map", o, ptr, jsonata, false);
+    JsonNode proc = o.has("ItemProcessor") ? o.get("ItemProcessor") : o.get("Iterator");
+    String procField = o.has("ItemProcessor") ? "ItemProcessor" : "Iterator";
+    Machine processor = null;
+    boolean distributed = false;
+    if (!(proc instanceof ObjectNode po)) p.problems.schema(ptr, "These fields are required: [ItemProcessor]");
+    else {
+      JsonNode cfg = po.get("ProcessorConfig");
+      distributed = cfg != null && "DISTRIBUTED".equals(cfg.path("Mode").asText());
+      processor = p.machine(po, ptr + "/" + procField, childJsonata(po), false);
+    }
+    Expr items = null;
+    String itemsSource = null;
+    if (o.has("ItemsPath")) {
+      PathExpr ip = p.path(o.get("ItemsPath"), ptr + "/ItemsPath", "ItemsPath");
+      if (ip != null) {
+        items = new PayloadTemplate.PathValue(ip, "ItemsPath");
+        itemsSource = ip.text();
+      }
+    } else if (o.has("Items")) {
+      items = p.template(o.get("Items"), ptr + "/Items", true);
+      itemsSource = o.get("Items").isTextual() ? o.get("Items").textValue() : Json.write(o.get("Items"));
+    }
+    String sel = o.has("ItemSelector") ? "ItemSelector" : o.has("Parameters") ? "Parameters" : null;
+    Expr selector = sel == null ? null : p.template(o.get(sel), ptr + "/" + sel, jsonata);
+    Expr resultSelector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
+    Expr maxConcurrency = jsonata ? jsonataOrConstant("MaxConcurrency") : pathOrConstant("MaxConcurrency");
+    return new State.Map(c, processor, items, itemsSource, selector, maxConcurrency, resultSelector,
+        jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
+        jsonata ? jsonataOrConstant("ToleratedFailureCount") : pathOrConstant("ToleratedFailureCount"),
+        jsonata ? jsonataOrConstant("ToleratedFailurePercentage") : pathOrConstant("ToleratedFailurePercentage"),
+        distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata));
+  }
+
+  private Expr pathOrConstant(String field) {
+    if (o.has(field + "Path")) {
+      PathExpr pe = p.path(o.get(field + "Path"), ptr + "/" + field + "Path", field + "Path");
+      return pe == null ? null : new NumberPath(pe, field + "Path");
+    }
+    if (o.has(field)) {
+      JsonNode v = o.get(field);
+      if (!v.isNumber() || v.doubleValue() < 0) p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a non-negative number");
+      return Expr.constant(v);
+    }
+    return null;
+  }
+
+  private Expr jsonataOrConstant(String field) {
+    if (!o.has(field)) return null;
+    JsonNode v = o.get(field);
+    if (v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
+    return Expr.constant(v);
+  }
+}

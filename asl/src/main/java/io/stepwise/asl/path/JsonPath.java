@@ -1,0 +1,215 @@
+package io.stepwise.asl.path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A compiled JSONPath in AWS's dialect (Jayway's semantics): {@code $}, {@code .field},
+ * {@code ['x']}, {@code [n]}, {@code [*]}, {@code ..}, unions, slices and filters
+ * {@code [?(@.x > 1)]}. A definite path (fields and indexes only) yields one value or none;
+ * an indefinite one yields a JSON array of every match, possibly empty.
+ */
+public final class JsonPath {
+  private final String text;
+  private final Segment[] segments;
+  private final boolean definite;
+
+  JsonPath(String text, List<Segment> segments) {
+    this.text = text;
+    this.segments = segments.toArray(new Segment[0]);
+    boolean d = true;
+    for (Segment s : segments) d &= s instanceof Segment.Field || s instanceof Segment.Index;
+    this.definite = d;
+  }
+
+  /** Parses a path starting at {@code $} (or {@code @} inside filters). */
+  public static JsonPath compile(String text) {
+    return new PathParser(text, 0).parseRooted();
+  }
+
+  public String text() {
+    return text;
+  }
+
+  public boolean isDefinite() {
+    return definite;
+  }
+
+  public boolean isRoot() {
+    return segments.length == 0;
+  }
+
+  Segment[] segments() {
+    return segments;
+  }
+
+  /**
+   * The value at this path, or {@code null} when a definite path matches nothing. Indefinite
+   * paths always answer an array (empty when nothing matched).
+   */
+  public JsonNode read(JsonNode root) {
+    if (definite) {
+      JsonNode n = root;
+      for (Segment s : segments) {
+        if (s instanceof Segment.Field f) {
+          if (!(n instanceof ObjectNode)) return null;
+          n = n.get(f.name());
+        } else {
+          int i = ((Segment.Index) s).index();
+          if (!(n instanceof ArrayNode a)) return null;
+          if (i < 0) i += a.size();
+          n = a.get(i);
+        }
+        if (n == null) return null;
+      }
+      return n;
+    }
+    List<JsonNode> current = new ArrayList<>(1);
+    current.add(root);
+    for (Segment s : segments) {
+      List<JsonNode> next = new ArrayList<>();
+      for (JsonNode n : current) s.apply(n, root, next);
+      current = next;
+    }
+    ArrayNode out = Json.NODES.arrayNode(current.size());
+    out.addAll(current);
+    return out;
+  }
+
+  /** Jayway's normalised form, {@code $['a'][0]}, used in AWS's "No results for path" texts. */
+  public String normalized() {
+    StringBuilder b = new StringBuilder("$");
+    for (Segment s : segments) s.normalize(b);
+    return b.toString();
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  sealed interface Segment {
+    void apply(JsonNode node, JsonNode root, List<JsonNode> out);
+
+    void normalize(StringBuilder b);
+
+    record Field(String name) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (node instanceof ObjectNode) {
+          JsonNode v = node.get(name);
+          if (v != null) out.add(v);
+        }
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append("['").append(name).append("']");
+      }
+    }
+
+    /** A union of several names: Jayway answers an object holding the ones present. */
+    record Fields(List<String> names) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (!(node instanceof ObjectNode o)) return;
+        ObjectNode r = Json.NODES.objectNode();
+        for (String n : names) {
+          JsonNode v = o.get(n);
+          if (v != null) r.set(n, v);
+        }
+        out.add(r);
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append('[');
+        for (int i = 0; i < names.size(); i++) b.append(i > 0 ? "," : "").append('\'').append(names.get(i)).append('\'');
+        b.append(']');
+      }
+    }
+
+    record Index(int index) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (node instanceof ArrayNode a) {
+          int i = index < 0 ? index + a.size() : index;
+          JsonNode v = a.get(i);
+          if (v != null) out.add(v);
+        }
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append('[').append(index).append(']');
+      }
+    }
+
+    record Indexes(int[] indexes) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        for (int i : indexes) new Index(i).apply(node, root, out);
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append('[');
+        for (int i = 0; i < indexes.length; i++) b.append(i > 0 ? "," : "").append(indexes[i]);
+        b.append(']');
+      }
+    }
+
+    record Slice(Integer from, Integer to, int step) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (!(node instanceof ArrayNode a)) return;
+        int n = a.size();
+        int f = from == null ? 0 : from < 0 ? Math.max(0, n + from) : Math.min(from, n);
+        int t = to == null ? n : to < 0 ? Math.max(0, n + to) : Math.min(to, n);
+        for (int i = f; i < t; i += Math.max(1, step)) out.add(a.get(i));
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append('[').append(from == null ? "" : from).append(':').append(to == null ? "" : to).append(']');
+      }
+    }
+
+    record Wildcard() implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (node.isContainerNode()) node.elements().forEachRemaining(out::add);
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append("[*]");
+      }
+    }
+
+    /** {@code ..x}: the inner segment applied to the node and every descendant. */
+    record Scan(Segment inner) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        inner.apply(node, root, out);
+        if (node.isContainerNode()) {
+          for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+            JsonNode c = it.next();
+            if (c.isContainerNode()) apply(c, root, out);
+          }
+        }
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append("..");
+        inner.normalize(b);
+      }
+    }
+
+    record Filter(FilterExpr expr, String source) implements Segment {
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (node instanceof ArrayNode a) {
+          for (JsonNode e : a) if (expr.test(e, root)) out.add(e);
+        } else if (node instanceof ObjectNode o) {
+          // Jayway applies a filter on an object to the object itself
+          if (expr.test(o, root)) out.add(o);
+        }
+      }
+
+      public void normalize(StringBuilder b) {
+        b.append("[?(").append(source).append(")]");
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.stepwise.asl.path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A JSONPath bound to what it reads: the state's data ({@code $...}), the context object
+ * ({@code $$...}) or a variable ({@code $name...}).
+ */
+public record PathExpr(Root root, String variable, JsonPath path, String text) {
+  public enum Root { INPUT, CONTEXT, VARIABLE }
+
+  public static PathExpr compile(String text) {
+    if (text.startsWith("$$")) return new PathExpr(Root.CONTEXT, null, JsonPath.compile(text.substring(1)), text);
+    if (text.length() > 1 && text.charAt(0) == '$' && isVarStart(text.charAt(1))) {
+      int end = 1;
+      while (end < text.length() && text.charAt(end) != '.' && text.charAt(end) != '[') end++;
+      String name = text.substring(1, end);
+      return new PathExpr(Root.VARIABLE, name, JsonPath.compile("$" + text.substring(end)), text);
+    }
+    return new PathExpr(Root.INPUT, null, JsonPath.compile(text), text);
+  }
+
+  private static boolean isVarStart(char c) {
+    return Character.isLetter(c) || c == '_';
+  }
+
+  /** The value, or null when the path (or the variable) matches nothing. */
+  public JsonNode read(Scope scope) {
+    JsonNode base = switch (root) {
+      case INPUT -> scope.input();
+      case CONTEXT -> scope.context();
+      case VARIABLE -> scope.variable(variable);
+    };
+    if (base == null) return null;
+    return path.read(base);
+  }
+
+  /** The document this path reads, for error messages that quote it. */
+  public JsonNode base(Scope scope) {
+    return switch (root) {
+      case INPUT -> scope.input();
+      case CONTEXT -> scope.context();
+      case VARIABLE -> scope.variable(variable);
+    };
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

@@ -1,0 +1,114 @@
+package io.stepwise.asl.payload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.intrinsic.IntrinsicExpr;
+import io.stepwise.asl.intrinsic.IntrinsicParser;
+import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.PathExpr;
+import io.stepwise.asl.path.Scope;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A JSONPath-mode payload template (Parameters, ResultSelector, ItemSelector, Assign): keys ending
+ * in {@code .$} take their value from a path or an intrinsic function; subtrees without such keys
+ * are compiled to constants and shared.
+ */
+public final class PayloadTemplate {
+  private PayloadTemplate() {}
+
+  /** Compiles {@code template}; {@code problems} receives (pointer suffix, message) for bad paths. */
+  public static Expr compile(JsonNode template, String pointer, List<String[]> problems) {
+    if (!hasDynamic(template)) return Expr.constant(template);
+    if (template instanceof ObjectNode o) {
+      List<Entry> entries = new ArrayList<>(o.size());
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = e.getKey();
+        String p = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+        if (key.endsWith(".$")) {
+          String name = key.substring(0, key.length() - 2);
+          if (!e.getValue().isTextual()) {
+            problems.add(new String[] {p, "The value for the field '" + key + "' must be a STRING that contains a JSONPath but was " + Json.typeName(e.getValue()).toUpperCase()});
+            continue;
+          }
+          Expr v = compileDynamic(e.getValue().textValue(), key, p, problems);
+          if (v != null) entries.add(new Entry(name, v));
+        } else {
+          entries.add(new Entry(key, compile(e.getValue(), p, problems)));
+        }
+      }
+      return new Obj(entries.toArray(new Entry[0]));
+    }
+    ArrayNode a = (ArrayNode) template;
+    Expr[] items = new Expr[a.size()];
+    for (int i = 0; i < items.length; i++) items[i] = compile(a.get(i), pointer + "/" + i, problems);
+    return new Arr(items);
+  }
+
+  /** A {@code "x.$"} value: a path, a context path, a variable, or an intrinsic call. */
+  public static Expr compileDynamic(String text, String field, String pointer, List<String[]> problems) {
+    try {
+      if (IntrinsicParser.looksLikeCall(text)) return new Intrinsic(IntrinsicParser.parse(text));
+      if (!text.startsWith("$")) throw new IllegalArgumentException("The value for the field '" + field + "' must be a valid JSONPath or a valid intrinsic function call");
+      return new PathValue(PathExpr.compile(text), field);
+    } catch (IllegalArgumentException e) {
+      problems.add(new String[] {pointer, e.getMessage()});
+      return null;
+    }
+  }
+
+  static boolean hasDynamic(JsonNode n) {
+    if (n instanceof ObjectNode o) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().endsWith(".$") || hasDynamic(e.getValue())) return true;
+      }
+    } else if (n instanceof ArrayNode a) {
+      for (JsonNode e : a) if (hasDynamic(e)) return true;
+    }
+    return false;
+  }
+
+  record Entry(String key, Expr value) {}
+
+  record Obj(Entry[] entries) implements Expr {
+    public JsonNode eval(Scope scope) {
+      ObjectNode o = Json.NODES.objectNode();
+      for (Entry e : entries) o.set(e.key, e.value.eval(scope));
+      return o;
+    }
+  }
+
+  record Arr(Expr[] items) implements Expr {
+    public JsonNode eval(Scope scope) {
+      ArrayNode a = Json.NODES.arrayNode(items.length);
+      for (Expr e : items) a.add(e.eval(scope));
+      return a;
+    }
+  }
+
+  /** A path read where a missing value is AWS's States.Runtime error naming the field. */
+  public record PathValue(PathExpr path, String field) implements Expr {
+    public JsonNode eval(Scope scope) {
+      JsonNode v = path.read(scope);
+      if (v == null) {
+        JsonNode base = path.root() == PathExpr.Root.VARIABLE ? scope.input() : scope.input();
+        throw StatesError.runtime("The JSONPath '" + path.text() + "' specified for the field '" + field
+            + "' could not be found in the input '" + Json.write(base == null ? Json.NODES.nullNode() : base) + "'");
+      }
+      return v;
+    }
+  }
+
+  public record Intrinsic(IntrinsicExpr.Call call) implements Expr {
+    public JsonNode eval(Scope scope) {
+      return call.eval(scope);
+    }
+  }
+}
