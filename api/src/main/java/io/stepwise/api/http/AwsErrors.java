@@ -62,6 +62,19 @@ public final class AwsErrors {
   }
 
   /**
+   * What a client gets when its request outlives {@code pekko.http.server.request-timeout}: a
+   * retryable 503, as AWS answers when it cannot serve a request in time.
+   */
+  public HttpResponse requestTimeout(ContentType contentType) {
+    return response(
+        new AwsServiceException(
+            "ServiceUnavailable",
+            503,
+            "The request has failed due to a temporary failure of the server."),
+        contentType);
+  }
+
+  /**
    * Maps whatever a request's route threw or failed with. A CompletionException from an
    * operation's stage is unwrapped first; anything that is not an AWS error is our bug: logged,
    * and answered with a generic 500 that leaks no internals.
@@ -106,8 +119,8 @@ public final class AwsErrors {
                     case 413 -> "RequestEntityTooLargeException";
                     default -> "ValidationException";
                   };
-              int status = r.status().intValue() >= 500 ? 400 : r.status().intValue();
-              return response(new AwsServiceException(code, status, text), contentType)
+              return response(
+                      new AwsServiceException(code, r.status().intValue(), text), contentType)
                   .addHeaders(r.getHeaders());
             });
   }
@@ -134,11 +147,6 @@ public final class AwsErrors {
     }
     if (t instanceof EntityStreamSizeException size) {
       return tooLarge("the body exceeds the limit of " + size.limit() + " bytes");
-    }
-    // Pekko's toStrict reports an over-long streamed body this way (as a 400)
-    if (t instanceof IllegalRequestException bad
-        && bad.info().summary().startsWith("Request too large")) {
-      return tooLarge(bad.info().detail());
     }
     if (t instanceof IllegalRequestException bad) {
       return new AwsServiceException(

@@ -3,7 +3,6 @@ package io.stepwise.api.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
@@ -72,20 +71,23 @@ public final class AwsJsonRoutes {
     return concat(path("health", () -> get(() -> complete(HEALTHY))), awsRoute());
   }
 
+  /** Every AWS response carries a request id; every failure is answered in the AWS shape. */
   private Route awsRoute() {
     return extractRequest(
         request -> {
           String requestId = UUID.randomUUID().toString();
+          RawHeader requestIdHeader = RawHeader.create(AwsErrors.REQUEST_ID_HEADER, requestId);
           ContentType errorType = errorContentType(request);
-          return respondWithHeader(
-              RawHeader.create(AwsErrors.REQUEST_ID_HEADER, requestId),
-              () ->
-                  handleExceptions(
-                      errors.exceptionHandler(requestId, errorType),
-                      () ->
-                          handleRejections(
-                              errors.rejectionHandler(errorType),
-                              () -> authenticated(request, body -> dispatch(request, body)))));
+          Route handled =
+              handleExceptions(
+                  errors.exceptionHandler(requestId, errorType),
+                  () ->
+                      handleRejections(
+                          errors.rejectionHandler(errorType),
+                          () -> authenticated(request, signed -> dispatch(request, signed))));
+          return withRequestTimeoutResponse(
+              timedOut -> errors.requestTimeout(errorType).addHeader(requestIdHeader),
+              () -> respondWithHeader(requestIdHeader, () -> handled));
         });
   }
 

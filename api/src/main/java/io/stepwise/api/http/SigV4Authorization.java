@@ -40,7 +40,7 @@ public record SigV4Authorization(
         continue;
       }
       String key = p.substring(0, eq).strip();
-      String v = p.substring(eq + 1).strip();
+      String v = unquote(p.substring(eq + 1).strip());
       switch (key) {
         case "Credential" -> credential = v;
         case "SignedHeaders" -> signedHeaders = v;
@@ -85,6 +85,13 @@ public record SigV4Authorization(
       throw incomplete("SignedHeaders must be lowercase. Authorization=" + header);
     }
     return new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], headers, signature);
+  }
+
+  /** Pekko may hand the header back re-rendered from its model, with values quoted. */
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")
+        ? v.substring(1, v.length() - 1)
+        : v;
   }
 
   static AwsServiceException incomplete(String message) {

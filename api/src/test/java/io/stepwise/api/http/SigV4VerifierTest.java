@@ -267,4 +267,30 @@ class SigV4VerifierTest {
           assertThat(e.getMessage()).contains("x-amz-content-sha256");
         });
   }
+
+  @Test
+  void dateHeaderInsteadOfXAmzDate_accepted() {
+    // The suite's get-vanilla signed with the HTTP Date header: time taken from Date, scope
+    // date must agree with it.
+    String date = "Sun, 30 Aug 2015 12:36:00 GMT";
+    SignableRequest unsigned = request("GET", "/", "", "",
+        "Host", "example.amazonaws.com", "Date", date);
+    String canonical = SigV4.canonicalRequest(unsigned, List.of("date", "host"),
+        SigV4.EMPTY_PAYLOAD_SHA256);
+    String signature = SigV4.signature(
+        SigV4.signingKey(SECRET, "20150830", "us-east-1", "service"),
+        SigV4.stringToSign("20150830T123600Z", "20150830/us-east-1/service/aws4_request",
+            canonical));
+    SignableRequest signed = request("GET", "/", "", "",
+        "Host", "example.amazonaws.com", "Date", date,
+        "Authorization", authorization("date;host", signature));
+    assertThat(verifier.verify(signed).accessKeyId()).isEqualTo("AKIDEXAMPLE");
+  }
+
+  @Test
+  void quotedAuthorizationParameters_accepted() {
+    String header = "AWS4-HMAC-SHA256 Credential=\"" + CREDENTIAL + "\",SignedHeaders=\"host;x-amz-date\","
+        + "Signature=\"5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31\"";
+    assertThat(verifier.verify(getVanilla(header)).accessKeyId()).isEqualTo("AKIDEXAMPLE");
+  }
 }

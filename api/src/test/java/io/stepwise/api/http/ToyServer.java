@@ -3,7 +3,10 @@ package io.stepwise.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +29,11 @@ final class ToyServer implements AutoCloseable {
   }
 
   static ToyServer start(String name, SigV4Verifier verifier) throws Exception {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name);
+    return start(name, verifier, ConfigFactory.load());
+  }
+
+  static ToyServer start(String name, SigV4Verifier verifier, Config config) throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
     try {
       AwsJsonRoutes routes =
           new AwsJsonRoutes(
@@ -34,7 +41,7 @@ final class ToyServer implements AutoCloseable {
                   AwsJsonService.stepFunctions(operations()), AwsJsonService.kms(operations())),
               verifier);
       int port =
-          HttpEdge.bind(system, "127.0.0.1", 0, routes.route())
+          HttpEdge.bind(system, "127.0.0.1", 0, routes.route(), Duration.ofSeconds(1))
               .thenApply(HttpEdge::port)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
@@ -58,7 +65,8 @@ final class ToyServer implements AutoCloseable {
         },
         "BoomAsync", (caller, request) -> CompletableFuture.supplyAsync(() -> {
           throw new IllegalStateException("secret internal detail");
-        }));
+        }),
+        "Hang", (caller, request) -> new CompletableFuture<>());
   }
 
   private static CompletionStage<JsonNode> echo(Caller caller, ObjectNode request) {
