@@ -69,8 +69,8 @@ final class Branches {
       if (!c.done()) d.drive(c);
       if (c.status == Frame.Status.FAILED) {
         abortRunning(f, null);
-        run.emit(f, "ParallelStateFailed", null, null);
-        d.handleError(f, p, c.error, c.cause);
+        f.lastEventId = Math.max(f.lastEventId, c.lastEventId);
+        d.handleError(f, p, c.error, c.cause, "ParallelStateFailed");
         return true;
       }
       all &= c.done();
@@ -159,6 +159,7 @@ final class Branches {
     if (e == null) return 0;
     JsonNode v = e.eval(sc);
     if (v != null && v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0) return v.intValue();
+    if (v != null && v.isTextual() && v.textValue().matches("\\d{1,9}")) return Integer.parseInt(v.textValue());
     String shown = v == null ? "null" : v.isTextual() ? v.textValue() : Json.write(v);
     if (e instanceof NumberPath np) {
       throw StatesError.runtime("The " + field + "Path field refers to value \"" + shown + "\" which is not a valid integer: " + np.path().text());
@@ -288,8 +289,7 @@ final class Branches {
       if (cause != null) r.put("cause", cause);
       run.emit(f, "MapRunFailed", "mapRunFailedEventDetails", r);
     }
-    run.emit(f, "MapStateFailed", null, null);
-    d.handleError(f, m, error, cause);
+    d.handleError(f, m, error, cause, "MapStateFailed");
     return true;
   }
 }

@@ -181,13 +181,24 @@ final class Driver {
       d.put("cause", cause);
       d.put("state", s.name());
       run.emit(f, "EvaluationFailed", "evaluationFailedEventDetails", d);
-      if (s instanceof State.Map || s instanceof State.Parallel) run.emit(f, s.common().type() + "StateFailed", null, null);
+      if (s instanceof State.Map || s instanceof State.Parallel) {
+        handleError(f, s, e.error(), cause, s.common().type() + "StateFailed");
+        return;
+      }
     }
     handleError(f, s, e.error(), cause);
   }
 
-  /** Retry and Catch for Task, Parallel and Map; any other state fails its frame. */
   void handleError(Frame f, State s, String error, String cause) {
+    handleError(f, s, error, cause, null);
+  }
+
+  /**
+   * Retry and Catch for Task, Parallel and Map; any other state fails its frame.
+   * {@code failedEvent} (ParallelStateFailed, MapStateFailed) is recorded only when the error is
+   * not retried, as AWS does.
+   */
+  void handleError(Frame f, State s, String error, String cause, String failedEvent) {
     List<Retrier> retriers = s instanceof State.Task t ? t.retry() : s instanceof State.Parallel p ? p.retry() : s instanceof State.Map m ? m.retry() : List.of();
     List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
     f.children = null;
@@ -207,6 +218,7 @@ final class Driver {
       run.effects.add(new Effect.StartTimer(id, f.waiting.fireAt()));
       return;
     }
+    if (failedEvent != null) run.emit(f, failedEvent, null, null);
     for (Catcher c : catchers) {
       if (!RetryPolicy.matches(c.errorEquals(), error)) continue;
       ObjectNode errorOutput = Json.NODES.objectNode();

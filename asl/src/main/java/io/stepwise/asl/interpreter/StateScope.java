@@ -70,7 +70,8 @@ final class StateScope implements Scope {
     e.put("StartTime", run.iso(ctx.startTime()));
     e.put("Name", ctx.executionName());
     e.put("RoleArn", ctx.roleArn());
-    e.put("RedriveCount", ctx.redriveCount());
+    // Express executions cannot be redriven: AWS shows no RedriveCount for them
+    if (ctx.executionArn() == null || !ctx.executionArn().contains(":express:")) e.put("RedriveCount", ctx.redriveCount());
     ObjectNode sm = c.putObject("StateMachine");
     sm.put("Id", ctx.stateMachineArn());
     sm.put("Name", ctx.stateMachineName());

@@ -142,7 +142,7 @@ public final class Intrinsics {
       } else if (ch == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
         if (arg >= a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
         JsonNode v = a[arg++];
-        b.append(v.isTextual() ? v.textValue() : Json.write(v));
+        appendFormatted(b, v);
         i++;
       } else {
         b.append(ch);
@@ -150,6 +150,29 @@ public final class Intrinsics {
     }
     if (arg != a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
     return Json.NODES.textNode(b.toString());
+  }
+
+  /** Format shows objects and arrays the way AWS's Java runtime prints maps and lists: {a=1, b=[x]}. */
+  private static void appendFormatted(StringBuilder b, JsonNode v) {
+    if (v.isTextual()) b.append(v.textValue());
+    else if (v.isObject()) {
+      b.append('{');
+      boolean first = true;
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); first = false) {
+        java.util.Map.Entry<String, JsonNode> e = it.next();
+        if (!first) b.append(", ");
+        b.append(e.getKey()).append('=');
+        appendFormatted(b, e.getValue());
+      }
+      b.append('}');
+    } else if (v.isArray()) {
+      b.append('[');
+      for (int i = 0; i < v.size(); i++) {
+        if (i > 0) b.append(", ");
+        appendFormatted(b, v.get(i));
+      }
+      b.append(']');
+    } else b.append(Json.write(v));
   }
 
   private static JsonNode stringToJson(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {

@@ -53,7 +53,8 @@ final class Functions {
       out.add(v);
       if (out.size() > 1000) throw fail("range", "the range cannot contain more than 1000 items");
     }
-    return out;
+    // a one-item JSONata sequence is its item
+    return out.size() == 1 ? out.get(0) : out;
   }
 
   private static Object hash(List<?> args) {

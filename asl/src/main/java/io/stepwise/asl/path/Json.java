@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Iterator;
+import java.util.Map;
 
 /** The one ObjectMapper of the language, and the JSON text forms AWS shows (compact, no spaces). */
 public final class Json {
@@ -25,13 +27,76 @@ public final class Json {
     return MAPPER.readTree(text);
   }
 
-  /** Compact JSON text, as AWS writes inputs and outputs into history events. */
+  /**
+   * Compact JSON text, as AWS writes inputs and outputs into history events. Hand-written
+   * because it runs several times per state: a generator per call costs more than the tree.
+   */
   public static String write(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    StringBuilder b = new StringBuilder(128);
+    write(node, b);
+    return b.toString();
+  }
+
+  public static void write(JsonNode n, StringBuilder b) {
+    switch (n.getNodeType()) {
+      case OBJECT -> {
+        b.append('{');
+        boolean first = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!first) b.append(',');
+          first = false;
+          string(e.getKey(), b);
+          b.append(':');
+          write(e.getValue(), b);
+        }
+        b.append('}');
+      }
+      case ARRAY -> {
+        b.append('[');
+        for (int i = 0; i < n.size(); i++) {
+          if (i > 0) b.append(',');
+          write(n.get(i), b);
+        }
+        b.append(']');
+      }
+      case STRING -> string(n.textValue(), b);
+      case NUMBER, BOOLEAN -> b.append(n.asText());
+      case NULL, MISSING -> b.append("null");
+      default -> {
+        try {
+          b.append(MAPPER.writeValueAsString(n));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException(e);
+        }
+      }
     }
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** A JSON string literal with Jackson's escaping (control characters, quote, backslash). */
+  public static void string(String s, StringBuilder b) {
+    b.append('"');
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      b.append(s, start, i);
+      start = i + 1;
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        case '\b' -> b.append("\\b");
+        case '\f' -> b.append("\\f");
+        default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    b.append(s, start, s.length());
+    b.append('"');
   }
 
   /** Size in UTF-8 bytes of the compact serialisation, for the 256 KiB payload limit. */

@@ -157,7 +157,8 @@ final class PathParser {
     StringBuilder b = new StringBuilder();
     while (pos < s.length() && s.charAt(pos) != q) {
       char c = s.charAt(pos++);
-      if (c == '\\' && pos < s.length()) c = s.charAt(pos++);
+      // a backslash escapes only the quote character itself; otherwise it is literal
+      if (c == '\\' && pos < s.length() && s.charAt(pos) == q) c = s.charAt(pos++);
       b.append(c);
     }
     expect(q);

@@ -31,6 +31,7 @@ final class ConformanceCase {
   static final String EXEC_NAME = "conformance-exec";
   static final String SM_ARN = "arn:aws:states:us-east-1:" + ACCOUNT + ":stateMachine:" + SM_NAME;
   static final String EXEC_ARN = "arn:aws:states:us-east-1:" + ACCOUNT + ":execution:" + SM_NAME + ":" + EXEC_NAME;
+  static final String EXPRESS_ARN = "arn:aws:states:us-east-1:" + ACCOUNT + ":express:" + SM_NAME + ":" + EXEC_NAME + ":0f4e5b52-6f0a-4a53-9a3c-1c1f44c1e2d7";
   static final String ROLE_ARN = "arn:aws:iam::000000000000:role/test";
   private static final Pattern ISO = Pattern.compile(
       "([1-9][0-9]{3})-([0-9]{2})-([0-9]{2})T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:Z|[+-][01][0-9]:?(?:[0-5][0-9])?)");
@@ -64,7 +65,8 @@ final class ConformanceCase {
     }
     if ("INVALID_EXECUTION_INPUT".equals(kind)) return "accepted input that AWS rejects";
     Instant start = Instant.parse("2024-06-01T12:00:00.000Z");
-    ExecutionContext ctx = new ExecutionContext(EXEC_ARN, EXEC_NAME, SM_ARN, SM_NAME, ROLE_ARN, start, 0);
+    String execArn = express ? EXPRESS_ARN : EXEC_ARN;
+    ExecutionContext ctx = new ExecutionContext(execArn, EXEC_NAME, SM_ARN, SM_NAME, ROLE_ARN, start, 0);
     List<HistoryEvent> history = new ArrayList<>();
     Step step = Interpreter.start(def, ctx, input, start);
     history.addAll(step.events());
@@ -93,17 +95,17 @@ final class ConformanceCase {
       step = Interpreter.resume(def, ctx, pos, signal, now);
       history.addAll(step.events());
     }
-    return compare(c, exp, step.outcome(), history);
+    return compare(c, exp, step.outcome(), history, execArn);
   }
 
-  private static String compare(JsonNode c, JsonNode exp, Outcome out, List<HistoryEvent> history) throws Exception {
+  private static String compare(JsonNode c, JsonNode exp, Outcome out, List<HistoryEvent> history, String execArn) throws Exception {
     List<String> ph = new ArrayList<>();
     c.path("placeholders").forEach(p -> ph.add(p.asText()));
     CaseMatcher m = new CaseMatcher(ph);
     String status = exp.get("status").asText();
     if (!out.status().equals(status)) return "status " + out.status() + ", expected " + status + " " + out;
     if (out instanceof Outcome.Succeeded s) {
-      JsonNode actual = Json.parse(normalize(c, Json.write(s.output())));
+      JsonNode actual = Json.parse(normalize(c, execArn, Json.write(s.output())));
       String diff = m.match(exp.get("output"), actual, "$");
       if (diff != null) return "output mismatch at " + diff;
     } else {
@@ -113,7 +115,7 @@ final class ConformanceCase {
         JsonNode e = exp.get(fields[i]);
         if (e == null || e.isNull()) {
           if (ec[i] != null && !ec[i].isEmpty()) return fields[i] + ": expected none, got " + ec[i];
-        } else if (ec[i] == null || !m.matchStr(e.asText(), normalize(c, ec[i]))) {
+        } else if (ec[i] == null || !m.matchStr(e.asText(), normalize(c, execArn, ec[i]))) {
           return fields[i] + " mismatch: expected " + e.asText() + ", got " + ec[i];
         }
       }
@@ -141,10 +143,11 @@ final class ConformanceCase {
   }
 
   /** The recorder's substitutions, as run_cases.py's Normaliser applies them. */
-  static String normalize(JsonNode c, String s) {
+  static String normalize(JsonNode c, String execArn, String s) {
+    String[] parts = execArn.split(":");
     Map<String, String> sources = Map.of(
-        "roleArn", ROLE_ARN, "stateMachineName", SM_NAME, "executionName", EXEC_NAME,
-        "executionArnPart1", SM_NAME, "executionArnPart2", EXEC_NAME, "stateMachineArn", SM_ARN, "executionArn", EXEC_ARN);
+        "roleArn", ROLE_ARN, "stateMachineName", SM_NAME, "executionName", parts[parts.length - 1],
+        "executionArnPart1", parts[parts.length - 2], "executionArnPart2", parts[parts.length - 1], "stateMachineArn", SM_ARN, "executionArn", execArn);
     for (JsonNode sub : c.path("substitutions")) {
       String tok = sub.path("token").asText();
       if (sub.has("source")) {
