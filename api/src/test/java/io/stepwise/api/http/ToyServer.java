@@ -66,7 +66,8 @@ final class ToyServer implements AutoCloseable {
         "BoomAsync", (caller, request) -> CompletableFuture.supplyAsync(() -> {
           throw new IllegalStateException("secret internal detail");
         }),
-        "Hang", (caller, request) -> new CompletableFuture<>());
+        "Hang", (caller, request) -> new CompletableFuture<>(),
+        "DescribeKey", ToyServer::describeKey);
   }
 
   private static CompletionStage<JsonNode> echo(Caller caller, ObjectNode request) {
@@ -107,6 +108,30 @@ final class ToyServer implements AutoCloseable {
     out.put("roleArn", "arn:aws:iam::" + caller.accountId() + ":role/toy");
     out.put("type", "STANDARD");
     out.put("creationDate", 1700000000.25);
+    return CompletableFuture.completedFuture(out);
+  }
+
+  /** A fixed KMS shape (served under TrentService), or a KMS error chosen by the key id. */
+  private static CompletionStage<JsonNode> describeKey(Caller caller, ObjectNode req) {
+    String keyId = req.path("KeyId").asText();
+    switch (keyId) {
+      case "missing" -> throw new AwsServiceException(
+          "NotFoundException", "Key 'arn:aws:kms:" + caller.region() + ":" + caller.accountId()
+              + ":key/missing' does not exist");
+      case "pending" -> throw new AwsServiceException(
+          "KMSInvalidStateException", "key is pending deletion");
+      default -> { }
+    }
+    ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+    metadata.put("KeyId", keyId);
+    metadata.put("Arn", "arn:aws:kms:" + caller.region() + ":" + caller.accountId() + ":key/"
+        + keyId);
+    metadata.put("KeyState", "Enabled");
+    metadata.put("Enabled", true);
+    metadata.put("KeySpec", "SYMMETRIC_DEFAULT");
+    metadata.put("CreationDate", 1700000000.5);
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.set("KeyMetadata", metadata);
     return CompletableFuture.completedFuture(out);
   }
 
