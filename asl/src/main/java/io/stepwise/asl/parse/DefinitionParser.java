@@ -31,6 +31,9 @@ public final class DefinitionParser {
   final Problems problems = new Problems();
   final List<String[]> raw = new ArrayList<>();
   final boolean express;
+  /** State names must be unique across the whole machine, branches and processors included. */
+  private final Set<String> stateNames = new HashSet<>();
+  boolean topJsonata;
 
   private DefinitionParser(boolean express) {
     this.express = express;
@@ -65,6 +68,7 @@ public final class DefinitionParser {
     }
     JsonNode v = o.get("Version");
     if (v != null && !v.isTextual()) p.problems.schema("/Version", "Value must be a string");
+    p.topJsonata = jsonata;
     Machine m = p.machine(o, "", jsonata, true);
     return new Result(p.problems.list.isEmpty() ? m : null, timeout, p.problems.list);
   }
@@ -77,7 +81,7 @@ public final class DefinitionParser {
       problems.schema(pointer, "These fields are required: [" + String.join(", ", missing) + "]");
       return null;
     }
-    if (!top) checkFields(o, pointer, Set.of("Comment", "StartAt", "States", "ProcessorConfig", "QueryLanguage"));
+    if (!top) checkFields(o, pointer, Set.of("Comment", "StartAt", "States", "ProcessorConfig"));
     JsonNode startAt = o.get("StartAt");
     JsonNode statesNode = o.get("States");
     if (!startAt.isTextual()) problems.schema(pointer + "/StartAt", "Value must be a string");
@@ -103,7 +107,16 @@ public final class DefinitionParser {
       problems.error("MISSING_TRANSITION_TARGET", pointer + "/StartAt", "Missing 'StartAt' target: " + start);
     }
     checkTransitions(states, compiled, pointer);
-    checkReachable(start, compiled, pointer);
+    boolean terminal = compiled.values().stream().anyMatch(s -> s instanceof State.Succeed || s instanceof State.Fail || s.common().end());
+    if (!terminal && !compiled.isEmpty()) {
+      // AWS reports this without a location, and skips the reachability walk
+      problems.list.add(Problem.error("MISSING_END_STATE", null, "Workflow has no terminal state"));
+    } else {
+      checkReachable(start, compiled, pointer);
+    }
+    for (String name : compiled.keySet()) {
+      if (!stateNames.add(name)) problems.error("DUPLICATE_STATE_NAME", Pointer.child(pointer + "/States", name), "Duplicate State name: " + name);
+    }
     return new Machine(start, Map.copyOf(compiled), jsonata, pointer);
   }
 
@@ -115,16 +128,16 @@ public final class DefinitionParser {
       if (s instanceof State.Choice c) {
         for (int i = 0; i < c.choices().size(); i++) {
           String n = c.choices().get(i).next();
-          if (n != null && !states.has(n)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Choices/" + i + "/Next", "Missing 'Next' target: " + n);
+          if (n != null && !states.has(n)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Choices[" + i + "]/Next", "Missing 'Next' target: " + n);
         }
         if (c.defaultNext() != null && !states.has(c.defaultNext())) {
-          problems.error("MISSING_TRANSITION_TARGET", sp + "/Default", "Missing 'Default' target: " + c.defaultNext());
+          problems.error("MISSING_TRANSITION_TARGET", sp + "/Default", "Missing 'Next' target: " + c.defaultNext());
         }
       }
       List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
       for (int i = 0; i < catchers.size(); i++) {
         String n = catchers.get(i).next();
-        if (n != null && !states.has(n)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Catch/" + i + "/Next", "Missing 'Next' target: " + n);
+        if (n != null && !states.has(n)) problems.error("MISSING_TRANSITION_TARGET", sp + "/Catch[" + i + "]/Next", "Missing 'Next' target: " + n);
       }
     }
   }
@@ -146,14 +159,14 @@ public final class DefinitionParser {
       catchers.forEach(c -> todo.add(c.next()));
     }
     for (String name : states.keySet()) {
-      if (!seen.contains(name)) problems.error("UNREACHABLE_STATE", Pointer.child(pointer + "/States", name), "State '" + name + "' is not reachable");
+      if (!seen.contains(name)) problems.error("MISSING_TRANSITION_TARGET", Pointer.child(pointer + "/States", name), "State \"" + name + "\" is not reachable.");
     }
   }
 
   void checkFields(ObjectNode o, String pointer, Set<String> allowed) {
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      if (!allowed.contains(f)) problems.schema(pointer, "The field '" + f + "' is not supported by Step Functions");
+      if (!allowed.contains(f)) problems.schema(pointer, "Field '" + f + "' is not supported");
     }
   }
 

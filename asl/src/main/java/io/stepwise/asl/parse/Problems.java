@@ -9,7 +9,7 @@ final class Problems {
   final List<Problem> list = new ArrayList<>();
 
   void error(String code, String location, String message) {
-    list.add(Problem.error(code, location.isEmpty() ? "/" : location, message));
+    list.add(Problem.error(code, location == null ? null : location.isEmpty() ? "/" : location, message));
   }
 
   void schema(String location, String message) {

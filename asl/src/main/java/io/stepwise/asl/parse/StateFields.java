@@ -63,8 +63,12 @@ final class StateFields {
       return null;
     }
     for (String f : (Iterable<String>) o::fieldNames) {
-      if (jsonata && JSONPATH_ONLY.contains(f)) p.problems.schema(ptr, "The field '" + f + "' is not supported for a JSONata state");
-      if (!jsonata && JSONATA_ONLY.contains(f)) p.problems.schema(ptr, "The field '" + f + "' is not supported for a JSONPath state");
+      if (jsonata && JSONPATH_ONLY.contains(f)) {
+        p.problems.schema(ptr, "The QueryLanguage is set to 'JSONata', but field '" + f + "' is only supported for the 'JSONPath' QueryLanguage");
+      }
+      if (!jsonata && JSONATA_ONLY.contains(f)) {
+        p.problems.schema(ptr, "The QueryLanguage is set to 'JSONPath', but field '" + f + "' is only supported for the 'JSONata' QueryLanguage");
+      }
     }
     return switch (type.asText()) {
       case "Pass" -> pass();
@@ -255,9 +259,9 @@ final class StateFields {
         p.retry(o, ptr), p.catchers(o, ptr, jsonata));
   }
 
+  /** States in branches and item processors take the machine's top-level language, not the Map's or Parallel's. */
   private boolean childJsonata(ObjectNode machine) {
-    JsonNode ql = machine.get("QueryLanguage");
-    return ql != null ? ql.asText().equals("JSONata") : jsonata;
+    return p.topJsonata;
   }
 
   private State map() {
