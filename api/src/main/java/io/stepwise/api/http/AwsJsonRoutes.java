@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -18,6 +19,7 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -36,6 +38,7 @@ public final class AwsJsonRoutes {
   private final AwsJsonDispatcher dispatcher;
   private final AwsErrors errors;
   private final RequestBodies bodies;
+  private final Map<ContentType, RejectionHandler> rejectionHandlers = new ConcurrentHashMap<>();
 
   public AwsJsonRoutes(List<AwsJsonService> services, SigV4Verifier verifier) {
     this(services, verifier, defaultMapper(), DEFAULT_MAX_REQUEST_BYTES);
@@ -83,7 +86,7 @@ public final class AwsJsonRoutes {
                   errors.exceptionHandler(requestId, errorType),
                   () ->
                       handleRejections(
-                          errors.rejectionHandler(errorType),
+                          rejectionHandlers.computeIfAbsent(errorType, errors::rejectionHandler),
                           () -> authenticated(request, signed -> dispatch(request, signed))));
           return withRequestTimeoutResponse(
               timedOut -> errors.requestTimeout(errorType).addHeader(requestIdHeader),

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,6 +22,7 @@ public final class SigV4 {
   public static final String EMPTY_PAYLOAD_SHA256 =
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   private static final HexFormat HEX = HexFormat.of();
+  private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+");
 
   private SigV4() {}
 
@@ -94,7 +96,7 @@ public final class SigV4 {
   /** Several headers of one name join with commas; each value trimmed, inner runs of spaces one. */
   static String canonicalHeaderValue(List<String> values) {
     return values.stream()
-        .map(v -> v.strip().replaceAll("\\s+", " "))
+        .map(v -> WHITESPACE_RUN.matcher(v.strip()).replaceAll(" "))
         .collect(Collectors.joining(","));
   }
 
