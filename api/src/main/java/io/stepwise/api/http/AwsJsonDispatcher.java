@@ -67,14 +67,15 @@ final class AwsJsonDispatcher {
     }
     int dot = target.indexOf('.');
     AwsJsonService service = dot < 0 ? null : services.get(target.substring(0, dot));
-    Operation operation = service == null ? null : service.operations().get(target.substring(dot + 1));
+    Operation operation =
+        service == null ? null : service.operations().get(target.substring(dot + 1));
     if (operation == null) {
       throw unknownOperation("Operation " + target + " is not supported.");
     }
     return new Call(service, operation);
   }
 
-  /** An empty body counts as {@code {}}; anything but one JSON object is a SerializationException. */
+  /** An empty body counts as {@code {}}; anything but one JSON object is SerializationException. */
   ObjectNode parse(byte[] body) {
     if (isBlank(body)) {
       return mapper.createObjectNode();

@@ -49,7 +49,9 @@ final class PekkoSignableRequest {
       String uri = raw.get();
       if (uri.startsWith("/")) {
         int q = uri.indexOf('?');
-        return q < 0 ? new String[] {uri, ""} : new String[] {uri.substring(0, q), uri.substring(q + 1)};
+        return q < 0
+            ? new String[] {uri, ""}
+            : new String[] {uri.substring(0, q), uri.substring(q + 1)};
       }
       try {
         URI absolute = URI.create(uri);

@@ -87,7 +87,9 @@ public final class SigV4 {
       String name = eq < 0 ? part : part.substring(0, eq);
       String value = eq < 0 ? "" : part.substring(eq + 1);
       params.add(
-          new String[] {uriEncode(percentDecode(name), true), uriEncode(percentDecode(value), true)});
+          new String[] {
+            uriEncode(percentDecode(name), true), uriEncode(percentDecode(value), true)
+          });
     }
     params.sort(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
     return params.stream().map(p -> p[0] + "=" + p[1]).collect(Collectors.joining("&"));
