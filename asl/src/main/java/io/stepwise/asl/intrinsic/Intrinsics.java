@@ -78,7 +78,7 @@ public final class Intrinsics {
       return r;
     });
     def("States.MathRandom", 2, 3, Intrinsics::mathRandom);
-    def("States.MathAdd", 2, 2, (c, a, s) -> Json.NODES.numberNode(round(c, a[0]) + round(c, a[1])));
+    def("States.MathAdd", 2, 2, (c, a, s) -> Json.number(round(c, a[0]) + round(c, a[1])));
     def("States.StringSplit", 2, 2, Intrinsics::stringSplit);
     def("States.UUID", 0, 0, (c, a, s) -> Json.NODES.textNode(uuid(s.nextRandom(), s.nextRandom())));
   }
@@ -236,7 +236,7 @@ public final class Intrinsics {
     long r;
     if (a.length == 3) r = new java.util.Random(round(c, a[2])).nextLong();
     else r = s.nextRandom();
-    return Json.NODES.numberNode(from + Math.floorMod(r, to - from));
+    return Json.number(from + Math.floorMod(r, to - from));
   }
 
   private static JsonNode stringSplit(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {

@@ -43,12 +43,12 @@ final class Convert {
     if (o instanceof String s) return Json.NODES.textNode(s);
     if (o instanceof Boolean b) return Json.NODES.booleanNode(b);
     if (o instanceof Integer i) return Json.NODES.numberNode(i);
-    if (o instanceof Long l) return Json.NODES.numberNode(l);
+    if (o instanceof Long l) return Json.number(l);
     if (o instanceof BigInteger b) return Json.NODES.numberNode(b);
     if (o instanceof BigDecimal d) return Json.NODES.numberNode(d);
     if (o instanceof Number n) {
       double d = n.doubleValue();
-      if (d == Math.rint(d) && Math.abs(d) < 1e15) return Json.NODES.numberNode((long) d);
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) return Json.number((long) d);
       return Json.NODES.numberNode(BigDecimal.valueOf(d));
     }
     if (o instanceof List<?> l) {

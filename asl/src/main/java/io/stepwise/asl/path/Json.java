@@ -99,6 +99,11 @@ public final class Json {
     b.append('"');
   }
 
+  /** An integer node the way the parser would make it (int when it fits), so equal values compare equal. */
+  public static JsonNode number(long v) {
+    return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+  }
+
   /** Size in UTF-8 bytes of the compact serialisation, for the 256 KiB payload limit. */
   public static int utf8Size(String text) {
     int n = 0;

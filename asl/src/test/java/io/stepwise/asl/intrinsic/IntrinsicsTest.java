@@ -1,0 +1,113 @@
+package io.stepwise.asl.intrinsic;
+
+import static io.stepwise.asl.Harness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.Harness;
+import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.path.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every intrinsic function, through a Pass state's Parameters, with AWS's results and failures. */
+class IntrinsicsTest {
+  static final String INPUT = """
+      {"s": "a,b,,c", "n": 3, "arr": [1, 2, 3, 4, 5], "dup": [1, "1", 1, {"a": 1}, {"a": 1}], "obj": {"x": 1, "y": [true]},
+       "o2": {"y": 2, "z": 3}, "json": "{\\"k\\": [1, null]}", "b64": "aGVsbG8=", "name": "Ada Lovelace"}
+      """;
+
+  static String pass(String expr) {
+    return "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{\"r.$\":" + Json.write(Json.NODES.textNode(expr)) + "},\"End\":true}}}";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiterString = " => ", value = {
+      "States.Format('{} and {}', $.n, $.name) => \"3 and Ada Lovelace\"",
+      "States.Format('literal \\{\\} kept: {}', $.obj) => \"literal {} kept: {x=1, y=[true]}\"",
+      "States.StringToJson($.json) => {\"k\": [1, null]}",
+      "States.JsonToString($.obj) => \"{\\\"x\\\":1,\\\"y\\\":[true]}\"",
+      "States.Array($.n, 'x', true, null) => [3, \"x\", true, null]",
+      "States.ArrayPartition($.arr, 2) => [[1, 2], [3, 4], [5]]",
+      "States.ArrayContains($.dup, $.obj.x) => true",
+      "States.ArrayContains($.arr, 9) => false",
+      "States.ArrayRange(1, 9, 3) => [1, 4, 7]",
+      "States.ArrayRange(5, 1, -2) => [5, 3, 1]",
+      "States.ArrayGetItem($.arr, 1) => 2",
+      "States.ArrayLength($.arr) => 5",
+      "States.ArrayUnique($.dup) => [1, \"1\", {\"a\": 1}]",
+      "States.Base64Encode('hello') => \"aGVsbG8=\"",
+      "States.Base64Decode($.b64) => \"hello\"",
+      "States.Hash('input data', 'SHA-256') => \"b5d8a2ef3a8ddeb1b9b5d5ee2c4c9c0b2a5f7b5bd4f4e1a1dfbf0b1ae3d3c0f1\"",
+      "States.JsonMerge($.obj, $.o2, false) => {\"x\": 1, \"y\": 2, \"z\": 3}",
+      "States.MathAdd($.n, -5) => -2",
+      "States.MathAdd(1.5, 1.49) => 3",
+      "States.StringSplit($.s, ',') => [\"a\", \"b\", \"c\"]",
+      "States.ArrayLength(States.StringSplit($.name, ' ')) => 2",
+      "States.StringToJson(States.JsonToString(States.Array(1, States.Array(2)))) => [1, [2]]"})
+  void function_returnsAwsResult(String expr, String expected) {
+    if (expr.startsWith("States.Hash")) expected = Json.write(json("\"" + sha256("input data") + "\""));
+    assertThat(Harness.run(pass(expr), INPUT).output().get("r")).isEqualTo(json(expected));
+  }
+
+  private static String sha256(String s) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void mathRandom_staysInRangeAndSeedIsRepeatable() {
+    var r = Harness.run(pass("States.MathRandom(10, 20)"), INPUT).output().get("r").intValue();
+    assertThat(r).isBetween(10, 19);
+    var a = Harness.run(pass("States.MathRandom(0, 1000, 7)"), INPUT).output().get("r");
+    var b = Harness.run(pass("States.MathRandom(0, 1000, 7)"), INPUT).output().get("r");
+    assertThat(a).isEqualTo(b);
+  }
+
+  @Test
+  void uuid_isAVersion4Uuid() {
+    String u = Harness.run(pass("States.UUID()"), INPUT).output().get("r").textValue();
+    assertThat(u).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiterString = " => ", value = {
+      "States.ArrayGetItem($.arr, 9) => out of bounds",
+      "States.ArrayPartition($.arr, 0) => chunk size",
+      "States.ArrayRange(1, 5000, 1) => 1000 items",
+      "States.ArrayRange(1, 5, 0) => step",
+      "States.Format('{} {}', $.n) => placeholders",
+      "States.StringToJson($.name) => not a valid JSON",
+      "States.JsonMerge($.obj, $.o2, true) => Deep merge",
+      "States.Hash($.name, 'SHA-0') => not supported",
+      "States.Base64Decode($.name) => not a valid Base64",
+      "States.ArrayLength($.name) => Expected an array",
+      "States.MathAdd($.name, 1) => Expected a number",
+      "States.ArrayLength($.nope) => could not be found"})
+  void badArguments_failWithStatesRuntime(String expr, String causeFragment) {
+    var r = Harness.run(pass(expr), INPUT);
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+    assertThat(r.failure().cause()).startsWith("An error occurred while executing the state 'P' (entered at the event id #2).").contains(causeFragment);
+  }
+
+  @Test
+  void unknownFunctionOrWrongArity_isAnInvalidDefinition() {
+    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.Nope($.a)"))).isInstanceOf(InvalidDefinitionException.class);
+    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.ArrayLength($.a, 2)"))).isInstanceOf(InvalidDefinitionException.class);
+    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.Format('x'"))).isInstanceOf(InvalidDefinitionException.class);
+  }
+
+  @Test
+  void nesting_beyondTenLevels_isRejected() {
+    String deep = "States.Array(".repeat(12) + "1" + ")".repeat(12);
+    assertThatThrownBy(() -> CompiledDefinition.compile(pass(deep))).isInstanceOf(InvalidDefinitionException.class);
+    String ok = "States.Array(".repeat(10) + "1" + ")".repeat(10);
+    assertThat(Harness.run(pass(ok), "{}").outcome().status()).isEqualTo("SUCCEEDED");
+  }
+}

@@ -1,0 +1,121 @@
+package io.stepwise.asl.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.Problem;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DefinitionValidationTest {
+  static String message(String def) {
+    try {
+      CompiledDefinition.compile(def);
+      throw new AssertionError("accepted: " + def);
+    } catch (InvalidDefinitionException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Test
+  void missingStates_isAwsSchemaMessage() {
+    assertThat(message("{\"StartAt\": \"A\"}"))
+        .isEqualTo("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [States] at /'");
+  }
+
+  @Test
+  void missingNextTarget_namesTheTargetAndItsPointer() {
+    assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"X\"},\"B\":{\"Type\":\"Succeed\"}}}"))
+        .contains("MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /States/A/Next");
+  }
+
+  @Test
+  void danglingChoiceAndCatchTargets_useAwsLocations() {
+    List<Problem> p = CompiledDefinition.validate("""
+        {"StartAt":"C","States":{
+          "C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsPresent":true,"Next":"Nope"}],"Default":"Gone"},
+          "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Lost"}],"End":true}}}
+        """);
+    assertThat(p).extracting(Problem::location).contains("/States/C/Choices[0]/Next", "/States/C/Default", "/States/T/Catch[0]/Next");
+  }
+
+  @Test
+  void unreachableState_isReported() {
+    assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"},\"B\":{\"Type\":\"Succeed\"}}}"))
+        .isEqualTo("Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B'");
+  }
+
+  @Test
+  void loopWithoutTerminalState_isMissingEndStateWithoutLocation() {
+    assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"Next\":\"A\"}}}"))
+        .isEqualTo("Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'");
+  }
+
+  @Test
+  void unsupportedField_isReportedAtTheState() {
+    assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"TimeoutSeconds\":3,\"End\":true}}}"))
+        .contains("SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/A");
+  }
+
+  @Test
+  void invalidTimestamp_isRfc3339Message() {
+    assertThat(message("{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Timestamp\":\"2016-12-05 21:29:29Z\",\"End\":true}}}"))
+        .isEqualTo("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp at /States/W/Timestamp'");
+  }
+
+  @Test
+  void queryLanguageMixing_isRejectedBothWays() {
+    assertThat(message("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"QueryLanguage\":\"JSONPath\",\"End\":true}}}"))
+        .contains("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at /States/P");
+    assertThat(message("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Output\":{},\"End\":true}}}"))
+        .contains("The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage");
+    assertThat(message("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"InputPath\":\"$.a\",\"End\":true}}}"))
+        .contains("field 'InputPath' is only supported for the 'JSONPath' QueryLanguage");
+  }
+
+  @Test
+  void expressMachines_refuseCallbacksAndSync() throws Exception {
+    String def = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::sqs:sendMessage.waitForTaskToken\",\"End\":true}}}";
+    CompiledDefinition.compile(def);
+    assertThatThrownBy(() -> CompiledDefinition.compile(def, true)).hasMessageContaining("Express state machine does not support '.waitForTaskToken'");
+  }
+
+  @Test
+  void badPathsAndIntrinsics_areCollectedTogether() {
+    List<Problem> p = CompiledDefinition.validate("""
+        {"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"no-dollar","Parameters":{"a.$":"States.Bogus()"},"ResultPath":"$.x[*]","End":true}}}
+        """);
+    assertThat(p).extracting(Problem::location).containsExactlyInAnyOrder("/States/P/InputPath", "/States/P/Parameters/a.$", "/States/P/ResultPath");
+    assertThat(p).allMatch(x -> x.code().equals("SCHEMA_VALIDATION_FAILED") && x.severity().equals("ERROR"));
+  }
+
+  @Test
+  void duplicateStateNames_acrossBranches_areRejected() {
+    assertThat(message("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"P","States":{"P":{"Type":"Succeed"}}}],"End":true}}}
+        """)).contains("DUPLICATE_STATE_NAME: Duplicate State name: P");
+  }
+
+  @Test
+  void invalidJson_isInvalidJsonDescription() {
+    assertThat(CompiledDefinition.validate("{nope")).singleElement().extracting(Problem::code).isEqualTo("INVALID_JSON_DESCRIPTION");
+  }
+
+  @Test
+  void retryRules_areChecked() {
+    List<Problem> p = CompiledDefinition.validate("""
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true,
+          "Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":0.5,"JitterStrategy":"SOME"},{"ErrorEquals":["X"]}]}}}
+        """);
+    assertThat(p).extracting(Problem::location).contains("/States/T/Retry/0/ErrorEquals", "/States/T/Retry/0/BackoffRate", "/States/T/Retry/0/JitterStrategy");
+  }
+
+  @Test
+  void validDefinition_hasNoProblemsAndKeepsTimeout() throws Exception {
+    String def = "{\"StartAt\":\"A\",\"TimeoutSeconds\":5,\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}";
+    assertThat(CompiledDefinition.validate(def)).isEmpty();
+    assertThat(CompiledDefinition.compile(def).timeoutSeconds()).isEqualTo(5);
+  }
+}

@@ -1,0 +1,95 @@
+package io.stepwise.asl.path;
+
+import static io.stepwise.asl.Harness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class JsonPathTest {
+  static final JsonNode DOC = json("""
+      {"store": {"book": [
+         {"title": "A", "price": 8, "tags": ["x"]},
+         {"title": "B", "price": 12, "isbn": "1"},
+         {"title": "C", "price": 23}],
+       "bicycle": {"price": 19}},
+       "odd key": {"a.b": 1}, "n": null}
+      """);
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "$ => ROOT",
+      "$.store.bicycle.price => 19",
+      "$['store']['bicycle']['price'] => 19",
+      "$.store.book[0].title => \"A\"",
+      "$.store.book[-1].title => \"C\"",
+      "$.store.book[*].title => [\"A\",\"B\",\"C\"]",
+      "$.store.book[0,2].title => [\"A\",\"C\"]",
+      "$.store.book[1:].price => [12,23]",
+      "$.store.book[:2].price => [8,12]",
+      "$..price => [8,12,23,19]",
+      "$.store.book[?(@.price > 10)].title => [\"B\",\"C\"]",
+      "$.store.book[?(@.price <= 8 || @.title == 'C')].title => [\"A\",\"C\"]",
+      "$.store.book[?(@.isbn)].title => [\"B\"]",
+      "$.store.book[?(!@.isbn && @.price < 20)].title => [\"A\"]",
+      "$.store.book[?(@.title =~ /[AB]/)].price => [8,12]",
+      "$['odd key']['a.b'] => 1",
+      "$.n => null",
+      "$.store.missing[*] => []"})
+  void read_answersJaywaySemantics(String path, String expected) {
+    JsonNode v = JsonPath.compile(path).read(DOC);
+    assertThat(v).isEqualTo(expected.equals("ROOT") ? DOC : json(expected));
+  }
+
+  @Test
+  void definitePath_missingValue_isNull() {
+    assertThat(JsonPath.compile("$.store.nothing.deeper").read(DOC)).isNull();
+    assertThat(JsonPath.compile("$.store.book[7]").read(DOC)).isNull();
+    assertThat(JsonPath.compile("$.store.book.title").read(DOC)).isNull();
+  }
+
+  @Test
+  void normalized_isJaywaysForm() {
+    assertThat(JsonPath.compile("$.a.b[2]").normalized()).isEqualTo("$['a']['b'][2]");
+  }
+
+  @Test
+  void invalidPaths_areRejected() {
+    assertThatThrownBy(() -> JsonPath.compile("store.book")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JsonPath.compile("$.a[")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JsonPath.compile("$.a[?(@.x >)]")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void pathExpr_distinguishesContextAndVariables() {
+    assertThat(PathExpr.compile("$$.Execution.Id").root()).isEqualTo(PathExpr.Root.CONTEXT);
+    PathExpr v = PathExpr.compile("$myVar.items[0]");
+    assertThat(v.root()).isEqualTo(PathExpr.Root.VARIABLE);
+    assertThat(v.variable()).isEqualTo("myVar");
+    assertThat(PathExpr.compile("$.a").root()).isEqualTo(PathExpr.Root.INPUT);
+  }
+
+  @Test
+  void referencePath_createsIntermediatesAndCopiesOnlyTheSpine() {
+    JsonNode input = json("{\"keep\": {\"big\": [1,2,3]}, \"a\": {\"x\": 1}}");
+    JsonNode out = ReferencePath.compile("$.a.b.c").set(input, json("42"));
+    assertThat(out).isEqualTo(json("{\"keep\": {\"big\": [1,2,3]}, \"a\": {\"x\": 1, \"b\": {\"c\": 42}}}"));
+    assertThat(out.get("keep")).isSameAs(input.get("keep"));
+    assertThat(input).isEqualTo(json("{\"keep\": {\"big\": [1,2,3]}, \"a\": {\"x\": 1}}"));
+  }
+
+  @Test
+  void referencePath_intoAScalar_isNull() {
+    assertThat(ReferencePath.compile("$.a.b").set(json("{\"a\": \"text\"}"), json("1"))).isNull();
+    assertThatThrownBy(() -> ReferencePath.compile("$.a[*]")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void write_matchesJacksonsCompactForm() throws Exception {
+    JsonNode n = json("{\"s\":\"q\\\"b\\\\n\\n\\u0001é\",\"a\":[1,2.50,true,null,{}]}");
+    assertThat(Json.write(n)).isEqualTo(Json.MAPPER.writeValueAsString(n));
+  }
+}
