@@ -1,0 +1,118 @@
+package io.stepwise.asl.interpreter;
+
+import static io.stepwise.asl.Harness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.asl.Harness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PassAndDataFlowTest {
+  @Test
+  void benchmarkWorkload_producesExpectedOutputAndLinearHistory() throws Exception {
+    Path def = Path.of("../../shared/workloads/pass-choice-6.asl.json");
+    String definition = Files.exists(def) ? Files.readString(def) : """
+        {"StartAt":"Prepare","States":{"Prepare":{"Type":"Pass","Parameters":{"order.$":"$.order","customer.$":"$.customer","count.$":"States.ArrayLength($.order.items)"},"Next":"Route"},
+         "Route":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.count","NumericGreaterThan":2},{"Variable":"$.customer.tier","StringEquals":"gold"}],"Next":"Bulk"}],"Default":"Single"},
+         "Bulk":{"Type":"Pass","Parameters":{"label.$":"States.Format('bulk order {} for {}', $.order.id, $.customer.name)","items.$":"$.order.items"},"ResultPath":"$.route","Next":"Summarise"},
+         "Single":{"Type":"Pass","Parameters":{"label.$":"States.Format('order {} for {}', $.order.id, $.customer.name)"},"ResultPath":"$.route","Next":"Summarise"},
+         "Summarise":{"Type":"Pass","Parameters":{"id.$":"$.order.id","label.$":"$.route.label","uuidLen.$":"States.ArrayLength(States.StringSplit($.customer.name, ' '))"},"OutputPath":"$","Next":"Done"},
+         "Done":{"Type":"Succeed"}}}
+        """;
+    String input = "{\"order\":{\"id\":\"A-1001\",\"items\":[{\"sku\":\"x\",\"qty\":1},{\"sku\":\"y\",\"qty\":2},{\"sku\":\"z\",\"qty\":3}]},\"customer\":{\"name\":\"Ada Lovelace\",\"tier\":\"gold\"}}";
+    var r = Harness.run(definition, input);
+    assertThat(r.output()).isEqualTo(json("{\"id\":\"A-1001\",\"label\":\"bulk order A-1001 for Ada Lovelace\",\"uuidLen\":2}"));
+    assertThat(r.types()).containsExactly("ExecutionStarted", "PassStateEntered", "PassStateExited", "ChoiceStateEntered", "ChoiceStateExited",
+        "PassStateEntered", "PassStateExited", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded");
+    for (int i = 0; i < r.events().size(); i++) {
+      assertThat(r.events().get(i).id()).isEqualTo(i + 1);
+      assertThat(r.events().get(i).previousEventId()).isEqualTo(i);
+      assertThat(r.events().get(i).timestamp()).isEqualTo(Harness.T0);
+    }
+    var started = r.events().get(0).details().get("executionStartedEventDetails");
+    assertThat(started.get("input").asText()).isEqualTo(input);
+    assertThat(started.get("inputDetails").get("truncated").asBoolean()).isFalse();
+    assertThat(started.get("roleArn").asText()).isEqualTo(Harness.CTX.roleArn());
+    var exited = r.event("PassStateExited").details().get("stateExitedEventDetails");
+    assertThat(exited.get("name").asText()).isEqualTo("Prepare");
+    assertThat(json(exited.get("output").asText()).get("count").asInt()).isEqualTo(3);
+    assertThat(r.event("ExecutionSucceeded").details().get("executionSucceededEventDetails").get("output").asText())
+        .isEqualTo("{\"id\":\"A-1001\",\"label\":\"bulk order A-1001 for Ada Lovelace\",\"uuidLen\":2}");
+  }
+
+  static String one(String passBody) {
+    return "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\"," + passBody + ",\"End\":true}}}";
+  }
+
+  @Test
+  void resultPathAndOutputPath_mergeThenSelect() {
+    var r = Harness.run(one("\"Result\":{\"v\":1},\"ResultPath\":\"$.deep.er\",\"OutputPath\":\"$.deep\""), "{\"a\":1}");
+    assertThat(r.output()).isEqualTo(json("{\"er\":{\"v\":1}}"));
+  }
+
+  @Test
+  void nullPaths_discard() {
+    assertThat(Harness.run(one("\"Result\":1,\"ResultPath\":null"), "{\"a\":1}").output()).isEqualTo(json("{\"a\":1}"));
+    assertThat(Harness.run(one("\"InputPath\":null"), "{\"a\":1}").output()).isEqualTo(json("{}"));
+    assertThat(Harness.run(one("\"OutputPath\":null"), "{\"a\":1}").output()).isEqualTo(json("{}"));
+  }
+
+  @Test
+  void parameters_readContextObjectAndNestTemplates() {
+    var r = Harness.run(one("\"Parameters\":{\"name.$\":\"$$.State.Name\",\"exec.$\":\"$$.Execution.Name\",\"nested\":{\"v.$\":\"$.a\",\"lit\":[1]},\"when.$\":\"$$.State.EnteredTime\"}"), "{\"a\":7}");
+    assertThat(r.output()).isEqualTo(json("{\"name\":\"P\",\"exec\":\"ex\",\"nested\":{\"v\":7,\"lit\":[1]},\"when\":\"2024-06-01T12:00:00.000Z\"}"));
+  }
+
+  @Test
+  void missingParameterPath_isStatesRuntimeWithAwsCause() {
+    var r = Harness.run(one("\"Parameters\":{\"v.$\":\"$.nope\"}"), "{\"a\":1}");
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'P' (entered at the event id #2). "
+        + "The JSONPath '$.nope' specified for the field 'v.$' could not be found in the input '{\"a\":1}'");
+    assertThat(r.types()).containsExactly("ExecutionStarted", "PassStateEntered", "ExecutionFailed");
+  }
+
+  @Test
+  void missingInputPath_isJaywayNoResults() {
+    var r = Harness.run(one("\"InputPath\":\"$.x.y\""), "{}");
+    assertThat(r.failure().cause()).endsWith("Invalid path '$.x.y' : No results for path: $['x']['y']");
+  }
+
+  @Test
+  void resultPathIntoScalar_isResultPathMatchFailure() {
+    var r = Harness.run(one("\"Result\":1,\"ResultPath\":\"$.a.b\""), "{\"a\":\"s\"}");
+    assertThat(r.failure().error()).isEqualTo("States.ResultPathMatchFailure");
+  }
+
+  @Test
+  void outputOver256KiB_isDataLimitExceeded() {
+    String big = "x".repeat(300_000);
+    var r = Harness.run(one("\"Result\":\"" + big + "\""), "{}");
+    assertThat(r.failure().error()).isEqualTo("States.DataLimitExceeded");
+    assertThat(r.failure().cause()).isEqualTo("The state/task 'P' returned a result with a size exceeding the maximum number of bytes service limit.");
+  }
+
+  @Test
+  void failState_withPathsAndEmpty() {
+    var r = Harness.run("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"ErrorPath\":\"$.e\",\"CausePath\":\"States.Format('because {}', $.c)\"}}}", "{\"e\":\"Boom\",\"c\":\"why\"}");
+    assertThat(r.failure()).isEqualTo(new Outcome.Failed("Boom", "because why"));
+    assertThat(r.types()).isEqualTo(List.of("ExecutionStarted", "FailStateEntered", "ExecutionFailed"));
+    var empty = Harness.run("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\"}}}", "{}");
+    assertThat(empty.failure()).isEqualTo(new Outcome.Failed(null, null));
+    assertThat(empty.event("ExecutionFailed").details().get("executionFailedEventDetails").isEmpty()).isTrue();
+  }
+
+  @Test
+  void assign_setsVariablesReadLaterAndReportsThemOnExit() {
+    var r = Harness.run("""
+        {"StartAt":"A","States":{
+          "A":{"Type":"Pass","Result":{"n":5},"Assign":{"count.$":"$.n","label":"fixed"},"Next":"B"},
+          "B":{"Type":"Pass","Parameters":{"c.$":"$count","l.$":"$label"},"End":true}}}
+        """, "{}");
+    assertThat(r.output()).isEqualTo(json("{\"c\":5,\"l\":\"fixed\"}"));
+    var exited = r.event("PassStateExited").details().get("stateExitedEventDetails");
+    assertThat(exited.get("assignedVariables")).isEqualTo(json("{\"count\":\"5\",\"label\":\"\\\"fixed\\\"\"}"));
+  }
+}
