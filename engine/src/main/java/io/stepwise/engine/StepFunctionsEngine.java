@@ -53,7 +53,7 @@ public final class StepFunctionsEngine {
         ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
         ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, definitions, clock)));
-    this.express = new ExpressRunner(system.classicSystem().scheduler(), system.executionContext(), definitions, clock);
+    this.express = new ExpressRunner(system.scheduler(), system.executionContext(), definitions, clock);
   }
 
   public Clock clock() {

@@ -25,7 +25,7 @@ final class Shapes {
   }
 
   static ObjectNode logging(JsonNode given) {
-    if (given != null) return given.deepCopy();
+    if (given != null && given.isObject()) return given.deepCopy();
     ObjectNode n = F.objectNode();
     n.put("level", "OFF");
     n.put("includeExecutionData", false);
@@ -33,7 +33,7 @@ final class Shapes {
   }
 
   static ObjectNode tracing(JsonNode given) {
-    if (given != null) return given.deepCopy();
+    if (given != null && given.isObject()) return given.deepCopy();
     return F.objectNode().put("enabled", false);
   }
 

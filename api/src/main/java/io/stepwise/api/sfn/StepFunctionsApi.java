@@ -117,7 +117,8 @@ public final class StepFunctionsApi {
     if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
     String arn = Arns.stateMachine(region, caller.accountId(), name);
     StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
-        engine.clock().instant(), null, UUID.randomUUID().toString(), null, logging, tracing);
+        engine.clock().instant(), null, UUID.randomUUID().toString(), null,
+        Shapes.logging(logging), Shapes.tracing(tracing));
     return engine.createStateMachine(record).thenApply(m -> {
       ObjectNode n = F.objectNode();
       n.put("stateMachineArn", m.stateMachineArn());

@@ -13,8 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import org.apache.pekko.actor.Scheduler;
+import org.apache.pekko.actor.typed.Scheduler;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Runs Express executions in memory, unjournaled, as AWS keeps no history for them: the same
@@ -25,11 +25,11 @@ public final class ExpressRunner {
   static final int MAX_DURATION_SECONDS = 300;
 
   private final Scheduler scheduler;
-  private final Executor executor;
+  private final ExecutionContextExecutor executor;
   private final DefinitionCache definitions;
   private final Clock clock;
 
-  public ExpressRunner(Scheduler scheduler, Executor executor, DefinitionCache definitions, Clock clock) {
+  public ExpressRunner(Scheduler scheduler, ExecutionContextExecutor executor, DefinitionCache definitions, Clock clock) {
     this.scheduler = scheduler;
     this.executor = executor;
     this.definitions = definitions;

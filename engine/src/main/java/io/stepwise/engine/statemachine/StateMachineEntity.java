@@ -3,21 +3,20 @@ package io.stepwise.engine.statemachine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.engine.CborSerializable;
 import io.stepwise.engine.ServiceError;
+import io.stepwise.engine.UnreadableAdapter;
 import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.catalog.StateMachineSummary;
-import io.stepwise.persistence.UnreadableEvent;
 import java.time.Instant;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.EventAdapter;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSeq;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -170,21 +169,6 @@ public final class StateMachineEntity
 
   @Override
   public EventAdapter<Event, Object> eventAdapter() {
-    return new EventAdapter<>() {
-      @Override
-      public Object toJournal(Event e) {
-        return e;
-      }
-
-      @Override
-      public String manifest(Event event) {
-        return "";
-      }
-
-      @Override
-      public EventSeq<Event> fromJournal(Object p, String manifest) {
-        return EventSeq.single(p instanceof UnreadableEvent u ? new Unreadable(u.reason()) : (Event) p);
-      }
-    };
+    return new UnreadableAdapter<>(Event.class, Unreadable::new);
   }
 }

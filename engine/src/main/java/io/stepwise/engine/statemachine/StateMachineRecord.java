@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * Everything DescribeStateMachine shows about one state machine revision. {@code updateDate} is
  * null until the first update; {@code loggingConfiguration}/{@code tracingConfiguration} are the
- * JSON the caller gave (or AWS's defaults).
+ * JSON the caller gave, with AWS's defaults filled in at creation.
  */
 public record StateMachineRecord(
     String stateMachineArn,
@@ -27,7 +27,12 @@ public record StateMachineRecord(
         newDefinition != null ? newDefinition : definition,
         newRoleArn != null ? newRoleArn : roleArn,
         creationDate, at, newRevisionId, description,
-        logging != null ? logging : loggingConfiguration,
-        tracing != null ? tracing : tracingConfiguration);
+        present(logging) ? logging : loggingConfiguration,
+        present(tracing) ? tracing : tracingConfiguration);
+  }
+
+  /** A JSON member that was given: Jackson replays an absent one as null or as NullNode. */
+  private static boolean present(JsonNode node) {
+    return node != null && !node.isNull();
   }
 }
