@@ -183,8 +183,13 @@ final class Bodies {
   }
 
   void taskSucceeded(Frame f, State.Task t, JsonNode output) {
-    ObjectNode det = run.obj();
     String[] rt = resourceType(t.resource());
+    ObjectNode started = run.obj();
+    started.put("resourceType", rt[0]);
+    started.put("resource", rt[1]);
+    // the engine reports only the end of a task; AWS shows TaskStarted before TaskSucceeded
+    run.emit(f, "TaskStarted", "taskStartedEventDetails", started);
+    ObjectNode det = run.obj();
     det.put("resourceType", rt[0]);
     det.put("resource", rt[1]);
     det.put("output", run.text(output));

@@ -1,0 +1,135 @@
+package io.stepwise.asl.interpreter;
+
+import static io.stepwise.asl.Harness.CTX;
+import static io.stepwise.asl.Harness.T0;
+import static io.stepwise.asl.Harness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.Harness;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ParallelAndMapTest {
+  static final String PARALLEL_WITH_WAITS = """
+      {"StartAt":"P","States":{"P":{"Type":"Parallel","ResultPath":"$.r","End":true,"Branches":[
+        {"StartAt":"W1","States":{"W1":{"Type":"Wait","Seconds":5,"Next":"A"},"A":{"Type":"Pass","Result":"a","End":true}}},
+        {"StartAt":"W2","States":{"W2":{"Type":"Wait","Seconds":1,"Next":"B"},"B":{"Type":"Pass","Result":"b","End":true}}}]}}}
+      """;
+
+  @Test
+  void parallel_runsBranchesEachWithItsOwnPosition_andCollectsInBranchOrder() {
+    CompiledDefinition d = Harness.compile(PARALLEL_WITH_WAITS);
+    Step s = Interpreter.start(d, CTX, json("{\"in\":1}"), T0);
+    assertThat(s.effects()).hasSize(2);
+    assertThat(s.position().pendingEffects()).hasSize(2);
+    // branch events chain from ParallelStateStarted (event 3), not from each other
+    assertThat(s.events()).extracting(HistoryEvent::type).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "WaitStateEntered", "WaitStateEntered");
+    assertThat(s.events().get(3).previousEventId()).isEqualTo(3);
+    assertThat(s.events().get(4).previousEventId()).isEqualTo(3);
+    Effect.StartTimer second = (Effect.StartTimer) s.effects().get(1);
+    Step mid = Interpreter.resume(d, CTX, s.position(), new Signal.TimerFired(second.id()), second.fireAt());
+    assertThat(mid.finished()).isFalse();
+    assertThat(mid.events()).extracting(HistoryEvent::type).containsExactly("WaitStateExited", "PassStateEntered", "PassStateExited");
+    assertThat(mid.events().get(0).previousEventId()).isEqualTo(5);
+    assertThat(mid.position().pendingEffects()).containsExactly(s.effects().get(0));
+    Step end = Interpreter.resume(d, CTX, mid.position(), new Signal.TimerFired(s.effects().get(0).id()), T0.plusSeconds(5));
+    assertThat(end.outcome()).isEqualTo(new Outcome.Succeeded(json("{\"in\":1,\"r\":[\"a\",\"b\"]}")));
+    assertThat(end.events()).extracting(HistoryEvent::type).endsWith("ParallelStateExited", "ExecutionSucceeded");
+  }
+
+  @Test
+  void parallelBranchFailure_isCaughtWithTheBranchError() {
+    var r = Harness.run("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"Ok","Catch":[{"ErrorEquals":["Bad"],"Next":"Ok"}],"Branches":[
+          {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Bad","Cause":"c"}}}]},"Ok":{"Type":"Pass","End":true}}}
+        """, "{}");
+    assertThat(r.output()).isEqualTo(json("{\"Error\":\"Bad\",\"Cause\":\"c\"}"));
+    assertThat(r.types()).containsSubsequence("FailStateEntered", "ParallelStateFailed", "ParallelStateExited", "PassStateEntered");
+  }
+
+  static final String MAP = """
+      {"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,
+        "ItemSelector":{"v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index","k.$":"$.k"},
+        "ItemProcessor":{"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"x.$":"States.MathAdd($.v, $.v)","i.$":"$.i","k.$":"$.k"},"End":true}}},
+        "ResultSelector":{"all.$":"$[*].x"},"End":true}}}
+      """;
+
+  @Test
+  void map_runsEachItemThroughItemSelectorAndProcessor() {
+    var r = Harness.run(MAP, "{\"items\":[1,2,3],\"k\":\"z\"}");
+    assertThat(r.output()).isEqualTo(json("{\"all\":[2,4,6]}"));
+    assertThat(r.types()).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted",
+        "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
+        "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
+        "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded",
+        "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
+    assertThat(r.event("MapStateStarted").details().get("mapStateStartedEventDetails").get("length").asInt()).isEqualTo(3);
+    assertThat(r.event("MapIterationStarted").details().get("mapIterationStartedEventDetails")).isEqualTo(json("{\"name\":\"M\",\"index\":0}"));
+  }
+
+  @Test
+  void mapWithWaitingIterations_respectsMaxConcurrency() {
+    String def = """
+        {"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,
+          "ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$","End":true}}}}}}
+        """;
+    CompiledDefinition d = Harness.compile(def);
+    Step s = Interpreter.start(d, CTX, json("[3,1,2]"), T0);
+    assertThat(s.position().pendingEffects()).hasSize(2);
+    var r = Harness.run(def, "[3,1,2]");
+    assertThat(r.output()).isEqualTo(json("[3,1,2]"));
+    assertThat(r.end()).isEqualTo(T0.plusSeconds(3));
+  }
+
+  @Test
+  void mapIterationFailure_failsTheMap_unlessTolerated() {
+    String failing = """
+        {"StartAt":"M","States":{"M":{"Type":"Map",%s"End":true,
+          "ItemProcessor":{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":2,"Next":"F"}],"Default":"S"},
+            "F":{"Type":"Fail","Error":"Two","Cause":"item 2"},"S":{"Type":"Succeed"}}}}}}
+        """;
+    var r = Harness.run(failing.formatted(""), "[1,2,3]");
+    assertThat(r.failure()).isEqualTo(new Outcome.Failed("Two", "item 2"));
+    assertThat(r.types()).contains("MapIterationFailed", "MapStateFailed");
+    var tolerated = Harness.run(failing.formatted("\"ToleratedFailureCount\":1,"), "[1,2,3]");
+    assertThat(tolerated.output()).isEqualTo(json("[1,null,3]"));
+    var exceeded = Harness.run(failing.formatted("\"ToleratedFailurePercentage\":10,"), "[1,2,3]");
+    assertThat(exceeded.failure().error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+  }
+
+  @Test
+  void mapItemsNotAnArray_isStatesRuntime() {
+    var r = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.x\",\"End\":true,\"ItemProcessor\":{\"StartAt\":\"S\",\"States\":{\"S\":{\"Type\":\"Succeed\"}}}}}}", "{\"x\":{}}");
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+  }
+
+  @Test
+  void variables_areVisibleInsideIterations_andInnerAssignsStayInside() {
+    var r = Harness.run("""
+        {"StartAt":"A","States":{
+          "A":{"Type":"Pass","Assign":{"x":42},"Next":"M"},
+          "M":{"Type":"Map","ItemsPath":"$.items","Next":"B","ItemProcessor":{"StartAt":"I","States":{
+            "I":{"Type":"Pass","Assign":{"inner.$":"$x"},"Parameters":{"seen.$":"$x"},"End":true}}}},
+          "B":{"Type":"Pass","Parameters":{"x.$":"$x","m.$":"$"},"End":true}}}
+        """, "{\"items\":[1,2]}");
+    assertThat(r.output()).isEqualTo(json("{\"x\":42,\"m\":[{\"seen\":42},{\"seen\":42}]}"));
+    var bad = Harness.run("""
+        {"StartAt":"A","States":{
+          "A":{"Type":"Parallel","Next":"B","Branches":[{"StartAt":"I","States":{"I":{"Type":"Pass","Assign":{"inner":1},"End":true}}}]},
+          "B":{"Type":"Pass","Parameters":{"v.$":"$inner"},"End":true}}}
+        """, "{}");
+    assertThat(bad.failure().error()).isEqualTo("States.Runtime");
+  }
+
+  @Test
+  void distributedMap_runsInlineWithMapRunEvents() {
+    var r = Harness.run("""
+        {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+          "StartAt":"S","States":{"S":{"Type":"Pass","End":true}}}}}}
+        """, "[1,2]");
+    assertThat(r.output()).isEqualTo(json("[1,2]"));
+    assertThat(r.types()).isEqualTo(List.of("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
+        "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"));
+  }
+}

@@ -1,0 +1,115 @@
+package io.stepwise.asl.interpreter;
+
+import static io.stepwise.asl.Harness.T0;
+import static io.stepwise.asl.Harness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.asl.Harness;
+import io.stepwise.asl.model.Retrier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TaskRetryCatchTest {
+  static final String LAMBDA = "arn:aws:states:::lambda:invoke";
+
+  static String task(String extra) {
+    return "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\"," + extra + ",\"End\":true}"
+        + (extra.contains("Caught") ? ",\"Caught\":{\"Type\":\"Pass\",\"End\":true}" : "") + "}}";
+  }
+
+  @Test
+  void task_schedulesItsEvaluatedParameters_andAppliesResultSelectorAndResultPath() {
+    List<Effect.ScheduleTask> seen = new ArrayList<>();
+    var r = Harness.run(task("\"Parameters\":{\"FunctionName\":\"f\",\"Payload.$\":\"$.in\"},\"TimeoutSeconds\":30,"
+        + "\"ResultSelector\":{\"body.$\":\"$.Payload.body\"},\"ResultPath\":\"$.out\",\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]"),
+        "{\"in\":{\"k\":1}}", t -> {
+          seen.add(t);
+          return new Signal.TaskSucceeded(t.id(), json("{\"Payload\":{\"body\":\"ok\"},\"StatusCode\":200}"));
+        });
+    assertThat(seen).singleElement().satisfies(t -> {
+      assertThat(t.resource()).isEqualTo(LAMBDA);
+      assertThat(t.stateName()).isEqualTo("T");
+      assertThat(t.parameters()).isEqualTo(json("{\"FunctionName\":\"f\",\"Payload\":{\"k\":1}}"));
+      assertThat(t.timeoutSeconds()).isEqualTo(30);
+      assertThat(t.heartbeatSeconds()).isNull();
+    });
+    assertThat(r.output()).isEqualTo(json("{\"in\":{\"k\":1},\"out\":{\"body\":\"ok\"}}"));
+    assertThat(r.types()).containsExactly("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded");
+    var scheduled = r.event("TaskScheduled").details().get("taskScheduledEventDetails");
+    assertThat(scheduled.get("resourceType").asText()).isEqualTo("lambda");
+    assertThat(scheduled.get("resource").asText()).isEqualTo("invoke");
+    assertThat(scheduled.get("region").asText()).isEqualTo("us-east-1");
+    assertThat(scheduled.get("timeoutInSeconds").asInt()).isEqualTo(30);
+  }
+
+  @Test
+  void retry_waitsWithBackoffThenSucceeds_andCountsRetries() {
+    AtomicInteger calls = new AtomicInteger();
+    List<Instant> scheduledAt = new ArrayList<>();
+    var r = Harness.run(task("\"Parameters\":{\"n.$\":\"$$.State.RetryCount\"},\"Retry\":[{\"ErrorEquals\":[\"Flaky\"],\"IntervalSeconds\":2,\"BackoffRate\":3,\"MaxAttempts\":3}]"),
+        "{}", t -> {
+          scheduledAt.add(null);
+          return calls.incrementAndGet() < 3 ? new Signal.TaskFailed(t.id(), "Flaky", "try again") : new Signal.TaskSucceeded(t.id(), t.parameters());
+        });
+    assertThat(r.output()).isEqualTo(json("{\"n\":2}"));
+    List<Instant> timers = r.effects().stream().filter(e -> e instanceof Effect.StartTimer).map(e -> ((Effect.StartTimer) e).fireAt()).toList();
+    assertThat(timers).containsExactly(T0.plusSeconds(2), T0.plusSeconds(2 + 6));
+    assertThat(r.types()).containsSubsequence("TaskScheduled", "TaskFailed", "TaskScheduled", "TaskFailed", "TaskScheduled", "TaskStarted", "TaskSucceeded");
+  }
+
+  @Test
+  void retriesExhausted_fallToCatch_withErrorOutputAtResultPath() {
+    var r = Harness.run(task("\"Retry\":[{\"ErrorEquals\":[\"Boom\"],\"MaxAttempts\":1}],\"Catch\":[{\"ErrorEquals\":[\"Other\"],\"Next\":\"Caught\"},{\"ErrorEquals\":[\"States.ALL\"],\"ResultPath\":\"$.err\",\"Next\":\"Caught\"}]"),
+        "{\"a\":1}", t -> new Signal.TaskFailed(t.id(), "Boom", "bad"));
+    assertThat(r.output()).isEqualTo(json("{\"a\":1,\"err\":{\"Error\":\"Boom\",\"Cause\":\"bad\"}}"));
+    assertThat(r.types()).containsSubsequence("TaskFailed", "TaskScheduled", "TaskFailed", "TaskStateExited", "PassStateEntered");
+  }
+
+  @Test
+  void uncaughtTaskFailure_failsTheExecutionWithTheTasksErrorAndCause() {
+    var r = Harness.run(task("\"Catch\":[{\"ErrorEquals\":[\"Other\"],\"Next\":\"Caught\"}]"), "{}", t -> new Signal.TaskFailed(t.id(), "Lambda.Unknown", "nope"));
+    assertThat(r.failure()).isEqualTo(new Outcome.Failed("Lambda.Unknown", "nope"));
+    assertThat(r.types()).endsWith("TaskFailed", "ExecutionFailed");
+  }
+
+  @Test
+  void statesAll_doesNotCatchStatesRuntime() {
+    var r = Harness.run(task("\"Parameters\":{\"x.$\":\"$.missing\"},\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]"), "{}");
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+  }
+
+  @Test
+  void retryDelay_backsOffCapsAndJitters() {
+    Retrier r = new Retrier(List.of("States.ALL"), 3, 10, 2.0, 20, false);
+    assertThat(RetryPolicy.delayMillis(r, 0, 0.5)).isEqualTo(3_000);
+    assertThat(RetryPolicy.delayMillis(r, 1, 0.5)).isEqualTo(6_000);
+    assertThat(RetryPolicy.delayMillis(r, 2, 0.5)).isEqualTo(12_000);
+    assertThat(RetryPolicy.delayMillis(r, 3, 0.5)).isEqualTo(20_000);
+    Retrier full = new Retrier(List.of("States.ALL"), 4, 10, 1.5, null, true);
+    assertThat(RetryPolicy.delayMillis(full, 1, 0.0)).isZero();
+    assertThat(RetryPolicy.delayMillis(full, 1, 0.25)).isEqualTo(1_500);
+    assertThat(RetryPolicy.delayMillis(full, 1, 0.999999)).isBetween(5_990L, 6_000L);
+  }
+
+  @Test
+  void jitteredRetry_firesWithinBounds_andReplaysIdentically() {
+    String def = task("\"Retry\":[{\"ErrorEquals\":[\"E\"],\"IntervalSeconds\":10,\"MaxAttempts\":1,\"JitterStrategy\":\"FULL\"}]");
+    var a = Harness.run(def, "{}", t -> new Signal.TaskFailed(t.id(), "E", null));
+    var b = Harness.run(def, "{}", t -> new Signal.TaskFailed(t.id(), "E", null));
+    Instant fire = ((Effect.StartTimer) a.effects().stream().filter(e -> e instanceof Effect.StartTimer).findFirst().orElseThrow()).fireAt();
+    assertThat(fire).isBetween(T0, T0.plusSeconds(10));
+    assertThat(b.effects()).isEqualTo(a.effects());
+  }
+
+  @Test
+  void errorMatching_followsAwsWildcards() {
+    assertThat(RetryPolicy.matches(List.of("States.ALL"), "Custom")).isTrue();
+    assertThat(RetryPolicy.matches(List.of("States.ALL"), "States.DataLimitExceeded")).isFalse();
+    assertThat(RetryPolicy.matches(List.of("States.TaskFailed"), "Lambda.ServiceException")).isTrue();
+    assertThat(RetryPolicy.matches(List.of("States.TaskFailed"), "States.Timeout")).isFalse();
+    assertThat(RetryPolicy.matches(List.of("A", "B"), "B")).isTrue();
+  }
+}
