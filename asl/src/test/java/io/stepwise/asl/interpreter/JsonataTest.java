@@ -1,0 +1,100 @@
+package io.stepwise.asl.interpreter;
+
+import static io.stepwise.asl.Harness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.Harness;
+import io.stepwise.asl.InvalidDefinitionException;
+import org.junit.jupiter.api.Test;
+
+class JsonataTest {
+  static String jsonata(String states) {
+    return "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{" + states + "}}";
+  }
+
+  @Test
+  void output_andAssign_seeStateInputAndPreStateVariables() {
+    var r = Harness.run(jsonata("""
+        "A":{"Type":"Pass","Assign":{"n":1},"Next":"B"},
+        "B":{"Type":"Pass","Assign":{"n":"{% $n + 10 %}","old":"{% $n %}"},"Output":{"sum":"{% $states.input.a + $n %}","name":"{% $states.context.State.Name %}"},"Next":"C"},
+        "C":{"Type":"Pass","Output":"{% [$n, $old, $states.input.sum] %}","End":true}
+        """), "{\"a\":5}");
+    assertThat(r.output()).isEqualTo(json("[11,1,6]"));
+  }
+
+  @Test
+  void task_arguments_resultAndErrorOutput() {
+    String def = jsonata("""
+        "A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"p":"{% $states.input.x * 2 %}"},
+             "Output":"{% $states.result.v %}","Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput.Error & '!' %}","Next":"Done"}],"Next":"Done"},
+        "Done":{"Type":"Succeed"}
+        """);
+    var ok = Harness.run(def, "{\"x\":21}", t -> new Signal.TaskSucceeded(t.id(), json("{\"v\":" + t.parameters().get("p") + "}")));
+    assertThat(ok.output()).isEqualTo(json("42"));
+    var failed = Harness.run(def, "{\"x\":1}", t -> new Signal.TaskFailed(t.id(), "Oops", "c"));
+    assertThat(failed.output()).isEqualTo(json("\"Oops!\""));
+  }
+
+  @Test
+  void choiceConditions_andFailExpressions() {
+    String def = jsonata("""
+        "A":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.v > 3 %}","Next":"Big"}],"Default":"F"},
+        "Big":{"Type":"Pass","Output":"big","End":true},
+        "F":{"Type":"Fail","Error":"{% 'Small' & $string($states.input.v) %}","Cause":"too small"}
+        """);
+    assertThat(Harness.run(def, "{\"v\":4}").output()).isEqualTo(json("\"big\""));
+    assertThat(Harness.run(def, "{\"v\":2}").failure()).isEqualTo(new Outcome.Failed("Small2", "too small"));
+  }
+
+  @Test
+  void mapItems_andItemSelector_useStatesContext() {
+    var r = Harness.run(jsonata("""
+        "A":{"Type":"Map","Items":"{% $states.input.xs %}","ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},
+             "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.v * 10 + $states.input.i %}","End":true}}},"End":true}
+        """), "{\"xs\":[1,2]}");
+    assertThat(r.output()).isEqualTo(json("[10,21]"));
+  }
+
+  @Test
+  void itemsOfTheWrongType_isQueryEvaluationErrorWithAwsText() {
+    var r = Harness.run(jsonata("""
+        "A":{"Type":"Map","Items":"{% 1 %}","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}
+        """), "{}");
+    assertThat(r.failure().error()).isEqualTo("States.QueryEvaluationError");
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'A' (entered at the event id #2). "
+        + "The JSONata expression '1' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'number' for value: 1");
+    assertThat(r.types()).containsExactly("ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed");
+  }
+
+  @Test
+  void stepFunctionsFunctions_areBound() {
+    var r = Harness.run(jsonata("""
+        "A":{"Type":"Pass","Output":{"p":"{% $partition([1,2,3], 2) %}","r":"{% $range(0, 6, 3) %}","h":"{% $hash('input data', 'MD5') %}",
+             "j":"{% $parse('{\\"a\\":[1]}') %}","u":"{% $length($uuid()) %}","rnd":"{% $random() < 1 %}"},"End":true}
+        """), "{}");
+    assertThat(r.output()).isEqualTo(json("{\"p\":[[1,2],[3]],\"r\":[0,3,6],\"h\":\"812f45842bc6d66ee14572ce20db8e86\",\"j\":{\"a\":[1]},\"u\":36,\"rnd\":true}"));
+  }
+
+  @Test
+  void waitSecondsExpression_setsTheTimer() {
+    var r = Harness.run(jsonata("\"A\":{\"Type\":\"Wait\",\"Seconds\":\"{% $states.input.s %}\",\"End\":true}"), "{\"s\":7}");
+    assertThat(r.end()).isEqualTo(Harness.T0.plusSeconds(7));
+  }
+
+  @Test
+  void invalidExpression_isRejectedAtCreation() {
+    assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input. %}\",\"End\":true}")))
+        .isInstanceOf(InvalidDefinitionException.class);
+  }
+
+  @Test
+  void stateLevelJsonata_inAJsonPathMachine() {
+    var r = Harness.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"v":2},"Next":"B"},
+          "B":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input.v * 3 %}","End":true}}}
+        """, "{}");
+    assertThat(r.output()).isEqualTo(json("6"));
+  }
+}
