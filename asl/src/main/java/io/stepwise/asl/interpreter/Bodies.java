@@ -151,24 +151,54 @@ final class Bodies {
     }
   }
 
+  /** How AWS records a Task's resource in history: service integrations, activities, Lambda function ARNs. */
+  enum Kind {
+    TASK("Task"), ACTIVITY("Activity"), LAMBDA("LambdaFunction");
+
+    final String prefix;
+
+    Kind(String prefix) {
+      this.prefix = prefix;
+    }
+
+    static Kind of(String resource) {
+      if (resource.startsWith("arn:") && resource.contains(":activity:") && resource.split(":")[2].equals("states")) return ACTIVITY;
+      if (resource.startsWith("arn:") && resource.split(":").length > 5 && resource.split(":")[2].equals("lambda") && resource.contains(":function:")) return LAMBDA;
+      return TASK;
+    }
+
+    String detailsKey(String event) {
+      return Character.toLowerCase(prefix.charAt(0)) + prefix.substring(1) + event + "EventDetails";
+    }
+  }
+
   private void task(Frame f, State.Task t) {
     boolean jsonata = t.common().jsonata();
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, t.common());
+    // the effect is named after the Scheduled event about to be recorded, so the token can name it too
+    String effectId = "task-" + (f.silent ? "s" + f.lastEventId + "-" + run.nextRandom() : String.valueOf(run.lastEventId + 1));
     StateScope sc = d.scope(f, eff);
+    if (t.resource().endsWith(".waitForTaskToken")) sc.withTaskToken(TaskToken.encode(run.ctx.executionArn(), effectId, run.nextRandom()));
     JsonNode params = t.parameters() != null ? t.parameters().eval(sc) : eff;
     if (params == null) params = Json.NODES.nullNode();
     Integer timeout = seconds(t.timeoutSeconds(), sc, "TimeoutSecondsPath");
     Integer heartbeat = seconds(t.heartbeatSeconds(), sc, "HeartbeatSecondsPath");
+    Kind kind = Kind.of(t.resource());
     ObjectNode det = run.obj();
-    String[] rt = resourceType(t.resource());
-    det.put("resourceType", rt[0]);
-    det.put("resource", rt[1]);
-    det.put("region", region(t.resource()));
-    det.put("parameters", run.text(params));
+    if (kind == Kind.TASK) {
+      String[] rt = resourceType(t.resource());
+      det.put("resourceType", rt[0]);
+      det.put("resource", rt[1]);
+      det.put("region", region(t.resource()));
+      det.put("parameters", run.text(params));
+    } else {
+      det.put("resource", t.resource());
+      det.put("input", run.text(params));
+      det.set("inputDetails", Run.truncatedFalse());
+    }
     if (timeout != null) det.put("timeoutInSeconds", timeout);
     if (heartbeat != null) det.put("heartbeatInSeconds", heartbeat);
-    long id = run.emit(f, "TaskScheduled", "taskScheduledEventDetails", det);
-    String effectId = "task-" + id;
+    run.emit(f, kind.prefix + "Scheduled", kind.detailsKey("Scheduled"), det);
     f.waiting = new Frame.Waiting(Frame.WaitKind.TASK, effectId, null, t.resource(), params, timeout, heartbeat);
     run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat));
   }
@@ -182,19 +212,24 @@ final class Bodies {
     return v.intValue();
   }
 
-  void taskSucceeded(Frame f, State.Task t, JsonNode output) {
-    String[] rt = resourceType(t.resource());
-    ObjectNode started = run.obj();
-    started.put("resourceType", rt[0]);
-    started.put("resource", rt[1]);
-    // the engine reports only the end of a task; AWS shows TaskStarted before TaskSucceeded
-    run.emit(f, "TaskStarted", "taskStartedEventDetails", started);
+  private ObjectNode resourceDetails(Kind kind, String resource) {
     ObjectNode det = run.obj();
-    det.put("resourceType", rt[0]);
-    det.put("resource", rt[1]);
+    if (kind == Kind.TASK) {
+      String[] rt = resourceType(resource);
+      det.put("resourceType", rt[0]);
+      det.put("resource", rt[1]);
+    }
+    return det;
+  }
+
+  void taskSucceeded(Frame f, State.Task t, JsonNode output) {
+    Kind kind = Kind.of(t.resource());
+    // the engine reports only the end of a task; AWS shows the Started event before the Succeeded one
+    run.emit(f, kind.prefix + "Started", kind == Kind.ACTIVITY ? null : kind.detailsKey("Started"), kind == Kind.ACTIVITY ? null : resourceDetails(kind, t.resource()));
+    ObjectNode det = resourceDetails(kind, t.resource());
     det.put("output", run.text(output));
     det.set("outputDetails", Run.truncatedFalse());
-    run.emit(f, "TaskSucceeded", "taskSucceededEventDetails", det);
+    run.emit(f, kind.prefix + "Succeeded", kind.detailsKey("Succeeded"), det);
     f.waiting = null;
     try {
       JsonNode result = output;
@@ -206,13 +241,13 @@ final class Bodies {
   }
 
   void taskFailed(Frame f, State.Task t, String error, String cause) {
-    ObjectNode det = run.obj();
-    String[] rt = resourceType(t.resource());
-    det.put("resourceType", rt[0]);
-    det.put("resource", rt[1]);
+    Kind kind = Kind.of(t.resource());
+    ObjectNode det = resourceDetails(kind, t.resource());
     if (error != null) det.put("error", error);
     if (cause != null) det.put("cause", cause);
-    run.emit(f, "TaskFailed", "taskFailedEventDetails", det);
+    boolean timedOut = "States.Timeout".equals(error) || "States.HeartbeatTimeout".equals(error);
+    String event = timedOut ? "TimedOut" : "Failed";
+    run.emit(f, kind.prefix + event, kind.detailsKey(event), det);
     f.waiting = null;
     d.handleError(f, t, error == null ? "States.TaskFailed" : error, cause);
   }

@@ -41,8 +41,8 @@ public final class Interpreter {
    */
   public static Step resume(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position, Signal signal, Instant now) {
     if (position.finished()) return noop(position);
-    PositionCodec.link(position.root, def.machine());
     Frame root = position.root.copy(null);
+    PositionCodec.link(root, def.machine());
     Run run = new Run(def, ctx, now, position.executionInput, position.lastEventId, position.randomCounter);
     Driver driver = new Driver(run);
     if (signal instanceof Signal.Stop stop) {

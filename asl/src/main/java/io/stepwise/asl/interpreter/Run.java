@@ -56,10 +56,14 @@ final class Run {
     return z ^ (z >>> 31);
   }
 
+  private final StringBuilder buffer = new StringBuilder(512);
+
   String text(JsonNode n) {
     if (n == lastNode) return lastText;
+    buffer.setLength(0);
+    Json.write(n, buffer);
     lastNode = n;
-    lastText = Json.write(n);
+    lastText = buffer.toString();
     return lastText;
   }
 
@@ -79,10 +83,11 @@ final class Run {
     return Json.NODES.objectNode();
   }
 
+  private static final ObjectNode TRUNCATED_FALSE = Json.NODES.objectNode().put("truncated", false);
+
+  /** {@code {"truncated": false}}, shared by every event: history details are read-only. */
   static ObjectNode truncatedFalse() {
-    ObjectNode o = Json.NODES.objectNode();
-    o.put("truncated", false);
-    return o;
+    return TRUNCATED_FALSE;
   }
 
   String iso(Instant t) {

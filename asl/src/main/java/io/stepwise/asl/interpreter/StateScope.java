@@ -17,6 +17,7 @@ final class StateScope implements Scope {
   private JsonNode mapItemIndex;
   private JsonNode mapItemValue;
   private ObjectNode context;
+  private String taskToken;
 
   StateScope(Run run, Frame frame, JsonNode input) {
     this.run = run;
@@ -31,6 +32,11 @@ final class StateScope implements Scope {
 
   StateScope withErrorOutput(JsonNode e) {
     this.errorOutput = e;
+    return this;
+  }
+
+  StateScope withTaskToken(String token) {
+    this.taskToken = token;
     return this;
   }
 
@@ -80,6 +86,7 @@ final class StateScope implements Scope {
     s.put("EnteredTime", run.iso(frame.enteredTime == null ? run.now : frame.enteredTime));
     State st = frame.machine.state(frame.state);
     if (st instanceof State.Task) s.put("RetryCount", frame.retryCount);
+    if (taskToken != null) c.putObject("Task").put("Token", taskToken);
     if (mapItemIndex != null) {
       ObjectNode item = c.putObject("Map").putObject("Item");
       item.set("Index", mapItemIndex);

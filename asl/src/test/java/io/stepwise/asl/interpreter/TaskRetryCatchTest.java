@@ -112,4 +112,34 @@ class TaskRetryCatchTest {
     assertThat(RetryPolicy.matches(List.of("States.TaskFailed"), "States.Timeout")).isFalse();
     assertThat(RetryPolicy.matches(List.of("A", "B"), "B")).isTrue();
   }
+
+  @Test
+  void activitiesAndLambdaFunctions_recordTheirOwnEventTypes() {
+    String activity = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:us-east-1:123456789012:activity:work\",\"HeartbeatSeconds\":5,\"End\":true}}}";
+    var a = Harness.run(activity, "{\"a\":1}", t -> new Signal.TaskSucceeded(t.id(), json("{\"done\":true}")));
+    assertThat(a.types()).containsExactly("ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded");
+    var scheduled = a.event("ActivityScheduled").details().get("activityScheduledEventDetails");
+    assertThat(scheduled.get("input").asText()).isEqualTo("{\"a\":1}");
+    assertThat(scheduled.get("heartbeatInSeconds").asInt()).isEqualTo(5);
+    String lambda = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:lambda:us-east-1:123456789012:function:f\",\"End\":true}}}";
+    var l = Harness.run(lambda, "{}", t -> new Signal.TaskFailed(t.id(), "States.Timeout", null));
+    assertThat(l.types()).containsExactly("ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionTimedOut", "ExecutionFailed");
+  }
+
+  @Test
+  void waitForTaskToken_putsARoutableTokenInTheContext() {
+    String def = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::sqs:sendMessage.waitForTaskToken\","
+        + "\"Parameters\":{\"token.$\":\"$$.Task.Token\"},\"End\":true}}}";
+    List<Effect.ScheduleTask> seen = new ArrayList<>();
+    var r = Harness.run(def, "{}", t -> {
+      seen.add(t);
+      return new Signal.TaskSucceeded(t.id(), json("\"ok\""));
+    });
+    String token = seen.get(0).parameters().get("token").asText();
+    var decoded = TaskToken.decode(token).orElseThrow();
+    assertThat(decoded.executionArn()).isEqualTo(Harness.CTX.executionArn());
+    assertThat(decoded.effectId()).isEqualTo(seen.get(0).id());
+    assertThat(TaskToken.decode("garbage!")).isEmpty();
+    assertThat(r.output()).isEqualTo(json("\"ok\""));
+  }
 }
