@@ -24,11 +24,12 @@ public final class ServeOptions {
   @Option(names = "--region", description = "Region in the ARNs this server creates (stepwise.region, default us-east-1).")
   String region;
 
-  @Option(names = "--account", description = "Account id of the default credentials test/test (stepwise.account, default 123456789012).")
+  @Option(names = "--account",
+      description = "Account of credentials that name none, e.g. the default test/test (stepwise.account, default 123456789012).")
   String account;
 
   @Option(names = "--credentials", paramLabel = "KEY:SECRET:ACCOUNT",
-      description = "Accepted SigV4 credentials, repeatable; replaces the default test:test (stepwise.api.credentials).")
+      description = "Accepted SigV4 credentials (KEY:SECRET or KEY:SECRET:ACCOUNT), repeatable; replaces the default test:test (stepwise.api.credentials).")
   List<String> credentials;
 
   @Option(names = "--no-fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -52,8 +53,10 @@ public final class ServeOptions {
       List<Map<String, String>> list = new ArrayList<>();
       for (String c : credentials) {
         String[] parts = c.split(":", 3);
-        if (parts.length != 3) throw new IllegalArgumentException("--credentials takes KEY:SECRET:ACCOUNT, got " + c);
-        list.add(Map.of("access-key-id", parts[0], "secret-access-key", parts[1], "account-id", parts[2]));
+        if (parts.length < 2) throw new IllegalArgumentException("--credentials takes KEY:SECRET[:ACCOUNT], got " + c);
+        list.add(parts.length == 2
+            ? Map.of("access-key-id", parts[0], "secret-access-key", parts[1])
+            : Map.of("access-key-id", parts[0], "secret-access-key", parts[1], "account-id", parts[2]));
       }
       overrides = overrides.withValue("stepwise.api.credentials", ConfigValueFactory.fromIterable(list));
     }

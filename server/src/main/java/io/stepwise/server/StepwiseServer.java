@@ -58,9 +58,8 @@ public final class StepwiseServer {
       await(engine.recover(), "recovering stored state machines and executions");
 
       Config s = config.getConfig("stepwise");
-      CredentialStore credentials = s.hasPath("api.credentials")
-          ? CredentialStore.fromConfig(config, "stepwise.api.credentials")
-          : CredentialStore.defaults();
+      CredentialStore credentials =
+          CredentialStore.fromConfig(config, "stepwise.api.credentials", s.getString("account"));
       AwsJsonRoutes routes = new AwsJsonRoutes(
           List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region")))),
           new SigV4Verifier(credentials, clock));

@@ -37,6 +37,11 @@ public interface CredentialStore {
    * {@code stepwise.api.credentials} list of this module's reference.conf.
    */
   static CredentialStore fromConfig(Config config, String path) {
+    return fromConfig(config, path, DEFAULT_ACCOUNT_ID);
+  }
+
+  /** As {@link #fromConfig(Config, String)}; an entry without {@code account-id} acts as {@code defaultAccount}. */
+  static CredentialStore fromConfig(Config config, String path, String defaultAccount) {
     List<Credential> credentials =
         config.getConfigList(path).stream()
             .map(
@@ -44,7 +49,7 @@ public interface CredentialStore {
                     new Credential(
                         c.getString("access-key-id"),
                         c.getString("secret-access-key"),
-                        c.getString("account-id")))
+                        c.hasPath("account-id") ? c.getString("account-id") : defaultAccount))
             .toList();
     return of(credentials);
   }
