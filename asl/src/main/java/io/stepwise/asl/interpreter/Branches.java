@@ -96,9 +96,11 @@ final class Branches {
     }
   }
 
+  /** Siblings still running when a branch or iteration fails: AWS records the state each was in as aborted. */
   private void abortRunning(Frame f, String iterationName) {
     for (Frame c : f.children) {
       if (!c.done()) {
+        if (c.state != null) run.emit(c, c.machine.state(c.state).common().type() + "StateAborted", null, null);
         c.status = Frame.Status.ABORTED;
         c.waiting = null;
         if (iterationName != null && !c.reported) {

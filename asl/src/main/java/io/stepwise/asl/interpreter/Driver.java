@@ -219,6 +219,10 @@ final class Driver {
       return;
     }
     if (failedEvent != null) run.emit(f, failedEvent, null, null);
+    if (catchers.stream().noneMatch(c -> RetryPolicy.matches(c.errorEquals(), error)) && f.parent != null && s instanceof State.Task) {
+      // a Task whose failure ends its branch or iteration is recorded as aborted, as AWS does
+      run.emit(f, "TaskStateAborted", null, null);
+    }
     for (Catcher c : catchers) {
       if (!RetryPolicy.matches(c.errorEquals(), error)) continue;
       ObjectNode errorOutput = Json.NODES.objectNode();

@@ -55,8 +55,10 @@ public final class Interpreter {
       return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out), List.of(), out);
     }
     if (signal instanceof Signal.ExecutionTimedOut) {
-      // AWS records no error or cause for a machine-level timeout (DescribeExecution shows none)
-      run.emit(null, "ExecutionTimedOut", "executionTimedOutEventDetails", run.obj());
+      // AWS names States.Timeout only in this event (previousEventId 0); DescribeExecution shows no error or cause
+      ObjectNode d = run.obj();
+      d.put("error", "States.Timeout");
+      run.emitUnchained("ExecutionTimedOut", "executionTimedOutEventDetails", d);
       root.status = Frame.Status.ABORTED;
       Outcome out = new Outcome.TimedOut(null, null);
       return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out), List.of(), out);

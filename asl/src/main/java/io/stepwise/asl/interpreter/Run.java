@@ -79,6 +79,15 @@ final class Run {
     return id;
   }
 
+  /** An event AWS records with previousEventId 0 (ExecutionTimedOut). */
+  long emitUnchained(String type, String detailsKey, ObjectNode details) {
+    long id = ++lastEventId;
+    ObjectNode d = Json.NODES.objectNode();
+    d.set(detailsKey, details);
+    events.add(new HistoryEvent(id, 0, now, type, d));
+    return id;
+  }
+
   ObjectNode obj() {
     return Json.NODES.objectNode();
   }

@@ -17,8 +17,10 @@ import java.util.Map;
 final class Convert {
   private Convert() {}
 
+  /** JSON null becomes JSONata's null value (not undefined), so {@code {"v": $states.input.bar}} keeps its key. */
   static Object toJava(JsonNode n) {
-    if (n == null || n.isNull() || n.isMissingNode()) return null;
+    if (n == null || n.isMissingNode()) return null;
+    if (n.isNull()) return com.dashjoin.jsonata.Jsonata.NULL_VALUE;
     if (n.isTextual()) return n.textValue();
     if (n.isBoolean()) return n.booleanValue();
     if (n.isIntegralNumber()) return n.canConvertToLong() ? (Object) n.longValue() : n.doubleValue();
@@ -51,11 +53,12 @@ final class Convert {
       if (d == Math.rint(d) && Math.abs(d) < 1e15) return Json.number((long) d);
       return Json.NODES.numberNode(BigDecimal.valueOf(d));
     }
+    // inside containers JSONata has already dropped undefined: a Java null there is JSON null
     if (o instanceof List<?> l) {
       ArrayNode a = Json.NODES.arrayNode(l.size());
       for (Object e : l) {
         JsonNode v = toJson(e, source, field);
-        if (v != null) a.add(v);
+        a.add(v == null ? Json.NODES.nullNode() : v);
       }
       return a;
     }
@@ -63,7 +66,7 @@ final class Convert {
       ObjectNode r = Json.NODES.objectNode();
       for (Map.Entry<?, ?> e : m.entrySet()) {
         JsonNode v = toJson(e.getValue(), source, field);
-        if (v != null) r.set(String.valueOf(e.getKey()), v);
+        r.set(String.valueOf(e.getKey()), v == null ? Json.NODES.nullNode() : v);
       }
       return r;
     }

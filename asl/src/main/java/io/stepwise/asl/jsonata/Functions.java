@@ -31,23 +31,29 @@ final class Functions {
     return StatesError.queryEvaluation("The function '$" + fn + "' failed: " + what);
   }
 
+  // AWS rounds non-integer arguments towards zero, and answers undefined (null here) for a
+  // chunk size of zero, an empty array, a missing step or a step against the direction.
   private static Object partition(List<?> args) {
     if (args.size() != 2 || !(args.get(0) instanceof List<?> arr) || !(args.get(1) instanceof Number n)) {
+      if (args.size() == 2 && args.get(1) instanceof Number && !(args.get(0) instanceof List<?>) && args.get(0) != null) {
+        return partition(List.of(List.of(args.get(0)), args.get(1)));
+      }
       throw fail("partition", "expected an array and a chunk size");
     }
-    int size = n.intValue();
-    if (size <= 0 || n.doubleValue() != size) throw fail("partition", "the chunk size must be a positive integer");
+    long size = n.longValue();
+    if (size <= 0 || arr.isEmpty()) return null;
     List<Object> out = new ArrayList<>();
-    for (int i = 0; i < arr.size(); i += size) out.add(new ArrayList<>(arr.subList(i, Math.min(arr.size(), i + size))));
+    for (int i = 0; i < arr.size(); i += (int) size) out.add(new ArrayList<>(arr.subList(i, (int) Math.min(arr.size(), i + size))));
     return out;
   }
 
   private static Object range(List<?> args) {
-    if (args.size() != 3 || !(args.get(0) instanceof Number a) || !(args.get(1) instanceof Number b) || !(args.get(2) instanceof Number c)) {
+    if (args.size() < 3 || args.get(2) == null) return null;
+    if (!(args.get(0) instanceof Number a) || !(args.get(1) instanceof Number b) || !(args.get(2) instanceof Number c)) {
       throw fail("range", "expected start, end and step numbers");
     }
     long from = a.longValue(), to = b.longValue(), step = c.longValue();
-    if (step == 0) throw fail("range", "the step must not be 0");
+    if (step == 0 || (step > 0 && from > to) || (step < 0 && from < to)) return null;
     List<Object> out = new ArrayList<>();
     for (long v = from; step > 0 ? v <= to : v >= to; v += step) {
       out.add(v);
@@ -58,6 +64,7 @@ final class Functions {
   }
 
   private static Object hash(List<?> args) {
+    if (args.size() < 2 || args.get(1) == null) return null;
     if (args.size() != 2 || !(args.get(0) instanceof String data) || !(args.get(1) instanceof String alg)) {
       throw fail("hash", "expected a string and an algorithm name");
     }

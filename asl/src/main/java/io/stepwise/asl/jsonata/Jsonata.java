@@ -24,15 +24,22 @@ public final class Jsonata {
     return s.startsWith("{%") && s.endsWith("%}") && s.length() >= 4;
   }
 
-  /** Compiles a JSONata-mode template; problems receive (pointer, message). */
+  /** Compiles a JSONata-mode template; problems receive (pointer, message[, code]). */
   public static Expr template(JsonNode n, String pointer, List<String[]> problems) {
     String field = fieldName(pointer);
     if (n.isTextual() && isExpression(n.textValue())) {
       String body = n.textValue().substring(2, n.textValue().length() - 2);
+      if (mentionsRootContext(body)) {
+        problems.add(new String[] {pointer, "Reference to '$$' is not supported.", "UNSUPPORTED_JSONATA_EXPRESSION"});
+        return Expr.constant(Json.NODES.nullNode());
+      }
       try {
-        return new JsonataExpr(com.dashjoin.jsonata.Jsonata.jsonata(body), body.trim(), field);
+        com.dashjoin.jsonata.Jsonata expr = com.dashjoin.jsonata.Jsonata.jsonata(body);
+        // keep JSON null distinct from undefined in results
+        expr.setOutputConvertNulls(false);
+        return new JsonataExpr(expr, body.trim(), field);
       } catch (JException | IllegalArgumentException e) {
-        problems.add(new String[] {pointer, "The JSONata expression '" + body.trim() + "' is not valid: " + e.getMessage()});
+        problems.add(new String[] {pointer, e.getMessage(), "INVALID_JSONATA_EXPRESSION"});
         return Expr.constant(Json.NODES.nullNode());
       }
     }
@@ -48,10 +55,7 @@ public final class Jsonata {
       }
       return scope -> {
         ObjectNode r = Json.NODES.objectNode();
-        for (int k = 0; k < keys.length; k++) {
-          JsonNode v = values[k].eval(scope);
-          if (v != null) r.set(keys[k], v);
-        }
+        for (int k = 0; k < keys.length; k++) r.set(keys[k], values[k].eval(scope));
         return r;
       };
     }
@@ -60,22 +64,49 @@ public final class Jsonata {
     for (int i = 0; i < items.length; i++) items[i] = template(a.get(i), pointer + "/" + i, problems);
     return scope -> {
       ArrayNode r = Json.NODES.arrayNode(items.length);
-      for (Expr e : items) {
-        JsonNode v = e.eval(scope);
-        if (v != null) r.add(v);
-      }
+      for (Expr e : items) r.add(e.eval(scope));
       return r;
     };
   }
 
-  private static String fieldName(String pointer) {
-    int i = pointer.lastIndexOf('/');
-    String last = pointer.substring(i + 1);
-    // Arguments/Output/Assign subfields report the top field, as AWS does
-    for (String f : new String[] {"Arguments", "Output", "Assign", "Items", "ItemSelector", "Condition", "Parameters"}) {
-      if (pointer.contains("/" + f + "/") || pointer.endsWith("/" + f)) return f;
+  /**
+   * AWS names a field relative to its state, {@code /} before each key and {@code [i]} for each
+   * index: {@code /States/A/Choices/1/Output/v/0} is {@code Choices[1]/Output/v[0]}.
+   */
+  static String fieldName(String pointer) {
+    int i = pointer.lastIndexOf("/States/");
+    String rest = pointer;
+    if (i >= 0) {
+      int nameEnd = pointer.indexOf('/', i + 8);
+      rest = nameEnd < 0 ? "" : pointer.substring(nameEnd + 1);
     }
-    return last;
+    StringBuilder b = new StringBuilder();
+    for (String seg : rest.split("/")) {
+      if (seg.isEmpty()) continue;
+      if (seg.chars().allMatch(Character::isDigit) && b.length() > 0) b.append('[').append(seg).append(']');
+      else {
+        if (b.length() > 0) b.append('/');
+        b.append(seg.replace("~1", "/").replace("~0", "~"));
+      }
+    }
+    return b.toString();
+  }
+
+  /** {@code $$} outside string literals: AWS refuses the top-level context reference. */
+  private static boolean mentionsRootContext(String body) {
+    char quote = 0;
+    for (int i = 0; i < body.length() - 1; i++) {
+      char c = body.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') i++;
+        else if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '$' && body.charAt(i + 1) == '$') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasExpression(JsonNode n) {

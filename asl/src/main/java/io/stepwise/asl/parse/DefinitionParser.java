@@ -51,11 +51,11 @@ public final class DefinitionParser {
     boolean jsonata = false;
     JsonNode ql = o.get("QueryLanguage");
     if (ql != null) {
-      if (!ql.isTextual() || !(ql.asText().equals("JSONata") || ql.asText().equals("JSONPath"))) {
-        p.problems.schema("/QueryLanguage", "Value must be one of [JSONPath, JSONata]");
-      } else {
-        jsonata = ql.asText().equals("JSONata");
+      if (!ql.isTextual()) p.problems.schema("/QueryLanguage", "Expected value of type [STRING]");
+      else if (!ql.textValue().equals("JSONata") && !ql.textValue().equals("JSONPath")) {
+        p.problems.schema("/QueryLanguage", "Value should be one of the following: [JSONPath, JSONata]");
       }
+      jsonata = !(ql.isTextual() && ql.textValue().equals("JSONPath"));
     }
     Integer timeout = null;
     JsonNode t = o.get("TimeoutSeconds");

@@ -22,7 +22,7 @@ final class Problems {
 
   /** Adds the (pointer, message) pairs that path/template compilers report. */
   void addAll(List<String[]> raw) {
-    for (String[] r : raw) schema(r[0], r[1]);
+    for (String[] r : raw) error(r.length > 2 ? r[2] : "SCHEMA_VALIDATION_FAILED", r[0], r[1]);
     raw.clear();
   }
 }

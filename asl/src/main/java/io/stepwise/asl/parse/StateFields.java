@@ -27,7 +27,7 @@ final class StateFields {
   private static final Set<String> JSONPATH_ONLY = Set.of(
       "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath", "SecondsPath",
       "TimestampPath", "ErrorPath", "CausePath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "MaxConcurrencyPath",
-      "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Iterator");
+      "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Iterator", "Result");
   private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items");
   static final Pattern RFC3339 = Pattern.compile(
       "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$");
@@ -49,20 +49,26 @@ final class StateFields {
   }
 
   State parse() {
+    // exactly "JSONPath" is JSONPath; any other value is JSONata (and, if not "JSONata", also a diagnostic)
     JsonNode ql = o.get("QueryLanguage");
+    boolean downgrade = false;
     if (ql != null) {
-      if (ql.asText().equals("JSONata")) jsonata = true;
-      else if (ql.asText().equals("JSONPath")) {
-        if (topJsonata) p.problems.schema(ptr, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
-        jsonata = false;
-      } else p.problems.schema(ptr + "/QueryLanguage", "Value must be one of [JSONPath, JSONata]");
+      if (!ql.isTextual()) p.problems.schema(ptr + "/QueryLanguage", "Expected value of type [STRING]");
+      else if (!ql.textValue().equals("JSONPath") && !ql.textValue().equals("JSONata")) {
+        p.problems.schema(ptr + "/QueryLanguage", "Value should be one of the following: [JSONPath, JSONata]");
+      }
+      jsonata = !(ql.isTextual() && ql.textValue().equals("JSONPath"));
+      if (!jsonata && topJsonata) {
+        p.problems.schema(ptr, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+        downgrade = true;
+      }
     }
     JsonNode type = o.get("Type");
     if (type == null) {
       p.problems.schema(ptr, "These fields are required: [Type]");
       return null;
     }
-    for (String f : (Iterable<String>) o::fieldNames) {
+    for (String f : downgrade ? List.<String>of() : (Iterable<String>) o::fieldNames) {
       if (jsonata && JSONPATH_ONLY.contains(f)) {
         p.problems.schema(ptr, "The QueryLanguage is set to 'JSONata', but field '" + f + "' is only supported for the 'JSONPath' QueryLanguage");
       }

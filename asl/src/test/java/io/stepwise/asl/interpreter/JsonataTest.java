@@ -97,4 +97,28 @@ class JsonataTest {
         """, "{}");
     assertThat(r.output()).isEqualTo(json("6"));
   }
+
+  @Test
+  void undefinedResult_failsNamingTheFieldRelativeToTheState_whileNullIsAValue() {
+    String def = jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% $states.input.bar %}\",\"w\":[1,\"{% $states.input.absent %}\"]},\"End\":true}");
+    var r = Harness.run(def, "{\"bar\":null}");
+    assertThat(r.failure().error()).isEqualTo("States.QueryEvaluationError");
+    assertThat(r.failure().cause()).endsWith("The JSONata expression '$states.input.absent' specified for the field 'Output/w[1]' returned nothing (undefined).");
+    var ok = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% $states.input.bar %}\"},\"End\":true}"), "{\"bar\":null}");
+    assertThat(ok.output()).isEqualTo(json("{\"v\":null}"));
+  }
+
+  @Test
+  void rangeAndPartition_roundTowardsZero_andAnswerUndefinedForDegenerateArguments() {
+    var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"r\":\"{% $range(-1.7, 2, 1) %}\",\"p\":\"{% $partition([1,2,3], 2.9) %}\"},\"End\":true}"), "{}");
+    assertThat(r.output()).isEqualTo(json("{\"r\":[-1,0,1,2],\"p\":[[1,2],[3]]}"));
+    var u = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $range(5, 1, 1) %}\",\"End\":true}"), "{}");
+    assertThat(u.failure().cause()).endsWith("specified for the field 'Output' returned nothing (undefined).");
+  }
+
+  @Test
+  void rootContextReference_isUnsupported() {
+    assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $$.x %}\",\"End\":true}")))
+        .hasMessageContaining("UNSUPPORTED_JSONATA_EXPRESSION: Reference to '$$' is not supported. at /States/A/Output");
+  }
 }
