@@ -78,7 +78,11 @@ public final class Intrinsics {
       return r;
     });
     def("States.MathRandom", 2, 3, Intrinsics::mathRandom);
-    def("States.MathAdd", 2, 2, (c, a, s) -> Json.number(round(c, a[0]) + round(c, a[1])));
+    def("States.MathAdd", 2, 2, (c, a, s) -> {
+      long sum = round(c, a[0]) + round(c, a[1]);
+      if (sum != (int) sum) throw fail(c, "sum out of int32 range");
+      return Json.number(sum);
+    });
     def("States.StringSplit", 2, 2, Intrinsics::stringSplit);
     def("States.UUID", 0, 0, (c, a, s) -> Json.NODES.textNode(uuid(s.nextRandom(), s.nextRandom())));
   }
@@ -102,8 +106,9 @@ public final class Intrinsics {
     }
   }
 
+  /** AWS reports every bad argument the same way, whatever was wrong with it. */
   static StatesError fail(IntrinsicExpr.Call c, String what) {
-    return StatesError.runtime("The function '" + c.text() + "' failed: " + what);
+    return StatesError.runtime("Invalid arguments in " + c.name());
   }
 
   private static ArrayNode array(IntrinsicExpr.Call c, JsonNode n) {
@@ -124,10 +129,20 @@ public final class Intrinsics {
     throw fail(c, "Expected an integer argument, but was " + Json.write(n) + ".");
   }
 
-  /** MathAdd rounds each operand as Java's Math.round does (half up), which is what AWS shows. */
+  /** MathAdd rounds each operand to the nearest integer (half up) and works in int32, as AWS does. */
   private static long round(IntrinsicExpr.Call c, JsonNode n) {
     if (!n.isNumber()) throw fail(c, "Expected a number argument, but was " + Json.typeName(n) + ".");
-    return Math.round(n.doubleValue());
+    long v = Math.round(n.doubleValue());
+    if (v != (int) v) throw fail(c, "out of int32 range");
+    return v;
+  }
+
+  /** ArrayRange, ArrayPartition and MathRandom truncate fractional arguments towards zero. */
+  private static long truncate(IntrinsicExpr.Call c, JsonNode n) {
+    if (!n.isNumber()) throw fail(c, "Expected a number argument, but was " + Json.typeName(n) + ".");
+    double d = n.doubleValue();
+    if (Math.abs(d) > Integer.MAX_VALUE) throw fail(c, "out of int32 range");
+    return (long) d;
   }
 
   private static JsonNode format(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
@@ -187,7 +202,7 @@ public final class Intrinsics {
 
   private static JsonNode arrayPartition(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
     ArrayNode arr = array(c, a[0]);
-    int size = integer(c, a[1]);
+    long size = truncate(c, a[1]);
     if (size <= 0) throw fail(c, "The chunk size must be greater than 0.");
     ArrayNode r = Json.NODES.arrayNode();
     ArrayNode chunk = null;
@@ -199,9 +214,9 @@ public final class Intrinsics {
   }
 
   private static JsonNode arrayRange(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
-    int from = integer(c, a[0]), to = integer(c, a[1]), step = integer(c, a[2]);
+    long from = truncate(c, a[0]), to = truncate(c, a[1]), step = truncate(c, a[2]);
     if (step == 0) throw fail(c, "The step argument must not be 0.");
-    long count = step > 0 ? (from <= to ? ((long) to - from) / step + 1 : 0) : (from >= to ? ((long) from - to) / -step + 1 : 0);
+    long count = step > 0 ? (from <= to ? (to - from) / step + 1 : 0) : (from >= to ? (from - to) / -step + 1 : 0);
     if (count > 1000) throw fail(c, "The array range cannot contain more than 1000 items.");
     ArrayNode r = Json.NODES.arrayNode((int) count);
     for (long i = 0, v = from; i < count; i++, v += step) r.add((int) v);
@@ -231,10 +246,10 @@ public final class Intrinsics {
   }
 
   private static JsonNode mathRandom(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
-    long from = round(c, a[0]), to = round(c, a[1]);
+    long from = truncate(c, a[0]), to = truncate(c, a[1]);
     if (to <= from) throw fail(c, "The end of the range must be greater than its start.");
     long r;
-    if (a.length == 3) r = new java.util.Random(round(c, a[2])).nextLong();
+    if (a.length == 3) r = new java.util.Random(truncate(c, a[2])).nextLong();
     else r = s.nextRandom();
     return Json.number(from + Math.floorMod(r, to - from));
   }

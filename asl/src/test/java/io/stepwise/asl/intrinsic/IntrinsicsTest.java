@@ -78,23 +78,43 @@ class IntrinsicsTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiterString = " => ", value = {
-      "States.ArrayGetItem($.arr, 9) => out of bounds",
-      "States.ArrayPartition($.arr, 0) => chunk size",
-      "States.ArrayRange(1, 5000, 1) => 1000 items",
-      "States.ArrayRange(1, 5, 0) => step",
-      "States.Format('{} {}', $.n) => placeholders",
-      "States.StringToJson($.name) => not a valid JSON",
-      "States.JsonMerge($.obj, $.o2, true) => Deep merge",
-      "States.Hash($.name, 'SHA-0') => not supported",
-      "States.Base64Decode($.name) => not a valid Base64",
-      "States.ArrayLength($.name) => Expected an array",
-      "States.MathAdd($.name, 1) => Expected a number",
-      "States.ArrayLength($.nope) => could not be found"})
-  void badArguments_failWithStatesRuntime(String expr, String causeFragment) {
+      "States.ArrayGetItem($.arr, 9) => States.ArrayGetItem",
+      "States.ArrayPartition($.arr, 0.49) => States.ArrayPartition",
+      "States.ArrayRange(1, 1001, 1) => States.ArrayRange",
+      "States.ArrayRange(1, 5, 0.4) => States.ArrayRange",
+      "States.ArrayRange('a', 5, 1) => States.ArrayRange",
+      "States.Format('{} {}', $.n) => States.Format",
+      "States.StringToJson($.name) => States.StringToJson",
+      "States.JsonMerge($.obj, $.o2, true) => States.JsonMerge",
+      "States.Hash($.name, 'SHA-0') => States.Hash",
+      "States.Base64Decode($.name) => States.Base64Decode",
+      "States.ArrayLength($.name) => States.ArrayLength",
+      "States.MathAdd($.name, 1) => States.MathAdd",
+      "States.MathAdd(2147483647, 1) => States.MathAdd",
+      "States.MathAdd(3000000000, -1) => States.MathAdd",
+      "States.MathRandom(1.4, 1.6) => States.MathRandom"})
+  void badArguments_failWithStatesRuntime(String expr, String function) {
     var r = Harness.run(pass(expr), INPUT);
     assertThat(r.failure().error()).isEqualTo("States.Runtime");
-    assertThat(r.failure().cause()).startsWith("An error occurred while executing the state 'P' (entered at the event id #2).").contains(causeFragment);
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'P' (entered at the event id #2). Invalid arguments in " + function);
   }
+
+  @Test
+  void missingPathArgument_isStatesRuntime() {
+    var r = Harness.run(pass("States.ArrayLength($.nope)"), INPUT);
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+    assertThat(r.failure().cause()).contains("$.nope");
+  }
+
+  @Test
+  void rangeAndPartition_truncateFractions_andEmptyDirections() {
+    assertThat(Harness.run(pass("States.ArrayRange(1.4, 5.6, 2.2)"), INPUT).output().get("r")).isEqualTo(json("[1, 3, 5]"));
+    assertThat(Harness.run(pass("States.ArrayRange(1.6, 1.4, 1)"), INPUT).output().get("r")).isEqualTo(json("[1]"));
+    assertThat(Harness.run(pass("States.ArrayRange(5, 1, 1)"), INPUT).output().get("r")).isEqualTo(json("[]"));
+    assertThat(Harness.run(pass("States.ArrayRange(1, 1000, 1)"), INPUT).output().get("r")).hasSize(1000);
+    assertThat(Harness.run(pass("States.ArrayPartition($.arr, 2.9)"), INPUT).output().get("r")).isEqualTo(json("[[1, 2], [3, 4], [5]]"));
+  }
+
 
   @Test
   void unknownFunctionOrWrongArity_isAnInvalidDefinition() {
