@@ -102,7 +102,7 @@ public final class StepwiseStorage implements Extension {
       keySelector = pid -> serviceOwned;
     }
     GroupCommitter committer = new GroupCommitter(store, codec, dataKeys, () -> keySelector, ioExecutor, clock,
-        settings.fsync(), settings.maxBatchEvents());
+        settings.fsync(), settings.maxBatchEvents(), settings.maxLinger());
     EventReader reader = new EventReader(store, codec, dataKeys, ioExecutor, settings.replayChunkSize());
     handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader);
     system.log().info("Stepwise storage open in {} (service-owned KMS key {})", settings.dataDir(),

@@ -2,11 +2,12 @@ package io.stepwise.persistence.journal;
 
 import io.stepwise.persistence.keys.DataKeyLease;
 import java.util.OptionalLong;
-import org.iq80.leveldb.WriteBatch;
 
-/** What a {@link BatchOp} may use while the committer builds one WriteBatch. */
+/** What a {@link BatchOp} may use while the committer seals it into the next WriteBatch. */
 public interface BatchContext {
-  WriteBatch batch();
+  void put(byte[] key, byte[] value);
+
+  void delete(byte[] key);
 
   JournalStore store();
 
@@ -21,7 +22,7 @@ public interface BatchContext {
   /** The numeric id if {@code persistenceId} was ever written (or is allocated in this batch). */
   OptionalLong existingId(String persistenceId);
 
-  /** The highest sequence number of {@code id}, including writes earlier in this batch. */
+  /** The highest sequence number of {@code id}, including writes sealed but not yet durable. */
   long highest(long id);
 
   void setHighest(long id, long sequenceNr);

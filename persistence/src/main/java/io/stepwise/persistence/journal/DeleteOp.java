@@ -45,9 +45,9 @@ final class DeleteOp implements BatchOp {
       return;
     }
     for (byte[] key : ctx.store().eventKeys(id.getAsLong(), deletedTo + 1, to)) {
-      ctx.batch().delete(key);
+      ctx.delete(key);
     }
-    ctx.batch().put(JournalKeys.deletedTo(id.getAsLong()), JournalKeys.longBytes(to));
+    ctx.put(JournalKeys.deletedTo(id.getAsLong()), JournalKeys.longBytes(to));
   }
 
   @Override

@@ -61,26 +61,20 @@ public final class JournalStore implements DataKeyTable {
     return OptionalLong.of(found);
   }
 
-  /** Committer only: a new id whose mapping is added to {@code batch}; publish it after the write. */
-  long allocateId(String persistenceId, WriteBatch batch) {
+  /**
+   * Committer only: a new id for {@code persistenceId}, with the puts that record it; the caller
+   * publishes the id once those puts are durable.
+   */
+  long allocateId(String persistenceId, java.util.function.BiConsumer<byte[], byte[]> put) {
     long id = lastPid.incrementAndGet();
-    batch.put(JournalKeys.pid(persistenceId), JournalKeys.longBytes(id));
-    batch.put(JournalKeys.pidById(id), persistenceId.getBytes(StandardCharsets.UTF_8));
-    batch.put(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(id));
+    put.accept(JournalKeys.pid(persistenceId), JournalKeys.longBytes(id));
+    put.accept(JournalKeys.pidById(id), persistenceId.getBytes(StandardCharsets.UTF_8));
+    put.accept(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(id));
     return id;
   }
 
   void publishIds(Map<String, Long> committed) {
     ids.putAll(committed);
-  }
-
-  /** Committer only: forget ids allocated for a batch that failed to write. */
-  void rollbackIds(long lastGood) {
-    lastPid.set(lastGood);
-  }
-
-  long lastAllocatedId() {
-    return lastPid.get();
   }
 
   public long highestSequenceNr(long id) {

@@ -67,7 +67,7 @@ final class WriteOp implements BatchOp {
       }
       long id = ctx.idFor(w.persistenceId());
       for (int i = 0; i < events.size(); i++) {
-        ctx.batch().put(JournalKeys.event(id, events.get(i).sequenceNr()), values.get(i));
+        ctx.put(JournalKeys.event(id, events.get(i).sequenceNr()), values.get(i));
       }
       ctx.setHighest(id, w.highestSequenceNr());
       results.add(Optional.empty());

@@ -44,7 +44,7 @@ final class SnapshotOps {
         byte[] sealed = ctx.codec().sealSnapshot(persistenceId, sequenceNr, timestamp, snapshot,
             ctx.lease(persistenceId));
         long id = ctx.idFor(persistenceId);
-        ctx.batch().put(JournalStore.snapshotKey(id, sequenceNr, timestamp), sealed);
+        ctx.put(JournalStore.snapshotKey(id, sequenceNr, timestamp), sealed);
       } catch (RuntimeException e) {
         rejected = e;
       }
@@ -93,7 +93,7 @@ final class SnapshotOps {
       }
       for (JournalStore.RawEntry s : ctx.store().snapshots(id.getAsLong())) {
         if (matches.test(s)) {
-          ctx.batch().delete(JournalStore.snapshotKey(id.getAsLong(), s.sequenceNr(), s.timestamp()));
+          ctx.delete(JournalStore.snapshotKey(id.getAsLong(), s.sequenceNr(), s.timestamp()));
         }
       }
     }
