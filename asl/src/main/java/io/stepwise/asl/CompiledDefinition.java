@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.model.Machine;
 import io.stepwise.asl.parse.DefinitionParser;
 import io.stepwise.asl.path.Json;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -15,10 +17,12 @@ import java.util.stream.Collectors;
 public final class CompiledDefinition {
   private final Machine machine;
   private final Integer timeoutSeconds;
+  private final Map<String, List<String>> variableReferences;
 
-  private CompiledDefinition(Machine machine, Integer timeoutSeconds) {
+  private CompiledDefinition(Machine machine, Integer timeoutSeconds, Map<String, List<String>> variableReferences) {
     this.machine = machine;
     this.timeoutSeconds = timeoutSeconds;
+    this.variableReferences = variableReferences;
   }
 
   /** Compiles a STANDARD machine's definition. */
@@ -38,7 +42,7 @@ public final class CompiledDefinition {
     DefinitionParser.Result r = DefinitionParser.parse(root, express);
     List<Problem> errors = r.problems().stream().filter(p -> p.severity().equals("ERROR")).toList();
     if (!errors.isEmpty()) throw new InvalidDefinitionException(message(errors), r.problems());
-    return new CompiledDefinition(r.machine(), r.timeoutSeconds());
+    return new CompiledDefinition(r.machine(), r.timeoutSeconds(), Collections.unmodifiableMap(r.variableReferences()));
   }
 
   /** Every problem, errors and warnings, for ValidateStateMachineDefinition. */
@@ -65,6 +69,14 @@ public final class CompiledDefinition {
 
   public Integer timeoutSeconds() {
     return timeoutSeconds;
+  }
+
+  /**
+   * DescribeStateMachine's {@code variableReferences}: for each JSONPath state that reads
+   * variables, their names (sorted). Empty when the definition reads none.
+   */
+  public Map<String, List<String>> variableReferences() {
+    return variableReferences;
   }
 
   public Machine machine() {

@@ -61,7 +61,9 @@ final class Choices {
     }
     if (op.startsWith("Numeric")) {
       if (!v.isNumber() || !expected.isNumber()) return false;
-      return ordered(op.substring(7), v.decimalValue().compareTo(expected.decimalValue()));
+      int cmp = v.isIntegralNumber() && expected.isIntegralNumber() && v.canConvertToLong() && expected.canConvertToLong()
+          ? Long.compare(v.longValue(), expected.longValue()) : v.decimalValue().compareTo(expected.decimalValue());
+      return ordered(op.substring(7), cmp);
     }
     if (op.startsWith("Timestamp")) {
       if (!v.isTextual() || !expected.isTextual()) return false;

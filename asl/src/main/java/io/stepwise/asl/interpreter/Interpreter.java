@@ -6,6 +6,7 @@ import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.StatesError;
 import io.stepwise.asl.model.State;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -114,7 +115,7 @@ public final class Interpreter {
       outcome = new Outcome.Failed(root.error, root.cause);
     }
     ExecutionPosition pos = new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, outcome);
-    List<Effect> effects = outcome == null ? List.copyOf(run.effects) : List.of();
-    return new Step(List.copyOf(run.events), pos, effects, outcome);
+    List<Effect> effects = outcome == null ? Collections.unmodifiableList(run.effects) : List.of();
+    return new Step(Collections.unmodifiableList(run.events), pos, effects, outcome);
   }
 }

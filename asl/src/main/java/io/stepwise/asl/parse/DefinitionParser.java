@@ -39,13 +39,16 @@ public final class DefinitionParser {
     this.express = express;
   }
 
-  public record Result(Machine machine, Integer timeoutSeconds, List<Problem> problems) {}
+  public record Result(Machine machine, Integer timeoutSeconds, List<Problem> problems, Map<String, List<String>> variableReferences) {}
+
+  /** State name to the variables its JSONPath fields read, for DescribeStateMachine. */
+  final Map<String, List<String>> variableReferences = new LinkedHashMap<>();
 
   public static Result parse(JsonNode root, boolean express) {
     DefinitionParser p = new DefinitionParser(express);
     if (!(root instanceof ObjectNode o)) {
       p.problems.schema("/", "Expected an object but was " + io.stepwise.asl.path.Json.typeName(root));
-      return new Result(null, null, p.problems.list);
+      return new Result(null, null, p.problems.list, Map.of());
     }
     p.checkFields(o, "", Set.of("Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"));
     boolean jsonata = false;
@@ -70,7 +73,7 @@ public final class DefinitionParser {
     if (v != null && !v.isTextual()) p.problems.schema("/Version", "Value must be a string");
     p.topJsonata = jsonata;
     Machine m = p.machine(o, "", jsonata, true);
-    return new Result(p.problems.list.isEmpty() ? m : null, timeout, p.problems.list);
+    return new Result(p.problems.list.isEmpty() ? m : null, timeout, p.problems.list, p.variableReferences);
   }
 
   Machine machine(ObjectNode o, String pointer, boolean jsonata, boolean top) {
@@ -100,7 +103,13 @@ public final class DefinitionParser {
         continue;
       }
       State s = new StateFields(this, e.getKey(), so, sp, jsonata).parse();
-      if (s != null) compiled.put(e.getKey(), s);
+      if (s != null) {
+        compiled.put(e.getKey(), s);
+        if (!s.common().jsonata()) {
+          var refs = VariableReferences.of(so);
+          if (!refs.isEmpty()) variableReferences.put(e.getKey(), List.copyOf(refs));
+        }
+      }
     }
     String start = startAt.asText();
     if (startAt.isTextual() && !states.has(start)) {

@@ -118,4 +118,17 @@ class DefinitionValidationTest {
     assertThat(CompiledDefinition.validate(def)).isEmpty();
     assertThat(CompiledDefinition.compile(def).timeoutSeconds()).isEqualTo(5);
   }
+
+  @Test
+  void variableReferences_listWhatEachJsonPathStateReads_acrossNestedMachines() throws Exception {
+    CompiledDefinition d = CompiledDefinition.compile("""
+        {"StartAt":"Setup","States":{
+          "Setup":{"Type":"Pass","Assign":{"guess":"g","answer":"a","bias":1},"Parameters":{"lit":"$notARef"},"Next":"Check"},
+          "Check":{"Type":"Choice","Choices":[{"Variable":"$guess","StringEqualsPath":"$answer","Next":"M"}],"Default":"M"},
+          "M":{"Type":"Map","ItemsPath":"$$.Execution.Input","End":true,"ItemProcessor":{"StartAt":"Sum","States":{
+            "Sum":{"Type":"Pass","Assign":{"s.$":"States.MathAdd($bias, States.ArrayLength($answer.items))"},"End":true}}}}}}
+        """);
+    assertThat(d.variableReferences()).containsExactly(
+        java.util.Map.entry("Check", List.of("answer", "guess")), java.util.Map.entry("Sum", List.of("answer", "bias")));
+  }
 }
