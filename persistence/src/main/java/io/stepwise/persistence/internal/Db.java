@@ -122,6 +122,31 @@ public final class Db implements AutoCloseable {
     }
   }
 
+  /** The last key with {@code from <= key < to}, or null. */
+  public byte[] lastKey(byte[] from, byte[] to) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      try (DBIterator it = db.iterator()) {
+        it.seek(to);
+        byte[] candidate;
+        if (it.hasNext()) {
+          candidate = it.hasPrev() ? it.peekPrev().getKey() : null;
+        } else {
+          // Seeking past the end leaves the iterator invalid; the last key is the candidate.
+          it.seekToLast();
+          candidate = it.hasNext() ? it.peekNext().getKey() : null;
+        }
+        return candidate != null && Arrays.compareUnsigned(candidate, from) >= 0
+            && Arrays.compareUnsigned(candidate, to) < 0 ? candidate : null;
+      } catch (IOException e) {
+        throw new DBException(e);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   public boolean isClosed() {
     return closed;
   }

@@ -25,6 +25,7 @@ public interface BatchContext {
   /** The highest sequence number of {@code id}, including writes sealed but not yet durable. */
   long highest(long id);
 
+  /** Records that events up to {@code sequenceNr} of {@code id} are in this batch. */
   void setHighest(long id, long sequenceNr);
 
   /**

@@ -39,7 +39,8 @@ final class DeleteOp implements BatchOp {
     if (id.isEmpty()) {
       return;
     }
-    long to = Math.min(toSequenceNr, ctx.highest(id.getAsLong()));
+    long highest = ctx.highest(id.getAsLong());
+    long to = Math.min(toSequenceNr, highest);
     long deletedTo = ctx.store().deletedTo(id.getAsLong());
     if (to <= deletedTo) {
       return;
@@ -48,6 +49,8 @@ final class DeleteOp implements BatchOp {
       ctx.delete(key);
     }
     ctx.put(JournalKeys.deletedTo(id.getAsLong()), JournalKeys.longBytes(to));
+    // The highest sequence number must outlive the events that carried it.
+    ctx.put(JournalKeys.highest(id.getAsLong()), JournalKeys.longBytes(highest));
   }
 
   @Override

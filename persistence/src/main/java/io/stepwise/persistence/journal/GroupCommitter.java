@@ -369,7 +369,6 @@ public final class GroupCommitter {
       if (before == null || before < sequenceNr) {
         sealedHighest.put(id, sequenceNr);
         highest.put(id, sequenceNr);
-        put(JournalKeys.highest(id), JournalKeys.longBytes(sequenceNr));
       }
     }
 

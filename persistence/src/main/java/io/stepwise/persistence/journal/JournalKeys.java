@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   'p' pid(utf8)            -> id(8)             persistence id -> numeric id
  *   'i' id(8)                -> pid(utf8)         numeric id -> persistence id (creation order)
  *   'e' id(8) seq(8)         -> event envelope
- *   'h' id(8)                -> highest seq(8)    survives deletion of the events
+ *   'h' id(8)                -> highest seq(8)    recorded on deletion, so it survives it
  *   'd' id(8)                -> deleted-to seq(8)
  *   's' id(8) seq(8) ts(8)   -> snapshot envelope
  *   'k' ref(8)               -> wrapped data key row

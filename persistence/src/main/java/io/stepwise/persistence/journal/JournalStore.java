@@ -77,9 +77,15 @@ public final class JournalStore implements DataKeyTable {
     ids.putAll(committed);
   }
 
+  /**
+   * The highest sequence number ever written for {@code id}: that of its last stored event, or the
+   * one recorded when events were deleted, whichever is higher (so it survives deleting them all).
+   */
   public long highestSequenceNr(long id) {
     byte[] v = db.get(JournalKeys.highest(id));
-    return v == null ? 0L : JournalKeys.longOf(v);
+    long recorded = v == null ? 0L : JournalKeys.longOf(v);
+    byte[] last = db.lastKey(JournalKeys.event(id, 0), JournalKeys.event(id + 1, 0));
+    return Math.max(recorded, last == null ? 0L : JournalKeys.longAt(last, 9));
   }
 
   public long deletedTo(long id) {
