@@ -19,6 +19,8 @@ import java.util.Map;
  */
 final class Driver {
   static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+  /** AWS's hard limit on an execution's history; a loop that would pass it fails instead of spinning. */
+  static final int MAX_HISTORY_EVENTS = 25_000;
 
   final Run run;
   final Bodies bodies;
@@ -43,11 +45,17 @@ final class Driver {
         bodies.run(f, s);
       } catch (StatesError e) {
         fail(f, s, e);
+      } catch (RuntimeException e) {
+        // a bug must fail this execution, not the entity or thread that runs it
+        fail(f, s, StatesError.runtime("Internal error: " + e));
       }
     }
   }
 
   void enter(Frame f, String name, JsonNode input) {
+    if (run.lastEventId >= MAX_HISTORY_EVENTS - 10) {
+      throw new StatesError("States.Runtime", "The execution reached the maximum number of history events (" + MAX_HISTORY_EVENTS + ").");
+    }
     State s = f.machine.state(name);
     f.state = name;
     f.input = input;

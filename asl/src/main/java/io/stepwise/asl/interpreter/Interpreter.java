@@ -30,7 +30,11 @@ public final class Interpreter {
     root.machine = def.machine();
     root.lastEventId = 1;
     Driver driver = new Driver(run);
-    driver.enter(root, def.machine().startAt(), input);
+    try {
+      driver.enter(root, def.machine().startAt(), input);
+    } catch (StatesError e) {
+      driver.failFrame(root, e.error(), e.cause());
+    }
     driver.drive(root);
     return finish(run, root);
   }
@@ -71,25 +75,17 @@ public final class Interpreter {
     if (f == null || f.done()) return noop(position);
     State s = f.machine.state(f.state);
     Frame.WaitKind kind = f.waiting.kind();
-    if (signal instanceof Signal.TimerFired) {
-      if (kind == Frame.WaitKind.WAIT_STATE) {
-        try {
-          driver.bodies.waitFired(f, (State.Wait) s);
-        } catch (StatesError e) {
-          driver.fail(f, s, e);
-        }
-      } else if (kind == Frame.WaitKind.RETRY) {
-        f.waiting = null;
-      } else {
-        return noop(position);
-      }
-    } else if (kind != Frame.WaitKind.TASK) {
-      return noop(position);
-    } else if (signal instanceof Signal.TaskSucceeded ts) {
-      driver.bodies.taskSucceeded(f, (State.Task) s, ts.output());
-    } else {
-      Signal.TaskFailed tf = (Signal.TaskFailed) signal;
-      driver.bodies.taskFailed(f, (State.Task) s, tf.error(), tf.cause());
+    boolean timer = signal instanceof Signal.TimerFired;
+    if (timer ? kind != Frame.WaitKind.WAIT_STATE && kind != Frame.WaitKind.RETRY : kind != Frame.WaitKind.TASK) return noop(position);
+    try {
+      if (timer && kind == Frame.WaitKind.WAIT_STATE) driver.bodies.waitFired(f, (State.Wait) s);
+      else if (timer) f.waiting = null;
+      else if (signal instanceof Signal.TaskSucceeded ts) driver.bodies.taskSucceeded(f, (State.Task) s, ts.output());
+      else driver.bodies.taskFailed(f, (State.Task) s, ((Signal.TaskFailed) signal).error(), ((Signal.TaskFailed) signal).cause());
+    } catch (StatesError e) {
+      driver.fail(f, s, e);
+    } catch (RuntimeException e) {
+      driver.fail(f, s, StatesError.runtime("Internal error: " + e));
     }
     driver.drive(root);
     return finish(run, root);

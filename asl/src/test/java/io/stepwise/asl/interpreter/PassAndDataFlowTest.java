@@ -115,4 +115,14 @@ class PassAndDataFlowTest {
     var exited = r.event("PassStateExited").details().get("stateExitedEventDetails");
     assertThat(exited.get("assignedVariables")).isEqualTo(json("{\"count\":\"5\",\"label\":\"\\\"fixed\\\"\"}"));
   }
+
+  @Test
+  void endlessPureLoop_failsAtTheHistoryLimitInsteadOfSpinning() {
+    var r = Harness.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Next":"C"},
+          "C":{"Type":"Choice","Choices":[{"Variable":"$.never","IsPresent":true,"Next":"Done"}],"Default":"A"},"Done":{"Type":"Succeed"}}}
+        """, "{}");
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+    assertThat(r.events()).hasSizeLessThanOrEqualTo(25_000);
+  }
 }
