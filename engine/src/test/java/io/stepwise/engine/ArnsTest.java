@@ -1,0 +1,53 @@
+package io.stepwise.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ArnsTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "order-processing_v2", "Ünïcödé", "x.y+z=w@q!"})
+  void validNames_areAccepted(String name) {
+    assertThat(Arns.isValidName(name)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "has space", "tab\there", "a<b", "a{b}", "a[0]", "what?", "star*", "quote\"",
+      "hash#", "pct%", "back\\slash", "caret^", "pipe|", "tilde~", "tick`", "dollar$", "amp&", "comma,",
+      "semi;", "colon:", "slash/", "ctl\u0001", "ctl\u007f", "ctl\u0085"})
+  void invalidNames_areRejected(String name) {
+    assertThat(Arns.isValidName(name)).isFalse();
+  }
+
+  @Test
+  void namesLongerThan80_areRejected() {
+    assertThat(Arns.isValidName("x".repeat(80))).isTrue();
+    assertThat(Arns.isValidName("x".repeat(81))).isFalse();
+  }
+
+  @Test
+  void arnsRoundTrip() {
+    String sm = Arns.stateMachine("eu-west-1", "111122223333", "m");
+    assertThat(sm).isEqualTo("arn:aws:states:eu-west-1:111122223333:stateMachine:m");
+    assertThat(Arns.requireStateMachine(sm).rest()).isEqualTo("m");
+    String ex = Arns.execution("eu-west-1", "111122223333", "m", "e");
+    assertThat(Arns.requireExecution(ex).rest()).isEqualTo("m:e");
+    assertThat(Arns.requireExecution(Arns.express("eu-west-1", "111122223333", "m", "e", "u")).resourceType())
+        .isEqualTo("express");
+  }
+
+  @Test
+  void wrongResourceTypes_areInvalidArns() {
+    assertThatThrownBy(() -> Arns.requireStateMachine("arn:aws:states:us-east-1:123456789012:execution:m:e"))
+        .isInstanceOfSatisfying(ServiceError.class, e -> assertThat(e.code()).isEqualTo("InvalidArn"));
+    assertThatThrownBy(() -> Arns.requireExecution("arn:aws:states:us-east-1:123456789012:execution:m"))
+        .isInstanceOfSatisfying(ServiceError.class, e -> assertThat(e.code()).isEqualTo("InvalidArn"));
+    assertThatThrownBy(() -> Arns.requireStateMachine("arn:aws:states:us-east-1:12345:stateMachine:m"))
+        .isInstanceOf(ServiceError.class);
+    assertThat(Arns.isValidRoleArn("arn:aws:iam::123456789012:role/x")).isTrue();
+    assertThat(Arns.isValidRoleArn("arn:aws:iam::123456789012:user/x")).isFalse();
+  }
+}
