@@ -28,7 +28,8 @@ public final class Interpreter {
     run.emit(null, "ExecutionStarted", "executionStartedEventDetails", d);
     Frame root = new Frame();
     root.machine = def.machine();
-    root.lastEventId = 1;
+    // AWS chains the first state's Entered event to 0, not to ExecutionStarted
+    root.lastEventId = 0;
     Driver driver = new Driver(run);
     try {
       driver.enter(root, def.machine().startAt(), input);

@@ -28,7 +28,7 @@ class PassAndDataFlowTest {
         "PassStateEntered", "PassStateExited", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded");
     for (int i = 0; i < r.events().size(); i++) {
       assertThat(r.events().get(i).id()).isEqualTo(i + 1);
-      assertThat(r.events().get(i).previousEventId()).isEqualTo(i);
+      assertThat(r.events().get(i).previousEventId()).isEqualTo(i == 1 ? 0 : i);
       assertThat(r.events().get(i).timestamp()).isEqualTo(Harness.T0);
     }
     var started = r.events().get(0).details().get("executionStartedEventDetails");
