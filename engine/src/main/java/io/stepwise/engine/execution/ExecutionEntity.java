@@ -232,9 +232,7 @@ public final class ExecutionEntity
       timers.startSingleTimer(t.id(), new Resume(new Signal.TimerFired(t.id())),
           delay.compareTo(MAX_TIMER_SLICE) > 0 ? MAX_TIMER_SLICE : delay);
     } else if (effect instanceof Effect.ScheduleTask task) {
-      // No task integration is wired in yet: the task fails as AWS fails a resource it cannot invoke.
-      context.getSelf().tell(new Resume(new Signal.TaskFailed(task.id(), "States.Runtime",
-          "The resource '" + task.resource() + "' is not supported by this Stepwise server.")));
+      context.getSelf().tell(new Resume(Tasks.unsupported(task)));
     }
   }
 

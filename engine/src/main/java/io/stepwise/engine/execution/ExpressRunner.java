@@ -87,8 +87,7 @@ public final class ExpressRunner {
           scheduler.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay,
               () -> resume(new Signal.TimerFired(t.id())), executor);
         } else if (effect instanceof Effect.ScheduleTask task) {
-          executor.execute(() -> resume(new Signal.TaskFailed(task.id(), "States.Runtime",
-              "The resource '" + task.resource() + "' is not supported by this Stepwise server.")));
+          executor.execute(() -> resume(Tasks.unsupported(task)));
         }
       }
     }

@@ -1,0 +1,74 @@
+package io.stepwise.engine.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.ExecutionContext;
+import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.asl.interpreter.Interpreter;
+import io.stepwise.asl.interpreter.Outcome;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.asl.interpreter.Step;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Runs one execution to its end on the calling thread, without actors or a journal: the
+ * {@code run} and {@code bench} commands. Timers either really wait or, on virtual time, fire at
+ * once with the clock moved to their deadline, so a day-long Wait takes no time at all.
+ */
+public final class LocalRun {
+  /** The execution's outcome and, when asked for, every history event. */
+  public record Finished(Outcome outcome, List<HistoryEvent> events) {}
+
+  private LocalRun() {}
+
+  public static Finished run(CompiledDefinition def, ExecutionContext ctx, JsonNode input, boolean virtualTime,
+      boolean keepHistory) throws InterruptedException {
+    Instant now = ctx.startTime();
+    List<HistoryEvent> history = keepHistory ? new ArrayList<>() : null;
+    PriorityQueue<Effect.StartTimer> timers = new PriorityQueue<>(Comparator.comparing(Effect.StartTimer::fireAt));
+    List<Signal> ready = new ArrayList<>();
+    Instant timeout = def.timeoutSeconds() == null ? null : now.plusSeconds(def.timeoutSeconds());
+    Step step = Interpreter.start(def, ctx, input, now);
+    while (true) {
+      if (keepHistory) history.addAll(step.events());
+      if (step.finished()) return new Finished(step.outcome(), history);
+      for (Effect effect : step.effects()) {
+        if (effect instanceof Effect.StartTimer t) timers.add(t);
+        else if (effect instanceof Effect.ScheduleTask task) ready.add(Tasks.unsupported(task));
+      }
+      Signal next;
+      if (!ready.isEmpty()) {
+        next = ready.remove(0);
+      } else {
+        Effect.StartTimer t = timers.poll();
+        if (t == null) throw new IllegalStateException("the execution waits for nothing it can be woken by");
+        Instant at = t.fireAt().isAfter(now) ? t.fireAt() : now;
+        if (timeout != null && at.isAfter(timeout)) {
+          at = timeout;
+          next = new Signal.ExecutionTimedOut();
+        } else {
+          next = new Signal.TimerFired(t.id());
+        }
+        if (!virtualTime) sleepUntil(at);
+        now = at;
+      }
+      if (!virtualTime) now = max(now, Instant.now());
+      step = Interpreter.resume(def, ctx, step.position(), next, now);
+    }
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static void sleepUntil(Instant at) throws InterruptedException {
+    Duration d = Duration.between(Instant.now(), at);
+    if (!d.isNegative() && !d.isZero()) Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+  }
+}
