@@ -213,7 +213,7 @@ final class Driver {
     f.map = null;
     for (int i = 0; i < retriers.size(); i++) {
       Retrier r = retriers.get(i);
-      if (!RetryPolicy.matches(r.errorEquals(), error)) continue;
+      if (!RetryPolicy.retriable(error) || !RetryPolicy.matches(r.errorEquals(), error)) continue;
       if (f.retrierAttempts == null) f.retrierAttempts = new int[retriers.size()];
       int attempt = f.retrierAttempts[i];
       if (attempt >= r.maxAttempts()) break;

@@ -82,8 +82,13 @@ final class Frame {
     return status != Status.RUNNING;
   }
 
+  /** A distributed Map's item is a child execution: it cannot see the variables around the Map. */
+  private boolean scopeRoot() {
+    return parent == null || (silent && !parent.silent);
+  }
+
   JsonNode variable(String name) {
-    for (Frame f = this; f != null; f = f.parent) {
+    for (Frame f = this; f != null; f = f.scopeRoot() ? null : f.parent) {
       if (f.vars != null) {
         JsonNode v = f.vars.get(name);
         if (v != null) return v;
@@ -95,7 +100,7 @@ final class Frame {
   Map<String, JsonNode> allVariables() {
     Map<String, JsonNode> all = new LinkedHashMap<>();
     List<Frame> chain = new ArrayList<>();
-    for (Frame f = this; f != null; f = f.parent) chain.add(0, f);
+    for (Frame f = this; f != null; f = f.scopeRoot() ? null : f.parent) chain.add(0, f);
     for (Frame f : chain) if (f.vars != null) all.putAll(f.vars);
     return all;
   }

@@ -20,6 +20,11 @@ public final class RetryPolicy {
     return Math.round(seconds * 1000);
   }
 
+  /** States.Runtime and States.DataLimitExceeded are terminal: no retrier applies to them. */
+  public static boolean retriable(String error) {
+    return !error.equals("States.Runtime") && !error.equals("States.DataLimitExceeded");
+  }
+
   /** Whether {@code errorEquals} names {@code error}, with AWS's wildcards. */
   public static boolean matches(List<String> errorEquals, String error) {
     for (String e : errorEquals) {

@@ -132,4 +132,14 @@ class ParallelAndMapTest {
     assertThat(r.types()).isEqualTo(List.of("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
         "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"));
   }
+
+  @Test
+  void distributedMapItems_cannotSeeOuterVariables() {
+    var r = Harness.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"Next":"M"},
+          "M":{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+            "StartAt":"S","States":{"S":{"Type":"Pass","Parameters":{"x.$":"$x"},"End":true}}}}}}
+        """, "[1]");
+    assertThat(r.outcome().status()).isEqualTo("FAILED");
+  }
 }
