@@ -14,7 +14,8 @@ public final class Main implements Callable<Integer> {
   @Mixin ServeOptions options;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
+    // "--input @file" is ours to read: picocli must not expand @files itself.
+    int code = new CommandLine(new Main()).setExpandAtFiles(false).execute(args);
     if (code != 0) System.exit(code);
   }
 

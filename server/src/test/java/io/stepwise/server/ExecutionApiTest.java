@@ -69,10 +69,9 @@ class ExecutionApiTest {
     List<HistoryEvent> events = history(sfn, started.executionArn());
     assertThat(events).extracting(HistoryEvent::typeAsString)
         .containsExactly("ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
-    for (int i = 0; i < events.size(); i++) {
-      assertThat(events.get(i).id()).isEqualTo(i + 1L);
-      assertThat(events.get(i).previousEventId()).isEqualTo((long) i);
-    }
+    for (int i = 0; i < events.size(); i++) assertThat(events.get(i).id()).isEqualTo(i + 1L);
+    // As AWS: the first state's Entered event follows nothing (0), every later event its predecessor.
+    assertThat(events).extracting(HistoryEvent::previousEventId).containsExactly(0L, 0L, 2L, 3L);
     assertThat(events.get(1).stateEnteredEventDetails().name()).isEqualTo("Hello");
     assertThat(events.get(3).executionSucceededEventDetails().output()).isEqualTo(d.output());
 
