@@ -112,6 +112,9 @@ final class Branches {
   }
 
   void startMap(Frame f, State.Map m) {
+    if (m.itemReader()) {
+      throw new StatesError("States.ItemReaderFailed", "Reading items with an ItemReader is not supported by this Stepwise server.", true);
+    }
     boolean jsonata = m.common().jsonata();
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, m.common());
     StateScope sc = d.scope(f, eff);
@@ -124,6 +127,7 @@ final class Branches {
     if (items == null || !items.isArray()) {
       throw StatesError.runtime("Invalid path '" + (m.itemsSource() == null ? "$" : m.itemsSource()) + "' : The value of the ItemsPath field must be an array, but was: " + (items == null ? "null" : Json.write(items)));
     }
+    if (m.batching() != null) items = batch(f, m, sc, mr0(items, eff), items);
     int max = nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency");
     Frame.MapRun mr = new Frame.MapRun();
     mr.items = items;
@@ -142,6 +146,50 @@ final class Branches {
     f.map = mr;
     f.children = new ArrayList<>();
     f.waiting = Frame.Waiting.CHILDREN;
+  }
+
+  /** Effective input and items, for ItemSelector evaluation during batching. */
+  private static Frame.MapRun mr0(JsonNode items, JsonNode eff) {
+    Frame.MapRun mr = new Frame.MapRun();
+    mr.items = items;
+    mr.effective = eff;
+    return mr;
+  }
+
+  /**
+   * ItemBatcher: each item goes through ItemSelector first, then items are grouped into
+   * {@code {"Items": [...], "BatchInput": ...}} by count and by serialised size.
+   */
+  private JsonNode batch(Frame f, State.Map m, StateScope sc, Frame.MapRun raw, JsonNode items) {
+    State.Batching b = m.batching();
+    long maxItems = b.maxItems() == null ? Long.MAX_VALUE : positive(b.maxItems().eval(sc), "MaxItemsPerBatch");
+    long maxBytes = b.maxBytes() == null ? 256 * 1024 : Math.min(256 * 1024, positive(b.maxBytes().eval(sc), "MaxInputBytesPerBatch"));
+    JsonNode batchInput = b.batchInput() == null ? null : b.batchInput().eval(sc);
+    ArrayNode batches = Json.NODES.arrayNode();
+    ArrayNode current = null;
+    long bytes = 0;
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode item = items.get(i);
+      if (m.itemSelector() != null) {
+        StateScope is = d.scope(f, m.common().jsonata() ? f.input : raw.effective).withMapItem(i, item);
+        item = orNull(m.itemSelector().eval(is));
+      }
+      long size = Json.utf8Size(Json.write(item));
+      if (current == null || current.size() >= maxItems || (bytes + size > maxBytes && current.size() > 0)) {
+        ObjectNode batch = batches.addObject();
+        if (batchInput != null) batch.set("BatchInput", batchInput);
+        current = batch.putArray("Items");
+        bytes = 0;
+      }
+      current.add(item);
+      bytes += size;
+    }
+    return batches;
+  }
+
+  private static long positive(JsonNode v, String field) {
+    if (v != null && v.isIntegralNumber() && v.longValue() > 0) return v.longValue();
+    throw StatesError.runtime("The " + field + " field refers to value \"" + (v == null ? "null" : Json.write(v)) + "\" which is not a valid positive integer");
   }
 
   private static String exprSource(State.Map m) {
@@ -200,6 +248,9 @@ final class Branches {
       if (c.done() && report(f, m, c)) return true;
     }
     if (mr.next < mr.items.size() || running(f) > 0) return false;
+    if (m.resultWriter()) {
+      throw new StatesError("States.ResultWriterFailed", "Writing results with a ResultWriter is not supported by this Stepwise server.", true);
+    }
     if (m.distributed()) {
       f.lastEventId = Math.max(f.lastEventId, lastChild(f));
       run.emit(f, "MapRunSucceeded", null, null);
@@ -234,7 +285,7 @@ final class Branches {
     c.reported = false;
     run.emit(c, "MapIterationStarted", "mapIterationStartedEventDetails", iteration(f.state, index));
     JsonNode input = item;
-    if (m.itemSelector() != null) {
+    if (m.itemSelector() != null && m.batching() == null) {
       try {
         StateScope sc = d.scope(f, m.common().jsonata() ? f.input : mr.effective).withMapItem(index, item);
         input = orNull(m.itemSelector().eval(sc));

@@ -37,7 +37,12 @@ final class Driver {
     while (!f.done()) {
       if (f.waiting != null) {
         if (f.waiting.kind() != Frame.WaitKind.CHILDREN) return;
-        if (!branches.advance(f)) return;
+        try {
+          if (!branches.advance(f)) return;
+        } catch (StatesError e) {
+          f.waiting = null;
+          fail(f, f.machine.state(f.state), e);
+        }
         continue;
       }
       State s = f.machine.state(f.state);

@@ -66,6 +66,12 @@ public sealed interface State {
       Expr toleratedFailurePercentage,
       boolean distributed,
       List<Retrier> retry,
-      List<Catcher> catchers)
+      List<Catcher> catchers,
+      Batching batching,
+      boolean itemReader,
+      boolean resultWriter)
       implements State {}
+
+  /** A distributed Map's ItemBatcher: items per batch, bytes per batch, and the BatchInput added to each. */
+  record Batching(Expr maxItems, Expr maxBytes, Expr batchInput) {}
 }

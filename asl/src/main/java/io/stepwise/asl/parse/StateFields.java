@@ -306,7 +306,30 @@ final class StateFields {
         jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
         jsonata ? jsonataOrConstant("ToleratedFailureCount") : pathOrConstant("ToleratedFailureCount"),
         jsonata ? jsonataOrConstant("ToleratedFailurePercentage") : pathOrConstant("ToleratedFailurePercentage"),
-        distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata));
+        distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata), batching(), o.has("ItemReader"), o.has("ResultWriter"));
+  }
+
+  private State.Batching batching() {
+    if (!(o.get("ItemBatcher") instanceof ObjectNode b)) return null;
+    String bp = ptr + "/ItemBatcher";
+    p.checkFields(b, bp, Set.of("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"));
+    Expr maxItems = batchLimit(b, "MaxItemsPerBatch", bp);
+    Expr maxBytes = batchLimit(b, "MaxInputBytesPerBatch", bp);
+    if (maxItems == null && maxBytes == null) p.problems.schema(bp, "At least one of 'MaxItemsPerBatch' or 'MaxInputBytesPerBatch' must be specified");
+    Expr input = b.has("BatchInput") ? p.template(b.get("BatchInput"), bp + "/BatchInput", jsonata) : null;
+    return new State.Batching(maxItems, maxBytes, input);
+  }
+
+  private Expr batchLimit(ObjectNode b, String field, String bp) {
+    if (b.has(field + "Path")) {
+      PathExpr pe = p.path(b.get(field + "Path"), bp + "/" + field + "Path", field + "Path");
+      return pe == null ? null : new NumberPath(pe, field + "Path");
+    }
+    if (!b.has(field)) return null;
+    JsonNode v = b.get(field);
+    if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, bp + "/" + field, true);
+    if (!v.isIntegralNumber() || v.longValue() < 1) p.problems.schema(bp + "/" + field, "The value for the field '" + field + "' must be a positive integer");
+    return Expr.constant(v);
   }
 
   private Expr pathOrConstant(String field) {

@@ -142,4 +142,25 @@ class ParallelAndMapTest {
         """, "[1]");
     assertThat(r.outcome().status()).isEqualTo("FAILED");
   }
+
+  @Test
+  void itemBatcher_groupsSelectedItemsWithBatchInput() {
+    var r = Harness.run("""
+        {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemSelector":{"v.$":"$$.Map.Item.Value"},
+          "ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"tag":"t"}},
+          "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"S","States":{"S":{"Type":"Pass","End":true}}}}}}
+        """, "[1,2,3]");
+    assertThat(r.output()).isEqualTo(json("[{\"BatchInput\":{\"tag\":\"t\"},\"Items\":[{\"v\":1},{\"v\":2}]},{\"BatchInput\":{\"tag\":\"t\"},\"Items\":[{\"v\":3}]}]"));
+  }
+
+  @Test
+  void itemReader_failsHonestlyAndCanBeCaught() {
+    var r = Harness.run("""
+        {"StartAt":"M","States":{"M":{"Type":"Map","Next":"C","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b","Key":"k"}},
+          "Catch":[{"ErrorEquals":["States.ItemReaderFailed"],"Next":"C"}],
+          "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"S","States":{"S":{"Type":"Pass","End":true}}}},
+          "C":{"Type":"Pass","End":true}}}
+        """, "{}");
+    assertThat(r.output().get("Error").asText()).isEqualTo("States.ItemReaderFailed");
+  }
 }
