@@ -265,7 +265,24 @@ public final class GroupCommitter {
       s.highest.forEach(sealedHighest::remove);
       batches.incrementAndGet();
       batchedOps.addAndGet(s.ops.size());
-      for (BatchOp op : s.ops) {
+      executor.execute(new Completion(s.ops));
+    }
+  }
+
+  /**
+   * Completes a durable batch's ops off the writer thread, so the next fsync starts at once. As a
+   * Pekko {@code Batchable}, the future callbacks it triggers on the same dispatcher (the journal's
+   * replies) run in its batch on this one thread, instead of one task and one wake-up each.
+   */
+  private record Completion(List<BatchOp> ops) implements org.apache.pekko.dispatch.Batchable {
+    @Override
+    public boolean isBatchable() {
+      return true;
+    }
+
+    @Override
+    public void run() {
+      for (BatchOp op : ops) {
         op.committed();
       }
     }
