@@ -74,7 +74,7 @@ final class Driver {
     d.put("name", name);
     d.put("input", run.text(input));
     d.set("inputDetails", Run.truncatedFalse());
-    f.enteredEventId = run.emit(f, s.common().type() + "StateEntered", "stateEnteredEventDetails", d);
+    f.enteredEventId = run.emit(f, Run.entered(s.common().type()), "stateEnteredEventDetails", d);
   }
 
   /** InputPath for JSONPath states; JSONata states see the raw input. */
@@ -166,7 +166,7 @@ final class Driver {
         assigned.forEach((k, v) -> av.put(k, Json.write(v)));
         d.set("assignedVariablesDetails", Run.truncatedFalse());
       }
-      run.emit(f, s.common().type() + "StateExited", "stateExitedEventDetails", d);
+      run.emit(f, Run.exited(s.common().type()), "stateExitedEventDetails", d);
     }
     if (assigned != null && !assigned.isEmpty()) {
       if (f.vars == null) f.vars = new java.util.LinkedHashMap<>();

@@ -22,7 +22,8 @@ final class Run {
   final List<Effect> effects = new ArrayList<>();
   long lastEventId;
   long randomCounter;
-  private final long seed;
+  private long seed;
+  private boolean seeded;
 
   // the last value serialised for history, reused when the next event shows the same value
   private JsonNode lastNode;
@@ -35,7 +36,6 @@ final class Run {
     this.executionInput = executionInput;
     this.lastEventId = lastEventId;
     this.randomCounter = randomCounter;
-    this.seed = seedOf(ctx);
   }
 
   static long seedOf(ExecutionContext ctx) {
@@ -50,6 +50,10 @@ final class Run {
    * position): the same execution replays to the same values, and asl owns no random source.
    */
   long nextRandom() {
+    if (!seeded) {
+      seed = seedOf(ctx);
+      seeded = true;
+    }
     long z = seed + 0x9E3779B97F4A7C15L * (++randomCounter);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -65,6 +69,25 @@ final class Run {
     lastNode = n;
     lastText = buffer.toString();
     return lastText;
+  }
+
+  private static final java.util.Map<String, String> ENTERED = new java.util.HashMap<>();
+  private static final java.util.Map<String, String> EXITED = new java.util.HashMap<>();
+
+  static {
+    for (String t : new String[] {"Pass", "Succeed", "Fail", "Choice", "Wait", "Task", "Parallel", "Map"}) {
+      ENTERED.put(t, t + "StateEntered");
+      EXITED.put(t, t + "StateExited");
+    }
+  }
+
+  /** {@code PassStateEntered} etc. without building the name per event. */
+  static String entered(String stateType) {
+    return ENTERED.get(stateType);
+  }
+
+  static String exited(String stateType) {
+    return EXITED.get(stateType);
   }
 
   /** Records an event for {@code frame} (chaining its previousEventId) unless the frame is silent. */
