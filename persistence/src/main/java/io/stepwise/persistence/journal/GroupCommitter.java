@@ -63,6 +63,8 @@ public final class GroupCommitter {
   private final Map<String, Long> unpublishedIds = new ConcurrentHashMap<>();
   private final Map<Long, Long> sealedHighest = new ConcurrentHashMap<>();
   private final Map<EncryptionTarget, DataKeyLease> leases = new HashMap<>();
+  // Why the key manager refused a target, kept until the op that asked has been prepared.
+  private final Map<EncryptionTarget, Throwable> refused = new HashMap<>();
 
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batchedOps = new AtomicLong();
@@ -155,6 +157,9 @@ public final class GroupCommitter {
     KeySelector keySelector = selector.get();
     for (String pid : op.encryptsFor()) {
       EncryptionTarget t = keySelector.select(pid);
+      if (refused.containsKey(t)) {
+        continue; // just refused: prepare() rejects the write instead of asking forever
+      }
       DataKeyLease held = leases.get(t);
       if (held != null && held.usableAt(clock.instant())) {
         continue;
@@ -169,7 +174,7 @@ public final class GroupCommitter {
           if (l != null) {
             leases.put(t, l);
           } else {
-            leases.put(t, null);
+            leases.remove(t);
             refused.put(t, err instanceof CompletionException c ? c.getCause() : err);
           }
         }
@@ -178,8 +183,6 @@ public final class GroupCommitter {
     }
     return pending.isEmpty() ? null : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
   }
-
-  private final Map<EncryptionTarget, Throwable> refused = new HashMap<>();
 
   private void sealOne(BatchOp op) {
     long t0 = System.nanoTime();
@@ -393,7 +396,7 @@ public final class GroupCommitter {
     public DataKeyLease lease(String persistenceId) {
       EncryptionTarget t = selector.get().select(persistenceId);
       DataKeyLease l = leases.get(t);
-      if (l != null) {
+      if (l != null && !refused.containsKey(t)) {
         return l;
       }
       Throwable why = refused.get(t);

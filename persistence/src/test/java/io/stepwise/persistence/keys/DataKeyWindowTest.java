@@ -106,6 +106,39 @@ class DataKeyWindowTest {
         .withThrowableThat().withMessageContaining("disabled");
   }
 
+  @Test
+  void writesUnderDisabledKmsKey_areRejectedWhileOthersAreWritten() {
+    String customer = storage.kms().createKey("customer", null).keyId();
+    var target = new EncryptionTarget(customer, Map.of(), Duration.ofSeconds(300));
+    storage.useKeySelector(pid -> pid.startsWith("cust-") ? target : storage.serviceOwnedTarget());
+    storage.kms().disableKey(customer);
+
+    var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system());
+    var probe = new org.apache.pekko.testkit.TestProbe(classic);
+    var journal = org.apache.pekko.persistence.Persistence.get(classic)
+        .journalFor("stepwise.journal", com.typesafe.config.ConfigFactory.empty());
+    List<org.apache.pekko.persistence.PersistentEnvelope> writes = List.of(
+        atomic("cust-1", probe.ref()), atomic("svc-1", probe.ref()), atomic("cust-2", probe.ref()));
+    journal.tell(new org.apache.pekko.persistence.JournalProtocol.WriteMessages(
+        scala.jdk.javaapi.CollectionConverters.asScala(writes).toList(), probe.ref(), 1), probe.ref());
+
+    probe.expectMsg(org.apache.pekko.persistence.JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+    var rejected = probe.expectMsgClass(org.apache.pekko.persistence.JournalProtocol.WriteMessageRejected.class);
+    assertThat(rejected.message().persistenceId()).isEqualTo("cust-1");
+    assertThat(rejected.cause()).hasMessageContaining("disabled");
+    var written = probe.expectMsgClass(org.apache.pekko.persistence.JournalProtocol.WriteMessageSuccess.class);
+    assertThat(written.persistent().persistenceId()).isEqualTo("svc-1");
+    assertThat(probe.expectMsgClass(org.apache.pekko.persistence.JournalProtocol.WriteMessageRejected.class)
+        .message().persistenceId()).isEqualTo("cust-2");
+    assertThat(storage.handles().store().idOf("svc-1")).isPresent();
+  }
+
+  private static org.apache.pekko.persistence.AtomicWrite atomic(String pid, org.apache.pekko.actor.ActorRef sender) {
+    var repr = org.apache.pekko.persistence.PersistentRepr$.MODULE$.apply(new TestEntity.Added("x"), 1L, pid, "", false,
+        sender, "w");
+    return new org.apache.pekko.persistence.AtomicWrite(scala.jdk.javaapi.CollectionConverters.asScala(List.of(repr)).toList());
+  }
+
   private static DataKeyLease lease(DataKeys keys, EncryptionTarget t) throws Exception {
     return keys.lease(t).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
