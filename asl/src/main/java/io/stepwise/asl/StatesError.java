@@ -33,6 +33,20 @@ public final class StatesError extends RuntimeException {
     return new StatesError("States.QueryEvaluationError", cause, true);
   }
 
+  /** A JSONata failure in {@code field} (e.g. {@code Output/v}), which the EvaluationFailed event names. */
+  public static StatesError queryEvaluation(String cause, String field) {
+    StatesError e = new StatesError("States.QueryEvaluationError", cause, true);
+    e.location = field;
+    return e;
+  }
+
+  private String location;
+
+  /** The field a JSONata failure happened in, or null. */
+  public String location() {
+    return location;
+  }
+
   public boolean inState() {
     return inState;
   }

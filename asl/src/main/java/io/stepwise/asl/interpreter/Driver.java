@@ -192,6 +192,7 @@ final class Driver {
       ObjectNode d = run.obj();
       d.put("error", e.error());
       d.put("cause", cause);
+      if (e.location() != null) d.put("location", e.location());
       d.put("state", s.name());
       run.emit(f, "EvaluationFailed", "evaluationFailedEventDetails", d);
       if (s instanceof State.Map || s instanceof State.Parallel) {

@@ -129,9 +129,9 @@ public final class Jsonata {
     } catch (StatesError e) {
       throw e;
     } catch (JException e) {
-      throw StatesError.queryEvaluation(Functions.message(e, source));
+      throw StatesError.queryEvaluation(Functions.message(e, source), field);
     } catch (RuntimeException e) {
-      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage());
+      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
     }
     return Convert.toJson(out, source, field);
   }

@@ -13,7 +13,7 @@ public record JsonataExpr(com.dashjoin.jsonata.Jsonata expr, String source, Stri
   public JsonNode eval(Scope scope) {
     JsonNode v = Jsonata.run(expr, scope, source, field);
     if (v == null) {
-      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' returned nothing (undefined).");
+      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' returned nothing (undefined).", field);
     }
     return v;
   }

@@ -207,6 +207,9 @@ final class StateFields {
     if (r == null || !r.isTextual()) p.problems.schema(ptr, "These fields are required: [Resource]");
     else {
       resource = r.textValue();
+      if (!resource.startsWith("arn:") || resource.split(":", -1).length < 6) {
+        p.problems.schema(ptr + "/Resource", "Value is not a valid resource ARN");
+      }
       if (p.express && resource.endsWith(".waitForTaskToken")) {
         p.problems.schema(ptr + "/Resource", "Express state machine does not support '.waitForTaskToken' service integration ");
       } else if (p.express && (resource.endsWith(".sync") || resource.contains(".sync:"))) {
