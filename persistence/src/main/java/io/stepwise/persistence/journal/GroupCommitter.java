@@ -187,9 +187,21 @@ public final class GroupCommitter {
   private void sealOne(BatchOp op) {
     long t0 = System.nanoTime();
     Context ctx = new Context();
-    synchronized (leases) {
-      op.prepare(ctx);
-      refused.clear();
+    try {
+      synchronized (leases) {
+        try {
+          op.prepare(ctx);
+        } finally {
+          refused.clear();
+        }
+      }
+    } catch (RuntimeException e) {
+      // Ops record per-item failures themselves; this is a bug or an I/O error. Forget what the
+      // op had sealed so that later ops do not build on it, and keep the sealer going.
+      ctx.newIds.forEach(unpublishedIds::remove);
+      ctx.highest.forEach(sealedHighest::remove);
+      op.failed(e);
+      return;
     }
     prepareNanos.addAndGet(System.nanoTime() - t0);
     boolean startWriter = false;
