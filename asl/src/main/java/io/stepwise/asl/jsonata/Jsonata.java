@@ -37,6 +37,10 @@ public final class Jsonata {
         com.dashjoin.jsonata.Jsonata expr = com.dashjoin.jsonata.Jsonata.jsonata(body);
         // keep JSON null distinct from undefined in results
         expr.setOutputConvertNulls(false);
+        String topLevel = TopLevelReferences.find(expr);
+        if (topLevel != null) {
+          problems.add(new String[] {pointer, "Reference to '" + topLevel + "' at the top level is not supported.", "UNSUPPORTED_JSONATA_EXPRESSION"});
+        }
         return new JsonataExpr(expr, body.trim(), field);
       } catch (JException | IllegalArgumentException e) {
         problems.add(new String[] {pointer, e.getMessage(), "INVALID_JSONATA_EXPRESSION"});

@@ -121,4 +121,11 @@ class JsonataTest {
     assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $$.x %}\",\"End\":true}")))
         .hasMessageContaining("UNSUPPORTED_JSONATA_EXPRESSION: Reference to '$$' is not supported. at /States/A/Output");
   }
+
+  @Test
+  void bareFieldReferences_areRefusedAtCreation_butPathsFromStatesAreNot() {
+    assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% phone %}\"},\"End\":true}")))
+        .hasMessage("Invalid State Machine Definition: 'UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is not supported. at /States/A/Output/v'");
+    Harness.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input.items[value > 3].{'k': name} %}\",\"End\":true}"));
+  }
 }
