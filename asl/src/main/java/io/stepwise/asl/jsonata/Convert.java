@@ -50,7 +50,7 @@ final class Convert {
     if (o instanceof BigDecimal d) return Json.NODES.numberNode(d);
     if (o instanceof Number n) {
       double d = n.doubleValue();
-      if (d == Math.rint(d) && Math.abs(d) < 1e15) return Json.number((long) d);
+      if (d == Math.rint(d) && Math.abs(d) < 9e18) return Json.number((long) d);
       return Json.NODES.numberNode(BigDecimal.valueOf(d));
     }
     // inside containers JSONata has already dropped undefined: a Java null there is JSON null
