@@ -71,7 +71,7 @@ final class Bodies {
     for (ChoiceRule.Branch b : c.choices()) {
       if (Choices.test(b.rule(), sc)) {
         Expr output = b.output() != null ? b.output() : c.common().output();
-        Expr assign = b.assign() != null ? b.assign() : c.common().assign();
+        Expr assign = both(c.common().assign(), b.assign());
         d.complete(f, c, eff, null, null, b.next(), assign, output);
         return;
       }
@@ -80,6 +80,18 @@ final class Bodies {
       throw new StatesError("States.NoChoiceMatched", "No Matches!", false);
     }
     d.complete(f, c, eff, null, null, c.defaultNext(), c.common().assign(), c.common().output());
+  }
+
+  /** A Choice's state-level Assign applies whichever rule matches; the rule's own Assign is added (and wins). */
+  private static Expr both(Expr state, Expr rule) {
+    if (state == null) return rule;
+    if (rule == null) return state;
+    return scope -> {
+      ObjectNode r = Json.NODES.objectNode();
+      if (state.eval(scope) instanceof ObjectNode a) r.setAll(a);
+      if (rule.eval(scope) instanceof ObjectNode b) r.setAll(b);
+      return r;
+    };
   }
 
   private void waitState(Frame f, State.Wait w) {
