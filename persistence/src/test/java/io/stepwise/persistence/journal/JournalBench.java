@@ -36,6 +36,8 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class JournalBench {
   private static final String DATA = "x".repeat(104);
+  /** -Dbench.mode=entities drives typed EventSourcedBehaviors instead of the plugin protocol. */
+  private static final boolean ENTITIES = "entities".equals(System.getProperty("bench.mode"));
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -64,7 +66,13 @@ public final class JournalBench {
       AtomicLong confirmed = new AtomicLong();
       for (int i = 0; i < writers; i++) {
         String pid = "bench-" + i;
-        ((org.apache.pekko.actor.ExtendedActorSystem) classic).systemActorOf(Props.create(Writer.class, () -> new Writer(journal, pid, confirmed)), pid);
+        if (ENTITIES) {
+          system.systemActorOf(Driver.create(pid, confirmed), "driver-" + i,
+              org.apache.pekko.actor.typed.Props.empty());
+        } else {
+          ((org.apache.pekko.actor.ExtendedActorSystem) classic).systemActorOf(
+              Props.create(Writer.class, () -> new Writer(journal, pid, confirmed)), pid);
+        }
       }
       Thread.sleep(5_000); // warm-up, JIT included
       var committer = storage.handles().committer();
@@ -83,7 +91,7 @@ public final class JournalBench {
       long stored = storedEventBytes(storage);
       double prepMs = (committer.prepareNanos() - prep0) / 1e6 / Math.max(1, batches);
       double writeMs = (committer.writeNanos() - write0) / 1e6 / Math.max(1, batches);
-      System.out.printf("writers=%d  events/s=%,.0f  fsync'd batches/s=%,.0f  events/batch=%.1f  stored event=%d bytes"
+      System.out.printf((ENTITIES ? "entities" : "plugin writers") + "=%d  events/s=%,.0f  fsync'd batches/s=%,.0f  events/batch=%.1f  stored event=%d bytes"
               + "  per batch: encrypt %.2f ms, write+fsync %.2f ms  process CPU/event %.1f us%n",
           writers, events / secs, batches / secs, batches == 0 ? 0.0 : (double) events / batches, stored, prepMs, writeMs,
           cpuUsPerEvent);
@@ -100,6 +108,47 @@ public final class JournalBench {
     var store = storage.handles().store();
     long id = store.idOf("bench-0").orElseThrow();
     return store.readEvents(id, 1, 1, 1).get(0).envelope().length;
+  }
+
+  /** Asks one event-sourced entity to persist, again and again, one event in flight. */
+  static final class Driver {
+    static org.apache.pekko.actor.typed.Behavior<org.apache.pekko.Done> create(String pid, AtomicLong confirmed) {
+      return Behaviors.setup(ctx -> {
+        var entity = ctx.spawn(new CountingEntity(pid), pid);
+        entity.tell(new CountingEntity.Append(DATA, ctx.getSelf()));
+        return Behaviors.receiveMessage(done -> {
+          confirmed.incrementAndGet();
+          entity.tell(new CountingEntity.Append(DATA, ctx.getSelf()));
+          return Behaviors.same();
+        });
+      });
+    }
+  }
+
+  /** An entity whose state stays small however many events it persists. */
+  static final class CountingEntity extends org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior<
+      CountingEntity.Append, TestEntity.Added, Long> {
+    record Append(String data, org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.Done> replyTo) {}
+
+    CountingEntity(String pid) {
+      super(org.apache.pekko.persistence.typed.PersistenceId.ofUniqueId(pid));
+    }
+
+    @Override
+    public Long emptyState() {
+      return 0L;
+    }
+
+    @Override
+    public org.apache.pekko.persistence.typed.javadsl.CommandHandler<Append, TestEntity.Added, Long> commandHandler() {
+      return (state, cmd) -> Effect().persist(new TestEntity.Added(cmd.data() + state))
+          .thenReply(cmd.replyTo(), s -> org.apache.pekko.Done.getInstance());
+    }
+
+    @Override
+    public org.apache.pekko.persistence.typed.javadsl.EventHandler<Long, TestEntity.Added> eventHandler() {
+      return (state, event) -> state + 1;
+    }
   }
 
   /** One persistent-actor-like writer: one event in flight at a time. */
