@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -68,10 +69,19 @@ public final class StepFunctionsEngine {
   // --- state machines ---
 
   public CompletionStage<StateMachineRecord> createStateMachine(StateMachineRecord record) {
-    compile(record.definition());
+    compile(record.definition(), record.type());
     return machine(record.stateMachineArn()).ask(
         (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, r), askTimeout)
         .thenApply(StateMachineEntity.Reply::get);
+  }
+
+  /** DescribeStateMachine's {@code variableReferences}: per state, the variables it reads (empty if none). */
+  public Map<String, List<String>> variableReferences(StateMachineRecord machine) {
+    try {
+      return definitions.get(machine.definition(), machine.type()).variableReferences();
+    } catch (InvalidDefinitionException e) {
+      return Map.of();
+    }
   }
 
   public CompletionStage<StateMachineRecord> describeStateMachine(String arn) {
@@ -80,13 +90,14 @@ public final class StepFunctionsEngine {
 
   public CompletionStage<StateMachineRecord> updateStateMachine(String arn, String definition, String roleArn,
       JsonNode logging, JsonNode tracing) {
-    if (definition != null) compile(definition);
     String revisionId = UUID.randomUUID().toString();
     Instant at = clock.instant();
-    return machine(arn).ask(
-        (ActorRef<StateMachineEntity.Reply> r) ->
-            new StateMachineEntity.Update(definition, roleArn, logging, tracing, revisionId, at, r), askTimeout)
-        .thenApply(StateMachineEntity.Reply::get);
+    return describeStateMachine(arn).thenCompose(current -> {
+      if (definition != null) compile(definition, current.type());
+      return machine(arn).ask(
+          (ActorRef<StateMachineEntity.Reply> r) ->
+              new StateMachineEntity.Update(definition, roleArn, logging, tracing, revisionId, at, r), askTimeout);
+    }).thenApply(StateMachineEntity.Reply::get);
   }
 
   public CompletionStage<Void> deleteStateMachine(String arn) {
@@ -184,9 +195,9 @@ public final class StepFunctionsEngine {
         m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration());
   }
 
-  private void compile(String definition) {
+  private void compile(String definition, String type) {
     try {
-      definitions.get(definition);
+      definitions.get(definition, type);
     } catch (InvalidDefinitionException e) {
       throw new ServiceError("InvalidDefinition", e.getMessage());
     }

@@ -130,7 +130,12 @@ public final class StepFunctionsApi {
   private CompletionStage<JsonNode> describeStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
     Arns.requireStateMachine(arn);
-    return engine.describeStateMachine(arn).thenApply(Shapes::describeStateMachine);
+    return engine.describeStateMachine(arn).thenApply(m -> {
+      ObjectNode n = Shapes.describeStateMachine(m);
+      Map<String, List<String>> refs = engine.variableReferences(m);
+      if (!refs.isEmpty()) n.set("variableReferences", MAPPER.valueToTree(refs));
+      return n;
+    });
   }
 
   private CompletionStage<JsonNode> updateStateMachine(Caller caller, ObjectNode req) {
@@ -178,11 +183,11 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> validateStateMachineDefinition(Caller caller, ObjectNode req) {
     String definition = maxLength(requiredString(req, "definition"), "definition", MAX_DEFINITION, true);
-    oneOf(optionalString(req, "type"), "type", TYPES);
+    String type = oneOf(optionalString(req, "type"), "type", TYPES);
     String severity = oneOf(optionalString(req, "severity"), "severity", Set.of("ERROR", "WARNING"));
     int max = maxResults(req, 100);
     List<Problem> problems = new ArrayList<>();
-    for (Problem p : CompiledDefinition.validate(definition)) {
+    for (Problem p : CompiledDefinition.validate(definition, "EXPRESS".equals(type))) {
       if ("WARNING".equals(severity) || p.severity().equals("ERROR")) problems.add(p);
     }
     boolean anyError = problems.stream().anyMatch(p -> p.severity().equals("ERROR"));

@@ -164,7 +164,7 @@ public final class ExecutionEntity
     }
     CompiledDefinition def;
     try {
-      def = definitions.get(info.definition());
+      def = definitions.get(info.definition(), info.type());
     } catch (InvalidDefinitionException e) {
       return Effect().reply(cmd.replyTo(), new StartReply(null, "InvalidDefinition", e.getMessage(), null));
     }
@@ -199,7 +199,7 @@ public final class ExecutionEntity
     }
     Step step;
     try {
-      step = Interpreter.resume(definitions.get(state.info().definition()), state.info().context(),
+      step = Interpreter.resume(definitions.get(state.info().definition(), state.info().type()), state.info().context(),
           position(state), signal, now);
     } catch (InvalidDefinitionException e) {
       throw new IllegalStateException("a started execution's definition no longer compiles", e);
@@ -291,7 +291,7 @@ public final class ExecutionEntity
             return;
           }
           try {
-            CompiledDefinition def = definitions.get(state.info().definition());
+            CompiledDefinition def = definitions.get(state.info().definition(), state.info().type());
             if (def.timeoutSeconds() != null) armTimeout(state, def.timeoutSeconds());
           } catch (InvalidDefinitionException e) {
             throw new IllegalStateException("a started execution's definition no longer compiles", e);

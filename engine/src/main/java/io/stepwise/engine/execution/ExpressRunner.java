@@ -40,7 +40,7 @@ public final class ExpressRunner {
   public CompletionStage<Result> run(ExecutionInfo info) {
     CompiledDefinition def;
     try {
-      def = definitions.get(info.definition());
+      def = definitions.get(info.definition(), info.type());
     } catch (InvalidDefinitionException e) {
       throw new ServiceError("InvalidDefinition", e.getMessage());
     }
