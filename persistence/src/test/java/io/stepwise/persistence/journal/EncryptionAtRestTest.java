@@ -91,6 +91,28 @@ class EncryptionAtRestTest {
   }
 
   @Test
+  void eventNamingUnknownDataKey_replaysAsUnreadableEvent() {
+    kit = TestStorage.start(dir);
+    add(kit, kit.spawn(TestEntity.create("u")), "u1", "u2");
+    kit.shutdownTestKit();
+    kit = null;
+
+    // Point event 1 at a data key that does not exist, keeping the rest of the envelope.
+    try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
+      long id = new JournalStore(db).idOf("u").orElseThrow();
+      byte[] key = JournalKeys.event(id, 1);
+      byte[] value = db.get(key);
+      java.nio.ByteBuffer.wrap(value).putLong(1, 999_999L);
+      db.put(key, value, true);
+    }
+
+    kit = TestStorage.start(dir);
+    TestEntity.State u = state(kit, kit.spawn(TestEntity.create("u")));
+    assertThat(u.texts()).containsExactly("u2");
+    assertThat(u.problems()).singleElement().asString().contains("data key 999999 unavailable");
+  }
+
+  @Test
   void eventsAfterRestart_unwrapTheirDataKeyThroughKms() {
     kit = TestStorage.start(dir);
     add(kit, kit.spawn(TestEntity.create("k")), "a", "b");
