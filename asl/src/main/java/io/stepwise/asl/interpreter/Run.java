@@ -62,13 +62,56 @@ final class Run {
 
   private final StringBuilder buffer = new StringBuilder(512);
 
+  // Texts of the containers directly under values already written: a state's output shares most
+  // of its subtrees with its input (copy-on-write ResultPath, Parameters reading the input), so
+  // the next event's text reuses them instead of serialising them again.
+  private java.util.IdentityHashMap<JsonNode, String> childTexts;
+
   String text(JsonNode n) {
     if (n == lastNode) return lastText;
-    buffer.setLength(0);
-    Json.write(n, buffer);
+    StringBuilder b = buffer;
+    b.setLength(0);
+    if (n instanceof ObjectNode o && o.size() > 0) {
+      b.append('{');
+      boolean first = true;
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        java.util.Map.Entry<String, JsonNode> e = it.next();
+        if (!first) b.append(',');
+        first = false;
+        Json.string(e.getKey(), b);
+        b.append(':');
+        child(e.getValue(), b);
+      }
+      b.append('}');
+    } else if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a && a.size() > 0) {
+      b.append('[');
+      for (int i = 0; i < a.size(); i++) {
+        if (i > 0) b.append(',');
+        child(a.get(i), b);
+      }
+      b.append(']');
+    } else {
+      Json.write(n, b);
+    }
     lastNode = n;
-    lastText = buffer.toString();
+    lastText = b.toString();
     return lastText;
+  }
+
+  private void child(JsonNode v, StringBuilder b) {
+    if (!v.isContainerNode() || v.isEmpty()) {
+      Json.write(v, b);
+      return;
+    }
+    if (childTexts == null) childTexts = new java.util.IdentityHashMap<>();
+    String cached = childTexts.get(v);
+    if (cached != null) {
+      b.append(cached);
+      return;
+    }
+    int start = b.length();
+    Json.write(v, b);
+    childTexts.put(v, b.substring(start));
   }
 
   private static final java.util.Map<String, String> ENTERED = new java.util.HashMap<>();
