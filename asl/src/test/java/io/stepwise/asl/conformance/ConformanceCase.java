@@ -48,6 +48,21 @@ final class ConformanceCase {
         CompiledDefinition.compile(definition, express);
         return "accepted a definition that AWS rejects";
       } catch (InvalidDefinitionException e) {
+        // stricter than run_cases.py's default: AWS's message and diagnostics must match too
+        String message = exp.path("message").asText(null);
+        if (message != null && !message.equals(e.getMessage())) return "message: expected " + message + ", got " + e.getMessage();
+        JsonNode diagnostics = exp.get("validationDiagnostics");
+        if (diagnostics != null) {
+          var actual = Json.NODES.arrayNode();
+          for (var p : CompiledDefinition.validate(definition, express)) {
+            var o = actual.addObject();
+            o.put("code", p.code());
+            o.put("location", p.location());
+            o.put("message", p.message());
+            o.put("severity", p.severity());
+          }
+          if (!actual.equals(diagnostics)) return "diagnostics: expected " + diagnostics + ", got " + actual;
+        }
         return null;
       }
     }
