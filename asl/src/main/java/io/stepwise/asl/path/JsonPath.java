@@ -17,10 +17,12 @@ public final class JsonPath {
   private final String text;
   private final Segment[] segments;
   private final boolean definite;
+  private final String function;
 
-  JsonPath(String text, List<Segment> segments) {
+  JsonPath(String text, List<Segment> segments, String function) {
     this.text = text;
     this.segments = segments.toArray(new Segment[0]);
+    this.function = function;
     boolean d = true;
     for (Segment s : segments) d &= s instanceof Segment.Field || s instanceof Segment.Index;
     this.definite = d;
@@ -35,8 +37,14 @@ public final class JsonPath {
     return text;
   }
 
+  /** Definite paths, and any path ending in a function, yield one value. */
   public boolean isDefinite() {
-    return definite;
+    return definite || function != null;
+  }
+
+  /** Without a trailing function: what a ResultPath may be. */
+  public boolean isReference() {
+    return definite && function == null;
   }
 
   public boolean isRoot() {
@@ -52,6 +60,12 @@ public final class JsonPath {
    * paths always answer an array (empty when nothing matched).
    */
   public JsonNode read(JsonNode root) {
+    if (function == null) return select(root);
+    JsonNode v = select(root);
+    return v == null ? null : PathFunctions.apply(function, v);
+  }
+
+  private JsonNode select(JsonNode root) {
     if (definite) {
       JsonNode n = root;
       for (Segment s : segments) {
@@ -84,6 +98,7 @@ public final class JsonPath {
   public String normalized() {
     StringBuilder b = new StringBuilder("$");
     for (Segment s : segments) s.normalize(b);
+    if (function != null) b.append('.').append(function).append("()");
     return b.toString();
   }
 

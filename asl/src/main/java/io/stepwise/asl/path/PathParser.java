@@ -7,6 +7,8 @@ import java.util.List;
 final class PathParser {
   private final String s;
   int pos;
+  /** A trailing function ({@code length}, {@code sum}, ...) seen while parsing, or null. */
+  String function;
 
   PathParser(String s, int pos) {
     this.s = s;
@@ -19,7 +21,7 @@ final class PathParser {
     pos++;
     List<JsonPath.Segment> segs = parseSegments(false);
     if (pos != s.length()) throw error("unexpected character '" + s.charAt(pos) + "'");
-    return new JsonPath(s.substring(start), segs);
+    return new JsonPath(s.substring(start), segs, function);
   }
 
   /** Parses a relative path inside a filter ({@code @.a.b}), stopping at the first operator. */
@@ -27,7 +29,9 @@ final class PathParser {
     int start = pos;
     pos++; // '@' or '$'
     List<JsonPath.Segment> segs = parseSegments(true);
-    return new JsonPath(s.substring(start, pos), segs);
+    String fn = function;
+    function = null;
+    return new JsonPath(s.substring(start, pos), segs, fn);
   }
 
   private List<JsonPath.Segment> parseSegments(boolean inFilter) {
@@ -45,7 +49,16 @@ final class PathParser {
         } else {
           pos++;
           if (pos < s.length() && s.charAt(pos) == '*') { pos++; segs.add(new JsonPath.Segment.Wildcard()); }
-          else segs.add(new JsonPath.Segment.Field(parseName(inFilter)));
+          else {
+            String name = parseName(inFilter);
+            // Jayway's trailing functions: $.items.length(), $..price.sum()
+            if (name.endsWith("()") && PathFunctions.isFunction(name.substring(0, name.length() - 2))) {
+              if (pos != s.length() && !inFilter) throw error("a function must end the path");
+              function = name.substring(0, name.length() - 2);
+              return segs;
+            }
+            segs.add(new JsonPath.Segment.Field(name));
+          }
         }
       } else if (c == '[') {
         segs.add(parseBracket());
@@ -63,6 +76,10 @@ final class PathParser {
     while (pos < s.length()) {
       char c = s.charAt(pos);
       if (c == '.' || c == '[') break;
+      if (c == '(' && pos + 1 < s.length() && s.charAt(pos + 1) == ')') {
+        pos += 2;
+        break;
+      }
       if (inFilter && (c == ' ' || c == ')' || c == '=' || c == '<' || c == '>' || c == '!' || c == '&' || c == '|')) break;
       pos++;
     }

@@ -17,7 +17,7 @@ public final class ReferencePath {
 
   public static ReferencePath compile(String text) {
     JsonPath p = JsonPath.compile(text);
-    if (!p.isDefinite()) throw new IllegalArgumentException("Invalid reference path '" + text + "': must be a definite path");
+    if (!p.isReference()) throw new IllegalArgumentException("Invalid reference path '" + text + "': must be a definite path");
     return new ReferencePath(p);
   }
 

@@ -38,7 +38,12 @@ class JsonPathTest {
       "$.store.book[?(@.title =~ /[AB]/)].price => [8,12]",
       "$['odd key']['a.b'] => 1",
       "$.n => null",
-      "$.store.missing[*] => []"})
+      "$.store.missing[*] => []",
+      "$.store.book.length() => 3",
+      "$.store.book[*].price.sum() => 43.0",
+      "$..price.max() => 23.0",
+      "$.store.keys() => [\"book\",\"bicycle\"]",
+      "$.store.book[?(@.tags.length() > 0)].title => [\"A\"]"})
   void read_answersJaywaySemantics(String path, String expected) {
     JsonNode v = JsonPath.compile(path).read(DOC);
     assertThat(v).isEqualTo(expected.equals("ROOT") ? DOC : json(expected));
