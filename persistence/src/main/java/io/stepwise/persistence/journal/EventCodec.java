@@ -42,7 +42,7 @@ public final class EventCodec {
       throw new UncheckedIOException(e);
     }
     byte[] aad = Envelope.eventAad(lease.dataKeyRef(), repr.persistenceId(), repr.sequenceNr());
-    return new Envelope(lease.dataKeyRef(), EventCipher.of(lease.key()).encrypt(bytes.toByteArray(), aad)).toBytes();
+    return new Envelope(lease.dataKeyRef(), EventCipher.of(keyOf(lease)).encrypt(bytes.toByteArray(), aad)).toBytes();
   }
 
   /**
@@ -79,7 +79,7 @@ public final class EventCodec {
       throw new UncheckedIOException(e);
     }
     byte[] aad = Envelope.snapshotAad(lease.dataKeyRef(), persistenceId, sequenceNr, timestamp);
-    return new Envelope(lease.dataKeyRef(), EventCipher.of(lease.key()).encrypt(bytes.toByteArray(), aad)).toBytes();
+    return new Envelope(lease.dataKeyRef(), EventCipher.of(keyOf(lease)).encrypt(bytes.toByteArray(), aad)).toBytes();
   }
 
   public Object openSnapshot(String persistenceId, long sequenceNr, long timestamp, Envelope envelope,
@@ -95,6 +95,14 @@ public final class EventCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static SecretKey keyOf(DataKeyLease lease) {
+    SecretKey key = lease.key();
+    if (key == null) {
+      throw new IllegalStateException("data key " + lease.dataKeyRef() + " ended while in use; write again");
+    }
+    return key;
   }
 
   private void writePayload(DataOutputStream out, Object payload) throws IOException {

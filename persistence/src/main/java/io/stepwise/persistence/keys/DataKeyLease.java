@@ -7,12 +7,13 @@ import javax.crypto.SecretKey;
 /**
  * The right to encrypt with one plaintext data key until {@code expiresAt}, granted by the key
  * manager so the journal need not ask it per event. The key manager revokes a lease early when
- * its KMS key changes state (disabled, rotated, scheduled for deletion).
+ * its KMS key changes state (disabled, rotated, scheduled for deletion), and drops the plaintext
+ * key from it when it ends, so that holders of an old lease do not keep the key alive.
  */
 public final class DataKeyLease {
   private final EncryptionTarget target;
   private final long dataKeyRef;
-  private final SecretKey key;
+  private volatile SecretKey key;
   private final Instant expiresAt;
   private final AtomicBoolean revoked = new AtomicBoolean();
 
@@ -31,6 +32,7 @@ public final class DataKeyLease {
     return dataKeyRef;
   }
 
+  /** The plaintext data key, or null once the lease has ended and the key manager dropped it. */
   public SecretKey key() {
     return key;
   }
@@ -43,7 +45,9 @@ public final class DataKeyLease {
     return !revoked.get() && now.isBefore(expiresAt);
   }
 
-  void revoke() {
+  /** Ends the lease and forgets its plaintext key. */
+  void end() {
     revoked.set(true);
+    key = null;
   }
 }

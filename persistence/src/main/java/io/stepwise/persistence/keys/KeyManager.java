@@ -90,6 +90,9 @@ public final class KeyManager extends AbstractBehavior<KeyManager.Command> {
     Instant now = clock.instant();
     DataKeyLease lease = current.get(cmd.target());
     if (lease == null || !lease.usableAt(now)) {
+      if (lease != null) {
+        lease.end();
+      }
       current.remove(cmd.target());
       try {
         lease = generate(cmd.target(), now);
@@ -141,7 +144,7 @@ public final class KeyManager extends AbstractBehavior<KeyManager.Command> {
     current.values().removeIf(l -> {
       boolean affected = l.target().kmsKeyId().equals(cmd.kmsKeyId());
       if (affected) {
-        l.revoke();
+        l.end();
       }
       return affected;
     });
@@ -151,7 +154,13 @@ public final class KeyManager extends AbstractBehavior<KeyManager.Command> {
 
   private Behavior<Command> onSweep() {
     Instant now = clock.instant();
-    current.values().removeIf(l -> !l.usableAt(now));
+    current.values().removeIf(l -> {
+      boolean ended = !l.usableAt(now);
+      if (ended) {
+        l.end();
+      }
+      return ended;
+    });
     cache.evictExpired();
     return this;
   }

@@ -55,6 +55,20 @@ class DataKeyWindowTest {
   }
 
   @Test
+  void endedWindow_dropsPlaintextKeyFromLeaseAndCache() throws Exception {
+    DataKeyLease lease = lease(storage.handles().dataKeys(), storage.serviceOwnedTarget());
+    assertThat(lease.key()).isNotNull();
+    assertThat(storage.handles().dataKeys().cached(lease.dataKeyRef())).isNotNull();
+    clock.advance(Duration.ofSeconds(300));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (lease.key() != null && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(lease.key()).as("dropped by the key manager's sweep").isNull();
+    assertThat(storage.handles().dataKeys().cached(lease.dataKeyRef())).isNull();
+  }
+
+  @Test
   void journalWrites_shareDataKeyUntilWindowEnds() {
     var entity = kit.spawn(TestEntity.create("w"));
     add(kit, entity, "a");
