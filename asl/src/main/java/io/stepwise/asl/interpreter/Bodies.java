@@ -77,7 +77,8 @@ final class Bodies {
       }
     }
     if (c.defaultNext() == null) {
-      throw new StatesError("States.NoChoiceMatched", "No Matches!", false);
+      // AWS raises States.Runtime here (not States.NoChoiceMatched), with this wording
+      throw StatesError.runtime("Failed to transition out of the state. The state does not point to a next state.");
     }
     d.complete(f, c, eff, null, null, c.defaultNext(), c.common().assign(), c.common().output());
   }

@@ -50,10 +50,12 @@ class ChoiceStateTest {
   }
 
   @Test
-  void noMatchWithoutDefault_isNoChoiceMatched() {
+  void noMatchWithoutDefault_failsToTransitionAsAwsReports() {
     String def = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.v\",\"NumericEquals\":1,\"Next\":\"E\"}]},\"E\":{\"Type\":\"Succeed\"}}}";
     var r = Harness.run(def, "{\"v\":2}");
-    assertThat(r.failure().error()).isEqualTo("States.NoChoiceMatched");
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'C' (entered at the event id #2). "
+        + "Failed to transition out of the state. The state does not point to a next state.");
   }
 
   @Test
