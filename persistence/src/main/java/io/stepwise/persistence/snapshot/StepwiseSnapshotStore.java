@@ -79,8 +79,10 @@ public final class StepwiseSnapshotStore extends SnapshotStore {
     if (i >= list.size()) {
       return lastFailure == null
           ? CompletableFuture.completedFuture(Optional.empty())
-          : CompletableFuture.failedFuture(new IllegalStateException(
-              "No snapshot of " + pid + " could be decrypted: " + lastFailure.getMessage(), lastFailure));
+          : CompletableFuture.failedFuture(new IllegalStateException("No snapshot of " + pid + " could be read: "
+              + (lastFailure instanceof javax.crypto.AEADBadTagException
+                  ? "ciphertext failed authentication (tampered, moved or wrong key)"
+                  : lastFailure.getMessage()), lastFailure));
     }
     JournalStore.RawEntry s = list.get(i);
     Envelope env;

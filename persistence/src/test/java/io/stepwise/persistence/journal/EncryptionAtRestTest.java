@@ -113,6 +113,31 @@ class EncryptionAtRestTest {
   }
 
   @Test
+  void tamperedSnapshot_failsThatEntitysRecoveryOnly() {
+    kit = TestStorage.start(dir);
+    add(kit, kit.spawn(TestEntity.withSnapshots("snap", 2)), "s1", "s2", "s3");
+    add(kit, kit.spawn(TestEntity.create("fine")), "f1");
+    kit.shutdownTestKit();
+    kit = null;
+
+    try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
+      JournalStore store = new JournalStore(db);
+      var snapshots = store.snapshots(store.idOf("snap").orElseThrow());
+      assertThat(snapshots).isNotEmpty();
+      for (JournalStore.RawEntry s : snapshots) {
+        byte[] value = s.envelope().clone();
+        value[value.length - 1] ^= 0x01;
+        db.put(JournalStore.snapshotKey(store.idOf("snap").orElseThrow(), s.sequenceNr(), s.timestamp()), value, true);
+      }
+    }
+
+    kit = TestStorage.start(dir);
+    var broken = kit.spawn(TestEntity.withSnapshots("snap", 2));
+    kit.createTestProbe().expectTerminated(broken, java.time.Duration.ofSeconds(10));
+    assertThat(state(kit, kit.spawn(TestEntity.create("fine"))).texts()).containsExactly("f1");
+  }
+
+  @Test
   void eventsAfterRestart_unwrapTheirDataKeyThroughKms() {
     kit = TestStorage.start(dir);
     add(kit, kit.spawn(TestEntity.create("k")), "a", "b");
