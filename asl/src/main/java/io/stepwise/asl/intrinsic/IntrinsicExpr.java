@@ -25,10 +25,7 @@ public sealed interface IntrinsicExpr {
   record Path(PathExpr path) implements IntrinsicExpr {
     public JsonNode eval(Scope scope, Call top) {
       JsonNode v = path.read(scope);
-      if (v == null) {
-        throw io.stepwise.asl.StatesError.runtime(
-            "The JSONPath '" + path.text() + "' specified for the function '" + top.text() + "' could not be found in the input.");
-      }
+      if (v == null) throw new PathNotFound(path.text());
       return v;
     }
   }
@@ -43,6 +40,16 @@ public sealed interface IntrinsicExpr {
 
     public JsonNode eval(Scope scope) {
       return eval(scope, this);
+    }
+  }
+
+  /** A path argument that matches nothing; the payload template reports it with its field name. */
+  final class PathNotFound extends RuntimeException {
+    public final String path;
+
+    PathNotFound(String path) {
+      super(path, null, false, false);
+      this.path = path;
     }
   }
 

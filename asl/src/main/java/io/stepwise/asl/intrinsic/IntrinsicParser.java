@@ -115,8 +115,13 @@ public final class IntrinsicParser {
     int start = ++pos;
     while (pos < s.length()) {
       char c = s.charAt(pos++);
-      if (c == '\\' && pos < s.length()) pos++;
-      else if (c == '\'') return s.substring(start, pos - 1);
+      if (c == '\\' && pos < s.length()) {
+        // only \' \{ \} \\ are escapes in an intrinsic string; AWS refuses any other
+        if ("'{}\\".indexOf(s.charAt(pos)) < 0) throw error("invalid escape sequence '\\" + s.charAt(pos) + "'");
+        pos++;
+      } else if (c == '\'') {
+        return s.substring(start, pos - 1);
+      }
     }
     throw error("unterminated string");
   }

@@ -41,9 +41,11 @@ public final class Intrinsics {
     def("States.ArrayRange", 3, 3, Intrinsics::arrayRange);
     def("States.ArrayGetItem", 2, 2, (c, a, s) -> {
       ArrayNode arr = array(c, a[0]);
-      int i = integer(c, a[1]);
+      long i = truncate(c, a[1]);
+      // AWS answers null for any index into an empty array, and refuses one outside a non-empty array
+      if (arr.isEmpty()) return Json.NODES.nullNode();
       if (i < 0 || i >= arr.size()) throw fail(c, "The index " + i + " is out of bounds for an array of length " + arr.size() + ".");
-      return arr.get(i);
+      return arr.get((int) i);
     });
     def("States.ArrayLength", 1, 1, (c, a, s) -> Json.NODES.numberNode(array(c, a[0]).size()));
     def("States.ArrayUnique", 1, 1, (c, a, s) -> {
@@ -62,7 +64,8 @@ public final class Intrinsics {
       String v = string(c, a[0]);
       if (v.length() > 10_000) throw fail(c, "The input string exceeds the maximum length of 10000 characters.");
       try {
-        return Json.NODES.textNode(new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+        // AWS decodes leniently: surrounding spaces, stray characters and missing padding pass
+        return Json.NODES.textNode(new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         throw fail(c, "The input string is not a valid Base64 encoded string.");
       }
@@ -159,6 +162,9 @@ public final class Intrinsics {
         JsonNode v = a[arg++];
         appendFormatted(b, v);
         i++;
+      } else if (ch == '{' || ch == '}') {
+        // AWS refuses a brace that is not part of {} (and not escaped)
+        throw fail(c, "unmatched brace in the template");
       } else {
         b.append(ch);
       }

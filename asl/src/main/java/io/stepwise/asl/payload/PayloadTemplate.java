@@ -54,7 +54,7 @@ public final class PayloadTemplate {
   /** A {@code "x.$"} value: a path, a context path, a variable, or an intrinsic call. */
   public static Expr compileDynamic(String text, String field, String pointer, List<String[]> problems) {
     try {
-      if (IntrinsicParser.looksLikeCall(text)) return new Intrinsic(IntrinsicParser.parse(text));
+      if (IntrinsicParser.looksLikeCall(text)) return new Intrinsic(IntrinsicParser.parse(text), field);
       if (!text.startsWith("$")) throw new IllegalArgumentException("The value for the field '" + field + "' must be a valid JSONPath or a valid intrinsic function call");
       return new PathValue(PathExpr.compile(text), field);
     } catch (IllegalArgumentException e) {
@@ -97,18 +97,24 @@ public final class PayloadTemplate {
   public record PathValue(PathExpr path, String field) implements Expr {
     public JsonNode eval(Scope scope) {
       JsonNode v = path.read(scope);
-      if (v == null) {
-        JsonNode base = path.root() == PathExpr.Root.VARIABLE ? scope.input() : scope.input();
-        throw StatesError.runtime("The JSONPath '" + path.text() + "' specified for the field '" + field
-            + "' could not be found in the input '" + Json.write(base == null ? Json.NODES.nullNode() : base) + "'");
-      }
+      if (v == null) throw notFound(path.text(), field, scope);
       return v;
     }
   }
 
-  public record Intrinsic(IntrinsicExpr.Call call) implements Expr {
+  static StatesError notFound(String path, String field, Scope scope) {
+    JsonNode base = scope.input();
+    return StatesError.runtime("The JSONPath '" + path + "' specified for the field '" + field
+        + "' could not be found in the input '" + Json.write(base == null ? Json.NODES.nullNode() : base) + "'");
+  }
+
+  public record Intrinsic(IntrinsicExpr.Call call, String field) implements Expr {
     public JsonNode eval(Scope scope) {
-      return call.eval(scope);
+      try {
+        return call.eval(scope);
+      } catch (IntrinsicExpr.PathNotFound e) {
+        throw notFound(e.path, field, scope);
+      }
     }
   }
 }

@@ -87,7 +87,10 @@ class IntrinsicsTest {
       "States.StringToJson($.name) => States.StringToJson",
       "States.JsonMerge($.obj, $.o2, true) => States.JsonMerge",
       "States.Hash($.name, 'SHA-0') => States.Hash",
-      "States.Base64Decode($.name) => States.Base64Decode",
+      "States.Base64Decode($.n) => States.Base64Decode",
+      "States.Format('Hello {', $.n) => States.Format",
+      "States.Format('}') => States.Format",
+      "States.ArrayGetItem($.arr, -1) => States.ArrayGetItem",
       "States.ArrayLength($.name) => States.ArrayLength",
       "States.MathAdd($.name, 1) => States.MathAdd",
       "States.MathAdd(2147483647, 1) => States.MathAdd",
@@ -100,10 +103,26 @@ class IntrinsicsTest {
   }
 
   @Test
-  void missingPathArgument_isStatesRuntime() {
-    var r = Harness.run(pass("States.ArrayLength($.nope)"), INPUT);
+  void missingPathArgument_isStatesRuntimeNamingTheField() {
+    var r = Harness.run(pass("States.ArrayLength($.nope)"), "{}");
     assertThat(r.failure().error()).isEqualTo("States.Runtime");
-    assertThat(r.failure().cause()).contains("$.nope");
+    assertThat(r.failure().cause()).endsWith("The JSONPath '$.nope' specified for the field 'r.$' could not be found in the input '{}'");
+  }
+
+  @Test
+  void getItem_truncatesIndexes_andAnEmptyArrayGivesNull() {
+    assertThat(Harness.run(pass("States.ArrayGetItem($.arr, 1.2)"), INPUT).output().get("r")).isEqualTo(json("2"));
+    assertThat(Harness.run(pass("States.ArrayGetItem(States.Array(), 999)"), INPUT).output().get("r").isNull()).isTrue();
+  }
+
+  @Test
+  void base64Decode_isLenientAsAws() {
+    assertThat(Harness.run(pass("States.Base64Decode(' YWJjZA== ')"), INPUT).output().get("r")).isEqualTo(json("\"abcd\""));
+  }
+
+  @Test
+  void unknownEscapeInAnIntrinsicString_isAnInvalidDefinition() {
+    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.Base64Decode('YWJj\\nZA==')"))).isInstanceOf(InvalidDefinitionException.class);
   }
 
   @Test
