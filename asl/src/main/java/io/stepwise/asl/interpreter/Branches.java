@@ -132,7 +132,8 @@ final class Branches {
     Frame.MapRun mr = new Frame.MapRun();
     mr.items = items;
     mr.effective = eff;
-    mr.maxConcurrency = max;
+    // 0 means "as many as the service allows": 40 at a time for an inline Map
+    mr.maxConcurrency = max == 0 && !m.distributed() ? 40 : max;
     nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount");
     nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage");
     ObjectNode det = run.obj();
