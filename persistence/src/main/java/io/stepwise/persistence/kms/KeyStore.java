@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Durable KMS key records in their own LevelDB under {@code <data-dir>/kms}. Key material is
@@ -17,12 +18,17 @@ final class KeyStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] FROM = "key/".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TO = "key0".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ALIAS_FROM = "als/".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ALIAS_TO = "als0".getBytes(StandardCharsets.UTF_8);
 
   /** One key as stored; times are epoch millis. */
   record StoredKey(
       String keyId, String description, String keySpec, String keyUsage, String owner, String state,
       long createdMillis, Long deletionMillis, boolean rotationEnabled, int primaryMaterial,
-      List<StoredMaterial> materials) {}
+      List<StoredMaterial> materials, String policy, Map<String, String> tags) {}
+
+  /** An alias ({@code alias/...}) and the key it points to. */
+  record StoredAlias(String name, String keyId, long createdMillis, long updatedMillis) {}
 
   /** One version of key material, base64 of {@code nonce | ciphertext | tag} under the root key. */
   record StoredMaterial(int version, long createdMillis, String sealed) {}
@@ -50,9 +56,38 @@ final class KeyStore implements AutoCloseable {
     }
   }
 
+  List<StoredAlias> loadAliases() {
+    List<StoredAlias> aliases = new ArrayList<>();
+    db.scan(ALIAS_FROM, ALIAS_TO, e -> {
+      try {
+        aliases.add(JSON.readValue(e.getValue(), StoredAlias.class));
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+      return Db.Scan.CONTINUE;
+    });
+    return aliases;
+  }
+
+  void saveAlias(StoredAlias alias) {
+    try {
+      db.put(aliasKey(alias.name()), JSON.writeValueAsBytes(alias), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void deleteAlias(String name) {
+    delete(aliasKey(name));
+  }
+
   void delete(String keyId) {
+    delete(keyOf(keyId));
+  }
+
+  private void delete(byte[] dbKey) {
     try (var batch = db.newBatch()) {
-      batch.delete(keyOf(keyId));
+      batch.delete(dbKey);
       db.write(batch, true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -66,6 +101,10 @@ final class KeyStore implements AutoCloseable {
 
   private static byte[] keyOf(String keyId) {
     return ("key/" + keyId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] aliasKey(String name) {
+    return ("als/" + name).getBytes(StandardCharsets.UTF_8);
   }
 
   private static StoredKey read(byte[] json) {

@@ -18,6 +18,34 @@ public interface Kms {
 
   KeyMetadata createKey(String description, String keySpec);
 
+  /**
+   * A customer key: {@code keySpec} SYMMETRIC_DEFAULT or RSA_2048, {@code keyUsage}
+   * ENCRYPT_DECRYPT; a null policy means AWS's default policy for the owning account.
+   */
+  KeyMetadata createKey(String description, String keySpec, String keyUsage, String policy, Map<String, String> tags);
+
+  /** The key id named by a key id, key ARN, alias name ({@code alias/x}) or alias ARN. */
+  String resolveKeyId(String keyRef);
+
+  KeyMetadata createAlias(String aliasName, String keyId);
+
+  KeyMetadata updateAlias(String aliasName, String keyId);
+
+  void deleteAlias(String aliasName);
+
+  List<KmsAlias> listAliases();
+
+  /** The key's policy document, or null for the default policy. */
+  String keyPolicy(String keyId);
+
+  void putKeyPolicy(String keyId, String policy);
+
+  Map<String, String> tags(String keyId);
+
+  void tag(String keyId, Map<String, String> tags);
+
+  void untag(String keyId, java.util.Collection<String> tagKeys);
+
   KeyMetadata describeKey(String keyId);
 
   /** Customer keys, in creation order. */

@@ -13,7 +13,14 @@ public final class KmsException extends RuntimeException {
     INVALID_CIPHERTEXT("InvalidCiphertextException"),
     INCORRECT_KEY("IncorrectKeyException"),
     VALIDATION("ValidationException"),
-    UNSUPPORTED("UnsupportedOperationException");
+    UNSUPPORTED("UnsupportedOperationException"),
+    ALREADY_EXISTS("AlreadyExistsException"),
+    INVALID_KEY_USAGE("InvalidKeyUsageException"),
+    INVALID_ALIAS_NAME("InvalidAliasNameException"),
+    INVALID_ARN("InvalidArnException"),
+    MALFORMED_POLICY("MalformedPolicyDocumentException"),
+    TAG("TagException"),
+    ACCESS_DENIED("AccessDeniedException");
 
     private final String awsType;
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,12 +33,19 @@ import javax.crypto.SecretKey;
 public final class LocalKms implements Kms, AutoCloseable {
   private static final String SERVICE_KEY_DESCRIPTION = "Stepwise service-owned key (AWS_OWNED_KEY)";
 
-  private record Entry(KeyMetadata meta, Map<Integer, SecretKey> materials, List<KeyStore.StoredMaterial> sealed) {}
+  /** {@code rsa} is the private key of an asymmetric key (its only material), else null. */
+  private record Entry(KeyMetadata meta, Map<Integer, SecretKey> materials, List<KeyStore.StoredMaterial> sealed,
+      PrivateKey rsa, String policy, Map<String, String> tags) {
+    Entry with(KeyMetadata m) {
+      return new Entry(m, materials, sealed, rsa, policy, tags);
+    }
+  }
 
   private final KeyStore store;
   private final EventCipher rootCipher;
   private final Clock clock;
   private final Map<String, Entry> keys = new HashMap<>();
+  private final Map<String, KmsAlias> aliases = new TreeMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final String serviceKeyId;
 
@@ -47,11 +56,15 @@ public final class LocalKms implements Kms, AutoCloseable {
     for (KeyStore.StoredKey k : store.loadAll()) {
       keys.put(k.keyId(), unseal(k));
     }
+    for (KeyStore.StoredAlias a : store.loadAliases()) {
+      aliases.put(a.name(), new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
+          Instant.ofEpochMilli(a.updatedMillis())));
+    }
     this.serviceKeyId = keys.values().stream()
         .filter(e -> e.meta().owner() == KeyOwner.AWS)
         .map(e -> e.meta().keyId())
         .findFirst()
-        .orElseGet(() -> create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS).keyId());
+        .orElseGet(() -> create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS, null, Map.of()).keyId());
   }
 
   /**
@@ -78,11 +91,129 @@ public final class LocalKms implements Kms, AutoCloseable {
 
   @Override
   public KeyMetadata createKey(String description, String keySpec) {
+    return createKey(description, keySpec, null, null, Map.of());
+  }
+
+  @Override
+  public KeyMetadata createKey(String description, String keySpec, String keyUsage, String policy,
+      Map<String, String> tags) {
     String spec = keySpec == null ? KeyMetadata.SYMMETRIC_DEFAULT : keySpec;
-    if (!KeyMetadata.SYMMETRIC_DEFAULT.equals(spec)) {
-      throw new KmsException(KmsException.Code.UNSUPPORTED, "KeySpec " + spec + " is not supported by the local KMS");
+    String usage = keyUsage == null ? KeyMetadata.ENCRYPT_DECRYPT : keyUsage;
+    if (!KeyMetadata.SYMMETRIC_DEFAULT.equals(spec) && !Rsa.RSA_2048.equals(spec)) {
+      throw new KmsException(KmsException.Code.UNSUPPORTED, "KeySpec " + spec + " is not supported by the local KMS"
+          + " (SYMMETRIC_DEFAULT and RSA_2048 are)");
     }
-    return create(description == null ? "" : description, spec, KeyOwner.CUSTOMER);
+    if (!KeyMetadata.ENCRYPT_DECRYPT.equals(usage)) {
+      throw new KmsException(KmsException.Code.VALIDATION,
+          "KeyUsage " + usage + " is not compatible with KeySpec " + spec + " in the local KMS");
+    }
+    if (policy != null) {
+      KeyPolicy.validate(policy);
+    }
+    return create(description == null ? "" : description, spec, KeyOwner.CUSTOMER, policy, tags);
+  }
+
+  @Override
+  public synchronized String resolveKeyId(String keyRef) {
+    if (keyRef == null || keyRef.isEmpty()) {
+      throw new KmsException(KmsException.Code.VALIDATION, "KeyId must not be empty");
+    }
+    String ref = keyRef;
+    if (ref.startsWith("arn:")) {
+      String[] parts = ref.split(":", 6);
+      if (parts.length != 6 || !parts[2].equals("kms")
+          || !(parts[5].startsWith("key/") || parts[5].startsWith("alias/"))) {
+        throw new KmsException(KmsException.Code.NOT_FOUND, "Invalid keyId '" + keyRef + "'");
+      }
+      ref = parts[5].startsWith("key/") ? parts[5].substring(4) : parts[5];
+    }
+    if (ref.startsWith("alias/")) {
+      purgeDue();
+      KmsAlias alias = aliases.get(ref);
+      if (alias == null) {
+        throw new KmsException(KmsException.Code.NOT_FOUND, "Alias " + keyRef + " is not found.");
+      }
+      return alias.targetKeyId();
+    }
+    return ref;
+  }
+
+  @Override
+  public KeyMetadata createAlias(String aliasName, String keyId) {
+    checkAliasName(aliasName);
+    synchronized (this) {
+      purgeDue();
+      if (aliases.containsKey(aliasName)) {
+        throw new KmsException(KmsException.Code.ALREADY_EXISTS, "An alias with the name " + aliasName + " already exists");
+      }
+      KeyMetadata target = aliasTarget(keyId);
+      Instant now = clock.instant();
+      putAlias(new KmsAlias(aliasName, target.keyId(), now, now));
+      return target;
+    }
+  }
+
+  @Override
+  public synchronized KeyMetadata updateAlias(String aliasName, String keyId) {
+    purgeDue();
+    KmsAlias current = aliases.get(aliasName);
+    if (current == null) {
+      throw new KmsException(KmsException.Code.NOT_FOUND, "Alias " + aliasName + " is not found.");
+    }
+    KeyMetadata target = aliasTarget(keyId);
+    putAlias(new KmsAlias(aliasName, target.keyId(), current.creationDate(), clock.instant()));
+    return target;
+  }
+
+  @Override
+  public synchronized void deleteAlias(String aliasName) {
+    purgeDue();
+    if (aliases.remove(aliasName) == null) {
+      throw new KmsException(KmsException.Code.NOT_FOUND, "Alias " + aliasName + " is not found.");
+    }
+    store.deleteAlias(aliasName);
+  }
+
+  @Override
+  public synchronized List<KmsAlias> listAliases() {
+    purgeDue();
+    return List.copyOf(aliases.values());
+  }
+
+  @Override
+  public synchronized String keyPolicy(String keyId) {
+    return customer(keyId).policy();
+  }
+
+  @Override
+  public synchronized void putKeyPolicy(String keyId, String policy) {
+    Entry e = customer(keyId);
+    KeyPolicy.validate(policy);
+    save(new Entry(e.meta(), e.materials(), e.sealed(), e.rsa(), policy, e.tags()));
+  }
+
+  @Override
+  public synchronized Map<String, String> tags(String keyId) {
+    return customer(keyId).tags();
+  }
+
+  @Override
+  public synchronized void tag(String keyId, Map<String, String> tags) {
+    Entry e = customer(keyId);
+    Map<String, String> merged = new TreeMap<>(e.tags());
+    merged.putAll(tags);
+    if (merged.size() > 50) {
+      throw new KmsException(KmsException.Code.TAG, "A KMS key can have at most 50 tags");
+    }
+    save(new Entry(e.meta(), e.materials(), e.sealed(), e.rsa(), e.policy(), Map.copyOf(merged)));
+  }
+
+  @Override
+  public synchronized void untag(String keyId, java.util.Collection<String> tagKeys) {
+    Entry e = customer(keyId);
+    Map<String, String> left = new TreeMap<>(e.tags());
+    tagKeys.forEach(left::remove);
+    save(new Entry(e.meta(), e.materials(), e.sealed(), e.rsa(), e.policy(), Map.copyOf(left)));
   }
 
   @Override
@@ -102,6 +233,12 @@ public final class LocalKms implements Kms, AutoCloseable {
 
   @Override
   public DataKey generateDataKey(String keyId, Map<String, String> encryptionContext) {
+    synchronized (this) {
+      if (!usable(keyId).meta().symmetric()) {
+        throw new KmsException(KmsException.Code.INVALID_KEY_USAGE,
+            "GenerateDataKey needs a symmetric encryption key; " + keyId + " is " + describeKey(keyId).keySpec());
+      }
+    }
     byte[] plaintext = EventCipher.randomBytes(EventCipher.KEY_BYTES);
     return new DataKey(keyId, plaintext, encrypt(keyId, plaintext, encryptionContext));
   }
@@ -112,6 +249,9 @@ public final class LocalKms implements Kms, AutoCloseable {
     KmsCiphertext header;
     synchronized (this) {
       Entry e = usable(keyId);
+      if (e.rsa() != null) {
+        return Rsa.encrypt(e.rsa(), plaintext, "RSAES_OAEP_SHA_256");
+      }
       int version = e.meta().primaryMaterial();
       material = e.materials().get(version);
       header = new KmsCiphertext(keyId, version, new byte[0]);
@@ -122,6 +262,18 @@ public final class LocalKms implements Kms, AutoCloseable {
 
   @Override
   public byte[] decrypt(String expectedKeyId, byte[] ciphertextBlob, Map<String, String> encryptionContext) {
+    if (expectedKeyId != null) {
+      PrivateKey rsa;
+      synchronized (this) {
+        rsa = entry(expectedKeyId).rsa();
+        if (rsa != null) {
+          usable(expectedKeyId);
+        }
+      }
+      if (rsa != null) {
+        return Rsa.decrypt(rsa, ciphertextBlob, "RSAES_OAEP_SHA_256");
+      }
+    }
     KmsCiphertext blob = KmsCiphertext.parse(ciphertextBlob);
     if (expectedKeyId != null && !expectedKeyId.equals(blob.keyId())) {
       throw new KmsException(KmsException.Code.INCORRECT_KEY,
@@ -171,7 +323,8 @@ public final class LocalKms implements Kms, AutoCloseable {
     synchronized (this) {
       Entry e = customer(keyId);
       requireState(e.meta(), KeyState.ENABLED);
-      save(new Entry(e.meta().withRotation(enabled), e.materials(), e.sealed()));
+      requireSymmetric(e.meta());
+      save(e.with(e.meta().withRotation(enabled)));
     }
     notifyChange(keyId);
     return describeKey(keyId);
@@ -182,13 +335,15 @@ public final class LocalKms implements Kms, AutoCloseable {
     synchronized (this) {
       Entry e = customer(keyId);
       requireState(e.meta(), KeyState.ENABLED);
+      requireSymmetric(e.meta());
       int version = e.meta().primaryMaterial() + 1;
       Map<Integer, SecretKey> materials = new HashMap<>(e.materials());
       List<KeyStore.StoredMaterial> sealed = new ArrayList<>(e.sealed());
       byte[] raw = EventCipher.randomBytes(EventCipher.KEY_BYTES);
       materials.put(version, EventCipher.aesKey(raw));
       sealed.add(seal(keyId, version, raw));
-      save(new Entry(e.meta().withPrimaryMaterial(version), Map.copyOf(materials), List.copyOf(sealed)));
+      save(new Entry(e.meta().withPrimaryMaterial(version), Map.copyOf(materials), List.copyOf(sealed), null,
+          e.policy(), e.tags()));
     }
     notifyChange(keyId);
     return describeKey(keyId);
@@ -204,15 +359,54 @@ public final class LocalKms implements Kms, AutoCloseable {
     store.close();
   }
 
-  private KeyMetadata create(String description, String spec, KeyOwner owner) {
+  private KeyMetadata create(String description, String spec, KeyOwner owner, String policy, Map<String, String> tags) {
     String keyId = UUID.randomUUID().toString();
-    byte[] raw = EventCipher.randomBytes(EventCipher.KEY_BYTES);
+    boolean rsa = Rsa.RSA_2048.equals(spec);
+    byte[] raw = rsa ? Rsa.generatePkcs8(2048) : EventCipher.randomBytes(EventCipher.KEY_BYTES);
     KeyMetadata meta = new KeyMetadata(keyId, description, spec, KeyMetadata.ENCRYPT_DECRYPT, owner,
         KeyState.ENABLED, clock.instant(), null, false, 1);
+    Entry entry;
+    try {
+      entry = new Entry(meta, rsa ? Map.of() : Map.of(1, EventCipher.aesKey(raw)), List.of(seal(keyId, 1, raw)),
+          rsa ? Rsa.privateKey(raw) : null, policy, Map.copyOf(tags == null ? Map.of() : tags));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read back a generated RSA key", e);
+    }
     synchronized (this) {
-      save(new Entry(meta, Map.of(1, EventCipher.aesKey(raw)), List.of(seal(keyId, 1, raw))));
+      save(entry);
     }
     return meta;
+  }
+
+  private static void checkAliasName(String name) {
+    if (name == null || !name.matches("alias/[a-zA-Z0-9/_-]{1,250}")) {
+      throw new KmsException(KmsException.Code.VALIDATION, "1 validation error detected: Value '" + name
+          + "' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^alias/[a-zA-Z0-9/_-]+$");
+    }
+    if (name.startsWith("alias/aws/")) {
+      throw new KmsException(KmsException.Code.INVALID_ALIAS_NAME, "Alias must not begin with 'alias/aws/'");
+    }
+  }
+
+  private KeyMetadata aliasTarget(String keyId) {
+    Entry e = customer(keyId);
+    if (e.meta().state() == KeyState.PENDING_DELETION) {
+      requireState(e.meta(), KeyState.ENABLED, KeyState.DISABLED);
+    }
+    return e.meta();
+  }
+
+  private void putAlias(KmsAlias a) {
+    store.saveAlias(new KeyStore.StoredAlias(a.aliasName(), a.targetKeyId(), a.creationDate().toEpochMilli(),
+        a.lastUpdatedDate().toEpochMilli()));
+    aliases.put(a.aliasName(), a);
+  }
+
+  private static void requireSymmetric(KeyMetadata meta) {
+    if (!meta.symmetric()) {
+      throw new KmsException(KmsException.Code.UNSUPPORTED,
+          "Key rotation is not supported for asymmetric key " + meta.keyId());
+    }
   }
 
   private KeyMetadata transition(String keyId, KeyState to, Instant deletionDate, KeyState... from) {
@@ -221,7 +415,7 @@ public final class LocalKms implements Kms, AutoCloseable {
       Entry e = customer(keyId);
       requireState(e.meta(), from);
       updated = e.meta().withState(to, deletionDate);
-      save(new Entry(updated, e.materials(), e.sealed()));
+      save(e.with(updated));
     }
     notifyChange(keyId);
     return updated;
@@ -276,6 +470,12 @@ public final class LocalKms implements Kms, AutoCloseable {
     for (String keyId : due) {
       store.delete(keyId);
       keys.remove(keyId);
+      for (KmsAlias a : List.copyOf(aliases.values())) {
+        if (a.targetKeyId().equals(keyId)) {
+          aliases.remove(a.aliasName());
+          store.deleteAlias(a.aliasName());
+        }
+      }
       notifyChange(keyId);
     }
   }
@@ -285,7 +485,7 @@ public final class LocalKms implements Kms, AutoCloseable {
     store.save(new KeyStore.StoredKey(m.keyId(), m.description(), m.keySpec(), m.keyUsage(), m.owner().name(),
         m.state().name(), m.creationDate().toEpochMilli(),
         m.deletionDate() == null ? null : m.deletionDate().toEpochMilli(), m.rotationEnabled(),
-        m.primaryMaterial(), e.sealed()));
+        m.primaryMaterial(), e.sealed(), e.policy(), e.tags()));
     keys.put(m.keyId(), e);
   }
 
@@ -302,10 +502,15 @@ public final class LocalKms implements Kms, AutoCloseable {
 
   private Entry unseal(KeyStore.StoredKey k) {
     Map<Integer, SecretKey> materials = new HashMap<>();
+    PrivateKey rsa = null;
     for (KeyStore.StoredMaterial m : k.materials()) {
       try {
         byte[] raw = rootCipher.decrypt(Base64.getDecoder().decode(m.sealed()), materialAad(k.keyId(), m.version()));
-        materials.put(m.version(), EventCipher.aesKey(raw));
+        if (Rsa.RSA_2048.equals(k.keySpec())) {
+          rsa = Rsa.privateKey(raw);
+        } else {
+          materials.put(m.version(), EventCipher.aesKey(raw));
+        }
       } catch (GeneralSecurityException | IllegalArgumentException e) {
         throw new StorageUnavailableException("The KMS root key does not open key " + k.keyId()
             + " (wrong root key, or a damaged key store)", e);
@@ -315,7 +520,8 @@ public final class LocalKms implements Kms, AutoCloseable {
         KeyOwner.valueOf(k.owner()), KeyState.valueOf(k.state()), Instant.ofEpochMilli(k.createdMillis()),
         k.deletionMillis() == null ? null : Instant.ofEpochMilli(k.deletionMillis()), k.rotationEnabled(),
         k.primaryMaterial());
-    return new Entry(meta, Map.copyOf(materials), List.copyOf(k.materials()));
+    return new Entry(meta, Map.copyOf(materials), List.copyOf(k.materials()), rsa, k.policy(),
+        k.tags() == null ? Map.of() : Map.copyOf(k.tags()));
   }
 
   private static byte[] materialAad(String keyId, int version) {
