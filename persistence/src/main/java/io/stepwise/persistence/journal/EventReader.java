@@ -126,11 +126,14 @@ public final class EventReader {
       } catch (IllegalArgumentException ex) {
         continue;
       }
-      if (keys.containsKey(ref)) {
-        continue;
+      SecretKey cached;
+      synchronized (keys) { // callbacks of earlier unwraps may be writing already
+        if (keys.containsKey(ref)) {
+          continue;
+        }
+        cached = dataKeys.cached(ref);
+        keys.put(ref, cached);
       }
-      SecretKey cached = dataKeys.cached(ref);
-      keys.put(ref, cached);
       if (cached == null) {
         pending.add(dataKeys.unwrap(ref).toCompletableFuture().handle((k, err) -> {
           synchronized (keys) {
