@@ -95,6 +95,7 @@ public final class JournalBench {
               + "  per batch: encrypt %.2f ms, write+fsync %.2f ms  process CPU/event %.1f us%n",
           writers, events / secs, batches / secs, batches == 0 ? 0.0 : (double) events / batches, stored, prepMs, writeMs,
           cpuUsPerEvent);
+      replay(storage, writers);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get();
@@ -102,6 +103,18 @@ public final class JournalBench {
         walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** Replays (reads, decrypts, deserializes) every writer's events, one entity after another. */
+  private static void replay(StepwiseStorage storage, int writers) throws Exception {
+    AtomicLong replayed = new AtomicLong();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < writers; i++) {
+      storage.handles().reader().replay("bench-" + i, 1, Long.MAX_VALUE, Long.MAX_VALUE,
+          r -> replayed.incrementAndGet()).toCompletableFuture().get();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("  replay: %,d events in %.2f s = %,.0f events/s%n", replayed.get(), secs, replayed.get() / secs);
   }
 
   private static long storedEventBytes(StepwiseStorage storage) {
