@@ -25,6 +25,23 @@ public final class Arns {
     return "arn:aws:states:" + region + ":" + account + ":express:" + machineName + ":" + executionName + ":" + uuid;
   }
 
+  public static String activity(String region, String account, String name) {
+    return "arn:aws:states:" + region + ":" + account + ":activity:" + name;
+  }
+
+  /** An activity ARN or InvalidArn. */
+  public static Parsed requireActivity(String arn) {
+    Parsed p = parse(arn);
+    if (p == null || !p.resourceType().equals("activity") || !isValidName(p.rest())) {
+      throw invalidArn(arn);
+    }
+    return p;
+  }
+
+  private static ServiceError invalidArn(String arn) {
+    return ServiceError.invalidArn(arn);
+  }
+
   public static Parsed parse(String arn) {
     var m = arn == null ? null : ARN.matcher(arn);
     if (m == null || !m.matches()) return null;

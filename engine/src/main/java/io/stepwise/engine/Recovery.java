@@ -1,5 +1,6 @@
 package io.stepwise.engine;
 
+import io.stepwise.engine.activity.ActivityEntity;
 import io.stepwise.engine.execution.ExecutionEntity;
 import io.stepwise.engine.statemachine.StateMachineEntity;
 import java.time.Duration;
@@ -34,10 +35,17 @@ final class Recovery {
     CurrentPersistenceIdsQuery journal = PersistenceQuery.get(system)
         .getReadJournalFor(CurrentPersistenceIdsQuery.class, "stepwise.query");
     AtomicInteger woken = new AtomicInteger();
+    // State machines and activities first: they tell the key selector which key their executions'
+    // events go under, before any resumed execution writes.
+    return wakeAll(journal, woken, true).thenCompose(d -> wakeAll(journal, woken, false)).thenApply(done -> woken.get());
+  }
+
+  private CompletionStage<?> wakeAll(CurrentPersistenceIdsQuery journal, AtomicInteger woken, boolean owners) {
+    String executions = ExecutionEntity.ENTITY_KEY.name() + "|";
     return journal.currentPersistenceIds()
+        .filter(id -> owners != id.startsWith(executions))
         .mapAsyncUnordered(PARALLELISM, id -> wake(id).thenApply(done -> woken.incrementAndGet()))
-        .runWith(Sink.ignore(), system)
-        .thenApply(done -> woken.get());
+        .runWith(Sink.ignore(), system);
   }
 
   private CompletionStage<?> wake(String persistenceId) {
@@ -47,6 +55,9 @@ final class Recovery {
     if (type.equals(StateMachineEntity.ENTITY_KEY.name())) {
       return sharding.entityRefFor(StateMachineEntity.ENTITY_KEY, entityId)
           .ask((ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Wake(r), timeout);
+    }
+    if (type.equals(ActivityEntity.ENTITY_KEY.name())) {
+      return sharding.entityRefFor(ActivityEntity.ENTITY_KEY, entityId).ask(ActivityEntity.Describe::new, timeout);
     }
     if (type.equals(ExecutionEntity.ENTITY_KEY.name())) {
       return sharding.entityRefFor(ExecutionEntity.ENTITY_KEY, entityId).ask(ExecutionEntity.Describe::new, timeout);

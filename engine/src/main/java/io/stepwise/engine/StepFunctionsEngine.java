@@ -3,6 +3,9 @@ package io.stepwise.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.engine.activity.ActivityEntity;
+import io.stepwise.engine.activity.ActivityRecord;
+import io.stepwise.engine.catalog.ActivitySummary;
 import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.catalog.ExecutionSummary;
 import io.stepwise.engine.catalog.Page;
@@ -11,8 +14,11 @@ import io.stepwise.engine.execution.ExecutionEntity;
 import io.stepwise.engine.execution.ExecutionInfo;
 import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.ExpressRunner;
+import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.kms.EncryptionConfig;
 import io.stepwise.engine.statemachine.StateMachineEntity;
 import io.stepwise.engine.statemachine.StateMachineRecord;
+import io.stepwise.persistence.StepwiseStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +48,7 @@ public final class StepFunctionsEngine {
   private final ExpressRunner express;
   private final Clock clock;
   private final Duration askTimeout;
+  private final Encryption encryption;
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
@@ -50,8 +57,11 @@ public final class StepFunctionsEngine {
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     this.sharding = ClusterSharding.get(system);
+    this.encryption = new Encryption(StepwiseStorage.get(system));
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
-        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog)));
+        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption)));
+    sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
+        ctx -> ActivityEntity.create(ctx.getEntityId(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
         ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, definitions, clock)));
     this.express = new ExpressRunner(system.scheduler(), system.executionContext(), definitions, clock);
@@ -59,6 +69,11 @@ public final class StepFunctionsEngine {
 
   public Clock clock() {
     return clock;
+  }
+
+  /** Customer-managed keys: validation of encryption configurations and read permission checks. */
+  public Encryption encryption() {
+    return encryption;
   }
 
   /** Wakes every stored entity so that listings are complete and interrupted executions carry on. */
@@ -72,7 +87,7 @@ public final class StepFunctionsEngine {
     compile(record.definition(), record.type());
     return machine(record.stateMachineArn()).ask(
         (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, r), askTimeout)
-        .thenApply(StateMachineEntity.Reply::get);
+        .thenApply(r -> r.get(encryption::unreadable));
   }
 
   /** DescribeStateMachine's {@code variableReferences}: per state, the variables it reads (empty if none). */
@@ -85,19 +100,21 @@ public final class StepFunctionsEngine {
   }
 
   public CompletionStage<StateMachineRecord> describeStateMachine(String arn) {
-    return machine(arn).ask(StateMachineEntity.Describe::new, askTimeout).thenApply(StateMachineEntity.Reply::get);
+    return machine(arn).ask(StateMachineEntity.Describe::new, askTimeout).thenApply(r -> r.get(encryption::unreadable));
   }
 
+  /** Null arguments leave their part unchanged; a new encryption configuration applies to events written after it. */
   public CompletionStage<StateMachineRecord> updateStateMachine(String arn, String definition, String roleArn,
-      JsonNode logging, JsonNode tracing) {
+      JsonNode logging, JsonNode tracing, EncryptionConfig encryptionConfiguration) {
     String revisionId = UUID.randomUUID().toString();
     Instant at = clock.instant();
     return describeStateMachine(arn).thenCompose(current -> {
       if (definition != null) compile(definition, current.type());
+      if (encryptionConfiguration == null) encryption.checkUsable(current.encryption());
       return machine(arn).ask(
-          (ActorRef<StateMachineEntity.Reply> r) ->
-              new StateMachineEntity.Update(definition, roleArn, logging, tracing, revisionId, at, r), askTimeout);
-    }).thenApply(StateMachineEntity.Reply::get);
+          (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Update(definition, roleArn, logging, tracing,
+              encryptionConfiguration, revisionId, at, r), askTimeout);
+    }).thenApply(r -> r.get(encryption::unreadable));
   }
 
   public CompletionStage<Void> deleteStateMachine(String arn) {
@@ -105,7 +122,7 @@ public final class StepFunctionsEngine {
     return machine(arn).ask(
         (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Delete(at, r), askTimeout)
         .thenApply(reply -> {
-          reply.get();
+          reply.get(encryption::unreadable);
           return null;
         });
   }
@@ -119,6 +136,7 @@ public final class StepFunctionsEngine {
   /** Starts an execution of the machine's current revision; Express executions run in memory. */
   public CompletionStage<ExecutionView> startExecution(String machineArn, String name, String input) {
     return describeStateMachine(machineArn).thenCompose(m -> {
+      encryption.checkUsable(m.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
       String execName = name != null ? name : UUID.randomUUID().toString();
       Instant now = clock.instant();
@@ -132,7 +150,7 @@ public final class StepFunctionsEngine {
       ExecutionInfo info = info(m, arn, execName, input, now);
       return execution(arn).ask(
           (ActorRef<ExecutionEntity.StartReply> r) -> new ExecutionEntity.Start(info, r), askTimeout)
-          .thenApply(ExecutionEntity.StartReply::get);
+          .thenApply(r -> r.get(encryption::unreadable));
     });
   }
 
@@ -143,6 +161,7 @@ public final class StepFunctionsEngine {
         throw new ServiceError("StateMachineTypeNotSupported",
             "This operation is not supported by this type of state machine");
       }
+      encryption.checkUsable(m.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
       String execName = name != null ? name : UUID.randomUUID().toString();
       String arn = Arns.express(p.region(), p.account(), m.name(), execName, UUID.randomUUID().toString());
@@ -172,7 +191,7 @@ public final class StepFunctionsEngine {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
     return execution(arn).ask(ExecutionEntity.GetHistory::new, askTimeout).thenApply(r -> {
-      if (r.unreadable() != null) throw ServiceError.unreadable(r.unreadable());
+      if (r.unreadable() != null) throw encryption.unreadable(r.unreadable());
       if (!r.exists()) throw ServiceError.executionDoesNotExist(arn);
       return r.events();
     });
@@ -182,17 +201,46 @@ public final class StepFunctionsEngine {
     return catalog.listExecutions(machineArn, status, maxResults, nextToken);
   }
 
+  // --- activities ---
+
+  public CompletionStage<ActivityRecord> createActivity(ActivityRecord record) {
+    return activity(record.activityArn()).ask(
+        (ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Create(record, r), askTimeout)
+        .thenApply(r -> r.get(encryption::unreadable));
+  }
+
+  public CompletionStage<ActivityRecord> describeActivity(String arn) {
+    return activity(arn).ask(ActivityEntity.Describe::new, askTimeout).thenApply(r -> {
+      ActivityRecord a = r.get(encryption::unreadable);
+      if (a == null) throw new ServiceError("ActivityDoesNotExist", "Activity Does Not Exist: '" + arn + "'");
+      return a;
+    });
+  }
+
+  public CompletionStage<Void> deleteActivity(String arn) {
+    Instant at = clock.instant();
+    return activity(arn).ask((ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Delete(at, r), askTimeout)
+        .thenApply(r -> {
+          r.get(encryption::unreadable);
+          return null;
+        });
+  }
+
+  public Page<ActivitySummary> listActivities(String region, String account, int maxResults, String nextToken) {
+    return catalog.listActivities(Arns.activity(region, account, ""), maxResults, nextToken);
+  }
+
   // --- helpers ---
 
-  private static ExecutionView view(String arn, ExecutionEntity.ViewReply r) {
-    if (r.unreadable() != null) throw ServiceError.unreadable(r.unreadable());
+  private ExecutionView view(String arn, ExecutionEntity.ViewReply r) {
+    if (r.unreadable() != null) throw encryption.unreadable(r.unreadable());
     if (r.view() == null) throw ServiceError.executionDoesNotExist(arn);
     return r.view();
   }
 
   private static ExecutionInfo info(StateMachineRecord m, String arn, String name, String input, Instant now) {
     return new ExecutionInfo(arn, name, m.stateMachineArn(), m.name(), m.type(), m.definition(), m.revisionId(),
-        m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration());
+        m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration(), m.encryption());
   }
 
   private void compile(String definition, String type) {
@@ -205,6 +253,10 @@ public final class StepFunctionsEngine {
 
   private EntityRef<StateMachineEntity.Command> machine(String arn) {
     return sharding.entityRefFor(StateMachineEntity.ENTITY_KEY, arn);
+  }
+
+  private EntityRef<ActivityEntity.Command> activity(String arn) {
+    return sharding.entityRefFor(ActivityEntity.ENTITY_KEY, arn);
   }
 
   private EntityRef<ExecutionEntity.Command> execution(String arn) {

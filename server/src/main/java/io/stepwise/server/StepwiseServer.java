@@ -6,6 +6,7 @@ import io.stepwise.api.http.AwsJsonService;
 import io.stepwise.api.http.CredentialStore;
 import io.stepwise.api.http.HttpEdge;
 import io.stepwise.api.http.SigV4Verifier;
+import io.stepwise.api.kms.KmsApi;
 import io.stepwise.api.sfn.StepFunctionsApi;
 import io.stepwise.engine.StepFunctionsEngine;
 import io.stepwise.persistence.StepwiseStorage;
@@ -38,22 +39,33 @@ public final class StepwiseServer {
   }
 
   private final ActorSystem<Void> system;
+  private final StepwiseStorage storage;
   private final String host;
   private final int port;
   private final Path dataDir;
 
-  private StepwiseServer(ActorSystem<Void> system, String host, int port, Path dataDir) {
+  private StepwiseServer(ActorSystem<Void> system, StepwiseStorage storage, String host, int port, Path dataDir) {
     this.system = system;
+    this.storage = storage;
     this.host = host;
     this.port = port;
     this.dataDir = dataDir;
   }
 
   public static StepwiseServer start(Config config) throws StartupException {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts with {@code clock} driving the storage (data key windows, KMS key deletion dates) and
+   * the engine; tests pass a clock they move. Signatures are still checked against the system
+   * clock, because clients sign with real time.
+   */
+  public static StepwiseServer start(Config config, Clock clock) throws StartupException {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "stepwise", config);
     try {
-      StepwiseStorage.get(system).open();
-      Clock clock = Clock.systemUTC();
+      StepwiseStorage storage = StepwiseStorage.get(system);
+      storage.open(clock);
       StepFunctionsEngine engine = new StepFunctionsEngine(system, clock);
       await(engine.recover(), "recovering stored state machines and executions");
 
@@ -61,12 +73,13 @@ public final class StepwiseServer {
       CredentialStore credentials =
           CredentialStore.fromConfig(config, "stepwise.api.credentials", s.getString("account"));
       AwsJsonRoutes routes = new AwsJsonRoutes(
-          List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region")))),
-          new SigV4Verifier(credentials, clock));
+          List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region"))),
+              AwsJsonService.kms(KmsApi.operations(storage.kms(), s.getString("region")))),
+          new SigV4Verifier(credentials, Clock.systemUTC()));
       ServerBinding binding = await(
           HttpEdge.bind(system, s.getString("host"), s.getInt("port"), routes.route()),
           "binding " + s.getString("host") + ":" + s.getInt("port"));
-      return new StepwiseServer(system, s.getString("host"), HttpEdge.port(binding),
+      return new StepwiseServer(system, storage, s.getString("host"), HttpEdge.port(binding),
           Path.of(s.getString("data-dir")).toAbsolutePath().normalize());
     } catch (StorageUnavailableException e) {
       terminate(system);
@@ -101,6 +114,11 @@ public final class StepwiseServer {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The storage: its KMS and the key manager's counters ({@code keyMetrics()}). */
+  public StepwiseStorage storage() {
+    return storage;
   }
 
   public CompletionStage<?> whenTerminated() {

@@ -86,6 +86,33 @@ final class Fields {
     return n == 0 ? fallback : n;
   }
 
+  /** A requested {@code encryptionConfiguration} as given, or null when absent. */
+  record RequestedEncryption(String type, String kmsKeyId, Integer reusePeriodSeconds) {}
+
+  static RequestedEncryption encryptionConfiguration(ObjectNode request) {
+    ObjectNode c = optionalObject(request, "encryptionConfiguration");
+    if (c == null) return null;
+    String type = oneOf(requiredString(c, "type"), "encryptionConfiguration.type",
+        Set.of("AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"));
+    String key = maxLength(optionalString(c, "kmsKeyId"), "encryptionConfiguration.kmsKeyId", 2048, false);
+    JsonNode reuse = c.get("kmsDataKeyReusePeriodSeconds");
+    Integer seconds = null;
+    if (reuse != null && !reuse.isNull()) {
+      if (!reuse.isIntegralNumber() || !reuse.canConvertToInt()) {
+        throw new ServiceError("SerializationException",
+            "Unexpected value type for member 'kmsDataKeyReusePeriodSeconds': expected an integer");
+      }
+      seconds = reuse.intValue();
+    }
+    return new RequestedEncryption(type, key, seconds);
+  }
+
+  /** {@code includedData}: true for ALL_DATA (the default), false for METADATA_ONLY. */
+  static boolean includeData(ObjectNode request) {
+    String v = oneOf(optionalString(request, "includedData"), "includedData", Set.of("ALL_DATA", "METADATA_ONLY"));
+    return !"METADATA_ONLY".equals(v);
+  }
+
   static String nextToken(ObjectNode request) {
     return maxLength(optionalString(request, "nextToken"), "nextToken", 1024, false);
   }

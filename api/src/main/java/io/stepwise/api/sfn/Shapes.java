@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.engine.activity.ActivityRecord;
 import io.stepwise.engine.execution.ExecutionInfo;
+import io.stepwise.engine.kms.EncryptionConfig;
 import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.Result;
 import io.stepwise.engine.statemachine.StateMachineRecord;
@@ -37,12 +39,25 @@ final class Shapes {
     return F.objectNode().put("enabled", false);
   }
 
-  static ObjectNode describeStateMachine(StateMachineRecord m) {
+  /** AWS's encryptionConfiguration shape: just the type for AWS_OWNED_KEY unless a reuse period was set. */
+  static ObjectNode encryption(EncryptionConfig c) {
+    ObjectNode n = F.objectNode();
+    if (c.kmsKeyId() != null) n.put("kmsKeyId", c.kmsKeyId());
+    if (c.customerManaged() || c.reusePeriodSeconds() != null) {
+      n.put("kmsDataKeyReusePeriodSeconds",
+          c.reusePeriodSeconds() != null ? c.reusePeriodSeconds() : EncryptionConfig.DEFAULT_REUSE_SECONDS);
+    }
+    n.put("type", c.type());
+    return n;
+  }
+
+  /** With {@code includeData} false (METADATA_ONLY) the definition is {@code "{}"}. */
+  static ObjectNode describeStateMachine(StateMachineRecord m, boolean includeData) {
     ObjectNode n = F.objectNode();
     n.put("stateMachineArn", m.stateMachineArn());
     n.put("name", m.name());
     n.put("status", "ACTIVE");
-    n.put("definition", m.definition());
+    n.put("definition", includeData ? m.definition() : "{}");
     n.put("roleArn", m.roleArn());
     n.put("type", m.type());
     n.put("creationDate", time(m.creationDate()));
@@ -50,25 +65,26 @@ final class Shapes {
     n.set("tracingConfiguration", tracing(m.tracingConfiguration()));
     if (m.revisionId() != null) n.put("revisionId", m.revisionId());
     if (m.description() != null) n.put("description", m.description());
-    n.set("encryptionConfiguration", F.objectNode().put("type", "AWS_OWNED_KEY"));
+    n.set("encryptionConfiguration", encryption(m.encryption()));
     return n;
   }
 
-  static ObjectNode describeStateMachineForExecution(ExecutionInfo i) {
+  static ObjectNode describeStateMachineForExecution(ExecutionInfo i, boolean includeData) {
     ObjectNode n = F.objectNode();
     n.put("stateMachineArn", i.stateMachineArn());
     n.put("name", i.stateMachineName());
-    n.put("definition", i.definition());
+    n.put("definition", includeData ? i.definition() : "{}");
     n.put("roleArn", i.roleArn());
     n.put("updateDate", time(i.stateMachineUpdateDate() != null ? i.stateMachineUpdateDate() : i.startDate()));
     n.set("loggingConfiguration", logging(i.loggingConfiguration()));
     n.set("tracingConfiguration", tracing(i.tracingConfiguration()));
     if (i.revisionId() != null) n.put("revisionId", i.revisionId());
-    n.set("encryptionConfiguration", F.objectNode().put("type", "AWS_OWNED_KEY"));
+    n.set("encryptionConfiguration", encryption(i.encryption()));
     return n;
   }
 
-  static ObjectNode describeExecution(ExecutionView v) {
+  /** With {@code includeData} false (METADATA_ONLY): no input, output, error or cause. */
+  static ObjectNode describeExecution(ExecutionView v, boolean includeData) {
     ExecutionInfo i = v.info();
     ObjectNode n = F.objectNode();
     n.put("executionArn", i.executionArn());
@@ -76,9 +92,8 @@ final class Shapes {
     n.put("name", i.name());
     n.put("status", v.status());
     n.put("startDate", time(i.startDate()));
-    n.put("input", i.input());
-    n.set("inputDetails", F.objectNode().put("included", true));
-    result(n, v.result());
+    input(n, i, includeData);
+    result(n, v.result(), includeData);
     n.put("redriveCount", 0);
     if (v.result() == null || v.result().status().equals("SUCCEEDED")) {
       n.put("redriveStatus", "NOT_REDRIVABLE");
@@ -87,7 +102,7 @@ final class Shapes {
     return n;
   }
 
-  static ObjectNode startSyncExecution(ExecutionView v) {
+  static ObjectNode startSyncExecution(ExecutionView v, boolean includeData) {
     ExecutionInfo i = v.info();
     ObjectNode n = F.objectNode();
     n.put("executionArn", i.executionArn());
@@ -95,9 +110,8 @@ final class Shapes {
     n.put("name", i.name());
     n.put("startDate", time(i.startDate()));
     n.put("status", v.status());
-    n.put("input", i.input());
-    n.set("inputDetails", F.objectNode().put("included", true));
-    result(n, v.result());
+    input(n, i, includeData);
+    result(n, v.result(), includeData);
     long millis = Math.max(1, v.result().stopDate().toEpochMilli() - i.startDate().toEpochMilli());
     ObjectNode billing = F.objectNode();
     billing.put("billedMemoryUsedInMB", 64);
@@ -106,15 +120,30 @@ final class Shapes {
     return n;
   }
 
-  private static void result(ObjectNode n, Result r) {
+  private static void input(ObjectNode n, ExecutionInfo i, boolean includeData) {
+    if (includeData) n.put("input", i.input());
+    n.set("inputDetails", F.objectNode().put("included", includeData));
+  }
+
+  private static void result(ObjectNode n, Result r, boolean includeData) {
     if (r == null) return;
     n.put("stopDate", time(r.stopDate()));
     if (r.output() != null) {
-      n.put("output", r.output());
-      n.set("outputDetails", F.objectNode().put("included", true));
+      if (includeData) n.put("output", r.output());
+      n.set("outputDetails", F.objectNode().put("included", includeData));
     }
+    if (!includeData) return;
     if (r.error() != null) n.put("error", r.error());
     if (r.cause() != null) n.put("cause", r.cause());
+  }
+
+  static ObjectNode describeActivity(ActivityRecord a) {
+    ObjectNode n = F.objectNode();
+    n.put("activityArn", a.activityArn());
+    n.put("name", a.name());
+    n.put("creationDate", time(a.creationDate()));
+    n.set("encryptionConfiguration", encryption(a.encryption()));
+    return n;
   }
 
   /** One history event; without execution data the input and output members are left out. */

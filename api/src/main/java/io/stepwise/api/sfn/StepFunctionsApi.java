@@ -21,6 +21,8 @@ import io.stepwise.engine.StepFunctionsEngine;
 import io.stepwise.engine.catalog.ExecutionSummary;
 import io.stepwise.engine.catalog.Page;
 import io.stepwise.engine.catalog.StateMachineSummary;
+import io.stepwise.engine.kms.EncryptionConfig;
+import io.stepwise.engine.kms.Principals;
 import io.stepwise.engine.statemachine.StateMachineRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,6 +75,7 @@ public final class StepFunctionsApi {
     ops.put("ListExecutions", api::listExecutions);
     ops.put("GetExecutionHistory", api::getExecutionHistory);
     ops.put("DescribeStateMachineForExecution", api::describeStateMachineForExecution);
+    ops.putAll(ActivityOperations.operations(engine, region));
     Map<String, Operation> guarded = new LinkedHashMap<>();
     ops.forEach((name, op) -> guarded.put(name, guard(op)));
     return Collections.unmodifiableMap(guarded);
@@ -115,10 +118,11 @@ public final class StepFunctionsApi {
     ObjectNode tracing = optionalObject(req, "tracingConfiguration");
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
     if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
+    EncryptionConfig encryption = encryption(caller, req);
     String arn = Arns.stateMachine(region, caller.accountId(), name);
     StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
         engine.clock().instant(), null, UUID.randomUUID().toString(), null,
-        Shapes.logging(logging), Shapes.tracing(tracing));
+        Shapes.logging(logging), Shapes.tracing(tracing), encryption);
     return engine.createStateMachine(record).thenApply(m -> {
       ObjectNode n = F.objectNode();
       n.put("stateMachineArn", m.stateMachineArn());
@@ -127,12 +131,31 @@ public final class StepFunctionsApi {
     });
   }
 
+  /** The request's encryptionConfiguration validated and resolved (null when absent). */
+  private EncryptionConfig encryption(Caller caller, ObjectNode req) {
+    Fields.RequestedEncryption e = encryptionConfiguration(req);
+    if (e == null) return null;
+    return engine.encryption().validate(e.type(), e.kmsKeyId(), e.reusePeriodSeconds(), caller.accountId(),
+        principal(caller));
+  }
+
+  static String principal(Caller caller) {
+    return Principals.arn(caller.accountId(), caller.accessKeyId());
+  }
+
+  /** ALL_DATA reads need kms:Decrypt on a customer-managed key, and the key must be usable. */
+  private void checkRead(Caller caller, boolean includeData, EncryptionConfig config) {
+    if (includeData) engine.encryption().checkDecrypt(config, caller.accountId(), principal(caller));
+  }
+
   private CompletionStage<JsonNode> describeStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
+    boolean data = includeData(req);
     Arns.requireStateMachine(arn);
     return engine.describeStateMachine(arn).thenApply(m -> {
-      ObjectNode n = Shapes.describeStateMachine(m);
-      Map<String, List<String>> refs = engine.variableReferences(m);
+      checkRead(caller, data, m.encryption());
+      ObjectNode n = Shapes.describeStateMachine(m, data);
+      Map<String, List<String>> refs = data ? engine.variableReferences(m) : Map.of();
       if (!refs.isEmpty()) n.set("variableReferences", MAPPER.valueToTree(refs));
       return n;
     });
@@ -146,11 +169,14 @@ public final class StepFunctionsApi {
     ObjectNode tracing = optionalObject(req, "tracingConfiguration");
     Arns.requireStateMachine(arn);
     if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
-    if (definition == null && roleArn == null && logging == null && tracing == null) {
+    boolean encryptionGiven = req.hasNonNull("encryptionConfiguration");
+    if (definition == null && roleArn == null && logging == null && tracing == null && !encryptionGiven) {
       throw new ServiceError("MissingRequiredParameter",
-          "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified");
+          "Either the definition, the role ARN, the LoggingConfiguration, the EncryptionConfiguration"
+              + " or the TracingConfiguration must be specified");
     }
-    return engine.updateStateMachine(arn, definition, roleArn, logging, tracing).thenApply(m -> {
+    EncryptionConfig encryption = encryption(caller, req);
+    return engine.updateStateMachine(arn, definition, roleArn, logging, tracing, encryption).thenApply(m -> {
       ObjectNode n = F.objectNode();
       n.put("updateDate", time(m.updateDate()));
       n.put("revisionId", m.revisionId());
@@ -243,8 +269,12 @@ public final class StepFunctionsApi {
     String arn = requiredString(req, "stateMachineArn");
     String name = executionName(req);
     String input = executionInput(req);
+    boolean data = includeData(req);
     Arns.requireStateMachine(arn);
-    return engine.startSyncExecution(arn, name, input).thenApply(Shapes::startSyncExecution);
+    return engine.describeStateMachine(arn).thenCompose(m -> {
+      checkRead(caller, data, m.encryption());
+      return engine.startSyncExecution(arn, name, input);
+    }).thenApply(v -> Shapes.startSyncExecution(v, data));
   }
 
   private CompletionStage<JsonNode> stopExecution(Caller caller, ObjectNode req) {
@@ -261,14 +291,22 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> describeExecution(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "executionArn");
+    boolean data = includeData(req);
     Arns.requireExecution(arn);
-    return engine.describeExecution(arn).thenApply(Shapes::describeExecution);
+    return engine.describeExecution(arn).thenApply(v -> {
+      checkRead(caller, data, v.info().encryption());
+      return Shapes.describeExecution(v, data);
+    });
   }
 
   private CompletionStage<JsonNode> describeStateMachineForExecution(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "executionArn");
+    boolean data = includeData(req);
     Arns.requireExecution(arn);
-    return engine.describeExecution(arn).thenApply(v -> Shapes.describeStateMachineForExecution(v.info()));
+    return engine.describeExecution(arn).thenApply(v -> {
+      checkRead(caller, data, v.info().encryption());
+      return Shapes.describeStateMachineForExecution(v.info(), data);
+    });
   }
 
   private CompletionStage<JsonNode> listExecutions(Caller caller, ObjectNode req) {
@@ -309,7 +347,11 @@ public final class StepFunctionsApi {
     String token = nextToken(req);
     Arns.requireExecution(arn);
     int offset = token == null ? 0 : decodeOffset(token);
-    return engine.getExecutionHistory(arn).thenApply(all -> {
+    // History events are data under the machine's key, whatever includeExecutionData says.
+    return engine.describeExecution(arn).thenCompose(v -> {
+      checkRead(caller, true, v.info().encryption());
+      return engine.getExecutionHistory(arn);
+    }).thenApply(all -> {
       List<HistoryEvent> ordered = all;
       if (reverse) {
         ordered = new ArrayList<>(all);

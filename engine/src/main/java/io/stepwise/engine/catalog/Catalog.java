@@ -27,6 +27,20 @@ public final class Catalog {
 
   private final ConcurrentSkipListMap<String, StateMachineSummary> machines = new ConcurrentSkipListMap<>();
   private final Map<String, NavigableMap<ExecKey, ExecutionSummary>> executions = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<String, ActivitySummary> activities = new ConcurrentSkipListMap<>();
+
+  public void putActivity(ActivitySummary summary) {
+    activities.put(summary.activityArn(), summary);
+  }
+
+  public void removeActivity(String activityArn) {
+    activities.remove(activityArn);
+  }
+
+  /** Activities in ARN order within one account/region prefix. */
+  public Page<ActivitySummary> listActivities(String arnPrefix, int maxResults, String nextToken) {
+    return byArn(activities, ActivitySummary::activityArn, arnPrefix, maxResults, nextToken);
+  }
 
   public void putStateMachine(StateMachineSummary summary) {
     machines.put(summary.stateMachineArn(), summary);
@@ -45,14 +59,18 @@ public final class Catalog {
 
   /** State machines in ARN order, optionally restricted to one account/region prefix. */
   public Page<StateMachineSummary> listStateMachines(String arnPrefix, int maxResults, String nextToken) {
+    return byArn(machines, StateMachineSummary::stateMachineArn, arnPrefix, maxResults, nextToken);
+  }
+
+  private static <T> Page<T> byArn(ConcurrentSkipListMap<String, T> index, java.util.function.Function<T, String> arnOf,
+      String arnPrefix, int maxResults, String nextToken) {
     String after = nextToken == null ? null : decode(nextToken);
-    NavigableMap<String, StateMachineSummary> view =
-        after == null ? machines.tailMap(arnPrefix, true) : machines.tailMap(after, false);
-    List<StateMachineSummary> items = new ArrayList<>(Math.min(maxResults, 64));
-    for (StateMachineSummary s : view.values()) {
-      if (!s.stateMachineArn().startsWith(arnPrefix)) break;
+    NavigableMap<String, T> view = after == null ? index.tailMap(arnPrefix, true) : index.tailMap(after, false);
+    List<T> items = new ArrayList<>(Math.min(maxResults, 64));
+    for (T s : view.values()) {
+      if (!arnOf.apply(s).startsWith(arnPrefix)) break;
       if (items.size() == maxResults) {
-        return new Page<>(items, encode(items.get(items.size() - 1).stateMachineArn()));
+        return new Page<>(items, encode(arnOf.apply(items.get(items.size() - 1))));
       }
       items.add(s);
     }

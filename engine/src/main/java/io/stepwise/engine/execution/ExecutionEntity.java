@@ -60,8 +60,8 @@ public final class ExecutionEntity
   public record Start(ExecutionInfo info, ActorRef<StartReply> replyTo) implements Command {}
 
   public record StartReply(ExecutionView view, String errorCode, String errorMessage, String unreadable) implements CborSerializable {
-    public ExecutionView get() {
-      if (unreadable != null) throw ServiceError.unreadable(unreadable);
+    public ExecutionView get(java.util.function.Function<String, ServiceError> unreadableError) {
+      if (unreadable != null) throw unreadableError.apply(unreadable);
       if (errorCode != null) throw new ServiceError(errorCode, errorMessage);
       return view;
     }
@@ -137,8 +137,17 @@ public final class ExecutionEntity
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
     var b = newCommandHandlerWithReplyBuilder().forAnyState();
     b.onCommand(Start.class, this::onStart);
+    // An unreadable execution answers and stops, so that the next command recovers afresh: data under
+    // a key that was disabled becomes readable again once the key is enabled.
+    unreadable.onCommand(Describe.class,
+        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
+    unreadable.onCommand(GetHistory.class,
+        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new HistoryReply(List.of(), s.unreadable(), true)));
+    unreadable.onCommand(Stop.class,
+        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
     b.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new ViewReply(s.view(), s.unreadable())));
     b.onCommand(GetHistory.class, (s, c) ->
         Effect().reply(c.replyTo(), new HistoryReply(s.history(), s.unreadable(), s.info() != null)));
@@ -148,13 +157,13 @@ public final class ExecutionEntity
       if (!s.running()) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
       return Effect().noReply();
     });
-    return b.build();
+    return unreadable.orElse(b).build();
   }
 
   private ReplyEffect<Event, State> onStart(State state, Start cmd) {
     ExecutionInfo info = cmd.info();
     if (state.unreadable() != null) {
-      return Effect().reply(cmd.replyTo(), new StartReply(null, null, null, state.unreadable()));
+      return Effect().stop().thenReply(cmd.replyTo(), s -> new StartReply(null, null, null, state.unreadable()));
     }
     if (state.info() != null) {
       boolean same = state.running() && state.info().input().equals(info.input());

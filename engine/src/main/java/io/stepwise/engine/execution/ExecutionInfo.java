@@ -2,6 +2,7 @@ package io.stepwise.engine.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.interpreter.ExecutionContext;
+import io.stepwise.engine.kms.EncryptionConfig;
 import java.time.Instant;
 
 /**
@@ -22,7 +23,13 @@ public record ExecutionInfo(
     String input,
     Instant startDate,
     JsonNode loggingConfiguration,
-    JsonNode tracingConfiguration) {
+    JsonNode tracingConfiguration,
+    EncryptionConfig encryptionConfiguration) {
+
+  /** Never null: executions from before encryption configurations read as AWS_OWNED_KEY. */
+  public EncryptionConfig encryption() {
+    return EncryptionConfig.orDefault(encryptionConfiguration);
+  }
 
   public ExecutionContext context() {
     return new ExecutionContext(executionArn, name, stateMachineArn, stateMachineName, roleArn, startDate, 0);

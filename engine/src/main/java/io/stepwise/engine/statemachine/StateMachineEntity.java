@@ -6,7 +6,10 @@ import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
 import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.catalog.StateMachineSummary;
+import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.kms.EncryptionConfig;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -40,25 +43,27 @@ public final class StateMachineEntity
 
   /** Null fields are left as they are. */
   public record Update(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
-      String revisionId, Instant at, ActorRef<Reply> replyTo) implements Command {}
+      EncryptionConfig encryptionConfiguration, String revisionId, Instant at, ActorRef<Reply> replyTo) implements Command {}
 
   public record Delete(Instant at, ActorRef<Reply> replyTo) implements Command {}
 
   /** Sent at startup so that the entity recovers and registers itself in the catalog. */
   public record Wake(ActorRef<Reply> replyTo) implements Command {}
 
-  /** Either the machine's record or AWS's error. */
-  public record Reply(StateMachineRecord record, String errorCode, String errorMessage) implements CborSerializable {
+  /** Either the machine's record, AWS's error, or why its stored data cannot be read. */
+  public record Reply(StateMachineRecord record, String errorCode, String errorMessage, String unreadable)
+      implements CborSerializable {
     static Reply ok(StateMachineRecord r) {
-      return new Reply(r, null, null);
+      return new Reply(r, null, null, null);
     }
 
     static Reply error(ServiceError e) {
-      return new Reply(null, e.code(), e.getMessage());
+      return new Reply(null, e.code(), e.getMessage(), null);
     }
 
-    /** The record, or the error thrown as a {@link ServiceError}. */
-    public StateMachineRecord get() {
+    /** The record, or the error thrown as a {@link ServiceError} ({@code unreadable} maps the unreadable case). */
+    public StateMachineRecord get(Function<String, ServiceError> unreadableError) {
+      if (unreadable != null) throw unreadableError.apply(unreadable);
       if (errorCode != null) throw new ServiceError(errorCode, errorMessage);
       return record;
     }
@@ -69,7 +74,7 @@ public final class StateMachineEntity
   public record Created(StateMachineRecord record) implements Event {}
 
   public record Updated(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
-      String revisionId, Instant at) implements Event {}
+      EncryptionConfig encryptionConfiguration, String revisionId, Instant at) implements Event {}
 
   public record Deleted(Instant at) implements Event {}
 
@@ -82,15 +87,17 @@ public final class StateMachineEntity
   // --- behaviour ---
   private final String arn;
   private final Catalog catalog;
+  private final Encryption encryption;
 
-  public static Behavior<Command> create(String stateMachineArn, Catalog catalog) {
-    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog));
+  public static Behavior<Command> create(String stateMachineArn, Catalog catalog, Encryption encryption) {
+    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog, encryption));
   }
 
-  private StateMachineEntity(String arn, Catalog catalog) {
+  private StateMachineEntity(String arn, Catalog catalog, Encryption encryption) {
     super(PersistenceId.of(ENTITY_KEY.name(), arn));
     this.arn = arn;
     this.catalog = catalog;
+    this.encryption = encryption;
   }
 
   @Override
@@ -108,9 +115,13 @@ public final class StateMachineEntity
     unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
-    absent.onCommand(Create.class, (s, c) -> Effect().persist(new Created(c.record()))
+    absent.onCommand(Create.class, (s, c) -> {
+      // The selector must know the key before the event is written.
+      encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
+      return Effect().persist(new Created(c.record()))
         .thenRun(n -> catalog.putStateMachine(summary(n.record())))
-        .thenReply(c.replyTo(), n -> Reply.ok(n.record())));
+        .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
+    });
     absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Update.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
@@ -122,10 +133,15 @@ public final class StateMachineEntity
         : Reply.error(new ServiceError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'"))));
     active.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(s.record())));
     active.onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(s.record())));
-    active.onCommand(Update.class, (s, c) -> Effect()
-        .persist(new Updated(c.definition(), c.roleArn(), c.loggingConfiguration(), c.tracingConfiguration(),
-            c.revisionId(), c.at()))
-        .thenReply(c.replyTo(), n -> Reply.ok(n.record())));
+    active.onCommand(Update.class, (s, c) -> {
+      if (c.encryptionConfiguration() != null) {
+        encryption.register(arn, Encryption.MACHINE_CONTEXT, c.encryptionConfiguration());
+      }
+      return Effect()
+          .persist(new Updated(c.definition(), c.roleArn(), c.loggingConfiguration(), c.tracingConfiguration(),
+              c.encryptionConfiguration(), c.revisionId(), c.at()))
+          .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
+    });
     active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
         .thenRun(n -> catalog.removeStateMachine(arn))
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
@@ -133,14 +149,17 @@ public final class StateMachineEntity
     return unreadable.orElse(absent).orElse(active).build();
   }
 
+  // Stops after answering, so that the next command recovers afresh: data under a key that was
+  // disabled becomes readable again once the key is enabled.
   private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
-    return Effect().reply(replyTo, Reply.error(ServiceError.unreadable(state.unreadable())));
+    return Effect().stop().thenReply(replyTo, s -> new Reply(null, null, null, state.unreadable()));
   }
 
   private static boolean sameRequest(StateMachineRecord a, StateMachineRecord b) {
     return a.definition().equals(b.definition()) && a.roleArn().equals(b.roleArn()) && a.type().equals(b.type())
         && Objects.equals(a.loggingConfiguration(), b.loggingConfiguration())
-        && Objects.equals(a.tracingConfiguration(), b.tracingConfiguration());
+        && Objects.equals(a.tracingConfiguration(), b.tracingConfiguration())
+        && a.encryption().equals(b.encryption());
   }
 
   static StateMachineSummary summary(StateMachineRecord r) {
@@ -152,7 +171,8 @@ public final class StateMachineEntity
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Created.class, (state, e) -> new State(e.record(), null))
         .onEvent(Updated.class, (state, e) -> new State(state.record().updated(e.definition(), e.roleArn(),
-            e.loggingConfiguration(), e.tracingConfiguration(), e.revisionId(), e.at()), state.unreadable()))
+            e.loggingConfiguration(), e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()),
+            state.unreadable()))
         .onEvent(Deleted.class, (state, e) -> new State(null, state.unreadable()))
         .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason()))
         .build();
@@ -162,7 +182,10 @@ public final class StateMachineEntity
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          if (state.record() != null && state.unreadable() == null) catalog.putStateMachine(summary(state.record()));
+          if (state.record() != null && state.unreadable() == null) {
+            encryption.register(arn, Encryption.MACHINE_CONTEXT, state.record().encryptionConfiguration());
+            catalog.putStateMachine(summary(state.record()));
+          }
         })
         .build();
   }

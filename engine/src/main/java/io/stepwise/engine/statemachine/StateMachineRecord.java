@@ -1,6 +1,7 @@
 package io.stepwise.engine.statemachine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.engine.kms.EncryptionConfig;
 import java.time.Instant;
 
 /**
@@ -19,16 +20,23 @@ public record StateMachineRecord(
     String revisionId,
     String description,
     JsonNode loggingConfiguration,
-    JsonNode tracingConfiguration) {
+    JsonNode tracingConfiguration,
+    EncryptionConfig encryptionConfiguration) {
+
+  /** Never null: records from before encryption configurations read as AWS_OWNED_KEY. */
+  public EncryptionConfig encryption() {
+    return EncryptionConfig.orDefault(encryptionConfiguration);
+  }
 
   StateMachineRecord updated(String newDefinition, String newRoleArn, JsonNode logging, JsonNode tracing,
-      String newRevisionId, Instant at) {
+      EncryptionConfig encryption, String newRevisionId, Instant at) {
     return new StateMachineRecord(stateMachineArn, name, type,
         newDefinition != null ? newDefinition : definition,
         newRoleArn != null ? newRoleArn : roleArn,
         creationDate, at, newRevisionId, description,
         present(logging) ? logging : loggingConfiguration,
-        present(tracing) ? tracing : tracingConfiguration);
+        present(tracing) ? tracing : tracingConfiguration,
+        encryption != null ? encryption : encryptionConfiguration);
   }
 
   /** A JSON member that was given: Jackson replays an absent one as null or as NullNode. */

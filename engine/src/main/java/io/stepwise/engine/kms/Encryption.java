@@ -1,0 +1,208 @@
+package io.stepwise.engine.kms;
+
+import io.stepwise.engine.ServiceError;
+import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.keys.EncryptionTarget;
+import io.stepwise.persistence.keys.StoredDataKey;
+import io.stepwise.persistence.kms.KeyMetadata;
+import io.stepwise.persistence.kms.KeyPolicy;
+import io.stepwise.persistence.kms.KeyState;
+import io.stepwise.persistence.kms.Kms;
+import io.stepwise.persistence.kms.KmsException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Customer-managed keys for Step Functions resources: validates an {@code encryptionConfiguration}
+ * as AWS does, routes each resource's journal events to its key (a {@code KeySelector} from
+ * persistence id to target, encryption context {@code aws:states:stateMachineArn} or
+ * {@code aws:states:activityArn}), and answers whether a caller may read a resource's data.
+ *
+ * <p>Executions follow their state machine's current configuration, so an update to another key
+ * applies to the events written after it; older events keep naming the data key they were sealed
+ * with and stay readable while that key is usable.
+ */
+public final class Encryption {
+  public static final String MACHINE_CONTEXT = "aws:states:stateMachineArn";
+  public static final String ACTIVITY_CONTEXT = "aws:states:activityArn";
+  private static final Pattern DATA_KEY_REF = Pattern.compile("data key (\\d+) unavailable");
+
+  private final StepwiseStorage storage;
+  private final Kms kms;
+  private final EncryptionTarget serviceOwned;
+  private final Map<String, EncryptionTarget> targets = new ConcurrentHashMap<>();
+
+  public Encryption(StepwiseStorage storage) {
+    this.storage = storage;
+    this.kms = storage.kms();
+    this.serviceOwned = storage.serviceOwnedTarget();
+    storage.useKeySelector(this::select);
+  }
+
+  /**
+   * Checks a requested configuration (null means AWS_OWNED_KEY) and resolves its key; the caller
+   * must be allowed {@code kms:GenerateDataKey} and {@code kms:Decrypt} on it, as AWS requires.
+   */
+  public EncryptionConfig validate(String type, String kmsKeyId, Integer reuse, String account, String principal) {
+    if (type == null) {
+      throw invalid("type must be given in an encryption configuration");
+    }
+    if (reuse != null && (reuse < 60 || reuse > 900)) {
+      throw invalid("kmsDataKeyReusePeriodSeconds must be between 60 and 900 seconds");
+    }
+    if (type.equals(EncryptionConfig.AWS_OWNED_KEY)) {
+      if (kmsKeyId != null) {
+        throw invalid("kmsKeyId must not be specified when the type is AWS_OWNED_KEY");
+      }
+      return new EncryptionConfig(type, null, null, reuse);
+    }
+    if (kmsKeyId == null || kmsKeyId.isEmpty()) {
+      throw invalid("kmsKeyId is required when the type is CUSTOMER_MANAGED_KMS_KEY");
+    }
+    String keyId;
+    KeyMetadata key;
+    try {
+      keyId = kms.resolveKeyId(kmsKeyId);
+      if (keyId.equals(kms.serviceOwnedKeyId())) {
+        throw new KmsException(KmsException.Code.NOT_FOUND, "no such key");
+      }
+      key = kms.describeKey(keyId);
+    } catch (KmsException e) {
+      throw accessDenied(kmsKeyId);
+    }
+    if (!key.symmetric() || !KeyMetadata.ENCRYPT_DECRYPT.equals(key.keyUsage())) {
+      throw invalid("The KMS key " + kmsKeyId + " is not a symmetric encryption key (ENCRYPT_DECRYPT, SYMMETRIC_DEFAULT)");
+    }
+    if (key.state() != KeyState.ENABLED) {
+      throw invalidState(kmsKeyId, key.state());
+    }
+    String policy = kms.keyPolicy(keyId);
+    if (!KeyPolicy.allows(policy, account, principal, "kms:GenerateDataKey")
+        || !KeyPolicy.allows(policy, account, principal, "kms:Decrypt")) {
+      throw accessDenied(kmsKeyId);
+    }
+    return new EncryptionConfig(type, kmsKeyId, keyId, reuse);
+  }
+
+  /** Journal events of {@code resourceArn} (and of its executions) go under {@code config} from now on. */
+  public void register(String resourceArn, String contextKey, EncryptionConfig config) {
+    EncryptionConfig c = EncryptionConfig.orDefault(config);
+    Duration reuse = c.reusePeriodSeconds() == null ? serviceOwned.reusePeriod() : Duration.ofSeconds(c.reusePeriodSeconds());
+    if (!c.customerManaged() && c.reusePeriodSeconds() == null) {
+      targets.put(resourceArn, serviceOwned);
+      return;
+    }
+    String keyId = c.customerManaged() ? c.keyId() : serviceOwned.kmsKeyId();
+    targets.put(resourceArn, new EncryptionTarget(keyId, Map.of(contextKey, resourceArn), reuse));
+  }
+
+  /**
+   * Whether the caller may read data under {@code config}: a key whose policy does not allow
+   * {@code kms:Decrypt} is KmsAccessDeniedException; a disabled, pending-deletion or deleted key
+   * is KmsInvalidStateException.
+   */
+  public void checkDecrypt(EncryptionConfig config, String account, String principal) {
+    EncryptionConfig c = EncryptionConfig.orDefault(config);
+    if (!c.customerManaged()) {
+      return;
+    }
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(c.keyId());
+    } catch (KmsException e) {
+      throw deleted(c.kmsKeyId());
+    }
+    if (!KeyPolicy.allows(kms.keyPolicy(c.keyId()), account, principal, "kms:Decrypt")) {
+      throw accessDenied(c.kmsKeyId());
+    }
+    checkUsable(c);
+  }
+
+  /** The key must be enabled to write under it (start an execution, update the machine). */
+  public void checkUsable(EncryptionConfig config) {
+    EncryptionConfig c = EncryptionConfig.orDefault(config);
+    if (!c.customerManaged()) {
+      return;
+    }
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(c.keyId());
+    } catch (KmsException e) {
+      throw deleted(c.kmsKeyId());
+    }
+    if (key.state() != KeyState.ENABLED) {
+      throw invalidState(c.kmsKeyId(), key.state());
+    }
+  }
+
+  /**
+   * The error for an entity whose journal could not be read: when the cause is a KMS key that is
+   * disabled, pending deletion or deleted, AWS's KmsInvalidStateException; otherwise the
+   * unreadable-data 500. The journal names the data key in its reason; the key table says which
+   * KMS key wrapped it.
+   */
+  public ServiceError unreadable(String reason) {
+    Matcher m = reason == null ? null : DATA_KEY_REF.matcher(reason);
+    if (m != null && m.find()) {
+      Optional<StoredDataKey> dataKey = storage.handles().store().find(Long.parseLong(m.group(1)));
+      if (dataKey.isPresent()) {
+        String keyId = dataKey.get().kmsKeyId();
+        try {
+          KeyMetadata key = kms.describeKey(keyId);
+          if (key.state() != KeyState.ENABLED) {
+            return invalidState(keyId, key.state());
+          }
+        } catch (KmsException e) {
+          return deleted(keyId);
+        }
+      }
+    }
+    return ServiceError.unreadable(reason);
+  }
+
+  private EncryptionTarget select(String persistenceId) {
+    int bar = persistenceId.indexOf('|');
+    String arn = persistenceId.substring(bar + 1);
+    if (persistenceId.startsWith("Execution|")) {
+      arn = machineOf(arn);
+    }
+    EncryptionTarget t = targets.get(arn);
+    return t != null ? t : serviceOwned;
+  }
+
+  /** {@code arn:...:execution:machine:name} to {@code arn:...:stateMachine:machine}. */
+  static String machineOf(String executionArn) {
+    int at = executionArn.indexOf(":execution:");
+    int last = executionArn.lastIndexOf(':');
+    if (at < 0 || last <= at + 11) {
+      return executionArn;
+    }
+    return executionArn.substring(0, at) + ":stateMachine:" + executionArn.substring(at + 11, last);
+  }
+
+  private static ServiceError invalid(String message) {
+    return new ServiceError("InvalidEncryptionConfiguration", message);
+  }
+
+  private static ServiceError accessDenied(String kmsKeyId) {
+    return new ServiceError("KmsAccessDeniedException", 400,
+        "Either your KMS key policy or API caller does not have the required permissions for KMS key " + kmsKeyId,
+        Map.of());
+  }
+
+  private static ServiceError invalidState(String kmsKeyId, KeyState state) {
+    String awsState = state == KeyState.DISABLED ? "DISABLED" : "PENDING_DELETION";
+    return new ServiceError("KmsInvalidStateException", 400,
+        "The KMS key " + kmsKeyId + " is not in a valid state: " + state.awsName(), Map.of("kmsKeyState", awsState));
+  }
+
+  private static ServiceError deleted(String kmsKeyId) {
+    return new ServiceError("KmsInvalidStateException", 400,
+        "The KMS key " + kmsKeyId + " has been deleted; data encrypted under it cannot be recovered",
+        Map.of("kmsKeyState", "UNAVAILABLE"));
+  }
+}
