@@ -24,6 +24,9 @@ public interface Kms {
    */
   KeyMetadata createKey(String description, String keySpec, String keyUsage, String policy, Map<String, String> tags);
 
+  /** The key a ciphertext blob from {@link #encrypt} names (symmetric keys only). */
+  String ciphertextKeyId(byte[] ciphertextBlob);
+
   /** The key id named by a key id, key ARN, alias name ({@code alias/x}) or alias ARN. */
   String resolveKeyId(String keyRef);
 

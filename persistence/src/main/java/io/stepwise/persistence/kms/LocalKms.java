@@ -114,6 +114,11 @@ public final class LocalKms implements Kms, AutoCloseable {
   }
 
   @Override
+  public String ciphertextKeyId(byte[] ciphertextBlob) {
+    return KmsCiphertext.parse(ciphertextBlob).keyId();
+  }
+
+  @Override
   public synchronized String resolveKeyId(String keyRef) {
     if (keyRef == null || keyRef.isEmpty()) {
       throw new KmsException(KmsException.Code.VALIDATION, "KeyId must not be empty");
