@@ -29,6 +29,9 @@ public final class JournalStore implements DataKeyTable {
   public record RawEntry(long sequenceNr, long timestamp, byte[] envelope) {}
 
   private static final String PID_COUNTER = "pid";
+  // Ids are cached for the write path; past this many the cache starts over (lookups fall back to
+  // LevelDB), so a server that has seen millions of executions does not hold them all in memory.
+  private static final int ID_CACHE_LIMIT = 250_000;
   private static final String DATA_KEY_COUNTER = "data-key";
 
   private final Db db;
@@ -57,7 +60,7 @@ public final class JournalStore implements DataKeyTable {
       return OptionalLong.empty();
     }
     long found = JournalKeys.longOf(v);
-    ids.put(persistenceId, found);
+    cacheIds(Map.of(persistenceId, found));
     return OptionalLong.of(found);
   }
 
@@ -74,7 +77,14 @@ public final class JournalStore implements DataKeyTable {
   }
 
   void publishIds(Map<String, Long> committed) {
-    ids.putAll(committed);
+    cacheIds(committed);
+  }
+
+  private void cacheIds(Map<String, Long> known) {
+    if (ids.size() >= ID_CACHE_LIMIT) {
+      ids.clear();
+    }
+    ids.putAll(known);
   }
 
   /**
