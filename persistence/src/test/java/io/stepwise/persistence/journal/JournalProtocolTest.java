@@ -83,6 +83,22 @@ class JournalProtocolTest {
   }
 
   private long lastHighest;
+  private String lastWriter;
+  private String writerUuid = "w-1";
+
+  @Test
+  void writerUuid_survivesAsUuidOrAsText() {
+    kit = TestStorage.start(dir);
+    TestProbe probe = new TestProbe(classic());
+    writerUuid = java.util.UUID.randomUUID().toString();
+    write(probe, "uuid", 1, 1);
+    assertThat(replay(probe, "uuid", 1, Long.MAX_VALUE, Long.MAX_VALUE)).containsExactly(1L);
+    assertThat(lastWriter).isEqualTo(writerUuid);
+    writerUuid = "not-a-uuid";
+    write(probe, "text", 1, 1);
+    replay(probe, "text", 1, Long.MAX_VALUE, Long.MAX_VALUE);
+    assertThat(lastWriter).isEqualTo("not-a-uuid");
+  }
 
   private List<Long> replay(TestProbe probe, String pid, long from, long to, long max) {
     journal().tell(new JournalProtocol.ReplayMessages(from, to, max, pid, probe.ref()), probe.ref());
@@ -90,7 +106,8 @@ class JournalProtocolTest {
     while (true) {
       Object m = probe.receiveOne(scala.concurrent.duration.Duration.create(5, "s"));
       if (m instanceof JournalProtocol.ReplayedMessage r) {
-        assertThat(r.persistent().payload()).isInstanceOf(TestEntity.Added.class);
+        assertThat(r.persistent().payload()).isEqualTo(new TestEntity.Added("e" + r.persistent().sequenceNr()));
+        lastWriter = r.persistent().writerUuid();
         seqs.add(r.persistent().sequenceNr());
       } else if (m instanceof JournalProtocol.RecoverySuccess s) {
         lastHighest = s.highestSequenceNr();
@@ -114,8 +131,8 @@ class JournalProtocolTest {
     }
   }
 
-  private static PersistentRepr repr(String pid, long seq, ActorRef sender) {
-    return PersistentRepr$.MODULE$.apply(new TestEntity.Added("e" + seq), seq, pid, "", false, sender, "w-1");
+  private PersistentRepr repr(String pid, long seq, ActorRef sender) {
+    return PersistentRepr$.MODULE$.apply(new TestEntity.Added("e" + seq), seq, pid, "", false, sender, writerUuid);
   }
 
   private ActorSystem classic() {
