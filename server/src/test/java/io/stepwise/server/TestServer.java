@@ -4,12 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /** A real Stepwise server on a free port and its own data directory, and real AWS SDK clients for it. */
@@ -34,6 +36,30 @@ final class TestServer implements AutoCloseable {
 
   static TestServer start(Path dataDir, Map<String, Object> extra) throws StepwiseServer.StartupException {
     return new TestServer(dataDir, StepwiseServer.start(config(dataDir, extra)));
+  }
+
+  /** With a clock the test moves, and a second access key {@code reader}/{@code reader} in the same account. */
+  static TestServer start(Path dataDir, Clock clock) throws StepwiseServer.StartupException {
+    Config config = ConfigFactory.parseString("""
+        stepwise.api.credentials = [
+          { access-key-id = "test", secret-access-key = "test" },
+          { access-key-id = "reader", secret-access-key = "reader" }
+        ]""").withFallback(config(dataDir, Map.of()));
+    return new TestServer(dataDir, StepwiseServer.start(config, clock));
+  }
+
+  KmsClient kms() {
+    return kms("test", "test");
+  }
+
+  KmsClient kms(String accessKey, String secret) {
+    return KmsClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
+        .httpClient(ApacheHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+        .build();
   }
 
   URI endpoint() {
