@@ -1,0 +1,264 @@
+package io.stepwise.server;
+
+import static io.stepwise.server.Definitions.*;
+import static io.stepwise.server.ExecutionApiTest.awaitEnd;
+import static io.stepwise.server.ExecutionApiTest.history;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.*;
+
+/** encryptionConfiguration on state machines and activities: validation, what it shows, and Kms* errors. */
+class CustomerKeyTest {
+  @TempDir Path dir;
+  private final TestClock clock = new TestClock();
+  private TestServer server;
+  private SfnClient sfn;
+  private KmsClient kms;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestServer.start(dir, clock);
+    sfn = server.sfn();
+    kms = server.kms();
+  }
+
+  @AfterEach
+  void stop() {
+    sfn.close();
+    kms.close();
+    server.close();
+  }
+
+  static Consumer<EncryptionConfiguration.Builder> customer(String keyId) {
+    return e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(keyId);
+  }
+
+  private String key() {
+    return kms.createKey(b -> b.description("sfn")).keyMetadata().keyId();
+  }
+
+  private String machine(String name, String keyId) {
+    return sfn.createStateMachine(b -> b.name(name).definition(PASS).roleArn(ROLE)
+        .encryptionConfiguration(customer(keyId))).stateMachineArn();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"id", "arn", "alias", "aliasArn"})
+  void createStateMachine_customerKeyInAnyForm_isDescribedAsGiven(String form) throws Exception {
+    String key = key();
+    kms.createAlias(b -> b.aliasName("alias/sfn").targetKeyId(key));
+    String ref = switch (form) {
+      case "id" -> key;
+      case "arn" -> "arn:aws:kms:us-east-1:123456789012:key/" + key;
+      case "alias" -> "alias/sfn";
+      default -> "arn:aws:kms:us-east-1:123456789012:alias/sfn";
+    };
+    String arn = sfn.createStateMachine(b -> b.name("m").definition(PASS).roleArn(ROLE)
+        .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(ref)
+            .kmsDataKeyReusePeriodSeconds(120))).stateMachineArn();
+    DescribeStateMachineResponse d = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+    assertThat(d.encryptionConfiguration().type()).isEqualTo(EncryptionType.CUSTOMER_MANAGED_KMS_KEY);
+    assertThat(d.encryptionConfiguration().kmsKeyId()).isEqualTo(ref);
+    assertThat(d.encryptionConfiguration().kmsDataKeyReusePeriodSeconds()).isEqualTo(120);
+    assertThat(d.definition()).isEqualTo(PASS);
+    String exec = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"x\":1}")).executionArn();
+    assertThat(awaitEnd(sfn, exec).output()).contains("greeting");
+    assertThat(sfn.describeStateMachineForExecution(b -> b.executionArn(exec)).encryptionConfiguration().kmsKeyId())
+        .isEqualTo(ref);
+  }
+
+  @Test
+  void defaultConfiguration_isAwsOwnedKey() {
+    String arn = sfn.createStateMachine(b -> b.name("plain").definition(PASS).roleArn(ROLE)).stateMachineArn();
+    EncryptionConfiguration c = sfn.describeStateMachine(b -> b.stateMachineArn(arn)).encryptionConfiguration();
+    assertThat(c.type()).isEqualTo(EncryptionType.AWS_OWNED_KEY);
+    assertThat(c.kmsKeyId()).isNull();
+  }
+
+  @Test
+  void customerTypeWithoutKey_isInvalidEncryptionConfiguration() {
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("m").definition(PASS).roleArn(ROLE)
+        .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY))))
+        .isInstanceOf(InvalidEncryptionConfigurationException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {59, 901})
+  void reusePeriodOutsideSixtyToNineHundred_isInvalidEncryptionConfiguration(int seconds) {
+    String key = key();
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("m").definition(PASS).roleArn(ROLE)
+        .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(key)
+            .kmsDataKeyReusePeriodSeconds(seconds))))
+        .isInstanceOf(InvalidEncryptionConfigurationException.class);
+  }
+
+  @Test
+  void asymmetricKey_isInvalidEncryptionConfiguration() {
+    String rsa = kms.createKey(b -> b.keySpec(KeySpec.RSA_2048).keyUsage(KeyUsageType.ENCRYPT_DECRYPT)).keyMetadata().keyId();
+    assertThatThrownBy(() -> machine("m", rsa)).isInstanceOf(InvalidEncryptionConfigurationException.class);
+  }
+
+  @Test
+  void disabledKey_atCreate_isKmsInvalidStateWithItsState() {
+    String key = key();
+    kms.disableKey(b -> b.keyId(key));
+    assertThatThrownBy(() -> machine("m", key)).isInstanceOfSatisfying(KmsInvalidStateException.class,
+        e -> assertThat(e.kmsKeyState()).isEqualTo(KmsKeyState.DISABLED));
+  }
+
+  @Test
+  void pendingDeletionKey_atCreate_isKmsInvalidStateWithItsState() {
+    String key = key();
+    kms.scheduleKeyDeletion(b -> b.keyId(key).pendingWindowInDays(7));
+    assertThatThrownBy(() -> machine("m", key)).isInstanceOfSatisfying(KmsInvalidStateException.class,
+        e -> assertThat(e.kmsKeyState()).isEqualTo(KmsKeyState.PENDING_DELETION));
+  }
+
+  @Test
+  void unknownKey_isKmsAccessDenied() {
+    assertThatThrownBy(() -> machine("m", "1234abcd-12ab-34cd-56ef-1234567890ab"))
+        .isInstanceOf(KmsAccessDeniedException.class);
+  }
+
+  @Test
+  void callerThePolicyDenies_cannotCreateWithTheKey() {
+    String key = key();
+    kms.putKeyPolicy(b -> b.keyId(key).policyName("default").policy(KmsApiTest.denyReaderDecrypt()));
+    try (SfnClient reader = server.sfn("reader", "reader")) {
+      assertThatThrownBy(() -> reader.createStateMachine(b -> b.name("m").definition(PASS).roleArn(ROLE)
+          .encryptionConfiguration(customer(key)))).isInstanceOf(KmsAccessDeniedException.class);
+    }
+  }
+
+  @Test
+  void awsOwnedKeyWithKmsKeyId_isInvalidEncryptionConfiguration() {
+    String key = key();
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("m").definition(PASS).roleArn(ROLE)
+        .encryptionConfiguration(e -> e.type(EncryptionType.AWS_OWNED_KEY).kmsKeyId(key))))
+        .isInstanceOf(InvalidEncryptionConfigurationException.class);
+  }
+
+  @Test
+  void callerWithoutDecrypt_getsKmsAccessDeniedForAllData_andMetadataOnlyWithoutData() throws Exception {
+    String key = key();
+    String standard = machine("std", key);
+    String express = sfn.createStateMachine(b -> b.name("exp").definition(PASS).roleArn(ROLE)
+        .type(StateMachineType.EXPRESS).encryptionConfiguration(customer(key))).stateMachineArn();
+    String exec = sfn.startExecution(b -> b.stateMachineArn(standard).input("{\"secret\":\"s3\"}")).executionArn();
+    awaitEnd(sfn, exec);
+    kms.putKeyPolicy(b -> b.keyId(key).policyName("default").policy(KmsApiTest.denyReaderDecrypt()));
+
+    try (SfnClient reader = server.sfn("reader", "reader")) {
+      assertThatThrownBy(() -> reader.describeStateMachine(b -> b.stateMachineArn(standard)))
+          .isInstanceOf(KmsAccessDeniedException.class);
+      assertThatThrownBy(() -> reader.describeExecution(b -> b.executionArn(exec)))
+          .isInstanceOf(KmsAccessDeniedException.class);
+      assertThatThrownBy(() -> reader.describeStateMachineForExecution(b -> b.executionArn(exec)))
+          .isInstanceOf(KmsAccessDeniedException.class);
+      assertThatThrownBy(() -> reader.startSyncExecution(b -> b.stateMachineArn(express)))
+          .isInstanceOf(KmsAccessDeniedException.class);
+      assertThatThrownBy(() -> reader.getExecutionHistory(b -> b.executionArn(exec)))
+          .isInstanceOf(KmsAccessDeniedException.class);
+
+      DescribeStateMachineResponse m = reader.describeStateMachine(b -> b.stateMachineArn(standard)
+          .includedData(IncludedData.METADATA_ONLY));
+      assertThat(m.definition()).isEqualTo("{}");
+      assertThat(m.name()).isEqualTo("std");
+      assertThat(m.encryptionConfiguration().kmsKeyId()).isEqualTo(key);
+
+      DescribeExecutionResponse e = reader.describeExecution(b -> b.executionArn(exec)
+          .includedData(IncludedData.METADATA_ONLY));
+      assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(e.input()).isNull();
+      assertThat(e.output()).isNull();
+      assertThat(e.inputDetails().included()).isFalse();
+
+      DescribeStateMachineForExecutionResponse f = reader.describeStateMachineForExecution(b -> b.executionArn(exec)
+          .includedData(IncludedData.METADATA_ONLY));
+      assertThat(f.definition()).isEqualTo("{}");
+
+      StartSyncExecutionResponse sync = reader.startSyncExecution(b -> b.stateMachineArn(express).input("{\"a\":1}")
+          .includedData(IncludedData.METADATA_ONLY));
+      assertThat(sync.status()).isEqualTo(SyncExecutionStatus.SUCCEEDED);
+      assertThat(sync.input()).isNull();
+      assertThat(sync.output()).isNull();
+      assertThat(sync.inputDetails().included()).isFalse();
+    }
+    // The account's other principals still read everything.
+    assertThat(sfn.describeExecution(b -> b.executionArn(exec)).input()).contains("s3");
+  }
+
+  @Test
+  void updateToAnotherKey_appliesToNewEvents_oldOnesReadableWhileTheirKeyIs() throws Exception {
+    String first = key();
+    String second = key();
+    String arn = machine("moving", first);
+    String before = sfn.startExecution(b -> b.stateMachineArn(arn)).executionArn();
+    awaitEnd(sfn, before);
+    UpdateStateMachineResponse u = sfn.updateStateMachine(b -> b.stateMachineArn(arn).encryptionConfiguration(customer(second)));
+    assertThat(u.revisionId()).isNotNull();
+    assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(arn)).encryptionConfiguration().kmsKeyId()).isEqualTo(second);
+    String after = sfn.startExecution(b -> b.stateMachineArn(arn)).executionArn();
+    awaitEnd(sfn, after);
+
+    kms.disableKey(b -> b.keyId(first));
+    assertThatThrownBy(() -> sfn.describeExecution(b -> b.executionArn(before)))
+        .isInstanceOfSatisfying(KmsInvalidStateException.class, e -> assertThat(e.kmsKeyState()).isEqualTo(KmsKeyState.DISABLED));
+    assertThat(sfn.describeExecution(b -> b.executionArn(after)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(history(sfn, after)).isNotEmpty();
+
+    sfn.updateStateMachine(b -> b.stateMachineArn(arn).encryptionConfiguration(e -> e.type(EncryptionType.AWS_OWNED_KEY)));
+    assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(arn)).encryptionConfiguration().type())
+        .isEqualTo(EncryptionType.AWS_OWNED_KEY);
+  }
+
+  @Test
+  void activities_createDescribeListDelete_withCustomerKey() throws Exception {
+    String key = key();
+    CreateActivityResponse created = sfn.createActivity(b -> b.name("worker").encryptionConfiguration(e -> e
+        .type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(key).kmsDataKeyReusePeriodSeconds(600)));
+    assertThat(created.activityArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:activity:worker");
+    sfn.createActivity(b -> b.name("plain"));
+    DescribeActivityResponse d = sfn.describeActivity(b -> b.activityArn(created.activityArn()));
+    assertThat(d.name()).isEqualTo("worker");
+    assertThat(d.encryptionConfiguration().kmsKeyId()).isEqualTo(key);
+    assertThat(d.encryptionConfiguration().kmsDataKeyReusePeriodSeconds()).isEqualTo(600);
+    assertThat(sfn.createActivity(b -> b.name("worker")).creationDate()).isEqualTo(created.creationDate());
+    assertThat(sfn.listActivities(b -> b.maxResults(1)).activities()).extracting(ActivityListItem::name).containsExactly("plain");
+    assertThat(sfn.listActivities().activities()).extracting(ActivityListItem::name).containsExactly("plain", "worker");
+
+    sfn.close();
+    kms.close();
+    server.close();
+    server = TestServer.start(dir, clock);
+    sfn = server.sfn();
+    kms = server.kms();
+    assertThat(sfn.describeActivity(b -> b.activityArn(created.activityArn())).encryptionConfiguration().kmsKeyId()).isEqualTo(key);
+    assertThat(sfn.listActivities().activities()).hasSize(2);
+
+    sfn.deleteActivity(b -> b.activityArn(created.activityArn()));
+    assertThatThrownBy(() -> sfn.describeActivity(b -> b.activityArn(created.activityArn())))
+        .isInstanceOf(ActivityDoesNotExistException.class);
+    assertThat(sfn.listActivities().activities()).extracting(ActivityListItem::name).containsExactly("plain");
+  }
+
+  @Test
+  void createActivity_customerTypeWithoutKey_isInvalidEncryptionConfiguration() {
+    assertThatThrownBy(() -> sfn.createActivity(b -> b.name("a")
+        .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY))))
+        .isInstanceOf(InvalidEncryptionConfigurationException.class);
+  }
+}
