@@ -96,7 +96,7 @@ public final class StepwiseStorage implements Extension {
         "stepwise-key-manager", DispatcherSelector.fromConfig(settings.ioDispatcher()));
     kms.onKeyChange(keyId -> keyManager.tell(new KeyManager.KmsKeyChanged(keyId)));
     DataKeys dataKeys = new DataKeys(keyManager, system.scheduler(), settings.keyRequestTimeout(), clock, cache);
-    EventCodec codec = new EventCodec(SerializationExtension.get(Adapter.toClassic(system)));
+    EventCodec codec = new EventCodec(SerializationExtension.get(Adapter.toClassic(system)), store::payloadType);
     if (keySelector == null) {
       EncryptionTarget serviceOwned = new EncryptionTarget(kms.serviceOwnedKeyId(), Map.of(), settings.dataKeyReusePeriod());
       keySelector = pid -> serviceOwned;

@@ -22,6 +22,9 @@ public interface BatchContext {
   /** The numeric id if {@code persistenceId} was ever written (or is allocated in this batch). */
   OptionalLong existingId(String persistenceId);
 
+  /** The number of a payload type, added to the type table in this batch if new. */
+  int payloadTypeId(PayloadType type);
+
   /** The highest sequence number of {@code id}, including writes sealed but not yet durable. */
   long highest(long id);
 

@@ -20,22 +20,26 @@ import org.apache.pekko.serialization.Serializers;
 
 /**
  * Turns events and snapshots into encrypted envelopes and back. The plaintext inside is
- * {@code serializer id | manifest | payload | writer uuid | adapter manifest | timestamp} for
- * events and {@code serializer id | manifest | payload} for snapshots; payloads are serialized with
+ * {@code payload type | payload | writer uuid | adapter manifest | timestamp} for events and
+ * {@code payload type | payload} for snapshots, where the payload type numbers a (serializer id,
+ * manifest) pair in the journal's type table; payloads are serialized with
  * Pekko's serialization (so every persisted class needs a serializer binding). Event metadata
  * ({@code PersistentRepr.metadata}) is not stored.
  */
 public final class EventCodec {
   private final Serialization serialization;
+  private final java.util.function.IntFunction<PayloadType> types;
 
-  public EventCodec(Serialization serialization) {
+  /** {@code types} resolves the payload type numbers found in stored events and snapshots. */
+  public EventCodec(Serialization serialization, java.util.function.IntFunction<PayloadType> types) {
     this.serialization = serialization;
+    this.types = types;
   }
 
-  public byte[] sealEvent(PersistentRepr repr, long timestamp, DataKeyLease lease) {
+  public byte[] sealEvent(PersistentRepr repr, long timestamp, DataKeyLease lease, PayloadType.Numbering numbering) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writePayload(out, repr.payload());
+      writePayload(out, repr.payload(), numbering);
       writeWriterUuid(out, repr.writerUuid());
       out.writeUTF(repr.manifest());
       out.writeLong(timestamp);
@@ -55,14 +59,13 @@ public final class EventCodec {
     byte[] plain = EventCipher.of(key).decrypt(envelope.sealed(),
         Envelope.eventAad(envelope.dataKeyRef(), persistenceId, sequenceNr));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
-      int serializerId = in.readInt();
-      String manifest = in.readUTF();
+      PayloadType type = types.apply(in.readInt());
       byte[] payloadBytes = new byte[in.readInt()];
       in.readFully(payloadBytes);
       String writerUuid = readWriterUuid(in);
       String adapterManifest = in.readUTF();
       long timestamp = in.readLong();
-      Object payload = serialization.deserialize(payloadBytes, serializerId, manifest).get();
+      Object payload = serialization.deserialize(payloadBytes, type.serializerId(), type.manifest()).get();
       return PersistentRepr$.MODULE$
           .apply(payload, sequenceNr, persistenceId, adapterManifest, false, null, writerUuid)
           .withTimestamp(timestamp);
@@ -72,10 +75,10 @@ public final class EventCodec {
   }
 
   public byte[] sealSnapshot(String persistenceId, long sequenceNr, long timestamp, Object snapshot,
-      DataKeyLease lease) {
+      DataKeyLease lease, PayloadType.Numbering numbering) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writePayload(out, snapshot);
+      writePayload(out, snapshot, numbering);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -88,11 +91,10 @@ public final class EventCodec {
     byte[] plain = EventCipher.of(key).decrypt(envelope.sealed(),
         Envelope.snapshotAad(envelope.dataKeyRef(), persistenceId, sequenceNr, timestamp));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
-      int serializerId = in.readInt();
-      String manifest = in.readUTF();
+      PayloadType type = types.apply(in.readInt());
       byte[] payloadBytes = new byte[in.readInt()];
       in.readFully(payloadBytes);
-      return serialization.deserialize(payloadBytes, serializerId, manifest).get();
+      return serialization.deserialize(payloadBytes, type.serializerId(), type.manifest()).get();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -129,11 +131,11 @@ public final class EventCodec {
     return key;
   }
 
-  private void writePayload(DataOutputStream out, Object payload) throws IOException {
+  private void writePayload(DataOutputStream out, Object payload, PayloadType.Numbering numbering)
+      throws IOException {
     Serializer serializer = serialization.findSerializerFor(payload);
     byte[] data = serializer.toBinary(payload);
-    out.writeInt(serializer.identifier());
-    out.writeUTF(Serializers.manifestFor(serializer, payload));
+    out.writeInt(numbering.idOf(new PayloadType(serializer.identifier(), Serializers.manifestFor(serializer, payload))));
     out.writeInt(data.length);
     out.write(data);
   }

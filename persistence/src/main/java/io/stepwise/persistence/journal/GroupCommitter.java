@@ -62,6 +62,7 @@ public final class GroupCommitter {
   // the writer removes entries once durable (unless the sealer has moved on) to keep them small.
   private final Map<String, Long> unpublishedIds = new ConcurrentHashMap<>();
   private final Map<Long, Long> sealedHighest = new ConcurrentHashMap<>();
+  private final Map<PayloadType, Integer> unpublishedTypes = new ConcurrentHashMap<>();
   private final Map<EncryptionTarget, DataKeyLease> leases = new HashMap<>();
   // Why the key manager refused a target, kept until the op that asked has been prepared.
   private final Map<EncryptionTarget, Throwable> refused = new HashMap<>();
@@ -77,6 +78,7 @@ public final class GroupCommitter {
     final List<byte[]> values = new ArrayList<>(); // null value = delete
     final List<BatchOp> ops = new ArrayList<>();
     final Map<String, Long> newIds = new HashMap<>();
+    final Map<PayloadType, Integer> newTypes = new HashMap<>();
     final Map<Long, Long> highest = new HashMap<>();
     int events;
   }
@@ -199,6 +201,7 @@ public final class GroupCommitter {
       // Ops record per-item failures themselves; this is a bug or an I/O error. Forget what the
       // op had sealed so that later ops do not build on it, and keep the sealer going.
       ctx.newIds.forEach(unpublishedIds::remove);
+      ctx.newTypes.forEach(unpublishedTypes::remove);
       ctx.highest.forEach(sealedHighest::remove);
       op.failed(e);
       return;
@@ -215,6 +218,7 @@ public final class GroupCommitter {
       s.keys.addAll(ctx.keys);
       s.values.addAll(ctx.values);
       s.newIds.putAll(ctx.newIds);
+      s.newTypes.putAll(ctx.newTypes);
       s.highest.putAll(ctx.highest);
       s.ops.add(op);
       s.events += op.size();
@@ -276,7 +280,9 @@ public final class GroupCommitter {
         continue;
       }
       store.publishIds(s.newIds);
+      store.publishTypes(s.newTypes);
       s.newIds.forEach(unpublishedIds::remove);
+      s.newTypes.forEach(unpublishedTypes::remove);
       s.highest.forEach(sealedHighest::remove);
       batches.incrementAndGet();
       batchedOps.addAndGet(s.ops.size());
@@ -341,6 +347,7 @@ public final class GroupCommitter {
     final List<byte[]> keys = new ArrayList<>();
     final List<byte[]> values = new ArrayList<>();
     final Map<String, Long> newIds = new HashMap<>();
+    final Map<PayloadType, Integer> newTypes = new HashMap<>();
     final Map<Long, Long> highest = new HashMap<>();
     private final long now = clock.millis();
 
@@ -380,6 +387,22 @@ public final class GroupCommitter {
       long allocated = store.allocateId(persistenceId, this::put);
       newIds.put(persistenceId, allocated);
       unpublishedIds.put(persistenceId, allocated);
+      return allocated;
+    }
+
+    @Override
+    public int payloadTypeId(PayloadType type) {
+      Integer fresh = unpublishedTypes.get(type);
+      if (fresh != null) {
+        return fresh;
+      }
+      java.util.OptionalInt known = store.typeIdOf(type);
+      if (known.isPresent()) {
+        return known.getAsInt();
+      }
+      int allocated = store.allocateType(type, this::put);
+      newTypes.put(type, allocated);
+      unpublishedTypes.put(type, allocated);
       return allocated;
     }
 

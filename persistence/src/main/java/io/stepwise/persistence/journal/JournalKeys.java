@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  *   'd' id(8)                -> deleted-to seq(8)
  *   's' id(8) seq(8) ts(8)   -> snapshot envelope
  *   'k' ref(8)               -> wrapped data key row
+ *   't' type(4)              -> serializer id(4) manifest(utf8)
+ *   'T' serializer id(4) manifest(utf8) -> type(4)
  *   'c' name                 -> counter(8)
  * </pre>
  */
@@ -28,6 +30,8 @@ final class JournalKeys {
   static final byte SNAPSHOT = 's';
   static final byte DATA_KEY = 'k';
   static final byte COUNTER = 'c';
+  static final byte TYPE = 't';
+  static final byte TYPE_BY_NAME = 'T';
 
   private JournalKeys() {}
 
@@ -58,6 +62,28 @@ final class JournalKeys {
 
   static byte[] dataKey(long ref) {
     return ByteBuffer.allocate(9).put(DATA_KEY).putLong(ref).array();
+  }
+
+  static byte[] type(int typeId) {
+    return ByteBuffer.allocate(5).put(TYPE).putInt(typeId).array();
+  }
+
+  static byte[] typeByName(PayloadType t) {
+    byte[] m = t.manifest().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(5 + m.length).put(TYPE_BY_NAME).putInt(t.serializerId()).put(m).array();
+  }
+
+  static byte[] typeValue(PayloadType t) {
+    byte[] m = t.manifest().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + m.length).putInt(t.serializerId()).put(m).array();
+  }
+
+  static PayloadType typeOfValue(byte[] v) {
+    return new PayloadType(ByteBuffer.wrap(v).getInt(), new String(v, 4, v.length - 4, StandardCharsets.UTF_8));
+  }
+
+  static byte[] intBytes(int v) {
+    return ByteBuffer.allocate(4).putInt(v).array();
   }
 
   static byte[] counter(String name) {

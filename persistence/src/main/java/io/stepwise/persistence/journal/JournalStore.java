@@ -33,17 +33,64 @@ public final class JournalStore implements DataKeyTable {
   // LevelDB), so a server that has seen millions of executions does not hold them all in memory.
   private static final int ID_CACHE_LIMIT = 250_000;
   private static final String DATA_KEY_COUNTER = "data-key";
+  private static final String TYPE_COUNTER = "type";
 
   private final Db db;
   private final Map<String, Long> ids = new ConcurrentHashMap<>();
   private final Map<Long, StoredDataKey> dataKeys = new ConcurrentHashMap<>();
   private final AtomicLong lastPid;
   private final AtomicLong lastDataKey;
+  private final AtomicLong lastType;
+  private final Map<PayloadType, Integer> typeIds = new ConcurrentHashMap<>();
+  private final Map<Integer, PayloadType> types = new ConcurrentHashMap<>();
 
   public JournalStore(Db db) {
     this.db = db;
     this.lastPid = new AtomicLong(readCounter(PID_COUNTER));
     this.lastDataKey = new AtomicLong(readCounter(DATA_KEY_COUNTER));
+    this.lastType = new AtomicLong(readCounter(TYPE_COUNTER));
+  }
+
+  /** The number of a payload type, if it is in the type table. */
+  public java.util.OptionalInt typeIdOf(PayloadType type) {
+    Integer id = typeIds.get(type);
+    if (id != null) {
+      return java.util.OptionalInt.of(id);
+    }
+    byte[] v = db.get(JournalKeys.typeByName(type));
+    if (v == null) {
+      return java.util.OptionalInt.empty();
+    }
+    int found = java.nio.ByteBuffer.wrap(v).getInt();
+    typeIds.put(type, found);
+    return java.util.OptionalInt.of(found);
+  }
+
+  /** The payload type numbered {@code typeId}. */
+  public PayloadType payloadType(int typeId) {
+    PayloadType t = types.get(typeId);
+    if (t == null) {
+      byte[] v = db.get(JournalKeys.type(typeId));
+      if (v == null) {
+        throw new IllegalStateException("unknown payload type " + typeId);
+      }
+      t = JournalKeys.typeOfValue(v);
+      types.put(typeId, t);
+    }
+    return t;
+  }
+
+  /** Committer only: numbers a new payload type, with the puts that record it. */
+  int allocateType(PayloadType type, java.util.function.BiConsumer<byte[], byte[]> put) {
+    int id = Math.toIntExact(lastType.incrementAndGet());
+    put.accept(JournalKeys.type(id), JournalKeys.typeValue(type));
+    put.accept(JournalKeys.typeByName(type), JournalKeys.intBytes(id));
+    put.accept(JournalKeys.counter(TYPE_COUNTER), JournalKeys.longBytes(id));
+    return id;
+  }
+
+  void publishTypes(Map<PayloadType, Integer> committed) {
+    typeIds.putAll(committed);
   }
 
   public Db db() {

@@ -59,7 +59,7 @@ final class WriteOp implements BatchOp {
         DataKeyLease lease = ctx.lease(w.persistenceId());
         for (PersistentRepr r : events) {
           long ts = r.timestamp() > 0 ? r.timestamp() : ctx.now();
-          values.add(ctx.codec().sealEvent(r, ts, lease));
+          values.add(ctx.codec().sealEvent(r, ts, lease, ctx::payloadTypeId));
         }
       } catch (Exception e) {
         results.add(Optional.of(e));

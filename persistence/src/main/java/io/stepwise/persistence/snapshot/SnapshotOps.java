@@ -42,7 +42,7 @@ final class SnapshotOps {
     public void prepare(BatchContext ctx) {
       try {
         byte[] sealed = ctx.codec().sealSnapshot(persistenceId, sequenceNr, timestamp, snapshot,
-            ctx.lease(persistenceId));
+            ctx.lease(persistenceId), ctx::payloadTypeId);
         long id = ctx.idFor(persistenceId);
         ctx.put(JournalStore.snapshotKey(id, sequenceNr, timestamp), sealed);
       } catch (RuntimeException e) {

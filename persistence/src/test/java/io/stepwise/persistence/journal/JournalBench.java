@@ -35,7 +35,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * io.stepwise.persistence.journal.JournalBench [seconds] [writers...]}
  */
 public final class JournalBench {
-  private static final String DATA = "x".repeat(125);
+  private static final String DATA = "x".repeat(167);
   /** -Dbench.mode=entities drives typed EventSourcedBehaviors instead of the plugin protocol. */
   private static final boolean ENTITIES = "entities".equals(System.getProperty("bench.mode"));
 
