@@ -364,6 +364,12 @@ public final class LocalKms implements Kms, AutoCloseable {
     store.close();
   }
 
+  /** Raw key material (AES key bytes, or an RSA key's PKCS#8), for tests that scan the store for it. */
+  synchronized byte[] rawMaterial(String keyId, int version) {
+    Entry e = entry(keyId);
+    return e.rsa() != null ? e.rsa().getEncoded() : e.materials().get(version).getEncoded();
+  }
+
   private KeyMetadata create(String description, String spec, KeyOwner owner, String policy, Map<String, String> tags) {
     String keyId = UUID.randomUUID().toString();
     boolean rsa = Rsa.RSA_2048.equals(spec);
