@@ -6,7 +6,7 @@
 # needed (works offline).
 set -e
 cd "$(dirname "$0")/.."
-mvn -o -q -pl persistence test -Dtest=EventCipherTest
+mvn -q -pl persistence test -Dtest=EventCipherTest
 CP=$(sed -n 's/.*name="surefire.test.class.path" value="\([^"]*\)".*/\1/p' \
   persistence/target/surefire-reports/TEST-io.stepwise.persistence.crypto.EventCipherTest.xml)
 exec java $JAVA_OPTS -cp "$CP" io.stepwise.persistence.journal.JournalBench "$@"
