@@ -56,7 +56,7 @@ public final class ThroughputBench {
     if (r.status() != SyncExecutionStatus.SUCCEEDED) throw new IllegalStateException("execution " + r.status() + ": " + r.error());
   }
 
-  private static void standard(SfnClient sfn, String machine, String input) {
+  static void standard(SfnClient sfn, String machine, String input) {
     String arn = sfn.startExecution(b -> b.stateMachineArn(machine).input(input)).executionArn();
     while (true) {
       ExecutionStatus s = sfn.describeExecution(b -> b.executionArn(arn)).status();
@@ -67,7 +67,7 @@ public final class ThroughputBench {
   }
 
   /** Runs {@code task} in a loop on {@code clients} threads for {@code seconds}; returns completions per second. */
-  private static double run(int clients, int seconds, Runnable task) throws InterruptedException {
+  static double run(int clients, int seconds, Runnable task) throws InterruptedException {
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     List<Thread> threads = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class ThroughputBench {
     return done.get() / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static SfnClient client(URI endpoint, int connections) {
+  static SfnClient client(URI endpoint, int connections) {
     return SfnClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
