@@ -43,13 +43,21 @@ public final class KeyCostBench {
         .roleArn("arn:aws:iam::123456789012:role/bench").type(StateMachineType.STANDARD)
         .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(keyId))).stateMachineArn();
 
-    ThroughputBench.run(clients, 3, () -> ThroughputBench.standard(sfn, owned, input));
-    ThroughputBench.run(clients, 3, () -> ThroughputBench.standard(sfn, customer, input));
+    ThroughputBench.run(clients, 10, () -> ThroughputBench.standard(sfn, owned, input));
+    ThroughputBench.run(clients, 10, () -> ThroughputBench.standard(sfn, customer, input));
     double ownedTotal = 0;
     double customerTotal = 0;
     for (int r = 1; r <= rounds; r++) {
-      double o = ThroughputBench.run(clients, seconds, () -> ThroughputBench.standard(sfn, owned, input));
-      double c = ThroughputBench.run(clients, seconds, () -> ThroughputBench.standard(sfn, customer, input));
+      // Alternate which goes first, so that a trend (JIT, GC, a neighbour's load) hits both alike.
+      double o;
+      double c;
+      if (r % 2 == 1) {
+        o = ThroughputBench.run(clients, seconds, () -> ThroughputBench.standard(sfn, owned, input));
+        c = ThroughputBench.run(clients, seconds, () -> ThroughputBench.standard(sfn, customer, input));
+      } else {
+        c = ThroughputBench.run(clients, seconds, () -> ThroughputBench.standard(sfn, customer, input));
+        o = ThroughputBench.run(clients, seconds, () -> ThroughputBench.standard(sfn, owned, input));
+      }
       System.out.printf("round %d: service-owned key %.0f executions/s, customer key %.0f executions/s%n", r, o, c);
       ownedTotal += o;
       customerTotal += c;
