@@ -57,7 +57,8 @@ public final class StepFunctionsEngine {
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     this.sharding = ClusterSharding.get(system);
-    this.encryption = new Encryption(StepwiseStorage.get(system));
+    this.encryption = new Encryption(StepwiseStorage.get(system),
+        system.settings().config().getInt("stepwise.engine.kms-requests-per-second"));
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
         ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption)));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,

@@ -256,6 +256,23 @@ class CustomerKeyTest {
   }
 
   @Test
+  void kmsRequestQuotaExceeded_isKmsThrottling() throws Exception {
+    String key = key();
+    String arn = machine("throttled", key);
+    stop();
+    server = TestServer.start(dir, clock, java.util.Map.of("stepwise.engine.kms-requests-per-second", 2));
+    sfn = server.sfn();
+    kms = server.kms();
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 20; i++) sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+    }).isInstanceOf(KmsThrottlingException.class);
+    // Metadata needs no KMS request, so it is never throttled.
+    for (int i = 0; i < 20; i++) {
+      sfn.describeStateMachine(b -> b.stateMachineArn(arn).includedData(IncludedData.METADATA_ONLY));
+    }
+  }
+
+  @Test
   void createActivity_customerTypeWithoutKey_isInvalidEncryptionConfiguration() {
     assertThatThrownBy(() -> sfn.createActivity(b -> b.name("a")
         .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY))))

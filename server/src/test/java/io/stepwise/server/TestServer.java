@@ -40,11 +40,15 @@ final class TestServer implements AutoCloseable {
 
   /** With a clock the test moves, and a second access key {@code reader}/{@code reader} in the same account. */
   static TestServer start(Path dataDir, Clock clock) throws StepwiseServer.StartupException {
+    return start(dataDir, clock, Map.of());
+  }
+
+  static TestServer start(Path dataDir, Clock clock, Map<String, Object> extra) throws StepwiseServer.StartupException {
     Config config = ConfigFactory.parseString("""
         stepwise.api.credentials = [
           { access-key-id = "test", secret-access-key = "test" },
           { access-key-id = "reader", secret-access-key = "reader" }
-        ]""").withFallback(config(dataDir, Map.of()));
+        ]""").withFallback(config(dataDir, extra));
     return new TestServer(dataDir, StepwiseServer.start(config, clock));
   }
 

@@ -35,9 +35,20 @@ public final class Encryption {
   private final Kms kms;
   private final EncryptionTarget serviceOwned;
   private final Map<String, EncryptionTarget> targets = new ConcurrentHashMap<>();
+  private final KmsQuota quota;
 
   public Encryption(StepwiseStorage storage) {
+    this(storage, 0);
+  }
+
+  /**
+   * @param kmsRequestsPerSecond how many KMS requests per second the service may make on callers'
+   *     behalf (validating a key, checking a read) before it answers KmsThrottlingException, as
+   *     AWS does when KMS throttles it; 0 means no limit
+   */
+  public Encryption(StepwiseStorage storage, int kmsRequestsPerSecond) {
     this.storage = storage;
+    this.quota = new KmsQuota(kmsRequestsPerSecond);
     this.kms = storage.kms();
     this.serviceOwned = storage.serviceOwnedTarget();
     storage.useKeySelector(this::select);
@@ -63,6 +74,7 @@ public final class Encryption {
     if (kmsKeyId == null || kmsKeyId.isEmpty()) {
       throw invalid("kmsKeyId is required when the type is CUSTOMER_MANAGED_KMS_KEY");
     }
+    throttle();
     String keyId;
     KeyMetadata key;
     try {
@@ -110,9 +122,9 @@ public final class Encryption {
     if (!c.customerManaged()) {
       return;
     }
-    KeyMetadata key;
+    throttle();
     try {
-      key = kms.describeKey(c.keyId());
+      kms.describeKey(c.keyId());
     } catch (KmsException e) {
       throw deleted(c.kmsKeyId());
     }
@@ -162,6 +174,13 @@ public final class Encryption {
       }
     }
     return ServiceError.unreadable(reason);
+  }
+
+  private void throttle() {
+    if (!quota.tryAcquire()) {
+      throw new ServiceError("KmsThrottlingException", 400,
+          "Rate exceeded: KMS throttled the request Step Functions made on your behalf; retry with backoff", Map.of());
+    }
   }
 
   private EncryptionTarget select(String persistenceId) {
