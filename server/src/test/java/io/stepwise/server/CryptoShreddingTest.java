@@ -123,6 +123,15 @@ class CryptoShreddingTest {
     assertInvalidState(() -> sfn.describeExecution(b -> b.executionArn(doomedExec)), KmsKeyState.UNAVAILABLE);
     assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(other)).definition()).isEqualTo(PASS);
     assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name).containsExactly("survivor");
+
+    // The shredded machine can still be deleted, and its name used again.
+    sfn.deleteStateMachine(b -> b.stateMachineArn(doomed));
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(doomed)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
+    assertThat(machine("doomed", key())).isEqualTo(doomed);
+    run(doomed, "{}");
+    restart();
+    assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(doomed)).definition()).isEqualTo(PASS);
   }
 
   @Test

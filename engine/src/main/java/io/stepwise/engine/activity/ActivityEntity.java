@@ -83,7 +83,10 @@ public final class ActivityEntity
     var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
     unreadable.onCommand(Create.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
-    unreadable.onCommand(Delete.class, (s, c) -> refuse(s, c.replyTo()));
+    // An activity whose data is shredded can still be deleted.
+    unreadable.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
+        .thenRun(n -> catalog.removeActivity(arn))
+        .thenReply(c.replyTo(), n -> new Reply(null, null)));
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
     absent.onCommand(Create.class, (s, c) -> {
@@ -117,7 +120,7 @@ public final class ActivityEntity
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Created.class, (s, e) -> new State(e.record(), s.unreadable()))
-        .onEvent(Deleted.class, (s, e) -> new State(null, s.unreadable()))
+        .onEvent(Deleted.class, (s, e) -> new State(null, null))
         .onEvent(Unreadable.class, (s, e) -> new State(s.record(), e.reason()))
         .build();
   }

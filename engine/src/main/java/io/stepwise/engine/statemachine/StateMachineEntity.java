@@ -111,7 +111,10 @@ public final class StateMachineEntity
     unreadable.onCommand(Create.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Update.class, (s, c) -> refuse(s, c.replyTo()));
-    unreadable.onCommand(Delete.class, (s, c) -> refuse(s, c.replyTo()));
+    // A machine whose data is shredded can still be deleted (its name is then free again).
+    unreadable.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
+        .thenRun(n -> catalog.removeStateMachine(arn))
+        .thenReply(c.replyTo(), n -> Reply.ok(null)));
     unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
@@ -173,7 +176,7 @@ public final class StateMachineEntity
         .onEvent(Updated.class, (state, e) -> new State(state.record().updated(e.definition(), e.roleArn(),
             e.loggingConfiguration(), e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()),
             state.unreadable()))
-        .onEvent(Deleted.class, (state, e) -> new State(null, state.unreadable()))
+        .onEvent(Deleted.class, (state, e) -> new State(null, null))
         .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason()))
         .build();
   }
