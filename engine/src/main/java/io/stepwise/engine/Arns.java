@@ -33,13 +33,9 @@ public final class Arns {
   public static Parsed requireActivity(String arn) {
     Parsed p = parse(arn);
     if (p == null || !p.resourceType().equals("activity") || !isValidName(p.rest())) {
-      throw invalidArn(arn);
+      throw ServiceError.invalidArn(arn);
     }
     return p;
-  }
-
-  private static ServiceError invalidArn(String arn) {
-    return ServiceError.invalidArn(arn);
   }
 
   public static Parsed parse(String arn) {
