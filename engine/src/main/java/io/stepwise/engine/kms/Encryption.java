@@ -55,7 +55,7 @@ public final class Encryption {
   }
 
   /**
-   * Checks a requested configuration (null means AWS_OWNED_KEY) and resolves its key; the caller
+   * Checks a requested configuration ({@code type} is required) and resolves its key; the caller
    * must be allowed {@code kms:GenerateDataKey} and {@code kms:Decrypt} on it, as AWS requires.
    */
   public EncryptionConfig validate(String type, String kmsKeyId, Integer reuse, String account, String principal) {
