@@ -44,7 +44,8 @@ final class Recovery {
     String executions = ExecutionEntity.ENTITY_KEY.name() + "|";
     return journal.currentPersistenceIds()
         .filter(id -> owners != id.startsWith(executions))
-        .mapAsyncUnordered(PARALLELISM, id -> wake(id).thenApply(done -> woken.incrementAndGet()))
+        .mapAsyncUnordered(PARALLELISM,
+            id -> Asks.plain(wake(id), system.executionContext()).thenApply(done -> woken.incrementAndGet()))
         .runWith(Sink.ignore(), system);
   }
 

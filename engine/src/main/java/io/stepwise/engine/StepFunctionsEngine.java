@@ -33,6 +33,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.cluster.typed.Join;
 
 /**
@@ -86,8 +87,8 @@ public final class StepFunctionsEngine {
 
   public CompletionStage<StateMachineRecord> createStateMachine(StateMachineRecord record) {
     compile(record.definition(), record.type());
-    return machine(record.stateMachineArn()).ask(
-        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, r), askTimeout)
+    return ask(machine(record.stateMachineArn()),
+        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, r))
         .thenApply(r -> r.get(encryption::unreadable));
   }
 
@@ -101,7 +102,7 @@ public final class StepFunctionsEngine {
   }
 
   public CompletionStage<StateMachineRecord> describeStateMachine(String arn) {
-    return machine(arn).ask(StateMachineEntity.Describe::new, askTimeout).thenApply(r -> r.get(encryption::unreadable));
+    return ask(machine(arn), StateMachineEntity.Describe::new).thenApply(r -> r.get(encryption::unreadable));
   }
 
   /** Null arguments leave their part unchanged; a new encryption configuration applies to events written after it. */
@@ -112,16 +113,16 @@ public final class StepFunctionsEngine {
     return describeStateMachine(arn).thenCompose(current -> {
       if (definition != null) compile(definition, current.type());
       if (encryptionConfiguration == null) encryption.checkUsable(current.encryption());
-      return machine(arn).ask(
+      return ask(machine(arn),
           (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Update(definition, roleArn, logging, tracing,
-              encryptionConfiguration, revisionId, at, r), askTimeout);
+              encryptionConfiguration, revisionId, at, r));
     }).thenApply(r -> r.get(encryption::unreadable));
   }
 
   public CompletionStage<Void> deleteStateMachine(String arn) {
     Instant at = clock.instant();
-    return machine(arn).ask(
-        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Delete(at, r), askTimeout)
+    return ask(machine(arn),
+        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Delete(at, r))
         .thenApply(reply -> {
           reply.get(encryption::unreadable);
           return null;
@@ -149,8 +150,8 @@ public final class StepFunctionsEngine {
       }
       String arn = Arns.execution(p.region(), p.account(), m.name(), execName);
       ExecutionInfo info = info(m, arn, execName, input, now);
-      return execution(arn).ask(
-          (ActorRef<ExecutionEntity.StartReply> r) -> new ExecutionEntity.Start(info, r), askTimeout)
+      return ask(execution(arn),
+          (ActorRef<ExecutionEntity.StartReply> r) -> new ExecutionEntity.Start(info, r))
           .thenApply(r -> r.get(encryption::unreadable));
     });
   }
@@ -175,15 +176,15 @@ public final class StepFunctionsEngine {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return execution(arn).ask(ExecutionEntity.Describe::new, askTimeout).thenApply(r -> view(arn, r));
+    return ask(execution(arn), ExecutionEntity.Describe::new).thenApply(r -> view(arn, r));
   }
 
   public CompletionStage<ExecutionView> stopExecution(String arn, String error, String cause) {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return execution(arn).ask(
-        (ActorRef<ExecutionEntity.ViewReply> r) -> new ExecutionEntity.Stop(error, cause, r), askTimeout)
+    return ask(execution(arn),
+        (ActorRef<ExecutionEntity.ViewReply> r) -> new ExecutionEntity.Stop(error, cause, r))
         .thenApply(r -> view(arn, r));
   }
 
@@ -191,7 +192,7 @@ public final class StepFunctionsEngine {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return execution(arn).ask(ExecutionEntity.GetHistory::new, askTimeout).thenApply(r -> {
+    return ask(execution(arn), ExecutionEntity.GetHistory::new).thenApply(r -> {
       if (r.unreadable() != null) throw encryption.unreadable(r.unreadable());
       if (!r.exists()) throw ServiceError.executionDoesNotExist(arn);
       return r.events();
@@ -205,13 +206,13 @@ public final class StepFunctionsEngine {
   // --- activities ---
 
   public CompletionStage<ActivityRecord> createActivity(ActivityRecord record) {
-    return activity(record.activityArn()).ask(
-        (ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Create(record, r), askTimeout)
+    return ask(activity(record.activityArn()),
+        (ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Create(record, r))
         .thenApply(r -> r.get(encryption::unreadable));
   }
 
   public CompletionStage<ActivityRecord> describeActivity(String arn) {
-    return activity(arn).ask(ActivityEntity.Describe::new, askTimeout).thenApply(r -> {
+    return ask(activity(arn), ActivityEntity.Describe::new).thenApply(r -> {
       ActivityRecord a = r.get(encryption::unreadable);
       if (a == null) throw new ServiceError("ActivityDoesNotExist", "Activity Does Not Exist: '" + arn + "'");
       return a;
@@ -220,7 +221,7 @@ public final class StepFunctionsEngine {
 
   public CompletionStage<Void> deleteActivity(String arn) {
     Instant at = clock.instant();
-    return activity(arn).ask((ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Delete(at, r), askTimeout)
+    return ask(activity(arn), (ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Delete(at, r))
         .thenApply(r -> {
           r.get(encryption::unreadable);
           return null;
@@ -250,6 +251,10 @@ public final class StepFunctionsEngine {
     } catch (InvalidDefinitionException e) {
       throw new ServiceError("InvalidDefinition", e.getMessage());
     }
+  }
+
+  private <C, R> CompletionStage<R> ask(EntityRef<C> entity, Function<ActorRef<R>, C> message) {
+    return Asks.ask(entity, message, askTimeout, system.executionContext());
   }
 
   private EntityRef<StateMachineEntity.Command> machine(String arn) {
