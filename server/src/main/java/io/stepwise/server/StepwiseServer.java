@@ -74,7 +74,7 @@ public final class StepwiseServer {
           CredentialStore.fromConfig(config, "stepwise.api.credentials", s.getString("account"));
       AwsJsonRoutes routes = new AwsJsonRoutes(
           List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region"))),
-              AwsJsonService.kms(KmsApi.operations(storage.kms(), s.getString("region")))),
+              AwsJsonService.kms(KmsApi.operations(storage.kms(), s.getString("region"), storage.ioExecutor()))),
           new SigV4Verifier(credentials, Clock.systemUTC()));
       ServerBinding binding = await(
           HttpEdge.bind(system, s.getString("host"), s.getInt("port"), routes.route()),

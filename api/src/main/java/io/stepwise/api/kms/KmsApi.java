@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 
@@ -45,7 +46,8 @@ public final class KmsApi {
     this.region = region;
   }
 
-  public static Map<String, Operation> operations(Kms kms, String region) {
+  /** The actions; they run on {@code executor}, since key-store writes and RSA key generation block. */
+  public static Map<String, Operation> operations(Kms kms, String region, Executor executor) {
     KmsApi api = new KmsApi(kms, region);
     Map<String, BiFunction<Caller, ObjectNode, JsonNode>> ops = new LinkedHashMap<>();
     ops.put("CreateKey", api::createKey);
@@ -72,19 +74,19 @@ public final class KmsApi {
     ops.put("UntagResource", api::untagResource);
     ops.put("ListResourceTags", api::listResourceTags);
     Map<String, Operation> guarded = new LinkedHashMap<>();
-    ops.forEach((name, op) -> guarded.put(name, guard(op)));
+    ops.forEach((name, op) -> guarded.put(name, guard(op, executor)));
     return Collections.unmodifiableMap(guarded);
   }
 
-  /** KMS calls are fast and in memory (or one LevelDB put), so they run on the calling thread. */
-  private static Operation guard(BiFunction<Caller, ObjectNode, JsonNode> op) {
-    return (caller, request) -> {
+  /** Off the HTTP dispatcher: a KMS call may write the key store or generate an RSA key. */
+  private static Operation guard(BiFunction<Caller, ObjectNode, JsonNode> op, Executor executor) {
+    return (caller, request) -> CompletableFuture.supplyAsync(() -> {
       try {
-        return CompletableFuture.completedFuture(op.apply(caller, request));
+        return op.apply(caller, request);
       } catch (KmsException e) {
-        return CompletableFuture.failedFuture(translate(e));
+        throw translate(e);
       }
-    };
+    }, executor);
   }
 
   static AwsServiceException translate(KmsException e) {
