@@ -14,6 +14,12 @@ public final class Main implements Callable<Integer> {
   @Mixin ServeOptions options;
 
   public static void main(String[] args) {
+    // With fewer than three cores the JDK's common pool has parallelism 1, and CompletableFuture's
+    // default async executor then starts a new thread per task; give it a real pool instead.
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+          String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
     // "--input @file" is ours to read: picocli must not expand @files itself.
     int code = new CommandLine(new Main()).setExpandAtFiles(false).execute(args);
     if (code != 0) System.exit(code);

@@ -46,7 +46,7 @@ public final class DataKeys {
     }
     leases.values().removeIf(l -> !l.usableAt(clock.instant()));
     CompletionStage<KeyManager.IssueReply> reply =
-        AskPattern.ask(manager, r -> new KeyManager.IssueDataKey(target, r), timeout, scheduler);
+        plain(AskPattern.ask(manager, r -> new KeyManager.IssueDataKey(target, r), timeout, scheduler));
     return reply.thenApply(r -> {
       if (r instanceof KeyManager.Granted g) {
         leases.put(target, g.lease());
@@ -67,12 +67,26 @@ public final class DataKeys {
       return CompletableFuture.completedFuture(key);
     }
     CompletionStage<KeyManager.UnwrapReply> reply =
-        AskPattern.ask(manager, r -> new KeyManager.UnwrapDataKey(ref, r), timeout, scheduler);
+        plain(AskPattern.ask(manager, r -> new KeyManager.UnwrapDataKey(ref, r), timeout, scheduler));
     return reply.thenApply(r -> {
       if (r instanceof KeyManager.Unwrapped u) {
         return u.key();
       }
       throw ((KeyManager.UnwrapRefused) r).cause();
     });
+  }
+
+  /**
+   * Pekko's javadsl ask answers with Scala's CompletableFuture wrapper, whose dependent stages run
+   * on the JDK's default async executor (a new thread per stage on fewer than three cores); the
+   * reply is handed on, on the thread that completes it, as a plain future instead.
+   */
+  private static <T> CompletionStage<T> plain(CompletionStage<T> stage) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    stage.whenCompleteAsync((value, failure) -> {
+      if (failure != null) out.completeExceptionally(failure);
+      else out.complete(value);
+    }, Runnable::run);
+    return out;
   }
 }
