@@ -1,7 +1,5 @@
 package io.stepwise.persistence.journal;
 
-import java.util.Collection;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,16 +19,6 @@ final class DeleteOp implements BatchOp {
 
   CompletableFuture<Void> done() {
     return done;
-  }
-
-  @Override
-  public Collection<String> encryptsFor() {
-    return List.of();
-  }
-
-  @Override
-  public int size() {
-    return 1;
   }
 
   @Override

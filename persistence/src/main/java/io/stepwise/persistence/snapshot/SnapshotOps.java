@@ -76,16 +76,6 @@ final class SnapshotOps {
     }
 
     @Override
-    public Collection<String> encryptsFor() {
-      return List.of();
-    }
-
-    @Override
-    public int size() {
-      return 1;
-    }
-
-    @Override
     public void prepare(BatchContext ctx) {
       OptionalLong id = ctx.existingId(persistenceId);
       if (id.isEmpty()) {
