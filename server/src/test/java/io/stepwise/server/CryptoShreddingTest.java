@@ -17,10 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.*;
@@ -30,30 +27,10 @@ import software.amazon.awssdk.services.sfn.model.*;
  * through the journal and KMS Decrypt, not memory): disabling shreds until re-enabled, deletion
  * for good, other keys never notice; and how often data keys are generated.
  */
-class CryptoShreddingTest {
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private TestServer server;
-  private SfnClient sfn;
-  private KmsClient kms;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = TestServer.start(dir, clock);
-    sfn = server.sfn();
-    kms = server.kms();
-  }
-
-  @AfterEach
-  void stop() {
-    sfn.close();
-    kms.close();
-    server.close();
-  }
-
+class CryptoShreddingTest extends FreshServerTest {
   private void restart() throws Exception {
-    stop();
-    start();
+    stopServer();
+    startServer();
   }
 
   private String key() {
@@ -177,14 +154,14 @@ class CryptoShreddingTest {
         .encryptionConfiguration(customer(key))).stateMachineArn();
     String exec = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"secret\": \"" + canary + "\"}")).executionArn();
     assertThat(awaitEnd(sfn, exec).output()).contains(canary);
-    stop();
+    stopServer();
     try {
       byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
       for (Path f : files(dir)) {
         assertThat(indexOf(Files.readAllBytes(f), needle)).as("canary found in %s", f).isEqualTo(-1);
       }
     } finally {
-      start();
+      startServer();
     }
   }
 

@@ -6,12 +6,8 @@ import static io.stepwise.server.ExecutionApiTest.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -21,27 +17,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.*;
 
 /** encryptionConfiguration on state machines and activities: validation, what it shows, and Kms* errors. */
-class CustomerKeyTest {
-  @TempDir Path dir;
-  private final TestClock clock = new TestClock();
-  private TestServer server;
-  private SfnClient sfn;
-  private KmsClient kms;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = TestServer.start(dir, clock);
-    sfn = server.sfn();
-    kms = server.kms();
-  }
-
-  @AfterEach
-  void stop() {
-    sfn.close();
-    kms.close();
-    server.close();
-  }
-
+class CustomerKeyTest extends FreshServerTest {
   static Consumer<EncryptionConfiguration.Builder> customer(String keyId) {
     return e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(keyId);
   }
@@ -259,7 +235,7 @@ class CustomerKeyTest {
   void kmsRequestQuotaExceeded_isKmsThrottling() throws Exception {
     String key = key();
     String arn = machine("throttled", key);
-    stop();
+    stopServer();
     server = TestServer.start(dir, clock, java.util.Map.of("stepwise.engine.kms-requests-per-second", 2));
     sfn = server.sfn();
     kms = server.kms();

@@ -4,36 +4,16 @@ import static io.stepwise.server.Definitions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.*;
 
-class ExecutionApiTest {
-  @TempDir static Path dataDir;
-  static TestServer server;
-  static SfnClient sfn;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dataDir);
-    sfn = server.sfn();
-  }
-
-  @AfterAll
-  static void stop() {
-    sfn.close();
-    server.close();
-  }
-
+class ExecutionApiTest extends SharedServerTest {
   static String create(String name, String definition, StateMachineType type) {
     return sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(ROLE).type(type)).stateMachineArn();
   }

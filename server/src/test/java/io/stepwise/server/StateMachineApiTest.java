@@ -4,33 +4,13 @@ import static io.stepwise.server.Definitions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.*;
 
-class StateMachineApiTest {
-  @TempDir static Path dataDir;
-  static TestServer server;
-  static SfnClient sfn;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start(dataDir);
-    sfn = server.sfn();
-  }
-
-  @AfterAll
-  static void stop() {
-    sfn.close();
-    server.close();
-  }
-
+class StateMachineApiTest extends SharedServerTest {
   private static String create(String name, String definition) {
     return sfn.createStateMachine(b -> b.name(name).definition(definition).roleArn(ROLE)).stateMachineArn();
   }
