@@ -45,7 +45,12 @@ final class Recovery {
     return journal.currentPersistenceIds()
         .filter(id -> owners != id.startsWith(executions))
         .mapAsyncUnordered(PARALLELISM,
-            id -> Asks.plain(wake(id), system.executionContext()).thenApply(done -> woken.incrementAndGet()))
+            id -> Asks.plain(wake(id), system.executionContext()).handle((done, failure) -> {
+              // One entity that cannot recover must not keep every other one from serving.
+              if (failure != null) system.log().warn("Could not recover {}: {}", id, failure.toString());
+              else woken.incrementAndGet();
+              return done;
+            }))
         .runWith(Sink.ignore(), system);
   }
 

@@ -202,6 +202,26 @@ class CustomerKeyTest extends FreshServerTest {
   }
 
   @Test
+  void restartAfterTheFirstKeyIsDisabled_serverStartsAndTheMachineReportsTheKeyState() throws Exception {
+    String first = key();
+    String second = key();
+    String arn = machine("moved", first);
+    sfn.updateStateMachine(b -> b.stateMachineArn(arn).encryptionConfiguration(customer(second)));
+    String after = sfn.startExecution(b -> b.stateMachineArn(arn)).executionArn();
+    awaitEnd(sfn, after);
+    String bystander = sfn.createStateMachine(b -> b.name("bystander").definition(PASS).roleArn(ROLE)).stateMachineArn();
+    kms.disableKey(b -> b.keyId(first));
+
+    // The creation is under the disabled key, the update under the enabled one: replay must not fail.
+    stopServer();
+    startServer();
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(arn)))
+        .isInstanceOfSatisfying(KmsInvalidStateException.class, e -> assertThat(e.kmsKeyState()).isEqualTo(KmsKeyState.DISABLED));
+    assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(bystander)).name()).isEqualTo("bystander");
+    assertThat(sfn.describeExecution(b -> b.executionArn(after)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
   void activities_createDescribeListDelete_withCustomerKey() throws Exception {
     String key = key();
     CreateActivityResponse created = sfn.createActivity(b -> b.name("worker").encryptionConfiguration(e -> e

@@ -95,6 +95,7 @@ class ExecutionApiTest extends SharedServerTest {
     assertThat(stopped.stopDate()).isNotNull();
     DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(exec));
     assertThat(d.status()).isEqualTo(ExecutionStatus.ABORTED);
+    assertThat(d.stopDate()).isEqualTo(stopped.stopDate());
     assertThat(d.error()).isEqualTo("Halt");
     assertThat(d.cause()).isEqualTo("by test");
     assertThat(history(sfn, exec)).extracting(HistoryEvent::typeAsString)
@@ -115,6 +116,17 @@ class ExecutionApiTest extends SharedServerTest {
 
     String fresh = sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
     assertThat(awaitEnd(sfn, fresh).output()).isEqualTo("{\"out\":{\"greeting\":\"hi\"}}");
+  }
+
+  @Test
+  void timeoutOfYears_isArmedInSlicesAndTheExecutionRuns() throws Exception {
+    // 99,999,999 s is beyond what Pekko's scheduler holds in one timer (about 248 days).
+    String definition = waitSeconds(1).replaceFirst("\\{", "{\"TimeoutSeconds\": 99999999, ");
+    String machine = create("long-timeout", definition, StateMachineType.STANDARD);
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"t\"}")).executionArn();
+    DescribeExecutionResponse d = awaitEnd(sfn, exec);
+    assertThat(d.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(d.output()).isEqualTo("{\"waited\":\"t\"}");
   }
 
   @Test

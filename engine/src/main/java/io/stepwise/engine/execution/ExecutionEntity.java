@@ -198,6 +198,8 @@ public final class ExecutionEntity
   private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> advance(State state, Signal signal) {
     if (!state.running() || state.unreadable() != null) return Effect().none();
     Instant now = clock.instant();
+    CompiledDefinition def = compiled(state);
+    // A timer slice that ended before its deadline re-arms the rest instead of firing.
     if (signal instanceof Signal.TimerFired fired) {
       for (Effect pending : position(state).pendingEffects()) {
         if (pending instanceof Effect.StartTimer t && t.id().equals(fired.effectId()) && t.fireAt().isAfter(now)) {
@@ -206,13 +208,12 @@ public final class ExecutionEntity
         }
       }
     }
-    Step step;
-    try {
-      step = Interpreter.resume(definitions.get(state.info().definition(), state.info().type()), state.info().context(),
-          position(state), signal, now);
-    } catch (InvalidDefinitionException e) {
-      throw new IllegalStateException("a started execution's definition no longer compiles", e);
+    if (signal instanceof Signal.ExecutionTimedOut && def.timeoutSeconds() != null
+        && timeoutDeadline(state, def.timeoutSeconds()).isAfter(now)) {
+      armTimeout(state, def.timeoutSeconds());
+      return Effect().none();
     }
+    Step step = Interpreter.resume(def, state.info().context(), position(state), signal, now);
     if (step.events().isEmpty() && !step.finished()) return Effect().none();
     return Effect().persist(stepped(step, now)).thenRun(s -> afterStep(s, step.effects()));
   }
@@ -235,21 +236,33 @@ public final class ExecutionEntity
 
   private void start(Effect effect) {
     if (effect instanceof Effect.StartTimer t) {
-      Duration delay = Duration.between(clock.instant(), t.fireAt());
-      if (delay.isNegative()) delay = Duration.ZERO;
-      // A slice that ends early is caught in advance(), which re-arms the rest.
-      timers.startSingleTimer(t.id(), new Resume(new Signal.TimerFired(t.id())),
-          delay.compareTo(MAX_TIMER_SLICE) > 0 ? MAX_TIMER_SLICE : delay);
+      armAt(t.id(), new Signal.TimerFired(t.id()), t.fireAt());
     } else if (effect instanceof Effect.ScheduleTask task) {
       context.getSelf().tell(new Resume(Tasks.unsupported(task)));
     }
   }
 
   private void armTimeout(State state, int timeoutSeconds) {
-    Instant deadline = state.info().startDate().plusSeconds(timeoutSeconds);
+    armAt(TIMEOUT_TIMER, new Signal.ExecutionTimedOut(), timeoutDeadline(state, timeoutSeconds));
+  }
+
+  private static Instant timeoutDeadline(State state, int timeoutSeconds) {
+    return state.info().startDate().plusSeconds(timeoutSeconds);
+  }
+
+  /** Every timer is capped at one slice; advance() re-arms one that fires before its deadline. */
+  private void armAt(String key, Signal signal, Instant deadline) {
     Duration delay = Duration.between(clock.instant(), deadline);
-    timers.startSingleTimer(TIMEOUT_TIMER, new Resume(new Signal.ExecutionTimedOut()),
-        delay.isNegative() ? Duration.ZERO : delay);
+    if (delay.isNegative()) delay = Duration.ZERO;
+    timers.startSingleTimer(key, new Resume(signal), delay.compareTo(MAX_TIMER_SLICE) > 0 ? MAX_TIMER_SLICE : delay);
+  }
+
+  private CompiledDefinition compiled(State state) {
+    try {
+      return definitions.get(state.info().definition(), state.info().type());
+    } catch (InvalidDefinitionException e) {
+      throw new IllegalStateException("a started execution's definition no longer compiles", e);
+    }
   }
 
   private ExecutionPosition position(State state) {
@@ -299,12 +312,8 @@ public final class ExecutionEntity
             context.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
             return;
           }
-          try {
-            CompiledDefinition def = definitions.get(state.info().definition(), state.info().type());
-            if (def.timeoutSeconds() != null) armTimeout(state, def.timeoutSeconds());
-          } catch (InvalidDefinitionException e) {
-            throw new IllegalStateException("a started execution's definition no longer compiles", e);
-          }
+          Integer timeout = compiled(state).timeoutSeconds();
+          if (timeout != null) armTimeout(state, timeout);
           for (Effect effect : position(state).pendingEffects()) start(effect);
         })
         .build();

@@ -173,9 +173,10 @@ public final class StateMachineEntity
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Created.class, (state, e) -> new State(e.record(), null))
-        .onEvent(Updated.class, (state, e) -> new State(state.record().updated(e.definition(), e.roleArn(),
-            e.loggingConfiguration(), e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()),
-            state.unreadable()))
+        // After an unreadable Created there is no record to update: the machine stays unreadable.
+        .onEvent(Updated.class, (state, e) -> state.record() == null ? state
+            : new State(state.record().updated(e.definition(), e.roleArn(), e.loggingConfiguration(),
+                e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable()))
         .onEvent(Deleted.class, (state, e) -> new State(null, null))
         .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason()))
         .build();
