@@ -39,24 +39,24 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    Instant start = Instant.now();
-    Outcome expected = LocalRun.run(def, inputs.context("bench-0", start), input, true, true).outcome();
+    // Every run gets the same context, so that outputs reading $$ compare equal too.
+    ExecutionContext ctx = inputs.context("bench", Instant.now());
+    Outcome expected = LocalRun.run(def, ctx, input, true, true).outcome();
     System.out.println("result: " + expected);
-    loop(def, input, expected, warmup);
-    long runs = loop(def, input, expected, seconds);
+    loop(def, ctx, input, expected, warmup);
+    long runs = loop(def, ctx, input, expected, seconds);
     System.out.printf("%d executions in %d s%n", runs, seconds);
     System.out.printf("%d executions/s%n", runs / Math.max(1, seconds));
     return 0;
   }
 
   /** Runs for {@code seconds}; every run's outcome must equal the first one's. */
-  private long loop(CompiledDefinition def, JsonNode input, Outcome expected, int seconds) throws InterruptedException {
+  private long loop(CompiledDefinition def, ExecutionContext ctx, JsonNode input, Outcome expected, int seconds)
+      throws InterruptedException {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long runs = 0;
-    Instant now = Instant.now();
     while (System.nanoTime() < end) {
       for (int i = 0; i < 256; i++) {
-        ExecutionContext ctx = inputs.context("bench", now);
         Outcome got = LocalRun.run(def, ctx, input, true, true).outcome();
         if (!got.equals(expected)) {
           throw new IllegalStateException("run " + runs + " gave " + got + ", the first run gave " + expected);

@@ -11,8 +11,11 @@ import io.stepwise.engine.DefinitionCache;
 import io.stepwise.engine.ServiceError;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.Scheduler;
 import scala.concurrent.ExecutionContextExecutor;
 
@@ -54,6 +57,8 @@ public final class ExpressRunner {
     final CompiledDefinition def;
     final ExecutionInfo info;
     final CompletableFuture<Result> done = new CompletableFuture<>();
+    /** Timers still scheduled; cancelled when the run ends so a finished run is not kept alive by them. */
+    final List<Cancellable> timers = new ArrayList<>();
     ExecutionPosition position;
 
     Run(CompiledDefinition def, ExecutionInfo info) {
@@ -64,8 +69,8 @@ public final class ExpressRunner {
     synchronized void begin(int timeoutSeconds) {
       Step step = Interpreter.start(def, info.context(), ExecutionEntity.parseInput(info.input()), info.startDate());
       if (!step.finished()) {
-        scheduler.scheduleOnce(Duration.ofSeconds(timeoutSeconds),
-            () -> resume(new Signal.ExecutionTimedOut()), executor);
+        timers.add(scheduler.scheduleOnce(Duration.ofSeconds(timeoutSeconds),
+            () -> resume(new Signal.ExecutionTimedOut()), executor));
       }
       apply(step);
     }
@@ -78,14 +83,16 @@ public final class ExpressRunner {
     private void apply(Step step) {
       position = step.position();
       if (step.finished()) {
+        timers.forEach(Cancellable::cancel);
+        timers.clear();
         done.complete(Result.of(step.outcome(), clock.instant()));
         return;
       }
       for (Effect effect : step.effects()) {
         if (effect instanceof Effect.StartTimer t) {
           Duration delay = Duration.between(clock.instant(), t.fireAt());
-          scheduler.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay,
-              () -> resume(new Signal.TimerFired(t.id())), executor);
+          timers.add(scheduler.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay,
+              () -> resume(new Signal.TimerFired(t.id())), executor));
         } else if (effect instanceof Effect.ScheduleTask task) {
           executor.execute(() -> resume(Tasks.unsupported(task)));
         }

@@ -77,12 +77,14 @@ public final class Encryption {
     throttle();
     String keyId;
     KeyMetadata key;
+    String policy;
     try {
       keyId = kms.resolveKeyId(kmsKeyId);
       if (keyId.equals(kms.serviceOwnedKeyId())) {
         throw new KmsException(KmsException.Code.NOT_FOUND, "no such key");
       }
       key = kms.describeKey(keyId);
+      policy = kms.keyPolicy(keyId);
     } catch (KmsException e) {
       throw accessDenied(kmsKeyId);
     }
@@ -92,7 +94,6 @@ public final class Encryption {
     if (key.state() != KeyState.ENABLED) {
       throw invalidState(kmsKeyId, key.state());
     }
-    String policy = kms.keyPolicy(keyId);
     if (!KeyPolicy.allows(policy, account, principal, "kms:GenerateDataKey")
         || !KeyPolicy.allows(policy, account, principal, "kms:Decrypt")) {
       throw accessDenied(kmsKeyId);
@@ -123,15 +124,20 @@ public final class Encryption {
       return;
     }
     throttle();
+    KeyMetadata key;
+    String policy;
     try {
-      kms.describeKey(c.keyId());
+      key = kms.describeKey(c.keyId());
+      policy = kms.keyPolicy(c.keyId());
     } catch (KmsException e) {
       throw deleted(c.kmsKeyId());
     }
-    if (!KeyPolicy.allows(kms.keyPolicy(c.keyId()), account, principal, "kms:Decrypt")) {
+    if (!KeyPolicy.allows(policy, account, principal, "kms:Decrypt")) {
       throw accessDenied(c.kmsKeyId());
     }
-    checkUsable(c);
+    if (key.state() != KeyState.ENABLED) {
+      throw invalidState(c.kmsKeyId(), key.state());
+    }
   }
 
   /** The key must be enabled to write under it (start an execution, update the machine). */
