@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -156,13 +157,19 @@ public final class StepFunctionsEngine {
     });
   }
 
-  /** Runs an Express execution to its end and answers with its result. */
-  public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String name, String input) {
+  /**
+   * Runs an Express execution to its end and answers with its result. {@code readCheck} sees the
+   * machine once it is known to be Express and may refuse the caller (e.g. no kms:Decrypt on its
+   * key), so the machine is described only once.
+   */
+  public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String name, String input,
+      Consumer<StateMachineRecord> readCheck) {
     return describeStateMachine(machineArn).thenCompose(m -> {
       if (!m.type().equals("EXPRESS")) {
         throw new ServiceError("StateMachineTypeNotSupported",
             "This operation is not supported by this type of state machine");
       }
+      readCheck.accept(m);
       encryption.checkUsable(m.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
       String execName = name != null ? name : UUID.randomUUID().toString();

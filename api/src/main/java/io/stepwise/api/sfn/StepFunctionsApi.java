@@ -271,10 +271,8 @@ public final class StepFunctionsApi {
     String input = executionInput(req);
     boolean data = includeData(req);
     Arns.requireStateMachine(arn);
-    return engine.describeStateMachine(arn).thenCompose(m -> {
-      checkRead(caller, data, m.encryption());
-      return engine.startSyncExecution(arn, name, input);
-    }).thenApply(v -> Shapes.startSyncExecution(v, data));
+    return engine.startSyncExecution(arn, name, input, m -> checkRead(caller, data, m.encryption()))
+        .thenApply(v -> Shapes.startSyncExecution(v, data));
   }
 
   private CompletionStage<JsonNode> stopExecution(Caller caller, ObjectNode req) {
