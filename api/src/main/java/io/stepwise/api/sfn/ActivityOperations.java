@@ -44,9 +44,7 @@ final class ActivityOperations {
   private CompletionStage<JsonNode> createActivity(Caller caller, ObjectNode req) {
     String name = requiredString(req, "name");
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
-    RequestedEncryption e = encryptionConfiguration(req);
-    EncryptionConfig encryption = e == null ? null : engine.encryption().validate(e.type(), e.kmsKeyId(),
-        e.reusePeriodSeconds(), caller.accountId(), StepFunctionsApi.principal(caller));
+    EncryptionConfig encryption = StepFunctionsApi.encryption(engine, caller, req);
     String arn = Arns.activity(region, caller.accountId(), name);
     return engine.createActivity(new ActivityRecord(arn, name, engine.clock().instant(), encryption)).thenApply(a -> {
       ObjectNode n = F.objectNode();

@@ -118,7 +118,7 @@ public final class StepFunctionsApi {
     ObjectNode tracing = optionalObject(req, "tracingConfiguration");
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
     if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
-    EncryptionConfig encryption = encryption(caller, req);
+    EncryptionConfig encryption = encryption(engine, caller, req);
     String arn = Arns.stateMachine(region, caller.accountId(), name);
     StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
         engine.clock().instant(), null, UUID.randomUUID().toString(), null,
@@ -132,7 +132,8 @@ public final class StepFunctionsApi {
   }
 
   /** The request's encryptionConfiguration validated and resolved (null when absent). */
-  private EncryptionConfig encryption(Caller caller, ObjectNode req) {
+  /** The request's {@code encryptionConfiguration}, validated against the KMS for this caller; null if absent. */
+  static EncryptionConfig encryption(StepFunctionsEngine engine, Caller caller, ObjectNode req) {
     Fields.RequestedEncryption e = encryptionConfiguration(req);
     if (e == null) return null;
     return engine.encryption().validate(e.type(), e.kmsKeyId(), e.reusePeriodSeconds(), caller.accountId(),
@@ -175,7 +176,7 @@ public final class StepFunctionsApi {
           "Either the definition, the role ARN, the LoggingConfiguration, the EncryptionConfiguration"
               + " or the TracingConfiguration must be specified");
     }
-    EncryptionConfig encryption = encryption(caller, req);
+    EncryptionConfig encryption = encryption(engine, caller, req);
     return engine.updateStateMachine(arn, definition, roleArn, logging, tracing, encryption).thenApply(m -> {
       ObjectNode n = F.objectNode();
       n.put("updateDate", time(m.updateDate()));
