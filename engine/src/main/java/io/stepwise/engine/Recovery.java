@@ -1,22 +1,27 @@
 package io.stepwise.engine;
 
 import io.stepwise.engine.activity.ActivityEntity;
-import io.stepwise.engine.execution.ExecutionEntity;
 import io.stepwise.engine.statemachine.StateMachineEntity;
+import io.stepwise.persistence.journal.JournalStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * At startup, wakes every entity the journal holds: each one recovers, registers itself in the
- * catalog, and a Standard execution that was running when the process died re-arms its timers and
- * carries on. Bounded parallelism keeps the journal busy without flooding it.
+ * At startup, wakes the state machines and activities (few, and they tell the key selector which
+ * key their executions' events go under, and fill the local view and the listing). Executions are
+ * not woken: they recover on demand — a request, a due row of the wake-up index — so start-up
+ * time does not grow with the executions stored. The ids are read by key prefix, never by
+ * scanning every persistence id.
  */
 final class Recovery {
   private static final int PARALLELISM = 16;
@@ -24,26 +29,24 @@ final class Recovery {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final Duration timeout;
+  private final JournalStore store;
+  private final Executor io;
 
-  Recovery(ActorSystem<?> system, ClusterSharding sharding, Duration timeout) {
+  Recovery(ActorSystem<?> system, ClusterSharding sharding, Duration timeout, JournalStore store, Executor io) {
     this.system = system;
     this.sharding = sharding;
     this.timeout = timeout;
+    this.store = store;
+    this.io = io;
   }
 
   CompletionStage<Integer> run() {
-    CurrentPersistenceIdsQuery journal = PersistenceQuery.get(system)
-        .getReadJournalFor(CurrentPersistenceIdsQuery.class, "stepwise.query");
     AtomicInteger woken = new AtomicInteger();
-    // State machines and activities first: they tell the key selector which key their executions'
-    // events go under, before any resumed execution writes.
-    return wakeAll(journal, woken, true).thenCompose(d -> wakeAll(journal, woken, false)).thenApply(done -> woken.get());
-  }
-
-  private CompletionStage<?> wakeAll(CurrentPersistenceIdsQuery journal, AtomicInteger woken, boolean owners) {
-    String executions = ExecutionEntity.ENTITY_KEY.name() + "|";
-    return journal.currentPersistenceIds()
-        .filter(id -> owners != id.startsWith(executions))
+    return CompletableFuture.supplyAsync(() -> {
+      List<String> ids = new ArrayList<>(store.persistenceIdsStartingWith(StateMachineEntity.ENTITY_KEY.name() + "|"));
+      ids.addAll(store.persistenceIdsStartingWith(ActivityEntity.ENTITY_KEY.name() + "|"));
+      return ids;
+    }, io).thenCompose(ids -> Source.from(ids)
         .mapAsyncUnordered(PARALLELISM,
             id -> Asks.plain(wake(id), system.executionContext()).handle((done, failure) -> {
               // One entity that cannot recover must not keep every other one from serving.
@@ -51,23 +54,18 @@ final class Recovery {
               else woken.incrementAndGet();
               return done;
             }))
-        .runWith(Sink.ignore(), system);
+        .runWith(Sink.ignore(), system))
+        .thenApply(done -> woken.get());
   }
 
   private CompletionStage<?> wake(String persistenceId) {
     int bar = persistenceId.indexOf('|');
-    String type = bar < 0 ? "" : persistenceId.substring(0, bar);
+    String type = persistenceId.substring(0, bar);
     String entityId = persistenceId.substring(bar + 1);
     if (type.equals(StateMachineEntity.ENTITY_KEY.name())) {
       return sharding.entityRefFor(StateMachineEntity.ENTITY_KEY, entityId)
           .ask((ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Wake(r), timeout);
     }
-    if (type.equals(ActivityEntity.ENTITY_KEY.name())) {
-      return sharding.entityRefFor(ActivityEntity.ENTITY_KEY, entityId).ask(ActivityEntity.Describe::new, timeout);
-    }
-    if (type.equals(ExecutionEntity.ENTITY_KEY.name())) {
-      return sharding.entityRefFor(ExecutionEntity.ENTITY_KEY, entityId).ask(ExecutionEntity.Describe::new, timeout);
-    }
-    return java.util.concurrent.CompletableFuture.completedFuture(null);
+    return sharding.entityRefFor(ActivityEntity.ENTITY_KEY, entityId).ask(ActivityEntity.Describe::new, timeout);
   }
 }

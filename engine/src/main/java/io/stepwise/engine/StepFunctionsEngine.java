@@ -8,6 +8,7 @@ import io.stepwise.engine.activity.ActivityRecord;
 import io.stepwise.engine.catalog.ActivitySummary;
 import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.catalog.ExecutionSummary;
+import io.stepwise.engine.catalog.ListingTokens;
 import io.stepwise.engine.catalog.Page;
 import io.stepwise.engine.catalog.StateMachineSummary;
 import io.stepwise.engine.execution.ExecutionEntity;
@@ -22,6 +23,20 @@ import io.stepwise.persistence.StepwiseStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import com.typesafe.config.Config;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.engine.execution.ExecutionStarter;
+import io.stepwise.engine.execution.ExecutionStore;
+import io.stepwise.engine.execution.EffectDriver;
+import io.stepwise.engine.statemachine.MachineView;
+import io.stepwise.engine.timers.EngineClock;
+import io.stepwise.engine.timers.WakeUpScheduler;
+import io.stepwise.persistence.index.ExecutionIndex;
+import io.stepwise.persistence.index.WakeUpIndex;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,31 +62,53 @@ public final class StepFunctionsEngine {
   private final ClusterSharding sharding;
   private final Catalog catalog = new Catalog();
   private final DefinitionCache definitions = new DefinitionCache();
+  private final MachineView machines = new MachineView(definitions);
   private final ExpressRunner express;
-  private final Clock clock;
+  private final EngineClock clock;
   private final Duration askTimeout;
   private final Encryption encryption;
+  private final StepwiseStorage.Handles storage;
+  private final Executor io;
+  private final ExecutionStore executions;
+  private final ExecutionStarter starter;
+  private final WakeUpScheduler wakeUps;
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
-    this.clock = clock;
-    this.askTimeout = system.settings().config().getDuration("stepwise.engine.ask-timeout");
+    this.clock = clock instanceof EngineClock c ? c : EngineClock.real(clock);
+    Config config = system.settings().config();
+    this.askTimeout = config.getDuration("stepwise.engine.ask-timeout");
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     this.sharding = ClusterSharding.get(system);
-    this.encryption = new Encryption(StepwiseStorage.get(system),
-        system.settings().config().getInt("stepwise.engine.kms-requests-per-second"));
+    StepwiseStorage stepwiseStorage = StepwiseStorage.get(system);
+    this.storage = stepwiseStorage.handles();
+    this.io = stepwiseStorage.ioExecutor();
+    this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
+    this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
+        config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
+    this.executions = new ExecutionStore(storage.committer(), io, wakeUps, new ExecutionIndex(storage.db()));
+    EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
+    this.starter = new ExecutionStarter(executions, driver, this.clock);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
-        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption)));
+        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption, machines)));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
         ctx -> ActivityEntity.create(ctx.getEntityId(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
-        ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, definitions, clock)));
-    this.express = new ExpressRunner(system.scheduler(), system.executionContext(), definitions, clock);
+        ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, executions, driver, this.clock))
+        .withStopMessage(ExecutionEntity.PASSIVATE));
+    this.express = new ExpressRunner(system.scheduler(), system.executionContext(), driver, this.clock);
+    Adapter.toClassic(system).registerOnTermination(wakeUps::stop);
   }
 
   public Clock clock() {
     return clock;
+  }
+
+  /** Hands a due row of the wake-up index to its execution; completes with when to try again (null: done). */
+  private CompletionStage<Instant> fire(WakeUpIndex.WakeUp row) {
+    return ask(execution(row.entityId()),
+        (ActorRef<ExecutionEntity.Fired> r) -> new ExecutionEntity.Fire(row, r)).thenApply(ExecutionEntity.Fired::retryAt);
   }
 
   /** Customer-managed keys: validation of encryption configurations and read permission checks. */
@@ -79,9 +116,15 @@ public final class StepFunctionsEngine {
     return encryption;
   }
 
-  /** Wakes every stored entity so that listings are complete and interrupted executions carry on. */
+  /**
+   * Wakes the stored state machines and activities, then starts the wake-up scheduler: executions
+   * whose deadlines passed while the server was down carry on first, the rest when due.
+   */
   public CompletionStage<Integer> recover() {
-    return new Recovery(system, sharding, askTimeout).run();
+    return new Recovery(system, sharding, askTimeout, storage.store(), io).run().thenApply(n -> {
+      wakeUps.start();
+      return n;
+    });
   }
 
   // --- state machines ---
@@ -102,7 +145,10 @@ public final class StepFunctionsEngine {
     }
   }
 
+  /** From the local view when it holds the machine, else from its entity (which fills the view). */
   public CompletionStage<StateMachineRecord> describeStateMachine(String arn) {
+    Optional<MachineView.Entry> hit = machines.get(arn);
+    if (hit.isPresent()) return CompletableFuture.completedFuture(hit.get().record());
     return ask(machine(arn), StateMachineEntity.Describe::new).thenApply(r -> r.get(encryption::unreadable));
   }
 
@@ -138,45 +184,76 @@ public final class StepFunctionsEngine {
 
   /** Starts an execution of the machine's current revision; Express executions run in memory. */
   public CompletionStage<ExecutionView> startExecution(String machineArn, String name, String input) {
-    return describeStateMachine(machineArn).thenCompose(m -> {
-      encryption.checkUsable(m.encryption());
+    return machine(machineArn, m -> {
+      StateMachineRecord r = m.record();
+      encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
       String execName = name != null ? name : UUID.randomUUID().toString();
       Instant now = clock.instant();
-      if (m.type().equals("EXPRESS")) {
-        String arn = Arns.express(p.region(), p.account(), m.name(), execName, UUID.randomUUID().toString());
-        ExecutionInfo info = info(m, arn, execName, input, now);
-        express.run(info); // AWS keeps no record of an Express execution started this way
+      if (r.type().equals("EXPRESS")) {
+        String arn = Arns.express(p.region(), p.account(), r.name(), execName, UUID.randomUUID().toString());
+        ExecutionInfo info = info(r, arn, execName, input, now);
+        express.run(info, m.compiled()); // AWS keeps no record of an Express execution started this way
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
-      String arn = Arns.execution(p.region(), p.account(), m.name(), execName);
-      ExecutionInfo info = info(m, arn, execName, input, now);
-      return ask(execution(arn),
-          (ActorRef<ExecutionEntity.StartReply> r) -> new ExecutionEntity.Start(info, r))
-          .thenApply(r -> r.get(encryption::unreadable));
+      String arn = Arns.execution(p.region(), p.account(), r.name(), execName);
+      return starter.start(info(r, arn, execName, input, now), m.compiled(), info -> ask(execution(arn),
+          (ActorRef<ExecutionEntity.StartReply> reply) -> new ExecutionEntity.Start(info, reply))
+          .thenApply(reply -> reply.get(encryption::unreadable)));
     });
   }
 
   /**
    * Runs an Express execution to its end and answers with its result. {@code readCheck} sees the
    * machine once it is known to be Express and may refuse the caller (e.g. no kms:Decrypt on its
-   * key), so the machine is described only once.
+   * key). The machine comes from the local view, and an execution that does not wait runs to its
+   * end on the calling thread.
    */
   public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String name, String input,
       Consumer<StateMachineRecord> readCheck) {
-    return describeStateMachine(machineArn).thenCompose(m -> {
-      if (!m.type().equals("EXPRESS")) {
+    return machine(machineArn, m -> {
+      StateMachineRecord r = m.record();
+      if (!r.type().equals("EXPRESS")) {
         throw new ServiceError("StateMachineTypeNotSupported",
             "This operation is not supported by this type of state machine");
       }
-      readCheck.accept(m);
-      encryption.checkUsable(m.encryption());
+      readCheck.accept(r);
+      encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
       String execName = name != null ? name : UUID.randomUUID().toString();
-      String arn = Arns.express(p.region(), p.account(), m.name(), execName, UUID.randomUUID().toString());
-      ExecutionInfo info = info(m, arn, execName, input, clock.instant());
-      return express.run(info).thenApply(result -> new ExecutionView(info, result));
+      String arn = Arns.express(p.region(), p.account(), r.name(), execName, UUID.randomUUID().toString());
+      ExecutionInfo info = info(r, arn, execName, input, clock.instant());
+      return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });
+  }
+
+  /**
+   * Runs {@code then} with the machine from the local view; on a miss, asks its entity (which
+   * recovers and fills the view). Failures, thrown or not, end up in the returned stage.
+   */
+  private <T> CompletionStage<T> machine(String arn,
+      java.util.function.Function<MachineView.Entry, CompletionStage<T>> then) {
+    Optional<MachineView.Entry> hit = machines.get(arn);
+    if (hit.isPresent()) {
+      try {
+        return then.apply(hit.get());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return describeStateMachine(arn).thenCompose(record -> {
+      MachineView.Entry e = machines.get(arn).filter(v -> v.record().equals(record))
+          .orElseGet(() -> new MachineView.Entry(record, compiled(record)));
+      return then.apply(e);
+    });
+  }
+
+  private CompiledDefinition compiled(StateMachineRecord record) {
+    try {
+      return definitions.get(record.definition(), record.type());
+    } catch (InvalidDefinitionException e) {
+      throw new ServiceError("InvalidDefinition", e.getMessage());
+    }
   }
 
   public CompletionStage<ExecutionView> describeExecution(String arn) {
@@ -206,8 +283,24 @@ public final class StepFunctionsEngine {
     });
   }
 
-  public Page<ExecutionSummary> listExecutions(String machineArn, String status, int maxResults, String nextToken) {
-    return catalog.listExecutions(machineArn, status, maxResults, nextToken);
+  /** Executions of one machine, newest first, from the persisted listing index. */
+  public CompletionStage<Page<ExecutionSummary>> listExecutions(String machineArn, String status, int maxResults,
+      String nextToken) {
+    byte[] after = nextToken == null ? null : ListingTokens.decode(nextToken);
+    return CompletableFuture.supplyAsync(() -> {
+      ExecutionIndex.Page page;
+      try {
+        page = executions.listing().page(machineArn, status, after, maxResults);
+      } catch (IllegalArgumentException e) {
+        throw ListingTokens.invalid();
+      }
+      List<ExecutionSummary> items = new ArrayList<>(page.rows().size());
+      for (ExecutionIndex.Row r : page.rows()) {
+        items.add(new ExecutionSummary(r.executionArn(), r.stateMachineArn(), r.name(), r.status(),
+            ExecutionStore.ofMicros(r.startMicros()), r.stopMicros() < 0 ? null : ExecutionStore.ofMicros(r.stopMicros())));
+      }
+      return new Page<>(items, page.next() == null ? null : ListingTokens.encode(page.next()));
+    }, io);
   }
 
   // --- activities ---

@@ -36,6 +36,11 @@ public final class ServeOptions {
       description = "Sync the journal to disk on every group commit (stepwise.journal.fsync, default on).")
   boolean fsync;
 
+  @Option(names = "--clock", paramLabel = "real|virtual",
+      description = "The engine's clock (stepwise.clock.mode, default real); virtual completes Waits, retry back-offs"
+          + " and timeouts without real waiting, in deadline order.")
+  String clock;
+
   @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file whose keys override the defaults.")
   Path configFile;
 
@@ -48,6 +53,12 @@ public final class ServeOptions {
     if (region != null) o.put("stepwise.region", region);
     if (account != null) o.put("stepwise.account", account);
     if (!fsync) o.put("stepwise.journal.fsync", false);
+    if (clock != null) {
+      if (!clock.equals("real") && !clock.equals("virtual")) {
+        throw new IllegalArgumentException("--clock takes real or virtual, got " + clock);
+      }
+      o.put("stepwise.clock.mode", clock);
+    }
     Config overrides = ConfigFactory.parseMap(o);
     if (credentials != null) {
       List<Map<String, String>> list = new ArrayList<>();

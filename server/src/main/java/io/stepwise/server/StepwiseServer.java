@@ -9,6 +9,7 @@ import io.stepwise.api.http.SigV4Verifier;
 import io.stepwise.api.kms.KmsApi;
 import io.stepwise.api.sfn.StepFunctionsApi;
 import io.stepwise.engine.StepFunctionsEngine;
+import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.StorageUnavailableException;
 import java.nio.file.Path;
@@ -53,7 +54,18 @@ public final class StepwiseServer {
   }
 
   public static StepwiseServer start(Config config) throws StartupException {
-    return start(config, Clock.systemUTC());
+    return start(config, clockOf(config));
+  }
+
+  /** stepwise.clock.mode (real or virtual) and stepwise.clock.scale (real time, N times faster). */
+  static EngineClock clockOf(Config config) {
+    String mode = config.getString("stepwise.clock.mode");
+    double scale = config.getDouble("stepwise.clock.scale");
+    return switch (mode) {
+      case "real" -> EngineClock.scaled(scale);
+      case "virtual" -> EngineClock.virtual();
+      default -> throw new IllegalArgumentException("stepwise.clock.mode must be real or virtual, got " + mode);
+    };
   }
 
   /**
@@ -67,7 +79,7 @@ public final class StepwiseServer {
       StepwiseStorage storage = StepwiseStorage.get(system);
       storage.open(clock);
       StepFunctionsEngine engine = new StepFunctionsEngine(system, clock);
-      await(engine.recover(), "recovering stored state machines and executions");
+      await(engine.recover(), "recovering stored state machines and activities");
 
       Config s = config.getConfig("stepwise");
       CredentialStore credentials =

@@ -319,8 +319,8 @@ public final class StepFunctionsApi {
     }
     if (arn == null) throw new ServiceError("ResourceNotFound", "Map Run Does Not Exist: '" + mapRunArn + "'");
     Arns.requireStateMachine(arn);
-    return engine.describeStateMachine(arn).thenApply(m -> {
-      Page<ExecutionSummary> page = engine.listExecutions(arn, status, max, token);
+    return engine.describeStateMachine(arn).thenCompose(m -> engine.listExecutions(arn, status, max, token))
+        .thenApply(page -> {
       ArrayNode items = F.arrayNode();
       for (ExecutionSummary s : page.items()) {
         ObjectNode n = items.addObject();

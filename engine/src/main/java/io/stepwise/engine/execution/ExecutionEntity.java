@@ -6,7 +6,6 @@ import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionPosition;
 import io.stepwise.asl.interpreter.HistoryEvent;
-import io.stepwise.asl.interpreter.Interpreter;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
 import io.stepwise.engine.CborSerializable;
@@ -14,49 +13,48 @@ import io.stepwise.engine.DefinitionCache;
 import io.stepwise.engine.Json;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
-import io.stepwise.engine.catalog.Catalog;
-import io.stepwise.engine.catalog.ExecutionSummary;
+import io.stepwise.persistence.index.ExecutionIndex;
+import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One Standard execution (entity id = its ARN). The interpreter's pure steps are persisted before
- * their effects run: each {@link Stepped} event carries the history events of every pure state the
- * step ran through, the interpreter position after it and, at the end, the result. Timers are
- * armed only after the write, and re-armed from the persisted position on recovery, so a crash
- * never loses or repeats a history event.
+ * One Standard execution (entity id = its ARN). It is born without running: {@link
+ * ExecutionStarter} writes its first events and index rows directly, and the entity recovers
+ * them when something needs it — a request, a due timer from the wake-up index. Each step is
+ * persisted as one {@link Stepped} event (the history events of every state it ran through, the
+ * position after it and, at the end, the result) before its effects exist: a timer's wake-up row
+ * is submitted just before the event, so it is durable no later, and rows the step consumed are
+ * deleted after it. Waiting costs no memory: an idle entity passivates, and the wake-up
+ * scheduler brings it back when a deadline falls due.
  */
 public final class ExecutionEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Execution");
-  private static final String TIMEOUT_TIMER = "$execution-timeout";
-  /** Pekko's scheduler cannot hold a timer for years; long waits are re-armed in slices. */
-  private static final Duration MAX_TIMER_SLICE = Duration.ofDays(30);
-  private static final Duration IDLE_PASSIVATION = Duration.ofSeconds(30);
+  private static final Duration IDLE_PASSIVATION = Duration.ofSeconds(5);
 
   // --- protocol ---
   public sealed interface Command extends CborSerializable {}
 
+  /** A start whose execution already exists: answers it again (AWS's idempotency) or refuses. */
   public record Start(ExecutionInfo info, ActorRef<StartReply> replyTo) implements Command {}
 
   public record StartReply(ExecutionView view, String errorCode, String errorMessage, String unreadable) implements CborSerializable {
@@ -67,7 +65,7 @@ public final class ExecutionEntity
     }
   }
 
-  /** Describe also serves DescribeStateMachineForExecution and the startup wake-up; view is null if absent. */
+  /** Describe also serves DescribeStateMachineForExecution; view is null if absent. */
   public record Describe(ActorRef<ViewReply> replyTo) implements Command {}
 
   public record ViewReply(ExecutionView view, String unreadable) implements CborSerializable {}
@@ -78,22 +76,30 @@ public final class ExecutionEntity
 
   public record Stop(String error, String cause, ActorRef<ViewReply> replyTo) implements Command {}
 
-  /** Internal: a timer fired or a task answered. */
-  public record Resume(Signal signal) implements Command {}
+  /** A row of the wake-up index fell due. The reply is null when handled, else when to try again. */
+  public record Fire(WakeUp row, ActorRef<Fired> replyTo) implements Command {}
+
+  public record Fired(Instant retryAt) implements CborSerializable {}
 
   private enum Idle implements Command { INSTANCE }
 
+  /** The shard's stop message: a passivating entity stops between commands, never mid-write. */
+  private enum Passivate implements Command { INSTANCE }
+
+  public static final Command PASSIVATE = Passivate.INSTANCE;
+
   public sealed interface Event extends CborSerializable {}
 
+  /** The execution started, with the revision it runs (its definition included: the journal is self-sufficient). */
   public record Started(ExecutionInfo info) implements Event {}
 
-  /** One interpreter step: its history events, the position after it, and the result if it ended the execution. */
+  /** One step: its history events, the position after it, and the result if it ended the execution. */
   public record Stepped(List<HistoryEvent> events, JsonNode position, Result result) implements Event {}
 
   public record Unreadable(String reason) implements Event {}
 
-  /** {@code info} is null before Start; {@code result} is null while running. */
-  public record State(ExecutionInfo info, List<HistoryEvent> history, JsonNode position, Result result, String unreadable) {
+  /** {@code info} is null before the first event; {@code result} is null while running. */
+  public record State(ExecutionInfo info, History history, JsonNode position, Result result, String unreadable) {
     boolean running() {
       return info != null && result == null;
     }
@@ -105,156 +111,160 @@ public final class ExecutionEntity
 
   // --- behaviour ---
   private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Catalog catalog;
   private final DefinitionCache definitions;
+  private final ExecutionStore store;
+  private final EffectDriver driver;
   private final Clock clock;
   private JsonNode parsedFrom;
   private ExecutionPosition parsed;
 
   public static Behavior<Command> create(String executionArn, ActorRef<ClusterSharding.ShardCommand> shard,
-      Catalog catalog, DefinitionCache definitions, Clock clock) {
-    return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new ExecutionEntity(executionArn, ctx, timers, shard, catalog, definitions, clock)));
+      DefinitionCache definitions, ExecutionStore store, EffectDriver driver, Clock clock) {
+    return Behaviors.setup(ctx -> {
+      ctx.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
+      return new ExecutionEntity(executionArn, ctx, shard, definitions, store, driver, clock);
+    });
   }
 
-  private ExecutionEntity(String arn, ActorContext<Command> context, TimerScheduler<Command> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard, Catalog catalog, DefinitionCache definitions, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), arn));
+  private ExecutionEntity(String arn, ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard,
+      DefinitionCache definitions, ExecutionStore store, EffectDriver driver, Clock clock) {
+    // A failed write restarts the entity with back-off; it recovers what is durable and carries on.
+    super(PersistenceId.of(ENTITY_KEY.name(), arn),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
-    this.timers = timers;
     this.shard = shard;
-    this.catalog = catalog;
     this.definitions = definitions;
+    this.store = store;
+    this.driver = driver;
     this.clock = clock;
   }
 
   @Override
   public State emptyState() {
-    return new State(null, List.of(), null, null, null);
+    return new State(null, History.EMPTY, null, null, null);
   }
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
-    var b = newCommandHandlerWithReplyBuilder().forAnyState();
-    b.onCommand(Start.class, this::onStart);
     // An unreadable execution answers and stops, so that the next command recovers afresh: data under
     // a key that was disabled becomes readable again once the key is enabled.
+    var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
+    unreadable.onCommand(Start.class,
+        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new StartReply(null, null, null, s.unreadable())));
     unreadable.onCommand(Describe.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
     unreadable.onCommand(GetHistory.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new HistoryReply(List.of(), s.unreadable(), true)));
     unreadable.onCommand(Stop.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
-    b.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new ViewReply(s.view(), s.unreadable())));
+    unreadable.onCommand(Fire.class, (s, c) -> Effect().stop()
+        .thenReply(c.replyTo(), n -> new Fired(clock.instant().plusSeconds(5))));
+
+    // Not (yet) written. The first events are written without the entity, so one that is alive
+    // while they are written would be stale: it answers and passivates, and the shard starts a
+    // fresh one for the next message.
+    var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.info() == null);
+    absent.onCommand(Start.class, (s, c) -> passivating().thenReply(c.replyTo(),
+        n -> new StartReply(null, "ExecutionAlreadyExists", "Execution Already Exists: '" + c.info().executionArn() + "'",
+            null)));
+    absent.onCommand(Describe.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new ViewReply(null, null)));
+    absent.onCommand(GetHistory.class,
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new HistoryReply(List.of(), null, false)));
+    absent.onCommand(Stop.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new ViewReply(null, null)));
+    absent.onCommand(Fire.class,
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new Fired(clock.instant().plusSeconds(1))));
+
+    var b = newCommandHandlerWithReplyBuilder().forAnyState();
+    b.onCommand(Start.class, this::onStart);
+    b.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new ViewReply(s.view(), null)));
     b.onCommand(GetHistory.class, (s, c) ->
-        Effect().reply(c.replyTo(), new HistoryReply(s.history(), s.unreadable(), s.info() != null)));
+        Effect().reply(c.replyTo(), new HistoryReply(s.history().asList(), null, true)));
     b.onCommand(Stop.class, this::onStop);
-    b.onCommand(Resume.class, (s, c) -> advance(s, c.signal()).thenNoReply());
-    b.onCommand(Idle.class, (s, c) -> {
-      if (!s.running()) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-      return Effect().noReply();
-    });
-    return unreadable.orElse(b).build();
+    b.onCommand(Fire.class, this::onFire);
+    for (var h : List.of(unreadable, absent, b)) {
+      h.onCommand(Idle.class, (s, c) -> {
+        shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+        return Effect().noReply();
+      });
+      h.onCommand(Passivate.class, (s, c) -> Effect().stop().thenNoReply());
+    }
+    return unreadable.orElse(absent).orElse(b).build();
+  }
+
+  private EffectBuilder<Event, State> passivating() {
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    return Effect().none();
   }
 
   private ReplyEffect<Event, State> onStart(State state, Start cmd) {
-    ExecutionInfo info = cmd.info();
-    if (state.unreadable() != null) {
-      return Effect().stop().thenReply(cmd.replyTo(), s -> new StartReply(null, null, null, state.unreadable()));
-    }
-    if (state.info() != null) {
-      boolean same = state.running() && state.info().input().equals(info.input());
-      return Effect().reply(cmd.replyTo(), same
-          ? new StartReply(state.view(), null, null, null)
-          : new StartReply(null, "ExecutionAlreadyExists", "Execution Already Exists: '" + info.executionArn() + "'", null));
-    }
-    CompiledDefinition def;
-    try {
-      def = definitions.get(info.definition(), info.type());
-    } catch (InvalidDefinitionException e) {
-      return Effect().reply(cmd.replyTo(), new StartReply(null, "InvalidDefinition", e.getMessage(), null));
-    }
-    Step step = Interpreter.start(def, info.context(), parseInput(info.input()), info.startDate());
-    return Effect().persist(List.of(new Started(info), stepped(step, info.startDate())))
-        .thenRun(s -> {
-          catalog.putExecution(summary(s));
-          if (def.timeoutSeconds() != null) armTimeout(s, def.timeoutSeconds());
-          afterStep(s, step.effects());
-        })
-        .thenReply(cmd.replyTo(), s -> new StartReply(s.view(), null, null, null));
+    boolean same = state.running() && state.info().input().equals(cmd.info().input());
+    return Effect().reply(cmd.replyTo(), same
+        ? new StartReply(state.view(), null, null, null)
+        : new StartReply(null, "ExecutionAlreadyExists", "Execution Already Exists: '" + cmd.info().executionArn() + "'",
+            null));
   }
 
   private ReplyEffect<Event, State> onStop(State state, Stop cmd) {
-    if (state.info() == null) return Effect().reply(cmd.replyTo(), new ViewReply(null, state.unreadable()));
-    if (!state.running()) return Effect().reply(cmd.replyTo(), new ViewReply(state.view(), state.unreadable()));
+    if (!state.running()) return Effect().reply(cmd.replyTo(), new ViewReply(state.view(), null));
     return advance(state, new Signal.Stop(cmd.error(), cmd.cause()))
         .thenReply(cmd.replyTo(), s -> new ViewReply(s.view(), s.unreadable()));
   }
 
-  /** Runs the interpreter on a signal and persists the step; a signal that changes nothing persists nothing. */
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> advance(State state, Signal signal) {
-    if (!state.running() || state.unreadable() != null) return Effect().none();
+  private ReplyEffect<Event, State> onFire(State state, Fire cmd) {
+    WakeUp row = cmd.row();
     Instant now = clock.instant();
-    CompiledDefinition def = compiled(state);
-    // A timer slice that ended before its deadline re-arms the rest instead of firing.
-    if (signal instanceof Signal.TimerFired fired) {
-      for (Effect pending : position(state).pendingEffects()) {
-        if (pending instanceof Effect.StartTimer t && t.id().equals(fired.effectId()) && t.fireAt().isAfter(now)) {
-          start(t);
-          return Effect().none();
-        }
+    if (!state.running()) return obsolete(row, cmd.replyTo());
+    if (row.timerId().equals(ExecutionStore.TIMEOUT_TIMER)) {
+      Integer timeout = compiled(state).timeoutSeconds();
+      if (timeout == null || !ExecutionStore.timeoutRow(state.info(), timeout).equals(row)) {
+        return obsolete(row, cmd.replyTo());
+      }
+      if (row.deadline().isAfter(now)) return Effect().reply(cmd.replyTo(), new Fired(row.deadline()));
+      return advance(state, new Signal.ExecutionTimedOut()).thenReply(cmd.replyTo(), s -> new Fired(null));
+    }
+    for (Effect pending : position(state).pendingEffects()) {
+      if (pending instanceof Effect.StartTimer t && t.id().equals(row.timerId())) {
+        if (t.fireAt().isAfter(now)) return Effect().reply(cmd.replyTo(), new Fired(t.fireAt()));
+        return advance(state, new Signal.TimerFired(t.id())).thenReply(cmd.replyTo(), s -> new Fired(null));
       }
     }
-    if (signal instanceof Signal.ExecutionTimedOut && def.timeoutSeconds() != null
-        && timeoutDeadline(state, def.timeoutSeconds()).isAfter(now)) {
-      armTimeout(state, def.timeoutSeconds());
-      return Effect().none();
-    }
-    Step step = Interpreter.resume(def, state.info().context(), position(state), signal, now);
-    if (step.events().isEmpty() && !step.finished()) return Effect().none();
-    return Effect().persist(stepped(step, now)).thenRun(s -> afterStep(s, step.effects()));
+    return obsolete(row, cmd.replyTo());
   }
 
-  private Stepped stepped(Step step, Instant now) {
+  /** A row left by a crash between a step and the deletion of what it consumed: delete it now. */
+  private ReplyEffect<Event, State> obsolete(WakeUp row, ActorRef<Fired> replyTo) {
+    store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(row)));
+    return Effect().reply(replyTo, new Fired(null));
+  }
+
+  /** Runs the interpreter on a signal and persists the step; a signal that changes nothing persists nothing. */
+  private EffectBuilder<Event, State> advance(State state, Signal signal) {
+    CompiledDefinition def = compiled(state);
+    ExecutionInfo info = state.info();
+    ExecutionPosition before = position(state);
+    Step step = driver.resume(def, info.context(), before, signal, clock::instant);
+    if (step.events().isEmpty() && !step.finished()) return Effect().none();
+    Stepped stepped = stepped(step, clock.instant());
+    List<WakeUp> had = ExecutionStore.rows(info, def, before);
+    List<WakeUp> has = ExecutionStore.rows(info, def, step.position());
+    List<WakeUp> added = ExecutionStore.minus(has, had);
+    // Rows that start waits, and the listing's final status, are durable no later than the step.
+    IndexOp ahead = ExecutionStore.putAll(new IndexOp(), added);
+    if (stepped.result() != null) {
+      ExecutionIndex.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
+    }
+    if (!ahead.isEmpty()) store.submit(ahead);
+    List<WakeUp> consumed = ExecutionStore.minus(had, has);
+    return Effect().persist(stepped).thenRun(s -> {
+      if (!consumed.isEmpty()) store.submit(ExecutionStore.deleteAll(new IndexOp(), consumed));
+      store.scheduled(added);
+    });
+  }
+
+  static Stepped stepped(Step step, Instant now) {
     Result result = step.finished() ? Result.of(step.outcome(), now) : null;
     return new Stepped(step.events(), step.position().toJson(), result);
-  }
-
-  /** Effects run only after their step is durable. */
-  private void afterStep(State state, List<Effect> effects) {
-    if (!state.running()) {
-      timers.cancelAll();
-      catalog.putExecution(summary(state));
-      context.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
-      return;
-    }
-    for (Effect effect : effects) start(effect);
-  }
-
-  private void start(Effect effect) {
-    if (effect instanceof Effect.StartTimer t) {
-      armAt(t.id(), new Signal.TimerFired(t.id()), t.fireAt());
-    } else if (effect instanceof Effect.ScheduleTask task) {
-      context.getSelf().tell(new Resume(Tasks.unsupported(task)));
-    }
-  }
-
-  private void armTimeout(State state, int timeoutSeconds) {
-    armAt(TIMEOUT_TIMER, new Signal.ExecutionTimedOut(), timeoutDeadline(state, timeoutSeconds));
-  }
-
-  private static Instant timeoutDeadline(State state, int timeoutSeconds) {
-    return state.info().startDate().plusSeconds(timeoutSeconds);
-  }
-
-  /** Every timer is capped at one slice; advance() re-arms one that fires before its deadline. */
-  private void armAt(String key, Signal signal, Instant deadline) {
-    Duration delay = Duration.between(clock.instant(), deadline);
-    if (delay.isNegative()) delay = Duration.ZERO;
-    timers.startSingleTimer(key, new Resume(signal), delay.compareTo(MAX_TIMER_SLICE) > 0 ? MAX_TIMER_SLICE : delay);
   }
 
   private CompiledDefinition compiled(State state) {
@@ -281,41 +291,13 @@ public final class ExecutionEntity
     }
   }
 
-  static ExecutionSummary summary(State s) {
-    ExecutionInfo i = s.info();
-    return new ExecutionSummary(i.executionArn(), i.stateMachineArn(), i.name(),
-        s.result() == null ? "RUNNING" : s.result().status(), i.startDate(),
-        s.result() == null ? null : s.result().stopDate());
-  }
-
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Started.class, (s, e) -> new State(e.info(), List.of(), null, null, s.unreadable()))
-        .onEvent(Stepped.class, (s, e) -> {
-          List<HistoryEvent> history = new ArrayList<>(s.history().size() + e.events().size());
-          history.addAll(s.history());
-          history.addAll(e.events());
-          return new State(s.info(), history, e.position(), e.result(), s.unreadable());
-        })
+        .onEvent(Started.class, (s, e) -> new State(e.info(), History.EMPTY, null, null, s.unreadable()))
+        .onEvent(Stepped.class, (s, e) ->
+            new State(s.info(), s.history().append(e.events()), e.position(), e.result(), s.unreadable()))
         .onEvent(Unreadable.class, (s, e) -> new State(s.info(), s.history(), s.position(), s.result(), e.reason()))
-        .build();
-  }
-
-  @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          if (state.info() == null || state.unreadable() != null) return;
-          catalog.putExecution(summary(state));
-          if (!state.running()) {
-            context.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
-            return;
-          }
-          Integer timeout = compiled(state).timeoutSeconds();
-          if (timeout != null) armTimeout(state, timeout);
-          for (Effect effect : position(state).pendingEffects()) start(effect);
-        })
         .build();
   }
 

@@ -1,14 +1,10 @@
 package io.stepwise.engine.execution;
 
 import io.stepwise.asl.CompiledDefinition;
-import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionPosition;
-import io.stepwise.asl.interpreter.Interpreter;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
-import io.stepwise.engine.DefinitionCache;
-import io.stepwise.engine.ServiceError;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,24 +25,21 @@ public final class ExpressRunner {
 
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
-  private final DefinitionCache definitions;
+  private final EffectDriver driver;
   private final Clock clock;
 
-  public ExpressRunner(Scheduler scheduler, ExecutionContextExecutor executor, DefinitionCache definitions, Clock clock) {
+  public ExpressRunner(Scheduler scheduler, ExecutionContextExecutor executor, EffectDriver driver, Clock clock) {
     this.scheduler = scheduler;
     this.executor = executor;
-    this.definitions = definitions;
+    this.driver = driver;
     this.clock = clock;
   }
 
-  /** Starts the execution; the stage completes with its result when it ends. */
-  public CompletionStage<Result> run(ExecutionInfo info) {
-    CompiledDefinition def;
-    try {
-      def = definitions.get(info.definition(), info.type());
-    } catch (InvalidDefinitionException e) {
-      throw new ServiceError("InvalidDefinition", e.getMessage());
-    }
+  /**
+   * Starts the execution on the calling thread; the stage completes with its result when it ends
+   * (already complete when the execution ran to its end without waiting).
+   */
+  public CompletionStage<Result> run(ExecutionInfo info, CompiledDefinition def) {
     Run run = new Run(def, info);
     int timeout = def.timeoutSeconds() == null ? MAX_DURATION_SECONDS : Math.min(def.timeoutSeconds(), MAX_DURATION_SECONDS);
     run.begin(timeout);
@@ -67,7 +60,7 @@ public final class ExpressRunner {
     }
 
     synchronized void begin(int timeoutSeconds) {
-      Step step = Interpreter.start(def, info.context(), ExecutionEntity.parseInput(info.input()), info.startDate());
+      Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), clock::instant);
       if (!step.finished()) {
         timers.add(scheduler.scheduleOnce(Duration.ofSeconds(timeoutSeconds),
             () -> resume(new Signal.ExecutionTimedOut()), executor));
@@ -77,7 +70,7 @@ public final class ExpressRunner {
 
     synchronized void resume(Signal signal) {
       if (done.isDone()) return;
-      apply(Interpreter.resume(def, info.context(), position, signal, clock.instant()));
+      apply(driver.resume(def, info.context(), position, signal, clock::instant));
     }
 
     private void apply(Step step) {
@@ -93,9 +86,8 @@ public final class ExpressRunner {
           Duration delay = Duration.between(clock.instant(), t.fireAt());
           timers.add(scheduler.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay,
               () -> resume(new Signal.TimerFired(t.id())), executor));
-        } else if (effect instanceof Effect.ScheduleTask task) {
-          executor.execute(() -> resume(Tasks.unsupported(task)));
         }
+        // A task left by the driver is answered later, through resume().
       }
     }
   }

@@ -5,7 +5,6 @@ import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionContext;
 import io.stepwise.asl.interpreter.HistoryEvent;
-import io.stepwise.asl.interpreter.Interpreter;
 import io.stepwise.asl.interpreter.Outcome;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
@@ -27,39 +26,37 @@ public final class LocalRun {
 
   private LocalRun() {}
 
+  private static final EffectDriver DRIVER = new EffectDriver(EffectDriver.UNSUPPORTED);
+
   public static Finished run(CompiledDefinition def, ExecutionContext ctx, JsonNode input, boolean virtualTime,
       boolean keepHistory) throws InterruptedException {
+    Instant[] clock = {ctx.startTime()};
     Instant now = ctx.startTime();
     List<HistoryEvent> history = keepHistory ? new ArrayList<>() : null;
     PriorityQueue<Effect.StartTimer> timers = new PriorityQueue<>(Comparator.comparing(Effect.StartTimer::fireAt));
-    List<Signal> ready = new ArrayList<>();
     Instant timeout = def.timeoutSeconds() == null ? null : now.plusSeconds(def.timeoutSeconds());
-    Step step = Interpreter.start(def, ctx, input, now);
+    Step step = DRIVER.start(def, ctx, input, () -> clock[0]);
     while (true) {
       if (keepHistory) history.addAll(step.events());
       if (step.finished()) return new Finished(step.outcome(), history);
       for (Effect effect : step.effects()) {
         if (effect instanceof Effect.StartTimer t) timers.add(t);
-        else if (effect instanceof Effect.ScheduleTask task) ready.add(Tasks.unsupported(task));
       }
+      Effect.StartTimer t = timers.poll();
+      if (t == null) throw new IllegalStateException("the execution waits for nothing it can be woken by");
+      Instant at = t.fireAt().isAfter(now) ? t.fireAt() : now;
       Signal next;
-      if (!ready.isEmpty()) {
-        next = ready.remove(0);
+      if (timeout != null && at.isAfter(timeout)) {
+        at = timeout;
+        next = new Signal.ExecutionTimedOut();
       } else {
-        Effect.StartTimer t = timers.poll();
-        if (t == null) throw new IllegalStateException("the execution waits for nothing it can be woken by");
-        Instant at = t.fireAt().isAfter(now) ? t.fireAt() : now;
-        if (timeout != null && at.isAfter(timeout)) {
-          at = timeout;
-          next = new Signal.ExecutionTimedOut();
-        } else {
-          next = new Signal.TimerFired(t.id());
-        }
-        if (!virtualTime) sleepUntil(at);
-        now = at;
+        next = new Signal.TimerFired(t.id());
       }
+      if (!virtualTime) sleepUntil(at);
+      now = at;
       if (!virtualTime) now = max(now, Instant.now());
-      step = Interpreter.resume(def, ctx, step.position(), next, now);
+      clock[0] = now;
+      step = DRIVER.resume(def, ctx, step.position(), next, () -> clock[0]);
     }
   }
 

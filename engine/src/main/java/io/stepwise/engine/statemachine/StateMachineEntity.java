@@ -88,16 +88,30 @@ public final class StateMachineEntity
   private final String arn;
   private final Catalog catalog;
   private final Encryption encryption;
+  private final MachineView view;
 
-  public static Behavior<Command> create(String stateMachineArn, Catalog catalog, Encryption encryption) {
-    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog, encryption));
+  public static Behavior<Command> create(String stateMachineArn, Catalog catalog, Encryption encryption,
+      MachineView view) {
+    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog, encryption, view));
   }
 
-  private StateMachineEntity(String arn, Catalog catalog, Encryption encryption) {
+  private StateMachineEntity(String arn, Catalog catalog, Encryption encryption, MachineView view) {
     super(PersistenceId.of(ENTITY_KEY.name(), arn));
     this.arn = arn;
     this.catalog = catalog;
     this.encryption = encryption;
+    this.view = view;
+  }
+
+  /** After a persisted change: the listing and the local view show the machine as it now is. */
+  private void published(State state) {
+    if (state.record() == null || state.unreadable() != null) {
+      view.remove(arn);
+      catalog.removeStateMachine(arn);
+      return;
+    }
+    view.put(state.record());
+    catalog.putStateMachine(summary(state.record()));
   }
 
   @Override
@@ -113,7 +127,7 @@ public final class StateMachineEntity
     unreadable.onCommand(Update.class, (s, c) -> refuse(s, c.replyTo()));
     // A machine whose data is shredded can still be deleted (its name is then free again).
     unreadable.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
-        .thenRun(n -> catalog.removeStateMachine(arn))
+        .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
     unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
 
@@ -122,7 +136,7 @@ public final class StateMachineEntity
       // The selector must know the key before the event is written.
       encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
       return Effect().persist(new Created(c.record()))
-        .thenRun(n -> catalog.putStateMachine(summary(n.record())))
+        .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
     });
     absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
@@ -143,10 +157,11 @@ public final class StateMachineEntity
       return Effect()
           .persist(new Updated(c.definition(), c.roleArn(), c.loggingConfiguration(), c.tracingConfiguration(),
               c.encryptionConfiguration(), c.revisionId(), c.at()))
+          .thenRun(this::published)
           .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
     });
     active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
-        .thenRun(n -> catalog.removeStateMachine(arn))
+        .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
 
     return unreadable.orElse(absent).orElse(active).build();
@@ -155,6 +170,7 @@ public final class StateMachineEntity
   // Stops after answering, so that the next command recovers afresh: data under a key that was
   // disabled becomes readable again once the key is enabled.
   private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
+    view.remove(arn);
     return Effect().stop().thenReply(replyTo, s -> new Reply(null, null, null, state.unreadable()));
   }
 
@@ -188,8 +204,8 @@ public final class StateMachineEntity
         .onSignal(RecoveryCompleted.instance(), state -> {
           if (state.record() != null && state.unreadable() == null) {
             encryption.register(arn, Encryption.MACHINE_CONTEXT, state.record().encryptionConfiguration());
-            catalog.putStateMachine(summary(state.record()));
           }
+          published(state);
         })
         .build();
   }

@@ -192,6 +192,19 @@ public final class JournalStore implements DataKeyTable {
   }
 
   /** Persistence ids with their numeric ids, in the order they were first written, from {@code afterId}. */
+  /** Persistence ids starting with {@code prefix}, in id order, without reading any other id. */
+  public java.util.List<String> persistenceIdsStartingWith(String prefix) {
+    byte[] from = JournalKeys.pid(prefix);
+    byte[] to = java.util.Arrays.copyOf(from, from.length + 1);
+    to[from.length] = (byte) 0xFF;
+    java.util.List<String> out = new java.util.ArrayList<>();
+    db.scan(from, to, e -> {
+      out.add(new String(e.getKey(), 1, e.getKey().length - 1, java.nio.charset.StandardCharsets.UTF_8));
+      return Db.Scan.CONTINUE;
+    });
+    return out;
+  }
+
   public LinkedHashMap<Long, String> persistenceIds(long afterId, int max) {
     LinkedHashMap<Long, String> out = new LinkedHashMap<>();
     db.scan(JournalKeys.pidById(afterId + 1), JournalKeys.after(JournalKeys.PID_BY_ID), e -> {

@@ -1,0 +1,90 @@
+package io.stepwise.engine.execution;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.ExecutionContext;
+import io.stepwise.asl.interpreter.ExecutionPosition;
+import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.asl.interpreter.Interpreter;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.asl.interpreter.Step;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The one effect driver. It runs the interpreter and carries out every effect that can be
+ * answered at once (today a Task whose resource has no integration, which fails as AWS fails
+ * it), looping inline until the execution ends or waits for something outside it. What is left
+ * is handed to the caller's adapter: persisted executions record their timers in the durable
+ * wake-up index ({@code ExecutionEntity}, {@code ExecutionStarter}), Express executions arm them
+ * in memory ({@link ExpressRunner}), local runs keep a queue in virtual or real time
+ * ({@link LocalRun}). Activities and integrations plug in at {@link TaskDispatch}, once.
+ */
+public final class EffectDriver {
+  /** Answers a task at once with a signal, or returns null when the answer comes later. */
+  @FunctionalInterface
+  public interface TaskDispatch {
+    Signal dispatch(Effect.ScheduleTask task);
+  }
+
+  /** No integration is wired in yet: every task fails as AWS fails a resource it cannot invoke. */
+  public static final TaskDispatch UNSUPPORTED = Tasks::unsupported;
+
+  private final TaskDispatch tasks;
+
+  public EffectDriver(TaskDispatch tasks) {
+    this.tasks = tasks;
+  }
+
+  public Step start(CompiledDefinition def, ExecutionContext ctx, com.fasterxml.jackson.databind.JsonNode input,
+      Supplier<Instant> clock) {
+    return settle(def, ctx, Interpreter.start(def, ctx, input, clock.get()), clock);
+  }
+
+  public Step resume(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position, Signal signal,
+      Supplier<Instant> clock) {
+    return settle(def, ctx, Interpreter.resume(def, ctx, position, signal, clock.get()), clock);
+  }
+
+  /**
+   * Carries out the step's immediate effects, resuming the interpreter with their answers, and
+   * returns one step: every event in order, the last position, and the effects that still wait
+   * (timers and tasks answered later), which are the caller's to arm.
+   */
+  Step settle(CompiledDefinition def, ExecutionContext ctx, Step step, Supplier<Instant> clock) {
+    List<Signal> ready = answered(step.effects());
+    if (ready.isEmpty()) return step;
+    List<HistoryEvent> events = new ArrayList<>(step.events());
+    List<Effect> waiting = new ArrayList<>(step.effects());
+    while (!ready.isEmpty() && !step.finished()) {
+      Signal next = ready.remove(0);
+      step = Interpreter.resume(def, ctx, step.position(), next, clock.get());
+      events.addAll(step.events());
+      waiting.addAll(step.effects());
+      ready.addAll(answered(step.effects()));
+    }
+    if (step.finished()) return new Step(events, step.position(), List.of(), step.outcome());
+    Set<String> pending = new HashSet<>();
+    for (Effect e : step.position().pendingEffects()) pending.add(e.id());
+    List<Effect> left = new ArrayList<>();
+    for (Effect e : waiting) {
+      if (pending.contains(e.id())) left.add(e);
+    }
+    return new Step(events, step.position(), left, null);
+  }
+
+  private List<Signal> answered(List<Effect> effects) {
+    List<Signal> out = new ArrayList<>();
+    for (Effect e : effects) {
+      if (e instanceof Effect.ScheduleTask task) {
+        Signal s = tasks.dispatch(task);
+        if (s != null) out.add(s);
+      }
+    }
+    return out;
+  }
+}

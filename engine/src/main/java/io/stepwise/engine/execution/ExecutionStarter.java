@@ -1,0 +1,59 @@
+package io.stepwise.engine.execution;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.interpreter.Step;
+import io.stepwise.persistence.index.ExecutionIndex;
+import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import io.stepwise.persistence.journal.NewEntityWrite;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.persistence.typed.PersistenceId;
+
+/**
+ * Starts Standard executions without starting their entities: the interpreter runs on the
+ * caller's thread up to the first wait (every pure state, and tasks answered at once), and the
+ * execution's first events, its wake-up rows and its listing row go to the journal as one write
+ * in the group commit. An execution that ends right away never occupies an actor; one that waits
+ * is woken by the wake-up scheduler when its first deadline falls due. If the name is taken,
+ * the existing execution's entity answers (AWS's idempotent restart, or ExecutionAlreadyExists).
+ */
+public final class ExecutionStarter {
+  private final ExecutionStore store;
+  private final EffectDriver driver;
+  private final Clock clock;
+  /** Per process: the journal records which incarnation wrote an event, as the entity would. */
+  private final String writerUuid = UUID.randomUUID().toString();
+
+  public ExecutionStarter(ExecutionStore store, EffectDriver driver, Clock clock) {
+    this.store = store;
+    this.driver = driver;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts {@code info} (its start date is the clock's now) of {@code def}; when the name is
+   * taken, {@code existing} answers from the execution's entity.
+   */
+  public CompletionStage<ExecutionView> start(ExecutionInfo info, CompiledDefinition def,
+      Function<ExecutionInfo, CompletionStage<ExecutionView>> existing) {
+    Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), clock::instant);
+    ExecutionEntity.Stepped stepped = ExecutionEntity.stepped(step, clock.instant());
+    List<WakeUp> rows = ExecutionStore.rows(info, def, step.position());
+    IndexOp index = ExecutionStore.putAll(new IndexOp(), rows);
+    ExecutionIndex.put(index, ExecutionStore.listingRow(info, stepped.result()), null);
+    String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
+    NewEntityWrite write = new NewEntityWrite(pid, List.of(new ExecutionEntity.Started(info), stepped), writerUuid,
+        index);
+    store.submit(write);
+    return write.done().thenCompose(outcome -> {
+      if (outcome == NewEntityWrite.Outcome.ALREADY_EXISTS) return existing.apply(info);
+      store.scheduled(rows);
+      return CompletableFuture.completedFuture(new ExecutionView(info, stepped.result()));
+    });
+  }
+}

@@ -1,0 +1,117 @@
+package io.stepwise.persistence.index;
+
+import io.stepwise.persistence.internal.Db;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The persisted listing index of executions: per state machine, newest first, with a second
+ * keyspace per status so that a status filter reads only matching rows. It holds the metadata
+ * AWS shows in listings, never inputs or outputs, and it is bounded by what is stored.
+ *
+ * <pre>
+ *   'x' machine-arn 0x00 inverted-start-micros(8) execution-arn          -> row
+ *   'y' machine-arn 0x00 status(1) inverted-start-micros(8) execution-arn -> row
+ *   row = status(1) start-micros(8) stop-micros(8, -1 while running) name(utf8)
+ * </pre>
+ */
+public final class ExecutionIndex {
+  static final byte ALL = 'x';
+  static final byte BY_STATUS = 'y';
+  /** AWS's execution statuses, numbered for the key; the order is part of the stored format. */
+  private static final List<String> STATUSES =
+      List.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+
+  public record Row(String executionArn, String stateMachineArn, String name, String status, long startMicros,
+      long stopMicros) {}
+
+  /** One page; {@code next} is the key to continue after, or null at the end. */
+  public record Page(List<Row> rows, byte[] next) {}
+
+  private final Db db;
+
+  public ExecutionIndex(Db db) {
+    this.db = db;
+  }
+
+  /** Writes {@code row}, removing its row under {@code previousStatus} (null when new). */
+  public static IndexOp put(IndexOp op, Row row, String previousStatus) {
+    byte[] value = value(row);
+    op.put(key(ALL, row, null), value);
+    if (previousStatus != null && !previousStatus.equals(row.status())) {
+      op.delete(key(BY_STATUS, row, previousStatus));
+    }
+    return op.put(key(BY_STATUS, row, row.status()), value);
+  }
+
+  /**
+   * Up to {@code max} rows of {@code machineArn}, newest first, with status {@code status} (null:
+   * any), continuing after {@code after} (null: from the start). Blocking: call on the I/O executor.
+   */
+  public Page page(String machineArn, String status, byte[] after, int max) {
+    byte[] prefix = status == null ? prefix(ALL, machineArn, null) : prefix(BY_STATUS, machineArn, status);
+    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
+    end[prefix.length] = (byte) 0xFF;
+    byte[] from = prefix;
+    if (after != null) {
+      if (!startsWith(after, prefix)) throw new IllegalArgumentException("token of another listing");
+      from = Arrays.copyOf(after, after.length + 1); // the first key after it
+    }
+    List<Row> rows = new ArrayList<>();
+    byte[][] last = new byte[1][];
+    boolean[] more = new boolean[1];
+    db.scan(from, end, e -> {
+      if (rows.size() == max) {
+        more[0] = true;
+        return Db.Scan.STOP;
+      }
+      rows.add(decode(e.getKey(), prefix.length + 8, machineArn, e.getValue()));
+      last[0] = e.getKey();
+      return Db.Scan.CONTINUE;
+    });
+    return new Page(rows, more[0] ? last[0] : null);
+  }
+
+  private static byte[] prefix(byte kind, String machineArn, String status) {
+    byte[] m = machineArn.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + m.length + 1 + (status == null ? 0 : 1)).put(kind).put(m).put((byte) 0);
+    if (status != null) b.put(statusByte(status));
+    return b.array();
+  }
+
+  private static byte[] key(byte kind, Row row, String status) {
+    byte[] p = prefix(kind, row.stateMachineArn(), status);
+    byte[] e = row.executionArn().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(p.length + 8 + e.length).put(p).putLong(Long.MAX_VALUE - row.startMicros()).put(e)
+        .array();
+  }
+
+  private static byte[] value(Row row) {
+    byte[] n = row.name().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(17 + n.length).put(statusByte(row.status())).putLong(row.startMicros())
+        .putLong(row.stopMicros()).put(n).array();
+  }
+
+  private static Row decode(byte[] key, int arnAt, String machineArn, byte[] v) {
+    String arn = new String(key, arnAt, key.length - arnAt, StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.wrap(v);
+    String status = STATUSES.get(b.get());
+    long start = b.getLong();
+    long stop = b.getLong();
+    String name = new String(v, 17, v.length - 17, StandardCharsets.UTF_8);
+    return new Row(arn, machineArn, name, status, start, stop);
+  }
+
+  private static byte statusByte(String status) {
+    int i = STATUSES.indexOf(status);
+    if (i < 0) throw new IllegalArgumentException("unknown status " + status);
+    return (byte) i;
+  }
+
+  private static boolean startsWith(byte[] a, byte[] prefix) {
+    return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
+  }
+}

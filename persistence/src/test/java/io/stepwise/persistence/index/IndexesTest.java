@@ -1,0 +1,125 @@
+package io.stepwise.persistence.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.TestStorage;
+import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import io.stepwise.persistence.journal.BatchOp;
+import io.stepwise.persistence.journal.NewEntityWrite;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wake-up and listing indexes and first writes, through the real group commit on LevelDB. */
+class IndexesTest {
+  private static final String M = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+  @TempDir Path dir;
+  private ActorTestKit kit;
+  private StepwiseStorage.Handles storage;
+
+  @BeforeEach
+  void start() {
+    kit = TestStorage.start(dir);
+    storage = StepwiseStorage.get(kit.system()).handles();
+  }
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private void commit(IndexOp op) throws Exception {
+    storage.committer().submit(op);
+    await(op.done());
+  }
+
+  private static ExecutionIndex.Row row(String name, long startSecond, String status) {
+    return new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:" + name, M, name, status,
+        startSecond * 1_000_000, status.equals("RUNNING") ? -1 : (startSecond + 1) * 1_000_000);
+  }
+
+  @Test
+  void executions_areListedNewestFirstAcrossPages() throws Exception {
+    IndexOp op = new IndexOp();
+    for (int i = 0; i < 10; i++) ExecutionIndex.put(op, row("e" + i, 1000 + i, "SUCCEEDED"), null);
+    ExecutionIndex.put(op, row("tie-a", 1005, "SUCCEEDED"), null);
+    ExecutionIndex.put(op, new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m2:x",
+        M + "2", "x", "RUNNING", 5, -1), null);
+    commit(op);
+    ExecutionIndex index = new ExecutionIndex(storage.db());
+    List<String> names = new ArrayList<>();
+    byte[] after = null;
+    do {
+      ExecutionIndex.Page page = index.page(M, null, after, 3);
+      assertThat(page.rows().size()).isLessThanOrEqualTo(3);
+      page.rows().forEach(r -> names.add(r.name()));
+      after = page.next();
+    } while (after != null);
+    assertThat(names).hasSize(11).doesNotHaveDuplicates();
+    assertThat(names.get(0)).isEqualTo("e9");
+    assertThat(names.get(names.size() - 1)).isEqualTo("e0");
+  }
+
+  @Test
+  void statusFilter_andAStatusChangeMovesTheRow() throws Exception {
+    commit(ExecutionIndex.put(ExecutionIndex.put(new IndexOp(), row("a", 1, "RUNNING"), null),
+        row("b", 2, "RUNNING"), null));
+    commit(ExecutionIndex.put(new IndexOp(), row("a", 1, "FAILED"), "RUNNING"));
+    ExecutionIndex index = new ExecutionIndex(storage.db());
+    assertThat(index.page(M, "RUNNING", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("b");
+    assertThat(index.page(M, "FAILED", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("a");
+    assertThat(index.page(M, null, null, 100).rows()).extracting(ExecutionIndex.Row::status)
+        .containsExactly("RUNNING", "FAILED");
+    ExecutionIndex.Row a = index.page(M, "FAILED", null, 100).rows().get(0);
+    assertThat(a).isEqualTo(row("a", 1, "FAILED"));
+  }
+
+  @Test
+  void wakeUps_areScannedInDeadlineOrderWithinTheirRange() throws Exception {
+    IndexOp op = new IndexOp();
+    for (int i = 9; i >= 0; i--) WakeUpIndex.put(op, new WakeUp(Instant.ofEpochMilli(1000L * i), "exec-" + i, "t" + i));
+    WakeUpIndex.put(op, new WakeUp(Instant.ofEpochMilli(3000), "exec-x", "$timeout"));
+    commit(op);
+    WakeUpIndex index = new WakeUpIndex(storage.db());
+    List<WakeUp> due = index.scan(999, 3000, 100);
+    assertThat(due).extracting(WakeUp::entityId).containsExactly("exec-1", "exec-2", "exec-3", "exec-x");
+    assertThat(due.get(3).timerId()).isEqualTo("$timeout");
+    assertThat(index.scan(-1, Long.MAX_VALUE, 4)).hasSize(4);
+    commit(WakeUpIndex.delete(new IndexOp(), due.get(0)));
+    assertThat(index.scan(-1, Long.MAX_VALUE, 100)).hasSize(10).doesNotContain(due.get(0));
+  }
+
+  @Test
+  void aNewEntityWrite_isRefusedOnceTheIdHasEvents_andItsRowsGoOnlyWithIt() throws Exception {
+    WakeUp row = new WakeUp(Instant.ofEpochMilli(42), "e1", "t");
+    NewEntityWrite first = new NewEntityWrite("Test|e1", List.of("one", "two"), "w",
+        WakeUpIndex.put(new IndexOp(), row));
+    NewEntityWrite second = new NewEntityWrite("Test|e1", List.of("other"), "w",
+        WakeUpIndex.put(new IndexOp(), new WakeUp(Instant.ofEpochMilli(43), "e1", "t2")));
+    submit(first);
+    submit(second);
+    assertThat(await(first.done())).isEqualTo(NewEntityWrite.Outcome.WRITTEN);
+    assertThat(await(second.done())).isEqualTo(NewEntityWrite.Outcome.ALREADY_EXISTS);
+    assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(row);
+    var events = await(storage.reader().read("Test|e1", 1, Long.MAX_VALUE, 10));
+    assertThat(events).extracting(r -> r.payload()).containsExactly("one", "two");
+    assertThat(events).extracting(r -> r.sequenceNr()).containsExactly(1L, 2L);
+  }
+
+  private void submit(BatchOp op) {
+    storage.committer().submit(op);
+  }
+}
