@@ -5,10 +5,13 @@ import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionPosition;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
-import java.time.Clock;
+import io.stepwise.engine.timers.EngineClock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.Cancellable;
@@ -26,9 +29,9 @@ public final class ExpressRunner {
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
   private final EffectDriver driver;
-  private final Clock clock;
+  private final EngineClock clock;
 
-  public ExpressRunner(Scheduler scheduler, ExecutionContextExecutor executor, EffectDriver driver, Clock clock) {
+  public ExpressRunner(Scheduler scheduler, ExecutionContextExecutor executor, EffectDriver driver, EngineClock clock) {
     this.scheduler = scheduler;
     this.executor = executor;
     this.driver = driver;
@@ -52,25 +55,30 @@ public final class ExpressRunner {
     final CompletableFuture<Result> done = new CompletableFuture<>();
     /** Timers still scheduled; cancelled when the run ends so a finished run is not kept alive by them. */
     final List<Cancellable> timers = new ArrayList<>();
+    /** Virtual time: pending deadlines, fired in deadline order with the run's own clock moved to each. */
+    final PriorityQueue<Pending> virtual = new PriorityQueue<>(Comparator.comparing(Pending::at));
+    Instant virtualNow;
     ExecutionPosition position;
 
     Run(CompiledDefinition def, ExecutionInfo info) {
       this.def = def;
       this.info = info;
+      this.virtualNow = info.startDate();
+    }
+
+    private Instant now() {
+      return clock.isVirtual() ? virtualNow : clock.instant();
     }
 
     synchronized void begin(int timeoutSeconds) {
-      Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), clock::instant);
-      if (!step.finished()) {
-        timers.add(scheduler.scheduleOnce(Duration.ofSeconds(timeoutSeconds),
-            () -> resume(new Signal.ExecutionTimedOut()), executor));
-      }
+      Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), this::now);
+      if (!step.finished()) arm(info.startDate().plusSeconds(timeoutSeconds), new Signal.ExecutionTimedOut());
       apply(step);
     }
 
     synchronized void resume(Signal signal) {
       if (done.isDone()) return;
-      apply(driver.resume(def, info.context(), position, signal, clock::instant));
+      apply(driver.resume(def, info.context(), position, signal, this::now));
     }
 
     private void apply(Step step) {
@@ -78,17 +86,32 @@ public final class ExpressRunner {
       if (step.finished()) {
         timers.forEach(Cancellable::cancel);
         timers.clear();
-        done.complete(Result.of(step.outcome(), clock.instant()));
+        done.complete(Result.of(step.outcome(), now()));
         return;
       }
       for (Effect effect : step.effects()) {
-        if (effect instanceof Effect.StartTimer t) {
-          Duration delay = Duration.between(clock.instant(), t.fireAt());
-          timers.add(scheduler.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay,
-              () -> resume(new Signal.TimerFired(t.id())), executor));
-        }
+        if (effect instanceof Effect.StartTimer t) arm(t.fireAt(), new Signal.TimerFired(t.id()));
         // A task left by the driver is answered later, through resume().
       }
+      if (clock.isVirtual() && !virtual.isEmpty()) executor.execute(this::fireNextVirtual);
+    }
+
+    private void arm(Instant at, Signal signal) {
+      if (clock.isVirtual()) {
+        virtual.add(new Pending(at, signal));
+        return;
+      }
+      Duration delay = clock.realDelay(Duration.between(clock.instant(), at));
+      timers.add(scheduler.scheduleOnce(delay, () -> resume(signal), executor));
+    }
+
+    private synchronized void fireNextVirtual() {
+      Pending next = virtual.poll();
+      if (next == null || done.isDone()) return;
+      if (next.at().isAfter(virtualNow)) virtualNow = next.at();
+      resume(next.signal());
     }
   }
+
+  private record Pending(Instant at, Signal signal) {}
 }
