@@ -30,6 +30,7 @@ public final class HttpLoad {
       System.out.print(LoadOptions.help());
       return;
     }
+    CpuClock.start(); // loads the management classes now, not inside a measured window
     String definition = Files.readString(o.workload());
     String input = Files.readString(o.input()).strip();
     SfnEndpoint endpoint = SfnEndpoint.of(o);

@@ -1,7 +1,6 @@
 package io.stepwise.loadtests;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,8 +32,8 @@ record LoadOptions(
     {"warmup", "3", "seconds of unmeasured StartSyncExecution load first (JIT, caches)"},
     {"executions", "20000", "Standard executions to start and await (alias -n)"},
     {"timeout", "300", "seconds to wait for the Standard executions to succeed"},
-    {"workload", "load-tests/workloads/pass-choice-6.asl.json", "state machine definition"},
-    {"input", "load-tests/workloads/pass-choice-6.input.json", "execution input"},
+    {"workload", Workloads.DEFINITION, "state machine definition"},
+    {"input", Workloads.INPUT, "execution input"},
     {"access-key", "test", "SigV4 access key id"},
     {"secret-key", "test", "SigV4 secret access key"},
     {"region", "us-east-1", "SigV4 region"},
@@ -98,7 +97,7 @@ record LoadOptions(
     return new LoadOptions(endpoint, Integer.parseInt(v.get("connections")),
         Integer.parseInt(v.get("duration")), Integer.parseInt(v.get("warmup")),
         Integer.parseInt(v.get("executions")), Integer.parseInt(v.get("timeout")),
-        existing(v.get("workload")), existing(v.get("input")), v.get("access-key"),
+        Workloads.resolve(v.get("workload")), Workloads.resolve(v.get("input")), v.get("access-key"),
         v.get("secret-key"), v.get("region"), phase, Boolean.parseBoolean(v.get("json")));
   }
 
@@ -111,17 +110,5 @@ record LoadOptions(
       throw new IllegalArgumentException(option + " needs a value");
     }
     return args[i];
-  }
-
-  /** The default paths are relative to the repository root; accept them from load-tests/ too. */
-  private static Path existing(String path) {
-    Path p = Path.of(path);
-    if (!Files.exists(p) && path.startsWith("load-tests/") && Files.exists(Path.of(path.substring(11)))) {
-      return Path.of(path.substring(11));
-    }
-    if (!Files.exists(p)) {
-      throw new IllegalArgumentException("no such file: " + p.toAbsolutePath());
-    }
-    return p;
   }
 }

@@ -26,9 +26,9 @@ final class SyncPhase {
     Load warmup = new Load(call, null, System.nanoTime() + o.warmupSeconds() * 1_000_000_000L);
     driver.run(warmup, warmup.stopAt + 60_000_000_000L);
 
-    Load load = new Load(call, warmup.expectedOutput, System.nanoTime() + o.durationSeconds() * 1_000_000_000L);
     CpuClock cpu = CpuClock.start();
     long start = System.nanoTime();
+    Load load = new Load(call, warmup.expectedOutput, start + o.durationSeconds() * 1_000_000_000L);
     driver.run(load, load.stopAt + 60_000_000_000L);
     double seconds = (System.nanoTime() - start) / 1e9;
     LatencyHistogram h = load.latencies;
