@@ -2,7 +2,6 @@ package io.stepwise.loadtests;
 
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -18,13 +17,14 @@ import software.amazon.awssdk.services.sfn.model.StateMachineType;
  * definition under the service-owned key and under a customer key, in the same run against the
  * same server, alternating rounds so that warm-up and drift hit both alike.
  *
- * <p>Usage: KeyCostBench ENDPOINT DEFINITION INPUT [clients=32] [seconds=15] [rounds=3]
+ * <p>Usage: KeyCostBench ENDPOINT [DEFINITION] [INPUT] [clients=32] [seconds=15] [rounds=3]
+ * (DEFINITION and INPUT default to load-tests/workloads/pass-choice-6.*)
  */
 public final class KeyCostBench {
   public static void main(String[] args) throws Exception {
     URI endpoint = URI.create(args[0]);
-    String definition = Files.readString(Path.of(args[1]));
-    String input = Files.readString(Path.of(args[2])).strip();
+    String definition = Files.readString(Workloads.arg(args, 1, Workloads.DEFINITION));
+    String input = Files.readString(Workloads.arg(args, 2, Workloads.INPUT)).strip();
     int clients = args.length > 3 ? Integer.parseInt(args[3]) : 32;
     int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 15;
     int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;

@@ -2,7 +2,6 @@ package io.stepwise.loadtests;
 
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +22,14 @@ import software.amazon.awssdk.services.sfn.model.SyncExecutionStatus;
  * StartSyncExecution/s (Express) and Standard executions completed/s (start, then poll
  * DescribeExecution until it ends). Every execution's status is checked; a failed one aborts the run.
  *
- * <p>Usage: ThroughputBench ENDPOINT DEFINITION INPUT [clients=32] [seconds=20]
+ * <p>Usage: ThroughputBench ENDPOINT [DEFINITION] [INPUT] [clients=32] [seconds=20]
+ * (DEFINITION and INPUT default to load-tests/workloads/pass-choice-6.*)
  */
 public final class ThroughputBench {
   public static void main(String[] args) throws Exception {
     URI endpoint = URI.create(args[0]);
-    String definition = Files.readString(Path.of(args[1]));
-    String input = Files.readString(Path.of(args[2])).strip();
+    String definition = Files.readString(Workloads.arg(args, 1, Workloads.DEFINITION));
+    String input = Files.readString(Workloads.arg(args, 2, Workloads.INPUT)).strip();
     int clients = args.length > 3 ? Integer.parseInt(args[3]) : 32;
     int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 20;
 
