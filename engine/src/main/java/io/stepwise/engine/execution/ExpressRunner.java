@@ -56,7 +56,7 @@ public final class ExpressRunner {
     /** Timers still scheduled; cancelled when the run ends so a finished run is not kept alive by them. */
     final List<Cancellable> timers = new ArrayList<>();
     /** Virtual time: pending deadlines, fired in deadline order with the run's own clock moved to each. */
-    final PriorityQueue<Pending> virtual = new PriorityQueue<>(Comparator.comparing(Pending::at));
+    final PriorityQueue<Pending> virtual = new PriorityQueue<>(Comparator.comparing(Pending::at).thenComparing(Pending::id));
     Instant virtualNow;
     ExecutionPosition position;
 
@@ -72,7 +72,7 @@ public final class ExpressRunner {
 
     synchronized void begin(int timeoutSeconds) {
       Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), this::now);
-      if (!step.finished()) arm(info.startDate().plusSeconds(timeoutSeconds), new Signal.ExecutionTimedOut());
+      if (!step.finished()) arm(info.startDate().plusSeconds(timeoutSeconds), "$timeout", new Signal.ExecutionTimedOut());
       apply(step);
     }
 
@@ -90,15 +90,15 @@ public final class ExpressRunner {
         return;
       }
       for (Effect effect : step.effects()) {
-        if (effect instanceof Effect.StartTimer t) arm(t.fireAt(), new Signal.TimerFired(t.id()));
+        if (effect instanceof Effect.StartTimer t) arm(t.fireAt(), t.id(), new Signal.TimerFired(t.id()));
         // A task left by the driver is answered later, through resume().
       }
       if (clock.isVirtual() && !virtual.isEmpty()) executor.execute(this::fireNextVirtual);
     }
 
-    private void arm(Instant at, Signal signal) {
+    private void arm(Instant at, String id, Signal signal) {
       if (clock.isVirtual()) {
-        virtual.add(new Pending(at, signal));
+        virtual.add(new Pending(at, id, signal));
         return;
       }
       Duration delay = clock.realDelay(Duration.between(clock.instant(), at));
@@ -113,5 +113,6 @@ public final class ExpressRunner {
     }
   }
 
-  private record Pending(Instant at, Signal signal) {}
+  /** Ties fire in id order, as in the wake-up index. */
+  private record Pending(Instant at, String id, Signal signal) {}
 }

@@ -18,7 +18,9 @@ import java.util.PriorityQueue;
 /**
  * Runs one execution to its end on the calling thread, without actors or a journal: the
  * {@code run} and {@code bench} commands. Timers either really wait or, on virtual time, fire at
- * once with the clock moved to their deadline, so a day-long Wait takes no time at all.
+ * once with the clock moved to their deadline, so a day-long Wait takes no time at all. Timers due
+ * at the same instant fire in the order of their ids, as the wake-up index orders them, so local
+ * and persisted runs give the same history.
  */
 public final class LocalRun {
   /** The execution's outcome and, when asked for, every history event. */
@@ -33,7 +35,8 @@ public final class LocalRun {
     Instant[] clock = {ctx.startTime()};
     Instant now = ctx.startTime();
     List<HistoryEvent> history = keepHistory ? new ArrayList<>() : null;
-    PriorityQueue<Effect.StartTimer> timers = new PriorityQueue<>(Comparator.comparing(Effect.StartTimer::fireAt));
+    PriorityQueue<Effect.StartTimer> timers = new PriorityQueue<>(
+        Comparator.comparing(Effect.StartTimer::fireAt).thenComparing(Effect.StartTimer::id));
     Instant timeout = def.timeoutSeconds() == null ? null : now.plusSeconds(def.timeoutSeconds());
     Step step = DRIVER.start(def, ctx, input, () -> clock[0]);
     while (true) {
