@@ -15,9 +15,12 @@ import io.stepwise.persistence.kms.Kms;
 import io.stepwise.persistence.kms.LocalKms;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -49,7 +52,9 @@ public final class StepwiseStorage implements Extension {
   private volatile KeySelector keySelector;
   private volatile Handles handles;
   private Clock clock = Clock.systemUTC();
-  private boolean closed;
+  private volatile boolean closed;
+  // Listeners registered before the storage opened, handed to the committer when it does.
+  private final List<Consumer<Throwable>> fatalListeners = new ArrayList<>();
 
   private StepwiseStorage(ActorSystem<?> system) {
     this.system = system;
@@ -102,7 +107,10 @@ public final class StepwiseStorage implements Extension {
       keySelector = pid -> serviceOwned;
     }
     GroupCommitter committer = new GroupCommitter(store, codec, dataKeys, () -> keySelector, ioExecutor, clock,
-        settings.fsync(), settings.maxBatchEvents(), settings.maxLinger());
+        settings.fsync(), settings.maxBatchEvents(), settings.maxLinger(), settings.sealerThreads());
+    committer.onFatal(cause -> system.log().error("Journal write failed; the journal accepts no more writes", cause));
+    fatalListeners.forEach(committer::onFatal);
+    fatalListeners.clear();
     EventReader reader = new EventReader(store, codec, dataKeys, ioExecutor, settings.replayChunkSize());
     handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader);
     system.log().info("Stepwise storage open in {} (service-owned KMS key {})", settings.dataDir(),
@@ -114,6 +122,33 @@ public final class StepwiseStorage implements Extension {
   public Handles handles() {
     Handles h = handles;
     return h != null ? h : open();
+  }
+
+  /** Healthy while open and no journal write has failed; never opens the storage. */
+  public StorageHealth health() {
+    Handles h = handles;
+    if (h == null) {
+      return closed ? new StorageHealth.Unhealthy("storage closed", null)
+          : new StorageHealth.Unhealthy("storage not open", null);
+    }
+    Throwable fatal = h.committer().fatal();
+    return fatal == null ? new StorageHealth.Healthy()
+        : new StorageHealth.Unhealthy("journal write failed: " + fatal, fatal);
+  }
+
+  /**
+   * Calls {@code listener} once, with the cause, when a journal write fails: the journal then
+   * fails every write until the process restarts, so the server should stop. Called at once if
+   * that has happened already; may be registered before the storage opens.
+   */
+  public synchronized void onFatal(Consumer<Throwable> listener) {
+    Objects.requireNonNull(listener);
+    Handles h = handles;
+    if (h != null) {
+      h.committer().onFatal(listener);
+    } else {
+      fatalListeners.add(listener);
+    }
   }
 
   public StorageSettings settings() {

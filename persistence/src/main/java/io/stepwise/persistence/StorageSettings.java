@@ -10,6 +10,7 @@ public record StorageSettings(
     boolean fsync,
     int maxBatchEvents,
     Duration maxLinger,
+    int sealerThreads,
     int replayChunkSize,
     Duration dataKeyReusePeriod,
     String rootKeyEnv,
@@ -28,8 +29,8 @@ public record StorageSettings(
           "stepwise.kms.data-key-reuse-period must be between 60 s and 900 s, was "
               + dataKeyReusePeriod.toSeconds() + " s");
     }
-    if (maxBatchEvents < 1 || replayChunkSize < 1 || decryptCacheSize < 1) {
-      throw new IllegalArgumentException("batch, chunk and cache sizes must be positive");
+    if (maxBatchEvents < 1 || replayChunkSize < 1 || decryptCacheSize < 1 || sealerThreads < 1) {
+      throw new IllegalArgumentException("batch, chunk and cache sizes and sealer threads must be positive");
     }
   }
 
@@ -40,6 +41,7 @@ public record StorageSettings(
         c.getBoolean("journal.fsync"),
         c.getInt("journal.max-batch-events"),
         c.getDuration("journal.max-linger"),
+        sealerThreads(c.getInt("journal.sealer-threads")),
         c.getInt("journal.replay-chunk-size"),
         c.getDuration("kms.data-key-reuse-period"),
         c.getString("kms.root-key-env"),
@@ -48,6 +50,11 @@ public record StorageSettings(
         c.getDuration("kms.key-request-timeout"),
         c.getDuration("query.refresh-interval"),
         "stepwise.io-dispatcher");
+  }
+
+  /** 0 means one per core, at most 4 (beyond that the single writer's fsync is the limit). */
+  private static int sealerThreads(int configured) {
+    return configured == 0 ? Math.min(4, Runtime.getRuntime().availableProcessors()) : configured;
   }
 
   public Path journalDir() {

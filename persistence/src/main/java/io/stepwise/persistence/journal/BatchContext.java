@@ -16,13 +16,17 @@ public interface BatchContext {
   /** Epoch millis for timestamps, from the storage clock. */
   long now();
 
-  /** The numeric id of {@code persistenceId}, allocated in this batch if it has none. */
+  /**
+   * The numeric id of {@code persistenceId}, allocated in this batch if it has none. Ids of the
+   * persistence ids an op {@linkplain BatchOp#encryptsFor encrypts for} are numbered in batch
+   * order; any other new id is numbered when asked.
+   */
   long idFor(String persistenceId);
 
   /** The numeric id if {@code persistenceId} was ever written (or is allocated in this batch). */
   OptionalLong existingId(String persistenceId);
 
-  /** The number of a payload type, added to the type table in this batch if new. */
+  /** The number of a payload type, added to the type table (durably, at once) if new. */
   int payloadTypeId(PayloadType type);
 
   /** The highest sequence number of {@code id}, including writes sealed but not yet durable. */
@@ -32,7 +36,8 @@ public interface BatchContext {
   void setHighest(long id, long sequenceNr);
 
   /**
-   * The data key lease for {@code persistenceId}'s target.
+   * The data key lease for {@code persistenceId}'s target, taken when the op was admitted (and
+   * kept usable for this op even if its window ends while the op is sealed).
    *
    * @throws RuntimeException the KMS refusal if no lease could be had (the op should reject)
    */

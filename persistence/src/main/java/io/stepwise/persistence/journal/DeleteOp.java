@@ -22,6 +22,11 @@ final class DeleteOp implements BatchOp {
   }
 
   @Override
+  public java.util.Collection<String> persistenceIds() {
+    return java.util.List.of(persistenceId);
+  }
+
+  @Override
   public void prepare(BatchContext ctx) {
     OptionalLong id = ctx.existingId(persistenceId);
     if (id.isEmpty()) {

@@ -5,440 +5,369 @@ import io.stepwise.persistence.keys.DataKeys;
 import io.stepwise.persistence.keys.EncryptionTarget;
 import io.stepwise.persistence.keys.KeySelector;
 import java.time.Clock;
-import java.util.ArrayDeque;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.iq80.leveldb.WriteBatch;
 
 /**
- * Group commit in two stages. The <em>sealer</em> takes ops in arrival order, serializes and
- * encrypts them and appends their puts to the open batch; the <em>writer</em> takes whole sealed
- * batches and writes each as one LevelDB WriteBatch with one fsync. Everything that arrives while
- * a sync is in flight is sealed meanwhile and goes into the next single write, and encryption is
- * off the fsync's critical path. One sealer and one writer at a time keep arrival order as write
- * order, so each entity's writes stay in order.
+ * Group commit in three stages. The <em>ordering stage</em> (one thread at a time) admits ops in
+ * arrival order: it pins their data key leases, takes their new persistence id numbers and gives
+ * them their place in batch order. Several <em>sealer</em> threads then serialize and encrypt
+ * admitted ops in parallel (ops of the same persistence id one after another, in order), and the
+ * {@link BatchWriter} assembles them back into batch order and writes each batch as one LevelDB
+ * WriteBatch with one fsync. Encryption is off the fsync's critical path and no longer limited
+ * to one core.
  *
- * <p>A failed write is fatal for this committer: the failed batch and every later op fail, since
- * after an fsync error nothing in the page cache can be trusted to reach the disk. The server has
- * to be restarted, which replays only what is durable.
+ * <p>An op whose lease is missing waits without holding back the ops behind it: it is set aside
+ * until the key manager answers, with every later op that shares a persistence id with it, and
+ * others are admitted meanwhile (the order this keeps is spelled out on {@link BatchOp}). A lease
+ * near the end of its window is renewed in the background while it is still used, so windows
+ * normally roll over without any op waiting; a lease that ends while an admitted op is sealed does
+ * not reject it, since the op holds a pinned copy.
  */
 public final class GroupCommitter {
-  private final JournalStore store;
-  private final EventCodec codec;
   private final DataKeys dataKeys;
   private final Supplier<KeySelector> selector;
   private final Executor executor;
   private final Clock clock;
-  private final boolean fsync;
-  private final int maxBatchEvents;
+  private final int sealerThreads;
+  private final SealState state;
+  private final BatchWriter writer;
 
-  private final ConcurrentLinkedQueue<BatchOp> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean sealing = new AtomicBoolean();
-  private final ReentrantLock sealedLock = new ReentrantLock();
-  private final Condition moreSealed = sealedLock.newCondition();
-  private final ArrayDeque<Sealed> sealed = new ArrayDeque<>();
-  private final long maxLingerNanos;
-  // Guarded by sealedLock.
-  private boolean writing;
-  private int expectedOps;
-  private long lastWriteNanos;
-  private boolean lingering;
-  private volatile Throwable fatal;
-
-  // Ids and highest sequence numbers sealed but maybe not yet durable. Written by the sealer;
-  // the writer removes entries once durable (unless the sealer has moved on) to keep them small.
-  private final Map<String, Long> unpublishedIds = new ConcurrentHashMap<>();
-  private final Map<Long, Long> sealedHighest = new ConcurrentHashMap<>();
-  private final Map<PayloadType, Integer> unpublishedTypes = new ConcurrentHashMap<>();
+  // Ordering stage: submissions and key manager answers in, one thread at a time out.
+  private final ConcurrentLinkedQueue<BatchOp> arrivals = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<LeaseAnswer> answers = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean ordering = new AtomicBoolean();
+  // Owned by the ordering stage.
   private final Map<EncryptionTarget, DataKeyLease> leases = new HashMap<>();
-  // Why the key manager refused a target, kept until the op that asked has been prepared.
-  private final Map<EncryptionTarget, Throwable> refused = new HashMap<>();
+  private final Map<EncryptionTarget, RuntimeException> refused = new HashMap<>();
+  private final Set<EncryptionTarget> asked = new HashSet<>();
+  private final Set<EncryptionTarget> renewing = new HashSet<>();
+  private final List<Waiting> waiting = new ArrayList<>();
+  private final Set<String> blockedPids = new HashSet<>();
 
-  private final AtomicLong batches = new AtomicLong();
-  private final AtomicLong batchedOps = new AtomicLong();
+  // Same-entity order between sealers: the last admitted, not yet prepared slot per persistence id.
+  private final Object depLock = new Object();
+  private final Map<String, SealSlot> lastByPid = new HashMap<>();
+
+  private final ConcurrentLinkedQueue<SealSlot> ready = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger activeSealers = new AtomicInteger();
   private final AtomicLong prepareNanos = new AtomicLong();
-  private final AtomicLong writeNanos = new AtomicLong();
 
-  /** Puts and deletes of one future WriteBatch, and the ops waiting for it. */
-  private static final class Sealed {
-    final List<byte[]> keys = new ArrayList<>();
-    final List<byte[]> values = new ArrayList<>(); // null value = delete
-    final List<BatchOp> ops = new ArrayList<>();
-    final Map<String, Long> newIds = new HashMap<>();
-    final Map<PayloadType, Integer> newTypes = new HashMap<>();
-    final Map<Long, Long> highest = new HashMap<>();
-    int events;
-  }
+  private record LeaseAnswer(EncryptionTarget target, boolean renewal, DataKeyLease lease, RuntimeException refusal) {}
+
+  private record Waiting(BatchOp op, List<String> pids) {}
 
   public GroupCommitter(JournalStore store, EventCodec codec, DataKeys dataKeys, Supplier<KeySelector> selector,
-      Executor executor, Clock clock, boolean fsync, int maxBatchEvents, java.time.Duration maxLinger) {
-    this.store = store;
-    this.codec = codec;
+      Executor executor, Clock clock, boolean fsync, int maxBatchEvents, Duration maxLinger, int sealerThreads) {
+    if (sealerThreads < 1) {
+      throw new IllegalArgumentException("sealer threads must be positive, was " + sealerThreads);
+    }
     this.dataKeys = dataKeys;
     this.selector = selector;
     this.executor = executor;
     this.clock = clock;
-    this.fsync = fsync;
-    this.maxBatchEvents = maxBatchEvents;
-    this.maxLingerNanos = maxLinger.toNanos();
+    this.sealerThreads = sealerThreads;
+    this.state = new SealState(store, codec, clock);
+    this.writer = new BatchWriter(store, state, executor, fsync, maxBatchEvents, maxLinger.toNanos());
   }
 
   /** Queues {@code op}; call it from a thread of the I/O dispatcher (the plugin actors run there). */
   public void submit(BatchOp op) {
-    Throwable f = fatal;
+    Throwable f = writer.fatal();
     if (f != null) {
       op.failed(new IllegalStateException("journal unavailable after a failed write", f));
       return;
     }
-    queue.add(op);
-    if (sealing.compareAndSet(false, true)) {
-      // The plugin actors run on the I/O dispatcher, so sealing right here keeps crypto there and
-      // saves a thread hand-off per write.
-      seal();
-    }
+    arrivals.add(op);
+    runOrdering();
+  }
+
+  /** Why the journal can no longer write (a write failed), or null while it can. */
+  public Throwable fatal() {
+    return writer.fatal();
+  }
+
+  /** Calls {@code listener} once when a write fails and the journal turns fatal (at once if it has). */
+  public void onFatal(Consumer<Throwable> listener) {
+    writer.onFatal(listener);
   }
 
   /** Batches written so far (each one fsync when fsync is on). */
   public long batches() {
-    return batches.get();
+    return writer.batches.get();
   }
 
   public long batchedOps() {
-    return batchedOps.get();
+    return writer.batchedOps.get();
   }
 
-  /** Time spent serializing and encrypting. */
+  /** Time spent serializing and encrypting, summed over the sealer threads. */
   public long prepareNanos() {
     return prepareNanos.get();
   }
 
   /** Time spent in LevelDB writes (including the fsync). */
   public long writeNanos() {
-    return writeNanos.get();
+    return writer.writeNanos.get();
   }
 
-  // ---- sealer ----
+  // ---- ordering stage ----
 
-  private void seal() {
-    while (true) {
-      BatchOp op = queue.peek();
-      if (op == null) {
-        sealing.set(false);
-        // An op may have arrived after peek() saw nothing but before the flag was cleared.
-        if (queue.isEmpty() || !sealing.compareAndSet(false, true)) {
-          return;
-        }
-        continue;
+  private void runOrdering() {
+    while (ordering.compareAndSet(false, true)) {
+      try {
+        order();
+      } finally {
+        ordering.set(false);
       }
-      CompletableFuture<Void> missing = fetchMissingLeases(op);
-      if (missing != null) {
-        // Rare (a window ended): resume once the key manager answers, still in order.
-        missing.whenCompleteAsync((v, err) -> seal(), executor);
-        return;
+      // Something may have arrived after order() looked and before the flag was cleared.
+      if (arrivals.isEmpty() && answers.isEmpty()) {
+        break;
       }
-      queue.poll();
-      sealOne(op);
+    }
+    // The submitting thread is an I/O thread already: seal here rather than hand off, and wake
+    // other sealers only for what it cannot do itself.
+    startSealers(ready.size() - 1);
+    seal();
+  }
+
+  private void order() {
+    boolean answered = false;
+    for (LeaseAnswer a; (a = answers.poll()) != null; ) {
+      (a.renewal() ? renewing : asked).remove(a.target());
+      if (a.lease() != null) {
+        leases.put(a.target(), a.lease());
+      } else if (!a.renewal()) {
+        refused.put(a.target(), a.refusal());
+      } // a failed renewal is asked again by the next op; the current lease serves until it ends
+      answered = true;
+    }
+    if (answered && !waiting.isEmpty()) {
+      admitWaiting();
+    }
+    for (BatchOp op; (op = arrivals.poll()) != null; ) {
+      List<String> pids = pidsOf(op);
+      if (!waiting.isEmpty() && overlaps(pids, blockedPids) || !tryAdmit(op, pids)) {
+        waiting.add(new Waiting(op, pids));
+        blockedPids.addAll(pids);
+      }
+    }
+    // A refusal answers the ops that were waiting for it; later ones ask again.
+    refused.clear();
+  }
+
+  /** Admits the waiting ops that can go now, in arrival order, each behind its entity's earlier ops. */
+  private void admitWaiting() {
+    blockedPids.clear();
+    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+      Waiting w = it.next();
+      if (!overlaps(w.pids(), blockedPids) && tryAdmit(w.op(), w.pids())) {
+        it.remove();
+      } else {
+        blockedPids.addAll(w.pids());
+      }
     }
   }
 
-  private CompletableFuture<Void> fetchMissingLeases(BatchOp op) {
-    List<CompletableFuture<?>> pending = new ArrayList<>();
+  /** Admits {@code op} if every lease it needs is at hand, else asks for the missing ones. */
+  private boolean tryAdmit(BatchOp op, List<String> pids) {
+    Map<String, Object> keys = new HashMap<>();
+    boolean missing = false;
     KeySelector keySelector = selector.get();
+    Instant now = clock.instant();
     for (String pid : op.encryptsFor()) {
       EncryptionTarget t = keySelector.select(pid);
-      if (refused.containsKey(t)) {
-        continue; // just refused: prepare() rejects the write instead of asking forever
-      }
-      DataKeyLease held = leases.get(t);
-      if (held != null && held.usableAt(clock.instant())) {
+      RuntimeException refusal = refused.get(t);
+      if (refusal != null) {
+        keys.put(pid, refusal); // prepare() rejects the write instead of asking forever
         continue;
       }
-      DataKeyLease fromManager = dataKeys.heldLease(t);
-      if (fromManager != null) {
-        leases.put(t, fromManager);
-        continue;
+      DataKeyLease pinned = usableLease(t, now);
+      if (pinned == null) {
+        ask(t);
+        missing = true;
+      } else {
+        keys.put(pid, pinned);
       }
-      pending.add(dataKeys.lease(t).toCompletableFuture().handle((l, err) -> {
-        synchronized (leases) {
-          if (l != null) {
-            leases.put(t, l);
-          } else {
-            leases.remove(t);
-            refused.put(t, err instanceof CompletionException c ? c.getCause() : err);
+    }
+    if (missing) {
+      return false;
+    }
+    dispatch(op, pids, keys);
+    return true;
+  }
+
+  /** A pinned copy of a usable lease on {@code t}, renewing it in the background near its end. */
+  private DataKeyLease usableLease(EncryptionTarget t, Instant now) {
+    DataKeyLease held = leases.get(t);
+    if (held == null || !held.usableAt(now)) {
+      held = dataKeys.heldLease(t);
+      if (held == null) {
+        leases.remove(t);
+        return null;
+      }
+      leases.put(t, held);
+    }
+    DataKeyLease pinned = held.pinned();
+    if (pinned == null) {
+      leases.remove(t);
+      return null;
+    }
+    Instant renewBefore = now.plus(renewalMargin(t));
+    if (!held.expiresAt().isAfter(renewBefore) && renewing.add(t)) {
+      dataKeys.renew(t, renewBefore).whenComplete((l, err) -> answer(t, true, l, err));
+    }
+    return pinned;
+  }
+
+  /** How long before a window ends its successor is asked for: a tenth of the window, at most 10 s. */
+  private static Duration renewalMargin(EncryptionTarget t) {
+    Duration tenth = t.reusePeriod().dividedBy(10);
+    return tenth.compareTo(Duration.ofSeconds(10)) < 0 ? tenth : Duration.ofSeconds(10);
+  }
+
+  private void ask(EncryptionTarget t) {
+    if (asked.add(t)) {
+      dataKeys.lease(t).whenComplete((l, err) -> answer(t, false, l, err));
+    }
+  }
+
+  private void answer(EncryptionTarget t, boolean renewal, DataKeyLease lease, Throwable err) {
+    Throwable cause = err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
+    answers.add(new LeaseAnswer(t, renewal, lease, cause == null ? null
+        : cause instanceof RuntimeException re ? re : new IllegalStateException("no data key", cause)));
+    // The key manager answers on its own thread: order on an I/O thread, as submissions do.
+    executor.execute(this::runOrdering);
+  }
+
+  /** Gives {@code op} its place in batch order, its new ids, and its turn behind its entities' ops. */
+  private void dispatch(BatchOp op, List<String> pids, Map<String, Object> keys) {
+    Map<String, SealSlot.Reservation> reserved = new HashMap<>();
+    SealSlot slot = new SealSlot(op, pids, keys, reserved, state);
+    writer.enqueue(slot);
+    boolean readyNow;
+    synchronized (depLock) {
+      for (String pid : op.encryptsFor()) {
+        if (state.store.idOf(pid).isEmpty()) {
+          // Re-checked inside: the writer publishes an id before it drops its reservation.
+          SealSlot.Reservation r = state.reservations.computeIfAbsent(pid,
+              p -> state.store.idOf(p).isPresent() ? null : new SealSlot.Reservation(state.store.nextId()));
+          if (r != null) {
+            reserved.put(pid, r);
           }
         }
-        return null;
-      }));
-    }
-    return pending.isEmpty() ? null : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
-  }
-
-  private void sealOne(BatchOp op) {
-    long t0 = System.nanoTime();
-    Context ctx = new Context();
-    try {
-      synchronized (leases) {
-        try {
-          op.prepare(ctx);
-        } finally {
-          refused.clear();
+      }
+      for (String pid : pids) {
+        SealSlot before = lastByPid.put(pid, slot);
+        if (before != null) {
+          before.successors.add(slot);
+          slot.waitingOn++;
         }
       }
-    } catch (RuntimeException e) {
-      // Ops record per-item failures themselves; this is a bug or an I/O error. Forget what the
-      // op had sealed so that later ops do not build on it, and keep the sealer going.
-      ctx.newIds.forEach(unpublishedIds::remove);
-      ctx.newTypes.forEach(unpublishedTypes::remove);
-      ctx.highest.forEach(sealedHighest::remove);
-      op.failed(e);
-      return;
+      readyNow = slot.waitingOn == 0; // after the lock, a predecessor may release it itself
     }
-    prepareNanos.addAndGet(System.nanoTime() - t0);
-    boolean startWriter = false;
-    sealedLock.lock();
-    try {
-      Sealed s = sealed.peekLast();
-      if (s == null || s.events + op.size() > maxBatchEvents && !s.ops.isEmpty()) {
-        s = new Sealed();
-        sealed.addLast(s);
-      }
-      s.keys.addAll(ctx.keys);
-      s.values.addAll(ctx.values);
-      s.newIds.putAll(ctx.newIds);
-      s.newTypes.putAll(ctx.newTypes);
-      s.highest.putAll(ctx.highest);
-      s.ops.add(op);
-      s.events += op.size();
-      if (!writing) {
-        writing = true;
-        startWriter = true;
-      } else if (lingering && (sealed.size() > 1 || s.ops.size() >= expectedOps)) {
-        moreSealed.signal();
-      }
-    } finally {
-      sealedLock.unlock();
-    }
-    if (startWriter) {
-      executor.execute(this::write);
+    if (readyNow) {
+      ready.add(slot);
     }
   }
 
-  // ---- writer ----
+  // ---- sealers ----
 
-  private void write() {
-    while (true) {
-      Sealed s = nextBatch();
-      if (s == null) {
+  /** Wakes up to {@code wanted} more sealers, keeping one place for the thread that asks. */
+  private void startSealers(int wanted) {
+    int spare = Math.min(wanted, sealerThreads - 1 - activeSealers.get());
+    for (int i = 0; i < spare; i++) {
+      executor.execute(this::seal);
+    }
+  }
+
+  /**
+   * Seals on this thread while there is work and fewer than sealer-threads do so. Looks again
+   * after giving its place back, since a slot made ready just then found no place free.
+   */
+  private void seal() {
+    while (!ready.isEmpty()) {
+      int active = activeSealers.get();
+      if (active >= sealerThreads) {
         return;
       }
-      Throwable f = fatal;
-      if (f == null) {
-        try (WriteBatch batch = store.db().newBatch()) {
-          for (int i = 0; i < s.keys.size(); i++) {
-            byte[] v = s.values.get(i);
-            if (v == null) {
-              batch.delete(s.keys.get(i));
-            } else {
-              batch.put(s.keys.get(i), v);
-            }
-          }
-          long t1 = System.nanoTime();
-          store.db().write(batch, fsync);
-          long took = System.nanoTime() - t1;
-          writeNanos.addAndGet(took);
-          sealedLock.lock();
-          try {
-            lastWriteNanos = took;
-            // The writers just confirmed are likely to write again at once; wait briefly for them
-            // (see nextBatch) so that they share the next fsync with those already waiting.
-            expectedOps = s.ops.size() + (sealed.isEmpty() ? 0 : sealed.peekFirst().ops.size());
-          } finally {
-            sealedLock.unlock();
-          }
-        } catch (Throwable t) {
-          fatal = t;
-          f = t;
-        }
-      }
-      if (f != null) {
-        for (BatchOp op : s.ops) {
-          op.failed(f);
-        }
-        continue;
-      }
-      store.publishIds(s.newIds);
-      store.publishTypes(s.newTypes);
-      s.newIds.forEach(unpublishedIds::remove);
-      s.newTypes.forEach(unpublishedTypes::remove);
-      s.highest.forEach(sealedHighest::remove);
-      batches.incrementAndGet();
-      batchedOps.addAndGet(s.ops.size());
-      executor.execute(new Completion(s.ops));
-    }
-  }
-
-  /**
-   * Completes a durable batch's ops off the writer thread, so the next fsync starts at once. As a
-   * Pekko {@code Batchable}, the future callbacks it triggers on the same dispatcher (the journal's
-   * replies) run in its batch on this one thread, instead of one task and one wake-up each.
-   */
-  private record Completion(List<BatchOp> ops) implements org.apache.pekko.dispatch.Batchable {
-    @Override
-    public boolean isBatchable() {
-      return true;
-    }
-
-    @Override
-    public void run() {
-      for (BatchOp op : ops) {
-        op.committed();
-      }
-    }
-  }
-
-  /**
-   * The next sealed batch, after lingering at most half the last write's duration (capped by
-   * max-linger) for the ops expected back from the previous batch. Without this, a fixed set of
-   * writers that each wait for their confirmation splits into two groups that alternate, halving
-   * the events per fsync. Null (and the writer stops) when nothing is sealed.
-   */
-  private Sealed nextBatch() {
-    sealedLock.lock();
-    try {
-      Sealed first = sealed.peekFirst();
-      if (first == null) {
-        writing = false;
-        return null;
-      }
-      long remaining = Math.min(maxLingerNanos, lastWriteNanos / 2);
-      while (remaining > 0 && first.ops.size() < expectedOps && first.events < maxBatchEvents
-          && sealed.size() == 1) {
-        lingering = true;
+      if (activeSealers.compareAndSet(active, active + 1)) {
         try {
-          remaining = moreSealed.awaitNanos(remaining);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+          drainReady();
         } finally {
-          lingering = false;
+          activeSealers.decrementAndGet();
         }
       }
-      return sealed.pollFirst();
-    } finally {
-      sealedLock.unlock();
     }
   }
 
-  /** Collects one op's changes; runs on the sealer. */
-  private final class Context implements BatchContext {
-    final List<byte[]> keys = new ArrayList<>();
-    final List<byte[]> values = new ArrayList<>();
-    final Map<String, Long> newIds = new HashMap<>();
-    final Map<PayloadType, Integer> newTypes = new HashMap<>();
-    final Map<Long, Long> highest = new HashMap<>();
-    private final long now = clock.millis();
-
-    @Override
-    public void put(byte[] key, byte[] value) {
-      keys.add(key);
-      values.add(value);
+  private void drainReady() {
+    for (SealSlot slot; (slot = ready.poll()) != null; ) {
+      long t0 = System.nanoTime();
+      slot.prepare();
+      prepareNanos.addAndGet(System.nanoTime() - t0);
+      finished(slot);
     }
+  }
 
-    @Override
-    public void delete(byte[] key) {
-      keys.add(key);
-      values.add(null);
-    }
-
-    @Override
-    public JournalStore store() {
-      return store;
-    }
-
-    @Override
-    public EventCodec codec() {
-      return codec;
-    }
-
-    @Override
-    public long now() {
-      return now;
-    }
-
-    @Override
-    public long idFor(String persistenceId) {
-      OptionalLong id = existingId(persistenceId);
-      if (id.isPresent()) {
-        return id.getAsLong();
+  /** Lets the slot's successors go, hands back unused ids, and passes it to the assembler. */
+  private void finished(SealSlot slot) {
+    List<SealSlot> released = null;
+    synchronized (depLock) {
+      for (String pid : slot.pids) {
+        lastByPid.remove(pid, slot);
       }
-      long allocated = store.allocateId(persistenceId, this::put);
-      newIds.put(persistenceId, allocated);
-      unpublishedIds.put(persistenceId, allocated);
-      return allocated;
-    }
-
-    @Override
-    public int payloadTypeId(PayloadType type) {
-      Integer fresh = unpublishedTypes.get(type);
-      if (fresh != null) {
-        return fresh;
+      for (SealSlot next : slot.successors) {
+        if (--next.waitingOn == 0) {
+          (released == null ? released = new ArrayList<>() : released).add(next);
+        }
       }
-      java.util.OptionalInt known = store.typeIdOf(type);
-      if (known.isPresent()) {
-        return known.getAsInt();
-      }
-      int allocated = store.allocateType(type, this::put);
-      newTypes.put(type, allocated);
-      unpublishedTypes.put(type, allocated);
-      return allocated;
+      // A number nobody used goes back unless a later op of the entity holds it: taken by a
+      // later op instead, it could become durable after higher numbers.
+      slot.reserved().forEach((pid, r) -> {
+        if (!r.claimed && !lastByPid.containsKey(pid)) {
+          state.reservations.remove(pid, r);
+        }
+      });
     }
-
-    @Override
-    public OptionalLong existingId(String persistenceId) {
-      Long fresh = unpublishedIds.get(persistenceId);
-      return fresh != null ? OptionalLong.of(fresh) : store.idOf(persistenceId);
+    if (released != null) {
+      ready.addAll(released);
+      startSealers(released.size() - 1);
     }
-
-    @Override
-    public long highest(long id) {
-      Long sealedSeq = sealedHighest.get(id);
-      return Math.max(sealedSeq == null ? 0L : sealedSeq, store.highestSequenceNr(id));
+    if (slot.failure != null) {
+      slot.op.failed(slot.failure);
     }
+    writer.prepared(slot);
+  }
 
-    @Override
-    public void setHighest(long id, long sequenceNr) {
-      Long before = sealedHighest.get(id);
-      if (before == null || before < sequenceNr) {
-        sealedHighest.put(id, sequenceNr);
-        highest.put(id, sequenceNr);
+  private static List<String> pidsOf(BatchOp op) {
+    LinkedHashSet<String> pids = new LinkedHashSet<>(op.persistenceIds());
+    pids.addAll(op.encryptsFor());
+    return List.copyOf(pids);
+  }
+
+  private static boolean overlaps(List<String> pids, Set<String> blocked) {
+    for (String pid : pids) {
+      if (blocked.contains(pid)) {
+        return true;
       }
     }
-
-    @Override
-    public DataKeyLease lease(String persistenceId) {
-      EncryptionTarget t = selector.get().select(persistenceId);
-      DataKeyLease l = leases.get(t);
-      if (l != null && !refused.containsKey(t)) {
-        return l;
-      }
-      Throwable why = refused.get(t);
-      if (why instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("no data key for " + persistenceId, why);
-    }
+    return false;
   }
 }

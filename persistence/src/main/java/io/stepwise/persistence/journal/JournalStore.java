@@ -46,7 +46,11 @@ public final class JournalStore implements DataKeyTable {
 
   public JournalStore(Db db) {
     this.db = db;
-    this.lastPid = new AtomicLong(readCounter(PID_COUNTER));
+    // Batches may record a lower counter after a higher one (a number taken early, used late), so
+    // the highest id in the table counts too: a reused number would merge two entities.
+    byte[] lastPidKey = db.lastKey(JournalKeys.pidById(0), JournalKeys.after(JournalKeys.PID_BY_ID));
+    this.lastPid = new AtomicLong(Math.max(readCounter(PID_COUNTER),
+        lastPidKey == null ? 0L : JournalKeys.longAt(lastPidKey, 1)));
     this.lastDataKey = new AtomicLong(readCounter(DATA_KEY_COUNTER));
     this.lastType = new AtomicLong(readCounter(TYPE_COUNTER));
   }
@@ -80,17 +84,35 @@ public final class JournalStore implements DataKeyTable {
     return t;
   }
 
-  /** Committer only: numbers a new payload type, with the puts that record it. */
-  int allocateType(PayloadType type, java.util.function.BiConsumer<byte[], byte[]> put) {
-    int id = Math.toIntExact(lastType.incrementAndGet());
-    put.accept(JournalKeys.type(id), JournalKeys.typeValue(type));
-    put.accept(JournalKeys.typeByName(type), JournalKeys.intBytes(id));
-    put.accept(JournalKeys.counter(TYPE_COUNTER), JournalKeys.longBytes(id));
-    return id;
+  /**
+   * The number of {@code type}, adding it to the type table if new. A new type is written (and
+   * synced) at once rather than with the batch that first uses it: types are few and rarely new,
+   * and this way every event that names a type is durable after the type, whichever sealer thread
+   * and whichever batch it goes through.
+   */
+  public int typeIdFor(PayloadType type) {
+    java.util.OptionalInt known = typeIdOf(type);
+    return known.isPresent() ? known.getAsInt() : addType(type);
   }
 
-  void publishTypes(Map<PayloadType, Integer> committed) {
-    typeIds.putAll(committed);
+  private synchronized int addType(PayloadType type) {
+    java.util.OptionalInt known = typeIdOf(type);
+    if (known.isPresent()) {
+      return known.getAsInt();
+    }
+    int id = Math.toIntExact(lastType.get() + 1);
+    try (WriteBatch batch = db.newBatch()) {
+      batch.put(JournalKeys.type(id), JournalKeys.typeValue(type));
+      batch.put(JournalKeys.typeByName(type), JournalKeys.intBytes(id));
+      batch.put(JournalKeys.counter(TYPE_COUNTER), JournalKeys.longBytes(id));
+      db.write(batch, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lastType.set(id);
+    typeIds.put(type, id);
+    types.put(id, type);
+    return id;
   }
 
   public Db db() {
@@ -112,15 +134,19 @@ public final class JournalStore implements DataKeyTable {
   }
 
   /**
-   * Committer only: a new id for {@code persistenceId}, with the puts that record it; the caller
-   * publishes the id once those puts are durable.
+   * Committer only: the next persistence id number. The committer takes numbers in the order its
+   * ops are assembled into batches, so that ids become durable in increasing order (what the live
+   * {@code persistenceIds} query relies on); a number taken but never used leaves a harmless gap.
    */
-  long allocateId(String persistenceId, java.util.function.BiConsumer<byte[], byte[]> put) {
-    long id = lastPid.incrementAndGet();
+  long nextId() {
+    return lastPid.incrementAndGet();
+  }
+
+  /** Committer only: the puts that record {@code id} as the number of {@code persistenceId}. */
+  static void recordId(String persistenceId, long id, java.util.function.BiConsumer<byte[], byte[]> put) {
     put.accept(JournalKeys.pid(persistenceId), JournalKeys.longBytes(id));
     put.accept(JournalKeys.pidById(id), persistenceId.getBytes(StandardCharsets.UTF_8));
     put.accept(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(id));
-    return id;
   }
 
   void publishIds(Map<String, Long> committed) {

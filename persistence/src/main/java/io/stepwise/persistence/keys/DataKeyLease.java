@@ -45,6 +45,16 @@ public final class DataKeyLease {
     return !revoked.get() && now.isBefore(expiresAt);
   }
 
+  /**
+   * A copy that keeps this lease's key while one op is sealed, or null if the key is gone already.
+   * The journal pins a lease when it admits an op, so that the key manager ending the lease (its
+   * window closed or was renewed meanwhile) cannot turn an admitted write into a rejected one.
+   */
+  public DataKeyLease pinned() {
+    SecretKey k = key;
+    return k == null || revoked.get() ? null : new DataKeyLease(target, dataKeyRef, k, expiresAt);
+  }
+
   /** Ends the lease and forgets its plaintext key. */
   void end() {
     revoked.set(true);

@@ -44,9 +44,13 @@ public final class DataKeys {
     if (held != null) {
       return CompletableFuture.completedFuture(held);
     }
+    return ask(target, null);
+  }
+
+  private CompletionStage<DataKeyLease> ask(EncryptionTarget target, java.time.Instant renewBefore) {
     leases.values().removeIf(l -> !l.usableAt(clock.instant()));
-    CompletionStage<KeyManager.IssueReply> reply =
-        plain(AskPattern.ask(manager, r -> new KeyManager.IssueDataKey(target, r), timeout, scheduler));
+    CompletionStage<KeyManager.IssueReply> reply = plain(AskPattern.ask(manager,
+        r -> new KeyManager.IssueDataKey(target, renewBefore, r), timeout, scheduler));
     return reply.thenApply(r -> {
       if (r instanceof KeyManager.Granted g) {
         leases.put(target, g.lease());
@@ -54,6 +58,19 @@ public final class DataKeys {
       }
       throw ((KeyManager.IssueRefused) r).cause();
     });
+  }
+
+  /**
+   * A lease on a data key of {@code target} whose window lasts past {@code renewBefore}: the held
+   * one if it does, else a new one (the key manager then ends the old lease; writes admitted under
+   * it hold a {@linkplain DataKeyLease#pinned pinned} copy).
+   */
+  public CompletionStage<DataKeyLease> renew(EncryptionTarget target, java.time.Instant renewBefore) {
+    DataKeyLease held = heldLease(target);
+    if (held != null && held.expiresAt().isAfter(renewBefore)) {
+      return CompletableFuture.completedFuture(held);
+    }
+    return ask(target, renewBefore);
   }
 
   /** The cached plaintext of stored data key {@code ref}, or null. */

@@ -28,8 +28,17 @@ public final class KeyManager extends AbstractBehavior<KeyManager.Command> {
 
   public sealed interface Command {}
 
-  /** Asks for a lease on the current data key of {@code target}, making one if needed. */
-  public record IssueDataKey(EncryptionTarget target, ActorRef<IssueReply> replyTo) implements Command {}
+  /**
+   * Asks for a lease on the current data key of {@code target}, making one if needed. With
+   * {@code renewBefore}, a current key whose window ends before then is replaced too, so that the
+   * journal can renew a lease ahead of its end instead of stalling writes on a KMS call at the end.
+   */
+  public record IssueDataKey(EncryptionTarget target, Instant renewBefore, ActorRef<IssueReply> replyTo)
+      implements Command {
+    public IssueDataKey(EncryptionTarget target, ActorRef<IssueReply> replyTo) {
+      this(target, null, replyTo);
+    }
+  }
 
   /** Asks for the plaintext of stored data key {@code ref} (for decryption). */
   public record UnwrapDataKey(long ref, ActorRef<UnwrapReply> replyTo) implements Command {}
@@ -89,7 +98,8 @@ public final class KeyManager extends AbstractBehavior<KeyManager.Command> {
   private Behavior<Command> onIssue(IssueDataKey cmd) {
     Instant now = clock.instant();
     DataKeyLease lease = current.get(cmd.target());
-    if (lease == null || !lease.usableAt(now)) {
+    boolean ending = lease != null && cmd.renewBefore() != null && !lease.expiresAt().isAfter(cmd.renewBefore());
+    if (lease == null || !lease.usableAt(now) || ending) {
       if (lease != null) {
         lease.end();
       }

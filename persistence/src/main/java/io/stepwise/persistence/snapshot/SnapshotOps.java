@@ -40,6 +40,7 @@ final class SnapshotOps {
 
     @Override
     public void prepare(BatchContext ctx) {
+      rejected = null;
       try {
         byte[] sealed = ctx.codec().sealSnapshot(persistenceId, sequenceNr, timestamp, snapshot,
             ctx.lease(persistenceId), ctx::payloadTypeId);
@@ -73,6 +74,11 @@ final class SnapshotOps {
     Delete(String persistenceId, Predicate<JournalStore.RawEntry> matches) {
       this.persistenceId = persistenceId;
       this.matches = matches;
+    }
+
+    @Override
+    public Collection<String> persistenceIds() {
+      return List.of(persistenceId);
     }
 
     @Override
