@@ -72,12 +72,14 @@ public final class StepFunctionsEngine {
   private final ExecutionStore executions;
   private final ExecutionStarter starter;
   private final WakeUpScheduler wakeUps;
+  private final Admission admission;
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
     this.clock = clock instanceof EngineClock c ? c : EngineClock.real(clock);
     Config config = system.settings().config();
     this.askTimeout = config.getDuration("stepwise.engine.ask-timeout");
+    this.admission = new Admission(config.getInt("stepwise.engine.max-waiting-per-entity"));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     this.sharding = ClusterSharding.get(system);
@@ -354,7 +356,8 @@ public final class StepFunctionsEngine {
   }
 
   private <C, R> CompletionStage<R> ask(EntityRef<C> entity, Function<ActorRef<R>, C> message) {
-    return Asks.ask(entity, message, askTimeout, system.executionContext());
+    return admission.admit(entity.getTypeKey().name() + "|" + entity.getEntityId(),
+        () -> Asks.ask(entity, message, askTimeout, system.executionContext()));
   }
 
   private EntityRef<StateMachineEntity.Command> machine(String arn) {
