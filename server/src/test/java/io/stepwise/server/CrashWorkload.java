@@ -47,7 +47,7 @@ enum CrashWorkload {
   /** Which kind execution i is: mostly Waits, interleaved so every kind is in flight at the kill. */
   private static final CrashWorkload[] MIX = {
       WAIT, RETRY_1S_X3, WAIT, TIMEOUT_20S, WAIT, WAIT_THEN_FAIL, RETRY_2S_X2, WAIT, PASS, WAIT,
-      TIMEOUT_3S, WAIT, RETRY_1S_X3, WAIT, TIMEOUT_20S, WAIT_THEN_FAIL, WAIT, RETRY_2S_X2, PASS, WAIT};
+      TIMEOUT_3S, WAIT, RETRY_1S_X3, WAIT, TIMEOUT_20S, WAIT_THEN_FAIL, WAIT, RETRY_2S_X2, WAIT, WAIT};
 
   final String machineName;
   final String definition;

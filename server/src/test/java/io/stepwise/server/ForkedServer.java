@@ -35,6 +35,7 @@ final class ForkedServer implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int port;
+  private Duration startup;
 
   private ForkedServer(Process process, Path log, int port) {
     this.process = process;
@@ -53,10 +54,12 @@ final class ForkedServer implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
         .start();
+    long began = System.nanoTime();
     try {
       int port = awaitPort(process, log);
       ForkedServer server = new ForkedServer(process, log, port);
       server.awaitHealthy();
+      server.startup = Duration.ofNanos(System.nanoTime() - began);
       return server;
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -70,6 +73,11 @@ final class ForkedServer implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** From forking the JVM to the first healthy answer (recovery included, if the server recovers before it serves). */
+  Duration startup() {
+    return startup;
   }
 
   Path log() {
@@ -95,7 +103,8 @@ final class ForkedServer implements AutoCloseable {
         .endpointOverride(endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(ApacheHttpClient.builder().maxConnections(64).build())
+        // Longer than the server's own request timeout, so every answer, slow or not, is the server's.
+        .httpClient(ApacheHttpClient.builder().maxConnections(64).socketTimeout(Duration.ofSeconds(120)).build())
         .overrideConfiguration(c -> c
             .putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true)
             .retryStrategy(r -> r.maxAttempts(1)))
