@@ -183,7 +183,7 @@ class KillNineRecoveryIT {
           .input(reference.input())).executionArn());
     }
     long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
-    while (true) {
+    for (boolean firstListing = true; ; firstListing = false) {
       Map<String, ExecutionListItem> listed = listAll(sfn);
       List<String> running = new ArrayList<>();
       for (String name : acknowledgedAt.keySet()) {
@@ -192,6 +192,7 @@ class KillNineRecoveryIT {
       }
       listed.values().stream().filter(i -> i.status() == ExecutionStatus.RUNNING).map(ExecutionListItem::name)
           .filter(n -> !acknowledgedAt.containsKey(n)).forEach(running::add);
+      if (firstListing) System.out.printf("after the restart: %d executions RUNNING%n", running.size());
       if (running.isEmpty()) {
         for (Map.Entry<CrashWorkload, String> r : references.entrySet()) {
           referenceTypes.put(r.getKey(), HistoryInvariants.types(history(sfn, r.getValue())));
