@@ -29,6 +29,7 @@ import io.stepwise.engine.execution.ExecutionStarter;
 import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.EffectDriver;
 import io.stepwise.engine.statemachine.MachineView;
+import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.index.ExecutionIndex;
@@ -63,6 +64,7 @@ public final class StepFunctionsEngine {
   private final Catalog catalog = new Catalog();
   private final DefinitionCache definitions = new DefinitionCache();
   private final MachineView machines = new MachineView(definitions);
+  private final Revisions revisions = new Revisions();
   private final ExpressRunner express;
   private final EngineClock clock;
   private final Duration askTimeout;
@@ -93,11 +95,12 @@ public final class StepFunctionsEngine {
     EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
-        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption, machines)));
+        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption, machines, revisions)));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
         ctx -> ActivityEntity.create(ctx.getEntityId(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
-        ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, executions, driver, this.clock))
+        ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, revisions, executions, driver,
+            this.clock))
         .withStopMessage(ExecutionEntity.PASSIVATE));
     this.express = new ExpressRunner(system.scheduler(), system.executionContext(), driver, this.clock);
     Adapter.toClassic(system).registerOnTermination(wakeUps::stop);

@@ -41,6 +41,9 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** The exit status after a journal failure. */
+  static final int EXIT_JOURNAL_FAILED = 3;
+
   static int serve(ServeOptions options) {
     StepwiseServer server;
     try {
@@ -51,6 +54,12 @@ public final class Main implements Callable<Integer> {
     }
     System.out.println("Stepwise is serving on http://" + server.host() + ":" + server.port()
         + " (data: " + server.dataDir() + ")");
+    // A journal that cannot write cannot be trusted again in this process: exit non-zero so that a
+    // supervisor restarts the server, which then replays only what is durable.
+    server.storage().onFatal(cause -> new Thread(() -> {
+      System.err.println("stepwise: the journal cannot write (" + cause + "); exiting");
+      System.exit(EXIT_JOURNAL_FAILED);
+    }, "stepwise-fatal").start());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.stop();

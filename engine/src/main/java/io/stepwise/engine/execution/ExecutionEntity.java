@@ -13,6 +13,7 @@ import io.stepwise.engine.DefinitionCache;
 import io.stepwise.engine.Json;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
+import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
@@ -90,7 +91,7 @@ public final class ExecutionEntity
 
   public sealed interface Event extends CborSerializable {}
 
-  /** The execution started, with the revision it runs (its definition included: the journal is self-sufficient). */
+  /** The execution started, naming the revision it runs; the machine's journal holds its definition. */
   public record Started(ExecutionInfo info) implements Event {}
 
   /** One step: its history events, the position after it, and the result if it ended the execution. */
@@ -113,6 +114,7 @@ public final class ExecutionEntity
   private final ActorContext<Command> context;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final DefinitionCache definitions;
+  private final Revisions revisions;
   private final ExecutionStore store;
   private final EffectDriver driver;
   private final Clock clock;
@@ -120,21 +122,22 @@ public final class ExecutionEntity
   private ExecutionPosition parsed;
 
   public static Behavior<Command> create(String executionArn, ActorRef<ClusterSharding.ShardCommand> shard,
-      DefinitionCache definitions, ExecutionStore store, EffectDriver driver, Clock clock) {
+      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, Clock clock) {
     return Behaviors.setup(ctx -> {
       ctx.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
-      return new ExecutionEntity(executionArn, ctx, shard, definitions, store, driver, clock);
+      return new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, clock);
     });
   }
 
   private ExecutionEntity(String arn, ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard,
-      DefinitionCache definitions, ExecutionStore store, EffectDriver driver, Clock clock) {
+      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, Clock clock) {
     // A failed write restarts the entity with back-off; it recovers what is durable and carries on.
     super(PersistenceId.of(ENTITY_KEY.name(), arn),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
     this.shard = shard;
     this.definitions = definitions;
+    this.revisions = revisions;
     this.store = store;
     this.driver = driver;
     this.clock = clock;
@@ -291,10 +294,20 @@ public final class ExecutionEntity
     }
   }
 
+  /** The definition comes from the machine's journal, by revision (older journals carry it themselves). */
+  private State started(State s, Started e) {
+    ExecutionInfo info = e.info();
+    if (info.definition() != null) return new State(info, History.EMPTY, null, null, s.unreadable());
+    return revisions.definition(info.revisionId())
+        .map(def -> new State(info.withDefinition(def), History.EMPTY, null, null, s.unreadable()))
+        .orElseGet(() -> new State(info, History.EMPTY, null, null,
+            "the definition of revision " + info.revisionId() + " of " + info.stateMachineArn() + " is not available"));
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Started.class, (s, e) -> new State(e.info(), History.EMPTY, null, null, s.unreadable()))
+        .onEvent(Started.class, this::started)
         .onEvent(Stepped.class, (s, e) ->
             new State(s.info(), s.history().append(e.events()), e.position(), e.result(), s.unreadable()))
         .onEvent(Unreadable.class, (s, e) -> new State(s.info(), s.history(), s.position(), s.result(), e.reason()))

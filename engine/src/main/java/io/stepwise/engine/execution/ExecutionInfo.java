@@ -6,9 +6,10 @@ import io.stepwise.engine.kms.EncryptionConfig;
 import java.time.Instant;
 
 /**
- * What an execution is started with. It carries its own copy of the state machine revision, so a
- * later UpdateStateMachine never changes a running execution, and DescribeStateMachineForExecution
- * answers from the execution alone.
+ * What an execution is started with: the state machine revision it runs, so a later
+ * UpdateStateMachine never changes a running execution, and DescribeStateMachineForExecution
+ * answers from the execution. In memory it holds the revision's definition; the journal names the
+ * revision instead ({@link #withoutDefinition}).
  */
 public record ExecutionInfo(
     String executionArn,
@@ -29,6 +30,17 @@ public record ExecutionInfo(
   /** Never null: executions from before encryption configurations read as AWS_OWNED_KEY. */
   public EncryptionConfig encryption() {
     return EncryptionConfig.orDefault(encryptionConfiguration);
+  }
+
+  /** As journaled: the definition is named by {@code revisionId}, not copied (the machine's journal holds it). */
+  public ExecutionInfo withoutDefinition() {
+    return withDefinition(null);
+  }
+
+  public ExecutionInfo withDefinition(String def) {
+    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
+        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
+        encryptionConfiguration);
   }
 
   public ExecutionContext context() {

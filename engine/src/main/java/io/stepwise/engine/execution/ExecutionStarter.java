@@ -47,7 +47,7 @@ public final class ExecutionStarter {
     IndexOp index = ExecutionStore.putAll(new IndexOp(), rows);
     ExecutionIndex.put(index, ExecutionStore.listingRow(info, stepped.result()), null);
     String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
-    NewEntityWrite write = new NewEntityWrite(pid, List.of(new ExecutionEntity.Started(info), stepped), writerUuid,
+    NewEntityWrite write = new NewEntityWrite(pid, List.of(new ExecutionEntity.Started(info.withoutDefinition()), stepped), writerUuid,
         index);
     store.submit(write);
     return write.done().thenCompose(outcome -> {

@@ -89,18 +89,27 @@ public final class StateMachineEntity
   private final Catalog catalog;
   private final Encryption encryption;
   private final MachineView view;
+  private final Revisions revisions;
 
   public static Behavior<Command> create(String stateMachineArn, Catalog catalog, Encryption encryption,
-      MachineView view) {
-    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog, encryption, view));
+      MachineView view, Revisions revisions) {
+    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog, encryption, view, revisions));
   }
 
-  private StateMachineEntity(String arn, Catalog catalog, Encryption encryption, MachineView view) {
+  private StateMachineEntity(String arn, Catalog catalog, Encryption encryption, MachineView view,
+      Revisions revisions) {
     super(PersistenceId.of(ENTITY_KEY.name(), arn));
     this.arn = arn;
     this.catalog = catalog;
     this.encryption = encryption;
     this.view = view;
+    this.revisions = revisions;
+  }
+
+  /** The state after an event, with its revision's definition known to {@link Revisions} (replayed or new). */
+  private State revised(State state) {
+    if (state.record() != null) revisions.put(state.record().revisionId(), state.record().definition());
+    return state;
   }
 
   /** After a persisted change: the listing and the local view show the machine as it now is. */
@@ -188,11 +197,11 @@ public final class StateMachineEntity
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Created.class, (state, e) -> new State(e.record(), null))
+        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null)))
         // After an unreadable Created there is no record to update: the machine stays unreadable.
         .onEvent(Updated.class, (state, e) -> state.record() == null ? state
-            : new State(state.record().updated(e.definition(), e.roleArn(), e.loggingConfiguration(),
-                e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable()))
+            : revised(new State(state.record().updated(e.definition(), e.roleArn(), e.loggingConfiguration(),
+                e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable())))
         .onEvent(Deleted.class, (state, e) -> new State(null, null))
         .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason()))
         .build();

@@ -20,8 +20,18 @@ public final class WakeUpIndex {
   static final byte PREFIX = 'w';
   private static final byte[] EMPTY = new byte[0];
 
-  /** A pending deadline of one entity; {@code timerId} is unique within the entity. */
+  /**
+   * A pending deadline of one entity; {@code timerId} is unique within the entity. The index keeps
+   * milliseconds, so the deadline is rounded up to the next one: a row read back equals the row
+   * written, and it never falls due before the instant it stands for.
+   */
   public record WakeUp(Instant deadline, String entityId, String timerId) implements Comparable<WakeUp> {
+    public WakeUp {
+      long millis = deadline.toEpochMilli();
+      if (deadline.getNano() % 1_000_000 != 0) millis++;
+      deadline = Instant.ofEpochMilli(millis);
+    }
+
     @Override
     public int compareTo(WakeUp o) {
       int c = Long.compare(deadline.toEpochMilli(), o.deadline.toEpochMilli());

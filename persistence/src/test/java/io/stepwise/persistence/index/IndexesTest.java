@@ -103,6 +103,14 @@ class IndexesTest {
   }
 
   @Test
+  void aWakeUpReadBack_equalsTheOneWritten_andNeverFallsDueEarly() throws Exception {
+    WakeUp precise = new WakeUp(Instant.ofEpochSecond(100, 1_500_001), "e", "$timeout");
+    assertThat(precise.deadline()).isEqualTo(Instant.ofEpochSecond(100, 2_000_000));
+    commit(WakeUpIndex.put(new IndexOp(), precise));
+    assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(precise);
+  }
+
+  @Test
   void aNewEntityWrite_isRefusedOnceTheIdHasEvents_andItsRowsGoOnlyWithIt() throws Exception {
     WakeUp row = new WakeUp(Instant.ofEpochMilli(42), "e1", "t");
     NewEntityWrite first = new NewEntityWrite("Test|e1", List.of("one", "two"), "w",
