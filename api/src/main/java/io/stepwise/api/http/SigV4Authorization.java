@@ -3,6 +3,7 @@ package io.stepwise.api.http;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A parsed {@code Authorization: AWS4-HMAC-SHA256 Credential=AK/date/region/service/aws4_request,
@@ -15,6 +16,8 @@ public record SigV4Authorization(
     String service,
     List<String> signedHeaders,
     String signature) {
+
+  private static final Pattern EIGHT_DIGITS = Pattern.compile("\\d{8}");
 
   /** The credential scope {@code date/region/service/aws4_request}. */
   public String scope() {
@@ -72,7 +75,7 @@ public record SigV4Authorization(
           "Credential should be scoped with a valid terminator: 'aws4_request', not '"
               + scope[4] + "'.");
     }
-    if (!scope[1].matches("\\d{8}")) {
+    if (!EIGHT_DIGITS.matcher(scope[1]).matches()) {
       throw incomplete("Invalid credential date '" + scope[1] + "'. Date is not the required"
           + " format: yyyyMMdd.");
     }

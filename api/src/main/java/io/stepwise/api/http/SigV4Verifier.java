@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Verifies AWS Signature Version 4 on a request the way AWS's JSON services do, answering with
@@ -23,9 +24,12 @@ public final class SigV4Verifier {
   static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
   private final CredentialStore credentials;
   private final Clock clock;
   private final Duration maxSkew;
+  private final SigningKeys signingKeys = new SigningKeys();
 
   public SigV4Verifier(CredentialStore credentials, Clock clock) {
     this(credentials, clock, DEFAULT_MAX_SKEW);
@@ -77,8 +81,7 @@ public final class SigV4Verifier {
     String canonical = SigV4.canonicalRequest(request, auth.signedHeaders(), payloadHash);
     String stringToSign = SigV4.stringToSign(amzDate, auth.scope(), canonical);
     byte[] key =
-        SigV4.signingKey(
-            credential.secretAccessKey(), auth.date(), auth.region(), auth.service());
+        signingKeys.key(credential.secretAccessKey(), auth.date(), auth.region(), auth.service());
     String expected = SigV4.signature(key, stringToSign);
     if (!MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),
@@ -144,7 +147,7 @@ public final class SigV4Verifier {
       return actual;
     }
     String value = declared.get();
-    if (value.matches("[0-9a-fA-F]{64}") && !value.equalsIgnoreCase(actual)) {
+    if (SHA256_HEX.matcher(value).matches() && !value.equalsIgnoreCase(actual)) {
       throw invalidSignature(
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
