@@ -1,6 +1,7 @@
 package io.stepwise.loadtests;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.OperatingSystemMXBean;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
@@ -15,6 +16,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +51,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * function called on one thread with a pre-signed request), then over real HTTP on loopback with
  * raw keep-alive sockets, so that the client costs as little of the shared CPU as possible.
  * A signature stays valid for 15 minutes, so one signed request is replayed throughout.
+ * CPU time per request is printed beside the rates: on a shared machine it varies far less.
  *
  * <p>Usage: EdgeBench [seconds=10] [connections=16]
  */
@@ -73,23 +77,32 @@ public final class EdgeBench {
       Function<HttpRequest, CompletionStage<HttpResponse>> handler = routes.route().handler(system);
       HttpRequest request = pekkoRequest(port, signed);
       inProcess(handler, request, 3);
-      double rate = inProcess(handler, request, seconds);
-      System.out.printf("in process, 1 thread: %.0f requests/s, %.1f us/request%n", rate, 1e6 / rate);
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpu = threads.getCurrentThreadCpuTime();
+      long wall = System.nanoTime();
+      long done = inProcess(handler, request, seconds);
+      double rate = done / ((System.nanoTime() - wall) / 1e9);
+      double cpuMicros = (threads.getCurrentThreadCpuTime() - cpu) / 1e3 / done;
+      System.out.printf("in process, 1 thread: %.0f requests/s, %.1f us/request (%.1f us CPU)%n",
+          rate, 1e6 / rate, cpuMicros);
 
       byte[] wire = wireRequest(port, signed);
       ThreadLocal<Connection> conn = ThreadLocal.withInitial(() -> Connection.open(port));
       ThroughputBench.run(connections, 3, () -> conn.get().exchange(wire));
+      OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long processCpu = os.getProcessCpuTime();
       double httpRate = ThroughputBench.run(connections, seconds, () -> conn.get().exchange(wire));
-      System.out.printf("HTTP on loopback, %d keep-alive connections: %.0f requests/s%n",
-          connections, httpRate);
+      double perRequest = (os.getProcessCpuTime() - processCpu) / 1e3 / (httpRate * seconds);
+      System.out.printf("HTTP on loopback, %d keep-alive connections: %.0f requests/s"
+          + " (%.1f us CPU per request, server and client)%n", connections, httpRate, perRequest);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
-  /** Calls the handler in a loop on this thread for {@code seconds}; returns requests per second. */
-  private static double inProcess(
+  /** Calls the handler in a loop on this thread for {@code seconds}; returns how many times. */
+  private static long inProcess(
       Function<HttpRequest, CompletionStage<HttpResponse>> handler, HttpRequest request, int seconds)
       throws Exception {
     long start = System.nanoTime();
@@ -105,7 +118,7 @@ public final class EdgeBench {
       }
       done += 100;
     }
-    return done / ((System.nanoTime() - start) / 1e9);
+    return done;
   }
 
   /** A StartSyncExecution answer of the real shape, built without an engine. */
