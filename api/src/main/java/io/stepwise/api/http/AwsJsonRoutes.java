@@ -39,8 +39,9 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class AwsJsonRoutes {
   public static final long DEFAULT_MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+  // completedStage: shared by every health check, so no caller may complete or obtrude it.
   private static final CompletionStage<HttpResponse> HEALTHY =
-      CompletableFuture.completedFuture(
+      CompletableFuture.completedStage(
           HttpResponse.create()
               .withEntity(
                   HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"status\":\"UP\"}")));

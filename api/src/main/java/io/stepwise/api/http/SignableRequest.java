@@ -38,7 +38,7 @@ public record SignableRequest(
         values.add(h.getValue());
       }
     }
-    return values == null ? List.of() : values;
+    return values == null ? List.of() : java.util.Collections.unmodifiableList(values);
   }
 
   public java.util.Optional<String> header(String name) {
