@@ -1,29 +1,26 @@
 package io.stepwise.api.http;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.extractLog;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 
 /**
  * The one place that writes AWS error responses: {@code {"__type": code, "message": msg, ...}}
  * with the service's content type and {@code x-amzn-ErrorType}, which the AWS SDKs read to pick
- * the modeled exception class. Also the API's exception and rejection handlers.
+ * the modeled exception class, for every way a request can fail.
  */
 public final class AwsErrors {
   public static final String REQUEST_ID_HEADER = "x-amzn-RequestId";
@@ -75,54 +72,42 @@ public final class AwsErrors {
   }
 
   /**
-   * Maps whatever a request's route threw or failed with. A CompletionException from an
-   * operation's stage is unwrapped first; anything that is not an AWS error is our bug: logged,
-   * and answered with a generic 500 that leaks no internals.
+   * The answer to whatever a request failed with. A CompletionException from an operation's
+   * stage is unwrapped first; anything that is not an AWS error is our bug: logged, and answered
+   * with a generic 500 that leaks no internals.
    */
-  public ExceptionHandler exceptionHandler(String requestId, ContentType contentType) {
-    return ExceptionHandler.newBuilder()
-        .matchAny(
-            thrown -> {
-              Throwable t = unwrap(thrown);
-              AwsServiceException known = translate(t);
-              if (known != null) {
-                return complete(response(known, contentType));
-              }
-              return extractLog(
-                  log -> {
-                    log.error(t, "Internal failure answering request {}", requestId);
-                    return complete(
-                        response(
-                            new AwsServiceException(
-                                "InternalFailure", 500, INTERNAL_FAILURE_MESSAGE),
-                            contentType));
-                  });
-            })
-        .build();
+  public HttpResponse failure(
+      Throwable thrown, ContentType contentType, String requestId, LoggingAdapter log) {
+    Throwable t = unwrap(thrown);
+    AwsServiceException known = translate(t);
+    if (known != null) {
+      return response(known, contentType);
+    }
+    log.error(t, "Internal failure answering request {}", requestId);
+    return response(
+        new AwsServiceException("InternalFailure", 500, INTERNAL_FAILURE_MESSAGE), contentType);
   }
 
   /**
-   * Pekko's own rejections (unknown path, wrong method, ...) keep their status and text but get
-   * the AWS shape, so SDKs and the CLI show a readable error instead of failing to parse it.
+   * A path other than {@code /}: Pekko's own 404 text, in the AWS shape, so SDKs and the CLI
+   * show a readable error instead of failing to parse it.
    */
-  public RejectionHandler rejectionHandler(ContentType contentType) {
-    return RejectionHandler.defaultHandler()
-        .mapRejectionResponse(
-            r -> {
-              String text =
-                  r.entity() instanceof HttpEntity.Strict strict
-                      ? strict.getData().utf8String()
-                      : r.status().reason();
-              String code =
-                  switch (r.status().intValue()) {
-                    case 404, 405 -> "UnknownOperationException";
-                    case 413 -> "RequestEntityTooLargeException";
-                    default -> "ValidationException";
-                  };
-              return response(
-                      new AwsServiceException(code, r.status().intValue(), text), contentType)
-                  .addHeaders(r.getHeaders());
-            });
+  public HttpResponse notFound(ContentType contentType) {
+    return response(
+        new AwsServiceException(
+            "UnknownOperationException", 404, "The requested resource could not be found."),
+        contentType);
+  }
+
+  /** A method other than the one allowed: Pekko's own 405 text and Allow header, AWS shape. */
+  public HttpResponse methodNotAllowed(HttpMethod allowed, ContentType contentType) {
+    return response(
+            new AwsServiceException(
+                "UnknownOperationException",
+                405,
+                "HTTP method not allowed, supported methods: " + allowed.name()),
+            contentType)
+        .addHeader(Allow.create(allowed));
   }
 
   static AwsServiceException tooLarge(String detail) {

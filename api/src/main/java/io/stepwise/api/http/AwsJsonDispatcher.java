@@ -6,73 +6,93 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * The AWS JSON protocol without HTTP: {@code X-Amz-Target} to operation, body bytes to a JSON
- * object, operation result to a response. The body is parsed here rather than by an
- * unmarshaller so that any content type is accepted, as AWS does.
+ * object (parsed once, here, rather than by an unmarshaller, so that any content type is
+ * accepted as AWS does), operation result to response bytes (written once).
  */
 final class AwsJsonDispatcher {
   private final Map<String, AwsJsonService> services;
+  private final Map<String, Call> calls = new HashMap<>();
   private final ObjectMapper mapper;
 
   AwsJsonDispatcher(Map<String, AwsJsonService> services, ObjectMapper mapper) {
     this.services = services;
     this.mapper = mapper;
-  }
-
-  /** An operation resolved from a target, ready to run. */
-  final class Call {
-    private final AwsJsonService service;
-    private final Operation operation;
-
-    private Call(AwsJsonService service, Operation operation) {
-      this.service = service;
-      this.operation = operation;
-    }
-
-    /** Parses the body and runs the operation; every failure ends up in the returned stage. */
-    CompletionStage<JsonNode> invoke(Caller caller, byte[] body) {
-      try {
-        CompletionStage<JsonNode> stage = operation.handle(caller, parse(body));
-        if (stage == null) {
-          throw new IllegalStateException("operation returned no stage");
-        }
-        return stage;
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-
-    HttpResponse response(JsonNode result) {
-      byte[] bytes;
-      try {
-        bytes = mapper.writeValueAsBytes(result == null ? mapper.createObjectNode() : result);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot write the response", e);
-      }
-      return HttpResponse.create()
-          .withEntity(HttpEntities.create(service.pekkoContentType(), bytes));
+    // Every valid target resolved up front: a request costs one map lookup.
+    for (AwsJsonService service : services.values()) {
+      service.operations().forEach((action, operation) ->
+          calls.put(service.targetPrefix() + '.' + action,
+              new Call(service.pekkoContentType(), operation,
+                  service.requestTimeouts().get(action))));
     }
   }
 
-  Call resolve(String target) {
-    if (target == null || target.isBlank()) {
-      throw unknownOperation("Missing required header: X-Amz-Target");
+  /** What an {@code X-Amz-Target} names: an operation, or nothing (answered after SigV4). */
+  sealed interface Target permits Call, Unknown {
+    /** The content type of the service the target names; errors are written in it too. */
+    ContentType contentType();
+  }
+
+  /** An operation, with the request timeout it gets when it has its own. */
+  record Call(ContentType contentType, Operation operation, Duration requestTimeout)
+      implements Target {}
+
+  record Unknown(ContentType contentType, String message) implements Target {
+    AwsServiceException error() {
+      return new AwsServiceException("UnknownOperationException", message);
     }
-    int dot = target.indexOf('.');
-    AwsJsonService service = dot < 0 ? null : services.get(target.substring(0, dot));
-    Operation operation =
-        service == null ? null : service.operations().get(target.substring(dot + 1));
-    if (operation == null) {
-      throw unknownOperation("Operation " + target + " is not supported.");
+  }
+
+  Target target(String header) {
+    Call call = header == null ? null : calls.get(header);
+    if (call != null) {
+      return call;
     }
-    return new Call(service, operation);
+    if (header == null || header.isBlank()) {
+      return new Unknown(
+          AwsMediaTypes.AMZ_JSON_1_0_CONTENT_TYPE, "Missing required header: X-Amz-Target");
+    }
+    int dot = header.indexOf('.');
+    AwsJsonService service = services.get(dot < 0 ? header : header.substring(0, dot));
+    return new Unknown(
+        service == null ? AwsMediaTypes.AMZ_JSON_1_0_CONTENT_TYPE : service.pekkoContentType(),
+        "Operation " + header + " is not supported.");
+  }
+
+  /** Parses the body and runs the operation; every failure ends up in the returned stage. */
+  CompletionStage<JsonNode> invoke(Call call, Caller caller, byte[] body) {
+    try {
+      CompletionStage<JsonNode> stage = call.operation().handle(caller, parse(body));
+      if (stage == null) {
+        throw new IllegalStateException("operation returned no stage");
+      }
+      return stage;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  HttpResponse response(Call call, JsonNode result, HttpHeader requestId) {
+    byte[] bytes;
+    try {
+      bytes = mapper.writeValueAsBytes(result == null ? mapper.createObjectNode() : result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the response", e);
+    }
+    return HttpResponse.create()
+        .addHeader(requestId)
+        .withEntity(HttpEntities.create(call.contentType(), bytes));
   }
 
   /** An empty body counts as {@code {}}; anything but one JSON object is SerializationException. */
@@ -104,9 +124,5 @@ final class AwsJsonDispatcher {
       }
     }
     return true;
-  }
-
-  private static AwsServiceException unknownOperation(String message) {
-    return new AwsServiceException("UnknownOperationException", message);
   }
 }

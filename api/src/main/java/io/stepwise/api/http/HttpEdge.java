@@ -15,6 +15,7 @@ import org.apache.pekko.http.javadsl.settings.ServerSettings;
  */
 public final class HttpEdge {
   public static final Duration DEFAULT_HARD_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration IDLE_MARGIN = Duration.ofSeconds(20);
 
   private HttpEdge() {}
 
@@ -30,20 +31,44 @@ public final class HttpEdge {
       int port,
       Route route,
       Duration hardDeadline) {
+    Duration longest =
+        route instanceof EdgeRoute edge ? edge.longestRequestTimeout() : Duration.ZERO;
     return Http.get(system)
         .newServerAt(host, port)
-        .withSettings(serverSettings(system))
+        .withSettings(serverSettings(system, longest))
         .bind(route)
         .thenApply(binding -> binding.addToCoordinatedShutdown(hardDeadline, system));
   }
 
   /** The configured server settings, with the AWS JSON media types registered for parsing. */
   public static ServerSettings serverSettings(ClassicActorSystemProvider system) {
+    return serverSettings(system, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #serverSettings(ClassicActorSystemProvider)}, with the idle timeout raised past
+   * {@code longestRequestTimeout} if need be: a connection waiting for a long answer (a
+   * StartSyncExecution) sends nothing, and the idle timeout would close it before the answer.
+   */
+  public static ServerSettings serverSettings(
+      ClassicActorSystemProvider system, Duration longestRequestTimeout) {
     ParserSettings parser =
         ParserSettings.forServer(system)
             .withCustomMediaTypes(
                 AwsMediaTypes.AMZ_JSON_1_0_MEDIA_TYPE, AwsMediaTypes.AMZ_JSON_1_1_MEDIA_TYPE);
-    return ServerSettings.create(system.classicSystem()).withParserSettings(parser);
+    ServerSettings settings =
+        ServerSettings.create(system.classicSystem()).withParserSettings(parser);
+    scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
+    Duration needed = longestRequestTimeout.plus(IDLE_MARGIN);
+    if (idle.isFinite() && idle.toMillis() < needed.toMillis()) {
+      settings =
+          settings.withTimeouts(
+              settings
+                  .getTimeouts()
+                  .withIdleTimeout(
+                      scala.concurrent.duration.Duration.fromNanos(needed.toNanos())));
+    }
+    return settings;
   }
 
   /** The port a binding listens on. */

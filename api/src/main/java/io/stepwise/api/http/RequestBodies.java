@@ -1,11 +1,9 @@
 package io.stepwise.api.http;
 
-import static org.apache.pekko.http.javadsl.server.Directives.*;
-
 import java.util.OptionalLong;
-import java.util.function.Function;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
-import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
@@ -27,27 +25,23 @@ final class RequestBodies {
     return maxBytes;
   }
 
-  Route read(Function<byte[], Route> inner) {
+  /** A body that arrived whole (most do): its bytes, or a 413 error thrown. */
+  byte[] strict(HttpEntity.Strict entity) {
+    return checked(entity.getData().size(), entity.getData());
+  }
+
+  /** A streamed body, read to its end; the stage fails with the 413 error. */
+  CompletionStage<byte[]> read(HttpEntity entity, Materializer mat) {
+    OptionalLong declared = entity.getContentLengthOption();
+    if (declared.isPresent() && declared.getAsLong() > drainBytes) {
+      throw tooLarge(declared.getAsLong());
+    }
     // Pekko's own max-content-length would fail the stream mid-body; this limit replaces it.
-    return withoutSizeLimit(
-        () ->
-            extractEntity(
-                entity -> {
-                  if (entity instanceof HttpEntity.Strict strict) {
-                    return inner.apply(checked(strict.getData().size(), strict.getData()));
-                  }
-                  OptionalLong declared = entity.getContentLengthOption();
-                  if (declared.isPresent() && declared.getAsLong() > drainBytes) {
-                    throw tooLarge(declared.getAsLong());
-                  }
-                  return extractMaterializer(
-                      mat ->
-                          onSuccess(
-                              entity
-                                  .getDataBytes()
-                                  .runFold(new Accumulator(), Accumulator::append, mat),
-                              acc -> inner.apply(checked(acc.total, acc.bytes.result()))));
-                }));
+    return entity
+        .withoutSizeLimit()
+        .getDataBytes()
+        .runFold(new Accumulator(), Accumulator::append, mat)
+        .thenApply(acc -> checked(acc.total, acc.bytes.result()));
   }
 
   private byte[] checked(long total, ByteString data) {

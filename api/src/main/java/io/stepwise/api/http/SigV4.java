@@ -23,6 +23,11 @@ public final class SigV4 {
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   private static final HexFormat HEX = HexFormat.of();
   private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+");
+  // Looking up a JCA provider costs more than hashing a request; instances are not thread-safe.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(() -> newInstance(() -> MessageDigest.getInstance("SHA-256")));
+  private static final ThreadLocal<Mac> HMAC_SHA256 =
+      ThreadLocal.withInitial(() -> newInstance(() -> Mac.getInstance("HmacSHA256")));
 
   private SigV4() {}
 
@@ -51,8 +56,8 @@ public final class SigV4 {
    * encoded path once more, keeping slashes; a trailing slash survives normalization.
    */
   static String canonicalUri(String rawPath) {
-    if (rawPath.isEmpty()) {
-      return "/";
+    if (rawPath.isEmpty() || rawPath.equals("/")) {
+      return "/"; // every AWS JSON request: no need to normalize
     }
     String normalized;
     try {
@@ -97,15 +102,33 @@ public final class SigV4 {
 
   /** Several headers of one name join with commas; each value trimmed, inner runs of spaces one. */
   static String canonicalHeaderValue(List<String> values) {
-    return values.stream()
-        .map(v -> WHITESPACE_RUN.matcher(v.strip()).replaceAll(" "))
-        .collect(Collectors.joining(","));
+    if (values.size() == 1) {
+      return trimAll(values.get(0));
+    }
+    return values.stream().map(SigV4::trimAll).collect(Collectors.joining(","));
+  }
+
+  private static String trimAll(String value) {
+    String v = value.strip();
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      // only a space followed by a space, or another whitespace character, needs the regex
+      if ((c == ' ' && i + 1 < v.length() && Character.isWhitespace(v.charAt(i + 1)))
+          || (c != ' ' && Character.isWhitespace(c))) {
+        return WHITESPACE_RUN.matcher(v).replaceAll(" ");
+      }
+    }
+    return v;
   }
 
   public static String stringToSign(String amzDate, String scope, String canonicalRequest) {
     return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
   }
 
+  /**
+   * Derives a signing key: the one place that does. Verification reads keys through
+   * {@link SigningKeys}, which caches them.
+   */
   public static byte[] signingKey(String secret, String date, String region, String service) {
     byte[] kDate = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
     byte[] kRegion = hmac(kDate, region);
@@ -118,11 +141,7 @@ public final class SigV4 {
   }
 
   public static String sha256Hex(byte[] data) {
-    try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    return HEX.formatHex(SHA256.get().digest(data));
   }
 
   public static String sha256Hex(String data) {
@@ -130,12 +149,24 @@ public final class SigV4 {
   }
 
   private static byte[] hmac(byte[] key, String data) {
+    Mac mac = HMAC_SHA256.get();
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+      throw new IllegalStateException("HmacSHA256 rejected its key", e);
+    }
+    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private interface JcaFactory<T> {
+    T create() throws GeneralSecurityException;
+  }
+
+  private static <T> T newInstance(JcaFactory<T> factory) {
+    try {
+      return factory.create();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("a JCA algorithm SigV4 needs is unavailable", e);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.stepwise.api.http;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A parsed {@code Authorization: AWS4-HMAC-SHA256 Credential=AK/date/region/service/aws4_request,
@@ -72,7 +72,7 @@ public record SigV4Authorization(
           "Credential should be scoped with a valid terminator: 'aws4_request', not '"
               + scope[4] + "'.");
     }
-    if (!scope[1].matches("\\d{8}")) {
+    if (!isEightDigits(scope[1])) {
       throw incomplete("Invalid credential date '" + scope[1] + "'. Date is not the required"
           + " format: yyyyMMdd.");
     }
@@ -80,11 +80,27 @@ public record SigV4Authorization(
       throw incomplete("Credential should be scoped to a valid region and service, got '"
           + credential + "'.");
     }
-    List<String> headers = Arrays.stream(signedHeaders.split(";")).map(String::strip).toList();
-    if (headers.stream().anyMatch(h -> !h.equals(h.toLowerCase(java.util.Locale.ROOT)))) {
-      throw incomplete("SignedHeaders must be lowercase. Authorization=" + header);
+    String[] names = signedHeaders.split(";");
+    for (int i = 0; i < names.length; i++) {
+      names[i] = names[i].strip();
+      if (!names[i].equals(names[i].toLowerCase(Locale.ROOT))) {
+        throw incomplete("SignedHeaders must be lowercase. Authorization=" + header);
+      }
     }
+    List<String> headers = List.of(names);
     return new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], headers, signature);
+  }
+
+  private static boolean isEightDigits(String s) {
+    if (s.length() != 8) {
+      return false;
+    }
+    for (int i = 0; i < 8; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Pekko may hand the header back re-rendered from its model, with values quoted. */

@@ -26,6 +26,7 @@ public final class SigV4Verifier {
   private final CredentialStore credentials;
   private final Clock clock;
   private final Duration maxSkew;
+  private final SigningKeys signingKeys = new SigningKeys();
 
   public SigV4Verifier(CredentialStore credentials, Clock clock) {
     this(credentials, clock, DEFAULT_MAX_SKEW);
@@ -77,8 +78,7 @@ public final class SigV4Verifier {
     String canonical = SigV4.canonicalRequest(request, auth.signedHeaders(), payloadHash);
     String stringToSign = SigV4.stringToSign(amzDate, auth.scope(), canonical);
     byte[] key =
-        SigV4.signingKey(
-            credential.secretAccessKey(), auth.date(), auth.region(), auth.service());
+        signingKeys.key(credential.secretAccessKey(), auth.date(), auth.region(), auth.service());
     String expected = SigV4.signature(key, stringToSign);
     if (!MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),
@@ -144,11 +144,24 @@ public final class SigV4Verifier {
       return actual;
     }
     String value = declared.get();
-    if (value.matches("[0-9a-fA-F]{64}") && !value.equalsIgnoreCase(actual)) {
+    if (isSha256Hex(value) && !value.equalsIgnoreCase(actual)) {
       throw invalidSignature(
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     return value;
+  }
+
+  /** Not UNSIGNED-PAYLOAD or a streaming marker, but a hash to compare. */
+  private static boolean isSha256Hex(String value) {
+    if (value.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      if (Character.digit(value.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static AwsServiceException invalidSignature(String message) {

@@ -29,13 +29,24 @@ public record SignableRequest(
 
   /** The values of every header with this name (case-insensitive), in arrival order. */
   public List<String> headerValues(String name) {
-    return headers.stream()
-        .filter(h -> h.getKey().equalsIgnoreCase(name))
-        .map(Map.Entry::getValue)
-        .toList();
+    List<String> values = null;
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase(name)) {
+        if (values == null) {
+          values = new java.util.ArrayList<>(1);
+        }
+        values.add(h.getValue());
+      }
+    }
+    return values == null ? List.of() : java.util.Collections.unmodifiableList(values);
   }
 
   public java.util.Optional<String> header(String name) {
-    return headerValues(name).stream().findFirst();
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase(name)) {
+        return java.util.Optional.of(h.getValue());
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -1,8 +1,13 @@
 package io.stepwise.api.sfn;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.engine.ServiceError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Set;
 
 /**
@@ -111,6 +116,25 @@ final class Fields {
   static boolean includeData(ObjectNode request) {
     String v = oneOf(optionalString(request, "includedData"), "includedData", Set.of("ALL_DATA", "METADATA_ONLY"));
     return !"METADATA_ONLY".equals(v);
+  }
+
+  /**
+   * Why {@code text} is not JSON, or null if it is: the first value's tokens are read without
+   * building a tree (the engine builds its own), accepting and rejecting what
+   * {@code mapper.readTree(text)} would, with the same message.
+   */
+  static String jsonProblem(ObjectMapper mapper, String text) {
+    try (JsonParser parser = mapper.getFactory().createParser(text)) {
+      if (parser.nextToken() != null) {
+        parser.skipChildren();
+        parser.finishToken(); // a top-level string is read lazily; its end must be checked too
+      }
+      return null;
+    } catch (JsonProcessingException e) {
+      return e.getOriginalMessage();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a String has no I/O to fail
+    }
   }
 
   static String nextToken(ObjectNode request) {

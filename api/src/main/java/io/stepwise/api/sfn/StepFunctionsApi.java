@@ -4,7 +4,6 @@ import static io.stepwise.api.sfn.Fields.*;
 import static io.stepwise.api.sfn.Shapes.F;
 import static io.stepwise.api.sfn.Shapes.time;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -238,11 +237,9 @@ public final class StepFunctionsApi {
   private String executionInput(ObjectNode req) {
     String input = maxLength(optionalString(req, "input"), "input", MAX_INPUT, true);
     if (input == null) return "{}";
-    try {
-      MAPPER.readTree(input);
-    } catch (JsonProcessingException e) {
-      throw new ServiceError("InvalidExecutionInput",
-          "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
+    String problem = Fields.jsonProblem(MAPPER, input);
+    if (problem != null) {
+      throw new ServiceError("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + problem + "'");
     }
     return input;
   }

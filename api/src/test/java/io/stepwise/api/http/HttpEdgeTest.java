@@ -225,4 +225,17 @@ class HttpEdgeTest {
     assertThat(CredentialStore.fromConfig(config, "stepwise.api.credentials").find("test"))
         .hasValue(new Credential("test", "test", "123456789012"));
   }
+
+  @Test
+  void longestRequestTimeout_idleTimeoutRaisedToOutlastIt() {
+    Duration configured = Duration.ofMillis(
+        HttpEdge.serverSettings(server.system).getTimeouts().idleTimeout().toMillis());
+    assertThat(configured).isLessThan(Duration.ofSeconds(310));
+    Duration raised = Duration.ofMillis(HttpEdge.serverSettings(server.system,
+        Duration.ofSeconds(310)).getTimeouts().idleTimeout().toMillis());
+    assertThat(raised).isGreaterThan(Duration.ofSeconds(310));
+    Duration kept = Duration.ofMillis(HttpEdge.serverSettings(server.system,
+        Duration.ofSeconds(1)).getTimeouts().idleTimeout().toMillis());
+    assertThat(kept).isEqualTo(configured);
+  }
 }

@@ -2,26 +2,92 @@ package io.stepwise.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A request the server cannot finish in time still gets an AWS-shaped, retryable answer. */
 class RequestTimeoutTest {
+  static final SigV4Verifier VERIFIER =
+      new SigV4Verifier(CredentialStore.defaults(), Clock.systemUTC());
+
+  static Config serverTimeoutOneSecond() {
+    return ConfigFactory.parseString("pekko.http.server.request-timeout = 1s")
+        .withFallback(ConfigFactory.load());
+  }
+
+  static void assertServiceUnavailable(HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("ServiceUnavailable");
+    assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
+    assertThat(response.body()).contains("\"__type\":\"ServiceUnavailable\"");
+  }
+
   @Test
   void operationNeverCompleting_serviceUnavailable503() throws Exception {
-    var config = ConfigFactory.parseString("pekko.http.server.request-timeout = 1s")
-        .withFallback(ConfigFactory.load());
-    try (ToyServer server = ToyServer.start("request-timeout-test",
-        new SigV4Verifier(CredentialStore.defaults(), Clock.systemUTC()), config)) {
-      HttpResponse<String> response =
-          new SignedHttp(server.port).post("AWSStepFunctions.Hang", "{}");
-      assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("x-amzn-ErrorType"))
-          .hasValue("ServiceUnavailable");
-      assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
-      assertThat(response.body()).contains("\"__type\":\"ServiceUnavailable\"");
+    try (ToyServer server =
+        ToyServer.start("request-timeout-test", VERIFIER, serverTimeoutOneSecond())) {
+      assertServiceUnavailable(new SignedHttp(server.port).post("AWSStepFunctions.Hang", "{}"));
     }
+  }
+
+  /**
+   * No sleeps: the StartSyncExecution is answered only after two later requests to another
+   * action have each been cut off by the 1 s server timeout, so it is over 2 s old by then.
+   * The idle timeout is 1 s as well; the edge must keep the waiting connection open too.
+   */
+  @Test
+  void startSyncExecution_answeredAfterTheTimeoutThatCutsOffOtherActions() throws Exception {
+    CompletableFuture<JsonNode> execution = new CompletableFuture<>();
+    CountDownLatch started = new CountDownLatch(1);
+    AwsJsonService sfn =
+        AwsJsonService.stepFunctions(
+                Map.of(
+                    "StartSyncExecution", (caller, request) -> {
+                      started.countDown();
+                      return execution;
+                    },
+                    "Hang", (caller, request) -> new CompletableFuture<>()))
+            .withRequestTimeout("StartSyncExecution", Duration.ofSeconds(60));
+    Config config = ConfigFactory.parseString("pekko.http.server.idle-timeout = 1s")
+        .withFallback(serverTimeoutOneSecond());
+    try (ToyServer server =
+        ToyServer.start("sync-timeout-test", VERIFIER, config, List.of(sfn))) {
+      SignedHttp http = new SignedHttp(server.port);
+      CompletableFuture<HttpResponse<String>> sync = CompletableFuture.supplyAsync(() -> {
+        try {
+          return http.post("AWSStepFunctions.StartSyncExecution", "{}");
+        } catch (Exception e) {
+          throw new CompletionException(e);
+        }
+      });
+      assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+
+      assertServiceUnavailable(http.post("AWSStepFunctions.Hang", "{}"));
+      assertServiceUnavailable(http.post("AWSStepFunctions.Hang", "{}"));
+      execution.complete(JsonNodeFactory.instance.objectNode().put("status", "SUCCEEDED"));
+
+      HttpResponse<String> response = sync.get(60, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("{\"status\":\"SUCCEEDED\"}");
+    }
+  }
+
+  @Test
+  void startSyncExecution_mayRunAsLongAsAnExpressExecution() {
+    Duration timeout =
+        AwsJsonService.stepFunctions(Map.of()).requestTimeouts().get("StartSyncExecution");
+    assertThat(timeout).isGreaterThan(Duration.ofMinutes(5));
   }
 }

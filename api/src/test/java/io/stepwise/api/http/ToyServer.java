@@ -33,13 +33,16 @@ final class ToyServer implements AutoCloseable {
   }
 
   static ToyServer start(String name, SigV4Verifier verifier, Config config) throws Exception {
+    return start(name, verifier, config,
+        List.of(AwsJsonService.stepFunctions(operations()), AwsJsonService.kms(operations())));
+  }
+
+  static ToyServer start(
+      String name, SigV4Verifier verifier, Config config, List<AwsJsonService> services)
+      throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
     try {
-      AwsJsonRoutes routes =
-          new AwsJsonRoutes(
-              List.of(
-                  AwsJsonService.stepFunctions(operations()), AwsJsonService.kms(operations())),
-              verifier);
+      AwsJsonRoutes routes = new AwsJsonRoutes(services, verifier);
       int port =
           HttpEdge.bind(system, "127.0.0.1", 0, routes.route(), Duration.ofSeconds(1))
               .thenApply(HttpEdge::port)

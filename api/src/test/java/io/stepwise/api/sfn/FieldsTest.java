@@ -1,0 +1,38 @@
+package io.stepwise.api.sfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Execution inputs are checked without a tree, yet exactly as readTree would check them. */
+class FieldsTest {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static String readTreeProblem(String text) {
+    try {
+      MAPPER.readTree(text);
+      return null;
+    } catch (JsonProcessingException e) {
+      return e.getOriginalMessage();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{}", "{\"a\":[1,2,{\"b\":null}],\"c\":\"d\"}", "[1,2]", "\"text\"", "42", "-1.5e3", "true",
+      "null", "", "   ", "{} trailing", "1 2", // accepted
+      "{", "{\"a\":", "{\"a\":1,}", "[1,2", "\"unterminated", "{\"a\":\"unterminated}", "tru",
+      "{'a':1}", "{a:1}", "01", "1x", "NaN", "{\"a\" 1}", "\"bad \\q escape\"", "]"})
+  void jsonProblem_sameVerdictAndMessageAsReadTree(String text) {
+    assertThat(Fields.jsonProblem(MAPPER, text)).isEqualTo(readTreeProblem(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":", "\"unterminated", "tru"})
+  void jsonProblem_malformed_reported(String text) {
+    assertThat(Fields.jsonProblem(MAPPER, text)).isNotBlank();
+  }
+}
