@@ -11,6 +11,8 @@ import io.stepwise.api.sfn.StepFunctionsApi;
 import io.stepwise.engine.StepFunctionsEngine;
 import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.StorageHealth;
+import java.util.Optional;
 import io.stepwise.persistence.StorageUnavailableException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -87,7 +89,9 @@ public final class StepwiseServer {
       AwsJsonRoutes routes = new AwsJsonRoutes(
           List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region"))),
               AwsJsonService.kms(KmsApi.operations(storage.kms(), s.getString("region"), storage.ioExecutor()))),
-          new SigV4Verifier(credentials, Clock.systemUTC()));
+          new SigV4Verifier(credentials, Clock.systemUTC()))
+          .healthCheck(() -> storage.health() instanceof StorageHealth.Unhealthy u
+              ? Optional.of(u.reason()) : Optional.empty());
       ServerBinding binding = await(
           HttpEdge.bind(system, s.getString("host"), s.getInt("port"), routes.route()),
           "binding " + s.getString("host") + ":" + s.getInt("port"));

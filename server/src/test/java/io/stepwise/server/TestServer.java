@@ -66,6 +66,10 @@ final class TestServer implements AutoCloseable {
         .build();
   }
 
+  io.stepwise.persistence.StepwiseStorage storage() {
+    return server.storage();
+  }
+
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.port());
   }

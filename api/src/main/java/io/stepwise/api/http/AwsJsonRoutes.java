@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -22,6 +23,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -52,6 +54,7 @@ public final class AwsJsonRoutes {
   private final RequestBodies bodies;
   private final RequestIds requestIds = new RequestIds();
   private final Duration longestRequestTimeout;
+  private volatile Supplier<Optional<String>> health = Optional::empty;
 
   public AwsJsonRoutes(List<AwsJsonService> services, SigV4Verifier verifier) {
     this(services, verifier, defaultMapper(), DEFAULT_MAX_REQUEST_BYTES);
@@ -82,6 +85,15 @@ public final class AwsJsonRoutes {
     this.longestRequestTimeout = longest;
   }
 
+  /**
+   * What {@code GET /health} reports: UP while {@code check} finds no problem, else 503 with the
+   * reason (e.g. a journal that can no longer write), so a supervisor sees the server is broken.
+   */
+  public AwsJsonRoutes healthCheck(Supplier<Optional<String>> check) {
+    this.health = Objects.requireNonNull(check);
+    return this;
+  }
+
   /** A mapper that rejects trailing garbage after the JSON value, as a strict parser should. */
   public static ObjectMapper defaultMapper() {
     return JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -108,9 +120,19 @@ public final class AwsJsonRoutes {
   CompletionStage<HttpResponse> handle(
       HttpRequest request, Materializer materializer, LoggingAdapter log) {
     if (request.method().equals(HttpMethods.GET) && request.getUri().path().equals("/health")) {
-      return HEALTHY;
+      Optional<String> problem = health.get();
+      return problem.isEmpty() ? HEALTHY : CompletableFuture.completedStage(unhealthy(problem.get()));
     }
     return new Exchange(request, log).run(materializer);
+  }
+
+  private HttpResponse unhealthy(String reason) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = AwsJsonRoutes.defaultMapper().createObjectNode();
+    body.put("status", "DOWN");
+    body.put("reason", reason);
+    return HttpResponse.create()
+        .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
   }
 
   /** One AWS request: its id, its target, and the steps from body to response. */

@@ -40,9 +40,10 @@ public final class EffectDriver {
     this.tasks = tasks;
   }
 
+  /** Starts at the execution's start date ({@code ctx.startTime()}), which its timeout counts from. */
   public Step start(CompiledDefinition def, ExecutionContext ctx, com.fasterxml.jackson.databind.JsonNode input,
       Supplier<Instant> clock) {
-    return settle(def, ctx, Interpreter.start(def, ctx, input, clock.get()), clock);
+    return settle(def, ctx, Interpreter.start(def, ctx, input, ctx.startTime()), clock);
   }
 
   public Step resume(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position, Signal signal,
