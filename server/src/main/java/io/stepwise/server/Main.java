@@ -54,6 +54,10 @@ public final class Main implements Callable<Integer> {
     }
     System.out.println("Stepwise is serving on http://" + server.host() + ":" + server.port()
         + " (data: " + server.dataDir() + ")");
+    if (options.exitWhenStarted) {
+      server.stop();
+      return 0;
+    }
     // A journal that cannot write cannot be trusted again in this process: exit non-zero so that a
     // supervisor restarts the server, which then replays only what is durable.
     server.storage().onFatal(cause -> new Thread(() -> {

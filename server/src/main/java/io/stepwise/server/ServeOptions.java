@@ -41,6 +41,10 @@ public final class ServeOptions {
           + " and timeouts without real waiting, in deadline order.")
   String clock;
 
+  @Option(names = "--exit-when-started",
+      description = "Start, then stop at once (./stepwise uses it once per build to record the JVM's class-data archive).")
+  boolean exitWhenStarted;
+
   @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file whose keys override the defaults.")
   Path configFile;
 

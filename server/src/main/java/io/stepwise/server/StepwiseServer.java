@@ -13,6 +13,7 @@ import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.StorageHealth;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import io.stepwise.persistence.StorageUnavailableException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,12 +77,16 @@ public final class StepwiseServer {
    * clock, because clients sign with real time.
    */
   public static StepwiseServer start(Config config, Clock clock) throws StartupException {
+    long t0 = System.nanoTime();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "stepwise", config);
     try {
+      long t1 = System.nanoTime();
       StepwiseStorage storage = StepwiseStorage.get(system);
       storage.open(clock);
+      long t2 = System.nanoTime();
       StepFunctionsEngine engine = new StepFunctionsEngine(system, clock);
-      await(engine.recover(), "recovering stored state machines and activities");
+      int woken = await(engine.recover(), "recovering stored state machines and activities");
+      long t3 = System.nanoTime();
 
       Config s = config.getConfig("stepwise");
       CredentialStore credentials =
@@ -95,6 +100,9 @@ public final class StepwiseServer {
       ServerBinding binding = await(
           HttpEdge.bind(system, s.getString("host"), s.getInt("port"), routes.route()),
           "binding " + s.getString("host") + ":" + s.getInt("port"));
+      long t4 = System.nanoTime();
+      LoggerFactory.getLogger(StepwiseServer.class).info("Started in {} ms: actor system {} ms, storage {} ms, engine and {} state machines and"
+          + " activities {} ms, HTTP {} ms", ms(t4 - t0), ms(t1 - t0), ms(t2 - t1), woken, ms(t3 - t2), ms(t4 - t3));
       return new StepwiseServer(system, storage, s.getString("host"), HttpEdge.port(binding),
           Path.of(s.getString("data-dir")).toAbsolutePath().normalize());
     } catch (StorageUnavailableException e) {
@@ -104,6 +112,10 @@ public final class StepwiseServer {
       terminate(system);
       throw e;
     }
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   private static <T> T await(CompletionStage<T> stage, String what) throws StartupException {
