@@ -193,10 +193,10 @@ public final class StepFunctionsEngine {
       StateMachineRecord r = m.record();
       encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
-      String execName = name != null ? name : UUID.randomUUID().toString();
+      String execName = name != null ? name : Ids.uuid();
       Instant now = clock.instant();
       if (r.type().equals("EXPRESS")) {
-        String arn = Arns.express(p.region(), p.account(), r.name(), execName, UUID.randomUUID().toString());
+        String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
         ExecutionInfo info = info(r, arn, execName, input, now);
         express.run(info, m.compiled()); // AWS keeps no record of an Express execution started this way
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
@@ -225,8 +225,8 @@ public final class StepFunctionsEngine {
       readCheck.accept(r);
       encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(machineArn);
-      String execName = name != null ? name : UUID.randomUUID().toString();
-      String arn = Arns.express(p.region(), p.account(), r.name(), execName, UUID.randomUUID().toString());
+      String execName = name != null ? name : Ids.uuid();
+      String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
       ExecutionInfo info = info(r, arn, execName, input, clock.instant());
       return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });

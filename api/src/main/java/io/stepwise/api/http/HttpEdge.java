@@ -52,8 +52,12 @@ public final class HttpEdge {
    */
   public static ServerSettings serverSettings(
       ClassicActorSystemProvider system, Duration longestRequestTimeout) {
+    // Headers stay raw: the edge reads them by name, and parsing AWS's SigV4 Authorization header
+    // into Pekko's model fails on every request, at the cost of an error trace each time (this
+    // alone took StartSyncExecution from about 4,800 to 7,800 requests/s here).
     ParserSettings parser =
         ParserSettings.forServer(system)
+            .withModeledHeaderParsing(false)
             .withCustomMediaTypes(
                 AwsMediaTypes.AMZ_JSON_1_0_MEDIA_TYPE, AwsMediaTypes.AMZ_JSON_1_1_MEDIA_TYPE);
     ServerSettings settings =

@@ -56,7 +56,7 @@ public final class ExpressRunner {
     /** Timers still scheduled; cancelled when the run ends so a finished run is not kept alive by them. */
     final List<Cancellable> timers = new ArrayList<>();
     /** Virtual time: pending deadlines, fired in deadline order with the run's own clock moved to each. */
-    final PriorityQueue<Pending> virtual = new PriorityQueue<>(Comparator.comparing(Pending::at).thenComparing(Pending::id));
+    final PriorityQueue<Pending> virtual = new PriorityQueue<>(DEADLINE_ORDER);
     Instant virtualNow;
     ExecutionPosition position;
 
@@ -115,4 +115,7 @@ public final class ExpressRunner {
 
   /** Ties fire in id order, as in the wake-up index. */
   private record Pending(Instant at, String id, Signal signal) {}
+
+  private static final Comparator<Pending> DEADLINE_ORDER =
+      Comparator.comparing(Pending::at).thenComparing(Pending::id);
 }
