@@ -94,7 +94,7 @@ public final class ExecutionEntity
   /** The execution started, naming the revision it runs; the machine's journal holds its definition. */
   public record Started(ExecutionInfo info) implements Event {}
 
-  /** One step: its history events, the position after it, and the result if it ended the execution. */
+  /** One step: its history events and the position after it, or the result if it ended the execution. */
   public record Stepped(List<HistoryEvent> events, JsonNode position, Result result) implements Event {}
 
   public record Unreadable(String reason) implements Event {}
@@ -265,9 +265,10 @@ public final class ExecutionEntity
     });
   }
 
+  /** A step that ends the execution carries its result and no position: nothing resumes from it. */
   static Stepped stepped(Step step, Instant now) {
-    Result result = step.finished() ? Result.of(step.outcome(), now) : null;
-    return new Stepped(step.events(), step.position().toJson(), result);
+    if (step.finished()) return new Stepped(step.events(), null, Result.of(step.outcome(), now));
+    return new Stepped(step.events(), step.position().toJson(), null);
   }
 
   private CompiledDefinition compiled(State state) {
