@@ -301,6 +301,11 @@ public final class StepFunctionsApi {
     Arns.requireExecution(arn);
     return engine.describeExecution(arn).thenApply(v -> {
       checkRead(caller, data, v.info().encryption());
+      if (data && v.info().definition() == null) {
+        // The revision's definition lives in the machine's journal, which cannot be read now.
+        throw ServiceError.unreadable("the definition of revision " + v.info().revisionId() + " of "
+            + v.info().stateMachineArn() + " is not available");
+      }
       return Shapes.describeStateMachineForExecution(v.info(), data);
     });
   }

@@ -210,11 +210,23 @@ public final class ExecutionEntity
 
   private ReplyEffect<Event, State> onStop(State state, Stop cmd) {
     if (!state.running()) return Effect().reply(cmd.replyTo(), new ViewReply(state.view(), null));
-    return advance(state, new Signal.Stop(cmd.error(), cmd.cause()))
-        .thenReply(cmd.replyTo(), s -> new ViewReply(s.view(), s.unreadable()));
+    try {
+      return advance(state, new Signal.Stop(cmd.error(), cmd.cause()))
+          .thenReply(cmd.replyTo(), s -> new ViewReply(s.view(), s.unreadable()));
+    } catch (DefinitionUnavailable e) {
+      return Effect().reply(cmd.replyTo(), new ViewReply(null, e.getMessage()));
+    }
   }
 
   private ReplyEffect<Event, State> onFire(State state, Fire cmd) {
+    try {
+      return fire(state, cmd);
+    } catch (DefinitionUnavailable e) {
+      return Effect().reply(cmd.replyTo(), new Fired(clock.instant().plusSeconds(5)));
+    }
+  }
+
+  private ReplyEffect<Event, State> fire(State state, Fire cmd) {
     WakeUp row = cmd.row();
     Instant now = clock.instant();
     if (!state.running()) return obsolete(row, cmd.replyTo());
@@ -248,9 +260,9 @@ public final class ExecutionEntity
     ExecutionPosition before = position(state);
     Step step = driver.resume(def, info.context(), before, signal, clock::instant);
     if (step.events().isEmpty() && !step.finished()) return Effect().none();
-    Stepped stepped = stepped(step, clock.instant());
+    Stepped stepped = HistoryLimit.apply(state.history().size(), stepped(step, clock.instant()), clock.instant());
     List<WakeUp> had = ExecutionStore.rows(info, def, before);
-    List<WakeUp> has = ExecutionStore.rows(info, def, step.position());
+    List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
     List<WakeUp> added = ExecutionStore.minus(has, had);
     // Rows that start waits, and the listing's final status, are durable no later than the step.
     IndexOp ahead = ExecutionStore.putAll(new IndexOp(), added);
@@ -272,10 +284,19 @@ public final class ExecutionEntity
   }
 
   private CompiledDefinition compiled(State state) {
+    String definition = state.info().definition() != null ? state.info().definition()
+        : revisions.definition(state.info().revisionId()).orElseThrow(() -> new DefinitionUnavailable(state.info()));
     try {
-      return definitions.get(state.info().definition(), state.info().type());
+      return definitions.get(definition, state.info().type());
     } catch (InvalidDefinitionException e) {
       throw new IllegalStateException("a started execution's definition no longer compiles", e);
+    }
+  }
+
+  /** The execution's revision cannot be read from its machine's journal now (e.g. its key is disabled). */
+  static final class DefinitionUnavailable extends RuntimeException {
+    DefinitionUnavailable(ExecutionInfo info) {
+      super("the definition of revision " + info.revisionId() + " of " + info.stateMachineArn() + " is not available");
     }
   }
 
@@ -295,14 +316,17 @@ public final class ExecutionEntity
     }
   }
 
-  /** The definition comes from the machine's journal, by revision (older journals carry it themselves). */
+  /**
+   * The definition comes from the machine's journal, by revision (older journals carry it
+   * themselves). A revision that cannot be read now (its machine's key disabled) leaves the
+   * execution describable; it cannot step until the revision is readable again.
+   */
   private State started(State s, Started e) {
     ExecutionInfo info = e.info();
-    if (info.definition() != null) return new State(info, History.EMPTY, null, null, s.unreadable());
-    return revisions.definition(info.revisionId())
-        .map(def -> new State(info.withDefinition(def), History.EMPTY, null, null, s.unreadable()))
-        .orElseGet(() -> new State(info, History.EMPTY, null, null,
-            "the definition of revision " + info.revisionId() + " of " + info.stateMachineArn() + " is not available"));
+    if (info.definition() == null) {
+      info = revisions.definition(info.revisionId()).map(info::withDefinition).orElse(info);
+    }
+    return new State(info, History.EMPTY, null, null, s.unreadable());
   }
 
   @Override

@@ -42,8 +42,9 @@ public final class ExecutionStarter {
   public CompletionStage<ExecutionView> start(ExecutionInfo info, CompiledDefinition def,
       Function<ExecutionInfo, CompletionStage<ExecutionView>> existing) {
     Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), clock::instant);
-    ExecutionEntity.Stepped stepped = ExecutionEntity.stepped(step, clock.instant());
-    List<WakeUp> rows = ExecutionStore.rows(info, def, step.position());
+    ExecutionEntity.Stepped stepped = HistoryLimit.apply(0, ExecutionEntity.stepped(step, clock.instant()),
+        clock.instant());
+    List<WakeUp> rows = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
     IndexOp index = ExecutionStore.putAll(new IndexOp(), rows);
     ExecutionIndex.put(index, ExecutionStore.listingRow(info, stepped.result()), null);
     String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
