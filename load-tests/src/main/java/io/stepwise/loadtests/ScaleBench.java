@@ -146,7 +146,13 @@ public final class ScaleBench {
         port = free.getLocalPort();
       }
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx2g", "-jar", jar.toString(), "serve", "--port", String.valueOf(port), "--data-dir", data.toString()));
+          "-Xmx2g"));
+      // The class-data archive ./stepwise records beside the jar, as ./stepwise starts the server.
+      Path archive = jar.resolveSibling("stepwise.jsa");
+      if (Files.isRegularFile(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+        cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off"));
+      }
+      cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", String.valueOf(port), "--data-dir", data.toString()));
       cmd.addAll(extra);
       long t0 = System.nanoTime();
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
