@@ -60,8 +60,7 @@ public final class EventCodec {
         Envelope.eventAad(envelope.dataKeyRef(), persistenceId, sequenceNr));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
       PayloadType type = types.apply(in.readInt());
-      byte[] payloadBytes = new byte[in.readInt()];
-      in.readFully(payloadBytes);
+      byte[] payloadBytes = readPayload(in);
       String writerUuid = readWriterUuid(in);
       String adapterManifest = in.readUTF();
       long timestamp = in.readLong();
@@ -92,8 +91,7 @@ public final class EventCodec {
         Envelope.snapshotAad(envelope.dataKeyRef(), persistenceId, sequenceNr, timestamp));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
       PayloadType type = types.apply(in.readInt());
-      byte[] payloadBytes = new byte[in.readInt()];
-      in.readFully(payloadBytes);
+      byte[] payloadBytes = readPayload(in);
       return serialization.deserialize(payloadBytes, type.serializerId(), type.manifest()).get();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -136,7 +134,51 @@ public final class EventCodec {
     Serializer serializer = serialization.findSerializerFor(payload);
     byte[] data = serializer.toBinary(payload);
     out.writeInt(numbering.idOf(new PayloadType(serializer.identifier(), Serializers.manifestFor(serializer, payload))));
+    if (data.length >= COMPRESS_FROM) {
+      // Compressed before sealing: fewer bytes to encrypt, write, compact and store. A negative
+      // length marks it, so payloads written before compression existed read as they are.
+      byte[] packed = LZ4.compress(data);
+      if (packed.length < data.length) {
+        out.writeInt(-packed.length);
+        out.writeInt(data.length);
+        out.write(packed);
+        return;
+      }
+    }
     out.writeInt(data.length);
     out.write(data);
+  }
+
+  private static byte[] readPayload(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length >= 0) {
+      byte[] data = new byte[length];
+      in.readFully(data);
+      return data;
+    }
+    int original = in.readInt();
+    byte[] packed = new byte[-length];
+    in.readFully(packed);
+    return LZ4.decompress(packed, original);
+  }
+
+  /** Payloads below this size are stored as they are: compressing them saves too little. */
+  static final int COMPRESS_FROM = 256;
+
+  /** LZ4 block compression in pure Java (no native library to extract). */
+  private static final class LZ4 {
+    private static final net.jpountz.lz4.LZ4Factory FACTORY = net.jpountz.lz4.LZ4Factory.fastestJavaInstance();
+
+    static byte[] compress(byte[] data) {
+      return FACTORY.fastCompressor().compress(data);
+    }
+
+    static byte[] decompress(byte[] packed, int originalLength) throws IOException {
+      try {
+        return FACTORY.safeDecompressor().decompress(packed, originalLength);
+      } catch (net.jpountz.lz4.LZ4Exception e) {
+        throw new IOException("corrupt compressed payload", e);
+      }
+    }
   }
 }

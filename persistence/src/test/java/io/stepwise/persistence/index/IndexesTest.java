@@ -127,6 +127,19 @@ class IndexesTest {
     assertThat(events).extracting(r -> r.sequenceNr()).containsExactly(1L, 2L);
   }
 
+  @Test
+  void largePayloads_areCompressedBeforeSealing_andReadBackWhole() throws Exception {
+    String big = "{\"items\":[" + "{\"name\":\"same\",\"value\":42},".repeat(400) + "{}]}";
+    NewEntityWrite write = new NewEntityWrite("Test|big", List.of(big, "small"), "w", new IndexOp());
+    submit(write);
+    assertThat(await(write.done())).isEqualTo(NewEntityWrite.Outcome.WRITTEN);
+    var events = await(storage.reader().read("Test|big", 1, Long.MAX_VALUE, 10));
+    assertThat(events).extracting(r -> r.payload()).containsExactly(big, "small");
+    long id = storage.store().idOf("Test|big").orElseThrow();
+    var stored = storage.store().readEvents(id, 1, 1, 1);
+    assertThat(stored.get(0).envelope().length).isLessThan(big.length() / 4);
+  }
+
   private void submit(BatchOp op) {
     storage.committer().submit(op);
   }

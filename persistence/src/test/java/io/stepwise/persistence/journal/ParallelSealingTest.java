@@ -249,8 +249,11 @@ class ParallelSealingTest {
     assertThat(submitAndWait(write("r", 2))).containsOnly(Optional.empty());
     assertThat(dataKeyRef("r", 2)).as("still inside the window").isEqualTo(first);
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (storage.handles().dataKeys().heldLease(target).dataKeyRef() == first && System.nanoTime() < deadline) {
-      Thread.sleep(10); // renewed in the background
+    // Renewed in the background; until the new lease lands the held one may already be gone (null).
+    while (System.nanoTime() < deadline) {
+      var held = storage.handles().dataKeys().heldLease(target);
+      if (held != null && held.dataKeyRef() != first) break;
+      Thread.sleep(10);
     }
     assertThat(submitAndWait(write("r", 3))).containsOnly(Optional.empty());
     assertThat(dataKeyRef("r", 3)).isNotEqualTo(first);
