@@ -339,6 +339,13 @@ public final class ExecutionEntity
         .build();
   }
 
+  /** Executions write no snapshots (each step carries its position): recovery skips the snapshot store. */
+  @Override
+  public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+    return org.apache.pekko.persistence.typed.javadsl.Recovery.withSnapshotSelectionCriteria(
+        org.apache.pekko.persistence.typed.SnapshotSelectionCriteria.none());
+  }
+
   @Override
   public EventAdapter<Event, Object> eventAdapter() {
     return new UnreadableAdapter<>(Event.class, Unreadable::new);
