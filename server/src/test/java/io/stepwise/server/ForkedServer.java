@@ -45,8 +45,23 @@ final class ForkedServer implements AutoCloseable {
 
   /** Starts {@code serve --port 0 --data-dir dataDir extraArgs...} and returns once GET /health answers 200. */
   static ForkedServer start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+    return start(List.of(), dataDir, extraArgs);
+  }
+
+  /**
+   * The same with every file the server writes limited to {@code kilobytes} ({@code ulimit -f}), as
+   * a full disk or a quota would stop it: past the limit its writes fail (the JVM ignores SIGXFSZ).
+   */
+  static ForkedServer startWithFileSizeLimit(long kilobytes, Path dataDir, String... extraArgs)
+      throws IOException, InterruptedException {
+    return start(List.of("bash", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "bash"), dataDir, extraArgs);
+  }
+
+  private static ForkedServer start(List<String> prefix, Path dataDir, String... extraArgs)
+      throws IOException, InterruptedException {
     Path log = newLogFile();
-    List<String> command = new ArrayList<>(List.of(javaExecutable(),
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(javaExecutable(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "serve", "--port", "0", "--data-dir", dataDir.toString()));
     command.addAll(List.of(extraArgs));
@@ -73,6 +88,11 @@ final class ForkedServer implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** The exit status once the process has ended within {@code timeout}, else null. */
+  Integer awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
   }
 
   /** From forking the JVM to the first healthy answer (recovery included, if the server recovers before it serves). */
