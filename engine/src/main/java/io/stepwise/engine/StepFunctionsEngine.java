@@ -91,7 +91,7 @@ public final class StepFunctionsEngine {
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
     this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
-    this.executions = new ExecutionStore(storage.committer(), io, wakeUps, new ExecutionIndex(storage.db()));
+    this.executions = new ExecutionStore(storage.committer(), wakeUps, new ExecutionIndex(storage.db()));
     EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
@@ -248,17 +248,9 @@ public final class StepFunctionsEngine {
     }
     return describeStateMachine(arn).thenCompose(record -> {
       MachineView.Entry e = machines.get(arn).filter(v -> v.record().equals(record))
-          .orElseGet(() -> new MachineView.Entry(record, compiled(record)));
+          .orElseGet(() -> new MachineView.Entry(record, compile(record.definition(), record.type())));
       return then.apply(e);
     });
-  }
-
-  private CompiledDefinition compiled(StateMachineRecord record) {
-    try {
-      return definitions.get(record.definition(), record.type());
-    } catch (InvalidDefinitionException e) {
-      throw new ServiceError("InvalidDefinition", e.getMessage());
-    }
   }
 
   public CompletionStage<ExecutionView> describeExecution(String arn) {
@@ -350,13 +342,15 @@ public final class StepFunctionsEngine {
         m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration(), m.encryption());
   }
 
-  private void compile(String definition, String type) {
+  /** The definition compiled (cached per text); an invalid one is the caller's InvalidDefinition. */
+  private CompiledDefinition compile(String definition, String type) {
     try {
-      definitions.get(definition, type);
+      return definitions.get(definition, type);
     } catch (InvalidDefinitionException e) {
       throw new ServiceError("InvalidDefinition", e.getMessage());
     }
   }
+
 
   private <C, R> CompletionStage<R> ask(EntityRef<C> entity, Function<ActorRef<R>, C> message) {
     return admission.admit(entity.getTypeKey().name() + "|" + entity.getEntityId(),

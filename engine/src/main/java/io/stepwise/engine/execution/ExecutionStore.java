@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * What persisted executions keep beside their journals: their rows in the wake-up index and in
@@ -28,23 +27,17 @@ public final class ExecutionStore {
   static final String TIMEOUT_TIMER = "$timeout";
 
   private final GroupCommitter committer;
-  private final Executor io;
   private final WakeUpScheduler scheduler;
   private final ExecutionIndex listing;
 
-  public ExecutionStore(GroupCommitter committer, Executor io, WakeUpScheduler scheduler, ExecutionIndex listing) {
+  public ExecutionStore(GroupCommitter committer, WakeUpScheduler scheduler, ExecutionIndex listing) {
     this.committer = committer;
-    this.io = io;
     this.scheduler = scheduler;
     this.listing = listing;
   }
 
   public ExecutionIndex listing() {
     return listing;
-  }
-
-  public Executor io() {
-    return io;
   }
 
   /** Hands {@code op} to the group commit; ops submitted one after the other keep their order. */

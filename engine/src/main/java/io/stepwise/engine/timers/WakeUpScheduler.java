@@ -46,7 +46,6 @@ public final class WakeUpScheduler {
   private final Target target;
   private final long horizonMillis;
   private final Semaphore slots;
-  private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentSkipListSet<Due> due = new ConcurrentSkipListSet<>();
   private final Object signal = new Object();
@@ -60,7 +59,6 @@ public final class WakeUpScheduler {
     this.clock = clock;
     this.target = target;
     this.horizonMillis = horizon.toMillis();
-    this.maxInFlight = maxInFlight;
     this.slots = new Semaphore(maxInFlight);
     this.thread = new Thread(this::loop, "stepwise-wake-ups");
     thread.setDaemon(true);
@@ -81,15 +79,6 @@ public final class WakeUpScheduler {
       due.add(new Due(row.deadline().toEpochMilli(), row));
       wake();
     }
-  }
-
-  /** Rows held in memory now, and handed over but not yet answered. */
-  public int held() {
-    return due.size();
-  }
-
-  public int inFlight() {
-    return inFlight.get();
   }
 
   private void wake() {
