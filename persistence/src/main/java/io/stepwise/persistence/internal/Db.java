@@ -22,6 +22,8 @@ import org.iq80.leveldb.WriteOptions;
  * closed native handle would crash the JVM rather than throw.
  */
 public final class Db implements AutoCloseable {
+  private static final int WRITE_BUFFER_BYTES = 32 << 20;
+
   private final Path dir;
   private final DB db;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -39,8 +41,10 @@ public final class Db implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageUnavailableException("Cannot create data directory " + dir + ": " + e.getMessage(), e);
     }
-    Options options =
-        new Options().createIfMissing(true).compressionType(CompressionType.NONE).paranoidChecks(true);
+    // Sealed records do not compress. A 32 MiB memtable (LevelDB's default is 4 MiB) flushes and
+    // compacts an eighth as often under a steady write load; it fills only as data arrives.
+    Options options = new Options().createIfMissing(true).compressionType(CompressionType.NONE)
+        .paranoidChecks(true).writeBufferSize(WRITE_BUFFER_BYTES);
     try {
       return new Db(dir, JniDBFactory.factory.open(dir.toFile(), options));
     } catch (IOException | DBException e) {
