@@ -26,7 +26,9 @@ import java.time.Instant;
 import com.typesafe.config.Config;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.engine.execution.ExecutionStarter;
+import io.stepwise.engine.execution.ExecutionKeys;
 import io.stepwise.engine.execution.ExecutionStore;
+import io.stepwise.engine.kms.KeyFailure;
 import io.stepwise.engine.execution.EffectDriver;
 import io.stepwise.engine.statemachine.MachineView;
 import io.stepwise.engine.statemachine.Revisions;
@@ -91,7 +93,7 @@ public final class StepFunctionsEngine {
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
     this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
-    this.executions = new ExecutionStore(storage.committer(), wakeUps, new ExecutionIndex(storage.db()));
+    this.executions = new ExecutionStore(storage.committer(), wakeUps, new ExecutionIndex(storage.db()), io);
     EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
@@ -100,7 +102,22 @@ public final class StepFunctionsEngine {
         ctx -> ActivityEntity.create(ctx.getEntityId(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
         ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, revisions, executions, driver,
-            this.clock))
+            new ExecutionKeys() {
+              @Override
+              public Optional<KeyFailure> unusable(String stateMachineArn) {
+                return encryption.unusableKey(stateMachineArn);
+              }
+
+              @Override
+              public void sealWithoutCustomerKey(String executionArn) {
+                encryption.sealWithoutCustomerKey(executionArn);
+              }
+
+              @Override
+              public void sealWithCustomerKey(String executionArn) {
+                encryption.sealWithCustomerKey(executionArn);
+              }
+            }, this.clock))
         .withStopMessage(ExecutionEntity.PASSIVATE));
     this.express = new ExpressRunner(system.scheduler(), system.executionContext(), driver, this.clock);
     Adapter.toClassic(system).registerOnTermination(wakeUps::stop);

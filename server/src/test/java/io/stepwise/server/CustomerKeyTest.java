@@ -6,6 +6,9 @@ import static io.stepwise.server.ExecutionApiTest.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -273,5 +276,70 @@ class CustomerKeyTest extends FreshServerTest {
     assertThatThrownBy(() -> sfn.createActivity(b -> b.name("a")
         .encryptionConfiguration(e -> e.type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY))))
         .isInstanceOf(InvalidEncryptionConfigurationException.class);
+  }
+
+  /**
+   * Executions waiting when their machine's key becomes unusable fail when they must go on, with
+   * the error KMS gave (as Step Functions names a service's errors): none stays RUNNING, whether
+   * its entity was in memory (readable) or has to be read back under the unusable key.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"disabled", "pendingDeletion"})
+  void keyUnusableWhileExecutionsWait_theyFailWithTheKmsError_noneStaysRunning(String how) throws Exception {
+    String key = key();
+    String machine = sfn.createStateMachine(b -> b.name("waits").definition(waitSeconds(60)).roleArn(ROLE)
+        .encryptionConfiguration(customer(key))).stateMachineArn();
+    List<String> executions = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      int n = i;
+      executions.add(sfn.startExecution(b -> b.stateMachineArn(machine).name("e" + n).input("{\"tag\":" + n + "}"))
+          .executionArn());
+    }
+    sfn.describeExecution(b -> b.executionArn(executions.get(0))); // one entity stays in memory, readable
+    if (how.equals("disabled")) {
+      kms.disableKey(b -> b.keyId(key));
+    } else {
+      kms.scheduleKeyDeletion(b -> b.keyId(key).pendingWindowInDays(7));
+    }
+    clock.advance(Duration.ofSeconds(61));
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (failed(machine) < executions.size()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("still running: " + (executions.size() - failed(machine)));
+      Thread.sleep(100);
+    }
+    assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.RUNNING)).executions())
+        .isEmpty();
+    // While the key is unusable, what was sealed under it cannot be read.
+    assertThatThrownBy(() -> sfn.describeExecution(b -> b.executionArn(executions.get(1))))
+        .isInstanceOf(KmsInvalidStateException.class);
+
+    if (how.equals("disabled")) {
+      kms.enableKey(b -> b.keyId(key));
+    } else {
+      kms.cancelKeyDeletion(b -> b.keyId(key));
+      kms.enableKey(b -> b.keyId(key));
+    }
+    String error = how.equals("disabled") ? "KMS.DisabledException" : "KMS.KMSInvalidStateException";
+    for (String arn : executions) {
+      DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(arn));
+      assertThat(d.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(d.error()).isEqualTo(error);
+      assertThat(d.cause()).contains(key);
+      assertThat(d.stopDate()).isAfterOrEqualTo(d.startDate());
+      List<HistoryEvent> events = history(sfn, arn);
+      HistoryEvent last = events.get(events.size() - 1);
+      assertThat(last.type()).isEqualTo(HistoryEventType.EXECUTION_FAILED);
+      assertThat(last.executionFailedEventDetails().error()).isEqualTo(error);
+      assertThat(events.stream().filter(e -> e.type() == HistoryEventType.EXECUTION_FAILED)).hasSize(1);
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.get(i).id()).isEqualTo(i + 1);
+      }
+      assertThat(last.previousEventId()).isEqualTo(events.size() - 1);
+    }
+  }
+
+  private int failed(String machine) {
+    return sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.FAILED)).executions().size();
   }
 }

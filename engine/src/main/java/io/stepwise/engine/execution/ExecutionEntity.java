@@ -20,7 +20,13 @@ import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.kms.KeyFailure;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -82,6 +88,9 @@ public final class ExecutionEntity
 
   public record Fired(Instant retryAt) implements CborSerializable {}
 
+  /** The listing row of an execution whose key is unusable, read for its start date (internal). */
+  private record FailOnKey(Optional<ExecutionIndex.Row> row, KeyFailure failure, Fire fire) implements Command {}
+
   private enum Idle implements Command { INSTANCE }
 
   /** The shard's stop message: a passivating entity stops between commands, never mid-write. */
@@ -98,6 +107,12 @@ public final class ExecutionEntity
   public record Stepped(List<HistoryEvent> events, JsonNode position, Result result) implements Event {}
 
   public record Unreadable(String reason) implements Event {}
+
+  /**
+   * The execution failed because its machine's KMS key was unusable when it had to go on. Sealed
+   * under the service-owned key; its ExecutionFailed history event is made when it is replayed.
+   */
+  public record KeyFailed(String error, String cause, Instant stopDate) implements Event {}
 
   /** {@code info} is null before the first event; {@code result} is null while running. */
   public record State(ExecutionInfo info, History history, JsonNode position, Result result, String unreadable) {
@@ -117,20 +132,23 @@ public final class ExecutionEntity
   private final Revisions revisions;
   private final ExecutionStore store;
   private final EffectDriver driver;
+  private final ExecutionKeys keys;
   private final Clock clock;
   private JsonNode parsedFrom;
   private ExecutionPosition parsed;
 
   public static Behavior<Command> create(String executionArn, ActorRef<ClusterSharding.ShardCommand> shard,
-      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, Clock clock) {
+      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, ExecutionKeys keys,
+      Clock clock) {
     return Behaviors.setup(ctx -> {
       ctx.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
-      return new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, clock);
+      return new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, keys, clock);
     });
   }
 
   private ExecutionEntity(String arn, ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard,
-      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, Clock clock) {
+      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, ExecutionKeys keys,
+      Clock clock) {
     // A failed write restarts the entity with back-off; it recovers what is durable and carries on.
     super(PersistenceId.of(ENTITY_KEY.name(), arn),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -140,6 +158,7 @@ public final class ExecutionEntity
     this.revisions = revisions;
     this.store = store;
     this.driver = driver;
+    this.keys = keys;
     this.clock = clock;
   }
 
@@ -161,8 +180,8 @@ public final class ExecutionEntity
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new HistoryReply(List.of(), s.unreadable(), true)));
     unreadable.onCommand(Stop.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
-    unreadable.onCommand(Fire.class, (s, c) -> Effect().stop()
-        .thenReply(c.replyTo(), n -> new Fired(clock.instant().plusSeconds(5))));
+    unreadable.onCommand(Fire.class, this::fireUnreadable);
+    unreadable.onCommand(FailOnKey.class, this::failOnKey);
 
     // Not (yet) written. The first events are written without the entity, so one that is alive
     // while they are written would be stale: it answers and passivates, and the shard starts a
@@ -177,6 +196,8 @@ public final class ExecutionEntity
     absent.onCommand(Stop.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new ViewReply(null, null)));
     absent.onCommand(Fire.class,
         (s, c) -> passivating().thenReply(c.replyTo(), n -> new Fired(clock.instant().plusSeconds(1))));
+    absent.onCommand(FailOnKey.class,
+        (s, c) -> passivating().thenReply(c.fire().replyTo(), n -> new Fired(clock.instant().plusSeconds(1))));
 
     var b = newCommandHandlerWithReplyBuilder().forAnyState();
     b.onCommand(Start.class, this::onStart);
@@ -185,6 +206,7 @@ public final class ExecutionEntity
         Effect().reply(c.replyTo(), new HistoryReply(s.history().asList(), null, true)));
     b.onCommand(Stop.class, this::onStop);
     b.onCommand(Fire.class, this::onFire);
+    b.onCommand(FailOnKey.class, this::failOnKey);
     for (var h : List.of(unreadable, absent, b)) {
       h.onCommand(Idle.class, (s, c) -> {
         shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -230,6 +252,13 @@ public final class ExecutionEntity
     WakeUp row = cmd.row();
     Instant now = clock.instant();
     if (!state.running()) return obsolete(row, cmd.replyTo());
+    if (!row.deadline().isAfter(now)) {
+      Optional<KeyFailure> unusable = keys.unusable(state.info().stateMachineArn());
+      if (unusable.isPresent()) {
+        ExecutionInfo info = state.info();
+        return failOnKey(state, new FailOnKey(Optional.of(ExecutionStore.listingRow(info, null)), unusable.get(), cmd));
+      }
+    }
     if (row.timerId().equals(ExecutionStore.TIMEOUT_TIMER)) {
       Integer timeout = compiled(state).timeoutSeconds();
       if (timeout == null || !ExecutionStore.timeoutRow(state.info(), timeout).equals(row)) {
@@ -245,6 +274,63 @@ public final class ExecutionEntity
       }
     }
     return obsolete(row, cmd.replyTo());
+  }
+
+  /**
+   * A due row of an execution that cannot be read: when the reason is its machine's key, the
+   * execution fails (once its listing row tells its start date); otherwise it is tried again.
+   * The entity stops after answering, so that the next command recovers afresh.
+   */
+  private ReplyEffect<Event, State> fireUnreadable(State state, Fire cmd) {
+    if (state.result() != null) {
+      store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(cmd.row())));
+      return Effect().stop().thenReply(cmd.replyTo(), n -> new Fired(null));
+    }
+    String arn = cmd.row().entityId();
+    String machineArn = Encryption.machineOf(arn);
+    Optional<KeyFailure> unusable = keys.unusable(machineArn);
+    if (unusable.isEmpty()) {
+      return Effect().stop().thenReply(cmd.replyTo(), n -> new Fired(clock.instant().plusSeconds(5)));
+    }
+    context.pipeToSelf(store.runningRow(machineArn, arn),
+        (row, error) -> new FailOnKey(row == null ? Optional.empty() : row, unusable.get(), cmd));
+    return Effect().noReply();
+  }
+
+  /**
+   * Ends the execution with the KMS error: its listing row says FAILED no later than the event,
+   * which is sealed under the service-owned key since the machine's key cannot seal it. A row
+   * that is not running (the execution had ended) only has its wake-up row deleted.
+   */
+  private ReplyEffect<Event, State> failOnKey(State state, FailOnKey cmd) {
+    WakeUp fired = cmd.fire().row();
+    ActorRef<Fired> replyTo = cmd.fire().replyTo();
+    boolean readable = state.unreadable() == null;
+    if (cmd.row().isEmpty() || state.result() != null) {
+      store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(fired)));
+      return (readable ? Effect().none() : Effect().stop()).thenReply(replyTo, n -> new Fired(null));
+    }
+    ExecutionIndex.Row running = cmd.row().get();
+    Instant now = clock.instant();
+    KeyFailed failed = new KeyFailed(cmd.failure().error(), cmd.failure().cause(), now);
+    store.submit(ExecutionIndex.put(new IndexOp(), new ExecutionIndex.Row(running.executionArn(),
+        running.stateMachineArn(), running.name(), "FAILED", running.startMicros(), ExecutionStore.micros(now)),
+        "RUNNING"));
+    List<WakeUp> rows = new ArrayList<>(List.of(fired));
+    if (readable && state.position() != null) {
+      try {
+        rows.addAll(ExecutionStore.minus(ExecutionStore.rows(state.info(), compiled(state), position(state)), rows));
+      } catch (DefinitionUnavailable e) {
+        // the machine's journal is under the same key: the other rows find the execution ended
+      }
+    }
+    String arn = running.executionArn();
+    keys.sealWithoutCustomerKey(arn);
+    var effect = Effect().persist(failed).thenRun(s -> {
+      keys.sealWithCustomerKey(arn);
+      store.submit(ExecutionStore.deleteAll(new IndexOp(), rows));
+    });
+    return (readable ? effect : effect.thenStop()).thenReply(replyTo, s -> new Fired(null));
   }
 
   /** A row left by a crash between a step and the deletion of what it consumed: delete it now. */
@@ -336,7 +422,21 @@ public final class ExecutionEntity
         .onEvent(Stepped.class, (s, e) ->
             new State(s.info(), s.history().append(e.events()), e.position(), e.result(), s.unreadable()))
         .onEvent(Unreadable.class, (s, e) -> new State(s.info(), s.history(), s.position(), s.result(), e.reason()))
+        .onEvent(KeyFailed.class, ExecutionEntity::keyFailed)
         .build();
+  }
+
+  /** The execution ends FAILED; its history gains ExecutionFailed when what came before is readable. */
+  private static State keyFailed(State s, KeyFailed e) {
+    Result result = new Result("FAILED", null, e.error(), e.cause(), e.stopDate());
+    if (s.info() == null || s.unreadable() != null) {
+      return new State(s.info(), s.history(), null, result, s.unreadable());
+    }
+    long previous = s.history().size();
+    ObjectNode details = JsonNodeFactory.instance.objectNode();
+    details.putObject("executionFailedEventDetails").put("error", e.error()).put("cause", e.cause());
+    HistoryEvent failed = new HistoryEvent(previous + 1, previous, e.stopDate(), "ExecutionFailed", details);
+    return new State(s.info(), s.history().append(List.of(failed)), null, result, null);
   }
 
   /** Executions write no snapshots (each step carries its position): recovery skips the snapshot store. */

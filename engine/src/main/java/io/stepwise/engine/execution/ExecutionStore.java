@@ -14,7 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * What persisted executions keep beside their journals: their rows in the wake-up index and in
@@ -29,11 +33,18 @@ public final class ExecutionStore {
   private final GroupCommitter committer;
   private final WakeUpScheduler scheduler;
   private final ExecutionIndex listing;
+  private final Executor io;
 
-  public ExecutionStore(GroupCommitter committer, WakeUpScheduler scheduler, ExecutionIndex listing) {
+  public ExecutionStore(GroupCommitter committer, WakeUpScheduler scheduler, ExecutionIndex listing, Executor io) {
     this.committer = committer;
     this.scheduler = scheduler;
     this.listing = listing;
+    this.io = io;
+  }
+
+  /** The listing row of a running execution, read on the I/O executor. */
+  CompletionStage<Optional<ExecutionIndex.Row>> runningRow(String machineArn, String executionArn) {
+    return CompletableFuture.supplyAsync(() -> listing.running(machineArn, executionArn), io);
   }
 
   public ExecutionIndex listing() {

@@ -12,6 +12,7 @@ import io.stepwise.persistence.kms.KmsException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,8 @@ public final class Encryption {
   private final Kms kms;
   private final EncryptionTarget serviceOwned;
   private final Map<String, EncryptionTarget> targets = new ConcurrentHashMap<>();
+  /** Executions whose last event is written while their machine's key is unusable. */
+  private final Set<String> withoutCustomerKey = ConcurrentHashMap.newKeySet();
   private final KmsQuota quota;
 
   public Encryption(StepwiseStorage storage) {
@@ -182,6 +185,47 @@ public final class Encryption {
     return ServiceError.unreadable(reason);
   }
 
+  /**
+   * Why an execution of {@code stateMachineArn} cannot go on now, if its machine's customer-managed
+   * key is disabled, pending deletion or deleted: the error KMS gave Step Functions for it,
+   * named as Step Functions names a service's errors ({@code KMS.DisabledException},
+   * {@code KMS.KMSInvalidStateException}, {@code KMS.NotFoundException}), and KMS's message.
+   */
+  public Optional<KeyFailure> unusableKey(String stateMachineArn) {
+    EncryptionTarget t = targets.get(stateMachineArn);
+    if (t == null || t.kmsKeyId().equals(serviceOwned.kmsKeyId())) {
+      return Optional.empty();
+    }
+    KeyMetadata key;
+    try {
+      key = kms.describeKey(t.kmsKeyId());
+    } catch (KmsException e) {
+      return Optional.of(new KeyFailure("KMS." + KmsException.Code.NOT_FOUND.awsType(),
+          "Key '" + t.kmsKeyId() + "' does not exist"));
+    }
+    return switch (key.state()) {
+      case ENABLED -> Optional.empty();
+      case DISABLED -> Optional.of(new KeyFailure("KMS." + KmsException.Code.DISABLED.awsType(),
+          "Key '" + t.kmsKeyId() + "' is disabled."));
+      case PENDING_DELETION -> Optional.of(new KeyFailure("KMS." + KmsException.Code.INVALID_STATE.awsType(),
+          "Key '" + t.kmsKeyId() + "' is pending deletion."));
+    };
+  }
+
+  /**
+   * The next events of {@code executionArn} — the failure that ends it because its machine's key
+   * is unusable — are sealed under the service-owned key, the only one that can seal them. They
+   * hold Stepwise's error and cause, no customer data.
+   */
+  public void sealWithoutCustomerKey(String executionArn) {
+    withoutCustomerKey.add(executionArn);
+  }
+
+  /** Ends {@link #sealWithoutCustomerKey} once that write is done. */
+  public void sealWithCustomerKey(String executionArn) {
+    withoutCustomerKey.remove(executionArn);
+  }
+
   private void throttle() {
     if (!quota.tryAcquire()) {
       throw new ServiceError("KmsThrottlingException", 400,
@@ -193,6 +237,9 @@ public final class Encryption {
     int bar = persistenceId.indexOf('|');
     String arn = persistenceId.substring(bar + 1);
     if (persistenceId.startsWith("Execution|")) {
+      if (!withoutCustomerKey.isEmpty() && withoutCustomerKey.contains(arn)) {
+        return serviceOwned;
+      }
       arn = machineOf(arn);
     }
     EncryptionTarget t = targets.get(arn);
@@ -200,7 +247,7 @@ public final class Encryption {
   }
 
   /** {@code arn:...:execution:machine:name} to {@code arn:...:stateMachine:machine}. */
-  static String machineOf(String executionArn) {
+  public static String machineOf(String executionArn) {
     int at = executionArn.indexOf(":execution:");
     int last = executionArn.lastIndexOf(':');
     if (at < 0 || last <= at + 11) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The persisted listing index of executions: per state machine, newest first, with a second
@@ -73,6 +74,29 @@ public final class ExecutionIndex {
       return Db.Scan.CONTINUE;
     });
     return new Page(rows, more[0] ? last[0] : null);
+  }
+
+  /**
+   * The row of {@code executionArn} among the RUNNING executions of {@code machineArn}, if it is
+   * running, for when nothing else tells its start date. Reads the machine's running rows in
+   * order: blocking, call on the I/O executor.
+   */
+  public Optional<Row> running(String machineArn, String executionArn) {
+    byte[] prefix = prefix(BY_STATUS, machineArn, "RUNNING");
+    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
+    end[prefix.length] = (byte) 0xFF;
+    byte[] arn = executionArn.getBytes(StandardCharsets.UTF_8);
+    int arnAt = prefix.length + 8;
+    Row[] found = new Row[1];
+    db.scan(prefix, end, e -> {
+      byte[] k = e.getKey();
+      if (k.length - arnAt == arn.length && Arrays.equals(k, arnAt, k.length, arn, 0, arn.length)) {
+        found[0] = decode(k, arnAt, machineArn, e.getValue());
+        return Db.Scan.STOP;
+      }
+      return Db.Scan.CONTINUE;
+    });
+    return Optional.ofNullable(found[0]);
   }
 
   private static byte[] prefix(byte kind, String machineArn, String status) {

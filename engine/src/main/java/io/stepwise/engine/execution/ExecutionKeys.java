@@ -1,0 +1,32 @@
+package io.stepwise.engine.execution;
+
+import io.stepwise.engine.kms.KeyFailure;
+import java.util.Optional;
+
+/**
+ * What an execution needs to know of its machine's KMS key: whether it can be used now and, when
+ * it cannot, how to seal the failure that ends the execution (under the service-owned key, the
+ * only one that still can).
+ */
+public interface ExecutionKeys {
+  /** Why executions of {@code stateMachineArn} cannot go on now, if its key is unusable. */
+  Optional<KeyFailure> unusable(String stateMachineArn);
+
+  void sealWithoutCustomerKey(String executionArn);
+
+  void sealWithCustomerKey(String executionArn);
+
+  /** Only service-owned keys: always usable. */
+  ExecutionKeys SERVICE_OWNED = new ExecutionKeys() {
+    @Override
+    public Optional<KeyFailure> unusable(String stateMachineArn) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void sealWithoutCustomerKey(String executionArn) {}
+
+    @Override
+    public void sealWithCustomerKey(String executionArn) {}
+  };
+}
