@@ -152,6 +152,9 @@ public final class ScaleBench {
       if (Files.isRegularFile(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
         cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off"));
       }
+      // Extra options for the server JVM, e.g. a profiler agent: SERVER_JAVA_OPTS="-javaagent:...".
+      String extraJvm = System.getenv("SERVER_JAVA_OPTS");
+      if (extraJvm != null && !extraJvm.isBlank()) cmd.addAll(List.of(extraJvm.trim().split("\\s+")));
       cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", String.valueOf(port), "--data-dir", data.toString()));
       cmd.addAll(extra);
       long t0 = System.nanoTime();
@@ -166,6 +169,13 @@ public final class ScaleBench {
         } catch (IOException notYet) {
           Thread.sleep(20);
         }
+      }
+      Path log = data.resolveSibling(data.getFileName() + ".log");
+      try (var lines = Files.lines(log)) {
+        lines.filter(l -> l.contains("Started in")).findFirst()
+            .ifPresent(l -> System.out.println("  server: " + l.substring(l.indexOf("Started in"))));
+      } catch (IOException | java.io.UncheckedIOException ignored) {
+        // the log is only for the reader
       }
       return new Server(p, port, (System.nanoTime() - t0) / 1e9);
     }
