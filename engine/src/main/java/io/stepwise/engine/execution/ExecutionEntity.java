@@ -140,8 +140,15 @@ public final class ExecutionEntity
   public static Behavior<Command> create(String executionArn, ActorRef<ClusterSharding.ShardCommand> shard,
       DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, ExecutionKeys keys,
       Clock clock) {
+    return create(executionArn, shard, definitions, revisions, store, driver, keys, clock, IDLE_PASSIVATION);
+  }
+
+  /** As above, passivating after {@code idle} without commands. */
+  static Behavior<Command> create(String executionArn, ActorRef<ClusterSharding.ShardCommand> shard,
+      DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, ExecutionKeys keys,
+      Clock clock, Duration idle) {
     return Behaviors.setup(ctx -> {
-      ctx.setReceiveTimeout(IDLE_PASSIVATION, Idle.INSTANCE);
+      ctx.setReceiveTimeout(idle, Idle.INSTANCE);
       return new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, keys, clock);
     });
   }

@@ -3,13 +3,11 @@ package io.stepwise.engine.execution;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionPosition;
-import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import io.stepwise.persistence.journal.BatchOp;
-import io.stepwise.persistence.journal.GroupCommitter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * What persisted executions keep beside their journals: their rows in the wake-up index and in
@@ -30,12 +29,17 @@ public final class ExecutionStore {
   /** The timer id of the state machine's top-level TimeoutSeconds. */
   static final String TIMEOUT_TIMER = "$timeout";
 
-  private final GroupCommitter committer;
-  private final WakeUpScheduler scheduler;
+  private final Consumer<BatchOp> committer;
+  private final Consumer<WakeUp> scheduler;
   private final ExecutionIndex listing;
   private final Executor io;
 
-  public ExecutionStore(GroupCommitter committer, WakeUpScheduler scheduler, ExecutionIndex listing, Executor io) {
+  /**
+   * @param committer the journal's group commit ({@code GroupCommitter::submit})
+   * @param scheduler learns of durable wake-up rows ({@code WakeUpScheduler::scheduled})
+   * @param io where blocking reads of the listing run
+   */
+  public ExecutionStore(Consumer<BatchOp> committer, Consumer<WakeUp> scheduler, ExecutionIndex listing, Executor io) {
     this.committer = committer;
     this.scheduler = scheduler;
     this.listing = listing;
@@ -53,12 +57,12 @@ public final class ExecutionStore {
 
   /** Hands {@code op} to the group commit; ops submitted one after the other keep their order. */
   void submit(BatchOp op) {
-    committer.submit(op);
+    committer.accept(op);
   }
 
   /** The scheduler learns of rows once they are durable. */
   void scheduled(List<WakeUp> rows) {
-    for (WakeUp w : rows) scheduler.scheduled(w);
+    for (WakeUp w : rows) scheduler.accept(w);
   }
 
   /** Rows of the timers {@code position} waits on, and of the execution timeout while it runs. */

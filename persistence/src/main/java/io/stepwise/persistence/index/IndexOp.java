@@ -29,6 +29,13 @@ public final class IndexOp implements BatchOp {
     return this;
   }
 
+  /** The keys this op deletes, in order. */
+  public List<byte[]> deletedKeys() {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) if (values.get(i) == null) out.add(keys.get(i));
+    return out;
+  }
+
   public boolean isEmpty() {
     return keys.isEmpty();
   }

@@ -1,0 +1,199 @@
+package io.stepwise.engine.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.engine.DefinitionCache;
+import io.stepwise.engine.kms.EncryptionConfig;
+import io.stepwise.engine.kms.KeyFailure;
+import io.stepwise.engine.statemachine.Revisions;
+import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.persistence.index.WakeUpIndex;
+import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import io.stepwise.persistence.journal.BatchOp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The persisted adapter's entity on Pekko's persistence testkit (an in-memory journal, events
+ * checked through their real serializer): an execution waiting in a Wait answers a wake-up that
+ * is early with when to try again, runs the step when it is due, leaves memory when idle and
+ * comes back from its journal, and fails with KMS's error when its key is unusable.
+ */
+class ExecutionEntityTest {
+  private static final Config CONFIG = ConfigFactory.parseString("pekko.actor.provider = local")
+      .withFallback(EventSourcedBehaviorTestKit.config())
+      .withFallback(ConfigFactory.load());
+  private static final ActorTestKit KIT = ActorTestKit.create(CONFIG);
+  private static final String MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:waits";
+  private static final String ARN = "arn:aws:states:us-east-1:123456789012:execution:waits:e1";
+  private static final String WAIT_10 = """
+      {"StartAt": "Pause", "States": {
+        "Pause": {"Type": "Wait", "Seconds": 10, "Next": "Done"},
+        "Done": {"Type": "Pass", "Result": {"done": true}, "End": true}}}
+      """;
+
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final List<BatchOp> writes = new CopyOnWriteArrayList<>();
+  private final List<WakeUp> scheduled = new CopyOnWriteArrayList<>();
+  private final AtomicReference<KeyFailure> keyFailure = new AtomicReference<>();
+  private final TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
+  private final EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
+  private EventSourcedBehaviorTestKit<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State> entity;
+  private WakeUp waitRow;
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void startWaiting() throws Exception {
+    ExecutionKeys keys = new ExecutionKeys() {
+      @Override
+      public Optional<KeyFailure> unusable(String stateMachineArn) {
+        return Optional.ofNullable(keyFailure.get());
+      }
+
+      @Override
+      public void sealWithoutCustomerKey(String executionArn) {}
+
+      @Override
+      public void sealWithCustomerKey(String executionArn) {}
+    };
+    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run);
+    entity = EventSourcedBehaviorTestKit.create(KIT.system(),
+        ExecutionEntity.create(ARN, shard.getRef(), new DefinitionCache(), new Revisions(), store, driver, keys, clock,
+            Duration.ofMillis(300)),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false).withVerifyCommands(false));
+
+    // As ExecutionStarter writes them: Started, then the first step, which waits 10 s.
+    ExecutionInfo info = new ExecutionInfo(ARN, "e1", MACHINE, "waits", "STANDARD", WAIT_10, "rev-1", clock.instant(),
+        "arn:aws:iam::123456789012:role/r", "{\"n\":1}", clock.instant(), null, null, EncryptionConfig.AWS_OWNED);
+    CompiledDefinition def = CompiledDefinition.compile(WAIT_10, false);
+    var step = driver.start(def, info.context(), JsonNodeFactory.instance.objectNode().put("n", 1), clock::instant);
+    ExecutionEntity.Stepped first = ExecutionEntity.stepped(step, clock.instant());
+    List<WakeUp> rows = ExecutionStore.rows(info, def, step.position());
+    assertThat(rows).hasSize(1);
+    waitRow = rows.get(0);
+    assertThat(waitRow.deadline()).isEqualTo(clock.instant().plusSeconds(10));
+    entity.initialize(new ExecutionEntity.Started(info), first);
+  }
+
+  @Test
+  void earlyWakeUp_answersWhenToTryAgain_andPersistsNothing() {
+    clock.advance(Duration.ofSeconds(4));
+    var result = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.reply().retryAt()).isEqualTo(waitRow.deadline());
+    assertThat(result.state().result()).isNull();
+  }
+
+  @Test
+  void dueWakeUp_runsTheStep_endsTheExecution_andDeletesItsRow() {
+    clock.advance(Duration.ofSeconds(10));
+    var result = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
+    assertThat(result.reply().retryAt()).isNull();
+    ExecutionEntity.Stepped stepped = result.eventOfType(ExecutionEntity.Stepped.class);
+    assertThat(stepped.result().status()).isEqualTo("SUCCEEDED");
+    assertThat(stepped.result().output()).isEqualTo("{\"done\":true}");
+    assertThat(stepped.events().get(0).type()).isEqualTo("WaitStateExited");
+    assertThat(last(stepped.events()).type()).isEqualTo("ExecutionSucceeded");
+    // The listing's final status before the event; the consumed wake-up row deleted after it.
+    assertThat(writes).hasSize(2);
+    assertThat(keys(writes.get(1))).containsExactly(new String(WakeUpIndex.key(waitRow)));
+    // A second delivery of the same row (a crash before the deletion) changes nothing.
+    var again = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().retryAt()).isNull();
+  }
+
+  @Test
+  void idleEntity_asksToPassivate_stops_andIsWokenFromItsJournal() {
+    // Idle, it asks its shard to passivate it (the shard then stops it with PASSIVATE).
+    shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(5));
+
+    // The wake-up scheduler brings it back: a new incarnation recovers the wait from its journal.
+    var restarted = entity.restart();
+    assertThat(restarted.state().result()).isNull();
+    assertThat(restarted.state().history().size()).isEqualTo(2); // ExecutionStarted, WaitStateEntered
+    clock.advance(Duration.ofSeconds(11));
+    var result = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
+    assertThat(result.reply().retryAt()).isNull();
+    assertThat(result.state().result().status()).isEqualTo("SUCCEEDED");
+    assertThat(result.state().history().asList()).extracting(HistoryEvent::id)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+  }
+
+  @Test
+  void dueWakeUp_withTheKeyUnusable_failsWithTheKmsError() {
+    keyFailure.set(new KeyFailure("KMS.DisabledException", "Key 'k1' is disabled."));
+    clock.advance(Duration.ofSeconds(10));
+    var result = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
+    assertThat(result.reply().retryAt()).isNull();
+    ExecutionEntity.KeyFailed failed = result.eventOfType(ExecutionEntity.KeyFailed.class);
+    assertThat(failed.error()).isEqualTo("KMS.DisabledException");
+    assertThat(result.state().result().status()).isEqualTo("FAILED");
+    HistoryEvent last = last(result.state().history().asList());
+    assertThat(last.type()).isEqualTo("ExecutionFailed");
+    assertThat(last.details().path("executionFailedEventDetails").path("cause").asText())
+        .isEqualTo("Key 'k1' is disabled.");
+    // Replayed, the failure is rebuilt the same way.
+    var restarted = entity.restart();
+    assertThat(last(restarted.state().history().asList())).isEqualTo(last);
+  }
+
+  private static <T> T last(List<T> list) {
+    return list.get(list.size() - 1);
+  }
+
+  /** The keys an index op deletes, as text (wake-up keys hold an 8-byte deadline, compared as bytes). */
+  private static List<String> keys(BatchOp op) {
+    return ((IndexOp) op).deletedKeys().stream().map(String::new).toList();
+  }
+
+  private static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant start) {
+      now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
