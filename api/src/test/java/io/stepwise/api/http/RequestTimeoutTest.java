@@ -45,7 +45,8 @@ class RequestTimeoutTest {
   /**
    * No sleeps: the StartSyncExecution is answered only after two later requests to another
    * action have each been cut off by the 1 s server timeout, so it is over 2 s old by then.
-   * The idle timeout is 1 s as well; the edge must keep the waiting connection open too.
+   * The idle timeout is 1.5 s; the edge must keep the waiting connection open too. (Not 1 s: a
+   * connection idle since a cut-off request arrived would race its 503 against its closing.)
    */
   @Test
   void startSyncExecution_answeredAfterTheTimeoutThatCutsOffOtherActions() throws Exception {
@@ -60,7 +61,7 @@ class RequestTimeoutTest {
                     },
                     "Hang", (caller, request) -> new CompletableFuture<>()))
             .withRequestTimeout("StartSyncExecution", Duration.ofSeconds(60));
-    Config config = ConfigFactory.parseString("pekko.http.server.idle-timeout = 1s")
+    Config config = ConfigFactory.parseString("pekko.http.server.idle-timeout = 1500ms")
         .withFallback(serverTimeoutOneSecond());
     try (ToyServer server =
         ToyServer.start("sync-timeout-test", VERIFIER, config, List.of(sfn))) {

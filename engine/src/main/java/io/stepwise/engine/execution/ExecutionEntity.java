@@ -224,6 +224,14 @@ public final class ExecutionEntity
     return unreadable.orElse(absent).orElse(b).build();
   }
 
+  /**
+   * An execution that a wake-up ended leaves memory at once rather than after the idle timeout:
+   * due deadlines bring executions back by the thousand, and an ended one is rarely read again.
+   */
+  private void leaveWhenEnded(State state) {
+    if (state.result() != null) shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+  }
+
   private EffectBuilder<Event, State> passivating() {
     shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     return Effect().none();
@@ -272,12 +280,14 @@ public final class ExecutionEntity
         return obsolete(row, cmd.replyTo());
       }
       if (row.deadline().isAfter(now)) return Effect().reply(cmd.replyTo(), new Fired(row.deadline()));
-      return advance(state, new Signal.ExecutionTimedOut()).thenReply(cmd.replyTo(), s -> new Fired(null));
+      return advance(state, new Signal.ExecutionTimedOut()).thenRun(this::leaveWhenEnded)
+          .thenReply(cmd.replyTo(), s -> new Fired(null));
     }
     for (Effect pending : position(state).pendingEffects()) {
       if (pending instanceof Effect.StartTimer t && t.id().equals(row.timerId())) {
         if (t.fireAt().isAfter(now)) return Effect().reply(cmd.replyTo(), new Fired(t.fireAt()));
-        return advance(state, new Signal.TimerFired(t.id())).thenReply(cmd.replyTo(), s -> new Fired(null));
+        return advance(state, new Signal.TimerFired(t.id())).thenRun(this::leaveWhenEnded)
+            .thenReply(cmd.replyTo(), s -> new Fired(null));
       }
     }
     return obsolete(row, cmd.replyTo());
