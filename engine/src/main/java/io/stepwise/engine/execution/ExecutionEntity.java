@@ -103,8 +103,25 @@ public final class ExecutionEntity
   /** The execution started, naming the revision it runs; the machine's journal holds its definition. */
   public record Started(ExecutionInfo info) implements Event {}
 
-  /** One step: its history events and the position after it, or the result if it ended the execution. */
-  public record Stepped(List<HistoryEvent> events, JsonNode position, Result result) implements Event {}
+  /**
+   * One step: its history events and the position after it — whole ({@code position}, the first
+   * step) or as what changed since the previous one ({@code positionDelta}, see {@link JsonDelta})
+   * — or the result if it ended the execution.
+   */
+  public record Stepped(List<HistoryEvent> events, JsonNode position, Result result, JsonNode positionDelta)
+      implements Event {
+    public Stepped(List<HistoryEvent> events, JsonNode position, Result result) {
+      this(events, position, result, null);
+    }
+
+    /** The position after this step, given the one before it. */
+    JsonNode positionAfter(JsonNode before) {
+      // Jackson reads an absent JsonNode member as NullNode: journals without deltas carry one.
+      if (positionDelta == null || positionDelta.isNull() || result != null) return position;
+      // Before is unknown only when an earlier event could not be read: the state is unreadable then.
+      return before instanceof ObjectNode b ? JsonDelta.apply(b, (ObjectNode) positionDelta) : null;
+    }
+  }
 
   public record Unreadable(String reason) implements Event {}
 
@@ -364,6 +381,9 @@ public final class ExecutionEntity
     Step step = driver.resume(def, info.context(), before, signal, clock::instant);
     if (step.events().isEmpty() && !step.finished()) return Effect().none();
     Stepped stepped = HistoryLimit.apply(state.history().size(), stepped(step, clock.instant()), clock.instant());
+    if (stepped.position() instanceof ObjectNode after && state.position() instanceof ObjectNode previous) {
+      stepped = new Stepped(stepped.events(), null, null, JsonDelta.diff(previous, after));
+    }
     List<WakeUp> had = ExecutionStore.rows(info, def, before);
     List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
     List<WakeUp> added = ExecutionStore.minus(has, had);
@@ -437,7 +457,8 @@ public final class ExecutionEntity
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Started.class, this::started)
         .onEvent(Stepped.class, (s, e) ->
-            new State(s.info(), s.history().append(e.events()), e.position(), e.result(), s.unreadable()))
+            new State(s.info(), s.history().append(e.events()), e.positionAfter(s.position()), e.result(),
+                s.unreadable()))
         .onEvent(Unreadable.class, (s, e) -> new State(s.info(), s.history(), s.position(), s.result(), e.reason()))
         .onEvent(KeyFailed.class, ExecutionEntity::keyFailed)
         .build();
