@@ -36,6 +36,7 @@ public final class Db implements AutoCloseable {
 
   /** Opens (creating if missing) the LevelDB in {@code dir}; {@code owner} names the data dir in errors. */
   public static Db open(Path dir, Path owner) {
+    NativeLibrary.prepareLevelDb();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
