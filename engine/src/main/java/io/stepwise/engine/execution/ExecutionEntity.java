@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.kms.KeyFailure;
+import io.stepwise.persistence.snapshot.Snapshots;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -323,11 +324,13 @@ public final class ExecutionEntity
     String arn = cmd.row().entityId();
     String machineArn = Encryption.machineOf(arn);
     Optional<KeyFailure> unusable = keys.unusable(machineArn);
+    if (unusable.isEmpty()) unusable = keys.unusableFor(state.unreadable());
     if (unusable.isEmpty()) {
       return Effect().stop().thenReply(cmd.replyTo(), n -> new Fired(clock.instant().plusSeconds(5)));
     }
+    KeyFailure failure = unusable.get();
     context.pipeToSelf(store.runningRow(machineArn, arn),
-        (row, error) -> new FailOnKey(row == null ? Optional.empty() : row, unusable.get(), cmd));
+        (row, error) -> new FailOnKey(row == null ? Optional.empty() : row, failure, cmd));
     return Effect().noReply();
   }
 
@@ -477,11 +480,47 @@ public final class ExecutionEntity
     return new State(s.info(), s.history().append(List.of(failed)), null, result, null);
   }
 
-  /** Executions write no snapshots (each step carries its position): recovery skips the snapshot store. */
+  /**
+   * A readable execution's state is snapshotted every {@code snapshot-every} events (an unreadable
+   * one never is: what it would hold could not be rebuilt from it once readable again). The older
+   * snapshots are deleted once a newer one is durable.
+   */
   @Override
-  public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
-    return org.apache.pekko.persistence.typed.javadsl.Recovery.withSnapshotSelectionCriteria(
-        org.apache.pekko.persistence.typed.SnapshotSelectionCriteria.none());
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return state.info() != null && state.unreadable() == null && sequenceNr % store.snapshotEvery() == 0;
+  }
+
+  /** A snapshot of an execution: its info (naming its revision), history, position and result. */
+  public record Snapshot(ExecutionInfo info, List<HistoryEvent> history, JsonNode position, Result result)
+      implements CborSerializable {}
+
+  @Override
+  public org.apache.pekko.persistence.typed.SnapshotAdapter<State> snapshotAdapter() {
+    return new org.apache.pekko.persistence.typed.SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        // The definition by revision, as in Started; an execution whose journal carries it itself keeps it.
+        ExecutionInfo info = revisions.definition(state.info().revisionId()).isPresent()
+            ? state.info().withoutDefinition() : state.info();
+        return new Snapshot(info, state.history().asList(), state.position(), state.result());
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        Snapshot s = (Snapshot) from;
+        State started = started(emptyState(), new Started(s.info()));
+        JsonNode position = s.position() == null || s.position().isNull() ? null : s.position();
+        return new State(started.info(), History.EMPTY.append(s.history()), position, s.result(), null);
+      }
+    };
+  }
+
+  @Override
+  public org.apache.pekko.persistence.typed.javadsl.SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class, (state, done) -> store.submit(
+            Snapshots.deleteBefore(done.metadata().persistenceId(), done.metadata().sequenceNr())))
+        .build();
   }
 
   @Override

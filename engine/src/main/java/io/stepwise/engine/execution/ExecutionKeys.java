@@ -12,6 +12,9 @@ public interface ExecutionKeys {
   /** Why executions of {@code stateMachineArn} cannot go on now, if its key is unusable. */
   Optional<KeyFailure> unusable(String stateMachineArn);
 
+  /** Why data that could not be read ({@code reason}, as the journal gave it) cannot be, if its key is unusable. */
+  Optional<KeyFailure> unusableFor(String reason);
+
   void sealWithoutCustomerKey(String executionArn);
 
   void sealWithCustomerKey(String executionArn);
@@ -20,6 +23,11 @@ public interface ExecutionKeys {
   ExecutionKeys SERVICE_OWNED = new ExecutionKeys() {
     @Override
     public Optional<KeyFailure> unusable(String stateMachineArn) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<KeyFailure> unusableFor(String reason) {
       return Optional.empty();
     }
 

@@ -33,17 +33,26 @@ public final class ExecutionStore {
   private final Consumer<WakeUp> scheduler;
   private final ExecutionIndex listing;
   private final Executor io;
+  private final int snapshotEvery;
 
   /**
    * @param committer the journal's group commit ({@code GroupCommitter::submit})
    * @param scheduler learns of durable wake-up rows ({@code WakeUpScheduler::scheduled})
    * @param io where blocking reads of the listing run
+   * @param snapshotEvery an execution's state is snapshotted every this many journal events
    */
-  public ExecutionStore(Consumer<BatchOp> committer, Consumer<WakeUp> scheduler, ExecutionIndex listing, Executor io) {
+  public ExecutionStore(Consumer<BatchOp> committer, Consumer<WakeUp> scheduler, ExecutionIndex listing, Executor io,
+      int snapshotEvery) {
+    if (snapshotEvery < 1) throw new IllegalArgumentException("snapshot-every must be positive, was " + snapshotEvery);
     this.committer = committer;
     this.scheduler = scheduler;
     this.listing = listing;
     this.io = io;
+    this.snapshotEvery = snapshotEvery;
+  }
+
+  int snapshotEvery() {
+    return snapshotEvery;
   }
 
   /** The listing row of a running execution, read on the I/O executor. */

@@ -196,19 +196,39 @@ public final class Encryption {
     if (t == null || t.kmsKeyId().equals(serviceOwned.kmsKeyId())) {
       return Optional.empty();
     }
+    return failureOf(t.kmsKeyId());
+  }
+
+  /**
+   * As {@link #unusableKey}, for data that could not be read: the KMS key is the one that wrapped
+   * the data key the journal names in {@code reason} (a machine whose own journal is unreadable
+   * after a restart has no known configuration).
+   */
+  public Optional<KeyFailure> unusableKeyOf(String reason) {
+    Matcher m = reason == null ? null : DATA_KEY_REF.matcher(reason);
+    if (m == null || !m.find()) {
+      return Optional.empty();
+    }
+    return storage.handles().store().find(Long.parseLong(m.group(1)))
+        .map(StoredDataKey::kmsKeyId)
+        .filter(keyId -> !keyId.equals(serviceOwned.kmsKeyId()))
+        .flatMap(this::failureOf);
+  }
+
+  private Optional<KeyFailure> failureOf(String keyId) {
     KeyMetadata key;
     try {
-      key = kms.describeKey(t.kmsKeyId());
+      key = kms.describeKey(keyId);
     } catch (KmsException e) {
       return Optional.of(new KeyFailure("KMS." + KmsException.Code.NOT_FOUND.awsType(),
-          "Key '" + t.kmsKeyId() + "' does not exist"));
+          "Key '" + keyId + "' does not exist"));
     }
     return switch (key.state()) {
       case ENABLED -> Optional.empty();
       case DISABLED -> Optional.of(new KeyFailure("KMS." + KmsException.Code.DISABLED.awsType(),
-          "Key '" + t.kmsKeyId() + "' is disabled."));
+          "Key '" + keyId + "' is disabled."));
       case PENDING_DELETION -> Optional.of(new KeyFailure("KMS." + KmsException.Code.INVALID_STATE.awsType(),
-          "Key '" + t.kmsKeyId() + "' is pending deletion."));
+          "Key '" + keyId + "' is pending deletion."));
     };
   }
 

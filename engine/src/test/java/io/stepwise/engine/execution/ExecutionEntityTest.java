@@ -74,12 +74,17 @@ class ExecutionEntityTest {
       }
 
       @Override
+      public Optional<KeyFailure> unusableFor(String reason) {
+        return Optional.ofNullable(keyFailure.get());
+      }
+
+      @Override
       public void sealWithoutCustomerKey(String executionArn) {}
 
       @Override
       public void sealWithCustomerKey(String executionArn) {}
     };
-    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run);
+    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run, 2);
     entity = EventSourcedBehaviorTestKit.create(KIT.system(),
         ExecutionEntity.create(ARN, shard.getRef(), new DefinitionCache(), new Revisions(), store, driver, keys, clock,
             Duration.ofMillis(300)),
@@ -159,6 +164,54 @@ class ExecutionEntityTest {
     // Replayed, the failure is rebuilt the same way.
     var restarted = entity.restart();
     assertThat(last(restarted.state().history().asList())).isEqualTo(last);
+  }
+
+  private static final String LOOP = """
+      {"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Loop"},
+        "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 3, "Next": "Done"}],
+                 "Default": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 10, "Next": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Loop"},
+        "Done": {"Type": "Succeed"}}}
+      """;
+
+  /**
+   * Every 2 events (the store's snapshot-every in this test) the state is snapshotted; a new
+   * incarnation starts from the newest snapshot plus the events after it and reaches the same
+   * state, history and position, as replaying everything would.
+   */
+  @Test
+  void longExecution_recoversFromItsNewestSnapshot_toTheSameState() throws Exception {
+    String arn = "arn:aws:states:us-east-1:123456789012:execution:waits:loop";
+    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run, 2);
+    var loop = EventSourcedBehaviorTestKit.<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State>create(
+        KIT.system(), ExecutionEntity.create(arn, shard.getRef(), new DefinitionCache(), new Revisions(), store, driver,
+            ExecutionKeys.SERVICE_OWNED, clock, Duration.ofMinutes(1)),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false).withVerifyCommands(false));
+    ExecutionInfo info = new ExecutionInfo(arn, "loop", MACHINE, "waits", "STANDARD", LOOP, "rev-2", clock.instant(),
+        "arn:aws:iam::123456789012:role/r", "{}", clock.instant(), null, null, EncryptionConfig.AWS_OWNED);
+    CompiledDefinition def = CompiledDefinition.compile(LOOP, false);
+    var step = driver.start(def, info.context(), JsonNodeFactory.instance.objectNode(), clock::instant);
+    loop.initialize(new ExecutionEntity.Started(info), ExecutionEntity.stepped(step, clock.instant()));
+
+    for (int fire = 1; fire <= 3; fire++) {
+      ExecutionEntity.State before = loop.getState();
+      WakeUp row = ExecutionStore.rows(info, def,
+          io.stepwise.asl.interpreter.ExecutionPosition.fromJson(before.position())).get(0);
+      clock.advance(Duration.ofSeconds(10));
+      var result = loop.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(row, r));
+      assertThat(result.reply().retryAt()).isNull();
+      ExecutionEntity.State now = result.state();
+      var restarted = loop.restart().state();
+      assertThat(restarted.history().asList()).isEqualTo(now.history().asList());
+      assertThat(restarted.position()).isEqualTo(now.position());
+      assertThat(restarted.result()).isEqualTo(now.result());
+      assertThat(restarted.info().definition()).isEqualTo(LOOP);
+    }
+    assertThat(loop.getState().result().status()).isEqualTo("SUCCEEDED");
+    // The snapshot after event 4 replaced the one before it.
+    assertThat(writes).anyMatch(op -> !(op instanceof IndexOp));
   }
 
   /**

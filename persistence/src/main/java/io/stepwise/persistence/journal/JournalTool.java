@@ -34,6 +34,18 @@ public final class JournalTool {
     }
   }
 
+  /** Sequence numbers of the stored snapshots of {@code persistenceId}. */
+  public static List<Long> snapshotSequenceNrs(Path dataDir, String persistenceId) {
+    try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
+      JournalStore store = new JournalStore(db);
+      OptionalLong id = store.idOf(persistenceId);
+      if (id.isEmpty()) {
+        return List.of();
+      }
+      return store.snapshots(id.getAsLong()).stream().map(JournalStore.RawEntry::sequenceNr).sorted().toList();
+    }
+  }
+
   /**
    * Rewrites one stored event with one bit of its ciphertext flipped, through LevelDB itself, so
    * the store's checksums still pass and only the event's own authentication can notice.

@@ -21,7 +21,9 @@ import scala.jdk.javaapi.FutureConverters;
 /**
  * Snapshot store plugin ({@code stepwise.snapshot-store}): snapshots live in the journal's LevelDB,
  * encrypted like events (associated data: persistence id, sequence number, timestamp). Loading
- * falls back to an older snapshot when the newest cannot be decrypted, and fails only if none can,
+ * falls back to an older snapshot when the newest cannot be decrypted, recovers from the events
+ * alone when only KMS's refusal to unwrap data keys stood in the way (and no event was deleted),
+ * and fails otherwise,
  * since recovering from a damaged snapshot would silently lose state.
  */
 public final class StepwiseSnapshotStore extends SnapshotStore {
@@ -32,7 +34,7 @@ public final class StepwiseSnapshotStore extends SnapshotStore {
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     CompletionStage<Optional<SelectedSnapshot>> loaded = CompletableFuture
         .supplyAsync(() -> candidates(persistenceId, criteria), storage.ioExecutor())
-        .thenCompose(list -> tryLoad(persistenceId, list, 0, null));
+        .thenCompose(c -> tryLoad(persistenceId, c.list(), 0, null, c.eventsKept()));
     return FutureConverters.asScala(loaded);
   }
 
@@ -58,10 +60,13 @@ public final class StepwiseSnapshotStore extends SnapshotStore {
     return FutureConverters.asScala(op.done);
   }
 
-  private List<JournalStore.RawEntry> candidates(String persistenceId, SnapshotSelectionCriteria criteria) {
+  /** Snapshots to try, newest first; {@code eventsKept}: no event of the entity was ever deleted. */
+  private record Candidates(List<JournalStore.RawEntry> list, boolean eventsKept) {}
+
+  private Candidates candidates(String persistenceId, SnapshotSelectionCriteria criteria) {
     OptionalLong id = handles.store().idOf(persistenceId);
     if (id.isEmpty()) {
-      return List.of();
+      return new Candidates(List.of(), true);
     }
     List<JournalStore.RawEntry> list = new ArrayList<>();
     for (JournalStore.RawEntry s : handles.store().snapshots(id.getAsLong())) {
@@ -71,13 +76,19 @@ public final class StepwiseSnapshotStore extends SnapshotStore {
     }
     list.sort(Comparator.comparingLong(JournalStore.RawEntry::sequenceNr)
         .thenComparingLong(JournalStore.RawEntry::timestamp).reversed());
-    return list;
+    return new Candidates(list, handles.store().deletedTo(id.getAsLong()) == 0);
   }
 
+  /**
+   * {@code onlyKeysRefused}: every snapshot tried so far failed because KMS would not unwrap its
+   * data key (a disabled or deleted key), not because it failed authentication, and the entity's
+   * events were never deleted. Then recovery goes on without a snapshot: replaying the events
+   * reports them unreadable the same way, until the key is usable again.
+   */
   private CompletionStage<Optional<SelectedSnapshot>> tryLoad(String pid, List<JournalStore.RawEntry> list, int i,
-      Throwable lastFailure) {
+      Throwable lastFailure, boolean onlyKeysRefused) {
     if (i >= list.size()) {
-      return lastFailure == null
+      return lastFailure == null || onlyKeysRefused
           ? CompletableFuture.completedFuture(Optional.empty())
           : CompletableFuture.failedFuture(new IllegalStateException("No snapshot of " + pid + " could be read: "
               + (lastFailure instanceof javax.crypto.AEADBadTagException
@@ -89,9 +100,13 @@ public final class StepwiseSnapshotStore extends SnapshotStore {
     try {
       env = Envelope.parse(s.envelope());
     } catch (IllegalArgumentException e) {
-      return tryLoad(pid, list, i + 1, e);
+      return tryLoad(pid, list, i + 1, e, false);
     }
     return handles.dataKeys().unwrap(env.dataKeyRef())
+        .handle((key, refused) -> {
+          if (refused != null) throw new KeyRefused(refused);
+          return key;
+        })
         .thenApplyAsync(key -> {
           try {
             Object payload = handles.codec().openSnapshot(pid, s.sequenceNr(), s.timestamp(), env, key);
@@ -101,10 +116,20 @@ public final class StepwiseSnapshotStore extends SnapshotStore {
             throw new java.util.concurrent.CompletionException(e);
           }
         }, storage.ioExecutor())
-        .handle((ok, err) -> ok != null
-            ? CompletableFuture.completedFuture(ok)
-            : tryLoad(pid, list, i + 1, err instanceof java.util.concurrent.CompletionException c ? c.getCause() : err))
+        .handle((ok, err) -> {
+          if (ok != null) return CompletableFuture.completedFuture(ok);
+          Throwable cause = err instanceof java.util.concurrent.CompletionException c ? c.getCause() : err;
+          boolean refused = cause instanceof KeyRefused;
+          return tryLoad(pid, list, i + 1, refused ? cause.getCause() : cause, onlyKeysRefused && refused);
+        })
         .thenCompose(f -> f);
+  }
+
+  /** KMS would not unwrap a snapshot's data key. */
+  private static final class KeyRefused extends RuntimeException {
+    KeyRefused(Throwable cause) {
+      super(cause);
+    }
   }
 
   private static boolean matches(JournalStore.RawEntry s, SnapshotSelectionCriteria c) {
