@@ -1,6 +1,8 @@
 package io.stepwise.engine.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.Effect;
@@ -13,21 +15,19 @@ import io.stepwise.engine.DefinitionCache;
 import io.stepwise.engine.Json;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
+import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.kms.KeyFailure;
 import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import io.stepwise.persistence.snapshot.Snapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepwise.engine.kms.Encryption;
-import io.stepwise.engine.kms.KeyFailure;
-import io.stepwise.persistence.snapshot.Snapshots;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -37,18 +37,22 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One Standard execution (entity id = its ARN). It is born without running: {@link
  * ExecutionStarter} writes its first events and index rows directly, and the entity recovers
  * them when something needs it — a request, a due timer from the wake-up index. Each step is
- * persisted as one {@link Stepped} event (the history events of every state it ran through, the
- * position after it and, at the end, the result) before its effects exist: a timer's wake-up row
+ * persisted as one {@link Stepped} event (the history events of every state it ran through, what
+ * it changed in the position and, at the end, the result) before its effects exist; the state is
+ * snapshotted every {@code snapshot-every} events so recovery stays short. A timer's wake-up row
  * is submitted just before the event, so it is durable no later, and rows the step consumed are
  * deleted after it. Waiting costs no memory: an idle entity passivates, and the wake-up
  * scheduler brings it back when a deadline falls due.
@@ -495,8 +499,8 @@ public final class ExecutionEntity
       implements CborSerializable {}
 
   @Override
-  public org.apache.pekko.persistence.typed.SnapshotAdapter<State> snapshotAdapter() {
-    return new org.apache.pekko.persistence.typed.SnapshotAdapter<>() {
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
         // The definition by revision, as in Started; an execution whose journal carries it itself keeps it.
@@ -516,9 +520,9 @@ public final class ExecutionEntity
   }
 
   @Override
-  public org.apache.pekko.persistence.typed.javadsl.SignalHandler<State> signalHandler() {
+  public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class, (state, done) -> store.submit(
+        .onSignal(SnapshotCompleted.class, (state, done) -> store.submit(
             Snapshots.deleteBefore(done.metadata().persistenceId(), done.metadata().sequenceNr())))
         .build();
   }
