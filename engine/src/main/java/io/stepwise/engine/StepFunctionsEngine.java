@@ -26,9 +26,7 @@ import java.time.Instant;
 import com.typesafe.config.Config;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.engine.execution.ExecutionStarter;
-import io.stepwise.engine.execution.ExecutionKeys;
 import io.stepwise.engine.execution.ExecutionStore;
-import io.stepwise.engine.kms.KeyFailure;
 import io.stepwise.engine.execution.EffectDriver;
 import io.stepwise.engine.statemachine.MachineView;
 import io.stepwise.engine.statemachine.Revisions;
@@ -103,27 +101,7 @@ public final class StepFunctionsEngine {
         ctx -> ActivityEntity.create(ctx.getEntityId(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
         ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, revisions, executions, driver,
-            new ExecutionKeys() {
-              @Override
-              public Optional<KeyFailure> unusable(String stateMachineArn) {
-                return encryption.unusableKey(stateMachineArn);
-              }
-
-              @Override
-              public Optional<KeyFailure> unusableFor(String reason) {
-                return encryption.unusableKeyOf(reason);
-              }
-
-              @Override
-              public void sealWithoutCustomerKey(String executionArn) {
-                encryption.sealWithoutCustomerKey(executionArn);
-              }
-
-              @Override
-              public void sealWithCustomerKey(String executionArn) {
-                encryption.sealWithCustomerKey(executionArn);
-              }
-            }, this.clock))
+            encryption, this.clock))
         .withStopMessage(ExecutionEntity.PASSIVATE));
     this.express = new ExpressRunner(system.scheduler(), system.executionContext(), driver, this.clock);
     Adapter.toClassic(system).registerOnTermination(wakeUps::stop);

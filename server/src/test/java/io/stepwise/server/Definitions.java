@@ -22,6 +22,19 @@ final class Definitions {
         """.formatted(seconds);
   }
 
+  /** Counts {@code $.i} from 0 to {@code times}, waiting {@code seconds} before each increment. */
+  static String waitLoop(int times, int seconds) {
+    return """
+        {"StartAt": "Init", "States": {
+          "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Loop"},
+          "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": %d, "Next": "Done"}],
+                   "Default": "Pause"},
+          "Pause": {"Type": "Wait", "Seconds": %d, "Next": "Inc"},
+          "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Loop"},
+          "Done": {"Type": "Succeed"}}}
+        """.formatted(times, seconds);
+  }
+
   static final String CHOICE = """
       {"StartAt": "Route", "States": {
         "Route": {"Type": "Choice", "Choices": [

@@ -65,15 +65,7 @@ class DurabilityTest {
    */
   @Test
   void longExecution_resumesAfterRestartFromItsSnapshot(@TempDir Path dir) throws Exception {
-    String loop = """
-        {"StartAt": "Init", "States": {
-          "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Loop"},
-          "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 4, "Next": "Done"}],
-                   "Default": "Pause"},
-          "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Inc"},
-          "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Loop"},
-          "Done": {"Type": "Succeed"}}}
-        """;
+    String loop = waitLoop(4, 1);
     java.util.Map<String, Object> everyTwo = java.util.Map.of("stepwise.engine.snapshot-every", 2);
     String execution;
     try (TestServer first = TestServer.start(dir, everyTwo); SfnClient sfn = first.sfn()) {

@@ -22,15 +22,7 @@ import software.amazon.awssdk.services.sfn.model.*;
  * rather than staying RUNNING; once the key is enabled its history reads back whole.
  */
 class SnapshotKeyTest {
-  private static final String LOOP = """
-      {"StartAt": "Init", "States": {
-        "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Loop"},
-        "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 10, "Next": "Done"}],
-                 "Default": "Pause"},
-        "Pause": {"Type": "Wait", "Seconds": 60, "Next": "Inc"},
-        "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Loop"},
-        "Done": {"Type": "Succeed"}}}
-      """;
+  private static final String LOOP = Definitions.waitLoop(10, 60);
 
   @TempDir Path dir;
 

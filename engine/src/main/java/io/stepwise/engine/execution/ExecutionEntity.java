@@ -16,6 +16,7 @@ import io.stepwise.engine.Json;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
 import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.kms.ExecutionKeys;
 import io.stepwise.engine.kms.KeyFailure;
 import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.persistence.index.ExecutionIndex;
@@ -93,8 +94,12 @@ public final class ExecutionEntity
 
   public record Fired(Instant retryAt) implements CborSerializable {}
 
-  /** The listing row of an execution whose key is unusable, read for its start date (internal). */
-  private record FailOnKey(Optional<ExecutionIndex.Row> row, KeyFailure failure, Fire fire) implements Command {}
+  /**
+   * What a due wake-up found of its execution's key (internal): why it is unusable, if it is, and
+   * the execution's RUNNING listing row (for its start date), if it is running.
+   */
+  private record FailOnKey(Optional<ExecutionIndex.Row> row, Optional<KeyFailure> failure, Fire fire)
+      implements Command {}
 
   private enum Idle implements Command { INSTANCE }
 
@@ -292,8 +297,7 @@ public final class ExecutionEntity
     if (!row.deadline().isAfter(now)) {
       Optional<KeyFailure> unusable = keys.unusable(state.info().stateMachineArn());
       if (unusable.isPresent()) {
-        ExecutionInfo info = state.info();
-        return failOnKey(state, new FailOnKey(Optional.of(ExecutionStore.listingRow(info, null)), unusable.get(), cmd));
+        return failOnKey(state, new FailOnKey(Optional.of(ExecutionStore.listingRow(state.info(), null)), unusable, cmd));
       }
     }
     if (row.timerId().equals(ExecutionStore.TIMEOUT_TIMER)) {
@@ -327,33 +331,38 @@ public final class ExecutionEntity
     }
     String arn = cmd.row().entityId();
     String machineArn = Encryption.machineOf(arn);
-    Optional<KeyFailure> unusable = keys.unusable(machineArn);
-    if (unusable.isEmpty()) unusable = keys.unusableFor(state.unreadable());
-    if (unusable.isEmpty()) {
-      return Effect().stop().thenReply(cmd.replyTo(), n -> new Fired(clock.instant().plusSeconds(5)));
-    }
-    KeyFailure failure = unusable.get();
-    context.pipeToSelf(store.runningRow(machineArn, arn),
-        (row, error) -> new FailOnKey(row == null ? Optional.empty() : row, failure, cmd));
+    String reason = state.unreadable();
+    // The key table and the listing are read off this thread.
+    context.pipeToSelf(store.onIo(() -> {
+      Optional<KeyFailure> unusable = keys.unusable(machineArn).or(() -> keys.unusableFor(reason));
+      return new FailOnKey(unusable.isPresent() ? store.listing().running(machineArn, arn) : Optional.empty(),
+          unusable, cmd);
+    }), (found, error) -> found != null ? found : new FailOnKey(Optional.empty(), Optional.empty(), cmd));
     return Effect().noReply();
   }
 
   /**
    * Ends the execution with the KMS error: its listing row says FAILED no later than the event,
    * which is sealed under the service-owned key since the machine's key cannot seal it. A row
-   * that is not running (the execution had ended) only has its wake-up row deleted.
+   * that is not running (the execution had ended) only has its wake-up row deleted; with no key
+   * to blame, the wake-up is tried again later.
    */
   private ReplyEffect<Event, State> failOnKey(State state, FailOnKey cmd) {
     WakeUp fired = cmd.fire().row();
     ActorRef<Fired> replyTo = cmd.fire().replyTo();
     boolean readable = state.unreadable() == null;
+    if (cmd.failure().isEmpty()) {
+      return (readable ? Effect().none() : Effect().stop())
+          .thenReply(replyTo, n -> new Fired(clock.instant().plusSeconds(5)));
+    }
     if (cmd.row().isEmpty() || state.result() != null) {
       store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(fired)));
       return (readable ? Effect().none() : Effect().stop()).thenReply(replyTo, n -> new Fired(null));
     }
     ExecutionIndex.Row running = cmd.row().get();
     Instant now = clock.instant();
-    KeyFailed failed = new KeyFailed(cmd.failure().error(), cmd.failure().cause(), now);
+    KeyFailure failure = cmd.failure().get();
+    KeyFailed failed = new KeyFailed(failure.error(), failure.cause(), now);
     store.submit(ExecutionIndex.put(new IndexOp(), new ExecutionIndex.Row(running.executionArn(),
         running.stateMachineArn(), running.name(), "FAILED", running.startMicros(), ExecutionStore.micros(now)),
         "RUNNING"));

@@ -12,12 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What persisted executions keep beside their journals: their rows in the wake-up index and in
@@ -55,9 +55,9 @@ public final class ExecutionStore {
     return snapshotEvery;
   }
 
-  /** The listing row of a running execution, read on the I/O executor. */
-  CompletionStage<Optional<ExecutionIndex.Row>> runningRow(String machineArn, String executionArn) {
-    return CompletableFuture.supplyAsync(() -> listing.running(machineArn, executionArn), io);
+  /** {@code read}, which may block on the store, run on the I/O executor. */
+  <T> CompletionStage<T> onIo(Supplier<T> read) {
+    return CompletableFuture.supplyAsync(read, io);
   }
 
   public ExecutionIndex listing() {

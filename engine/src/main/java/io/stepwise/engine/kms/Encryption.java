@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * applies to the events written after it; older events keep naming the data key they were sealed
  * with and stay readable while that key is usable.
  */
-public final class Encryption {
+public final class Encryption implements ExecutionKeys {
   public static final String MACHINE_CONTEXT = "aws:states:stateMachineArn";
   public static final String ACTIVITY_CONTEXT = "aws:states:activityArn";
   private static final Pattern DATA_KEY_REF = Pattern.compile("data key (\\d+) unavailable");
@@ -167,22 +167,27 @@ public final class Encryption {
    * KMS key wrapped it.
    */
   public ServiceError unreadable(String reason) {
-    Matcher m = reason == null ? null : DATA_KEY_REF.matcher(reason);
-    if (m != null && m.find()) {
-      Optional<StoredDataKey> dataKey = storage.handles().store().find(Long.parseLong(m.group(1)));
-      if (dataKey.isPresent()) {
-        String keyId = dataKey.get().kmsKeyId();
-        try {
-          KeyMetadata key = kms.describeKey(keyId);
-          if (key.state() != KeyState.ENABLED) {
-            return invalidState(keyId, key.state());
-          }
-        } catch (KmsException e) {
-          return deleted(keyId);
+    Optional<String> keyId = kmsKeyOf(reason);
+    if (keyId.isPresent()) {
+      try {
+        KeyMetadata key = kms.describeKey(keyId.get());
+        if (key.state() != KeyState.ENABLED) {
+          return invalidState(keyId.get(), key.state());
         }
+      } catch (KmsException e) {
+        return deleted(keyId.get());
       }
     }
     return ServiceError.unreadable(reason);
+  }
+
+  /** The KMS key that wrapped the data key a journal's unreadable {@code reason} names, if it names one. */
+  private Optional<String> kmsKeyOf(String reason) {
+    Matcher m = reason == null ? null : DATA_KEY_REF.matcher(reason);
+    if (m == null || !m.find()) {
+      return Optional.empty();
+    }
+    return storage.handles().store().find(Long.parseLong(m.group(1))).map(StoredDataKey::kmsKeyId);
   }
 
   /**
@@ -191,7 +196,8 @@ public final class Encryption {
    * named as Step Functions names a service's errors ({@code KMS.DisabledException},
    * {@code KMS.KMSInvalidStateException}, {@code KMS.NotFoundException}), and KMS's message.
    */
-  public Optional<KeyFailure> unusableKey(String stateMachineArn) {
+  @Override
+  public Optional<KeyFailure> unusable(String stateMachineArn) {
     EncryptionTarget t = targets.get(stateMachineArn);
     if (t == null || t.kmsKeyId().equals(serviceOwned.kmsKeyId())) {
       return Optional.empty();
@@ -200,19 +206,13 @@ public final class Encryption {
   }
 
   /**
-   * As {@link #unusableKey}, for data that could not be read: the KMS key is the one that wrapped
+   * As {@link #unusable}, for data that could not be read: the KMS key is the one that wrapped
    * the data key the journal names in {@code reason} (a machine whose own journal is unreadable
    * after a restart has no known configuration).
    */
-  public Optional<KeyFailure> unusableKeyOf(String reason) {
-    Matcher m = reason == null ? null : DATA_KEY_REF.matcher(reason);
-    if (m == null || !m.find()) {
-      return Optional.empty();
-    }
-    return storage.handles().store().find(Long.parseLong(m.group(1)))
-        .map(StoredDataKey::kmsKeyId)
-        .filter(keyId -> !keyId.equals(serviceOwned.kmsKeyId()))
-        .flatMap(this::failureOf);
+  @Override
+  public Optional<KeyFailure> unusableFor(String reason) {
+    return kmsKeyOf(reason).filter(keyId -> !keyId.equals(serviceOwned.kmsKeyId())).flatMap(this::failureOf);
   }
 
   private Optional<KeyFailure> failureOf(String keyId) {
@@ -237,11 +237,13 @@ public final class Encryption {
    * is unusable — are sealed under the service-owned key, the only one that can seal them. They
    * hold Stepwise's error and cause, no customer data.
    */
+  @Override
   public void sealWithoutCustomerKey(String executionArn) {
     withoutCustomerKey.add(executionArn);
   }
 
   /** Ends {@link #sealWithoutCustomerKey} once that write is done. */
+  @Override
   public void sealWithCustomerKey(String executionArn) {
     withoutCustomerKey.remove(executionArn);
   }

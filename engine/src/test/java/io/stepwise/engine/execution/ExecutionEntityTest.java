@@ -9,6 +9,7 @@ import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.DefinitionCache;
 import io.stepwise.engine.kms.EncryptionConfig;
+import io.stepwise.engine.kms.ExecutionKeys;
 import io.stepwise.engine.kms.KeyFailure;
 import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.persistence.index.IndexOp;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 
 /**
  * Offline tools for tests and operators. Every method opens the journal of a data directory that
@@ -23,26 +24,24 @@ public final class JournalTool {
 
   /** Sequence numbers of the stored events of {@code persistenceId}. */
   public static List<Long> sequenceNrs(Path dataDir, String persistenceId) {
-    try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
-      JournalStore store = new JournalStore(db);
-      OptionalLong id = store.idOf(persistenceId);
-      if (id.isEmpty()) {
-        return List.of();
-      }
-      return store.readEvents(id.getAsLong(), 0, Long.MAX_VALUE, Integer.MAX_VALUE).stream()
-          .map(JournalStore.RawEntry::sequenceNr).toList();
-    }
+    return sequenceNrsOf(dataDir, persistenceId,
+        (store, id) -> store.readEvents(id, 0, Long.MAX_VALUE, Integer.MAX_VALUE));
   }
 
   /** Sequence numbers of the stored snapshots of {@code persistenceId}. */
   public static List<Long> snapshotSequenceNrs(Path dataDir, String persistenceId) {
+    return sequenceNrsOf(dataDir, persistenceId, JournalStore::snapshots);
+  }
+
+  private static List<Long> sequenceNrsOf(Path dataDir, String persistenceId,
+      BiFunction<JournalStore, Long, List<JournalStore.RawEntry>> entries) {
     try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
       JournalStore store = new JournalStore(db);
       OptionalLong id = store.idOf(persistenceId);
       if (id.isEmpty()) {
         return List.of();
       }
-      return store.snapshots(id.getAsLong()).stream().map(JournalStore.RawEntry::sequenceNr).sorted().toList();
+      return entries.apply(store, id.getAsLong()).stream().map(JournalStore.RawEntry::sequenceNr).sorted().toList();
     }
   }
 

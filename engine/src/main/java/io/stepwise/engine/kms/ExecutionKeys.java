@@ -1,12 +1,13 @@
-package io.stepwise.engine.execution;
+package io.stepwise.engine.kms;
 
-import io.stepwise.engine.kms.KeyFailure;
 import java.util.Optional;
 
 /**
  * What an execution needs to know of its machine's KMS key: whether it can be used now and, when
  * it cannot, how to seal the failure that ends the execution (under the service-owned key, the
- * only one that still can).
+ * only one that still can). {@link Encryption} is the implementation; {@link #SERVICE_OWNED}
+ * stands for a store with no customer keys. {@link #unusableFor} may read the key table: call it
+ * off Pekko's dispatchers.
  */
 public interface ExecutionKeys {
   /** Why executions of {@code stateMachineArn} cannot go on now, if its key is unusable. */
