@@ -1,6 +1,8 @@
 package io.stepwise.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.activity.ActivityEntity;
@@ -11,47 +13,46 @@ import io.stepwise.engine.catalog.ExecutionSummary;
 import io.stepwise.engine.catalog.ListingTokens;
 import io.stepwise.engine.catalog.Page;
 import io.stepwise.engine.catalog.StateMachineSummary;
+import io.stepwise.engine.execution.DirectWaker;
+import io.stepwise.engine.execution.EffectDriver;
 import io.stepwise.engine.execution.ExecutionEntity;
 import io.stepwise.engine.execution.ExecutionInfo;
+import io.stepwise.engine.execution.ExecutionStarter;
+import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.kms.EncryptionConfig;
+import io.stepwise.engine.statemachine.MachineView;
+import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.engine.statemachine.StateMachineEntity;
 import io.stepwise.engine.statemachine.StateMachineRecord;
+import io.stepwise.engine.timers.EngineClock;
+import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.index.ExecutionIndex;
+import io.stepwise.persistence.index.WakeUpIndex;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import com.typesafe.config.Config;
-import io.stepwise.asl.CompiledDefinition;
-import io.stepwise.engine.execution.ExecutionStarter;
-import io.stepwise.engine.execution.ExecutionStore;
-import io.stepwise.engine.execution.EffectDriver;
-import io.stepwise.engine.statemachine.MachineView;
-import io.stepwise.engine.statemachine.Revisions;
-import io.stepwise.engine.timers.EngineClock;
-import io.stepwise.engine.timers.WakeUpScheduler;
-import io.stepwise.persistence.index.ExecutionIndex;
-import io.stepwise.persistence.index.WakeUpIndex;
 import java.util.ArrayList;
-import java.util.Optional;
-import java.util.concurrent.Executor;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.japi.function.Function;
 
 /**
  * The engine's one entry point for the API edge: every Step Functions action that touches state
@@ -73,6 +74,7 @@ public final class StepFunctionsEngine {
   private final Executor io;
   private final ExecutionStore executions;
   private final ExecutionStarter starter;
+  private final DirectWaker waker;
   private final WakeUpScheduler wakeUps;
   private final Admission admission;
 
@@ -95,6 +97,8 @@ public final class StepFunctionsEngine {
         config.getInt("stepwise.engine.snapshot-every"));
     EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
+    this.waker = new DirectWaker(executions, storage.store(), storage.reader(), revisions, definitions, driver,
+        encryption, this.clock, io);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
         ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption, machines, revisions)));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
@@ -113,8 +117,13 @@ public final class StepFunctionsEngine {
 
   /** Hands a due row of the wake-up index to its execution; completes with when to try again (null: done). */
   private CompletionStage<Instant> fire(WakeUpIndex.WakeUp row) {
-    return ask(execution(row.entityId()),
-        (ActorRef<ExecutionEntity.Fired> r) -> new ExecutionEntity.Fire(row, r)).thenApply(ExecutionEntity.Fired::retryAt);
+    return waker.fire(row, () -> askExecution(row.entityId(),
+        (ActorRef<ExecutionEntity.Fired> r) -> new ExecutionEntity.Fire(row, r)).thenApply(ExecutionEntity.Fired::retryAt));
+  }
+
+  /** Due wake-up rows fired so far: {@code [stepped directly from the journal, by entities]}. */
+  public long[] wakeUpsFired() {
+    return waker.fired();
   }
 
   /** Customer-managed keys: validation of encryption configurations and read permission checks. */
@@ -203,7 +212,7 @@ public final class StepFunctionsEngine {
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
       String arn = Arns.execution(p.region(), p.account(), r.name(), execName);
-      return starter.start(info(r, arn, execName, input, now), m.compiled(), info -> ask(execution(arn),
+      return starter.start(info(r, arn, execName, input, now), m.compiled(), info -> askExecution(arn,
           (ActorRef<ExecutionEntity.StartReply> reply) -> new ExecutionEntity.Start(info, reply))
           .thenApply(reply -> reply.get(encryption::unreadable)));
     });
@@ -258,14 +267,14 @@ public final class StepFunctionsEngine {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return ask(execution(arn), ExecutionEntity.Describe::new).thenApply(r -> view(arn, r));
+    return askExecution(arn, ExecutionEntity.Describe::new).thenApply(r -> view(arn, r));
   }
 
   public CompletionStage<ExecutionView> stopExecution(String arn, String error, String cause) {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return ask(execution(arn),
+    return askExecution(arn,
         (ActorRef<ExecutionEntity.ViewReply> r) -> new ExecutionEntity.Stop(error, cause, r))
         .thenApply(r -> view(arn, r));
   }
@@ -274,7 +283,7 @@ public final class StepFunctionsEngine {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return ask(execution(arn), ExecutionEntity.GetHistory::new).thenApply(r -> {
+    return askExecution(arn, ExecutionEntity.GetHistory::new).thenApply(r -> {
       if (r.unreadable() != null) throw encryption.unreadable(r.unreadable());
       if (!r.exists()) throw ServiceError.executionDoesNotExist(arn);
       return r.events();
@@ -366,7 +375,9 @@ public final class StepFunctionsEngine {
     return sharding.entityRefFor(ActivityEntity.ENTITY_KEY, arn);
   }
 
-  private EntityRef<ExecutionEntity.Command> execution(String arn) {
-    return sharding.entityRefFor(ExecutionEntity.ENTITY_KEY, arn);
+  /** Asks an execution's entity, once no direct step of the execution is under way. */
+  private <R> CompletionStage<R> askExecution(String arn, Function<ActorRef<R>, ExecutionEntity.Command> message) {
+    return executions.gate().toEntity(arn,
+        () -> ask(sharding.entityRefFor(ExecutionEntity.ENTITY_KEY, arn), message));
   }
 }

@@ -47,8 +47,11 @@ public final class StepwiseServer {
   private final String host;
   private final int port;
   private final Path dataDir;
+  private final StepFunctionsEngine engine;
 
-  private StepwiseServer(ActorSystem<Void> system, StepwiseStorage storage, String host, int port, Path dataDir) {
+  private StepwiseServer(ActorSystem<Void> system, StepwiseStorage storage, StepFunctionsEngine engine, String host,
+      int port, Path dataDir) {
+    this.engine = engine;
     this.system = system;
     this.storage = storage;
     this.host = host;
@@ -103,7 +106,7 @@ public final class StepwiseServer {
       long t4 = System.nanoTime();
       LoggerFactory.getLogger(StepwiseServer.class).info("Started in {} ms: actor system {} ms, storage {} ms, engine and {} state machines and"
           + " activities {} ms, HTTP {} ms", ms(t4 - t0), ms(t1 - t0), ms(t2 - t1), woken, ms(t3 - t2), ms(t4 - t3));
-      return new StepwiseServer(system, storage, s.getString("host"), HttpEdge.port(binding),
+      return new StepwiseServer(system, storage, engine, s.getString("host"), HttpEdge.port(binding),
           Path.of(s.getString("data-dir")).toAbsolutePath().normalize());
     } catch (StorageUnavailableException e) {
       terminate(system);
@@ -145,6 +148,10 @@ public final class StepwiseServer {
   }
 
   /** The storage: its KMS and the key manager's counters ({@code keyMetrics()}). */
+  public StepFunctionsEngine engine() {
+    return engine;
+  }
+
   public StepwiseStorage storage() {
     return storage;
   }

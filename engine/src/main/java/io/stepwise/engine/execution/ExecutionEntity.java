@@ -1,7 +1,6 @@
 package io.stepwise.engine.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -55,8 +55,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * it changed in the position and, at the end, the result) before its effects exist; the state is
  * snapshotted every {@code snapshot-every} events so recovery stays short. A timer's wake-up row
  * is submitted just before the event, so it is durable no later, and rows the step consumed are
- * deleted after it. Waiting costs no memory: an idle entity passivates, and the wake-up
- * scheduler brings it back when a deadline falls due.
+ * deleted after it. Waiting costs no memory: an idle entity passivates, and a due deadline is
+ * stepped by {@link DirectWaker} straight from the journal (the same rules, {@link
+ * ExecutionSteps}) unless an incarnation holds the execution ({@link ExecutionGate}).
  */
 public final class ExecutionEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State> {
@@ -153,6 +154,7 @@ public final class ExecutionEntity
   }
 
   // --- behaviour ---
+  private final String arn;
   private final ActorContext<Command> context;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final DefinitionCache definitions;
@@ -175,6 +177,8 @@ public final class ExecutionEntity
       DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, ExecutionKeys keys,
       Clock clock, Duration idle) {
     return Behaviors.setup(ctx -> {
+      // From here to PostStop the execution is this entity's: no direct step runs on it.
+      store.gate().entityStarted(executionArn);
       ctx.setReceiveTimeout(idle, Idle.INSTANCE);
       return new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, keys, clock);
     });
@@ -186,6 +190,7 @@ public final class ExecutionEntity
     // A failed write restarts the entity with back-off; it recovers what is durable and carries on.
     super(PersistenceId.of(ENTITY_KEY.name(), arn),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.arn = arn;
     this.context = context;
     this.shard = shard;
     this.definitions = definitions;
@@ -300,21 +305,10 @@ public final class ExecutionEntity
         return failOnKey(state, new FailOnKey(Optional.of(ExecutionStore.listingRow(state.info(), null)), unusable, cmd));
       }
     }
-    if (row.timerId().equals(ExecutionStore.TIMEOUT_TIMER)) {
-      Integer timeout = compiled(state).timeoutSeconds();
-      if (timeout == null || !ExecutionStore.timeoutRow(state.info(), timeout).equals(row)) {
-        return obsolete(row, cmd.replyTo());
-      }
-      if (row.deadline().isAfter(now)) return Effect().reply(cmd.replyTo(), new Fired(row.deadline()));
-      return advance(state, new Signal.ExecutionTimedOut()).thenRun(this::leaveWhenEnded)
-          .thenReply(cmd.replyTo(), s -> new Fired(null));
-    }
-    for (Effect pending : position(state).pendingEffects()) {
-      if (pending instanceof Effect.StartTimer t && t.id().equals(row.timerId())) {
-        if (t.fireAt().isAfter(now)) return Effect().reply(cmd.replyTo(), new Fired(t.fireAt()));
-        return advance(state, new Signal.TimerFired(t.id())).thenRun(this::leaveWhenEnded)
-            .thenReply(cmd.replyTo(), s -> new Fired(null));
-      }
+    ExecutionSteps.OnDue due = ExecutionSteps.onDue(state, compiled(state), position(state), row, now);
+    if (due instanceof ExecutionSteps.Later later) return Effect().reply(cmd.replyTo(), new Fired(later.at()));
+    if (due instanceof ExecutionSteps.Resume resume) {
+      return advance(state, resume.signal()).thenRun(this::leaveWhenEnded).thenReply(cmd.replyTo(), s -> new Fired(null));
     }
     return obsolete(row, cmd.replyTo());
   }
@@ -391,28 +385,13 @@ public final class ExecutionEntity
 
   /** Runs the interpreter on a signal and persists the step; a signal that changes nothing persists nothing. */
   private EffectBuilder<Event, State> advance(State state, Signal signal) {
-    CompiledDefinition def = compiled(state);
-    ExecutionInfo info = state.info();
-    ExecutionPosition before = position(state);
-    Step step = driver.resume(def, info.context(), before, signal, clock::instant);
-    if (step.events().isEmpty() && !step.finished()) return Effect().none();
-    Stepped stepped = HistoryLimit.apply(state.history().size(), stepped(step, clock.instant()), clock.instant());
-    if (stepped.position() instanceof ObjectNode after && state.position() instanceof ObjectNode previous) {
-      stepped = new Stepped(stepped.events(), null, null, JsonDelta.diff(previous, after));
-    }
-    List<WakeUp> had = ExecutionStore.rows(info, def, before);
-    List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
-    List<WakeUp> added = ExecutionStore.minus(has, had);
+    ExecutionSteps.Advance a = ExecutionSteps.advance(state, compiled(state), position(state), signal, driver, clock);
+    if (a == null) return Effect().none();
     // Rows that start waits, and the listing's final status, are durable no later than the step.
-    IndexOp ahead = ExecutionStore.putAll(new IndexOp(), added);
-    if (stepped.result() != null) {
-      ExecutionIndex.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
-    }
-    if (!ahead.isEmpty()) store.submit(ahead);
-    List<WakeUp> consumed = ExecutionStore.minus(had, has);
-    return Effect().persist(stepped).thenRun(s -> {
-      if (!consumed.isEmpty()) store.submit(ExecutionStore.deleteAll(new IndexOp(), consumed));
-      store.scheduled(added);
+    if (!a.ahead().isEmpty()) store.submit(a.ahead());
+    return Effect().persist(a.stepped()).thenRun(s -> {
+      if (!a.consumed().isEmpty()) store.submit(ExecutionStore.deleteAll(new IndexOp(), a.consumed()));
+      store.scheduled(a.added());
     });
   }
 
@@ -460,37 +439,9 @@ public final class ExecutionEntity
    * themselves). A revision that cannot be read now (its machine's key disabled) leaves the
    * execution describable; it cannot step until the revision is readable again.
    */
-  private State started(State s, Started e) {
-    ExecutionInfo info = e.info();
-    if (info.definition() == null) {
-      info = revisions.definition(info.revisionId()).map(info::withDefinition).orElse(info);
-    }
-    return new State(info, History.EMPTY, null, null, s.unreadable());
-  }
-
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState()
-        .onEvent(Started.class, this::started)
-        .onEvent(Stepped.class, (s, e) ->
-            new State(s.info(), s.history().append(e.events()), e.positionAfter(s.position()), e.result(),
-                s.unreadable()))
-        .onEvent(Unreadable.class, (s, e) -> new State(s.info(), s.history(), s.position(), s.result(), e.reason()))
-        .onEvent(KeyFailed.class, ExecutionEntity::keyFailed)
-        .build();
-  }
-
-  /** The execution ends FAILED; its history gains ExecutionFailed when what came before is readable. */
-  private static State keyFailed(State s, KeyFailed e) {
-    Result result = new Result("FAILED", null, e.error(), e.cause(), e.stopDate());
-    if (s.info() == null || s.unreadable() != null) {
-      return new State(s.info(), s.history(), null, result, s.unreadable());
-    }
-    long previous = s.history().size();
-    ObjectNode details = JsonNodeFactory.instance.objectNode();
-    details.putObject("executionFailedEventDetails").put("error", e.error()).put("cause", e.cause());
-    HistoryEvent failed = new HistoryEvent(previous + 1, previous, e.stopDate(), "ExecutionFailed", details);
-    return new State(s.info(), s.history().append(List.of(failed)), null, result, null);
+    return (s, e) -> ExecutionSteps.apply(s, e, revisions);
   }
 
   /**
@@ -521,7 +472,7 @@ public final class ExecutionEntity
       @Override
       public State fromJournal(Object from) {
         Snapshot s = (Snapshot) from;
-        State started = started(emptyState(), new Started(s.info()));
+        State started = ExecutionSteps.apply(emptyState(), new Started(s.info()), revisions);
         JsonNode position = s.position() == null || s.position().isNull() ? null : s.position();
         return new State(started.info(), History.EMPTY.append(s.history()), position, s.result(), null);
       }
@@ -533,6 +484,7 @@ public final class ExecutionEntity
     return newSignalHandlerBuilder()
         .onSignal(SnapshotCompleted.class, (state, done) -> store.submit(
             Snapshots.deleteBefore(done.metadata().persistenceId(), done.metadata().sequenceNr())))
+        .onSignal(PostStop.instance(), state -> store.gate().entityStopped(arn))
         .build();
   }
 

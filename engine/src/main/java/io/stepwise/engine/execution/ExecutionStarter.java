@@ -5,7 +5,7 @@ import io.stepwise.asl.interpreter.Step;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
-import io.stepwise.persistence.journal.NewEntityWrite;
+import io.stepwise.persistence.journal.AppendWrite;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -48,11 +48,12 @@ public final class ExecutionStarter {
     IndexOp index = ExecutionStore.putAll(new IndexOp(), rows);
     ExecutionIndex.put(index, ExecutionStore.listingRow(info, stepped.result()), null);
     String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
-    NewEntityWrite write = new NewEntityWrite(pid, List.of(new ExecutionEntity.Started(info.withoutDefinition()), stepped), writerUuid,
-        index);
+    // After sequence number 0: written only if the id has no events yet.
+    AppendWrite write = new AppendWrite(pid, 0, List.of(new ExecutionEntity.Started(info.withoutDefinition()), stepped),
+        writerUuid, index);
     store.submit(write);
     return write.done().thenCompose(outcome -> {
-      if (outcome == NewEntityWrite.Outcome.ALREADY_EXISTS) return existing.apply(info);
+      if (outcome == AppendWrite.Outcome.CONFLICT) return existing.apply(info);
       store.scheduled(rows);
       return CompletableFuture.completedFuture(new ExecutionView(info, stepped.result()));
     });

@@ -34,6 +34,7 @@ public final class ExecutionStore {
   private final ExecutionIndex listing;
   private final Executor io;
   private final int snapshotEvery;
+  private final ExecutionGate gate = new ExecutionGate();
 
   /**
    * @param committer the journal's group commit ({@code GroupCommitter::submit})
@@ -53,6 +54,11 @@ public final class ExecutionStore {
 
   int snapshotEvery() {
     return snapshotEvery;
+  }
+
+  /** Whether an execution is its entity's or a direct step's now. */
+  public ExecutionGate gate() {
+    return gate;
   }
 
   /** {@code read}, which may block on the store, run on the I/O executor. */

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,7 +44,9 @@ public final class WakeUpScheduler {
   private final EngineClock clock;
   private final Target target;
   private final long horizonMillis;
-  private final Semaphore slots;
+  private final int maxInFlight;
+  /** In-flight count at which a finished hand-over wakes the loop: it refills in bulk, not one by one. */
+  private final int refillAt;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentSkipListSet<Due> due = new ConcurrentSkipListSet<>();
   private final Object signal = new Object();
@@ -59,7 +60,9 @@ public final class WakeUpScheduler {
     this.clock = clock;
     this.target = target;
     this.horizonMillis = horizon.toMillis();
-    this.slots = new Semaphore(maxInFlight);
+    if (maxInFlight < 1) throw new IllegalArgumentException("wake-ups-in-flight must be positive, was " + maxInFlight);
+    this.maxInFlight = maxInFlight;
+    this.refillAt = maxInFlight / 2;
     this.thread = new Thread(this::loop, "stepwise-wake-ups");
     thread.setDaemon(true);
   }
@@ -94,7 +97,11 @@ public final class WakeUpScheduler {
         Due head = due.isEmpty() ? null : due.first();
         long now = clock.millis();
         if (head != null && head.at <= now) {
-          fire(due.pollFirst());
+          if (inFlight.get() >= maxInFlight) {
+            await(100);
+          } else {
+            fire(due.pollFirst());
+          }
           continue;
         }
         if (clock.isVirtual()) {
@@ -155,9 +162,8 @@ public final class WakeUpScheduler {
     return rows.get(0).deadline().equals(rows.get(rows.size() - 1).deadline());
   }
 
-  private void fire(Due d) throws InterruptedException {
+  private void fire(Due d) {
     if (d == null) return;
-    slots.acquire();
     inFlight.incrementAndGet();
     CompletionStage<Instant> answer;
     try {
@@ -166,15 +172,17 @@ public final class WakeUpScheduler {
       answer = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
     answer.whenComplete((retryAt, failure) -> {
+      boolean retry = failure != null || retryAt != null;
       if (failure != null) {
         log.debug("Wake-up of {} failed, retrying: {}", d.row.entityId(), failure.toString());
         due.add(new Due(clock.instant().plus(RETRY).toEpochMilli(), d.row));
       } else if (retryAt != null) {
         due.add(new Due(retryAt.toEpochMilli(), d.row));
       }
-      inFlight.decrementAndGet();
-      slots.release();
-      wake();
+      int left = inFlight.decrementAndGet();
+      // The loop sleeps until the next deadline or until the in-flight hand-overs fall to half (and,
+      // on a virtual clock, to none): waking it on every one would cost a thread switch each.
+      if (retry || left == refillAt || left == 0) wake();
     });
   }
 }

@@ -60,6 +60,7 @@ class ExecutionEntityTest {
   private final EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
   private EventSourcedBehaviorTestKit<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State> entity;
   private WakeUp waitRow;
+  private ExecutionStore store;
 
   @AfterAll
   static void shutdown() {
@@ -85,7 +86,7 @@ class ExecutionEntityTest {
       @Override
       public void sealWithCustomerKey(String executionArn) {}
     };
-    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run, 2);
+    store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run, 2);
     entity = EventSourcedBehaviorTestKit.create(KIT.system(),
         ExecutionEntity.create(ARN, shard.getRef(), new DefinitionCache(), new Revisions(), store, driver, keys, clock,
             Duration.ofMillis(300)),
@@ -147,6 +148,23 @@ class ExecutionEntityTest {
     assertThat(result.state().result().status()).isEqualTo("SUCCEEDED");
     assertThat(result.state().history().asList()).extracting(HistoryEvent::id)
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+  }
+
+  /** While an incarnation lives no direct step may claim the execution; once it stopped, one may. */
+  @Test
+  void aLiveEntity_holdsItsExecution_untilItStops() throws Exception {
+    assertThat(store.gate().claim(ARN)).isFalse();
+    // Idle, it asks its shard to passivate it; the shard stops it as it would.
+    @SuppressWarnings("unchecked")
+    ClusterSharding.Passivate<ExecutionEntity.Command> passivate =
+        shard.expectMessageClass(ClusterSharding.Passivate.class, Duration.ofSeconds(5));
+    assertThat(store.gate().claim(ARN)).as("held while it waits to be stopped").isFalse();
+    passivate.entity().tell(ExecutionEntity.PASSIVATE);
+    long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!store.gate().claim(ARN) && System.nanoTime() < until) Thread.sleep(10);
+    assertThat(store.gate().size()).as("claimed by a direct step once the entity stopped").isEqualTo(1);
+    store.gate().release(ARN);
+    assertThat(store.gate().size()).isZero();
   }
 
   @Test

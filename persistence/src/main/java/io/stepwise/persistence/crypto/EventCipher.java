@@ -19,7 +19,10 @@ public final class EventCipher {
   public static final int NONCE_BYTES = 12;
   public static final int TAG_BITS = 128;
 
-  private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(EventCipher::newCipher);
+  // One cipher per thread and direction: re-initialised with the key it had, a cipher skips the AES
+  // key expansion, and a thread that opens old events and seals new ones alternates between keys.
+  private static final ThreadLocal<Cipher> ENCRYPTING = ThreadLocal.withInitial(EventCipher::newCipher);
+  private static final ThreadLocal<Cipher> DECRYPTING = ThreadLocal.withInitial(EventCipher::newCipher);
   private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private final SecretKey key;
@@ -51,7 +54,7 @@ public final class EventCipher {
   public byte[] encrypt(byte[] plaintext, byte[] associatedData) {
     byte[] nonce = randomBytes(NONCE_BYTES);
     try {
-      Cipher c = CIPHERS.get();
+      Cipher c = ENCRYPTING.get();
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(associatedData);
       byte[] out = new byte[NONCE_BYTES + c.getOutputSize(plaintext.length)];
@@ -68,7 +71,7 @@ public final class EventCipher {
     if (ciphertext.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new AEADBadTagException("ciphertext too short");
     }
-    Cipher c = CIPHERS.get();
+    Cipher c = DECRYPTING.get();
     c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 0, NONCE_BYTES));
     c.updateAAD(associatedData);
     return c.doFinal(ciphertext, NONCE_BYTES, ciphertext.length - NONCE_BYTES);

@@ -32,6 +32,9 @@ public interface BatchContext {
   /** The highest sequence number of {@code id}, including writes sealed but not yet durable. */
   long highest(long id);
 
+  /** Whether the highest sequence number of {@code id} is {@code sequenceNr} (cheaper than {@link #highest}). */
+  boolean endsAt(long id, long sequenceNr);
+
   /** Records that events up to {@code sequenceNr} of {@code id} are in this batch. */
   void setHighest(long id, long sequenceNr);
 

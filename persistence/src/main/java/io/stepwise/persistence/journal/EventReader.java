@@ -81,7 +81,16 @@ public final class EventReader {
       }
       long start = Math.max(from, store.deletedTo(id.getAsLong()) + 1);
       return store.readEvents(id.getAsLong(), start, to, max);
-    }, executor).thenCompose(raw -> keysFor(raw).thenApplyAsync(keys -> {
+    }, executor).thenCompose(raw -> open(pid, raw, lastWriter));
+  }
+
+  /** Events of {@code persistenceId} read from the store ({@link JournalStore#readEvents}), decrypted. */
+  public CompletionStage<List<PersistentRepr>> open(String persistenceId, List<JournalStore.RawEntry> raw) {
+    return open(persistenceId, raw, new String[] {""});
+  }
+
+  private CompletionStage<List<PersistentRepr>> open(String pid, List<JournalStore.RawEntry> raw, String[] lastWriter) {
+    return keysFor(raw).thenApplyAsync(keys -> {
       List<PersistentRepr> out = new ArrayList<>(raw.size());
       for (JournalStore.RawEntry e : raw) {
         PersistentRepr repr = decode(pid, e, keys);
@@ -93,7 +102,7 @@ public final class EventReader {
         out.add(repr);
       }
       return out;
-    }, executor));
+    }, executor);
   }
 
   private PersistentRepr decode(String pid, JournalStore.RawEntry e, Map<Long, Object> keys) {

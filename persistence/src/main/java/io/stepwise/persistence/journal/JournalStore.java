@@ -171,6 +171,19 @@ public final class JournalStore implements DataKeyTable {
     return Math.max(recorded, last == null ? 0L : JournalKeys.longAt(last, 9));
   }
 
+  /**
+   * Whether the highest sequence number of {@code id} is {@code sequenceNr}: cheaper than {@link
+   * #highestSequenceNr} (point reads, no iterator). Stored events are contiguous, from the last
+   * deletion (whose highest is recorded) to the highest.
+   */
+  public boolean endsAt(long id, long sequenceNr) {
+    if (db.get(JournalKeys.event(id, sequenceNr + 1)) != null) return false;
+    byte[] v = db.get(JournalKeys.highest(id));
+    long recorded = v == null ? 0L : JournalKeys.longOf(v);
+    if (recorded > sequenceNr) return false;
+    return recorded == sequenceNr || db.get(JournalKeys.event(id, sequenceNr)) != null;
+  }
+
   public long deletedTo(long id) {
     byte[] v = db.get(JournalKeys.deletedTo(id));
     return v == null ? 0L : JournalKeys.longOf(v);

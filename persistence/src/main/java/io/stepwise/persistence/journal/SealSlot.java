@@ -153,6 +153,13 @@ final class SealSlot implements BatchContext {
   }
 
   @Override
+  public boolean endsAt(long id, long sequenceNr) {
+    // A write sealed but not yet durable is newer than what the store holds.
+    Long sealedSeq = shared.sealedHighest.get(id);
+    return sealedSeq != null ? sealedSeq == sequenceNr : shared.store.endsAt(id, sequenceNr);
+  }
+
+  @Override
   public void setHighest(long id, long sequenceNr) {
     Long before = shared.sealedHighest.get(id);
     if (before == null || before < sequenceNr) {

@@ -12,8 +12,10 @@ import org.apache.pekko.persistence.PersistentRepr;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * One {@code WriteMessages} request. An AtomicWrite that cannot be serialized or encrypted is
- * rejected on its own (its entity gets {@code onPersistRejected}); the others are written.
+ * One {@code WriteMessages} request. An AtomicWrite that cannot be serialized or encrypted, or
+ * that does not follow on the journal's last event (another writer went on since its entity
+ * recovered), is rejected on its own (its entity gets {@code onPersistRejected}); the others are
+ * written.
  */
 final class WriteOp implements BatchOp {
   private final List<AtomicWrite> writes;
@@ -54,6 +56,14 @@ final class WriteOp implements BatchOp {
     results.clear();
     for (AtomicWrite w : writes) {
       List<PersistentRepr> events = CollectionConverters.asJava(w.payload());
+      var existing = ctx.existingId(w.persistenceId());
+      long after = w.lowestSequenceNr() - 1;
+      if (existing.isPresent() ? !ctx.endsAt(existing.getAsLong(), after) : after != 0) {
+        // Another writer (an AppendWrite) went on since this entity recovered: its state is stale.
+        results.add(Optional.of(new IllegalStateException("the journal of " + w.persistenceId()
+            + " does not end at " + after + ": the entity's state is stale")));
+        continue;
+      }
       List<byte[]> values = new ArrayList<>(events.size());
       try {
         DataKeyLease lease = ctx.lease(w.persistenceId());

@@ -6,7 +6,7 @@ import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.TestStorage;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import io.stepwise.persistence.journal.BatchOp;
-import io.stepwise.persistence.journal.NewEntityWrite;
+import io.stepwise.persistence.journal.AppendWrite;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,16 +111,16 @@ class IndexesTest {
   }
 
   @Test
-  void aNewEntityWrite_isRefusedOnceTheIdHasEvents_andItsRowsGoOnlyWithIt() throws Exception {
+  void aFirstWrite_isRefusedOnceTheIdHasEvents_andItsRowsGoOnlyWithIt() throws Exception {
     WakeUp row = new WakeUp(Instant.ofEpochMilli(42), "e1", "t");
-    NewEntityWrite first = new NewEntityWrite("Test|e1", List.of("one", "two"), "w",
+    AppendWrite first = new AppendWrite("Test|e1", 0, List.of("one", "two"), "w",
         WakeUpIndex.put(new IndexOp(), row));
-    NewEntityWrite second = new NewEntityWrite("Test|e1", List.of("other"), "w",
+    AppendWrite second = new AppendWrite("Test|e1", 0, List.of("other"), "w",
         WakeUpIndex.put(new IndexOp(), new WakeUp(Instant.ofEpochMilli(43), "e1", "t2")));
     submit(first);
     submit(second);
-    assertThat(await(first.done())).isEqualTo(NewEntityWrite.Outcome.WRITTEN);
-    assertThat(await(second.done())).isEqualTo(NewEntityWrite.Outcome.ALREADY_EXISTS);
+    assertThat(await(first.done())).isEqualTo(AppendWrite.Outcome.WRITTEN);
+    assertThat(await(second.done())).isEqualTo(AppendWrite.Outcome.CONFLICT);
     assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(row);
     var events = await(storage.reader().read("Test|e1", 1, Long.MAX_VALUE, 10));
     assertThat(events).extracting(r -> r.payload()).containsExactly("one", "two");
@@ -128,11 +128,34 @@ class IndexesTest {
   }
 
   @Test
+  void anAppendWrite_goesOnlyAfterTheSequenceNumberItRead_andTakesItsRowsWithIt() throws Exception {
+    WakeUp kept = new WakeUp(Instant.ofEpochMilli(42), "e2", "t");
+    WakeUp next = new WakeUp(Instant.ofEpochMilli(50), "e2", "t2");
+    submit(new AppendWrite("Test|e2", 0, List.of("one"), "w", WakeUpIndex.put(new IndexOp(), kept)));
+    // Two writers read the journal at 1: one wins, the other's events and rows are not written.
+    AppendWrite winner = new AppendWrite("Test|e2", 1, List.of("two", "three"), "w",
+        WakeUpIndex.put(WakeUpIndex.delete(new IndexOp(), kept), next));
+    AppendWrite stale = new AppendWrite("Test|e2", 1, List.of("stale"), "w",
+        WakeUpIndex.delete(new IndexOp(), next));
+    AppendWrite gap = new AppendWrite("Test|e2", 5, List.of("gap"), "w", new IndexOp());
+    submit(winner);
+    submit(stale);
+    submit(gap);
+    assertThat(await(winner.done())).isEqualTo(AppendWrite.Outcome.WRITTEN);
+    assertThat(await(stale.done())).isEqualTo(AppendWrite.Outcome.CONFLICT);
+    assertThat(await(gap.done())).isEqualTo(AppendWrite.Outcome.CONFLICT);
+    assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(next);
+    var events = await(storage.reader().read("Test|e2", 1, Long.MAX_VALUE, 10));
+    assertThat(events).extracting(r -> r.payload()).containsExactly("one", "two", "three");
+    assertThat(events).extracting(r -> r.sequenceNr()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void largePayloads_areCompressedBeforeSealing_andReadBackWhole() throws Exception {
     String big = "{\"items\":[" + "{\"name\":\"same\",\"value\":42},".repeat(400) + "{}]}";
-    NewEntityWrite write = new NewEntityWrite("Test|big", List.of(big, "small"), "w", new IndexOp());
+    AppendWrite write = new AppendWrite("Test|big", 0, List.of(big, "small"), "w", new IndexOp());
     submit(write);
-    assertThat(await(write.done())).isEqualTo(NewEntityWrite.Outcome.WRITTEN);
+    assertThat(await(write.done())).isEqualTo(AppendWrite.Outcome.WRITTEN);
     var events = await(storage.reader().read("Test|big", 1, Long.MAX_VALUE, 10));
     assertThat(events).extracting(r -> r.payload()).containsExactly(big, "small");
     long id = storage.store().idOf("Test|big").orElseThrow();

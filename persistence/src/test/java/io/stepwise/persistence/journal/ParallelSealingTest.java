@@ -2,6 +2,8 @@ package io.stepwise.persistence.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
+
 import com.typesafe.config.ConfigFactory;
 import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.TestEntity;
@@ -268,20 +270,45 @@ class ParallelSealingTest {
     storage.onFatal(told::add);
     storage.handles().db().close(); // the next LevelDB write throws
 
-    WriteOp failing = write("f", 2);
+    // An op that reads nothing while sealed, so that the batch write itself fails.
+    var failing = new io.stepwise.persistence.index.IndexOp().put(new byte[] {'t', 1}, new byte[] {1});
     committer.submit(failing);
     assertThat(failing.done()).failsWithin(WAIT).withThrowableThat().withMessageContaining("closed");
-    WriteOp later = write("f", 3);
-    committer.submit(later);
-    assertThat(later.done()).failsWithin(WAIT).withThrowableThat().withMessageContaining("unavailable");
+    // Queued while the failing batch is written: it fails when sealing reads the closed store, or after.
+    WriteOp racing = write("f", 3);
+    committer.submit(racing);
+    assertThat(racing.done()).failsWithin(WAIT).withThrowableThat().withMessageMatching("(?s).*(unavailable|closed).*");
 
     assertThat(storage.health()).isInstanceOfSatisfying(io.stepwise.persistence.StorageHealth.Unhealthy.class,
         u -> assertThat(u.reason()).contains("journal write failed").contains("closed"));
+    WriteOp later = write("f", 3);
+    committer.submit(later);
+    assertThat(later.done()).failsWithin(WAIT).withThrowableThat().withMessageContaining("unavailable");
     assertThat(told).hasSize(1);
     ConcurrentLinkedQueue<Throwable> lateListener = new ConcurrentLinkedQueue<>();
     storage.onFatal(lateListener::add);
     assertThat(lateListener).as("told at once when registered after the failure").hasSize(1);
     assertThat(told).hasSize(1);
+  }
+
+  /**
+   * An entity's write must follow on its journal's last event: one whose state went stale (an
+   * AppendWrite went on since it recovered) is rejected alone and writes nothing.
+   */
+  @Test
+  void aWriteThatDoesNotFollowOnTheJournal_isRejected_andWritesNothing() throws Exception {
+    assertThat(submitAndWait(write("g", 1))).containsOnly(Optional.empty());
+    AppendWrite other = new AppendWrite("g", 1, List.of(new TestEntity.Added("g#2 by another writer")), "other",
+        new io.stepwise.persistence.index.IndexOp());
+    committer.submit(other);
+    assertThat(other.done().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .isEqualTo(AppendWrite.Outcome.WRITTEN);
+    Iterable<Optional<Exception>> stale = submitAndWait(write("g", 2));
+    assertThat(stale).singleElement().satisfies(r -> assertThat(r).get(InstanceOfAssertFactories.THROWABLE)
+        .hasMessageContaining("does not end at 1"));
+    assertThat(submitAndWait(write("g", 4))).singleElement().satisfies(r -> assertThat(r).isPresent());
+    assertThat(submitAndWait(write("g", 3))).containsOnly(Optional.empty());
+    assertThat(replay("g")).containsExactly("1:g#1", "2:g#2 by another writer", "3:g#3");
   }
 
   private Iterable<Optional<Exception>> submitAndWait(WriteOp op) throws Exception {

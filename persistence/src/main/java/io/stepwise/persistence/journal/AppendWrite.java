@@ -11,17 +11,20 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.persistence.PersistentRepr;
 
 /**
- * The first events of an entity known to be new, written without starting (and recovering) the
- * entity: they join the group commit like any write, sealed and stored exactly as the entity
- * itself would have written them, so the entity recovers them later as its own. The check that
- * the persistence id has no events yet is made while sealing, in the committer's order, so two
- * writes of the same id cannot both succeed; index rows go into the same batch.
+ * Events appended to an entity's journal without its actor, on the condition that the journal
+ * still ends where the writer read it: the first events of an entity known to be new (after
+ * sequence number 0), or the step of an entity stepped from its journal while no actor of it
+ * runs. They join the group commit like any write, sealed and stored exactly as the entity would
+ * have written them, so the entity recovers them later as its own. The condition is checked while
+ * sealing, in the committer's order, so two conditional writes after the same sequence number
+ * cannot both succeed; index rows go into the same batch, only with the events.
  */
-public final class NewEntityWrite implements BatchOp {
-  /** What became of the write. */
-  public enum Outcome { WRITTEN, ALREADY_EXISTS }
+public final class AppendWrite implements BatchOp {
+  /** What became of the write: written, or refused because the journal no longer ended where expected. */
+  public enum Outcome { WRITTEN, CONFLICT }
 
   private final String persistenceId;
+  private final long after;
   private final List<Object> events;
   private final String writerUuid;
   private final IndexOp rows;
@@ -29,9 +32,14 @@ public final class NewEntityWrite implements BatchOp {
   private Outcome outcome;
   private Exception rejected;
 
-  /** {@code events} get sequence numbers 1..n; {@code rows} are written only with them. */
-  public NewEntityWrite(String persistenceId, List<Object> events, String writerUuid, IndexOp rows) {
+  /**
+   * {@code events} get sequence numbers {@code after + 1 ..}, written only if the highest sequence
+   * number of {@code persistenceId} is then {@code after}; {@code rows} are written only with them.
+   */
+  public AppendWrite(String persistenceId, long after, List<Object> events, String writerUuid, IndexOp rows) {
+    if (after < 0) throw new IllegalArgumentException("after must not be negative, was " + after);
     this.persistenceId = persistenceId;
+    this.after = after;
     this.events = List.copyOf(events);
     this.writerUuid = writerUuid;
     this.rows = rows;
@@ -57,8 +65,8 @@ public final class NewEntityWrite implements BatchOp {
     outcome = null;
     rejected = null;
     var existing = ctx.existingId(persistenceId);
-    if (existing.isPresent() && ctx.highest(existing.getAsLong()) > 0) {
-      outcome = Outcome.ALREADY_EXISTS;
+    if (existing.isPresent() ? !ctx.endsAt(existing.getAsLong(), after) : after != 0) {
+      outcome = Outcome.CONFLICT;
       return;
     }
     List<byte[]> values = new ArrayList<>(events.size());
@@ -66,7 +74,7 @@ public final class NewEntityWrite implements BatchOp {
       DataKeyLease lease = ctx.lease(persistenceId);
       long now = ctx.now();
       for (int i = 0; i < events.size(); i++) {
-        PersistentRepr repr = PersistentRepr.apply(events.get(i), i + 1, persistenceId, "", false,
+        PersistentRepr repr = PersistentRepr.apply(events.get(i), after + i + 1, persistenceId, "", false,
             ActorRef.noSender(), writerUuid);
         values.add(ctx.codec().sealEvent(repr, now, lease, ctx::payloadTypeId));
       }
@@ -76,9 +84,9 @@ public final class NewEntityWrite implements BatchOp {
     }
     long id = ctx.idFor(persistenceId);
     for (int i = 0; i < values.size(); i++) {
-      ctx.put(JournalKeys.event(id, i + 1), values.get(i));
+      ctx.put(JournalKeys.event(id, after + i + 1), values.get(i));
     }
-    ctx.setHighest(id, events.size());
+    ctx.setHighest(id, after + events.size());
     rows.addTo(ctx);
     outcome = Outcome.WRITTEN;
   }

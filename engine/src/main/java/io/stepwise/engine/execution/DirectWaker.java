@@ -1,0 +1,181 @@
+package io.stepwise.engine.execution;
+
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.interpreter.ExecutionPosition;
+import io.stepwise.engine.DefinitionCache;
+import io.stepwise.engine.kms.ExecutionKeys;
+import io.stepwise.engine.statemachine.Revisions;
+import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import io.stepwise.persistence.journal.AppendWrite;
+import io.stepwise.persistence.journal.EventReader;
+import io.stepwise.persistence.journal.JournalStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires a due wake-up row of an execution that no entity holds, straight from its journal: reads
+ * and decrypts its events, runs the step its entity would run, and appends the step with its
+ * index rows as one write in the group commit, on the condition that the journal still ends
+ * where it was read. Waiting executions come back by the thousand when their deadlines fall due
+ * (after a restart, every deadline that passed while the server was down); this spares each an
+ * actor's start, recovery and passivation.
+ *
+ * <p>The rules are the entity's ({@link ExecutionSteps}). Whatever is not the plain case goes to
+ * the entity instead: an execution an entity holds (see {@link ExecutionGate}), one with a snapshot
+ * or due one (the entity snapshots), one that cannot be read or whose key is unusable (the
+ * entity fails it as KMS says), one whose revision is not readable, and a write that lost the race.
+ */
+public final class DirectWaker {
+  private static final Logger log = LoggerFactory.getLogger(DirectWaker.class);
+
+  private final ExecutionStore store;
+  private final JournalStore journal;
+  private final EventReader reader;
+  private final Revisions revisions;
+  private final DefinitionCache definitions;
+  private final EffectDriver driver;
+  private final ExecutionKeys keys;
+  private final Clock clock;
+  private final Executor io;
+  private final LongAdder steppedDirectly = new LongAdder();
+  private final LongAdder byEntities = new LongAdder();
+  /** Per process: the journal records which incarnation wrote an event, as the entity would. */
+  private final String writerUuid = UUID.randomUUID().toString();
+
+  public DirectWaker(ExecutionStore store, JournalStore journal, EventReader reader, Revisions revisions,
+      DefinitionCache definitions, EffectDriver driver, ExecutionKeys keys, Clock clock, Executor io) {
+    this.store = store;
+    this.journal = journal;
+    this.reader = reader;
+    this.revisions = revisions;
+    this.definitions = definitions;
+    this.driver = driver;
+    this.keys = keys;
+    this.clock = clock;
+    this.io = io;
+  }
+
+  /** What the direct path did: when to hand the row over again (null: done). */
+  private record Fired(Instant retryAt) {}
+
+  /**
+   * Fires {@code row}, directly when nothing holds its execution, else (or when the direct path
+   * declines) through {@code byEntity}; completes with when to try again (null: done).
+   */
+  public CompletionStage<Instant> fire(WakeUp row, Supplier<CompletionStage<Instant>> byEntity) {
+    String arn = row.entityId();
+    if (!store.gate().claim(arn)) return toEntity(byEntity);
+    CompletionStage<Fired> direct;
+    try {
+      direct = CompletableFuture.supplyAsync(() -> stepFrom(PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), arn).id()),
+          io).thenCompose(step -> step.apply(row));
+    } catch (RuntimeException e) {
+      direct = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Instant> answer = new CompletableFuture<>();
+    direct.whenComplete((fired, failure) -> {
+      store.gate().release(arn);
+      if (failure != null) log.debug("Direct wake-up of {} failed, handing it to its entity: {}", arn, failure.toString());
+      if (failure == null && fired != null) {
+        steppedDirectly.increment();
+        answer.complete(fired.retryAt());
+        return;
+      }
+      toEntity(byEntity).whenComplete((retryAt, error) -> {
+        if (error != null) answer.completeExceptionally(error);
+        else answer.complete(retryAt);
+      });
+    });
+    return answer;
+  }
+
+  private CompletionStage<Instant> toEntity(Supplier<CompletionStage<Instant>> byEntity) {
+    byEntities.increment();
+    return byEntity.get();
+  }
+
+  /** Rows fired so far: {@code [directly, by entities]}. */
+  public long[] fired() {
+    return new long[] {steppedDirectly.sum(), byEntities.sum()};
+  }
+
+  /** What firing a row does, given where the journal ends; a null result hands the row to the entity. */
+  private interface Step {
+    CompletionStage<Fired> apply(WakeUp row);
+  }
+
+  private static final Step TO_ENTITY = row -> CompletableFuture.completedFuture(null);
+
+  /**
+   * Runs on the I/O executor: the events of {@code pid} as stored, in one scan, if the direct path
+   * may step it — every event from the first is there and fewer than a snapshot's worth (events are
+   * never deleted without a snapshot; a snapshot only shortens a replay, so one is not looked for).
+   */
+  private Step stepFrom(String pid) {
+    OptionalLong id = journal.idOf(pid);
+    if (id.isEmpty()) return TO_ENTITY;
+    List<JournalStore.RawEntry> raw = journal.readEvents(id.getAsLong(), 1, Long.MAX_VALUE, store.snapshotEvery());
+    int n = raw.size();
+    if (n == 0 || n + 1 >= store.snapshotEvery() || raw.get(0).sequenceNr() != 1 || raw.get(n - 1).sequenceNr() != n) {
+      return TO_ENTITY;
+    }
+    return row -> reader.open(pid, raw).thenCompose(events -> step(pid, n, events, row));
+  }
+
+  private CompletionStage<Fired> step(String pid, long highest, List<PersistentRepr> events, WakeUp row) {
+    ExecutionEntity.State state = new ExecutionEntity.State(null, History.EMPTY, null, null, null);
+    for (PersistentRepr r : events) {
+      if (!(r.payload() instanceof ExecutionEntity.Event e)) return done(null);
+      state = ExecutionSteps.apply(state, e, revisions);
+    }
+    if (state.info() == null || state.unreadable() != null) return done(null);
+    if (!state.running()) return deleted(row);
+    Instant now = clock.instant();
+    if (!row.deadline().isAfter(now) && keys.unusable(state.info().stateMachineArn()).isPresent()) return done(null);
+    if (state.info().definition() == null) return done(null);
+    CompiledDefinition def;
+    try {
+      def = definitions.get(state.info().definition(), state.info().type());
+    } catch (InvalidDefinitionException e) {
+      return done(null);
+    }
+    ExecutionPosition position = ExecutionPosition.fromJson(state.position());
+    ExecutionSteps.OnDue due = ExecutionSteps.onDue(state, def, position, row, now);
+    if (due instanceof ExecutionSteps.Later later) return done(new Fired(later.at()));
+    if (!(due instanceof ExecutionSteps.Resume resume)) return deleted(row);
+    ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, clock);
+    if (a == null) return done(new Fired(null));
+    IndexOp rows = ExecutionStore.deleteAll(a.ahead(), a.consumed());
+    AppendWrite write = new AppendWrite(pid, highest, List.of(a.stepped()), writerUuid, rows);
+    store.submit(write);
+    return write.done().thenApply(outcome -> {
+      if (outcome != AppendWrite.Outcome.WRITTEN) return null;
+      store.scheduled(a.added());
+      return new Fired(null);
+    });
+  }
+
+  /** The row stands for nothing the execution waits on any more: deleted, as its entity would. */
+  private CompletionStage<Fired> deleted(WakeUp row) {
+    store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(row)));
+    return done(new Fired(null));
+  }
+
+  private static CompletionStage<Fired> done(Fired fired) {
+    return CompletableFuture.completedFuture(fired);
+  }
+}

@@ -1,0 +1,120 @@
+package io.stepwise.engine.execution;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.ExecutionPosition;
+import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.asl.interpreter.Step;
+import io.stepwise.engine.execution.ExecutionEntity.Event;
+import io.stepwise.engine.execution.ExecutionEntity.KeyFailed;
+import io.stepwise.engine.execution.ExecutionEntity.Started;
+import io.stepwise.engine.execution.ExecutionEntity.State;
+import io.stepwise.engine.execution.ExecutionEntity.Stepped;
+import io.stepwise.engine.execution.ExecutionEntity.Unreadable;
+import io.stepwise.engine.statemachine.Revisions;
+import io.stepwise.persistence.index.ExecutionIndex;
+import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What an execution's events make of its state, and what a due wake-up row or a signal does to
+ * a running execution: the rules shared by {@link ExecutionEntity} and {@link DirectWaker}, which
+ * steps executions straight from their journals while no entity of them runs.
+ */
+final class ExecutionSteps {
+  private ExecutionSteps() {}
+
+  /** The state after {@code e}. A {@code Started} without a definition takes it from its revision. */
+  static State apply(State s, Event e, Revisions revisions) {
+    if (e instanceof Started started) {
+      ExecutionInfo info = started.info();
+      if (info.definition() == null) {
+        info = revisions.definition(info.revisionId()).map(info::withDefinition).orElse(info);
+      }
+      return new State(info, History.EMPTY, null, null, s.unreadable());
+    }
+    if (e instanceof Stepped st) {
+      return new State(s.info(), s.history().append(st.events()), st.positionAfter(s.position()), st.result(),
+          s.unreadable());
+    }
+    if (e instanceof Unreadable u) {
+      return new State(s.info(), s.history(), s.position(), s.result(), u.reason());
+    }
+    return keyFailed(s, (KeyFailed) e);
+  }
+
+  /** The execution ends FAILED; its history gains ExecutionFailed when what came before is readable. */
+  private static State keyFailed(State s, KeyFailed e) {
+    Result result = new Result("FAILED", null, e.error(), e.cause(), e.stopDate());
+    if (s.info() == null || s.unreadable() != null) {
+      return new State(s.info(), s.history(), null, result, s.unreadable());
+    }
+    long previous = s.history().size();
+    ObjectNode details = JsonNodeFactory.instance.objectNode();
+    details.putObject("executionFailedEventDetails").put("error", e.error()).put("cause", e.cause());
+    HistoryEvent failed = new HistoryEvent(previous + 1, previous, e.stopDate(), "ExecutionFailed", details);
+    return new State(s.info(), s.history().append(List.of(failed)), null, result, null);
+  }
+
+  /** What a due row does to a running, readable execution. */
+  sealed interface OnDue {}
+
+  /** The row stands for nothing the execution waits on (a crash left it): delete it. */
+  record Obsolete() implements OnDue {}
+
+  /** The deadline it stands for is later than the row's (or not reached yet): hand it over again then. */
+  record Later(Instant at) implements OnDue {}
+
+  /** Resume the execution with this signal. */
+  record Resume(Signal signal) implements OnDue {}
+
+  static OnDue onDue(State state, CompiledDefinition def, ExecutionPosition position, WakeUp row, Instant now) {
+    if (row.timerId().equals(ExecutionStore.TIMEOUT_TIMER)) {
+      Integer timeout = def.timeoutSeconds();
+      if (timeout == null || !ExecutionStore.timeoutRow(state.info(), timeout).equals(row)) return new Obsolete();
+      if (row.deadline().isAfter(now)) return new Later(row.deadline());
+      return new Resume(new Signal.ExecutionTimedOut());
+    }
+    for (Effect pending : position.pendingEffects()) {
+      if (pending instanceof Effect.StartTimer t && t.id().equals(row.timerId())) {
+        if (t.fireAt().isAfter(now)) return new Later(t.fireAt());
+        return new Resume(new Signal.TimerFired(t.id()));
+      }
+    }
+    return new Obsolete();
+  }
+
+  /**
+   * A step to persist: the event; the wake-up rows it starts and the listing's final status
+   * ({@code ahead}, durable no later than the event); and the rows it consumed (deleted once it is
+   * durable).
+   */
+  record Advance(Stepped stepped, List<WakeUp> added, IndexOp ahead, List<WakeUp> consumed) {}
+
+  /** Runs the interpreter on {@code signal}; null when the signal changes nothing. */
+  static Advance advance(State state, CompiledDefinition def, ExecutionPosition before, Signal signal,
+      EffectDriver driver, Clock clock) {
+    ExecutionInfo info = state.info();
+    Step step = driver.resume(def, info.context(), before, signal, clock::instant);
+    if (step.events().isEmpty() && !step.finished()) return null;
+    Stepped stepped = HistoryLimit.apply(state.history().size(), ExecutionEntity.stepped(step, clock.instant()),
+        clock.instant());
+    if (stepped.position() instanceof ObjectNode after && state.position() instanceof ObjectNode previous) {
+      stepped = new Stepped(stepped.events(), null, null, JsonDelta.diff(previous, after));
+    }
+    List<WakeUp> had = ExecutionStore.rows(info, def, before);
+    List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
+    List<WakeUp> added = ExecutionStore.minus(has, had);
+    IndexOp ahead = ExecutionStore.putAll(new IndexOp(), added);
+    if (stepped.result() != null) {
+      ExecutionIndex.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
+    }
+    return new Advance(stepped, added, ahead, ExecutionStore.minus(had, has));
+  }
+}
