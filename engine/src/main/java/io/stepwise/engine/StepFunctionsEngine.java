@@ -93,7 +93,7 @@ public final class StepFunctionsEngine {
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
     this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
-    this.executions = new ExecutionStore(storage.committer()::submit, wakeUps::scheduled, new ExecutionIndex(storage.db()), io,
+    this.executions = new ExecutionStore(storage.committer()::submit, wakeUps::scheduled, new ExecutionIndex(storage.db(), storage.listingCipher()), io,
         config.getInt("stepwise.engine.snapshot-every"));
     EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
     this.starter = new ExecutionStarter(executions, driver, this.clock);

@@ -1,5 +1,7 @@
 package io.stepwise.persistence;
 
+import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.index.ListingKey;
 import io.stepwise.persistence.internal.Db;
 import io.stepwise.persistence.journal.EventCodec;
 import io.stepwise.persistence.journal.EventReader;
@@ -43,7 +45,7 @@ public final class StepwiseStorage implements Extension {
   /** Handles that exist once the storage is open. */
   public record Handles(
       Db db, JournalStore store, LocalKms kms, ActorRef<KeyManager.Command> keyManager, DataKeys dataKeys,
-      EventCodec codec, GroupCommitter committer, EventReader reader) {}
+      EventCodec codec, GroupCommitter committer, EventReader reader, EventCipher listingCipher) {}
 
   private final ActorSystem<?> system;
   private final StorageSettings settings;
@@ -112,7 +114,7 @@ public final class StepwiseStorage implements Extension {
     fatalListeners.forEach(committer::onFatal);
     fatalListeners.clear();
     EventReader reader = new EventReader(store, codec, dataKeys, ioExecutor, settings.replayChunkSize());
-    handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader);
+    handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader, ListingKey.open(db, kms));
     system.log().info("Stepwise storage open in {} (service-owned KMS key {})", settings.dataDir(),
         kms.serviceOwnedKeyId());
     return handles;

@@ -157,7 +157,7 @@ public final class DirectWaker {
     ExecutionSteps.OnDue due = ExecutionSteps.onDue(state, def, position, row, now);
     if (due instanceof ExecutionSteps.Later later) return done(new Fired(later.at()));
     if (!(due instanceof ExecutionSteps.Resume resume)) return deleted(row);
-    ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, clock);
+    ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, store.listing(), clock);
     if (a == null) return done(new Fired(null));
     IndexOp rows = ExecutionStore.deleteAll(a.ahead(), a.consumed());
     AppendWrite write = new AppendWrite(pid, highest, List.of(a.stepped()), writerUuid, rows);

@@ -357,7 +357,7 @@ public final class ExecutionEntity
     Instant now = clock.instant();
     KeyFailure failure = cmd.failure().get();
     KeyFailed failed = new KeyFailed(failure.error(), failure.cause(), now);
-    store.submit(ExecutionIndex.put(new IndexOp(), new ExecutionIndex.Row(running.executionArn(),
+    store.submit(store.listing().put(new IndexOp(), new ExecutionIndex.Row(running.executionArn(),
         running.stateMachineArn(), running.name(), "FAILED", running.startMicros(), ExecutionStore.micros(now)),
         "RUNNING"));
     List<WakeUp> rows = new ArrayList<>(List.of(fired));
@@ -385,7 +385,7 @@ public final class ExecutionEntity
 
   /** Runs the interpreter on a signal and persists the step; a signal that changes nothing persists nothing. */
   private EffectBuilder<Event, State> advance(State state, Signal signal) {
-    ExecutionSteps.Advance a = ExecutionSteps.advance(state, compiled(state), position(state), signal, driver, clock);
+    ExecutionSteps.Advance a = ExecutionSteps.advance(state, compiled(state), position(state), signal, driver, store.listing(), clock);
     if (a == null) return Effect().none();
     // Rows that start waits, and the listing's final status, are durable no later than the step.
     if (!a.ahead().isEmpty()) store.submit(a.ahead());

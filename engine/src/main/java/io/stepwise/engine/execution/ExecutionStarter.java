@@ -46,7 +46,7 @@ public final class ExecutionStarter {
         clock.instant());
     List<WakeUp> rows = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
     IndexOp index = ExecutionStore.putAll(new IndexOp(), rows);
-    ExecutionIndex.put(index, ExecutionStore.listingRow(info, stepped.result()), null);
+    store.listing().put(index, ExecutionStore.listingRow(info, stepped.result()), null);
     String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
     // After sequence number 0: written only if the id has no events yet.
     AppendWrite write = new AppendWrite(pid, 0, List.of(new ExecutionEntity.Started(info.withoutDefinition()), stepped),

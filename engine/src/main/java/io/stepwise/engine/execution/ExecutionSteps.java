@@ -99,7 +99,7 @@ final class ExecutionSteps {
 
   /** Runs the interpreter on {@code signal}; null when the signal changes nothing. */
   static Advance advance(State state, CompiledDefinition def, ExecutionPosition before, Signal signal,
-      EffectDriver driver, Clock clock) {
+      EffectDriver driver, ExecutionIndex listing, Clock clock) {
     ExecutionInfo info = state.info();
     Step step = driver.resume(def, info.context(), before, signal, clock::instant);
     if (step.events().isEmpty() && !step.finished()) return null;
@@ -113,7 +113,7 @@ final class ExecutionSteps {
     List<WakeUp> added = ExecutionStore.minus(has, had);
     IndexOp ahead = ExecutionStore.putAll(new IndexOp(), added);
     if (stepped.result() != null) {
-      ExecutionIndex.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
+      listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
     }
     return new Advance(stepped, added, ahead, ExecutionStore.minus(had, has));
   }

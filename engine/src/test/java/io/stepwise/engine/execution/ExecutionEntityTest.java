@@ -52,6 +52,10 @@ class ExecutionEntityTest {
         "Done": {"Type": "Pass", "Result": {"done": true}, "End": true}}}
       """;
 
+  /** The listing's rows go into the ops the test collects; nothing reads them here. */
+  private static final io.stepwise.persistence.index.ExecutionIndex LISTING = new io.stepwise.persistence.index.ExecutionIndex(
+      null, io.stepwise.persistence.crypto.EventCipher.of(io.stepwise.persistence.crypto.EventCipher.aesKey(
+          io.stepwise.persistence.crypto.EventCipher.randomBytes(32))));
   private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<BatchOp> writes = new CopyOnWriteArrayList<>();
   private final List<WakeUp> scheduled = new CopyOnWriteArrayList<>();
@@ -86,7 +90,7 @@ class ExecutionEntityTest {
       @Override
       public void sealWithCustomerKey(String executionArn) {}
     };
-    store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run, 2);
+    store = new ExecutionStore(writes::add, scheduled::add, LISTING, Runnable::run, 2);
     entity = EventSourcedBehaviorTestKit.create(KIT.system(),
         ExecutionEntity.create(ARN, shard.getRef(), new DefinitionCache(), new Revisions(), store, driver, keys, clock,
             Duration.ofMillis(300)),
@@ -203,7 +207,7 @@ class ExecutionEntityTest {
   @Test
   void longExecution_recoversFromItsNewestSnapshot_toTheSameState() throws Exception {
     String arn = "arn:aws:states:us-east-1:123456789012:execution:waits:loop";
-    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, null, Runnable::run, 2);
+    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, LISTING, Runnable::run, 2);
     var loop = EventSourcedBehaviorTestKit.<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State>create(
         KIT.system(), ExecutionEntity.create(arn, shard.getRef(), new DefinitionCache(), new Revisions(), store, driver,
             ExecutionKeys.SERVICE_OWNED, clock, Duration.ofMinutes(1)),

@@ -1,5 +1,6 @@
 package io.stepwise.persistence.index;
 
+import io.stepwise.persistence.crypto.EventCipher;
 import io.stepwise.persistence.internal.Db;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +12,19 @@ import java.util.Optional;
 /**
  * The persisted listing index of executions: per state machine, newest first, with a second
  * keyspace per status so that a status filter reads only matching rows. It holds the metadata
- * AWS shows in listings, never inputs or outputs, and it is bounded by what is stored.
+ * AWS shows in listings, never inputs or outputs, and it is bounded by what is stored. Values are
+ * sealed (AES-256-GCM under the {@link ListingKey}, bound to their execution); the keys, which
+ * order the listing, still hold the ARNs and start times in clear.
  *
  * <pre>
- *   'x' machine-arn 0x00 inverted-start-micros(8) execution-arn          -> row
- *   'y' machine-arn 0x00 status(1) inverted-start-micros(8) execution-arn -> row
- *   row = status(1) start-micros(8) stop-micros(8, -1 while running) name(utf8)
+ *   'x' machine-arn 0x00 inverted-start-micros(8) execution-arn          -> value
+ *   'y' machine-arn 0x00 status(1) inverted-start-micros(8) execution-arn -> value
+ *   value = SEALED(1) seal(row, associated data "listing|" execution-arn)
+ *   row   = status(1) start-micros(8) stop-micros(8, -1 while running) name(utf8)
  * </pre>
+ *
+ * <p>A value whose first byte is a status number (0-5) is a row stored in clear by an earlier
+ * version, and reads as it is.
  */
 public final class ExecutionIndex {
   static final byte ALL = 'x';
@@ -32,15 +39,21 @@ public final class ExecutionIndex {
   /** One page; {@code next} is the key to continue after, or null at the end. */
   public record Page(List<Row> rows, byte[] next) {}
 
-  private final Db db;
+  /** Marks a sealed value; rows in clear start with a status number. */
+  private static final byte SEALED = 0x7F;
 
-  public ExecutionIndex(Db db) {
+  private final Db db;
+  private final EventCipher cipher;
+
+  /** {@code db} may be null for an index that only writes (through the group commit). */
+  public ExecutionIndex(Db db, EventCipher cipher) {
     this.db = db;
+    this.cipher = cipher;
   }
 
   /** Writes {@code row}, removing its row under {@code previousStatus} (null when new). */
-  public static IndexOp put(IndexOp op, Row row, String previousStatus) {
-    byte[] value = value(row);
+  public IndexOp put(IndexOp op, Row row, String previousStatus) {
+    byte[] value = seal(row);
     op.put(key(ALL, row, null), value);
     if (previousStatus != null && !previousStatus.equals(row.status())) {
       op.delete(key(BY_STATUS, row, previousStatus));
@@ -69,7 +82,7 @@ public final class ExecutionIndex {
         more[0] = true;
         return Db.Scan.STOP;
       }
-      rows.add(decode(e.getKey(), prefix.length + 8, machineArn, e.getValue()));
+      rows.add(decode(e.getKey(), prefix.length + 8, machineArn, open(e.getKey(), prefix.length + 8, e.getValue())));
       last[0] = e.getKey();
       return Db.Scan.CONTINUE;
     });
@@ -91,7 +104,7 @@ public final class ExecutionIndex {
     db.scan(prefix, end, e -> {
       byte[] k = e.getKey();
       if (k.length - arnAt == arn.length && Arrays.equals(k, arnAt, k.length, arn, 0, arn.length)) {
-        found[0] = decode(k, arnAt, machineArn, e.getValue());
+        found[0] = decode(k, arnAt, machineArn, open(k, arnAt, e.getValue()));
         return Db.Scan.STOP;
       }
       return Db.Scan.CONTINUE;
@@ -111,6 +124,33 @@ public final class ExecutionIndex {
     byte[] e = row.executionArn().getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(p.length + 8 + e.length).put(p).putLong(Long.MAX_VALUE - row.startMicros()).put(e)
         .array();
+  }
+
+  private byte[] seal(Row row) {
+    byte[] sealed = cipher.encrypt(value(row), associatedData(row.executionArn().getBytes(StandardCharsets.UTF_8)));
+    byte[] out = new byte[1 + sealed.length];
+    out[0] = SEALED;
+    System.arraycopy(sealed, 0, out, 1, sealed.length);
+    return out;
+  }
+
+  /** The row stored under {@code key}, whose execution ARN starts at {@code arnAt}. */
+  private byte[] open(byte[] key, int arnAt, byte[] value) {
+    if (value.length == 0 || value[0] != SEALED) return value;
+    try {
+      return cipher.decrypt(Arrays.copyOfRange(value, 1, value.length),
+          associatedData(Arrays.copyOfRange(key, arnAt, key.length)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("a listing row of " + new String(key, arnAt, key.length - arnAt,
+          StandardCharsets.UTF_8) + " failed authentication (tampered, moved or wrong key)", e);
+    }
+  }
+
+  private static byte[] associatedData(byte[] executionArn) {
+    byte[] tag = "listing|".getBytes(StandardCharsets.UTF_8);
+    byte[] ad = Arrays.copyOf(tag, tag.length + executionArn.length);
+    System.arraycopy(executionArn, 0, ad, tag.length, executionArn.length);
+    return ad;
   }
 
   private static byte[] value(Row row) {

@@ -54,12 +54,12 @@ class IndexesTest {
   @Test
   void executions_areListedNewestFirstAcrossPages() throws Exception {
     IndexOp op = new IndexOp();
-    for (int i = 0; i < 10; i++) ExecutionIndex.put(op, row("e" + i, 1000 + i, "SUCCEEDED"), null);
-    ExecutionIndex.put(op, row("tie-a", 1005, "SUCCEEDED"), null);
-    ExecutionIndex.put(op, new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m2:x",
+    ExecutionIndex index = listing();
+    for (int i = 0; i < 10; i++) index.put(op, row("e" + i, 1000 + i, "SUCCEEDED"), null);
+    index.put(op, row("tie-a", 1005, "SUCCEEDED"), null);
+    index.put(op, new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m2:x",
         M + "2", "x", "RUNNING", 5, -1), null);
     commit(op);
-    ExecutionIndex index = new ExecutionIndex(storage.db());
     List<String> names = new ArrayList<>();
     byte[] after = null;
     do {
@@ -75,16 +75,72 @@ class IndexesTest {
 
   @Test
   void statusFilter_andAStatusChangeMovesTheRow() throws Exception {
-    commit(ExecutionIndex.put(ExecutionIndex.put(new IndexOp(), row("a", 1, "RUNNING"), null),
-        row("b", 2, "RUNNING"), null));
-    commit(ExecutionIndex.put(new IndexOp(), row("a", 1, "FAILED"), "RUNNING"));
-    ExecutionIndex index = new ExecutionIndex(storage.db());
+    ExecutionIndex index = listing();
+    commit(index.put(index.put(new IndexOp(), row("a", 1, "RUNNING"), null), row("b", 2, "RUNNING"), null));
+    commit(index.put(new IndexOp(), row("a", 1, "FAILED"), "RUNNING"));
     assertThat(index.page(M, "RUNNING", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("b");
     assertThat(index.page(M, "FAILED", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("a");
     assertThat(index.page(M, null, null, 100).rows()).extracting(ExecutionIndex.Row::status)
         .containsExactly("RUNNING", "FAILED");
     ExecutionIndex.Row a = index.page(M, "FAILED", null, 100).rows().get(0);
     assertThat(a).isEqualTo(row("a", 1, "FAILED"));
+  }
+
+  private ExecutionIndex listing() {
+    return new ExecutionIndex(storage.db(), storage.listingCipher());
+  }
+
+  /**
+   * Listing values are sealed: no name, status or date in clear, bound to their execution (a value
+   * copied to another execution's row fails authentication); the key survives a restart; rows
+   * stored in clear by an earlier version still read.
+   */
+  @Test
+  void listingValues_areSealedUnderTheListingKey_andBoundToTheirExecution() throws Exception {
+    String canary = "canary-name-5f3a";
+    ExecutionIndex.Row row = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:e1", M,
+        canary, "RUNNING", 42, -1);
+    commit(listing().put(new IndexOp(), row, null));
+    List<byte[]> values = new ArrayList<>();
+    storage.db().scan(new byte[] {'x'}, new byte[] {'z'}, e -> {
+      values.add(e.getValue());
+      return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
+    });
+    assertThat(values).hasSize(2).allSatisfy(v ->
+        assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(canary));
+    assertThat(listing().page(M, null, null, 10).rows()).containsExactly(row);
+
+    // Another execution's row with this value: the value does not authenticate there.
+    ExecutionIndex.Row other = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:e2", M,
+        "e2", "RUNNING", 41, -1);
+    IndexOp moved = listing().put(new IndexOp(), other, null);
+    commit(moved);
+    byte[][] keys = new byte[1][];
+    storage.db().scan(new byte[] {'x'}, new byte[] {'y'}, e -> {
+      if (new String(e.getKey(), java.nio.charset.StandardCharsets.UTF_8).endsWith(":e2")) keys[0] = e.getKey();
+      return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
+    });
+    storage.db().put(keys[0], values.get(0), true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> listing().page(M, null, null, 10))
+        .hasMessageContaining("failed authentication");
+
+    // A row an earlier version wrote in clear reads as it is.
+    java.nio.ByteBuffer clear = java.nio.ByteBuffer.allocate(17 + 2).put((byte) 1).putLong(41).putLong(43)
+        .put("e2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    storage.db().put(keys[0], clear.array(), true);
+    assertThat(listing().page(M, null, null, 10).rows()).extracting(ExecutionIndex.Row::status)
+        .containsExactly("RUNNING", "SUCCEEDED");
+  }
+
+  @Test
+  void theListingKey_isStoredWrapped_andTheSameAfterARestart() throws Exception {
+    ExecutionIndex.Row row = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:r", M, "r",
+        "RUNNING", 7, -1);
+    commit(listing().put(new IndexOp(), row, null));
+    kit.shutdownTestKit();
+    kit = TestStorage.start(dir);
+    storage = StepwiseStorage.get(kit.system()).handles();
+    assertThat(listing().page(M, null, null, 10).rows()).containsExactly(row);
   }
 
   @Test
