@@ -31,6 +31,7 @@ import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.index.ExecutionIndex;
+import io.stepwise.persistence.index.ResourceIndex;
 import io.stepwise.persistence.index.WakeUpIndex;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +63,7 @@ import org.apache.pekko.japi.function.Function;
 public final class StepFunctionsEngine {
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
-  private final Catalog catalog = new Catalog();
+  private final Catalog catalog;
   private final DefinitionCache definitions = new DefinitionCache();
   private final MachineView machines = new MachineView(definitions);
   private final Revisions revisions = new Revisions();
@@ -91,6 +92,7 @@ public final class StepFunctionsEngine {
     this.storage = stepwiseStorage.handles();
     this.io = stepwiseStorage.ioExecutor();
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
+    this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.listingCipher()), io);
     this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
     this.executions = new ExecutionStore(storage.committer()::submit, wakeUps::scheduled, new ExecutionIndex(storage.db(), storage.listingCipher()), io,
@@ -191,7 +193,8 @@ public final class StepFunctionsEngine {
         });
   }
 
-  public Page<StateMachineSummary> listStateMachines(String region, String account, int maxResults, String nextToken) {
+  public CompletionStage<Page<StateMachineSummary>> listStateMachines(String region, String account, int maxResults,
+      String nextToken) {
     return catalog.listStateMachines(Arns.stateMachine(region, account, ""), maxResults, nextToken);
   }
 
@@ -335,7 +338,8 @@ public final class StepFunctionsEngine {
         });
   }
 
-  public Page<ActivitySummary> listActivities(String region, String account, int maxResults, String nextToken) {
+  public CompletionStage<Page<ActivitySummary>> listActivities(String region, String account, int maxResults,
+      String nextToken) {
     return catalog.listActivities(Arns.activity(region, account, ""), maxResults, nextToken);
   }
 

@@ -99,10 +99,13 @@ class CryptoShreddingTest extends FreshServerTest {
     assertInvalidState(() -> sfn.describeStateMachine(b -> b.stateMachineArn(doomed)), KmsKeyState.UNAVAILABLE);
     assertInvalidState(() -> sfn.describeExecution(b -> b.executionArn(doomedExec)), KmsKeyState.UNAVAILABLE);
     assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(other)).definition()).isEqualTo(PASS);
-    assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name).containsExactly("survivor");
+    // Listed still, as AWS lists a machine whose key is gone (the listing holds no customer data).
+    assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name)
+        .containsExactly("doomed", "survivor");
 
     // The shredded machine can still be deleted, and its name used again.
     sfn.deleteStateMachine(b -> b.stateMachineArn(doomed));
+    assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name).containsExactly("survivor");
     assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(doomed)))
         .isInstanceOf(StateMachineDoesNotExistException.class);
     assertThat(machine("doomed", key())).isEqualTo(doomed);

@@ -68,15 +68,16 @@ final class ActivityOperations {
 
   private CompletionStage<JsonNode> listActivities(Caller caller, ObjectNode req) {
     int max = maxResults(req, 100);
-    Page<ActivitySummary> page = engine.listActivities(region, caller.accountId(), max, nextToken(req));
-    ArrayNode items = F.arrayNode();
-    for (ActivitySummary s : page.items()) {
-      items.addObject().put("activityArn", s.activityArn()).put("name", s.name())
-          .put("creationDate", time(s.creationDate()));
-    }
-    ObjectNode n = F.objectNode();
-    n.set("activities", items);
-    if (page.nextToken() != null) n.put("nextToken", page.nextToken());
-    return CompletableFuture.completedFuture(n);
+    return engine.listActivities(region, caller.accountId(), max, nextToken(req)).thenApply(page -> {
+      ArrayNode items = F.arrayNode();
+      for (ActivitySummary s : page.items()) {
+        items.addObject().put("activityArn", s.activityArn()).put("name", s.name())
+            .put("creationDate", time(s.creationDate()));
+      }
+      ObjectNode n = F.objectNode();
+      n.set("activities", items);
+      if (page.nextToken() != null) n.put("nextToken", page.nextToken());
+      return n;
+    });
   }
 }

@@ -192,19 +192,20 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> listStateMachines(Caller caller, ObjectNode req) {
     int max = maxResults(req, 100);
-    Page<StateMachineSummary> page = engine.listStateMachines(region, caller.accountId(), max, nextToken(req));
-    ArrayNode items = F.arrayNode();
-    for (StateMachineSummary s : page.items()) {
-      ObjectNode n = items.addObject();
-      n.put("stateMachineArn", s.stateMachineArn());
-      n.put("name", s.name());
-      n.put("type", s.type());
-      n.put("creationDate", time(s.creationDate()));
-    }
-    ObjectNode n = F.objectNode();
-    n.set("stateMachines", items);
-    if (page.nextToken() != null) n.put("nextToken", page.nextToken());
-    return CompletableFuture.completedFuture(n);
+    return engine.listStateMachines(region, caller.accountId(), max, nextToken(req)).thenApply(page -> {
+      ArrayNode items = F.arrayNode();
+      for (StateMachineSummary s : page.items()) {
+        ObjectNode n = items.addObject();
+        n.put("stateMachineArn", s.stateMachineArn());
+        n.put("name", s.name());
+        n.put("type", s.type());
+        n.put("creationDate", time(s.creationDate()));
+      }
+      ObjectNode n = F.objectNode();
+      n.set("stateMachines", items);
+      if (page.nextToken() != null) n.put("nextToken", page.nextToken());
+      return n;
+    });
   }
 
   private CompletionStage<JsonNode> validateStateMachineDefinition(Caller caller, ObjectNode req) {

@@ -131,8 +131,9 @@ public final class ActivityEntity
         .onSignal(RecoveryCompleted.instance(), s -> {
           if (s.record() != null && s.unreadable() == null) {
             encryption.register(arn, Encryption.ACTIVITY_CONTEXT, s.record().encryptionConfiguration());
-            catalog.putActivity(summary(s.record()));
           }
+          // A crash may have come between an event and its listing row; an unreadable one stays listed.
+          if (s.unreadable() == null) catalog.reconcileActivity(arn, s.record() == null ? null : summary(s.record()));
         })
         .build();
   }

@@ -112,15 +112,16 @@ public final class StateMachineEntity
     return state;
   }
 
-  /** After a persisted change: the listing and the local view show the machine as it now is. */
+  /**
+   * After a persisted change: the listing and the local view show the machine as it now is. A
+   * machine that cannot be read (its key disabled) leaves the view but stays listed, as AWS lists it.
+   */
   private void published(State state) {
-    if (state.record() == null || state.unreadable() != null) {
-      view.remove(arn);
-      catalog.removeStateMachine(arn);
-      return;
-    }
-    view.put(state.record());
-    catalog.putStateMachine(summary(state.record()));
+    if (state.unreadable() != null || state.record() == null) view.remove(arn);
+    else view.put(state.record());
+    if (state.unreadable() != null) return;
+    if (state.record() == null) catalog.removeStateMachine(arn);
+    else catalog.putStateMachine(summary(state.record()));
   }
 
   @Override
@@ -214,7 +215,12 @@ public final class StateMachineEntity
           if (state.record() != null && state.unreadable() == null) {
             encryption.register(arn, Encryption.MACHINE_CONTEXT, state.record().encryptionConfiguration());
           }
-          published(state);
+          if (state.unreadable() != null || state.record() == null) view.remove(arn);
+          else view.put(state.record());
+          // A crash may have come between an event and its listing row.
+          if (state.unreadable() == null) {
+            catalog.reconcileStateMachine(arn, state.record() == null ? null : summary(state.record()));
+          }
         })
         .build();
   }

@@ -39,9 +39,6 @@ public final class ExecutionIndex {
   /** One page; {@code next} is the key to continue after, or null at the end. */
   public record Page(List<Row> rows, byte[] next) {}
 
-  /** Marks a sealed value; rows in clear start with a status number. */
-  private static final byte SEALED = 0x7F;
-
   private final Db db;
   private final EventCipher cipher;
 
@@ -126,31 +123,18 @@ public final class ExecutionIndex {
         .array();
   }
 
+  private static final byte[] TAG = "listing|".getBytes(StandardCharsets.UTF_8);
+
   private byte[] seal(Row row) {
-    byte[] sealed = cipher.encrypt(value(row), associatedData(row.executionArn().getBytes(StandardCharsets.UTF_8)));
-    byte[] out = new byte[1 + sealed.length];
-    out[0] = SEALED;
-    System.arraycopy(sealed, 0, out, 1, sealed.length);
-    return out;
+    return SealedValues.seal(cipher, value(row),
+        SealedValues.associatedData(TAG, row.executionArn().getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The row stored under {@code key}, whose execution ARN starts at {@code arnAt}. */
   private byte[] open(byte[] key, int arnAt, byte[] value) {
-    if (value.length == 0 || value[0] != SEALED) return value;
-    try {
-      return cipher.decrypt(Arrays.copyOfRange(value, 1, value.length),
-          associatedData(Arrays.copyOfRange(key, arnAt, key.length)));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("a listing row of " + new String(key, arnAt, key.length - arnAt,
-          StandardCharsets.UTF_8) + " failed authentication (tampered, moved or wrong key)", e);
-    }
-  }
-
-  private static byte[] associatedData(byte[] executionArn) {
-    byte[] tag = "listing|".getBytes(StandardCharsets.UTF_8);
-    byte[] ad = Arrays.copyOf(tag, tag.length + executionArn.length);
-    System.arraycopy(executionArn, 0, ad, tag.length, executionArn.length);
-    return ad;
+    if (!SealedValues.isSealed(value)) return value;
+    return SealedValues.open(cipher, value, SealedValues.associatedData(TAG, Arrays.copyOfRange(key, arnAt, key.length)),
+        new String(key, arnAt, key.length - arnAt, StandardCharsets.UTF_8));
   }
 
   private static byte[] value(Row row) {

@@ -143,6 +143,43 @@ class IndexesTest {
     assertThat(listing().page(M, null, null, 10).rows()).containsExactly(row);
   }
 
+  /** State machines and activities: in ARN order within one prefix, paged, sealed, deleted. */
+  @Test
+  void resources_areListedInArnOrderWithinTheirPrefix_sealed() throws Exception {
+    ResourceIndex index = new ResourceIndex(storage.db(), storage.listingCipher());
+    String prefix = "arn:aws:states:us-east-1:123456789012:stateMachine:";
+    IndexOp op = new IndexOp();
+    for (int i = 4; i >= 0; i--) {
+      index.put(op, ResourceIndex.Kind.STATE_MACHINE, new ResourceIndex.Entry(prefix + "s" + i, "s" + i, "STANDARD", i));
+    }
+    index.put(op, ResourceIndex.Kind.STATE_MACHINE, new ResourceIndex.Entry(
+        "arn:aws:states:us-east-1:999999999999:stateMachine:other", "other", "EXPRESS", 9));
+    index.put(op, ResourceIndex.Kind.ACTIVITY, new ResourceIndex.Entry(
+        "arn:aws:states:us-east-1:123456789012:activity:a", "secret-activity-name", null, 7));
+    commit(op);
+    List<String> names = new ArrayList<>();
+    String after = null;
+    do {
+      ResourceIndex.Page page = index.page(ResourceIndex.Kind.STATE_MACHINE, prefix, after, 2);
+      page.entries().forEach(e -> names.add(e.name()));
+      after = page.lastArn();
+    } while (after != null);
+    assertThat(names).containsExactly("s0", "s1", "s2", "s3", "s4");
+    assertThat(index.get(ResourceIndex.Kind.ACTIVITY, "arn:aws:states:us-east-1:123456789012:activity:a"))
+        .contains(new ResourceIndex.Entry("arn:aws:states:us-east-1:123456789012:activity:a", "secret-activity-name",
+            null, 7));
+    List<byte[]> values = new ArrayList<>();
+    storage.db().scan(new byte[] {'n'}, new byte[] {'w'}, e -> {
+      values.add(e.getValue());
+      return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
+    });
+    assertThat(values).hasSize(7).allSatisfy(v -> assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("secret-activity-name").doesNotContain("STANDARD"));
+    commit(ResourceIndex.delete(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE, prefix + "s2"));
+    assertThat(index.page(ResourceIndex.Kind.STATE_MACHINE, prefix, null, 100).entries())
+        .extracting(ResourceIndex.Entry::name).containsExactly("s0", "s1", "s3", "s4");
+  }
+
   @Test
   void wakeUps_areScannedInDeadlineOrderWithinTheirRange() throws Exception {
     IndexOp op = new IndexOp();
