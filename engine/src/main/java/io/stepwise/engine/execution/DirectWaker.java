@@ -18,7 +18,9 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.pekko.persistence.PersistentRepr;
@@ -51,6 +53,13 @@ public final class DirectWaker {
   private final ExecutionKeys keys;
   private final Clock clock;
   private final Executor io;
+  /** Threads stepping claimed rows at once (the committer's sealers and writer run beside them). */
+  private static final int MAX_DRAINERS = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+  /** Rows a drainer steps before it yields its thread to the executor's other work. */
+  private static final int DRAIN_CHUNK = 64;
+
+  private final ConcurrentLinkedQueue<Claimed> claimed = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger drainers = new AtomicInteger();
   private final LongAdder steppedDirectly = new LongAdder();
   private final LongAdder byEntities = new LongAdder();
   /** Per process: the journal records which incarnation wrote an event, as the entity would. */
@@ -79,15 +88,11 @@ public final class DirectWaker {
   public CompletionStage<Instant> fire(WakeUp row, Supplier<CompletionStage<Instant>> byEntity) {
     String arn = row.entityId();
     if (!store.gate().claim(arn)) return toEntity(byEntity);
-    CompletionStage<Fired> direct;
-    try {
-      direct = CompletableFuture.supplyAsync(() -> stepFrom(PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), arn).id()),
-          io).thenCompose(step -> step.apply(row));
-    } catch (RuntimeException e) {
-      direct = CompletableFuture.failedFuture(e);
-    }
+    Claimed claim = new Claimed(row, new CompletableFuture<>());
+    claimed.add(claim);
+    startDrainer();
     CompletableFuture<Instant> answer = new CompletableFuture<>();
-    direct.whenComplete((fired, failure) -> {
+    claim.done().whenComplete((fired, failure) -> {
       store.gate().release(arn);
       if (failure != null) log.debug("Direct wake-up of {} failed, handing it to its entity: {}", arn, failure.toString());
       if (failure == null && fired != null) {
@@ -101,6 +106,47 @@ public final class DirectWaker {
       });
     });
     return answer;
+  }
+
+  /** A row whose execution this waker has claimed, and what became of it. */
+  private record Claimed(WakeUp row, CompletableFuture<Fired> done) {}
+
+  /**
+   * Claimed rows are stepped by a few drainers on the I/O executor, each taking them one after
+   * another on its thread (no hand-over between threads per row while the data keys are cached).
+   */
+  private void startDrainer() {
+    for (int n = drainers.get(); n < MAX_DRAINERS; n = drainers.get()) {
+      if (drainers.compareAndSet(n, n + 1)) {
+        io.execute(this::drain);
+        return;
+      }
+    }
+  }
+
+  private void drain() {
+    int taken = 0;
+    try {
+      for (Claimed c = claimed.poll(); c != null; c = ++taken < DRAIN_CHUNK ? claimed.poll() : null) {
+        Claimed claim = c;
+        CompletionStage<Fired> result;
+        try {
+          result = stepFrom(PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), claim.row().entityId()).id())
+              .apply(claim.row());
+        } catch (RuntimeException e) {
+          result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((fired, failure) -> {
+          if (failure != null) claim.done().completeExceptionally(failure);
+          else claim.done().complete(fired);
+        });
+      }
+    } finally {
+      drainers.decrementAndGet();
+      // A row added after the last poll, while every drainer was busy, is not left behind; after a
+      // chunk the drainer goes to the back of the executor's queue, so the journal's work is not held up.
+      if (!claimed.isEmpty()) startDrainer();
+    }
   }
 
   private CompletionStage<Instant> toEntity(Supplier<CompletionStage<Instant>> byEntity) {
@@ -121,7 +167,7 @@ public final class DirectWaker {
   private static final Step TO_ENTITY = row -> CompletableFuture.completedFuture(null);
 
   /**
-   * Runs on the I/O executor: the events of {@code pid} as stored, in one scan, if the direct path
+   * Runs on a drainer: the events of {@code pid} as stored, in one scan, if the direct path
    * may step it — every event from the first is there and fewer than a snapshot's worth (events are
    * never deleted without a snapshot; a snapshot only shortens a replay, so one is not looked for).
    */
@@ -133,7 +179,11 @@ public final class DirectWaker {
     if (n == 0 || n + 1 >= store.snapshotEvery() || raw.get(0).sequenceNr() != 1 || raw.get(n - 1).sequenceNr() != n) {
       return TO_ENTITY;
     }
-    return row -> reader.open(pid, raw).thenCompose(events -> step(pid, n, events, row));
+    return row -> {
+      List<PersistentRepr> events = reader.openCached(pid, raw);
+      return events != null ? step(pid, n, events, row)
+          : reader.open(pid, raw).thenCompose(opened -> step(pid, n, opened, row));
+    };
   }
 
   private CompletionStage<Fired> step(String pid, long highest, List<PersistentRepr> events, WakeUp row) {

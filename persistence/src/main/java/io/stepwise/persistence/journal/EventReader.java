@@ -90,19 +90,43 @@ public final class EventReader {
   }
 
   private CompletionStage<List<PersistentRepr>> open(String pid, List<JournalStore.RawEntry> raw, String[] lastWriter) {
-    return keysFor(raw).thenApplyAsync(keys -> {
-      List<PersistentRepr> out = new ArrayList<>(raw.size());
-      for (JournalStore.RawEntry e : raw) {
-        PersistentRepr repr = decode(pid, e, keys);
-        if (repr.payload() instanceof UnreadableEvent) {
-          repr = repr.update(repr.sequenceNr(), pid, false, null, lastWriter[0]);
-        } else {
-          lastWriter[0] = repr.writerUuid();
-        }
-        out.add(repr);
+    return keysFor(raw).thenApplyAsync(keys -> decodeAll(pid, raw, keys, lastWriter), executor);
+  }
+
+  /**
+   * As {@link #open}, on the calling thread, if every data key the events need is in the cache;
+   * null if one is not (then {@link #open} unwraps it).
+   */
+  public List<PersistentRepr> openCached(String persistenceId, List<JournalStore.RawEntry> raw) {
+    Map<Long, Object> keys = new HashMap<>();
+    for (JournalStore.RawEntry e : raw) {
+      long ref;
+      try {
+        ref = Envelope.parse(e.envelope()).dataKeyRef();
+      } catch (IllegalArgumentException ex) {
+        continue; // decoded as unreadable
       }
-      return out;
-    }, executor);
+      if (keys.containsKey(ref)) continue;
+      SecretKey cached = dataKeys.cached(ref);
+      if (cached == null) return null;
+      keys.put(ref, cached);
+    }
+    return decodeAll(persistenceId, raw, keys, new String[] {""});
+  }
+
+  private List<PersistentRepr> decodeAll(String pid, List<JournalStore.RawEntry> raw, Map<Long, Object> keys,
+      String[] lastWriter) {
+    List<PersistentRepr> out = new ArrayList<>(raw.size());
+    for (JournalStore.RawEntry e : raw) {
+      PersistentRepr repr = decode(pid, e, keys);
+      if (repr.payload() instanceof UnreadableEvent) {
+        repr = repr.update(repr.sequenceNr(), pid, false, null, lastWriter[0]);
+      } else {
+        lastWriter[0] = repr.writerUuid();
+      }
+      out.add(repr);
+    }
+    return out;
   }
 
   private PersistentRepr decode(String pid, JournalStore.RawEntry e, Map<Long, Object> keys) {
