@@ -27,6 +27,7 @@ import io.stepwise.engine.statemachine.MachineView;
 import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.engine.statemachine.StateMachineEntity;
 import io.stepwise.engine.statemachine.StateMachineRecord;
+import io.stepwise.engine.tags.Tags;
 import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.StepwiseStorage;
@@ -146,10 +147,11 @@ public final class StepFunctionsEngine {
 
   // --- state machines ---
 
-  public CompletionStage<StateMachineRecord> createStateMachine(StateMachineRecord record) {
+  /** {@code tags} apply only if the machine is new: a repeated create ignores them, as AWS does. */
+  public CompletionStage<StateMachineRecord> createStateMachine(StateMachineRecord record, Map<String, String> tags) {
     compile(record.definition(), record.type());
     return ask(machine(record.stateMachineArn()),
-        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, r))
+        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, tags, r))
         .thenApply(r -> r.get(encryption::unreadable));
   }
 
@@ -315,9 +317,10 @@ public final class StepFunctionsEngine {
 
   // --- activities ---
 
-  public CompletionStage<ActivityRecord> createActivity(ActivityRecord record) {
+  /** {@code tags} apply only if the activity is new: a repeated create ignores them, as AWS does. */
+  public CompletionStage<ActivityRecord> createActivity(ActivityRecord record, Map<String, String> tags) {
     return ask(activity(record.activityArn()),
-        (ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Create(record, r))
+        (ActorRef<ActivityEntity.Reply> r) -> new ActivityEntity.Create(record, tags, r))
         .thenApply(r -> r.get(encryption::unreadable));
   }
 
@@ -341,6 +344,37 @@ public final class StepFunctionsEngine {
   public CompletionStage<Page<ActivitySummary>> listActivities(String region, String account, int maxResults,
       String nextToken) {
     return catalog.listActivities(Arns.activity(region, account, ""), maxResults, nextToken);
+  }
+
+  // --- tags ---
+
+  /** TagResource on a state machine or activity ARN: the tags it has afterwards. */
+  public CompletionStage<Map<String, String>> tagResource(String resourceArn, Map<String, String> tags) {
+    return tagsOf(resourceArn, r -> new StateMachineEntity.Tag(tags, r), r -> new ActivityEntity.Tag(tags, r));
+  }
+
+  public CompletionStage<Map<String, String>> untagResource(String resourceArn, List<String> keys) {
+    return tagsOf(resourceArn, r -> new StateMachineEntity.Untag(keys, r), r -> new ActivityEntity.Untag(keys, r));
+  }
+
+  public CompletionStage<Map<String, String>> listTagsForResource(String resourceArn) {
+    return tagsOf(resourceArn, StateMachineEntity.ListTags::new, ActivityEntity.ListTags::new);
+  }
+
+  /** Routes a tag request to the resource's entity; an ARN of any other resource is InvalidArn. */
+  private CompletionStage<Map<String, String>> tagsOf(String arn,
+      Function<ActorRef<Tags.Reply>, StateMachineEntity.Command> toMachine,
+      Function<ActorRef<Tags.Reply>, ActivityEntity.Command> toActivity) {
+    Arns.Parsed p = Arns.parse(arn);
+    CompletionStage<Tags.Reply> reply;
+    if (p != null && p.resourceType().equals("stateMachine") && Arns.isValidName(p.rest())) {
+      reply = ask(machine(arn), toMachine);
+    } else if (p != null && p.resourceType().equals("activity") && Arns.isValidName(p.rest())) {
+      reply = ask(activity(arn), toActivity);
+    } else {
+      return CompletableFuture.failedFuture(ServiceError.invalidArn(arn));
+    }
+    return reply.thenApply(r -> r.get(encryption::unreadable));
   }
 
   // --- helpers ---

@@ -43,10 +43,11 @@ final class ActivityOperations {
 
   private CompletionStage<JsonNode> createActivity(Caller caller, ObjectNode req) {
     String name = requiredString(req, "name");
+    Map<String, String> tags = tags(req, "tags");
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
     EncryptionConfig encryption = StepFunctionsApi.encryption(engine, caller, req);
     String arn = Arns.activity(region, caller.accountId(), name);
-    return engine.createActivity(new ActivityRecord(arn, name, engine.clock().instant(), encryption)).thenApply(a -> {
+    return engine.createActivity(new ActivityRecord(arn, name, engine.clock().instant(), encryption), tags).thenApply(a -> {
       ObjectNode n = F.objectNode();
       n.put("activityArn", a.activityArn());
       n.put("creationDate", time(a.creationDate()));

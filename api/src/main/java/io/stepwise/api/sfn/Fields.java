@@ -137,6 +137,78 @@ final class Fields {
     }
   }
 
+  /** AWS's pattern for tag keys and values: Unicode letters, digits, white space and {@code _ . : / = + - @}. */
+  static final String TAG_PATTERN = "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$";
+  private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile(TAG_PATTERN);
+
+  /**
+   * A request's {@code tags} (a list of {@code {key, value}}), keyed in order; empty when absent. Keys
+   * are 1–128 characters and values 0–256, of AWS's tag pattern; a key given twice keeps its last value.
+   */
+  static java.util.LinkedHashMap<String, String> tags(ObjectNode request, String name) {
+    java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+    JsonNode v = request.get(name);
+    if (v == null || v.isNull()) return out;
+    if (!v.isArray()) {
+      throw new ServiceError("SerializationException", "Unexpected value type for member '" + name + "': expected a list");
+    }
+    int i = 0;
+    for (JsonNode t : v) {
+      i++;
+      if (!t.isObject()) {
+        throw new ServiceError("SerializationException",
+            "Unexpected value type for member '" + name + "': expected a list of structures");
+      }
+      String at = name + "." + i + ".member.";
+      String key = tagText(optionalString((ObjectNode) t, "key"), at + "key", 1, 128);
+      if (key == null) {
+        throw ServiceError.validation("1 validation error detected: Value null at '" + at
+            + "key' failed to satisfy constraint: Member must not be null");
+      }
+      String value = tagText(optionalString((ObjectNode) t, "value"), at + "value", 0, 256);
+      out.put(key, value == null ? "" : value);
+    }
+    return out;
+  }
+
+  /** A request's {@code tagKeys}: a required list of tag keys. */
+  static java.util.List<String> tagKeys(ObjectNode request, String name) {
+    JsonNode v = request.get(name);
+    if (v == null || v.isNull()) {
+      throw ServiceError.validation(
+          "1 validation error detected: Value null at '" + name + "' failed to satisfy constraint: Member must not be null");
+    }
+    if (!v.isArray()) {
+      throw new ServiceError("SerializationException", "Unexpected value type for member '" + name + "': expected a list");
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    int i = 0;
+    for (JsonNode k : v) {
+      i++;
+      if (!k.isTextual()) {
+        throw new ServiceError("SerializationException",
+            "Unexpected value type for member '" + name + "': expected a list of strings");
+      }
+      out.add(tagText(k.textValue(), name + "." + i + ".member", 1, 128));
+    }
+    return out;
+  }
+
+  private static String tagText(String text, String at, int min, int max) {
+    if (text == null) return null;
+    int length = text.codePointCount(0, text.length());
+    if (length < min || length > max) {
+      throw ServiceError.validation("1 validation error detected: Value '" + text + "' at '" + at
+          + "' failed to satisfy constraint: Member must have length " + (length < min
+              ? "greater than or equal to " + min : "less than or equal to " + max));
+    }
+    if (!TAG.matcher(text).matches()) {
+      throw ServiceError.validation("1 validation error detected: Value '" + text + "' at '" + at
+          + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + TAG_PATTERN);
+    }
+    return text;
+  }
+
   static String nextToken(ObjectNode request) {
     return maxLength(optionalString(request, "nextToken"), "nextToken", 1024, false);
   }

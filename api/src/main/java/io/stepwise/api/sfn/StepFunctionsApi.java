@@ -75,6 +75,7 @@ public final class StepFunctionsApi {
     ops.put("GetExecutionHistory", api::getExecutionHistory);
     ops.put("DescribeStateMachineForExecution", api::describeStateMachineForExecution);
     ops.putAll(ActivityOperations.operations(engine, region));
+    ops.putAll(TagOperations.operations(engine));
     Map<String, Operation> guarded = new LinkedHashMap<>();
     ops.forEach((name, op) -> guarded.put(name, guard(op)));
     return Collections.unmodifiableMap(guarded);
@@ -115,6 +116,7 @@ public final class StepFunctionsApi {
     String type = oneOf(optionalString(req, "type"), "type", TYPES);
     ObjectNode logging = optionalObject(req, "loggingConfiguration");
     ObjectNode tracing = optionalObject(req, "tracingConfiguration");
+    Map<String, String> tags = tags(req, "tags");
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
     if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
     EncryptionConfig encryption = encryption(engine, caller, req);
@@ -122,7 +124,7 @@ public final class StepFunctionsApi {
     StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
         engine.clock().instant(), null, UUID.randomUUID().toString(), null,
         Shapes.logging(logging), Shapes.tracing(tracing), encryption);
-    return engine.createStateMachine(record).thenApply(m -> {
+    return engine.createStateMachine(record, tags).thenApply(m -> {
       ObjectNode n = F.objectNode();
       n.put("stateMachineArn", m.stateMachineArn());
       n.put("creationDate", time(m.creationDate()));

@@ -6,7 +6,10 @@ import io.stepwise.engine.UnreadableAdapter;
 import io.stepwise.engine.catalog.ActivitySummary;
 import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.tags.Tags;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -33,30 +36,54 @@ public final class ActivityEntity
   public sealed interface Command extends CborSerializable {}
 
   /** Creates the activity; an existing one is returned unchanged (AWS's idempotency is by name). */
-  public record Create(ActivityRecord record, ActorRef<Reply> replyTo) implements Command {}
+  public record Create(ActivityRecord record, Map<String, String> tags, ActorRef<Reply> replyTo) implements Command {}
+
+  /** TagResource, UntagResource (keys to remove) and ListTagsForResource. */
+  public record Tag(Map<String, String> tags, ActorRef<Tags.Reply> replyTo) implements Command {}
+
+  public record Untag(List<String> keys, ActorRef<Tags.Reply> replyTo) implements Command {}
+
+  public record ListTags(ActorRef<Tags.Reply> replyTo) implements Command {}
 
   /** Describe also serves the startup wake-up. */
   public record Describe(ActorRef<Reply> replyTo) implements Command {}
 
   public record Delete(Instant at, ActorRef<Reply> replyTo) implements Command {}
 
-  public record Reply(ActivityRecord record, String unreadable) implements CborSerializable {
-    /** The record (null if absent), or the unreadable error. */
+  public record Reply(ActivityRecord record, String unreadable, String errorCode, String errorMessage,
+      String resourceName) implements CborSerializable {
+    Reply(ActivityRecord record, String unreadable) {
+      this(record, unreadable, null, null, null);
+    }
+
+    /** The record (null if absent), AWS's error, or the unreadable error. */
     public ActivityRecord get(Function<String, ServiceError> unreadableError) {
       if (unreadable != null) throw unreadableError.apply(unreadable);
+      if (errorCode != null) {
+        throw new ServiceError(errorCode, 400, errorMessage,
+            resourceName == null ? Map.of() : Map.of("resourceName", resourceName));
+      }
       return record;
     }
   }
 
   public sealed interface Event extends CborSerializable {}
 
-  public record Created(ActivityRecord record) implements Event {}
+  /** {@code tags} is null in journals from before tags. */
+  public record Created(ActivityRecord record, Map<String, String> tags) implements Event {}
+
+  /** The activity's tags after TagResource or UntagResource. */
+  public record Tagged(Map<String, String> tags) implements Event {}
 
   public record Deleted(Instant at) implements Event {}
 
   public record Unreadable(String reason) implements Event {}
 
-  public record State(ActivityRecord record, String unreadable) {}
+  public record State(ActivityRecord record, String unreadable, Map<String, String> tags) {
+    State(ActivityRecord record, String unreadable) {
+      this(record, unreadable, Map.of());
+    }
+  }
 
   private final String arn;
   private final Catalog catalog;
@@ -88,10 +115,21 @@ public final class ActivityEntity
         .thenRun(n -> catalog.removeActivity(arn))
         .thenReply(c.replyTo(), n -> new Reply(null, null)));
 
+    unreadable.onCommand(Tag.class, (s, c) -> refuseTags(s, c.replyTo()));
+    unreadable.onCommand(Untag.class, (s, c) -> refuseTags(s, c.replyTo()));
+    unreadable.onCommand(ListTags.class, (s, c) -> refuseTags(s, c.replyTo()));
+
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
+    absent.onCommand(Tag.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
+    absent.onCommand(Untag.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
+    absent.onCommand(ListTags.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
     absent.onCommand(Create.class, (s, c) -> {
       encryption.register(arn, Encryption.ACTIVITY_CONTEXT, c.record().encryptionConfiguration());
-      return Effect().persist(new Created(c.record()))
+      if (c.tags().size() > Tags.MAX) {
+        ServiceError e = Tags.tooMany(arn);
+        return Effect().reply(c.replyTo(), new Reply(null, null, e.code(), e.getMessage(), arn));
+      }
+      return Effect().persist(new Created(c.record(), c.tags()))
           .thenRun(n -> catalog.putActivity(summary(n.record())))
           .thenReply(c.replyTo(), n -> new Reply(n.record(), null));
     });
@@ -104,7 +142,23 @@ public final class ActivityEntity
     active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
         .thenRun(n -> catalog.removeActivity(arn))
         .thenReply(c.replyTo(), n -> new Reply(null, null)));
+    active.onCommand(Tag.class, (s, c) -> {
+      Map<String, String> after;
+      try {
+        after = Tags.add(s.tags(), c.tags(), arn);
+      } catch (ServiceError e) {
+        return Effect().reply(c.replyTo(), Tags.Reply.error(e));
+      }
+      return Effect().persist(new Tagged(after)).thenReply(c.replyTo(), n -> Tags.Reply.ok(n.tags()));
+    });
+    active.onCommand(Untag.class, (s, c) -> Effect().persist(new Tagged(Tags.remove(s.tags(), c.keys())))
+        .thenReply(c.replyTo(), n -> Tags.Reply.ok(n.tags())));
+    active.onCommand(ListTags.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.ok(s.tags())));
     return unreadable.orElse(absent).orElse(active).build();
+  }
+
+  private ReplyEffect<Event, State> refuseTags(State state, ActorRef<Tags.Reply> replyTo) {
+    return Effect().stop().thenReply(replyTo, s -> Tags.Reply.unreadable(state.unreadable()));
   }
 
   // Stops after answering so that the next command recovers afresh (a re-enabled key reads again).
@@ -119,9 +173,10 @@ public final class ActivityEntity
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Created.class, (s, e) -> new State(e.record(), s.unreadable()))
+        .onEvent(Created.class, (s, e) -> new State(e.record(), s.unreadable(), Tags.of(e.tags())))
+        .onEvent(Tagged.class, (s, e) -> new State(s.record(), s.unreadable(), Tags.of(e.tags())))
         .onEvent(Deleted.class, (s, e) -> new State(null, null))
-        .onEvent(Unreadable.class, (s, e) -> new State(s.record(), e.reason()))
+        .onEvent(Unreadable.class, (s, e) -> new State(s.record(), e.reason(), s.tags()))
         .build();
   }
 

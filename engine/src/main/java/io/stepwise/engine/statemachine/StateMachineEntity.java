@@ -8,9 +8,12 @@ import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.catalog.StateMachineSummary;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.kms.EncryptionConfig;
+import io.stepwise.engine.tags.Tags;
 import java.time.Instant;
-import java.util.function.Function;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -37,7 +40,15 @@ public final class StateMachineEntity
   public sealed interface Command extends CborSerializable {}
 
   /** Creates the machine, or answers with the existing one when the request is identical (AWS's idempotency). */
-  public record Create(StateMachineRecord record, ActorRef<Reply> replyTo) implements Command {}
+  /** {@code tags} apply only when the machine is new (a repeated create ignores them, as AWS does). */
+  public record Create(StateMachineRecord record, Map<String, String> tags, ActorRef<Reply> replyTo) implements Command {}
+
+  /** TagResource, UntagResource (keys to remove) and ListTagsForResource. */
+  public record Tag(Map<String, String> tags, ActorRef<Tags.Reply> replyTo) implements Command {}
+
+  public record Untag(List<String> keys, ActorRef<Tags.Reply> replyTo) implements Command {}
+
+  public record ListTags(ActorRef<Tags.Reply> replyTo) implements Command {}
 
   public record Describe(ActorRef<Reply> replyTo) implements Command {}
 
@@ -71,7 +82,11 @@ public final class StateMachineEntity
 
   public sealed interface Event extends CborSerializable {}
 
-  public record Created(StateMachineRecord record) implements Event {}
+  /** {@code tags} is null in journals from before tags. */
+  public record Created(StateMachineRecord record, Map<String, String> tags) implements Event {}
+
+  /** The machine's tags after TagResource or UntagResource. */
+  public record Tagged(Map<String, String> tags) implements Event {}
 
   public record Updated(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
       EncryptionConfig encryptionConfiguration, String revisionId, Instant at) implements Event {}
@@ -82,7 +97,11 @@ public final class StateMachineEntity
   public record Unreadable(String reason) implements Event {}
 
   /** {@code record} is null when the machine does not exist (never created, or deleted). */
-  public record State(StateMachineRecord record, String unreadable) {}
+  public record State(StateMachineRecord record, String unreadable, Map<String, String> tags) {
+    State(StateMachineRecord record, String unreadable) {
+      this(record, unreadable, Map.of());
+    }
+  }
 
   // --- behaviour ---
   private final String arn;
@@ -140,12 +159,16 @@ public final class StateMachineEntity
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
     unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(Tag.class, (s, c) -> refuseTags(s, c.replyTo()));
+    unreadable.onCommand(Untag.class, (s, c) -> refuseTags(s, c.replyTo()));
+    unreadable.onCommand(ListTags.class, (s, c) -> refuseTags(s, c.replyTo()));
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
     absent.onCommand(Create.class, (s, c) -> {
       // The selector must know the key before the event is written.
       encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
-      return Effect().persist(new Created(c.record()))
+      if (c.tags().size() > Tags.MAX) return Effect().reply(c.replyTo(), Reply.error(Tags.tooMany(arn)));
+      return Effect().persist(new Created(c.record(), c.tags()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
     });
@@ -153,6 +176,9 @@ public final class StateMachineEntity
     absent.onCommand(Update.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
     absent.onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
+    absent.onCommand(Tag.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
+    absent.onCommand(Untag.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
+    absent.onCommand(ListTags.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
 
     var active = newCommandHandlerWithReplyBuilder().forAnyState();
     active.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), sameRequest(s.record(), c.record())
@@ -173,6 +199,18 @@ public final class StateMachineEntity
     active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
+    active.onCommand(Tag.class, (s, c) -> {
+      Map<String, String> after;
+      try {
+        after = Tags.add(s.tags(), c.tags(), arn);
+      } catch (ServiceError e) {
+        return Effect().reply(c.replyTo(), Tags.Reply.error(e));
+      }
+      return Effect().persist(new Tagged(after)).thenReply(c.replyTo(), n -> Tags.Reply.ok(n.tags()));
+    });
+    active.onCommand(Untag.class, (s, c) -> Effect().persist(new Tagged(Tags.remove(s.tags(), c.keys())))
+        .thenReply(c.replyTo(), n -> Tags.Reply.ok(n.tags())));
+    active.onCommand(ListTags.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.ok(s.tags())));
 
     return unreadable.orElse(absent).orElse(active).build();
   }
@@ -182,6 +220,11 @@ public final class StateMachineEntity
   private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
     view.remove(arn);
     return Effect().stop().thenReply(replyTo, s -> new Reply(null, null, null, state.unreadable()));
+  }
+
+  private ReplyEffect<Event, State> refuseTags(State state, ActorRef<Tags.Reply> replyTo) {
+    view.remove(arn);
+    return Effect().stop().thenReply(replyTo, s -> Tags.Reply.unreadable(state.unreadable()));
   }
 
   private static boolean sameRequest(StateMachineRecord a, StateMachineRecord b) {
@@ -198,13 +241,15 @@ public final class StateMachineEntity
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null)))
+        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null, Tags.of(e.tags()))))
         // After an unreadable Created there is no record to update: the machine stays unreadable.
         .onEvent(Updated.class, (state, e) -> state.record() == null ? state
             : revised(new State(state.record().updated(e.definition(), e.roleArn(), e.loggingConfiguration(),
-                e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable())))
+                e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable(),
+                state.tags())))
+        .onEvent(Tagged.class, (state, e) -> new State(state.record(), state.unreadable(), Tags.of(e.tags())))
         .onEvent(Deleted.class, (state, e) -> new State(null, null))
-        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason()))
+        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags()))
         .build();
   }
 
