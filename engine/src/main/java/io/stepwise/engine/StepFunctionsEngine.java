@@ -7,6 +7,8 @@ import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.activity.ActivityEntity;
 import io.stepwise.engine.activity.ActivityRecord;
+import io.stepwise.engine.activity.ActivityTasks;
+import io.stepwise.engine.activity.TaskTokens;
 import io.stepwise.engine.catalog.ActivitySummary;
 import io.stepwise.engine.catalog.Catalog;
 import io.stepwise.engine.catalog.ExecutionSummary;
@@ -31,6 +33,7 @@ import io.stepwise.engine.tags.Tags;
 import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.StepwiseStorage;
+import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.ResourceIndex;
 import io.stepwise.persistence.index.WakeUpIndex;
@@ -79,6 +82,9 @@ public final class StepFunctionsEngine {
   private final DirectWaker waker;
   private final WakeUpScheduler wakeUps;
   private final Admission admission;
+  private final TaskTokens tokens;
+  private final Duration pollWait;
+  private final ActivityTasks activityTasks;
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
@@ -96,9 +102,18 @@ public final class StepFunctionsEngine {
     this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.listingCipher()), io);
     this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
-    this.executions = new ExecutionStore(storage.committer()::submit, wakeUps::scheduled, new ExecutionIndex(storage.db(), storage.listingCipher()), io,
-        config.getInt("stepwise.engine.snapshot-every"));
-    EffectDriver driver = new EffectDriver(EffectDriver.UNSUPPORTED);
+    // Workers take tasks through the execution that waits for them (askExecution runs later, once asked).
+    this.activityTasks = new ActivityTasks(new ActivityQueue(storage.db()),
+        (task, worker) -> askExecution(task.executionArn(),
+            (ActorRef<ExecutionEntity.TaskHandout> r) -> new ExecutionEntity.StartTask(task, worker, r))
+            .thenApply(ExecutionEntity.TaskHandout::input), io);
+    this.executions = new ExecutionStore(storage.committer()::submit, wakeUps::scheduled, activityTasks::queued,
+        new ExecutionIndex(storage.db(), storage.listingCipher()), io, config.getInt("stepwise.engine.snapshot-every"));
+    this.tokens = new TaskTokens(storage.taskTokenKey());
+    this.pollWait = config.getDuration("stepwise.engine.activity-poll-wait");
+    // Standard executions wait for activity workers; Express ones fail such tasks, as AWS does not run them.
+    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER);
+    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     this.waker = new DirectWaker(executions, storage.store(), storage.reader(), revisions, definitions, driver,
         encryption, this.clock, io);
@@ -110,7 +125,7 @@ public final class StepFunctionsEngine {
         ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, revisions, executions, driver,
             encryption, this.clock))
         .withStopMessage(ExecutionEntity.PASSIVATE));
-    this.express = new ExpressRunner(system.scheduler(), system.executionContext(), driver, this.clock);
+    this.express = new ExpressRunner(system.scheduler(), system.executionContext(), expressDriver, this.clock);
     Adapter.toClassic(system).registerOnTermination(wakeUps::stop);
   }
 
@@ -344,6 +359,46 @@ public final class StepFunctionsEngine {
   public CompletionStage<Page<ActivitySummary>> listActivities(String region, String account, int maxResults,
       String nextToken) {
     return catalog.listActivities(Arns.activity(region, account, ""), maxResults, nextToken);
+  }
+
+  // --- activity tasks ---
+
+  /** A task a worker took: its token and input. */
+  public record ActivityTask(String taskToken, String input) {}
+
+  /**
+   * GetActivityTask: the oldest task of the activity, started for {@code workerName}, or empty
+   * when none comes within {@code stepwise.engine.activity-poll-wait}.
+   */
+  public CompletionStage<Optional<ActivityTask>> getActivityTask(String activityArn, String workerName) {
+    return describeActivity(activityArn).thenCompose(a -> activityTasks.poll(activityArn, workerName, pollWait))
+        .thenApply(h -> h.map(t -> new ActivityTask(tokens.encode(t.task().executionArn(), t.task().effectId()),
+            t.input())));
+  }
+
+  public CompletionStage<Void> sendTaskSuccess(String taskToken, String output) {
+    return taskResult(taskToken, output, null, null, false);
+  }
+
+  public CompletionStage<Void> sendTaskFailure(String taskToken, String error, String cause) {
+    return taskResult(taskToken, null, error, cause, false);
+  }
+
+  public CompletionStage<Void> sendTaskHeartbeat(String taskToken) {
+    return taskResult(taskToken, null, null, null, true);
+  }
+
+  private CompletionStage<Void> taskResult(String taskToken, String output, String error, String cause,
+      boolean heartbeat) {
+    Optional<TaskTokens.Task> task = tokens.decode(taskToken);
+    if (task.isEmpty()) return CompletableFuture.failedFuture(new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'"));
+    String arn = task.get().executionArn();
+    return askExecution(arn, (ActorRef<ExecutionEntity.TaskReply> r) -> new ExecutionEntity.TaskResult(
+        task.get().effectId(), output, error, cause, heartbeat, r)).thenApply(reply -> {
+          if (reply.unreadable() != null) throw encryption.unreadable(reply.unreadable());
+          if (reply.errorCode() != null) throw new ServiceError(reply.errorCode(), reply.errorMessage());
+          return null;
+        });
   }
 
   // --- tags ---

@@ -1,7 +1,7 @@
 package io.stepwise.persistence;
 
 import io.stepwise.persistence.crypto.EventCipher;
-import io.stepwise.persistence.index.ListingKey;
+import io.stepwise.persistence.index.ServiceKeys;
 import io.stepwise.persistence.internal.Db;
 import io.stepwise.persistence.journal.EventCodec;
 import io.stepwise.persistence.journal.EventReader;
@@ -45,7 +45,8 @@ public final class StepwiseStorage implements Extension {
   /** Handles that exist once the storage is open. */
   public record Handles(
       Db db, JournalStore store, LocalKms kms, ActorRef<KeyManager.Command> keyManager, DataKeys dataKeys,
-      EventCodec codec, GroupCommitter committer, EventReader reader, EventCipher listingCipher) {}
+      EventCodec codec, GroupCommitter committer, EventReader reader, EventCipher listingCipher,
+      byte[] taskTokenKey) {}
 
   private final ActorSystem<?> system;
   private final StorageSettings settings;
@@ -114,7 +115,8 @@ public final class StepwiseStorage implements Extension {
     fatalListeners.forEach(committer::onFatal);
     fatalListeners.clear();
     EventReader reader = new EventReader(store, codec, dataKeys, ioExecutor, settings.replayChunkSize());
-    handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader, ListingKey.open(db, kms));
+    handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader,
+        ServiceKeys.listingCipher(db, kms), ServiceKeys.taskTokenKey(db, kms));
     system.log().info("Stepwise storage open in {} (service-owned KMS key {})", settings.dataDir(),
         kms.serviceOwnedKeyId());
     return handles;

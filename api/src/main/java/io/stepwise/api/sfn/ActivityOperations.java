@@ -21,8 +21,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** CreateActivity, DescribeActivity, DeleteActivity and ListActivities, as AWS defines them. */
+/**
+ * CreateActivity, DescribeActivity, DeleteActivity, ListActivities, and the workers' actions
+ * (GetActivityTask, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat), as AWS defines them.
+ */
 final class ActivityOperations {
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final StepFunctionsEngine engine;
   private final String region;
 
@@ -38,6 +43,10 @@ final class ActivityOperations {
     ops.put("DescribeActivity", api::describeActivity);
     ops.put("DeleteActivity", api::deleteActivity);
     ops.put("ListActivities", api::listActivities);
+    ops.put("GetActivityTask", api::getActivityTask);
+    ops.put("SendTaskSuccess", api::sendTaskSuccess);
+    ops.put("SendTaskFailure", api::sendTaskFailure);
+    ops.put("SendTaskHeartbeat", api::sendTaskHeartbeat);
     return ops;
   }
 
@@ -80,5 +89,49 @@ final class ActivityOperations {
       if (page.nextToken() != null) n.put("nextToken", page.nextToken());
       return n;
     });
+  }
+
+  private CompletionStage<JsonNode> getActivityTask(Caller caller, ObjectNode req) {
+    String arn = requiredString(req, "activityArn");
+    maxLength(arn, "activityArn", 256, false);
+    String worker = maxLength(optionalString(req, "workerName"), "workerName", 80, false);
+    Arns.requireActivity(arn);
+    return engine.getActivityTask(arn, worker).thenApply(task -> {
+      ObjectNode n = F.objectNode();
+      task.ifPresent(t -> n.put("taskToken", t.taskToken()).put("input", t.input()));
+      return n;
+    });
+  }
+
+  private static String taskToken(ObjectNode req) {
+    String token = maxLength(requiredString(req, "taskToken"), "taskToken", 2048, false);
+    if (token.isEmpty()) {
+      throw ServiceError.validation("1 validation error detected: Value '' at 'taskToken' failed to satisfy constraint: "
+          + "Member must have length greater than or equal to 1");
+    }
+    return token;
+  }
+
+  private CompletionStage<JsonNode> sendTaskSuccess(Caller caller, ObjectNode req) {
+    String token = taskToken(req);
+    String output = requiredString(req, "output");
+    if (output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StepFunctionsApi.MAX_INPUT) {
+      throw ServiceError.validation("1 validation error detected: Value at 'output' failed to satisfy constraint: "
+          + "Member must have length less than or equal to " + StepFunctionsApi.MAX_INPUT);
+    }
+    String problem = jsonProblem(MAPPER, output);
+    if (problem != null) throw new ServiceError("InvalidOutput", "Invalid Output: '" + problem + "'");
+    return engine.sendTaskSuccess(token, output).thenApply(v -> F.objectNode());
+  }
+
+  private CompletionStage<JsonNode> sendTaskFailure(Caller caller, ObjectNode req) {
+    String token = taskToken(req);
+    String error = maxLength(optionalString(req, "error"), "error", 256, true);
+    String cause = maxLength(optionalString(req, "cause"), "cause", 32_768, true);
+    return engine.sendTaskFailure(token, error, cause).thenApply(v -> F.objectNode());
+  }
+
+  private CompletionStage<JsonNode> sendTaskHeartbeat(Caller caller, ObjectNode req) {
+    return engine.sendTaskHeartbeat(taskToken(req)).thenApply(v -> F.objectNode());
   }
 }

@@ -212,8 +212,8 @@ final class Bodies {
     if (timeout != null) det.put("timeoutInSeconds", timeout);
     if (heartbeat != null) det.put("heartbeatInSeconds", heartbeat);
     run.emit(f, kind.prefix + "Scheduled", kind.detailsKey("Scheduled"), det);
-    f.waiting = new Frame.Waiting(Frame.WaitKind.TASK, effectId, null, t.resource(), params, timeout, heartbeat);
-    run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat));
+    f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now);
+    run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat, run.now, false));
   }
 
   private static Integer seconds(Expr e, StateScope sc, String field) {
@@ -235,10 +235,22 @@ final class Bodies {
     return det;
   }
 
+  /** A worker took an activity task: {@code ActivityStarted}, with the worker's name if it gave one. */
+  void taskStarted(Frame f, State.Task t, String workerName) {
+    Kind kind = Kind.of(t.resource());
+    ObjectNode det = kind == Kind.ACTIVITY ? run.obj() : resourceDetails(kind, t.resource());
+    if (kind == Kind.ACTIVITY && workerName != null) det.put("workerName", workerName);
+    run.emit(f, kind.prefix + "Started", kind.detailsKey("Started"), det);
+    f.waiting = f.waiting.asStarted();
+  }
+
   void taskSucceeded(Frame f, State.Task t, JsonNode output) {
     Kind kind = Kind.of(t.resource());
-    // the engine reports only the end of a task; AWS shows the Started event before the Succeeded one
-    run.emit(f, kind.prefix + "Started", kind == Kind.ACTIVITY ? null : kind.detailsKey("Started"), kind == Kind.ACTIVITY ? null : resourceDetails(kind, t.resource()));
+    // AWS shows the Started event before the Succeeded one; one a worker started was recorded then
+    if (!f.waiting.started()) {
+      run.emit(f, kind.prefix + "Started", kind == Kind.ACTIVITY ? null : kind.detailsKey("Started"),
+          kind == Kind.ACTIVITY ? null : resourceDetails(kind, t.resource()));
+    }
     ObjectNode det = resourceDetails(kind, t.resource());
     det.put("output", run.text(output));
     det.set("outputDetails", Run.truncatedFalse());

@@ -13,10 +13,16 @@ public sealed interface Effect {
 
   /**
    * Run a Task state's resource with the given (already evaluated) parameters and answer with
-   * {@link Signal.TaskSucceeded} or {@link Signal.TaskFailed}. {@code timeoutSeconds} and
-   * {@code heartbeatSeconds} are null when the state sets none.
+   * {@link Signal.TaskSucceeded} or {@link Signal.TaskFailed} ({@link Signal.TaskStarted} first when
+   * a worker takes it). {@code timeoutSeconds} and {@code heartbeatSeconds} are null when the state
+   * sets none; {@code scheduledAt} is when it was scheduled (null in positions from before it was
+   * kept), {@code started} whether a worker has taken it.
    */
-  record ScheduleTask(
-      String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds, Integer heartbeatSeconds)
-      implements Effect {}
+  record ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
+      Integer heartbeatSeconds, Instant scheduledAt, boolean started) implements Effect {
+    public ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
+        Integer heartbeatSeconds) {
+      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false);
+    }
+  }
 }

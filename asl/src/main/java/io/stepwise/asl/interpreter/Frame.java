@@ -18,13 +18,26 @@ final class Frame {
 
   enum WaitKind { WAIT_STATE, RETRY, TASK, CHILDREN }
 
-  /** What a frame waits for. Task fields are kept so recovery can re-issue the effect. */
-  record Waiting(WaitKind kind, String effectId, Instant fireAt, String resource, JsonNode parameters, Integer timeout, Integer heartbeat) {
+  /**
+   * What a frame waits for. Task fields are kept so recovery can re-issue the effect; a task also
+   * keeps when it was scheduled (its timeout counts from then) and whether a worker started it.
+   */
+  record Waiting(WaitKind kind, String effectId, Instant fireAt, String resource, JsonNode parameters, Integer timeout,
+      Integer heartbeat, Instant scheduledAt, boolean started) {
     static Waiting timer(WaitKind kind, String id, Instant fireAt) {
-      return new Waiting(kind, id, fireAt, null, null, null, null);
+      return new Waiting(kind, id, fireAt, null, null, null, null, null, false);
     }
 
-    static final Waiting CHILDREN = new Waiting(WaitKind.CHILDREN, null, null, null, null, null, null);
+    static Waiting task(String id, String resource, JsonNode parameters, Integer timeout, Integer heartbeat,
+        Instant scheduledAt) {
+      return new Waiting(WaitKind.TASK, id, null, resource, parameters, timeout, heartbeat, scheduledAt, false);
+    }
+
+    Waiting asStarted() {
+      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, true);
+    }
+
+    static final Waiting CHILDREN = new Waiting(WaitKind.CHILDREN, null, null, null, null, null, null, null, false);
   }
 
   /** Map bookkeeping while iterations run. */
@@ -151,7 +164,8 @@ final class Frame {
     if (waiting != null) {
       switch (waiting.kind()) {
         case WAIT_STATE, RETRY -> out.add(new Effect.StartTimer(waiting.effectId(), waiting.fireAt()));
-        case TASK -> out.add(new Effect.ScheduleTask(waiting.effectId(), state, waiting.resource(), waiting.parameters(), waiting.timeout(), waiting.heartbeat()));
+        case TASK -> out.add(new Effect.ScheduleTask(waiting.effectId(), state, waiting.resource(), waiting.parameters(),
+            waiting.timeout(), waiting.heartbeat(), waiting.scheduledAt(), waiting.started()));
         case CHILDREN -> {}
       }
     }

@@ -77,6 +77,8 @@ final class PositionCodec {
       if (w.parameters() != null) wo.set("parameters", w.parameters());
       if (w.timeout() != null) wo.put("timeout", w.timeout());
       if (w.heartbeat() != null) wo.put("heartbeat", w.heartbeat());
+      if (w.scheduledAt() != null) wo.put("scheduledAt", w.scheduledAt().toString());
+      if (w.started()) wo.put("started", true);
     }
     if (f.vars != null) {
       ObjectNode v = o.putObject("vars");
@@ -140,7 +142,8 @@ final class PositionCodec {
       Frame.WaitKind kind = Frame.WaitKind.valueOf(w.get("kind").asText());
       f.waiting = kind == Frame.WaitKind.CHILDREN ? Frame.Waiting.CHILDREN : new Frame.Waiting(kind, str(w, "effectId"),
           w.has("fireAt") ? Instant.parse(w.get("fireAt").asText()) : null, str(w, "resource"), w.get("parameters"),
-          w.has("timeout") ? w.get("timeout").asInt() : null, w.has("heartbeat") ? w.get("heartbeat").asInt() : null);
+          w.has("timeout") ? w.get("timeout").asInt() : null, w.has("heartbeat") ? w.get("heartbeat").asInt() : null,
+          w.has("scheduledAt") ? Instant.parse(w.get("scheduledAt").asText()) : null, w.path("started").asBoolean(false));
     }
     if (o.has("vars")) {
       f.vars = new LinkedHashMap<>();

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public sealed interface Signal {
   record TimerFired(String effectId) implements Signal {}
 
+  /** A worker took the task (GetActivityTask): {@code ActivityStarted}, naming the worker if it gave a name. */
+  record TaskStarted(String effectId, String workerName) implements Signal {}
+
   record TaskSucceeded(String effectId, JsonNode output) implements Signal {}
 
   record TaskFailed(String effectId, String error, String cause) implements Signal {}

@@ -209,12 +209,13 @@ public final class DirectWaker {
     if (!(due instanceof ExecutionSteps.Resume resume)) return deleted(row);
     ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, store.listing(), clock);
     if (a == null) return done(new Fired(null));
-    IndexOp rows = ExecutionStore.deleteAll(a.ahead(), a.consumed());
+    IndexOp rows = a.behind(a.ahead());
     AppendWrite write = new AppendWrite(pid, highest, List.of(a.stepped()), writerUuid, rows);
     store.submit(write);
     return write.done().thenApply(outcome -> {
       if (outcome != AppendWrite.Outcome.WRITTEN) return null;
       store.scheduled(a.added());
+      store.queued(a.queued());
       return new Fired(null);
     });
   }

@@ -34,6 +34,13 @@ public final class EffectDriver {
   /** No integration is wired in yet: every task fails as AWS fails a resource it cannot invoke. */
   public static final TaskDispatch UNSUPPORTED = Tasks::unsupported;
 
+  /**
+   * Persisted (Standard) executions: a task on an activity waits for a worker (GetActivityTask,
+   * then SendTask*); any other resource fails as above.
+   */
+  public static final TaskDispatch ACTIVITIES_LATER = task -> Activities.isActivity(task.resource()) ? null
+      : Tasks.unsupported(task);
+
   private final TaskDispatch tasks;
 
   public EffectDriver(TaskDispatch tasks) {

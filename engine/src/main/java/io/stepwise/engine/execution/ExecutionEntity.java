@@ -18,6 +18,7 @@ import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.kms.ExecutionKeys;
 import io.stepwise.engine.kms.KeyFailure;
 import io.stepwise.engine.statemachine.Revisions;
+import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
@@ -89,6 +90,31 @@ public final class ExecutionEntity
   public record HistoryReply(List<HistoryEvent> events, String unreadable, boolean exists) implements CborSerializable {}
 
   public record Stop(String error, String cause, ActorRef<ViewReply> replyTo) implements Command {}
+
+  /**
+   * A worker of the task's activity asks for it (GetActivityTask): if the execution still waits
+   * for it and no worker took it yet, the task starts ({@code ActivityStarted}) and the reply holds
+   * its input; otherwise the reply's input is null.
+   */
+  public record StartTask(ActivityQueue.Task task, String workerName, ActorRef<TaskHandout> replyTo) implements Command {}
+
+  public record TaskHandout(String input) implements CborSerializable {}
+
+  /**
+   * SendTaskSuccess ({@code output}, JSON text), SendTaskFailure ({@code error}, {@code cause}) or
+   * SendTaskHeartbeat ({@code heartbeat}) for the task {@code effectId}.
+   */
+  public record TaskResult(String effectId, String output, String error, String cause, boolean heartbeat,
+      ActorRef<TaskReply> replyTo) implements Command {}
+
+  /** Null fields: done; else AWS's error. */
+  public record TaskReply(String errorCode, String errorMessage, String unreadable) implements CborSerializable {
+    static final TaskReply OK = new TaskReply(null, null, null);
+
+    static TaskReply timedOut() {
+      return new TaskReply("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'", null);
+    }
+  }
 
   /** A row of the wake-up index fell due. The reply is null when handled, else when to try again. */
   public record Fire(WakeUp row, ActorRef<Fired> replyTo) implements Command {}
@@ -220,6 +246,9 @@ public final class ExecutionEntity
     unreadable.onCommand(Stop.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
     unreadable.onCommand(Fire.class, this::fireUnreadable);
+    unreadable.onCommand(StartTask.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new TaskHandout(null)));
+    unreadable.onCommand(TaskResult.class,
+        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new TaskReply(null, null, s.unreadable())));
     unreadable.onCommand(FailOnKey.class, this::failOnKey);
 
     // Not (yet) written. The first events are written without the entity, so one that is alive
@@ -235,6 +264,11 @@ public final class ExecutionEntity
     absent.onCommand(Stop.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new ViewReply(null, null)));
     absent.onCommand(Fire.class,
         (s, c) -> passivating().thenReply(c.replyTo(), n -> new Fired(clock.instant().plusSeconds(1))));
+    absent.onCommand(StartTask.class, (s, c) -> {
+      store.submit(ActivityQueue.delete(new IndexOp(), c.task()));
+      return passivating().thenReply(c.replyTo(), n -> new TaskHandout(null));
+    });
+    absent.onCommand(TaskResult.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> TaskReply.timedOut()));
     absent.onCommand(FailOnKey.class,
         (s, c) -> passivating().thenReply(c.fire().replyTo(), n -> new Fired(clock.instant().plusSeconds(1))));
 
@@ -246,6 +280,8 @@ public final class ExecutionEntity
     b.onCommand(Stop.class, this::onStop);
     b.onCommand(Fire.class, this::onFire);
     b.onCommand(FailOnKey.class, this::failOnKey);
+    b.onCommand(StartTask.class, this::onStartTask);
+    b.onCommand(TaskResult.class, this::onTaskResult);
     for (var h : List.of(unreadable, absent, b)) {
       h.onCommand(Idle.class, (s, c) -> {
         shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -314,6 +350,42 @@ public final class ExecutionEntity
   }
 
   /**
+   * Starts a queued task for a worker. A queue row of a task the execution no longer waits for (a
+   * crash came between a step and the deletion of what it consumed) is deleted now.
+   */
+  private ReplyEffect<Event, State> onStartTask(State state, StartTask cmd) {
+    String effectId = cmd.task().effectId();
+    var task = state.running() ? ExecutionSteps.pendingTask(position(state), effectId) : Optional.<io.stepwise.asl.interpreter.Effect.ScheduleTask>empty();
+    if (task.isEmpty()) {
+      store.submit(ActivityQueue.delete(new IndexOp(), cmd.task()));
+      return Effect().reply(cmd.replyTo(), new TaskHandout(null));
+    }
+    if (task.get().started()) return Effect().reply(cmd.replyTo(), new TaskHandout(null));
+    try {
+      String input = Json.write(task.get().parameters());
+      return advance(state, new Signal.TaskStarted(effectId, cmd.workerName()))
+          .thenReply(cmd.replyTo(), s -> new TaskHandout(input));
+    } catch (DefinitionUnavailable e) {
+      return Effect().reply(cmd.replyTo(), new TaskHandout(null));
+    }
+  }
+
+  private ReplyEffect<Event, State> onTaskResult(State state, TaskResult cmd) {
+    if (!state.running() || ExecutionSteps.pendingTask(position(state), cmd.effectId()).isEmpty()) {
+      return Effect().reply(cmd.replyTo(), TaskReply.timedOut());
+    }
+    if (cmd.heartbeat()) return Effect().reply(cmd.replyTo(), TaskReply.OK);
+    Signal signal = cmd.output() != null
+        ? new Signal.TaskSucceeded(cmd.effectId(), parseInput(cmd.output()))
+        : new Signal.TaskFailed(cmd.effectId(), cmd.error(), cmd.cause());
+    try {
+      return advance(state, signal).thenRun(this::leaveWhenEnded).thenReply(cmd.replyTo(), s -> TaskReply.OK);
+    } catch (DefinitionUnavailable e) {
+      return Effect().reply(cmd.replyTo(), new TaskReply(null, null, e.getMessage()));
+    }
+  }
+
+  /**
    * A due row of an execution that cannot be read: when the reason is its machine's key, the
    * execution fails (once its listing row tells its start date); otherwise it is tried again.
    * The entity stops after answering, so that the next command recovers afresh.
@@ -361,6 +433,8 @@ public final class ExecutionEntity
         running.stateMachineArn(), running.name(), "FAILED", running.startMicros(), ExecutionStore.micros(now)),
         "RUNNING"));
     List<WakeUp> rows = new ArrayList<>(List.of(fired));
+    List<ActivityQueue.Task> queued = readable && state.position() != null
+        ? ExecutionStore.queuedTasks(state.info(), position(state)) : List.of();
     if (readable && state.position() != null) {
       try {
         rows.addAll(ExecutionStore.minus(ExecutionStore.rows(state.info(), compiled(state), position(state)), rows));
@@ -372,7 +446,7 @@ public final class ExecutionEntity
     keys.sealWithoutCustomerKey(arn);
     var effect = Effect().persist(failed).thenRun(s -> {
       keys.sealWithCustomerKey(arn);
-      store.submit(ExecutionStore.deleteAll(new IndexOp(), rows));
+      store.submit(ExecutionStore.unqueueAll(ExecutionStore.deleteAll(new IndexOp(), rows), queued));
     });
     return (readable ? effect : effect.thenStop()).thenReply(replyTo, s -> new Fired(null));
   }
@@ -390,8 +464,10 @@ public final class ExecutionEntity
     // Rows that start waits, and the listing's final status, are durable no later than the step.
     if (!a.ahead().isEmpty()) store.submit(a.ahead());
     return Effect().persist(a.stepped()).thenRun(s -> {
-      if (!a.consumed().isEmpty()) store.submit(ExecutionStore.deleteAll(new IndexOp(), a.consumed()));
+      IndexOp behind = a.behind(new IndexOp());
+      if (!behind.isEmpty()) store.submit(behind);
       store.scheduled(a.added());
+      store.queued(a.queued());
     });
   }
 

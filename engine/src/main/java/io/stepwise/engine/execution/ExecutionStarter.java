@@ -2,6 +2,7 @@ package io.stepwise.engine.execution;
 
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.interpreter.Step;
+import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
@@ -45,7 +46,9 @@ public final class ExecutionStarter {
     ExecutionEntity.Stepped stepped = HistoryLimit.apply(0, ExecutionEntity.stepped(step, clock.instant()),
         clock.instant());
     List<WakeUp> rows = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
-    IndexOp index = ExecutionStore.putAll(new IndexOp(), rows);
+    List<ActivityQueue.Task> queued =
+        stepped.result() != null ? List.of() : ExecutionStore.queuedTasks(info, step.position());
+    IndexOp index = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), rows), queued);
     store.listing().put(index, ExecutionStore.listingRow(info, stepped.result()), null);
     String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
     // After sequence number 0: written only if the id has no events yet.
@@ -55,6 +58,7 @@ public final class ExecutionStarter {
     return write.done().thenCompose(outcome -> {
       if (outcome == AppendWrite.Outcome.CONFLICT) return existing.apply(info);
       store.scheduled(rows);
+      store.queued(queued);
       return CompletableFuture.completedFuture(new ExecutionView(info, stepped.result()));
     });
   }

@@ -15,6 +15,7 @@ import io.stepwise.engine.execution.ExecutionEntity.State;
 import io.stepwise.engine.execution.ExecutionEntity.Stepped;
 import io.stepwise.engine.execution.ExecutionEntity.Unreadable;
 import io.stepwise.engine.statemachine.Revisions;
+import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
@@ -86,16 +87,37 @@ final class ExecutionSteps {
         if (t.fireAt().isAfter(now)) return new Later(t.fireAt());
         return new Resume(new Signal.TimerFired(t.id()));
       }
+      if (pending instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null
+          && row.timerId().equals(ExecutionStore.TASK_TIMEOUT_TIMER + t.id())) {
+        Instant deadline = ExecutionStore.taskDeadline(t);
+        if (deadline.isAfter(now)) return new Later(deadline);
+        return new Resume(new Signal.TaskFailed(t.id(), "States.Timeout", null));
+      }
     }
     return new Obsolete();
   }
 
+  /** The pending task {@code effectId} of {@code position}, if it waits for one. */
+  static java.util.Optional<Effect.ScheduleTask> pendingTask(ExecutionPosition position, String effectId) {
+    if (position == null || position.finished()) return java.util.Optional.empty();
+    for (Effect e : position.pendingEffects()) {
+      if (e instanceof Effect.ScheduleTask t && t.id().equals(effectId)) return java.util.Optional.of(t);
+    }
+    return java.util.Optional.empty();
+  }
+
   /**
-   * A step to persist: the event; the wake-up rows it starts and the listing's final status
-   * ({@code ahead}, durable no later than the event); and the rows it consumed (deleted once it is
-   * durable).
+   * A step to persist: the event; the wake-up rows and activity tasks it starts and the listing's
+   * final status ({@code ahead}, durable no later than the event); and the rows it consumed
+   * ({@link #behind}, deleted once it is durable).
    */
-  record Advance(Stepped stepped, List<WakeUp> added, IndexOp ahead, List<WakeUp> consumed) {}
+  record Advance(Stepped stepped, List<WakeUp> added, List<ActivityQueue.Task> queued, IndexOp ahead,
+      List<WakeUp> consumed, List<ActivityQueue.Task> unqueued) {
+    /** The deletions of what the step consumed. */
+    IndexOp behind(IndexOp op) {
+      return ExecutionStore.unqueueAll(ExecutionStore.deleteAll(op, consumed), unqueued);
+    }
+  }
 
   /** Runs the interpreter on {@code signal}; null when the signal changes nothing. */
   static Advance advance(State state, CompiledDefinition def, ExecutionPosition before, Signal signal,
@@ -110,11 +132,16 @@ final class ExecutionSteps {
     }
     List<WakeUp> had = ExecutionStore.rows(info, def, before);
     List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
+    List<ActivityQueue.Task> queuedBefore = ExecutionStore.queuedTasks(info, before);
+    List<ActivityQueue.Task> queuedAfter =
+        stepped.result() != null ? List.of() : ExecutionStore.queuedTasks(info, step.position());
     List<WakeUp> added = ExecutionStore.minus(has, had);
-    IndexOp ahead = ExecutionStore.putAll(new IndexOp(), added);
+    List<ActivityQueue.Task> queued = ExecutionStore.minus(queuedAfter, queuedBefore);
+    IndexOp ahead = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), added), queued);
     if (stepped.result() != null) {
       listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
     }
-    return new Advance(stepped, added, ahead, ExecutionStore.minus(had, has));
+    return new Advance(stepped, added, queued, ahead, ExecutionStore.minus(had, has),
+        ExecutionStore.minus(queuedBefore, queuedAfter));
   }
 }

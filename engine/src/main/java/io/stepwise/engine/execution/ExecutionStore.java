@@ -3,6 +3,7 @@ package io.stepwise.engine.execution;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionPosition;
+import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex;
@@ -28,9 +29,12 @@ import java.util.function.Supplier;
 public final class ExecutionStore {
   /** The timer id of the state machine's top-level TimeoutSeconds. */
   static final String TIMEOUT_TIMER = "$timeout";
+  /** Timer ids of a task's TimeoutSeconds: this and the task's effect id. */
+  static final String TASK_TIMEOUT_TIMER = "$task:";
 
   private final Consumer<BatchOp> committer;
   private final Consumer<WakeUp> scheduler;
+  private final Consumer<ActivityQueue.Task> queued;
   private final ExecutionIndex listing;
   private final Executor io;
   private final int snapshotEvery;
@@ -44,9 +48,16 @@ public final class ExecutionStore {
    */
   public ExecutionStore(Consumer<BatchOp> committer, Consumer<WakeUp> scheduler, ExecutionIndex listing, Executor io,
       int snapshotEvery) {
+    this(committer, scheduler, task -> {}, listing, io, snapshotEvery);
+  }
+
+  /** As above; {@code queued} learns of activity tasks once they are durable in the activity queue. */
+  public ExecutionStore(Consumer<BatchOp> committer, Consumer<WakeUp> scheduler, Consumer<ActivityQueue.Task> queued,
+      ExecutionIndex listing, Executor io, int snapshotEvery) {
     if (snapshotEvery < 1) throw new IllegalArgumentException("snapshot-every must be positive, was " + snapshotEvery);
     this.committer = committer;
     this.scheduler = scheduler;
+    this.queued = queued;
     this.listing = listing;
     this.io = io;
     this.snapshotEvery = snapshotEvery;
@@ -80,15 +91,53 @@ public final class ExecutionStore {
     for (WakeUp w : rows) scheduler.accept(w);
   }
 
-  /** Rows of the timers {@code position} waits on, and of the execution timeout while it runs. */
+  /** Workers' polls learn of activity tasks once they are durable. */
+  void queued(List<ActivityQueue.Task> tasks) {
+    for (ActivityQueue.Task t : tasks) queued.accept(t);
+  }
+
+  /**
+   * Rows of the timers {@code position} waits on (Wait states, retry back-offs, tasks'
+   * TimeoutSeconds), and of the execution timeout while it runs.
+   */
   static List<WakeUp> rows(ExecutionInfo info, CompiledDefinition def, ExecutionPosition position) {
     List<WakeUp> out = new ArrayList<>();
     if (position.finished()) return out;
     for (Effect e : position.pendingEffects()) {
       if (e instanceof Effect.StartTimer t) out.add(new WakeUp(t.fireAt(), info.executionArn(), t.id()));
+      if (e instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null) {
+        out.add(new WakeUp(taskDeadline(t), info.executionArn(), TASK_TIMEOUT_TIMER + t.id()));
+      }
     }
     if (def.timeoutSeconds() != null) out.add(timeoutRow(info, def.timeoutSeconds()));
     return out;
+  }
+
+  static Instant taskDeadline(Effect.ScheduleTask t) {
+    return t.scheduledAt().plusSeconds(t.timeoutSeconds());
+  }
+
+  /** The activity tasks {@code position} has scheduled that no worker has taken yet. */
+  static List<ActivityQueue.Task> queuedTasks(ExecutionInfo info, ExecutionPosition position) {
+    List<ActivityQueue.Task> out = new ArrayList<>();
+    if (position.finished()) return out;
+    for (Effect e : position.pendingEffects()) {
+      if (e instanceof Effect.ScheduleTask t && !t.started() && Activities.isActivity(t.resource())) {
+        out.add(new ActivityQueue.Task(t.resource(), t.scheduledAt() != null ? t.scheduledAt() : info.startDate(),
+            info.executionArn(), t.id()));
+      }
+    }
+    return out;
+  }
+
+  static IndexOp queueAll(IndexOp op, List<ActivityQueue.Task> tasks) {
+    for (ActivityQueue.Task t : tasks) ActivityQueue.put(op, t);
+    return op;
+  }
+
+  static IndexOp unqueueAll(IndexOp op, List<ActivityQueue.Task> tasks) {
+    for (ActivityQueue.Task t : tasks) ActivityQueue.delete(op, t);
+    return op;
   }
 
   static WakeUp timeoutRow(ExecutionInfo info, int timeoutSeconds) {
@@ -96,10 +145,10 @@ public final class ExecutionStore {
   }
 
   /** The rows of {@code a} that {@code b} does not have. */
-  static List<WakeUp> minus(List<WakeUp> a, List<WakeUp> b) {
-    Set<WakeUp> drop = new HashSet<>(b);
-    List<WakeUp> out = new ArrayList<>();
-    for (WakeUp w : a) if (!drop.contains(w)) out.add(w);
+  static <T> List<T> minus(List<T> a, List<T> b) {
+    Set<T> drop = new HashSet<>(b);
+    List<T> out = new ArrayList<>();
+    for (T w : a) if (!drop.contains(w)) out.add(w);
     return out;
   }
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * The persisted listing index of executions: per state machine, newest first, with a second
  * keyspace per status so that a status filter reads only matching rows. It holds the metadata
  * AWS shows in listings, never inputs or outputs, and it is bounded by what is stored. Values are
- * sealed (AES-256-GCM under the {@link ListingKey}, bound to their execution); the keys, which
+ * sealed (AES-256-GCM under the {@link ServiceKeys#listingCipher listing key}, bound to their execution); the keys, which
  * order the listing, still hold the ARNs and start times in clear.
  *
  * <pre>

@@ -5,7 +5,7 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
- * Index values sealed under the {@link ListingKey}: a marker byte, then AES-256-GCM of the value
+ * Index values sealed under the {@link ServiceKeys#listingCipher listing key}: a marker byte, then AES-256-GCM of the value
  * with associated data that binds it to its row (a value copied to another row fails to open).
  */
 final class SealedValues {
