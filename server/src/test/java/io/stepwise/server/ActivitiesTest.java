@@ -133,6 +133,33 @@ class ActivitiesTest {
   }
 
   @Test
+  void heartbeatSeconds_countFromTheStartAndEachHeartbeat_andFailTheTaskWhenMissed() throws Exception {
+    TestClock clock = new TestClock();
+    try (TestServer server = TestServer.start(dir, clock, QUICK_POLLS); SfnClient sfn = server.sfn()) {
+      String activity = sfn.createActivity(b -> b.name("beating")).activityArn();
+      String machine = machine(sfn, "beating", activity, ", \"TimeoutSeconds\": 1000, \"HeartbeatSeconds\": 10");
+      String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"job\": 3}")).executionArn();
+      clock.advance(Duration.ofSeconds(30)); // before a worker takes it, only TimeoutSeconds counts
+      GetActivityTaskResponse task = poll(sfn, activity, "w");
+      assertThat(task.taskToken()).isNotNull();
+      for (int beat = 0; beat < 3; beat++) {
+        clock.advance(Duration.ofSeconds(8));
+        sfn.sendTaskHeartbeat(b -> b.taskToken(task.taskToken()));
+      }
+      Thread.sleep(1_500); // the scheduler looks at least once a second: nothing may fall due here
+      assertThat(sfn.describeExecution(b -> b.executionArn(exec)).status()).isEqualTo(ExecutionStatus.RUNNING);
+      clock.advance(Duration.ofSeconds(11));
+      DescribeExecutionResponse done = awaitEnd(sfn, exec);
+      assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(done.error()).isEqualTo("States.HeartbeatTimeout");
+      List<HistoryEvent> events = history(sfn, exec);
+      assertThat(events).extracting(HistoryEvent::typeAsString).containsExactly("ExecutionStarted",
+          "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivityTimedOut", "ExecutionFailed");
+      assertThat(events.get(4).activityTimedOutEventDetails().error()).isEqualTo("States.HeartbeatTimeout");
+    }
+  }
+
+  @Test
   void queuedTasks_surviveARestart_andEachReachesExactlyOneOfFourWorkers() throws Exception {
     int n = 60;
     String activity;

@@ -213,7 +213,8 @@ final class Bodies {
     if (heartbeat != null) det.put("heartbeatInSeconds", heartbeat);
     run.emit(f, kind.prefix + "Scheduled", kind.detailsKey("Scheduled"), det);
     f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now);
-    run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat, run.now, false));
+    run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat, run.now, false,
+        null));
   }
 
   private static Integer seconds(Expr e, StateScope sc, String field) {
@@ -241,7 +242,12 @@ final class Bodies {
     ObjectNode det = kind == Kind.ACTIVITY ? run.obj() : resourceDetails(kind, t.resource());
     if (kind == Kind.ACTIVITY && workerName != null) det.put("workerName", workerName);
     run.emit(f, kind.prefix + "Started", kind.detailsKey("Started"), det);
-    f.waiting = f.waiting.asStarted();
+    f.waiting = f.waiting.asStarted(run.now);
+  }
+
+  /** A heartbeat from the task's worker: its HeartbeatSeconds count from now; nothing is recorded in the history. */
+  void taskHeartbeat(Frame f) {
+    f.waiting = f.waiting.beating(run.now);
   }
 
   void taskSucceeded(Frame f, State.Task t, JsonNode output) {

@@ -16,13 +16,14 @@ public sealed interface Effect {
    * {@link Signal.TaskSucceeded} or {@link Signal.TaskFailed} ({@link Signal.TaskStarted} first when
    * a worker takes it). {@code timeoutSeconds} and {@code heartbeatSeconds} are null when the state
    * sets none; {@code scheduledAt} is when it was scheduled (null in positions from before it was
-   * kept), {@code started} whether a worker has taken it.
+   * kept), {@code started} whether a worker has taken it, {@code heartbeatAt} when its worker took
+   * it or last sent a heartbeat (its HeartbeatSeconds count from then; null until started).
    */
   record ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
-      Integer heartbeatSeconds, Instant scheduledAt, boolean started) implements Effect {
+      Integer heartbeatSeconds, Instant scheduledAt, boolean started, Instant heartbeatAt) implements Effect {
     public ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
         Integer heartbeatSeconds) {
-      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false);
+      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false, null);
     }
   }
 }

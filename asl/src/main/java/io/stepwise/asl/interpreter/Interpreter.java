@@ -72,6 +72,7 @@ public final class Interpreter {
     String effectId = signal instanceof Signal.TimerFired t ? t.effectId()
         : signal instanceof Signal.TaskSucceeded t ? t.effectId()
         : signal instanceof Signal.TaskStarted t ? t.effectId()
+        : signal instanceof Signal.TaskHeartbeat t ? t.effectId()
         : signal instanceof Signal.TaskFailed t ? t.effectId() : null;
     Frame f = effectId == null ? null : root.find(effectId);
     if (f == null || f.done()) return noop(position);
@@ -85,6 +86,7 @@ public final class Interpreter {
       if (timer && kind == Frame.WaitKind.WAIT_STATE) driver.bodies.waitFired(f, (State.Wait) s);
       else if (timer) f.waiting = null;
       else if (signal instanceof Signal.TaskStarted st) driver.bodies.taskStarted(f, (State.Task) s, st.workerName());
+      else if (signal instanceof Signal.TaskHeartbeat) driver.bodies.taskHeartbeat(f);
       else if (signal instanceof Signal.TaskSucceeded ts) driver.bodies.taskSucceeded(f, (State.Task) s, ts.output());
       else driver.bodies.taskFailed(f, (State.Task) s, ((Signal.TaskFailed) signal).error(), ((Signal.TaskFailed) signal).cause());
     } catch (StatesError e) {

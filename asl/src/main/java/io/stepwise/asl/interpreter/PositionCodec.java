@@ -79,6 +79,7 @@ final class PositionCodec {
       if (w.heartbeat() != null) wo.put("heartbeat", w.heartbeat());
       if (w.scheduledAt() != null) wo.put("scheduledAt", w.scheduledAt().toString());
       if (w.started()) wo.put("started", true);
+      if (w.heartbeatAt() != null) wo.put("heartbeatAt", w.heartbeatAt().toString());
     }
     if (f.vars != null) {
       ObjectNode v = o.putObject("vars");
@@ -143,7 +144,8 @@ final class PositionCodec {
       f.waiting = kind == Frame.WaitKind.CHILDREN ? Frame.Waiting.CHILDREN : new Frame.Waiting(kind, str(w, "effectId"),
           w.has("fireAt") ? Instant.parse(w.get("fireAt").asText()) : null, str(w, "resource"), w.get("parameters"),
           w.has("timeout") ? w.get("timeout").asInt() : null, w.has("heartbeat") ? w.get("heartbeat").asInt() : null,
-          w.has("scheduledAt") ? Instant.parse(w.get("scheduledAt").asText()) : null, w.path("started").asBoolean(false));
+          w.has("scheduledAt") ? Instant.parse(w.get("scheduledAt").asText()) : null, w.path("started").asBoolean(false),
+          w.has("heartbeatAt") ? Instant.parse(w.get("heartbeatAt").asText()) : null);
     }
     if (o.has("vars")) {
       f.vars = new LinkedHashMap<>();

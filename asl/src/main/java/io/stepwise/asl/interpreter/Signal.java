@@ -9,6 +9,9 @@ public sealed interface Signal {
   /** A worker took the task (GetActivityTask): {@code ActivityStarted}, naming the worker if it gave a name. */
   record TaskStarted(String effectId, String workerName) implements Signal {}
 
+  /** SendTaskHeartbeat: the task's HeartbeatSeconds count again from now; no history event. */
+  record TaskHeartbeat(String effectId) implements Signal {}
+
   record TaskSucceeded(String effectId, JsonNode output) implements Signal {}
 
   record TaskFailed(String effectId, String error, String cause) implements Signal {}

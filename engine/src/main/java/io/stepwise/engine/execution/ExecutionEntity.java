@@ -371,11 +371,13 @@ public final class ExecutionEntity
   }
 
   private ReplyEffect<Event, State> onTaskResult(State state, TaskResult cmd) {
-    if (!state.running() || ExecutionSteps.pendingTask(position(state), cmd.effectId()).isEmpty()) {
-      return Effect().reply(cmd.replyTo(), TaskReply.timedOut());
-    }
-    if (cmd.heartbeat()) return Effect().reply(cmd.replyTo(), TaskReply.OK);
-    Signal signal = cmd.output() != null
+    var task = state.running() ? ExecutionSteps.pendingTask(position(state), cmd.effectId())
+        : Optional.<io.stepwise.asl.interpreter.Effect.ScheduleTask>empty();
+    if (task.isEmpty()) return Effect().reply(cmd.replyTo(), TaskReply.timedOut());
+    // A heartbeat matters only to a task with HeartbeatSeconds: it moves the deadline (no history event).
+    if (cmd.heartbeat() && task.get().heartbeatSeconds() == null) return Effect().reply(cmd.replyTo(), TaskReply.OK);
+    Signal signal = cmd.heartbeat() ? new Signal.TaskHeartbeat(cmd.effectId())
+        : cmd.output() != null
         ? new Signal.TaskSucceeded(cmd.effectId(), parseInput(cmd.output()))
         : new Signal.TaskFailed(cmd.effectId(), cmd.error(), cmd.cause());
     try {

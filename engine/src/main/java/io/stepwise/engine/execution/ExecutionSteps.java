@@ -93,6 +93,12 @@ final class ExecutionSteps {
         if (deadline.isAfter(now)) return new Later(deadline);
         return new Resume(new Signal.TaskFailed(t.id(), "States.Timeout", null));
       }
+      if (pending instanceof Effect.ScheduleTask t && t.heartbeatSeconds() != null && t.heartbeatAt() != null
+          && row.timerId().equals(ExecutionStore.HEARTBEAT_TIMER + t.id())) {
+        Instant deadline = ExecutionStore.heartbeatDeadline(t);
+        if (deadline.isAfter(now)) return new Later(deadline);
+        return new Resume(new Signal.TaskFailed(t.id(), "States.HeartbeatTimeout", null));
+      }
     }
     return new Obsolete();
   }
@@ -124,7 +130,8 @@ final class ExecutionSteps {
       EffectDriver driver, ExecutionIndex listing, Clock clock) {
     ExecutionInfo info = state.info();
     Step step = driver.resume(def, info.context(), before, signal, clock::instant);
-    if (step.events().isEmpty() && !step.finished()) return null;
+    // A signal that changes nothing persists nothing; one that only moves the position (a heartbeat) does.
+    if (step.events().isEmpty() && !step.finished() && step.position().toJson().equals(state.position())) return null;
     Stepped stepped = HistoryLimit.apply(state.history().size(), ExecutionEntity.stepped(step, clock.instant()),
         clock.instant());
     if (stepped.position() instanceof ObjectNode after && state.position() instanceof ObjectNode previous) {

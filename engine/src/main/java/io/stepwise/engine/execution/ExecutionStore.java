@@ -31,6 +31,8 @@ public final class ExecutionStore {
   static final String TIMEOUT_TIMER = "$timeout";
   /** Timer ids of a task's TimeoutSeconds: this and the task's effect id. */
   static final String TASK_TIMEOUT_TIMER = "$task:";
+  /** Timer ids of a started task's HeartbeatSeconds: this and the task's effect id. */
+  static final String HEARTBEAT_TIMER = "$heartbeat:";
 
   private final Consumer<BatchOp> committer;
   private final Consumer<WakeUp> scheduler;
@@ -98,7 +100,7 @@ public final class ExecutionStore {
 
   /**
    * Rows of the timers {@code position} waits on (Wait states, retry back-offs, tasks'
-   * TimeoutSeconds), and of the execution timeout while it runs.
+   * TimeoutSeconds and, once started, HeartbeatSeconds), and of the execution timeout while it runs.
    */
   static List<WakeUp> rows(ExecutionInfo info, CompiledDefinition def, ExecutionPosition position) {
     List<WakeUp> out = new ArrayList<>();
@@ -108,6 +110,9 @@ public final class ExecutionStore {
       if (e instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null) {
         out.add(new WakeUp(taskDeadline(t), info.executionArn(), TASK_TIMEOUT_TIMER + t.id()));
       }
+      if (e instanceof Effect.ScheduleTask t && t.heartbeatSeconds() != null && t.heartbeatAt() != null) {
+        out.add(new WakeUp(heartbeatDeadline(t), info.executionArn(), HEARTBEAT_TIMER + t.id()));
+      }
     }
     if (def.timeoutSeconds() != null) out.add(timeoutRow(info, def.timeoutSeconds()));
     return out;
@@ -115,6 +120,10 @@ public final class ExecutionStore {
 
   static Instant taskDeadline(Effect.ScheduleTask t) {
     return t.scheduledAt().plusSeconds(t.timeoutSeconds());
+  }
+
+  static Instant heartbeatDeadline(Effect.ScheduleTask t) {
+    return t.heartbeatAt().plusSeconds(t.heartbeatSeconds());
   }
 
   /** The activity tasks {@code position} has scheduled that no worker has taken yet. */
