@@ -2,26 +2,24 @@ package io.stepwise.engine.activity;
 
 import io.stepwise.persistence.index.ActivityQueue;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hands activity tasks to workers' GetActivityTask polls. A poll takes the oldest task in the
- * activity's persisted queue; taking it means its execution records {@code ActivityStarted} (the
- * execution's entity starts a task once), so each task goes to exactly one worker, and the queue
- * survives restarts. A poll that finds nothing waits (in memory) until a task is queued for its
+ * Hands activity tasks to workers' GetActivityTask polls. A poll takes the oldest pending task of
+ * the activity (from its persisted queue); taking it means its execution records {@code
+ * ActivityStarted} (the execution's entity starts a task once), so each task goes to exactly one
+ * worker, and the queue survives restarts. A poll that finds nothing waits (in memory) until a task is queued for its
  * activity or its time is up, then answers with no task.
  */
 public final class ActivityTasks {
-  /** How many queued tasks a poll reads at a time. */
-  private static final int SCAN = 16;
-
   /** Starts a queued task for a worker; completes with the task's input, or null if it was no longer waiting. */
   @FunctionalInterface
   public interface Starter {
@@ -33,10 +31,23 @@ public final class ActivityTasks {
 
   private record Poll(String activityArn, String workerName, CompletableFuture<Optional<Handout>> answer) {}
 
+  /**
+   * The tasks of one activity no worker took yet, oldest first: read from the persisted queue once
+   * (on the first poll after a start), then kept current as tasks are queued and taken, so a poll
+   * does not scan the queue's deleted rows again and again.
+   */
+  private static final class Pending {
+    final ConcurrentSkipListSet<ActivityQueue.Task> tasks = new ConcurrentSkipListSet<>();
+    final CompletableFuture<Void> loaded = new CompletableFuture<>();
+  }
+
   private final ActivityQueue queue;
   private final Starter starter;
   private final Executor io;
+  private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentLinkedQueue<Poll>> waiting = new ConcurrentHashMap<>();
+  /** Tasks a poll is starting now: other polls pass them by rather than queue up behind the same one. */
+  private final Set<ActivityQueue.Task> starting = ConcurrentHashMap.newKeySet();
 
   public ActivityTasks(ActivityQueue queue, Starter starter, Executor io) {
     this.queue = queue;
@@ -57,47 +68,62 @@ public final class ActivityTasks {
     return poll.answer();
   }
 
-  /** A task became durable in the queue: a waiting poll of its activity tries to take it. */
+  /** A task became durable in the queue: it is pending, and a waiting poll of its activity tries to take it. */
   public void queued(ActivityQueue.Task task) {
+    Pending p = pending.get(task.activityArn());
+    if (p != null) p.tasks.add(task);
     ConcurrentLinkedQueue<Poll> q = waiting.get(task.activityArn());
     if (q == null) return;
-    for (Poll p = q.poll(); p != null; p = q.poll()) {
-      if (!p.answer().isDone()) {
-        take(p);
+    for (Poll poll = q.poll(); poll != null; poll = q.poll()) {
+      if (!poll.answer().isDone()) {
+        take(poll);
         return;
       }
     }
   }
 
-  private void take(Poll poll) {
-    CompletableFuture.supplyAsync(() -> queue.oldest(poll.activityArn(), SCAN), io)
-        .thenCompose(tasks -> takeFirst(poll, tasks, 0))
-        .whenCompleteAsync((taken, failure) -> {
-          if (failure != null) {
-            poll.answer().completeExceptionally(failure);
-          } else if (!taken) {
-            // Nothing to take: wait for a task; one queued meanwhile is looked for once more.
-            waiting.computeIfAbsent(poll.activityArn(), a -> new ConcurrentLinkedQueue<>()).add(poll);
-            List<ActivityQueue.Task> meanwhile = queue.oldest(poll.activityArn(), 1);
-            if (!meanwhile.isEmpty()) queued(meanwhile.get(0));
-          }
-        }, io);
+  private Pending pendingOf(String activityArn) {
+    return pending.computeIfAbsent(activityArn, arn -> {
+      Pending p = new Pending();
+      CompletableFuture.runAsync(() -> p.tasks.addAll(queue.oldest(arn, Integer.MAX_VALUE)), io)
+          .whenComplete((v, e) -> {
+            if (e != null) {
+              pending.remove(arn, p); // read again by the next poll
+              p.loaded.completeExceptionally(e);
+            } else {
+              p.loaded.complete(null);
+            }
+          });
+      return p;
+    });
   }
 
-  /** Tries the tasks in order; true once one was taken (or the poll is over). */
-  private CompletionStage<Boolean> takeFirst(Poll poll, List<ActivityQueue.Task> tasks, int i) {
+  private void take(Poll poll) {
+    Pending p = pendingOf(poll.activityArn());
+    p.loaded.thenCompose(v -> takeFirst(poll, p, null)).whenComplete((taken, failure) -> {
+      if (failure != null) {
+        poll.answer().completeExceptionally(failure);
+      } else if (!taken) {
+        // Nothing to take: wait for a task; one queued meanwhile is tried once more.
+        waiting.computeIfAbsent(poll.activityArn(), a -> new ConcurrentLinkedQueue<>()).add(poll);
+        ActivityQueue.Task first = p.tasks.isEmpty() ? null : p.tasks.first();
+        if (first != null) queued(first);
+      }
+    });
+  }
+
+  /** Tries the pending tasks after {@code after} in order; true once one was taken (or the poll is over). */
+  private CompletionStage<Boolean> takeFirst(Poll poll, Pending p, ActivityQueue.Task after) {
     if (poll.answer().isDone()) return CompletableFuture.completedFuture(true);
-    if (i >= tasks.size()) {
-      // Every task read was taken by other polls meanwhile: read the queue again if it was full.
-      if (tasks.size() < SCAN) return CompletableFuture.completedFuture(false);
-      return CompletableFuture.supplyAsync(() -> queue.oldest(poll.activityArn(), SCAN), io)
-          .thenCompose(more -> more.equals(tasks) ? CompletableFuture.completedFuture(false) : takeFirst(poll, more, 0));
-    }
-    ActivityQueue.Task task = tasks.get(i);
-    return starter.start(task, poll.workerName()).thenCompose(input -> {
-      if (input == null) return takeFirst(poll, tasks, i + 1);
+    ActivityQueue.Task task = after == null ? (p.tasks.isEmpty() ? null : p.tasks.first()) : p.tasks.higher(after);
+    while (task != null && !starting.add(task)) task = p.tasks.higher(task);
+    if (task == null) return CompletableFuture.completedFuture(false);
+    ActivityQueue.Task tried = task;
+    return starter.start(tried, poll.workerName()).whenComplete((v, e) -> starting.remove(tried)).thenCompose(input -> {
+      p.tasks.remove(tried); // started, or no longer waiting: not pending either way
+      if (input == null) return takeFirst(poll, p, tried);
       // If the poll's time ran out while the task started, it reached no worker: it times out as on AWS.
-      poll.answer().complete(Optional.of(new Handout(task, input)));
+      poll.answer().complete(Optional.of(new Handout(tried, input)));
       return CompletableFuture.completedFuture(true);
     });
   }

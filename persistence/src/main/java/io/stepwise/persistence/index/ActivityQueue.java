@@ -20,8 +20,21 @@ public final class ActivityQueue {
   static final byte PREFIX = 'q';
   private static final byte[] EMPTY = new byte[0];
 
-  /** A task waiting for a worker of {@code activityArn}. */
-  public record Task(String activityArn, Instant scheduledAt, String executionArn, String effectId) {}
+  /** A task waiting for a worker of {@code activityArn}; the index keeps microseconds, so {@code scheduledAt} does too. */
+  public record Task(String activityArn, Instant scheduledAt, String executionArn, String effectId)
+      implements Comparable<Task> {
+    public Task {
+      scheduledAt = scheduledAt.minusNanos(scheduledAt.getNano() % 1_000);
+    }
+
+    /** Oldest first, as the index orders them within an activity. */
+    @Override
+    public int compareTo(Task o) {
+      int c = scheduledAt.compareTo(o.scheduledAt);
+      if (c == 0) c = executionArn.compareTo(o.executionArn);
+      return c != 0 ? c : effectId.compareTo(o.effectId);
+    }
+  }
 
   private final Db db;
 
