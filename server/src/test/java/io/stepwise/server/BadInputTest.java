@@ -53,6 +53,23 @@ class BadInputTest {
     assertError(raw.signed("AWSStepFunctions.CreateStateMachine", "[1,2]"), "SerializationException");
   }
 
+  /** A lone surrogate (valid JSON syntax, not Unicode) is refused at once, not after a timeout. */
+  @Test
+  void invalidUnicode_isRefusedAtOnce() throws Exception {
+    long began = System.nanoTime();
+    RawClient.Response r = raw.signed("AWSStepFunctions.CreateActivity", "{\"name\": \"bad\\ud800name\"}");
+    assertError(r, "ValidationException");
+    assertThat(r.body().path("message").asText()).contains("'name'");
+    RawClient.Response tag = raw.signed("AWSStepFunctions.CreateActivity",
+        "{\"name\": \"fine\", \"tags\": [{\"key\": \"k\", \"value\": \"\\udc00\"}]}");
+    assertError(tag, "ValidationException");
+    assertThat(tag.body().path("message").asText()).contains("'tags.1.member.value'");
+    assertThat(System.nanoTime() - began).as("answered at once").isLessThan(5_000_000_000L);
+    // A pair is one character, and fine.
+    RawClient.Response pair = raw.signed("AWSStepFunctions.ListStateMachines", "{\"nextToken\": \"\\ud83d\\ude00\"}");
+    assertThat(pair.type()).isNotEqualTo("ValidationException");
+  }
+
   @Test
   void unknownTarget_isAnUnknownOperation() throws Exception {
     assertError(raw.signed("AWSStepFunctions.LaunchRocket", "{}"), "UnknownOperationException");

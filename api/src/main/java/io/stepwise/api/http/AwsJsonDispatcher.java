@@ -114,7 +114,50 @@ final class AwsJsonDispatcher {
           "SerializationException",
           "Expected a JSON object as the request body but got " + node.getNodeType());
     }
+    String invalid = invalidUnicode(object, "");
+    if (invalid != null) {
+      throw new AwsServiceException("ValidationException", "1 validation error detected: Value at '" + invalid
+          + "' failed to satisfy constraint: Member must contain only valid Unicode characters (no unpaired surrogate)");
+    }
     return object;
+  }
+
+  /**
+   * Where the request holds text that is not Unicode (a {@code \ud800} escape without its pair, which
+   * JSON's syntax lets through), as AWS's member path; null if nowhere. Nothing downstream could
+   * store or answer such a name, so it is refused here, at once.
+   */
+  static String invalidUnicode(JsonNode node, String path) {
+    if (node.isTextual()) return validUnicode(node.textValue()) ? null : path;
+    if (node.isObject()) {
+      var fields = node.fields();
+      while (fields.hasNext()) {
+        var f = fields.next();
+        String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+        if (!validUnicode(f.getKey())) return at;
+        String bad = invalidUnicode(f.getValue(), at);
+        if (bad != null) return bad;
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String bad = invalidUnicode(node.get(i), path + "." + (i + 1) + ".member");
+        if (bad != null) return bad;
+      }
+    }
+    return null;
+  }
+
+  private static boolean validUnicode(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isSurrogate(c)) continue;
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isBlank(byte[] body) {
