@@ -29,6 +29,7 @@ import io.stepwise.engine.statemachine.MachineView;
 import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.engine.statemachine.StateMachineEntity;
 import io.stepwise.engine.statemachine.StateMachineRecord;
+import io.stepwise.engine.statemachine.Versions;
 import io.stepwise.engine.tags.Tags;
 import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
@@ -162,12 +163,20 @@ public final class StepFunctionsEngine {
 
   // --- state machines ---
 
-  /** {@code tags} apply only if the machine is new: a repeated create ignores them, as AWS does. */
-  public CompletionStage<StateMachineRecord> createStateMachine(StateMachineRecord record, Map<String, String> tags) {
+  /** A machine as created or updated, and the version that published (null if none). */
+  public record Saved(StateMachineRecord record, String versionArn) {}
+
+  /**
+   * {@code tags} apply only if the machine is new: a repeated create ignores them, as AWS does;
+   * {@code publish} also publishes the new machine as version 1.
+   */
+  public CompletionStage<Saved> createStateMachine(StateMachineRecord record, Map<String, String> tags, boolean publish,
+      String versionDescription) {
     compile(record.definition(), record.type());
     return ask(machine(record.stateMachineArn()),
-        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, tags, r))
-        .thenApply(r -> r.get(encryption::unreadable));
+        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, tags, publish, versionDescription,
+            r))
+        .thenApply(r -> new Saved(r.get(encryption::unreadable), r.versionArn()));
   }
 
   /** DescribeStateMachine's {@code variableReferences}: per state, the variables it reads (empty if none). */
@@ -187,8 +196,9 @@ public final class StepFunctionsEngine {
   }
 
   /** Null arguments leave their part unchanged; a new encryption configuration applies to events written after it. */
-  public CompletionStage<StateMachineRecord> updateStateMachine(String arn, String definition, String roleArn,
-      JsonNode logging, JsonNode tracing, EncryptionConfig encryptionConfiguration) {
+  public CompletionStage<Saved> updateStateMachine(String arn, String definition, String roleArn,
+      JsonNode logging, JsonNode tracing, EncryptionConfig encryptionConfiguration, boolean publish,
+      String versionDescription) {
     String revisionId = UUID.randomUUID().toString();
     Instant at = clock.instant();
     return describeStateMachine(arn).thenCompose(current -> {
@@ -196,8 +206,52 @@ public final class StepFunctionsEngine {
       if (encryptionConfiguration == null) encryption.checkUsable(current.encryption());
       return ask(machine(arn),
           (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Update(definition, roleArn, logging, tracing,
-              encryptionConfiguration, revisionId, at, r));
-    }).thenApply(r -> r.get(encryption::unreadable));
+              encryptionConfiguration, revisionId, at, publish, versionDescription, r));
+    }).thenApply(r -> new Saved(r.get(encryption::unreadable), r.versionArn()));
+  }
+
+  // --- versions ---
+
+  /** A version ARN ({@code machine-arn:number}) split, or empty if {@code arn} is not one. */
+  public record VersionRef(String machineArn, int number) {}
+
+  public static Optional<VersionRef> versionOf(String arn) {
+    int colon = arn == null ? -1 : arn.lastIndexOf(':');
+    if (colon < 0) return Optional.empty();
+    String tail = arn.substring(colon + 1);
+    if (tail.isEmpty() || tail.length() > 9 || !tail.chars().allMatch(Character::isDigit) || tail.startsWith("0")) {
+      return Optional.empty();
+    }
+    Arns.Parsed p = Arns.parse(arn.substring(0, colon));
+    if (p == null || !p.resourceType().equals("stateMachine") || !Arns.isValidName(p.rest())) return Optional.empty();
+    return Optional.of(new VersionRef(arn.substring(0, colon), Integer.parseInt(tail)));
+  }
+
+  public CompletionStage<StateMachineRecord> publishStateMachineVersion(String arn, String revisionId,
+      String description) {
+    Instant at = clock.instant();
+    return ask(machine(arn), (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Publish(revisionId,
+        description, at, r)).thenApply(r -> r.get(encryption::unreadable));
+  }
+
+  /** Newest first. */
+  public CompletionStage<List<Versions.Version>> listStateMachineVersions(String arn) {
+    return ask(machine(arn), StateMachineEntity.ListVersions::new).thenApply(r -> r.get(encryption::unreadable));
+  }
+
+  public CompletionStage<StateMachineRecord> describeStateMachineVersion(VersionRef version) {
+    return ask(machine(version.machineArn()),
+        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.DescribeVersion(version.number(), r))
+        .thenApply(r -> r.get(encryption::unreadable));
+  }
+
+  public CompletionStage<Void> deleteStateMachineVersion(VersionRef version) {
+    return ask(machine(version.machineArn()),
+        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.DeleteVersion(version.number(), r))
+        .thenApply(r -> {
+          r.get(encryption::unreadable);
+          return null;
+        });
   }
 
   public CompletionStage<Void> deleteStateMachine(String arn) {

@@ -76,6 +76,7 @@ public final class StepFunctionsApi {
     ops.put("DescribeStateMachineForExecution", api::describeStateMachineForExecution);
     ops.putAll(ActivityOperations.operations(engine, region));
     ops.putAll(TagOperations.operations(engine));
+    ops.putAll(VersionOperations.operations(engine));
     Map<String, Operation> guarded = new LinkedHashMap<>();
     ops.forEach((name, op) -> guarded.put(name, guard(op)));
     return Collections.unmodifiableMap(guarded);
@@ -117,6 +118,8 @@ public final class StepFunctionsApi {
     ObjectNode logging = optionalObject(req, "loggingConfiguration");
     ObjectNode tracing = optionalObject(req, "tracingConfiguration");
     Map<String, String> tags = tags(req, "tags");
+    boolean publish = optionalBoolean(req, "publish", false);
+    String versionDescription = versionDescription(req, publish);
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
     if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
     EncryptionConfig encryption = encryption(engine, caller, req);
@@ -124,12 +127,22 @@ public final class StepFunctionsApi {
     StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
         engine.clock().instant(), null, UUID.randomUUID().toString(), null,
         Shapes.logging(logging), Shapes.tracing(tracing), encryption);
-    return engine.createStateMachine(record, tags).thenApply(m -> {
+    return engine.createStateMachine(record, tags, publish, versionDescription).thenApply(saved -> {
       ObjectNode n = F.objectNode();
-      n.put("stateMachineArn", m.stateMachineArn());
-      n.put("creationDate", time(m.creationDate()));
+      n.put("stateMachineArn", saved.record().stateMachineArn());
+      n.put("creationDate", time(saved.record().creationDate()));
+      if (saved.versionArn() != null) n.put("stateMachineVersionArn", saved.versionArn());
       return n;
     });
+  }
+
+  /** {@code versionDescription}: at most 256 characters, and only with {@code publish} true, as AWS. */
+  private static String versionDescription(ObjectNode req, boolean publish) {
+    String d = maxLength(optionalString(req, "versionDescription"), "versionDescription", 256, true);
+    if (d != null && !publish) {
+      throw ServiceError.validation("Version description can only be set when publish is true");
+    }
+    return d;
   }
 
   /** The request's encryptionConfiguration validated and resolved (null when absent). */
@@ -153,8 +166,10 @@ public final class StepFunctionsApi {
   private CompletionStage<JsonNode> describeStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
     boolean data = includeData(req);
-    Arns.requireStateMachine(arn);
-    return engine.describeStateMachine(arn).thenApply(m -> {
+    var version = StepFunctionsEngine.versionOf(arn);
+    if (version.isEmpty()) Arns.requireStateMachine(arn);
+    var described = version.isPresent() ? engine.describeStateMachineVersion(version.get()) : engine.describeStateMachine(arn);
+    return described.thenApply(m -> {
       checkRead(caller, data, m.encryption());
       ObjectNode n = Shapes.describeStateMachine(m, data);
       Map<String, List<String>> refs = data ? engine.variableReferences(m) : Map.of();
@@ -169,6 +184,8 @@ public final class StepFunctionsApi {
     String roleArn = optionalString(req, "roleArn");
     ObjectNode logging = optionalObject(req, "loggingConfiguration");
     ObjectNode tracing = optionalObject(req, "tracingConfiguration");
+    boolean publish = optionalBoolean(req, "publish", false);
+    String versionDescription = versionDescription(req, publish);
     Arns.requireStateMachine(arn);
     if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
     boolean encryptionGiven = req.hasNonNull("encryptionConfiguration");
@@ -178,12 +195,14 @@ public final class StepFunctionsApi {
               + " or the TracingConfiguration must be specified");
     }
     EncryptionConfig encryption = encryption(engine, caller, req);
-    return engine.updateStateMachine(arn, definition, roleArn, logging, tracing, encryption).thenApply(m -> {
-      ObjectNode n = F.objectNode();
-      n.put("updateDate", time(m.updateDate()));
-      n.put("revisionId", m.revisionId());
-      return n;
-    });
+    return engine.updateStateMachine(arn, definition, roleArn, logging, tracing, encryption, publish,
+        versionDescription).thenApply(saved -> {
+          ObjectNode n = F.objectNode();
+          n.put("updateDate", time(saved.record().updateDate()));
+          n.put("revisionId", saved.record().revisionId());
+          if (saved.versionArn() != null) n.put("stateMachineVersionArn", saved.versionArn());
+          return n;
+        });
   }
 
   private CompletionStage<JsonNode> deleteStateMachine(Caller caller, ObjectNode req) {

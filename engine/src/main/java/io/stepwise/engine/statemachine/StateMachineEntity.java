@@ -41,7 +41,27 @@ public final class StateMachineEntity
 
   /** Creates the machine, or answers with the existing one when the request is identical (AWS's idempotency). */
   /** {@code tags} apply only when the machine is new (a repeated create ignores them, as AWS does). */
-  public record Create(StateMachineRecord record, Map<String, String> tags, ActorRef<Reply> replyTo) implements Command {}
+  public record Create(StateMachineRecord record, Map<String, String> tags, boolean publish, String versionDescription,
+      ActorRef<Reply> replyTo) implements Command {}
+
+  /** PublishStateMachineVersion: {@code revisionId}, if given, must be the current one. */
+  public record Publish(String revisionId, String description, Instant at, ActorRef<Reply> replyTo) implements Command {}
+
+  public record ListVersions(ActorRef<VersionsReply> replyTo) implements Command {}
+
+  public record DescribeVersion(int number, ActorRef<Reply> replyTo) implements Command {}
+
+  public record DeleteVersion(int number, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The versions newest first, or why they cannot be listed. */
+  public record VersionsReply(List<Versions.Version> versions, String errorCode, String errorMessage, String unreadable)
+      implements CborSerializable {
+    public List<Versions.Version> get(Function<String, ServiceError> unreadableError) {
+      if (unreadable != null) throw unreadableError.apply(unreadable);
+      if (errorCode != null) throw new ServiceError(errorCode, errorMessage);
+      return versions;
+    }
+  }
 
   /** TagResource, UntagResource (keys to remove) and ListTagsForResource. */
   public record Tag(Map<String, String> tags, ActorRef<Tags.Reply> replyTo) implements Command {}
@@ -54,18 +74,30 @@ public final class StateMachineEntity
 
   /** Null fields are left as they are. */
   public record Update(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
-      EncryptionConfig encryptionConfiguration, String revisionId, Instant at, ActorRef<Reply> replyTo) implements Command {}
+      EncryptionConfig encryptionConfiguration, String revisionId, Instant at, boolean publish, String versionDescription,
+      ActorRef<Reply> replyTo) implements Command {}
 
   public record Delete(Instant at, ActorRef<Reply> replyTo) implements Command {}
 
   /** Sent at startup so that the entity recovers and registers itself in the catalog. */
   public record Wake(ActorRef<Reply> replyTo) implements Command {}
 
-  /** Either the machine's record, AWS's error, or why its stored data cannot be read. */
-  public record Reply(StateMachineRecord record, String errorCode, String errorMessage, String unreadable)
-      implements CborSerializable {
+  /**
+   * Either the machine's record (and the ARN of the version a create or update published), AWS's
+   * error, or why its stored data cannot be read.
+   */
+  public record Reply(StateMachineRecord record, String errorCode, String errorMessage, String unreadable,
+      String versionArn) implements CborSerializable {
+    Reply(StateMachineRecord record, String errorCode, String errorMessage, String unreadable) {
+      this(record, errorCode, errorMessage, unreadable, null);
+    }
+
     static Reply ok(StateMachineRecord r) {
       return new Reply(r, null, null, null);
+    }
+
+    static Reply ok(StateMachineRecord r, String versionArn) {
+      return new Reply(r, null, null, null, versionArn);
     }
 
     static Reply error(ServiceError e) {
@@ -88,6 +120,11 @@ public final class StateMachineEntity
   /** The machine's tags after TagResource or UntagResource. */
   public record Tagged(Map<String, String> tags) implements Event {}
 
+  /** The current revision published as version {@code number}. */
+  public record Published(int number, String description, Instant at) implements Event {}
+
+  public record VersionDeleted(int number) implements Event {}
+
   public record Updated(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
       EncryptionConfig encryptionConfiguration, String revisionId, Instant at) implements Event {}
 
@@ -97,9 +134,13 @@ public final class StateMachineEntity
   public record Unreadable(String reason) implements Event {}
 
   /** {@code record} is null when the machine does not exist (never created, or deleted). */
-  public record State(StateMachineRecord record, String unreadable, Map<String, String> tags) {
+  public record State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions) {
     State(StateMachineRecord record, String unreadable) {
-      this(record, unreadable, Map.of());
+      this(record, unreadable, Map.of(), Versions.NONE);
+    }
+
+    State(StateMachineRecord record, String unreadable, Map<String, String> tags) {
+      this(record, unreadable, tags, Versions.NONE);
     }
   }
 
@@ -162,16 +203,30 @@ public final class StateMachineEntity
     unreadable.onCommand(Tag.class, (s, c) -> refuseTags(s, c.replyTo()));
     unreadable.onCommand(Untag.class, (s, c) -> refuseTags(s, c.replyTo()));
     unreadable.onCommand(ListTags.class, (s, c) -> refuseTags(s, c.replyTo()));
+    unreadable.onCommand(Publish.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(DescribeVersion.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(DeleteVersion.class, (s, c) -> refuse(s, c.replyTo()));
+    unreadable.onCommand(ListVersions.class, (s, c) -> Effect().stop().thenReply(c.replyTo(),
+        n -> new VersionsReply(null, null, null, s.unreadable())));
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
     absent.onCommand(Create.class, (s, c) -> {
       // The selector must know the key before the event is written.
       encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
       if (c.tags().size() > Tags.MAX) return Effect().reply(c.replyTo(), Reply.error(Tags.tooMany(arn)));
-      return Effect().persist(new Created(c.record(), c.tags()))
+      List<Event> events = c.publish()
+          ? List.of(new Created(c.record(), c.tags()), new Published(1, c.versionDescription(), c.record().creationDate()))
+          : List.of(new Created(c.record(), c.tags()));
+      return Effect().persist(events)
         .thenRun(this::published)
-        .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
+        .thenReply(c.replyTo(), n -> Reply.ok(n.record(), c.publish() ? Versions.arn(arn, 1) : null));
     });
+    absent.onCommand(Publish.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
+    absent.onCommand(DescribeVersion.class, (s, c) -> Effect().reply(c.replyTo(),
+        Reply.error(ServiceError.stateMachineDoesNotExist(Versions.arn(arn, c.number())))));
+    absent.onCommand(DeleteVersion.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
+    absent.onCommand(ListVersions.class, (s, c) -> Effect().reply(c.replyTo(),
+        new VersionsReply(null, "StateMachineDoesNotExist", ServiceError.stateMachineDoesNotExist(arn).getMessage(), null)));
     absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Update.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
@@ -190,12 +245,26 @@ public final class StateMachineEntity
       if (c.encryptionConfiguration() != null) {
         encryption.register(arn, Encryption.MACHINE_CONTEXT, c.encryptionConfiguration());
       }
+      Updated updated = new Updated(c.definition(), c.roleArn(), c.loggingConfiguration(), c.tracingConfiguration(),
+          c.encryptionConfiguration(), c.revisionId(), c.at());
+      if (c.publish() && s.versions().size() >= Versions.MAX) {
+        return Effect().reply(c.replyTo(), Reply.error(Versions.quotaExceeded(arn)));
+      }
+      int number = s.versions().nextNumber();
       return Effect()
-          .persist(new Updated(c.definition(), c.roleArn(), c.loggingConfiguration(), c.tracingConfiguration(),
-              c.encryptionConfiguration(), c.revisionId(), c.at()))
+          .persist(c.publish() ? List.of(updated, new Published(number, c.versionDescription(), c.at())) : List.of(updated))
           .thenRun(this::published)
-          .thenReply(c.replyTo(), n -> Reply.ok(n.record()));
+          .thenReply(c.replyTo(), n -> Reply.ok(n.record(), c.publish() ? Versions.arn(arn, number) : null));
     });
+    active.onCommand(Publish.class, this::publish);
+    active.onCommand(ListVersions.class, (s, c) -> Effect().reply(c.replyTo(),
+        new VersionsReply(s.versions().newestFirst(), null, null, null)));
+    active.onCommand(DescribeVersion.class, (s, c) -> Effect().reply(c.replyTo(), s.versions().get(c.number())
+        .map(v -> Reply.ok(v.record()))
+        .orElseGet(() -> Reply.error(ServiceError.stateMachineDoesNotExist(Versions.arn(arn, c.number()))))));
+    active.onCommand(DeleteVersion.class, (s, c) -> s.versions().get(c.number()).isEmpty()
+        ? Effect().reply(c.replyTo(), Reply.ok(null))
+        : Effect().persist(new VersionDeleted(c.number())).thenReply(c.replyTo(), n -> Reply.ok(null)));
     active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
@@ -213,6 +282,26 @@ public final class StateMachineEntity
     active.onCommand(ListTags.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.ok(s.tags())));
 
     return unreadable.orElse(absent).orElse(active).build();
+  }
+
+  /**
+   * PublishStateMachineVersion: the current revision as the next version, unless the newest
+   * version already is that revision (then that one, as AWS does); {@code revisionId}, if given,
+   * must be the current revision.
+   */
+  private ReplyEffect<Event, State> publish(State s, Publish c) {
+    String current = s.record().revisionId();
+    if (c.revisionId() != null && !c.revisionId().equals(current)) {
+      return Effect().reply(c.replyTo(), Reply.error(new ServiceError("ConflictException",
+          "Failed to publish the State Machine version for revision " + c.revisionId()
+              + ". The current State Machine revision is " + current + ".")));
+    }
+    var existing = s.versions().ofLatestRevision(current);
+    if (existing.isPresent()) return Effect().reply(c.replyTo(), Reply.ok(existing.get().record()));
+    if (s.versions().size() >= Versions.MAX) return Effect().reply(c.replyTo(), Reply.error(Versions.quotaExceeded(arn)));
+    int number = s.versions().nextNumber();
+    return Effect().persist(new Published(number, c.description(), c.at()))
+        .thenReply(c.replyTo(), n -> Reply.ok(n.versions().get(number).orElseThrow().record()));
   }
 
   // Stops after answering, so that the next command recovers afresh: data under a key that was
@@ -241,15 +330,22 @@ public final class StateMachineEntity
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null, Tags.of(e.tags()))))
+        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null, Tags.of(e.tags()), Versions.NONE)))
         // After an unreadable Created there is no record to update: the machine stays unreadable.
         .onEvent(Updated.class, (state, e) -> state.record() == null ? state
             : revised(new State(state.record().updated(e.definition(), e.roleArn(), e.loggingConfiguration(),
                 e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable(),
-                state.tags())))
-        .onEvent(Tagged.class, (state, e) -> new State(state.record(), state.unreadable(), Tags.of(e.tags())))
+                state.tags(), state.versions())))
+        .onEvent(Tagged.class, (state, e) -> new State(state.record(), state.unreadable(), Tags.of(e.tags()),
+            state.versions()))
+        // After an unreadable event there is no record to publish: the machine stays unreadable.
+        .onEvent(Published.class, (state, e) -> state.record() == null ? state
+            : new State(state.record(), state.unreadable(), state.tags(),
+                state.versions().published(e.number(), state.record(), e.description(), e.at())))
+        .onEvent(VersionDeleted.class, (state, e) -> new State(state.record(), state.unreadable(), state.tags(),
+            state.versions().without(e.number())))
         .onEvent(Deleted.class, (state, e) -> new State(null, null))
-        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags()))
+        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags(), state.versions()))
         .build();
   }
 
