@@ -273,20 +273,20 @@ public final class StepFunctionsEngine {
 
   /** Starts an execution of the machine's current revision; Express executions run in memory. */
   public CompletionStage<ExecutionView> startExecution(String machineArn, String name, String input) {
-    return machine(machineArn, m -> {
+    return startTarget(machineArn, (m, versionArn) -> {
       StateMachineRecord r = m.record();
       encryption.checkUsable(r.encryption());
-      Arns.Parsed p = Arns.parse(machineArn);
+      Arns.Parsed p = Arns.parse(r.stateMachineArn());
       String execName = name != null ? name : Ids.uuid();
       Instant now = clock.instant();
       if (r.type().equals("EXPRESS")) {
         String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-        ExecutionInfo info = info(r, arn, execName, input, now);
+        ExecutionInfo info = info(r, arn, execName, input, now, versionArn);
         express.run(info, m.compiled()); // AWS keeps no record of an Express execution started this way
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
       String arn = Arns.execution(p.region(), p.account(), r.name(), execName);
-      return starter.start(info(r, arn, execName, input, now), m.compiled(), info -> askExecution(arn,
+      return starter.start(info(r, arn, execName, input, now, versionArn), m.compiled(), info -> askExecution(arn,
           (ActorRef<ExecutionEntity.StartReply> reply) -> new ExecutionEntity.Start(info, reply))
           .thenApply(reply -> reply.get(encryption::unreadable)));
     });
@@ -300,7 +300,7 @@ public final class StepFunctionsEngine {
    */
   public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String name, String input,
       Consumer<StateMachineRecord> readCheck) {
-    return machine(machineArn, m -> {
+    return startTarget(machineArn, (m, versionArn) -> {
       StateMachineRecord r = m.record();
       if (!r.type().equals("EXPRESS")) {
         throw new ServiceError("StateMachineTypeNotSupported",
@@ -308,10 +308,10 @@ public final class StepFunctionsEngine {
       }
       readCheck.accept(r);
       encryption.checkUsable(r.encryption());
-      Arns.Parsed p = Arns.parse(machineArn);
+      Arns.Parsed p = Arns.parse(r.stateMachineArn());
       String execName = name != null ? name : Ids.uuid();
       String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-      ExecutionInfo info = info(r, arn, execName, input, clock.instant());
+      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), versionArn);
       return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });
   }
@@ -494,9 +494,29 @@ public final class StepFunctionsEngine {
     return r.view();
   }
 
-  private static ExecutionInfo info(StateMachineRecord m, String arn, String name, String input, Instant now) {
+  private static ExecutionInfo info(StateMachineRecord m, String arn, String name, String input, Instant now,
+      String versionArn) {
     return new ExecutionInfo(arn, name, m.stateMachineArn(), m.name(), m.type(), m.definition(), m.revisionId(),
-        m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration(), m.encryption());
+        m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration(), m.encryption(),
+        versionArn);
+  }
+
+  /**
+   * Runs {@code then} with the machine an execution starts on: the machine itself (its current
+   * revision, from the local view), or one of its versions (asked of its entity), with the
+   * version's ARN (null for the machine).
+   */
+  private <T> CompletionStage<T> startTarget(String arn,
+      java.util.function.BiFunction<MachineView.Entry, String, CompletionStage<T>> then) {
+    Optional<VersionRef> version = versionOf(arn);
+    if (version.isEmpty()) return machine(arn, e -> then.apply(e, null));
+    return describeStateMachineVersion(version.get()).thenCompose(v -> {
+      // The version's revision, under its machine's ARN, as AWS describes such an execution.
+      StateMachineRecord base = new StateMachineRecord(version.get().machineArn(), v.name(), v.type(), v.definition(),
+          v.roleArn(), v.creationDate(), null, v.revisionId(), null, v.loggingConfiguration(), v.tracingConfiguration(),
+          v.encryptionConfiguration());
+      return then.apply(new MachineView.Entry(base, compile(base.definition(), base.type())), arn);
+    });
   }
 
   /** The definition compiled (cached per text); an invalid one is the caller's InvalidDefinition. */

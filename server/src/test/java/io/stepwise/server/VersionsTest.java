@@ -78,6 +78,19 @@ class VersionsTest {
       var again = sfn.updateStateMachine(b -> b.stateMachineArn(machine).definition(Definitions.PASS_V2).publish(true));
       assertThat(again.stateMachineVersionArn()).isEqualTo(machine + ":4");
       assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(machine + ":3")).description()).isEqualTo("third");
+
+      // An execution started on a version runs that version and names it; on the machine, the current revision.
+      String onV1 = sfn.startExecution(b -> b.stateMachineArn(machine + ":1").input("{}")).executionArn();
+      var d = ExecutionApiTest.awaitEnd(sfn, onV1);
+      assertThat(d.output()).contains("\"greeting\":\"hi\"");
+      assertThat(d.stateMachineArn()).isEqualTo(machine);
+      assertThat(d.stateMachineVersionArn()).isEqualTo(machine + ":1");
+      String onMachine = sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
+      var current = ExecutionApiTest.awaitEnd(sfn, onMachine);
+      assertThat(current.output()).contains("\"greeting\":\"v2\"");
+      assertThat(current.stateMachineVersionArn()).isNull();
+      assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine + ":2").input("{}")))
+          .isInstanceOf(StateMachineDoesNotExistException.class);
     }
   }
 }

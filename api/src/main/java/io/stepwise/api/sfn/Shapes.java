@@ -92,6 +92,7 @@ final class Shapes {
     n.put("name", i.name());
     n.put("status", v.status());
     n.put("startDate", time(i.startDate()));
+    if (i.stateMachineVersionArn() != null) n.put("stateMachineVersionArn", i.stateMachineVersionArn());
     input(n, i, includeData);
     result(n, v.result(), includeData);
     n.put("redriveCount", 0);

@@ -136,6 +136,11 @@ public final class StepFunctionsApi {
     });
   }
 
+  /** A state machine ARN, or one of its versions' ({@code machine-arn:number}); else InvalidArn. */
+  private static void requireMachineOrVersion(String arn) {
+    if (StepFunctionsEngine.versionOf(arn).isEmpty()) Arns.requireStateMachine(arn);
+  }
+
   /** {@code versionDescription}: at most 256 characters, and only with {@code publish} true, as AWS. */
   private static String versionDescription(ObjectNode req, boolean publish) {
     String d = maxLength(optionalString(req, "versionDescription"), "versionDescription", 256, true);
@@ -276,7 +281,7 @@ public final class StepFunctionsApi {
     String arn = requiredString(req, "stateMachineArn");
     String name = executionName(req);
     String input = executionInput(req);
-    Arns.requireStateMachine(arn);
+    requireMachineOrVersion(arn);
     return engine.startExecution(arn, name, input).thenApply(v -> {
       ObjectNode n = F.objectNode();
       n.put("executionArn", v.info().executionArn());
@@ -290,7 +295,7 @@ public final class StepFunctionsApi {
     String name = executionName(req);
     String input = executionInput(req);
     boolean data = includeData(req);
-    Arns.requireStateMachine(arn);
+    requireMachineOrVersion(arn);
     return engine.startSyncExecution(arn, name, input, m -> checkRead(caller, data, m.encryption()))
         .thenApply(v -> Shapes.startSyncExecution(v, data));
   }

@@ -25,7 +25,17 @@ public record ExecutionInfo(
     Instant startDate,
     JsonNode loggingConfiguration,
     JsonNode tracingConfiguration,
-    EncryptionConfig encryptionConfiguration) {
+    EncryptionConfig encryptionConfiguration,
+    String stateMachineVersionArn) {
+
+  /** Started on the machine itself, not on a version (AWS then shows no {@code stateMachineVersionArn}). */
+  public ExecutionInfo(String executionArn, String name, String stateMachineArn, String stateMachineName, String type,
+      String definition, String revisionId, Instant stateMachineUpdateDate, String roleArn, String input,
+      Instant startDate, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
+      EncryptionConfig encryptionConfiguration) {
+    this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
+        roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration, null);
+  }
 
   /** Never null: executions from before encryption configurations read as AWS_OWNED_KEY. */
   public EncryptionConfig encryption() {
@@ -40,7 +50,7 @@ public record ExecutionInfo(
   public ExecutionInfo withDefinition(String def) {
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration);
+        encryptionConfiguration, stateMachineVersionArn);
   }
 
   public ExecutionContext context() {
