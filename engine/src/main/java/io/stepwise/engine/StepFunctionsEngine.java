@@ -25,6 +25,7 @@ import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.kms.EncryptionConfig;
+import io.stepwise.engine.statemachine.Alias;
 import io.stepwise.engine.statemachine.MachineView;
 import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.engine.statemachine.StateMachineEntity;
@@ -245,6 +246,50 @@ public final class StepFunctionsEngine {
         .thenApply(r -> r.get(encryption::unreadable));
   }
 
+  // --- aliases ---
+
+  /** An alias ARN ({@code machine-arn:alias-name}) split, or empty if {@code arn} is not one. */
+  public record AliasRef(String machineArn, String name) {}
+
+  public static Optional<AliasRef> aliasOf(String arn) {
+    int colon = arn == null ? -1 : arn.lastIndexOf(':');
+    if (colon < 0) return Optional.empty();
+    String name = arn.substring(colon + 1);
+    if (!Alias.isValidName(name)) return Optional.empty();
+    Arns.Parsed p = Arns.parse(arn.substring(0, colon));
+    if (p == null || !p.resourceType().equals("stateMachine") || !Arns.isValidName(p.rest())) return Optional.empty();
+    return Optional.of(new AliasRef(arn.substring(0, colon), name));
+  }
+
+  public CompletionStage<Alias> saveStateMachineAlias(AliasRef alias, String description, List<Alias.Route> routing,
+      boolean create) {
+    Instant at = clock.instant();
+    return ask(machine(alias.machineArn()), (ActorRef<StateMachineEntity.AliasReply> r) ->
+        new StateMachineEntity.SaveAlias(alias.name(), description, routing, create, at, r))
+        .thenApply(r -> r.get(encryption::unreadable).alias());
+  }
+
+  public CompletionStage<Alias> describeStateMachineAlias(AliasRef alias) {
+    return ask(machine(alias.machineArn()),
+        (ActorRef<StateMachineEntity.AliasReply> r) -> new StateMachineEntity.DescribeAlias(alias.name(), r))
+        .thenApply(r -> r.get(encryption::unreadable).alias());
+  }
+
+  public CompletionStage<Void> deleteStateMachineAlias(AliasRef alias) {
+    return ask(machine(alias.machineArn()),
+        (ActorRef<StateMachineEntity.AliasReply> r) -> new StateMachineEntity.DeleteAlias(alias.name(), r))
+        .thenApply(r -> {
+          r.get(encryption::unreadable);
+          return null;
+        });
+  }
+
+  /** By name. */
+  public CompletionStage<List<Alias>> listStateMachineAliases(String machineArn) {
+    return ask(machine(machineArn), StateMachineEntity.ListAliases::new)
+        .thenApply(r -> r.get(encryption::unreadable).aliases());
+  }
+
   public CompletionStage<Void> deleteStateMachineVersion(VersionRef version) {
     return ask(machine(version.machineArn()),
         (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.DeleteVersion(version.number(), r))
@@ -273,7 +318,7 @@ public final class StepFunctionsEngine {
 
   /** Starts an execution of the machine's current revision; Express executions run in memory. */
   public CompletionStage<ExecutionView> startExecution(String machineArn, String name, String input) {
-    return startTarget(machineArn, (m, versionArn) -> {
+    return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
       encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(r.stateMachineArn());
@@ -281,12 +326,12 @@ public final class StepFunctionsEngine {
       Instant now = clock.instant();
       if (r.type().equals("EXPRESS")) {
         String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-        ExecutionInfo info = info(r, arn, execName, input, now, versionArn);
+        ExecutionInfo info = info(r, arn, execName, input, now, target);
         express.run(info, m.compiled()); // AWS keeps no record of an Express execution started this way
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
       String arn = Arns.execution(p.region(), p.account(), r.name(), execName);
-      return starter.start(info(r, arn, execName, input, now, versionArn), m.compiled(), info -> askExecution(arn,
+      return starter.start(info(r, arn, execName, input, now, target), m.compiled(), info -> askExecution(arn,
           (ActorRef<ExecutionEntity.StartReply> reply) -> new ExecutionEntity.Start(info, reply))
           .thenApply(reply -> reply.get(encryption::unreadable)));
     });
@@ -300,7 +345,7 @@ public final class StepFunctionsEngine {
    */
   public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String name, String input,
       Consumer<StateMachineRecord> readCheck) {
-    return startTarget(machineArn, (m, versionArn) -> {
+    return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
       if (!r.type().equals("EXPRESS")) {
         throw new ServiceError("StateMachineTypeNotSupported",
@@ -311,7 +356,7 @@ public final class StepFunctionsEngine {
       Arns.Parsed p = Arns.parse(r.stateMachineArn());
       String execName = name != null ? name : Ids.uuid();
       String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), versionArn);
+      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), target);
       return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });
   }
@@ -495,10 +540,15 @@ public final class StepFunctionsEngine {
   }
 
   private static ExecutionInfo info(StateMachineRecord m, String arn, String name, String input, Instant now,
-      String versionArn) {
+      Target target) {
     return new ExecutionInfo(arn, name, m.stateMachineArn(), m.name(), m.type(), m.definition(), m.revisionId(),
         m.updateDate(), m.roleArn(), input, now, m.loggingConfiguration(), m.tracingConfiguration(), m.encryption(),
-        versionArn);
+        target.versionArn(), target.aliasArn());
+  }
+
+  /** What an execution was started on besides its machine: a version (chosen by an alias, or named). */
+  private record Target(String versionArn, String aliasArn) {
+    static final Target MACHINE = new Target(null, null);
   }
 
   /**
@@ -507,16 +557,38 @@ public final class StepFunctionsEngine {
    * version's ARN (null for the machine).
    */
   private <T> CompletionStage<T> startTarget(String arn,
-      java.util.function.BiFunction<MachineView.Entry, String, CompletionStage<T>> then) {
+      java.util.function.BiFunction<MachineView.Entry, Target, CompletionStage<T>> then) {
     Optional<VersionRef> version = versionOf(arn);
-    if (version.isEmpty()) return machine(arn, e -> then.apply(e, null));
-    return describeStateMachineVersion(version.get()).thenCompose(v -> {
+    if (version.isPresent()) return onVersion(version.get(), new Target(arn, null), then);
+    Optional<AliasRef> alias = aliasOf(arn);
+    if (alias.isEmpty()) return machine(arn, e -> then.apply(e, Target.MACHINE));
+    return describeStateMachineAlias(alias.get()).thenCompose(a -> {
+      String chosen = route(a.routing());
+      VersionRef v = versionOf(chosen).orElseThrow();
+      return onVersion(v, new Target(chosen, arn), then);
+    });
+  }
+
+  private <T> CompletionStage<T> onVersion(VersionRef version, Target target,
+      java.util.function.BiFunction<MachineView.Entry, Target, CompletionStage<T>> then) {
+    return describeStateMachineVersion(version).thenCompose(v -> {
       // The version's revision, under its machine's ARN, as AWS describes such an execution.
-      StateMachineRecord base = new StateMachineRecord(version.get().machineArn(), v.name(), v.type(), v.definition(),
+      StateMachineRecord base = new StateMachineRecord(version.machineArn(), v.name(), v.type(), v.definition(),
           v.roleArn(), v.creationDate(), null, v.revisionId(), null, v.loggingConfiguration(), v.tracingConfiguration(),
           v.encryptionConfiguration());
-      return then.apply(new MachineView.Entry(base, compile(base.definition(), base.type())), arn);
+      return then.apply(new MachineView.Entry(base, compile(base.definition(), base.type())), target);
     });
+  }
+
+  /** One of an alias's versions, each with the probability of its weight. */
+  private static String route(List<Alias.Route> routing) {
+    int pick = java.util.concurrent.ThreadLocalRandom.current().nextInt(100);
+    int sum = 0;
+    for (Alias.Route r : routing) {
+      sum += r.weight();
+      if (pick < sum) return r.stateMachineVersionArn();
+    }
+    return routing.get(routing.size() - 1).stateMachineVersionArn();
   }
 
   /** The definition compiled (cached per text); an invalid one is the caller's InvalidDefinition. */

@@ -93,6 +93,7 @@ final class Shapes {
     n.put("status", v.status());
     n.put("startDate", time(i.startDate()));
     if (i.stateMachineVersionArn() != null) n.put("stateMachineVersionArn", i.stateMachineVersionArn());
+    if (i.stateMachineAliasArn() != null) n.put("stateMachineAliasArn", i.stateMachineAliasArn());
     input(n, i, includeData);
     result(n, v.result(), includeData);
     n.put("redriveCount", 0);

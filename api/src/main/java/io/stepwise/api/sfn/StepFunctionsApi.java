@@ -77,6 +77,7 @@ public final class StepFunctionsApi {
     ops.putAll(ActivityOperations.operations(engine, region));
     ops.putAll(TagOperations.operations(engine));
     ops.putAll(VersionOperations.operations(engine));
+    ops.putAll(AliasOperations.operations(engine));
     Map<String, Operation> guarded = new LinkedHashMap<>();
     ops.forEach((name, op) -> guarded.put(name, guard(op)));
     return Collections.unmodifiableMap(guarded);
@@ -136,9 +137,11 @@ public final class StepFunctionsApi {
     });
   }
 
-  /** A state machine ARN, or one of its versions' ({@code machine-arn:number}); else InvalidArn. */
+  /** A state machine ARN, or one of its versions' or aliases' ({@code machine-arn:number|name}); else InvalidArn. */
   private static void requireMachineOrVersion(String arn) {
-    if (StepFunctionsEngine.versionOf(arn).isEmpty()) Arns.requireStateMachine(arn);
+    if (StepFunctionsEngine.versionOf(arn).isEmpty() && StepFunctionsEngine.aliasOf(arn).isEmpty()) {
+      Arns.requireStateMachine(arn);
+    }
   }
 
   /** {@code versionDescription}: at most 256 characters, and only with {@code publish} true, as AWS. */

@@ -26,15 +26,16 @@ public record ExecutionInfo(
     JsonNode loggingConfiguration,
     JsonNode tracingConfiguration,
     EncryptionConfig encryptionConfiguration,
-    String stateMachineVersionArn) {
+    String stateMachineVersionArn,
+    String stateMachineAliasArn) {
 
-  /** Started on the machine itself, not on a version (AWS then shows no {@code stateMachineVersionArn}). */
+  /** Started on the machine itself, not on a version or alias (AWS then shows neither ARN). */
   public ExecutionInfo(String executionArn, String name, String stateMachineArn, String stateMachineName, String type,
       String definition, String revisionId, Instant stateMachineUpdateDate, String roleArn, String input,
       Instant startDate, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
       EncryptionConfig encryptionConfiguration) {
     this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
-        roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration, null);
+        roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration, null, null);
   }
 
   /** Never null: executions from before encryption configurations read as AWS_OWNED_KEY. */
@@ -50,7 +51,7 @@ public record ExecutionInfo(
   public ExecutionInfo withDefinition(String def) {
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn);
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn);
   }
 
   public ExecutionContext context() {

@@ -53,6 +53,35 @@ public final class StateMachineEntity
 
   public record DeleteVersion(int number, ActorRef<Reply> replyTo) implements Command {}
 
+  /** CreateStateMachineAlias ({@code create}) or UpdateStateMachineAlias (null fields left as they are). */
+  public record SaveAlias(String name, String description, List<Alias.Route> routing, boolean create, Instant at,
+      ActorRef<AliasReply> replyTo) implements Command {}
+
+  public record DescribeAlias(String name, ActorRef<AliasReply> replyTo) implements Command {}
+
+  public record DeleteAlias(String name, ActorRef<AliasReply> replyTo) implements Command {}
+
+  public record ListAliases(ActorRef<AliasReply> replyTo) implements Command {}
+
+  /** An alias, or all of them (by name), or AWS's error, or why the machine cannot be read. */
+  public record AliasReply(Alias alias, List<Alias> aliases, String errorCode, String errorMessage, String unreadable)
+      implements CborSerializable {
+    static AliasReply of(Alias alias) {
+      return new AliasReply(alias, null, null, null, null);
+    }
+
+    static AliasReply error(ServiceError e) {
+      return new AliasReply(null, null, e.code(), e.getMessage(), null);
+    }
+
+    /** This reply, or its error thrown as a {@link ServiceError}. */
+    public AliasReply get(Function<String, ServiceError> unreadableError) {
+      if (unreadable != null) throw unreadableError.apply(unreadable);
+      if (errorCode != null) throw new ServiceError(errorCode, errorMessage);
+      return this;
+    }
+  }
+
   /** The versions newest first, or why they cannot be listed. */
   public record VersionsReply(List<Versions.Version> versions, String errorCode, String errorMessage, String unreadable)
       implements CborSerializable {
@@ -125,6 +154,11 @@ public final class StateMachineEntity
 
   public record VersionDeleted(int number) implements Event {}
 
+  /** An alias created or updated: as it now is. */
+  public record AliasSaved(Alias alias) implements Event {}
+
+  public record AliasDeleted(String name) implements Event {}
+
   public record Updated(String definition, String roleArn, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
       EncryptionConfig encryptionConfiguration, String revisionId, Instant at) implements Event {}
 
@@ -134,13 +168,18 @@ public final class StateMachineEntity
   public record Unreadable(String reason) implements Event {}
 
   /** {@code record} is null when the machine does not exist (never created, or deleted). */
-  public record State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions) {
+  public record State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions,
+      Map<String, Alias> aliases) {
     State(StateMachineRecord record, String unreadable) {
-      this(record, unreadable, Map.of(), Versions.NONE);
+      this(record, unreadable, Map.of(), Versions.NONE, Map.of());
     }
 
-    State(StateMachineRecord record, String unreadable, Map<String, String> tags) {
-      this(record, unreadable, tags, Versions.NONE);
+    State withVersions(Versions v) {
+      return new State(record, unreadable, tags, v, aliases);
+    }
+
+    State withAliases(Map<String, Alias> a) {
+      return new State(record, unreadable, tags, versions, a);
     }
   }
 
@@ -208,6 +247,11 @@ public final class StateMachineEntity
     unreadable.onCommand(DeleteVersion.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(ListVersions.class, (s, c) -> Effect().stop().thenReply(c.replyTo(),
         n -> new VersionsReply(null, null, null, s.unreadable())));
+    for (Class<? extends Command> aliasCommand : List.of(SaveAlias.class, DescribeAlias.class, DeleteAlias.class,
+        ListAliases.class)) {
+      unreadable.onCommand(aliasCommand, (s, c) -> Effect().stop().thenReply(aliasReplyTo(c),
+          n -> new AliasReply(null, null, null, null, s.unreadable())));
+    }
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
     absent.onCommand(Create.class, (s, c) -> {
@@ -227,6 +271,13 @@ public final class StateMachineEntity
     absent.onCommand(DeleteVersion.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
     absent.onCommand(ListVersions.class, (s, c) -> Effect().reply(c.replyTo(),
         new VersionsReply(null, "StateMachineDoesNotExist", ServiceError.stateMachineDoesNotExist(arn).getMessage(), null)));
+    absent.onCommand(SaveAlias.class, (s, c) -> Effect().reply(c.replyTo(),
+        AliasReply.error(c.create() ? ServiceError.stateMachineDoesNotExist(arn) : Alias.notFound(Alias.arn(arn, c.name())))));
+    absent.onCommand(DescribeAlias.class, (s, c) -> Effect().reply(c.replyTo(),
+        AliasReply.error(Alias.notFound(Alias.arn(arn, c.name())))));
+    absent.onCommand(DeleteAlias.class, (s, c) -> Effect().reply(c.replyTo(), AliasReply.of(null)));
+    absent.onCommand(ListAliases.class, (s, c) -> Effect().reply(c.replyTo(),
+        AliasReply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Update.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
@@ -262,9 +313,15 @@ public final class StateMachineEntity
     active.onCommand(DescribeVersion.class, (s, c) -> Effect().reply(c.replyTo(), s.versions().get(c.number())
         .map(v -> Reply.ok(v.record()))
         .orElseGet(() -> Reply.error(ServiceError.stateMachineDoesNotExist(Versions.arn(arn, c.number()))))));
-    active.onCommand(DeleteVersion.class, (s, c) -> s.versions().get(c.number()).isEmpty()
-        ? Effect().reply(c.replyTo(), Reply.ok(null))
-        : Effect().persist(new VersionDeleted(c.number())).thenReply(c.replyTo(), n -> Reply.ok(null)));
+    active.onCommand(DeleteVersion.class, this::deleteVersion);
+    active.onCommand(SaveAlias.class, this::saveAlias);
+    active.onCommand(DescribeAlias.class, (s, c) -> Effect().reply(c.replyTo(), s.aliases().containsKey(c.name())
+        ? AliasReply.of(s.aliases().get(c.name())) : AliasReply.error(Alias.notFound(Alias.arn(arn, c.name())))));
+    active.onCommand(DeleteAlias.class, (s, c) -> !s.aliases().containsKey(c.name())
+        ? Effect().reply(c.replyTo(), AliasReply.of(null))
+        : Effect().persist(new AliasDeleted(c.name())).thenReply(c.replyTo(), n -> AliasReply.of(null)));
+    active.onCommand(ListAliases.class, (s, c) -> Effect().reply(c.replyTo(),
+        new AliasReply(null, List.copyOf(s.aliases().values()), null, null, null)));
     active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
@@ -304,6 +361,63 @@ public final class StateMachineEntity
         .thenReply(c.replyTo(), n -> Reply.ok(n.versions().get(number).orElseThrow().record()));
   }
 
+  private static ActorRef<AliasReply> aliasReplyTo(Command c) {
+    if (c instanceof SaveAlias a) return a.replyTo();
+    if (c instanceof DescribeAlias a) return a.replyTo();
+    if (c instanceof DeleteAlias a) return a.replyTo();
+    return ((ListAliases) c).replyTo();
+  }
+
+  /** A version an alias routes to cannot be deleted (AWS's ConflictException names the aliases). */
+  private ReplyEffect<Event, State> deleteVersion(State s, DeleteVersion c) {
+    if (s.versions().get(c.number()).isEmpty()) return Effect().reply(c.replyTo(), Reply.ok(null));
+    String versionArn = Versions.arn(arn, c.number());
+    List<String> routing = s.aliases().values().stream()
+        .filter(a -> a.routing().stream().anyMatch(r -> r.stateMachineVersionArn().equals(versionArn)))
+        .map(a -> Alias.arn(arn, a.name())).toList();
+    if (!routing.isEmpty()) {
+      return Effect().reply(c.replyTo(), Reply.error(new ServiceError("ConflictException",
+          "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: "
+              + routing)));
+    }
+    return Effect().persist(new VersionDeleted(c.number())).thenReply(c.replyTo(), n -> Reply.ok(null));
+  }
+
+  /**
+   * CreateStateMachineAlias (the same alias again is answered as it is; another with its name is a
+   * ConflictException) and UpdateStateMachineAlias. Routes must name existing versions.
+   */
+  private ReplyEffect<Event, State> saveAlias(State s, SaveAlias c) {
+    Alias existing = s.aliases().get(c.name());
+    String aliasArn = Alias.arn(arn, c.name());
+    if (!c.create() && existing == null) return Effect().reply(c.replyTo(), AliasReply.error(Alias.notFound(aliasArn)));
+    if (c.routing() != null) {
+      for (Alias.Route r : c.routing()) {
+        String tail = r.stateMachineVersionArn().substring(arn.length() + 1);
+        boolean exists = tail.chars().allMatch(Character::isDigit) && !tail.isEmpty() && tail.length() < 10
+            && s.versions().get(Integer.parseInt(tail)).isPresent();
+        if (!exists) {
+          return Effect().reply(c.replyTo(), AliasReply.error(Alias.notFound(r.stateMachineVersionArn())));
+        }
+      }
+    }
+    Alias saved;
+    if (c.create()) {
+      if (existing != null) {
+        boolean same = existing.routing().equals(c.routing()) && java.util.Objects.equals(existing.description(), c.description());
+        return Effect().reply(c.replyTo(), same ? AliasReply.of(existing) : AliasReply.error(new ServiceError(
+            "ConflictException", "Failed to create alias because an alias with the same name and a different "
+                + "routing configuration already exists.")));
+      }
+      if (s.aliases().size() >= Alias.MAX) return Effect().reply(c.replyTo(), AliasReply.error(Alias.quotaExceeded(arn)));
+      saved = new Alias(c.name(), c.description(), c.routing(), c.at(), c.at());
+    } else {
+      saved = new Alias(c.name(), c.description() != null ? c.description() : existing.description(),
+          c.routing() != null ? c.routing() : existing.routing(), existing.creationDate(), c.at());
+    }
+    return Effect().persist(new AliasSaved(saved)).thenReply(c.replyTo(), n -> AliasReply.of(saved));
+  }
+
   // Stops after answering, so that the next command recovers afresh: data under a key that was
   // disabled becomes readable again once the key is enabled.
   private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
@@ -330,22 +444,32 @@ public final class StateMachineEntity
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
-        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null, Tags.of(e.tags()), Versions.NONE)))
+        .onEvent(Created.class, (state, e) -> revised(new State(e.record(), null, Tags.of(e.tags()), Versions.NONE,
+            Map.of())))
         // After an unreadable Created there is no record to update: the machine stays unreadable.
         .onEvent(Updated.class, (state, e) -> state.record() == null ? state
             : revised(new State(state.record().updated(e.definition(), e.roleArn(), e.loggingConfiguration(),
                 e.tracingConfiguration(), e.encryptionConfiguration(), e.revisionId(), e.at()), state.unreadable(),
-                state.tags(), state.versions())))
+                state.tags(), state.versions(), state.aliases())))
         .onEvent(Tagged.class, (state, e) -> new State(state.record(), state.unreadable(), Tags.of(e.tags()),
-            state.versions()))
+            state.versions(), state.aliases()))
         // After an unreadable event there is no record to publish: the machine stays unreadable.
         .onEvent(Published.class, (state, e) -> state.record() == null ? state
-            : new State(state.record(), state.unreadable(), state.tags(),
-                state.versions().published(e.number(), state.record(), e.description(), e.at())))
-        .onEvent(VersionDeleted.class, (state, e) -> new State(state.record(), state.unreadable(), state.tags(),
-            state.versions().without(e.number())))
+            : state.withVersions(state.versions().published(e.number(), state.record(), e.description(), e.at())))
+        .onEvent(VersionDeleted.class, (state, e) -> state.withVersions(state.versions().without(e.number())))
+        .onEvent(AliasSaved.class, (state, e) -> {
+          Map<String, Alias> next = new java.util.TreeMap<>(state.aliases());
+          next.put(e.alias().name(), e.alias());
+          return state.withAliases(java.util.Collections.unmodifiableMap(next));
+        })
+        .onEvent(AliasDeleted.class, (state, e) -> {
+          Map<String, Alias> next = new java.util.TreeMap<>(state.aliases());
+          next.remove(e.name());
+          return state.withAliases(java.util.Collections.unmodifiableMap(next));
+        })
         .onEvent(Deleted.class, (state, e) -> new State(null, null))
-        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags(), state.versions()))
+        .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags(), state.versions(),
+            state.aliases()))
         .build();
   }
 
