@@ -78,6 +78,7 @@ public final class StepFunctionsApi {
     ops.putAll(TagOperations.operations(engine));
     ops.putAll(VersionOperations.operations(engine));
     ops.putAll(AliasOperations.operations(engine));
+    ops.putAll(MapRunOperations.operations(engine));
     Map<String, Operation> guarded = new LinkedHashMap<>();
     ops.forEach((name, op) -> guarded.put(name, guard(op)));
     return Collections.unmodifiableMap(guarded);
