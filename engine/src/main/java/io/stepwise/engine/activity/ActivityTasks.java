@@ -72,7 +72,12 @@ public final class ActivityTasks {
   public void queued(ActivityQueue.Task task) {
     Pending p = pending.get(task.activityArn());
     if (p != null) p.tasks.add(task);
-    ConcurrentLinkedQueue<Poll> q = waiting.get(task.activityArn());
+    wakeOne(task.activityArn());
+  }
+
+  /** A waiting poll of the activity looks for a task again. */
+  private void wakeOne(String activityArn) {
+    ConcurrentLinkedQueue<Poll> q = waiting.get(activityArn);
     if (q == null) return;
     for (Poll poll = q.poll(); poll != null; poll = q.poll()) {
       if (!poll.answer().isDone()) {
@@ -104,10 +109,10 @@ public final class ActivityTasks {
       if (failure != null) {
         poll.answer().completeExceptionally(failure);
       } else if (!taken) {
-        // Nothing to take: wait for a task; one queued meanwhile is tried once more.
+        // Nothing to take: wait for a task. One queued (or given up by another poll) between the look
+        // and the waiting is not missed: a waiting poll looks again, later, from the executor.
         waiting.computeIfAbsent(poll.activityArn(), a -> new ConcurrentLinkedQueue<>()).add(poll);
-        ActivityQueue.Task first = p.tasks.isEmpty() ? null : p.tasks.first();
-        if (first != null) queued(first);
+        if (p.tasks.stream().anyMatch(t -> !starting.contains(t))) io.execute(() -> wakeOne(poll.activityArn()));
       }
     });
   }
