@@ -93,14 +93,16 @@ public final class DirectWaker {
     startDrainer();
     CompletableFuture<Instant> answer = new CompletableFuture<>();
     claim.done().whenComplete((fired, failure) -> {
-      store.gate().release(arn);
       if (failure != null) log.debug("Direct wake-up of {} failed, handing it to its entity: {}", arn, failure.toString());
       if (failure == null && fired != null) {
+        store.gate().release(arn);
         steppedDirectly.increment();
         answer.complete(fired.retryAt());
         return;
       }
-      toEntity(byEntity).whenComplete((retryAt, error) -> {
+      // Handed to the entity ahead of the requests that came meanwhile, so its order is kept.
+      byEntities.increment();
+      store.gate().releaseTo(arn, byEntity).whenComplete((retryAt, error) -> {
         if (error != null) answer.completeExceptionally(error);
         else answer.complete(retryAt);
       });

@@ -20,33 +20,52 @@ public final class ExecutionGate {
   private static final class Entry {
     int requests;
     int incarnations;
-    CompletableFuture<Void> direct;
+    boolean direct;
+    /** Requests that came during a direct step, in order: they are sent in that order after it. */
+    final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
 
     boolean free() {
-      return requests == 0 && incarnations == 0 && direct == null;
+      return requests == 0 && incarnations == 0 && !direct;
     }
   }
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  /** Sends a request to the execution's entity now, or once a direct step of it has ended. */
+  /**
+   * Sends a request to the execution's entity now, or once a direct step of it has ended; requests
+   * that waited for one are sent in the order they came (the entity sees them in that order).
+   */
   public <T> CompletionStage<T> toEntity(String executionArn, Supplier<CompletionStage<T>> request) {
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Void>[] busy = new CompletableFuture[1];
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    Runnable send = () -> send(executionArn, request, answer);
+    boolean[] now = new boolean[1];
     entries.compute(executionArn, (k, e) -> {
       Entry entry = e != null ? e : new Entry();
-      if (entry.direct != null) busy[0] = entry.direct;
-      else entry.requests++;
+      if (entry.direct) {
+        entry.queued.add(send);
+      } else {
+        entry.requests++;
+        now[0] = true;
+      }
       return entry;
     });
-    if (busy[0] != null) return busy[0].thenCompose(v -> toEntity(executionArn, request));
-    CompletionStage<T> answer;
+    if (now[0]) send.run();
+    return answer;
+  }
+
+  /** Sends a request counted in {@code requests}; the count drops when it is answered. */
+  private <T> void send(String executionArn, Supplier<CompletionStage<T>> request, CompletableFuture<T> answer) {
+    CompletionStage<T> sent;
     try {
-      answer = request.get();
+      sent = request.get();
     } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
     }
-    return answer.whenComplete((v, err) -> update(executionArn, e -> e.requests--));
+    sent.whenComplete((v, err) -> {
+      update(executionArn, e -> e.requests--);
+      if (err != null) answer.completeExceptionally(err);
+      else answer.complete(v);
+    });
   }
 
   /** An incarnation of the entity starts (before it recovers). */
@@ -69,22 +88,38 @@ public final class ExecutionGate {
     entries.compute(executionArn, (k, e) -> {
       if (e != null) return e;
       Entry entry = new Entry();
-      entry.direct = new CompletableFuture<>();
+      entry.direct = true;
       claimed[0] = true;
       return entry;
     });
     return claimed[0];
   }
 
-  /** Ends a direct step: requests that waited for it go on. */
+  /** Ends a direct step: requests that waited for it are sent, in the order they came. */
   void release(String executionArn) {
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Void>[] waiting = new CompletableFuture[1];
+    releaseWith(executionArn, null);
+  }
+
+  /**
+   * Ends a direct step that handed its work to the entity: {@code request} is sent first, before
+   * the requests that came during the step, so the entity sees them all in the order they came.
+   */
+  <T> CompletionStage<T> releaseTo(String executionArn, Supplier<CompletionStage<T>> request) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    releaseWith(executionArn, () -> send(executionArn, request, answer));
+    return answer;
+  }
+
+  private void releaseWith(String executionArn, Runnable first) {
+    java.util.List<Runnable> waiting = new java.util.ArrayList<>();
+    if (first != null) waiting.add(first);
     update(executionArn, e -> {
-      waiting[0] = e.direct;
-      e.direct = null;
+      e.direct = false;
+      waiting.addAll(e.queued);
+      e.requests += waiting.size();
+      e.queued.clear();
     });
-    if (waiting[0] != null) waiting[0].complete(null);
+    waiting.forEach(Runnable::run);
   }
 
   /** How many executions are held (for tests). */

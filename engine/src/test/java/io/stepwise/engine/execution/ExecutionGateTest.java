@@ -58,6 +58,37 @@ class ExecutionGateTest {
     assertThat(gate.size()).isZero();
   }
 
+  /** Requests that waited for a direct step reach the entity in the order they came (same-deadline timers fire in order). */
+  @Test
+  void requestsDuringADirectStep_areSentInTheOrderTheyCame() {
+    assertThat(gate.claim(ARN)).isTrue();
+    java.util.List<Integer> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      int n = i;
+      gate.toEntity(ARN, () -> {
+        sent.add(n);
+        return CompletableFuture.completedFuture(n);
+      });
+    }
+    gate.release(ARN);
+    assertThat(sent).containsExactly(1, 2, 3, 4, 5);
+    assertThat(gate.size()).isZero();
+
+    // A direct step that hands its own work to the entity sends it ahead of what came meanwhile.
+    sent.clear();
+    assertThat(gate.claim(ARN)).isTrue();
+    gate.toEntity(ARN, () -> {
+      sent.add(2);
+      return CompletableFuture.completedFuture(2);
+    });
+    gate.releaseTo(ARN, () -> {
+      sent.add(1);
+      return CompletableFuture.completedFuture(1);
+    });
+    assertThat(sent).containsExactly(1, 2);
+    assertThat(gate.size()).isZero();
+  }
+
   @Test
   void aRequestThatThrows_isAFailedAnswer_andHoldsNothing() {
     CompletionStage<String> asked = gate.toEntity(ARN, () -> {
