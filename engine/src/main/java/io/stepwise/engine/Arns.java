@@ -1,5 +1,6 @@
 package io.stepwise.engine;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Builds and checks Step Functions ARNs and resource names the way AWS does. */
@@ -8,6 +9,7 @@ public final class Arns {
 
   private static final Pattern ARN =
       Pattern.compile("arn:(aws[a-zA-Z-]*):states:([a-z0-9-]+):(\\d{12}):(stateMachine|execution|express|activity|mapRun):(.+)");
+  private static final Pattern ALIAS_NAME = Pattern.compile("^(?=.*[a-zA-Z_\\-.])[a-zA-Z0-9_\\-.]{1,80}$");
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+");
 
   /** A parsed ARN: {@code rest} is everything after the resource type, e.g. {@code name} or {@code machine:exec}. */
@@ -64,6 +66,43 @@ public final class Arns {
     for (String part : parts) ok &= isValidName(part);
     if (!ok) throw ServiceError.invalidArn(arn);
     return p;
+  }
+
+  /** A version ARN ({@code machine-arn:number}) split: the machine's ARN and the version number. */
+  public record VersionRef(String machineArn, int number) {}
+
+  /** An alias ARN ({@code machine-arn:alias-name}) split: the machine's ARN and the alias name. */
+  public record AliasRef(String machineArn, String name) {}
+
+  /** {@code arn} as a version ARN of a state machine, or empty if it is not one. */
+  public static Optional<VersionRef> version(String arn) {
+    int colon = arn == null ? -1 : arn.lastIndexOf(':');
+    if (colon < 0) return Optional.empty();
+    String tail = arn.substring(colon + 1);
+    if (tail.isEmpty() || tail.length() > 9 || !tail.chars().allMatch(Character::isDigit) || tail.startsWith("0")) {
+      return Optional.empty();
+    }
+    if (!isStateMachine(arn.substring(0, colon))) return Optional.empty();
+    return Optional.of(new VersionRef(arn.substring(0, colon), Integer.parseInt(tail)));
+  }
+
+  /** {@code arn} as an alias ARN of a state machine, or empty if it is not one. */
+  public static Optional<AliasRef> alias(String arn) {
+    int colon = arn == null ? -1 : arn.lastIndexOf(':');
+    if (colon < 0) return Optional.empty();
+    String name = arn.substring(colon + 1);
+    if (!isValidAliasName(name) || !isStateMachine(arn.substring(0, colon))) return Optional.empty();
+    return Optional.of(new AliasRef(arn.substring(0, colon), name));
+  }
+
+  private static boolean isStateMachine(String arn) {
+    Parsed p = parse(arn);
+    return p != null && p.resourceType().equals("stateMachine") && isValidName(p.rest());
+  }
+
+  /** AWS's alias names: letters, digits, {@code _ - .}, at least one not a digit (a number reads as a version). */
+  public static boolean isValidAliasName(String name) {
+    return name != null && ALIAS_NAME.matcher(name).matches();
   }
 
   public static boolean isValidRoleArn(String arn) {

@@ -31,6 +31,8 @@ import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.engine.statemachine.StateMachineEntity;
 import io.stepwise.engine.statemachine.StateMachineRecord;
 import io.stepwise.engine.statemachine.Versions;
+import io.stepwise.engine.Arns.AliasRef;
+import io.stepwise.engine.Arns.VersionRef;
 import io.stepwise.engine.tags.Tags;
 import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
@@ -213,21 +215,6 @@ public final class StepFunctionsEngine {
 
   // --- versions ---
 
-  /** A version ARN ({@code machine-arn:number}) split, or empty if {@code arn} is not one. */
-  public record VersionRef(String machineArn, int number) {}
-
-  public static Optional<VersionRef> versionOf(String arn) {
-    int colon = arn == null ? -1 : arn.lastIndexOf(':');
-    if (colon < 0) return Optional.empty();
-    String tail = arn.substring(colon + 1);
-    if (tail.isEmpty() || tail.length() > 9 || !tail.chars().allMatch(Character::isDigit) || tail.startsWith("0")) {
-      return Optional.empty();
-    }
-    Arns.Parsed p = Arns.parse(arn.substring(0, colon));
-    if (p == null || !p.resourceType().equals("stateMachine") || !Arns.isValidName(p.rest())) return Optional.empty();
-    return Optional.of(new VersionRef(arn.substring(0, colon), Integer.parseInt(tail)));
-  }
-
   public CompletionStage<StateMachineRecord> publishStateMachineVersion(String arn, String revisionId,
       String description) {
     Instant at = clock.instant();
@@ -247,19 +234,6 @@ public final class StepFunctionsEngine {
   }
 
   // --- aliases ---
-
-  /** An alias ARN ({@code machine-arn:alias-name}) split, or empty if {@code arn} is not one. */
-  public record AliasRef(String machineArn, String name) {}
-
-  public static Optional<AliasRef> aliasOf(String arn) {
-    int colon = arn == null ? -1 : arn.lastIndexOf(':');
-    if (colon < 0) return Optional.empty();
-    String name = arn.substring(colon + 1);
-    if (!Alias.isValidName(name)) return Optional.empty();
-    Arns.Parsed p = Arns.parse(arn.substring(0, colon));
-    if (p == null || !p.resourceType().equals("stateMachine") || !Arns.isValidName(p.rest())) return Optional.empty();
-    return Optional.of(new AliasRef(arn.substring(0, colon), name));
-  }
 
   public CompletionStage<Alias> saveStateMachineAlias(AliasRef alias, String description, List<Alias.Route> routing,
       boolean create) {
@@ -558,13 +532,13 @@ public final class StepFunctionsEngine {
    */
   private <T> CompletionStage<T> startTarget(String arn,
       java.util.function.BiFunction<MachineView.Entry, Target, CompletionStage<T>> then) {
-    Optional<VersionRef> version = versionOf(arn);
+    Optional<VersionRef> version = Arns.version(arn);
     if (version.isPresent()) return onVersion(version.get(), new Target(arn, null), then);
-    Optional<AliasRef> alias = aliasOf(arn);
+    Optional<AliasRef> alias = Arns.alias(arn);
     if (alias.isEmpty()) return machine(arn, e -> then.apply(e, Target.MACHINE));
     return describeStateMachineAlias(alias.get()).thenCompose(a -> {
       String chosen = route(a.routing());
-      VersionRef v = versionOf(chosen).orElseThrow();
+      VersionRef v = Arns.version(chosen).orElseThrow();
       return onVersion(v, new Target(chosen, arn), then);
     });
   }

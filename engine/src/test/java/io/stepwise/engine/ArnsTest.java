@@ -50,4 +50,18 @@ class ArnsTest {
     assertThat(Arns.isValidRoleArn("arn:aws:iam::123456789012:role/x")).isTrue();
     assertThat(Arns.isValidRoleArn("arn:aws:iam::123456789012:user/x")).isFalse();
   }
+
+  /** Qualified state machine ARNs: a number is a version, a name with a non-digit is an alias. */
+  @Test
+  void versionAndAliasArns_areToldApart() {
+    String m = "arn:aws:states:us-east-1:123456789012:stateMachine:orders";
+    assertThat(Arns.version(m + ":7")).contains(new Arns.VersionRef(m, 7));
+    assertThat(Arns.version(m + ":07")).isEmpty();
+    assertThat(Arns.version(m + ":prod")).isEmpty();
+    assertThat(Arns.version(m)).isEmpty();
+    assertThat(Arns.alias(m + ":prod-1.0")).contains(new Arns.AliasRef(m, "prod-1.0"));
+    assertThat(Arns.alias(m + ":123")).isEmpty();
+    assertThat(Arns.alias(m + ":bad name")).isEmpty();
+    assertThat(Arns.alias("arn:aws:states:us-east-1:123456789012:activity:a:prod")).isEmpty();
+  }
 }

@@ -14,11 +14,9 @@ import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.StepFunctionsEngine;
 import io.stepwise.engine.activity.ActivityRecord;
 import io.stepwise.engine.catalog.ActivitySummary;
-import io.stepwise.engine.catalog.Page;
 import io.stepwise.engine.kms.EncryptionConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**

@@ -12,7 +12,7 @@ import io.stepwise.api.http.Operation;
 import io.stepwise.engine.Arns;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.StepFunctionsEngine;
-import io.stepwise.engine.StepFunctionsEngine.AliasRef;
+import io.stepwise.engine.Arns.AliasRef;
 import io.stepwise.engine.statemachine.Alias;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ final class AliasOperations {
     String name = requiredString(req, "name");
     String description = maxLength(optionalString(req, "description"), "description", 256, true);
     List<Alias.Route> routing = routing(req, true);
-    if (!Alias.isValidName(name)) {
+    if (!Arns.isValidAliasName(name)) {
       throw ServiceError.validation("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy "
           + "constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$");
     }
@@ -152,19 +152,19 @@ final class AliasOperations {
       if (!w.isIntegralNumber() || !w.canConvertToInt()) {
         throw new ServiceError("SerializationException", "Unexpected value type for member 'weight': expected an integer");
       }
-      if (StepFunctionsEngine.versionOf(version).isEmpty()) throw ServiceError.invalidArn(version);
+      if (Arns.version(version).isEmpty()) throw ServiceError.invalidArn(version);
       out.add(new Alias.Route(version, w.intValue()));
     }
-    if (out.isEmpty() && required) Alias.checkRouting("", out);
+    if (out.isEmpty()) Alias.checkRouting("", out); // AWS's "one or two routes"
     return out;
   }
 
   private static String machineOf(String versionArn) {
-    return StepFunctionsEngine.versionOf(versionArn).orElseThrow(() -> ServiceError.invalidArn(versionArn)).machineArn();
+    return Arns.version(versionArn).orElseThrow(() -> ServiceError.invalidArn(versionArn)).machineArn();
   }
 
   private static AliasRef aliasRef(String arn) {
-    return StepFunctionsEngine.aliasOf(arn).orElseThrow(() -> ServiceError.invalidArn(arn));
+    return Arns.alias(arn).orElseThrow(() -> ServiceError.invalidArn(arn));
   }
 
   private static String tokenOf(String machineArn, String name) {

@@ -18,7 +18,6 @@ import io.stepwise.engine.Arns;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.StepFunctionsEngine;
 import io.stepwise.engine.catalog.ExecutionSummary;
-import io.stepwise.engine.catalog.Page;
 import io.stepwise.engine.catalog.StateMachineSummary;
 import io.stepwise.engine.kms.EncryptionConfig;
 import io.stepwise.engine.kms.Principals;
@@ -140,7 +139,7 @@ public final class StepFunctionsApi {
 
   /** A state machine ARN, or one of its versions' or aliases' ({@code machine-arn:number|name}); else InvalidArn. */
   private static void requireMachineOrVersion(String arn) {
-    if (StepFunctionsEngine.versionOf(arn).isEmpty() && StepFunctionsEngine.aliasOf(arn).isEmpty()) {
+    if (Arns.version(arn).isEmpty() && Arns.alias(arn).isEmpty()) {
       Arns.requireStateMachine(arn);
     }
   }
@@ -175,7 +174,7 @@ public final class StepFunctionsApi {
   private CompletionStage<JsonNode> describeStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
     boolean data = includeData(req);
-    var version = StepFunctionsEngine.versionOf(arn);
+    var version = Arns.version(arn);
     if (version.isEmpty()) Arns.requireStateMachine(arn);
     var described = version.isPresent() ? engine.describeStateMachineVersion(version.get()) : engine.describeStateMachine(arn);
     return described.thenApply(m -> {

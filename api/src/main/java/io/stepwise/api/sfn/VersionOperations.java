@@ -73,7 +73,7 @@ final class VersionOperations {
 
   private CompletionStage<JsonNode> delete(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineVersionArn");
-    var version = StepFunctionsEngine.versionOf(arn).orElseThrow(() -> ServiceError.invalidArn(arn));
+    var version = Arns.version(arn).orElseThrow(() -> ServiceError.invalidArn(arn));
     return engine.deleteStateMachineVersion(version).thenApply(v -> F.objectNode());
   }
 

@@ -3,7 +3,6 @@ package io.stepwise.engine.execution;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.interpreter.Step;
 import io.stepwise.persistence.index.ActivityQueue;
-import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import io.stepwise.persistence.journal.AppendWrite;

@@ -4,7 +4,6 @@ import io.stepwise.engine.ServiceError;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A state machine alias, as AWS defines one: a name that routes executions to one or two of the
@@ -13,15 +12,9 @@ import java.util.regex.Pattern;
 public record Alias(String name, String description, List<Route> routing, Instant creationDate, Instant updateDate) {
   /** AWS's quota of aliases per state machine. */
   public static final int MAX = 100;
-  /** Letters, digits, {@code _ - .}, at least one of them not a digit (a number would read as a version). */
-  private static final Pattern NAME = Pattern.compile("^(?=.*[a-zA-Z_\\-.])[a-zA-Z0-9_\\-.]{1,80}$");
 
   /** One route: a version ARN of the machine and its weight (0-100). */
   public record Route(String stateMachineVersionArn, int weight) {}
-
-  public static boolean isValidName(String name) {
-    return name != null && NAME.matcher(name).matches();
-  }
 
   public static String arn(String machineArn, String name) {
     return machineArn + ":" + name;

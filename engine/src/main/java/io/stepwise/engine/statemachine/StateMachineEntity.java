@@ -1,6 +1,7 @@
 package io.stepwise.engine.statemachine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.engine.Arns;
 import io.stepwise.engine.CborSerializable;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
@@ -393,9 +394,8 @@ public final class StateMachineEntity
     if (!c.create() && existing == null) return Effect().reply(c.replyTo(), AliasReply.error(Alias.notFound(aliasArn)));
     if (c.routing() != null) {
       for (Alias.Route r : c.routing()) {
-        String tail = r.stateMachineVersionArn().substring(arn.length() + 1);
-        boolean exists = tail.chars().allMatch(Character::isDigit) && !tail.isEmpty() && tail.length() < 10
-            && s.versions().get(Integer.parseInt(tail)).isPresent();
+        boolean exists = Arns.version(r.stateMachineVersionArn())
+            .filter(v -> v.machineArn().equals(arn) && s.versions().get(v.number()).isPresent()).isPresent();
         if (!exists) {
           return Effect().reply(c.replyTo(), AliasReply.error(Alias.notFound(r.stateMachineVersionArn())));
         }
