@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -203,10 +205,24 @@ public final class ExecutionEntity
       DefinitionCache definitions, Revisions revisions, ExecutionStore store, EffectDriver driver, ExecutionKeys keys,
       Clock clock, Duration idle) {
     return Behaviors.setup(ctx -> {
-      // From here to PostStop the execution is this entity's: no direct step runs on it.
+      // From here to PostStop the execution is this entity's: no direct step runs on it. PostStop is
+      // seen around the entity, since one stopped while it still recovers never hands it to its own
+      // signal handler.
       store.gate().entityStarted(executionArn);
       ctx.setReceiveTimeout(idle, Idle.INSTANCE);
-      return new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, keys, clock);
+      return Behaviors.intercept(() -> new BehaviorInterceptor<Command, Command>(Command.class) {
+        @Override
+        public Behavior<Command> aroundReceive(TypedActorContext<Command> c, Command msg, ReceiveTarget<Command> target) {
+          return target.apply(c, msg);
+        }
+
+        @Override
+        public Behavior<Command> aroundSignal(TypedActorContext<Command> c, org.apache.pekko.actor.typed.Signal signal,
+            SignalTarget<Command> target) {
+          if (signal instanceof PostStop) store.gate().entityStopped(executionArn);
+          return target.apply(c, signal);
+        }
+      }, new ExecutionEntity(executionArn, ctx, shard, definitions, revisions, store, driver, keys, clock));
     });
   }
 
@@ -562,7 +578,6 @@ public final class ExecutionEntity
     return newSignalHandlerBuilder()
         .onSignal(SnapshotCompleted.class, (state, done) -> store.submit(
             Snapshots.deleteBefore(done.metadata().persistenceId(), done.metadata().sequenceNr())))
-        .onSignal(PostStop.instance(), state -> store.gate().entityStopped(arn))
         .build();
   }
 

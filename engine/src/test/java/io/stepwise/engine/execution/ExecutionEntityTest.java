@@ -157,6 +157,8 @@ class ExecutionEntityTest {
   /** While an incarnation lives no direct step may claim the execution; once it stopped, one may. */
   @Test
   void aLiveEntity_holdsItsExecution_untilItStops() throws Exception {
+    // initialize() replaced the first incarnation: a command makes sure the one now alive has started.
+    entity.getState();
     assertThat(store.gate().claim(ARN)).isFalse();
     // Idle, it asks its shard to passivate it; the shard stops it as it would.
     @SuppressWarnings("unchecked")
