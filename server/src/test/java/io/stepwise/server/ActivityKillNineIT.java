@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
  * and answer them to the restarted server (tokens outlive the process); a task that was started
  * but whose answer to the poll died with the process times out and its Retry schedules it again.
  * Every execution must succeed with its own job as output, with exactly one ActivitySucceeded, and
- * no task may be completed twice.
+ * no job's answer may be acknowledged twice.
  */
 class ActivityKillNineIT {
   private static final int TASKS = 1_000;
@@ -48,6 +48,7 @@ class ActivityKillNineIT {
     List<ForkedServer> servers = new ArrayList<>();
     Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<GetActivityTaskResponse> unanswered = new ConcurrentLinkedQueue<>();
+    AtomicInteger ambiguous = new AtomicInteger();
     String activity;
     String machine;
     try {
@@ -85,11 +86,13 @@ class ActivityKillNineIT {
         for (GetActivityTaskResponse t : unanswered) {
           try {
             sfn.sendTaskSuccess(b -> b.taskToken(t.taskToken()).output(t.input()));
+            completions.computeIfAbsent(t.input(), k -> new AtomicInteger()).incrementAndGet();
           } catch (TaskTimedOutException e) {
-            // The answer the dead server took was durable after all (its reply was lost): the task
-            // is closed, so this second answer is refused — it was completed once, by that one.
+            // Closed already: either the dead server made this answer durable (its reply was lost),
+            // or the attempt timed out and its Retry scheduled the task again. The histories below
+            // tell which; this count only holds answers that were acknowledged.
+            ambiguous.incrementAndGet();
           }
-          completions.computeIfAbsent(t.input(), k -> new AtomicInteger()).incrementAndGet();
         }
         AtomicInteger done = new AtomicInteger();
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
@@ -105,8 +108,10 @@ class ActivityKillNineIT {
           assertThat(events).filteredOn(e -> e.typeAsString().equals("ActivitySucceeded")).hasSize(1);
         }
       }
+      // Every execution has exactly one ActivitySucceeded (checked above); no job was acknowledged
+      // twice; and every job but those whose answer's fate the kill hid was acknowledged once.
       assertThat(completions.values()).allSatisfy(n -> assertThat(n.get()).as("completed once").isEqualTo(1));
-      assertThat(completions).hasSize(TASKS);
+      assertThat(completions.size()).isBetween(TASKS - ambiguous.get(), TASKS);
     } finally {
       for (ForkedServer s : servers) s.stop();
     }
