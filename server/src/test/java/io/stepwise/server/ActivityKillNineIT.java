@@ -143,6 +143,8 @@ class ActivityKillNineIT {
             sfn.sendTaskSuccess(b -> b.taskToken(task.taskToken()).output(task.input()));
             completions.computeIfAbsent(task.input(), k -> new AtomicInteger()).incrementAndGet();
             done.incrementAndGet();
+          } catch (TaskTimedOutException e) {
+            // This attempt waited in the queue past its TimeoutSeconds: its Retry schedules it again.
           } catch (RuntimeException e) {
             if (!dead.get()) throw e;
             unanswered.add(task); // the server died: answer it to the next one
