@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 class ActivityKillNineIT {
   private static final int TASKS = 1_000;
   private static final String DEFINITION = """
-      {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "%s", "TimeoutSeconds": 10,
-        "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 1, "MaxAttempts": 5}], "End": true}}}
+      {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "%s", "TimeoutSeconds": 20,
+        "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 1, "MaxAttempts": 10}], "End": true}}}
       """;
 
   @TempDir Path dataDir;
