@@ -383,21 +383,34 @@ public final class StepFunctionsEngine {
     });
   }
 
-  /** Executions of one machine, newest first, from the persisted listing index. */
-  public CompletionStage<Page<ExecutionSummary>> listExecutions(String machineArn, String status, int maxResults,
-      String nextToken) {
+  /**
+   * Executions listed under {@code listedArn} (a machine, or one of its versions or aliases),
+   * newest first, from the persisted listing index; {@code redriven} keeps only executions that
+   * were (true) or were not (false) redriven, null keeps all.
+   */
+  public CompletionStage<Page<ExecutionSummary>> listExecutions(String listedArn, String status, Boolean redriven,
+      int maxResults, String nextToken) {
     byte[] after = nextToken == null ? null : ListingTokens.decode(nextToken);
-    return CompletableFuture.supplyAsync(() -> {
+    String machineArn = Arns.version(listedArn).map(VersionRef::machineArn)
+        .or(() -> Arns.alias(listedArn).map(AliasRef::machineArn)).orElse(listedArn);
+    CompletionStage<?> exists = Arns.version(listedArn).isPresent()
+        ? describeStateMachineVersion(Arns.version(listedArn).get())
+        : Arns.alias(listedArn).isPresent() ? describeStateMachineAlias(Arns.alias(listedArn).get())
+        : describeStateMachine(listedArn);
+    return exists.thenApplyAsync(known -> {
       ExecutionIndex.Page page;
       try {
-        page = executions.listing().page(machineArn, status, after, maxResults);
+        page = executions.listing().page(listedArn, machineArn, status, after, maxResults,
+            redriven == null ? r -> true : r -> (r.redriveCount() > 0) == redriven);
       } catch (IllegalArgumentException e) {
         throw ListingTokens.invalid();
       }
       List<ExecutionSummary> items = new ArrayList<>(page.rows().size());
       for (ExecutionIndex.Row r : page.rows()) {
         items.add(new ExecutionSummary(r.executionArn(), r.stateMachineArn(), r.name(), r.status(),
-            ExecutionStore.ofMicros(r.startMicros()), r.stopMicros() < 0 ? null : ExecutionStore.ofMicros(r.stopMicros())));
+            ExecutionStore.ofMicros(r.startMicros()), r.stopMicros() < 0 ? null : ExecutionStore.ofMicros(r.stopMicros()),
+            r.versionArn(), r.aliasArn(), r.redriveCount(),
+            r.redriveMicros() < 0 ? null : ExecutionStore.ofMicros(r.redriveMicros())));
       }
       return new Page<>(items, page.next() == null ? null : ListingTokens.encode(page.next()));
     }, io);

@@ -74,6 +74,32 @@ class AliasesTest {
       sfn.createStateMachineAlias(b -> b.name("beta").routingConfiguration(route(v2, 100)));
     }
     try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      // ListExecutions on a version or alias ARN lists the executions started on it (the alias's
+      // also under the version it chose); on the machine, all of them, each naming what it ran.
+      var all = sfn.listExecutionsPaginator(b -> b.stateMachineArn(machine).maxResults(7)).executions().stream()
+          .toList();
+      assertThat(all).hasSize(41).allSatisfy(e -> {
+        assertThat(e.stateMachineArn()).isEqualTo(machine);
+        assertThat(e.stateMachineAliasArn()).isEqualTo(alias);
+        assertThat(e.stateMachineVersionArn()).isIn(machine + ":1", machine + ":2");
+      });
+      assertThat(sfn.listExecutionsPaginator(b -> b.stateMachineArn(alias)).executions().stream().count())
+          .isEqualTo(41);
+      long onV2 = all.stream().filter(e -> e.stateMachineVersionArn().equals(machine + ":2")).count();
+      assertThat(sfn.listExecutionsPaginator(b -> b.stateMachineArn(machine + ":2")).executions())
+          .hasSize((int) onV2).allSatisfy(e -> assertThat(e.stateMachineVersionArn()).isEqualTo(machine + ":2"));
+      String direct = sfn.startExecution(b -> b.stateMachineArn(machine + ":2").input("{}")).executionArn();
+      assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine + ":2").maxResults(1)).executions().get(0))
+          .satisfies(e -> {
+            assertThat(e.executionArn()).isEqualTo(direct);
+            assertThat(e.stateMachineAliasArn()).isNull();
+          });
+      assertThat(sfn.listExecutionsPaginator(b -> b.stateMachineArn(alias)).executions().stream().count())
+          .as("started on the version, not through the alias").isEqualTo(41);
+      assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(machine + ":7")))
+          .isInstanceOf(software.amazon.awssdk.services.sfn.model.StateMachineDoesNotExistException.class);
+      assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(machine + ":nope")))
+          .isInstanceOf(ResourceNotFoundException.class);
       assertThat(sfn.listStateMachineAliases(b -> b.stateMachineArn(machine)).stateMachineAliases())
           .extracting(StateMachineAliasListItem::stateMachineAliasArn).containsExactly(machine + ":beta", alias);
       sfn.deleteStateMachineAlias(b -> b.stateMachineAliasArn(alias));

@@ -37,7 +37,11 @@ final class MapRunOperations {
 
   /** {@code arn:aws:states:region:account:mapRun:machine/label:id}, or InvalidArn. */
   private static String mapRunArn(ObjectNode req) {
-    String arn = maxLength(requiredString(req, "mapRunArn"), "mapRunArn", 2000, false);
+    return requireMapRunArn(maxLength(requiredString(req, "mapRunArn"), "mapRunArn", 2000, false));
+  }
+
+  /** {@code arn} if it is a Map Run's ARN, else InvalidArn. */
+  static String requireMapRunArn(String arn) {
     Arns.Parsed p = Arns.parse(arn);
     int slash = p == null ? -1 : p.rest().indexOf('/');
     if (p == null || !p.resourceType().equals("mapRun") || slash < 1 || p.rest().indexOf(':', slash) < 0) {
@@ -46,7 +50,7 @@ final class MapRunOperations {
     return arn;
   }
 
-  private static ServiceError notFound(String arn) {
+  static ServiceError notFound(String arn) {
     return new ServiceError("ResourceNotFound", "Resource not found: '" + arn + "'");
   }
 

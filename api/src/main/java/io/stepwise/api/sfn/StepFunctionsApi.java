@@ -46,6 +46,7 @@ public final class StepFunctionsApi {
   static final int MAX_INPUT = 262_144;
   private static final Set<String> TYPES = Set.of("STANDARD", "EXPRESS");
   private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+  private static final Set<String> REDRIVE_FILTERS = Set.of("REDRIVEN", "NOT_REDRIVEN");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final StepFunctionsEngine engine;
@@ -342,17 +343,24 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> listExecutions(Caller caller, ObjectNode req) {
     String arn = optionalString(req, "stateMachineArn");
-    String mapRunArn = optionalString(req, "mapRunArn");
+    String mapRunArn = maxLength(optionalString(req, "mapRunArn"), "mapRunArn", 2000, false);
     String status = oneOf(optionalString(req, "statusFilter"), "statusFilter", STATUSES);
+    String redrive = oneOf(optionalString(req, "redriveFilter"), "redriveFilter", REDRIVE_FILTERS);
     int max = maxResults(req, 100);
     String token = nextToken(req);
     if (arn == null && mapRunArn == null) {
       throw ServiceError.validation("Must provide a StateMachine ARN or MapRun ARN");
     }
-    if (arn == null) throw new ServiceError("ResourceNotFound", "Map Run Does Not Exist: '" + mapRunArn + "'");
-    Arns.requireStateMachine(arn);
-    return engine.describeStateMachine(arn).thenCompose(m -> engine.listExecutions(arn, status, max, token))
-        .thenApply(page -> {
+    if (arn != null && mapRunArn != null) {
+      throw ServiceError.validation("Only one of StateMachine ARN or MapRun ARN can be provided");
+    }
+    if (arn == null) {
+      // No execution starts a Map Run yet (Distributed Map): every valid Map Run ARN is unknown.
+      throw MapRunOperations.notFound(MapRunOperations.requireMapRunArn(mapRunArn));
+    }
+    requireMachineOrVersion(arn);
+    Boolean redriven = redrive == null ? null : redrive.equals("REDRIVEN");
+    return engine.listExecutions(arn, status, redriven, max, token).thenApply(page -> {
       ArrayNode items = F.arrayNode();
       for (ExecutionSummary s : page.items()) {
         ObjectNode n = items.addObject();
@@ -362,6 +370,10 @@ public final class StepFunctionsApi {
         n.put("status", s.status());
         n.put("startDate", time(s.startDate()));
         if (s.stopDate() != null) n.put("stopDate", time(s.stopDate()));
+        if (s.stateMachineVersionArn() != null) n.put("stateMachineVersionArn", s.stateMachineVersionArn());
+        if (s.stateMachineAliasArn() != null) n.put("stateMachineAliasArn", s.stateMachineAliasArn());
+        if (s.redriveCount() > 0) n.put("redriveCount", s.redriveCount());
+        if (s.redriveDate() != null) n.put("redriveDate", time(s.redriveDate()));
       }
       ObjectNode n = F.objectNode();
       n.set("executions", items);

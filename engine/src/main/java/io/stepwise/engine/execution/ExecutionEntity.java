@@ -447,9 +447,7 @@ public final class ExecutionEntity
     Instant now = clock.instant();
     KeyFailure failure = cmd.failure().get();
     KeyFailed failed = new KeyFailed(failure.error(), failure.cause(), now);
-    store.submit(store.listing().put(new IndexOp(), new ExecutionIndex.Row(running.executionArn(),
-        running.stateMachineArn(), running.name(), "FAILED", running.startMicros(), ExecutionStore.micros(now)),
-        "RUNNING"));
+    store.submit(store.listing().put(new IndexOp(), running.with("FAILED", ExecutionStore.micros(now)), "RUNNING"));
     List<WakeUp> rows = new ArrayList<>(List.of(fired));
     List<ActivityQueue.Task> queued = readable && state.position() != null
         ? ExecutionStore.queuedTasks(state.info(), position(state)) : List.of();

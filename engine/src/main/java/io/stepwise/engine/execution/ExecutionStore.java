@@ -174,7 +174,8 @@ public final class ExecutionStore {
   static ExecutionIndex.Row listingRow(ExecutionInfo info, Result result) {
     return new ExecutionIndex.Row(info.executionArn(), info.stateMachineArn(), info.name(),
         result == null ? "RUNNING" : result.status(), micros(info.startDate()),
-        result == null ? -1 : micros(result.stopDate()));
+        result == null ? -1 : micros(result.stopDate()), info.stateMachineVersionArn(), info.stateMachineAliasArn(), 0,
+        -1);
   }
 
   static long micros(Instant i) {

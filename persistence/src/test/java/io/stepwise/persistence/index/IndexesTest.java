@@ -63,7 +63,7 @@ class IndexesTest {
     List<String> names = new ArrayList<>();
     byte[] after = null;
     do {
-      ExecutionIndex.Page page = index.page(M, null, after, 3);
+      ExecutionIndex.Page page = index.page(M, M, null, after, 3);
       assertThat(page.rows().size()).isLessThanOrEqualTo(3);
       page.rows().forEach(r -> names.add(r.name()));
       after = page.next();
@@ -78,12 +78,43 @@ class IndexesTest {
     ExecutionIndex index = listing();
     commit(index.put(index.put(new IndexOp(), row("a", 1, "RUNNING"), null), row("b", 2, "RUNNING"), null));
     commit(index.put(new IndexOp(), row("a", 1, "FAILED"), "RUNNING"));
-    assertThat(index.page(M, "RUNNING", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("b");
-    assertThat(index.page(M, "FAILED", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("a");
-    assertThat(index.page(M, null, null, 100).rows()).extracting(ExecutionIndex.Row::status)
+    assertThat(index.page(M, M, "RUNNING", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("b");
+    assertThat(index.page(M, M, "FAILED", null, 100).rows()).extracting(ExecutionIndex.Row::name).containsExactly("a");
+    assertThat(index.page(M, M, null, null, 100).rows()).extracting(ExecutionIndex.Row::status)
         .containsExactly("RUNNING", "FAILED");
-    ExecutionIndex.Row a = index.page(M, "FAILED", null, 100).rows().get(0);
+    ExecutionIndex.Row a = index.page(M, M, "FAILED", null, 100).rows().get(0);
     assertThat(a).isEqualTo(row("a", 1, "FAILED"));
+  }
+
+  /**
+   * An execution started through an alias is listed under its machine, the version the alias chose
+   * and the alias; a status change moves it in all three listings, and its version, alias and
+   * redrive fields read back as written.
+   */
+  @Test
+  void anExecutionOfAnAlias_isListedUnderItsMachineVersionAndAlias() throws Exception {
+    ExecutionIndex index = listing();
+    String version = M + ":3";
+    String alias = M + ":PROD";
+    ExecutionIndex.Row viaAlias = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:va", M,
+        "va", "RUNNING", 10_000_000, -1, version, alias, 0, -1);
+    ExecutionIndex.Row viaVersion = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:vv", M,
+        "vv", "RUNNING", 20_000_000, -1, version, null, 0, -1);
+    commit(index.put(index.put(new IndexOp(), viaAlias, null), viaVersion, null));
+    commit(index.put(new IndexOp(), row("plain", 30, "RUNNING"), null));
+    assertThat(index.page(M, M, null, null, 10).rows()).extracting(ExecutionIndex.Row::name)
+        .containsExactly("plain", "vv", "va");
+    assertThat(index.page(version, M, null, null, 10).rows()).containsExactly(viaVersion, viaAlias);
+    assertThat(index.page(alias, M, null, null, 10).rows()).containsExactly(viaAlias);
+
+    ExecutionIndex.Row redriven = new ExecutionIndex.Row(viaAlias.executionArn(), M, "va", "FAILED", 10_000_000,
+        11_000_000, version, alias, 2, 10_500_000);
+    commit(index.put(new IndexOp(), redriven, "RUNNING"));
+    for (String listed : List.of(M, version, alias)) {
+      assertThat(index.page(listed, M, "RUNNING", null, 10).rows()).extracting(ExecutionIndex.Row::name)
+          .doesNotContain("va");
+      assertThat(index.page(listed, M, "FAILED", null, 10).rows()).containsExactly(redriven);
+    }
   }
 
   private ExecutionIndex listing() {
@@ -108,7 +139,7 @@ class IndexesTest {
     });
     assertThat(values).hasSize(2).allSatisfy(v ->
         assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(canary));
-    assertThat(listing().page(M, null, null, 10).rows()).containsExactly(row);
+    assertThat(listing().page(M, M, null, null, 10).rows()).containsExactly(row);
 
     // Another execution's row with this value: the value does not authenticate there.
     ExecutionIndex.Row other = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:e2", M,
@@ -121,14 +152,14 @@ class IndexesTest {
       return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
     });
     storage.db().put(keys[0], values.get(0), true);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> listing().page(M, null, null, 10))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> listing().page(M, M, null, null, 10))
         .hasMessageContaining("failed authentication");
 
     // A row an earlier version wrote in clear reads as it is.
     java.nio.ByteBuffer clear = java.nio.ByteBuffer.allocate(17 + 2).put((byte) 1).putLong(41).putLong(43)
         .put("e2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     storage.db().put(keys[0], clear.array(), true);
-    assertThat(listing().page(M, null, null, 10).rows()).extracting(ExecutionIndex.Row::status)
+    assertThat(listing().page(M, M, null, null, 10).rows()).extracting(ExecutionIndex.Row::status)
         .containsExactly("RUNNING", "SUCCEEDED");
   }
 
@@ -140,7 +171,7 @@ class IndexesTest {
     kit.shutdownTestKit();
     kit = TestStorage.start(dir);
     storage = StepwiseStorage.get(kit.system()).handles();
-    assertThat(listing().page(M, null, null, 10).rows()).containsExactly(row);
+    assertThat(listing().page(M, M, null, null, 10).rows()).containsExactly(row);
   }
 
   /** State machines and activities: in ARN order within one prefix, paged, sealed, deleted. */
