@@ -22,7 +22,9 @@ public final class Harness {
       "arn:aws:states:us-east-1:123456789012:execution:sm:ex", "ex", "arn:aws:states:us-east-1:123456789012:stateMachine:sm", "sm",
       "arn:aws:iam::123456789012:role/r", T0, 0);
 
-  public record Result(Outcome outcome, List<HistoryEvent> events, List<Effect> effects, Instant end) {
+  /** {@code position} is where it ended (a redrive continues from it). */
+  public record Result(Outcome outcome, List<HistoryEvent> events, List<Effect> effects, Instant end,
+      ExecutionPosition position) {
     public List<String> types() {
       return events.stream().map(HistoryEvent::type).toList();
     }
@@ -64,13 +66,25 @@ public final class Harness {
 
   /** {@code tasks} answers each ScheduleTask; positions go through JSON before every resume, as the engine stores them. */
   public static Result run(String def, String input, Function<Effect.ScheduleTask, Signal> tasks) {
-    CompiledDefinition d = compile(def);
+    return drive(compile(def), CTX, Interpreter.start(compile(def), CTX, json(input), T0), T0, tasks);
+  }
+
+  /** Redrives a run that ended unsuccessfully, at {@code at}, as redrive number {@code count}, to its new end. */
+  public static Result redrive(String def, Result ended, int count, Instant at, Function<Effect.ScheduleTask, Signal> tasks) {
+    ExecutionContext ctx = new ExecutionContext(CTX.executionArn(), CTX.executionName(), CTX.stateMachineArn(),
+        CTX.stateMachineName(), CTX.roleArn(), CTX.startTime(), count, at);
+    ExecutionPosition pos = ExecutionPosition.fromJson(json(Json.write(ended.position().toJson())));
+    return drive(compile(def), ctx, Interpreter.redrive(compile(def), ctx, pos, at), at, tasks);
+  }
+
+  private static Result drive(CompiledDefinition d, ExecutionContext ctx, Step first, Instant start,
+      Function<Effect.ScheduleTask, Signal> tasks) {
     List<HistoryEvent> events = new ArrayList<>();
     List<Effect> effects = new ArrayList<>();
-    Step step = Interpreter.start(d, CTX, json(input), T0);
+    Step step = first;
     events.addAll(step.events());
     effects.addAll(step.effects());
-    Instant now = T0;
+    Instant now = start;
     for (int guard = 0; !step.finished(); guard++) {
       if (guard > 1000) throw new AssertionError("did not finish");
       ExecutionPosition pos = ExecutionPosition.fromJson(json(Json.write(step.position().toJson())));
@@ -88,10 +102,10 @@ public final class Harness {
       } else {
         signal = tasks.apply((Effect.ScheduleTask) next);
       }
-      step = Interpreter.resume(d, CTX, pos, signal, now);
+      step = Interpreter.resume(d, ctx, pos, signal, now);
       events.addAll(step.events());
       effects.addAll(step.effects());
     }
-    return new Result(step.outcome(), events, effects, now);
+    return new Result(step.outcome(), events, effects, now, step.position());
   }
 }

@@ -215,8 +215,6 @@ final class Driver {
   void handleError(Frame f, State s, String error, String cause, String failedEvent) {
     List<Retrier> retriers = s instanceof State.Task t ? t.retry() : s instanceof State.Parallel p ? p.retry() : s instanceof State.Map m ? m.retry() : List.of();
     List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
-    f.children = null;
-    f.map = null;
     for (int i = 0; i < retriers.size(); i++) {
       Retrier r = retriers.get(i);
       if (!RetryPolicy.retriable(error) || !RetryPolicy.matches(r.errorEquals(), error)) continue;
@@ -227,6 +225,9 @@ final class Driver {
       double jitter = (run.nextRandom() >>> 11) * 0x1.0p-53;
       long delay = RetryPolicy.delayMillis(r, attempt, jitter);
       f.retryCount++;
+      // a retried Parallel or Map runs all its branches or iterations again
+      f.children = null;
+      f.map = null;
       String id = "retry-" + f.enteredEventId + "-" + f.retryCount;
       f.waiting = Frame.Waiting.timer(Frame.WaitKind.RETRY, id, run.now.plusMillis(delay));
       run.effects.add(new Effect.StartTimer(id, f.waiting.fireAt()));
@@ -260,6 +261,51 @@ final class Driver {
       return;
     }
     failFrame(f, error, cause);
+  }
+
+  /**
+   * Redrives a frame that did not succeed (failed, aborted, or still running when the execution
+   * was stopped or timed out): the state it stood in runs again from its input, with its retry
+   * counts reset, except a Parallel or Map whose branches or iterations ran, of which only those
+   * that did not succeed run again (from their own unsuccessful states); the others keep their
+   * outputs. Each frame that runs again chains its events to {@code redriven}.
+   */
+  void redrive(Frame f, long redriven) {
+    f.status = Frame.Status.RUNNING;
+    f.error = null;
+    f.cause = null;
+    f.output = null;
+    f.lastEventId = redriven;
+    State s = f.machine.state(f.state);
+    boolean partial = (s instanceof State.Parallel || s instanceof State.Map) && f.children != null
+        && (s instanceof State.Parallel || f.map != null)
+        && f.children.stream().anyMatch(c -> c.status != Frame.Status.SUCCEEDED);
+    if (!partial) {
+      enter(f, f.state, f.input);
+      return;
+    }
+    f.retryCount = 0;
+    f.retrierAttempts = null;
+    if (s instanceof State.Map) {
+      f.map.failures = 0;
+      f.map.firstError = null;
+      f.map.firstCause = null;
+    }
+    for (Frame c : f.children) {
+      if (c.status == Frame.Status.SUCCEEDED) continue;
+      if (s instanceof State.Map) {
+        c.reported = false;
+        c.lastEventId = redriven;
+        ObjectNode d = run.obj();
+        d.put("name", f.state);
+        d.put("index", c.index);
+        run.emit(c, "MapIterationStarted", "mapIterationStartedEventDetails", d);
+        redrive(c, c.lastEventId);
+      } else {
+        redrive(c, redriven);
+      }
+    }
+    f.waiting = Frame.Waiting.CHILDREN;
   }
 
   void failFrame(Frame f, String error, String cause) {

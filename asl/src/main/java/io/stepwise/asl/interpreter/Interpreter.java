@@ -98,6 +98,38 @@ public final class Interpreter {
     return finish(run, root);
   }
 
+  /** Whether {@link #redrive} can continue {@code position}: it ended without succeeding, and it kept where it stood. */
+  public static boolean redrivable(ExecutionPosition position) {
+    return position.finished() && !(position.outcome instanceof Outcome.Succeeded) && position.root.state != null;
+  }
+
+  /**
+   * Continues an execution that failed, was aborted or timed out (RedriveExecution): records
+   * {@code ExecutionRedriven} ({@code ctx.redriveCount()} is the new count), then runs again what
+   * did not succeed — the state it ended in, from that state's input with its retries reset; of a
+   * Parallel or Map, only the branches and iterations that did not succeed. What succeeded before
+   * keeps its results and is not run again.
+   *
+   * @throws IllegalArgumentException if the position is not {@link #redrivable}
+   */
+  public static Step redrive(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position, Instant now) {
+    if (!redrivable(position)) throw new IllegalArgumentException("the execution cannot be redriven");
+    Frame root = position.root.copy(null);
+    PositionCodec.link(root, def.machine());
+    Run run = new Run(def, ctx, now, position.executionInput, position.lastEventId, position.randomCounter);
+    ObjectNode d = run.obj();
+    d.put("redriveCount", ctx.redriveCount());
+    long redriven = run.emit(null, "ExecutionRedriven", "executionRedrivenEventDetails", d);
+    Driver driver = new Driver(run);
+    try {
+      driver.redrive(root, redriven);
+    } catch (StatesError e) {
+      driver.failFrame(root, e.error(), e.cause());
+    }
+    driver.drive(root);
+    return finish(run, root);
+  }
+
   private static Step noop(ExecutionPosition position) {
     return new Step(List.of(), position, List.of(), null);
   }

@@ -78,6 +78,7 @@ final class StateScope implements Scope {
     e.put("RoleArn", ctx.roleArn());
     // Express executions cannot be redriven: AWS shows no RedriveCount for them
     if (ctx.executionArn() == null || !ctx.executionArn().contains(":express:")) e.put("RedriveCount", ctx.redriveCount());
+    if (ctx.redriveTime() != null) e.put("RedriveTime", run.iso(ctx.redriveTime()));
     ObjectNode sm = c.putObject("StateMachine");
     sm.put("Id", ctx.stateMachineArn());
     sm.put("Name", ctx.stateMachineName());
