@@ -372,6 +372,20 @@ public final class StepFunctionsEngine {
         .thenApply(r -> view(arn, r));
   }
 
+  /** RedriveExecution: the redrive's date (that of the earlier one, for a client token used in the last 15 minutes). */
+  public CompletionStage<Instant> redriveExecution(String arn, String clientToken) {
+    if (Arns.parse(arn).resourceType().equals("express")) {
+      // Express executions are never recorded, so none can be redriven (AWS: not supported for EXPRESS).
+      return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
+    }
+    return askExecution(arn, (ActorRef<ExecutionEntity.RedriveReply> r) -> new ExecutionEntity.Redrive(clientToken, r))
+        .thenApply(r -> {
+          if (r.unreadable() != null) throw encryption.unreadable(r.unreadable());
+          if (r.errorCode() != null) throw new ServiceError(r.errorCode(), r.errorMessage());
+          return r.redriveDate();
+        });
+  }
+
   public CompletionStage<List<HistoryEvent>> getExecutionHistory(String arn) {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));

@@ -96,10 +96,13 @@ final class Shapes {
     if (i.stateMachineAliasArn() != null) n.put("stateMachineAliasArn", i.stateMachineAliasArn());
     input(n, i, includeData);
     result(n, v.result(), includeData);
-    n.put("redriveCount", 0);
-    if (v.result() == null || v.result().status().equals("SUCCEEDED")) {
+    n.put("redriveCount", i.redriveCount());
+    if (i.redriveDate() != null) n.put("redriveDate", time(i.redriveDate()));
+    if (v.notRedrivable() != null) {
       n.put("redriveStatus", "NOT_REDRIVABLE");
-      n.put("redriveStatusReason", "Execution is " + v.status() + " and cannot be redriven");
+      n.put("redriveStatusReason", v.notRedrivable());
+    } else {
+      n.put("redriveStatus", "REDRIVABLE");
     }
     return n;
   }

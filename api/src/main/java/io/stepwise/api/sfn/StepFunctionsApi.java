@@ -71,6 +71,7 @@ public final class StepFunctionsApi {
     ops.put("StartSyncExecution", api::startSyncExecution);
     ops.put("StopExecution", api::stopExecution);
     ops.put("DescribeExecution", api::describeExecution);
+    ops.put("RedriveExecution", api::redriveExecution);
     ops.put("ListExecutions", api::listExecutions);
     ops.put("GetExecutionHistory", api::getExecutionHistory);
     ops.put("DescribeStateMachineForExecution", api::describeStateMachineForExecution);
@@ -323,6 +324,22 @@ public final class StepFunctionsApi {
     return engine.describeExecution(arn).thenApply(v -> {
       checkRead(caller, data, v.info().encryption());
       return Shapes.describeExecution(v, data);
+    });
+  }
+
+  private CompletionStage<JsonNode> redriveExecution(Caller caller, ObjectNode req) {
+    String arn = maxLength(requiredString(req, "executionArn"), "executionArn", 256, false);
+    String token = optionalString(req, "clientToken");
+    if (token != null && (token.isEmpty() || token.length() > 64 || !token.chars().allMatch(c -> c >= '!' && c <= '~'))) {
+      throw ServiceError.validation("1 validation error detected: Value '" + token
+          + "' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+"
+          + (token.length() > 64 ? " and Member must have length less than or equal to 64" : ""));
+    }
+    Arns.requireExecution(arn);
+    return engine.redriveExecution(arn, token).thenApply(date -> {
+      ObjectNode n = F.objectNode();
+      n.put("redriveDate", time(date));
+      return n;
     });
   }
 

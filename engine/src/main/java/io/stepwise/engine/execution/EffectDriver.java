@@ -58,6 +58,12 @@ public final class EffectDriver {
     return settle(def, ctx, Interpreter.resume(def, ctx, position, signal, clock.get()), clock);
   }
 
+  /** Redrives an execution that ended unsuccessfully ({@link Interpreter#redrive}); {@code ctx} has the new redrive count. */
+  public Step redrive(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position,
+      Supplier<Instant> clock) {
+    return settle(def, ctx, Interpreter.redrive(def, ctx, position, clock.get()), clock);
+  }
+
   /**
    * Carries out the step's immediate effects, resuming the interpreter with their answers, and
    * returns one step: every event in order, the last position, and the effects that still wait

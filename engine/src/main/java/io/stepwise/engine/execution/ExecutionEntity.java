@@ -7,6 +7,7 @@ import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.Effect;
 import io.stepwise.asl.interpreter.ExecutionPosition;
 import io.stepwise.asl.interpreter.HistoryEvent;
+import io.stepwise.asl.interpreter.Interpreter;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
 import io.stepwise.engine.CborSerializable;
@@ -118,6 +119,17 @@ public final class ExecutionEntity
     }
   }
 
+  /**
+   * RedriveExecution: the execution continues from where it failed, was aborted or timed out, if
+   * it can ({@code clientToken}, may be null: the same token within 15 minutes of its redrive
+   * answers again without redriving).
+   */
+  public record Redrive(String clientToken, ActorRef<RedriveReply> replyTo) implements Command {}
+
+  /** The redrive's date, or AWS's error (or the reason the execution cannot be read). */
+  public record RedriveReply(Instant redriveDate, String errorCode, String errorMessage, String unreadable)
+      implements CborSerializable {}
+
   /** A row of the wake-up index fell due. The reply is null when handled, else when to try again. */
   public record Fire(WakeUp row, ActorRef<Fired> replyTo) implements Command {}
 
@@ -153,16 +165,27 @@ public final class ExecutionEntity
       this(events, position, result, null);
     }
 
-    /** The position after this step, given the one before it. */
+    /**
+     * The position after this step, given the one before it. A step that ended the execution
+     * keeps where it ended unless it succeeded (a redrive continues from there); journals of
+     * earlier versions kept none.
+     */
     JsonNode positionAfter(JsonNode before) {
       // Jackson reads an absent JsonNode member as NullNode: journals without deltas carry one.
-      if (positionDelta == null || positionDelta.isNull() || result != null) return position;
+      if (positionDelta == null || positionDelta.isNull()) return position == null || position.isNull() ? null : position;
       // Before is unknown only when an earlier event could not be read: the state is unreadable then.
       return before instanceof ObjectNode b ? JsonDelta.apply(b, (ObjectNode) positionDelta) : null;
     }
   }
 
   public record Unreadable(String reason) implements Event {}
+
+  /**
+   * The execution was redriven ({@code redriveCount} times in all, at {@code redriveDate}, with
+   * {@code clientToken} or null): {@code step} holds its ExecutionRedriven event, the events of
+   * what ran again, and the position after them.
+   */
+  public record Redriven(int redriveCount, Instant redriveDate, String clientToken, Stepped step) implements Event {}
 
   /**
    * The execution failed because its machine's KMS key was unusable when it had to go on. Sealed
@@ -176,8 +199,9 @@ public final class ExecutionEntity
       return info != null && result == null;
     }
 
-    ExecutionView view() {
-      return info == null ? null : new ExecutionView(info, result);
+    /** What DescribeExecution shows at {@code now} (whether it can be redriven depends on when). */
+    ExecutionView view(Instant now) {
+      return info == null ? null : new ExecutionView(info, result, ExecutionSteps.notRedrivable(this, now));
     }
   }
 
@@ -266,6 +290,8 @@ public final class ExecutionEntity
     unreadable.onCommand(TaskResult.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new TaskReply(null, null, s.unreadable())));
     unreadable.onCommand(FailOnKey.class, this::failOnKey);
+    unreadable.onCommand(Redrive.class,
+        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new RedriveReply(null, null, null, s.unreadable())));
 
     // Not (yet) written. The first events are written without the entity, so one that is alive
     // while they are written would be stale: it answers and passivates, and the shard starts a
@@ -285,12 +311,14 @@ public final class ExecutionEntity
       return passivating().thenReply(c.replyTo(), n -> new TaskHandout(null));
     });
     absent.onCommand(TaskResult.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> TaskReply.timedOut()));
+    absent.onCommand(Redrive.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new RedriveReply(null,
+        "ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'", null)));
     absent.onCommand(FailOnKey.class,
         (s, c) -> passivating().thenReply(c.fire().replyTo(), n -> new Fired(clock.instant().plusSeconds(1))));
 
     var b = newCommandHandlerWithReplyBuilder().forAnyState();
     b.onCommand(Start.class, this::onStart);
-    b.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new ViewReply(s.view(), null)));
+    b.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new ViewReply(s.view(clock.instant()), null)));
     b.onCommand(GetHistory.class, (s, c) ->
         Effect().reply(c.replyTo(), new HistoryReply(s.history().asList(), null, true)));
     b.onCommand(Stop.class, this::onStop);
@@ -298,6 +326,7 @@ public final class ExecutionEntity
     b.onCommand(FailOnKey.class, this::failOnKey);
     b.onCommand(StartTask.class, this::onStartTask);
     b.onCommand(TaskResult.class, this::onTaskResult);
+    b.onCommand(Redrive.class, this::onRedrive);
     for (var h : List.of(unreadable, absent, b)) {
       h.onCommand(Idle.class, (s, c) -> {
         shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
@@ -324,19 +353,40 @@ public final class ExecutionEntity
   private ReplyEffect<Event, State> onStart(State state, Start cmd) {
     boolean same = state.running() && state.info().input().equals(cmd.info().input());
     return Effect().reply(cmd.replyTo(), same
-        ? new StartReply(state.view(), null, null, null)
+        ? new StartReply(state.view(clock.instant()), null, null, null)
         : new StartReply(null, "ExecutionAlreadyExists", "Execution Already Exists: '" + cmd.info().executionArn() + "'",
             null));
   }
 
   private ReplyEffect<Event, State> onStop(State state, Stop cmd) {
-    if (!state.running()) return Effect().reply(cmd.replyTo(), new ViewReply(state.view(), null));
+    if (!state.running()) return Effect().reply(cmd.replyTo(), new ViewReply(state.view(clock.instant()), null));
     try {
       return advance(state, new Signal.Stop(cmd.error(), cmd.cause()))
-          .thenReply(cmd.replyTo(), s -> new ViewReply(s.view(), s.unreadable()));
+          .thenReply(cmd.replyTo(), s -> new ViewReply(s.view(clock.instant()), s.unreadable()));
     } catch (DefinitionUnavailable e) {
       return Effect().reply(cmd.replyTo(), new ViewReply(null, e.getMessage()));
     }
+  }
+
+  private ReplyEffect<Event, State> onRedrive(State state, Redrive cmd) {
+    Instant now = clock.instant();
+    var again = state.info().redriveBy(cmd.clientToken(), now);
+    if (again.isPresent()) {
+      return Effect().reply(cmd.replyTo(), new RedriveReply(again.get().redriveDate(), null, null, null));
+    }
+    String reason = ExecutionSteps.notRedrivable(state, now);
+    if (reason != null) {
+      return Effect().reply(cmd.replyTo(), new RedriveReply(null, "ExecutionNotRedrivable", reason, null));
+    }
+    ExecutionSteps.Advance a;
+    try {
+      a = ExecutionSteps.redrive(state, compiled(state), position(state), cmd.clientToken(), driver, store.listing(),
+          clock);
+    } catch (DefinitionUnavailable e) {
+      return Effect().reply(cmd.replyTo(), new RedriveReply(null, null, null, e.getMessage()));
+    }
+    return persist(a).thenRun(this::leaveWhenEnded)
+        .thenReply(cmd.replyTo(), s -> new RedriveReply(s.info().redriveDate(), null, null, null));
   }
 
   private ReplyEffect<Event, State> onFire(State state, Fire cmd) {
@@ -477,9 +527,13 @@ public final class ExecutionEntity
   private EffectBuilder<Event, State> advance(State state, Signal signal) {
     ExecutionSteps.Advance a = ExecutionSteps.advance(state, compiled(state), position(state), signal, driver, store.listing(), clock);
     if (a == null) return Effect().none();
-    // Rows that start waits, and the listing's final status, are durable no later than the step.
+    return persist(a);
+  }
+
+  /** Persists a step; rows that start waits, and the listing's new status, are durable no later than it. */
+  private EffectBuilder<Event, State> persist(ExecutionSteps.Advance a) {
     if (!a.ahead().isEmpty()) store.submit(a.ahead());
-    return Effect().persist(a.stepped()).thenRun(s -> {
+    return Effect().persist(a.event()).thenRun(s -> {
       IndexOp behind = a.behind(new IndexOp());
       if (!behind.isEmpty()) store.submit(behind);
       store.scheduled(a.added());
@@ -487,9 +541,15 @@ public final class ExecutionEntity
     });
   }
 
-  /** A step that ends the execution carries its result and no position: nothing resumes from it. */
+  /**
+   * A step that ends the execution carries its result; its position too unless it succeeded, as
+   * a redrive continues from where it failed, was aborted or timed out.
+   */
   static Stepped stepped(Step step, Instant now) {
-    if (step.finished()) return new Stepped(step.events(), null, Result.of(step.outcome(), now));
+    if (step.finished()) {
+      boolean redrivable = Interpreter.redrivable(step.position());
+      return new Stepped(step.events(), redrivable ? step.position().toJson() : null, Result.of(step.outcome(), now));
+    }
     return new Stepped(step.events(), step.position().toJson(), null);
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.interpreter.ExecutionContext;
 import io.stepwise.engine.kms.EncryptionConfig;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What an execution is started with: the state machine revision it runs, so a later
@@ -27,7 +29,27 @@ public record ExecutionInfo(
     JsonNode tracingConfiguration,
     EncryptionConfig encryptionConfiguration,
     String stateMachineVersionArn,
-    String stateMachineAliasArn) {
+    String stateMachineAliasArn,
+    int redriveCount,
+    Instant redriveDate,
+    List<RedriveToken> redriveTokens) {
+
+  /** A client token of a redrive that succeeded, and when: the same token again soon after gets the same answer. */
+  public record RedriveToken(String clientToken, Instant redriveDate) {}
+
+  /** AWS answers idempotently for the last 10 client tokens, each for 15 minutes. */
+  static final int REDRIVE_TOKENS_KEPT = 10;
+  static final java.time.Duration REDRIVE_TOKEN_LIFE = java.time.Duration.ofMinutes(15);
+
+  /** Started on a machine, version or alias, never redriven. */
+  public ExecutionInfo(String executionArn, String name, String stateMachineArn, String stateMachineName, String type,
+      String definition, String revisionId, Instant stateMachineUpdateDate, String roleArn, String input,
+      Instant startDate, JsonNode loggingConfiguration, JsonNode tracingConfiguration,
+      EncryptionConfig encryptionConfiguration, String stateMachineVersionArn, String stateMachineAliasArn) {
+    this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
+        roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration,
+        stateMachineVersionArn, stateMachineAliasArn, 0, null, null);
+  }
 
   /** Started on the machine itself, not on a version or alias (AWS then shows neither ARN). */
   public ExecutionInfo(String executionArn, String name, String stateMachineArn, String stateMachineName, String type,
@@ -51,10 +73,37 @@ public record ExecutionInfo(
   public ExecutionInfo withDefinition(String def) {
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn);
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
+        redriveTokens);
+  }
+
+  /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
+  public ExecutionInfo redriven(Instant at, String clientToken) {
+    List<RedriveToken> tokens = new ArrayList<>();
+    if (clientToken != null) tokens.add(new RedriveToken(clientToken, at));
+    for (RedriveToken t : redriveTokens == null ? List.<RedriveToken>of() : redriveTokens) {
+      if (tokens.size() < REDRIVE_TOKENS_KEPT && !t.clientToken().equals(clientToken)) tokens.add(t);
+    }
+    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
+        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount + 1, at,
+        List.copyOf(tokens));
+  }
+
+  /** The redrive that {@code clientToken} made no longer than 15 minutes before {@code now}, if any. */
+  public java.util.Optional<RedriveToken> redriveBy(String clientToken, Instant now) {
+    if (clientToken == null || redriveTokens == null) return java.util.Optional.empty();
+    return redriveTokens.stream().filter(t -> t.clientToken().equals(clientToken)
+        && !t.redriveDate().plus(REDRIVE_TOKEN_LIFE).isBefore(now)).findFirst();
+  }
+
+  /** What the execution timeout counts from: its start, or its latest redrive (which resets it). */
+  public Instant timeoutFrom() {
+    return redriveDate != null ? redriveDate : startDate;
   }
 
   public ExecutionContext context() {
-    return new ExecutionContext(executionArn, name, stateMachineArn, stateMachineName, roleArn, startDate, 0);
+    return new ExecutionContext(executionArn, name, stateMachineArn, stateMachineName, roleArn, startDate,
+        redriveCount, redriveDate);
   }
 }

@@ -10,6 +10,7 @@ import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
 import io.stepwise.engine.execution.ExecutionEntity.Event;
 import io.stepwise.engine.execution.ExecutionEntity.KeyFailed;
+import io.stepwise.engine.execution.ExecutionEntity.Redriven;
 import io.stepwise.engine.execution.ExecutionEntity.Started;
 import io.stepwise.engine.execution.ExecutionEntity.State;
 import io.stepwise.engine.execution.ExecutionEntity.Stepped;
@@ -43,6 +44,11 @@ final class ExecutionSteps {
     if (e instanceof Stepped st) {
       return new State(s.info(), s.history().append(st.events()), st.positionAfter(s.position()), st.result(),
           s.unreadable());
+    }
+    if (e instanceof Redriven r) {
+      Stepped st = r.step();
+      return new State(s.info().redriven(r.redriveDate(), r.clientToken()), s.history().append(st.events()),
+          st.positionAfter(s.position()), st.result(), s.unreadable());
     }
     if (e instanceof Unreadable u) {
       return new State(s.info(), s.history(), s.position(), s.result(), u.reason());
@@ -117,7 +123,7 @@ final class ExecutionSteps {
    * final status ({@code ahead}, durable no later than the event); and the rows it consumed
    * ({@link #behind}, deleted once it is durable).
    */
-  record Advance(Stepped stepped, List<WakeUp> added, List<ActivityQueue.Task> queued, IndexOp ahead,
+  record Advance(Event event, List<WakeUp> added, List<ActivityQueue.Task> queued, IndexOp ahead,
       List<WakeUp> consumed, List<ActivityQueue.Task> unqueued) {
     /** The deletions of what the step consumed. */
     IndexOp behind(IndexOp op) {
@@ -132,11 +138,7 @@ final class ExecutionSteps {
     Step step = driver.resume(def, info.context(), before, signal, clock::instant);
     // A signal that changes nothing persists nothing; one that only moves the position (a heartbeat) does.
     if (step.events().isEmpty() && !step.finished() && step.position().toJson().equals(state.position())) return null;
-    Stepped stepped = HistoryLimit.apply(state.history().size(), ExecutionEntity.stepped(step, clock.instant()),
-        clock.instant());
-    if (stepped.position() instanceof ObjectNode after && state.position() instanceof ObjectNode previous) {
-      stepped = new Stepped(stepped.events(), null, null, JsonDelta.diff(previous, after));
-    }
+    Stepped stepped = persisted(state, step, clock.instant());
     List<WakeUp> had = ExecutionStore.rows(info, def, before);
     List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
     List<ActivityQueue.Task> queuedBefore = ExecutionStore.queuedTasks(info, before);
@@ -150,5 +152,58 @@ final class ExecutionSteps {
     }
     return new Advance(stepped, added, queued, ahead, ExecutionStore.minus(had, has),
         ExecutionStore.minus(queuedBefore, queuedAfter));
+  }
+
+  /** The step as persisted: within the history limit, its position as what changed since {@code state}'s. */
+  private static Stepped persisted(State state, Step step, Instant now) {
+    Stepped stepped = HistoryLimit.apply(state.history().size(), ExecutionEntity.stepped(step, now), now);
+    if (stepped.position() instanceof ObjectNode after && state.position() instanceof ObjectNode previous) {
+      stepped = new Stepped(stepped.events(), null, stepped.result(), JsonDelta.diff(previous, after));
+    }
+    return stepped;
+  }
+
+  /** Events AWS keeps room for in a history that is to be redriven: ExecutionRedriven and one more. */
+  private static final int REDRIVE_ROOM = 2;
+  private static final java.time.Duration REDRIVABLE_FOR = java.time.Duration.ofDays(14);
+  private static final java.time.Duration MAX_OPEN = java.time.Duration.ofDays(365);
+
+  /**
+   * Why the execution cannot be redriven at {@code now}, in AWS's words, or null if it can: it
+   * ended without succeeding no more than 14 days ago, less than a year after it started, with
+   * room in its history, and it kept where it stood when it ended.
+   */
+  static String notRedrivable(State s, Instant now) {
+    if (s.result() == null) return "Execution is RUNNING and cannot be redriven";
+    if (s.result().status().equals("SUCCEEDED")) return "Execution is SUCCEEDED and cannot be redriven";
+    if (s.history().size() > HistoryLimit.MAX_EVENTS - 1 - REDRIVE_ROOM) return "Execution history event limit exceeded";
+    if (now.isAfter(s.info().startDate().plus(MAX_OPEN))) return "Execution has exceeded the max execution time";
+    if (now.isAfter(s.result().stopDate().plus(REDRIVABLE_FOR))) return "Execution redrivable period exceeded";
+    if (s.position() == null) {
+      // It ended without a position to go on from: its KMS key was unusable, or an earlier version wrote it.
+      return "Execution cannot be redriven: it ended before Stepwise kept where executions end ("
+          + s.result().error() + ")";
+    }
+    return null;
+  }
+
+  /**
+   * The redrive of a redrivable execution (see {@link #notRedrivable}): the interpreter continues
+   * it, and its wake-up rows, activity tasks and listing row (RUNNING again, or how the redrive
+   * ended) go with the {@link Redriven} event.
+   */
+  static Advance redrive(State state, CompiledDefinition def, ExecutionPosition before, String clientToken,
+      EffectDriver driver, ExecutionIndex listing, Clock clock) {
+    Instant now = clock.instant();
+    ExecutionInfo info = state.info().redriven(now, clientToken);
+    Step step = driver.redrive(def, info.context(), before, clock::instant);
+    Stepped stepped = persisted(state, step, now);
+    List<WakeUp> added = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
+    List<ActivityQueue.Task> queued =
+        stepped.result() != null ? List.of() : ExecutionStore.queuedTasks(info, step.position());
+    IndexOp ahead = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), added), queued);
+    listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), state.result().status());
+    return new Advance(new Redriven(info.redriveCount(), now, clientToken, stepped), added, queued, ahead, List.of(),
+        List.of());
   }
 }

@@ -150,7 +150,7 @@ public final class ExecutionStore {
   }
 
   static WakeUp timeoutRow(ExecutionInfo info, int timeoutSeconds) {
-    return new WakeUp(info.startDate().plusSeconds(timeoutSeconds), info.executionArn(), TIMEOUT_TIMER);
+    return new WakeUp(info.timeoutFrom().plusSeconds(timeoutSeconds), info.executionArn(), TIMEOUT_TIMER);
   }
 
   /** The rows of {@code a} that {@code b} does not have. */
@@ -174,8 +174,8 @@ public final class ExecutionStore {
   static ExecutionIndex.Row listingRow(ExecutionInfo info, Result result) {
     return new ExecutionIndex.Row(info.executionArn(), info.stateMachineArn(), info.name(),
         result == null ? "RUNNING" : result.status(), micros(info.startDate()),
-        result == null ? -1 : micros(result.stopDate()), info.stateMachineVersionArn(), info.stateMachineAliasArn(), 0,
-        -1);
+        result == null ? -1 : micros(result.stopDate()), info.stateMachineVersionArn(), info.stateMachineAliasArn(),
+        info.redriveCount(), info.redriveDate() == null ? -1 : micros(info.redriveDate()));
   }
 
   static long micros(Instant i) {
