@@ -46,6 +46,7 @@ final class Bodies {
     }
     JsonNode eff = d.effectiveInput(f, p.common());
     JsonNode result = p.result() != null ? p.result() : p.parameters() != null ? p.parameters().eval(d.scope(f, eff)) : eff;
+    if (run.inspect != null) run.inspect.put(f, p.result() != null ? "result" : "afterParameters", result);
     d.complete(f, p, eff, result, p.resultPath(), p.common().next(), p.common().assign(), null);
   }
 
@@ -194,6 +195,7 @@ final class Bodies {
     if (t.resource().endsWith(".waitForTaskToken")) sc.withTaskToken(TaskToken.encode(run.ctx.executionArn(), effectId, run.nextRandom()));
     JsonNode params = t.parameters() != null ? t.parameters().eval(sc) : eff;
     if (params == null) params = Json.NODES.nullNode();
+    if (run.inspect != null) run.inspect.put(f, jsonata ? "afterArguments" : "afterParameters", params);
     Integer timeout = seconds(t.timeoutSeconds(), sc, "TimeoutSecondsPath");
     Integer heartbeat = seconds(t.heartbeatSeconds(), sc, "HeartbeatSecondsPath");
     Kind kind = Kind.of(t.resource());
@@ -262,6 +264,7 @@ final class Bodies {
     det.set("outputDetails", Run.truncatedFalse());
     run.emit(f, kind.prefix + "Succeeded", kind.detailsKey("Succeeded"), det);
     f.waiting = null;
+    if (run.inspect != null) run.inspect.put(f, "result", output);
     try {
       JsonNode result = output;
       if (!t.common().jsonata() && t.resultSelector() != null) result = t.resultSelector().eval(d.scope(f, output));

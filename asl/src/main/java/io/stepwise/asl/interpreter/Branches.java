@@ -85,7 +85,7 @@ final class Branches {
     return true;
   }
 
-  private void finish(Frame f, State s, JsonNode results, Expr resultSelector, io.stepwise.asl.model.ResultPathSpec rp, String next) {
+  void finish(Frame f, State s, JsonNode results, Expr resultSelector, io.stepwise.asl.model.ResultPathSpec rp, String next) {
     try {
       JsonNode result = results;
       if (!s.common().jsonata() && resultSelector != null) result = resultSelector.eval(d.scope(f, results));
@@ -206,7 +206,7 @@ final class Branches {
     return base + "/" + f.state + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ f.enteredEventId, exec.hashCode() * 31L + f.enteredEventId);
   }
 
-  private static int nonNegativeInt(Expr e, StateScope sc, String field) {
+  static int nonNegativeInt(Expr e, StateScope sc, String field) {
     if (e == null) return 0;
     JsonNode v = e.eval(sc);
     if (v != null && v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0) return v.intValue();
@@ -218,7 +218,7 @@ final class Branches {
     throw StatesError.runtime("The " + field + " field refers to value \"" + shown + "\" which is not a valid integer");
   }
 
-  private static double nonNegativeNumber(Expr e, StateScope sc, String field) {
+  static double nonNegativeNumber(Expr e, StateScope sc, String field) {
     if (e == null) return 0;
     JsonNode v = e.eval(sc);
     if (v != null && v.isNumber() && v.doubleValue() >= 0) return v.doubleValue();

@@ -79,10 +79,16 @@ final class Driver {
 
   /** InputPath for JSONPath states; JSONata states see the raw input. */
   JsonNode effectiveInput(Frame f, Common c) {
-    if (c.inputPathNull()) return Json.NODES.objectNode();
-    if (c.inputPath() == null) return f.input;
-    JsonNode v = c.inputPath().read(scope(f, f.input));
-    if (v == null) throw notFound(c.inputPath().text(), c.inputPath().path().normalized());
+    JsonNode v;
+    if (c.inputPathNull()) {
+      v = Json.NODES.objectNode();
+    } else if (c.inputPath() == null) {
+      v = f.input;
+    } else {
+      v = c.inputPath().read(scope(f, f.input));
+      if (v == null) throw notFound(c.inputPath().text(), c.inputPath().path().normalized());
+    }
+    if (run.inspect != null) run.inspect.put(f, "afterInputPath", v);
     return v;
   }
 
@@ -116,6 +122,10 @@ final class Driver {
       JsonNode assignInput = result != null ? result : effective;
       if (assign != null) assigned = evalAssign(assign, scope(f, assignInput).withResult(result));
       JsonNode merged = result == null ? effective : applyResultPath(f, s, rp, result);
+      if (run.inspect != null && result != null) {
+        run.inspect.put(f, "afterResultSelector", result);
+        run.inspect.put(f, "afterResultPath", merged);
+      }
       out = outputPath(f, c, merged);
     }
     exit(f, s, out, assigned, next);
@@ -175,6 +185,16 @@ final class Driver {
     f.waiting = null;
     f.children = null;
     f.map = null;
+    if (run.inspect != null && f.parent == null) {
+      // TestState runs one state: it ends here, naming the state that would come next
+      if (f.vars != null && !f.vars.isEmpty()) run.inspect.put(f, "variables", variablesOf(f));
+      run.inspect.exited = true;
+      run.inspect.nextState = next;
+      run.inspect.output = out;
+      f.status = Frame.Status.SUCCEEDED;
+      f.output = out;
+      return;
+    }
     if (next != null) {
       enter(f, next, out);
     } else {
@@ -213,13 +233,22 @@ final class Driver {
    * not retried, as AWS does.
    */
   void handleError(Frame f, State s, String error, String cause, String failedEvent) {
+    Inspection in = f.parent == null ? run.inspect : null;
+    if (in != null) {
+      in.error = error;
+      in.cause = cause;
+    }
     List<Retrier> retriers = s instanceof State.Task t ? t.retry() : s instanceof State.Parallel p ? p.retry() : s instanceof State.Map m ? m.retry() : List.of();
     List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
     for (int i = 0; i < retriers.size(); i++) {
       Retrier r = retriers.get(i);
       if (!RetryPolicy.retriable(error) || !RetryPolicy.matches(r.errorEquals(), error)) continue;
-      if (f.retrierAttempts == null) f.retrierAttempts = new int[retriers.size()];
+      if (f.retrierAttempts == null) {
+        f.retrierAttempts = new int[retriers.size()];
+        if (in != null) java.util.Arrays.fill(f.retrierAttempts, in.retrierRetryCount);
+      }
       int attempt = f.retrierAttempts[i];
+      if (in != null) in.errorDetails().put("retryIndex", i);
       if (attempt >= r.maxAttempts()) break;
       f.retrierAttempts[i] = attempt + 1;
       double jitter = (run.nextRandom() >>> 11) * 0x1.0p-53;
@@ -229,6 +258,10 @@ final class Driver {
       f.children = null;
       f.map = null;
       String id = "retry-" + f.enteredEventId + "-" + f.retryCount;
+      if (in != null) {
+        in.errorDetails().put("retryBackoffIntervalSeconds", (int) Math.round(delay / 1000.0));
+        in.retrying = true;
+      }
       f.waiting = Frame.Waiting.timer(Frame.WaitKind.RETRY, id, run.now.plusMillis(delay));
       run.effects.add(new Effect.StartTimer(id, f.waiting.fireAt()));
       return;
@@ -238,8 +271,13 @@ final class Driver {
       // a Task whose failure ends its branch or iteration is recorded as aborted, as AWS does
       run.emit(f, "TaskStateAborted", null, null);
     }
-    for (Catcher c : catchers) {
+    for (int ci = 0; ci < catchers.size(); ci++) {
+      Catcher c = catchers.get(ci);
       if (!RetryPolicy.matches(c.errorEquals(), error)) continue;
+      if (in != null) {
+        in.errorDetails().put("catchIndex", ci);
+        in.caught = true;
+      }
       ObjectNode errorOutput = Json.NODES.objectNode();
       errorOutput.put("Error", error);
       if (cause != null) errorOutput.put("Cause", cause);
@@ -306,6 +344,12 @@ final class Driver {
       }
     }
     f.waiting = Frame.Waiting.CHILDREN;
+  }
+
+  private static JsonNode variablesOf(Frame f) {
+    ObjectNode o = Json.NODES.objectNode();
+    f.allVariables().forEach(o::set);
+    return o;
   }
 
   void failFrame(Frame f, String error, String cause) {

@@ -22,6 +22,8 @@ final class Run {
   final List<Effect> effects = new ArrayList<>();
   long lastEventId;
   long randomCounter;
+  /** Set only by TestState ({@link StateTester}): records the state's data flow and stops at its exit. */
+  Inspection inspect;
   private long seed;
   private boolean seeded;
 

@@ -68,6 +68,11 @@ final class StateScope implements Scope {
   }
 
   private ObjectNode build() {
+    if (run.inspect != null && run.inspect.context != null) {
+      ObjectNode given = (ObjectNode) run.inspect.context.deepCopy();
+      if (taskToken != null && !given.has("Task")) given.putObject("Task").put("Token", taskToken);
+      return given;
+    }
     ExecutionContext ctx = run.ctx;
     ObjectNode c = Json.NODES.objectNode();
     ObjectNode e = c.putObject("Execution");
