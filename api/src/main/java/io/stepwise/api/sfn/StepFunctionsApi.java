@@ -80,6 +80,7 @@ public final class StepFunctionsApi {
     ops.putAll(VersionOperations.operations(engine));
     ops.putAll(AliasOperations.operations(engine));
     ops.putAll(MapRunOperations.operations(engine));
+    ops.putAll(TestStateOperations.operations(engine, region));
     Map<String, Operation> guarded = new LinkedHashMap<>();
     ops.forEach((name, op) -> guarded.put(name, guard(op)));
     return Collections.unmodifiableMap(guarded);

@@ -1,0 +1,125 @@
+package io.stepwise.engine.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.interpreter.ExecutionContext;
+import io.stepwise.asl.interpreter.StateTester;
+import io.stepwise.asl.model.State;
+import io.stepwise.engine.Ids;
+import io.stepwise.engine.Json;
+import io.stepwise.engine.ServiceError;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * TestState's rules around the interpreter's {@link StateTester}: which definition is tested
+ * (one state, or the state {@code stateName} of a whole machine), which states and mocks AWS
+ * accepts, and the context the state runs in. Nothing is stored: TestState runs in the request.
+ */
+public final class TestStates {
+  private TestStates() {}
+
+  /** The name a state tested on its own runs under (AWS shows this placeholder in its context object). */
+  static final String SINGLE_STATE = "StateName";
+
+  /** What to test; {@code mock}, {@code context}, {@code variables} and {@code stateName} may be null. */
+  public record Request(String definition, String stateName, JsonNode input, Map<String, JsonNode> variables,
+      JsonNode context, StateTester.Mock mock, boolean roleGiven, int retrierRetryCount,
+      Integer mapIterationFailureCount, String region, String account) {}
+
+  public static StateTester.Outcome run(Request r, Instant now) {
+    CompiledDefinition def;
+    String name;
+    if (r.stateName() != null) {
+      def = compile(r.definition());
+      name = r.stateName();
+      if (StateTester.machineOf(def.machine(), name) == null) {
+        throw ServiceError.validation("State not found in definition");
+      }
+    } else {
+      name = SINGLE_STATE;
+      def = compile(singleState(r.definition()));
+    }
+    State state = StateTester.machineOf(def.machine(), name).state(name);
+    String type = state.common().type();
+    if (r.mock() != null && !(state instanceof State.Task || state instanceof State.Map || state instanceof State.Parallel)) {
+      throw ServiceError.validation("State type '" + type + "' is not supported when a mock is specified");
+    }
+    if (r.mock() == null && (state instanceof State.Map || state instanceof State.Parallel)) {
+      throw new ServiceError("InvalidDefinition", "TestState API does not support Map or Parallel states. Supported "
+          + "state types include: [Task, Wait, Pass, Succeed, Fail, Choice]");
+    }
+    if (r.mock() == null && state instanceof State.Task t) {
+      String resource = t.resource();
+      if (Activities.isActivity(resource) || resource.endsWith(".sync") || resource.contains(".sync:")
+          || resource.endsWith(".waitForTaskToken")) {
+        throw ServiceError.validation("TestState supports activities, .sync and .waitForTaskToken tasks only when a "
+            + "mock is specified");
+      }
+      if (!r.roleGiven()) throw ServiceError.validation("RoleArn must be specified when testing a Task state");
+    }
+    if (r.mock() != null && r.mock().result() != null && (state instanceof State.Map || state instanceof State.Parallel)
+        && !r.mock().result().isArray()) {
+      throw ServiceError.validation("Mocked result must be an array.");
+    }
+    String machine = "TestStateMachine";
+    ExecutionContext ctx = new ExecutionContext(
+        "arn:aws:states:" + r.region() + ":" + r.account() + ":express:" + machine + ":" + Ids.uuid() + ":" + Ids.uuid(),
+        Ids.uuid(), "arn:aws:states:" + r.region() + ":" + r.account() + ":stateMachine:" + machine, machine, null, now,
+        0);
+    StateTester.Options options = new StateTester.Options(r.variables(), r.context(), r.mock(), r.retrierRetryCount(),
+        r.mapIterationFailureCount());
+    return StateTester.test(def, name, ctx, r.input(), options, Tasks::unsupported, now);
+  }
+
+  private static CompiledDefinition compile(String definition) {
+    try {
+      return CompiledDefinition.compile(definition);
+    } catch (InvalidDefinitionException e) {
+      throw new ServiceError("InvalidDefinition", e.getMessage());
+    }
+  }
+
+  /**
+   * One state's definition as a machine that starts at it: every state it can go to (Next,
+   * Default, each Choice's and Catch's Next) is there as a Succeed, so that it validates.
+   */
+  private static String singleState(String definition) {
+    JsonNode state;
+    try {
+      state = Json.MAPPER.readTree(definition);
+    } catch (Exception e) {
+      throw new ServiceError("InvalidDefinition", "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: "
+          + "the definition is not valid JSON'");
+    }
+    if (!(state instanceof ObjectNode o)) {
+      throw new ServiceError("InvalidDefinition", "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: "
+          + "the definition must be a JSON object'");
+    }
+    if (!o.has("Type") && o.has("States")) {
+      throw ServiceError.validation("stateName must be specified when the definition is a whole state machine");
+    }
+    Set<String> next = new LinkedHashSet<>();
+    addText(next, o.get("Next"));
+    addText(next, o.get("Default"));
+    for (String list : new String[] {"Choices", "Catch"}) {
+      JsonNode items = o.get(list);
+      if (items != null && items.isArray()) for (JsonNode i : items) addText(next, i.get("Next"));
+    }
+    next.remove(SINGLE_STATE);
+    ObjectNode machine = Json.MAPPER.createObjectNode();
+    machine.put("StartAt", SINGLE_STATE);
+    ObjectNode states = machine.putObject("States");
+    states.set(SINGLE_STATE, o);
+    for (String n : next) states.putObject(n).put("Type", "Succeed");
+    return machine.toString();
+  }
+
+  private static void addText(Set<String> into, JsonNode v) {
+    if (v != null && v.isTextual()) into.add(v.textValue());
+  }
+}

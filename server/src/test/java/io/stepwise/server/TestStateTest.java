@@ -1,0 +1,159 @@
+package io.stepwise.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.InspectionLevel;
+import software.amazon.awssdk.services.sfn.model.InvalidDefinitionException;
+import software.amazon.awssdk.services.sfn.model.InvalidExecutionInputException;
+import software.amazon.awssdk.services.sfn.model.TestExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.TestStateResponse;
+import software.amazon.awssdk.services.sfn.model.ValidationException;
+
+/**
+ * TestState through the SDK: one state, or a state of a whole machine by name, run on an input
+ * without creating anything; its status, output and next state; at DEBUG its data flow; mocks for
+ * Task, Map and Parallel states; retry and catch outcomes; and AWS's refusals.
+ */
+class TestStateTest {
+  @TempDir Path dir;
+
+  private static final String LAMBDA = "arn:aws:states:::lambda:invoke";
+
+  @Test
+  void aSingleState_andAStateOfAMachine_runOnTheirInput() throws Exception {
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      TestStateResponse pass = sfn.testState(b -> b.definition("""
+          {"Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.r", "Next": "Later"}
+          """).input("{\"a\": {\"b\": 2}}").inspectionLevel(InspectionLevel.DEBUG));
+      assertThat(pass.status()).isEqualTo(TestExecutionStatus.SUCCEEDED);
+      assertThat(pass.nextState()).isEqualTo("Later");
+      assertThat(pass.output()).isEqualTo("{\"a\":{\"b\":2},\"r\":{\"x\":2}}");
+      assertThat(pass.inspectionData().input()).isEqualTo("{\"a\":{\"b\":2}}");
+      assertThat(pass.inspectionData().afterInputPath()).isEqualTo("{\"b\":2}");
+      assertThat(pass.inspectionData().afterParameters()).isEqualTo("{\"x\":2}");
+      assertThat(pass.inspectionData().afterResultPath()).isEqualTo("{\"a\":{\"b\":2},\"r\":{\"x\":2}}");
+
+      TestStateResponse info = sfn.testState(b -> b.definition("{\"Type\": \"Pass\", \"End\": true}").input("{}"));
+      assertThat(info.inspectionData()).as("INFO shows no inspection data").isNull();
+
+      String machine = """
+          {"StartAt": "First", "States": {
+            "First": {"Type": "Pass", "Next": "Pick"},
+            "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big"}],
+                     "Default": "Small"},
+            "Big": {"Type": "Succeed"}, "Small": {"Type": "Fail", "Error": "TooSmall", "Cause": "n <= 10"}}}
+          """;
+      assertThat(sfn.testState(b -> b.definition(machine).stateName("Pick").input("{\"n\": 11}")).nextState())
+          .isEqualTo("Big");
+      TestStateResponse failed = sfn.testState(b -> b.definition(machine).stateName("Small").input("{}"));
+      assertThat(failed.status()).isEqualTo(TestExecutionStatus.FAILED);
+      assertThat(failed.error()).isEqualTo("TooSmall");
+      assertThat(failed.cause()).isEqualTo("n <= 10");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(machine).stateName("Nowhere")))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("State not found in definition");
+    }
+  }
+
+  @Test
+  void mockedTasks_succeed_retry_andAreCaught() throws Exception {
+    String task = """
+        {"Type": "Task", "Resource": "%s", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+         "ResultSelector": {"v.$": "$.Payload"}, "ResultPath": "$.out",
+         "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2}],
+         "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}],
+         "Next": "After"}
+        """.formatted(LAMBDA);
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      TestStateResponse ok = sfn.testState(b -> b.definition(task).input("{\"k\": 1}").inspectionLevel(InspectionLevel.TRACE)
+          .mock(m -> m.result("{\"Payload\": 7, \"StatusCode\": 200}")));
+      assertThat(ok.status()).isEqualTo(TestExecutionStatus.SUCCEEDED);
+      assertThat(ok.output()).isEqualTo("{\"k\":1,\"out\":{\"v\":7}}");
+      assertThat(ok.nextState()).isEqualTo("After");
+      assertThat(ok.inspectionData().afterParameters()).isEqualTo("{\"FunctionName\":\"f\",\"Payload\":{\"k\":1}}");
+      assertThat(ok.inspectionData().result()).isEqualTo("{\"Payload\":7,\"StatusCode\":200}");
+      assertThat(ok.inspectionData().afterResultSelector()).isEqualTo("{\"v\":7}");
+
+      TestStateResponse retry = sfn.testState(b -> b.definition(task).input("{}").inspectionLevel(InspectionLevel.DEBUG)
+          .mock(m -> m.errorOutput(e -> e.error("Flaky").cause("try again")))
+          .stateConfiguration(c -> c.retrierRetryCount(4)));
+      assertThat(retry.status()).isEqualTo(TestExecutionStatus.RETRIABLE);
+      assertThat(retry.error()).isEqualTo("Flaky");
+      assertThat(retry.inspectionData().errorDetails().retryIndex()).isZero();
+      assertThat(retry.inspectionData().errorDetails().retryBackoffIntervalSeconds()).isEqualTo(16);
+
+      TestStateResponse caught = sfn.testState(b -> b.definition(task).input("{\"k\": 1}").inspectionLevel(InspectionLevel.DEBUG)
+          .mock(m -> m.errorOutput(e -> e.error("Flaky").cause("again")))
+          .stateConfiguration(c -> c.retrierRetryCount(5)));
+      assertThat(caught.status()).isEqualTo(TestExecutionStatus.CAUGHT_ERROR);
+      assertThat(caught.nextState()).isEqualTo("Recover");
+      assertThat(caught.output()).isEqualTo("{\"k\":1,\"error\":{\"Error\":\"Flaky\",\"Cause\":\"again\"}}");
+      assertThat(caught.inspectionData().errorDetails().catchIndex()).isZero();
+
+      // No mock: the task is invoked as an execution would invoke it (this server has no integration for it).
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(task).input("{}")))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("RoleArn");
+      TestStateResponse unmocked = sfn.testState(b -> b.definition(task).input("{}").roleArn(Definitions.ROLE));
+      assertThat(unmocked.status()).as("States.Runtime is terminal: no catcher takes it")
+          .isEqualTo(TestExecutionStatus.FAILED);
+      assertThat(unmocked.error()).isEqualTo("States.Runtime");
+    }
+  }
+
+  @Test
+  void mapAndParallel_needAMock_whichStandsForAllTheirIterations() throws Exception {
+    String map = """
+        {"Type": "Map", "ItemsPath": "$.items", "ItemSelector": {"v.$": "$$.Map.Item.Value"},
+         "ItemProcessor": {"StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": true}}},
+         "ResultPath": "$.results", "End": true}
+        """;
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(map).input("{\"items\": [1]}")))
+          .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("does not support Map or Parallel");
+      TestStateResponse mapped = sfn.testState(b -> b.definition(map).input("{\"items\": [1, 2]}")
+          .inspectionLevel(InspectionLevel.DEBUG).mock(m -> m.result("[\"a\", \"b\"]")));
+      assertThat(mapped.status()).isEqualTo(TestExecutionStatus.SUCCEEDED);
+      assertThat(mapped.output()).isEqualTo("{\"items\":[1,2],\"results\":[\"a\",\"b\"]}");
+      assertThat(mapped.inspectionData().afterItemsPath()).isEqualTo("[1,2]");
+      assertThat(mapped.inspectionData().afterItemSelector()).isEqualTo("[{\"v\":1},{\"v\":2}]");
+      assertThat(mapped.inspectionData().maxConcurrency()).isZero();
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(map).input("{\"items\": [1]}")
+          .mock(m -> m.result("{\"not\": \"an array\"}")))).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Mocked result must be an array.");
+    }
+  }
+
+  @Test
+  void badRequests_getAwsErrors_atOnce() throws Exception {
+    String pass = "{\"Type\": \"Pass\", \"End\": true}";
+    String task = "{\"Type\": \"Task\", \"Resource\": \"" + LAMBDA + "\", \"End\": true}";
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(pass).mock(m -> m.result("{}"))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("State type 'Pass' is not supported");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(task)
+          .mock(m -> m.result("{}").errorOutput(e -> e.error("E"))))).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("only one of the following fields");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(task).mock(m -> m.result("not json"))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("Mocked result must be valid JSON");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(task).revealSecrets(true).mock(m -> m.result("{}"))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("RevealSecrets");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(pass).input("{oops")))
+          .isInstanceOf(InvalidExecutionInputException.class);
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(pass).context("{}")))
+          .isInstanceOf(ValidationException.class);
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(task).mock(m -> m.result("{}"))
+          .context("{\"Map\": {}}"))).isInstanceOf(ValidationException.class).hasMessageContaining("'Map'");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(task).mock(m -> m.result("{}"))
+          .context("{\"Execution\": {\"Id\": 5}}"))).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Execution.Id must be a string");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition("{\"Type\": \"Nope\"}")))
+          .isInstanceOf(InvalidDefinitionException.class);
+      assertThat(sfn.testState(b -> b.definition(task).mock(m -> m.result("{\"r\": 1}"))
+          .context("{\"Execution\": {\"Id\": \"mine\"}}")).output()).isEqualTo("{\"r\":1}");
+    }
+  }
+}
