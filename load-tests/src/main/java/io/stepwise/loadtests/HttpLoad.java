@@ -37,6 +37,7 @@ public final class HttpLoad {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     SyncPhase.Result sync = null;
     StandardPhase.Result standard = null;
+    ActivityPhase.Result activity = null;
     try (BlockingClient control = endpoint.control();
         LoadDriver driver = new LoadDriver(endpoint.address(), o.connections())) {
       if (o.runs("sync")) {
@@ -50,11 +51,20 @@ public final class HttpLoad {
             sync == null ? null : sync.expectedOutput());
         printStandard(o, standard);
       }
+      if (o.runs("activity")) {
+        activity = ActivityPhase.run(o, endpoint, driver, control, suffix);
+        System.out.printf(Locale.ROOT, "Activity round trip, %d connections, %.0f s: %.0f tasks/s (%d completed, %d"
+                + " started)%n  start-to-success ms: p50 %.2f  p99 %.2f%n  generator CPU: %.0f%% of one core%n",
+            o.connections(), activity.seconds(), activity.perSecond(), activity.completed(), activity.started(),
+            activity.p50Micros() / 1e3, activity.p99Micros() / 1e3, activity.cpuPercent());
+        System.out.print(activity.errors().describe());
+      }
     }
     if (o.json()) {
       System.out.println(json(o, sync, standard));
     }
-    long errors = (sync == null ? 0 : sync.errors().total()) + (standard == null ? 0 : standard.errors().total());
+    long errors = (sync == null ? 0 : sync.errors().total()) + (standard == null ? 0 : standard.errors().total())
+        + (activity == null ? 0 : activity.errors().total());
     System.exit(errors == 0 ? 0 : 1);
   }
 

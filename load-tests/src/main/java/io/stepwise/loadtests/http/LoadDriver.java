@@ -25,6 +25,19 @@ public final class LoadDriver implements AutoCloseable {
     /** The response to a request sent {@code latencyNanos} ago. */
     void onResponse(HttpResponseParser.Response response, long latencyNanos);
 
+    /**
+     * What the workload wants to know again with the response to the request {@link #next} just
+     * gave (e.g. which call it was); called right after {@code next()}.
+     */
+    default Object tag() {
+      return null;
+    }
+
+    /** The response to the request tagged {@code tag}; by default {@link #onResponse(HttpResponseParser.Response, long)}. */
+    default void onResponse(Object tag, HttpResponseParser.Response response, long latencyNanos) {
+      onResponse(response, latencyNanos);
+    }
+
     /** A request lost with its connection (reset, closed, timed out). */
     void onFailure(Exception e);
   }
@@ -36,6 +49,7 @@ public final class LoadDriver implements AutoCloseable {
     ByteBuffer pending;
     long sentAt;
     boolean busy;
+    Object tag;
   }
 
   private final InetSocketAddress address;
@@ -118,7 +132,7 @@ public final class LoadDriver implements AutoCloseable {
     if (r == null) {
       return false;
     }
-    workload.onResponse(r, System.nanoTime() - c.sentAt);
+    workload.onResponse(c.tag, r, System.nanoTime() - c.sentAt);
     if (r.close()) {
       reopen(c);
     }
@@ -136,6 +150,7 @@ public final class LoadDriver implements AutoCloseable {
       return false;
     }
     c.busy = true;
+    c.tag = workload.tag();
     c.pending = ByteBuffer.wrap(request);
     c.sentAt = System.nanoTime();
     try {
