@@ -8,6 +8,7 @@ import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.activity.ActivityEntity;
 import io.stepwise.engine.activity.ActivityRecord;
 import io.stepwise.engine.activity.ActivityTasks;
+import io.stepwise.engine.activity.TaskInput;
 import io.stepwise.engine.activity.TaskTokens;
 import io.stepwise.engine.catalog.ActivitySummary;
 import io.stepwise.engine.catalog.Catalog;
@@ -468,12 +469,25 @@ public final class StepFunctionsEngine {
 
   /**
    * GetActivityTask: the oldest task of the activity, started for {@code workerName}, or empty
-   * when none comes within {@code stepwise.engine.activity-poll-wait}.
+   * when none comes within {@code stepwise.engine.activity-poll-wait}. {@code readCheck} sees the
+   * activity first and may refuse the caller (no kms:Decrypt on its key, or the key unusable):
+   * then no task is taken. The worker gets the input as journaled under the activity's key.
    */
-  public CompletionStage<Optional<ActivityTask>> getActivityTask(String activityArn, String workerName) {
-    return describeActivity(activityArn).thenCompose(a -> activityTasks.poll(activityArn, workerName, pollWait))
-        .thenApply(h -> h.map(t -> new ActivityTask(tokens.encode(t.task().executionArn(), t.task().effectId()),
-            t.input())));
+  public CompletionStage<Optional<ActivityTask>> getActivityTask(String activityArn, String workerName,
+      Consumer<ActivityRecord> readCheck) {
+    return describeActivity(activityArn).thenCompose(a -> {
+      readCheck.accept(a);
+      return activityTasks.poll(activityArn, workerName, pollWait);
+    }).thenCompose(h -> {
+      if (h.isEmpty()) return CompletableFuture.completedFuture(Optional.<ActivityTask>empty());
+      ActivityTasks.Handout t = h.get();
+      String token = tokens.encode(t.task().executionArn(), t.task().effectId());
+      return storage.reader().read(TaskInput.persistenceId(t.task()), 1, Long.MAX_VALUE, 1).thenApply(events -> {
+        // Tasks scheduled by an earlier version have no journaled copy: their input is the execution's.
+        String input = !events.isEmpty() && events.get(0).payload() instanceof TaskInput in ? in.input() : t.input();
+        return Optional.of(new ActivityTask(token, input));
+      });
+    });
   }
 
   public CompletionStage<Void> sendTaskSuccess(String taskToken, String output) {

@@ -254,6 +254,44 @@ class CustomerKeyTest extends FreshServerTest {
     assertThat(sfn.listActivities().activities()).extracting(ActivityListItem::name).containsExactly("plain");
   }
 
+  /**
+   * An activity's tasks are journaled under the activity's key (not the machine's): a worker needs
+   * kms:Decrypt on it, a disabled key hands out no task (the task stays queued), and the task's
+   * input event is sealed with a data key that the activity's key wraps.
+   */
+  @Test
+  void activityTasks_areJournaledAndHandedOutUnderTheActivitysKey() throws Exception {
+    String key = key();
+    String activity = sfn.createActivity(b -> b.name("sealed-worker").encryptionConfiguration(customer(key)))
+        .activityArn();
+    String machine = sfn.createStateMachine(b -> b.name("uses-activity").roleArn(ROLE).definition(
+        "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Task\", \"Resource\": \"" + activity
+            + "\", \"End\": true}}}")).stateMachineArn();
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"secret\": \"s3\"}")).executionArn();
+
+    kms.putKeyPolicy(b -> b.keyId(key).policyName("default").policy(KmsApiTest.denyReaderDecrypt()));
+    try (SfnClient reader = server.sfn("reader", "reader")) {
+      assertThatThrownBy(() -> reader.getActivityTask(b -> b.activityArn(activity)))
+          .isInstanceOf(KmsAccessDeniedException.class);
+    }
+    kms.disableKey(b -> b.keyId(key));
+    assertThatThrownBy(() -> sfn.getActivityTask(b -> b.activityArn(activity)))
+        .isInstanceOf(KmsInvalidStateException.class);
+    kms.enableKey(b -> b.keyId(key));
+
+    GetActivityTaskResponse task = sfn.getActivityTask(b -> b.activityArn(activity).workerName("w"));
+    assertThat(task.input()).as("still queued: the refusals took nothing").isEqualTo("{\"secret\":\"s3\"}");
+    var handles = server.storage().handles();
+    String pid = handles.store().persistenceIdsStartingWith("ActivityTask|" + activity + "|").get(0);
+    var raw = handles.store().readEvents(handles.store().idOf(pid).getAsLong(), 1, Long.MAX_VALUE, 10);
+    assertThat(raw).hasSize(1);
+    long ref = io.stepwise.persistence.crypto.Envelope.parse(raw.get(0).envelope()).dataKeyRef();
+    assertThat(handles.store().find(ref).orElseThrow().kmsKeyId()).as("the activity's key wraps its data key")
+        .isEqualTo(kms.describeKey(b -> b.keyId(key)).keyMetadata().keyId());
+    sfn.sendTaskSuccess(b -> b.taskToken(task.taskToken()).output("{\"done\": 1}"));
+    assertThat(awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
   @Test
   void kmsRequestQuotaExceeded_isKmsThrottling() throws Exception {
     String key = key();

@@ -94,7 +94,9 @@ final class ActivityOperations {
     maxLength(arn, "activityArn", 256, false);
     String worker = maxLength(optionalString(req, "workerName"), "workerName", 80, false);
     Arns.requireActivity(arn);
-    return engine.getActivityTask(arn, worker).thenApply(task -> {
+    // A worker needs kms:Decrypt on the activity's customer-managed key, as AWS requires.
+    return engine.getActivityTask(arn, worker, a -> engine.encryption().checkDecrypt(a.encryptionConfiguration(),
+        caller.accountId(), StepFunctionsApi.principal(caller))).thenApply(task -> {
       ObjectNode n = F.objectNode();
       task.ifPresent(t -> n.put("taskToken", t.taskToken()).put("input", t.input()));
       return n;

@@ -212,6 +212,7 @@ public final class DirectWaker {
     ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, store.listing(), clock);
     if (a == null) return done(new Fired(null));
     IndexOp rows = a.behind(a.ahead());
+    store.submitAll(a.inputs());
     AppendWrite write = new AppendWrite(pid, highest, List.of(a.event()), writerUuid, rows);
     store.submit(write);
     return write.done().thenApply(outcome -> {

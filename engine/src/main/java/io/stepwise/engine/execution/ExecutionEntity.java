@@ -532,6 +532,7 @@ public final class ExecutionEntity
 
   /** Persists a step; rows that start waits, and the listing's new status, are durable no later than it. */
   private EffectBuilder<Event, State> persist(ExecutionSteps.Advance a) {
+    store.submitAll(a.inputs());
     if (!a.ahead().isEmpty()) store.submit(a.ahead());
     return Effect().persist(a.event()).thenRun(s -> {
       IndexOp behind = a.behind(new IndexOp());

@@ -53,6 +53,7 @@ public final class ExecutionStarter {
     // After sequence number 0: written only if the id has no events yet.
     AppendWrite write = new AppendWrite(pid, 0, List.of(new ExecutionEntity.Started(info.withoutDefinition()), stepped),
         writerUuid, index);
+    if (!queued.isEmpty()) store.submitAll(ExecutionStore.taskInputs(step.position(), queued));
     store.submit(write);
     return write.done().thenCompose(outcome -> {
       if (outcome == AppendWrite.Outcome.CONFLICT) return existing.apply(info);

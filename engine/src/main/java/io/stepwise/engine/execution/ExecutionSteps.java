@@ -124,7 +124,8 @@ final class ExecutionSteps {
    * ({@link #behind}, deleted once it is durable).
    */
   record Advance(Event event, List<WakeUp> added, List<ActivityQueue.Task> queued, IndexOp ahead,
-      List<WakeUp> consumed, List<ActivityQueue.Task> unqueued) {
+      List<WakeUp> consumed, List<ActivityQueue.Task> unqueued,
+      List<io.stepwise.persistence.journal.AppendWrite> inputs) {
     /** The deletions of what the step consumed. */
     IndexOp behind(IndexOp op) {
       return ExecutionStore.unqueueAll(ExecutionStore.deleteAll(op, consumed), unqueued);
@@ -151,7 +152,7 @@ final class ExecutionSteps {
       listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
     }
     return new Advance(stepped, added, queued, ahead, ExecutionStore.minus(had, has),
-        ExecutionStore.minus(queuedBefore, queuedAfter));
+        ExecutionStore.minus(queuedBefore, queuedAfter), ExecutionStore.taskInputs(step.position(), queued));
   }
 
   /** The step as persisted: within the history limit, its position as what changed since {@code state}'s. */
@@ -204,6 +205,6 @@ final class ExecutionSteps {
     IndexOp ahead = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), added), queued);
     listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), state.result().status());
     return new Advance(new Redriven(info.redriveCount(), now, clientToken, stepped), added, queued, ahead, List.of(),
-        List.of());
+        List.of(), ExecutionStore.taskInputs(step.position(), queued));
   }
 }

@@ -8,6 +8,9 @@ import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
 import io.stepwise.persistence.index.WakeUpIndex;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
+import io.stepwise.engine.Json;
+import io.stepwise.engine.activity.TaskInput;
+import io.stepwise.persistence.journal.AppendWrite;
 import io.stepwise.persistence.journal.BatchOp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,6 +140,36 @@ public final class ExecutionStore {
       }
     }
     return out;
+  }
+
+  /** Per process: the journal records which incarnation wrote an event. */
+  private static final String WRITER = java.util.UUID.randomUUID().toString();
+
+  /**
+   * The journal writes of the inputs of {@code queued} (tasks {@code position} scheduled), each
+   * under its activity's key ({@link TaskInput}); they go to the group
+   * commit before the queue rows that announce the tasks. One already written (a step done again
+   * after a crash) stays as it is.
+   */
+  static List<AppendWrite> taskInputs(ExecutionPosition position,
+      List<ActivityQueue.Task> queued) {
+    if (queued.isEmpty()) return List.of();
+    List<AppendWrite> out = new ArrayList<>(queued.size());
+    for (ActivityQueue.Task t : queued) {
+      for (Effect e : position.pendingEffects()) {
+        if (e instanceof Effect.ScheduleTask task && task.id().equals(t.effectId())) {
+          out.add(new AppendWrite(TaskInput.persistenceId(t),
+              0, List.of(new TaskInput(Json.write(task.parameters()))),
+              WRITER, new IndexOp()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Submits {@code writes} in order. */
+  void submitAll(List<? extends BatchOp> writes) {
+    for (BatchOp w : writes) submit(w);
   }
 
   static IndexOp queueAll(IndexOp op, List<ActivityQueue.Task> tasks) {

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 public final class Encryption implements ExecutionKeys {
   public static final String MACHINE_CONTEXT = "aws:states:stateMachineArn";
   public static final String ACTIVITY_CONTEXT = "aws:states:activityArn";
+  /** Persistence ids of activity task inputs (see {@code engine.activity.TaskInput}). */
+  static final String TASK_PREFIX = "ActivityTask|";
   private static final Pattern DATA_KEY_REF = Pattern.compile("data key (\\d+) unavailable");
 
   private final StepwiseStorage storage;
@@ -258,6 +260,11 @@ public final class Encryption implements ExecutionKeys {
   private EncryptionTarget select(String persistenceId) {
     int bar = persistenceId.indexOf('|');
     String arn = persistenceId.substring(bar + 1);
+    if (persistenceId.startsWith(TASK_PREFIX)) {
+      // an activity task's input: under its activity's configuration (ActivityTask|activity|execution|effect)
+      int end = arn.indexOf('|');
+      arn = end < 0 ? arn : arn.substring(0, end);
+    }
     if (persistenceId.startsWith("Execution|")) {
       if (!withoutCustomerKey.isEmpty() && withoutCustomerKey.contains(arn)) {
         return serviceOwned;
