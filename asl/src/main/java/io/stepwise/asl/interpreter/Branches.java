@@ -118,15 +118,7 @@ final class Branches {
     boolean jsonata = m.common().jsonata();
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, m.common());
     StateScope sc = d.scope(f, eff);
-    JsonNode items = m.items() == null ? eff : m.items().eval(sc);
-    if (jsonata && m.items() != null && (items == null || !items.isArray())) {
-      String what = items == null ? "null" : Json.typeName(items);
-      throw StatesError.queryEvaluation("The JSONata expression '" + exprSource(m) + "' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '"
-          + what + "' for value: " + (items == null ? "null" : Json.write(items)));
-    }
-    if (items == null || !items.isArray()) {
-      throw StatesError.runtime("Invalid path '" + (m.itemsSource() == null ? "$" : m.itemsSource()) + "' : The value of the ItemsPath field must be an array, but was: " + (items == null ? "null" : Json.write(items)));
-    }
+    JsonNode items = items(m, eff, sc);
     if (m.batching() != null) items = batch(f, m, sc, mr0(items, eff), items);
     int max = nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency");
     Frame.MapRun mr = new Frame.MapRun();
@@ -147,6 +139,21 @@ final class Branches {
     f.map = mr;
     f.children = new ArrayList<>();
     f.waiting = Frame.Waiting.CHILDREN;
+  }
+
+  /** The Map's items (ItemsPath, or JSONata Items), which must be an array. */
+  static JsonNode items(State.Map m, JsonNode eff, StateScope sc) {
+    boolean jsonata = m.common().jsonata();
+    JsonNode items = m.items() == null ? eff : m.items().eval(sc);
+    if (jsonata && m.items() != null && (items == null || !items.isArray())) {
+      String what = items == null ? "null" : Json.typeName(items);
+      throw StatesError.queryEvaluation("The JSONata expression '" + exprSource(m) + "' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '"
+          + what + "' for value: " + (items == null ? "null" : Json.write(items)));
+    }
+    if (items == null || !items.isArray()) {
+      throw StatesError.runtime("Invalid path '" + (m.itemsSource() == null ? "$" : m.itemsSource()) + "' : The value of the ItemsPath field must be an array, but was: " + (items == null ? "null" : Json.write(items)));
+    }
+    return items;
   }
 
   /** Effective input and items, for ItemSelector evaluation during batching. */
@@ -292,6 +299,7 @@ final class Branches {
         input = orNull(m.itemSelector().eval(sc));
       } catch (StatesError e) {
         f.children.remove(c);
+        mr.next = index; // not started: a redrive starts it again
         d.fail(f, m, e);
         return null;
       }

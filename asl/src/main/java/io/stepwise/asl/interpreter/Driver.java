@@ -259,7 +259,7 @@ final class Driver {
       f.map = null;
       String id = "retry-" + f.enteredEventId + "-" + f.retryCount;
       if (in != null) {
-        in.errorDetails().put("retryBackoffIntervalSeconds", (int) Math.round(delay / 1000.0));
+        in.errorDetails().put("retryBackoffIntervalSeconds", (int) Math.min(Integer.MAX_VALUE, Math.round(delay / 1000.0)));
         in.retrying = true;
       }
       f.waiting = Frame.Waiting.timer(Frame.WaitKind.RETRY, id, run.now.plusMillis(delay));
@@ -317,7 +317,8 @@ final class Driver {
     State s = f.machine.state(f.state);
     boolean partial = (s instanceof State.Parallel || s instanceof State.Map) && f.children != null
         && (s instanceof State.Parallel || f.map != null)
-        && f.children.stream().anyMatch(c -> c.status != Frame.Status.SUCCEEDED);
+        && (f.children.stream().anyMatch(c -> c.status != Frame.Status.SUCCEEDED)
+            || (f.map != null && f.map.next < f.map.items.size()));
     if (!partial) {
       enter(f, f.state, f.input);
       return;
@@ -331,7 +332,8 @@ final class Driver {
     }
     for (Frame c : f.children) {
       if (c.status == Frame.Status.SUCCEEDED) continue;
-      if (s instanceof State.Map) {
+      if (s instanceof State.Map && c.reported) {
+        // its end was recorded (failed or aborted): it starts again
         c.reported = false;
         c.lastEventId = redriven;
         ObjectNode d = run.obj();

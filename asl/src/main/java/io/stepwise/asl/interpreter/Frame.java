@@ -153,8 +153,13 @@ final class Frame {
     return c;
   }
 
-  /** Depth-first search for the frame waiting on {@code effectId}. */
+  /**
+   * Depth-first search for the frame waiting on {@code effectId}. A frame that ended answers for
+   * nothing under it: a failed Parallel or Map keeps its branches (a redrive needs them), and none
+   * of them may go on.
+   */
   Frame find(String effectId) {
+    if (done()) return null;
     if (waiting != null && effectId.equals(waiting.effectId())) return this;
     if (children != null) {
       for (Frame ch : children) {

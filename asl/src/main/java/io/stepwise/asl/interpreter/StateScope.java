@@ -70,7 +70,10 @@ final class StateScope implements Scope {
   private ObjectNode build() {
     if (run.inspect != null && run.inspect.context != null) {
       ObjectNode given = (ObjectNode) run.inspect.context.deepCopy();
-      if (taskToken != null && !given.has("Task")) given.putObject("Task").put("Token", taskToken);
+      if (taskToken != null) {
+        ObjectNode task = given.get("Task") instanceof ObjectNode t ? t : given.putObject("Task");
+        if (!task.has("Token")) task.put("Token", taskToken);
+      }
       return given;
     }
     ExecutionContext ctx = run.ctx;

@@ -83,6 +83,9 @@ public final class StateTester {
       }
     } catch (StatesError e) {
       d.fail(root, s, e);
+    } catch (RuntimeException e) {
+      // a bug must fail the state, as in an execution, not the request
+      d.fail(root, s, StatesError.runtime("Internal error: " + e));
     }
     // A task answers at once and a Wait does not wait; a retry is where the test ends.
     for (int guard = 0; !root.done() && root.waiting != null && !in.retrying && guard < 100; guard++) {
@@ -96,6 +99,8 @@ public final class StateTester {
         }
       } catch (StatesError e) {
         d.fail(root, s, e);
+      } catch (RuntimeException e) {
+        d.fail(root, s, StatesError.runtime("Internal error: " + e));
       }
     }
     ObjectNode data = in.data;
@@ -103,7 +108,9 @@ public final class StateTester {
     if (root.status == Frame.Status.FAILED) return new Outcome("FAILED", null, root.error, root.cause, null, data);
     if (in.exited && in.caught) return new Outcome("CAUGHT_ERROR", in.output, in.error, in.cause, in.nextState, data);
     if (in.exited) return new Outcome("SUCCEEDED", in.output, null, null, in.nextState, data);
-    throw new IllegalStateException("the state neither ended nor failed");
+    // A mocked Map or Parallel that is retried waits for nothing else; anything else is a bug
+    return new Outcome("FAILED", null, "States.Runtime", "Internal error: the state neither ended nor failed", null,
+        data);
   }
 
   private static void answer(Driver d, Frame f, State.Task t, Mock mock, Function<Effect.ScheduleTask, Signal> tasks) {
@@ -133,9 +140,9 @@ public final class StateTester {
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, s.common());
     StateScope sc = d.scope(f, eff);
     if (s instanceof State.Map m) {
-      JsonNode items = m.items() == null ? eff : m.items().eval(sc);
+      JsonNode items = Branches.items(m, eff, sc);
       if (!jsonata) in.put(f, "afterItemsPath", items);
-      if (m.itemSelector() != null && items != null && items.isArray()) {
+      if (m.itemSelector() != null) {
         ArrayNode selected = Json.NODES.arrayNode();
         for (int i = 0; i < items.size(); i++) {
           selected.add(m.itemSelector().eval(d.scope(f, jsonata ? f.input : eff).withMapItem(i, items.get(i))));
@@ -153,7 +160,7 @@ public final class StateTester {
         return;
       }
       int failures = o.mapIterationFailureCount() == null ? 0 : o.mapIterationFailureCount();
-      int total = items != null && items.isArray() ? items.size() : mock.result().size();
+      int total = items.size();
       boolean exceeded = tolerance && failures > 0
           && ((m.toleratedFailureCount() != null && failures > count)
           || (m.toleratedFailurePercentage() != null && total > 0 && failures * 100.0 / total > pct));

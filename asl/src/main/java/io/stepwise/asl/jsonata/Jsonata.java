@@ -121,9 +121,16 @@ public final class Jsonata {
     return false;
   }
 
+  /** How long one expression may evaluate, and how deep its evaluation may nest. */
+  static final long MAX_MILLIS = 10_000;
+  static final int MAX_DEPTH = 5_000;
+
   /** Runs a compiled expression; undefined results come back as null. */
   static JsonNode run(com.dashjoin.jsonata.Jsonata expr, Scope scope, String source, String field) {
     com.dashjoin.jsonata.Jsonata.Frame frame = expr.createFrame();
+    // A non-terminating expression (a recursive function with no end) fails the state instead of
+    // holding the thread that runs it.
+    frame.setRuntimeBounds(MAX_MILLIS, MAX_DEPTH);
     frame.bind("states", Convert.toJava(StatesBinding.of(scope)));
     Functions.bindAll(frame, scope);
     for (Map.Entry<String, JsonNode> v : scope.variables().entrySet()) frame.bind(v.getKey(), Convert.toJava(v.getValue()));
@@ -136,6 +143,9 @@ public final class Jsonata {
       throw StatesError.queryEvaluation(Functions.message(e, source), field);
     } catch (RuntimeException e) {
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
+    } catch (StackOverflowError e) {
+      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
+          + "' threw an error: Stack overflow error: Check for non-terminating recursive function.", field);
     }
     return Convert.toJson(out, source, field);
   }

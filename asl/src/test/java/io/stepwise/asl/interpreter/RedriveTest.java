@@ -152,4 +152,36 @@ class RedriveTest {
     assertThat(Interpreter.redrivable(ok.position())).isFalse();
     assertThatThrownBy(() -> Harness.redrive(pass, ok, 1, LATER, ECHO)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aMapWhoseItemSelectorFailed_startsThatItemAgain_andFailsAgainOnIt() {
+    String def = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value.x\"},"
+        + "\"ItemProcessor\":{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"End\":true}}},"
+        + "\"End\":true}}}";
+    Harness.Result failed = Harness.run(def, "[{\"x\":1},{\"x\":2},{\"y\":3}]", ECHO);
+    assertThat(failed.failure().error()).isEqualTo("States.Runtime");
+    Harness.Result again = Harness.redrive(def, failed, 1, LATER, ECHO);
+    assertThat(again.failure().error()).as("item 3 has no x: it fails again, it is not skipped")
+        .isEqualTo("States.Runtime");
+  }
+
+  /**
+   * The iterations of a failed Map are kept (a redrive needs them) but go on no more: a late
+   * answer to a task one of them waited for changes nothing.
+   */
+  @Test
+  void aFailedMapsIterations_answerNoSignal() {
+    String inner = "{\"Type\":\"Map\",\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value.x\"},"
+        + "\"ItemProcessor\":{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"End\":true}}},"
+        + "\"End\":true}";
+    String def = "{\"StartAt\":\"Outer\",\"States\":{\"Outer\":{\"Type\":\"Map\",\"ToleratedFailurePercentage\":100,"
+        + "\"ItemProcessor\":{\"StartAt\":\"Inner\",\"States\":{\"Inner\":" + inner + "}},\"End\":true}}}";
+    CompiledDefinition d = Harness.compile(def);
+    Step s = Interpreter.start(d, CTX, json("[[{\"x\":1},{\"y\":2}],[{\"x\":5}]]"), T0);
+    Effect.ScheduleTask stale = (Effect.ScheduleTask) s.effects().get(0);
+    assertThat(s.position().pendingEffects()).extracting(Effect::id).doesNotContain(stale.id());
+    Step r = Interpreter.resume(d, CTX, ExecutionPosition.fromJson(s.position().toJson()),
+        new Signal.TaskFailed(stale.id(), "Boom", "x"), T0.plusSeconds(1));
+    assertThat(r.events()).isEmpty();
+  }
 }

@@ -149,4 +149,19 @@ class StateTesterTest {
     assertThat(out.output()).isEqualTo(json("{\"id\":\"given-id\",\"base\":41}"));
     assertThat(json(data(out, "variables"))).isEqualTo(json("{\"base\":41,\"total\":42}"));
   }
+
+  @Test
+  void aMockedMap_stillNeedsItsItemsToBeAnArray_andAnEndlessExpressionFailsTheState() {
+    String def = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\","
+        + "\"ItemProcessor\":{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}";
+    StateTester.Outcome o = test(def, "M", "{\"not\":\"a list\"}", mock("[1]"));
+    assertThat(o.status()).isEqualTo("FAILED");
+    assertThat(o.error()).isEqualTo("States.Runtime");
+
+    String endless = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+        + "\"Output\":\"{% ($f := function($n){ 1 + $f($n+1) }; $f(0)) %}\",\"End\":true}}}";
+    StateTester.Outcome forever = test(endless, "P", "{}", PLAIN);
+    assertThat(forever.status()).isEqualTo("FAILED");
+    assertThat(forever.error()).isEqualTo("States.QueryEvaluationError");
+  }
 }
