@@ -482,12 +482,25 @@ public final class StepFunctionsEngine {
       if (h.isEmpty()) return CompletableFuture.completedFuture(Optional.<ActivityTask>empty());
       ActivityTasks.Handout t = h.get();
       String token = tokens.encode(t.task().executionArn(), t.task().effectId());
-      return storage.reader().read(TaskInput.persistenceId(t.task()), 1, Long.MAX_VALUE, 1).thenApply(events -> {
-        // Tasks scheduled by an earlier version have no journaled copy: their input is the execution's.
-        String input = !events.isEmpty() && events.get(0).payload() instanceof TaskInput in ? in.input() : t.input();
+      // The task has started: the worker gets it whatever the read gives. The journaled copy is the
+      // task's input; a task scheduled by an earlier version has none, and one written by a step
+      // that lost a race (another input under the same task id) is not this task's: then the
+      // execution's own copy, which the step recorded, is.
+      return storage.reader().read(TaskInput.persistenceId(t.task()), 1, Long.MAX_VALUE, 1).handle((events, failure) -> {
+        String input = failure == null && !events.isEmpty() && events.get(0).payload() instanceof TaskInput in
+            && sameJson(in.input(), t.input()) ? in.input() : t.input();
         return Optional.of(new ActivityTask(token, input));
       });
     });
+  }
+
+  private static boolean sameJson(String a, String b) {
+    if (a.equals(b)) return true;
+    try {
+      return Json.MAPPER.readTree(a).equals(Json.MAPPER.readTree(b));
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   public CompletionStage<Void> sendTaskSuccess(String taskToken, String output) {

@@ -15,8 +15,8 @@ import java.util.Map;
  * needs — SendTaskSuccess for a task a worker holds, StartExecution while fewer tasks wait than
  * there are connections, GetActivityTask otherwise — on a Standard machine of one Task on an
  * activity. Counts the tasks completed (SendTaskSuccess answered 200) per second after a warm-up
- * and the round trip from StartExecution's answer (the task is scheduled) to SendTaskSuccess's
- * answer (the execution goes on). The server's {@code stepwise.engine.activity-poll-wait} should
+ * and the round trip from the StartExecution request (its time is the execution's input) to
+ * SendTaskSuccess's answer (the execution goes on). The server's {@code stepwise.engine.activity-poll-wait} should
  * be short (a poll that finds nothing holds its connection that long).
  */
 final class ActivityPhase {

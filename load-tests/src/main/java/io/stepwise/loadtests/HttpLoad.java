@@ -61,7 +61,7 @@ public final class HttpLoad {
       }
     }
     if (o.json()) {
-      System.out.println(json(o, sync, standard));
+      System.out.println(json(o, sync, standard, activity));
     }
     long errors = (sync == null ? 0 : sync.errors().total()) + (standard == null ? 0 : standard.errors().total())
         + (activity == null ? 0 : activity.errors().total());
@@ -86,7 +86,7 @@ public final class HttpLoad {
     System.out.print(r.errors().describe());
   }
 
-  private static String json(LoadOptions o, SyncPhase.Result s, StandardPhase.Result t) {
+  private static String json(LoadOptions o, SyncPhase.Result s, StandardPhase.Result t, ActivityPhase.Result a) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "{\"endpoint\":\"%s\",\"connections\":%d", o.endpoint(), o.connections()));
     if (s != null) {
@@ -101,6 +101,12 @@ public final class HttpLoad {
               + "\"errors\":%d,\"cpuPercent\":%.1f%s}",
           t.requested(), t.started(), t.startSeconds(), t.startsPerSecond(), t.succeeded(), t.completeSeconds(),
           t.completedPerSecond(), t.errors().total(), t.cpuPercent(), errorKinds(t.errors())));
+    }
+    if (a != null) {
+      sb.append(String.format(Locale.ROOT, ",\"activity\":{\"completed\":%d,\"started\":%d,\"seconds\":%.3f,"
+              + "\"tasksPerSecond\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"errors\":%d,\"cpuPercent\":%.1f%s}",
+          a.completed(), a.started(), a.seconds(), a.perSecond(), a.p50Micros() / 1e3, a.p99Micros() / 1e3,
+          a.errors().total(), a.cpuPercent(), errorKinds(a.errors())));
     }
     return sb.append('}').toString();
   }

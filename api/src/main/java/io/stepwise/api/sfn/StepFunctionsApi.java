@@ -331,10 +331,14 @@ public final class StepFunctionsApi {
   private CompletionStage<JsonNode> redriveExecution(Caller caller, ObjectNode req) {
     String arn = maxLength(requiredString(req, "executionArn"), "executionArn", 256, false);
     String token = optionalString(req, "clientToken");
-    if (token != null && (token.isEmpty() || token.length() > 64 || !token.chars().allMatch(c -> c >= '!' && c <= '~'))) {
+    if (token != null && (token.isEmpty() || token.length() > 64)) {
+      throw ServiceError.validation("1 validation error detected: Value '" + token + "' at 'clientToken' failed to "
+          + "satisfy constraint: Member must have length " + (token.isEmpty() ? "greater than or equal to 1"
+          : "less than or equal to 64"));
+    }
+    if (token != null && !token.chars().allMatch(c -> c >= '!' && c <= '~')) {
       throw ServiceError.validation("1 validation error detected: Value '" + token
-          + "' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+"
-          + (token.length() > 64 ? " and Member must have length less than or equal to 64" : ""));
+          + "' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+");
     }
     Arns.requireExecution(arn);
     return engine.redriveExecution(arn, token).thenApply(date -> {
@@ -390,7 +394,7 @@ public final class StepFunctionsApi {
         if (s.stopDate() != null) n.put("stopDate", time(s.stopDate()));
         if (s.stateMachineVersionArn() != null) n.put("stateMachineVersionArn", s.stateMachineVersionArn());
         if (s.stateMachineAliasArn() != null) n.put("stateMachineAliasArn", s.stateMachineAliasArn());
-        if (s.redriveCount() > 0) n.put("redriveCount", s.redriveCount());
+        n.put("redriveCount", s.redriveCount());
         if (s.redriveDate() != null) n.put("redriveDate", time(s.redriveDate()));
       }
       ObjectNode n = F.objectNode();

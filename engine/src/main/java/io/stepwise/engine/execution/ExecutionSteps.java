@@ -181,9 +181,9 @@ final class ExecutionSteps {
     if (now.isAfter(s.info().startDate().plus(MAX_OPEN))) return "Execution has exceeded the max execution time";
     if (now.isAfter(s.result().stopDate().plus(REDRIVABLE_FOR))) return "Execution redrivable period exceeded";
     if (s.position() == null) {
-      // It ended without a position to go on from: its KMS key was unusable, or an earlier version wrote it.
-      return "Execution cannot be redriven: it ended before Stepwise kept where executions end ("
-          + s.result().error() + ")";
+      // It ended without a position to go on from: its KMS key was unusable when it had to go on,
+      // or a Stepwise version that did not keep where executions end wrote it.
+      return "Execution cannot be redriven: no record of the state it ended in was kept";
     }
     return null;
   }

@@ -110,6 +110,9 @@ public final class ExecutionIndex {
     return page(listedArn, machineArn, status, after, max, r -> true);
   }
 
+  /** With a filter, a page examines at most this many rows per row it may hold. */
+  static final int EXAMINED_PER_ROW = 10;
+
   /** As {@link #page(String, String, String, byte[], int)}, keeping only the rows {@code keep} accepts. */
   public Page page(String listedArn, String machineArn, String status, byte[] after, int max,
       java.util.function.Predicate<Row> keep) {
@@ -124,11 +127,16 @@ public final class ExecutionIndex {
     List<Row> rows = new ArrayList<>();
     byte[][] last = new byte[1][];
     boolean[] more = new boolean[1];
+    int[] examined = new int[1];
+    int examine = Math.max(max, max * EXAMINED_PER_ROW);
     db.scan(from, end, e -> {
-      if (rows.size() == max) {
+      // A filter that keeps few rows must not read the whole listing in one request: the page
+      // ends after so many rows examined, possibly with fewer (or no) rows, and a token to go on.
+      if (rows.size() == max || examined[0] == examine) {
         more[0] = true;
         return Db.Scan.STOP;
       }
+      examined[0]++;
       Row row = decode(e.getKey(), prefix.length + 8, machineArn, open(e.getKey(), prefix.length + 8, e.getValue()));
       if (keep.test(row)) rows.add(row);
       last[0] = e.getKey();

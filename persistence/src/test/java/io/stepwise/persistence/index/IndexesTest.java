@@ -117,6 +117,30 @@ class IndexesTest {
     }
   }
 
+  /** A filter that keeps few rows reads a bounded number per page, and the pages still find them all. */
+  @Test
+  void aFilteredPage_examinesBoundedRows_andPagingStillFindsEveryMatch() throws Exception {
+    ExecutionIndex index = listing();
+    IndexOp op = new IndexOp();
+    for (int i = 0; i < 45; i++) index.put(op, row("f" + i, 100 + i, "SUCCEEDED"), null);
+    commit(op);
+    java.util.function.Predicate<ExecutionIndex.Row> oldest = r -> r.name().equals("f0") || r.name().equals("f1");
+    ExecutionIndex.Page first = index.page(M, M, null, null, 1, oldest);
+    assertThat(first.rows()).as("10 rows examined, none kept").isEmpty();
+    assertThat(first.next()).isNotNull();
+    List<String> found = new ArrayList<>();
+    byte[] after = null;
+    int pages = 0;
+    do {
+      ExecutionIndex.Page p = index.page(M, M, null, after, 1, oldest);
+      p.rows().forEach(r -> found.add(r.name()));
+      after = p.next();
+      pages++;
+    } while (after != null);
+    assertThat(found).containsExactly("f1", "f0");
+    assertThat(pages).isBetween(5, 7);
+  }
+
   private ExecutionIndex listing() {
     return new ExecutionIndex(storage.db(), storage.listingCipher());
   }
