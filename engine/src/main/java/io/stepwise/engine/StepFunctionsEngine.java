@@ -39,6 +39,7 @@ import io.stepwise.engine.timers.EngineClock;
 import io.stepwise.engine.timers.WakeUpScheduler;
 import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.index.ActivityQueue;
+import io.stepwise.persistence.journal.DeleteOp;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.ResourceIndex;
 import io.stepwise.persistence.index.WakeUpIndex;
@@ -486,9 +487,12 @@ public final class StepFunctionsEngine {
       // task's input; a task scheduled by an earlier version has none, and one written by a step
       // that lost a race (another input under the same task id) is not this task's: then the
       // execution's own copy, which the step recorded, is.
-      return storage.reader().read(TaskInput.persistenceId(t.task()), 1, Long.MAX_VALUE, 1).handle((events, failure) -> {
+      String pid = TaskInput.persistenceId(t.task());
+      return storage.reader().read(pid, 1, Long.MAX_VALUE, 1).handle((events, failure) -> {
         String input = failure == null && !events.isEmpty() && events.get(0).payload() instanceof TaskInput in
             && sameJson(in.input(), t.input()) ? in.input() : t.input();
+        // Handed out: the copy has served (a task is handed out once), so it does not stay on disk.
+        if (failure == null && !events.isEmpty()) storage.committer().submit(DeleteOp.eventsTo(pid, 1));
         return Optional.of(new ActivityTask(token, input));
       });
     });

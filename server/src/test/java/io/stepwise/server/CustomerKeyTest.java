@@ -268,6 +268,19 @@ class CustomerKeyTest extends FreshServerTest {
         "{\"StartAt\": \"W\", \"States\": {\"W\": {\"Type\": \"Task\", \"Resource\": \"" + activity
             + "\", \"End\": true}}}")).stateMachineArn();
     String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"secret\": \"s3\"}")).executionArn();
+    var store = server.storage().handles().store();
+    // The input's write may wait for its data key (a KMS call) while other writes go on.
+    long written = System.nanoTime() + 10_000_000_000L;
+    while (store.persistenceIdsStartingWith("ActivityTask|" + activity + "|").isEmpty() && System.nanoTime() < written) {
+      Thread.sleep(20);
+    }
+    String pid = store.persistenceIdsStartingWith("ActivityTask|" + activity + "|").get(0);
+    long id = store.idOf(pid).getAsLong();
+    var raw = store.readEvents(id, 1, Long.MAX_VALUE, 10);
+    assertThat(raw).hasSize(1);
+    long ref = io.stepwise.persistence.crypto.Envelope.parse(raw.get(0).envelope()).dataKeyRef();
+    assertThat(store.find(ref).orElseThrow().kmsKeyId()).as("the activity's key wraps its data key")
+        .isEqualTo(kms.describeKey(b -> b.keyId(key)).keyMetadata().keyId());
 
     kms.putKeyPolicy(b -> b.keyId(key).policyName("default").policy(KmsApiTest.denyReaderDecrypt()));
     try (SfnClient reader = server.sfn("reader", "reader")) {
@@ -281,13 +294,11 @@ class CustomerKeyTest extends FreshServerTest {
 
     GetActivityTaskResponse task = sfn.getActivityTask(b -> b.activityArn(activity).workerName("w"));
     assertThat(task.input()).as("still queued: the refusals took nothing").isEqualTo("{\"secret\":\"s3\"}");
-    var handles = server.storage().handles();
-    String pid = handles.store().persistenceIdsStartingWith("ActivityTask|" + activity + "|").get(0);
-    var raw = handles.store().readEvents(handles.store().idOf(pid).getAsLong(), 1, Long.MAX_VALUE, 10);
-    assertThat(raw).hasSize(1);
-    long ref = io.stepwise.persistence.crypto.Envelope.parse(raw.get(0).envelope()).dataKeyRef();
-    assertThat(handles.store().find(ref).orElseThrow().kmsKeyId()).as("the activity's key wraps its data key")
-        .isEqualTo(kms.describeKey(b -> b.keyId(key)).keyMetadata().keyId());
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!store.readEvents(id, 1, Long.MAX_VALUE, 10).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(store.readEvents(id, 1, Long.MAX_VALUE, 10)).as("handed out: the copy is deleted").isEmpty();
     sfn.sendTaskSuccess(b -> b.taskToken(task.taskToken()).output("{\"done\": 1}"));
     assertThat(awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }

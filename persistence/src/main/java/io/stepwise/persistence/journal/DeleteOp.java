@@ -7,10 +7,15 @@ import java.util.concurrent.CompletableFuture;
  * Deletes the events of one entity up to a sequence number. Goes through the committer so it is
  * ordered with that entity's writes; the highest sequence number is kept.
  */
-final class DeleteOp implements BatchOp {
+public final class DeleteOp implements BatchOp {
   private final String persistenceId;
   private final long toSequenceNr;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+  /** Deletes the events of {@code persistenceId} up to {@code toSequenceNr}, keeping its highest sequence number. */
+  public static DeleteOp eventsTo(String persistenceId, long toSequenceNr) {
+    return new DeleteOp(persistenceId, toSequenceNr);
+  }
 
   DeleteOp(String persistenceId, long toSequenceNr) {
     this.persistenceId = persistenceId;
