@@ -472,13 +472,14 @@ public final class StepFunctionsEngine {
    * GetActivityTask: the oldest task of the activity, started for {@code workerName}, or empty
    * when none comes within {@code stepwise.engine.activity-poll-wait}. {@code readCheck} sees the
    * activity first and may refuse the caller (no kms:Decrypt on its key, or the key unusable):
-   * then no task is taken. The worker gets the input as journaled under the activity's key.
+   * then no task is taken. The worker gets the input as journaled under the activity's key. When
+   * {@code callerGone} completes (the worker's connection closed) the poll ends and takes nothing.
    */
   public CompletionStage<Optional<ActivityTask>> getActivityTask(String activityArn, String workerName,
-      Consumer<ActivityRecord> readCheck) {
+      Consumer<ActivityRecord> readCheck, CompletionStage<?> callerGone) {
     return describeActivity(activityArn).thenCompose(a -> {
       readCheck.accept(a);
-      return activityTasks.poll(activityArn, workerName, pollWait);
+      return activityTasks.poll(activityArn, workerName, pollWait, callerGone);
     }).thenCompose(h -> {
       if (h.isEmpty()) return CompletableFuture.completedFuture(Optional.<ActivityTask>empty());
       ActivityTasks.Handout t = h.get();

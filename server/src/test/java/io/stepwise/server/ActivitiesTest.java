@@ -205,4 +205,35 @@ class ActivitiesTest {
       }
     }
   }
+
+  /**
+   * A poll whose client has gone (it gave up and closed its connection) takes no task: the task
+   * queued afterwards goes to the next poll, as AWS never hands a task to a closed request.
+   */
+  @Test
+  void aPollWhoseClientLeft_takesNoTask() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.activity-poll-wait", "10s"));
+        SfnClient sfn = server.sfn();
+        SfnClient impatient = SfnClient.builder()
+            .endpointOverride(server.endpoint())
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+            .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create())
+            .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(600)).retryStrategy(r -> r.maxAttempts(1)))
+            .build()) {
+      String activity = sfn.createActivity(b -> b.name("left")).activityArn();
+      String machine = machine(sfn, "left-behind", activity, "");
+      assertThatThrownBy(() -> poll(impatient, activity, "gone"))
+          .isInstanceOf(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
+      Thread.sleep(300); // the closed connection reaches the server
+      String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"job\": 1}")).executionArn();
+      long asked = System.nanoTime();
+      GetActivityTaskResponse task = poll(sfn, activity, "here");
+      assertThat(task.taskToken()).as("the task went to the poll that is still there").isNotNull();
+      assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(5));
+      sfn.sendTaskSuccess(b -> b.taskToken(task.taskToken()).output("{}"));
+      assertThat(awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+  }
 }

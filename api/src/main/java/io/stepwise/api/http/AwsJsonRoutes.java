@@ -176,7 +176,8 @@ public final class AwsJsonRoutes {
     /** SigV4 first, then path, method and target, as the routes before this one checked them. */
     private CompletionStage<HttpResponse> respond(byte[] body) {
       try {
-        Caller caller = verifier.verify(PekkoSignableRequest.of(request, request.entity(), body));
+        Caller caller = verifier.verify(PekkoSignableRequest.of(request, request.entity(), body))
+            .on(request.getAttribute(HttpEdge.CONNECTION_GONE).map(HttpEdge.Gone::stage).orElse(Caller.NEVER_GONE));
         if (!request.getUri().path().equals("/")) {
           return answered(errors.notFound(target.contentType()));
         }

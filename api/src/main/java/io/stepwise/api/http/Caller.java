@@ -1,15 +1,43 @@
 package io.stepwise.api.http;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Who sent an authenticated AWS request: the access key from the SigV4 credential scope, the
- * account that key belongs to, and the region the client signed for.
+ * account that key belongs to, and the region the client signed for; and {@code gone}, which
+ * completes when the client's connection closes (a long poll must not hand a task to a client
+ * that left). Two callers are equal by who they are, not by connection.
  */
-public record Caller(String accessKeyId, String accountId, String region) {
+public record Caller(String accessKeyId, String accountId, String region, CompletionStage<Void> gone) {
+  /** Never completes: a caller whose connection is not known (in process, tests). */
+  public static final CompletionStage<Void> NEVER_GONE = new CompletableFuture<>();
+
   public Caller {
     Objects.requireNonNull(accessKeyId, "accessKeyId");
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(region, "region");
+    if (gone == null) gone = NEVER_GONE;
+  }
+
+  public Caller(String accessKeyId, String accountId, String region) {
+    this(accessKeyId, accountId, region, NEVER_GONE);
+  }
+
+  /** The same caller on a connection that completes {@code gone} when it closes. */
+  public Caller on(CompletionStage<Void> gone) {
+    return new Caller(accessKeyId, accountId, region, gone);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Caller c && c.accessKeyId.equals(accessKeyId) && c.accountId.equals(accountId)
+        && c.region.equals(region);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(accessKeyId, accountId, region);
   }
 }

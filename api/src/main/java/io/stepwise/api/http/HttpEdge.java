@@ -1,7 +1,13 @@
 package io.stepwise.api.http;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -33,12 +39,32 @@ public final class HttpEdge {
       Duration hardDeadline) {
     Duration longest =
         route instanceof EdgeRoute edge ? edge.longestRequestTimeout() : Duration.ZERO;
+    Flow<HttpRequest, HttpResponse, NotUsed> routeFlow = route.flow(system);
+    // Materialized once per connection: each request carries a stage that completes when the
+    // connection's request side ends (the client closed it), so a long poll can give up.
+    Flow<HttpRequest, HttpResponse, ?> perConnection = Flow.fromMaterializer((mat, attributes) -> {
+      CompletableFuture<Void> gone = new CompletableFuture<>();
+      Gone attribute = new Gone(gone);
+      return Flow.of(HttpRequest.class)
+          .watchTermination((notUsed, done) -> {
+            done.whenComplete((d, e) -> gone.complete(null));
+            return notUsed;
+          })
+          .map(r -> r.addAttribute(CONNECTION_GONE, attribute))
+          .via(routeFlow);
+    });
     return Http.get(system)
         .newServerAt(host, port)
         .withSettings(serverSettings(system, longest))
-        .bind(route)
+        .bindFlow(perConnection)
         .thenApply(binding -> binding.addToCoordinatedShutdown(hardDeadline, system));
   }
+
+  /** Completes when the connection a request came on closes. */
+  public record Gone(CompletionStage<Void> stage) {}
+
+  /** The request attribute that carries its connection's {@link Gone}. */
+  public static final AttributeKey<Gone> CONNECTION_GONE = AttributeKey.create("stepwise-connection-gone", Gone.class);
 
   /** The configured server settings, with the AWS JSON media types registered for parsing. */
   public static ServerSettings serverSettings(ClassicActorSystemProvider system) {

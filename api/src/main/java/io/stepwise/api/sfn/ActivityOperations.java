@@ -96,7 +96,7 @@ final class ActivityOperations {
     Arns.requireActivity(arn);
     // A worker needs kms:Decrypt on the activity's customer-managed key, as AWS requires.
     return engine.getActivityTask(arn, worker, a -> engine.encryption().checkDecrypt(a.encryptionConfiguration(),
-        caller.accountId(), StepFunctionsApi.principal(caller))).thenApply(task -> {
+        caller.accountId(), StepFunctionsApi.principal(caller)), caller.gone()).thenApply(task -> {
       ObjectNode n = F.objectNode();
       task.ifPresent(t -> n.put("taskToken", t.taskToken()).put("input", t.input()));
       return n;

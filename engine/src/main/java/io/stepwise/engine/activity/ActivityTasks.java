@@ -57,9 +57,19 @@ public final class ActivityTasks {
 
   /** A task of {@code activityArn} for the worker, or empty once {@code wait} has passed without one. */
   public CompletionStage<Optional<Handout>> poll(String activityArn, String workerName, Duration wait) {
+    return poll(activityArn, workerName, wait, new CompletableFuture<>());
+  }
+
+  /**
+   * As {@link #poll(String, String, Duration)}; when {@code gone} completes (the worker's
+   * connection closed) the poll ends empty and takes no task from then on.
+   */
+  public CompletionStage<Optional<Handout>> poll(String activityArn, String workerName, Duration wait,
+      CompletionStage<?> gone) {
     Poll poll = new Poll(activityArn, workerName, new CompletableFuture<>());
     CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, io)
         .execute(() -> poll.answer().complete(Optional.empty()));
+    gone.thenRun(() -> poll.answer().complete(Optional.empty()));
     poll.answer().whenComplete((v, e) -> {
       ConcurrentLinkedQueue<Poll> q = waiting.get(activityArn);
       if (q != null) q.remove(poll);
