@@ -50,6 +50,21 @@ public final class Db implements AutoCloseable {
       return new Db(dir, JniDBFactory.factory.open(dir.toFile(), options));
     } catch (IOException | DBException e) {
       String msg = String.valueOf(e.getMessage());
+      if (msg.contains("Corruption")) {
+        // A process killed while LevelDB appended to its write-ahead log leaves that last record
+        // torn: a write never acknowledged (acknowledged ones are complete, and synced unless
+        // --no-fsync). Strict checking refuses the whole store for it; LevelDB's own recovery drops
+        // the torn record (journal/LOG says how many bytes) and keeps everything before it.
+        try {
+          DB recovered = JniDBFactory.factory.open(dir.toFile(), options.paranoidChecks(false));
+          System.getLogger(Db.class.getName()).log(System.Logger.Level.WARNING,
+              "The store in " + dir + " ended in an unfinished write (" + msg + "); opened without it, as "
+                  + "LevelDB recovers a torn log record (see " + dir.resolve("LOG") + ")");
+          return new Db(dir, recovered);
+        } catch (IOException | DBException again) {
+          e.addSuppressed(again);
+        }
+      }
       if (msg.contains("lock") || msg.contains("LOCK")) {
         throw new StorageUnavailableException(
             "Data directory " + owner + " is in use by another Stepwise server (LevelDB lock held)", e);
