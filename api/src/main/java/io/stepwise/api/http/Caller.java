@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  */
 public record Caller(String accessKeyId, String accountId, String region, CompletionStage<Void> gone) {
   /** Never completes: a caller whose connection is not known (in process, tests). */
-  public static final CompletionStage<Void> NEVER_GONE = new CompletableFuture<>();
+  public static final CompletionStage<Void> NEVER_GONE = new CompletableFuture<Void>().minimalCompletionStage();
 
   public Caller {
     Objects.requireNonNull(accessKeyId, "accessKeyId");

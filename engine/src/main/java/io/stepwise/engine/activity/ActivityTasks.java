@@ -29,7 +29,15 @@ public final class ActivityTasks {
   /** A task a worker took: its execution, task and input. */
   public record Handout(ActivityQueue.Task task, String input) {}
 
-  private record Poll(String activityArn, String workerName, CompletableFuture<Optional<Handout>> answer) {}
+  /** {@code gone} completes when the worker's connection closed: the poll is over then. */
+  private record Poll(String activityArn, String workerName, CompletableFuture<Optional<Handout>> answer,
+      CompletableFuture<?> gone) {
+    /** Over (answered, timed out, or its worker left); a poll whose worker left is answered empty now. */
+    boolean over() {
+      if (gone.isDone()) answer.complete(Optional.empty());
+      return answer.isDone();
+    }
+  }
 
   /**
    * The tasks of one activity no worker took yet, oldest first: read from the persisted queue once
@@ -66,10 +74,11 @@ public final class ActivityTasks {
    */
   public CompletionStage<Optional<Handout>> poll(String activityArn, String workerName, Duration wait,
       CompletionStage<?> gone) {
-    Poll poll = new Poll(activityArn, workerName, new CompletableFuture<>());
+    // The connection's stage is only looked at, never given a callback: a worker polling in a loop on
+    // one keep-alive connection would pile one up per poll until the connection closed.
+    Poll poll = new Poll(activityArn, workerName, new CompletableFuture<>(), gone.toCompletableFuture());
     CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, io)
         .execute(() -> poll.answer().complete(Optional.empty()));
-    gone.thenRun(() -> poll.answer().complete(Optional.empty()));
     poll.answer().whenComplete((v, e) -> {
       ConcurrentLinkedQueue<Poll> q = waiting.get(activityArn);
       if (q != null) q.remove(poll);
@@ -90,7 +99,7 @@ public final class ActivityTasks {
     ConcurrentLinkedQueue<Poll> q = waiting.get(activityArn);
     if (q == null) return;
     for (Poll poll = q.poll(); poll != null; poll = q.poll()) {
-      if (!poll.answer().isDone()) {
+      if (!poll.over()) {
         take(poll);
         return;
       }
@@ -129,7 +138,7 @@ public final class ActivityTasks {
 
   /** Tries the pending tasks after {@code after} in order; true once one was taken (or the poll is over). */
   private CompletionStage<Boolean> takeFirst(Poll poll, Pending p, ActivityQueue.Task after) {
-    if (poll.answer().isDone()) return CompletableFuture.completedFuture(true);
+    if (poll.over()) return CompletableFuture.completedFuture(true);
     ActivityQueue.Task task = after == null ? (p.tasks.isEmpty() ? null : p.tasks.first()) : p.tasks.higher(after);
     while (task != null && !starting.add(task)) task = p.tasks.higher(task);
     if (task == null) return CompletableFuture.completedFuture(false);
