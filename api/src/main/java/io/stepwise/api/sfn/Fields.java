@@ -54,6 +54,23 @@ final class Fields {
     return value;
   }
 
+  /**
+   * An optional integer member {@code name} of {@code node} that must be 0 or more (null if
+   * absent); {@code at} is where AWS says the member is (e.g. {@code stateConfiguration.x}).
+   */
+  static Integer nonNegativeInt(ObjectNode node, String name, String at) {
+    JsonNode v = node.get(name);
+    if (v == null || v.isNull()) return null;
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw new ServiceError("SerializationException", "Unexpected value type for member '" + name + "': expected an integer");
+    }
+    if (v.intValue() < 0) {
+      throw ServiceError.validation("1 validation error detected: Value '" + v.intValue() + "' at '" + at
+          + "' failed to satisfy constraint: Member must have value greater than or equal to 0");
+    }
+    return v.intValue();
+  }
+
   static boolean optionalBoolean(ObjectNode request, String name, boolean fallback) {
     JsonNode v = request.get(name);
     if (v == null || v.isNull()) return fallback;

@@ -60,8 +60,8 @@ final class MapRunOperations {
 
   private CompletionStage<JsonNode> update(Caller caller, ObjectNode req) {
     String arn = mapRunArn(req);
-    nonNegative(req, "maxConcurrency", Integer.MAX_VALUE);
-    nonNegative(req, "toleratedFailureCount", Integer.MAX_VALUE);
+    nonNegativeInt(req, "maxConcurrency", "maxConcurrency");
+    nonNegativeInt(req, "toleratedFailureCount", "toleratedFailureCount");
     JsonNode pct = req.get("toleratedFailurePercentage");
     if (pct != null && !pct.isNull()) {
       if (!pct.isNumber()) {
@@ -76,17 +76,6 @@ final class MapRunOperations {
     throw notFound(arn);
   }
 
-  private static void nonNegative(ObjectNode req, String name, int max) {
-    JsonNode v = req.get(name);
-    if (v == null || v.isNull()) return;
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new ServiceError("SerializationException", "Unexpected value type for member '" + name + "': expected an integer");
-    }
-    if (v.intValue() < 0) {
-      throw ServiceError.validation("1 validation error detected: Value '" + v.intValue() + "' at '" + name
-          + "' failed to satisfy constraint: Member must have value greater than or equal to 0");
-    }
-  }
 
   private CompletionStage<JsonNode> list(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "executionArn");

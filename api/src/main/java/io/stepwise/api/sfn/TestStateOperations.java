@@ -67,9 +67,10 @@ final class TestStateOperations {
     int retrierRetryCount = 0;
     Integer mapIterationFailureCount = null;
     if (configuration != null) {
-      Integer retries = nonNegative(configuration, "retrierRetryCount");
+      Integer retries = nonNegativeInt(configuration, "retrierRetryCount", "stateConfiguration.retrierRetryCount");
       retrierRetryCount = retries == null ? 0 : retries;
-      mapIterationFailureCount = nonNegative(configuration, "mapIterationFailureCount");
+      mapIterationFailureCount = nonNegativeInt(configuration, "mapIterationFailureCount",
+          "stateConfiguration.mapIterationFailureCount");
       String causedBy = optionalString(configuration, "errorCausedByState");
       if (causedBy != null && (causedBy.isEmpty() || causedBy.length() > 80)) {
         throw ServiceError.validation("1 validation error detected: Value '" + causedBy
@@ -170,16 +171,4 @@ final class TestStateOperations {
     return o;
   }
 
-  private static Integer nonNegative(ObjectNode node, String name) {
-    JsonNode v = node.get(name);
-    if (v == null || v.isNull()) return null;
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new ServiceError("SerializationException", "Unexpected value type for member '" + name + "': expected an integer");
-    }
-    if (v.intValue() < 0) {
-      throw ServiceError.validation("1 validation error detected: Value '" + v.intValue() + "' at 'stateConfiguration."
-          + name + "' failed to satisfy constraint: Member must have value greater than or equal to 0");
-    }
-    return v.intValue();
-  }
 }

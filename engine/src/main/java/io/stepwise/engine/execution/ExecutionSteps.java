@@ -140,6 +140,16 @@ final class ExecutionSteps {
     // A signal that changes nothing persists nothing; one that only moves the position (a heartbeat) does.
     if (step.events().isEmpty() && !step.finished() && step.position().toJson().equals(state.position())) return null;
     Stepped stepped = persisted(state, step, clock.instant());
+    return rowsOf(info, def, before, step, stepped, stepped, listing, stepped.result() != null, "RUNNING");
+  }
+
+  /**
+   * What goes with a step, given the position before it: the wake-up rows and activity tasks it
+   * starts (with the tasks' inputs) and consumes, and — when {@code relist} — the execution's new
+   * listing row (replacing its row under {@code previousStatus}).
+   */
+  private static Advance rowsOf(ExecutionInfo info, CompiledDefinition def, ExecutionPosition before, Step step,
+      Stepped stepped, Event event, ExecutionIndex listing, boolean relist, String previousStatus) {
     List<WakeUp> had = ExecutionStore.rows(info, def, before);
     List<WakeUp> has = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
     List<ActivityQueue.Task> queuedBefore = ExecutionStore.queuedTasks(info, before);
@@ -148,10 +158,8 @@ final class ExecutionSteps {
     List<WakeUp> added = ExecutionStore.minus(has, had);
     List<ActivityQueue.Task> queued = ExecutionStore.minus(queuedAfter, queuedBefore);
     IndexOp ahead = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), added), queued);
-    if (stepped.result() != null) {
-      listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), "RUNNING");
-    }
-    return new Advance(stepped, added, queued, ahead, ExecutionStore.minus(had, has),
+    if (relist) listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), previousStatus);
+    return new Advance(event, added, queued, ahead, ExecutionStore.minus(had, has),
         ExecutionStore.minus(queuedBefore, queuedAfter), ExecutionStore.taskInputs(step.position(), queued));
   }
 
@@ -199,12 +207,8 @@ final class ExecutionSteps {
     ExecutionInfo info = state.info().redriven(now, clientToken);
     Step step = driver.redrive(def, info.context(), before, clock::instant);
     Stepped stepped = persisted(state, step, now);
-    List<WakeUp> added = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());
-    List<ActivityQueue.Task> queued =
-        stepped.result() != null ? List.of() : ExecutionStore.queuedTasks(info, step.position());
-    IndexOp ahead = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), added), queued);
-    listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), state.result().status());
-    return new Advance(new Redriven(info.redriveCount(), now, clientToken, stepped), added, queued, ahead, List.of(),
-        List.of(), ExecutionStore.taskInputs(step.position(), queued));
+    // An ended position waits for nothing: every row and task of the redrive is new.
+    return rowsOf(info, def, before, step, stepped, new Redriven(info.redriveCount(), now, clientToken, stepped),
+        listing, true, state.result().status());
   }
 }
