@@ -407,12 +407,12 @@ public final class StepFunctionsEngine {
   public CompletionStage<Page<ExecutionSummary>> listExecutions(String listedArn, String status, Boolean redriven,
       int maxResults, String nextToken) {
     byte[] after = nextToken == null ? null : ListingTokens.decode(nextToken);
-    String machineArn = Arns.version(listedArn).map(VersionRef::machineArn)
-        .or(() -> Arns.alias(listedArn).map(AliasRef::machineArn)).orElse(listedArn);
-    CompletionStage<?> exists = Arns.version(listedArn).isPresent()
-        ? describeStateMachineVersion(Arns.version(listedArn).get())
-        : Arns.alias(listedArn).isPresent() ? describeStateMachineAlias(Arns.alias(listedArn).get())
-        : describeStateMachine(listedArn);
+    Optional<VersionRef> version = Arns.version(listedArn);
+    Optional<AliasRef> alias = version.isPresent() ? Optional.empty() : Arns.alias(listedArn);
+    String machineArn = version.map(VersionRef::machineArn).or(() -> alias.map(AliasRef::machineArn)).orElse(listedArn);
+    // The version, alias or machine must exist (each answers its own not-found error).
+    CompletionStage<?> exists = version.isPresent() ? describeStateMachineVersion(version.get())
+        : alias.isPresent() ? describeStateMachineAlias(alias.get()) : describeStateMachine(listedArn);
     return exists.thenApplyAsync(known -> {
       ExecutionIndex.Page page;
       try {

@@ -172,6 +172,9 @@ final class ExecutionSteps {
     return stepped;
   }
 
+  static final String RUNNING = "Execution is RUNNING and cannot be redriven";
+  static final String SUCCEEDED = "Execution is SUCCEEDED and cannot be redriven";
+
   /** Events AWS keeps room for in a history that is to be redriven: ExecutionRedriven and one more. */
   private static final int REDRIVE_ROOM = 2;
   private static final java.time.Duration REDRIVABLE_FOR = java.time.Duration.ofDays(14);
@@ -183,8 +186,8 @@ final class ExecutionSteps {
    * room in its history, and it kept where it stood when it ended.
    */
   static String notRedrivable(State s, Instant now) {
-    if (s.result() == null) return "Execution is RUNNING and cannot be redriven";
-    if (s.result().status().equals("SUCCEEDED")) return "Execution is SUCCEEDED and cannot be redriven";
+    if (s.result() == null) return RUNNING;
+    if (s.result().status().equals("SUCCEEDED")) return SUCCEEDED;
     if (s.history().size() > HistoryLimit.MAX_EVENTS - 1 - REDRIVE_ROOM) return "Execution history event limit exceeded";
     if (now.isAfter(s.info().startDate().plus(MAX_OPEN))) return "Execution has exceeded the max execution time";
     if (now.isAfter(s.result().stopDate().plus(REDRIVABLE_FOR))) return "Execution redrivable period exceeded";

@@ -4,8 +4,8 @@ package io.stepwise.engine.execution;
 public record ExecutionView(ExecutionInfo info, Result result, String notRedrivable) {
   /** {@code notRedrivable}: why RedriveExecution would refuse it now (null if it would not). */
   public ExecutionView(ExecutionInfo info, Result result) {
-    this(info, result, result == null ? "Execution is RUNNING and cannot be redriven"
-        : result.status().equals("SUCCEEDED") ? "Execution is SUCCEEDED and cannot be redriven" : null);
+    this(info, result, result == null ? ExecutionSteps.RUNNING
+        : result.status().equals("SUCCEEDED") ? ExecutionSteps.SUCCEEDED : null);
   }
 
   public String status() {
