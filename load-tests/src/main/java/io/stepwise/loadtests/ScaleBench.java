@@ -219,7 +219,7 @@ public final class ScaleBench {
       String token = null;
       do {
         String body = "{\"stateMachineArn\":" + Json.quote(machineArn) + ",\"statusFilter\":\"" + status
-            + "\",\"maxResults\":1000" + (token == null ? "" : ",\"nextToken\":" + Json.quote(token)) + "}";
+            + "\",\"maxResults\":" + Math.min(1000, Math.max(1, atMost - n)) + (token == null ? "" : ",\"nextToken\":" + Json.quote(token)) + "}";
         Map<String, Object> page = Json.parseObject(control.callOk("ListExecutions", body));
         n += ((List<Object>) page.getOrDefault("executions", List.of())).size();
         token = (String) page.get("nextToken");

@@ -214,9 +214,10 @@ final class Bodies {
     if (timeout != null) det.put("timeoutInSeconds", timeout);
     if (heartbeat != null) det.put("heartbeatInSeconds", heartbeat);
     run.emit(f, kind.prefix + "Scheduled", kind.detailsKey("Scheduled"), det);
-    f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now);
+    int invocation = run.invocations.merge(t.name(), 1, Integer::sum) - 1;
+    f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now, invocation);
     run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat, run.now, false,
-        null));
+        null, invocation));
   }
 
   private static Integer seconds(Expr e, StateScope sc, String field) {

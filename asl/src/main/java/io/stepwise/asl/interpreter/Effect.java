@@ -18,12 +18,15 @@ public sealed interface Effect {
    * sets none; {@code scheduledAt} is when it was scheduled (null in positions from before it was
    * kept), {@code started} whether a worker has taken it, {@code heartbeatAt} when its worker took
    * it or last sent a heartbeat (its HeartbeatSeconds count from then; null until started).
+   * {@code invocation} counts the state's earlier invocations in the execution (0 for the first;
+   * retries, Map iterations and redrives count): mocked responses are chosen by it.
    */
   record ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
-      Integer heartbeatSeconds, Instant scheduledAt, boolean started, Instant heartbeatAt) implements Effect {
+      Integer heartbeatSeconds, Instant scheduledAt, boolean started, Instant heartbeatAt, int invocation)
+      implements Effect {
     public ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
         Integer heartbeatSeconds) {
-      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false, null);
+      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false, null, 0);
     }
   }
 }

@@ -3,6 +3,9 @@ package io.stepwise.asl.interpreter;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * An immutable snapshot of one execution's interpreter state: where every thread of control
@@ -16,13 +19,17 @@ public final class ExecutionPosition {
   final long randomCounter;
   final JsonNode executionInput;
   final Outcome outcome;
+  /** How many times each Task state has been invoked in the execution (retries included), by state name. */
+  final SortedMap<String, Integer> invocations;
 
-  ExecutionPosition(Frame root, long lastEventId, long randomCounter, JsonNode executionInput, Outcome outcome) {
+  ExecutionPosition(Frame root, long lastEventId, long randomCounter, JsonNode executionInput, Outcome outcome,
+      Map<String, Integer> invocations) {
     this.root = root;
     this.lastEventId = lastEventId;
     this.randomCounter = randomCounter;
     this.executionInput = executionInput;
     this.outcome = outcome;
+    this.invocations = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(invocations));
   }
 
   /** Every outstanding effect: the engine re-arms timers and re-dispatches tasks from these on recovery. */

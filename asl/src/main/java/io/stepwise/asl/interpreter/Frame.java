@@ -23,27 +23,28 @@ final class Frame {
    * keeps when it was scheduled (its timeout counts from then) and whether a worker started it.
    */
   record Waiting(WaitKind kind, String effectId, Instant fireAt, String resource, JsonNode parameters, Integer timeout,
-      Integer heartbeat, Instant scheduledAt, boolean started, Instant heartbeatAt) {
+      Integer heartbeat, Instant scheduledAt, boolean started, Instant heartbeatAt, int invocation) {
     static Waiting timer(WaitKind kind, String id, Instant fireAt) {
-      return new Waiting(kind, id, fireAt, null, null, null, null, null, false, null);
+      return new Waiting(kind, id, fireAt, null, null, null, null, null, false, null, 0);
     }
 
     static Waiting task(String id, String resource, JsonNode parameters, Integer timeout, Integer heartbeat,
-        Instant scheduledAt) {
-      return new Waiting(WaitKind.TASK, id, null, resource, parameters, timeout, heartbeat, scheduledAt, false, null);
+        Instant scheduledAt, int invocation) {
+      return new Waiting(WaitKind.TASK, id, null, resource, parameters, timeout, heartbeat, scheduledAt, false, null,
+          invocation);
     }
 
     /** A worker took the task at {@code at}: its heartbeat interval counts from then. */
     Waiting asStarted(Instant at) {
-      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, true, at);
+      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, true, at, invocation);
     }
 
     /** The task's worker sent a heartbeat at {@code at}. */
     Waiting beating(Instant at) {
-      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, started, at);
+      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, started, at, invocation);
     }
 
-    static final Waiting CHILDREN = new Waiting(WaitKind.CHILDREN, null, null, null, null, null, null, null, false, null);
+    static final Waiting CHILDREN = new Waiting(WaitKind.CHILDREN, null, null, null, null, null, null, null, false, null, 0);
   }
 
   /** Map bookkeeping while iterations run. */
@@ -176,7 +177,8 @@ final class Frame {
       switch (waiting.kind()) {
         case WAIT_STATE, RETRY -> out.add(new Effect.StartTimer(waiting.effectId(), waiting.fireAt()));
         case TASK -> out.add(new Effect.ScheduleTask(waiting.effectId(), state, waiting.resource(), waiting.parameters(),
-            waiting.timeout(), waiting.heartbeat(), waiting.scheduledAt(), waiting.started(), waiting.heartbeatAt()));
+            waiting.timeout(), waiting.heartbeat(), waiting.scheduledAt(), waiting.started(), waiting.heartbeatAt(),
+            waiting.invocation()));
         case CHILDREN -> {}
       }
     }

@@ -50,6 +50,7 @@ public final class Interpreter {
     Frame root = position.root.copy(null);
     PositionCodec.link(root, def.machine());
     Run run = new Run(def, ctx, now, position.executionInput, position.lastEventId, position.randomCounter);
+    run.invocations.putAll(position.invocations);
     Driver driver = new Driver(run);
     if (signal instanceof Signal.Stop stop) {
       ObjectNode d = run.obj();
@@ -58,7 +59,7 @@ public final class Interpreter {
       run.emit(null, "ExecutionAborted", "executionAbortedEventDetails", d);
       root.status = Frame.Status.ABORTED;
       Outcome out = new Outcome.Aborted(stop.error(), stop.cause());
-      return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out), List.of(), out);
+      return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out, run.invocations), List.of(), out);
     }
     if (signal instanceof Signal.ExecutionTimedOut) {
       // AWS names States.Timeout only in this event (previousEventId 0); DescribeExecution shows no error or cause
@@ -67,7 +68,7 @@ public final class Interpreter {
       run.emitUnchained("ExecutionTimedOut", "executionTimedOutEventDetails", d);
       root.status = Frame.Status.ABORTED;
       Outcome out = new Outcome.TimedOut(null, null);
-      return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out), List.of(), out);
+      return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out, run.invocations), List.of(), out);
     }
     String effectId = signal instanceof Signal.TimerFired t ? t.effectId()
         : signal instanceof Signal.TaskSucceeded t ? t.effectId()
@@ -117,6 +118,7 @@ public final class Interpreter {
     Frame root = position.root.copy(null);
     PositionCodec.link(root, def.machine());
     Run run = new Run(def, ctx, now, position.executionInput, position.lastEventId, position.randomCounter);
+    run.invocations.putAll(position.invocations);
     ObjectNode d = run.obj();
     d.put("redriveCount", ctx.redriveCount());
     long redriven = run.emit(null, "ExecutionRedriven", "executionRedrivenEventDetails", d);
@@ -149,7 +151,7 @@ public final class Interpreter {
       run.emit(root, "ExecutionFailed", "executionFailedEventDetails", d);
       outcome = new Outcome.Failed(root.error, root.cause);
     }
-    ExecutionPosition pos = new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, outcome);
+    ExecutionPosition pos = new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, outcome, run.invocations);
     List<Effect> effects = outcome == null ? Collections.unmodifiableList(run.effects) : List.of();
     return new Step(Collections.unmodifiableList(run.events), pos, effects, outcome);
   }

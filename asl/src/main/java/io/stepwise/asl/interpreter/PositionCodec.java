@@ -24,6 +24,10 @@ final class PositionCodec {
     o.put("randomCounter", p.randomCounter);
     o.set("executionInput", p.executionInput);
     if (p.outcome != null) o.set("outcome", outcome(p.outcome));
+    if (!p.invocations.isEmpty()) {
+      ObjectNode inv = o.putObject("invocations");
+      p.invocations.forEach(inv::put);
+    }
     o.set("root", frame(p.root));
     return o;
   }
@@ -80,6 +84,7 @@ final class PositionCodec {
       if (w.scheduledAt() != null) wo.put("scheduledAt", w.scheduledAt().toString());
       if (w.started()) wo.put("started", true);
       if (w.heartbeatAt() != null) wo.put("heartbeatAt", w.heartbeatAt().toString());
+      if (w.invocation() > 0) wo.put("invocation", w.invocation());
     }
     if (f.vars != null) {
       ObjectNode v = o.putObject("vars");
@@ -113,7 +118,11 @@ final class PositionCodec {
         default -> new Outcome.Aborted(str(out, "error"), str(out, "cause"));
       };
     }
-    return new ExecutionPosition(readFrame(o.get("root"), null), o.get("lastEventId").asLong(), o.get("randomCounter").asLong(), o.get("executionInput"), outcome);
+    java.util.Map<String, Integer> invocations = new java.util.TreeMap<>();
+    JsonNode inv = o.get("invocations");
+    if (inv != null) inv.fields().forEachRemaining(e -> invocations.put(e.getKey(), e.getValue().asInt()));
+    return new ExecutionPosition(readFrame(o.get("root"), null), o.get("lastEventId").asLong(),
+        o.get("randomCounter").asLong(), o.get("executionInput"), outcome, invocations);
   }
 
   private static Frame readFrame(JsonNode o, Frame parent) {
@@ -145,7 +154,7 @@ final class PositionCodec {
           w.has("fireAt") ? Instant.parse(w.get("fireAt").asText()) : null, str(w, "resource"), w.get("parameters"),
           w.has("timeout") ? w.get("timeout").asInt() : null, w.has("heartbeat") ? w.get("heartbeat").asInt() : null,
           w.has("scheduledAt") ? Instant.parse(w.get("scheduledAt").asText()) : null, w.path("started").asBoolean(false),
-          w.has("heartbeatAt") ? Instant.parse(w.get("heartbeatAt").asText()) : null);
+          w.has("heartbeatAt") ? Instant.parse(w.get("heartbeatAt").asText()) : null, w.path("invocation").asInt(0));
     }
     if (o.has("vars")) {
       f.vars = new LinkedHashMap<>();

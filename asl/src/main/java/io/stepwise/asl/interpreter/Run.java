@@ -22,6 +22,8 @@ final class Run {
   final List<Effect> effects = new ArrayList<>();
   long lastEventId;
   long randomCounter;
+  /** Invocations of each Task state so far (kept in the position): what a mocked response is chosen by. */
+  final java.util.TreeMap<String, Integer> invocations = new java.util.TreeMap<>();
   /** Set only by TestState ({@link StateTester}): records the state's data flow and stops at its exit. */
   Inspection inspect;
   private long seed;

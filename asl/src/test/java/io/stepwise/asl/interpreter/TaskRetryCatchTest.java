@@ -61,6 +61,24 @@ class TaskRetryCatchTest {
   }
 
   @Test
+  void invocations_countEachTaskStateAcrossRetriesAndMapIterations_throughPositionRoundTrips() {
+    List<String> seen = new ArrayList<>();
+    String def = "{\"StartAt\":\"T\",\"States\":{"
+        + "\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"Retry\":[{\"ErrorEquals\":[\"Flaky\"],\"IntervalSeconds\":1,\"MaxAttempts\":5}],\"Next\":\"M\"},"
+        + "\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.items\",\"ItemProcessor\":{\"StartAt\":\"U\",\"States\":{"
+        + "\"U\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"End\":true}}},\"Next\":\"T2\"},"
+        + "\"T2\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"End\":true}}}";
+    AtomicInteger tCalls = new AtomicInteger();
+    var r = Harness.run(def, "{\"items\":[1,2,3]}", t -> {
+      seen.add(t.stateName() + t.invocation());
+      if (t.stateName().equals("T") && tCalls.incrementAndGet() < 3) return new Signal.TaskFailed(t.id(), "Flaky", "again");
+      return new Signal.TaskSucceeded(t.id(), json("{\"items\":[1,2,3]}"));
+    });
+    assertThat(r.types()).endsWith("ExecutionSucceeded");
+    assertThat(seen).containsExactly("T0", "T1", "T2", "U0", "U1", "U2", "T20");
+  }
+
+  @Test
   void retriesExhausted_fallToCatch_withErrorOutputAtResultPath() {
     var r = Harness.run(task("\"Retry\":[{\"ErrorEquals\":[\"Boom\"],\"MaxAttempts\":1}],\"Catch\":[{\"ErrorEquals\":[\"Other\"],\"Next\":\"Caught\"},{\"ErrorEquals\":[\"States.ALL\"],\"ResultPath\":\"$.err\",\"Next\":\"Caught\"}]"),
         "{\"a\":1}", t -> new Signal.TaskFailed(t.id(), "Boom", "bad"));
