@@ -25,6 +25,7 @@ import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.mock.Mocks;
 import io.stepwise.engine.kms.EncryptionConfig;
 import io.stepwise.engine.statemachine.Alias;
 import io.stepwise.engine.statemachine.MachineView;
@@ -78,6 +79,7 @@ public final class StepFunctionsEngine {
   private final MachineView machines = new MachineView(definitions);
   private final Revisions revisions = new Revisions();
   private final ExpressRunner express;
+  private final Mocks mocks;
   private final EngineClock clock;
   private final Duration askTimeout;
   private final Encryption encryption;
@@ -118,8 +120,11 @@ public final class StepFunctionsEngine {
     this.tokens = new TaskTokens(storage.taskTokenKey());
     this.pollWait = config.getDuration("stepwise.engine.activity-poll-wait");
     // Standard executions wait for activity workers; Express ones fail such tasks, as AWS does not run them.
-    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER);
-    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED);
+    String mockFile = config.getString("stepwise.engine.mock-config");
+    this.mocks = mockFile.isBlank() ? Mocks.NONE
+        : Mocks.load(java.nio.file.Path.of(mockFile), config.getDuration("stepwise.engine.mock-config-check"));
+    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER, mocks);
+    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED, mocks);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     this.waker = new DirectWaker(executions, storage.store(), storage.reader(), revisions, definitions, driver,
         encryption, this.clock, io);
@@ -133,6 +138,7 @@ public final class StepFunctionsEngine {
         .withStopMessage(ExecutionEntity.PASSIVATE));
     this.express = new ExpressRunner(system.scheduler(), system.executionContext(), expressDriver, this.clock);
     Adapter.toClassic(system).registerOnTermination(wakeUps::stop);
+    Adapter.toClassic(system).registerOnTermination(mocks::close);
   }
 
   public Clock clock() {
@@ -292,22 +298,27 @@ public final class StepFunctionsEngine {
 
   // --- executions ---
 
-  /** Starts an execution of the machine's current revision; Express executions run in memory. */
-  public CompletionStage<ExecutionView> startExecution(String machineArn, String name, String input) {
+  /**
+   * Starts an execution of the machine's current revision; Express executions run in memory.
+   * {@code testCase} (null for none) names the mock configuration's test case it runs with.
+   */
+  public CompletionStage<ExecutionView> startExecution(String machineArn, String testCase, String name, String input) {
     return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
+      requireTestCase(r.name(), testCase);
       encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(r.stateMachineArn());
       String execName = name != null ? name : Ids.uuid();
       Instant now = clock.instant();
       if (r.type().equals("EXPRESS")) {
         String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-        ExecutionInfo info = info(r, arn, execName, input, now, target);
+        ExecutionInfo info = info(r, arn, execName, input, now, target).withTestCase(testCase);
         express.run(info, m.compiled()); // AWS keeps no record of an Express execution started this way
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
       String arn = Arns.execution(p.region(), p.account(), r.name(), execName);
-      return starter.start(info(r, arn, execName, input, now, target), m.compiled(), info -> askExecution(arn,
+      return starter.start(info(r, arn, execName, input, now, target).withTestCase(testCase), m.compiled(),
+          info -> askExecution(arn,
           (ActorRef<ExecutionEntity.StartReply> reply) -> new ExecutionEntity.Start(info, reply))
           .thenApply(reply -> reply.get(encryption::unreadable)));
     });
@@ -319,22 +330,33 @@ public final class StepFunctionsEngine {
    * key). The machine comes from the local view, and an execution that does not wait runs to its
    * end on the calling thread.
    */
-  public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String name, String input,
-      Consumer<StateMachineRecord> readCheck) {
+  public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String testCase, String name,
+      String input, Consumer<StateMachineRecord> readCheck) {
     return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
       if (!r.type().equals("EXPRESS")) {
         throw new ServiceError("StateMachineTypeNotSupported",
             "This operation is not supported by this type of state machine");
       }
+      requireTestCase(r.name(), testCase);
       readCheck.accept(r);
       encryption.checkUsable(r.encryption());
       Arns.Parsed p = Arns.parse(r.stateMachineArn());
       String execName = name != null ? name : Ids.uuid();
       String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), target);
+      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), target).withTestCase(testCase);
       return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });
+  }
+
+  /** A test case must be in the mock configuration in use, under the machine's name. */
+  private void requireTestCase(String machineName, String testCase) {
+    if (testCase == null || mocks.current().hasTestCase(machineName, testCase)) return;
+    throw ServiceError.validation(mocks.file().isEmpty()
+        ? "Test case '" + testCase + "' cannot be used: this server runs without a mock configuration"
+            + " (start it with --mock-config FILE or SFN_MOCK_CONFIG=FILE)"
+        : "The mock configuration " + mocks.file().get() + " has no test case '" + testCase
+            + "' for state machine '" + machineName + "'");
   }
 
   /**

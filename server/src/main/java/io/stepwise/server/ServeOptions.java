@@ -41,6 +41,12 @@ public final class ServeOptions {
           + " and timeouts without real waiting, in deadline order.")
   String clock;
 
+  @Option(names = "--mock-config", paramLabel = "FILE",
+      description = "Mocked Task responses in AWS Step Functions Local's format, used by executions started on"
+          + " <stateMachineArn>#<TestCase>; read again when it changes (stepwise.engine.mock-config, default the"
+          + " SFN_MOCK_CONFIG environment variable, else none).")
+  Path mockConfig;
+
   @Option(names = "--exit-when-started",
       description = "Start, then stop at once (./stepwise uses it once per build to record the JVM's class-data archive).")
   boolean exitWhenStarted;
@@ -57,6 +63,7 @@ public final class ServeOptions {
     if (region != null) o.put("stepwise.region", region);
     if (account != null) o.put("stepwise.account", account);
     if (!fsync) o.put("stepwise.journal.fsync", false);
+    if (mockConfig != null) o.put("stepwise.engine.mock-config", mockConfig.toString());
     if (clock != null) {
       if (!clock.equals("real") && !clock.equals("virtual")) {
         throw new IllegalArgumentException("--clock takes real or virtual, got " + clock);

@@ -111,6 +111,10 @@ public final class StepwiseServer {
     } catch (StorageUnavailableException e) {
       terminate(system);
       throw new StartupException(e.getMessage(), e);
+    } catch (io.stepwise.engine.mock.MockConfig.Invalid | java.io.UncheckedIOException e) {
+      // a mock configuration that cannot be read or breaks a rule (the message names the line)
+      terminate(system);
+      throw new StartupException(e.getMessage(), e);
     } catch (StartupException | RuntimeException e) {
       terminate(system);
       throw e;

@@ -29,12 +29,46 @@ class RunnableJarIT {
 
   @Test
   void runnableJar_servesTheSdk(@TempDir Path dataDir) throws Exception {
+    withServer(dataDir, null, sfn -> {
+      String machine = sfn.createStateMachine(b -> b.name("from-jar").roleArn(Definitions.ROLE)
+          .definition(Definitions.PASS)).stateMachineArn();
+      String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
+      assertThat(ExecutionApiTest.awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    });
+    assertThat(Files.list(dataDir).count()).isPositive();
+  }
+
+  /** The SFN_MOCK_CONFIG environment variable names the mock configuration, as for Step Functions Local. */
+  @Test
+  void sfnMockConfig_namesTheMockConfiguration(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("MockConfigFile.json"), """
+        {"StateMachines": {"mocked": {"TestCases": {"HappyPath": {"Call": "Hello"}}}},
+         "MockedResponses": {"Hello": {"0": {"Return": {"Payload": "hello"}}}}}
+        """);
+    withServer(dir.resolve("data"), config, sfn -> {
+      String machine = sfn.createStateMachine(b -> b.name("mocked").roleArn(Definitions.ROLE).definition("""
+          {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "OutputPath": "$.Payload", "End": true}}}
+          """)).stateMachineArn();
+      String exec = sfn.startExecution(b -> b.stateMachineArn(machine + "#HappyPath")).executionArn();
+      assertThat(ExecutionApiTest.awaitEnd(sfn, exec).output()).isEqualTo("\"hello\"");
+    });
+  }
+
+  private interface WithClient {
+    void accept(SfnClient sfn) throws Exception;
+  }
+
+  private static void withServer(Path dataDir, Path mockConfig, WithClient then) throws Exception {
     Path jar = Path.of("target", "stepwise-all.jar");
     assertThat(jar).exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0",
+    ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "serve", "--port", "0",
         "--data-dir", dataDir.toString())
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true);
+    pb.environment().remove("SFN_MOCK_CONFIG");
+    if (mockConfig != null) pb.environment().put("SFN_MOCK_CONFIG", mockConfig.toString());
+    Process process = pb.start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       int port = -1;
       StringBuilder seen = new StringBuilder();
@@ -50,12 +84,8 @@ class RunnableJarIT {
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
           .httpClient(ApacheHttpClient.create())
           .build()) {
-        String machine = sfn.createStateMachine(b -> b.name("from-jar").roleArn(Definitions.ROLE)
-            .definition(Definitions.PASS)).stateMachineArn();
-        String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
-        assertThat(ExecutionApiTest.awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        then.accept(sfn);
       }
-      assertThat(Files.list(dataDir).count()).isPositive();
     } finally {
       process.destroy();
       if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();

@@ -283,12 +283,25 @@ public final class StepFunctionsApi {
     return name;
   }
 
+  /**
+   * A start's {@code stateMachineArn}, and the mock test case it names after a {@code #} (as for
+   * Step Functions Local: {@code <arn>#HappyPath}; a bare {@code #} names none).
+   */
+  private record StartTarget(String arn, String testCase) {
+    static StartTarget of(ObjectNode req) {
+      String given = requiredString(req, "stateMachineArn");
+      int hash = given.indexOf('#');
+      String arn = hash < 0 ? given : given.substring(0, hash);
+      requireMachineOrVersion(arn);
+      return new StartTarget(arn, hash < 0 || hash == given.length() - 1 ? null : given.substring(hash + 1));
+    }
+  }
+
   private CompletionStage<JsonNode> startExecution(Caller caller, ObjectNode req) {
-    String arn = requiredString(req, "stateMachineArn");
+    StartTarget target = StartTarget.of(req);
     String name = executionName(req);
     String input = executionInput(req);
-    requireMachineOrVersion(arn);
-    return engine.startExecution(arn, name, input).thenApply(v -> {
+    return engine.startExecution(target.arn(), target.testCase(), name, input).thenApply(v -> {
       ObjectNode n = F.objectNode();
       n.put("executionArn", v.info().executionArn());
       n.put("startDate", time(v.info().startDate()));
@@ -297,12 +310,12 @@ public final class StepFunctionsApi {
   }
 
   private CompletionStage<JsonNode> startSyncExecution(Caller caller, ObjectNode req) {
-    String arn = requiredString(req, "stateMachineArn");
+    StartTarget target = StartTarget.of(req);
     String name = executionName(req);
     String input = executionInput(req);
     boolean data = includeData(req);
-    requireMachineOrVersion(arn);
-    return engine.startSyncExecution(arn, name, input, m -> checkRead(caller, data, m.encryption()))
+    return engine.startSyncExecution(target.arn(), target.testCase(), name, input,
+        m -> checkRead(caller, data, m.encryption()))
         .thenApply(v -> Shapes.startSyncExecution(v, data));
   }
 

@@ -8,6 +8,7 @@ import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.asl.interpreter.Interpreter;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
+import io.stepwise.engine.mock.Mocks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,26 +43,47 @@ public final class EffectDriver {
       : Tasks.unsupported(task);
 
   private final TaskDispatch tasks;
+  private final Mocks mocks;
 
   public EffectDriver(TaskDispatch tasks) {
+    this(tasks, Mocks.NONE);
+  }
+
+  /** Tasks of executions started with a test case are answered by {@code mocks} first. */
+  public EffectDriver(TaskDispatch tasks, Mocks mocks) {
     this.tasks = tasks;
+    this.mocks = mocks;
   }
 
   /** Starts at the execution's start date ({@code ctx.startTime()}), which its timeout counts from. */
   public Step start(CompiledDefinition def, ExecutionContext ctx, com.fasterxml.jackson.databind.JsonNode input,
       Supplier<Instant> clock) {
-    return settle(def, ctx, Interpreter.start(def, ctx, input, ctx.startTime()), clock);
+    return settle(def, ctx, Interpreter.start(def, ctx, input, ctx.startTime()), clock, null);
+  }
+
+  /** Starts the execution {@code info} describes (with its test case's mocks, if it has one). */
+  public Step start(CompiledDefinition def, ExecutionInfo info, com.fasterxml.jackson.databind.JsonNode input,
+      Supplier<Instant> clock) {
+    ExecutionContext ctx = info.context();
+    return settle(def, ctx, Interpreter.start(def, ctx, input, ctx.startTime()), clock, info);
   }
 
   public Step resume(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position, Signal signal,
       Supplier<Instant> clock) {
-    return settle(def, ctx, Interpreter.resume(def, ctx, position, signal, clock.get()), clock);
+    return settle(def, ctx, Interpreter.resume(def, ctx, position, signal, clock.get()), clock, null);
   }
 
-  /** Redrives an execution that ended unsuccessfully ({@link Interpreter#redrive}); {@code ctx} has the new redrive count. */
-  public Step redrive(CompiledDefinition def, ExecutionContext ctx, ExecutionPosition position,
+  public Step resume(CompiledDefinition def, ExecutionInfo info, ExecutionPosition position, Signal signal,
       Supplier<Instant> clock) {
-    return settle(def, ctx, Interpreter.redrive(def, ctx, position, clock.get()), clock);
+    ExecutionContext ctx = info.context();
+    return settle(def, ctx, Interpreter.resume(def, ctx, position, signal, clock.get()), clock, info);
+  }
+
+  /** Redrives an execution that ended unsuccessfully ({@link Interpreter#redrive}); {@code info} has the new redrive count. */
+  public Step redrive(CompiledDefinition def, ExecutionInfo info, ExecutionPosition position,
+      Supplier<Instant> clock) {
+    ExecutionContext ctx = info.context();
+    return settle(def, ctx, Interpreter.redrive(def, ctx, position, clock.get()), clock, info);
   }
 
   /**
@@ -69,8 +91,10 @@ public final class EffectDriver {
    * returns one step: every event in order, the last position, and the effects that still wait
    * (timers and tasks answered later), which are the caller's to arm.
    */
-  Step settle(CompiledDefinition def, ExecutionContext ctx, Step step, Supplier<Instant> clock) {
-    List<Signal> ready = answered(step.effects());
+  Step settle(CompiledDefinition def, ExecutionContext ctx, Step step, Supplier<Instant> clock, ExecutionInfo info) {
+    String testCase = info == null ? null : info.testCase();
+    String machine = info == null ? null : info.stateMachineName();
+    List<Signal> ready = answered(step.effects(), machine, testCase);
     if (ready.isEmpty()) return step;
     List<HistoryEvent> events = new ArrayList<>(step.events());
     List<Effect> waiting = new ArrayList<>(step.effects());
@@ -79,7 +103,7 @@ public final class EffectDriver {
       step = Interpreter.resume(def, ctx, step.position(), next, clock.get());
       events.addAll(step.events());
       waiting.addAll(step.effects());
-      ready.addAll(answered(step.effects()));
+      ready.addAll(answered(step.effects(), machine, testCase));
     }
     if (step.finished()) return new Step(events, step.position(), List.of(), step.outcome());
     Set<String> pending = new HashSet<>();
@@ -91,11 +115,13 @@ public final class EffectDriver {
     return new Step(events, step.position(), left, null);
   }
 
-  private List<Signal> answered(List<Effect> effects) {
+  /** The answers known at once: a mocked response of the execution's test case, else the dispatch's. */
+  private List<Signal> answered(List<Effect> effects, String machine, String testCase) {
     List<Signal> out = new ArrayList<>();
     for (Effect e : effects) {
       if (e instanceof Effect.ScheduleTask task) {
-        Signal s = tasks.dispatch(task);
+        Signal s = testCase == null ? null : mocks.answer(machine, testCase, task);
+        if (s == null) s = tasks.dispatch(task);
         if (s != null) out.add(s);
       }
     }

@@ -11,7 +11,8 @@ import java.util.List;
  * What an execution is started with: the state machine revision it runs, so a later
  * UpdateStateMachine never changes a running execution, and DescribeStateMachineForExecution
  * answers from the execution. In memory it holds the revision's definition; the journal names the
- * revision instead ({@link #withoutDefinition}).
+ * revision instead ({@link #withoutDefinition}). {@code testCase} is the mock configuration's
+ * test case it runs with (started on {@code <stateMachineArn>#<TestCase>}), null for none.
  */
 public record ExecutionInfo(
     String executionArn,
@@ -32,7 +33,8 @@ public record ExecutionInfo(
     String stateMachineAliasArn,
     int redriveCount,
     Instant redriveDate,
-    List<RedriveToken> redriveTokens) {
+    List<RedriveToken> redriveTokens,
+    String testCase) {
 
   /** A client token of a redrive that succeeded, and when: the same token again soon after gets the same answer. */
   public record RedriveToken(String clientToken, Instant redriveDate) {}
@@ -48,7 +50,7 @@ public record ExecutionInfo(
       EncryptionConfig encryptionConfiguration, String stateMachineVersionArn, String stateMachineAliasArn) {
     this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
         roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration,
-        stateMachineVersionArn, stateMachineAliasArn, 0, null, null);
+        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null);
   }
 
   /** Started on the machine itself, not on a version or alias (AWS then shows neither ARN). */
@@ -74,7 +76,15 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens);
+        redriveTokens, testCase);
+  }
+
+  /** The same, run with the mock configuration's {@code testCase}. */
+  public ExecutionInfo withTestCase(String testCase) {
+    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
+        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
+        redriveTokens, testCase);
   }
 
   /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
@@ -87,7 +97,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount + 1, at,
-        List.copyOf(tokens));
+        List.copyOf(tokens), testCase);
   }
 
   /** The redrive that {@code clientToken} made no longer than 15 minutes before {@code now}, if any. */

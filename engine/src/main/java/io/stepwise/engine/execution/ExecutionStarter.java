@@ -41,7 +41,7 @@ public final class ExecutionStarter {
    */
   public CompletionStage<ExecutionView> start(ExecutionInfo info, CompiledDefinition def,
       Function<ExecutionInfo, CompletionStage<ExecutionView>> existing) {
-    Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), clock::instant);
+    Step step = driver.start(def, info, ExecutionEntity.parseInput(info.input()), clock::instant);
     ExecutionEntity.Stepped stepped = HistoryLimit.apply(0, ExecutionEntity.stepped(step, clock.instant()),
         clock.instant());
     List<WakeUp> rows = stepped.result() != null ? List.of() : ExecutionStore.rows(info, def, step.position());

@@ -136,7 +136,7 @@ final class ExecutionSteps {
   static Advance advance(State state, CompiledDefinition def, ExecutionPosition before, Signal signal,
       EffectDriver driver, ExecutionIndex listing, Clock clock) {
     ExecutionInfo info = state.info();
-    Step step = driver.resume(def, info.context(), before, signal, clock::instant);
+    Step step = driver.resume(def, info, before, signal, clock::instant);
     // A signal that changes nothing persists nothing; one that only moves the position (a heartbeat) does.
     if (step.events().isEmpty() && !step.finished() && step.position().toJson().equals(state.position())) return null;
     Stepped stepped = persisted(state, step, clock.instant());
@@ -208,7 +208,7 @@ final class ExecutionSteps {
       EffectDriver driver, ExecutionIndex listing, Clock clock) {
     Instant now = clock.instant();
     ExecutionInfo info = state.info().redriven(now, clientToken);
-    Step step = driver.redrive(def, info.context(), before, clock::instant);
+    Step step = driver.redrive(def, info, before, clock::instant);
     Stepped stepped = persisted(state, step, now);
     // An ended position waits for nothing: every row and task of the redrive is new.
     return rowsOf(info, def, before, step, stepped, new Redriven(info.redriveCount(), now, clientToken, stepped),

@@ -71,14 +71,14 @@ public final class ExpressRunner {
     }
 
     synchronized void begin(int timeoutSeconds) {
-      Step step = driver.start(def, info.context(), ExecutionEntity.parseInput(info.input()), this::now);
+      Step step = driver.start(def, info, ExecutionEntity.parseInput(info.input()), this::now);
       if (!step.finished()) arm(info.startDate().plusSeconds(timeoutSeconds), "$timeout", new Signal.ExecutionTimedOut());
       apply(step);
     }
 
     synchronized void resume(Signal signal) {
       if (done.isDone()) return;
-      apply(driver.resume(def, info.context(), position, signal, this::now));
+      apply(driver.resume(def, info, position, signal, this::now));
     }
 
     private void apply(Step step) {
