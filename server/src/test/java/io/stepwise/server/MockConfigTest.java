@@ -131,6 +131,15 @@ class MockConfigTest {
       assertThat(tooFew.error()).isEqualTo("States.Runtime");
       assertThat(tooFew.cause()).contains("invocation 1", "LambdaState");
 
+      // starting the same name and input again answers the running execution only with the same test case
+      String again = sfn.startExecution(b -> b.stateMachineArn(machine + "#RetryPath").name("again")).executionArn();
+      assertThat(sfn.startExecution(b -> b.stateMachineArn(machine + "#RetryPath").name("again")).executionArn())
+          .isEqualTo(again);
+      assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine + "#HappyPath").name("again")))
+          .isInstanceOfSatisfying(SfnException.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExecutionAlreadyExists"));
+      assertThat(awaitEnd(sfn, again).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
       // an execution without a test case is not mocked; a bare '#' names none
       String plain = sfn.startExecution(b -> b.stateMachineArn(machine + "#")).executionArn();
       assertThat(awaitEnd(sfn, plain).cause()).contains("arn:aws:states:::lambda:invoke");

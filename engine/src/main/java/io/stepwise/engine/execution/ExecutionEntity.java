@@ -351,7 +351,9 @@ public final class ExecutionEntity
   }
 
   private ReplyEffect<Event, State> onStart(State state, Start cmd) {
-    boolean same = state.running() && state.info().input().equals(cmd.info().input());
+    // the same start again (same input and mock test case) answers the running execution
+    boolean same = state.running() && state.info().input().equals(cmd.info().input())
+        && java.util.Objects.equals(state.info().testCase(), cmd.info().testCase());
     return Effect().reply(cmd.replyTo(), same
         ? new StartReply(state.view(clock.instant()), null, null, null)
         : new StartReply(null, "ExecutionAlreadyExists", "Execution Already Exists: '" + cmd.info().executionArn() + "'",

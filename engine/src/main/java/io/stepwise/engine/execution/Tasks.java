@@ -10,8 +10,8 @@ final class Tasks {
   /** The task fails as AWS fails a resource it cannot invoke, so Retry and Catch apply as usual. */
   static Signal unsupported(Effect.ScheduleTask task) {
     return new Signal.TaskFailed(task.id(), "States.Runtime",
-        "The resource '" + task.resource() + "' is not supported by this Stepwise server: mock state '"
-            + task.stateName() + "' in a test case of the mock configuration (stepwise.engine.mock-config:"
-            + " --mock-config FILE or SFN_MOCK_CONFIG) and start the execution on <stateMachineArn>#<TestCase>.");
+        "The resource '" + task.resource() + "' is not supported by this Stepwise server: no integration runs it"
+            + " yet; executions can mock state '" + task.stateName() + "' with a test case of the mock configuration"
+            + " (stepwise.engine.mock-config: --mock-config FILE or SFN_MOCK_CONFIG).");
   }
 }

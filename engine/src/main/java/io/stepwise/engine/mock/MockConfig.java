@@ -231,7 +231,7 @@ public final class MockConfig {
             open.peek()[0] = p.currentName();
             List<String> here = new ArrayList<>();
             open.descendingIterator().forEachRemaining(slot -> here.add(slot[0]));
-            if (here.equals(at)) return p.currentLocation().getLineNr();
+            if (here.equals(at)) return p.currentTokenLocation().getLineNr();
           }
         }
       } catch (IOException e) {

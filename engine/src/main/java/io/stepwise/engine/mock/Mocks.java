@@ -26,17 +26,17 @@ public final class Mocks implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mocks.class);
 
   /** No mock configuration: no test case exists and no task is mocked. */
-  public static final Mocks NONE = new Mocks(null, MockConfig.EMPTY, null);
+  public static final Mocks NONE = new Mocks(null, null, MockConfig.EMPTY, null);
 
   private final Path file;
   private volatile MockConfig config;
   private volatile String seen;
   private final ScheduledExecutorService watcher;
 
-  private Mocks(Path file, MockConfig config, Duration every) {
+  private Mocks(Path file, String seen, MockConfig config, Duration every) {
     this.file = file;
     this.config = config;
-    this.seen = file == null ? null : stamp(file);
+    this.seen = seen;
     if (file == null) {
       this.watcher = null;
     } else {
@@ -56,7 +56,9 @@ public final class Mocks implements AutoCloseable {
    * @throws UncheckedIOException if it cannot be read
    */
   public static Mocks load(Path file, Duration every) {
-    return new Mocks(file, read(file), every);
+    // stamped before it is read: a change made while it is read is read again at the first check
+    String seen = stamp(file);
+    return new Mocks(file, seen, read(file), every);
   }
 
   /** The file in use, if any. */
@@ -85,12 +87,16 @@ public final class Mocks implements AutoCloseable {
     if (file == null) return;
     String now = stamp(file);
     if (now == null || now.equals(seen)) return;
-    seen = now;
     try {
       config = read(file);
+      seen = now;
       log.info("Mock configuration {} read again", file);
-    } catch (MockConfig.Invalid | UncheckedIOException e) {
+    } catch (MockConfig.Invalid e) {
+      seen = now; // reported once; the next change is read again
       log.error("Mock configuration {} changed but is not used, the one read before stays: {}", file, e.getMessage());
+    } catch (UncheckedIOException e) {
+      // not marked seen: read again at the next check
+      log.warn("Mock configuration {} changed but could not be read yet: {}", file, e.getMessage());
     }
   }
 

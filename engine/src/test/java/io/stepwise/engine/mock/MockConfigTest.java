@@ -81,6 +81,11 @@ class MockConfigTest {
     assertRefused(text, "line 5 (MockedResponses.S.bad)", "zero-based number");
   }
 
+  @Test
+  void aValueOnTheLineAfterItsName_isReportedOnTheNamesLine() {
+    assertRefused("{\"MockedResponses\":\n  {\"R\":\n\n   {}}}", "line 2 (MockedResponses.R)", "at least one invocation");
+  }
+
   private static void assertRefused(String text, String line, String rule) {
     assertThatThrownBy(() -> MockConfig.parse(text, "mock.json"))
         .isInstanceOf(MockConfig.Invalid.class)
