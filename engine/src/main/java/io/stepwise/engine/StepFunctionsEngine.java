@@ -25,6 +25,8 @@ import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
+import io.stepwise.engine.integration.HttpInvoke;
+import io.stepwise.engine.integration.Integrations;
 import io.stepwise.engine.mock.Mocks;
 import io.stepwise.engine.kms.EncryptionConfig;
 import io.stepwise.engine.statemachine.Alias;
@@ -123,8 +125,10 @@ public final class StepFunctionsEngine {
     String mockFile = config.getString("stepwise.engine.mock-config");
     this.mocks = mockFile.isBlank() ? Mocks.NONE
         : Mocks.load(java.nio.file.Path.of(mockFile), config.getDuration("stepwise.engine.mock-config-check"));
-    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER, mocks);
-    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED, mocks);
+    Integrations integrations = new Integrations(List.of(new HttpInvoke(httpConnections(config),
+        config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1")));
+    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER, mocks, integrations);
+    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED, mocks, integrations);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     this.waker = new DirectWaker(executions, storage.store(), storage.reader(), revisions, definitions, driver,
         encryption, this.clock, io);
@@ -347,6 +351,28 @@ public final class StepFunctionsEngine {
       ExecutionInfo info = info(r, arn, execName, input, clock.instant(), target).withTestCase(testCase);
       return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });
+  }
+
+  /**
+   * {@code stepwise.engine.http-connections}: what each EventBridge connection an HTTP Task names
+   * (by ARN or name) adds to its calls.
+   */
+  private static Map<String, HttpInvoke.Connection> httpConnections(Config config) {
+    Map<String, HttpInvoke.Connection> out = new java.util.HashMap<>();
+    for (Config c : config.getConfigList("stepwise.engine.http-connections")) {
+      out.put(c.getString("connection"), new HttpInvoke.Connection(strings(c, "headers"),
+          strings(c, "query-parameters"),
+          c.hasPath("body-parameters")
+              ? (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(c.getObject("body-parameters").unwrapped())
+              : Json.MAPPER.createObjectNode()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> strings(Config c, String path) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (c.hasPath(path)) c.getObject(path).unwrapped().forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
   }
 
   /** A test case must be in the mock configuration in use, under the machine's name. */

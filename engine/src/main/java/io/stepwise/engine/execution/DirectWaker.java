@@ -208,6 +208,7 @@ public final class DirectWaker {
     ExecutionPosition position = ExecutionPosition.fromJson(state.position());
     ExecutionSteps.OnDue due = ExecutionSteps.onDue(state, def, position, row, now);
     if (due instanceof ExecutionSteps.Later later) return done(new Fired(later.at()));
+    if (due instanceof ExecutionSteps.Dispatch) return done(null); // the entity makes integration calls
     if (!(due instanceof ExecutionSteps.Resume resume)) return deleted(row);
     ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, store.listing(), clock);
     if (a == null) return done(new Fired(null));

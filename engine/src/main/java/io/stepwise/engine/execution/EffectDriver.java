@@ -8,6 +8,7 @@ import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.asl.interpreter.Interpreter;
 import io.stepwise.asl.interpreter.Signal;
 import io.stepwise.asl.interpreter.Step;
+import io.stepwise.engine.integration.Integrations;
 import io.stepwise.engine.mock.Mocks;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,15 +45,26 @@ public final class EffectDriver {
 
   private final TaskDispatch tasks;
   private final Mocks mocks;
+  private final Integrations integrations;
 
   public EffectDriver(TaskDispatch tasks) {
-    this(tasks, Mocks.NONE);
+    this(tasks, Mocks.NONE, Integrations.NONE);
   }
 
-  /** Tasks of executions started with a test case are answered by {@code mocks} first. */
-  public EffectDriver(TaskDispatch tasks, Mocks mocks) {
+  /**
+   * Tasks of executions started with a test case are answered by {@code mocks} first; a task an
+   * integration carries out is left waiting (its caller dispatches it, see {@link #integrations}),
+   * any other goes to {@code tasks}.
+   */
+  public EffectDriver(TaskDispatch tasks, Mocks mocks, Integrations integrations) {
     this.tasks = tasks;
     this.mocks = mocks;
+    this.integrations = integrations;
+  }
+
+  /** The integrations that carry out the tasks this driver leaves waiting for them. */
+  public Integrations integrations() {
+    return integrations;
   }
 
   /** Starts at the execution's start date ({@code ctx.startTime()}), which its timeout counts from. */
@@ -121,7 +133,9 @@ public final class EffectDriver {
     for (Effect e : effects) {
       if (e instanceof Effect.ScheduleTask task) {
         Signal s = testCase == null ? null : mocks.answer(machine, testCase, task);
-        if (s == null) s = tasks.dispatch(task);
+        if (s == null && !(Integrations.dispatched(task.resource()) && integrations.handles(task.resource()))) {
+          s = tasks.dispatch(task);
+        }
         if (s != null) out.add(s);
       }
     }

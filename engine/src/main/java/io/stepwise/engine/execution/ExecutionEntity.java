@@ -13,6 +13,7 @@ import io.stepwise.asl.interpreter.Step;
 import io.stepwise.engine.CborSerializable;
 import io.stepwise.engine.DefinitionCache;
 import io.stepwise.engine.Json;
+import io.stepwise.engine.integration.Integrations;
 import io.stepwise.engine.ServiceError;
 import io.stepwise.engine.UnreadableAdapter;
 import io.stepwise.engine.kms.Encryption;
@@ -411,10 +412,30 @@ public final class ExecutionEntity
     }
     ExecutionSteps.OnDue due = ExecutionSteps.onDue(state, compiled(state), position(state), row, now);
     if (due instanceof ExecutionSteps.Later later) return Effect().reply(cmd.replyTo(), new Fired(later.at()));
+    if (due instanceof ExecutionSteps.Dispatch dispatch) {
+      dispatch(state.info(), dispatch.task());
+      // the row stays until the answer is persisted: if none comes by then, the call is made again
+      return Effect().reply(cmd.replyTo(), new Fired(now.plus(Integrations.ATTEMPT)));
+    }
     if (due instanceof ExecutionSteps.Resume resume) {
       return advance(state, resume.signal()).thenRun(this::leaveWhenEnded).thenReply(cmd.replyTo(), s -> new Fired(null));
     }
     return obsolete(row, cmd.replyTo());
+  }
+
+  /**
+   * Makes an integration's call; its answer goes to the execution through sharding, as a worker's
+   * would (the entity may have passivated meanwhile).
+   */
+  private void dispatch(ExecutionInfo info, io.stepwise.asl.interpreter.Effect.ScheduleTask task) {
+    var system = context.getSystem();
+    driver.integrations().invoke(task, info).thenAccept(signal -> {
+      TaskResult result = signal instanceof Signal.TaskSucceeded ok
+          ? new TaskResult(task.id(), Json.write(ok.output()), null, null, false, system.ignoreRef())
+          : new TaskResult(task.id(), null, ((Signal.TaskFailed) signal).error(), ((Signal.TaskFailed) signal).cause(),
+              false, system.ignoreRef());
+      ClusterSharding.get(system).entityRefFor(ENTITY_KEY, info.executionArn()).tell(result);
+    });
   }
 
   /**

@@ -78,6 +78,9 @@ final class ExecutionSteps {
   /** The deadline it stands for is later than the row's (or not reached yet): hand it over again then. */
   record Later(Instant at) implements OnDue {}
 
+  /** Make the call of a task an integration carries out; its answer comes back as a task result. */
+  record Dispatch(Effect.ScheduleTask task) implements OnDue {}
+
   /** Resume the execution with this signal. */
   record Resume(Signal signal) implements OnDue {}
 
@@ -98,6 +101,9 @@ final class ExecutionSteps {
         Instant deadline = ExecutionStore.taskDeadline(t);
         if (deadline.isAfter(now)) return new Later(deadline);
         return new Resume(new Signal.TaskFailed(t.id(), "States.Timeout", null));
+      }
+      if (pending instanceof Effect.ScheduleTask t && row.timerId().equals(ExecutionStore.DISPATCH_TIMER + t.id())) {
+        return new Dispatch(t);
       }
       if (pending instanceof Effect.ScheduleTask t && t.heartbeatSeconds() != null && t.heartbeatAt() != null
           && row.timerId().equals(ExecutionStore.HEARTBEAT_TIMER + t.id())) {

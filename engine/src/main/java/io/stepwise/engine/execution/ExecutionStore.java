@@ -6,6 +6,7 @@ import io.stepwise.asl.interpreter.ExecutionPosition;
 import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.engine.integration.Integrations;
 import io.stepwise.persistence.index.WakeUpIndex;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import io.stepwise.engine.Json;
@@ -36,6 +37,11 @@ public final class ExecutionStore {
   static final String TASK_TIMEOUT_TIMER = "$task:";
   /** Timer ids of a started task's HeartbeatSeconds: this and the task's effect id. */
   static final String HEARTBEAT_TIMER = "$heartbeat:";
+  /**
+   * Timer ids of a task an integration carries out: due when it is scheduled, it makes the call,
+   * and stays until the task's answer is persisted (a crash before then makes the call again).
+   */
+  static final String DISPATCH_TIMER = "$dispatch:";
 
   private final Consumer<BatchOp> committer;
   private final Consumer<WakeUp> scheduler;
@@ -112,6 +118,10 @@ public final class ExecutionStore {
       if (e instanceof Effect.StartTimer t) out.add(new WakeUp(t.fireAt(), info.executionArn(), t.id()));
       if (e instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null) {
         out.add(new WakeUp(taskDeadline(t), info.executionArn(), TASK_TIMEOUT_TIMER + t.id()));
+      }
+      if (e instanceof Effect.ScheduleTask t && !t.started() && t.scheduledAt() != null
+          && Integrations.dispatched(t.resource())) {
+        out.add(new WakeUp(t.scheduledAt(), info.executionArn(), DISPATCH_TIMER + t.id()));
       }
       if (e instanceof Effect.ScheduleTask t && t.heartbeatSeconds() != null && t.heartbeatAt() != null) {
         out.add(new WakeUp(heartbeatDeadline(t), info.executionArn(), HEARTBEAT_TIMER + t.id()));

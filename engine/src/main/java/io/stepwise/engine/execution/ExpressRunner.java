@@ -91,7 +91,10 @@ public final class ExpressRunner {
       }
       for (Effect effect : step.effects()) {
         if (effect instanceof Effect.StartTimer t) arm(t.fireAt(), t.id(), new Signal.TimerFired(t.id()));
-        // A task left by the driver is answered later, through resume().
+        // An integration's task is answered when its call completes, through resume().
+        if (effect instanceof Effect.ScheduleTask t && driver.integrations().handles(t.resource())) {
+          driver.integrations().invoke(t, info).thenAcceptAsync(this::resume, executor);
+        }
       }
       if (clock.isVirtual() && !virtual.isEmpty()) executor.execute(this::fireNextVirtual);
     }

@@ -1,0 +1,19 @@
+package io.stepwise.engine.integration;
+
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.engine.execution.ExecutionInfo;
+import java.util.concurrent.CompletionStage;
+
+/** A Task resource Stepwise carries out itself, calling outside its process (an HTTP endpoint, ...). */
+public interface Integration {
+  /** Whether this integration carries out tasks on {@code resource}. */
+  boolean handles(String resource);
+
+  /**
+   * Carries out {@code task} of the execution {@code info} without blocking the caller; completes
+   * with the task's answer ({@link Signal.TaskSucceeded} or {@link Signal.TaskFailed}), never
+   * exceptionally.
+   */
+  CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info);
+}

@@ -1,0 +1,56 @@
+package io.stepwise.engine.integration;
+
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.engine.execution.ExecutionInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The integrations a server carries out. A task on one of their resources is dispatched after the
+ * step that scheduled it is durable, through a wake-up row due at once: a crash before its answer
+ * is persisted leaves the row, and the call is made again (at least once, as AWS's own retries).
+ */
+public final class Integrations {
+  public static final Integrations NONE = new Integrations(List.of());
+
+  /** A dispatched call whose answer has not come by then is made again (a crash lost it). */
+  public static final Duration ATTEMPT = Duration.ofSeconds(90);
+
+  private final List<Integration> all;
+
+  public Integrations(List<Integration> all) {
+    this.all = List.copyOf(all);
+  }
+
+  /**
+   * Whether tasks on {@code resource} are dispatched to an integration, whatever the server's
+   * configuration: what the wake-up rows of a position are must not depend on it.
+   */
+  public static boolean dispatched(String resource) {
+    return HttpInvoke.RESOURCE.equals(resource);
+  }
+
+  public boolean handles(String resource) {
+    return all.stream().anyMatch(i -> i.handles(resource));
+  }
+
+  /** The task's answer; a resource no integration handles fails as an unknown resource. */
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    for (Integration i : all) {
+      if (i.handles(task.resource())) {
+        try {
+          return i.invoke(task, info).exceptionally(e -> new Signal.TaskFailed(task.id(), "States.Runtime",
+              "The integration for '" + task.resource() + "' failed: " + e));
+        } catch (RuntimeException e) {
+          return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
+              "The integration for '" + task.resource() + "' failed: " + e));
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
+        "The resource '" + task.resource() + "' is not supported by this Stepwise server."));
+  }
+}
