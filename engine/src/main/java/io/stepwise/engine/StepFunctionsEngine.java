@@ -27,6 +27,7 @@ import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.integration.HttpInvoke;
 import io.stepwise.engine.integration.Integrations;
+import io.stepwise.engine.integration.NestedExecutions;
 import io.stepwise.engine.mock.Mocks;
 import io.stepwise.engine.kms.EncryptionConfig;
 import io.stepwise.engine.statemachine.Alias;
@@ -125,10 +126,24 @@ public final class StepFunctionsEngine {
     String mockFile = config.getString("stepwise.engine.mock-config");
     this.mocks = mockFile.isBlank() ? Mocks.NONE
         : Mocks.load(java.nio.file.Path.of(mockFile), config.getDuration("stepwise.engine.mock-config-check"));
-    Integrations integrations = new Integrations(List.of(new HttpInvoke(httpConnections(config),
-        config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1")));
-    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER, mocks, integrations);
-    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED, mocks, integrations);
+    NestedExecutions.Executions nested = new NestedExecutions.Executions() {
+      @Override
+      public CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input) {
+        return startExecution(stateMachineArn, null, name, input);
+      }
+
+      @Override
+      public CompletionStage<ExecutionView> describe(String executionArn) {
+        return describeExecution(executionArn);
+      }
+    };
+    Integrations integrations = new Integrations(List.of(
+        new HttpInvoke(httpConnections(config),
+            config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
+        new NestedExecutions(nested, config.getDuration("stepwise.engine.nested-execution-poll"),
+            (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))));
+    EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER, mocks, integrations, tokens::encode);
+    EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED, mocks, integrations, tokens::encode);
     this.starter = new ExecutionStarter(executions, driver, this.clock);
     this.waker = new DirectWaker(executions, storage.store(), storage.reader(), revisions, definitions, driver,
         encryption, this.clock, io);

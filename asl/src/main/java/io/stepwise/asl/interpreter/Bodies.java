@@ -192,7 +192,11 @@ final class Bodies {
     // the effect is named after the Scheduled event about to be recorded, so the token can name it too
     String effectId = "task-" + (f.silent ? "s" + f.lastEventId + "-" + run.nextRandom() : String.valueOf(run.lastEventId + 1));
     StateScope sc = d.scope(f, eff);
-    if (t.resource().endsWith(".waitForTaskToken")) sc.withTaskToken(TaskToken.encode(run.ctx.executionArn(), effectId, run.nextRandom()));
+    if (t.resource().endsWith(".waitForTaskToken")) {
+      long nonce = run.nextRandom(); // drawn either way, so the sequence does not depend on the minter
+      sc.withTaskToken(run.ctx.taskTokens() != null ? run.ctx.taskTokens().token(run.ctx.executionArn(), effectId)
+          : TaskToken.encode(run.ctx.executionArn(), effectId, nonce));
+    }
     JsonNode params = t.parameters() != null ? t.parameters().eval(sc) : eff;
     if (params == null) params = Json.NODES.nullNode();
     if (run.inspect != null) run.inspect.put(f, jsonata ? "afterArguments" : "afterParameters", params);

@@ -46,9 +46,10 @@ public final class EffectDriver {
   private final TaskDispatch tasks;
   private final Mocks mocks;
   private final Integrations integrations;
+  private final ExecutionContext.TokenMinter taskTokens;
 
   public EffectDriver(TaskDispatch tasks) {
-    this(tasks, Mocks.NONE, Integrations.NONE);
+    this(tasks, Mocks.NONE, Integrations.NONE, null);
   }
 
   /**
@@ -56,10 +57,17 @@ public final class EffectDriver {
    * integration carries out is left waiting (its caller dispatches it, see {@link #integrations}),
    * any other goes to {@code tasks}.
    */
-  public EffectDriver(TaskDispatch tasks, Mocks mocks, Integrations integrations) {
+  public EffectDriver(TaskDispatch tasks, Mocks mocks, Integrations integrations,
+      ExecutionContext.TokenMinter taskTokens) {
     this.tasks = tasks;
     this.mocks = mocks;
     this.integrations = integrations;
+    this.taskTokens = taskTokens;
+  }
+
+  /** The execution's context, with this driver's task tokens ({@code $$.Task.Token}). */
+  private ExecutionContext context(ExecutionInfo info) {
+    return taskTokens == null ? info.context() : info.context().withTaskTokens(taskTokens);
   }
 
   /** The integrations that carry out the tasks this driver leaves waiting for them. */
@@ -76,7 +84,7 @@ public final class EffectDriver {
   /** Starts the execution {@code info} describes (with its test case's mocks, if it has one). */
   public Step start(CompiledDefinition def, ExecutionInfo info, com.fasterxml.jackson.databind.JsonNode input,
       Supplier<Instant> clock) {
-    ExecutionContext ctx = info.context();
+    ExecutionContext ctx = context(info);
     return settle(def, ctx, Interpreter.start(def, ctx, input, ctx.startTime()), clock, info);
   }
 
@@ -87,14 +95,14 @@ public final class EffectDriver {
 
   public Step resume(CompiledDefinition def, ExecutionInfo info, ExecutionPosition position, Signal signal,
       Supplier<Instant> clock) {
-    ExecutionContext ctx = info.context();
+    ExecutionContext ctx = context(info);
     return settle(def, ctx, Interpreter.resume(def, ctx, position, signal, clock.get()), clock, info);
   }
 
   /** Redrives an execution that ended unsuccessfully ({@link Interpreter#redrive}); {@code info} has the new redrive count. */
   public Step redrive(CompiledDefinition def, ExecutionInfo info, ExecutionPosition position,
       Supplier<Instant> clock) {
-    ExecutionContext ctx = info.context();
+    ExecutionContext ctx = context(info);
     return settle(def, ctx, Interpreter.redrive(def, ctx, position, clock.get()), clock, info);
   }
 

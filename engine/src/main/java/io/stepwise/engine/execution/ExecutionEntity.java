@@ -111,6 +111,9 @@ public final class ExecutionEntity
   public record TaskResult(String effectId, String output, String error, String cause, boolean heartbeat,
       ActorRef<TaskReply> replyTo) implements Command {}
 
+  /** An integration submitted the task {@code effectId} (a callback task): it now waits for its token. */
+  public record Submitted(String effectId) implements Command {}
+
   /** Null fields: done; else AWS's error. */
   public record TaskReply(String errorCode, String errorMessage, String unreadable) implements CborSerializable {
     static final TaskReply OK = new TaskReply(null, null, null);
@@ -291,6 +294,7 @@ public final class ExecutionEntity
     unreadable.onCommand(TaskResult.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new TaskReply(null, null, s.unreadable())));
     unreadable.onCommand(FailOnKey.class, this::failOnKey);
+    unreadable.onCommand(Submitted.class, (s, c) -> Effect().stop().thenNoReply());
     unreadable.onCommand(Redrive.class,
         (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new RedriveReply(null, null, null, s.unreadable())));
 
@@ -312,6 +316,7 @@ public final class ExecutionEntity
       return passivating().thenReply(c.replyTo(), n -> new TaskHandout(null));
     });
     absent.onCommand(TaskResult.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> TaskReply.timedOut()));
+    absent.onCommand(Submitted.class, (s, c) -> passivating().thenNoReply());
     absent.onCommand(Redrive.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new RedriveReply(null,
         "ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'", null)));
     absent.onCommand(FailOnKey.class,
@@ -327,6 +332,7 @@ public final class ExecutionEntity
     b.onCommand(FailOnKey.class, this::failOnKey);
     b.onCommand(StartTask.class, this::onStartTask);
     b.onCommand(TaskResult.class, this::onTaskResult);
+    b.onCommand(Submitted.class, this::onSubmitted);
     b.onCommand(Redrive.class, this::onRedrive);
     for (var h : List.of(unreadable, absent, b)) {
       h.onCommand(Idle.class, (s, c) -> {
@@ -430,6 +436,11 @@ public final class ExecutionEntity
   private void dispatch(ExecutionInfo info, io.stepwise.asl.interpreter.Effect.ScheduleTask task) {
     var system = context.getSystem();
     driver.integrations().invoke(task, info).thenAccept(signal -> {
+      if (signal instanceof Signal.TaskStarted) {
+        // submitted (a callback task): it now waits for its token, heartbeats or timeout
+        ClusterSharding.get(system).entityRefFor(ENTITY_KEY, info.executionArn()).tell(new Submitted(task.id()));
+        return;
+      }
       TaskResult result = signal instanceof Signal.TaskSucceeded ok
           ? new TaskResult(task.id(), Json.write(ok.output()), null, null, false, system.ignoreRef())
           : new TaskResult(task.id(), null, ((Signal.TaskFailed) signal).error(), ((Signal.TaskFailed) signal).cause(),
@@ -456,6 +467,17 @@ public final class ExecutionEntity
           .thenReply(cmd.replyTo(), s -> new TaskHandout(input));
     } catch (DefinitionUnavailable e) {
       return Effect().reply(cmd.replyTo(), new TaskHandout(null));
+    }
+  }
+
+  private ReplyEffect<Event, State> onSubmitted(State state, Submitted cmd) {
+    var task = state.running() ? ExecutionSteps.pendingTask(position(state), cmd.effectId())
+        : Optional.<io.stepwise.asl.interpreter.Effect.ScheduleTask>empty();
+    if (task.isEmpty() || task.get().started()) return Effect().noReply();
+    try {
+      return advance(state, new Signal.TaskStarted(cmd.effectId(), null)).thenNoReply();
+    } catch (DefinitionUnavailable e) {
+      return Effect().noReply();
     }
   }
 

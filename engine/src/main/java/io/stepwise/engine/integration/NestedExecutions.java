@@ -1,0 +1,188 @@
+package io.stepwise.engine.integration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.engine.Json;
+import io.stepwise.engine.ServiceError;
+import io.stepwise.engine.execution.ExecutionInfo;
+import io.stepwise.engine.execution.ExecutionView;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * Nested Step Functions ({@code arn:aws:states:::states:startExecution}): starts an execution of
+ * another state machine of this server. Request-response answers with its ARN and start date;
+ * {@code .sync} and {@code .sync:2} answer when it ends, with what DescribeExecution shows
+ * ({@code .sync:2} with its input and output as JSON rather than text) or fail with
+ * {@code States.TaskFailed} when it does not succeed; {@code .waitForTaskToken} starts it and
+ * waits for the token it was given to come back through SendTaskSuccess/Failure.
+ *
+ * <p>A child the task names no {@code Name} for is named after the parent's execution and task,
+ * so a call made again after a restart finds the child it started rather than starting another.
+ */
+public final class NestedExecutions implements Integration {
+  static final String BASE = "arn:aws:states:::states:startExecution";
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** What this integration asks of the engine. */
+  public interface Executions {
+    CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input);
+
+    CompletionStage<ExecutionView> describe(String executionArn);
+  }
+
+  private final Executions executions;
+  private final Duration poll;
+  private final BiConsumer<Duration, Runnable> later;
+
+  /** {@code later} runs a task after a delay (a scheduler); a running child is looked at every {@code poll}. */
+  public NestedExecutions(Executions executions, Duration poll, BiConsumer<Duration, Runnable> later) {
+    this.executions = executions;
+    this.poll = poll;
+    this.later = later;
+  }
+
+  static boolean isResource(String resource) {
+    return resource.equals(BASE) || resource.equals(BASE + ".sync") || resource.equals(BASE + ".sync:2")
+        || resource.equals(BASE + ".waitForTaskToken");
+  }
+
+  @Override
+  public boolean handles(String resource) {
+    return isResource(resource);
+  }
+
+  @Override
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    JsonNode p = task.parameters();
+    if (p == null || !p.isObject() || !p.path("StateMachineArn").isTextual()) {
+      return done(new Signal.TaskFailed(task.id(), "States.Runtime",
+          "The parameters of '" + task.resource() + "' must have a StateMachineArn string"));
+    }
+    String machine = p.get("StateMachineArn").asText();
+    JsonNode in = p.get("Input");
+    String input = in == null || in.isNull() ? "{}" : in.isTextual() ? in.asText() : Json.write(in);
+    boolean named = p.path("Name").isTextual();
+    String name = named ? p.get("Name").asText()
+        : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
+    String mode = task.resource().substring(BASE.length());
+    return executions.start(machine, name, input)
+        .handle((view, failure) -> {
+          if (failure == null) return CompletableFuture.completedFuture(view);
+          Throwable f = unwrap(failure);
+          // a call made again (after a restart) finds the child it started
+          if (!named && f instanceof ServiceError e && e.code().equals("ExecutionAlreadyExists")) {
+            return executions.describe(childArn(machine, name));
+          }
+          return CompletableFuture.<ExecutionView>failedFuture(f);
+        })
+        .thenCompose(s -> s)
+        .thenCompose(view -> switch (mode) {
+          case "" -> done(new Signal.TaskSucceeded(task.id(), started(view)));
+          case ".waitForTaskToken" -> done(new Signal.TaskStarted(task.id(), null));
+          default -> ended(view.info().executionArn(), view).thenApply(v -> answer(task, v, mode.equals(".sync:2")));
+        })
+        .exceptionally(failure -> {
+          Throwable f = unwrap(failure);
+          if (f instanceof ServiceError e) {
+            String code = e.code().endsWith("Exception") ? e.code() : e.code() + "Exception";
+            return new Signal.TaskFailed(task.id(), "StepFunctions." + code, e.getMessage());
+          }
+          return new Signal.TaskFailed(task.id(), "States.Runtime", "Starting the execution failed: " + f);
+        });
+  }
+
+  /** The ARN of execution {@code name} of {@code machine} (a version or alias ARN names its machine). */
+  static String childArn(String machine, String name) {
+    String[] p = machine.split(":");
+    return String.join(":", p[0], p[1], p[2], p[3], p[4], "execution", p[6], name);
+  }
+
+  /** The child once it has ended, looked at every {@code poll}. */
+  private CompletionStage<ExecutionView> ended(String arn, ExecutionView view) {
+    if (view.result() != null) return done(view);
+    CompletableFuture<ExecutionView> out = new CompletableFuture<>();
+    later.accept(poll, () -> executions.describe(arn).thenCompose(v -> ended(arn, v)).whenComplete((v, e) -> {
+      if (e != null) out.completeExceptionally(e);
+      else out.complete(v);
+    }));
+    return out;
+  }
+
+  /** StartExecution's response as the integration shows it (with the SDK's metadata, as AWS's). */
+  private static ObjectNode started(ExecutionView view) {
+    String requestId = UUID.nameUUIDFromBytes(view.info().executionArn().getBytes(StandardCharsets.UTF_8)).toString();
+    ObjectNode o = NODES.objectNode();
+    o.put("ExecutionArn", view.info().executionArn());
+    ObjectNode http = o.putObject("SdkHttpMetadata");
+    ObjectNode all = http.putObject("AllHttpHeaders");
+    all.putArray("x-amzn-RequestId").add(requestId);
+    all.putArray("Content-Type").add("application/x-amz-json-1.0");
+    ObjectNode headers = http.putObject("HttpHeaders");
+    headers.put("Content-Type", "application/x-amz-json-1.0");
+    headers.put("x-amzn-RequestId", requestId);
+    http.put("HttpStatusCode", 200);
+    o.putObject("SdkResponseMetadata").put("RequestId", requestId);
+    o.put("StartDate", epochMillis(view.info().startDate()));
+    return o;
+  }
+
+  /** What DescribeExecution shows of the ended child; {@code json}: input and output as JSON (.sync:2). */
+  static Signal answer(Effect.ScheduleTask task, ExecutionView view, boolean json) {
+    ObjectNode o = NODES.objectNode(); // members in alphabetical order, as AWS shows them
+    ExecutionInfo i = view.info();
+    if (view.result().cause() != null) o.put("Cause", view.result().cause());
+    if (view.result().error() != null) o.put("Error", view.result().error());
+    o.put("ExecutionArn", i.executionArn());
+    if (json) o.set("Input", parse(i.input()));
+    else o.put("Input", i.input());
+    o.set("InputDetails", NODES.objectNode().put("Included", true));
+    o.put("Name", i.name());
+    String output = view.result().output();
+    if (output != null) {
+      if (json) o.set("Output", parse(output));
+      else o.put("Output", output);
+      o.set("OutputDetails", NODES.objectNode().put("Included", true));
+    }
+    o.put("RedriveCount", i.redriveCount());
+    o.put("RedriveStatus", view.notRedrivable() == null ? "REDRIVABLE" : "NOT_REDRIVABLE");
+    if (view.notRedrivable() != null) o.put("RedriveStatusReason", view.notRedrivable());
+    o.put("StartDate", epochMillis(i.startDate()));
+    o.put("StateMachineArn", i.stateMachineArn());
+    o.put("Status", view.status());
+    o.put("StopDate", epochMillis(view.result().stopDate()));
+    if (view.status().equals("SUCCEEDED")) return new Signal.TaskSucceeded(task.id(), o);
+    return new Signal.TaskFailed(task.id(), "States.TaskFailed", Json.write(o));
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      return NODES.textNode(text);
+    }
+  }
+
+  private static long epochMillis(Instant at) {
+    return at == null ? 0 : at.toEpochMilli();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}
