@@ -23,6 +23,7 @@ import io.stepwise.engine.execution.ExecutionInfo;
 import io.stepwise.engine.execution.ExecutionStarter;
 import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.ExecutionView;
+import io.stepwise.engine.execution.Result;
 import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.integration.HttpInvoke;
@@ -128,8 +129,9 @@ public final class StepFunctionsEngine {
         : Mocks.load(java.nio.file.Path.of(mockFile), config.getDuration("stepwise.engine.mock-config-check"));
     NestedExecutions.Executions nested = new NestedExecutions.Executions() {
       @Override
-      public CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input) {
-        return startExecution(stateMachineArn, null, name, input);
+      public CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input,
+          Consumer<CompletionStage<ExecutionView>> expressResult) {
+        return startExecution(stateMachineArn, null, name, input, expressResult);
       }
 
       @Override
@@ -322,6 +324,12 @@ public final class StepFunctionsEngine {
    * {@code testCase} (null for none) names the mock configuration's test case it runs with.
    */
   public CompletionStage<ExecutionView> startExecution(String machineArn, String testCase, String name, String input) {
+    return startExecution(machineArn, testCase, name, input, null);
+  }
+
+  /** As above; an Express execution's result is handed to {@code expressResult} (nested .sync tasks wait on it). */
+  private CompletionStage<ExecutionView> startExecution(String machineArn, String testCase, String name, String input,
+      Consumer<CompletionStage<ExecutionView>> expressResult) {
     return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
       requireTestCase(r.name(), testCase);
@@ -332,7 +340,9 @@ public final class StepFunctionsEngine {
       if (r.type().equals("EXPRESS")) {
         String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
         ExecutionInfo info = info(r, arn, execName, input, now, target).withTestCase(testCase);
-        express.run(info, m.compiled()); // AWS keeps no record of an Express execution started this way
+        // AWS keeps no record of an Express execution started this way
+        CompletionStage<Result> run = express.run(info, m.compiled());
+        if (expressResult != null) expressResult.accept(run.thenApply(result -> new ExecutionView(info, result)));
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
       String arn = Arns.execution(p.region(), p.account(), r.name(), execName);

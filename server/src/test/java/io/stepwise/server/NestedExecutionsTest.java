@@ -80,6 +80,21 @@ class NestedExecutionsTest {
   }
 
   @Test
+  void aSyncTask_waitsForAnExpressChild_too() throws Exception {
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String express = sfn.createStateMachine(b -> b.name("express-child").roleArn(Definitions.ROLE).type("EXPRESS")
+          .definition("""
+              {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "P"},
+                "P": {"Type": "Pass", "Parameters": {"got.$": "$.n"}, "End": true}}}
+              """)).stateMachineArn();
+      JsonNode out = JSON.readTree(run(sfn, parent(sfn, "on-express", "startExecution.sync:2", express, "")).output());
+      assertThat(out.get("Status").asText()).isEqualTo("SUCCEEDED");
+      assertThat(out.get("Output")).isEqualTo(JSON.readTree("{\"got\":2}"));
+      assertThat(out.get("ExecutionArn").asText()).contains(":express:express-child:");
+    }
+  }
+
+  @Test
   void aChildThatFails_failsTheSyncTaskWithStatesTaskFailed_andAMissingMachineIsAServiceError() throws Exception {
     try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
       String failing = create(sfn, "failing", """

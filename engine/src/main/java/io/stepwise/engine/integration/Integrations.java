@@ -20,6 +20,9 @@ public final class Integrations {
   public static final Duration ATTEMPT = Duration.ofSeconds(90);
 
   private final List<Integration> all;
+  /** Calls under way, by execution and task: a row fired again while its call is under way joins it. */
+  private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Signal>> underway =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Integrations(List<Integration> all) {
     this.all = List.copyOf(all);
@@ -37,8 +40,24 @@ public final class Integrations {
     return all.stream().anyMatch(i -> i.handles(resource));
   }
 
-  /** The task's answer; a resource no integration handles fails as an unknown resource. */
+  /**
+   * The task's answer; a resource no integration handles fails as an unknown resource. While a
+   * call for the task is under way (a long {@code .sync} child), asking again joins it.
+   */
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    String key = info.executionArn() + "|" + task.id();
+    CompletableFuture<Signal> mine = new CompletableFuture<>();
+    CompletableFuture<Signal> running = underway.putIfAbsent(key, mine);
+    if (running != null) return running;
+    call(task, info).whenComplete((signal, failure) -> {
+      underway.remove(key, mine);
+      mine.complete(signal != null ? signal : new Signal.TaskFailed(task.id(), "States.Runtime",
+          "The integration for '" + task.resource() + "' failed: " + failure));
+    });
+    return mine;
+  }
+
+  private CompletionStage<Signal> call(Effect.ScheduleTask task, ExecutionInfo info) {
     for (Integration i : all) {
       if (i.handles(task.resource())) {
         try {

@@ -37,7 +37,9 @@ public final class NestedExecutions implements Integration {
 
   /** What this integration asks of the engine. */
   public interface Executions {
-    CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input);
+    /** Starts it; an Express execution (never recorded) hands its end to {@code expressResult}. */
+    CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input,
+        java.util.function.Consumer<CompletionStage<ExecutionView>> expressResult);
 
     CompletionStage<ExecutionView> describe(String executionArn);
   }
@@ -77,21 +79,32 @@ public final class NestedExecutions implements Integration {
     String name = named ? p.get("Name").asText()
         : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
     String mode = task.resource().substring(BASE.length());
-    return executions.start(machine, name, input)
+    CompletableFuture<ExecutionView> expressEnd = new CompletableFuture<>();
+    return executions.start(machine, name, input, run -> run.whenComplete((v, e) -> {
+          if (e != null) expressEnd.completeExceptionally(e);
+          else expressEnd.complete(v);
+        }))
         .handle((view, failure) -> {
           if (failure == null) return CompletableFuture.completedFuture(view);
           Throwable f = unwrap(failure);
-          // a call made again (after a restart) finds the child it started
-          if (!named && f instanceof ServiceError e && e.code().equals("ExecutionAlreadyExists")) {
-            return executions.describe(childArn(machine, name));
+          if (!(f instanceof ServiceError e && e.code().equals("ExecutionAlreadyExists"))) {
+            return CompletableFuture.<ExecutionView>failedFuture(f);
           }
-          return CompletableFuture.<ExecutionView>failedFuture(f);
+          // A call made again (after a restart) finds the child it started: one named after this
+          // task, or one with the given name and this input started since the task was scheduled.
+          return executions.describe(childArn(machine, name)).thenApply(existing -> {
+            boolean ours = !named || existing.info().input().equals(input) && task.scheduledAt() != null
+                && !existing.info().startDate().isBefore(task.scheduledAt());
+            if (!ours) throw e;
+            return existing;
+          });
         })
         .thenCompose(s -> s)
         .thenCompose(view -> switch (mode) {
           case "" -> done(new Signal.TaskSucceeded(task.id(), started(view)));
           case ".waitForTaskToken" -> done(new Signal.TaskStarted(task.id(), null));
-          default -> ended(view.info().executionArn(), view).thenApply(v -> answer(task, v, mode.equals(".sync:2")));
+          default -> (view.info().executionArn().contains(":express:") ? expressEnd : ended(view))
+              .thenApply(v -> answer(task, v, mode.equals(".sync:2")));
         })
         .exceptionally(failure -> {
           Throwable f = unwrap(failure);
@@ -110,14 +123,21 @@ public final class NestedExecutions implements Integration {
   }
 
   /** The child once it has ended, looked at every {@code poll}. */
-  private CompletionStage<ExecutionView> ended(String arn, ExecutionView view) {
-    if (view.result() != null) return done(view);
+  private CompletionStage<ExecutionView> ended(ExecutionView view) {
     CompletableFuture<ExecutionView> out = new CompletableFuture<>();
-    later.accept(poll, () -> executions.describe(arn).thenCompose(v -> ended(arn, v)).whenComplete((v, e) -> {
-      if (e != null) out.completeExceptionally(e);
-      else out.complete(v);
-    }));
+    lookAgain(view.info().executionArn(), view, out);
     return out;
+  }
+
+  private void lookAgain(String arn, ExecutionView view, CompletableFuture<ExecutionView> out) {
+    if (view.result() != null) {
+      out.complete(view);
+      return;
+    }
+    later.accept(poll, () -> executions.describe(arn).whenComplete((v, e) -> {
+      if (e != null) out.completeExceptionally(e);
+      else lookAgain(arn, v, out);
+    }));
   }
 
   /** StartExecution's response as the integration shows it (with the SDK's metadata, as AWS's). */
