@@ -143,7 +143,8 @@ public final class StepFunctionsEngine {
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
         new NestedExecutions(nested, config.getDuration("stepwise.engine.nested-execution-poll"),
-            (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))));
+            (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))), io);
+    wakeUps.holdVirtualTimeWhile(integrations::busy);
     EffectDriver driver = new EffectDriver(EffectDriver.ACTIVITIES_LATER, mocks, integrations, tokens::encode);
     EffectDriver expressDriver = new EffectDriver(EffectDriver.UNSUPPORTED, mocks, integrations, tokens::encode);
     this.starter = new ExecutionStarter(executions, driver, this.clock);

@@ -255,6 +255,40 @@ class HttpTaskTest {
     }
   }
 
+  /** On the virtual clock, time does not run ahead while a call is under way: timeouts wait for its answer. */
+  @Test
+  void virtualTime_waitsForCallsUnderWay() throws Exception {
+    hold = new CountDownLatch(1);
+    try (TestServer server = TestServer.start(dir.resolve("data"), Map.of("stepwise.clock.mode", "virtual",
+        "stepwise.engine.http-connections", List.of(Map.of("connection", "local-api")))); SfnClient sfn = server.sfn()) {
+      String parameters = """
+          {"ApiEndpoint": "%s/held", "Method": "GET", "Authentication": {"ConnectionArn": "%s"}}
+          """.formatted(base, CONNECTION);
+      String standard = sfn.createStateMachine(b -> b.name("held-standard").roleArn(Definitions.ROLE).definition("""
+          {"StartAt": "Call", "TimeoutSeconds": 30, "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": %s,
+              "TimeoutSeconds": 10, "Next": "Day"},
+            "Day": {"Type": "Wait", "Seconds": 86400, "End": true}}}
+          """.formatted(parameters))).stateMachineArn();
+      String express = sfn.createStateMachine(b -> b.name("held-express").roleArn(Definitions.ROLE).type("EXPRESS")
+          .definition(task(parameters, ", \"TimeoutSeconds\": 10"))).stateMachineArn();
+      String execution = sfn.startExecution(b -> b.stateMachineArn(standard)).executionArn();
+      var sync = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> sfn.startSyncExecution(b -> b.stateMachineArn(express)));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (seen.size() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+      Thread.sleep(1_500); // real time passes while both calls are held: virtual time must not
+      hold.countDown();
+      assertThat(sync.get(20, TimeUnit.SECONDS).status()).isEqualTo(SyncExecutionStatus.SUCCEEDED);
+      // the execution's own TimeoutSeconds (30 s) would fire before the day-long Wait ended: it is an
+      // error only if time ran while the call was held; after it, the day passes at once
+      DescribeExecutionResponse done = awaitEnd(sfn, execution);
+      assertThat(done.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+      assertThat(history(sfn, execution).stream().map(HistoryEvent::typeAsString))
+          .contains("TaskSucceeded").doesNotContain("TaskTimedOut");
+    }
+  }
+
   @Test
   void expressExecutions_callToo() throws Exception {
     try (TestServer server = start(); SfnClient sfn = server.sfn()) {

@@ -102,7 +102,8 @@ final class ExecutionSteps {
         if (deadline.isAfter(now)) return new Later(deadline);
         return new Resume(new Signal.TaskFailed(t.id(), "States.Timeout", null));
       }
-      if (pending instanceof Effect.ScheduleTask t && row.timerId().equals(ExecutionStore.DISPATCH_TIMER + t.id())) {
+      if (pending instanceof Effect.ScheduleTask t && !t.started()
+          && row.timerId().equals(ExecutionStore.DISPATCH_TIMER + t.id())) {
         return new Dispatch(t);
       }
       if (pending instanceof Effect.ScheduleTask t && t.heartbeatSeconds() != null && t.heartbeatAt() != null

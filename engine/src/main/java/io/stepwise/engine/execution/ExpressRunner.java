@@ -59,6 +59,8 @@ public final class ExpressRunner {
     final PriorityQueue<Pending> virtual = new PriorityQueue<>(DEADLINE_ORDER);
     Instant virtualNow;
     ExecutionPosition position;
+    /** Integration calls under way: virtual time does not move while there are any. */
+    int calls;
 
     Run(CompiledDefinition def, ExecutionInfo info) {
       this.def = def;
@@ -93,10 +95,16 @@ public final class ExpressRunner {
         if (effect instanceof Effect.StartTimer t) arm(t.fireAt(), t.id(), new Signal.TimerFired(t.id()));
         // An integration's task is answered when its call completes, through resume().
         if (effect instanceof Effect.ScheduleTask t && driver.integrations().handles(t.resource())) {
-          driver.integrations().invoke(t, info).thenAcceptAsync(this::resume, executor);
+          calls++;
+          driver.integrations().invoke(t, info).thenAcceptAsync(this::answered, executor);
         }
       }
-      if (clock.isVirtual() && !virtual.isEmpty()) executor.execute(this::fireNextVirtual);
+      if (clock.isVirtual() && calls == 0 && !virtual.isEmpty()) executor.execute(this::fireNextVirtual);
+    }
+
+    synchronized void answered(Signal signal) {
+      calls--;
+      resume(signal);
     }
 
     private void arm(Instant at, String id, Signal signal) {
@@ -109,6 +117,7 @@ public final class ExpressRunner {
     }
 
     private synchronized void fireNextVirtual() {
+      if (calls > 0) return; // a call's answer moves the run on, then time
       Pending next = virtual.poll();
       if (next == null || done.isDone()) return;
       if (next.at().isAfter(virtualNow)) virtualNow = next.at();

@@ -130,7 +130,8 @@ public final class HttpInvoke implements Integration {
     }
     connection.headers().forEach((k, v) -> headers.put(k, List.of(v)));
 
-    StringBuilder url = new StringBuilder(endpoint);
+    int fragment = endpoint.indexOf('#');
+    StringBuilder url = new StringBuilder(fragment < 0 ? endpoint : endpoint.substring(0, fragment));
     List<String[]> query = new ArrayList<>();
     JsonNode q = p.get("QueryParameters");
     Map<String, List<String>> merged = new LinkedHashMap<>();
@@ -141,7 +142,7 @@ public final class HttpInvoke implements Integration {
     connection.queryParameters().forEach((k, v) -> merged.put(k, List.of(v)));
     merged.forEach((k, vs) -> vs.forEach(v -> query.add(new String[] {k, v})));
     if (!query.isEmpty()) {
-      url.append(endpoint.contains("?") ? '&' : '?');
+      url.append(url.indexOf("?") >= 0 ? '&' : '?');
       for (int i = 0; i < query.size(); i++) {
         if (i > 0) url.append('&');
         url.append(encode(query.get(i)[0])).append('=').append(encode(query.get(i)[1]));
@@ -189,10 +190,16 @@ public final class HttpInvoke implements Integration {
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body);
     headers.forEach((k, vs) -> {
-      if (!CLIENT_SET.contains(k.toLowerCase(Locale.ROOT))) vs.forEach(v -> b.header(k, v));
+      if (CLIENT_SET.contains(k.toLowerCase(Locale.ROOT))) return;
+      for (String v : vs) {
+        try {
+          b.header(k, v);
+        } catch (IllegalArgumentException e) {
+          throw runtime("The HTTP Task's header '" + k + "' is not a valid HTTP header: " + e.getMessage());
+        }
+      }
     });
     b.setHeader("User-Agent", "Amazon|StepFunctions|HttpInvoke|" + region);
-    b.setHeader("Range", "bytes=0-262144");
     return b.build();
   }
 
@@ -320,6 +327,9 @@ public final class HttpInvoke implements Integration {
 
   private static Signal failed(Effect.ScheduleTask task, Throwable failure) {
     Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (f instanceof java.net.http.HttpConnectTimeoutException) {
+      return new Signal.TaskFailed(task.id(), "States.Http.Socket", "The HTTP Task could not connect within 10 seconds");
+    }
     if (f instanceof HttpTimeoutException) {
       return new Signal.TaskFailed(task.id(), "States.Http.Socket", "The HTTP Task timed out after 60 seconds");
     }

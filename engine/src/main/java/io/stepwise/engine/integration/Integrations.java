@@ -14,18 +14,26 @@ import java.util.concurrent.CompletionStage;
  * is persisted leaves the row, and the call is made again (at least once, as AWS's own retries).
  */
 public final class Integrations {
-  public static final Integrations NONE = new Integrations(List.of());
+  public static final Integrations NONE = new Integrations(List.of(), Runnable::run);
 
   /** A dispatched call whose answer has not come by then is made again (a crash lost it). */
   public static final Duration ATTEMPT = Duration.ofSeconds(90);
 
   private final List<Integration> all;
+  private final java.util.concurrent.Executor executor;
   /** Calls under way, by execution and task: a row fired again while its call is under way joins it. */
   private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Signal>> underway =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  public Integrations(List<Integration> all) {
+  /** Calls are made from {@code executor}, never on the thread that asks for them (an entity's, say). */
+  public Integrations(List<Integration> all, java.util.concurrent.Executor executor) {
     this.all = List.copyOf(all);
+    this.executor = executor;
+  }
+
+  /** Whether any call is under way (virtual time waits for them). */
+  public boolean busy() {
+    return !underway.isEmpty();
   }
 
   /**
@@ -49,11 +57,12 @@ public final class Integrations {
     CompletableFuture<Signal> mine = new CompletableFuture<>();
     CompletableFuture<Signal> running = underway.putIfAbsent(key, mine);
     if (running != null) return running;
-    call(task, info).whenComplete((signal, failure) -> {
-      underway.remove(key, mine);
-      mine.complete(signal != null ? signal : new Signal.TaskFailed(task.id(), "States.Runtime",
-          "The integration for '" + task.resource() + "' failed: " + failure));
-    });
+    CompletableFuture.supplyAsync(() -> call(task, info), executor).thenCompose(s -> s)
+        .whenComplete((signal, failure) -> {
+          underway.remove(key, mine);
+          mine.complete(signal != null ? signal : new Signal.TaskFailed(task.id(), "States.Runtime",
+              "The integration for '" + task.resource() + "' failed: " + failure));
+        });
     return mine;
   }
 

@@ -79,6 +79,11 @@ public final class NestedExecutions implements Integration {
     String name = named ? p.get("Name").asText()
         : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
     String mode = task.resource().substring(BASE.length());
+    if (!mode.isEmpty() && "EXPRESS".equals(info.type())) {
+      // AWS: Express workflows support only the request-response pattern
+      return done(new Signal.TaskFailed(task.id(), "States.Runtime",
+          "Express executions support only the request-response pattern, not '" + task.resource() + "'"));
+    }
     CompletableFuture<ExecutionView> expressEnd = new CompletableFuture<>();
     return executions.start(machine, name, input, run -> run.whenComplete((v, e) -> {
           if (e != null) expressEnd.completeExceptionally(e);
@@ -125,20 +130,25 @@ public final class NestedExecutions implements Integration {
   /** The child once it has ended, looked at every {@code poll}. */
   private CompletionStage<ExecutionView> ended(ExecutionView view) {
     CompletableFuture<ExecutionView> out = new CompletableFuture<>();
-    lookAgain(view.info().executionArn(), view, out);
+    lookAgain(view.info().executionArn(), view, out, poll);
     return out;
   }
 
-  private void lookAgain(String arn, ExecutionView view, CompletableFuture<ExecutionView> out) {
+  /** Looks at a running child after {@code after}, then ever less often (up to every {@link #LONGEST_POLL}). */
+  private void lookAgain(String arn, ExecutionView view, CompletableFuture<ExecutionView> out, Duration after) {
     if (view.result() != null) {
       out.complete(view);
       return;
     }
-    later.accept(poll, () -> executions.describe(arn).whenComplete((v, e) -> {
+    Duration next = after.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : after.multipliedBy(2);
+    later.accept(after, () -> executions.describe(arn).whenComplete((v, e) -> {
       if (e != null) out.completeExceptionally(e);
-      else lookAgain(arn, v, out);
+      else lookAgain(arn, v, out, next.compareTo(after) < 0 ? after : next);
     }));
   }
+
+  /** A child that runs long is looked at no less often than this. */
+  static final Duration LONGEST_POLL = Duration.ofSeconds(5);
 
   /** StartExecution's response as the integration shows it (with the SDK's metadata, as AWS's). */
   private static ObjectNode started(ExecutionView view) {

@@ -67,6 +67,13 @@ public final class WakeUpScheduler {
     thread.setDaemon(true);
   }
 
+  /** Virtual time does not move while {@code busy} says work outside the scheduler is under way (calls out). */
+  private volatile java.util.function.BooleanSupplier busy = () -> false;
+
+  public void holdVirtualTimeWhile(java.util.function.BooleanSupplier busy) {
+    this.busy = busy;
+  }
+
   public void start() {
     thread.start();
   }
@@ -105,7 +112,7 @@ public final class WakeUpScheduler {
           continue;
         }
         if (clock.isVirtual()) {
-          if (head != null && inFlight.get() == 0) {
+          if (head != null && inFlight.get() == 0 && !busy.getAsBoolean()) {
             clock.advanceTo(Instant.ofEpochMilli(head.at));
             continue;
           }
