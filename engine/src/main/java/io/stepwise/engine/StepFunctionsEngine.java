@@ -138,6 +138,11 @@ public final class StepFunctionsEngine {
       public CompletionStage<ExecutionView> describe(String executionArn) {
         return describeExecution(executionArn);
       }
+
+      @Override
+      public CompletionStage<ExecutionView> stop(String executionArn, String error, String cause) {
+        return stopExecution(executionArn, error, cause);
+      }
     };
     Integrations integrations = new Integrations(List.of(
         new HttpInvoke(httpConnections(config),

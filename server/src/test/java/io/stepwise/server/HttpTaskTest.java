@@ -283,7 +283,8 @@ class HttpTaskTest {
       // the execution's own TimeoutSeconds (30 s) would fire before the day-long Wait ended: it is an
       // error only if time ran while the call was held; after it, the day passes at once
       DescribeExecutionResponse done = awaitEnd(sfn, execution);
-      assertThat(done.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+      assertThat(done.status()).as("%s", HistoryInvariants.describe(history(sfn, execution)))
+          .isEqualTo(ExecutionStatus.TIMED_OUT);
       assertThat(history(sfn, execution).stream().map(HistoryEvent::typeAsString))
           .contains("TaskSucceeded").doesNotContain("TaskTimedOut");
     }

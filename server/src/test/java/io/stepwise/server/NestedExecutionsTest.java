@@ -117,6 +117,43 @@ class NestedExecutionsTest {
   }
 
   @Test
+  void aSyncTaskThatIsCutOff_stopsItsChild() throws Exception {
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String child = create(sfn, "long", """
+          {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}
+          """);
+      // the parent is stopped
+      String stopped = sfn.startExecution(b -> b.stateMachineArn(parent(sfn, "stopped", "startExecution.sync", child, ""))
+          .input("{\"n\": 1}")).executionArn();
+      String firstChild = awaitChild(sfn, child, 1);
+      sfn.stopExecution(b -> b.executionArn(stopped));
+      DescribeExecutionResponse aborted = awaitEnd(sfn, firstChild);
+      assertThat(aborted.status()).isEqualTo(ExecutionStatus.ABORTED);
+      assertThat(aborted.cause()).isEqualTo("The Task state in AWS Step Functions execution [" + stopped
+          + "] which was managing this resource was aborted");
+
+      // the parent's task times out
+      String timedOut = sfn.startExecution(b -> b.stateMachineArn(
+          parent(sfn, "impatient", "startExecution.sync:2", child, ", \"TimeoutSeconds\": 1")).input("{\"n\": 2}"))
+          .executionArn();
+      assertThat(awaitEnd(sfn, timedOut).error()).isEqualTo("States.Timeout");
+      String secondChild = awaitChild(sfn, child, 2);
+      assertThat(awaitEnd(sfn, secondChild).status()).isEqualTo(ExecutionStatus.ABORTED);
+    }
+  }
+
+  /** The newest execution of {@code machine}, once it has {@code count}. */
+  private static String awaitChild(SfnClient sfn, String machine, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<ExecutionListItem> all = sfn.listExecutions(b -> b.stateMachineArn(machine)).executions();
+      if (all.size() >= count) return all.get(0).executionArn();
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no child started");
+  }
+
+  @Test
   void waitForTaskToken_startsTheChild_andWaitsForItsSignedTokenToComeBack() throws Exception {
     try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
       String child = create(sfn, "waits", """

@@ -212,6 +212,7 @@ public final class DirectWaker {
     if (!(due instanceof ExecutionSteps.Resume resume)) return deleted(row);
     ExecutionSteps.Advance a = ExecutionSteps.advance(state, def, position, resume.signal(), driver, store.listing(), clock);
     if (a == null) return done(new Fired(null));
+    ExecutionInfo info = state.info();
     IndexOp rows = a.behind(a.ahead());
     store.submitAll(a.inputs());
     AppendWrite write = new AppendWrite(pid, highest, List.of(a.event()), writerUuid, rows);
@@ -220,6 +221,7 @@ public final class DirectWaker {
       if (outcome != AppendWrite.Outcome.WRITTEN) return null;
       store.scheduled(a.added());
       store.queued(a.queued());
+      for (var task : a.released()) driver.integrations().released(task, info);
       return new Fired(null);
     });
   }

@@ -584,6 +584,7 @@ public final class ExecutionEntity
       if (!behind.isEmpty()) store.submit(behind);
       store.scheduled(a.added());
       store.queued(a.queued());
+      for (var task : a.released()) driver.integrations().released(task, s.info());
     });
   }
 

@@ -19,6 +19,7 @@ import io.stepwise.engine.statemachine.Revisions;
 import io.stepwise.persistence.index.ActivityQueue;
 import io.stepwise.persistence.index.ExecutionIndex;
 import io.stepwise.persistence.index.IndexOp;
+import io.stepwise.engine.integration.Integrations;
 import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import java.time.Clock;
 import java.time.Instant;
@@ -132,7 +133,7 @@ final class ExecutionSteps {
    */
   record Advance(Event event, List<WakeUp> added, List<ActivityQueue.Task> queued, IndexOp ahead,
       List<WakeUp> consumed, List<ActivityQueue.Task> unqueued,
-      List<io.stepwise.persistence.journal.AppendWrite> inputs) {
+      List<io.stepwise.persistence.journal.AppendWrite> inputs, List<Effect.ScheduleTask> released) {
     /** The deletions of what the step consumed. */
     IndexOp behind(IndexOp op) {
       return ExecutionStore.unqueueAll(ExecutionStore.deleteAll(op, consumed), unqueued);
@@ -167,7 +168,25 @@ final class ExecutionSteps {
     IndexOp ahead = ExecutionStore.queueAll(ExecutionStore.putAll(new IndexOp(), added), queued);
     if (relist) listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), previousStatus);
     return new Advance(event, added, queued, ahead, ExecutionStore.minus(had, has),
-        ExecutionStore.minus(queuedBefore, queuedAfter), ExecutionStore.taskInputs(step.position(), queued));
+        ExecutionStore.minus(queuedBefore, queuedAfter), ExecutionStore.taskInputs(step.position(), queued),
+        released(before, stepped.result() != null ? null : step.position()));
+  }
+
+  /**
+   * The integrations' tasks that {@code before} waited on and {@code after} (null: the execution
+   * ended) does not: answered, timed out, or cut off by a stop, a timeout or a failing sibling.
+   */
+  private static List<Effect.ScheduleTask> released(ExecutionPosition before, ExecutionPosition after) {
+    if (before == null || before.finished()) return List.of();
+    java.util.Set<String> still = new java.util.HashSet<>();
+    if (after != null) after.pendingEffects().forEach(e -> still.add(e.id()));
+    List<Effect.ScheduleTask> out = new java.util.ArrayList<>();
+    for (Effect e : before.pendingEffects()) {
+      if (e instanceof Effect.ScheduleTask t && Integrations.dispatched(t.resource()) && !still.contains(t.id())) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   /** The step as persisted: within the history limit, its position as what changed since {@code state}'s. */

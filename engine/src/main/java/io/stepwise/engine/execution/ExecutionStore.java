@@ -99,7 +99,11 @@ public final class ExecutionStore {
 
   /** The scheduler learns of rows once they are durable. */
   void scheduled(List<WakeUp> rows) {
-    for (WakeUp w : rows) scheduler.accept(w);
+    // Earliest first: on a virtual clock the scheduler may move time to the earliest row it holds
+    // while these are handed over, and must never move it past one of them.
+    List<WakeUp> ordered = new ArrayList<>(rows);
+    ordered.sort(java.util.Comparator.comparing(WakeUp::deadline));
+    for (WakeUp w : ordered) scheduler.accept(w);
   }
 
   /** Workers' polls learn of activity tasks once they are durable. */

@@ -16,4 +16,10 @@ public interface Integration {
    * exceptionally.
    */
   CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info);
+
+  /**
+   * The execution no longer waits on {@code task} (answered, timed out, or cut off by a stop,
+   * timeout or failing sibling): whatever the integration still runs for it may be let go.
+   */
+  default void released(Effect.ScheduleTask task, ExecutionInfo info) {}
 }

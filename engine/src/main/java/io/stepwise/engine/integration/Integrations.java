@@ -66,6 +66,16 @@ public final class Integrations {
     return mine;
   }
 
+  /** The execution no longer waits on {@code task}: its integration lets go of what it runs for it. */
+  public void released(Effect.ScheduleTask task, ExecutionInfo info) {
+    for (Integration i : all) {
+      if (i.handles(task.resource())) {
+        executor.execute(() -> i.released(task, info));
+        return;
+      }
+    }
+  }
+
   private CompletionStage<Signal> call(Effect.ScheduleTask task, ExecutionInfo info) {
     for (Integration i : all) {
       if (i.handles(task.resource())) {

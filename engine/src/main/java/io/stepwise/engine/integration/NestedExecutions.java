@@ -42,6 +42,8 @@ public final class NestedExecutions implements Integration {
         java.util.function.Consumer<CompletionStage<ExecutionView>> expressResult);
 
     CompletionStage<ExecutionView> describe(String executionArn);
+
+    CompletionStage<ExecutionView> stop(String executionArn, String error, String cause);
   }
 
   private final Executions executions;
@@ -53,6 +55,22 @@ public final class NestedExecutions implements Integration {
     this.executions = executions;
     this.poll = poll;
     this.later = later;
+  }
+
+  /**
+   * A {@code .sync} task the parent no longer waits on stops its child, as AWS does when the task
+   * is cut off (a stop, a timeout, a failing sibling); a child that has ended is left as it is.
+   */
+  @Override
+  public void released(Effect.ScheduleTask task, ExecutionInfo info) {
+    JsonNode p = task.parameters();
+    if (!task.resource().startsWith(BASE + ".sync") || p == null || !p.path("StateMachineArn").isTextual()) return;
+    String machine = p.get("StateMachineArn").asText();
+    String name = p.path("Name").isTextual() ? p.get("Name").asText()
+        : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
+    if (machine.split(":").length < 7) return;
+    executions.stop(childArn(machine, name), null, "The Task state in AWS Step Functions execution ["
+        + info.executionArn() + "] which was managing this resource was aborted");
   }
 
   static boolean isResource(String resource) {
