@@ -28,6 +28,7 @@ import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.integration.HttpInvoke;
 import io.stepwise.engine.integration.Integrations;
+import io.stepwise.engine.integration.LambdaInvoke;
 import io.stepwise.engine.integration.NestedExecutions;
 import io.stepwise.engine.mock.Mocks;
 import io.stepwise.engine.kms.EncryptionConfig;
@@ -147,6 +148,7 @@ public final class StepFunctionsEngine {
     Integrations integrations = new Integrations(List.of(
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
+        new LambdaInvoke(endpoint(config, "lambda"), java.time.Clock.systemUTC()),
         new NestedExecutions(nested, config.getDuration("stepwise.engine.nested-execution-poll"),
             (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))), io);
     wakeUps.holdVirtualTimeWhile(integrations::busy);
@@ -398,6 +400,20 @@ public final class StepFunctionsEngine {
               : Json.MAPPER.createObjectNode()));
     }
     return out;
+  }
+
+  /** {@code stepwise.engine.endpoints.<service>}, signed with {@code stepwise.engine.endpoint-credentials}; null if unset. */
+  private static LambdaInvoke.Endpoint endpoint(Config config, String service) {
+    String url = config.getString("stepwise.engine.endpoints." + service);
+    if (url.isBlank()) return null;
+    java.net.URI uri = java.net.URI.create(url.endsWith("/") ? url : url + "/");
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new IllegalArgumentException("stepwise.engine.endpoints." + service + " must be an http(s) URL, got " + url);
+    }
+    return new LambdaInvoke.Endpoint(uri,
+        config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1",
+        config.getString("stepwise.engine.endpoint-credentials.access-key-id"),
+        config.getString("stepwise.engine.endpoint-credentials.secret-access-key"));
   }
 
   private static Map<String, String> strings(Config c, String path) {

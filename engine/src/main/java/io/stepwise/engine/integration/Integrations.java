@@ -41,7 +41,8 @@ public final class Integrations {
    * configuration: what the wake-up rows of a position are must not depend on it.
    */
   public static boolean dispatched(String resource) {
-    return HttpInvoke.RESOURCE.equals(resource) || NestedExecutions.isResource(resource);
+    return HttpInvoke.RESOURCE.equals(resource) || NestedExecutions.isResource(resource)
+        || LambdaInvoke.isResource(resource);
   }
 
   public boolean handles(String resource) {
