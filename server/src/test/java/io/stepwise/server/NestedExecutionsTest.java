@@ -79,6 +79,21 @@ class NestedExecutionsTest {
     }
   }
 
+  /** On the virtual clock a parent waiting on a child does not hold time: the child's day-long Wait passes. */
+  @Test
+  void virtualTime_aSyncTaskWaitsForAChildThatWaitsADay() throws Exception {
+    try (TestServer server = TestServer.start(dir, java.util.Map.of("stepwise.clock.mode", "virtual"));
+        SfnClient sfn = server.sfn()) {
+      String child = create(sfn, "day", """
+          {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 86400, "Next": "P"},
+            "P": {"Type": "Pass", "Result": "done", "End": true}}}
+          """);
+      DescribeExecutionResponse d = run(sfn, parent(sfn, "patient-parent", "startExecution.sync:2", child, ""));
+      assertThat(d.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(JSON.readTree(d.output()).get("Output").asText()).isEqualTo("done");
+    }
+  }
+
   @Test
   void aSyncTask_waitsForAnExpressChild_too() throws Exception {
     try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {

@@ -148,7 +148,14 @@ final class ExecutionSteps {
     // A signal that changes nothing persists nothing; one that only moves the position (a heartbeat) does.
     if (step.events().isEmpty() && !step.finished() && step.position().toJson().equals(state.position())) return null;
     Stepped stepped = persisted(state, step, clock.instant());
-    return rowsOf(info, def, before, step, stepped, stepped, listing, stepped.result() != null, "RUNNING");
+    Advance a = rowsOf(info, def, before, step, stepped, stepped, listing, stepped.result() != null, "RUNNING");
+    // A task the signal answered from its own call (not a timeout) has nothing left to let go of.
+    String answered = signal instanceof Signal.TaskSucceeded ok ? ok.effectId()
+        : signal instanceof Signal.TaskFailed f && !"States.Timeout".equals(f.error())
+            && !"States.HeartbeatTimeout".equals(f.error()) ? f.effectId() : null;
+    if (answered == null || a.released().isEmpty()) return a;
+    return new Advance(a.event(), a.added(), a.queued(), a.ahead(), a.consumed(), a.unqueued(), a.inputs(),
+        a.released().stream().filter(t -> !t.id().equals(answered)).toList());
   }
 
   /**

@@ -22,4 +22,9 @@ public interface Integration {
    * timeout or failing sibling): whatever the integration still runs for it may be let go.
    */
   default void released(Effect.ScheduleTask task, ExecutionInfo info) {}
+
+  /** Whether virtual time stands still while a call of this integration is under way. */
+  default boolean holdsVirtualTime() {
+    return true;
+  }
 }

@@ -31,10 +31,13 @@ public final class Integrations {
     this.executor = executor;
   }
 
-  /** Whether any call is under way (virtual time waits for them). */
+  /** Whether any call that holds virtual time is under way (virtual time waits for them). */
   public boolean busy() {
-    return !underway.isEmpty();
+    return holding.get() > 0;
   }
+
+  /** Calls under way whose integration holds virtual time. */
+  private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Whether tasks on {@code resource} are dispatched to an integration, whatever the server's
@@ -58,8 +61,12 @@ public final class Integrations {
     CompletableFuture<Signal> mine = new CompletableFuture<>();
     CompletableFuture<Signal> running = underway.putIfAbsent(key, mine);
     if (running != null) return running;
+    boolean holds = all.stream().filter(i -> i.handles(task.resource())).findFirst()
+        .map(Integration::holdsVirtualTime).orElse(false);
+    if (holds) holding.incrementAndGet();
     CompletableFuture.supplyAsync(() -> call(task, info), executor).thenCompose(s -> s)
         .whenComplete((signal, failure) -> {
+          if (holds) holding.decrementAndGet();
           underway.remove(key, mine);
           mine.complete(signal != null ? signal : new Signal.TaskFailed(task.id(), "States.Runtime",
               "The integration for '" + task.resource() + "' failed: " + failure));

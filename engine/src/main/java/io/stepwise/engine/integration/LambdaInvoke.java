@@ -103,7 +103,7 @@ public final class LambdaInvoke implements Integration {
     String region = function.startsWith("arn:") && function.split(":").length > 3 ? function.split(":")[3] : endpoint.region();
     String path = "/2015-03-31/functions/" + URLEncoder.encode(function, StandardCharsets.UTF_8).replace("+", "%20")
         + "/invocations" + (qualifier == null ? "" : "?Qualifier=" + URLEncoder.encode(qualifier, StandardCharsets.UTF_8));
-    URI uri = endpoint.uri().resolve(path);
+    URI uri = URI.create(endpoint.uri().toString() + path.substring(1)); // under the endpoint's own path
     byte[] body = payload.getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
@@ -124,10 +124,10 @@ public final class LambdaInvoke implements Integration {
       boolean callback) {
     int status = response.statusCode();
     String requestId = response.headers().firstValue("x-amzn-RequestId").orElse("");
-    if (status >= 400) {
+    if (status >= 300) {
       JsonNode error = parse(response.body());
       String code = response.headers().firstValue("x-amzn-ErrorType").map(t -> t.split(":")[0])
-          .or(() -> text(error, "Type", "__type", "code")).orElse("ServiceException");
+          .or(() -> text(error, "__type", "code")).orElse("ServiceException");
       if (code.contains("#")) code = code.substring(code.indexOf('#') + 1);
       String message = text(error, "Message", "message", "errorMessage").orElse(response.body());
       return new Signal.TaskFailed(task.id(), "Lambda." + code, message + " (Service: AWSLambda; Status Code: " + status

@@ -69,8 +69,22 @@ public final class NestedExecutions implements Integration {
     String name = p.path("Name").isTextual() ? p.get("Name").asText()
         : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
     if (machine.split(":").length < 7) return;
-    executions.stop(childArn(machine, name), null, "The Task state in AWS Step Functions execution ["
-        + info.executionArn() + "] which was managing this resource was aborted");
+    String child = childArn(machine, name);
+    String cause = "The Task state in AWS Step Functions execution [" + info.executionArn()
+        + "] which was managing this resource was aborted";
+    if (!p.path("Name").isTextual()) {
+      executions.stop(child, null, cause); // named after this task: only it can have started it
+      return;
+    }
+    // a child given a Name is stopped only if it is this task's: its input, started since the task was scheduled
+    JsonNode in = p.get("Input");
+    String input = in == null || in.isNull() ? "{}" : in.isTextual() ? in.asText() : Json.write(in);
+    executions.describe(child).thenAccept(v -> {
+      if (v.result() == null && v.info().input().equals(input) && task.scheduledAt() != null
+          && !v.info().startDate().isBefore(task.scheduledAt())) {
+        executions.stop(child, null, cause);
+      }
+    });
   }
 
   static boolean isResource(String resource) {
@@ -81,6 +95,12 @@ public final class NestedExecutions implements Integration {
   @Override
   public boolean handles(String resource) {
     return isResource(resource);
+  }
+
+  /** Waiting for a child is not a call out: virtual time must move on for the child to run. */
+  @Override
+  public boolean holdsVirtualTime() {
+    return false;
   }
 
   @Override

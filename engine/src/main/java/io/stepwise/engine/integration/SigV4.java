@@ -32,14 +32,18 @@ final class SigV4 {
     String payloadHash = hex(sha256(body));
     TreeMap<String, String> signed = new TreeMap<>();
     headers.forEach((k, v) -> signed.put(k.toLowerCase(Locale.ROOT), v.trim()));
-    String host = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    // the Host header as the JDK client sends it: without the scheme's default port
+    boolean defaultPort = uri.getPort() < 0 || uri.getPort() == 80 && "http".equals(uri.getScheme())
+        || uri.getPort() == 443 && "https".equals(uri.getScheme());
+    String host = uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
     signed.put("host", host);
     signed.put("x-amz-date", amzDate);
     signed.put("x-amz-content-sha256", payloadHash);
     StringBuilder canonicalHeaders = new StringBuilder();
     signed.forEach((k, v) -> canonicalHeaders.append(k).append(':').append(v).append('\n'));
     String signedNames = String.join(";", signed.keySet());
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    // every service but S3 signs the path as sent, URI-encoded once more (%3A becomes %253A)
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath().replace("%", "%25");
     String canonical = method + "\n" + path + "\n" + canonicalQuery(uri.getRawQuery()) + "\n" + canonicalHeaders
         + "\n" + signedNames + "\n" + payloadHash;
     String scope = day + "/" + region + "/" + service + "/aws4_request";

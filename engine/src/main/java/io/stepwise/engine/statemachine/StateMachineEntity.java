@@ -23,6 +23,7 @@ import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -213,6 +214,16 @@ public final class StateMachineEntity
   }
 
   /**
+   * A deleted machine's listing row is removed ahead of its Deleted event, in the same group
+   * commit order, so a listing after DeleteStateMachine's answer no longer shows it (recovery
+   * reconciles the row should the event not be written).
+   */
+  private EffectFactories<Event, State> delisted() {
+    catalog.removeStateMachine(arn);
+    return Effect();
+  }
+
+  /**
    * After a persisted change: the listing and the local view show the machine as it now is. A
    * machine that cannot be read (its key disabled) leaves the view but stays listed, as AWS lists it.
    */
@@ -236,7 +247,7 @@ public final class StateMachineEntity
     unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Update.class, (s, c) -> refuse(s, c.replyTo()));
     // A machine whose data is shredded can still be deleted (its name is then free again).
-    unreadable.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
+    unreadable.onCommand(Delete.class, (s, c) -> delisted().persist(new Deleted(c.at()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
     unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
@@ -323,7 +334,7 @@ public final class StateMachineEntity
         : Effect().persist(new AliasDeleted(c.name())).thenReply(c.replyTo(), n -> AliasReply.of(null)));
     active.onCommand(ListAliases.class, (s, c) -> Effect().reply(c.replyTo(),
         new AliasReply(null, List.copyOf(s.aliases().values()), null, null, null)));
-    active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
+    active.onCommand(Delete.class, (s, c) -> delisted().persist(new Deleted(c.at()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
     active.onCommand(Tag.class, (s, c) -> {
