@@ -97,7 +97,8 @@ public final class LambdaInvoke implements Integration {
       payload = p == null ? "{}" : Json.write(p);
     }
     if (endpoint == null) {
-      return failed(task, "States.Runtime", "No endpoint is configured for Lambda: set stepwise.engine.endpoints.lambda"
+      return failed(task, "States.Runtime", "The resource '" + task.resource() + "' needs an endpoint for Lambda,"
+          + " and none is configured: set stepwise.engine.endpoints.lambda"
           + " (or LAMBDA_ENDPOINT), or mock state '" + task.stateName() + "' with a test case of the mock configuration");
     }
     String region = function.startsWith("arn:") && function.split(":").length > 3 ? function.split(":")[3] : endpoint.region();
