@@ -100,6 +100,13 @@ public final class ActivityEntity
     this.encryption = encryption;
   }
 
+  /** Submits the activity's listing row ({@code record}, or its removal when null); then the effect. */
+  private org.apache.pekko.persistence.typed.javadsl.EffectFactories<Event, State> listed(ActivityRecord record) {
+    if (record == null) catalog.removeActivity(arn);
+    else catalog.putActivity(summary(record));
+    return Effect();
+  }
+
   @Override
   public State emptyState() {
     return new State(null, null);
@@ -107,12 +114,13 @@ public final class ActivityEntity
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    // The listing row changes ahead of the event, in the same group-commit order, so a listing
+    // after the answer shows the change (recovery reconciles the row should the event not be written).
     var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
     unreadable.onCommand(Create.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
     // An activity whose data is shredded can still be deleted.
-    unreadable.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
-        .thenRun(n -> catalog.removeActivity(arn))
+    unreadable.onCommand(Delete.class, (s, c) -> listed(null).persist(new Deleted(c.at()))
         .thenReply(c.replyTo(), n -> new Reply(null, null)));
 
     unreadable.onCommand(Tag.class, (s, c) -> refuseTags(s, c.replyTo()));
@@ -129,8 +137,7 @@ public final class ActivityEntity
         ServiceError e = Tags.tooMany(arn);
         return Effect().reply(c.replyTo(), new Reply(null, null, e.code(), e.getMessage(), arn));
       }
-      return Effect().persist(new Created(c.record(), c.tags()))
-          .thenRun(n -> catalog.putActivity(summary(n.record())))
+      return listed(c.record()).persist(new Created(c.record(), c.tags()))
           .thenReply(c.replyTo(), n -> new Reply(n.record(), null));
     });
     absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new Reply(null, null)));
@@ -139,8 +146,7 @@ public final class ActivityEntity
     var active = newCommandHandlerWithReplyBuilder().forAnyState();
     active.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), new Reply(s.record(), null)));
     active.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new Reply(s.record(), null)));
-    active.onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(c.at()))
-        .thenRun(n -> catalog.removeActivity(arn))
+    active.onCommand(Delete.class, (s, c) -> listed(null).persist(new Deleted(c.at()))
         .thenReply(c.replyTo(), n -> new Reply(null, null)));
     active.onCommand(Tag.class, (s, c) -> {
       Map<String, String> after;
