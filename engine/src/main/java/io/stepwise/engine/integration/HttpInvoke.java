@@ -105,8 +105,8 @@ public final class HttpInvoke implements Integration {
 
   HttpRequest request(JsonNode p) {
     if (p == null || !p.isObject()) throw runtime("The HTTP Task's Parameters must be a JSON object");
-    String endpoint = text(p, "ApiEndpoint", true);
-    String method = text(p, "Method", true);
+    String endpoint = text(p, "ApiEndpoint");
+    String method = text(p, "Method");
     if (!METHODS.contains(method)) {
       throw runtime("The HTTP Task's Method must be one of GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD, got '"
           + method + "'");
@@ -271,12 +271,10 @@ public final class HttpInvoke implements Integration {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static String text(JsonNode p, String field, boolean required) {
+  /** A required string member. */
+  private static String text(JsonNode p, String field) {
     JsonNode v = p.get(field);
-    if (v == null || v.isNull()) {
-      if (required) throw runtime("The HTTP Task's Parameters must have " + field);
-      return null;
-    }
+    if (v == null || v.isNull()) throw runtime("The HTTP Task's Parameters must have " + field);
     if (!v.isTextual()) throw runtime("The HTTP Task's " + field + " must be a string");
     return v.asText();
   }

@@ -86,15 +86,8 @@ public final class Integrations {
 
   private CompletionStage<Signal> call(Effect.ScheduleTask task, ExecutionInfo info) {
     for (Integration i : all) {
-      if (i.handles(task.resource())) {
-        try {
-          return i.invoke(task, info).exceptionally(e -> new Signal.TaskFailed(task.id(), "States.Runtime",
-              "The integration for '" + task.resource() + "' failed: " + e));
-        } catch (RuntimeException e) {
-          return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
-              "The integration for '" + task.resource() + "' failed: " + e));
-        }
-      }
+      // a failure, thrown or not, becomes States.Runtime in invoke()
+      if (i.handles(task.resource())) return i.invoke(task, info);
     }
     return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
         "The resource '" + task.resource() + "' is not supported by this Stepwise server."));

@@ -63,27 +63,16 @@ public final class NestedExecutions implements Integration {
    */
   @Override
   public void released(Effect.ScheduleTask task, ExecutionInfo info) {
-    JsonNode p = task.parameters();
-    if (!task.resource().startsWith(BASE + ".sync") || p == null || !p.path("StateMachineArn").isTextual()) return;
-    String machine = p.get("StateMachineArn").asText();
-    String name = p.path("Name").isTextual() ? p.get("Name").asText()
-        : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
-    if (machine.split(":").length < 7) return;
-    String child = childArn(machine, name);
+    Child child = Child.of(task, info);
+    if (!task.resource().startsWith(BASE + ".sync") || child == null || child.machine().split(":").length < 7) return;
     String cause = "The Task state in AWS Step Functions execution [" + info.executionArn()
         + "] which was managing this resource was aborted";
-    if (!p.path("Name").isTextual()) {
-      executions.stop(child, null, cause); // named after this task: only it can have started it
+    if (!child.named()) {
+      executions.stop(child.arn(), null, cause); // named after this task: only it can have started it
       return;
     }
-    // a child given a Name is stopped only if it is this task's: its input, started since the task was scheduled
-    JsonNode in = p.get("Input");
-    String input = in == null || in.isNull() ? "{}" : in.isTextual() ? in.asText() : Json.write(in);
-    executions.describe(child).thenAccept(v -> {
-      if (v.result() == null && v.info().input().equals(input) && task.scheduledAt() != null
-          && !v.info().startDate().isBefore(task.scheduledAt())) {
-        executions.stop(child, null, cause);
-      }
+    executions.describe(child.arn()).thenAccept(v -> {
+      if (v.result() == null && child.isOwn(v, task)) executions.stop(child.arn(), null, cause);
     });
   }
 
@@ -105,17 +94,11 @@ public final class NestedExecutions implements Integration {
 
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
-    JsonNode p = task.parameters();
-    if (p == null || !p.isObject() || !p.path("StateMachineArn").isTextual()) {
+    Child child = Child.of(task, info);
+    if (child == null) {
       return done(new Signal.TaskFailed(task.id(), "States.Runtime",
           "The parameters of '" + task.resource() + "' must have a StateMachineArn string"));
     }
-    String machine = p.get("StateMachineArn").asText();
-    JsonNode in = p.get("Input");
-    String input = in == null || in.isNull() ? "{}" : in.isTextual() ? in.asText() : Json.write(in);
-    boolean named = p.path("Name").isTextual();
-    String name = named ? p.get("Name").asText()
-        : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
     String mode = task.resource().substring(BASE.length());
     if (!mode.isEmpty() && "EXPRESS".equals(info.type())) {
       // AWS: Express workflows support only the request-response pattern
@@ -123,7 +106,7 @@ public final class NestedExecutions implements Integration {
           "Express executions support only the request-response pattern, not '" + task.resource() + "'"));
     }
     CompletableFuture<ExecutionView> expressEnd = new CompletableFuture<>();
-    return executions.start(machine, name, input, run -> run.whenComplete((v, e) -> {
+    return executions.start(child.machine(), child.name(), child.input(), run -> run.whenComplete((v, e) -> {
           if (e != null) expressEnd.completeExceptionally(e);
           else expressEnd.complete(v);
         }))
@@ -133,12 +116,9 @@ public final class NestedExecutions implements Integration {
           if (!(f instanceof ServiceError e && e.code().equals("ExecutionAlreadyExists"))) {
             return CompletableFuture.<ExecutionView>failedFuture(f);
           }
-          // A call made again (after a restart) finds the child it started: one named after this
-          // task, or one with the given name and this input started since the task was scheduled.
-          return executions.describe(childArn(machine, name)).thenApply(existing -> {
-            boolean ours = !named || existing.info().input().equals(input) && task.scheduledAt() != null
-                && !existing.info().startDate().isBefore(task.scheduledAt());
-            if (!ours) throw e;
+          // A call made again (after a restart) finds the child it started.
+          return executions.describe(child.arn()).thenApply(existing -> {
+            if (!child.isOwn(existing, task)) throw e;
             return existing;
           });
         })
@@ -157,6 +137,34 @@ public final class NestedExecutions implements Integration {
           }
           return new Signal.TaskFailed(task.id(), "States.Runtime", "Starting the execution failed: " + f);
         });
+  }
+
+  /**
+   * The execution a task starts: its machine, its name (the task's {@code Name}, else one made from
+   * the parent execution and the task, which only this task can start) and its input as text.
+   */
+  private record Child(String machine, String name, String input, boolean named) {
+    /** Null when the task names no StateMachineArn. */
+    static Child of(Effect.ScheduleTask task, ExecutionInfo info) {
+      JsonNode p = task.parameters();
+      if (p == null || !p.isObject() || !p.path("StateMachineArn").isTextual()) return null;
+      JsonNode in = p.get("Input");
+      String input = in == null || in.isNull() ? "{}" : in.isTextual() ? in.asText() : Json.write(in);
+      boolean named = p.path("Name").isTextual();
+      String name = named ? p.get("Name").asText()
+          : UUID.nameUUIDFromBytes((info.executionArn() + "|" + task.id()).getBytes(StandardCharsets.UTF_8)).toString();
+      return new Child(p.get("StateMachineArn").asText(), name, input, named);
+    }
+
+    String arn() {
+      return childArn(machine, name);
+    }
+
+    /** Whether {@code existing} is this task's child: named after it, or with its input and started since it was scheduled. */
+    boolean isOwn(ExecutionView existing, Effect.ScheduleTask task) {
+      return !named || existing.info().input().equals(input) && task.scheduledAt() != null
+          && !existing.info().startDate().isBefore(task.scheduledAt());
+    }
   }
 
   /** The ARN of execution {@code name} of {@code machine} (a version or alias ARN names its machine). */
