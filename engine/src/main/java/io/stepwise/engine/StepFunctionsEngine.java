@@ -28,6 +28,7 @@ import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.integration.HttpInvoke;
 import io.stepwise.engine.integration.Integrations;
+import io.stepwise.engine.integration.AwsServices;
 import io.stepwise.engine.integration.LambdaInvoke;
 import io.stepwise.engine.integration.NestedExecutions;
 import io.stepwise.engine.mock.Mocks;
@@ -145,10 +146,12 @@ public final class StepFunctionsEngine {
         return stopExecution(executionArn, error, cause);
       }
     };
+    var serviceEndpoints = serviceEndpoints(config);
     Integrations integrations = new Integrations(List.of(
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
-        new LambdaInvoke(endpoint(config, "lambda"), java.time.Clock.systemUTC()),
+        new LambdaInvoke(serviceEndpoints.apply("lambda").orElse(null), java.time.Clock.systemUTC()),
+        new AwsServices(serviceEndpoints, java.time.Clock.systemUTC()),
         new NestedExecutions(nested, config.getDuration("stepwise.engine.nested-execution-poll"),
             (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))), io);
     wakeUps.holdVirtualTimeWhile(integrations::busy);
@@ -402,15 +405,31 @@ public final class StepFunctionsEngine {
     return out;
   }
 
+  /**
+   * The endpoint of a service by its model name: {@code stepwise.engine.endpoints.<service>}, else
+   * {@code stepwise.engine.endpoints.default} (one endpoint for every service, LocalStack's say).
+   * Each is checked once, when the engine starts.
+   */
+  private static java.util.function.Function<String, java.util.Optional<io.stepwise.engine.integration.Endpoint>> serviceEndpoints(
+      Config config) {
+    Map<String, io.stepwise.engine.integration.Endpoint> all = new java.util.HashMap<>();
+    for (String service : config.getObject("stepwise.engine.endpoints").keySet()) {
+      io.stepwise.engine.integration.Endpoint e = endpoint(config, service);
+      if (e != null) all.put(service, e);
+    }
+    io.stepwise.engine.integration.Endpoint fallback = all.get("default");
+    return service -> java.util.Optional.ofNullable(all.getOrDefault(service, fallback));
+  }
+
   /** {@code stepwise.engine.endpoints.<service>}, signed with {@code stepwise.engine.endpoint-credentials}; null if unset. */
-  private static LambdaInvoke.Endpoint endpoint(Config config, String service) {
+  private static io.stepwise.engine.integration.Endpoint endpoint(Config config, String service) {
     String url = config.getString("stepwise.engine.endpoints." + service);
     if (url.isBlank()) return null;
     java.net.URI uri = java.net.URI.create(url.endsWith("/") ? url : url + "/");
     if (uri.getScheme() == null || uri.getHost() == null) {
       throw new IllegalArgumentException("stepwise.engine.endpoints." + service + " must be an http(s) URL, got " + url);
     }
-    return new LambdaInvoke.Endpoint(uri,
+    return new io.stepwise.engine.integration.Endpoint(uri,
         config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1",
         config.getString("stepwise.engine.endpoint-credentials.access-key-id"),
         config.getString("stepwise.engine.endpoint-credentials.secret-access-key"));

@@ -45,7 +45,7 @@ public final class Integrations {
    */
   public static boolean dispatched(String resource) {
     return HttpInvoke.RESOURCE.equals(resource) || NestedExecutions.isResource(resource)
-        || LambdaInvoke.isResource(resource);
+        || LambdaInvoke.isResource(resource) || AwsServices.isResource(resource);
   }
 
   public boolean handles(String resource) {

@@ -39,9 +39,6 @@ public final class LambdaInvoke implements Integration {
   private static final Set<String> INVOCATION_TYPES = Set.of("RequestResponse", "Event", "DryRun");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  /** Where and how calls are forwarded. */
-  public record Endpoint(URI uri, String region, String accessKeyId, String secretAccessKey) {}
-
   private final Endpoint endpoint;
   private final Clock clock;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

@@ -59,15 +59,17 @@ final class SigV4 {
             + ", Signature=" + signature);
   }
 
+  /** The query's pairs sorted by name, then value (a name given twice keeps both pairs). */
   private static String canonicalQuery(String raw) {
     if (raw == null || raw.isEmpty()) return "";
-    TreeMap<String, String> sorted = new TreeMap<>();
+    java.util.List<String[]> pairs = new java.util.ArrayList<>();
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      sorted.merge(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1), (a, b) -> a + "&" + b);
+      pairs.add(new String[] {eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1)});
     }
+    pairs.sort(java.util.Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
     StringBuilder out = new StringBuilder();
-    sorted.forEach((k, v) -> out.append(out.length() == 0 ? "" : "&").append(k).append('=').append(v));
+    for (String[] p : pairs) out.append(out.length() == 0 ? "" : "&").append(p[0]).append('=').append(p[1]);
     return out.toString();
   }
 

@@ -1,0 +1,198 @@
+package io.stepwise.engine.integration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.engine.execution.ExecutionInfo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Other AWS services, forwarded: {@code arn:aws:states:::aws-sdk:<service>:<action>} and the
+ * optimized integrations ({@code arn:aws:states:::sqs:sendMessage}, {@code dynamodb:putItem},
+ * {@code events:putEvents}, {@code sns:publish}, ...) call the service's API action with the
+ * task's parameters, SigV4-signed, at the endpoint configured for the service. The request and the
+ * answer follow the service's model and protocol (json, rest-json, query; see {@link AwsWire}).
+ *
+ * <p>Errors are named as Step Functions names them: {@code <Service>.<ErrorCode>} with an
+ * {@code Exception} suffix where the code has none; the service is the SDK's Pascal-case name for
+ * {@code aws-sdk:} ({@code DynamoDb.ConditionalCheckFailedException}, {@code Sfn.ExecutionDoesNotExistException})
+ * and the integration's own for optimized ones ({@code DynamoDB.ConditionalCheckFailedException},
+ * {@code SQS.AmazonSQSException} when the answer names no code). An endpoint that cannot be
+ * reached fails with {@code <Service>.SdkClientException}. Optimized integrations add the SDK's
+ * {@code SdkHttpMetadata} and {@code SdkResponseMetadata} to the output, as AWS does; a JSON value
+ * given where the action takes a string (an SQS {@code MessageBody}, say) is sent as its JSON text.
+ */
+public final class AwsServices implements Integration {
+  private static final Pattern AWS_SDK = Pattern.compile("arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
+  private static final Pattern OPTIMIZED = Pattern.compile("arn:aws[a-z-]*:states:::([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
+
+  /** The optimized integrations' services: the model each calls, and the names its errors and causes carry. */
+  private record Optimized(String model, String prefix, String generic, String serviceName) {}
+
+  private static final Map<String, Optimized> OPTIMIZED_SERVICES = Map.ofEntries(
+      Map.entry("sqs", new Optimized("sqs", "SQS", "AmazonSQSException", "AmazonSQS")),
+      Map.entry("sns", new Optimized("sns", "SNS", "AmazonSNSException", "AmazonSNS")),
+      Map.entry("dynamodb", new Optimized("dynamodb", "DynamoDB", "AmazonDynamoDBException", "AmazonDynamoDBv2")),
+      Map.entry("events", new Optimized("eventbridge", "EventBridge", "AmazonEventBridgeException", "AmazonEventBridge")),
+      Map.entry("ecs", new Optimized("ecs", "ECS", "AmazonECSException", "AmazonECS")),
+      Map.entry("glue", new Optimized("glue", "Glue", "AWSGlueException", "AWSGlue")),
+      Map.entry("batch", new Optimized("batch", "Batch", "AWSBatchException", "AWSBatch")),
+      Map.entry("athena", new Optimized("athena", "Athena", "AmazonAthenaException", "AmazonAthena")),
+      Map.entry("codebuild", new Optimized("codebuild", "CodeBuild", "AWSCodeBuildException", "AWSCodeBuild")),
+      Map.entry("sagemaker", new Optimized("sagemaker", "SageMaker", "AmazonSageMakerException", "AmazonSageMaker")),
+      Map.entry("elasticmapreduce", new Optimized("emr", "ElasticMapReduce", "AmazonElasticMapReduceException", "AmazonElasticMapReduce")),
+      Map.entry("bedrock", new Optimized("bedrockruntime", "Bedrock", "AmazonBedrockRuntimeException", "AmazonBedrockRuntime")));
+
+  /** Services whose resources other integrations (or activities) carry out. */
+  private static final java.util.Set<String> ELSEWHERE = java.util.Set.of("states", "lambda", "http", "aws-sdk");
+
+  private final Function<String, Optional<Endpoint>> endpoints;
+  private final Clock clock;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /**
+   * @param endpoints the endpoint a service's calls go to, by the service's model name
+   *     ({@code sqs}, {@code eventbridge}), if one is configured
+   */
+  public AwsServices(Function<String, Optional<Endpoint>> endpoints, Clock clock) {
+    this.endpoints = endpoints;
+    this.clock = clock;
+  }
+
+  /** An {@code aws-sdk:} resource, or an optimized integration's that no other integration carries out. */
+  static boolean isResource(String resource) {
+    if (AWS_SDK.matcher(resource).matches()) return true;
+    Matcher m = OPTIMIZED.matcher(resource);
+    return m.matches() && !ELSEWHERE.contains(m.group(1));
+  }
+
+  @Override
+  public boolean handles(String resource) {
+    return isResource(resource);
+  }
+
+  /** What a resource calls: the service's model, the operation, the pattern, and how errors are named. */
+  private record Target(AwsModel model, String operation, String pattern, Optimized optimized) {
+    String prefix() {
+      return optimized != null ? optimized.prefix() : model.pascalName();
+    }
+  }
+
+  @Override
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    String resource = task.resource();
+    Matcher sdk = AWS_SDK.matcher(resource);
+    boolean isSdk = sdk.matches();
+    Matcher m = isSdk ? sdk : OPTIMIZED.matcher(resource);
+    if (!isSdk && !m.matches()) return failed(task, "States.Runtime", "The resource '" + resource + "' is not supported by this Stepwise server.");
+    String service = m.group(1);
+    String action = m.group(2);
+    String pattern = m.group(3) == null ? "" : m.group(3);
+    Optimized optimized = isSdk ? null : OPTIMIZED_SERVICES.get(service);
+    String modelName = optimized != null ? optimized.model() : service.replace("-", "");
+    Optional<AwsModel> model = AwsModel.named(modelName);
+    if (model.isEmpty()) {
+      return failed(task, "States.Runtime", "The resource '" + resource + "' names the service '" + service
+          + "', which this Stepwise server does not know.");
+    }
+    Optional<String> operation = model.get().operation(action);
+    if (operation.isEmpty()) {
+      return failed(task, "States.Runtime", "The resource '" + resource + "' names the action '" + action + "', which "
+          + model.get().serviceId() + " does not have.");
+    }
+    if (!pattern.isEmpty() && !pattern.equals(".waitForTaskToken")) {
+      return failed(task, "States.Runtime", "The resource '" + resource + "' asks for the " + pattern.substring(1)
+          + " integration pattern, which Stepwise does not run for forwarded services: mock state '" + task.stateName()
+          + "' with a test case of the mock configuration, or use .waitForTaskToken.");
+    }
+    Target target = new Target(model.get(), operation.get(), pattern, optimized);
+    Optional<Endpoint> endpoint = endpoints.apply(modelName);
+    if (endpoint.isEmpty()) {
+      return failed(task, "States.Runtime", "The resource '" + resource + "' needs an endpoint for " + model.get().serviceId()
+          + ", and none is configured: set stepwise.engine.endpoints." + modelName
+          + " (or stepwise.engine.endpoints.default), or mock state '" + task.stateName() + "' with a test case of the mock configuration");
+    }
+    AwsWire.Request request;
+    try {
+      request = AwsWire.request(target.model(), target.operation(), task.parameters());
+    } catch (AwsWire.BadParameters e) {
+      return failed(task, "States.Runtime", "The parameters of '" + resource + "' are not valid for "
+          + target.model().serviceId() + " " + target.operation() + ": " + e.getMessage());
+    }
+    return send(task, target, endpoint.get(), request);
+  }
+
+  private CompletionStage<Signal> send(Effect.ScheduleTask task, Target target, Endpoint endpoint, AwsWire.Request request) {
+    URI uri = URI.create(endpoint.uri().toString() + request.target());
+    Map<String, String> headers = new LinkedHashMap<>(request.headers());
+    headers.putAll(SigV4.sign(request.method(), uri, headers, request.body(), target.model().signingName(), endpoint.region(),
+        endpoint.accessKeyId(), endpoint.secretAccessKey(), clock.instant()));
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
+        .method(request.method(), request.body().length == 0 && !request.method().equals("POST") && !request.method().equals("PUT")
+            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    headers.forEach((k, v) -> {
+      if (!k.equalsIgnoreCase("Host")) b.header(k, v);
+    });
+    return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .handle((response, failure) -> failure != null ? unreachable(task, target, failure) : answer(task, target, response));
+  }
+
+  private static Signal answer(Effect.ScheduleTask task, Target target, HttpResponse<byte[]> response) {
+    int status = response.statusCode();
+    AwsModel model = target.model();
+    if (status >= 300) {
+      AwsWire.Failure f = AwsWire.failure(model, response.headers(), response.body());
+      String code = f.code().isEmpty() ? null : model.errorShape(f.code()).orElse(f.code());
+      String name = code == null
+          ? (target.optimized() != null ? target.optimized().generic() : model.pascalName() + "Exception")
+          : code.endsWith("Exception") ? code : code + "Exception";
+      String cause = target.optimized() != null
+          ? f.message() + " (Service: " + target.optimized().serviceName() + "; Status Code: " + status + "; Error Code: "
+              + (f.queryCode().isEmpty() ? "null" : f.queryCode()) + "; Request ID: " + f.requestId() + "; Proxy: null)"
+          : f.message() + " (Service: " + model.pascalName() + ", Status Code: " + status + ", Request ID: " + f.requestId() + ")";
+      return new Signal.TaskFailed(task.id(), target.prefix() + "." + name, cause);
+    }
+    JsonNode out = AwsWire.output(model, target.operation(), status, response.headers(), response.body());
+    if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null);
+    if (target.optimized() != null && out.isObject()) {
+      ObjectNode o = (ObjectNode) out;
+      ObjectNode http = o.putObject("SdkHttpMetadata");
+      ObjectNode all = http.putObject("AllHttpHeaders");
+      ObjectNode first = http.putObject("HttpHeaders");
+      response.headers().map().forEach((k, vs) -> {
+        if (k.startsWith(":")) return;
+        vs.forEach(all.putArray(k)::add);
+        if (!vs.isEmpty()) first.put(k, vs.get(0));
+      });
+      http.put("HttpStatusCode", status);
+      o.putObject("SdkResponseMetadata").put("RequestId",
+          response.headers().firstValue("x-amzn-RequestId").or(() -> response.headers().firstValue("x-amz-request-id")).orElse(""));
+    }
+    return new Signal.TaskSucceeded(task.id(), out);
+  }
+
+  private static Signal unreachable(Effect.ScheduleTask task, Target target, Throwable failure) {
+    Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return new Signal.TaskFailed(task.id(), target.prefix() + ".SdkClientException",
+        "Unable to execute HTTP request: " + (f.getMessage() == null ? f.getClass().getSimpleName() : f.getMessage()));
+  }
+
+  private static CompletionStage<Signal> failed(Effect.ScheduleTask task, String error, String cause) {
+    return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), error, cause));
+  }
+}

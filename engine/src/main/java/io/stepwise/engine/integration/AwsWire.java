@@ -1,0 +1,559 @@
+package io.stepwise.engine.integration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.engine.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+
+/**
+ * AWS's wire protocols, as far as Stepwise forwards calls: {@code json} (1.0 and 1.1),
+ * {@code rest-json} and {@code query}. A task's parameters (member names in Pascal case, as Step
+ * Functions writes them) become the operation's request as its model says, and an answer becomes
+ * the task's output with every structure member's name in Pascal case, as Step Functions gives it.
+ * A map's keys are data and stay as they are.
+ */
+final class AwsWire {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private AwsWire() {}
+
+  /** A request to sign and send: {@code target} is the path and query under the endpoint. */
+  record Request(String method, String target, Map<String, String> headers, byte[] body) {}
+
+  /**
+   * An error the service answered with: its code (the error shape's name where the answer gives
+   * it), the code as the service's older Query protocol names it where that differs, its message.
+   */
+  record Failure(String code, String queryCode, String message, String requestId) {}
+
+  /** Parameters the operation cannot take: the task fails before anything is sent. */
+  static final class BadParameters extends RuntimeException {
+    BadParameters(String message) {
+      super(message);
+    }
+  }
+
+  // ---- requests ----
+
+  static Request request(AwsModel m, String operation, JsonNode params) {
+    JsonNode op = m.op(operation);
+    String input = op.path("input").asText(null);
+    JsonNode p = params == null || params.isNull() ? NODES.objectNode() : params;
+    if (!p.isObject()) throw new BadParameters("The parameters of " + m.serviceId() + " " + operation + " must be an object");
+    return switch (m.protocol()) {
+      case "json" -> {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/x-amz-json-" + m.jsonVersion());
+        h.put("X-Amz-Target", m.targetPrefix() + "." + operation);
+        JsonNode body = input == null ? NODES.objectNode() : json(m, input, p, operation, false);
+        yield new Request("POST", "", h, Json.write(body).getBytes(StandardCharsets.UTF_8));
+      }
+      case "rest-json" -> restJson(m, operation, op, input, p);
+      case "query" -> {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("Action", operation);
+        form.put("Version", m.apiVersion());
+        if (input != null) form(m, input, p, "", form, operation);
+        StringBuilder b = new StringBuilder();
+        form.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+        yield new Request("POST", "", h, b.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      default -> throw new BadParameters(m.serviceId() + " speaks the " + m.protocol()
+          + " protocol, which Stepwise does not forward (it forwards json, rest-json and query services)");
+    };
+  }
+
+  /** The member of a structure a parameter names: its own name, or that name with a capital first letter. */
+  private static Map.Entry<String, JsonNode> member(JsonNode structure, String key) {
+    JsonNode members = structure.path("members");
+    if (members.has(key)) return Map.entry(key, members.get(key));
+    String wanted = key.equals("EqualsValue") ? "Equals" : key;
+    for (Iterator<Map.Entry<String, JsonNode>> it = members.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (capitalized(e.getKey()).equals(wanted)) return e;
+    }
+    return null;
+  }
+
+  private static Map.Entry<String, JsonNode> requireMember(JsonNode structure, String key, String where) {
+    Map.Entry<String, JsonNode> e = member(structure, key);
+    if (e == null) throw new BadParameters("The field '" + key + "' is not supported by Step Functions (" + where + ")");
+    return e;
+  }
+
+  static String capitalized(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** A value as the JSON protocols carry it; {@code bodyOnly} leaves out members the HTTP binding places elsewhere. */
+  private static JsonNode json(AwsModel m, String shapeName, JsonNode v, String where, boolean bodyOnly) {
+    JsonNode s = m.shape(shapeName);
+    switch (s.path("type").asText()) {
+      case "structure" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        ObjectNode out = NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          if (bodyOnly && mem.getValue().has("location")) continue;
+          String wire = mem.getValue().path("locationName").asText(mem.getKey());
+          out.set(wire, json(m, mem.getValue().path("shape").asText(), f.getValue(), where + "." + f.getKey(), false));
+        }
+        return out;
+      }
+      case "list" -> {
+        if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
+        ArrayNode out = NODES.arrayNode();
+        for (JsonNode item : v) out.add(json(m, s.path("member").path("shape").asText(), item, where + "[]", false));
+        return out;
+      }
+      case "map" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        ObjectNode out = NODES.objectNode();
+        v.fields().forEachRemaining(f -> out.set(f.getKey(),
+            json(m, s.path("value").path("shape").asText(), f.getValue(), where + "." + f.getKey(), false)));
+        return out;
+      }
+      case "timestamp" -> {
+        return v.isTextual() ? NODES.numberNode(epochSeconds(v.asText(), where)) : v;
+      }
+      case "string" -> {
+        return v.isContainerNode() ? NODES.textNode(Json.write(v)) : v;
+      }
+      default -> {
+        return v;
+      }
+    }
+  }
+
+  private static BigDecimal epochSeconds(String text, String where) {
+    try {
+      Instant t = Instant.parse(text);
+      return BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9)).stripTrailingZeros();
+    } catch (DateTimeParseException e) {
+      try {
+        return new BigDecimal(text);
+      } catch (NumberFormatException notNumber) {
+        throw new BadParameters("The field '" + where + "' must be a timestamp (ISO-8601 or seconds since the epoch), got '" + text + "'");
+      }
+    }
+  }
+
+  private static String isoTimestamp(JsonNode v, String where) {
+    if (v.isNumber()) {
+      BigDecimal d = v.decimalValue();
+      return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(d.longValue(), d.remainder(BigDecimal.ONE).movePointRight(9).longValue()));
+    }
+    BigDecimal seconds = epochSeconds(v.asText(), where);
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue()));
+  }
+
+  private static String scalar(AwsModel m, String shapeName, JsonNode v, String where, boolean header) {
+    JsonNode s = m.shape(shapeName);
+    String type = s.path("type").asText();
+    if (type.equals("timestamp")) {
+      String iso = isoTimestamp(v, where);
+      return header ? DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.parse(iso).atOffset(ZoneOffset.UTC)) : iso;
+    }
+    if (v.isContainerNode()) {
+      if (type.equals("list")) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode item : v) parts.add(scalar(m, s.path("member").path("shape").asText(), item, where, header));
+        return String.join(",", parts);
+      }
+      return Json.write(v);
+    }
+    return v.asText();
+  }
+
+  private static Request restJson(AwsModel m, String operation, JsonNode op, String input, JsonNode p) {
+    JsonNode s = m.shape(input);
+    String method = op.path("http").path("method").asText("POST");
+    String uri = op.path("http").path("requestUri").asText("/");
+    Map<String, String> labels = new LinkedHashMap<>();
+    List<String[]> query = new ArrayList<>();
+    Map<String, String> headers = new LinkedHashMap<>();
+    String payload = s.path("payload").asText(null);
+    boolean bodyMembers = false;
+    for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), operation);
+      JsonNode ref = mem.getValue();
+      String loc = ref.path("locationName").asText(mem.getKey());
+      String shape = ref.path("shape").asText();
+      JsonNode v = f.getValue();
+      if (v.isNull()) continue;
+      switch (ref.path("location").asText("")) {
+        case "uri" -> labels.put(loc, scalar(m, shape, v, f.getKey(), false));
+        case "querystring" -> {
+          if (m.shape(shape).path("type").asText().equals("map") && v.isObject()) {
+            v.fields().forEachRemaining(e -> {
+              if (e.getValue().isArray()) e.getValue().forEach(x -> query.add(new String[] {e.getKey(), x.asText()}));
+              else query.add(new String[] {e.getKey(), e.getValue().asText()});
+            });
+          } else if (v.isArray()) {
+            String item = m.shape(shape).path("member").path("shape").asText();
+            for (JsonNode x : v) query.add(new String[] {loc, scalar(m, item, x, f.getKey(), false)});
+          } else {
+            query.add(new String[] {loc, scalar(m, shape, v, f.getKey(), false)});
+          }
+        }
+        case "header" -> headers.put(loc, ref.path("jsonvalue").asBoolean(false) || m.shape(shape).path("jsonvalue").asBoolean(false)
+            ? Base64.getEncoder().encodeToString(Json.write(v).getBytes(StandardCharsets.UTF_8))
+            : scalar(m, shape, v, f.getKey(), true));
+        case "headers" -> v.fields().forEachRemaining(e -> headers.put(loc + e.getKey(), e.getValue().asText()));
+        case "statusCode" -> { }
+        default -> bodyMembers |= !mem.getKey().equals(payload);
+      }
+    }
+    byte[] body = new byte[0];
+    if (payload != null) {
+      Map.Entry<String, JsonNode> given = null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        Map.Entry<String, JsonNode> mem = member(s, f.getKey());
+        if (mem != null && mem.getKey().equals(payload)) given = f;
+      }
+      String payloadShape = s.path("members").path(payload).path("shape").asText();
+      String type = m.shape(payloadShape).path("type").asText();
+      if (given != null && !given.getValue().isNull()) {
+        if (type.equals("structure") || type.equals("list") || type.equals("map")) {
+          body = Json.write(json(m, payloadShape, given.getValue(), payload, false)).getBytes(StandardCharsets.UTF_8);
+          headers.putIfAbsent("Content-Type", "application/json");
+        } else {
+          JsonNode v = given.getValue();
+          body = (v.isTextual() ? v.asText() : Json.write(v)).getBytes(StandardCharsets.UTF_8);
+          headers.putIfAbsent("Content-Type", v.isTextual() && type.equals("blob") ? "application/octet-stream" : "application/json");
+        }
+      }
+    } else if (bodyMembers || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+      body = Json.write(json(m, input, p, operation, true)).getBytes(StandardCharsets.UTF_8);
+      headers.putIfAbsent("Content-Type", "application/json");
+    }
+    return new Request(method, target(uri, labels, query, operation), headers, body);
+  }
+
+  /** The request URI with its labels filled in ({@code {Name+}} keeps its slashes) and the query added. */
+  private static String target(String uri, Map<String, String> labels, List<String[]> query, String operation) {
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < path.length()) {
+      int open = path.indexOf('{', i);
+      if (open < 0) {
+        out.append(path, i, path.length());
+        break;
+      }
+      int close = path.indexOf('}', open);
+      out.append(path, i, open);
+      String label = path.substring(open + 1, close);
+      boolean greedy = label.endsWith("+");
+      if (greedy) label = label.substring(0, label.length() - 1);
+      String value = labels.get(label);
+      if (value == null || value.isEmpty()) {
+        throw new BadParameters("The field '" + label + "' is required by " + operation);
+      }
+      String encoded = encode(value);
+      out.append(greedy ? encoded.replace("%2F", "/") : encoded);
+      i = close + 1;
+    }
+    StringBuilder qs = new StringBuilder(q < 0 ? "" : uri.substring(q + 1));
+    for (String[] kv : query) qs.append(qs.length() == 0 ? "" : "&").append(encode(kv[0])).append('=').append(encode(kv[1]));
+    return (out.length() > 0 && out.charAt(0) == '/' ? out.substring(1) : out.toString()) + (qs.length() == 0 ? "" : "?" + qs);
+  }
+
+  /** RFC 3986 percent-encoding (unreserved characters stay as they are). */
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+  }
+
+  private static void form(AwsModel m, String shapeName, JsonNode v, String prefix, Map<String, String> out, String where) {
+    JsonNode s = m.shape(shapeName);
+    switch (s.path("type").asText()) {
+      case "structure" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          String name = mem.getValue().path("locationName").asText(mem.getKey());
+          form(m, mem.getValue().path("shape").asText(), f.getValue(), prefix.isEmpty() ? name : prefix + "." + name, out,
+              where + "." + f.getKey());
+        }
+      }
+      case "list" -> {
+        if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
+        boolean flat = s.path("flattened").asBoolean(false);
+        String item = s.path("member").path("locationName").asText("member");
+        int n = 1;
+        for (JsonNode x : v) {
+          form(m, s.path("member").path("shape").asText(), x, prefix + (flat ? "." : "." + item + ".") + n++, out, where + "[]");
+        }
+        if (v.isEmpty()) out.put(prefix, "");
+      }
+      case "map" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        boolean flat = s.path("flattened").asBoolean(false);
+        String k = s.path("key").path("locationName").asText("key");
+        String val = s.path("value").path("locationName").asText("value");
+        int n = 1;
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); n++) {
+          Map.Entry<String, JsonNode> e = it.next();
+          String entry = prefix + (flat ? "." : ".entry.") + n;
+          out.put(entry + "." + k, e.getKey());
+          form(m, s.path("value").path("shape").asText(), e.getValue(), entry + "." + val, out, where + "." + e.getKey());
+        }
+      }
+      case "timestamp" -> out.put(prefix, isoTimestamp(v, where));
+      default -> out.put(prefix, v.isContainerNode() ? Json.write(v) : v.asText());
+    }
+  }
+
+  // ---- answers ----
+
+  /** A successful answer as the task's output. */
+  static JsonNode output(AwsModel m, String operation, int status, HttpHeaders headers, byte[] body) {
+    JsonNode op = m.op(operation);
+    String output = op.path("output").asText(null);
+    return switch (m.protocol()) {
+      case "query" -> {
+        if (output == null) yield NODES.objectNode();
+        Element root = xml(body);
+        Element result = root == null ? null : child(root, op.path("resultWrapper").asText(operation + "Result"));
+        yield result == null ? NODES.objectNode() : fromXml(m, output, result);
+      }
+      case "rest-json" -> output == null ? NODES.objectNode() : restJsonOutput(m, output, status, headers, body);
+      default -> output == null ? NODES.objectNode() : fromJson(m, output, parse(body), false);
+    };
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) return NODES.objectNode();
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return NODES.textNode(new String(body, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A JSON answer with its structure members named as Step Functions names them. */
+  private static JsonNode fromJson(AwsModel m, String shapeName, JsonNode v, boolean bodyOnly) {
+    JsonNode s = m.shape(shapeName);
+    switch (s.path("type").asText()) {
+      case "structure" -> {
+        if (!v.isObject()) return v;
+        ObjectNode out = NODES.objectNode();
+        Map<String, Map.Entry<String, JsonNode>> byWire = new LinkedHashMap<>();
+        s.path("members").fields().forEachRemaining(e -> byWire.put(e.getValue().path("locationName").asText(e.getKey()), e));
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          Map.Entry<String, JsonNode> mem = byWire.get(f.getKey());
+          if (mem == null) {
+            out.set(capitalized(f.getKey()), f.getValue());
+          } else if (!bodyOnly || !mem.getValue().has("location")) {
+            out.set(capitalized(mem.getKey()), fromJson(m, mem.getValue().path("shape").asText(), f.getValue(), false));
+          }
+        }
+        return out;
+      }
+      case "list" -> {
+        if (!v.isArray()) return v;
+        ArrayNode out = NODES.arrayNode();
+        for (JsonNode x : v) out.add(fromJson(m, s.path("member").path("shape").asText(), x, false));
+        return out;
+      }
+      case "map" -> {
+        if (!v.isObject()) return v;
+        ObjectNode out = NODES.objectNode();
+        v.fields().forEachRemaining(f -> out.set(f.getKey(), fromJson(m, s.path("value").path("shape").asText(), f.getValue(), false)));
+        return out;
+      }
+      default -> {
+        return v;
+      }
+    }
+  }
+
+  private static JsonNode restJsonOutput(AwsModel m, String output, int status, HttpHeaders headers, byte[] body) {
+    JsonNode s = m.shape(output);
+    String payload = s.path("payload").asText(null);
+    ObjectNode out;
+    if (payload != null) {
+      out = NODES.objectNode();
+      String payloadShape = s.path("members").path(payload).path("shape").asText();
+      String type = m.shape(payloadShape).path("type").asText();
+      if (body.length > 0) {
+        out.set(capitalized(payload), type.equals("structure") || type.equals("list") || type.equals("map")
+            ? fromJson(m, payloadShape, parse(body), false) : NODES.textNode(new String(body, StandardCharsets.UTF_8)));
+      }
+    } else {
+      JsonNode parsed = fromJson(m, output, parse(body), true);
+      out = parsed.isObject() ? (ObjectNode) parsed : NODES.objectNode();
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = s.path("members").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> mem = it.next();
+      JsonNode ref = mem.getValue();
+      String loc = ref.path("locationName").asText(mem.getKey());
+      JsonNode shape = m.shape(ref.path("shape").asText());
+      switch (ref.path("location").asText("")) {
+        case "statusCode" -> out.put(capitalized(mem.getKey()), status);
+        case "header" -> headers.firstValue(loc).ifPresent(h -> out.set(capitalized(mem.getKey()), typed(shape, h)));
+        case "headers" -> {
+          ObjectNode map = NODES.objectNode();
+          String prefix = loc.toLowerCase(java.util.Locale.ROOT);
+          headers.map().forEach((k, vs) -> {
+            if (k.toLowerCase(java.util.Locale.ROOT).startsWith(prefix) && !vs.isEmpty()) map.put(k.substring(prefix.length()), vs.get(0));
+          });
+          if (!map.isEmpty()) out.set(capitalized(mem.getKey()), map);
+        }
+        default -> { }
+      }
+    }
+    return out;
+  }
+
+  /** A header's or an XML element's text as the JSON value its shape means. */
+  private static JsonNode typed(JsonNode shape, String text) {
+    try {
+      return switch (shape.path("type").asText()) {
+        case "integer", "long" -> NODES.numberNode(Long.parseLong(text.trim()));
+        case "float", "double" -> NODES.numberNode(new BigDecimal(text.trim()));
+        case "boolean" -> NODES.booleanNode(Boolean.parseBoolean(text.trim()));
+        default -> shape.path("jsonvalue").asBoolean(false) ? parse(Base64.getDecoder().decode(text.trim())) : NODES.textNode(text);
+      };
+    } catch (IllegalArgumentException e) {
+      return NODES.textNode(text);
+    }
+  }
+
+  private static JsonNode fromXml(AwsModel m, String shapeName, Element e) {
+    JsonNode s = m.shape(shapeName);
+    switch (s.path("type").asText()) {
+      case "structure" -> {
+        ObjectNode out = NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("members").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> mem = it.next();
+          JsonNode ref = mem.getValue();
+          String shape = ref.path("shape").asText();
+          JsonNode ms = m.shape(shape);
+          boolean flat = ms.path("flattened").asBoolean(false) || ref.path("flattened").asBoolean(false);
+          if (flat && ms.path("type").asText().equals("list")) {
+            String tag = ref.path("locationName").asText(ms.path("member").path("locationName").asText(mem.getKey()));
+            List<Element> items = children(e, tag);
+            if (!items.isEmpty()) {
+              ArrayNode list = out.putArray(capitalized(mem.getKey()));
+              for (Element x : items) list.add(fromXml(m, ms.path("member").path("shape").asText(), x));
+            }
+            continue;
+          }
+          Element c = child(e, ref.path("locationName").asText(mem.getKey()));
+          if (c != null) out.set(capitalized(mem.getKey()), fromXml(m, shape, c));
+        }
+        return out;
+      }
+      case "list" -> {
+        ArrayNode out = NODES.arrayNode();
+        for (Element x : children(e, s.path("member").path("locationName").asText("member"))) {
+          out.add(fromXml(m, s.path("member").path("shape").asText(), x));
+        }
+        return out;
+      }
+      case "map" -> {
+        ObjectNode out = NODES.objectNode();
+        String k = s.path("key").path("locationName").asText("key");
+        String val = s.path("value").path("locationName").asText("value");
+        for (Element entry : children(e, "entry")) {
+          Element ke = child(entry, k);
+          Element ve = child(entry, val);
+          if (ke != null) out.set(ke.getTextContent(), ve == null ? NODES.nullNode() : fromXml(m, s.path("value").path("shape").asText(), ve));
+        }
+        return out;
+      }
+      default -> {
+        return typed(s, e.getTextContent());
+      }
+    }
+  }
+
+  private static Element xml(byte[] body) {
+    if (body.length == 0) return null;
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setExpandEntityReferences(false);
+      return f.newDocumentBuilder().parse(new ByteArrayInputStream(body)).getDocumentElement();
+    } catch (ParserConfigurationException | SAXException | IOException e) {
+      return null;
+    }
+  }
+
+  private static Element child(Element e, String tag) {
+    for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element c && tag.equals(c.getLocalName() != null ? c.getLocalName() : c.getTagName())) return c;
+    }
+    return null;
+  }
+
+  private static List<Element> children(Element e, String tag) {
+    List<Element> out = new ArrayList<>();
+    for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element c && tag.equals(c.getLocalName() != null ? c.getLocalName() : c.getTagName())) out.add(c);
+    }
+    return out;
+  }
+
+  /** An error answer: the service's error code (without its namespace), message and request ID. */
+  static Failure failure(AwsModel m, HttpHeaders headers, byte[] body) {
+    String requestId = headers.firstValue("x-amzn-RequestId").or(() -> headers.firstValue("x-amz-request-id")).orElse("");
+    if (m.protocol().equals("query")) {
+      Element root = xml(body);
+      Element error = root == null ? null : root.getTagName().equals("Error") ? root : child(root, "Error");
+      if (error == null && root != null && child(root, "Errors") != null) error = child(child(root, "Errors"), "Error");
+      String code = error != null && child(error, "Code") != null ? child(error, "Code").getTextContent().trim() : "";
+      String message = error != null && child(error, "Message") != null ? child(error, "Message").getTextContent().trim()
+          : new String(body, StandardCharsets.UTF_8);
+      if (requestId.isEmpty() && root != null && child(root, "RequestId") != null) requestId = child(root, "RequestId").getTextContent().trim();
+      return new Failure(code, code, message, requestId);
+    }
+    JsonNode b = parse(body);
+    String code = headers.firstValue("x-amzn-ErrorType").or(() -> text(b, "__type", "code", "Code")).orElse("");
+    int colon = code.indexOf(':');
+    if (colon >= 0) code = code.substring(0, colon);
+    if (code.contains("#")) code = code.substring(code.lastIndexOf('#') + 1);
+    String message = text(b, "message", "Message", "errorMessage").orElse(b.isTextual() ? b.asText() : "");
+    String queryCode = headers.firstValue("x-amzn-query-error").map(h -> h.split(";")[0]).orElse(code.trim());
+    return new Failure(code.trim(), queryCode, message, requestId);
+  }
+
+  private static Optional<String> text(JsonNode n, String... fields) {
+    for (String f : fields) if (n.path(f).isTextual()) return Optional.of(n.get(f).asText());
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,335 @@
+package io.stepwise.server;
+
+import static io.stepwise.server.ExecutionApiTest.awaitEnd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * Optimized and {@code aws-sdk:} integrations forwarded to a local server the test starts, which
+ * answers as SQS and DynamoDB (JSON protocol), SNS (Query) and Batch and Lambda (REST-JSON) do.
+ * Every request's signature is checked with the AWS SDK's own SigV4 signer.
+ */
+class AwsServicesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+  private HttpServer aws;
+  /** What each request was: its protocol's action, its body as the server read it. */
+  private final List<String> seen = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<String> badSignatures = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+
+  @BeforeEach
+  void startAws() throws IOException {
+    aws = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    aws.setExecutor(Executors.newCachedThreadPool());
+    aws.createContext("/", this::serve);
+    aws.start();
+  }
+
+  @AfterEach
+  void stopAws() {
+    aws.stop(0);
+  }
+
+  private String endpoint() {
+    return "http://127.0.0.1:" + aws.getAddress().getPort();
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
+    byte[] body = ex.getRequestBody().readAllBytes();
+    try {
+      checkSignature(ex, body);
+      String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
+      String type = String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"));
+      if (target != null) {
+        json(ex, target, JSON.readTree(body));
+      } else if (type.startsWith("application/x-www-form-urlencoded")) {
+        query(ex, form(new String(body, StandardCharsets.UTF_8)));
+      } else {
+        rest(ex, body);
+      }
+    } catch (RuntimeException e) {
+      reply(ex, 500, "application/json", Map.of(), "{\"message\":\"" + e + "\"}");
+    }
+  }
+
+  /** Signs the request again with the AWS SDK's signer, at the time it says it was signed, and compares. */
+  private void checkSignature(HttpExchange ex, byte[] body) {
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    String date = ex.getRequestHeaders().getFirst("X-Amz-Date");
+    if (auth == null || date == null) {
+      badSignatures.add("unsigned " + ex.getRequestURI());
+      return;
+    }
+    String scope = auth.substring(auth.indexOf("Credential=") + 11, auth.indexOf(','));
+    String[] parts = scope.split("/");
+    String signedHeaders = auth.substring(auth.indexOf("SignedHeaders=") + 14, auth.indexOf(", Signature="));
+    SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(ex.getRequestMethod()))
+        .uri(URI.create(endpoint() + ex.getRequestURI().toString()));
+    for (String h : signedHeaders.split(";")) {
+      if (!h.equals("host") && !h.equals("x-amz-date")) request.putHeader(h, ex.getRequestHeaders().getFirst(h));
+    }
+    Instant at = Instant.from(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX").parse(date));
+    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
+        .identity(AwsCredentialsIdentity.create("test", "test"))
+        .request(request.build())
+        .payload(ContentStreamProvider.fromByteArray(body))
+        .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, parts[3])
+        .putProperty(AwsV4HttpSigner.REGION_NAME, parts[2])
+        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC))).request();
+    String expected = signed.firstMatchingHeader("Authorization").orElse("");
+    if (!expected.equals(auth)) badSignatures.add(ex.getRequestURI() + ": got " + auth + ", the SDK signs " + expected);
+  }
+
+  private void json(HttpExchange ex, String target, JsonNode req) throws IOException {
+    seen.add(target + " " + req);
+    String sqsError = "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\",\"message\":\"The specified queue does not exist.\"}";
+    switch (target) {
+      case "AmazonSQS.SendMessage" -> {
+        if (!req.path("QueueUrl").asText().endsWith("/orders")) {
+          reply(ex, 400, "application/x-amz-json-1.0", Map.of("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"), sqsError);
+          return;
+        }
+        queue.add(req.get("MessageBody").asText());
+        reply(ex, 200, "application/x-amz-json-1.0", Map.of(), "{\"MessageId\":\"m-" + queue.size() + "\",\"MD5OfMessageBody\":\"abc\"}");
+      }
+      case "AmazonSQS.ReceiveMessage" -> {
+        StringBuilder msgs = new StringBuilder();
+        for (String m; (m = queue.poll()) != null; ) {
+          msgs.append(msgs.length() == 0 ? "" : ",").append("{\"MessageId\":\"x\",\"ReceiptHandle\":\"r\",\"Body\":")
+              .append(JSON.writeValueAsString(m)).append(",\"Attributes\":{\"SentTimestamp\":\"1\"}}");
+        }
+        reply(ex, 200, "application/x-amz-json-1.0", Map.of(), "{\"Messages\":[" + msgs + "]}");
+      }
+      case "DynamoDB_20120810.GetItem" -> {
+        if (req.path("ConsistentRead").asBoolean()) {
+          reply(ex, 400, "application/x-amz-json-1.0", Map.of(),
+              "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\",\"message\":\"Requested resource not found\"}");
+          return;
+        }
+        ObjectNode item = JSON.createObjectNode();
+        item.set("Item", JSON.createObjectNode().set("id", req.get("Key").get("id")));
+        ((ObjectNode) item.get("Item")).putObject("camelName").put("S", "kept");
+        reply(ex, 200, "application/x-amz-json-1.0", Map.of(), JSON.writeValueAsString(item));
+      }
+      case "AmazonEC2ContainerServiceV20141113.DescribeClusters" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"clusters\":[{\"clusterName\":" + req.get("clusters").get(0) + ",\"runningTasksCount\":2,"
+              + "\"tags\":[{\"key\":\"team\",\"value\":\"a\"}]}],\"failures\":[]}");
+      default -> reply(ex, 400, "application/x-amz-json-1.0", Map.of(), "{\"__type\":\"UnknownOperationException\"}");
+    }
+  }
+
+  private void query(HttpExchange ex, Map<String, String> form) throws IOException {
+    seen.add("query " + form);
+    if (!form.get("TopicArn").endsWith(":alerts")) {
+      reply(ex, 404, "text/xml", Map.of(), "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type>"
+          + "<Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>q-9</RequestId></ErrorResponse>");
+      return;
+    }
+    reply(ex, 200, "text/xml", Map.of(), "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
+        + "<MessageId>sns-1</MessageId></PublishResult><ResponseMetadata><RequestId>q-1</RequestId></ResponseMetadata></PublishResponse>");
+  }
+
+  private void rest(HttpExchange ex, byte[] body) throws IOException {
+    String path = ex.getRequestURI().getRawPath();
+    seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + new String(body, StandardCharsets.UTF_8));
+    if (path.equals("/v1/submitjob")) {
+      JsonNode req = JSON.readTree(body);
+      reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/j1\",\"jobName\":"
+          + req.get("jobName") + ",\"jobId\":\"j1\"}");
+    } else if (path.startsWith("/2015-03-31/functions/")) {
+      reply(ex, 200, "application/json", Map.of(), "{\"Configuration\":{\"FunctionName\":\"f\",\"Version\":\""
+          + ex.getRequestURI().getQuery().replace("Qualifier=", "") + "\"}}");
+    } else {
+      reply(ex, 404, "application/json", Map.of("x-amzn-ErrorType", "NotFound"), "{\"message\":\"no route\"}");
+    }
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private static void reply(HttpExchange ex, int status, String type, Map<String, String> headers, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+    ex.getResponseHeaders().add("Content-Type", type);
+    ex.getResponseHeaders().add("x-amzn-RequestId", "req-7");
+    ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+    if (b.length > 0) ex.getResponseBody().write(b);
+    ex.close();
+  }
+
+  private static DescribeExecutionResponse run(SfnClient sfn, String name, String task, String input) throws Exception {
+    String machine = sfn.createStateMachine(b -> b.name(name).roleArn(Definitions.ROLE).definition(
+        "{\"StartAt\": \"T\", \"States\": {\"T\": " + task + "}}")).stateMachineArn();
+    return awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(machine).input(input)).executionArn());
+  }
+
+  private static JsonNode output(DescribeExecutionResponse d) throws IOException {
+    assertThat(d.status()).as(d.error() + ": " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    return JSON.readTree(d.output());
+  }
+
+  @Test
+  void jsonServices_forwardedSigned_withAwsNamesAndShapes() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      // optimized SQS: a JSON MessageBody is sent as its text; the SDK's metadata is added
+      JsonNode sent = output(run(sfn, "send", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+           "Parameters": {"QueueUrl": "http://sqs/123456789012/orders", "MessageBody": {"order.$": "$.order"}}, "End": true}""",
+          "{\"order\": 7}"));
+      assertThat(sent.get("MessageId").asText()).isEqualTo("m-1");
+      assertThat(sent.get("SdkResponseMetadata").get("RequestId").asText()).isEqualTo("req-7");
+      assertThat(sent.get("SdkHttpMetadata").get("HttpStatusCode").asInt()).isEqualTo(200);
+      assertThat(queue.peek()).isEqualTo("{\"order\":7}");
+
+      // aws-sdk: the answer as the service gives it, without the SDK's metadata
+      JsonNode received = output(run(sfn, "receive", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:receiveMessage",
+           "Parameters": {"QueueUrl": "http://sqs/123456789012/orders", "MaxNumberOfMessages": 10}, "End": true}""", "{}"));
+      assertThat(received.get("Messages").get(0).get("Body").asText()).isEqualTo("{\"order\":7}");
+      assertThat(received.has("SdkHttpMetadata")).isFalse();
+
+      // a service whose members are camelCase on the wire: Pascal case in the task, both ways
+      JsonNode clusters = output(run(sfn, "ecs", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ecs:describeClusters",
+           "Parameters": {"Clusters": ["blue"]}, "End": true}""", "{}"));
+      assertThat(clusters).isEqualTo(JSON.readTree("""
+          {"Clusters": [{"ClusterName": "blue", "RunningTasksCount": 2, "Tags": [{"Key": "team", "Value": "a"}]}], "Failures": []}"""));
+      assertThat(seen).anyMatch(s -> s.equals("AmazonEC2ContainerServiceV20141113.DescribeClusters {\"clusters\":[\"blue\"]}"));
+
+      // a map's keys are data: an item's attribute names stay as they are
+      JsonNode item = output(run(sfn, "get", """
+          {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+           "Parameters": {"TableName": "t", "Key": {"id": {"S.$": "$.id"}}}, "End": true}""", "{\"id\": \"k1\"}"));
+      assertThat(item.get("Item")).isEqualTo(JSON.readTree("{\"id\": {\"S\": \"k1\"}, \"camelName\": {\"S\": \"kept\"}}"));
+
+      // errors: optimized and aws-sdk name the service differently; a query-compatible code is the shape's
+      DescribeExecutionResponse noQueue = run(sfn, "no-queue", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+           "Parameters": {"QueueUrl": "http://sqs/123456789012/none", "MessageBody": "x"}, "End": true}""", "{}");
+      assertThat(noQueue.error()).isEqualTo("SQS.QueueDoesNotExistException");
+      assertThat(noQueue.cause()).contains("The specified queue does not exist.", "Status Code: 400",
+          "Error Code: AWS.SimpleQueueService.NonExistentQueue", "Request ID: req-7");
+      DescribeExecutionResponse noTable = run(sfn, "no-table", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+           "Parameters": {"TableName": "t", "Key": {"id": {"S": "1"}}, "ConsistentRead": true},
+           "Catch": [{"ErrorEquals": ["DynamoDb.ResourceNotFoundException"], "Next": "Caught"}], "End": true},
+           "Caught": {"Type": "Pass", "End": true}""", "{}");
+      JsonNode caught = output(noTable);
+      assertThat(caught.get("Error").asText()).isEqualTo("DynamoDb.ResourceNotFoundException");
+      assertThat(caught.get("Cause").asText()).isEqualTo(
+          "Requested resource not found (Service: DynamoDb, Status Code: 400, Request ID: req-7)");
+
+      // a parameter the action does not have fails the task before anything is sent
+      int before = seen.size();
+      DescribeExecutionResponse unknown = run(sfn, "unknown-field", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage",
+           "Parameters": {"QueueUrl": "q", "MessageBody": "x", "Colour": "red"}, "End": true}""", "{}");
+      assertThat(unknown.error()).isEqualTo("States.Runtime");
+      assertThat(unknown.cause()).contains("'Colour'", "SQS SendMessage");
+      assertThat(seen).hasSize(before);
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  @Test
+  void queryAndRestJsonServices() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      // SNS speaks Query: members flattened into a form, the XML answer read by its shape
+      JsonNode published = output(run(sfn, "publish", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+           "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:alerts", "Message": {"level": "high"},
+                          "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "alarm"}}}, "End": true}""", "{}"));
+      assertThat(published.get("MessageId").asText()).isEqualTo("sns-1");
+      assertThat(published.has("SdkHttpMetadata")).isTrue();
+      assertThat(seen).anyMatch(s -> s.startsWith("query {Action=Publish, Version=2010-03-31,")
+          && s.contains("Message={\"level\":\"high\"}") && s.contains("MessageAttributes.entry.1.Name=kind")
+          && s.contains("MessageAttributes.entry.1.Value.DataType=String")
+          && s.contains("MessageAttributes.entry.1.Value.StringValue=alarm"));
+      DescribeExecutionResponse noTopic = run(sfn, "no-topic", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:publish",
+           "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:none", "Message": "m"}, "End": true}""", "{}");
+      assertThat(noTopic.error()).isEqualTo("Sns.NotFoundException");
+      assertThat(noTopic.cause()).contains("Topic does not exist", "Status Code: 404");
+
+      // Batch speaks REST-JSON: the URI of the operation, camelCase members in the body
+      JsonNode job = output(run(sfn, "submit", """
+          {"Type": "Task", "Resource": "arn:aws:states:::batch:submitJob",
+           "Parameters": {"JobName": "nightly", "JobQueue": "q", "JobDefinition": "d",
+                          "ContainerOverrides": {"Environment": [{"Name": "MODE", "Value": "full"}]}}, "End": true}""", "{}"));
+      assertThat(job.get("JobId").asText()).isEqualTo("j1");
+      assertThat(job.get("JobName").asText()).isEqualTo("nightly");
+      assertThat(seen).anyMatch(s -> s.startsWith("POST /v1/submitjob {") && s.contains("\"jobName\":\"nightly\"")
+          && s.contains("\"containerOverrides\":{\"environment\":[{\"name\":\"MODE\",\"value\":\"full\"}]}"));
+      // a URI label and a query-string member, on a GET without a body
+      JsonNode function = output(run(sfn, "get-function", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:lambda:getFunction",
+           "Parameters": {"FunctionName": "my fn", "Qualifier": "3"}, "End": true}""", "{}"));
+      assertThat(function.get("Configuration").get("Version").asText()).isEqualTo("3");
+      assertThat(seen).anyMatch(s -> s.equals("GET /2015-03-31/functions/my%20fn/configuration?Qualifier=3 ")
+          || s.equals("GET /2015-03-31/functions/my%20fn?Qualifier=3 "));
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  @Test
+  void withoutAnEndpoint_aServiceTaskFails_namingTheKey_andUnknownServicesAndActionsAreNamed() throws Exception {
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      DescribeExecutionResponse d = run(sfn, "nowhere", """
+          {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+           "Parameters": {"Entries": [{"Detail": {"a": 1}, "DetailType": "t", "Source": "s"}]}, "End": true}""", "{}");
+      assertThat(d.error()).isEqualTo("States.Runtime");
+      assertThat(d.cause()).contains("stepwise.engine.endpoints.eventbridge", "stepwise.engine.endpoints.default");
+      DescribeExecutionResponse action = run(sfn, "no-action", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:fly", "End": true}""", "{}");
+      assertThat(action.cause()).contains("'fly'", "S3");
+      DescribeExecutionResponse service = run(sfn, "no-service", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:nosuchservice:go", "End": true}""", "{}");
+      assertThat(service.cause()).contains("'nosuchservice'");
+      assertThat(seen).isEmpty();
+    }
+  }
+}
