@@ -275,6 +275,36 @@ class AwsServicesTest {
   }
 
   @Test
+  void waitForTaskToken_sendsTheToken_recordsTheSubmission_andWaitsForIt() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.sqs", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      String machine = sfn.createStateMachine(b -> b.name("callback").roleArn(Definitions.ROLE).definition("""
+          {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+           "Parameters": {"QueueUrl": "http://sqs/123456789012/orders", "MessageBody": {"token.$": "$$.Task.Token"}},
+           "End": true}}}""")).stateMachineArn();
+      String execution = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (queue.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+      String token = JSON.readTree(queue.poll()).get("token").asText();
+      while (ExecutionApiTest.history(sfn, execution).stream().noneMatch(e -> e.typeAsString().equals("TaskSubmitted"))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      sfn.sendTaskSuccess(b -> b.taskToken(token).output("{\"done\": true}"));
+      DescribeExecutionResponse d = awaitEnd(sfn, execution);
+      assertThat(d.output()).isEqualTo("{\"done\":true}");
+      var events = ExecutionApiTest.history(sfn, execution);
+      var types = events.stream().map(e -> e.typeAsString()).toList();
+      assertThat(types).containsSubsequence("TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded");
+      var submitted = events.get(types.indexOf("TaskSubmitted")).taskSubmittedEventDetails();
+      assertThat(submitted.resourceType()).isEqualTo("sqs");
+      assertThat(submitted.resource()).isEqualTo("sendMessage.waitForTaskToken");
+      assertThat(JSON.readTree(submitted.output()).get("MessageId").asText()).isEqualTo("m-1");
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  @Test
   void queryAndRestJsonServices() throws Exception {
     try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
         SfnClient sfn = server.sfn()) {

@@ -69,8 +69,18 @@ class NestedExecutionsTest {
       assertThat(s.get("Output").asText()).isEqualTo("{\"doubled\":4}");
       assertThat(s.get("StateMachineArn").asText()).isEqualTo(child);
       assertThat(s.get("StopDate").asLong()).isGreaterThanOrEqualTo(s.get("StartDate").asLong() + 1000);
-      assertThat(history(sfn, sync.executionArn()).stream().map(HistoryEvent::typeAsString))
-          .containsSubsequence("TaskScheduled", "TaskStarted", "TaskSucceeded");
+      // once the child has started: TaskStarted, then TaskSubmitted with StartExecution's answer
+      List<HistoryEvent> events = history(sfn, sync.executionArn());
+      List<String> types = events.stream().map(HistoryEvent::typeAsString).toList();
+      assertThat(types).containsSubsequence("TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded");
+      assertThat(types.indexOf("TaskSubmitted")).isEqualTo(types.indexOf("TaskStarted") + 1);
+      HistoryEvent submitted = events.get(types.indexOf("TaskSubmitted"));
+      assertThat(submitted.taskSubmittedEventDetails().resource()).isEqualTo("startExecution.sync");
+      assertThat(submitted.taskSubmittedEventDetails().resourceType()).isEqualTo("states");
+      assertThat(JSON.readTree(submitted.taskSubmittedEventDetails().output()).get("ExecutionArn").asText())
+          .isEqualTo(s.get("ExecutionArn").asText());
+      // the submission comes when the child starts, not when it ends
+      assertThat(submitted.timestamp()).isBefore(events.get(types.indexOf("TaskSucceeded")).timestamp().minusMillis(500));
 
       // .sync:2: the same with input and output as JSON
       JsonNode s2 = JSON.readTree(run(sfn, parent(sfn, "sync2", "startExecution.sync:2", child, "")).output());
@@ -198,6 +208,9 @@ class NestedExecutionsTest {
       DescribeExecutionResponse done = awaitEnd(sfn, execution);
       assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(done.output()).isEqualTo("{\"answer\":42}");
+      List<String> types = history(sfn, execution).stream().map(HistoryEvent::typeAsString).toList();
+      assertThat(types).containsSubsequence("TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded");
+      assertThat(types.stream().filter(t -> t.equals("TaskSubmitted"))).hasSize(1);
     }
   }
 

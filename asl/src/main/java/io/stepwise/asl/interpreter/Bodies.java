@@ -244,12 +244,20 @@ final class Bodies {
   }
 
   /** A worker took an activity task: {@code ActivityStarted}, with the worker's name if it gave one. */
-  void taskStarted(Frame f, State.Task t, String workerName) {
+  void taskStarted(Frame f, State.Task t, String workerName, JsonNode submitted) {
     Kind kind = Kind.of(t.resource());
     ObjectNode det = kind == Kind.ACTIVITY ? run.obj() : resourceDetails(kind, t.resource());
     if (kind == Kind.ACTIVITY && workerName != null) det.put("workerName", workerName);
     run.emit(f, kind.prefix + "Started", kind.detailsKey("Started"), det);
-    f.waiting = f.waiting.asStarted(run.now);
+    if (submitted != null && kind != Kind.ACTIVITY) {
+      ObjectNode sub = resourceDetails(kind, t.resource());
+      sub.put("output", run.text(submitted));
+      sub.set("outputDetails", Run.truncatedFalse());
+      run.emit(f, kind.prefix + "Submitted", kind.detailsKey("Submitted"), sub);
+    }
+    // a .sync job cannot send heartbeats: its HeartbeatSeconds do not start counting
+    boolean sync = t.resource().endsWith(".sync") || t.resource().endsWith(".sync:2");
+    f.waiting = f.waiting.asStarted(sync ? null : run.now);
   }
 
   /** A heartbeat from the task's worker: its HeartbeatSeconds count from now; nothing is recorded in the history. */

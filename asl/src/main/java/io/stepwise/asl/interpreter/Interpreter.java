@@ -86,7 +86,7 @@ public final class Interpreter {
     try {
       if (timer && kind == Frame.WaitKind.WAIT_STATE) driver.bodies.waitFired(f, (State.Wait) s);
       else if (timer) f.waiting = null;
-      else if (signal instanceof Signal.TaskStarted st) driver.bodies.taskStarted(f, (State.Task) s, st.workerName());
+      else if (signal instanceof Signal.TaskStarted st) driver.bodies.taskStarted(f, (State.Task) s, st.workerName(), st.submitted());
       else if (signal instanceof Signal.TaskHeartbeat) driver.bodies.taskHeartbeat(f);
       else if (signal instanceof Signal.TaskSucceeded ts) driver.bodies.taskSucceeded(f, (State.Task) s, ts.output());
       else driver.bodies.taskFailed(f, (State.Task) s, ((Signal.TaskFailed) signal).error(), ((Signal.TaskFailed) signal).cause());

@@ -6,8 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 public sealed interface Signal {
   record TimerFired(String effectId) implements Signal {}
 
-  /** A worker took the task (GetActivityTask): {@code ActivityStarted}, naming the worker if it gave a name. */
-  record TaskStarted(String effectId, String workerName) implements Signal {}
+  /**
+   * A worker took the task (GetActivityTask): {@code ActivityStarted}, naming the worker if it gave
+   * a name; or an integration's call was made and the task now waits on what it started (a
+   * {@code .sync} job, a {@code .waitForTaskToken} callback): {@code TaskStarted}, then
+   * {@code TaskSubmitted} with the call's answer {@code submitted} if there is one.
+   */
+  record TaskStarted(String effectId, String workerName, JsonNode submitted) implements Signal {
+    public TaskStarted(String effectId, String workerName) {
+      this(effectId, workerName, null);
+    }
+  }
 
   /** SendTaskHeartbeat: the task's HeartbeatSeconds count again from now; no history event. */
   record TaskHeartbeat(String effectId) implements Signal {}

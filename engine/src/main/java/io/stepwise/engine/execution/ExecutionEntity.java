@@ -112,7 +112,8 @@ public final class ExecutionEntity
       ActorRef<TaskReply> replyTo) implements Command {}
 
   /** An integration submitted the task {@code effectId} (a callback task): it now waits for its token. */
-  public record Submitted(String effectId) implements Command {}
+  /** An integration's call was made; {@code output} (JSON text, or null) is its answer, for TaskSubmitted. */
+  public record Submitted(String effectId, String output) implements Command {}
 
   /** Null fields: done; else AWS's error. */
   public record TaskReply(String errorCode, String errorMessage, String unreadable) implements CborSerializable {
@@ -435,10 +436,12 @@ public final class ExecutionEntity
    */
   private void dispatch(ExecutionInfo info, io.stepwise.asl.interpreter.Effect.ScheduleTask task) {
     var system = context.getSystem();
-    driver.integrations().invoke(task, info).thenAccept(signal -> {
-      if (signal instanceof Signal.TaskStarted) {
+    var self = ClusterSharding.get(system).entityRefFor(ENTITY_KEY, info.executionArn());
+    driver.integrations().invoke(task, info,
+        submitted -> self.tell(new Submitted(task.id(), Json.write(submitted)))).thenAccept(signal -> {
+      if (signal instanceof Signal.TaskStarted started) {
         // submitted (a callback task): it now waits for its token, heartbeats or timeout
-        ClusterSharding.get(system).entityRefFor(ENTITY_KEY, info.executionArn()).tell(new Submitted(task.id()));
+        self.tell(new Submitted(task.id(), started.submitted() == null ? null : Json.write(started.submitted())));
         return;
       }
       TaskResult result = signal instanceof Signal.TaskSucceeded ok
@@ -475,8 +478,9 @@ public final class ExecutionEntity
         : Optional.<io.stepwise.asl.interpreter.Effect.ScheduleTask>empty();
     if (task.isEmpty() || task.get().started()) return Effect().noReply();
     try {
-      return advance(state, new Signal.TaskStarted(cmd.effectId(), null)).thenNoReply();
-    } catch (DefinitionUnavailable e) {
+      com.fasterxml.jackson.databind.JsonNode output = cmd.output() == null ? null : Json.MAPPER.readTree(cmd.output());
+      return advance(state, new Signal.TaskStarted(cmd.effectId(), null, output)).thenNoReply();
+    } catch (DefinitionUnavailable | com.fasterxml.jackson.core.JsonProcessingException e) {
       return Effect().noReply();
     }
   }

@@ -103,7 +103,7 @@ final class ExecutionSteps {
         if (deadline.isAfter(now)) return new Later(deadline);
         return new Resume(new Signal.TaskFailed(t.id(), "States.Timeout", null));
       }
-      if (pending instanceof Effect.ScheduleTask t && !t.started()
+      if (pending instanceof Effect.ScheduleTask t && Integrations.awaitsCall(t)
           && row.timerId().equals(ExecutionStore.DISPATCH_TIMER + t.id())) {
         return new Dispatch(t);
       }

@@ -123,8 +123,7 @@ public final class ExecutionStore {
       if (e instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null) {
         out.add(new WakeUp(taskDeadline(t), info.executionArn(), TASK_TIMEOUT_TIMER + t.id()));
       }
-      if (e instanceof Effect.ScheduleTask t && !t.started() && t.scheduledAt() != null
-          && Integrations.dispatched(t.resource())) {
+      if (e instanceof Effect.ScheduleTask t && t.scheduledAt() != null && Integrations.awaitsCall(t)) {
         out.add(new WakeUp(t.scheduledAt(), info.executionArn(), DISPATCH_TIMER + t.id()));
       }
       if (e instanceof Effect.ScheduleTask t && t.heartbeatSeconds() != null && t.heartbeatAt() != null) {

@@ -168,7 +168,6 @@ public final class AwsServices implements Integration {
       return new Signal.TaskFailed(task.id(), target.prefix() + "." + name, cause);
     }
     JsonNode out = AwsWire.output(model, target.operation(), status, response.headers(), response.body());
-    if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null);
     if (target.optimized() != null && out.isObject()) {
       ObjectNode o = (ObjectNode) out;
       ObjectNode http = o.putObject("SdkHttpMetadata");
@@ -183,6 +182,7 @@ public final class AwsServices implements Integration {
       o.putObject("SdkResponseMetadata").put("RequestId",
           response.headers().firstValue("x-amzn-RequestId").or(() -> response.headers().firstValue("x-amz-request-id")).orElse(""));
     }
+    if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null, out);
     return new Signal.TaskSucceeded(task.id(), out);
   }
 

@@ -18,6 +18,15 @@ public interface Integration {
   CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info);
 
   /**
+   * As {@link #invoke(Effect.ScheduleTask, ExecutionInfo)}, telling {@code submitted} the answer of
+   * the call that started what a {@code .sync} task then waits for, once it is made.
+   */
+  default CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted) {
+    return invoke(task, info);
+  }
+
+  /**
    * The execution no longer waits on {@code task} (answered, timed out, or cut off by a stop,
    * timeout or failing sibling): whatever the integration still runs for it may be let go.
    */

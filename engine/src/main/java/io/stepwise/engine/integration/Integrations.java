@@ -57,6 +57,24 @@ public final class Integrations {
    * call for the task is under way (a long {@code .sync} child), asking again joins it.
    */
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    return invoke(task, info, submitted -> {});
+  }
+
+  /**
+   * Whether {@code task}'s call is still to be made (again, after a crash): until it is answered,
+   * unless it was submitted and now waits for its task token, which a call cannot bring.
+   */
+  public static boolean awaitsCall(Effect.ScheduleTask task) {
+    return dispatched(task.resource()) && (!task.started() || !task.resource().endsWith(".waitForTaskToken"));
+  }
+
+  /**
+   * As {@link #invoke(Effect.ScheduleTask, ExecutionInfo)}; {@code submitted} hears the answer of the
+   * call that started what a {@code .sync} task waits for (a call joined while under way tells only
+   * its first caller).
+   */
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted) {
     String key = info.executionArn() + "|" + task.id();
     CompletableFuture<Signal> mine = new CompletableFuture<>();
     CompletableFuture<Signal> running = underway.putIfAbsent(key, mine);
@@ -64,7 +82,7 @@ public final class Integrations {
     boolean holds = all.stream().filter(i -> i.handles(task.resource())).findFirst()
         .map(Integration::holdsVirtualTime).orElse(false);
     if (holds) holding.incrementAndGet();
-    CompletableFuture.supplyAsync(() -> call(task, info), executor).thenCompose(s -> s)
+    CompletableFuture.supplyAsync(() -> call(task, info, submitted), executor).thenCompose(s -> s)
         .whenComplete((signal, failure) -> {
           if (holds) holding.decrementAndGet();
           underway.remove(key, mine);
@@ -84,10 +102,11 @@ public final class Integrations {
     }
   }
 
-  private CompletionStage<Signal> call(Effect.ScheduleTask task, ExecutionInfo info) {
+  private CompletionStage<Signal> call(Effect.ScheduleTask task, ExecutionInfo info,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted) {
     for (Integration i : all) {
       // a failure, thrown or not, becomes States.Runtime in invoke()
-      if (i.handles(task.resource())) return i.invoke(task, info);
+      if (i.handles(task.resource())) return i.invoke(task, info, submitted);
     }
     return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
         "The resource '" + task.resource() + "' is not supported by this Stepwise server."));

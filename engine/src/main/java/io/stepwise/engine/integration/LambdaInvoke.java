@@ -136,7 +136,6 @@ public final class LambdaInvoke implements Integration {
       String type = text(payload, "errorType").orElse("Lambda.Unknown");
       return new Signal.TaskFailed(task.id(), type, response.body());
     }
-    if (callback) return new Signal.TaskStarted(task.id(), null);
     if (!optimized) return new Signal.TaskSucceeded(task.id(), payload);
     ObjectNode out = NODES.objectNode();
     out.put("ExecutedVersion", response.headers().firstValue("X-Amz-Executed-Version").orElse("$LATEST"));
@@ -152,6 +151,8 @@ public final class LambdaInvoke implements Integration {
     http.put("HttpStatusCode", status);
     out.putObject("SdkResponseMetadata").put("RequestId", requestId);
     out.put("StatusCode", status);
+    // a callback task was submitted: it now waits for its token, the invocation's answer in TaskSubmitted
+    if (callback) return new Signal.TaskStarted(task.id(), null, out);
     return new Signal.TaskSucceeded(task.id(), out);
   }
 

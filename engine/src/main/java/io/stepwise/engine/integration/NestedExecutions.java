@@ -94,6 +94,12 @@ public final class NestedExecutions implements Integration {
 
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    return invoke(task, info, submitted -> {});
+  }
+
+  @Override
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
+      java.util.function.Consumer<JsonNode> submitted) {
     Child child = Child.of(task, info);
     if (child == null) {
       return done(new Signal.TaskFailed(task.id(), "States.Runtime",
@@ -125,9 +131,12 @@ public final class NestedExecutions implements Integration {
         .thenCompose(s -> s)
         .thenCompose(view -> switch (mode) {
           case "" -> done(new Signal.TaskSucceeded(task.id(), started(view)));
-          case ".waitForTaskToken" -> done(new Signal.TaskStarted(task.id(), null));
-          default -> (view.info().executionArn().contains(":express:") ? expressEnd : ended(view))
-              .thenApply(v -> answer(task, v, mode.equals(".sync:2")));
+          case ".waitForTaskToken" -> done(new Signal.TaskStarted(task.id(), null, started(view)));
+          default -> {
+            submitted.accept(started(view));
+            yield (view.info().executionArn().contains(":express:") ? expressEnd : ended(view))
+                .thenApply(v -> answer(task, v, mode.equals(".sync:2")));
+          }
         })
         .exceptionally(failure -> {
           Throwable f = unwrap(failure);

@@ -109,6 +109,41 @@ class ExecutionEntityTest {
     entity.initialize(new ExecutionEntity.Started(info), first);
   }
 
+  /**
+   * A dispatched call is made again after a crash until it is answered: a submitted {@code .sync}
+   * task keeps its dispatch row (its answer comes from the call), a submitted callback task does
+   * not (its answer comes with its token), and neither starts HeartbeatSeconds for a job.
+   */
+  @Test
+  void submittedSyncTasksKeepTheirDispatchRow_submittedCallbacksDoNot() throws Exception {
+    for (String pattern : List.of(".sync", ".waitForTaskToken")) {
+      String definition = """
+          {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution%s",
+            "HeartbeatSeconds": 5, "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:c"},
+            "End": true}}}""".formatted(pattern);
+      ExecutionInfo info = new ExecutionInfo(ARN, "e1", MACHINE, "waits", "STANDARD", definition, "rev-1", clock.instant(),
+          "arn:aws:iam::123456789012:role/r", "{}", clock.instant(), null, null, EncryptionConfig.AWS_OWNED);
+      CompiledDefinition def = CompiledDefinition.compile(definition, false);
+      var ctx = info.context();
+      var first = io.stepwise.asl.interpreter.Interpreter.start(def, ctx, JsonNodeFactory.instance.objectNode(), clock.instant());
+      String effectId = first.effects().get(0).id();
+      assertThat(ExecutionStore.rows(info, def, first.position())).extracting(WakeUp::timerId)
+          .contains(ExecutionStore.DISPATCH_TIMER + effectId);
+      var submitted = io.stepwise.asl.interpreter.Interpreter.resume(def, ctx, first.position(),
+          new io.stepwise.asl.interpreter.Signal.TaskStarted(effectId, null, JsonNodeFactory.instance.objectNode().put("ExecutionArn", "x")),
+          clock.instant());
+      assertThat(submitted.events()).extracting(e -> e.type()).containsExactly("TaskStarted", "TaskSubmitted");
+      var timers = ExecutionStore.rows(info, def, submitted.position()).stream().map(WakeUp::timerId).toList();
+      if (pattern.equals(".sync")) {
+        assertThat(timers).contains(ExecutionStore.DISPATCH_TIMER + effectId)
+            .doesNotContain(ExecutionStore.HEARTBEAT_TIMER + effectId);
+      } else {
+        assertThat(timers).doesNotContain(ExecutionStore.DISPATCH_TIMER + effectId)
+            .contains(ExecutionStore.HEARTBEAT_TIMER + effectId);
+      }
+    }
+  }
+
   @Test
   void earlyWakeUp_answersWhenToTryAgain_andPersistsNothing() {
     clock.advance(Duration.ofSeconds(4));
