@@ -6,7 +6,8 @@ other services' endpoints. To build a request and read an answer it needs each s
 protocol and the shapes of its operations: this script keeps exactly that (no documentation)
 from the models botocore ships (Apache License 2.0, https://github.com/boto/botocore), one
 gzip file per service, named as Step Functions names services in `aws-sdk:` resources: the
-serviceId in lower case without spaces (SFN -> sfn, CloudWatch Logs -> cloudwatchlogs).
+serviceId in lower case without spaces and without a closing "Service", as the AWS SDK for Java
+2.x names its clients (SFN -> sfn, CloudWatch Logs -> cloudwatchlogs, Config Service -> config).
 
     pip install botocore && python3 engine/tools/generate-aws-models.py
 
@@ -71,6 +72,10 @@ def shape(s):
         out["timestampFormat"] = s["timestampFormat"]
     if s.get("streaming"):
         out["streaming"] = True
+    if s.get("document"):
+        out["document"] = True
+    if s.get("jsonvalue"):
+        out["jsonvalue"] = True
     return out
 
 
@@ -94,6 +99,9 @@ def compact(model):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    for old in os.listdir(OUT):
+        if old.endswith(".json.gz"):
+            os.remove(os.path.join(OUT, old))
     written = {}
     for service in sorted(os.listdir(DATA)):
         if not os.path.isdir(os.path.join(DATA, service)):
@@ -101,7 +109,7 @@ def main():
         model = latest(service)
         if model is None or "serviceId" not in model.get("metadata", {}):
             continue
-        name = re.sub("[^a-z0-9]", "", model["metadata"]["serviceId"].lower())
+        name = re.sub("[^a-z0-9]", "", re.sub(r"\s+Service$", "", model["metadata"]["serviceId"]).lower())
         if name in written:
             print(f"{service}: {name} already written from {written[name]}, skipped", file=sys.stderr)
             continue

@@ -52,6 +52,8 @@ class AwsServicesTest {
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<String> badSignatures = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  /** The service each request was signed for, after its path. */
+  private final List<String> signedFor = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void startAws() throws IOException {
@@ -98,6 +100,7 @@ class AwsServicesTest {
     }
     String scope = auth.substring(auth.indexOf("Credential=") + 11, auth.indexOf(','));
     String[] parts = scope.split("/");
+    signedFor.add(ex.getRequestURI().getRawPath() + " " + parts[3]);
     String signedHeaders = auth.substring(auth.indexOf("SignedHeaders=") + 14, auth.indexOf(", Signature="));
     SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(ex.getRequestMethod()))
         .uri(URI.create(endpoint() + ex.getRequestURI().toString()));
@@ -270,6 +273,7 @@ class AwsServicesTest {
       assertThat(unknown.error()).isEqualTo("States.Runtime");
       assertThat(unknown.cause()).contains("'Colour'", "SQS SendMessage");
       assertThat(seen).hasSize(before);
+      assertThat(signedFor).contains("/ sqs", "/ ecs", "/ dynamodb");
       assertThat(badSignatures).isEmpty();
     }
   }
@@ -339,8 +343,18 @@ class AwsServicesTest {
           {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:lambda:getFunction",
            "Parameters": {"FunctionName": "my fn", "Qualifier": "3"}, "End": true}""", "{}"));
       assertThat(function.get("Configuration").get("Version").asText()).isEqualTo("3");
-      assertThat(seen).anyMatch(s -> s.equals("GET /2015-03-31/functions/my%20fn/configuration?Qualifier=3 ")
-          || s.equals("GET /2015-03-31/functions/my%20fn?Qualifier=3 "));
+      assertThat(seen).contains("GET /2015-03-31/functions/my%20fn?Qualifier=3 ");
+      // characters a path keeps as they are (@) and runs of spaces in a header are signed as AWS signs them
+      DescribeExecutionResponse post = run(sfn, "post", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:apigatewaymanagementapi:postToConnection",
+           "Parameters": {"ConnectionId": "c=1", "Data": "hi"}, "End": true}""", "{}");
+      assertThat(post.error()).isEqualTo("ApiGatewayManagementApi.ApiGatewayManagementApiException");
+      assertThat(seen).contains("POST /@connections/c%3D1 hi");
+      output(run(sfn, "spaces", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:lambda:invoke",
+           "Parameters": {"FunctionName": "f", "Qualifier": "1", "ClientContext": "a  b"}, "End": true}""", "{}"));
+      assertThat(signedFor).contains("/ sns", "/v1/submitjob batch", "/2015-03-31/functions/my%20fn lambda",
+          "/@connections/c%3D1 execute-api");
       assertThat(badSignatures).isEmpty();
     }
   }

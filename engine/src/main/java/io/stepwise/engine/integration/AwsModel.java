@@ -84,12 +84,13 @@ final class AwsModel {
 
   /**
    * The service's name in Pascal case, as the AWS SDK for Java 2.x names its client and as Step
-   * Functions prefixes its errors: each word of the serviceId capitalised, the rest of it in lower
-   * case ({@code DynamoDB} → {@code DynamoDb}, {@code ACM PCA} → {@code AcmPca}, {@code SFN} → {@code Sfn}).
+   * Functions prefixes its errors: each word of the serviceId (without a closing "Service")
+   * capitalised, the rest of it in lower case ({@code DynamoDB} → {@code DynamoDb}, {@code ACM PCA}
+   * → {@code AcmPca}, {@code SFN} → {@code Sfn}, {@code Config Service} → {@code Config}).
    */
   String pascalName() {
     StringBuilder out = new StringBuilder();
-    for (String word : serviceId().split("[^A-Za-z0-9]+")) {
+    for (String word : serviceId().replaceAll("\\s+Service$", "").split("[^A-Za-z0-9]+")) {
       // words also break where a lower-case letter or digit meets a capital (CloudWatch, DynamoDB)
       for (String part : word.split("(?<=[a-z0-9])(?=[A-Z])")) {
         if (part.isEmpty()) continue;

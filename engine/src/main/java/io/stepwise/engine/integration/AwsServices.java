@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * {@code Exception} suffix where the code has none; the service is the SDK's Pascal-case name for
  * {@code aws-sdk:} ({@code DynamoDb.ConditionalCheckFailedException}, {@code Sfn.ExecutionDoesNotExistException})
  * and the integration's own for optimized ones ({@code DynamoDB.ConditionalCheckFailedException},
- * {@code SQS.AmazonSQSException} when the answer names no code). An endpoint that cannot be
+ * {@code SQS.AmazonSQSException} when the answer names no error the service's model lists). An endpoint that cannot be
  * reached fails with {@code <Service>.SdkClientException}. Optimized integrations add the SDK's
  * {@code SdkHttpMetadata} and {@code SdkResponseMetadata} to the output, as AWS does; a JSON value
  * given where the action takes a string (an SQS {@code MessageBody}, say) is sent as its JSON text.
@@ -95,6 +95,15 @@ public final class AwsServices implements Integration {
 
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    try {
+      return call(task);
+    } catch (RuntimeException e) {
+      // a header value the HTTP client refuses, a model that cannot be read, ...: the task fails, nothing is sent
+      return failed(task, "States.Runtime", "The call of '" + task.resource() + "' could not be made: " + e.getMessage());
+    }
+  }
+
+  private CompletionStage<Signal> call(Effect.ScheduleTask task) {
     String resource = task.resource();
     Matcher sdk = AWS_SDK.matcher(resource);
     boolean isSdk = sdk.matches();
@@ -157,7 +166,8 @@ public final class AwsServices implements Integration {
     AwsModel model = target.model();
     if (status >= 300) {
       AwsWire.Failure f = AwsWire.failure(model, response.headers(), response.body());
-      String code = f.code().isEmpty() ? null : model.errorShape(f.code()).orElse(f.code());
+      // a code the model does not list is thrown by the SDK as the service's own exception
+      String code = f.code().isEmpty() ? null : model.errorShape(f.code()).orElse(null);
       String name = code == null
           ? (target.optimized() != null ? target.optimized().generic() : model.pascalName() + "Exception")
           : code.endsWith("Exception") ? code : code + "Exception";

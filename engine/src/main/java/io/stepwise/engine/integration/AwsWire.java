@@ -114,6 +114,7 @@ final class AwsWire {
   /** A value as the JSON protocols carry it; {@code bodyOnly} leaves out members the HTTP binding places elsewhere. */
   private static JsonNode json(AwsModel m, String shapeName, JsonNode v, String where, boolean bodyOnly) {
     JsonNode s = m.shape(shapeName);
+    if (s.path("document").asBoolean(false)) return v; // free-form JSON, carried as given
     switch (s.path("type").asText()) {
       case "structure" -> {
         if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
@@ -121,7 +122,7 @@ final class AwsWire {
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
           Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
-          if (bodyOnly && mem.getValue().has("location")) continue;
+          if (f.getValue().isNull() || bodyOnly && mem.getValue().has("location")) continue;
           String wire = mem.getValue().path("locationName").asText(mem.getKey());
           out.set(wire, json(m, mem.getValue().path("shape").asText(), f.getValue(), where + "." + f.getKey(), false));
         }
@@ -141,7 +142,11 @@ final class AwsWire {
         return out;
       }
       case "timestamp" -> {
-        return v.isTextual() ? NODES.numberNode(epochSeconds(v.asText(), where)) : v;
+        if (s.path("timestampFormat").asText("unixTimestamp").equals("unixTimestamp")) {
+          return v.isTextual() ? NODES.numberNode(epochSeconds(v.asText(), where)) : v;
+        }
+        String iso = isoTimestamp(v, where);
+        return NODES.textNode(s.path("timestampFormat").asText().equals("rfc822") ? rfc822(iso) : iso);
       }
       case "string" -> {
         return v.isContainerNode() ? NODES.textNode(Json.write(v)) : v;
@@ -155,7 +160,8 @@ final class AwsWire {
   private static BigDecimal epochSeconds(String text, String where) {
     try {
       Instant t = Instant.parse(text);
-      return BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9)).stripTrailingZeros();
+      BigDecimal d = BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9)).stripTrailingZeros();
+      return d.scale() < 0 ? d.setScale(0) : d;
     } catch (DateTimeParseException e) {
       try {
         return new BigDecimal(text);
@@ -166,12 +172,20 @@ final class AwsWire {
   }
 
   private static String isoTimestamp(JsonNode v, String where) {
-    if (v.isNumber()) {
-      BigDecimal d = v.decimalValue();
-      return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(d.longValue(), d.remainder(BigDecimal.ONE).movePointRight(9).longValue()));
+    BigDecimal d = v.isNumber() ? v.decimalValue() : epochSeconds(v.asText(), where);
+    try {
+      Instant t = Instant.ofEpochSecond(d.longValueExact(), d.remainder(BigDecimal.ONE).movePointRight(9).longValue());
+      if (t.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || t.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+        throw new java.time.DateTimeException("out of range");
+      }
+      return DateTimeFormatter.ISO_INSTANT.format(t);
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      throw new BadParameters("The field '" + where + "' is not a timestamp AWS accepts: " + v);
     }
-    BigDecimal seconds = epochSeconds(v.asText(), where);
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue()));
+  }
+
+  private static String rfc822(String iso) {
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.parse(iso).atOffset(ZoneOffset.UTC));
   }
 
   private static String scalar(AwsModel m, String shapeName, JsonNode v, String where, boolean header) {
@@ -179,7 +193,12 @@ final class AwsWire {
     String type = s.path("type").asText();
     if (type.equals("timestamp")) {
       String iso = isoTimestamp(v, where);
-      return header ? DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.parse(iso).atOffset(ZoneOffset.UTC)) : iso;
+      String format = s.path("timestampFormat").asText(header ? "rfc822" : "iso8601");
+      return switch (format) {
+        case "rfc822" -> rfc822(iso);
+        case "unixTimestamp" -> epochSeconds(iso, where).toPlainString();
+        default -> iso;
+      };
     }
     if (v.isContainerNode()) {
       if (type.equals("list")) {
@@ -302,6 +321,7 @@ final class AwsWire {
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
           Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          if (f.getValue().isNull()) continue;
           String name = mem.getValue().path("locationName").asText(mem.getKey());
           form(m, mem.getValue().path("shape").asText(), f.getValue(), prefix.isEmpty() ? name : prefix + "." + name, out,
               where + "." + f.getKey());
@@ -311,9 +331,15 @@ final class AwsWire {
         if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
         boolean flat = s.path("flattened").asBoolean(false);
         String item = s.path("member").path("locationName").asText("member");
+        // a flattened list whose items are named repeats that name in place of its own
+        String base = prefix;
+        if (flat && s.path("member").has("locationName")) {
+          int dot = prefix.lastIndexOf('.');
+          base = (dot < 0 ? "" : prefix.substring(0, dot + 1)) + item;
+        }
         int n = 1;
         for (JsonNode x : v) {
-          form(m, s.path("member").path("shape").asText(), x, prefix + (flat ? "." : "." + item + ".") + n++, out, where + "[]");
+          form(m, s.path("member").path("shape").asText(), x, base + (flat ? "." : "." + item + ".") + n++, out, where + "[]");
         }
         if (v.isEmpty()) out.put(prefix, "");
       }
@@ -365,6 +391,7 @@ final class AwsWire {
   /** A JSON answer with its structure members named as Step Functions names them. */
   private static JsonNode fromJson(AwsModel m, String shapeName, JsonNode v, boolean bodyOnly) {
     JsonNode s = m.shape(shapeName);
+    if (s.path("document").asBoolean(false)) return v;
     switch (s.path("type").asText()) {
       case "structure" -> {
         if (!v.isObject()) return v;
@@ -423,7 +450,8 @@ final class AwsWire {
       JsonNode shape = m.shape(ref.path("shape").asText());
       switch (ref.path("location").asText("")) {
         case "statusCode" -> out.put(capitalized(mem.getKey()), status);
-        case "header" -> headers.firstValue(loc).ifPresent(h -> out.set(capitalized(mem.getKey()), typed(shape, h)));
+        case "header" -> headers.firstValue(loc).ifPresent(h -> out.set(capitalized(mem.getKey()),
+            ref.path("jsonvalue").asBoolean(false) ? typed(NODES.objectNode().put("jsonvalue", true), h) : typed(shape, h)));
         case "headers" -> {
           ObjectNode map = NODES.objectNode();
           String prefix = loc.toLowerCase(java.util.Locale.ROOT);

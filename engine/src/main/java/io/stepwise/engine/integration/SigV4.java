@@ -31,7 +31,7 @@ final class SigV4 {
     String day = amzDate.substring(0, 8);
     String payloadHash = hex(sha256(body));
     TreeMap<String, String> signed = new TreeMap<>();
-    headers.forEach((k, v) -> signed.put(k.toLowerCase(Locale.ROOT), v.trim()));
+    headers.forEach((k, v) -> signed.put(k.toLowerCase(Locale.ROOT), v.trim().replaceAll(" +", " ")));
     // the Host header as the JDK client sends it: without the scheme's default port
     boolean defaultPort = uri.getPort() < 0 || uri.getPort() == 80 && "http".equals(uri.getScheme())
         || uri.getPort() == 443 && "https".equals(uri.getScheme());
@@ -42,8 +42,8 @@ final class SigV4 {
     StringBuilder canonicalHeaders = new StringBuilder();
     signed.forEach((k, v) -> canonicalHeaders.append(k).append(':').append(v).append('\n'));
     String signedNames = String.join(";", signed.keySet());
-    // every service but S3 signs the path as sent, URI-encoded once more (%3A becomes %253A)
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath().replace("%", "%25");
+    // every service but S3 signs the path as sent, URI-encoded once more (%3A becomes %253A, @ %40)
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : encodeKeepingSlashes(uri.getRawPath());
     String canonical = method + "\n" + path + "\n" + canonicalQuery(uri.getRawQuery()) + "\n" + canonicalHeaders
         + "\n" + signedNames + "\n" + payloadHash;
     String scope = day + "/" + region + "/" + service + "/aws4_request";
@@ -57,6 +57,21 @@ final class SigV4 {
     return Map.of("X-Amz-Date", amzDate, "X-Amz-Content-Sha256", payloadHash, "Authorization",
         "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + signedNames
             + ", Signature=" + signature);
+  }
+
+  /** RFC 3986 percent-encoding of every byte but unreserved characters and slashes. */
+  private static String encodeKeepingSlashes(String path) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c == '/' || c == '-' || c == '.' || c == '_' || c == '~' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
   }
 
   /** The query's pairs sorted by name, then value (a name given twice keeps both pairs). */

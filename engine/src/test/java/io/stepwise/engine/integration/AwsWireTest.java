@@ -38,6 +38,8 @@ class AwsWireTest {
     assertThat(model("s3").pascalName()).isEqualTo("S3");
     assertThat(model("ec2").pascalName()).isEqualTo("Ec2");
     assertThat(model("eventbridge").pascalName()).isEqualTo("EventBridge");
+    assertThat(model("config").pascalName()).isEqualTo("Config");
+    assertThat(model("apigatewaymanagementapi").pascalName()).isEqualTo("ApiGatewayManagementApi");
     assertThat(AwsModel.named("../aws-models/sqs")).isEmpty();
     assertThat(AwsModel.named("nosuch")).isEmpty();
     assertThat(model("sqs").operation("sendMessage")).contains("SendMessage");
@@ -104,6 +106,28 @@ class AwsWireTest {
         ("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
             + "<PublishResponse><PublishResult><MessageId>&x;</MessageId></PublishResult></PublishResponse>").getBytes(StandardCharsets.UTF_8));
     assertThat(evil).isEqualTo(json("{}"));
+  }
+
+  @Test
+  void documentsPassAsGiven_nullsAreLeftOut_timestampsTakeTheirFormat_flattenedItemsTheirName() {
+    AwsWire.Request converse = AwsWire.request(model("bedrockruntime"), "Converse",
+        json("{\"ModelId\": \"m\", \"AdditionalModelRequestFields\": {\"top_k\": 5}, \"System\": null}"));
+    assertThat(json(new String(converse.body(), StandardCharsets.UTF_8)))
+        .isEqualTo(json("{\"additionalModelRequestFields\": {\"top_k\": 5}}"));
+    JsonNode out = AwsWire.output(model("bedrockruntime"), "Converse", 200, headers(Map.of()),
+        "{\"additionalModelResponseFields\": {\"raw_key\": 1}, \"stopReason\": \"end_turn\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(out).isEqualTo(json("{\"AdditionalModelResponseFields\": {\"raw_key\": 1}, \"StopReason\": \"end_turn\"}"));
+    AwsWire.Request route = AwsWire.request(model("location"), "CalculateRoute", json(
+        "{\"CalculatorName\": \"c\", \"DeparturePosition\": [1, 2], \"DestinationPosition\": [3, 4], \"DepartureTime\": 1704067200}"));
+    assertThat(json(new String(route.body(), StandardCharsets.UTF_8)).get("DepartureTime").asText()).isEqualTo("2024-01-01T00:00:00Z");
+    AwsWire.Request seconds = AwsWire.request(model("cloudwatch"), "GetMetricData",
+        json("{\"MetricDataQueries\": [], \"StartTime\": \"2024-01-01T00:00:00Z\", \"EndTime\": 1}"));
+    assertThat(new String(seconds.body(), StandardCharsets.UTF_8)).contains("\"StartTime\":1704067200,");
+    AwsWire.Request put = AwsWire.request(model("simpledb"), "PutAttributes", json(
+        "{\"DomainName\": \"d\", \"ItemName\": \"i\", \"Attributes\": [{\"Name\": \"a\", \"Value\": \"1\"}], \"Expected\": null}"));
+    assertThat(new String(put.body(), StandardCharsets.UTF_8)).endsWith("&Attribute.1.Name=a&Attribute.1.Value=1");
+    assertThatThrownBy(() -> AwsWire.request(model("autoscaling"), "DescribeScheduledActions", json("{\"StartTime\": 1e20}")))
+        .isInstanceOf(AwsWire.BadParameters.class).hasMessageContaining("StartTime");
   }
 
   @Test
