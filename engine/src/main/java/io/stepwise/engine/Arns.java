@@ -63,7 +63,11 @@ public final class Arns {
     }
     String[] parts = p.rest().split(":", -1);
     boolean ok = p.resourceType().equals("execution") ? parts.length == 2 : parts.length == 3;
-    for (String part : parts) ok &= isValidName(part);
+    // a Map Run's child runs machine/label
+    String[] machine = parts[0].split("/", -1);
+    ok &= machine.length <= 2;
+    for (String part : machine) ok &= isValidName(part);
+    for (int i = 1; i < parts.length; i++) ok &= isValidName(parts[i]);
     if (!ok) throw ServiceError.invalidArn(arn);
     return p;
   }

@@ -99,6 +99,8 @@ public final class StepFunctionsEngine {
   private final TaskTokens tokens;
   private final Duration pollWait;
   private final ActivityTasks activityTasks;
+  private final io.stepwise.persistence.index.MapRunIndex mapRunIndex;
+  private final io.stepwise.engine.maprun.MapRuns mapRuns;
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
@@ -147,7 +149,33 @@ public final class StepFunctionsEngine {
       }
     };
     var serviceEndpoints = serviceEndpoints(config);
+    this.mapRunIndex = new io.stepwise.persistence.index.MapRunIndex(storage.db(), storage.listingCipher());
+    java.util.concurrent.ExecutorService mapRunThreads = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "stepwise-map-runs");
+      t.setDaemon(true);
+      return t;
+    });
+    this.mapRuns = new io.stepwise.engine.maprun.MapRuns(new io.stepwise.engine.maprun.MapRuns.Children() {
+      @Override
+      public CompletionStage<io.stepwise.engine.execution.Result> standard(ExecutionInfo info, CompiledDefinition def) {
+        return standardChild(info, def);
+      }
+
+      @Override
+      public CompletionStage<io.stepwise.engine.execution.Result> express(ExecutionInfo info, CompiledDefinition def) {
+        return express.run(info, def);
+      }
+
+      @Override
+      public void stop(String executionArn, String error, String cause) {
+        stopExecution(executionArn, error, cause);
+      }
+    }, (executionArn, mapRunArn, record) -> storage.committer().submit(mapRunIndex.put(
+        new io.stepwise.persistence.index.IndexOp(), executionArn, mapRunArn, Json.write(record).getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+        bucketDirectories(config), this.clock, mapRunThreads);
+    Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
     Integrations integrations = new Integrations(List.of(
+        mapRuns,
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
         new LambdaInvoke(serviceEndpoints.apply("lambda").orElse(null), java.time.Clock.systemUTC()),
@@ -405,6 +433,98 @@ public final class StepFunctionsEngine {
     return out;
   }
 
+  /** {@code stepwise.engine.bucket-directories}: the local directory of each bucket Distributed Maps read and write. */
+  private static Map<String, java.nio.file.Path> bucketDirectories(Config config) {
+    Map<String, java.nio.file.Path> out = new java.util.HashMap<>();
+    var dirs = config.getObject("stepwise.engine.bucket-directories");
+    for (String bucket : dirs.keySet()) {
+      out.put(bucket, java.nio.file.Path.of(dirs.toConfig().getString("\"" + bucket + "\"")).toAbsolutePath().normalize());
+    }
+    return out;
+  }
+
+  /**
+   * A Map Run's Standard child: started (or found, started before a restart) and waited for — its
+   * end is told by the step that ends it, and looked at every 5 s as well.
+   */
+  private CompletionStage<io.stepwise.engine.execution.Result> standardChild(ExecutionInfo info, CompiledDefinition def) {
+    String arn = info.executionArn();
+    CompletableFuture<io.stepwise.engine.execution.Result> end = executions.endOf(arn);
+    starter.start(info, def, existing -> describeExecution(arn)).whenComplete((view, failure) -> {
+      if (failure != null) {
+        executions.forgetEnd(arn);
+        end.completeExceptionally(failure);
+      } else if (view.result() != null) {
+        executions.forgetEnd(arn);
+        end.complete(view.result());
+      } else {
+        lookAgain(arn, end);
+      }
+    });
+    return end;
+  }
+
+  private void lookAgain(String arn, CompletableFuture<io.stepwise.engine.execution.Result> end) {
+    system.scheduler().scheduleOnce(Duration.ofSeconds(5), () -> {
+      if (end.isDone()) return;
+      describeExecution(arn).whenComplete((view, failure) -> {
+        if (failure == null && view.result() != null) {
+          executions.forgetEnd(arn);
+          end.complete(view.result());
+        } else if (!end.isDone()) {
+          lookAgain(arn, end);
+        }
+      });
+    }, system.executionContext());
+  }
+
+  // --- Map Runs ---
+
+  /** {@code ...:mapRun:machine/label:id} to {@code ...:stateMachine:machine/label}, what its children run. */
+  public static String childMachineOf(String mapRunArn) {
+    String s = mapRunArn.replace(":mapRun:", ":stateMachine:");
+    return s.substring(0, s.lastIndexOf(':'));
+  }
+
+  /** DescribeMapRun: the run under way here, else its record; ResourceNotFound if there is none. */
+  public CompletionStage<com.fasterxml.jackson.databind.node.ObjectNode> describeMapRun(String mapRunArn) {
+    Optional<com.fasterxml.jackson.databind.node.ObjectNode> live = mapRuns.live(mapRunArn);
+    if (live.isPresent()) return CompletableFuture.completedFuture(live.get());
+    return CompletableFuture.supplyAsync(() -> mapRunIndex.get(mapRunArn).map(StepFunctionsEngine::record)
+        .orElseThrow(() -> new ServiceError("ResourceNotFound", "Resource not found: '" + mapRunArn + "'")), io);
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode record(byte[] bytes) {
+    try {
+      return (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** ListMapRuns: the records of the execution's Map Runs (ExecutionDoesNotExist if it does not exist). */
+  public CompletionStage<List<com.fasterxml.jackson.databind.node.ObjectNode>> listMapRuns(String executionArn) {
+    return describeExecution(executionArn).thenCompose(exists -> CompletableFuture.supplyAsync(() -> {
+      List<com.fasterxml.jackson.databind.node.ObjectNode> out = new ArrayList<>();
+      for (String arn : mapRunIndex.of(executionArn)) {
+        Optional<com.fasterxml.jackson.databind.node.ObjectNode> r = mapRuns.live(arn);
+        out.add(r.orElseGet(() -> mapRunIndex.get(arn).map(StepFunctionsEngine::record).orElseThrow()));
+      }
+      return out;
+    }, io));
+  }
+
+  /** UpdateMapRun: a running Map Run's concurrency and tolerated failures. */
+  public CompletionStage<Void> updateMapRun(String mapRunArn, Integer maxConcurrency, Double toleratedCount,
+      Double toleratedPercentage) {
+    if (mapRuns.update(mapRunArn, maxConcurrency, toleratedCount, toleratedPercentage)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return describeMapRun(mapRunArn).thenApply(r -> {
+      throw ServiceError.validation("Map Run " + mapRunArn + " is not running: it is " + r.path("status").asText());
+    });
+  }
+
   /**
    * The endpoint of a service by its model name: {@code stepwise.engine.endpoints.<service>}, else
    * {@code stepwise.engine.endpoints.default} (one endpoint for every service, LocalStack's say).
@@ -524,9 +644,11 @@ public final class StepFunctionsEngine {
     Optional<VersionRef> version = Arns.version(listedArn);
     Optional<AliasRef> alias = version.isPresent() ? Optional.empty() : Arns.alias(listedArn);
     String machineArn = version.map(VersionRef::machineArn).or(() -> alias.map(AliasRef::machineArn)).orElse(listedArn);
-    // The version, alias or machine must exist (each answers its own not-found error).
+    boolean mapRun = listedArn.contains(":mapRun:");
+    // The version, alias, machine or Map Run must exist (each answers its own not-found error).
     CompletionStage<?> exists = version.isPresent() ? describeStateMachineVersion(version.get())
-        : alias.isPresent() ? describeStateMachineAlias(alias.get()) : describeStateMachine(listedArn);
+        : alias.isPresent() ? describeStateMachineAlias(alias.get())
+        : mapRun ? describeMapRun(listedArn) : describeStateMachine(listedArn);
     return exists.thenApplyAsync(known -> {
       ExecutionIndex.Page page;
       try {
@@ -537,7 +659,9 @@ public final class StepFunctionsEngine {
       }
       List<ExecutionSummary> items = new ArrayList<>(page.rows().size());
       for (ExecutionIndex.Row r : page.rows()) {
-        items.add(new ExecutionSummary(r.executionArn(), r.stateMachineArn(), r.name(), r.status(),
+        // a Map Run's children are listed under it and run its machine/label
+        String machine = mapRun ? childMachineOf(listedArn) : r.stateMachineArn();
+        items.add(new ExecutionSummary(r.executionArn(), machine, r.name(), r.status(),
             ExecutionStore.ofMicros(r.startMicros()), r.stopMicros() < 0 ? null : ExecutionStore.ofMicros(r.stopMicros()),
             r.versionArn(), r.aliasArn(), r.redriveCount(),
             r.redriveMicros() < 0 ? null : ExecutionStore.ofMicros(r.redriveMicros())));

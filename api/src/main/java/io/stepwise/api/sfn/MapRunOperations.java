@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * DescribeMapRun, ListMapRuns and UpdateMapRun. Map Runs are what a Distributed Map starts, and
- * no execution starts one yet: every Map Run ARN is unknown (ResourceNotFound once it is valid),
- * and an execution lists none (ExecutionDoesNotExist if it does not exist), as AWS answers then.
+ * DescribeMapRun, ListMapRuns and UpdateMapRun: the records of the Map Runs Distributed Maps start
+ * (ResourceNotFound for a valid ARN no run has; ExecutionDoesNotExist for an unknown execution).
+ * UpdateMapRun changes a running run's MaxConcurrency and tolerated failures at once.
  */
 final class MapRunOperations {
   private final StepFunctionsEngine engine;
@@ -55,13 +55,21 @@ final class MapRunOperations {
   }
 
   private CompletionStage<JsonNode> describe(Caller caller, ObjectNode req) {
-    throw notFound(mapRunArn(req));
+    return engine.describeMapRun(mapRunArn(req)).thenApply(MapRunOperations::described);
+  }
+
+  /** A record as DescribeMapRun answers it: dates as AWS timestamps. */
+  private static ObjectNode described(ObjectNode record) {
+    ObjectNode n = record.deepCopy();
+    n.put("startDate", Shapes.time(java.time.Instant.ofEpochMilli(record.get("startDate").asLong())));
+    if (record.has("stopDate")) n.put("stopDate", Shapes.time(java.time.Instant.ofEpochMilli(record.get("stopDate").asLong())));
+    return n;
   }
 
   private CompletionStage<JsonNode> update(Caller caller, ObjectNode req) {
     String arn = mapRunArn(req);
-    nonNegativeInt(req, "maxConcurrency", "maxConcurrency");
-    nonNegativeInt(req, "toleratedFailureCount", "toleratedFailureCount");
+    Integer max = nonNegativeInt(req, "maxConcurrency", "maxConcurrency");
+    Integer count = nonNegativeInt(req, "toleratedFailureCount", "toleratedFailureCount");
     JsonNode pct = req.get("toleratedFailurePercentage");
     if (pct != null && !pct.isNull()) {
       if (!pct.isNumber()) {
@@ -73,19 +81,40 @@ final class MapRunOperations {
             + "' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value between 0 and 100");
       }
     }
-    throw notFound(arn);
+    Double percentage = pct == null || pct.isNull() ? null : pct.doubleValue();
+    return engine.updateMapRun(arn, max, count == null ? null : count.doubleValue(), percentage)
+        .thenApply(v -> F.objectNode());
   }
-
 
   private CompletionStage<JsonNode> list(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "executionArn");
-    maxResults(req, 100);
+    int max = maxResults(req, 100);
     String token = nextToken(req);
     Arns.requireExecution(arn);
-    if (token != null) throw new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'"); // none was issued
-    return engine.describeExecution(arn).thenApply(execution -> {
+    int from;
+    try {
+      from = token == null ? 0 : Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token),
+          java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new ServiceError("InvalidToken", "Invalid Token: '" + token + "'");
+    }
+    return engine.listMapRuns(arn).thenApply(runs -> {
       ObjectNode n = F.objectNode();
-      n.putArray("mapRuns");
+      var items = n.putArray("mapRuns");
+      int end = Math.min(runs.size(), from + (max == 0 ? 100 : max));
+      for (int i = Math.max(0, from); i < end; i++) {
+        ObjectNode r = described(runs.get(i));
+        ObjectNode item = items.addObject();
+        item.put("executionArn", arn);
+        item.put("mapRunArn", r.get("mapRunArn").asText());
+        item.put("stateMachineArn", r.get("stateMachineArn").asText());
+        item.set("startDate", r.get("startDate"));
+        if (r.has("stopDate")) item.set("stopDate", r.get("stopDate"));
+      }
+      if (end < runs.size()) {
+        n.put("nextToken", java.util.Base64.getUrlEncoder().withoutPadding()
+            .encodeToString(String.valueOf(end).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
       return n;
     });
   }

@@ -94,6 +94,7 @@ final class Shapes {
     n.put("startDate", time(i.startDate()));
     if (i.stateMachineVersionArn() != null) n.put("stateMachineVersionArn", i.stateMachineVersionArn());
     if (i.stateMachineAliasArn() != null) n.put("stateMachineAliasArn", i.stateMachineAliasArn());
+    if (i.mapRunArn() != null) n.put("mapRunArn", i.mapRunArn());
     input(n, i, includeData);
     result(n, v.result(), includeData);
     n.put("redriveCount", i.redriveCount());

@@ -390,12 +390,13 @@ public final class StepFunctionsApi {
       throw ServiceError.validation("Only one of StateMachine ARN or MapRun ARN can be provided");
     }
     if (arn == null) {
-      // No execution starts a Map Run yet (Distributed Map): every valid Map Run ARN is unknown.
-      throw MapRunOperations.notFound(MapRunOperations.requireMapRunArn(mapRunArn));
+      MapRunOperations.requireMapRunArn(mapRunArn);
+    } else {
+      requireMachineOrVersion(arn);
     }
-    requireMachineOrVersion(arn);
     Boolean redriven = redrive == null ? null : redrive.equals("REDRIVEN");
-    return engine.listExecutions(arn, status, redriven, max, token).thenApply(page -> {
+    String listed = arn != null ? arn : mapRunArn;
+    return engine.listExecutions(listed, status, redriven, max, token).thenApply(page -> {
       ArrayNode items = F.arrayNode();
       for (ExecutionSummary s : page.items()) {
         ObjectNode n = items.addObject();
@@ -407,6 +408,7 @@ public final class StepFunctionsApi {
         if (s.stopDate() != null) n.put("stopDate", time(s.stopDate()));
         if (s.stateMachineVersionArn() != null) n.put("stateMachineVersionArn", s.stateMachineVersionArn());
         if (s.stateMachineAliasArn() != null) n.put("stateMachineAliasArn", s.stateMachineAliasArn());
+        if (mapRunArn != null) n.put("mapRunArn", mapRunArn);
         n.put("redriveCount", s.redriveCount());
         if (s.redriveDate() != null) n.put("redriveDate", time(s.redriveDate()));
       }

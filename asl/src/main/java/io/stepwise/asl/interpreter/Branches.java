@@ -112,6 +112,10 @@ final class Branches {
   }
 
   void startMap(Frame f, State.Map m) {
+    if (m.distributed() && run.ctx.mapRuns() && !f.silent) {
+      startMapRun(f, m);
+      return;
+    }
     if (m.itemReader()) {
       throw new StatesError("States.ItemReaderFailed", "Reading items with an ItemReader is not supported by this Stepwise server.", true);
     }
@@ -139,6 +143,103 @@ final class Branches {
     f.map = mr;
     f.children = new ArrayList<>();
     f.waiting = Frame.Waiting.CHILDREN;
+  }
+
+  /**
+   * A Distributed Map the engine runs as a Map Run: everything the run needs is evaluated now and
+   * handed over as one task on {@link ExecutionContext#MAP_RUN} — the items (or the ItemReader with
+   * its evaluated Parameters), the ItemSelector as written with what it reads ({@code $},
+   * {@code $$}, variables), the ItemBatcher's evaluated limits, MaxConcurrency, the tolerated
+   * failures, the ResultWriter and the child state machine. The engine answers with the Map's
+   * result (or the ResultWriter's details), or with the run's error.
+   */
+  private void startMapRun(Frame f, State.Map m) {
+    boolean jsonata = m.common().jsonata();
+    JsonNode eff = jsonata ? f.input : d.effectiveInput(f, m.common());
+    StateScope sc = d.scope(f, eff);
+    State.DistributedParts parts = m.distributedParts();
+    ObjectNode raw = parts.raw();
+    ObjectNode spec = run.obj();
+    String mapRunArn = mapRunArn(f, raw.path("Label").asText(null));
+    spec.put("MapRunArn", mapRunArn);
+    ObjectNode processor = ((ObjectNode) raw.get(raw.has("ItemProcessor") ? "ItemProcessor" : "Iterator")).deepCopy();
+    JsonNode config = processor.remove("ProcessorConfig");
+    if (!processor.has("QueryLanguage") && m.processor().jsonata()) processor.put("QueryLanguage", "JSONata");
+    spec.set("Processor", processor);
+    spec.put("ExecutionType", config == null ? "STANDARD" : config.path("ExecutionType").asText("STANDARD"));
+    long length = 0;
+    if (m.itemReader()) {
+      ObjectNode reader = ((ObjectNode) raw.get("ItemReader")).deepCopy();
+      reader.remove("Arguments");
+      reader.remove("Parameters");
+      if (parts.readerParameters() != null) reader.set("Parameters", orNull(parts.readerParameters().eval(sc)));
+      if (parts.readerMaxItems() != null) {
+        ObjectNode rc = reader.get("ReaderConfig") instanceof ObjectNode o ? o : reader.putObject("ReaderConfig");
+        rc.remove("MaxItemsPath");
+        rc.put("MaxItems", nonNegativeInt(parts.readerMaxItems(), sc, "MaxItems"));
+      }
+      spec.set("ItemReader", reader);
+    } else {
+      JsonNode items = items(m, eff, sc);
+      spec.set("Items", items);
+      length = items.size();
+    }
+    String sel = raw.has("ItemSelector") ? "ItemSelector" : raw.has("Parameters") ? "Parameters" : null;
+    if (sel != null) spec.set("ItemSelector", raw.get(sel));
+    spec.put("JSONata", jsonata);
+    spec.set("SelectorInput", eff);
+    spec.set("Context", sc.context());
+    ObjectNode vars = spec.putObject("Variables");
+    f.allVariables().forEach(vars::set);
+    if (m.batching() != null) {
+      State.Batching b = m.batching();
+      ObjectNode batcher = spec.putObject("ItemBatcher");
+      batcher.put("MaxItemsPerBatch", b.maxItems() == null ? Long.MAX_VALUE : positive(b.maxItems().eval(sc), "MaxItemsPerBatch"));
+      batcher.put("MaxInputBytesPerBatch", b.maxBytes() == null ? 256 * 1024
+          : Math.min(256 * 1024, positive(b.maxBytes().eval(sc), "MaxInputBytesPerBatch")));
+      if (b.batchInput() != null) batcher.set("BatchInput", b.batchInput().eval(sc));
+    }
+    spec.put("MaxConcurrency", nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency"));
+    if (m.toleratedFailureCount() != null) {
+      spec.put("ToleratedFailureCount", nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount"));
+    }
+    if (m.toleratedFailurePercentage() != null) {
+      spec.put("ToleratedFailurePercentage", nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage"));
+    }
+    if (m.resultWriter()) {
+      ObjectNode writer = ((ObjectNode) raw.get("ResultWriter")).deepCopy();
+      writer.remove("Arguments");
+      writer.remove("Parameters");
+      if (parts.writerParameters() != null) writer.set("Parameters", orNull(parts.writerParameters().eval(sc)));
+      spec.set("ResultWriter", writer);
+    }
+    ObjectNode det = run.obj();
+    det.put("length", length);
+    run.emit(f, "MapStateStarted", "mapStateStartedEventDetails", det);
+    ObjectNode r = run.obj();
+    r.put("mapRunArn", mapRunArn);
+    run.emit(f, "MapRunStarted", "mapRunStartedEventDetails", r);
+    String effectId = "maprun-" + run.lastEventId;
+    f.waiting = Frame.Waiting.mapRun(effectId, spec, run.now);
+    run.effects.add(new Effect.ScheduleTask(effectId, f.state, ExecutionContext.MAP_RUN, spec, null, null, run.now, false,
+        null, 0));
+  }
+
+  /** The engine's answer to a Map Run: the Map's result, or the run's error (which Retry and Catch see). */
+  void mapRunEnded(Frame f, State.Map m, Signal signal) {
+    f.waiting = null;
+    if (signal instanceof Signal.TaskSucceeded ok) {
+      run.emit(f, "MapRunSucceeded", null, null);
+      run.emit(f, "MapStateSucceeded", null, null);
+      finish(f, m, ok.output(), m.resultSelector(), m.resultPath(), m.common().next());
+      return;
+    }
+    Signal.TaskFailed failed = (Signal.TaskFailed) signal;
+    ObjectNode r = run.obj();
+    if (failed.error() != null) r.put("error", failed.error());
+    if (failed.cause() != null) r.put("cause", failed.cause());
+    run.emit(f, "MapRunFailed", "mapRunFailedEventDetails", r);
+    d.handleError(f, m, failed.error(), failed.cause(), "MapStateFailed");
   }
 
   /** The Map's items (ItemsPath, or JSONata Items), which must be an array. */
@@ -207,10 +308,22 @@ final class Branches {
   }
 
   private String mapRunArn(Frame f) {
+    return mapRunArn(f, null);
+  }
+
+  /**
+   * {@code arn:aws:states:region:account:mapRun:machine/label:id}: the label is the Map's Label, else
+   * its state name; the id is drawn from the execution and the state's entry, so it is the same when
+   * a step is taken again.
+   */
+  private String mapRunArn(Frame f, String label) {
     String sm = run.ctx.stateMachineArn() == null ? "arn:aws:states:us-east-1:123456789012:stateMachine:unknown" : run.ctx.stateMachineArn();
+    // a version's or alias's execution runs its machine's Map Runs
+    String[] p = sm.split(":");
+    if (p.length > 7) sm = String.join(":", java.util.Arrays.copyOf(p, 7));
     String base = sm.replace(":stateMachine:", ":mapRun:");
     String exec = run.ctx.executionName() == null ? "" : run.ctx.executionName();
-    return base + "/" + f.state + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ f.enteredEventId, exec.hashCode() * 31L + f.enteredEventId);
+    return base + "/" + (label == null ? f.state : label) + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ f.enteredEventId, exec.hashCode() * 31L + f.enteredEventId);
   }
 
   static int nonNegativeInt(Expr e, StateScope sc, String field) {

@@ -16,7 +16,26 @@ public record ExecutionContext(
     Instant startTime,
     int redriveCount,
     Instant redriveTime,
-    TokenMinter taskTokens) {
+    TokenMinter taskTokens,
+    boolean mapRuns) {
+
+  /**
+   * {@code mapRuns}: the engine runs Distributed Maps as Map Runs of child executions (a
+   * {@link Effect.ScheduleTask} on {@link #MAP_RUN}); else they run inline, in the position.
+   */
+  public static final String MAP_RUN = "stepwise:mapRun";
+
+  public ExecutionContext(String executionArn, String executionName, String stateMachineArn, String stateMachineName,
+      String roleArn, Instant startTime, int redriveCount, Instant redriveTime, TokenMinter taskTokens) {
+    this(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime, redriveCount, redriveTime,
+        taskTokens, false);
+  }
+
+  /** The same, with Distributed Maps run by the engine as Map Runs. */
+  public ExecutionContext withMapRuns() {
+    return new ExecutionContext(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime,
+        redriveCount, redriveTime, taskTokens, true);
+  }
 
   /**
    * Makes the {@code $$.Task.Token} of a {@code .waitForTaskToken} task (the engine signs them so
@@ -36,7 +55,7 @@ public record ExecutionContext(
   /** The same, with task tokens made by {@code minter}. */
   public ExecutionContext withTaskTokens(TokenMinter minter) {
     return new ExecutionContext(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime,
-        redriveCount, redriveTime, minter);
+        redriveCount, redriveTime, minter, mapRuns);
   }
 
   /** Never redriven. */

@@ -16,7 +16,7 @@ import java.util.Map;
 final class Frame {
   enum Status { RUNNING, SUCCEEDED, FAILED, ABORTED }
 
-  enum WaitKind { WAIT_STATE, RETRY, TASK, CHILDREN }
+  enum WaitKind { WAIT_STATE, RETRY, TASK, CHILDREN, MAP_RUN }
 
   /**
    * What a frame waits for. Task fields are kept so recovery can re-issue the effect; a task also
@@ -32,6 +32,11 @@ final class Frame {
         Instant scheduledAt, int invocation) {
       return new Waiting(WaitKind.TASK, id, null, resource, parameters, timeout, heartbeat, scheduledAt, false, null,
           invocation);
+    }
+
+    /** A Distributed Map's run, carried out by the engine as a task on {@link ExecutionContext#MAP_RUN}. */
+    static Waiting mapRun(String id, JsonNode spec, Instant scheduledAt) {
+      return new Waiting(WaitKind.MAP_RUN, id, null, ExecutionContext.MAP_RUN, spec, null, null, scheduledAt, false, null, 0);
     }
 
     /** A worker took the task at {@code at}: its heartbeat interval counts from then. */
@@ -176,7 +181,7 @@ final class Frame {
     if (waiting != null) {
       switch (waiting.kind()) {
         case WAIT_STATE, RETRY -> out.add(new Effect.StartTimer(waiting.effectId(), waiting.fireAt()));
-        case TASK -> out.add(new Effect.ScheduleTask(waiting.effectId(), state, waiting.resource(), waiting.parameters(),
+        case TASK, MAP_RUN -> out.add(new Effect.ScheduleTask(waiting.effectId(), state, waiting.resource(), waiting.parameters(),
             waiting.timeout(), waiting.heartbeat(), waiting.scheduledAt(), waiting.started(), waiting.heartbeatAt(),
             waiting.invocation()));
         case CHILDREN -> {}

@@ -80,11 +80,18 @@ public final class Interpreter {
     State s = f.machine.state(f.state);
     Frame.WaitKind kind = f.waiting.kind();
     boolean timer = signal instanceof Signal.TimerFired;
-    if (timer ? kind != Frame.WaitKind.WAIT_STATE && kind != Frame.WaitKind.RETRY : kind != Frame.WaitKind.TASK) return noop(position);
+    if (timer ? kind != Frame.WaitKind.WAIT_STATE && kind != Frame.WaitKind.RETRY
+        : kind != Frame.WaitKind.TASK && kind != Frame.WaitKind.MAP_RUN) {
+      return noop(position);
+    }
+    if (kind == Frame.WaitKind.MAP_RUN && !(signal instanceof Signal.TaskSucceeded) && !(signal instanceof Signal.TaskFailed)) {
+      return noop(position);
+    }
     // A task starts once: a second start changes nothing.
     if (signal instanceof Signal.TaskStarted && f.waiting.started()) return noop(position);
     try {
-      if (timer && kind == Frame.WaitKind.WAIT_STATE) driver.bodies.waitFired(f, (State.Wait) s);
+      if (kind == Frame.WaitKind.MAP_RUN) driver.branches.mapRunEnded(f, (State.Map) s, signal);
+      else if (timer && kind == Frame.WaitKind.WAIT_STATE) driver.bodies.waitFired(f, (State.Wait) s);
       else if (timer) f.waiting = null;
       else if (signal instanceof Signal.TaskStarted st) driver.bodies.taskStarted(f, (State.Task) s, st.workerName(), st.submitted());
       else if (signal instanceof Signal.TaskHeartbeat) driver.bodies.taskHeartbeat(f);

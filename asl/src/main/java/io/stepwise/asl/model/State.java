@@ -69,8 +69,18 @@ public sealed interface State {
       List<Catcher> catchers,
       Batching batching,
       boolean itemReader,
-      boolean resultWriter)
+      boolean resultWriter,
+      DistributedParts distributedParts)
       implements State {}
+
+  /**
+   * What a Map Run needs of a Distributed Map beyond the inline fields: the state as written
+   * ({@code raw}: ItemProcessor, ItemReader, ResultWriter, ItemSelector, Label), and the
+   * ItemReader's and ResultWriter's Parameters (Arguments) and ReaderConfig.MaxItems(Path), evaluated
+   * when the state starts. Null for an inline Map.
+   */
+  record DistributedParts(com.fasterxml.jackson.databind.node.ObjectNode raw, Expr readerParameters, Expr readerMaxItems,
+      Expr writerParameters) {}
 
   /** A distributed Map's ItemBatcher: items per batch, bytes per batch, and the BatchInput added to each. */
   record Batching(Expr maxItems, Expr maxBytes, Expr batchInput) {}

@@ -309,7 +309,33 @@ final class StateFields {
         jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
         jsonata ? jsonataOrConstant("ToleratedFailureCount") : pathOrConstant("ToleratedFailureCount"),
         jsonata ? jsonataOrConstant("ToleratedFailurePercentage") : pathOrConstant("ToleratedFailurePercentage"),
-        distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata), batching(), o.has("ItemReader"), o.has("ResultWriter"));
+        distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata), batching(), o.has("ItemReader"), o.has("ResultWriter"),
+        distributed ? distributedParts() : null);
+  }
+
+  /** The ItemReader's and ResultWriter's Parameters (JSONPath) or Arguments (JSONata), and ReaderConfig's MaxItems. */
+  private State.DistributedParts distributedParts() {
+    String args = jsonata ? "Arguments" : "Parameters";
+    Expr reader = null;
+    Expr maxItems = null;
+    Expr writer = null;
+    if (o.get("ItemReader") instanceof ObjectNode ir) {
+      if (ir.has(args)) reader = p.template(ir.get(args), ptr + "/ItemReader/" + args, jsonata);
+      if (ir.get("ReaderConfig") instanceof ObjectNode rc) {
+        if (rc.has("MaxItemsPath") && !jsonata) {
+          PathExpr pe = p.path(rc.get("MaxItemsPath"), ptr + "/ItemReader/ReaderConfig/MaxItemsPath", "MaxItemsPath");
+          if (pe != null) maxItems = new NumberPath(pe, "MaxItemsPath");
+        } else if (rc.has("MaxItems")) {
+          JsonNode v = rc.get("MaxItems");
+          maxItems = jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())
+              ? p.template(v, ptr + "/ItemReader/ReaderConfig/MaxItems", true) : Expr.constant(v);
+        }
+      }
+    }
+    if (o.get("ResultWriter") instanceof ObjectNode rw && rw.has(args)) {
+      writer = p.template(rw.get(args), ptr + "/ResultWriter/" + args, jsonata);
+    }
+    return new State.DistributedParts(o.deepCopy(), reader, maxItems, writer);
   }
 
   private State.Batching batching() {

@@ -219,6 +219,7 @@ public final class DirectWaker {
     store.submit(write);
     return write.done().thenApply(outcome -> {
       if (outcome != AppendWrite.Outcome.WRITTEN) return null;
+      if (a.event() instanceof ExecutionEntity.Stepped st && st.result() != null) store.ended(info.executionArn(), st.result());
       store.scheduled(a.added());
       store.queued(a.queued());
       for (var task : a.released()) driver.integrations().released(task, info);

@@ -67,7 +67,9 @@ public final class EffectDriver {
 
   /** The execution's context, with this driver's task tokens ({@code $$.Task.Token}). */
   private ExecutionContext context(ExecutionInfo info) {
-    return taskTokens == null ? info.context() : info.context().withTaskTokens(taskTokens);
+    ExecutionContext ctx = taskTokens == null ? info.context() : info.context().withTaskTokens(taskTokens);
+    // Distributed Maps run as Map Runs where the server carries them out, else inline
+    return integrations.handles(ExecutionContext.MAP_RUN) ? ctx.withMapRuns() : ctx;
   }
 
   /** The integrations that carry out the tasks this driver leaves waiting for them. */
@@ -113,7 +115,8 @@ public final class EffectDriver {
    */
   Step settle(CompiledDefinition def, ExecutionContext ctx, Step step, Supplier<Instant> clock, ExecutionInfo info) {
     String testCase = info == null ? null : info.testCase();
-    String machine = info == null ? null : info.stateMachineName();
+    // a Map Run's child (machine/label) takes its machine's mocks
+    String machine = info == null || info.stateMachineName() == null ? null : info.stateMachineName().split("/")[0];
     List<Signal> ready = answered(step.effects(), machine, testCase);
     if (ready.isEmpty()) return step;
     List<HistoryEvent> events = new ArrayList<>(step.events());
@@ -140,7 +143,8 @@ public final class EffectDriver {
     List<Signal> out = new ArrayList<>();
     for (Effect e : effects) {
       if (e instanceof Effect.ScheduleTask task) {
-        Signal s = testCase == null ? null : mocks.answer(machine, testCase, task);
+        Signal s = testCase == null || task.resource().equals(ExecutionContext.MAP_RUN) ? null
+            : mocks.answer(machine, testCase, task);
         if (s == null && !(Integrations.dispatched(task.resource()) && integrations.handles(task.resource()))) {
           s = tasks.dispatch(task);
         }

@@ -586,6 +586,7 @@ public final class ExecutionEntity
     return Effect().persist(a.event()).thenRun(s -> {
       IndexOp behind = a.behind(new IndexOp());
       if (!behind.isEmpty()) store.submit(behind);
+      if (s.result() != null) store.ended(s.info().executionArn(), s.result());
       store.scheduled(a.added());
       store.queued(a.queued());
       for (var task : a.released()) driver.integrations().released(task, s.info());

@@ -34,7 +34,8 @@ public record ExecutionInfo(
     int redriveCount,
     Instant redriveDate,
     List<RedriveToken> redriveTokens,
-    String testCase) {
+    String testCase,
+    String mapRunArn) {
 
   /** A client token of a redrive that succeeded, and when: the same token again soon after gets the same answer. */
   public record RedriveToken(String clientToken, Instant redriveDate) {}
@@ -50,7 +51,7 @@ public record ExecutionInfo(
       EncryptionConfig encryptionConfiguration, String stateMachineVersionArn, String stateMachineAliasArn) {
     this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
         roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration,
-        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null);
+        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null, null);
   }
 
   /** Started on the machine itself, not on a version or alias (AWS then shows neither ARN). */
@@ -76,7 +77,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase);
+        redriveTokens, testCase, mapRunArn);
   }
 
   /** The same, run with the mock configuration's {@code testCase}. */
@@ -84,7 +85,15 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase);
+        redriveTokens, testCase, mapRunArn);
+  }
+
+  /** A child execution of the Distributed Map's run {@code mapRunArn} (listed under it, not under a machine). */
+  public ExecutionInfo withMapRun(String mapRunArn) {
+    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
+        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
+        redriveTokens, testCase, mapRunArn);
   }
 
   /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
@@ -97,7 +106,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount + 1, at,
-        List.copyOf(tokens), testCase);
+        List.copyOf(tokens), testCase, mapRunArn);
   }
 
   /** The redrive that {@code clientToken} made no longer than 15 minutes before {@code now}, if any. */

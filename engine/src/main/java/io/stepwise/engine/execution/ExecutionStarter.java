@@ -51,7 +51,9 @@ public final class ExecutionStarter {
     store.listing().put(index, ExecutionStore.listingRow(info, stepped.result()), null);
     String pid = PersistenceId.of(ExecutionEntity.ENTITY_KEY.name(), info.executionArn()).id();
     // After sequence number 0: written only if the id has no events yet.
-    AppendWrite write = new AppendWrite(pid, 0, List.of(new ExecutionEntity.Started(info.withoutDefinition()), stepped),
+    // a Map Run's child runs a definition no machine revision holds: its journal keeps it
+    ExecutionInfo journaled = info.mapRunArn() != null ? info : info.withoutDefinition();
+    AppendWrite write = new AppendWrite(pid, 0, List.of(new ExecutionEntity.Started(journaled), stepped),
         writerUuid, index);
     if (!queued.isEmpty()) store.submitAll(ExecutionStore.taskInputs(step.position(), queued));
     store.submit(write);

@@ -50,6 +50,29 @@ public final class ExecutionStore {
   private final Executor io;
   private final int snapshotEvery;
   private final ExecutionGate gate = new ExecutionGate();
+  /** Whoever waits in this process for an execution's end (a Map Run for its children), by ARN. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Result>> ends =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Completes with the execution's result once a step that ends it is durable in this process.
+   * Only a hint: the caller also looks at the execution, which may have ended before it asked.
+   */
+  public java.util.concurrent.CompletableFuture<Result> endOf(String executionArn) {
+    return ends.computeIfAbsent(executionArn, a -> new java.util.concurrent.CompletableFuture<>());
+  }
+
+  /** Stops waiting for {@code executionArn}'s end. */
+  public void forgetEnd(String executionArn) {
+    ends.remove(executionArn);
+  }
+
+  /** A step that ended {@code executionArn} with {@code result} is durable. */
+  void ended(String executionArn, Result result) {
+    if (result == null || ends.isEmpty()) return;
+    var waiting = ends.remove(executionArn);
+    if (waiting != null) waiting.complete(result);
+  }
 
   /**
    * @param committer the journal's group commit ({@code GroupCommitter::submit})
@@ -218,7 +241,8 @@ public final class ExecutionStore {
   }
 
   static ExecutionIndex.Row listingRow(ExecutionInfo info, Result result) {
-    return new ExecutionIndex.Row(info.executionArn(), info.stateMachineArn(), info.name(),
+    // a Map Run's child is listed under its Map Run
+    return new ExecutionIndex.Row(info.executionArn(), info.mapRunArn() != null ? info.mapRunArn() : info.stateMachineArn(), info.name(),
         result == null ? "RUNNING" : result.status(), micros(info.startDate()),
         result == null ? -1 : micros(result.stopDate()), info.stateMachineVersionArn(), info.stateMachineAliasArn(),
         info.redriveCount(), info.redriveDate() == null ? -1 : micros(info.redriveDate()));

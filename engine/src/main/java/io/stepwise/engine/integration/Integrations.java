@@ -45,6 +45,7 @@ public final class Integrations {
    */
   public static boolean dispatched(String resource) {
     return HttpInvoke.RESOURCE.equals(resource) || NestedExecutions.isResource(resource)
+        || io.stepwise.asl.interpreter.ExecutionContext.MAP_RUN.equals(resource)
         || LambdaInvoke.isResource(resource) || AwsServices.isResource(resource);
   }
 

@@ -275,14 +275,19 @@ public final class Encryption implements ExecutionKeys {
     return t != null ? t : serviceOwned;
   }
 
-  /** {@code arn:...:execution:machine:name} to {@code arn:...:stateMachine:machine}. */
+  /**
+   * {@code arn:...:execution:machine:name} to {@code arn:...:stateMachine:machine}; a Map Run's
+   * child ({@code execution:machine/label:name}) is sealed as its machine's executions are.
+   */
   public static String machineOf(String executionArn) {
     int at = executionArn.indexOf(":execution:");
     int last = executionArn.lastIndexOf(':');
     if (at < 0 || last <= at + 11) {
       return executionArn;
     }
-    return executionArn.substring(0, at) + ":stateMachine:" + executionArn.substring(at + 11, last);
+    String machine = executionArn.substring(at + 11, last);
+    int slash = machine.indexOf('/');
+    return executionArn.substring(0, at) + ":stateMachine:" + (slash < 0 ? machine : machine.substring(0, slash));
   }
 
   private static ServiceError invalid(String message) {

@@ -1,0 +1,333 @@
+package io.stepwise.engine.maprun;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.StatesError;
+import io.stepwise.engine.Json;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.stream.Stream;
+
+/**
+ * A Distributed Map's ItemReader, read from the local directory configured for its bucket
+ * ({@code stepwise.engine.bucket-directories.<bucket>}): {@code s3:getObject} with
+ * {@code ReaderConfig.InputType} JSON (an array, or the one {@code ItemsPointer} names), JSONL or
+ * CSV (headers from the first row or {@code CSVHeaders}; {@code CSVDelimiter}), and
+ * {@code s3:listObjectsV2} (each object's Key, Size, LastModified, Etag and StorageClass under a
+ * Prefix). Items are streamed, never all held at once, and {@code MaxItems} stops the reading.
+ * Every failure is {@code States.ItemReaderFailed}.
+ */
+final class ItemReaders {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private ItemReaders() {}
+
+  /** Items one at a time; close it when done. */
+  interface Items extends Iterator<JsonNode>, Closeable {
+    @Override
+    void close();
+  }
+
+  static Items of(JsonNode reader, Map<String, Path> buckets) {
+    String resource = reader.path("Resource").asText();
+    JsonNode params = reader.path("Parameters");
+    JsonNode config = reader.path("ReaderConfig");
+    long max = config.path("MaxItems").asLong(0);
+    String bucket = params.path("Bucket").asText(null);
+    if (bucket == null) throw failed("The ItemReader's Parameters must name a Bucket");
+    Path dir = buckets.get(bucket);
+    if (dir == null) {
+      throw failed("No local directory is configured for bucket '" + bucket + "': set stepwise.engine.bucket-directories."
+          + bucket + " to the directory that holds its objects");
+    }
+    Items items;
+    if (resource.endsWith(":s3:listObjectsV2")) {
+      items = list(dir, params.path("Prefix").asText(""));
+    } else if (resource.endsWith(":s3:getObject")) {
+      String key = params.path("Key").asText(null);
+      if (key == null) throw failed("The ItemReader's Parameters must name a Key");
+      Path file = object(dir, key);
+      String type = config.path("InputType").asText("JSON");
+      items = switch (type) {
+        case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
+        case "JSONL" -> lines(file, line -> parse(line, key));
+        case "CSV" -> csv(file, config);
+        default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
+            + " (it reads JSON, JSONL and CSV objects and listObjectsV2)");
+      };
+    } else {
+      throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
+    }
+    return max > 0 ? limited(items, max) : items;
+  }
+
+  static StatesError failed(String cause) {
+    return new StatesError("States.ItemReaderFailed", cause, true);
+  }
+
+  /** The object's file, which must lie inside the bucket's directory. */
+  private static Path object(Path dir, String key) {
+    Path file = dir.resolve(key).normalize();
+    if (!file.startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
+      throw failed("The specified key does not exist. (Service: S3, Status Code: 404, Error Code: NoSuchKey) key: " + key);
+    }
+    return file;
+  }
+
+  private static JsonNode parse(String text, String where) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw failed("Item of " + where + " is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static Items limited(Items in, long max) {
+    return new Items() {
+      long n;
+
+      public boolean hasNext() {
+        return n < max && in.hasNext();
+      }
+
+      public JsonNode next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        n++;
+        return in.next();
+      }
+
+      public void close() {
+        in.close();
+      }
+    };
+  }
+
+  /** One item per non-blank line. */
+  private static Items lines(Path file, java.util.function.Function<String, JsonNode> item) {
+    BufferedReader r;
+    try {
+      r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+    }
+    return new Items() {
+      String line = advance();
+
+      private String advance() {
+        try {
+          String l;
+          while ((l = r.readLine()) != null) if (!l.isBlank()) return l;
+          return null;
+        } catch (IOException e) {
+          throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+        }
+      }
+
+      public boolean hasNext() {
+        return line != null;
+      }
+
+      public JsonNode next() {
+        if (line == null) throw new NoSuchElementException();
+        JsonNode out = item.apply(line);
+        line = advance();
+        return out;
+      }
+
+      public void close() {
+        try {
+          r.close();
+        } catch (IOException ignored) {
+          // nothing was written
+        }
+      }
+    };
+  }
+
+  /** The elements of the file's top-level array, or of the array {@code pointer} names, streamed. */
+  private static Items json(Path file, String pointer) {
+    try {
+      if (pointer != null) {
+        JsonNode at = Json.MAPPER.readTree(file.toFile()).at(pointer);
+        if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.getFileName());
+        Iterator<JsonNode> it = at.elements();
+        return new Items() {
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          public JsonNode next() {
+            return it.next();
+          }
+
+          public void close() {}
+        };
+      }
+      JsonParser p = Json.MAPPER.getFactory().createParser(file.toFile());
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        p.close();
+        throw failed("Attempting to map a JSON value that is not an array: the object " + file.getFileName()
+            + " must hold a JSON array (or set ReaderConfig.ItemsPointer)");
+      }
+      return new Items() {
+        JsonToken next = p.nextToken();
+
+        public boolean hasNext() {
+          return next != null && next != JsonToken.END_ARRAY;
+        }
+
+        public JsonNode next() {
+          if (!hasNext()) throw new NoSuchElementException();
+          try {
+            JsonNode v = p.readValueAsTree();
+            next = p.nextToken();
+            return v == null ? NODES.nullNode() : v;
+          } catch (IOException e) {
+            throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+          }
+        }
+
+        public void close() {
+          try {
+            p.close();
+          } catch (IOException ignored) {
+            // read only
+          }
+        }
+      };
+    } catch (IOException e) {
+      throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+    }
+  }
+
+  private static Items csv(Path file, JsonNode config) {
+    char delimiter = switch (config.path("CSVDelimiter").asText("COMMA")) {
+      case "PIPE" -> '|';
+      case "SEMICOLON" -> ';';
+      case "SPACE" -> ' ';
+      case "TAB" -> '\t';
+      default -> ',';
+    };
+    boolean given = config.path("CSVHeaderLocation").asText("FIRST_ROW").equals("GIVEN");
+    List<String> headers = new ArrayList<>();
+    if (given) config.path("CSVHeaders").forEach(h -> headers.add(h.asText()));
+    if (given && headers.isEmpty()) throw failed("CSVHeaderLocation GIVEN needs CSVHeaders");
+    boolean[] first = {!given};
+    Items rows = lines(file, line -> NODES.textNode(line));
+    return new Items() {
+      JsonNode pending = advance();
+
+      private JsonNode advance() {
+        while (rows.hasNext()) {
+          List<String> cells = cells(rows.next().asText(), delimiter);
+          if (first[0]) {
+            headers.addAll(cells);
+            first[0] = false;
+            continue;
+          }
+          ObjectNode o = NODES.objectNode();
+          for (int i = 0; i < cells.size(); i++) {
+            o.put(i < headers.size() ? headers.get(i) : String.valueOf(i), cells.get(i));
+          }
+          return o;
+        }
+        return null;
+      }
+
+      public boolean hasNext() {
+        return pending != null;
+      }
+
+      public JsonNode next() {
+        if (pending == null) throw new NoSuchElementException();
+        JsonNode out = pending;
+        pending = advance();
+        return out;
+      }
+
+      public void close() {
+        rows.close();
+      }
+    };
+  }
+
+  /** One CSV row's cells (RFC 4180 quoting: a quoted cell may hold the delimiter, "" is a quote). */
+  static List<String> cells(String line, char delimiter) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cell.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cell.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == delimiter) {
+        out.add(cell.toString());
+        cell.setLength(0);
+      } else {
+        cell.append(c);
+      }
+    }
+    out.add(cell.toString());
+    return out;
+  }
+
+  /** The bucket's objects under {@code prefix}, in key order, as listObjectsV2 gives them. */
+  private static Items list(Path dir, String prefix) {
+    List<JsonNode> objects = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.filter(Files::isRegularFile).forEach(f -> {
+        String key = dir.relativize(f).toString().replace('\\', '/');
+        if (!key.startsWith(prefix)) return;
+        ObjectNode o = NODES.objectNode();
+        try {
+          o.put("Etag", "\"" + Long.toHexString(Files.size(f) * 31 + Files.getLastModifiedTime(f).toMillis()) + "\"");
+          o.put("Key", key);
+          o.put("LastModified", Instant.ofEpochMilli(Files.getLastModifiedTime(f).toMillis()).toString());
+          o.put("Size", Files.size(f));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        o.put("StorageClass", "STANDARD");
+        objects.add(o);
+      });
+    } catch (IOException | UncheckedIOException e) {
+      throw failed("Listing bucket directory failed: " + e.getMessage());
+    }
+    objects.sort(java.util.Comparator.comparing(o -> o.get("Key").asText()));
+    Iterator<JsonNode> it = objects.iterator();
+    return new Items() {
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      public JsonNode next() {
+        return it.next();
+      }
+
+      public void close() {}
+    };
+  }
+}

@@ -1,0 +1,485 @@
+package io.stepwise.engine.maprun;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.CompiledDefinition;
+import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.MapItemSelector;
+import io.stepwise.asl.StatesError;
+import io.stepwise.asl.interpreter.Effect;
+import io.stepwise.asl.interpreter.ExecutionContext;
+import io.stepwise.asl.interpreter.Signal;
+import io.stepwise.engine.Arns;
+import io.stepwise.engine.Json;
+import io.stepwise.engine.execution.ExecutionInfo;
+import io.stepwise.engine.execution.Result;
+import io.stepwise.engine.integration.Integration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Distributed Maps, run as Map Runs: the Map state hands its run over as one task on
+ * {@link ExecutionContext#MAP_RUN}; each item (or batch, with ItemBatcher) becomes a child
+ * execution of the ItemProcessor — Standard children are journaled executions, Express children
+ * run in memory — at most MaxConcurrency at a time, read from the state's items or streamed from
+ * its ItemReader. A run fails with {@code States.ExceedToleratedFailureThreshold} once more
+ * children fail (or time out, or are aborted) than ToleratedFailureCount/Percentage allow; it
+ * answers the Map with its children's outputs in item order, or with the ResultWriter's details.
+ * Its record (DescribeMapRun, ListMapRuns) is written as it starts, at most every second while it
+ * runs, and when it ends.
+ *
+ * <p>A run is a dispatched task: after a crash its call is made again; Standard children are
+ * named after the run and their index, so the run finds those it started and waits for them,
+ * while Express children, which leave no record, run again (Express is at-least-once on AWS too).
+ */
+public final class MapRuns implements Integration {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** AWS's limit on a state's output, which a Map's collected outputs must keep to. */
+  static final int MAX_OUTPUT_BYTES = 256 * 1024;
+  /** MaxConcurrency 0: as many children at once as AWS allows a Distributed Map. */
+  static final int DEFAULT_CONCURRENCY = 10_000;
+
+  /** How children run. */
+  public interface Children {
+    /** Starts a Standard child (or finds it, started before a restart); completes with its result when it ends. */
+    CompletionStage<Result> standard(ExecutionInfo info, CompiledDefinition def);
+
+    /** Runs an Express child in memory; completes with its result. */
+    CompletionStage<Result> express(ExecutionInfo info, CompiledDefinition def);
+
+    /** Stops a Standard child that is still running. */
+    void stop(String executionArn, String error, String cause);
+  }
+
+  /** Where Map Run records go. */
+  public interface Records {
+    void save(String executionArn, String mapRunArn, ObjectNode record);
+  }
+
+  private final Children children;
+  private final Records records;
+  private final Map<String, Path> buckets;
+  private final Clock clock;
+  private final Executor executor;
+  private final ConcurrentHashMap<String, MapRun> runs = new ConcurrentHashMap<>();
+
+  /**
+   * @param buckets the local directory of each bucket ItemReaders and ResultWriters use
+   * @param executor where runs read items and react to their children (never a dispatcher thread)
+   */
+  public MapRuns(Children children, Records records, Map<String, Path> buckets, Clock clock, Executor executor) {
+    this.children = children;
+    this.records = records;
+    this.buckets = Map.copyOf(buckets);
+    this.clock = clock;
+    this.executor = executor;
+  }
+
+  @Override
+  public boolean handles(String resource) {
+    return ExecutionContext.MAP_RUN.equals(resource);
+  }
+
+  /** Children need time to pass: a run does not hold virtual time. */
+  @Override
+  public boolean holdsVirtualTime() {
+    return false;
+  }
+
+  @Override
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    String arn = task.parameters().path("MapRunArn").asText();
+    MapRun run = runs.compute(arn, (k, old) -> old != null && !old.done.isDone() ? old : new MapRun(task, info));
+    if (run.begun.compareAndSet(false, true)) executor.execute(run::begin);
+    return run.done;
+  }
+
+  @Override
+  public void released(Effect.ScheduleTask task, ExecutionInfo info) {
+    MapRun run = runs.get(task.parameters().path("MapRunArn").asText());
+    if (run != null) run.abort();
+  }
+
+  /** The record of a run under way in this process, as DescribeMapRun shows it. */
+  public Optional<ObjectNode> live(String mapRunArn) {
+    MapRun run = runs.get(mapRunArn);
+    return run == null ? Optional.empty() : Optional.of(run.record());
+  }
+
+  /**
+   * UpdateMapRun on a run under way in this process: a new MaxConcurrency (0: the default) or
+   * tolerated failures take effect at once. False if it is not running here.
+   */
+  public boolean update(String mapRunArn, Integer maxConcurrency, Double toleratedCount, Double toleratedPercentage) {
+    MapRun run = runs.get(mapRunArn);
+    if (run == null || run.done.isDone()) return false;
+    run.update(maxConcurrency, toleratedCount, toleratedPercentage);
+    return true;
+  }
+
+  private final class MapRun {
+    final String arn;
+    final Effect.ScheduleTask task;
+    final ExecutionInfo parent;
+    final JsonNode spec;
+    final CompletableFuture<Signal> done = new CompletableFuture<>();
+    final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
+    final Instant startDate;
+    final boolean express;
+    final String childMachineArn;
+    final String childMachineName;
+    final String label;
+    final String processor;
+    CompiledDefinition def;
+    MapItemSelector selector;
+    int maxConcurrency;
+    Double toleratedCount;
+    Double toleratedPercentage;
+    long total;
+    Units units;
+    long nextIndex;
+    int running;
+    long succeeded;
+    long failed;
+    long timedOut;
+    long aborted;
+    long outputBytes;
+    JsonNode[] outputs;
+    ResultFiles writer;
+    String status = "RUNNING";
+    Instant stopDate;
+    long savedAt;
+    final Map<Long, ExecutionInfo> runningChildren = new ConcurrentHashMap<>();
+
+    MapRun(Effect.ScheduleTask task, ExecutionInfo parent) {
+      this.task = task;
+      this.parent = parent;
+      this.spec = task.parameters();
+      this.arn = spec.path("MapRunArn").asText();
+      this.startDate = clock.instant();
+      this.express = spec.path("ExecutionType").asText("STANDARD").equals("EXPRESS");
+      Arns.Parsed p = Arns.parse(arn);
+      String rest = p.rest(); // machine/label:id
+      this.childMachineName = rest.substring(0, rest.lastIndexOf(':'));
+      this.label = childMachineName.substring(childMachineName.indexOf('/') + 1);
+      this.childMachineArn = "arn:aws:states:" + p.region() + ":" + p.account() + ":stateMachine:" + childMachineName;
+      this.processor = Json.write(spec.get("Processor"));
+      this.maxConcurrency = spec.path("MaxConcurrency").asInt(0);
+      this.toleratedCount = spec.has("ToleratedFailureCount") ? spec.get("ToleratedFailureCount").asDouble() : null;
+      this.toleratedPercentage = spec.has("ToleratedFailurePercentage") ? spec.get("ToleratedFailurePercentage").asDouble() : null;
+    }
+
+    void begin() {
+      try {
+        def = CompiledDefinition.compile(processor, express);
+        selector = MapItemSelector.of(spec);
+        // a first pass counts the children (tolerated percentages are of all of them); the second runs them
+        try (Units counting = new Units(open(), spec.get("ItemBatcher"), selector)) {
+          long n = 0;
+          while (counting.hasNext()) {
+            counting.next();
+            n++;
+          }
+          total = n;
+        }
+        if (!spec.has("ResultWriter") && total <= Integer.MAX_VALUE) outputs = new JsonNode[(int) total];
+        if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets);
+        units = new Units(open(), spec.get("ItemBatcher"), selector);
+      } catch (StatesError e) {
+        fail(e.error(), e.cause());
+        return;
+      } catch (InvalidDefinitionException | RuntimeException e) {
+        fail("States.Runtime", "The Map Run could not start: " + e.getMessage());
+        return;
+      }
+      save(true);
+      pump();
+    }
+
+    private ItemReaders.Items open() {
+      if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets);
+      Iterator<JsonNode> it = spec.path("Items").elements();
+      return new ItemReaders.Items() {
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        public JsonNode next() {
+          return it.next();
+        }
+
+        public void close() {}
+      };
+    }
+
+    private int limit() {
+      return maxConcurrency == 0 ? DEFAULT_CONCURRENCY : maxConcurrency;
+    }
+
+    /** Starts children while the run may; ends the run when none is left to start or wait for. */
+    synchronized void pump() {
+      while (!done.isDone() && running < limit() && units.hasNext()) {
+        JsonNode input;
+        try {
+          input = units.next();
+        } catch (StatesError e) {
+          fail(e.error(), e.cause());
+          return;
+        }
+        long index = nextIndex++;
+        running++;
+        start(index, input);
+      }
+      if (!done.isDone() && running == 0 && !units.hasNext()) succeed();
+    }
+
+    private void start(long index, JsonNode input) {
+      String name = UUID.nameUUIDFromBytes((arn + "#" + index).getBytes(StandardCharsets.UTF_8)).toString();
+      Arns.Parsed p = Arns.parse(arn);
+      String childArn = express
+          ? "arn:aws:states:" + p.region() + ":" + p.account() + ":express:" + childMachineName + ":" + name + ":" + UUID.randomUUID()
+          : "arn:aws:states:" + p.region() + ":" + p.account() + ":execution:" + childMachineName + ":" + name;
+      ExecutionInfo child = new ExecutionInfo(childArn, name, childMachineArn, childMachineName, express ? "EXPRESS" : "STANDARD",
+          processor, "mapRun:" + arn, startDate, parent.roleArn(), Json.write(input), clock.instant(), null, null,
+          parent.encryption()).withMapRun(arn).withTestCase(parent.testCase());
+      runningChildren.put(index, child);
+      CompletionStage<Result> end;
+      try {
+        end = express ? children.express(child, def) : children.standard(child, def);
+      } catch (RuntimeException e) {
+        end = CompletableFuture.failedFuture(e);
+      }
+      end.whenCompleteAsync((result, failure) -> ended(index, result, failure), executor);
+    }
+
+    private synchronized void ended(long index, Result result, Throwable failure) {
+      ExecutionInfo child = runningChildren.remove(index);
+      if (done.isDone() || child == null) return;
+      running--;
+      String childStatus = failure != null ? "FAILED" : result.status();
+      switch (childStatus) {
+        case "SUCCEEDED" -> succeeded++;
+        case "TIMED_OUT" -> timedOut++;
+        case "ABORTED" -> aborted++;
+        default -> failed++;
+      }
+      if (childStatus.equals("SUCCEEDED") && outputs != null) {
+        String out = result.output() == null ? "null" : result.output();
+        outputBytes += out.length();
+        if (outputBytes <= MAX_OUTPUT_BYTES) outputs[(int) index] = parseOr(out);
+      }
+      if (writer != null) {
+        try {
+          writer.add(childStatus, child, result, failure);
+        } catch (StatesError e) {
+          fail(e.error(), e.cause());
+          return;
+        }
+      }
+      if (exceeded()) {
+        fail("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
+        return;
+      }
+      save(false);
+      pump();
+    }
+
+    private boolean exceeded() {
+      long failures = failed + timedOut + aborted;
+      if (failures == 0) return false;
+      boolean byCount = toleratedCount != null && failures > toleratedCount;
+      boolean byPercentage = toleratedPercentage != null && failures * 100.0 / Math.max(1, total) > toleratedPercentage;
+      if (toleratedCount == null && toleratedPercentage == null) return true;
+      return byCount || byPercentage;
+    }
+
+    private synchronized void succeed() {
+      JsonNode answer;
+      if (writer != null) {
+        try {
+          answer = writer.finish(arn);
+        } catch (StatesError e) {
+          fail(e.error(), e.cause());
+          return;
+        }
+      } else if (outputBytes > MAX_OUTPUT_BYTES) {
+        fail("States.DataLimitExceeded", "The state/task '" + task.stateName()
+            + "' returned a result with a size exceeding the maximum number of bytes service limit.");
+        return;
+      } else {
+        ArrayNode out = NODES.arrayNode();
+        for (JsonNode o : outputs) out.add(o == null ? NODES.nullNode() : o);
+        answer = out;
+      }
+      end("SUCCEEDED");
+      done.complete(new Signal.TaskSucceeded(task.id(), answer));
+    }
+
+    private synchronized void fail(String error, String cause) {
+      if (done.isDone()) return;
+      stopChildren("States.Runtime".equals(error) ? error : "States.ExceedToleratedFailureThreshold", cause);
+      if (writer != null) writer.abandon();
+      end("FAILED");
+      done.complete(new Signal.TaskFailed(task.id(), error, cause));
+    }
+
+    synchronized void abort() {
+      if (done.isDone()) return;
+      stopChildren("States.Aborted", "The Map Run was aborted: its execution no longer waits for it");
+      if (writer != null) writer.abandon();
+      end("ABORTED");
+      done.complete(new Signal.TaskFailed(task.id(), "States.Aborted", "The Map Run was aborted"));
+    }
+
+    private void stopChildren(String error, String cause) {
+      if (units != null) units.close();
+      aborted += runningChildren.size();
+      if (!express) for (ExecutionInfo child : runningChildren.values()) children.stop(child.executionArn(), null, cause);
+      runningChildren.clear();
+      running = 0;
+    }
+
+    private void end(String finalStatus) {
+      status = finalStatus;
+      stopDate = clock.instant();
+      if (units != null) units.close();
+      save(true);
+      runs.remove(arn, this);
+    }
+
+    synchronized void update(Integer max, Double count, Double percentage) {
+      if (max != null) maxConcurrency = max;
+      if (count != null) toleratedCount = count;
+      if (percentage != null) toleratedPercentage = percentage;
+      save(true);
+      executor.execute(this::pump);
+    }
+
+    private void save(boolean now) {
+      long t = System.nanoTime();
+      if (!now && t - savedAt < 1_000_000_000L) return;
+      savedAt = t;
+      records.save(parent.executionArn(), arn, record());
+    }
+
+    /** What DescribeMapRun shows (dates in epoch milliseconds). */
+    synchronized ObjectNode record() {
+      ObjectNode r = NODES.objectNode();
+      r.put("mapRunArn", arn);
+      r.put("executionArn", parent.executionArn());
+      r.put("stateMachineArn", childMachineArn);
+      r.put("status", status);
+      r.put("startDate", startDate.toEpochMilli());
+      if (stopDate != null) r.put("stopDate", stopDate.toEpochMilli());
+      r.put("maxConcurrency", maxConcurrency);
+      r.put("toleratedFailurePercentage", toleratedPercentage == null ? 0 : toleratedPercentage.floatValue());
+      r.put("toleratedFailureCount", toleratedCount == null ? 0 : toleratedCount.longValue());
+      long pending = Math.max(0, total - nextIndex);
+      for (String counts : new String[] {"itemCounts", "executionCounts"}) {
+        ObjectNode c = r.putObject(counts);
+        c.put("pending", pending);
+        c.put("running", running);
+        c.put("succeeded", succeeded);
+        c.put("failed", failed);
+        c.put("timedOut", timedOut);
+        c.put("aborted", aborted);
+        c.put("total", total);
+        c.put("resultsWritten", writer == null ? 0 : writer.written());
+        c.put("failuresNotRedrivable", 0);
+        c.put("pendingRedrive", 0);
+      }
+      r.put("redriveCount", 0);
+      return r;
+    }
+  }
+
+  private static JsonNode parseOr(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (java.io.IOException e) {
+      return NODES.textNode(text);
+    }
+  }
+
+  /**
+   * The inputs of the children: each item through the ItemSelector, then, with an ItemBatcher,
+   * grouped into {@code {"Items": [...], "BatchInput": ...}} by count and by size.
+   */
+  private static final class Units implements Iterator<JsonNode>, AutoCloseable {
+    private final ItemReaders.Items items;
+    private final JsonNode batcher;
+    private final MapItemSelector selector;
+    private long index;
+    private JsonNode carried;
+    private long carriedSize;
+
+    Units(ItemReaders.Items items, JsonNode batcher, MapItemSelector selector) {
+      this.items = items;
+      this.batcher = batcher;
+      this.selector = selector;
+    }
+
+    public boolean hasNext() {
+      return carried != null || items.hasNext();
+    }
+
+    private JsonNode item() {
+      JsonNode raw = items.next();
+      long i = index++;
+      return selector == null ? raw : selector.apply(i, raw);
+    }
+
+    public JsonNode next() {
+      if (batcher == null) return carried != null ? take() : item();
+      long maxItems = batcher.path("MaxItemsPerBatch").asLong(Long.MAX_VALUE);
+      long maxBytes = batcher.path("MaxInputBytesPerBatch").asLong(MAX_OUTPUT_BYTES);
+      ObjectNode batch = NODES.objectNode();
+      if (batcher.has("BatchInput")) batch.set("BatchInput", batcher.get("BatchInput"));
+      ArrayNode list = batch.putArray("Items");
+      long bytes = 0;
+      while (list.size() < maxItems && (carried != null || items.hasNext())) {
+        JsonNode item;
+        long size;
+        if (carried != null) {
+          item = carried;
+          size = carriedSize;
+          carried = null;
+        } else {
+          item = item();
+          size = Json.write(item).getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (bytes + size > maxBytes && list.size() > 0) {
+          carried = item;
+          carriedSize = size;
+          break;
+        }
+        list.add(item);
+        bytes += size;
+      }
+      return batch;
+    }
+
+    private JsonNode take() {
+      JsonNode c = carried;
+      carried = null;
+      return c;
+    }
+
+    @Override
+    public void close() {
+      items.close();
+    }
+  }
+}

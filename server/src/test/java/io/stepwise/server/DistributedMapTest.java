@@ -1,0 +1,186 @@
+package io.stepwise.server;
+
+import static io.stepwise.server.ExecutionApiTest.awaitEnd;
+import static io.stepwise.server.ExecutionApiTest.history;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.DescribeMapRunResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.MapRunStatus;
+
+/**
+ * Distributed Maps run as Map Runs of child executions, through the SDK: items from the state's
+ * input or from an ItemReader over a local directory mapped to a bucket, ItemSelector,
+ * ItemBatcher, tolerated failures, ResultWriter, and the Map Run actions.
+ */
+class DistributedMapTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private static String create(SfnClient sfn, String name, String definition) {
+    return sfn.createStateMachine(b -> b.name(name).roleArn(Definitions.ROLE).definition(definition)).stateMachineArn();
+  }
+
+  private static DescribeExecutionResponse run(SfnClient sfn, String machine, String input) throws Exception {
+    return awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(machine).input(input)).executionArn());
+  }
+
+  @Test
+  void tenThousandItemsFromJsonl_inBatches_withToleratedFailures_countedInDescribeMapRun() throws Exception {
+    Path bucket = Files.createDirectories(dir.resolve("bucket"));
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      // one item in 500 spoils its batch of 10 (at its place 7): 20 of the 1,000 children fail
+      jsonl.append("{\"n\":").append(i).append(",\"bad\":").append(i % 500 == 7).append("}\n");
+    }
+    Files.createDirectories(bucket.resolve("in"));
+    Files.writeString(bucket.resolve("in/items.jsonl"), jsonl);
+    try (TestServer server = TestServer.start(dir.resolve("data"),
+        Map.of("stepwise.engine.bucket-directories.my-bucket", bucket.toString())); SfnClient sfn = server.sfn()) {
+      String machine = create(sfn, "batches", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map", "Label": "Batches",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
+              "Parameters": {"Bucket": "my-bucket", "Key.$": "$.key"}},
+            "ItemBatcher": {"MaxItemsPerBatch": 10, "BatchInput": {"run.$": "$.run"}},
+            "ToleratedFailureCount": 25,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "Check", "States": {
+                "Check": {"Type": "Choice", "Choices": [{"Variable": "$.Items[7].bad", "BooleanEquals": true, "Next": "Spoiled"}],
+                  "Default": "Sum"},
+                "Spoiled": {"Type": "Fail", "Error": "Item.Bad", "Cause": "a bad item"},
+                "Sum": {"Type": "Pass", "Parameters": {"first.$": "$.Items[0].n", "run.$": "$.BatchInput.run"}, "End": true}}},
+            "ResultPath": null, "End": true}}}""");
+      DescribeExecutionResponse d = run(sfn, machine, "{\"key\": \"in/items.jsonl\", \"run\": \"r1\"}");
+      assertThat(d.status()).as(d.error() + " " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+      var runs = sfn.listMapRuns(b -> b.executionArn(d.executionArn())).mapRuns();
+      assertThat(runs).hasSize(1);
+      String mapRunArn = runs.get(0).mapRunArn();
+      assertThat(mapRunArn).contains(":mapRun:batches/Batches:");
+      DescribeMapRunResponse mr = sfn.describeMapRun(b -> b.mapRunArn(mapRunArn));
+      assertThat(mr.status()).isEqualTo(MapRunStatus.SUCCEEDED);
+      assertThat(mr.executionArn()).isEqualTo(d.executionArn());
+      assertThat(mr.toleratedFailureCount()).isEqualTo(25);
+      assertThat(mr.executionCounts().total()).isEqualTo(1000);
+      assertThat(mr.executionCounts().succeeded()).isEqualTo(980);
+      assertThat(mr.executionCounts().failed()).isEqualTo(20);
+      assertThat(mr.executionCounts().running()).isZero();
+      assertThat(mr.executionCounts().pending()).isZero();
+      assertThat(mr.stopDate()).isNotNull();
+
+      // the parent's history: the run's events, no iteration of its own
+      List<String> types = history(sfn, d.executionArn()).stream().map(HistoryEvent::typeAsString).toList();
+      assertThat(types).containsSubsequence("MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
+          "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
+      assertThat(types).doesNotContain("MapIterationStarted");
+
+      // the children: listed under the Map Run, each its own execution of machine/label
+      var page = sfn.listExecutions(b -> b.mapRunArn(mapRunArn).statusFilter("FAILED").maxResults(100));
+      assertThat(page.executions()).hasSize(20);
+      var child = page.executions().get(0);
+      assertThat(child.stateMachineArn()).endsWith(":stateMachine:batches/Batches");
+      assertThat(child.mapRunArn()).isEqualTo(mapRunArn);
+      DescribeExecutionResponse c = sfn.describeExecution(b -> b.executionArn(child.executionArn()));
+      assertThat(c.mapRunArn()).isEqualTo(mapRunArn);
+      assertThat(c.error()).isEqualTo("Item.Bad");
+      assertThat(JSON.readTree(c.input()).get("BatchInput").get("run").asText()).isEqualTo("r1");
+      assertThat(JSON.readTree(c.input()).get("Items")).hasSize(10);
+      // a machine's listing does not show a Map Run's children
+      assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).hasSize(1);
+    }
+  }
+
+  @Test
+  void itemsFromInput_throughItemSelector_toExpressChildren_inItemOrder_andAThresholdThatIsExceeded() throws Exception {
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String machine = create(sfn, "express-children", """
+          {"StartAt": "Init", "States": {
+            "Init": {"Type": "Pass", "Assign": {"factor": 3}, "Next": "Each"},
+            "Each": {"Type": "Map", "ItemsPath": "$.values", "MaxConcurrency": 4,
+              "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index", "f.$": "$factor", "tag.$": "$.tag"},
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "Times", "States": {
+                  "Times": {"Type": "Choice", "Choices": [{"Variable": "$.v", "NumericLessThan": 0, "Next": "Negative"}],
+                    "Default": "Ok"},
+                  "Negative": {"Type": "Fail", "Error": "Negative"},
+                  "Ok": {"Type": "Pass", "Parameters": {"r.$": "States.MathAdd($.v, $.f)", "i.$": "$.i", "tag.$": "$.tag"}, "End": true}}},
+              "ToleratedFailurePercentage": 20,
+              "Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "ResultPath": "$.error", "Next": "Over"}],
+              "End": true},
+            "Over": {"Type": "Pass", "End": true}}}""");
+      StringBuilder values = new StringBuilder();
+      for (int i = 0; i < 50; i++) values.append(i == 0 ? "" : ",").append(i);
+      DescribeExecutionResponse ok = run(sfn, machine, "{\"values\": [" + values + "], \"tag\": \"t\"}");
+      JsonNode out = JSON.readTree(ok.output());
+      assertThat(out).hasSize(50);
+      for (int i = 0; i < 50; i++) {
+        assertThat(out.get(i).get("r").asInt()).isEqualTo(i + 3);
+        assertThat(out.get(i).get("i").asInt()).isEqualTo(i);
+        assertThat(out.get(i).get("tag").asText()).isEqualTo("t");
+      }
+      // 2 of 10 fail: 20% is tolerated; 3 of 10 is not
+      DescribeExecutionResponse tolerated = run(sfn, machine, "{\"values\": [1,-1,2,-2,3,4,5,6,7,8], \"tag\": \"t\"}");
+      assertThat(JSON.readTree(tolerated.output()).get(1).isNull()).isTrue();
+      DescribeExecutionResponse over = run(sfn, machine, "{\"values\": [1,-1,2,-2,3,-3,5,6,7,8], \"tag\": \"t\"}");
+      JsonNode err = JSON.readTree(over.output()).get("error");
+      assertThat(err.get("Error").asText()).isEqualTo("States.ExceedToleratedFailureThreshold");
+      assertThat(history(sfn, over.executionArn()).stream().map(HistoryEvent::typeAsString))
+          .containsSubsequence("MapRunStarted", "MapRunFailed", "MapStateFailed");
+      String mapRunArn = sfn.listMapRuns(b -> b.executionArn(over.executionArn())).mapRuns().get(0).mapRunArn();
+      DescribeMapRunResponse mr = sfn.describeMapRun(b -> b.mapRunArn(mapRunArn));
+      assertThat(mr.status()).isEqualTo(MapRunStatus.FAILED);
+      assertThat(mr.maxConcurrency()).isEqualTo(4);
+      assertThat(mr.toleratedFailurePercentage()).isEqualTo(20f);
+    }
+  }
+
+  @Test
+  void csvItems_andAResultWriter_writeTheManifestAndResultFiles() throws Exception {
+    Path bucket = Files.createDirectories(dir.resolve("bucket"));
+    Files.writeString(bucket.resolve("people.csv"), "name;age\n\"Smith; J\";41\nLee;7\n");
+    try (TestServer server = TestServer.start(dir.resolve("data"),
+        Map.of("stepwise.engine.bucket-directories.b", bucket.toString())); SfnClient sfn = server.sfn()) {
+      String machine = create(sfn, "csv", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+              "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "CSVDelimiter": "SEMICOLON"},
+              "Parameters": {"Bucket": "b", "Key": "people.csv"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"who.$": "$.name"}, "End": true}}},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "out"},
+              "WriterConfig": {"OutputType": "JSONL", "Transformation": "COMPACT"}},
+            "End": true}}}""");
+      DescribeExecutionResponse d = run(sfn, machine, "{}");
+      assertThat(d.status()).as(d.error() + " " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      JsonNode out = JSON.readTree(d.output());
+      String key = out.get("ResultWriterDetails").get("Key").asText();
+      assertThat(out.get("ResultWriterDetails").get("Bucket").asText()).isEqualTo("b");
+      JsonNode manifest = JSON.readTree(Files.readString(bucket.resolve(key)));
+      assertThat(manifest.get("MapRunArn").asText()).isEqualTo(out.get("MapRunArn").asText());
+      String succeeded = manifest.get("ResultFiles").get("SUCCEEDED").get(0).get("Key").asText();
+      List<String> lines = Files.readAllLines(bucket.resolve(succeeded));
+      assertThat(lines).containsExactlyInAnyOrder("{\"who\":\"Smith; J\"}", "{\"who\":\"Lee\"}");
+
+      // a bucket without a directory fails the Map, naming the key to set
+      String nowhere = create(sfn, "nowhere", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "elsewhere", "Key": "k"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}""");
+      DescribeExecutionResponse f = run(sfn, nowhere, "{}");
+      assertThat(f.error()).isEqualTo("States.ItemReaderFailed");
+      assertThat(f.cause()).contains("stepwise.engine.bucket-directories.elsewhere");
+    }
+  }
+}
