@@ -45,7 +45,9 @@ public final class MapItemSelector {
 
   /** The input of item {@code index}; a failure is the StatesError the Map state would fail with. */
   public JsonNode apply(long index, JsonNode item) {
-    ObjectNode ctx = context instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
+    // the context is shared, not copied: only Map.Item differs between items
+    ObjectNode ctx = JsonNodeFactory.instance.objectNode();
+    if (context != null) context.fields().forEachRemaining(e -> ctx.set(e.getKey(), e.getValue()));
     ObjectNode mi = ctx.putObject("Map").putObject("Item");
     mi.put("Index", index);
     mi.set("Value", item);

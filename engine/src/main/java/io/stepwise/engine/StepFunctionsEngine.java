@@ -445,15 +445,15 @@ public final class StepFunctionsEngine {
 
   /**
    * A Map Run's Standard child: started (or found, started before a restart) and waited for — its
-   * end is told by the step that ends it, and looked at every 5 s as well.
+   * end is told by the step that ends it, and looked at every 30 s as well (in case that was missed).
    */
   private CompletionStage<io.stepwise.engine.execution.Result> standardChild(ExecutionInfo info, CompiledDefinition def) {
     String arn = info.executionArn();
     CompletableFuture<io.stepwise.engine.execution.Result> end = executions.endOf(arn);
     starter.start(info, def, existing -> describeExecution(arn)).whenComplete((view, failure) -> {
       if (failure != null) {
-        executions.forgetEnd(arn);
-        end.completeExceptionally(failure);
+        // not known to have started (a full journal, a timeout): look again rather than count it failed
+        lookAgain(arn, end);
       } else if (view.result() != null) {
         executions.forgetEnd(arn);
         end.complete(view.result());
@@ -465,10 +465,14 @@ public final class StepFunctionsEngine {
   }
 
   private void lookAgain(String arn, CompletableFuture<io.stepwise.engine.execution.Result> end) {
-    system.scheduler().scheduleOnce(Duration.ofSeconds(5), () -> {
+    system.scheduler().scheduleOnce(Duration.ofSeconds(30), () -> {
       if (end.isDone()) return;
       describeExecution(arn).whenComplete((view, failure) -> {
-        if (failure == null && view.result() != null) {
+        Throwable f = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure;
+        if (f instanceof ServiceError e && e.code().equals("ExecutionDoesNotExist")) {
+          executions.forgetEnd(arn);
+          end.completeExceptionally(e);
+        } else if (failure == null && view.result() != null) {
           executions.forgetEnd(arn);
           end.complete(view.result());
         } else if (!end.isDone()) {

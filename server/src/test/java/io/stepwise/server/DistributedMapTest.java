@@ -53,7 +53,7 @@ class DistributedMapTest {
             "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
               "Parameters": {"Bucket": "my-bucket", "Key.$": "$.key"}},
             "ItemBatcher": {"MaxItemsPerBatch": 10, "BatchInput": {"run.$": "$.run"}},
-            "ToleratedFailureCount": 25,
+            "ToleratedFailureCount": 250,
             "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
               "StartAt": "Check", "States": {
                 "Check": {"Type": "Choice", "Choices": [{"Variable": "$.Items[7].bad", "BooleanEquals": true, "Next": "Spoiled"}],
@@ -71,12 +71,16 @@ class DistributedMapTest {
       DescribeMapRunResponse mr = sfn.describeMapRun(b -> b.mapRunArn(mapRunArn));
       assertThat(mr.status()).isEqualTo(MapRunStatus.SUCCEEDED);
       assertThat(mr.executionArn()).isEqualTo(d.executionArn());
-      assertThat(mr.toleratedFailureCount()).isEqualTo(25);
+      assertThat(mr.toleratedFailureCount()).isEqualTo(250);
       assertThat(mr.executionCounts().total()).isEqualTo(1000);
       assertThat(mr.executionCounts().succeeded()).isEqualTo(980);
       assertThat(mr.executionCounts().failed()).isEqualTo(20);
       assertThat(mr.executionCounts().running()).isZero();
       assertThat(mr.executionCounts().pending()).isZero();
+      // failures are counted in items: each failed batch's 10
+      assertThat(mr.itemCounts().total()).isEqualTo(10_000);
+      assertThat(mr.itemCounts().succeeded()).isEqualTo(9_800);
+      assertThat(mr.itemCounts().failed()).isEqualTo(200);
       assertThat(mr.stopDate()).isNotNull();
 
       // the parent's history: the run's events, no iteration of its own
@@ -142,6 +146,21 @@ class DistributedMapTest {
       assertThat(mr.status()).isEqualTo(MapRunStatus.FAILED);
       assertThat(mr.maxConcurrency()).isEqualTo(4);
       assertThat(mr.toleratedFailurePercentage()).isEqualTo(20f);
+
+      // a Retry runs the Map again as a Map Run of its own; a state name with a space labels its children
+      String retried = create(sfn, "retried", """
+          {"StartAt": "Each item", "States": {"Each item": {"Type": "Map", "ItemsPath": "$.values",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Always"}}},
+            "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 1, "IntervalSeconds": 1}], "End": true}}}""");
+      DescribeExecutionResponse r = run(sfn, retried, "{\"values\": [1, 2]}");
+      assertThat(r.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+      var mapRuns = sfn.listMapRuns(b -> b.executionArn(r.executionArn())).mapRuns();
+      assertThat(mapRuns).hasSize(2);
+      assertThat(mapRuns.get(0).mapRunArn()).isNotEqualTo(mapRuns.get(1).mapRunArn()).contains(":mapRun:retried/Each_item:");
+      var children = sfn.listExecutions(b -> b.mapRunArn(mapRuns.get(1).mapRunArn())).executions();
+      assertThat(children).hasSize(2);
+      assertThat(sfn.describeExecution(b -> b.executionArn(children.get(0).executionArn())).error()).isEqualTo("Always");
     }
   }
 

@@ -160,7 +160,7 @@ final class Branches {
     State.DistributedParts parts = m.distributedParts();
     ObjectNode raw = parts.raw();
     ObjectNode spec = run.obj();
-    String mapRunArn = mapRunArn(f, raw.path("Label").asText(null));
+    String mapRunArn = mapRunArn(f, label(raw.path("Label").asText(f.state)));
     spec.put("MapRunArn", mapRunArn);
     ObjectNode processor = ((ObjectNode) raw.get(raw.has("ItemProcessor") ? "ItemProcessor" : "Iterator")).deepCopy();
     JsonNode config = processor.remove("ProcessorConfig");
@@ -316,6 +316,12 @@ final class Branches {
    * its state name; the id is drawn from the execution and the state's entry, so it is the same when
    * a step is taken again.
    */
+  /** A label as ARNs carry it: characters a name may not hold become underscores. */
+  private static String label(String given) {
+    String l = given.replaceAll("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]", "_");
+    return l.length() > 40 ? l.substring(0, 40) : l;
+  }
+
   private String mapRunArn(Frame f, String label) {
     String sm = run.ctx.stateMachineArn() == null ? "arn:aws:states:us-east-1:123456789012:stateMachine:unknown" : run.ctx.stateMachineArn();
     // a version's or alias's execution runs its machine's Map Runs
@@ -323,7 +329,9 @@ final class Branches {
     if (p.length > 7) sm = String.join(":", java.util.Arrays.copyOf(p, 7));
     String base = sm.replace(":stateMachine:", ":mapRun:");
     String exec = run.ctx.executionName() == null ? "" : run.ctx.executionName();
-    return base + "/" + (label == null ? f.state : label) + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ f.enteredEventId, exec.hashCode() * 31L + f.enteredEventId);
+    // each attempt (a Retry enters the state again at a later event) is a Map Run of its own
+    long at = label == null ? f.enteredEventId : f.enteredEventId * 1_000_003L + run.lastEventId;
+    return base + "/" + (label == null ? f.state : label) + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ at, exec.hashCode() * 31L + at);
   }
 
   static int nonNegativeInt(Expr e, StateScope sc, String field) {

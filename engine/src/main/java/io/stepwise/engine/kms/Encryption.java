@@ -200,7 +200,10 @@ public final class Encryption implements ExecutionKeys {
    */
   @Override
   public Optional<KeyFailure> unusable(String stateMachineArn) {
-    EncryptionTarget t = targets.get(stateMachineArn);
+    // a Map Run's child runs machine/label: its machine's key
+    int slash = stateMachineArn.indexOf('/', stateMachineArn.indexOf(":stateMachine:") + 1);
+    EncryptionTarget t = targets.get(slash < 0 || !stateMachineArn.contains(":stateMachine:") ? stateMachineArn
+        : stateMachineArn.substring(0, slash));
     if (t == null || t.kmsKeyId().equals(serviceOwned.kmsKeyId())) {
       return Optional.empty();
     }

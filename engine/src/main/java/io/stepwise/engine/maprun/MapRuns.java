@@ -115,7 +115,8 @@ public final class MapRuns implements Integration {
   /** The record of a run under way in this process, as DescribeMapRun shows it. */
   public Optional<ObjectNode> live(String mapRunArn) {
     MapRun run = runs.get(mapRunArn);
-    return run == null ? Optional.empty() : Optional.of(run.record());
+    // the record as last written: never waits for the run's lock (a caller may be a dispatcher thread)
+    return run == null || run.snapshot == null ? Optional.empty() : Optional.of(run.snapshot.deepCopy());
   }
 
   /**
@@ -125,7 +126,7 @@ public final class MapRuns implements Integration {
   public boolean update(String mapRunArn, Integer maxConcurrency, Double toleratedCount, Double toleratedPercentage) {
     MapRun run = runs.get(mapRunArn);
     if (run == null || run.done.isDone()) return false;
-    run.update(maxConcurrency, toleratedCount, toleratedPercentage);
+    executor.execute(() -> run.update(maxConcurrency, toleratedCount, toleratedPercentage));
     return true;
   }
 
@@ -147,14 +148,17 @@ public final class MapRuns implements Integration {
     int maxConcurrency;
     Double toleratedCount;
     Double toleratedPercentage;
+    /** Children (units) and items in all; per status, children then items. */
     long total;
+    long totalItems;
     Units units;
     long nextIndex;
     int running;
-    long succeeded;
-    long failed;
-    long timedOut;
-    long aborted;
+    long runningItems;
+    long itemsStarted;
+    final long[] childTally = new long[4];
+    final long[] itemTally = new long[4];
+    volatile ObjectNode snapshot;
     long outputBytes;
     JsonNode[] outputs;
     ResultFiles writer;
@@ -162,6 +166,7 @@ public final class MapRuns implements Integration {
     Instant stopDate;
     long savedAt;
     final Map<Long, ExecutionInfo> runningChildren = new ConcurrentHashMap<>();
+    final Map<Long, Integer> itemsOf = new ConcurrentHashMap<>();
 
     MapRun(Effect.ScheduleTask task, ExecutionInfo parent) {
       this.task = task;
@@ -185,18 +190,24 @@ public final class MapRuns implements Integration {
       try {
         def = CompiledDefinition.compile(processor, express);
         selector = MapItemSelector.of(spec);
-        // a first pass counts the children (tolerated percentages are of all of them); the second runs them
+        // a first pass counts children and items (tolerated failures are of all of them); the second runs them
+        long n = 0;
+        long itemCount = 0;
         try (Units counting = new Units(open(), spec.get("ItemBatcher"), selector)) {
-          long n = 0;
-          while (counting.hasNext()) {
+          while (counting.hasNext() && !done.isDone()) {
             counting.next();
             n++;
+            itemCount += counting.lastItems;
           }
-          total = n;
         }
-        if (!spec.has("ResultWriter") && total <= Integer.MAX_VALUE) outputs = new JsonNode[(int) total];
-        if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets);
-        units = new Units(open(), spec.get("ItemBatcher"), selector);
+        synchronized (this) {
+          if (done.isDone()) return; // stopped meanwhile
+          total = n;
+          totalItems = itemCount;
+          if (!spec.has("ResultWriter") && total <= Integer.MAX_VALUE) outputs = new JsonNode[(int) total];
+          if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets);
+          units = new Units(open(), spec.get("ItemBatcher"), selector);
+        }
       } catch (StatesError e) {
         fail(e.error(), e.cause());
         return;
@@ -230,19 +241,23 @@ public final class MapRuns implements Integration {
 
     /** Starts children while the run may; ends the run when none is left to start or wait for. */
     synchronized void pump() {
-      while (!done.isDone() && running < limit() && units.hasNext()) {
-        JsonNode input;
-        try {
-          input = units.next();
-        } catch (StatesError e) {
-          fail(e.error(), e.cause());
-          return;
+      if (units == null) return; // not begun yet: begin() pumps
+      try {
+        while (!done.isDone() && running < limit() && units.hasNext()) {
+          JsonNode input = units.next();
+          long index = nextIndex++;
+          running++;
+          itemsOf.put(index, units.lastItems);
+          runningItems += units.lastItems;
+          itemsStarted += units.lastItems;
+          start(index, input);
         }
-        long index = nextIndex++;
-        running++;
-        start(index, input);
+        if (!done.isDone() && running == 0 && !units.hasNext()) succeed();
+      } catch (StatesError e) {
+        fail(e.error(), e.cause());
+      } catch (RuntimeException e) {
+        fail("States.Runtime", "The Map Run failed: " + e);
       }
-      if (!done.isDone() && running == 0 && !units.hasNext()) succeed();
     }
 
     private void start(long index, JsonNode input) {
@@ -265,24 +280,36 @@ public final class MapRuns implements Integration {
     }
 
     private synchronized void ended(long index, Result result, Throwable failure) {
+      try {
+        endedUnderLock(index, result, failure);
+      } catch (RuntimeException e) {
+        fail("States.Runtime", "The Map Run failed: " + e);
+      }
+    }
+
+    private void endedUnderLock(long index, Result result, Throwable failure) {
       ExecutionInfo child = runningChildren.remove(index);
       if (done.isDone() || child == null) return;
       running--;
+      int n = itemsOf.remove(index);
+      runningItems -= n;
       String childStatus = failure != null ? "FAILED" : result.status();
-      switch (childStatus) {
-        case "SUCCEEDED" -> succeeded++;
-        case "TIMED_OUT" -> timedOut++;
-        case "ABORTED" -> aborted++;
-        default -> failed++;
-      }
-      if (childStatus.equals("SUCCEEDED") && outputs != null) {
+      int slot = switch (childStatus) {
+        case "SUCCEEDED" -> SUCCEEDED;
+        case "TIMED_OUT" -> TIMED_OUT;
+        case "ABORTED" -> ABORTED;
+        default -> FAILED;
+      };
+      childTally[slot]++;
+      itemTally[slot] += n;
+      if (childStatus.equals("SUCCEEDED") && outputs != null && index < outputs.length) {
         String out = result.output() == null ? "null" : result.output();
         outputBytes += out.length();
         if (outputBytes <= MAX_OUTPUT_BYTES) outputs[(int) index] = parseOr(out);
       }
       if (writer != null) {
         try {
-          writer.add(childStatus, child, result, failure);
+          writer.add(childStatus, child, result, failure, n);
         } catch (StatesError e) {
           fail(e.error(), e.cause());
           return;
@@ -296,11 +323,12 @@ public final class MapRuns implements Integration {
       pump();
     }
 
+    /** Failed, timed-out and aborted items (with an ItemBatcher, every item of a failed batch) past the tolerated. */
     private boolean exceeded() {
-      long failures = failed + timedOut + aborted;
+      long failures = itemTally[FAILED] + itemTally[TIMED_OUT] + itemTally[ABORTED];
       if (failures == 0) return false;
       boolean byCount = toleratedCount != null && failures > toleratedCount;
-      boolean byPercentage = toleratedPercentage != null && failures * 100.0 / Math.max(1, total) > toleratedPercentage;
+      boolean byPercentage = toleratedPercentage != null && failures * 100.0 / Math.max(1, totalItems) > toleratedPercentage;
       if (toleratedCount == null && toleratedPercentage == null) return true;
       return byCount || byPercentage;
     }
@@ -345,7 +373,9 @@ public final class MapRuns implements Integration {
 
     private void stopChildren(String error, String cause) {
       if (units != null) units.close();
-      aborted += runningChildren.size();
+      childTally[ABORTED] += runningChildren.size();
+      itemTally[ABORTED] += runningItems;
+      runningItems = 0;
       if (!express) for (ExecutionInfo child : runningChildren.values()) children.stop(child.executionArn(), null, cause);
       runningChildren.clear();
       running = 0;
@@ -360,18 +390,38 @@ public final class MapRuns implements Integration {
     }
 
     synchronized void update(Integer max, Double count, Double percentage) {
+      if (done.isDone()) return;
       if (max != null) maxConcurrency = max;
       if (count != null) toleratedCount = count;
       if (percentage != null) toleratedPercentage = percentage;
       save(true);
-      executor.execute(this::pump);
+      if (exceeded()) {
+        fail("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
+        return;
+      }
+      pump();
     }
 
     private void save(boolean now) {
       long t = System.nanoTime();
       if (!now && t - savedAt < 1_000_000_000L) return;
       savedAt = t;
-      records.save(parent.executionArn(), arn, record());
+      ObjectNode r = record();
+      snapshot = r;
+      records.save(parent.executionArn(), arn, r);
+    }
+
+    private void counts(ObjectNode c, long[] by, long all, long pending, long runningNow, long written) {
+      c.put("pending", "ABORTED".equals(status) || "FAILED".equals(status) ? 0 : pending);
+      c.put("running", runningNow);
+      c.put("succeeded", by[SUCCEEDED]);
+      c.put("failed", by[FAILED]);
+      c.put("timedOut", by[TIMED_OUT]);
+      c.put("aborted", by[ABORTED]);
+      c.put("total", all);
+      c.put("resultsWritten", written);
+      c.put("failuresNotRedrivable", 0);
+      c.put("pendingRedrive", 0);
     }
 
     /** What DescribeMapRun shows (dates in epoch milliseconds). */
@@ -386,24 +436,19 @@ public final class MapRuns implements Integration {
       r.put("maxConcurrency", maxConcurrency);
       r.put("toleratedFailurePercentage", toleratedPercentage == null ? 0 : toleratedPercentage.floatValue());
       r.put("toleratedFailureCount", toleratedCount == null ? 0 : toleratedCount.longValue());
-      long pending = Math.max(0, total - nextIndex);
-      for (String counts : new String[] {"itemCounts", "executionCounts"}) {
-        ObjectNode c = r.putObject(counts);
-        c.put("pending", pending);
-        c.put("running", running);
-        c.put("succeeded", succeeded);
-        c.put("failed", failed);
-        c.put("timedOut", timedOut);
-        c.put("aborted", aborted);
-        c.put("total", total);
-        c.put("resultsWritten", writer == null ? 0 : writer.written());
-        c.put("failuresNotRedrivable", 0);
-        c.put("pendingRedrive", 0);
-      }
+      counts(r.putObject("itemCounts"), itemTally, totalItems, Math.max(0, totalItems - itemsStarted), runningItems,
+          writer == null ? 0 : writer.writtenItems());
+      counts(r.putObject("executionCounts"), childTally, total, Math.max(0, total - nextIndex), running,
+          writer == null ? 0 : writer.written());
       r.put("redriveCount", 0);
       return r;
     }
   }
+
+  private static final int SUCCEEDED = 0;
+  private static final int FAILED = 1;
+  private static final int TIMED_OUT = 2;
+  private static final int ABORTED = 3;
 
   private static JsonNode parseOr(String text) {
     try {
@@ -424,6 +469,8 @@ public final class MapRuns implements Integration {
     private long index;
     private JsonNode carried;
     private long carriedSize;
+    /** How many items the last unit handed out holds (1 without an ItemBatcher). */
+    int lastItems;
 
     Units(ItemReaders.Items items, JsonNode batcher, MapItemSelector selector) {
       this.items = items;
@@ -442,6 +489,7 @@ public final class MapRuns implements Integration {
     }
 
     public JsonNode next() {
+      lastItems = 1;
       if (batcher == null) return carried != null ? take() : item();
       long maxItems = batcher.path("MaxItemsPerBatch").asLong(Long.MAX_VALUE);
       long maxBytes = batcher.path("MaxInputBytesPerBatch").asLong(MAX_OUTPUT_BYTES);
@@ -468,6 +516,7 @@ public final class MapRuns implements Integration {
         list.add(item);
         bytes += size;
       }
+      lastItems = list.size();
       return batch;
     }
 

@@ -37,6 +37,7 @@ final class ResultFiles {
   private final String transformation;
   private final Map<String, Sink> sinks = new LinkedHashMap<>();
   private long written;
+  private long writtenItems;
 
   private final class Sink {
     final Path file;
@@ -107,8 +108,13 @@ final class ResultFiles {
     return written;
   }
 
+  long writtenItems() {
+    return writtenItems;
+  }
+
   /** A child's end: written to the file of its status (aborted and timed-out children are failures). */
-  void add(String status, ExecutionInfo child, Result result, Throwable failure) {
+  void add(String status, ExecutionInfo child, Result result, Throwable failure, int items) {
+    writtenItems += items;
     String file = status.equals("SUCCEEDED") ? "SUCCEEDED" : "FAILED";
     try {
       Sink sink = sinks.get(file);
