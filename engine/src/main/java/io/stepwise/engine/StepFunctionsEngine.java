@@ -19,7 +19,9 @@ import io.stepwise.engine.catalog.StateMachineSummary;
 import io.stepwise.engine.execution.DirectWaker;
 import io.stepwise.engine.execution.EffectDriver;
 import io.stepwise.engine.execution.ExecutionEntity;
+import io.stepwise.asl.interpreter.StateTester;
 import io.stepwise.engine.execution.ExecutionInfo;
+import io.stepwise.engine.execution.TestStates;
 import io.stepwise.engine.execution.ExecutionStarter;
 import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.ExecutionView;
@@ -101,6 +103,7 @@ public final class StepFunctionsEngine {
   private final ActivityTasks activityTasks;
   private final io.stepwise.persistence.index.MapRunIndex mapRunIndex;
   private final io.stepwise.engine.maprun.MapRuns mapRuns;
+  private final Integrations integrations;
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
@@ -174,7 +177,7 @@ public final class StepFunctionsEngine {
         new io.stepwise.persistence.index.IndexOp(), executionArn, mapRunArn, Json.write(record).getBytes(java.nio.charset.StandardCharsets.UTF_8))),
         bucketDirectories(config), this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
-    Integrations integrations = new Integrations(List.of(
+    this.integrations = new Integrations(List.of(
         mapRuns,
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
@@ -480,6 +483,11 @@ public final class StepFunctionsEngine {
         }
       });
     }, system.executionContext());
+  }
+
+  /** TestState: the state runs in the request; a Task without a mock calls its integration for real. */
+  public CompletionStage<StateTester.Outcome> testState(TestStates.Request request) {
+    return TestStates.run(request, clock.instant(), integrations);
   }
 
   // --- Map Runs ---

@@ -83,15 +83,15 @@ public final class ActivityBench {
     sfn.close();
   }
 
-  private static double pct(long[] sorted, double p) {
+  static double pct(long[] sorted, double p) {
     return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
   }
 
-  private interface Body {
+  interface Body {
     void run() throws Exception;
   }
 
-  private static Thread thread(List<Throwable> failures, Body body) {
+  static Thread thread(List<Throwable> failures, Body body) {
     Thread t = new Thread(() -> {
       try {
         body.run();

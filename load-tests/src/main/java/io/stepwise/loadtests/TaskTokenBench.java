@@ -59,7 +59,7 @@ public final class TaskTokenBench {
     List<Throwable> failures = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      threads.add(thread(failures, () -> {
+      threads.add(ActivityBench.thread(failures, () -> {
         while (running.get()) {
           if (!waiting.tryAcquire(100, TimeUnit.MILLISECONDS)) continue;
           long started = System.nanoTime();
@@ -68,7 +68,7 @@ public final class TaskTokenBench {
       }));
     }
     for (int i = 0; i < clients; i++) {
-      threads.add(thread(failures, () -> {
+      threads.add(ActivityBench.thread(failures, () -> {
         while (running.get()) {
           String payload = tokens.poll(100, TimeUnit.MILLISECONDS);
           if (payload == null) continue;
@@ -96,31 +96,8 @@ public final class TaskTokenBench {
     long[] rt = roundTrips.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(rt);
     System.out.printf(".waitForTaskToken round trips with %d completing clients: %.0f/s; start-to-success p50 %.1f ms, p99 %.1f ms%n",
-        clients, completed.get() / elapsed, pct(rt, 0.50), pct(rt, 0.99));
+        clients, completed.get() / elapsed, ActivityBench.pct(rt, 0.50), ActivityBench.pct(rt, 0.99));
     sfn.close();
     System.exit(0);
-  }
-
-  private static double pct(long[] sorted, double p) {
-    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
-  }
-
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private static Thread thread(List<Throwable> failures, Body body) {
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } catch (Throwable e) {
-        synchronized (failures) {
-          failures.add(e);
-        }
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 }

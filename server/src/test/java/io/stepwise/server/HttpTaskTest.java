@@ -155,6 +155,32 @@ class HttpTaskTest {
     }
   }
 
+  /** TestState calls the endpoint for real, as AWS's TestState does; its answer and errors are the Task's. */
+  @Test
+  void testState_callsTheEndpoint() throws Exception {
+    try (TestServer server = start(); SfnClient sfn = server.sfn()) {
+      String state = """
+          {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+           "Parameters": {"ApiEndpoint": "%s/echo", "Method": "GET", "Authentication": {"ConnectionArn": "%s"},
+             "QueryParameters": {"n.$": "$.n"}},
+           "ResultSelector": {"status.$": "$.StatusCode", "uri.$": "$.ResponseBody.uri"}, "End": true}
+          """.formatted(base, CONNECTION);
+      var ok = sfn.testState(b -> b.definition(state).input("{\"n\": 5}").roleArn(Definitions.ROLE));
+      assertThat(ok.statusAsString()).isEqualTo("SUCCEEDED");
+      assertThat(JSON.readTree(ok.output()).get("status").asInt()).isEqualTo(200);
+      assertThat(JSON.readTree(ok.output()).get("uri").asText()).contains("n=5", "api_key=k1");
+      String missing = """
+          {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+           "Parameters": {"ApiEndpoint": "%s/missing", "Method": "GET", "Authentication": {"ConnectionArn": "%s"}},
+           "Catch": [{"ErrorEquals": ["States.Http.StatusCode.404"], "Next": "Gone"}], "End": true}
+          """.formatted(base, CONNECTION);
+      var caught = sfn.testState(b -> b.definition(missing).input("{}").roleArn(Definitions.ROLE));
+      assertThat(caught.statusAsString()).isEqualTo("CAUGHT_ERROR");
+      assertThat(caught.error()).isEqualTo("States.Http.StatusCode.404");
+      assertThat(caught.nextState()).isEqualTo("Gone");
+    }
+  }
+
   @Test
   void urlEncodedBodies_formatArraysAsAsked_andTextResponsesStayText() throws Exception {
     try (TestServer server = start(); SfnClient sfn = server.sfn()) {

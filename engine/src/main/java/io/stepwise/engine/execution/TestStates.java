@@ -32,6 +32,46 @@ public final class TestStates {
       Integer mapIterationFailureCount, String region, String account) {}
 
   public static StateTester.Outcome run(Request r, Instant now) {
+    return prepared(r, now).test(Tasks::unsupported, now);
+  }
+
+  /**
+   * As {@link #run}, with a Task that has no mock carried out for real by the server's
+   * {@code integrations} (an HTTP Task calls its endpoint, a forwarded service its endpoint): the
+   * state runs once to learn the task's parameters, the call is made without blocking, and the
+   * state runs again with its answer. A resource no integration carries out fails as before.
+   */
+  public static java.util.concurrent.CompletionStage<StateTester.Outcome> run(Request r, Instant now,
+      io.stepwise.engine.integration.Integrations integrations) {
+    Prepared p = prepared(r, now);
+    java.util.concurrent.atomic.AtomicReference<io.stepwise.asl.interpreter.Effect.ScheduleTask> asked =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    StateTester.Outcome first = p.test(task -> {
+      asked.compareAndSet(null, task);
+      return Tasks.unsupported(task);
+    }, now);
+    io.stepwise.asl.interpreter.Effect.ScheduleTask task = asked.get();
+    if (r.mock() != null || task == null || !integrations.handles(task.resource())
+        || task.resource().equals(ExecutionContext.MAP_RUN)) {
+      return java.util.concurrent.CompletableFuture.completedFuture(first);
+    }
+    ExecutionContext c = p.ctx();
+    ExecutionInfo info = new ExecutionInfo(c.executionArn(), c.executionName(), c.stateMachineArn(), c.stateMachineName(),
+        "EXPRESS", r.definition(), null, now, null, Json.write(r.input()), now, null, null, null);
+    return integrations.invoke(task, info).thenApply(answer -> p.test(t -> t.id().equals(task.id()) ? answer
+        : Tasks.unsupported(t), now));
+  }
+
+  /** A state ready to test: its definition, name, context and options. */
+  private record Prepared(CompiledDefinition def, String name, ExecutionContext ctx, Request r,
+      StateTester.Options options) {
+    StateTester.Outcome test(java.util.function.Function<io.stepwise.asl.interpreter.Effect.ScheduleTask,
+        io.stepwise.asl.interpreter.Signal> tasks, Instant now) {
+      return StateTester.test(def, name, ctx, r.input(), options, tasks, now);
+    }
+  }
+
+  private static Prepared prepared(Request r, Instant now) {
     CompiledDefinition def;
     String name;
     if (r.stateName() != null) {
@@ -73,7 +113,7 @@ public final class TestStates {
         0);
     StateTester.Options options = new StateTester.Options(r.variables(), r.context(), r.mock(), r.retrierRetryCount(),
         r.mapIterationFailureCount());
-    return StateTester.test(def, name, ctx, r.input(), options, Tasks::unsupported, now);
+    return new Prepared(def, name, ctx, r, options);
   }
 
   private static CompiledDefinition compile(String definition) {

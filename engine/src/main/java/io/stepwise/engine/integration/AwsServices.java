@@ -178,20 +178,7 @@ public final class AwsServices implements Integration {
       return new Signal.TaskFailed(task.id(), target.prefix() + "." + name, cause);
     }
     JsonNode out = AwsWire.output(model, target.operation(), status, response.headers(), response.body());
-    if (target.optimized() != null && out.isObject()) {
-      ObjectNode o = (ObjectNode) out;
-      ObjectNode http = o.putObject("SdkHttpMetadata");
-      ObjectNode all = http.putObject("AllHttpHeaders");
-      ObjectNode first = http.putObject("HttpHeaders");
-      response.headers().map().forEach((k, vs) -> {
-        if (k.startsWith(":")) return;
-        vs.forEach(all.putArray(k)::add);
-        if (!vs.isEmpty()) first.put(k, vs.get(0));
-      });
-      http.put("HttpStatusCode", status);
-      o.putObject("SdkResponseMetadata").put("RequestId",
-          response.headers().firstValue("x-amzn-RequestId").or(() -> response.headers().firstValue("x-amz-request-id")).orElse(""));
-    }
+    if (target.optimized() != null && out instanceof ObjectNode o) SdkMetadata.add(o, response.headers(), status);
     if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null, out);
     return new Signal.TaskSucceeded(task.id(), out);
   }

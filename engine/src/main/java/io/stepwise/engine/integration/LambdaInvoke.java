@@ -140,16 +140,7 @@ public final class LambdaInvoke implements Integration {
     ObjectNode out = NODES.objectNode();
     out.put("ExecutedVersion", response.headers().firstValue("X-Amz-Executed-Version").orElse("$LATEST"));
     out.set("Payload", payload);
-    ObjectNode http = out.putObject("SdkHttpMetadata");
-    ObjectNode all = http.putObject("AllHttpHeaders");
-    ObjectNode first = http.putObject("HttpHeaders");
-    response.headers().map().forEach((k, vs) -> {
-      if (k.startsWith(":")) return;
-      vs.forEach(all.putArray(k)::add);
-      if (!vs.isEmpty()) first.put(k, vs.get(0));
-    });
-    http.put("HttpStatusCode", status);
-    out.putObject("SdkResponseMetadata").put("RequestId", requestId);
+    SdkMetadata.add(out, response.headers(), status);
     out.put("StatusCode", status);
     // a callback task was submitted: it now waits for its token, the invocation's answer in TaskSubmitted
     if (callback) return new Signal.TaskStarted(task.id(), null, out);

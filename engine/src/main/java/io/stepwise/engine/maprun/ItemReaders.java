@@ -40,6 +40,21 @@ final class ItemReaders {
   interface Items extends Iterator<JsonNode>, Closeable {
     @Override
     void close();
+
+    /** Items held in memory already: nothing to close. */
+    static Items of(Iterator<JsonNode> it) {
+      return new Items() {
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        public JsonNode next() {
+          return it.next();
+        }
+
+        public void close() {}
+      };
+    }
   }
 
   static Items of(JsonNode reader, Map<String, Path> buckets) {
@@ -164,18 +179,7 @@ final class ItemReaders {
       if (pointer != null) {
         JsonNode at = Json.MAPPER.readTree(file.toFile()).at(pointer);
         if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.getFileName());
-        Iterator<JsonNode> it = at.elements();
-        return new Items() {
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          public JsonNode next() {
-            return it.next();
-          }
-
-          public void close() {}
-        };
+        return Items.of(at.elements());
       }
       JsonParser p = Json.MAPPER.getFactory().createParser(file.toFile());
       if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -317,17 +321,6 @@ final class ItemReaders {
       throw failed("Listing bucket directory failed: " + e.getMessage());
     }
     objects.sort(java.util.Comparator.comparing(o -> o.get("Key").asText()));
-    Iterator<JsonNode> it = objects.iterator();
-    return new Items() {
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      public JsonNode next() {
-        return it.next();
-      }
-
-      public void close() {}
-    };
+    return Items.of(objects.iterator());
   }
 }

@@ -221,18 +221,7 @@ public final class MapRuns implements Integration {
 
     private ItemReaders.Items open() {
       if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets);
-      Iterator<JsonNode> it = spec.path("Items").elements();
-      return new ItemReaders.Items() {
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        public JsonNode next() {
-          return it.next();
-        }
-
-        public void close() {}
-      };
+      return ItemReaders.Items.of(spec.path("Items").elements());
     }
 
     private int limit() {
