@@ -20,5 +20,5 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/health" > /dev/null && break
   sleep 0.5
 done
-java -cp "load-tests/target/classes:$(cat load-tests/target/classpath.txt)" io.stepwise.loadtests.TaskTokenBench \
+java ${BENCH_JAVA_OPTS:-} -cp "load-tests/target/classes:$(cat load-tests/target/classpath.txt)" io.stepwise.loadtests.TaskTokenBench \
   "http://127.0.0.1:$port" "$lambda" "${1:-16}" "${2:-20}"

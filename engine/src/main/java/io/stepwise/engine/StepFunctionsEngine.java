@@ -210,8 +210,11 @@ public final class StepFunctionsEngine {
 
   /** Hands a due row of the wake-up index to its execution; completes with when to try again (null: done). */
   private CompletionStage<Instant> fire(WakeUpIndex.WakeUp row) {
-    return waker.fire(row, () -> askExecution(row.entityId(),
-        (ActorRef<ExecutionEntity.Fired> r) -> new ExecutionEntity.Fire(row, r)).thenApply(ExecutionEntity.Fired::retryAt));
+    java.util.function.Supplier<CompletionStage<Instant>> byEntity = () -> askExecution(row.entityId(),
+        (ActorRef<ExecutionEntity.Fired> r) -> new ExecutionEntity.Fire(row, r)).thenApply(ExecutionEntity.Fired::retryAt);
+    // an integration's call is made by the execution's entity (its answer goes there): reading the
+    // journal here first would only find that out
+    return ExecutionStore.isDispatch(row) ? byEntity.get() : waker.fire(row, byEntity);
   }
 
   /** Due wake-up rows fired so far: {@code [stepped directly from the journal, by entities]}. */

@@ -43,7 +43,7 @@ public final class TaskTokenBench {
       ex.close();
     });
     lambda.start();
-    SfnClient sfn = ThroughputBench.client(endpoint, clients + 4);
+    SfnClient sfn = ThroughputBench.client(endpoint, clients + Integer.getInteger("starters", 4));
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String machine = sfn.createStateMachine(b -> b.name("bench-token-" + suffix)
         .roleArn("arn:aws:iam::123456789012:role/bench")
@@ -58,7 +58,8 @@ public final class TaskTokenBench {
     ConcurrentLinkedQueue<Long> roundTrips = new ConcurrentLinkedQueue<>();
     List<Throwable> failures = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
+    int starters = Integer.getInteger("starters", 4);
+    for (int i = 0; i < starters; i++) {
       threads.add(ActivityBench.thread(failures, () -> {
         while (running.get()) {
           if (!waiting.tryAcquire(100, TimeUnit.MILLISECONDS)) continue;

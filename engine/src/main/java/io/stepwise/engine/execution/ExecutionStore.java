@@ -138,6 +138,11 @@ public final class ExecutionStore {
    * Rows of the timers {@code position} waits on (Wait states, retry back-offs, tasks'
    * TimeoutSeconds and, once started, HeartbeatSeconds), and of the execution timeout while it runs.
    */
+  /** Whether {@code row} stands for an integration's call to make (again). */
+  public static boolean isDispatch(WakeUp row) {
+    return row.timerId().startsWith(DISPATCH_TIMER);
+  }
+
   static List<WakeUp> rows(ExecutionInfo info, CompiledDefinition def, ExecutionPosition position) {
     List<WakeUp> out = new ArrayList<>();
     if (position.finished()) return out;
