@@ -52,6 +52,8 @@ class AwsServicesTest {
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<String> badSignatures = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  /** The S3-like server's objects, by bucket/key. */
+  private final Map<String, String> objects = new java.util.concurrent.ConcurrentSkipListMap<>();
   /** The service each request was signed for, after its path. */
   private final List<String> signedFor = new CopyOnWriteArrayList<>();
 
@@ -114,6 +116,8 @@ class AwsServicesTest {
         .payload(ContentStreamProvider.fromByteArray(body))
         .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, parts[3])
         .putProperty(AwsV4HttpSigner.REGION_NAME, parts[2])
+        .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !parts[3].equals("s3"))
+        .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !parts[3].equals("s3"))
         .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC))).request();
     String expected = signed.firstMatchingHeader("Authorization").orElse("");
     if (!expected.equals(auth)) badSignatures.add(ex.getRequestURI() + ": got " + auth + ", the SDK signs " + expected);
@@ -171,6 +175,10 @@ class AwsServicesTest {
   private void rest(HttpExchange ex, byte[] body) throws IOException {
     String path = ex.getRequestURI().getRawPath();
     seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + new String(body, StandardCharsets.UTF_8));
+    if (path.startsWith("/objects")) {
+      s3(ex, path.substring(1), body);
+      return;
+    }
     if (path.equals("/v1/submitjob")) {
       JsonNode req = JSON.readTree(body);
       reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/j1\",\"jobName\":"
@@ -180,6 +188,35 @@ class AwsServicesTest {
           + ex.getRequestURI().getQuery().replace("Qualifier=", "") + "\"}}");
     } else {
       reply(ex, 404, "application/json", Map.of("x-amzn-ErrorType", "NotFound"), "{\"message\":\"no route\"}");
+    }
+  }
+
+  /** Bucket "objects", path-style: PUT and GET of an object, ListObjectsV2, NoSuchKey. */
+  private void s3(HttpExchange ex, String path, byte[] body) throws IOException {
+    String key = URLDecoder.decode(path.substring(Math.min(path.length(), "objects/".length())), StandardCharsets.UTF_8);
+    String query = ex.getRequestURI().getRawQuery();
+    if (ex.getRequestMethod().equals("PUT")) {
+      objects.put(key, new String(body, StandardCharsets.UTF_8));
+      reply(ex, 200, "application/xml", Map.of("ETag", "\"e1\""), "");
+    } else if (query != null && query.contains("list-type=2")) {
+      String prefix = query.contains("prefix=") ? URLDecoder.decode(query.replaceAll(".*prefix=([^&]*).*", "$1"), StandardCharsets.UTF_8) : "";
+      StringBuilder x = new StringBuilder("<?xml version=\"1.0\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+          + "<Name>objects</Name><Prefix>" + prefix + "</Prefix>");
+      int n = 0;
+      for (var e : objects.entrySet()) {
+        if (!e.getKey().startsWith(prefix)) continue;
+        n++;
+        x.append("<Contents><Key>").append(e.getKey()).append("</Key><Size>").append(e.getValue().length())
+            .append("</Size><LastModified>2024-01-01T00:00:00.000Z</LastModified></Contents>");
+      }
+      x.append("<KeyCount>").append(n).append("</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>");
+      reply(ex, 200, "application/xml", Map.of(), x.toString());
+    } else if (objects.containsKey(key)) {
+      reply(ex, 200, "text/plain", Map.of("ETag", "\"e1\"", "Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT",
+          "x-amz-meta-owner", "me"), objects.get(key));
+    } else {
+      reply(ex, 404, "application/xml", Map.of(), "<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code>"
+          + "<Message>The specified key does not exist.</Message><RequestId>s3-1</RequestId></Error>");
     }
   }
 
@@ -355,6 +392,40 @@ class AwsServicesTest {
            "Parameters": {"FunctionName": "f", "Qualifier": "1", "ClientContext": "a  b"}, "End": true}""", "{}"));
       assertThat(signedFor).contains("/ sns", "/v1/submitjob batch", "/2015-03-31/functions/my%20fn lambda",
           "/@connections/c%3D1 execute-api");
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  @Test
+  void s3SpeaksRestXml_objectsGoInAndOut_listingsAreReadByShape_andErrorsAreNamed() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.s3", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      JsonNode put = output(run(sfn, "put", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+           "Parameters": {"Bucket": "objects", "Key": "dir/a b.json", "Body": {"hello": "world"}, "ContentType": "application/json",
+             "Metadata": {"owner": "me"}}, "End": true}""", "{}"));
+      assertThat(put.get("ETag").asText()).isEqualTo("\"e1\"");
+      assertThat(objects).containsEntry("dir/a b.json", "{\"hello\":\"world\"}");
+      assertThat(seen).anyMatch(s -> s.startsWith("PUT /objects/dir/a%20b.json "));
+      JsonNode got = output(run(sfn, "get", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+           "Parameters": {"Bucket": "objects", "Key": "dir/a b.json"}, "End": true}""", "{}"));
+      assertThat(got.get("Body").asText()).isEqualTo("{\"hello\":\"world\"}");
+      assertThat(got.get("Metadata").get("owner").asText()).isEqualTo("me");
+      assertThat(got.get("LastModified").asText()).isEqualTo("Mon, 01 Jan 2024 00:00:00 GMT");
+      JsonNode listed = output(run(sfn, "list", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+           "Parameters": {"Bucket": "objects", "Prefix": "dir/"}, "End": true}""", "{}"));
+      assertThat(listed.get("KeyCount").asInt()).isEqualTo(1);
+      assertThat(listed.get("IsTruncated").asBoolean()).isFalse();
+      assertThat(listed.get("Contents").get(0).get("Key").asText()).isEqualTo("dir/a b.json");
+      assertThat(listed.get("Contents").get(0).get("Size").asInt()).isEqualTo(17);
+      DescribeExecutionResponse missing = run(sfn, "missing", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+           "Parameters": {"Bucket": "objects", "Key": "nope"}, "End": true}""", "{}");
+      assertThat(missing.error()).isEqualTo("S3.NoSuchKeyException");
+      assertThat(missing.cause()).contains("The specified key does not exist.", "Status Code: 404", "Request ID: req-7");
+      assertThat(signedFor).contains("/objects/dir/a%20b.json s3");
       assertThat(badSignatures).isEmpty();
     }
   }

@@ -31,7 +31,7 @@ import org.xml.sax.SAXException;
 
 /**
  * AWS's wire protocols, as far as Stepwise forwards calls: {@code json} (1.0 and 1.1),
- * {@code rest-json} and {@code query}. A task's parameters (member names in Pascal case, as Step
+ * {@code rest-json}, {@code rest-xml} (S3) and {@code query}. A task's parameters (member names in Pascal case, as Step
  * Functions writes them) become the operation's request as its model says, and an answer becomes
  * the task's output with every structure member's name in Pascal case, as Step Functions gives it.
  * A map's keys are data and stay as they are.
@@ -72,7 +72,8 @@ final class AwsWire {
         JsonNode body = input == null ? NODES.objectNode() : json(m, input, p, operation, false);
         yield new Request("POST", "", h, Json.write(body).getBytes(StandardCharsets.UTF_8));
       }
-      case "rest-json" -> restJson(m, operation, op, input, p);
+      case "rest-json" -> restJson(m, operation, op, input, p, false);
+      case "rest-xml" -> restJson(m, operation, op, input, p, true);
       case "query" -> {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("Action", operation);
@@ -85,7 +86,7 @@ final class AwsWire {
         yield new Request("POST", "", h, b.toString().getBytes(StandardCharsets.UTF_8));
       }
       default -> throw new BadParameters(m.serviceId() + " speaks the " + m.protocol()
-          + " protocol, which Stepwise does not forward (it forwards json, rest-json and query services)");
+          + " protocol, which Stepwise does not forward (it forwards json, rest-json, rest-xml and query services)");
     };
   }
 
@@ -211,7 +212,8 @@ final class AwsWire {
     return v.asText();
   }
 
-  private static Request restJson(AwsModel m, String operation, JsonNode op, String input, JsonNode p) {
+  /** REST-JSON, or with {@code xml} REST-XML (S3): the same HTTP binding, bodies in JSON or XML. */
+  private static Request restJson(AwsModel m, String operation, JsonNode op, String input, JsonNode p, boolean xml) {
     JsonNode s = m.shape(input);
     String method = op.path("http").path("method").asText("POST");
     String uri = op.path("http").path("requestUri").asText("/");
@@ -262,7 +264,15 @@ final class AwsWire {
       String payloadShape = s.path("members").path(payload).path("shape").asText();
       String type = m.shape(payloadShape).path("type").asText();
       if (given != null && !given.getValue().isNull()) {
-        if (type.equals("structure") || type.equals("list") || type.equals("map")) {
+        if (xml && type.equals("structure")) {
+          JsonNode ref = s.path("members").path(payload);
+          String root = ref.path("locationName").asText(m.shape(payloadShape).path("locationName").asText(payloadShape));
+          String ns = ref.path("xmlNamespace").path("uri").asText(null);
+          StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+          toXml(m, payloadShape, given.getValue(), root, ns, x, payload);
+          body = x.toString().getBytes(StandardCharsets.UTF_8);
+          headers.putIfAbsent("Content-Type", "application/xml");
+        } else if (type.equals("structure") || type.equals("list") || type.equals("map")) {
           body = Json.write(json(m, payloadShape, given.getValue(), payload, false)).getBytes(StandardCharsets.UTF_8);
           headers.putIfAbsent("Content-Type", "application/json");
         } else {
@@ -271,11 +281,77 @@ final class AwsWire {
           headers.putIfAbsent("Content-Type", v.isTextual() && type.equals("blob") ? "application/octet-stream" : "application/json");
         }
       }
+    } else if (xml) {
+      if (bodyMembers) {
+        StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        toXml(m, input, bodyOnly(m, s, p), s.path("locationName").asText(input), null, x, operation);
+        body = x.toString().getBytes(StandardCharsets.UTF_8);
+        headers.putIfAbsent("Content-Type", "application/xml");
+      }
     } else if (bodyMembers || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
       body = Json.write(json(m, input, p, operation, true)).getBytes(StandardCharsets.UTF_8);
       headers.putIfAbsent("Content-Type", "application/json");
     }
     return new Request(method, target(uri, labels, query, operation), headers, body);
+  }
+
+  /** The parameters that go in the body: those the HTTP binding places nowhere else. */
+  private static JsonNode bodyOnly(AwsModel m, JsonNode s, JsonNode p) {
+    ObjectNode out = NODES.objectNode();
+    p.fields().forEachRemaining(f -> {
+      Map.Entry<String, JsonNode> mem = member(s, f.getKey());
+      if (mem != null && !mem.getValue().has("location")) out.set(f.getKey(), f.getValue());
+    });
+    return out;
+  }
+
+  /** A value as REST-XML carries it, in element {@code name} (with {@code namespace} on the root). */
+  private static void toXml(AwsModel m, String shapeName, JsonNode v, String name, String namespace, StringBuilder out,
+      String where) {
+    JsonNode s = m.shape(shapeName);
+    if (v == null || v.isNull()) return;
+    String type = s.path("type").asText();
+    if (type.equals("list") && s.path("flattened").asBoolean(false)) {
+      if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
+      for (JsonNode x : v) toXml(m, s.path("member").path("shape").asText(), x, name, null, out, where + "[]");
+      return;
+    }
+    out.append('<').append(name);
+    if (namespace != null) out.append(" xmlns=\"").append(escape(namespace)).append('"');
+    out.append('>');
+    switch (type) {
+      case "structure" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          toXml(m, mem.getValue().path("shape").asText(), f.getValue(), mem.getValue().path("locationName").asText(mem.getKey()),
+              null, out, where + "." + f.getKey());
+        }
+      }
+      case "list" -> {
+        if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
+        String item = s.path("member").path("locationName").asText("member");
+        for (JsonNode x : v) toXml(m, s.path("member").path("shape").asText(), x, item, null, out, where + "[]");
+      }
+      case "map" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        String k = s.path("key").path("locationName").asText("key");
+        String val = s.path("value").path("locationName").asText("value");
+        v.fields().forEachRemaining(e -> {
+          out.append("<entry><").append(k).append('>').append(escape(e.getKey())).append("</").append(k).append('>');
+          toXml(m, s.path("value").path("shape").asText(), e.getValue(), val, null, out, where + "." + e.getKey());
+          out.append("</entry>");
+        });
+      }
+      case "timestamp" -> out.append(escape(isoTimestamp(v, where)));
+      default -> out.append(escape(v.isContainerNode() ? Json.write(v) : v.asText()));
+    }
+    out.append("</").append(name).append('>');
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   /** The request URI with its labels filled in ({@code {Name+}} keeps its slashes) and the query added. */
@@ -374,7 +450,7 @@ final class AwsWire {
         Element result = root == null ? null : child(root, op.path("resultWrapper").asText(operation + "Result"));
         yield result == null ? NODES.objectNode() : fromXml(m, output, result);
       }
-      case "rest-json" -> output == null ? NODES.objectNode() : restJsonOutput(m, output, status, headers, body);
+      case "rest-json", "rest-xml" -> output == null ? NODES.objectNode() : restJsonOutput(m, output, status, headers, body);
       default -> output == null ? NODES.objectNode() : fromJson(m, output, parse(body), false);
     };
   }
@@ -431,14 +507,26 @@ final class AwsWire {
     JsonNode s = m.shape(output);
     String payload = s.path("payload").asText(null);
     ObjectNode out;
+    boolean xml = m.protocol().equals("rest-xml");
     if (payload != null) {
       out = NODES.objectNode();
       String payloadShape = s.path("members").path(payload).path("shape").asText();
       String type = m.shape(payloadShape).path("type").asText();
       if (body.length > 0) {
-        out.set(capitalized(payload), type.equals("structure") || type.equals("list") || type.equals("map")
-            ? fromJson(m, payloadShape, parse(body), false) : NODES.textNode(new String(body, StandardCharsets.UTF_8)));
+        boolean structured = type.equals("structure") || type.equals("list") || type.equals("map");
+        JsonNode value;
+        if (structured && xml) {
+          Element root = xml(body);
+          value = root == null ? NODES.nullNode() : fromXml(m, payloadShape, root);
+        } else {
+          value = structured ? fromJson(m, payloadShape, parse(body), false) : NODES.textNode(new String(body, StandardCharsets.UTF_8));
+        }
+        out.set(capitalized(payload), value);
       }
+    } else if (xml) {
+      Element root = xml(body);
+      JsonNode parsed = root == null ? NODES.objectNode() : fromXml(m, output, root);
+      out = parsed.isObject() ? (ObjectNode) parsed : NODES.objectNode();
     } else {
       JsonNode parsed = fromJson(m, output, parse(body), true);
       out = parsed.isObject() ? (ObjectNode) parsed : NODES.objectNode();
@@ -560,7 +648,7 @@ final class AwsWire {
   /** An error answer: the service's error code (without its namespace), message and request ID. */
   static Failure failure(AwsModel m, HttpHeaders headers, byte[] body) {
     String requestId = headers.firstValue("x-amzn-RequestId").or(() -> headers.firstValue("x-amz-request-id")).orElse("");
-    if (m.protocol().equals("query")) {
+    if (m.protocol().equals("query") || m.protocol().equals("rest-xml")) {
       Element root = xml(body);
       Element error = root == null ? null : root.getTagName().equals("Error") ? root : child(root, "Error");
       if (error == null && root != null && child(root, "Errors") != null) error = child(child(root, "Errors"), "Error");

@@ -43,7 +43,9 @@ final class SigV4 {
     signed.forEach((k, v) -> canonicalHeaders.append(k).append(':').append(v).append('\n'));
     String signedNames = String.join(";", signed.keySet());
     // every service but S3 signs the path as sent, URI-encoded once more (%3A becomes %253A, @ %40)
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : encodeKeepingSlashes(uri.getRawPath());
+    // S3 signs the path as sent, encoded once
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/"
+        : service.equals("s3") ? uri.getRawPath() : encodeKeepingSlashes(uri.getRawPath());
     String canonical = method + "\n" + path + "\n" + canonicalQuery(uri.getRawQuery()) + "\n" + canonicalHeaders
         + "\n" + signedNames + "\n" + payloadHash;
     String scope = day + "/" + region + "/" + service + "/aws4_request";
