@@ -153,6 +153,7 @@ public final class StepFunctionsEngine {
     };
     var serviceEndpoints = serviceEndpoints(config);
     this.mapRunIndex = new io.stepwise.persistence.index.MapRunIndex(storage.db(), storage.listingCipher());
+    AwsServices awsServices = new AwsServices(serviceEndpoints, java.time.Clock.systemUTC());
     java.util.concurrent.ExecutorService mapRunThreads = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "stepwise-map-runs");
       t.setDaemon(true);
@@ -175,14 +176,28 @@ public final class StepFunctionsEngine {
       }
     }, (executionArn, mapRunArn, record) -> storage.committer().submit(mapRunIndex.put(
         new io.stepwise.persistence.index.IndexOp(), executionArn, mapRunArn, Json.write(record).getBytes(java.nio.charset.StandardCharsets.UTF_8))),
-        bucketDirectories(config), this.clock, mapRunThreads);
+        bucketDirectories(config), new io.stepwise.engine.maprun.ObjectStore() {
+          @Override
+          public JsonNode call(String operation, JsonNode parameters) {
+            try {
+              return awsServices.call("s3", operation, parameters).toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+              throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+          }
+
+          @Override
+          public boolean available() {
+            return awsServices.reaches("s3");
+          }
+        }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
     this.integrations = new Integrations(List.of(
         mapRuns,
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
         new LambdaInvoke(serviceEndpoints.apply("lambda").orElse(null), java.time.Clock.systemUTC()),
-        new AwsServices(serviceEndpoints, java.time.Clock.systemUTC()),
+        awsServices,
         new NestedExecutions(nested, config.getDuration("stepwise.engine.nested-execution-poll"),
             (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))), io);
     wakeUps.holdVirtualTimeWhile(integrations::busy);

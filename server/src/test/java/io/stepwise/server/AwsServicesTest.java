@@ -426,6 +426,29 @@ class AwsServicesTest {
       assertThat(missing.error()).isEqualTo("S3.NoSuchKeyException");
       assertThat(missing.cause()).contains("The specified key does not exist.", "Status Code: 404", "Request ID: req-7");
       assertThat(signedFor).contains("/objects/dir/a%20b.json s3");
+
+      // a Distributed Map reads its items from S3 and writes its results there, a bucket having no directory
+      objects.put("in/items.jsonl", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+      JsonNode map = output(run(sfn, "map-over-s3", """
+          {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
+             "Parameters": {"Bucket": "objects", "Key": "in/items.jsonl"}},
+           "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+             "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": true}}},
+           "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "objects", "Prefix": "out"},
+             "WriterConfig": {"OutputType": "JSONL", "Transformation": "COMPACT"}}, "End": true}""", "{}"));
+      String manifestKey = map.get("ResultWriterDetails").get("Key").asText();
+      assertThat(manifestKey).startsWith("out/").endsWith("/manifest.json");
+      JsonNode manifest = JSON.readTree(objects.get(manifestKey));
+      String results = manifest.get("ResultFiles").get("SUCCEEDED").get(0).get("Key").asText();
+      assertThat(objects.get(results).lines().toList())
+          .containsExactlyInAnyOrder("{\"twice\":2}", "{\"twice\":4}", "{\"twice\":6}");
+      JsonNode listing = output(run(sfn, "map-over-listing", """
+          {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2",
+             "Parameters": {"Bucket": "objects", "Prefix": "in/"}},
+           "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+             "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"key.$": "$.Key", "size.$": "$.Size"}, "End": true}}},
+           "End": true}""", "{}"));
+      assertThat(listing).isEqualTo(JSON.readTree("[{\"key\": \"in/items.jsonl\", \"size\": 24}]"));
       assertThat(badSignatures).isEmpty();
     }
   }

@@ -74,6 +74,27 @@ public final class AwsServices implements Integration {
     this.clock = clock;
   }
 
+  /**
+   * Calls {@code operation} of the service {@code service} (as named in {@code aws-sdk:} resources)
+   * as an {@code aws-sdk:} task would: completes with the output, or fails with the
+   * {@link io.stepwise.asl.StatesError} the task would fail with (a Distributed Map reads S3 so).
+   */
+  public CompletionStage<JsonNode> call(String service, String operation, JsonNode parameters) {
+    String action = Character.toLowerCase(operation.charAt(0)) + operation.substring(1);
+    Effect.ScheduleTask task = new Effect.ScheduleTask("call", "call", "arn:aws:states:::aws-sdk:" + service + ":" + action,
+        parameters, null, null, clock.instant(), false, null, 0);
+    return invoke(task, null).thenApply(signal -> {
+      if (signal instanceof Signal.TaskSucceeded ok) return ok.output();
+      Signal.TaskFailed f = (Signal.TaskFailed) signal;
+      throw new io.stepwise.asl.StatesError(f.error(), f.cause(), true);
+    });
+  }
+
+  /** Whether calls to {@code service} have an endpoint to go to. */
+  public boolean reaches(String service) {
+    return endpoints.apply(service).isPresent();
+  }
+
   /** An {@code aws-sdk:} resource, or an optimized integration's that no other integration carries out. */
   static boolean isResource(String resource) {
     if (AWS_SDK.matcher(resource).matches()) return true;

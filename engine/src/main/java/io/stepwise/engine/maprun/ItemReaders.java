@@ -57,7 +57,7 @@ final class ItemReaders {
     }
   }
 
-  static Items of(JsonNode reader, Map<String, Path> buckets) {
+  static Items of(JsonNode reader, Map<String, Path> buckets, ObjectStore s3) {
     String resource = reader.path("Resource").asText();
     JsonNode params = reader.path("Parameters");
     JsonNode config = reader.path("ReaderConfig");
@@ -65,9 +65,10 @@ final class ItemReaders {
     String bucket = params.path("Bucket").asText(null);
     if (bucket == null) throw failed("The ItemReader's Parameters must name a Bucket");
     Path dir = buckets.get(bucket);
+    if (dir == null && s3.available()) return fromS3(resource, params, config, max, s3);
     if (dir == null) {
       throw failed("No local directory is configured for bucket '" + bucket + "': set stepwise.engine.bucket-directories."
-          + bucket + " to the directory that holds its objects");
+          + bucket + " to the directory that holds its objects (or stepwise.engine.endpoints.s3 to an S3 endpoint)");
     }
     Items items;
     if (resource.endsWith(":s3:listObjectsV2")) {
@@ -86,6 +87,75 @@ final class ItemReaders {
       };
     } else {
       throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
+    }
+    return max > 0 ? limited(items, max) : items;
+  }
+
+  /**
+   * The items of an object read through the S3 endpoint (downloaded to a temporary file, read as a
+   * local one, deleted when done), or of its listing, page by page.
+   */
+  private static Items fromS3(String resource, JsonNode params, JsonNode config, long max, ObjectStore s3) {
+    Items items;
+    try {
+      if (resource.endsWith(":s3:listObjectsV2")) {
+        List<JsonNode> objects = new ArrayList<>();
+        String token = null;
+        do {
+          ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText());
+          if (params.has("Prefix")) p.put("Prefix", params.get("Prefix").asText());
+          if (token != null) p.put("ContinuationToken", token);
+          JsonNode page = s3.call("ListObjectsV2", p);
+          for (JsonNode o : page.path("Contents")) {
+            ObjectNode item = NODES.objectNode();
+            item.put("Etag", o.path("ETag").asText());
+            item.put("Key", o.path("Key").asText());
+            item.set("LastModified", o.path("LastModified"));
+            item.put("Size", o.path("Size").asLong());
+            item.put("StorageClass", o.path("StorageClass").asText("STANDARD"));
+            objects.add(item);
+          }
+          token = page.path("IsTruncated").asBoolean(false) ? page.path("NextContinuationToken").asText(null) : null;
+        } while (token != null);
+        items = Items.of(objects.iterator());
+      } else if (resource.endsWith(":s3:getObject")) {
+        ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText()).put("Key", params.path("Key").asText());
+        if (params.has("VersionId")) p.put("VersionId", params.get("VersionId").asText());
+        JsonNode object = s3.call("GetObject", p);
+        Path file = Files.createTempFile("stepwise-items", ".tmp");
+        Files.writeString(file, object.path("Body").asText(""), StandardCharsets.UTF_8);
+        Items local = switch (config.path("InputType").asText("JSON")) {
+          case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
+          case "JSONL" -> lines(file, line -> parse(line, p.path("Key").asText()));
+          case "CSV" -> csv(file, config);
+          default -> throw failed("The ItemReader's InputType " + config.path("InputType").asText()
+              + " is not supported by this Stepwise server (it reads JSON, JSONL and CSV objects and listObjectsV2)");
+        };
+        items = new Items() {
+          public boolean hasNext() {
+            return local.hasNext();
+          }
+
+          public JsonNode next() {
+            return local.next();
+          }
+
+          public void close() {
+            local.close();
+            try {
+              Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+              // a temporary file
+            }
+          }
+        };
+      } else {
+        throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
+      }
+    } catch (StatesError e) {
+      throw e.error().equals("States.ItemReaderFailed") ? e : failed(e.error() + ": " + e.cause());
+    } catch (IOException e) {
+      throw failed("Reading the object failed: " + e.getMessage());
     }
     return max > 0 ? limited(items, max) : items;
   }

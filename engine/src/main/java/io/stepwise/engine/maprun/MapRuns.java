@@ -71,6 +71,7 @@ public final class MapRuns implements Integration {
   private final Children children;
   private final Records records;
   private final Map<String, Path> buckets;
+  private final ObjectStore s3;
   private final Clock clock;
   private final Executor executor;
   private final ConcurrentHashMap<String, MapRun> runs = new ConcurrentHashMap<>();
@@ -79,10 +80,12 @@ public final class MapRuns implements Integration {
    * @param buckets the local directory of each bucket ItemReaders and ResultWriters use
    * @param executor where runs read items and react to their children (never a dispatcher thread)
    */
-  public MapRuns(Children children, Records records, Map<String, Path> buckets, Clock clock, Executor executor) {
+  public MapRuns(Children children, Records records, Map<String, Path> buckets, ObjectStore s3, Clock clock,
+      Executor executor) {
     this.children = children;
     this.records = records;
     this.buckets = Map.copyOf(buckets);
+    this.s3 = s3;
     this.clock = clock;
     this.executor = executor;
   }
@@ -205,7 +208,7 @@ public final class MapRuns implements Integration {
           total = n;
           totalItems = itemCount;
           if (!spec.has("ResultWriter") && total <= Integer.MAX_VALUE) outputs = new JsonNode[(int) total];
-          if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets);
+          if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets, s3);
           units = new Units(open(), spec.get("ItemBatcher"), selector);
         }
       } catch (StatesError e) {
@@ -220,7 +223,7 @@ public final class MapRuns implements Integration {
     }
 
     private ItemReaders.Items open() {
-      if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets);
+      if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets, s3);
       return ItemReaders.Items.of(spec.path("Items").elements());
     }
 

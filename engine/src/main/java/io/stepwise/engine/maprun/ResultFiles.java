@@ -67,7 +67,12 @@ final class ResultFiles {
     }
   }
 
-  private ResultFiles(String bucket, Path root, Path dir, String keyPrefix, boolean jsonl, String transformation) {
+  /** Where the files go when the run ends, or null when they are written to the bucket's directory. */
+  private final ObjectStore upload;
+
+  private ResultFiles(String bucket, Path root, Path dir, String keyPrefix, boolean jsonl, String transformation,
+      ObjectStore upload) {
+    this.upload = upload;
     this.bucket = bucket;
     this.root = root;
     this.dir = dir;
@@ -80,14 +85,24 @@ final class ResultFiles {
     return new StatesError("States.ResultWriterFailed", cause, true);
   }
 
-  static ResultFiles of(JsonNode writer, String mapRunArn, Map<String, Path> buckets) {
+  static ResultFiles of(JsonNode writer, String mapRunArn, Map<String, Path> buckets, ObjectStore s3) {
     JsonNode params = writer.path("Parameters");
     String bucket = params.path("Bucket").asText(null);
     if (bucket == null) throw failed("The ResultWriter's Parameters must name a Bucket");
     Path root = buckets.get(bucket);
+    ObjectStore upload = null;
+    if (root == null && s3.available()) {
+      // written to a temporary directory, then put to S3 when the run ends
+      try {
+        root = Files.createTempDirectory("stepwise-results");
+      } catch (IOException e) {
+        throw failed("Writing results failed: " + e.getMessage());
+      }
+      upload = s3;
+    }
     if (root == null) {
       throw failed("No local directory is configured for bucket '" + bucket + "': set stepwise.engine.bucket-directories."
-          + bucket + " to the directory results are written to");
+          + bucket + " to the directory results are written to (or stepwise.engine.endpoints.s3 to an S3 endpoint)");
     }
     String prefix = params.path("Prefix").asText("");
     String id = mapRunArn.substring(mapRunArn.lastIndexOf(':') + 1);
@@ -101,7 +116,7 @@ final class ResultFiles {
       throw failed("Writing results failed: " + e.getMessage());
     }
     return new ResultFiles(bucket, root, dir, keyPrefix, config.path("OutputType").asText("JSON").equals("JSONL"),
-        config.path("Transformation").asText("NONE"));
+        config.path("Transformation").asText("NONE"), upload);
   }
 
   long written() {
@@ -182,13 +197,34 @@ final class ResultFiles {
             .put("Key", keyPrefix + e.getValue().file.getFileName()).put("Size", Files.size(e.getValue().file));
       }
       Files.writeString(dir.resolve("manifest.json"), Json.write(manifest), StandardCharsets.UTF_8);
+      if (upload != null) {
+        for (Sink sink : sinks.values()) put(keyPrefix + sink.file.getFileName(), sink.file);
+        put(keyPrefix + "manifest.json", dir.resolve("manifest.json"));
+      }
     } catch (IOException e) {
       throw failed("Writing results failed: " + e.getMessage());
+    } catch (StatesError e) {
+      throw failed(e.error() + ": " + e.cause());
+    } finally {
+      if (upload != null) deleteTemporary();
     }
     ObjectNode out = NODES.objectNode();
     out.put("MapRunArn", mapRunArn);
     out.putObject("ResultWriterDetails").put("Bucket", bucket).put("Key", keyPrefix + "manifest.json");
     return out;
+  }
+
+  private void put(String key, Path file) throws IOException {
+    upload.call("PutObject", NODES.objectNode().put("Bucket", bucket).put("Key", key)
+        .put("Body", Files.readString(file, StandardCharsets.UTF_8)));
+  }
+
+  private void deleteTemporary() {
+    try (var files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory
+    }
   }
 
   /** The run failed: the files written so far are closed as they are. */
@@ -200,5 +236,6 @@ final class ResultFiles {
         // nothing more to do for a failed run
       }
     }
+    if (upload != null) deleteTemporary();
   }
 }
