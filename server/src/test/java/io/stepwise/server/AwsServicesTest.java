@@ -52,6 +52,7 @@ class AwsServicesTest {
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<String> badSignatures = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> gluePolls = new java.util.concurrent.ConcurrentHashMap<>();
   /** The S3-like server's objects, by bucket/key. */
   private final Map<String, String> objects = new java.util.concurrent.ConcurrentSkipListMap<>();
   /** The service each request was signed for, after its path. */
@@ -157,6 +158,15 @@ class AwsServicesTest {
       case "AmazonEC2ContainerServiceV20141113.DescribeClusters" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
           "{\"clusters\":[{\"clusterName\":" + req.get("clusters").get(0) + ",\"runningTasksCount\":2,"
               + "\"tags\":[{\"key\":\"team\",\"value\":\"a\"}]}],\"failures\":[]}");
+      case "AWSGlue.StartJobRun" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"JobRunId\":\"jr-" + req.get("JobName").asText() + "\"}");
+      case "AWSGlue.GetJobRun" -> {
+        String job = req.get("JobName").asText();
+        int polls = gluePolls.computeIfAbsent(job, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        String state = polls < 3 ? "RUNNING" : job.equals("broken") ? "FAILED" : "SUCCEEDED";
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"JobRun\":{\"Id\":\"" + req.get("RunId").asText()
+            + "\",\"JobName\":\"" + job + "\",\"JobRunState\":\"" + state + "\",\"Attempt\":0}}");
+      }
       default -> reply(ex, 400, "application/x-amz-json-1.0", Map.of(), "{\"__type\":\"UnknownOperationException\"}");
     }
   }
@@ -341,6 +351,35 @@ class AwsServicesTest {
       assertThat(submitted.resourceType()).isEqualTo("sqs");
       assertThat(submitted.resource()).isEqualTo("sendMessage.waitForTaskToken");
       assertThat(JSON.readTree(submitted.output()).get("MessageId").asText()).isEqualTo("m-1");
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  @Test
+  void sync_waitsForTheJobItStarted_andAnswersWithIt() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      DescribeExecutionResponse d = run(sfn, "glue", """
+          {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync",
+           "Parameters": {"JobName": "nightly"}, "End": true}""", "{}");
+      JsonNode job = output(d);
+      assertThat(job.get("JobRunState").asText()).isEqualTo("SUCCEEDED");
+      assertThat(job.get("Id").asText()).isEqualTo("jr-nightly");
+      assertThat(gluePolls.get("nightly").get()).isEqualTo(3);
+      var events = ExecutionApiTest.history(sfn, d.executionArn());
+      var types = events.stream().map(e -> e.typeAsString()).toList();
+      assertThat(types).containsSubsequence("TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded");
+      assertThat(JSON.readTree(events.get(types.indexOf("TaskSubmitted")).taskSubmittedEventDetails().output())
+          .get("JobRunId").asText()).isEqualTo("jr-nightly");
+      DescribeExecutionResponse broken = run(sfn, "glue-broken", """
+          {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync",
+           "Parameters": {"JobName": "broken"}, "End": true}""", "{}");
+      assertThat(broken.error()).isEqualTo("States.TaskFailed");
+      assertThat(JSON.readTree(broken.cause()).get("JobRunState").asText()).isEqualTo("FAILED");
+      // a .sync Stepwise does not know how to wait for fails naming those it does
+      DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "Parameters": {}, "End": true}""", "{}");
+      assertThat(unknown.cause()).contains("glue:startJobRun", "batch:submitJob");
       assertThat(badSignatures).isEmpty();
     }
   }

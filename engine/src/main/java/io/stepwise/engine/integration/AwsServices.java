@@ -116,8 +116,20 @@ public final class AwsServices implements Integration {
 
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    return invoke(task, info, submitted -> {});
+  }
+
+  @Override
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info, java.util.function.Consumer<JsonNode> submitted) {
     try {
-      return call(task);
+      CompletionStage<Signal> started = call(task);
+      SyncRule rule = syncRule(task.resource());
+      if (rule == null) return started;
+      return started.thenCompose(signal -> {
+        if (!(signal instanceof Signal.TaskSucceeded ok)) return CompletableFuture.completedFuture(signal);
+        submitted.accept(ok.output());
+        return waitFor(task, rule, ok.output(), 0);
+      });
     } catch (RuntimeException e) {
       // a header value the HTTP client refuses, a model that cannot be read, ...: the task fails, nothing is sent
       return failed(task, "States.Runtime", "The call of '" + task.resource() + "' could not be made: " + e.getMessage());
@@ -145,10 +157,10 @@ public final class AwsServices implements Integration {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the action '" + action + "', which "
           + model.get().serviceId() + " does not have.");
     }
-    if (!pattern.isEmpty() && !pattern.equals(".waitForTaskToken")) {
+    if (!pattern.isEmpty() && !pattern.equals(".waitForTaskToken") && syncRule(resource) == null) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' asks for the " + pattern.substring(1)
-          + " integration pattern, which Stepwise does not run for forwarded services: mock state '" + task.stateName()
-          + "' with a test case of the mock configuration, or use .waitForTaskToken.");
+          + " integration pattern, which Stepwise runs only for " + String.join(", ", new java.util.TreeSet<>(SYNC.keySet()))
+          + ": mock state '" + task.stateName() + "' with a test case of the mock configuration, or use .waitForTaskToken.");
     }
     Target target = new Target(model.get(), operation.get(), pattern, optimized);
     Optional<Endpoint> endpoint = endpoints.apply(modelName);
@@ -165,6 +177,98 @@ public final class AwsServices implements Integration {
           + target.model().serviceId() + " " + target.operation() + ": " + e.getMessage());
     }
     return send(task, target, endpoint.get(), request);
+  }
+
+  /**
+   * How an optimized integration's {@code .sync} waits for the job it started: the call that
+   * describes it (made with the start's parameters and answer), where the description holds the
+   * job and its status, which statuses end it well or badly. The task answers with the job; a job
+   * that ends badly fails it with {@code States.TaskFailed}, the job as cause.
+   */
+  private record SyncRule(String describe, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> parameters,
+      java.util.function.Function<JsonNode, JsonNode> job, String status, java.util.Set<String> succeeded,
+      java.util.Set<String> failed) {}
+
+  private static ObjectNode object() {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+  }
+
+  private static final Map<String, SyncRule> SYNC = Map.of(
+      "glue:startJobRun", new SyncRule("getJobRun",
+          (p, started) -> object().put("JobName", p.path("JobName").asText()).put("RunId", started.path("JobRunId").asText()),
+          d -> d.path("JobRun"), "JobRunState", java.util.Set.of("SUCCEEDED"),
+          java.util.Set.of("FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED")),
+      "batch:submitJob", new SyncRule("describeJobs",
+          (p, started) -> { ObjectNode o = object(); o.putArray("Jobs").add(started.path("JobId").asText()); return o; },
+          d -> d.path("Jobs").path(0), "Status", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED")),
+      "athena:startQueryExecution", new SyncRule("getQueryExecution",
+          (p, started) -> object().put("QueryExecutionId", started.path("QueryExecutionId").asText()),
+          d -> d, "QueryExecution.Status.State", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED", "CANCELLED")),
+      "codebuild:startBuild", new SyncRule("batchGetBuilds",
+          (p, started) -> { ObjectNode o = object(); o.putArray("Ids").add(started.path("Build").path("Id").asText()); return o; },
+          d -> d.path("Builds").path(0), "BuildStatus", java.util.Set.of("SUCCEEDED"),
+          java.util.Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED")),
+      "ecs:runTask", new SyncRule("describeTasks",
+          (p, started) -> {
+            ObjectNode o = object();
+            if (p.has("Cluster")) o.put("Cluster", p.get("Cluster").asText());
+            var tasks = o.putArray("Tasks");
+            started.path("Tasks").forEach(t -> tasks.add(t.path("TaskArn").asText()));
+            return o;
+          },
+          d -> d, "Tasks.0.LastStatus", java.util.Set.of("STOPPED"), java.util.Set.of()));
+
+  /** The {@code .sync} rule of an optimized integration's resource, or null. */
+  private static SyncRule syncRule(String resource) {
+    Matcher m = OPTIMIZED.matcher(resource);
+    if (!m.matches() || m.group(3) == null || !m.group(3).startsWith(".sync")) return null;
+    return SYNC.get(m.group(1) + ":" + m.group(2));
+  }
+
+  private static String statusOf(JsonNode job, String path) {
+    JsonNode n = job;
+    for (String part : path.split("\\.")) n = part.matches("\\d+") ? n.path(Integer.parseInt(part)) : n.path(part);
+    return n.asText("");
+  }
+
+  /** Describes the job until it ends, every 0.5 s at first and up to every 5 s. */
+  private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, SyncRule rule, JsonNode started, int polls) {
+    Matcher m = OPTIMIZED.matcher(task.resource());
+    m.matches();
+    String service = m.group(1);
+    Optimized optimized = OPTIMIZED_SERVICES.get(service);
+    long delay = Math.min(5_000, 500L << Math.min(polls, 4));
+    java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(polls == 0 ? 0 : delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x ->
+        call(optimized.model(), rule.describe(), rule.parameters().apply(task.parameters(), started))).handle((described, failure) -> {
+          if (failure != null) {
+            Throwable f = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            return CompletableFuture.<Signal>completedFuture(f instanceof io.stepwise.asl.StatesError e
+                ? new Signal.TaskFailed(task.id(), e.error(), e.cause())
+                : new Signal.TaskFailed(task.id(), "States.Runtime", "Describing the job failed: " + f));
+          }
+          JsonNode job = rule.job().apply(described);
+          String status = statusOf(job, rule.status());
+          boolean ecsFailed = service.equals("ecs") && status.equals("STOPPED") && failedContainers(described);
+          if (rule.failed().contains(status) || ecsFailed) {
+            return CompletableFuture.<Signal>completedFuture(new Signal.TaskFailed(task.id(), "States.TaskFailed",
+                io.stepwise.engine.Json.write(job)));
+          }
+          if (rule.succeeded().contains(status)) {
+            return CompletableFuture.<Signal>completedFuture(new Signal.TaskSucceeded(task.id(), job));
+          }
+          return waitFor(task, rule, started, polls + 1);
+        }).thenCompose(s -> s);
+  }
+
+  /** An ECS task that stopped with a container whose exit code is not 0 failed. */
+  private static boolean failedContainers(JsonNode described) {
+    for (JsonNode t : described.path("Tasks")) {
+      for (JsonNode c : t.path("Containers")) {
+        if (c.has("ExitCode") && c.get("ExitCode").asInt() != 0) return true;
+      }
+    }
+    return false;
   }
 
   private CompletionStage<Signal> send(Effect.ScheduleTask task, Target target, Endpoint endpoint, AwsWire.Request request) {
