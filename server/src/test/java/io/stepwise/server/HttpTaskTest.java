@@ -178,6 +178,17 @@ class HttpTaskTest {
       assertThat(caught.statusAsString()).isEqualTo("CAUGHT_ERROR");
       assertThat(caught.error()).isEqualTo("States.Http.StatusCode.404");
       assertThat(caught.nextState()).isEqualTo("Gone");
+      // the task's TimeoutSeconds holds for a call TestState makes
+      hold = new CountDownLatch(1);
+      String slow = """
+          {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "TimeoutSeconds": 1,
+           "Parameters": {"ApiEndpoint": "%s/held", "Method": "GET", "Authentication": {"ConnectionArn": "%s"}}, "End": true}
+          """.formatted(base, CONNECTION);
+      long t0 = System.nanoTime();
+      var timedOut = sfn.testState(b -> b.definition(slow).input("{}").roleArn(Definitions.ROLE));
+      assertThat(timedOut.error()).isEqualTo("States.Timeout");
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+      hold.countDown();
     }
   }
 

@@ -58,8 +58,12 @@ public final class TestStates {
     ExecutionContext c = p.ctx();
     ExecutionInfo info = new ExecutionInfo(c.executionArn(), c.executionName(), c.stateMachineArn(), c.stateMachineName(),
         "EXPRESS", r.definition(), null, now, null, Json.write(r.input()), now, null, null, null);
-    return integrations.invoke(task, info).thenApply(answer -> p.test(t -> t.id().equals(task.id()) ? answer
-        : Tasks.unsupported(t), now));
+    // the task's TimeoutSeconds holds here too, and a request is never held past the edge's own limit
+    long seconds = Math.min(task.timeoutSeconds() == null ? 80 : task.timeoutSeconds(), 80);
+    return integrations.invoke(task, info).toCompletableFuture()
+        .completeOnTimeout(new io.stepwise.asl.interpreter.Signal.TaskFailed(task.id(), "States.Timeout", null), seconds,
+            java.util.concurrent.TimeUnit.SECONDS)
+        .thenApply(answer -> p.test(t -> t.id().equals(task.id()) ? answer : Tasks.unsupported(t), now));
   }
 
   /** A state ready to test: its definition, name, context and options. */

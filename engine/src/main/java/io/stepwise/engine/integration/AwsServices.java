@@ -291,8 +291,13 @@ public final class AwsServices implements Integration {
     AwsModel model = target.model();
     if (status >= 300) {
       AwsWire.Failure f = AwsWire.failure(model, response.headers(), response.body());
+      String given = f.code();
+      // an answer to HEAD has no body: S3's SDK names a missing object or bucket by the operation
+      if (given.isEmpty() && status == 404 && model.protocol().equals("rest-xml")) {
+        given = target.operation().equals("HeadObject") ? "NoSuchKey" : target.operation().equals("HeadBucket") ? "NoSuchBucket" : "";
+      }
       // a code the model does not list is thrown by the SDK as the service's own exception
-      String code = f.code().isEmpty() ? null : model.errorShape(f.code()).orElse(null);
+      String code = given.isEmpty() ? null : model.errorShape(given).orElse(null);
       String name = code == null
           ? (target.optimized() != null ? target.optimized().generic() : model.pascalName() + "Exception")
           : code.endsWith("Exception") ? code : code + "Exception";

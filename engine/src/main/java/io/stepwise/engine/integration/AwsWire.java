@@ -292,6 +292,14 @@ final class AwsWire {
       body = Json.write(json(m, input, p, operation, true)).getBytes(StandardCharsets.UTF_8);
       headers.putIfAbsent("Content-Type", "application/json");
     }
+    if (xml && body.length > 0) {
+      // S3 requires an MD5 of some bodies (DeleteObjects, tagging, lifecycle, CORS, ...); it is right for all
+      try {
+        headers.putIfAbsent("Content-MD5", Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(body)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
     return new Request(method, target(uri, labels, query, operation), headers, body);
   }
 

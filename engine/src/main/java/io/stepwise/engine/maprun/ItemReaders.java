@@ -119,18 +119,30 @@ final class ItemReaders {
         } while (token != null);
         items = Items.of(objects.iterator());
       } else if (resource.endsWith(":s3:getObject")) {
+        String type = config.path("InputType").asText("JSON");
+        if (!type.equals("JSON") && !type.equals("JSONL") && !type.equals("CSV")) {
+          throw failed("The ItemReader's InputType " + type
+              + " is not supported by this Stepwise server (it reads JSON, JSONL and CSV objects and listObjectsV2)");
+        }
         ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText()).put("Key", params.path("Key").asText());
         if (params.has("VersionId")) p.put("VersionId", params.get("VersionId").asText());
         JsonNode object = s3.call("GetObject", p);
         Path file = Files.createTempFile("stepwise-items", ".tmp");
-        Files.writeString(file, object.path("Body").asText(""), StandardCharsets.UTF_8);
-        Items local = switch (config.path("InputType").asText("JSON")) {
-          case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
-          case "JSONL" -> lines(file, line -> parse(line, p.path("Key").asText()));
-          case "CSV" -> csv(file, config);
-          default -> throw failed("The ItemReader's InputType " + config.path("InputType").asText()
-              + " is not supported by this Stepwise server (it reads JSON, JSONL and CSV objects and listObjectsV2)");
-        };
+        Items local;
+        try {
+          Files.writeString(file, object.path("Body").asText(""), StandardCharsets.UTF_8);
+          local = switch (type) {
+            case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
+            case "JSONL" -> lines(file, line -> parse(line, p.path("Key").asText()));
+            default -> csv(file, config);
+          };
+        } catch (StatesError | IOException e) {
+          Files.deleteIfExists(file);
+          if (e instanceof StatesError se) {
+            throw failed(se.cause().replace(file.getFileName().toString(), "s3://" + p.path("Bucket").asText() + "/" + p.path("Key").asText()));
+          }
+          throw (IOException) e;
+        }
         items = new Items() {
           public boolean hasNext() {
             return local.hasNext();

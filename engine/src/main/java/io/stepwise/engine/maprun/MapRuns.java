@@ -190,6 +190,7 @@ public final class MapRuns implements Integration {
     }
 
     void begin() {
+      save(true); // DescribeMapRun finds the run while its items are counted
       try {
         def = CompiledDefinition.compile(processor, express);
         selector = MapItemSelector.of(spec);
@@ -222,8 +223,23 @@ public final class MapRuns implements Integration {
       pump();
     }
 
+    /** S3's answers during this run: both passes over the items read each object or listing once. */
+    final Map<String, JsonNode> s3Answers = new ConcurrentHashMap<>();
+    final ObjectStore cachedS3 = new ObjectStore() {
+      @Override
+      public JsonNode call(String operation, JsonNode parameters) {
+        if (operation.equals("PutObject")) return s3.call(operation, parameters);
+        return s3Answers.computeIfAbsent(operation + " " + Json.write(parameters), k -> s3.call(operation, parameters));
+      }
+
+      @Override
+      public boolean available() {
+        return s3.available();
+      }
+    };
+
     private ItemReaders.Items open() {
-      if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets, s3);
+      if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets, cachedS3);
       return ItemReaders.Items.of(spec.path("Items").elements());
     }
 
@@ -377,6 +393,7 @@ public final class MapRuns implements Integration {
       status = finalStatus;
       stopDate = clock.instant();
       if (units != null) units.close();
+      s3Answers.clear();
       save(true);
       runs.remove(arn, this);
     }
