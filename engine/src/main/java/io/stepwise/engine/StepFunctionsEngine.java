@@ -172,7 +172,8 @@ public final class StepFunctionsEngine {
 
       @Override
       public void stop(String executionArn, String error, String cause) {
-        stopExecution(executionArn, error, cause);
+        if (executionArn.contains(":express:")) express.stop(executionArn, error, cause);
+        else stopExecution(executionArn, error, cause);
       }
     }, (executionArn, mapRunArn, record) -> storage.committer().submit(mapRunIndex.put(
         new io.stepwise.persistence.index.IndexOp(), executionArn, mapRunArn, Json.write(record).getBytes(java.nio.charset.StandardCharsets.UTF_8))),

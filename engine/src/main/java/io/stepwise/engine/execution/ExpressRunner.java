@@ -44,9 +44,22 @@ public final class ExpressRunner {
    */
   public CompletionStage<Result> run(ExecutionInfo info, CompiledDefinition def) {
     Run run = new Run(def, info);
+    if (info.mapRunArn() != null) {
+      // a Map Run's child can be stopped when its run fails or is cut off
+      stoppable.put(info.executionArn(), run);
+      run.done.whenComplete((r, e) -> stoppable.remove(info.executionArn(), run));
+    }
     int timeout = def.timeoutSeconds() == null ? MAX_DURATION_SECONDS : Math.min(def.timeoutSeconds(), MAX_DURATION_SECONDS);
     run.begin(timeout);
     return run.done;
+  }
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Run> stoppable = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Stops a Map Run's Express child still running (it ends ABORTED); nothing if it has ended. */
+  public void stop(String executionArn, String error, String cause) {
+    Run run = stoppable.get(executionArn);
+    if (run != null) executor.execute(() -> run.resume(new Signal.Stop(error, cause)));
   }
 
   private final class Run {

@@ -59,7 +59,7 @@ public final class MapRuns implements Integration {
     /** Runs an Express child in memory; completes with its result. */
     CompletionStage<Result> express(ExecutionInfo info, CompiledDefinition def);
 
-    /** Stops a Standard child that is still running. */
+    /** Stops a child that is still running (Standard or Express). */
     void stop(String executionArn, String error, String cause);
   }
 
@@ -384,7 +384,7 @@ public final class MapRuns implements Integration {
       childTally[ABORTED] += runningChildren.size();
       itemTally[ABORTED] += runningItems;
       runningItems = 0;
-      if (!express) for (ExecutionInfo child : runningChildren.values()) children.stop(child.executionArn(), null, cause);
+      for (ExecutionInfo child : runningChildren.values()) children.stop(child.executionArn(), null, cause);
       runningChildren.clear();
       running = 0;
     }
