@@ -166,6 +166,8 @@ public final class MapRuns implements Integration {
     JsonNode[] outputs;
     ResultFiles writer;
     String status = "RUNNING";
+    /** Every child has ended; the result files are being written. */
+    boolean finishing;
     Instant stopDate;
     long savedAt;
     final Map<Long, ExecutionInfo> runningChildren = new ConcurrentHashMap<>();
@@ -341,15 +343,14 @@ public final class MapRuns implements Integration {
       return byCount || byPercentage;
     }
 
+    /** Every child has ended well enough: the run's answer, its result files written first (outside the lock). */
     private synchronized void succeed() {
+      if (finishing) return;
+      finishing = true;
       JsonNode answer;
       if (writer != null) {
-        try {
-          answer = writer.finish(arn);
-        } catch (StatesError e) {
-          fail(e.error(), e.cause());
-          return;
-        }
+        executor.execute(this::finishWriting);
+        return;
       } else if (outputBytes > MAX_OUTPUT_BYTES) {
         fail("States.DataLimitExceeded", "The state/task '" + task.stateName()
             + "' returned a result with a size exceeding the maximum number of bytes service limit.");
@@ -361,6 +362,25 @@ public final class MapRuns implements Integration {
       }
       end("SUCCEEDED");
       done.complete(new Signal.TaskSucceeded(task.id(), answer));
+    }
+
+    /** Closes (and uploads) the result files without holding the run, then ends it. */
+    private void finishWriting() {
+      JsonNode answer;
+      try {
+        answer = writer.finish(arn);
+      } catch (StatesError e) {
+        fail(e.error(), e.cause());
+        return;
+      } catch (RuntimeException e) {
+        fail("States.Runtime", "The Map Run failed: " + e);
+        return;
+      }
+      synchronized (this) {
+        if (done.isDone()) return;
+        end("SUCCEEDED");
+        done.complete(new Signal.TaskSucceeded(task.id(), answer));
+      }
     }
 
     private synchronized void fail(String error, String cause) {
