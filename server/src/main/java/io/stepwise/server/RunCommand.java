@@ -25,12 +25,40 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--virtual-time", description = "Fire Wait timers and retry back-offs at once instead of waiting.")
   boolean virtualTime;
 
+  @Option(names = "--mock-config", paramLabel = "FILE", description = {
+      "Mocked Task responses in Step Functions Local's MockConfigFile.json format (or SFN_MOCK_CONFIG);",
+      "the test case is --test-case, for the machine named by --name."})
+  java.nio.file.Path mockConfig;
+
+  @Option(names = "--test-case", paramLabel = "NAME", description = "The mock configuration's test case to run with.")
+  String testCase;
+
   @Override
   public Integer call() throws Exception {
     LocalRun.Finished done;
+    java.nio.file.Path mockFile = mockConfig != null ? mockConfig
+        : System.getenv("SFN_MOCK_CONFIG") == null || System.getenv("SFN_MOCK_CONFIG").isBlank() ? null
+        : java.nio.file.Path.of(System.getenv("SFN_MOCK_CONFIG"));
+    if (testCase != null && mockFile == null) {
+      System.err.println("--test-case needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG");
+      return 2;
+    }
+    io.stepwise.engine.mock.Mocks mocks = io.stepwise.engine.mock.Mocks.NONE;
     try {
       String execName = UUID.randomUUID().toString();
-      done = LocalRun.run(inputs.compile(), inputs.context(execName, Instant.now()), inputs.input(), virtualTime, history);
+      if (testCase != null) {
+        mocks = io.stepwise.engine.mock.Mocks.load(mockFile, java.time.Duration.ofHours(1));
+        if (!mocks.current().hasTestCase(inputs.name, testCase)) {
+          mocks.close();
+          throw new IllegalArgumentException("The mock configuration " + mockFile + " has no test case '" + testCase
+              + "' for state machine '" + inputs.name + "' (name the machine with --name)");
+        }
+      }
+      done = LocalRun.run(inputs.compile(), inputs.context(execName, Instant.now()), inputs.input(), virtualTime, history,
+          mocks, testCase);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      System.err.println(e.getMessage());
+      return 2;
     } catch (InvalidDefinitionException e) {
       System.err.println(e.getMessage());
       return 2;

@@ -5,6 +5,7 @@ import static io.stepwise.server.ExecutionApiTest.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -214,6 +215,35 @@ class MockConfigTest {
       Thread.sleep(500);
       assertThat(run(sfn, machine, "HappyPath").output()).contains("\"Changed\":true");
     }
+  }
+
+  /** {@code ./stepwise run} takes the same file and test case, without a server. */
+  @Test
+  void theRunCommand_runsATestCaseWithoutAServer() throws Exception {
+    Path config = Files.writeString(dir.resolve("MockConfigFile.json"), CONFIG);
+    Path machine = Files.writeString(dir.resolve("machine.asl.json"), LAMBDA_SQS);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    java.io.PrintStream stderr = System.err;
+    int ok;
+    int unknown;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+      ok = new picocli.CommandLine(new Main()).execute("run", machine.toString(), "--name", "LambdaSQSIntegration",
+          "--mock-config", config.toString(), "--test-case", "RetryPath", "--virtual-time");
+      unknown = new picocli.CommandLine(new Main()).execute("run", machine.toString(), "--name", "LambdaSQSIntegration",
+          "--mock-config", config.toString(), "--test-case", "NoSuchCase");
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    assertThat(ok).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).trim())
+        .isEqualTo("{\"MD5OfMessageBody\":\"3bcb6e8e-7h85-4375-b0bc-1a59812c6e51\",\"MessageId\":\"3bcb6e8e-8b51-4375-b0bc-1a59812c6e51\"}");
+    assertThat(unknown).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no test case 'NoSuchCase'", "LambdaSQSIntegration");
   }
 
   @Test

@@ -32,13 +32,27 @@ public final class LocalRun {
 
   public static Finished run(CompiledDefinition def, ExecutionContext ctx, JsonNode input, boolean virtualTime,
       boolean keepHistory) throws InterruptedException {
+    return run(def, ctx, input, virtualTime, keepHistory, io.stepwise.engine.mock.Mocks.NONE, null);
+  }
+
+  /**
+   * As above, with Task states answered by the mock configuration's {@code testCase} for the
+   * machine the context names (as Step Functions Local answers {@code <arn>#<TestCase>}); null: none.
+   */
+  public static Finished run(CompiledDefinition def, ExecutionContext ctx, JsonNode input, boolean virtualTime,
+      boolean keepHistory, io.stepwise.engine.mock.Mocks mocks, String testCase) throws InterruptedException {
+    EffectDriver driver = testCase == null ? DRIVER
+        : new EffectDriver(EffectDriver.UNSUPPORTED, mocks, io.stepwise.engine.integration.Integrations.NONE, null);
+    ExecutionInfo info = testCase == null ? null : new ExecutionInfo(ctx.executionArn(), ctx.executionName(),
+        ctx.stateMachineArn(), ctx.stateMachineName(), "STANDARD", null, null, ctx.startTime(), ctx.roleArn(),
+        input.toString(), ctx.startTime(), null, null, null).withTestCase(testCase);
     Instant[] clock = {ctx.startTime()};
     Instant now = ctx.startTime();
     List<HistoryEvent> history = keepHistory ? new ArrayList<>() : null;
     PriorityQueue<Effect.StartTimer> timers = new PriorityQueue<>(
         Comparator.comparing(Effect.StartTimer::fireAt).thenComparing(Effect.StartTimer::id));
     Instant timeout = def.timeoutSeconds() == null ? null : now.plusSeconds(def.timeoutSeconds());
-    Step step = DRIVER.start(def, ctx, input, () -> clock[0]);
+    Step step = info == null ? driver.start(def, ctx, input, () -> clock[0]) : driver.start(def, info, input, () -> clock[0]);
     while (true) {
       if (keepHistory) history.addAll(step.events());
       if (step.finished()) return new Finished(step.outcome(), history);
@@ -59,7 +73,8 @@ public final class LocalRun {
       now = at;
       if (!virtualTime) now = max(now, Instant.now());
       clock[0] = now;
-      step = DRIVER.resume(def, ctx, step.position(), next, () -> clock[0]);
+      step = info == null ? driver.resume(def, ctx, step.position(), next, () -> clock[0])
+          : driver.resume(def, info, step.position(), next, () -> clock[0]);
     }
   }
 
