@@ -163,10 +163,11 @@ class AwsServicesTest {
       case "AWSGlue.GetJobRun" -> {
         String job = req.get("JobName").asText();
         int polls = gluePolls.computeIfAbsent(job, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-        String state = polls < 3 ? "RUNNING" : job.equals("broken") ? "FAILED" : "SUCCEEDED";
+        String state = polls < 3 || job.equals("endless") ? "RUNNING" : job.equals("broken") ? "FAILED" : "SUCCEEDED";
         reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"JobRun\":{\"Id\":\"" + req.get("RunId").asText()
             + "\",\"JobName\":\"" + job + "\",\"JobRunState\":\"" + state + "\",\"Attempt\":0}}");
       }
+      case "AWSGlue.BatchStopJobRun" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{}");
       default -> reply(ex, 400, "application/x-amz-json-1.0", Map.of(), "{\"__type\":\"UnknownOperationException\"}");
     }
   }
@@ -376,6 +377,14 @@ class AwsServicesTest {
            "Parameters": {"JobName": "broken"}, "End": true}""", "{}");
       assertThat(broken.error()).isEqualTo("States.TaskFailed");
       assertThat(JSON.readTree(broken.cause()).get("JobRunState").asText()).isEqualTo("FAILED");
+      // a task cut off (its TimeoutSeconds) stops the job it waited for
+      DescribeExecutionResponse endless = run(sfn, "glue-endless", """
+          {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "TimeoutSeconds": 2,
+           "Parameters": {"JobName": "endless"}, "End": true}""", "{}");
+      assertThat(endless.error()).isEqualTo("States.Timeout");
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (seen.stream().noneMatch(s -> s.startsWith("AWSGlue.BatchStopJobRun")) && System.nanoTime() < until) Thread.sleep(20);
+      assertThat(seen).contains("AWSGlue.BatchStopJobRun {\"JobName\":\"endless\",\"JobRunIds\":[\"jr-endless\"]}");
       // a .sync Stepwise does not know how to wait for fails naming those it does
       DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
           {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "Parameters": {}, "End": true}""", "{}");

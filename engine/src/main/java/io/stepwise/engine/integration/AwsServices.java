@@ -128,7 +128,14 @@ public final class AwsServices implements Integration {
       return started.thenCompose(signal -> {
         if (!(signal instanceof Signal.TaskSucceeded ok)) return CompletableFuture.completedFuture(signal);
         submitted.accept(ok.output());
-        return waitFor(task, rule, ok.output(), 0);
+        String key = key(task, info);
+        String model = OPTIMIZED_SERVICES.get(serviceOf(task.resource())).model();
+        java.util.concurrent.atomic.AtomicBoolean letGo = new java.util.concurrent.atomic.AtomicBoolean();
+        stoppers.put(key, () -> {
+          letGo.set(true);
+          call(model, rule.stop(), rule.stopParameters().apply(task.parameters(), ok.output()));
+        });
+        return waitFor(task, rule, ok.output(), 0, letGo).whenComplete((s, e) -> stoppers.remove(key));
       });
     } catch (RuntimeException e) {
       // a header value the HTTP client refuses, a model that cannot be read, ...: the task fails, nothing is sent
@@ -187,7 +194,10 @@ public final class AwsServices implements Integration {
    */
   private record SyncRule(String describe, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> parameters,
       java.util.function.Function<JsonNode, JsonNode> job, String status, java.util.Set<String> succeeded,
-      java.util.Set<String> failed) {}
+      java.util.Set<String> failed, String stop, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> stopParameters) {}
+
+  /** The reason a cut-off task's job is stopped with, as Step Functions gives it. */
+  private static final String ABORTED = "Task was aborted by Step Functions";
 
   private static ObjectNode object() {
     return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -197,17 +207,22 @@ public final class AwsServices implements Integration {
       "glue:startJobRun", new SyncRule("getJobRun",
           (p, started) -> object().put("JobName", p.path("JobName").asText()).put("RunId", started.path("JobRunId").asText()),
           d -> d.path("JobRun"), "JobRunState", java.util.Set.of("SUCCEEDED"),
-          java.util.Set.of("FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED")),
+          java.util.Set.of("FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED"), "batchStopJobRun",
+          (p, started) -> { ObjectNode o = object().put("JobName", p.path("JobName").asText());
+            o.putArray("JobRunIds").add(started.path("JobRunId").asText()); return o; }),
       "batch:submitJob", new SyncRule("describeJobs",
           (p, started) -> { ObjectNode o = object(); o.putArray("Jobs").add(started.path("JobId").asText()); return o; },
-          d -> d.path("Jobs").path(0), "Status", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED")),
+          d -> d.path("Jobs").path(0), "Status", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED"), "terminateJob",
+          (p, started) -> object().put("JobId", started.path("JobId").asText()).put("Reason", ABORTED)),
       "athena:startQueryExecution", new SyncRule("getQueryExecution",
           (p, started) -> object().put("QueryExecutionId", started.path("QueryExecutionId").asText()),
-          d -> d, "QueryExecution.Status.State", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED", "CANCELLED")),
+          d -> d, "QueryExecution.Status.State", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED", "CANCELLED"),
+          "stopQueryExecution", (p, started) -> object().put("QueryExecutionId", started.path("QueryExecutionId").asText())),
       "codebuild:startBuild", new SyncRule("batchGetBuilds",
           (p, started) -> { ObjectNode o = object(); o.putArray("Ids").add(started.path("Build").path("Id").asText()); return o; },
           d -> d.path("Builds").path(0), "BuildStatus", java.util.Set.of("SUCCEEDED"),
-          java.util.Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED")),
+          java.util.Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED"), "stopBuild",
+          (p, started) -> object().put("Id", started.path("Build").path("Id").asText())),
       "ecs:runTask", new SyncRule("describeTasks",
           (p, started) -> {
             ObjectNode o = object();
@@ -216,7 +231,30 @@ public final class AwsServices implements Integration {
             started.path("Tasks").forEach(t -> tasks.add(t.path("TaskArn").asText()));
             return o;
           },
-          d -> d, "Tasks.0.LastStatus", java.util.Set.of("STOPPED"), java.util.Set.of()));
+          d -> d, "Tasks.0.LastStatus", java.util.Set.of("STOPPED"), java.util.Set.of(), "stopTask",
+          (p, started) -> {
+            ObjectNode o = object().put("Task", started.path("Tasks").path(0).path("TaskArn").asText()).put("Reason", ABORTED);
+            if (p.has("Cluster")) o.put("Cluster", p.get("Cluster").asText());
+            return o;
+          }));
+
+  /** The jobs of .sync tasks waited for, by execution and task: a task cut off stops its job. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Runnable> stoppers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public void released(Effect.ScheduleTask task, ExecutionInfo info) {
+    Runnable stop = stoppers.remove(key(task, info));
+    if (stop != null) stop.run();
+  }
+
+  private static String key(Effect.ScheduleTask task, ExecutionInfo info) {
+    return (info == null ? "" : info.executionArn()) + "|" + task.id();
+  }
+
+  private static String serviceOf(String resource) {
+    Matcher m = OPTIMIZED.matcher(resource);
+    return m.matches() ? m.group(1) : "";
+  }
 
   /** The {@code .sync} rule of an optimized integration's resource, or null. */
   private static SyncRule syncRule(String resource) {
@@ -232,7 +270,11 @@ public final class AwsServices implements Integration {
   }
 
   /** Describes the job until it ends, every 0.5 s at first and up to every 5 s. */
-  private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, SyncRule rule, JsonNode started, int polls) {
+  private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, SyncRule rule, JsonNode started, int polls,
+      java.util.concurrent.atomic.AtomicBoolean letGo) {
+    if (letGo.get()) {
+      return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The task no longer waits for its job"));
+    }
     Matcher m = OPTIMIZED.matcher(task.resource());
     m.matches();
     String service = m.group(1);
@@ -257,7 +299,7 @@ public final class AwsServices implements Integration {
           if (rule.succeeded().contains(status)) {
             return CompletableFuture.<Signal>completedFuture(new Signal.TaskSucceeded(task.id(), job));
           }
-          return waitFor(task, rule, started, polls + 1);
+          return waitFor(task, rule, started, polls + 1, letGo);
         }).thenCompose(s -> s);
   }
 
