@@ -54,8 +54,12 @@ final class RunCommand implements Callable<Integer> {
               + "' for state machine '" + inputs.name + "' (name the machine with --name)");
         }
       }
-      done = LocalRun.run(inputs.compile(), inputs.context(execName, Instant.now()), inputs.input(), virtualTime, history,
-          mocks, testCase);
+      try {
+        done = LocalRun.run(inputs.compile(), inputs.context(execName, Instant.now()), inputs.input(), virtualTime, history,
+            mocks, testCase);
+      } finally {
+        mocks.close();
+      }
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       System.err.println(e.getMessage());
       return 2;

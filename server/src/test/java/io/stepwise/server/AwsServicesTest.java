@@ -158,8 +158,16 @@ class AwsServicesTest {
       case "AmazonEC2ContainerServiceV20141113.DescribeClusters" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
           "{\"clusters\":[{\"clusterName\":" + req.get("clusters").get(0) + ",\"runningTasksCount\":2,"
               + "\"tags\":[{\"key\":\"team\",\"value\":\"a\"}]}],\"failures\":[]}");
-      case "AWSGlue.StartJobRun" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
-          "{\"JobRunId\":\"jr-" + req.get("JobName").asText() + "\"}");
+      case "AWSGlue.StartJobRun" -> {
+        if (req.get("JobName").asText().equals("slow-start")) {
+          try {
+            Thread.sleep(3_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"JobRunId\":\"jr-" + req.get("JobName").asText() + "\"}");
+      }
       case "AWSGlue.GetJobRun" -> {
         String job = req.get("JobName").asText();
         int polls = gluePolls.computeIfAbsent(job, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
@@ -385,6 +393,15 @@ class AwsServicesTest {
       long until = System.nanoTime() + 10_000_000_000L;
       while (seen.stream().noneMatch(s -> s.startsWith("AWSGlue.BatchStopJobRun")) && System.nanoTime() < until) Thread.sleep(20);
       assertThat(seen).contains("AWSGlue.BatchStopJobRun {\"JobName\":\"endless\",\"JobRunIds\":[\"jr-endless\"]}");
+      // cut off while its start is still being made: the job is stopped once the start answers
+      DescribeExecutionResponse slow = run(sfn, "glue-slow-start", """
+          {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "TimeoutSeconds": 1,
+           "Parameters": {"JobName": "slow-start"}, "End": true}""", "{}");
+      assertThat(slow.error()).isEqualTo("States.Timeout");
+      until = System.nanoTime() + 10_000_000_000L;
+      while (seen.stream().noneMatch(s -> s.contains("jr-slow-start")) && System.nanoTime() < until) Thread.sleep(20);
+      assertThat(seen).contains("AWSGlue.BatchStopJobRun {\"JobName\":\"slow-start\",\"JobRunIds\":[\"jr-slow-start\"]}");
+      assertThat(seen).noneMatch(s -> s.startsWith("AWSGlue.GetJobRun {\"JobName\":\"slow-start\""));
       // a .sync Stepwise does not know how to wait for fails naming those it does
       DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
           {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "Parameters": {}, "End": true}""", "{}");

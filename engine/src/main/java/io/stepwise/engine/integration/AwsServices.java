@@ -122,20 +122,23 @@ public final class AwsServices implements Integration {
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info, java.util.function.Consumer<JsonNode> submitted) {
     try {
-      CompletionStage<Signal> started = call(task);
       SyncRule rule = syncRule(task.resource());
-      if (rule == null) return started;
-      return started.thenCompose(signal -> {
-        if (!(signal instanceof Signal.TaskSucceeded ok)) return CompletableFuture.completedFuture(signal);
+      if (rule == null) return call(task);
+      // known before the start is made, so a task cut off while it is made still stops its job
+      String key = key(task, info);
+      Job job = new Job(task, rule);
+      stoppers.put(key, job);
+      return call(task).thenCompose(signal -> {
+        if (!(signal instanceof Signal.TaskSucceeded ok)) {
+          stoppers.remove(key, job);
+          return CompletableFuture.completedFuture(signal);
+        }
         submitted.accept(ok.output());
-        String key = key(task, info);
-        String model = OPTIMIZED_SERVICES.get(serviceOf(task.resource())).model();
-        java.util.concurrent.atomic.AtomicBoolean letGo = new java.util.concurrent.atomic.AtomicBoolean();
-        stoppers.put(key, () -> {
-          letGo.set(true);
-          call(model, rule.stop(), rule.stopParameters().apply(task.parameters(), ok.output()));
-        });
-        return waitFor(task, rule, ok.output(), 0, letGo).whenComplete((s, e) -> stoppers.remove(key));
+        if (job.started(ok.output())) {
+          stoppers.remove(key, job);
+          return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The task no longer waits for its job"));
+        }
+        return waitFor(task, rule, ok.output(), 0, job).whenComplete((s, e) -> stoppers.remove(key, job));
       });
     } catch (RuntimeException e) {
       // a header value the HTTP client refuses, a model that cannot be read, ...: the task fails, nothing is sent
@@ -233,18 +236,70 @@ public final class AwsServices implements Integration {
           },
           d -> d, "Tasks.0.LastStatus", java.util.Set.of("STOPPED"), java.util.Set.of(), "stopTask",
           (p, started) -> {
-            ObjectNode o = object().put("Task", started.path("Tasks").path(0).path("TaskArn").asText()).put("Reason", ABORTED);
-            if (p.has("Cluster")) o.put("Cluster", p.get("Cluster").asText());
-            return o;
+            var all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            for (JsonNode t : started.path("Tasks")) {
+              ObjectNode o = all.addObject().put("Task", t.path("TaskArn").asText()).put("Reason", ABORTED);
+              if (p.has("Cluster")) o.put("Cluster", p.get("Cluster").asText());
+            }
+            return all;
           }));
 
   /** The jobs of .sync tasks waited for, by execution and task: a task cut off stops its job. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Runnable> stoppers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Job> stoppers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A .sync task's job: the start's answer once it came, and whether the task still waits for it. */
+  private final class Job {
+    final Effect.ScheduleTask task;
+    final SyncRule rule;
+    private JsonNode started;
+    private volatile boolean released;
+
+    Job(Effect.ScheduleTask task, SyncRule rule) {
+      this.task = task;
+      this.rule = rule;
+    }
+
+    /** The start answered; true if the task was let go meanwhile (the job is then stopped at once). */
+    boolean started(JsonNode answer) {
+      synchronized (this) {
+        started = answer;
+        if (!released) return false;
+      }
+      stop(answer);
+      return true;
+    }
+
+    void release() {
+      JsonNode answer;
+      synchronized (this) {
+        released = true;
+        answer = started;
+      }
+      if (answer != null) stop(answer);
+    }
+
+    boolean released() {
+      return released;
+    }
+
+    private void stop(JsonNode answer) {
+      String model = OPTIMIZED_SERVICES.get(serviceOf(task.resource())).model();
+      JsonNode params = rule.stopParameters().apply(task.parameters(), answer);
+      // ECS: one StopTask per task the run started
+      for (JsonNode p : params.isArray() ? params : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(params)) {
+        call(model, rule.stop(), p).whenComplete((r, e) -> {
+          if (e != null) log.warn("Stopping the job of {} failed: {}", task.resource(), e.toString());
+        });
+      }
+    }
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AwsServices.class);
 
   @Override
   public void released(Effect.ScheduleTask task, ExecutionInfo info) {
-    Runnable stop = stoppers.remove(key(task, info));
-    if (stop != null) stop.run();
+    Job job = stoppers.remove(key(task, info));
+    if (job != null) job.release();
   }
 
   private static String key(Effect.ScheduleTask task, ExecutionInfo info) {
@@ -271,8 +326,8 @@ public final class AwsServices implements Integration {
 
   /** Describes the job until it ends, every 0.5 s at first and up to every 5 s. */
   private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, SyncRule rule, JsonNode started, int polls,
-      java.util.concurrent.atomic.AtomicBoolean letGo) {
-    if (letGo.get()) {
+      Job letGo) {
+    if (letGo.released()) {
       return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The task no longer waits for its job"));
     }
     Matcher m = OPTIMIZED.matcher(task.resource());

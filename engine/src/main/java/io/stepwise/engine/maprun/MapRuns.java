@@ -372,7 +372,7 @@ public final class MapRuns implements Integration {
       } catch (StatesError e) {
         fail(e.error(), e.cause());
         return;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         fail("States.Runtime", "The Map Run failed: " + e);
         return;
       }
@@ -386,7 +386,7 @@ public final class MapRuns implements Integration {
     private synchronized void fail(String error, String cause) {
       if (done.isDone()) return;
       stopChildren("States.Runtime".equals(error) ? error : "States.ExceedToleratedFailureThreshold", cause);
-      if (writer != null) writer.abandon();
+      if (writer != null && !finishing) writer.abandon(); // once finishing, finishWriting owns the files
       end("FAILED");
       done.complete(new Signal.TaskFailed(task.id(), error, cause));
     }
@@ -394,7 +394,7 @@ public final class MapRuns implements Integration {
     synchronized void abort() {
       if (done.isDone()) return;
       stopChildren("States.Aborted", "The Map Run was aborted: its execution no longer waits for it");
-      if (writer != null) writer.abandon();
+      if (writer != null && !finishing) writer.abandon(); // once finishing, finishWriting owns the files
       end("ABORTED");
       done.complete(new Signal.TaskFailed(task.id(), "States.Aborted", "The Map Run was aborted"));
     }
@@ -419,7 +419,7 @@ public final class MapRuns implements Integration {
     }
 
     synchronized void update(Integer max, Double count, Double percentage) {
-      if (done.isDone()) return;
+      if (done.isDone() || finishing) return;
       if (max != null) maxConcurrency = max;
       if (count != null) toleratedCount = count;
       if (percentage != null) toleratedPercentage = percentage;
