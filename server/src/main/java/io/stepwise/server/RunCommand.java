@@ -43,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("--test-case needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG");
       return 2;
     }
+    if (testCase == null && mockConfig != null) {
+      // as Step Functions Local: mocked responses answer only an execution started with a test case
+      System.err.println("Note: --mock-config is used only with --test-case NAME; running without mocks");
+    }
     io.stepwise.engine.mock.Mocks mocks = io.stepwise.engine.mock.Mocks.NONE;
     try {
       String execName = UUID.randomUUID().toString();
