@@ -100,6 +100,12 @@ class DistributedMapTest {
       assertThat(c.error()).isEqualTo("Item.Bad");
       assertThat(JSON.readTree(c.input()).get("BatchInput").get("run").asText()).isEqualTo("r1");
       assertThat(JSON.readTree(c.input()).get("Items")).hasSize(10);
+      var childMachine = sfn.describeStateMachineForExecution(b -> b.executionArn(child.executionArn()));
+      assertThat(childMachine.mapRunArn()).isEqualTo(mapRunArn);
+      assertThat(childMachine.label()).isEqualTo("Batches");
+      assertThat(childMachine.stateMachineArn()).endsWith(":stateMachine:batches/Batches");
+      assertThat(JSON.readTree(childMachine.definition()).get("StartAt").asText()).isEqualTo("Check");
+      assertThat(childMachine.revisionId()).isNull();
       // a machine's listing does not show a Map Run's children
       assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).hasSize(1);
     }

@@ -78,7 +78,13 @@ final class Shapes {
     n.put("updateDate", time(i.stateMachineUpdateDate() != null ? i.stateMachineUpdateDate() : i.startDate()));
     n.set("loggingConfiguration", logging(i.loggingConfiguration()));
     n.set("tracingConfiguration", tracing(i.tracingConfiguration()));
-    if (i.revisionId() != null) n.put("revisionId", i.revisionId());
+    if (i.mapRunArn() != null) {
+      // a Map Run's child runs the item processor: its Map Run and label, and no revision of a machine
+      n.put("mapRunArn", i.mapRunArn());
+      n.put("label", i.stateMachineName().substring(i.stateMachineName().indexOf('/') + 1));
+    } else if (i.revisionId() != null) {
+      n.put("revisionId", i.revisionId());
+    }
     n.set("encryptionConfiguration", encryption(i.encryption()));
     return n;
   }
