@@ -284,7 +284,7 @@ final class AwsWire {
     } else if (xml) {
       if (bodyMembers) {
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        toXml(m, input, bodyOnly(m, s, p), s.path("locationName").asText(input), null, x, operation);
+        toXml(m, input, bodyOnly(s, p), s.path("locationName").asText(input), null, x, operation);
         body = x.toString().getBytes(StandardCharsets.UTF_8);
         headers.putIfAbsent("Content-Type", "application/xml");
       }
@@ -304,7 +304,7 @@ final class AwsWire {
   }
 
   /** The parameters that go in the body: those the HTTP binding places nowhere else. */
-  private static JsonNode bodyOnly(AwsModel m, JsonNode s, JsonNode p) {
+  private static JsonNode bodyOnly(JsonNode s, JsonNode p) {
     ObjectNode out = NODES.objectNode();
     p.fields().forEachRemaining(f -> {
       Map.Entry<String, JsonNode> mem = member(s, f.getKey());
