@@ -49,17 +49,29 @@ sealed interface FilterExpr {
     }
   }
 
+  /** A comparison, by Jayway's evaluators. */
   record Compare(Operand left, String op, Operand right, Pattern regex) implements FilterExpr {
     public boolean test(JsonNode current, JsonNode root) {
       JsonNode a = left.value(current, root);
       if (regex != null) return a != null && a.isTextual() && regex.matcher(a.asText()).matches();
       JsonNode b = right.value(current, root);
-      if (a == null || b == null) return op.equals("!=") && (a != null || b != null);
+      if (op.equals("exists")) return b != null && b.isBoolean() && (a != null) == b.booleanValue();
+      if (a == null || b == null) return (op.equals("!=") || op.equals("!==")) && (a != null || b != null);
       return switch (op) {
         case "==" -> equal(a, b);
         case "!=" -> !equal(a, b);
+        case "===" -> sameType(a, b) && equal(a, b);
+        case "!==" -> !(sameType(a, b) && equal(a, b));
         case "in" -> b.isArray() && contains(b, a);
         case "nin" -> b.isArray() && !contains(b, a);
+        case "contains" -> a.isArray() ? contains(a, b) : a.isTextual() && b.isTextual() && a.asText().contains(b.asText());
+        case "all" -> a.isArray() && b.isArray() && every(b, a);
+        case "subsetof" -> a.isArray() && b.isArray() && every(a, b);
+        case "anyof" -> a.isArray() && b.isArray() && any(a, b);
+        case "noneof" -> a.isArray() && b.isArray() && !any(a, b);
+        case "size" -> b.isNumber() && (a.isArray() ? a.size() : a.isTextual() ? a.asText().length() : -1) == b.intValue();
+        case "empty" -> b.isBoolean() && (a.isArray() || a.isTextual())
+            && (a.isArray() ? a.isEmpty() : a.asText().isEmpty()) == b.booleanValue();
         default -> {
           int c;
           if (a.isNumber() && b.isNumber()) c = a.decimalValue().compareTo(b.decimalValue());
@@ -81,9 +93,35 @@ sealed interface FilterExpr {
       return false;
     }
 
+    /** Every element of {@code subset} is in {@code set}. */
+    private static boolean every(JsonNode subset, JsonNode set) {
+      for (JsonNode e : subset) if (!contains(set, e)) return false;
+      return true;
+    }
+
+    private static boolean any(JsonNode a, JsonNode b) {
+      for (JsonNode e : a) if (contains(b, e)) return true;
+      return false;
+    }
+
+    private static boolean sameType(JsonNode a, JsonNode b) {
+      return a.getNodeType() == b.getNodeType();
+    }
+
+    /** Jayway's ==: numbers by value, a number and a numeric string by value, else exact. */
     static boolean equal(JsonNode a, JsonNode b) {
       if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+      if (a.isNumber() && b.isTextual()) return numericEqual(a, b.asText());
+      if (a.isTextual() && b.isNumber()) return numericEqual(b, a.asText());
       return a.equals(b);
+    }
+
+    private static boolean numericEqual(JsonNode number, String text) {
+      try {
+        return number.decimalValue().compareTo(new java.math.BigDecimal(text)) == 0;
+      } catch (NumberFormatException e) {
+        return false;
+      }
     }
   }
 }

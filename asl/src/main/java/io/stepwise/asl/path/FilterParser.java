@@ -2,6 +2,8 @@ package io.stepwise.asl.path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Parses the inside of {@code [?( ... )]}: comparisons joined by {@code &&}, {@code ||}, {@code !}. */
@@ -72,17 +74,37 @@ final class FilterParser {
     return new FilterExpr.Compare(left, op, parseOperand(), null);
   }
 
+  /**
+   * Jayway's relational operators: a run of {@code < > = ~ !} characters ({@code ==},
+   * {@code ===}, {@code !=}, {@code !==}, {@code <}, {@code <=}, {@code >}, {@code >=},
+   * {@code =~}) or a word in any case ({@code in}, {@code nin}, {@code subsetof}, {@code anyof},
+   * {@code noneof}, {@code contains}, {@code all}, {@code size}, {@code empty}, {@code exists}).
+   * Null when no operator follows (an existence test).
+   */
   private String operator() {
-    for (String op : new String[] {"==", "!=", "<=", ">=", "=~", "<", ">", " in ", " nin "}) {
-      if (p.peek(op.trim()) || p.peek(op)) {
-        String t = op.trim();
-        if ((t.equals("in") || t.equals("nin")) && !p.peek(t + " ") && !p.peek(t + "[")) continue;
-        p.pos += t.length();
-        return t;
-      }
+    String s = p.source();
+    int i = p.pos;
+    if (i >= s.length()) return null;
+    if (SYMBOL_CHARS.indexOf(s.charAt(i)) >= 0) {
+      int j = i;
+      while (j < s.length() && SYMBOL_CHARS.indexOf(s.charAt(j)) >= 0) j++;
+      String op = s.substring(i, j);
+      if (!SYMBOLS.contains(op)) throw p.error("filter operator " + op + " is not supported");
+      p.pos = j;
+      return op;
     }
-    return null;
+    int j = i;
+    while (j < s.length() && Character.isLetter(s.charAt(j))) j++;
+    String word = s.substring(i, j).toLowerCase(Locale.ROOT);
+    if (!WORDS.contains(word)) return null;
+    p.pos = j;
+    return word;
   }
+
+  private static final String SYMBOL_CHARS = "<>=~!";
+  private static final Set<String> SYMBOLS = Set.of("==", "===", "!=", "!==", "<", "<=", ">", ">=", "=~");
+  private static final Set<String> WORDS =
+      Set.of("in", "nin", "subsetof", "anyof", "noneof", "contains", "all", "size", "empty", "exists");
 
   private FilterExpr.Operand parseOperand() {
     p.skipSpaces();
@@ -94,33 +116,55 @@ final class FilterParser {
       return new FilterExpr.Operand.Path(path, c == '@');
     }
     if (c == '\'' || c == '"') return lit(Json.NODES.textNode(p.parseQuoted()));
-    if (c == '[') {
-      int depth = 0, start = p.pos;
-      do {
-        char d = s.charAt(p.pos++);
-        if (d == '[') depth++;
-        else if (d == ']') depth--;
-      } while (depth > 0 && p.pos < s.length());
+    if (c == '[' || c == '{') {
+      int end = matching(s, p.pos, c, c == '[' ? ']' : '}');
       try {
-        return lit(Json.parse(s.substring(start, p.pos).replace('\'', '"')));
+        JsonNode n = Json.parse(s.substring(p.pos, end).replace('\'', '"'));
+        p.pos = end;
+        return lit(n);
       } catch (Exception e) {
-        throw p.error("bad array literal");
-      }
-    }
-    for (String kw : new String[] {"true", "false", "null"}) {
-      if (p.peek(kw)) {
-        p.pos += kw.length();
-        return lit(kw.equals("null") ? Json.NODES.nullNode() : Json.NODES.booleanNode(kw.equals("true")));
+        throw p.error(c == '[' ? "bad array literal" : "bad object literal");
       }
     }
     int start = p.pos;
-    while (p.pos < s.length() && "-+.0123456789eE".indexOf(s.charAt(p.pos)) >= 0) p.pos++;
-    if (start == p.pos) throw p.error("unexpected character '" + c + "'");
-    try {
-      return lit(Json.NODES.numberNode(new BigDecimal(s.substring(start, p.pos))));
-    } catch (NumberFormatException e) {
-      throw p.error("bad number");
+    if ("-+.0123456789".indexOf(c) >= 0) {
+      while (p.pos < s.length() && "-+.0123456789eE".indexOf(s.charAt(p.pos)) >= 0) p.pos++;
+      try {
+        return lit(Json.NODES.numberNode(new BigDecimal(s.substring(start, p.pos))));
+      } catch (NumberFormatException e) {
+        throw p.error("bad number");
+      }
     }
+    // A word: true, false, null, or an unquoted string (AWS accepts @.status == active)
+    while (p.pos < s.length() && !ends(s.charAt(p.pos))) p.pos++;
+    if (start == p.pos) throw p.error("unexpected character '" + c + "'");
+    String word = s.substring(start, p.pos);
+    return lit(switch (word) {
+      case "true" -> Json.NODES.booleanNode(true);
+      case "false" -> Json.NODES.booleanNode(false);
+      case "null" -> Json.NODES.nullNode();
+      default -> Json.NODES.textNode(word);
+    });
+  }
+
+  /** What ends an unquoted word operand: a blank, a closing parenthesis, an operator character. */
+  private static boolean ends(char c) {
+    return c == ' ' || c == ')' || c == '(' || c == '&' || c == '|' || SYMBOL_CHARS.indexOf(c) >= 0;
+  }
+
+  private int matching(String s, int from, char open, char close) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = from; i < s.length(); i++) {
+      char d = s.charAt(i);
+      if (quote != 0) {
+        if (d == '\\') i++;
+        else if (d == quote) quote = 0;
+      } else if (d == '\'' || d == '"') quote = d;
+      else if (d == open) depth++;
+      else if (d == close && --depth == 0) return i + 1;
+    }
+    throw p.error("unterminated " + open);
   }
 
   private static FilterExpr.Operand lit(JsonNode n) {

@@ -49,6 +49,8 @@ final class PathParser {
         } else {
           pos++;
           if (pos < s.length() && s.charAt(pos) == '*') { pos++; segs.add(new JsonPath.Segment.Wildcard()); }
+          // Jayway reads a '.' directly before '[' as nothing: $.items.[0] is $.items[0]
+          else if (pos < s.length() && s.charAt(pos) == '[') segs.add(parseBracket());
           else {
             String name = parseName(inFilter);
             // Jayway's trailing functions: $.items.length(), $..price.sum()

@@ -68,6 +68,55 @@ class JsonPathTest {
     assertThatThrownBy(() -> JsonPath.compile("$.a[?(@.x >)]")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Jayway reads '.' directly before '[' as nothing (public machines deployed on AWS use it). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiterString = " | ", value = {
+      "$.store.book.[0].title | $.store.book[0].title",
+      "$.store.book.[*].price | $.store.book[*].price",
+      "$.store.['bicycle'].price | $.store.bicycle.price",
+      "$.['odd key'].['a.b'] | $['odd key']['a.b']",
+      "$.store.book.[?(@.price > 10)].title | $.store.book[?(@.price > 10)].title",
+      "$.store.book.[-1:] | $.store.book[-1:]"})
+  void dotBeforeBracket_isTheBracket(String dotted, String plain) {
+    assertThat(JsonPath.compile(dotted).read(DOC)).isEqualTo(JsonPath.compile(plain).read(DOC));
+  }
+
+  /** Jayway's relational operators, symbolic and words (any case), and its literals. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "$.store.book[?(@.title == A)].price => [8]",
+      "$.store.book[?(@.title==B)].price => [12]",
+      "$.store.book[?(@.title != A && @.title != C)].price => [12]",
+      "$.store.book[?(@.isbn == 1)].title => [\"B\"]",
+      "$.store.book[?(@.isbn === 1)].title => []",
+      "$.store.book[?(@.isbn === '1')].title => [\"B\"]",
+      "$.store.book[?(@.price !== 8)].title => [\"B\",\"C\"]",
+      "$.store.book[?(@.title in ['A','C'])].price => [8,23]",
+      "$.store.book[?(@.title NIN ['A','C'])].price => [12]",
+      "$.store.book[?(@.tags contains 'x')].title => [\"A\"]",
+      "$.store.book[?(@.title contains 'B')].price => [12]",
+      "$.store.book[?(@.tags subsetof ['x','y'])].title => [\"A\"]",
+      "$.store.book[?(@.tags anyof ['y','x'])].title => [\"A\"]",
+      "$.store.book[?(@.tags noneof ['x'])].title => []",
+      "$.store.book[?(@.tags all ['x'])].title => [\"A\"]",
+      "$.store.book[?(@.tags size 1)].title => [\"A\"]",
+      "$.store.book[?(@.title size 1)].price => [8,12,23]",
+      "$.store.book[?(@.tags empty false)].title => [\"A\"]",
+      "$.store.book[?(@.isbn exists true)].title => [\"B\"]",
+      "$.store.book[?(@.isbn exists false)].title => [\"A\",\"C\"]",
+      "$.store.book[?(@.title =~ /a/i)].price => [8]"})
+  void filterOperators_areJaywaysOwn(String path, String expected) {
+    assertThat(JsonPath.compile(path).read(DOC)).isEqualTo(json(expected));
+  }
+
+  @Test
+  void unsupportedFilterOperators_areRejected() {
+    for (String p : new String[] {"$.a[?(@.x = 1)]", "$.a[?(@.x <> 1)]", "$.a[?(@.x ==~ 1)]", "$.a[?(@.x like 1)]",
+        "$.a[?(@.x == )]", "$.a.[", "$.a.[0"}) {
+      assertThatThrownBy(() -> JsonPath.compile(p)).as(p).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
   @Test
   void pathExpr_distinguishesContextAndVariables() {
     assertThat(PathExpr.compile("$$.Execution.Id").root()).isEqualTo(PathExpr.Root.CONTEXT);
