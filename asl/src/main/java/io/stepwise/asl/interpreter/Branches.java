@@ -81,6 +81,8 @@ final class Branches {
       results.add(c.output);
       f.lastEventId = Math.max(f.lastEventId, c.lastEventId);
     }
+    // As a Map state does: every branch done, the state succeeded, then it is exited
+    run.emit(f, "ParallelStateSucceeded", null, null);
     finish(f, p, results, p.resultSelector(), p.resultPath(), p.common().next());
     return true;
   }

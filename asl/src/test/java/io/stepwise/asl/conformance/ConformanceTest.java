@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * the number passing drops below {@link #MIN_PASSING}: raise that number as the language grows.
  */
 class ConformanceTest {
-  static final int MIN_PASSING = 802;
+  static final int MIN_PASSING = 803;
   /** Tags of features that need more than asl: real task integrations. */
   static final Set<String> UNSUPPORTED = Set.of("Task");
 

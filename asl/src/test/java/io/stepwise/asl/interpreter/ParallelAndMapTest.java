@@ -35,7 +35,23 @@ class ParallelAndMapTest {
     assertThat(mid.position().pendingEffects()).containsExactly(s.effects().get(0));
     Step end = Interpreter.resume(d, CTX, mid.position(), new Signal.TimerFired(s.effects().get(0).id()), T0.plusSeconds(5));
     assertThat(end.outcome()).isEqualTo(new Outcome.Succeeded(json("{\"in\":1,\"r\":[\"a\",\"b\"]}")));
-    assertThat(end.events()).extracting(HistoryEvent::type).endsWith("ParallelStateExited", "ExecutionSucceeded");
+    assertThat(end.events()).extracting(HistoryEvent::type).endsWith("ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded");
+  }
+
+  /** A Parallel records its success as a Map does: ...Started, branches, ...Succeeded, ...Exited, at every level. */
+  @Test
+  void parallel_recordsSucceededBeforeExited_nestedToo() {
+    var r = Harness.run("""
+        {"StartAt":"Outer","States":{"Outer":{"Type":"Parallel","Next":"After","Branches":[
+          {"StartAt":"Inner","States":{"Inner":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}]}}}]},
+         "After":{"Type":"Pass","End":true}}}
+        """, "{\"x\":1}");
+    assertThat(r.types()).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
+        "ParallelStateEntered", "ParallelStateStarted", "PassStateEntered", "PassStateExited",
+        "ParallelStateSucceeded", "ParallelStateExited", "ParallelStateSucceeded", "ParallelStateExited",
+        "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
+    assertThat(r.output()).isEqualTo(json("[[{\"x\":1}]]"));
   }
 
   @Test

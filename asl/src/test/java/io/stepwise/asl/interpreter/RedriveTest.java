@@ -94,7 +94,7 @@ class RedriveTest {
     Harness.Result redriven = Harness.redrive(def, failed, 1, LATER, ECHO);
     assertThat(redriven.output()).isEqualTo(json("[\"a\",{\"from\":1}]"));
     assertThat(redriven.types()).containsExactly("ExecutionRedriven", "TaskStateEntered", "TaskScheduled",
-        "TaskStarted", "TaskSucceeded", "TaskStateExited", "ParallelStateExited",
+        "TaskStarted", "TaskSucceeded", "TaskStateExited", "ParallelStateSucceeded", "ParallelStateExited",
         "ExecutionSucceeded");
     assertThat(redriven.events().get(1).details().get("stateEnteredEventDetails").get("name").asText())
         .isEqualTo("B2");
