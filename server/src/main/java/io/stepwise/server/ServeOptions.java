@@ -28,8 +28,9 @@ public final class ServeOptions {
       description = "Account of credentials that name none, e.g. the default test/test (stepwise.account, default 123456789012).")
   String account;
 
-  @Option(names = "--credentials", paramLabel = "KEY:SECRET:ACCOUNT",
-      description = "Accepted SigV4 credentials (KEY:SECRET or KEY:SECRET:ACCOUNT), repeatable; replaces the default test:test (stepwise.api.credentials).")
+  @Option(names = "--credentials", paramLabel = "KEY:SECRET[:ACCOUNT[:SESSION_TOKEN]]",
+      description = "Accepted SigV4 credentials, repeatable; with a session token (temporary credentials) requests must carry it"
+          + " in X-Amz-Security-Token; replaces the default test:test (stepwise.api.credentials).")
   List<String> credentials;
 
   @Option(names = "--no-fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -74,11 +75,14 @@ public final class ServeOptions {
     if (credentials != null) {
       List<Map<String, String>> list = new ArrayList<>();
       for (String c : credentials) {
-        String[] parts = c.split(":", 3);
-        if (parts.length < 2) throw new IllegalArgumentException("--credentials takes KEY:SECRET[:ACCOUNT], got " + c);
-        list.add(parts.length == 2
-            ? Map.of("access-key-id", parts[0], "secret-access-key", parts[1])
-            : Map.of("access-key-id", parts[0], "secret-access-key", parts[1], "account-id", parts[2]));
+        String[] parts = c.split(":", 4);
+        if (parts.length < 2) throw new IllegalArgumentException("--credentials takes KEY:SECRET[:ACCOUNT[:SESSION_TOKEN]], got " + c);
+        Map<String, String> entry = new HashMap<>();
+        entry.put("access-key-id", parts[0]);
+        entry.put("secret-access-key", parts[1]);
+        if (parts.length > 2 && !parts[2].isEmpty()) entry.put("account-id", parts[2]);
+        if (parts.length > 3) entry.put("session-token", parts[3]);
+        list.add(entry);
       }
       overrides = overrides.withValue("stepwise.api.credentials", ConfigValueFactory.fromIterable(list));
     }

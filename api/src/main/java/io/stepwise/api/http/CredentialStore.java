@@ -33,7 +33,8 @@ public interface CredentialStore {
   }
 
   /**
-   * Reads a list of {@code {access-key-id, secret-access-key, account-id}} objects, e.g. the
+   * Reads a list of {@code {access-key-id, secret-access-key, account-id, session-token}} objects
+   * (the last two optional), e.g. the
    * {@code stepwise.api.credentials} list of this module's reference.conf.
    */
   static CredentialStore fromConfig(Config config, String path) {
@@ -49,7 +50,8 @@ public interface CredentialStore {
                     new Credential(
                         c.getString("access-key-id"),
                         c.getString("secret-access-key"),
-                        c.hasPath("account-id") ? c.getString("account-id") : defaultAccount))
+                        c.hasPath("account-id") ? c.getString("account-id") : defaultAccount,
+                        c.hasPath("session-token") ? c.getString("session-token") : null))
             .toList();
     return of(credentials);
   }

@@ -9,6 +9,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -55,18 +58,15 @@ public final class SigV4Verifier {
     SigV4Authorization auth = SigV4Authorization.parse(header);
     Instant signedAt = signingTime(request, header);
     String amzDate = AMZ_DATE.format(signedAt);
-    if (!auth.signedHeaders().contains("host")) {
-      throw SigV4Authorization.incomplete(
-          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-    }
+    requireSigned(request, auth);
     Credential credential =
         credentials
             .find(auth.accessKeyId())
-            .orElseThrow(
-                () ->
-                    new AwsServiceException(
-                        "UnrecognizedClientException",
-                        "The security token included in the request is invalid."));
+            .orElseThrow(SigV4Verifier::invalidToken);
+    Optional<String> token = request.header("X-Amz-Security-Token").map(String::strip);
+    if (!Objects.equals(token.orElse(null), credential.sessionToken())) {
+      throw invalidToken();
+    }
     checkSkew(signedAt);
     if (!amzDate.startsWith(auth.date())) {
       throw invalidSignature(
@@ -89,6 +89,44 @@ public final class SigV4Verifier {
               + " documentation for details.");
     }
     return new Caller(credential.accessKeyId(), credential.accountId(), auth.region());
+  }
+
+  /**
+   * What must be signed, so that no part of a captured request can be changed or added: the host,
+   * the signing time, every {@code x-amz-*} header present (the target action, the security
+   * token, the payload hash) and the content type. Every AWS SDK and the CLI sign them.
+   */
+  private static void requireSigned(SignableRequest request, SigV4Authorization auth) {
+    List<String> signed = auth.signedHeaders();
+    if (!signed.contains("host")) {
+      throw SigV4Authorization.incomplete(
+          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+    boolean amzDate = request.header("X-Amz-Date").isPresent();
+    if (amzDate ? !signed.contains("x-amz-date") : !signed.contains("date")) {
+      throw notSigned(amzDate ? "X-Amz-Date" : "Date");
+    }
+    for (Map.Entry<String, String> h : request.headers()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (name.startsWith("x-amz-") && !signed.contains(name)) {
+        throw notSigned(h.getKey());
+      }
+      // a request without a Content-Type reaches us as application/octet-stream
+      if (name.equals("content-type") && !signed.contains(name)
+          && !h.getValue().strip().equalsIgnoreCase("application/octet-stream")) {
+        throw notSigned("Content-Type");
+      }
+    }
+  }
+
+  private static AwsServiceException notSigned(String header) {
+    return SigV4Authorization.incomplete(
+        "'" + header + "' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+
+  private static AwsServiceException invalidToken() {
+    return new AwsServiceException(
+        "UnrecognizedClientException", "The security token included in the request is invalid.");
   }
 
   /** {@code X-Amz-Date} (ISO 8601 basic), else the HTTP {@code Date} header. */
@@ -134,34 +172,17 @@ public final class SigV4Verifier {
   }
 
   /**
-   * The client's declared {@code x-amz-content-sha256} is what it signed; when it is a real hash
-   * it must also match the body, or a captured signature could carry a different payload.
+   * The hash of the body as received. A declared {@code x-amz-content-sha256} must be that hash:
+   * {@code UNSIGNED-PAYLOAD} or a streaming marker would leave the body unauthenticated.
    */
   private static String payloadHash(SignableRequest request) {
     String actual = SigV4.sha256Hex(request.body());
     Optional<String> declared = request.header("x-amz-content-sha256").map(String::strip);
-    if (declared.isEmpty()) {
-      return actual;
-    }
-    String value = declared.get();
-    if (isSha256Hex(value) && !value.equalsIgnoreCase(actual)) {
+    if (declared.isPresent() && !declared.get().equalsIgnoreCase(actual)) {
       throw invalidSignature(
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
-    return value;
-  }
-
-  /** Not UNSIGNED-PAYLOAD or a streaming marker, but a hash to compare. */
-  private static boolean isSha256Hex(String value) {
-    if (value.length() != 64) {
-      return false;
-    }
-    for (int i = 0; i < 64; i++) {
-      if (Character.digit(value.charAt(i), 16) < 0) {
-        return false;
-      }
-    }
-    return true;
+    return declared.orElse(actual);
   }
 
   private static AwsServiceException invalidSignature(String message) {

@@ -268,6 +268,37 @@ class SigV4VerifierTest {
         });
   }
 
+  /** A request signed over UNSIGNED-PAYLOAD (or a streaming marker) would leave its body unauthenticated. */
+  @Test
+  void unsignedPayloadMarkers_invalidSignature_evenWhenSignedCorrectly() {
+    for (String marker : new String[] {"UNSIGNED-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"}) {
+      SignableRequest unsigned = request("POST", "/", "", "{\"any\":\"body\"}",
+          "Host", "example.amazonaws.com", "X-Amz-Date", "20150830T123600Z", "X-Amz-Content-Sha256", marker);
+      List<String> headers = List.of("host", "x-amz-content-sha256", "x-amz-date");
+      String signature = SigV4.signature(SigV4.signingKey(SECRET, "20150830", "us-east-1", "service"),
+          SigV4.stringToSign("20150830T123600Z", "20150830/us-east-1/service/aws4_request",
+              SigV4.canonicalRequest(unsigned, headers, marker)));
+      SignableRequest signed = request("POST", "/", "", "{\"any\":\"body\"}",
+          "Host", "example.amazonaws.com", "X-Amz-Date", "20150830T123600Z", "X-Amz-Content-Sha256", marker,
+          "Authorization", authorization(String.join(";", headers), signature));
+      assertThatThrownBy(() -> verifier.verify(signed)).as(marker)
+          .isInstanceOfSatisfying(AwsServiceException.class, e -> {
+            assertThat(e.code()).isEqualTo("InvalidSignatureException");
+            assertThat(e.getMessage()).contains("x-amz-content-sha256");
+          });
+    }
+  }
+
+  @Test
+  void signingTimeNotSigned_incompleteSignature() {
+    // X-Amz-Date present but left out of SignedHeaders: the time could be moved
+    assertThatThrownBy(() -> verifier.verify(getVanilla(authorization("host", "00"))))
+        .isInstanceOfSatisfying(AwsServiceException.class, e -> {
+          assertThat(e.code()).isEqualTo("IncompleteSignatureException");
+          assertThat(e.getMessage()).containsIgnoringCase("x-amz-date");
+        });
+  }
+
   @Test
   void dateHeaderInsteadOfXAmzDate_accepted() {
     // The suite's get-vanilla signed with the HTTP Date header: time taken from Date, scope

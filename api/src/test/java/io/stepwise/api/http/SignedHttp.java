@@ -42,6 +42,20 @@ final class SignedHttp {
   HttpResponse<String> post(
       String target, byte[] body, String accessKey, String secret, Clock signingClock)
       throws Exception {
+    return post(target, body, AwsCredentialsIdentity.create(accessKey, secret), signingClock,
+        b -> {}, b -> {});
+  }
+
+  /**
+   * Signs with {@code identity} (session credentials add a signed X-Amz-Security-Token), after
+   * {@code beforeSigning} shaped the request, then lets {@code afterSigning} change what is sent
+   * (a header added or replaced after signing, as a replayed or tampered request would be).
+   */
+  HttpResponse<String> post(
+      String target, byte[] body, AwsCredentialsIdentity identity, Clock signingClock,
+      java.util.function.Consumer<SdkHttpRequest.Builder> beforeSigning,
+      java.util.function.Consumer<HttpRequest.Builder> afterSigning)
+      throws Exception {
     SdkHttpRequest.Builder unsigned =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.POST)
@@ -50,11 +64,12 @@ final class SignedHttp {
     if (target != null) {
       unsigned.putHeader("X-Amz-Target", target);
     }
+    beforeSigning.accept(unsigned);
     SignedRequest signed =
         AwsV4HttpSigner.create()
             .sign(
                 r ->
-                    r.identity(AwsCredentialsIdentity.create(accessKey, secret))
+                    r.identity(identity)
                         .request(unsigned.build())
                         .payload(ContentStreamProvider.fromByteArray(body))
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "states")
@@ -69,6 +84,7 @@ final class SignedHttp {
         h.getValue().forEach(v -> request.header(h.getKey(), v));
       }
     }
+    afterSigning.accept(request);
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
