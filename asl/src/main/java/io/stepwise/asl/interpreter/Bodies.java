@@ -200,8 +200,8 @@ final class Bodies {
     JsonNode params = t.parameters() != null ? t.parameters().eval(sc) : eff;
     if (params == null) params = Json.NODES.nullNode();
     if (run.inspect != null) run.inspect.put(f, jsonata ? "afterArguments" : "afterParameters", params);
-    Integer timeout = seconds(t.timeoutSeconds(), sc, "TimeoutSecondsPath");
-    Integer heartbeat = seconds(t.heartbeatSeconds(), sc, "HeartbeatSecondsPath");
+    Integer timeout = seconds(t.timeoutSeconds(), sc, NumberFields.TIMEOUT_SECONDS);
+    Integer heartbeat = seconds(t.heartbeatSeconds(), sc, NumberFields.HEARTBEAT_SECONDS);
     Kind kind = Kind.of(t.resource());
     ObjectNode det = run.obj();
     if (kind == Kind.TASK) {
@@ -224,13 +224,8 @@ final class Bodies {
         null, invocation));
   }
 
-  private static Integer seconds(Expr e, StateScope sc, String field) {
-    if (e == null) return null;
-    JsonNode v = e.eval(sc);
-    if (v == null || !v.isIntegralNumber() || v.longValue() < 1 || v.longValue() > 99_999_999) {
-      throw StatesError.runtime("The " + field + " field refers to value \"" + (v == null ? "null" : Json.write(v)) + "\" which is not a valid positive integer");
-    }
-    return v.intValue();
+  private static Integer seconds(Expr e, StateScope sc, NumberFields.Spec spec) {
+    return e == null ? null : (int) NumberFields.integer(e, sc, spec, 0);
   }
 
   private ObjectNode resourceDetails(Kind kind, String resource) {

@@ -124,19 +124,20 @@ final class Branches {
     boolean jsonata = m.common().jsonata();
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, m.common());
     StateScope sc = d.scope(f, eff);
+    // AWS reads MaxConcurrency before the items, and the tolerances only once the state has started
+    int max = maxConcurrency(m, sc);
     JsonNode items = items(m, eff, sc);
     if (m.batching() != null) items = batch(f, m, sc, mr0(items, eff), items);
-    int max = nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency");
     Frame.MapRun mr = new Frame.MapRun();
     mr.items = items;
     mr.effective = eff;
     // 0 means "as many as the service allows": 40 at a time for an inline Map
     mr.maxConcurrency = max == 0 && !m.distributed() ? 40 : max;
-    nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount");
-    nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage");
     ObjectNode det = run.obj();
     det.put("length", items.size());
     run.emit(f, "MapStateStarted", "mapStateStartedEventDetails", det);
+    toleratedFailureCount(m, sc);
+    toleratedFailurePercentage(m, sc);
     if (m.distributed()) {
       ObjectNode r = run.obj();
       r.put("mapRunArn", mapRunArn(f));
@@ -178,7 +179,7 @@ final class Branches {
       if (parts.readerMaxItems() != null) {
         ObjectNode rc = reader.get("ReaderConfig") instanceof ObjectNode o ? o : reader.putObject("ReaderConfig");
         rc.remove("MaxItemsPath");
-        rc.put("MaxItems", nonNegativeInt(parts.readerMaxItems(), sc, "MaxItems"));
+        rc.put("MaxItems", NumberFields.integer(parts.readerMaxItems(), sc, NumberFields.MAX_ITEMS, 0));
       }
       spec.set("ItemReader", reader);
     } else {
@@ -196,18 +197,14 @@ final class Branches {
     if (m.batching() != null) {
       State.Batching b = m.batching();
       ObjectNode batcher = spec.putObject("ItemBatcher");
-      batcher.put("MaxItemsPerBatch", b.maxItems() == null ? Long.MAX_VALUE : positive(b.maxItems().eval(sc), "MaxItemsPerBatch"));
-      batcher.put("MaxInputBytesPerBatch", b.maxBytes() == null ? 256 * 1024
-          : Math.min(256 * 1024, positive(b.maxBytes().eval(sc), "MaxInputBytesPerBatch")));
+      batcher.put("MaxItemsPerBatch", NumberFields.integer(b.maxItems(), sc, NumberFields.MAX_ITEMS_PER_BATCH, Long.MAX_VALUE));
+      batcher.put("MaxInputBytesPerBatch",
+          Math.min(256 * 1024, NumberFields.integer(b.maxBytes(), sc, NumberFields.MAX_INPUT_BYTES_PER_BATCH, 256 * 1024)));
       if (b.batchInput() != null) batcher.set("BatchInput", b.batchInput().eval(sc));
     }
-    spec.put("MaxConcurrency", nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency"));
-    if (m.toleratedFailureCount() != null) {
-      spec.put("ToleratedFailureCount", nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount"));
-    }
-    if (m.toleratedFailurePercentage() != null) {
-      spec.put("ToleratedFailurePercentage", nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage"));
-    }
+    spec.put("MaxConcurrency", maxConcurrency(m, sc));
+    if (m.toleratedFailureCount() != null) spec.put("ToleratedFailureCount", toleratedFailureCount(m, sc));
+    if (m.toleratedFailurePercentage() != null) spec.put("ToleratedFailurePercentage", toleratedFailurePercentage(m, sc));
     if (m.resultWriter()) {
       ObjectNode writer = ((ObjectNode) raw.get("ResultWriter")).deepCopy();
       writer.remove("Arguments");
@@ -273,8 +270,8 @@ final class Branches {
    */
   private JsonNode batch(Frame f, State.Map m, StateScope sc, Frame.MapRun raw, JsonNode items) {
     State.Batching b = m.batching();
-    long maxItems = b.maxItems() == null ? Long.MAX_VALUE : positive(b.maxItems().eval(sc), "MaxItemsPerBatch");
-    long maxBytes = b.maxBytes() == null ? 256 * 1024 : Math.min(256 * 1024, positive(b.maxBytes().eval(sc), "MaxInputBytesPerBatch"));
+    long maxItems = NumberFields.integer(b.maxItems(), sc, NumberFields.MAX_ITEMS_PER_BATCH, Long.MAX_VALUE);
+    long maxBytes = Math.min(256 * 1024, NumberFields.integer(b.maxBytes(), sc, NumberFields.MAX_INPUT_BYTES_PER_BATCH, 256 * 1024));
     JsonNode batchInput = b.batchInput() == null ? null : b.batchInput().eval(sc);
     ArrayNode batches = Json.NODES.arrayNode();
     ArrayNode current = null;
@@ -296,11 +293,6 @@ final class Branches {
       bytes += size;
     }
     return batches;
-  }
-
-  private static long positive(JsonNode v, String field) {
-    if (v != null && v.isIntegralNumber() && v.longValue() > 0) return v.longValue();
-    throw StatesError.runtime("The " + field + " field refers to value \"" + (v == null ? "null" : Json.write(v)) + "\" which is not a valid positive integer");
   }
 
   private static String exprSource(State.Map m) {
@@ -336,34 +328,16 @@ final class Branches {
     return base + "/" + (label == null ? f.state : label) + ":" + io.stepwise.asl.intrinsic.Intrinsics.uuid(Run.seedOf(run.ctx) ^ at, exec.hashCode() * 31L + at);
   }
 
-  static int nonNegativeInt(Expr e, StateScope sc, String field) {
-    if (e == null) return 0;
-    JsonNode v = e.eval(sc);
-    if (v != null && v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0) return v.intValue();
-    if (v != null && v.isTextual() && v.textValue().matches("\\d{1,9}")) return Integer.parseInt(v.textValue());
-    String shown = v == null ? "null" : v.isTextual() ? v.textValue() : Json.write(v);
-    if (e instanceof NumberPath np) {
-      throw StatesError.runtime("The " + field + "Path field refers to value \"" + shown + "\" which is not a valid integer: " + np.path().text());
-    }
-    throw StatesError.runtime("The " + field + " field refers to value \"" + shown + "\" which is not a valid integer");
+  static int maxConcurrency(State.Map m, StateScope sc) {
+    return (int) Math.min(Integer.MAX_VALUE, NumberFields.integer(m.maxConcurrency(), sc, NumberFields.MAX_CONCURRENCY, 0));
   }
 
-  static double nonNegativeNumber(Expr e, StateScope sc, String field) {
-    if (e == null) return 0;
-    JsonNode v = e.eval(sc);
-    if (v != null && v.isNumber() && v.doubleValue() >= 0) return v.doubleValue();
-    if (v != null && v.isTextual()) {
-      try {
-        double dv = Double.parseDouble(v.textValue());
-        if (dv >= 0) return dv;
-      } catch (NumberFormatException ignored) {
-        // reported below
-      }
-    }
-    String shown = v == null ? "null" : v.isTextual() ? v.textValue() : Json.write(v);
-    String where = e instanceof NumberPath np ? field + "Path field refers to value \"" + shown + "\" which is not a valid number: " + np.path().text()
-        : field + " field refers to value \"" + shown + "\" which is not a valid number";
-    throw StatesError.runtime("The " + where);
+  static long toleratedFailureCount(State.Map m, StateScope sc) {
+    return NumberFields.integer(m.toleratedFailureCount(), sc, NumberFields.TOLERATED_FAILURE_COUNT, 0);
+  }
+
+  static double toleratedFailurePercentage(State.Map m, StateScope sc) {
+    return NumberFields.decimal(m.toleratedFailurePercentage(), sc, NumberFields.TOLERATED_FAILURE_PERCENTAGE, 0);
   }
 
   private boolean advanceMap(Frame f, State.Map m) {
@@ -454,8 +428,8 @@ final class Branches {
     }
     StateScope sc = d.scope(f, mr.effective);
     boolean tolerance = m.toleratedFailureCount() != null || m.toleratedFailurePercentage() != null;
-    double count = nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount");
-    double pct = nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage");
+    long count = toleratedFailureCount(m, sc);
+    double pct = toleratedFailurePercentage(m, sc);
     int total = mr.items.size();
     boolean exceeded = !tolerance
         || (m.toleratedFailureCount() != null && mr.failures > count)

@@ -8,6 +8,8 @@ import io.stepwise.asl.model.Common;
 import io.stepwise.asl.model.Retrier;
 import io.stepwise.asl.model.State;
 import io.stepwise.asl.path.Json;
+import io.stepwise.asl.path.PathExpr;
+import io.stepwise.asl.path.Scope;
 import io.stepwise.asl.payload.Expr;
 import java.util.List;
 import java.util.Map;
@@ -86,14 +88,15 @@ final class Driver {
       v = f.input;
     } else {
       v = c.inputPath().read(scope(f, f.input));
-      if (v == null) throw notFound(c.inputPath().text(), c.inputPath().path().normalized());
+      if (v == null) throw notFound(c.inputPath(), scope(f, f.input));
     }
     if (run.inspect != null) run.inspect.put(f, "afterInputPath", v);
     return v;
   }
 
-  static StatesError notFound(String text, String normalized) {
-    return StatesError.runtime("Invalid path '" + text + "' : No results for path: " + normalized);
+  /** A path that read nothing, as AWS words it: {@code Invalid path '$.x' : No results for path: $['x']}. */
+  static StatesError notFound(PathExpr path, Scope scope) {
+    return StatesError.runtime("Invalid path '" + path.text() + "' : " + path.missingReason(scope));
   }
 
   StateScope scope(Frame f, JsonNode input) {
@@ -146,8 +149,9 @@ final class Driver {
   JsonNode outputPath(Frame f, Common c, JsonNode merged) {
     if (c.outputPathNull()) return Json.NODES.objectNode();
     if (c.outputPath() == null) return merged;
-    JsonNode v = c.outputPath().read(scope(f, merged));
-    if (v == null) throw notFound(c.outputPath().text(), c.outputPath().path().normalized());
+    StateScope sc = scope(f, merged);
+    JsonNode v = c.outputPath().read(sc);
+    if (v == null) throw notFound(c.outputPath(), sc);
     return v;
   }
 

@@ -149,10 +149,10 @@ public final class StateTester {
         }
         in.put(f, "afterItemSelector", selected);
       }
-      in.data.put("maxConcurrency", Branches.nonNegativeInt(m.maxConcurrency(), sc, "MaxConcurrency"));
+      in.data.put("maxConcurrency", Branches.maxConcurrency(m, sc));
       boolean tolerance = m.toleratedFailureCount() != null || m.toleratedFailurePercentage() != null;
-      double count = Branches.nonNegativeNumber(m.toleratedFailureCount(), sc, "ToleratedFailureCount");
-      double pct = Branches.nonNegativeNumber(m.toleratedFailurePercentage(), sc, "ToleratedFailurePercentage");
+      long count = Branches.toleratedFailureCount(m, sc);
+      double pct = Branches.toleratedFailurePercentage(m, sc);
       if (m.toleratedFailureCount() != null) in.data.put("toleratedFailureCount", (int) count);
       if (m.toleratedFailurePercentage() != null) in.data.put("toleratedFailurePercentage", (float) pct);
       if (mock.error() != null) {

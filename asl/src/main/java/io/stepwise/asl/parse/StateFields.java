@@ -304,11 +304,11 @@ final class StateFields {
     String sel = o.has("ItemSelector") ? "ItemSelector" : o.has("Parameters") ? "Parameters" : null;
     Expr selector = sel == null ? null : p.template(o.get(sel), ptr + "/" + sel, jsonata);
     Expr resultSelector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
-    Expr maxConcurrency = jsonata ? jsonataOrConstant("MaxConcurrency") : pathOrConstant("MaxConcurrency");
+    Expr maxConcurrency = jsonata ? jsonataOrConstant("MaxConcurrency", true) : pathOrConstant("MaxConcurrency", true);
     return new State.Map(c, processor, items, itemsSource, selector, maxConcurrency, resultSelector,
         jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
-        jsonata ? jsonataOrConstant("ToleratedFailureCount") : pathOrConstant("ToleratedFailureCount"),
-        jsonata ? jsonataOrConstant("ToleratedFailurePercentage") : pathOrConstant("ToleratedFailurePercentage"),
+        jsonata ? jsonataOrConstant("ToleratedFailureCount", true) : pathOrConstant("ToleratedFailureCount", true),
+        jsonata ? jsonataOrConstant("ToleratedFailurePercentage", false) : pathOrConstant("ToleratedFailurePercentage", false),
         distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata), batching(), o.has("ItemReader"), o.has("ResultWriter"),
         distributed ? distributedParts() : null);
   }
@@ -361,23 +361,24 @@ final class StateFields {
     return Expr.constant(v);
   }
 
-  private Expr pathOrConstant(String field) {
+  private Expr pathOrConstant(String field, boolean integer) {
     if (o.has(field + "Path")) {
       PathExpr pe = p.path(o.get(field + "Path"), ptr + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");
     }
-    if (o.has(field)) {
-      JsonNode v = o.get(field);
-      if (!v.isNumber() || v.doubleValue() < 0) p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a non-negative number");
-      return Expr.constant(v);
-    }
-    return null;
+    return jsonataOrConstant(field, integer);
   }
 
-  private Expr jsonataOrConstant(String field) {
+  /** A Map's count or percentage: a non-negative integer, or a percentage from 0 to 100; or an expression. */
+  private Expr jsonataOrConstant(String field, boolean integer) {
     if (!o.has(field)) return null;
     JsonNode v = o.get(field);
-    if (v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
+    if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
+    if (integer && (!v.isIntegralNumber() || v.longValue() < 0)) {
+      p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a non-negative integer");
+    } else if (!integer && (!v.isNumber() || v.doubleValue() < 0 || v.doubleValue() > 100)) {
+      p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a number between 0 and 100");
+    }
     return Expr.constant(v);
   }
 }

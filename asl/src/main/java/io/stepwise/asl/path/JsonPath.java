@@ -102,6 +102,23 @@ public final class JsonPath {
     return b.toString();
   }
 
+  /**
+   * Jayway's words for why this path read nothing from {@code root}: a property missing on the
+   * way is {@code Missing property in path $['x']}; one missing at the end (or anything else),
+   * {@code No results for path: $['x']['y']}.
+   */
+  public String missingReason(JsonNode root) {
+    JsonNode cur = root;
+    StringBuilder walked = new StringBuilder("$");
+    for (int i = 0; i < segments.length - 1 && cur != null; i++) {
+      if (!(segments[i] instanceof Segment.Field f) || !cur.isObject()) break;
+      f.normalize(walked);
+      cur = cur.get(f.name());
+      if (cur == null) return "Missing property in path " + walked;
+    }
+    return "No results for path: " + normalized();
+  }
+
   @Override
   public String toString() {
     return text;

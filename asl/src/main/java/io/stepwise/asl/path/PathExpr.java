@@ -35,6 +35,12 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
     return path.read(base);
   }
 
+  /** Jayway's reason this path read nothing in {@code scope} (see {@link JsonPath#missingReason}). */
+  public String missingReason(Scope scope) {
+    JsonNode base = base(scope);
+    return base == null ? "No results for path: " + path.normalized() : path.missingReason(base);
+  }
+
   /** The document this path reads, for error messages that quote it. */
   public JsonNode base(Scope scope) {
     return switch (root) {

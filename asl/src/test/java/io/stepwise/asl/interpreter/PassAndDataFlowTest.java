@@ -75,9 +75,16 @@ class PassAndDataFlowTest {
   }
 
   @Test
-  void missingInputPath_isJaywayNoResults() {
-    var r = Harness.run(one("\"InputPath\":\"$.x.y\""), "{}");
-    assertThat(r.failure().cause()).endsWith("Invalid path '$.x.y' : No results for path: $['x']['y']");
+  void missingInputPath_isJaywaysReason() {
+    // a property missing at the end: no results; one missing on the way: a missing property
+    assertThat(Harness.run(one("\"InputPath\":\"$.x.y\""), "{\"x\":{}}").failure().cause())
+        .endsWith("Invalid path '$.x.y' : No results for path: $['x']['y']");
+    assertThat(Harness.run(one("\"InputPath\":\"$.x.y\""), "{}").failure().cause())
+        .endsWith("Invalid path '$.x.y' : Missing property in path $['x']");
+    assertThat(Harness.run(one("\"InputPath\":\"$.a.b.c\""), "{\"a\":{}}").failure().cause())
+        .endsWith("Invalid path '$.a.b.c' : Missing property in path $['a']['b']");
+    assertThat(Harness.run(one("\"OutputPath\":\"$.z\""), "{}").failure().cause())
+        .endsWith("Invalid path '$.z' : No results for path: $['z']");
   }
 
   @Test
