@@ -137,10 +137,11 @@ final class Bodies {
   private static long secondsFromPath(PathExpr p, StateScope sc) {
     JsonNode v = p.read(sc);
     if (v == null) throw StatesError.runtime("The SecondsPath parameter does not reference an input value: " + p.text());
-    if (!v.isNumber() || (!v.isIntegralNumber() && v.decimalValue().stripTrailingZeros().scale() > 0)) {
+    // read by its text as Java reads a long, as every number a ...Path yields (NumberFields)
+    BigDecimal b = NumberFields.parse(v.isTextual() ? v.textValue() : Json.write(v), true);
+    if (b == null) {
       throw StatesError.runtime("The SecondsPath parameter cannot be parsed as a long value: " + p.text() + " == " + Json.write(v));
     }
-    BigDecimal b = v.decimalValue();
     if (b.signum() < 0) throw StatesError.runtime("The SecondsPath parameter references a negative value: " + p.text() + " == " + Json.write(v));
     if (b.compareTo(BigDecimal.valueOf(MAX_WAIT_SECONDS)) > 0) throw StatesError.runtime("Wait state delay is too long.");
     return b.longValue();
@@ -157,7 +158,7 @@ final class Bodies {
   }
 
   static Instant parseIso(String s) {
-    if (s.indexOf('T') < 0) return null;
+    if (s.indexOf('T') < 0 && s.indexOf('t') < 0) return null;
     try {
       return OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeParseException e) {

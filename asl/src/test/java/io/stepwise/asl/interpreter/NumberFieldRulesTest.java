@@ -106,6 +106,25 @@ class NumberFieldRulesTest {
     assertThat(text.failure().cause()).endsWith("The HeartbeatSecondsPath field refers to value \"soon\" which is not a valid integer: $.h");
   }
 
+  /** SecondsPath reads its value the same way: by its text, as a long. */
+  @ParameterizedTest(name = "SecondsPath -> {0}")
+  @CsvSource(delimiter = '|', value = {
+      "5 | ",
+      "\"5\" | ",
+      "2.0 | The SecondsPath parameter cannot be parsed as a long value: $.s == 2.0",
+      "-1.5 | The SecondsPath parameter cannot be parsed as a long value: $.s == -1.5",
+      "true | The SecondsPath parameter cannot be parsed as a long value: $.s == true",
+      "-1 | The SecondsPath parameter references a negative value: $.s == -1"})
+  void secondsPath(String value, String cause) {
+    Harness.Result r = Harness.run("{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"SecondsPath\":\"$.s\",\"End\":true}}}",
+        "{\"s\":" + value + "}");
+    if (cause == null) {
+      assertThat(r.end()).isEqualTo(Harness.T0.plusSeconds(5));
+    } else {
+      assertThat(r.failure().cause()).endsWith(cause);
+    }
+  }
+
   /** A JSONata result of the wrong type is a query evaluation error naming the expression and the field. */
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource(delimiter = '|', value = {
