@@ -69,11 +69,11 @@ final class ChoiceParser {
         List<ChoiceRule> rules = new ArrayList<>();
         for (int i = 0; i < arr.size(); i++) {
           if (!(arr.get(i) instanceof ObjectNode c)) {
-            p.problems.schema(ptr + "/" + combinator + "/" + i, "Value must be an object");
+            p.problems.schema(Pointer.child(ptr + "/" + combinator, i), "Value must be an object");
             continue;
           }
-          if (c.has("Next")) p.problems.schema(ptr + "/" + combinator + "/" + i, "Nested choice rules cannot have 'Next'");
-          ChoiceRule r = rule(c, ptr + "/" + combinator + "/" + i, false);
+          if (c.has("Next")) p.problems.schema(Pointer.child(ptr + "/" + combinator, i), "Nested choice rules cannot have 'Next'");
+          ChoiceRule r = rule(c, Pointer.child(ptr + "/" + combinator, i), false);
           if (r != null) rules.add(r);
         }
         return combinator.equals("And") ? new ChoiceRule.And(List.copyOf(rules)) : new ChoiceRule.Or(List.copyOf(rules));

@@ -243,7 +243,7 @@ public final class DefinitionParser {
     }
     List<Retrier> out = new ArrayList<>();
     for (int i = 0; i < r.size(); i++) {
-      String p = pointer + "/Retry/" + i;
+      String p = Pointer.child(pointer + "/Retry", i);
       JsonNode n = r.get(i);
       if (!(n instanceof ObjectNode ro)) {
         problems.schema(p, "Value must be an object");
@@ -280,7 +280,7 @@ public final class DefinitionParser {
     }
     List<Catcher> out = new ArrayList<>();
     for (int i = 0; i < c.size(); i++) {
-      String p = pointer + "/Catch/" + i;
+      String p = Pointer.child(pointer + "/Catch", i);
       if (!(c.get(i) instanceof ObjectNode co)) {
         problems.schema(p, "Value must be an object");
         continue;

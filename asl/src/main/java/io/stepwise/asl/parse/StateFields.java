@@ -147,7 +147,7 @@ final class StateFields {
     ChoiceParser cp = new ChoiceParser(p, jsonata);
     List<io.stepwise.asl.model.ChoiceRule.Branch> branches = new ArrayList<>();
     for (int i = 0; i < choices.size(); i++) {
-      var b = cp.branch(choices.get(i), ptr + "/Choices/" + i);
+      var b = cp.branch(choices.get(i), Pointer.child(ptr + "/Choices", i));
       if (b != null) branches.add(b);
     }
     JsonNode d = o.get("Default");
@@ -254,10 +254,10 @@ final class StateFields {
     else {
       for (int i = 0; i < b.size(); i++) {
         if (!(b.get(i) instanceof ObjectNode bo)) {
-          p.problems.schema(ptr + "/Branches/" + i, "Value must be an object");
+          p.problems.schema(Pointer.child(ptr + "/Branches", i), "Value must be an object");
           continue;
         }
-        Machine m = p.machine(bo, ptr + "/Branches/" + i, childJsonata(bo), false);
+        Machine m = p.machine(bo, Pointer.child(ptr + "/Branches", i), childJsonata(bo), false);
         if (m != null) branches.add(m);
       }
     }

@@ -109,7 +109,20 @@ class DefinitionValidationTest {
         {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true,
           "Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":0.5,"JitterStrategy":"SOME"},{"ErrorEquals":["X"]}]}}}
         """);
-    assertThat(p).extracting(Problem::location).contains("/States/T/Retry/0/ErrorEquals", "/States/T/Retry/0/BackoffRate", "/States/T/Retry/0/JitterStrategy");
+    assertThat(p).extracting(Problem::location).contains("/States/T/Retry[0]/ErrorEquals", "/States/T/Retry[0]/BackoffRate", "/States/T/Retry[0]/JitterStrategy");
+  }
+
+  /** AWS writes array elements in brackets at every depth, and state names as they are. */
+  @Test
+  void locations_bracketArrayElements_andKeepNamesRaw() {
+    List<Problem> p = CompiledDefinition.validate("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+          {"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},
+          {"StartAt":"B~1","States":{"B~1":{"Type":"Pass","Next":"Nowhere"}}}],
+          "Retry":[{"ErrorEquals":["X"]},{"ErrorEquals":["Y"],"BackoffRate":0}]}}}
+        """);
+    assertThat(p).extracting(Problem::location)
+        .contains("/States/P/Branches[1]/States/B~1/Next", "/States/P/Retry[1]/BackoffRate");
   }
 
   @Test
