@@ -194,6 +194,28 @@ class ExecutionApiTest extends SharedServerTest {
         .satisfies(e -> assertThat(((SfnException) e).statusCode()).isEqualTo(400));
     assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("bad name")))
         .isInstanceOf(InvalidNameException.class);
+    // empty or blank input is no JSON at all (an absent input is {})
+    for (String blank : new String[] {"", "   ", "\n"}) {
+      assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("x").input(blank)))
+          .isInstanceOf(InvalidExecutionInputException.class)
+          .hasMessageContaining("Invalid State Machine Execution Input: 'No content to map due to end-of-input'");
+    }
+    // the limit counts UTF-8 bytes: 131,073 two-byte characters are over 256 KiB
+    String wide = "\"" + "\u00e9".repeat(131_073) + "\"";
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("x").input(wide)))
+        .isInstanceOf(SfnException.class)
+        .hasMessageContaining("Member must have length less than or equal to 262144");
     assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).isEmpty();
+  }
+
+  /** Any JSON value is an input, not only an object: $ is that value. */
+  @Test
+  void nonObjectInputs_runAsTheirValue() {
+    String machine = create("any-input", "{\"StartAt\":\"E\",\"States\":{\"E\":{\"Type\":\"Pass\",\"End\":true}}}",
+        StateMachineType.EXPRESS);
+    for (String input : new String[] {"2", "\"text\"", "null", "[1,2]", " {\"a\":1} "}) {
+      String out = sfn.startSyncExecution(b -> b.stateMachineArn(machine).input(input)).output();
+      assertThat(out).as(input).isEqualTo(input.strip());
+    }
   }
 }

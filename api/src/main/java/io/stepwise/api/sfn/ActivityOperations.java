@@ -115,10 +115,7 @@ final class ActivityOperations {
   private CompletionStage<JsonNode> sendTaskSuccess(Caller caller, ObjectNode req) {
     String token = taskToken(req);
     String output = requiredString(req, "output");
-    if (output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StepFunctionsApi.MAX_INPUT) {
-      throw ServiceError.validation("1 validation error detected: Value at 'output' failed to satisfy constraint: "
-          + "Member must have length less than or equal to " + StepFunctionsApi.MAX_INPUT);
-    }
+    Fields.maxBytes(output, "output", StepFunctionsApi.MAX_INPUT);
     String problem = jsonProblem(MAPPER, output);
     if (problem != null) throw new ServiceError("InvalidOutput", "Invalid Output: '" + problem + "'");
     return engine.sendTaskSuccess(token, output).thenApply(v -> F.objectNode());

@@ -46,6 +46,15 @@ final class Fields {
     return value;
   }
 
+  /** A payload (input, output): AWS's length limits on payloads count UTF-8 bytes, not characters. */
+  static String maxBytes(String value, String name, int max) {
+    if (value != null && value.length() > max / 3 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max) {
+      throw ServiceError.validation("1 validation error detected: Value at '" + name
+          + "' failed to satisfy constraint: Member must have length less than or equal to " + max);
+    }
+    return value;
+  }
+
   static String oneOf(String value, String name, Set<String> allowed) {
     if (value != null && !allowed.contains(value)) {
       throw ServiceError.validation("1 validation error detected: Value '" + value + "' at '" + name
@@ -142,10 +151,12 @@ final class Fields {
    */
   static String jsonProblem(ObjectMapper mapper, String text) {
     try (JsonParser parser = mapper.getFactory().createParser(text)) {
-      if (parser.nextToken() != null) {
-        parser.skipChildren();
-        parser.finishToken(); // a top-level string is read lazily; its end must be checked too
+      if (parser.nextToken() == null) {
+        // empty or only white space: what Jackson's mapper says of it
+        return "No content to map due to end-of-input";
       }
+      parser.skipChildren();
+      parser.finishToken(); // a top-level string is read lazily; its end must be checked too
       return null;
     } catch (JsonProcessingException e) {
       return e.getOriginalMessage();

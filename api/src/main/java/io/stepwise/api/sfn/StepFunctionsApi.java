@@ -268,7 +268,7 @@ public final class StepFunctionsApi {
   // --- executions ---
 
   private String executionInput(ObjectNode req) {
-    String input = maxLength(optionalString(req, "input"), "input", MAX_INPUT, true);
+    String input = Fields.maxBytes(optionalString(req, "input"), "input", MAX_INPUT);
     if (input == null) return "{}";
     String problem = Fields.jsonProblem(MAPPER, input);
     if (problem != null) {

@@ -52,7 +52,7 @@ final class TestStateOperations {
   private CompletionStage<JsonNode> testState(Caller caller, ObjectNode req) {
     String definition = maxLength(requiredString(req, "definition"), "definition", StepFunctionsApi.MAX_DEFINITION, true);
     String roleArn = maxLength(optionalString(req, "roleArn"), "roleArn", 256, false);
-    String inputText = maxLength(optionalString(req, "input"), "input", StepFunctionsApi.MAX_INPUT, true);
+    String inputText = Fields.maxBytes(optionalString(req, "input"), "input", StepFunctionsApi.MAX_INPUT);
     String level = oneOf(optionalString(req, "inspectionLevel"), "inspectionLevel", LEVELS);
     boolean revealSecrets = optionalBoolean(req, "revealSecrets", false);
     String variablesText = maxLength(optionalString(req, "variables"), "variables", StepFunctionsApi.MAX_INPUT, true);
