@@ -23,11 +23,21 @@ class FieldsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "{}", "{\"a\":[1,2,{\"b\":null}],\"c\":\"d\"}", "[1,2]", "\"text\"", "42", "-1.5e3", "true",
-      "null", "", "   ", "{} trailing", "1 2", // accepted
+      "null", "{} trailing", "1 2", // accepted
       "{", "{\"a\":", "{\"a\":1,}", "[1,2", "\"unterminated", "{\"a\":\"unterminated}", "tru",
       "{'a':1}", "{a:1}", "01", "1x", "NaN", "{\"a\" 1}", "\"bad \\q escape\"", "]"})
   void jsonProblem_sameVerdictAndMessageAsReadTree(String text) {
     assertThat(Fields.jsonProblem(MAPPER, text)).isEqualTo(readTreeProblem(text));
+  }
+
+  /** No JSON at all: what Jackson's mapper says when it reads a value from it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "\n\t"})
+  void jsonProblem_blank_isNoContent(String text) {
+    assertThat(Fields.jsonProblem(MAPPER, text)).isEqualTo("No content to map due to end-of-input");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MAPPER.readValue(text, com.fasterxml.jackson.databind.JsonNode.class))
+        .isInstanceOfSatisfying(JsonProcessingException.class,
+            e -> assertThat(e.getOriginalMessage()).isEqualTo("No content to map due to end-of-input"));
   }
 
   @ParameterizedTest
