@@ -218,6 +218,14 @@ final class Bodies {
     }
     if (timeout != null) det.put("timeoutInSeconds", timeout);
     if (heartbeat != null) det.put("heartbeatInSeconds", heartbeat);
+    if (t.credentials() != null && kind != Kind.ACTIVITY) {
+      // the role the task runs as (Stepwise does not assume it), as AWS records it
+      JsonNode role = t.credentials().eval(sc).get("RoleArn");
+      if (role == null || !role.isTextual()) {
+        throw StatesError.runtime("The value for the field 'RoleArn' must be a STRING, but was: " + (role == null ? "null" : Json.write(role)));
+      }
+      det.putObject("taskCredentials").put("roleArn", role.textValue());
+    }
     run.emit(f, kind.prefix + "Scheduled", kind.detailsKey("Scheduled"), det);
     int invocation = run.invocations.merge(t.name(), 1, Integer::sum) - 1;
     f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now, invocation);

@@ -36,7 +36,8 @@ public sealed interface State {
       Expr timeoutSeconds,
       Expr heartbeatSeconds,
       List<Retrier> retry,
-      List<Catcher> catchers)
+      List<Catcher> catchers,
+      Expr credentials)
       implements State {}
 
   record Parallel(

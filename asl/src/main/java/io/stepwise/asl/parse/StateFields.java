@@ -89,7 +89,7 @@ final class StateFields {
       case "Parallel" -> parallel();
       case "Map" -> map();
       default -> {
-        p.problems.schema(ptr + "/Type", "Value must be one of [Pass, Succeed, Fail, Choice, Wait, Task, Parallel, Map]");
+        p.problems.schema(ptr + "/Type", "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]");
         yield null;
       }
     };
@@ -220,7 +220,40 @@ final class StateFields {
     Expr params = o.has(pf) ? p.template(o.get(pf), ptr + "/" + pf, jsonata) : null;
     Expr selector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
     return new State.Task(c, resource, params, selector, jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
-        number("TimeoutSeconds", 1), number("HeartbeatSeconds", 1), p.retry(o, ptr), p.catchers(o, ptr, jsonata));
+        number("TimeoutSeconds", 1), number("HeartbeatSeconds", 1), p.retry(o, ptr), p.catchers(o, ptr, jsonata),
+        credentials());
+  }
+
+  /**
+   * A Task's Credentials: an object with one role, {@code RoleArn} (a string, or in JSONata a
+   * {@code {% %}} expression) or, in JSONPath, {@code RoleArn.$} (a path or intrinsic function).
+   */
+  private Expr credentials() {
+    JsonNode cr = o.get("Credentials");
+    if (cr == null) return null;
+    String cp = ptr + "/Credentials";
+    if (!cr.isObject()) {
+      p.problems.schema(cp, "The value for the field 'Credentials' must be an OBJECT");
+      return null;
+    }
+    Set<String> allowed = jsonata ? Set.of("RoleArn") : Set.of("RoleArn", "RoleArn.$");
+    cr.fieldNames().forEachRemaining(f -> {
+      if (!allowed.contains(f)) p.problems.schema(cp, "Field '" + f + "' is not supported");
+    });
+    boolean plain = cr.has("RoleArn"), dynamic = !jsonata && cr.has("RoleArn.$");
+    if (!plain && !dynamic) {
+      p.problems.schema(cp, "These fields are required: [RoleArn]");
+      return null;
+    }
+    if (plain && dynamic) {
+      p.problems.schema(cp, "Only one of 'RoleArn' or 'RoleArn.$' can be specified");
+      return null;
+    }
+    if (plain && !cr.get("RoleArn").isTextual()) {
+      p.problems.schema(cp + "/RoleArn", "The value for the field 'RoleArn' must be a STRING");
+      return null;
+    }
+    return p.template(cr, cp, jsonata);
   }
 
   /** An integer field that may also be given as a ...Path (JSONPath) or a {% %} expression (JSONata). */

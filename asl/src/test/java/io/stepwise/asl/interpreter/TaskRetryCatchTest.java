@@ -45,6 +45,17 @@ class TaskRetryCatchTest {
     assertThat(scheduled.get("timeoutInSeconds").asInt()).isEqualTo(30);
   }
 
+  /** The role a task runs as is recorded in TaskScheduled, evaluated like any payload. */
+  @Test
+  void credentials_areRecordedAsTaskCredentials() {
+    var r = Harness.run(task("\"Credentials\":{\"RoleArn.$\":\"States.Format('arn:aws:iam::{}:role/worker', $.account)\"}"),
+        "{\"account\":\"111122223333\"}", t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(r.event("TaskScheduled").details().get("taskScheduledEventDetails").get("taskCredentials"))
+        .isEqualTo(json("{\"roleArn\":\"arn:aws:iam::111122223333:role/worker\"}"));
+    var missing = Harness.run(task("\"Credentials\":{\"RoleArn.$\":\"$.role\"}"), "{}", t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(missing.failure().error()).isEqualTo("States.Runtime");
+  }
+
   @Test
   void retry_waitsWithBackoffThenSucceeds_andCountsRetries() {
     AtomicInteger calls = new AtomicInteger();

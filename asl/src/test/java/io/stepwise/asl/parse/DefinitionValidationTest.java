@@ -125,6 +125,20 @@ class DefinitionValidationTest {
         .contains("/States/P/Branches[1]/States/B~1/Next", "/States/P/Retry[1]/BackoffRate");
   }
 
+  /** Credentials: an object naming one role, RoleArn or (JSONPath) RoleArn.$. */
+  @Test
+  void taskCredentials_nameOneRole() {
+    String task = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:lambda:us-east-1:1:function:f\",\"End\":true,\"Credentials\":%s}}}";
+    assertThat(CompiledDefinition.validate(task.formatted("{\"RoleArn\":\"arn:aws:iam::1:role/r\"}"))).isEmpty();
+    assertThat(CompiledDefinition.validate(task.formatted("{\"RoleArn.$\":\"$.role\"}"))).isEmpty();
+    assertThat(CompiledDefinition.validate(task.formatted("{\"RoleArn.$\":\"States.Format('arn:aws:iam::1:role/{}', $.r)\"}"))).isEmpty();
+    for (String bad : new String[] {"\"arn:aws:iam::1:role/r\"", "{}", "{\"Role\":\"x\"}", "{\"RoleArn\":5}",
+        "{\"RoleArn\":\"a\",\"RoleArn.$\":\"$.r\"}", "{\"RoleArn.$\":\"not a path\"}"}) {
+      assertThat(CompiledDefinition.validate(task.formatted(bad))).as(bad).isNotEmpty()
+          .allSatisfy(pr -> assertThat(pr.location()).startsWith("/States/T/Credentials"));
+    }
+  }
+
   @Test
   void validDefinition_hasNoProblemsAndKeepsTimeout() throws Exception {
     String def = "{\"StartAt\":\"A\",\"TimeoutSeconds\":5,\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}}";
