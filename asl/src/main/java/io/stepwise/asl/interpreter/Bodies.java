@@ -60,7 +60,8 @@ final class Bodies {
 
   private static String text(Expr e, StateScope sc) {
     if (e == null) return null;
-    JsonNode v = e.eval(sc);
+    // a JSONata Error or Cause must be a string
+    JsonNode v = e instanceof io.stepwise.asl.jsonata.JsonataExpr j ? j.eval(sc, "string") : e.eval(sc);
     if (v == null || v.isNull()) return null;
     return v.isTextual() ? v.textValue() : Json.write(v);
   }

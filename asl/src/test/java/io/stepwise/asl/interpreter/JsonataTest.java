@@ -128,4 +128,19 @@ class JsonataTest {
         .hasMessage("Invalid State Machine Definition: 'UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is not supported. at /States/A/Output/v'");
     Harness.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input.items[value > 3].{'k': name} %}\",\"End\":true}"));
   }
+
+  /** A field that takes a string (a Fail's Error and Cause) refuses any other JSONata result, naming expression and field. */
+  @Test
+  void failErrorAndCause_mustBeStrings() {
+    var ok = Harness.run(jsonata("\"A\":{\"Type\":\"Fail\",\"Error\":\"{% 'E' & $string($states.input.n) %}\",\"Cause\":\"{% 'c' %}\"}"), "{\"n\":1}");
+    assertThat(ok.failure().error()).isEqualTo("E1");
+    for (String[] c : new String[][] {{"Error", "{% $states.input.n %}", "number", "1"}, {"Cause", "{% [1] %}", "array", "[1]"},
+        {"Error", "{% null %}", "null", "null"}, {"Cause", "{% {'a': true} %}", "object", "{\"a\":true}"}}) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Fail\",\"" + c[0] + "\":\"" + c[1] + "\"}"), "{\"n\":1}");
+      assertThat(r.failure().error()).isEqualTo("States.QueryEvaluationError");
+      assertThat(r.failure().cause()).endsWith("The JSONata expression '" + c[1].substring(2, c[1].length() - 2).trim()
+          + "' specified for the field '" + c[0] + "' returned an unexpected result type. Expected 'string', but was '" + c[2]
+          + "' for value: " + c[3]);
+    }
+  }
 }
