@@ -777,6 +777,11 @@ public final class StepFunctionsEngine {
     }
   }
 
+  /** The account of the execution a genuine task token belongs to, if it is one. */
+  public Optional<String> taskTokenAccount(String taskToken) {
+    return tokens.decode(taskToken).map(t -> Arns.parse(t.executionArn())).map(Arns.Parsed::account);
+  }
+
   public CompletionStage<Void> sendTaskSuccess(String taskToken, String output) {
     return taskResult(taskToken, output, null, null, false);
   }

@@ -103,17 +103,21 @@ final class ActivityOperations {
     });
   }
 
-  private static String taskToken(ObjectNode req) {
+  /** The request's task token, which must be of one of the caller's own executions. */
+  private String taskToken(Caller caller, ObjectNode req) {
     String token = maxLength(requiredString(req, "taskToken"), "taskToken", 2048, false);
     if (token.isEmpty()) {
       throw ServiceError.validation("1 validation error detected: Value '' at 'taskToken' failed to satisfy constraint: "
           + "Member must have length greater than or equal to 1");
     }
+    if (engine.taskTokenAccount(token).filter(a -> !a.equals(caller.accountId())).isPresent()) {
+      throw new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'");
+    }
     return token;
   }
 
   private CompletionStage<JsonNode> sendTaskSuccess(Caller caller, ObjectNode req) {
-    String token = taskToken(req);
+    String token = taskToken(caller, req);
     String output = requiredString(req, "output");
     Fields.maxBytes(output, "output", StepFunctionsApi.MAX_INPUT);
     String problem = jsonProblem(MAPPER, output);
@@ -122,13 +126,13 @@ final class ActivityOperations {
   }
 
   private CompletionStage<JsonNode> sendTaskFailure(Caller caller, ObjectNode req) {
-    String token = taskToken(req);
+    String token = taskToken(caller, req);
     String error = maxLength(optionalString(req, "error"), "error", 256, true);
     String cause = maxLength(optionalString(req, "cause"), "cause", 32_768, true);
     return engine.sendTaskFailure(token, error, cause).thenApply(v -> F.objectNode());
   }
 
   private CompletionStage<JsonNode> sendTaskHeartbeat(Caller caller, ObjectNode req) {
-    return engine.sendTaskHeartbeat(taskToken(req)).thenApply(v -> F.objectNode());
+    return engine.sendTaskHeartbeat(taskToken(caller, req)).thenApply(v -> F.objectNode());
   }
 }

@@ -82,8 +82,36 @@ public final class StepFunctionsApi {
     ops.putAll(MapRunOperations.operations(engine));
     ops.putAll(TestStateOperations.operations(engine, region));
     Map<String, Operation> guarded = new LinkedHashMap<>();
-    ops.forEach((name, op) -> guarded.put(name, guard(op)));
+    ops.forEach((name, op) -> guarded.put(name, guard(ownAccount(name, op))));
     return Collections.unmodifiableMap(guarded);
+  }
+
+  /** The request members that name a resource by ARN (one level deep in routingConfiguration). */
+  static final List<String> ARN_MEMBERS = List.of("stateMachineArn", "executionArn", "activityArn", "resourceArn",
+      "mapRunArn", "stateMachineAliasArn", "stateMachineVersionArn");
+
+  /**
+   * Every ARN a request names must be of the caller's account: Step Functions has no
+   * resource-based policies, so AWS refuses another account's resource with AccessDeniedException
+   * before anything is read or changed.
+   */
+  private static Operation ownAccount(String action, Operation op) {
+    return (caller, request) -> {
+      for (String member : ARN_MEMBERS) requireOwn(caller, action, request.get(member));
+      JsonNode routing = request.path("routingConfiguration");
+      if (routing.isArray()) routing.forEach(r -> requireOwn(caller, action, r.get("stateMachineVersionArn")));
+      return op.handle(caller, request);
+    };
+  }
+
+  private static void requireOwn(Caller caller, String action, JsonNode value) {
+    if (value == null || !value.isTextual()) return;
+    String arn = value.textValue();
+    Arns.Parsed p = Arns.parse(arn);
+    if (p != null && !p.account().equals(caller.accountId())) {
+      throw new ServiceError("AccessDeniedException", "User: " + principal(caller) + " is not authorized to perform: states:"
+          + action + " on resource: " + arn + " because no resource-based policy allows the states:" + action + " action");
+    }
   }
 
   /** Turns the engine's {@link ServiceError}s, thrown or in the stage, into the edge's AWS error. */
