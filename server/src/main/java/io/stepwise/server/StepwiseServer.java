@@ -86,6 +86,8 @@ public final class StepwiseServer {
       long t1 = System.nanoTime();
       StepwiseStorage storage = StepwiseStorage.get(system);
       storage.open(clock);
+      // KMS keys and aliases from before keys had owners belong to the default account
+      storage.kms().adoptUnowned(config.getString("stepwise.account"));
       long t2 = System.nanoTime();
       StepFunctionsEngine engine = new StepFunctionsEngine(system, clock);
       int woken = await(engine.recover(), "recovering stored state machines and activities");

@@ -119,4 +119,69 @@ class AccountIsolationTest {
       assertThat(bob.describeExecution(b -> b.executionArn(execution)).output()).isEqualTo("{\"done\":true}");
     }
   }
+
+  /**
+   * KMS keys belong to the account that created them: listings and aliases are per account, a key
+   * id of another account is not found, and another account may only use a key, by its ARN, when
+   * the key's policy names it; the default policy admits the key's own account only.
+   */
+  @Test
+  void kmsKeys_belongToTheirAccount() throws Exception {
+    Map<String, Object> config = Map.of("stepwise.api.credentials", List.of(
+        Map.of("access-key-id", "alice", "secret-access-key", "alice", "account-id", ALICE),
+        Map.of("access-key-id", "bob", "secret-access-key", "bob", "account-id", BOB)));
+    try (TestServer server = TestServer.start(dir, config);
+        var alice = server.kms("alice", "alice"); var bob = server.kms("bob", "bob"); SfnClient aliceSfn = server.sfn("alice", "alice")) {
+      var bobKey = bob.createKey(b -> b.description("bob's")).keyMetadata();
+      assertThat(bobKey.awsAccountId()).isEqualTo(BOB);
+      assertThat(bobKey.arn()).contains(":" + BOB + ":key/");
+      bob.createAlias(b -> b.aliasName("alias/app").targetKeyId(bobKey.keyId()));
+      var aliceKey = alice.createKey(b -> b.description("alice's")).keyMetadata();
+      // the same alias name in another account is another alias
+      alice.createAlias(b -> b.aliasName("alias/app").targetKeyId(aliceKey.keyId()));
+      assertThat(alice.listKeys(b -> {}).keys()).extracting(k -> k.keyId()).containsExactly(aliceKey.keyId());
+      assertThat(bob.listKeys(b -> {}).keys()).extracting(k -> k.keyId()).containsExactly(bobKey.keyId());
+      assertThat(alice.listAliases(b -> {}).aliases()).extracting(a -> a.targetKeyId()).containsExactly(aliceKey.keyId());
+      assertThat(alice.describeKey(b -> b.keyId("alias/app")).keyMetadata().keyId()).isEqualTo(aliceKey.keyId());
+
+      // by id: not found; by ARN: the default policy admits bob's account only
+      assertThatThrownBy(() -> alice.describeKey(b -> b.keyId(bobKey.keyId())))
+          .isInstanceOf(software.amazon.awssdk.services.kms.model.NotFoundException.class);
+      assertThatThrownBy(() -> alice.describeKey(b -> b.keyId(bobKey.arn())))
+          .isInstanceOf(software.amazon.awssdk.services.kms.model.KmsException.class)
+          .satisfies(e -> assertThat(((software.amazon.awssdk.services.kms.model.KmsException) e).awsErrorDetails().errorCode())
+              .isEqualTo("AccessDeniedException"));
+      assertThatThrownBy(() -> alice.encrypt(b -> b.keyId(bobKey.arn()).plaintext(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x"))))
+          .satisfies(e -> assertThat(((software.amazon.awssdk.services.kms.model.KmsException) e).awsErrorDetails().errorCode())
+              .isEqualTo("AccessDeniedException"));
+      for (Runnable manage : List.<Runnable>of(
+          () -> alice.disableKey(b -> b.keyId(bobKey.arn())),
+          () -> alice.scheduleKeyDeletion(b -> b.keyId(bobKey.arn()).pendingWindowInDays(7)),
+          () -> alice.putKeyPolicy(b -> b.keyId(bobKey.arn()).policy("{\"Statement\":[]}")),
+          () -> alice.tagResource(b -> b.keyId(bobKey.arn()).tags(t -> t.tagKey("k").tagValue("v"))))) {
+        assertThatThrownBy(manage::run).isInstanceOf(software.amazon.awssdk.services.kms.model.NotFoundException.class);
+      }
+      // a Step Functions resource of alice cannot be sealed under bob's key
+      assertThatThrownBy(() -> aliceSfn.createActivity(b -> b.name("a").encryptionConfiguration(e -> e
+          .type("CUSTOMER_MANAGED_KMS_KEY").kmsKeyId(bobKey.arn()))))
+          .isInstanceOf(SfnException.class);
+      aliceSfn.createActivity(b -> b.name("own").encryptionConfiguration(e -> e
+          .type("CUSTOMER_MANAGED_KMS_KEY").kmsKeyId("alias/app")));
+
+      // once bob's key policy names alice's account, she may use (not manage) it by its ARN
+      bob.putKeyPolicy(b -> b.keyId(bobKey.keyId()).policy("""
+          {"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"kms:*","Resource":"*"},
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},
+             "Action":["kms:Encrypt","kms:Decrypt","kms:DescribeKey","kms:GenerateDataKey"],"Resource":"*"}]}
+          """.formatted(BOB, ALICE)));
+      var sealed = alice.encrypt(b -> b.keyId(bobKey.arn()).plaintext(software.amazon.awssdk.core.SdkBytes.fromUtf8String("x")));
+      assertThat(sealed.keyId()).isEqualTo(bobKey.arn());
+      assertThat(alice.decrypt(b -> b.ciphertextBlob(sealed.ciphertextBlob())).plaintext().asUtf8String()).isEqualTo("x");
+      assertThatThrownBy(() -> alice.disableKey(b -> b.keyId(bobKey.arn())))
+          .isInstanceOf(software.amazon.awssdk.services.kms.model.NotFoundException.class);
+      aliceSfn.createActivity(b -> b.name("shared").encryptionConfiguration(e -> e
+          .type("CUSTOMER_MANAGED_KMS_KEY").kmsKeyId(bobKey.arn())));
+    }
+  }
 }

@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionStage;
@@ -105,12 +106,12 @@ public final class KmsApi {
     if (origin != null && !origin.equals("AWS_KMS")) {
       throw new KmsException(KmsException.Code.UNSUPPORTED, "Origin " + origin + " is not supported by the local KMS");
     }
-    KeyMetadata m = kms.createKey(description, spec, usage, policy, tags(req));
+    KeyMetadata m = kms.createKey(caller.accountId(), description, spec, usage, policy, tags(req));
     return metadata(keyMetadata(caller, m));
   }
 
   private JsonNode listKeys(Caller caller, ObjectNode req) {
-    List<KeyMetadata> all = kms.listKeys();
+    List<KeyMetadata> all = kms.listKeys(caller.accountId());
     ArrayNode keys = F.arrayNode();
     Page page = Page.of(all.size(), req);
     for (KeyMetadata m : all.subList(page.from(), page.to())) {
@@ -148,7 +149,7 @@ public final class KmsApi {
     String keyId = key(caller, req, "GetKeyPolicy");
     String name = policyName(req);
     String policy = kms.keyPolicy(keyId);
-    return F.objectNode().put("Policy", policy == null ? KeyPolicy.defaultPolicy(caller.accountId()) : policy)
+    return F.objectNode().put("Policy", policy == null ? KeyPolicy.defaultPolicy(owner(caller, keyId)) : policy)
         .put("PolicyName", name);
   }
 
@@ -187,24 +188,24 @@ public final class KmsApi {
 
   private JsonNode createAlias(Caller caller, ObjectNode req) {
     String alias = requiredString(req, "AliasName");
-    kms.createAlias(alias, key(caller, req, "TargetKeyId", "CreateAlias"));
+    kms.createAlias(caller.accountId(), alias, key(caller, req, "TargetKeyId", "CreateAlias"));
     return F.objectNode();
   }
 
   private JsonNode updateAlias(Caller caller, ObjectNode req) {
     String alias = requiredString(req, "AliasName");
-    kms.updateAlias(alias, key(caller, req, "TargetKeyId", "UpdateAlias"));
+    kms.updateAlias(caller.accountId(), alias, key(caller, req, "TargetKeyId", "UpdateAlias"));
     return F.objectNode();
   }
 
   private JsonNode deleteAlias(Caller caller, ObjectNode req) {
-    kms.deleteAlias(requiredString(req, "AliasName"));
+    kms.deleteAlias(caller.accountId(), requiredString(req, "AliasName"));
     return F.objectNode();
   }
 
   private JsonNode listAliases(Caller caller, ObjectNode req) {
     String keyId = optionalString(req, "KeyId") == null ? null : key(caller, req, "ListAliases");
-    List<KmsAlias> all = kms.listAliases().stream()
+    List<KmsAlias> all = kms.listAliases(caller.accountId()).stream()
         .filter(a -> keyId == null || a.targetKeyId().equals(keyId)).toList();
     Page page = Page.of(all.size(), req);
     ArrayNode items = F.arrayNode();
@@ -275,7 +276,7 @@ public final class KmsApi {
       keyId = key(caller, req, "Decrypt");
     } else {
       keyId = kms.ciphertextKeyId(blob);
-      authorize(caller, visible(keyId), "Decrypt");
+      authorize(caller, crossAccount(caller, visible(keyId), "Decrypt"), "Decrypt");
     }
     String algorithm = algorithm(keyId, optionalString(req, "EncryptionAlgorithm"));
     ObjectNode out = F.objectNode();
@@ -340,11 +341,31 @@ public final class KmsApi {
     return key(caller, req, "KeyId", action);
   }
 
-  /** Resolves the request's key reference, hides the service key, and checks the key policy. */
+  /**
+   * Resolves the request's key reference in the caller's account (a key ARN may name another
+   * account's key), hides the service key, and checks the key policy.
+   */
   private String key(Caller caller, ObjectNode req, String member, String action) {
-    String keyId = visible(kms.resolveKeyId(maxLength(requiredString(req, member), lowerFirst(member), 2048)));
-    authorize(caller, keyId, action);
+    String keyId = visible(kms.resolveKeyId(caller.accountId(), maxLength(requiredString(req, member), lowerFirst(member), 2048)));
+    authorize(caller, crossAccount(caller, keyId, action), action);
     return keyId;
+  }
+
+  /** What another account may do with a key, by its key ARN, when the key policy allows it: use it, not manage it. */
+  static final Set<String> CROSS_ACCOUNT = Set.of("DescribeKey", "Encrypt", "Decrypt", "GenerateDataKey",
+      "GenerateDataKeyWithoutPlaintext", "ReEncrypt", "GetKeyRotationStatus");
+
+  private String crossAccount(Caller caller, String keyId, String action) {
+    if (!owner(caller, keyId).equals(caller.accountId()) && !CROSS_ACCOUNT.contains(action)) {
+      throw new KmsException(KmsException.Code.NOT_FOUND, "Key '" + keyArn(caller, keyId) + "' does not exist");
+    }
+    return keyId;
+  }
+
+  /** The account that owns a key (keys from before keys had owners belong to the caller's). */
+  private String owner(Caller caller, String keyId) {
+    String account = kms.describeKey(keyId).account();
+    return account == null ? caller.accountId() : account;
   }
 
   private String visible(String keyId) {
@@ -357,7 +378,7 @@ public final class KmsApi {
 
   private void authorize(Caller caller, String keyId, String action) {
     String principal = Principals.arn(caller.accountId(), caller.accessKeyId());
-    if (!KeyPolicy.allows(kms.keyPolicy(keyId), caller.accountId(), principal, "kms:" + action)) {
+    if (!KeyPolicy.allows(kms.keyPolicy(keyId), owner(caller, keyId), caller.accountId(), principal, "kms:" + action)) {
       throw new KmsException(KmsException.Code.ACCESS_DENIED, "User: " + principal
           + " is not authorized to perform: kms:" + action + " on resource: " + keyArn(caller, keyId)
           + " because no resource-based policy allows the kms:" + action + " action");
@@ -365,7 +386,7 @@ public final class KmsApi {
   }
 
   private String keyArn(Caller caller, String keyId) {
-    return "arn:aws:kms:" + region + ":" + caller.accountId() + ":key/" + keyId;
+    return "arn:aws:kms:" + region + ":" + owner(caller, keyId) + ":key/" + keyId;
   }
 
   private ObjectNode keyMetadata(Caller caller, String keyId) {
@@ -374,7 +395,7 @@ public final class KmsApi {
 
   private ObjectNode keyMetadata(Caller caller, KeyMetadata m) {
     ObjectNode n = F.objectNode();
-    n.put("AWSAccountId", caller.accountId());
+    n.put("AWSAccountId", m.account() == null ? caller.accountId() : m.account());
     n.put("KeyId", m.keyId());
     n.put("Arn", keyArn(caller, m.keyId()));
     n.put("CreationDate", time(m.creationDate()));

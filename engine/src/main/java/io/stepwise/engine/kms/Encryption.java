@@ -84,7 +84,7 @@ public final class Encryption implements ExecutionKeys {
     KeyMetadata key;
     String policy;
     try {
-      keyId = kms.resolveKeyId(kmsKeyId);
+      keyId = kms.resolveKeyId(account, kmsKeyId);
       if (keyId.equals(kms.serviceOwnedKeyId())) {
         throw new KmsException(KmsException.Code.NOT_FOUND, "no such key");
       }
@@ -99,8 +99,9 @@ public final class Encryption implements ExecutionKeys {
     if (key.state() != KeyState.ENABLED) {
       throw invalidState(kmsKeyId, key.state());
     }
-    if (!KeyPolicy.allows(policy, account, principal, "kms:GenerateDataKey")
-        || !KeyPolicy.allows(policy, account, principal, "kms:Decrypt")) {
+    String owner = key.account() == null ? account : key.account();
+    if (!KeyPolicy.allows(policy, owner, account, principal, "kms:GenerateDataKey")
+        || !KeyPolicy.allows(policy, owner, account, principal, "kms:Decrypt")) {
       throw accessDenied(kmsKeyId);
     }
     return new EncryptionConfig(type, kmsKeyId, keyId, reuse);
@@ -137,7 +138,7 @@ public final class Encryption implements ExecutionKeys {
     } catch (KmsException e) {
       throw deleted(c.kmsKeyId());
     }
-    if (!KeyPolicy.allows(policy, account, principal, "kms:Decrypt")) {
+    if (!KeyPolicy.allows(policy, key.account() == null ? account : key.account(), account, principal, "kms:Decrypt")) {
       throw accessDenied(c.kmsKeyId());
     }
     if (key.state() != KeyState.ENABLED) {

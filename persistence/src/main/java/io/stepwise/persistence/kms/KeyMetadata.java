@@ -8,6 +8,8 @@ import java.time.Instant;
  *
  * @param primaryMaterial version of the key material new ciphertexts use; rotation adds one
  * @param deletionDate when a key pending deletion is destroyed, else null
+ * @param account the account that owns a customer key (null for the service-owned key, and for
+ *     keys written before keys had owners until {@link LocalKms#adoptUnowned} gives them one)
  */
 public record KeyMetadata(
     String keyId,
@@ -19,24 +21,30 @@ public record KeyMetadata(
     Instant creationDate,
     Instant deletionDate,
     boolean rotationEnabled,
-    int primaryMaterial) {
+    int primaryMaterial,
+    String account) {
 
   public static final String SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT";
   public static final String ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT";
 
   public KeyMetadata withState(KeyState newState, Instant newDeletionDate) {
     return new KeyMetadata(keyId, description, keySpec, keyUsage, owner, newState, creationDate,
-        newDeletionDate, rotationEnabled, primaryMaterial);
+        newDeletionDate, rotationEnabled, primaryMaterial, account);
   }
 
   public KeyMetadata withRotation(boolean enabled) {
     return new KeyMetadata(keyId, description, keySpec, keyUsage, owner, state, creationDate,
-        deletionDate, enabled, primaryMaterial);
+        deletionDate, enabled, primaryMaterial, account);
   }
 
   public KeyMetadata withPrimaryMaterial(int version) {
     return new KeyMetadata(keyId, description, keySpec, keyUsage, owner, state, creationDate,
-        deletionDate, rotationEnabled, version);
+        deletionDate, rotationEnabled, version, account);
+  }
+
+  public KeyMetadata withAccount(String owner) {
+    return new KeyMetadata(keyId, description, keySpec, keyUsage, this.owner, state, creationDate,
+        deletionDate, rotationEnabled, primaryMaterial, owner);
   }
 
   public boolean symmetric() {

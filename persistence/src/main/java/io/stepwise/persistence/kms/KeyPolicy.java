@@ -57,7 +57,18 @@ public final class KeyPolicy {
    * (e.g. {@code kms:Decrypt}) under {@code policy}; a null policy is the default one.
    */
   public static boolean allows(String policy, String account, String principalArn, String action) {
-    JsonNode doc = parse(policy == null ? defaultPolicy(account) : policy);
+    return allows(policy, account, account, principalArn, action);
+  }
+
+  /**
+   * Whether {@code principalArn}, of {@code callerAccount}, may perform {@code action} on a key of
+   * {@code keyAccount}: a null policy is the key account's default policy (its own principals
+   * only); a statement naming an account ({@code 111122223333} or its {@code :root}) admits that
+   * account's principals.
+   */
+  public static boolean allows(String policy, String keyAccount, String callerAccount, String principalArn, String action) {
+    String account = callerAccount;
+    JsonNode doc = parse(policy == null ? defaultPolicy(keyAccount) : policy);
     JsonNode statements = doc.path("Statement");
     boolean allowed = false;
     for (JsonNode s : statements.isArray() ? statements : JSON.createArrayNode().add(statements)) {

@@ -25,10 +25,10 @@ final class KeyStore implements AutoCloseable {
   record StoredKey(
       String keyId, String description, String keySpec, String keyUsage, String owner, String state,
       long createdMillis, Long deletionMillis, boolean rotationEnabled, int primaryMaterial,
-      List<StoredMaterial> materials, String policy, Map<String, String> tags) {}
+      List<StoredMaterial> materials, String policy, Map<String, String> tags, String account) {}
 
   /** An alias ({@code alias/...}) and the key it points to. */
-  record StoredAlias(String name, String keyId, long createdMillis, long updatedMillis) {}
+  record StoredAlias(String name, String keyId, long createdMillis, long updatedMillis, String account) {}
 
   /** One version of key material, base64 of {@code nonce | ciphertext | tag} under the root key. */
   record StoredMaterial(int version, long createdMillis, String sealed) {}
@@ -71,14 +71,14 @@ final class KeyStore implements AutoCloseable {
 
   void saveAlias(StoredAlias alias) {
     try {
-      db.put(aliasKey(alias.name()), JSON.writeValueAsBytes(alias), true);
+      db.put(aliasKey(alias.account(), alias.name()), JSON.writeValueAsBytes(alias), true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  void deleteAlias(String name) {
-    delete(aliasKey(name));
+  void deleteAlias(String account, String name) {
+    delete(aliasKey(account, name));
   }
 
   void delete(String keyId) {
@@ -103,8 +103,9 @@ final class KeyStore implements AutoCloseable {
     return ("key/" + keyId).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] aliasKey(String name) {
-    return ("als/" + name).getBytes(StandardCharsets.UTF_8);
+  /** {@code als/<name>} for aliases written before aliases had accounts, else {@code als/<account> <name>}. */
+  private static byte[] aliasKey(String account, String name) {
+    return ("als/" + (account == null ? "" : account + " ") + name).getBytes(StandardCharsets.UTF_8);
   }
 
   private static StoredKey read(byte[] json) {

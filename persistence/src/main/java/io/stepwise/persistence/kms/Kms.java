@@ -30,6 +30,28 @@ public interface Kms {
   /** The key id named by a key id, key ARN, alias name ({@code alias/x}) or alias ARN. */
   String resolveKeyId(String keyRef);
 
+  /** As {@link #resolveKeyId(String)} for a caller of {@code account}: names and ids in that account, ARNs in theirs. */
+  String resolveKeyId(String account, String keyRef);
+
+  /** A customer key owned by {@code account}. */
+  KeyMetadata createKey(String account, String description, String keySpec, String keyUsage, String policy,
+      Map<String, String> tags);
+
+  KeyMetadata createAlias(String account, String aliasName, String keyId);
+
+  KeyMetadata updateAlias(String account, String aliasName, String keyId);
+
+  void deleteAlias(String account, String aliasName);
+
+  /** The aliases of {@code account}. */
+  List<KmsAlias> listAliases(String account);
+
+  /** The customer keys of {@code account}. */
+  List<KeyMetadata> listKeys(String account);
+
+  /** Gives keys and aliases written before keys had owners to {@code account}. */
+  void adoptUnowned(String account);
+
   KeyMetadata createAlias(String aliasName, String keyId);
 
   KeyMetadata updateAlias(String aliasName, String keyId);

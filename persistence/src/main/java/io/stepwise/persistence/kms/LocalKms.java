@@ -57,14 +57,33 @@ public final class LocalKms implements Kms, AutoCloseable {
       keys.put(k.keyId(), unseal(k));
     }
     for (KeyStore.StoredAlias a : store.loadAliases()) {
-      aliases.put(a.name(), new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
-          Instant.ofEpochMilli(a.updatedMillis())));
+      KmsAlias alias = new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
+          Instant.ofEpochMilli(a.updatedMillis()), a.account());
+      aliases.put(alias.mapKey(), alias);
     }
     this.serviceKeyId = keys.values().stream()
         .filter(e -> e.meta().owner() == KeyOwner.AWS)
         .map(e -> e.meta().keyId())
         .findFirst()
-        .orElseGet(() -> create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS, null, Map.of()).keyId());
+        .orElseGet(() -> create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS, null, Map.of(), null).keyId());
+  }
+
+  /**
+   * Gives every customer key and alias written before keys had owners to {@code account} (the
+   * server's default account), once, so that no key is without an account.
+   */
+  @Override
+  public synchronized void adoptUnowned(String account) {
+    for (Entry e : List.copyOf(keys.values())) {
+      if (e.meta().owner() == KeyOwner.CUSTOMER && e.meta().account() == null) save(e.with(e.meta().withAccount(account)));
+    }
+    for (KmsAlias a : List.copyOf(aliases.values())) {
+      if (a.account() == null) {
+        aliases.remove(a.mapKey());
+        store.deleteAlias(null, a.aliasName());
+        putAlias(new KmsAlias(a.aliasName(), a.targetKeyId(), a.creationDate(), a.lastUpdatedDate(), account));
+      }
+    }
   }
 
   /**
@@ -97,6 +116,13 @@ public final class LocalKms implements Kms, AutoCloseable {
   @Override
   public KeyMetadata createKey(String description, String keySpec, String keyUsage, String policy,
       Map<String, String> tags) {
+    return createKey(null, description, keySpec, keyUsage, policy, tags);
+  }
+
+  /** A customer key owned by {@code account}. */
+  @Override
+  public KeyMetadata createKey(String account, String description, String keySpec, String keyUsage, String policy,
+      Map<String, String> tags) {
     String spec = keySpec == null ? KeyMetadata.SYMMETRIC_DEFAULT : keySpec;
     String usage = keyUsage == null ? KeyMetadata.ENCRYPT_DECRYPT : keyUsage;
     if (!KeyMetadata.SYMMETRIC_DEFAULT.equals(spec) && !Rsa.RSA_2048.equals(spec)) {
@@ -110,7 +136,7 @@ public final class LocalKms implements Kms, AutoCloseable {
     if (policy != null) {
       KeyPolicy.validate(policy);
     }
-    return create(description == null ? "" : description, spec, KeyOwner.CUSTOMER, policy, tags);
+    return create(description == null ? "" : description, spec, KeyOwner.CUSTOMER, policy, tags, account);
   }
 
   @Override
@@ -119,11 +145,23 @@ public final class LocalKms implements Kms, AutoCloseable {
   }
 
   @Override
-  public synchronized String resolveKeyId(String keyRef) {
+  public String resolveKeyId(String keyRef) {
+    return resolveKeyId(null, keyRef);
+  }
+
+  /**
+   * The key named by a key ARN (of any account: the caller judges the owner and the policy), an
+   * alias ARN (in its account), or, in {@code account}, an alias name or a key id. A key id of
+   * another account's key is not found, as in AWS.
+   */
+  @Override
+  public synchronized String resolveKeyId(String account, String keyRef) {
     if (keyRef == null || keyRef.isEmpty()) {
       throw new KmsException(KmsException.Code.VALIDATION, "KeyId must not be empty");
     }
     String ref = keyRef;
+    String in = account;
+    boolean byArn = false;
     if (ref.startsWith("arn:")) {
       String[] parts = ref.split(":", 6);
       if (parts.length != 6 || !parts[2].equals("kms")
@@ -131,58 +169,89 @@ public final class LocalKms implements Kms, AutoCloseable {
         throw new KmsException(KmsException.Code.NOT_FOUND, "Invalid keyId '" + keyRef + "'");
       }
       ref = parts[5].startsWith("key/") ? parts[5].substring(4) : parts[5];
+      in = parts[4];
+      byArn = true;
     }
     if (ref.startsWith("alias/")) {
       purgeDue();
-      KmsAlias alias = aliases.get(ref);
+      KmsAlias alias = aliases.get(KmsAlias.mapKey(account == null && !byArn ? null : in, ref));
       if (alias == null) {
         throw new KmsException(KmsException.Code.NOT_FOUND, "Alias " + keyRef + " is not found.");
       }
       return alias.targetKeyId();
+    }
+    if (account != null && !byArn) {
+      Entry e = keys.get(ref);
+      if (e != null && e.meta().owner() == KeyOwner.CUSTOMER && !account.equals(e.meta().account())) {
+        throw new KmsException(KmsException.Code.NOT_FOUND, "Key '" + ref + "' does not exist");
+      }
     }
     return ref;
   }
 
   @Override
   public KeyMetadata createAlias(String aliasName, String keyId) {
+    return createAlias(null, aliasName, keyId);
+  }
+
+  @Override
+  public KeyMetadata createAlias(String account, String aliasName, String keyId) {
     checkAliasName(aliasName);
     synchronized (this) {
       purgeDue();
-      if (aliases.containsKey(aliasName)) {
+      if (aliases.containsKey(KmsAlias.mapKey(account, aliasName))) {
         throw new KmsException(KmsException.Code.ALREADY_EXISTS, "An alias with the name " + aliasName + " already exists");
       }
       KeyMetadata target = aliasTarget(keyId);
       Instant now = clock.instant();
-      putAlias(new KmsAlias(aliasName, target.keyId(), now, now));
+      putAlias(new KmsAlias(aliasName, target.keyId(), now, now, account));
       return target;
     }
   }
 
   @Override
-  public synchronized KeyMetadata updateAlias(String aliasName, String keyId) {
+  public KeyMetadata updateAlias(String aliasName, String keyId) {
+    return updateAlias(null, aliasName, keyId);
+  }
+
+  @Override
+  public synchronized KeyMetadata updateAlias(String account, String aliasName, String keyId) {
     purgeDue();
-    KmsAlias current = aliases.get(aliasName);
+    KmsAlias current = aliases.get(KmsAlias.mapKey(account, aliasName));
     if (current == null) {
       throw new KmsException(KmsException.Code.NOT_FOUND, "Alias " + aliasName + " is not found.");
     }
     KeyMetadata target = aliasTarget(keyId);
-    putAlias(new KmsAlias(aliasName, target.keyId(), current.creationDate(), clock.instant()));
+    putAlias(new KmsAlias(aliasName, target.keyId(), current.creationDate(), clock.instant(), account));
     return target;
   }
 
   @Override
-  public synchronized void deleteAlias(String aliasName) {
+  public void deleteAlias(String aliasName) {
+    deleteAlias(null, aliasName);
+  }
+
+  @Override
+  public synchronized void deleteAlias(String account, String aliasName) {
     purgeDue();
-    if (aliases.remove(aliasName) == null) {
+    if (aliases.remove(KmsAlias.mapKey(account, aliasName)) == null) {
       throw new KmsException(KmsException.Code.NOT_FOUND, "Alias " + aliasName + " is not found.");
     }
-    store.deleteAlias(aliasName);
+    store.deleteAlias(account, aliasName);
   }
 
   @Override
   public synchronized List<KmsAlias> listAliases() {
     purgeDue();
     return List.copyOf(aliases.values());
+  }
+
+  /** The aliases of {@code account}, by name. */
+  @Override
+  public synchronized List<KmsAlias> listAliases(String account) {
+    purgeDue();
+    return aliases.values().stream().filter(a -> java.util.Objects.equals(a.account(), account))
+        .sorted(Comparator.comparing(KmsAlias::aliasName)).toList();
   }
 
   @Override
@@ -227,11 +296,21 @@ public final class LocalKms implements Kms, AutoCloseable {
   }
 
   @Override
-  public synchronized List<KeyMetadata> listKeys() {
+  public List<KeyMetadata> listKeys() {
+    return listKeys(null, true);
+  }
+
+  /** The customer keys of {@code account}. */
+  @Override
+  public List<KeyMetadata> listKeys(String account) {
+    return listKeys(account, false);
+  }
+
+  private synchronized List<KeyMetadata> listKeys(String account, boolean all) {
     purgeDue();
     return keys.values().stream()
         .map(Entry::meta)
-        .filter(m -> m.owner() == KeyOwner.CUSTOMER)
+        .filter(m -> m.owner() == KeyOwner.CUSTOMER && (all || java.util.Objects.equals(m.account(), account)))
         .sorted(Comparator.comparing(KeyMetadata::creationDate).thenComparing(KeyMetadata::keyId))
         .toList();
   }
@@ -370,12 +449,13 @@ public final class LocalKms implements Kms, AutoCloseable {
     return e.rsa() != null ? e.rsa().getEncoded() : e.materials().get(version).getEncoded();
   }
 
-  private KeyMetadata create(String description, String spec, KeyOwner owner, String policy, Map<String, String> tags) {
+  private KeyMetadata create(String description, String spec, KeyOwner owner, String policy, Map<String, String> tags,
+      String account) {
     String keyId = UUID.randomUUID().toString();
     boolean rsa = Rsa.RSA_2048.equals(spec);
     byte[] raw = rsa ? Rsa.generatePkcs8(2048) : EventCipher.randomBytes(EventCipher.KEY_BYTES);
     KeyMetadata meta = new KeyMetadata(keyId, description, spec, KeyMetadata.ENCRYPT_DECRYPT, owner,
-        KeyState.ENABLED, clock.instant(), null, false, 1);
+        KeyState.ENABLED, clock.instant(), null, false, 1, account);
     Entry entry;
     try {
       entry = new Entry(meta, rsa ? Map.of() : Map.of(1, EventCipher.aesKey(raw)), List.of(seal(keyId, 1, raw)),
@@ -409,8 +489,8 @@ public final class LocalKms implements Kms, AutoCloseable {
 
   private void putAlias(KmsAlias a) {
     store.saveAlias(new KeyStore.StoredAlias(a.aliasName(), a.targetKeyId(), a.creationDate().toEpochMilli(),
-        a.lastUpdatedDate().toEpochMilli()));
-    aliases.put(a.aliasName(), a);
+        a.lastUpdatedDate().toEpochMilli(), a.account()));
+    aliases.put(a.mapKey(), a);
   }
 
   private static void requireSymmetric(KeyMetadata meta) {
@@ -483,8 +563,8 @@ public final class LocalKms implements Kms, AutoCloseable {
       keys.remove(keyId);
       for (KmsAlias a : List.copyOf(aliases.values())) {
         if (a.targetKeyId().equals(keyId)) {
-          aliases.remove(a.aliasName());
-          store.deleteAlias(a.aliasName());
+          aliases.remove(a.mapKey());
+          store.deleteAlias(a.account(), a.aliasName());
         }
       }
       notifyChange(keyId);
@@ -496,7 +576,7 @@ public final class LocalKms implements Kms, AutoCloseable {
     store.save(new KeyStore.StoredKey(m.keyId(), m.description(), m.keySpec(), m.keyUsage(), m.owner().name(),
         m.state().name(), m.creationDate().toEpochMilli(),
         m.deletionDate() == null ? null : m.deletionDate().toEpochMilli(), m.rotationEnabled(),
-        m.primaryMaterial(), e.sealed(), e.policy(), e.tags()));
+        m.primaryMaterial(), e.sealed(), e.policy(), e.tags(), m.account()));
     keys.put(m.keyId(), e);
   }
 
@@ -530,7 +610,7 @@ public final class LocalKms implements Kms, AutoCloseable {
     KeyMetadata meta = new KeyMetadata(k.keyId(), k.description(), k.keySpec(), k.keyUsage(),
         KeyOwner.valueOf(k.owner()), KeyState.valueOf(k.state()), Instant.ofEpochMilli(k.createdMillis()),
         k.deletionMillis() == null ? null : Instant.ofEpochMilli(k.deletionMillis()), k.rotationEnabled(),
-        k.primaryMaterial());
+        k.primaryMaterial(), k.account());
     return new Entry(meta, Map.copyOf(materials), List.copyOf(k.materials()), rsa, k.policy(),
         k.tags() == null ? Map.of() : Map.copyOf(k.tags()));
   }

@@ -160,4 +160,31 @@ class LocalKmsTest {
     }
     return -1;
   }
+
+  /** Keys and aliases belong to an account; those from before keys had owners are given to the default account once. */
+  @Test
+  void keysAndAliases_arePerAccount_andUnownedOnesAreAdopted() {
+    String legacyKey;
+    try (LocalKms kms = open()) {
+      legacyKey = kms.createKey("old", null).keyId();
+      kms.createAlias("alias/old", legacyKey);
+      String a = kms.createKey("111111111111", "a", null, null, null, java.util.Map.of()).keyId();
+      String b = kms.createKey("222222222222", "b", null, null, null, java.util.Map.of()).keyId();
+      kms.createAlias("111111111111", "alias/app", a);
+      kms.createAlias("222222222222", "alias/app", b);
+      assertThat(kms.resolveKeyId("111111111111", "alias/app")).isEqualTo(a);
+      assertThat(kms.resolveKeyId("222222222222", "alias/app")).isEqualTo(b);
+      assertThat(kms.listKeys("111111111111")).extracting(KeyMetadata::keyId).containsExactly(a);
+      assertThatThrownBy(() -> kms.resolveKeyId("111111111111", b)).isInstanceOf(KmsException.class);
+      assertThat(kms.resolveKeyId("111111111111", "arn:aws:kms:us-east-1:222222222222:key/" + b)).isEqualTo(b);
+      assertThat(kms.resolveKeyId("111111111111", "arn:aws:kms:us-east-1:222222222222:alias/app")).isEqualTo(b);
+      kms.adoptUnowned("111111111111");
+    }
+    try (LocalKms kms = open()) {
+      assertThat(kms.describeKey(legacyKey).account()).isEqualTo("111111111111");
+      assertThat(kms.resolveKeyId("111111111111", "alias/old")).isEqualTo(legacyKey);
+      assertThat(kms.listAliases("111111111111")).extracting(KmsAlias::aliasName).containsExactly("alias/app", "alias/old");
+      assertThat(kms.listAliases("222222222222")).extracting(KmsAlias::aliasName).containsExactly("alias/app");
+    }
+  }
 }
