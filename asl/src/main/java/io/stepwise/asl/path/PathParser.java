@@ -64,6 +64,10 @@ final class PathParser {
         }
       } else if (c == '[') {
         segs.add(parseBracket());
+        // Jayway reads a name written straight after ']' as a property: $.a[0]id is $.a[0].id
+        if (!inFilter && pos < s.length() && s.charAt(pos) != '.' && s.charAt(pos) != '[') {
+          segs.add(new JsonPath.Segment.Field(parseName(false)));
+        }
       } else if (inFilter) {
         break;
       } else {

@@ -76,7 +76,10 @@ class JsonPathTest {
       "$.store.['bicycle'].price | $.store.bicycle.price",
       "$.['odd key'].['a.b'] | $['odd key']['a.b']",
       "$.store.book.[?(@.price > 10)].title | $.store.book[?(@.price > 10)].title",
-      "$.store.book.[-1:] | $.store.book[-1:]"})
+      "$.store.book.[-1:] | $.store.book[-1:]",
+      "$.store.book[0]title | $.store.book[0].title",
+      "$['store']bicycle.price | $.store.bicycle.price",
+      "$.store.book[*]price | $.store.book[*].price"})
   void dotBeforeBracket_isTheBracket(String dotted, String plain) {
     assertThat(JsonPath.compile(dotted).read(DOC)).isEqualTo(JsonPath.compile(plain).read(DOC));
   }
