@@ -33,6 +33,12 @@ public final class ServeOptions {
           + " in X-Amz-Security-Token; replaces the default test:test (stepwise.api.credentials).")
   List<String> credentials;
 
+  @Option(names = "--credentials-file", paramLabel = "FILE",
+      description = "Accepted SigV4 credentials read from FILE, one KEY:SECRET[:ACCOUNT[:SESSION_TOKEN]] per line (# comments),"
+          + " so secrets stay out of the command line; the STEPWISE_CREDENTIALS environment variable takes the same"
+          + " entries separated by commas or new lines. Added to --credentials; together they replace the default test:test.")
+  Path credentialsFile;
+
   @Option(names = "--no-fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Sync the journal to disk on every group commit (stepwise.journal.fsync, default on).")
   boolean fsync;
@@ -55,6 +61,18 @@ public final class ServeOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file whose keys override the defaults.")
   Path configFile;
 
+  /** The environment variables the options read (STEPWISE_CREDENTIALS); tests replace it. */
+  java.util.function.Function<String, String> env = System::getenv;
+
+  private static List<String> credentialLines(String text) {
+    List<String> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      String l = line.strip();
+      if (!l.isEmpty() && !l.startsWith("#")) out.add(l);
+    }
+    return out;
+  }
+
   /** The effective configuration: options, then -D system properties, then the file, then the defaults. */
   Config toConfig() {
     Map<String, Object> o = new HashMap<>();
@@ -72,11 +90,22 @@ public final class ServeOptions {
       o.put("stepwise.clock.mode", clock);
     }
     Config overrides = ConfigFactory.parseMap(o);
-    if (credentials != null) {
+    List<String> entries = new ArrayList<>();
+    if (credentials != null) entries.addAll(credentials);
+    String fromEnv = env.apply("STEPWISE_CREDENTIALS");
+    if (fromEnv != null) entries.addAll(credentialLines(fromEnv.replace(',', '\n')));
+    if (credentialsFile != null) {
+      try {
+        entries.addAll(credentialLines(java.nio.file.Files.readString(credentialsFile)));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--credentials-file " + credentialsFile + " cannot be read: " + e.getMessage());
+      }
+    }
+    if (!entries.isEmpty()) {
       List<Map<String, String>> list = new ArrayList<>();
-      for (String c : credentials) {
+      for (String c : entries) {
         String[] parts = c.split(":", 4);
-        if (parts.length < 2) throw new IllegalArgumentException("--credentials takes KEY:SECRET[:ACCOUNT[:SESSION_TOKEN]], got " + c);
+        if (parts.length < 2) throw new IllegalArgumentException("credentials take KEY:SECRET[:ACCOUNT[:SESSION_TOKEN]], got " + c);
         Map<String, String> entry = new HashMap<>();
         entry.put("access-key-id", parts[0]);
         entry.put("secret-access-key", parts[1]);

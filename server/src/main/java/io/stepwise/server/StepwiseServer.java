@@ -96,6 +96,7 @@ public final class StepwiseServer {
       Config s = config.getConfig("stepwise");
       CredentialStore credentials =
           CredentialStore.fromConfig(config, "stepwise.api.credentials", s.getString("account"));
+      warnIfOpenWithDefaultCredentials(s.getString("host"), credentials);
       AwsJsonRoutes routes = new AwsJsonRoutes(
           List.of(AwsJsonService.stepFunctions(StepFunctionsApi.operations(engine, s.getString("region"))),
               AwsJsonService.kms(KmsApi.operations(storage.kms(), s.getString("region"), storage.ioExecutor()))),
@@ -138,6 +139,26 @@ public final class StepwiseServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted " + what, e);
+    }
+  }
+
+  /** The well-known test/test credentials on an address other machines can reach: anyone may call. */
+  static boolean openWithDefaultCredentials(String host, CredentialStore credentials) {
+    boolean defaults = credentials.find("test").filter(c -> c.secretAccessKey().equals("test")).isPresent();
+    if (!defaults) return false;
+    try {
+      java.net.InetAddress a = java.net.InetAddress.getByName(host);
+      return !a.isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return true;
+    }
+  }
+
+  private static void warnIfOpenWithDefaultCredentials(String host, CredentialStore credentials) {
+    if (openWithDefaultCredentials(host, credentials)) {
+      org.slf4j.LoggerFactory.getLogger(StepwiseServer.class).warn("Serving on {} with the default credentials test/test:"
+          + " anyone who can reach this address can call it. Set your own with --credentials-file, STEPWISE_CREDENTIALS"
+          + " or stepwise.api.credentials.", host);
     }
   }
 

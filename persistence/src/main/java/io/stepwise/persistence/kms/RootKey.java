@@ -32,6 +32,7 @@ public final class RootKey {
     Path file = kmsDir.resolve(FILE_NAME);
     try {
       if (Files.exists(file)) {
+        requireOwnerOnly(file);
         return decode(Files.readString(file, StandardCharsets.US_ASCII).trim(), file.toString());
       }
       Files.createDirectories(kmsDir);
@@ -40,6 +41,28 @@ public final class RootKey {
       return EventCipher.aesKey(key);
     } catch (IOException e) {
       throw new StorageUnavailableException("Cannot read or create the KMS root key " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A root key file that others can read would let them open every key of the KMS: refused, as
+   * ssh refuses a private key file others can read.
+   */
+  static void requireOwnerOnly(Path file) throws IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return; // no POSIX permissions on this file system
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> open = java.util.EnumSet.copyOf(perms);
+    open.retainAll(java.util.EnumSet.of(
+        java.nio.file.attribute.PosixFilePermission.GROUP_READ, java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+        java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE, java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+        java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE, java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE));
+    if (!open.isEmpty()) {
+      throw new StorageUnavailableException("The KMS root key " + file + " is accessible by others (permissions "
+          + PosixFilePermissions.toString(perms) + "); it must be readable by its owner only: chmod 600 " + file);
     }
   }
 

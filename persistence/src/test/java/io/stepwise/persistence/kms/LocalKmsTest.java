@@ -135,6 +135,20 @@ class LocalKmsTest {
   }
 
   @Test
+  void rootKeyReadableByOthers_isRefusedAtOpen() throws Exception {
+    open().close();
+    Path root = dir.resolve("kms/root.key");
+    for (String perms : new String[] {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----"}) {
+      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString(perms));
+      assertThatThrownBy(this::open).as(perms)
+          .isInstanceOf(StorageUnavailableException.class)
+          .hasMessageContaining("accessible by others").hasMessageContaining("chmod 600");
+    }
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("r--------"));
+    open().close();
+  }
+
+  @Test
   void kmsStore_neverHoldsDataKeyPlaintext() throws Exception {
     byte[] raw;
     try (LocalKms kms = open()) {
