@@ -120,8 +120,13 @@ public final class ActivityEntity
     unreadable.onCommand(Create.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
     // An activity whose data is shredded can still be deleted.
-    unreadable.onCommand(Delete.class, (s, c) -> listed(null).persist(new Deleted(c.at()))
-        .thenReply(c.replyTo(), n -> new Reply(null, null)));
+    // Its Deleted event holds no customer data, and no customer key can seal it: the service key does.
+    unreadable.onCommand(Delete.class, (s, c) -> {
+      encryption.sealWithoutCustomerKey(arn);
+      return listed(null).persist(new Deleted(c.at()))
+          .thenRun(n -> encryption.sealWithCustomerKey(arn))
+          .thenReply(c.replyTo(), n -> new Reply(null, null));
+    });
 
     unreadable.onCommand(Tag.class, (s, c) -> refuseTags(s, c.replyTo()));
     unreadable.onCommand(Untag.class, (s, c) -> refuseTags(s, c.replyTo()));

@@ -241,7 +241,8 @@ public final class Encryption implements ExecutionKeys {
   /**
    * The next events of {@code executionArn} — the failure that ends it because its machine's key
    * is unusable — are sealed under the service-owned key, the only one that can seal them. They
-   * hold Stepwise's error and cause, no customer data.
+   * hold Stepwise's error and cause, no customer data. The same for the Deleted event of a
+   * machine or activity whose own data is unreadable (its key shredded).
    */
   @Override
   public void sealWithoutCustomerKey(String executionArn) {
@@ -269,14 +270,18 @@ public final class Encryption implements ExecutionKeys {
       int end = arn.indexOf('|');
       arn = end < 0 ? arn : arn.substring(0, end);
     }
+    boolean ofResource = persistenceId.startsWith("Execution|") || persistenceId.startsWith(TASK_PREFIX)
+        || persistenceId.startsWith("StateMachine|") || persistenceId.startsWith("Activity|");
+    if (!withoutCustomerKey.isEmpty() && withoutCustomerKey.contains(arn)) {
+      return serviceOwned;
+    }
     if (persistenceId.startsWith("Execution|")) {
-      if (!withoutCustomerKey.isEmpty() && withoutCustomerKey.contains(arn)) {
-        return serviceOwned;
-      }
       arn = machineOf(arn);
     }
     EncryptionTarget t = targets.get(arn);
-    return t != null ? t : serviceOwned;
+    // a resource's data goes only under the key its own configuration names; when that is not
+    // known (its machine shredded, say), the write is refused, never sealed under a default
+    return t != null ? t : ofResource ? null : serviceOwned;
   }
 
   /**

@@ -169,19 +169,29 @@ public final class StateMachineEntity
   /** Replayed in place of an event the journal could not decrypt; never persisted. */
   public record Unreadable(String reason) implements Event {}
 
-  /** {@code record} is null when the machine does not exist (never created, or deleted). */
+  /**
+   * {@code record} is null when the machine does not exist (never created, or deleted);
+   * {@code sealedUnder} is the encryption configuration of the machine as it last existed, kept
+   * after a delete so that executions still running go on under their machine's key.
+   */
   public record State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions,
-      Map<String, Alias> aliases) {
+      Map<String, Alias> aliases, EncryptionConfig sealedUnder) {
+    State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions,
+        Map<String, Alias> aliases) {
+      this(record, unreadable, tags, versions, aliases,
+          record == null ? null : EncryptionConfig.orDefault(record.encryptionConfiguration()));
+    }
+
     State(StateMachineRecord record, String unreadable) {
       this(record, unreadable, Map.of(), Versions.NONE, Map.of());
     }
 
     State withVersions(Versions v) {
-      return new State(record, unreadable, tags, v, aliases);
+      return new State(record, unreadable, tags, v, aliases, sealedUnder);
     }
 
     State withAliases(Map<String, Alias> a) {
-      return new State(record, unreadable, tags, versions, a);
+      return new State(record, unreadable, tags, versions, a, sealedUnder);
     }
   }
 
@@ -235,6 +245,11 @@ public final class StateMachineEntity
     else catalog.putStateMachine(summary(state.record()));
   }
 
+  private <E> E withoutCustomerKey(E event) {
+    encryption.sealWithoutCustomerKey(arn);
+    return event;
+  }
+
   @Override
   public State emptyState() {
     return new State(null, null);
@@ -247,7 +262,9 @@ public final class StateMachineEntity
     unreadable.onCommand(Describe.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(Update.class, (s, c) -> refuse(s, c.replyTo()));
     // A machine whose data is shredded can still be deleted (its name is then free again).
-    unreadable.onCommand(Delete.class, (s, c) -> delisted().persist(new Deleted(c.at()))
+    // Its Deleted event holds no customer data, and no customer key can seal it: the service key does.
+    unreadable.onCommand(Delete.class, (s, c) -> delisted().persist(withoutCustomerKey(new Deleted(c.at())))
+        .thenRun(n -> encryption.sealWithCustomerKey(arn))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
     unreadable.onCommand(Wake.class, (s, c) -> refuse(s, c.replyTo()));
@@ -478,7 +495,7 @@ public final class StateMachineEntity
           next.remove(e.name());
           return state.withAliases(java.util.Collections.unmodifiableMap(next));
         })
-        .onEvent(Deleted.class, (state, e) -> new State(null, null))
+        .onEvent(Deleted.class, (state, e) -> new State(null, null, Map.of(), Versions.NONE, Map.of(), state.sealedUnder()))
         .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags(), state.versions(),
             state.aliases()))
         .build();
@@ -490,6 +507,9 @@ public final class StateMachineEntity
         .onSignal(RecoveryCompleted.instance(), state -> {
           if (state.record() != null && state.unreadable() == null) {
             encryption.register(arn, Encryption.MACHINE_CONTEXT, state.record().encryptionConfiguration());
+          } else if (state.sealedUnder() != null && state.unreadable() == null) {
+            // deleted: executions of it may still be running, under its key
+            encryption.register(arn, Encryption.MACHINE_CONTEXT, state.sealedUnder());
           }
           if (state.unreadable() != null || state.record() == null) view.remove(arn);
           else view.put(state.record());

@@ -193,6 +193,11 @@ public final class GroupCommitter {
     Instant now = clock.instant();
     for (String pid : op.encryptsFor()) {
       EncryptionTarget t = keySelector.select(pid);
+      if (t == null) {
+        keys.put(pid, new IllegalStateException("No encryption key is known for " + pid
+            + "; the write is refused rather than sealed under another key"));
+        continue;
+      }
       RuntimeException refusal = refused.get(t);
       if (refusal != null) {
         keys.put(pid, refusal); // prepare() rejects the write instead of asking forever

@@ -7,5 +7,6 @@ package io.stepwise.persistence.keys;
  */
 @FunctionalInterface
 public interface KeySelector {
+  /** The target, or null when no key is known for this entity: its writes are then refused, never sealed under a default. */
   EncryptionTarget select(String persistenceId);
 }

@@ -120,6 +120,26 @@ class DataKeyWindowTest {
         .withThrowableThat().withMessageContaining("disabled");
   }
 
+  /** A write for which the selector knows no key is refused, never sealed under a default; others go on. */
+  @Test
+  void writesWithNoKnownKey_areRejected_neverSealedUnderADefault() {
+    storage.useKeySelector(pid -> pid.startsWith("unknown-") ? null : storage.serviceOwnedTarget());
+    var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(kit.system());
+    var probe = new org.apache.pekko.testkit.TestProbe(classic);
+    var journal = org.apache.pekko.persistence.Persistence.get(classic)
+        .journalFor("stepwise.journal", com.typesafe.config.ConfigFactory.empty());
+    List<org.apache.pekko.persistence.PersistentEnvelope> writes = List.of(atomic("unknown-1", probe.ref()), atomic("svc-2", probe.ref()));
+    journal.tell(new org.apache.pekko.persistence.JournalProtocol.WriteMessages(
+        scala.jdk.javaapi.CollectionConverters.asScala(writes).toList(), probe.ref(), 1), probe.ref());
+    probe.expectMsg(org.apache.pekko.persistence.JournalProtocol.WriteMessagesSuccessful$.MODULE$);
+    var rejected = probe.expectMsgClass(org.apache.pekko.persistence.JournalProtocol.WriteMessageRejected.class);
+    assertThat(rejected.message().persistenceId()).isEqualTo("unknown-1");
+    assertThat(rejected.cause()).hasMessageContaining("No encryption key is known");
+    assertThat(probe.expectMsgClass(org.apache.pekko.persistence.JournalProtocol.WriteMessageSuccess.class)
+        .persistent().persistenceId()).isEqualTo("svc-2");
+    assertThat(storage.handles().store().idOf("unknown-1")).isEmpty();
+  }
+
   @Test
   void writesUnderDisabledKmsKey_areRejectedWhileOthersAreWritten() {
     String customer = storage.kms().createKey("customer", null).keyId();
