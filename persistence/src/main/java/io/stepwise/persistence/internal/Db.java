@@ -119,6 +119,20 @@ public final class Db implements AutoCloseable {
     }
   }
 
+  /**
+   * Compacts the keys {@code from <= key <= to} down to the last level (flushing the memtable
+   * first), so that deleted rows leave no copy in any table or log file of the store.
+   */
+  public void compactRange(byte[] from, byte[] to) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      db.compactRange(from, to);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** What a scan callback tells the scan. */
   public enum Scan { CONTINUE, STOP }
 

@@ -85,6 +85,15 @@ final class KeyStore implements AutoCloseable {
     delete(keyOf(keyId));
   }
 
+  /**
+   * Deletes a key for good: its row, then a compaction of the key rows so that no earlier version
+   * of it (each change rewrote the row, sealed material included) survives in any file.
+   */
+  void erase(String keyId) {
+    delete(keyOf(keyId));
+    db.compactRange(FROM, TO);
+  }
+
   private void delete(byte[] dbKey) {
     try (var batch = db.newBatch()) {
       batch.delete(dbKey);

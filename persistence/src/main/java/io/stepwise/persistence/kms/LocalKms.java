@@ -559,7 +559,7 @@ public final class LocalKms implements Kms, AutoCloseable {
         .map(e -> e.meta().keyId())
         .toList();
     for (String keyId : due) {
-      store.delete(keyId);
+      store.erase(keyId);
       keys.remove(keyId);
       for (KmsAlias a : List.copyOf(aliases.values())) {
         if (a.targetKeyId().equals(keyId)) {
