@@ -117,6 +117,22 @@ final class KeyStore implements AutoCloseable {
     return ("als/" + (account == null ? "" : account + " ") + name).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * What the sealed material of a key row is bound to: the row without its materials, tags in key
+   * order, as JSON. Editing any field on disk (a state, a policy, an owner) makes the material's
+   * associated data differ, so the material no longer opens.
+   */
+  static byte[] boundFields(StoredKey k) {
+    StoredKey bare = new StoredKey(k.keyId(), k.description(), k.keySpec(), k.keyUsage(), k.owner(), k.state(),
+        k.createdMillis(), k.deletionMillis(), k.rotationEnabled(), k.primaryMaterial(), List.of(), k.policy(),
+        k.tags() == null ? null : new java.util.TreeMap<>(k.tags()), k.account());
+    try {
+      return JSON.writeValueAsBytes(bare);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static StoredKey read(byte[] json) {
     try {
       return JSON.readValue(json, StoredKey.class);

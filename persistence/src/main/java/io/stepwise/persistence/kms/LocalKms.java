@@ -35,9 +35,14 @@ public final class LocalKms implements Kms, AutoCloseable {
 
   /** {@code rsa} is the private key of an asymmetric key (its only material), else null. */
   private record Entry(KeyMetadata meta, Map<Integer, SecretKey> materials, List<KeyStore.StoredMaterial> sealed,
-      PrivateKey rsa, String policy, Map<String, String> tags) {
+      PrivateKey rsa, String policy, Map<String, String> tags, boolean tampered) {
+    Entry(KeyMetadata meta, Map<Integer, SecretKey> materials, List<KeyStore.StoredMaterial> sealed, PrivateKey rsa,
+        String policy, Map<String, String> tags) {
+      this(meta, materials, sealed, rsa, policy, tags, false);
+    }
+
     Entry with(KeyMetadata m) {
-      return new Entry(m, materials, sealed, rsa, policy, tags);
+      return new Entry(m, materials, sealed, rsa, policy, tags, tampered);
     }
   }
 
@@ -53,9 +58,17 @@ public final class LocalKms implements Kms, AutoCloseable {
     this.store = store;
     this.rootCipher = EventCipher.of(rootKey);
     this.clock = clock;
+    List<Entry> upgrade = new ArrayList<>();
     for (KeyStore.StoredKey k : store.loadAll()) {
-      keys.put(k.keyId(), unseal(k));
+      Entry e = unseal(k, upgrade);
+      if (e.tampered() && e.meta().owner() == KeyOwner.AWS) {
+        throw new StorageUnavailableException("The KMS root key does not open key " + k.keyId()
+            + " (wrong root key, or a damaged key store)");
+      }
+      keys.put(k.keyId(), e);
     }
+    // rows sealed before their fields were bound to the material: sealed again, bound
+    for (Entry e : upgrade) save(e);
     for (KeyStore.StoredAlias a : store.loadAliases()) {
       KmsAlias alias = new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
           Instant.ofEpochMilli(a.updatedMillis()), a.account());
@@ -75,7 +88,9 @@ public final class LocalKms implements Kms, AutoCloseable {
   @Override
   public synchronized void adoptUnowned(String account) {
     for (Entry e : List.copyOf(keys.values())) {
-      if (e.meta().owner() == KeyOwner.CUSTOMER && e.meta().account() == null) save(e.with(e.meta().withAccount(account)));
+      if (e.meta().owner() == KeyOwner.CUSTOMER && e.meta().account() == null && !e.tampered()) {
+        save(e.with(e.meta().withAccount(account)));
+      }
     }
     for (KmsAlias a : List.copyOf(aliases.values())) {
       if (a.account() == null) {
@@ -547,6 +562,9 @@ public final class LocalKms implements Kms, AutoCloseable {
     if (e == null) {
       throw new KmsException(KmsException.Code.NOT_FOUND, "Key '" + keyId + "' does not exist");
     }
+    if (e.tampered()) {
+      throw new KmsException(KmsException.Code.INVALID_STATE, tamperedMessage(keyId));
+    }
     return e;
   }
 
@@ -571,13 +589,41 @@ public final class LocalKms implements Kms, AutoCloseable {
     }
   }
 
+  /**
+   * Writes a key's row with every version of its material sealed again under the root key, bound
+   * to the row's other fields ({@link KeyStore#boundFields}): a row edited on disk no longer opens.
+   */
   private void save(Entry e) {
     KeyMetadata m = e.meta();
+    if (e.tampered()) {
+      throw new KmsException(KmsException.Code.INVALID_STATE, tamperedMessage(m.keyId()));
+    }
+    KeyStore.StoredKey fields = new KeyStore.StoredKey(m.keyId(), m.description(), m.keySpec(), m.keyUsage(),
+        m.owner().name(), m.state().name(), m.creationDate().toEpochMilli(),
+        m.deletionDate() == null ? null : m.deletionDate().toEpochMilli(), m.rotationEnabled(),
+        m.primaryMaterial(), List.of(), e.policy(), e.tags(), m.account());
+    byte[] bound = KeyStore.boundFields(fields);
+    Map<Integer, Long> created = new HashMap<>();
+    for (KeyStore.StoredMaterial old : e.sealed()) created.put(old.version(), old.createdMillis());
+    List<KeyStore.StoredMaterial> sealed = new ArrayList<>();
+    if (e.rsa() != null) {
+      sealed.add(seal(m.keyId(), 1, e.rsa().getEncoded(), bound, created.getOrDefault(1, clock.millis())));
+    } else {
+      for (Map.Entry<Integer, SecretKey> mat : new TreeMap<>(e.materials()).entrySet()) {
+        sealed.add(seal(m.keyId(), mat.getKey(), mat.getValue().getEncoded(), bound,
+            created.getOrDefault(mat.getKey(), clock.millis())));
+      }
+    }
     store.save(new KeyStore.StoredKey(m.keyId(), m.description(), m.keySpec(), m.keyUsage(), m.owner().name(),
         m.state().name(), m.creationDate().toEpochMilli(),
         m.deletionDate() == null ? null : m.deletionDate().toEpochMilli(), m.rotationEnabled(),
-        m.primaryMaterial(), e.sealed(), e.policy(), e.tags(), m.account()));
-    keys.put(m.keyId(), e);
+        m.primaryMaterial(), List.copyOf(sealed), e.policy(), e.tags(), m.account()));
+    keys.put(m.keyId(), new Entry(m, e.materials(), List.copyOf(sealed), e.rsa(), e.policy(), e.tags()));
+  }
+
+  private static String tamperedMessage(String keyId) {
+    return "The record of key '" + keyId + "' does not match its sealed material (it was changed outside"
+        + " Stepwise); the key is unusable";
   }
 
   private void notifyChange(String keyId) {
@@ -586,33 +632,68 @@ public final class LocalKms implements Kms, AutoCloseable {
     }
   }
 
+  /** Material sealed for a new key or version; {@link #save} seals it again, bound to the row. */
   private KeyStore.StoredMaterial seal(String keyId, int version, byte[] raw) {
-    byte[] sealed = rootCipher.encrypt(raw, materialAad(keyId, version));
-    return new KeyStore.StoredMaterial(version, clock.millis(), Base64.getEncoder().encodeToString(sealed));
+    return seal(keyId, version, raw, new byte[0], clock.millis());
   }
 
-  private Entry unseal(KeyStore.StoredKey k) {
+  private KeyStore.StoredMaterial seal(String keyId, int version, byte[] raw, byte[] bound, long createdMillis) {
+    byte[] sealed = rootCipher.encrypt(raw, aad(keyId, version, bound));
+    return new KeyStore.StoredMaterial(version, createdMillis, Base64.getEncoder().encodeToString(sealed));
+  }
+
+  /**
+   * Opens a key row. Material bound to the row's fields opens only if no field was changed; a row
+   * from before fields were bound opens with the key id and version alone and is added to
+   * {@code upgrade}; a row that opens neither way is tampered with (or the root key is wrong).
+   */
+  private Entry unseal(KeyStore.StoredKey k, List<Entry> upgrade) {
     Map<Integer, SecretKey> materials = new HashMap<>();
     PrivateKey rsa = null;
+    byte[] bound = KeyStore.boundFields(k);
+    boolean legacy = false;
+    boolean tampered = false;
     for (KeyStore.StoredMaterial m : k.materials()) {
+      byte[] blob = Base64.getDecoder().decode(m.sealed());
+      byte[] raw;
       try {
-        byte[] raw = rootCipher.decrypt(Base64.getDecoder().decode(m.sealed()), materialAad(k.keyId(), m.version()));
+        raw = rootCipher.decrypt(blob, aad(k.keyId(), m.version(), bound));
+      } catch (GeneralSecurityException | IllegalArgumentException bad) {
+        try {
+          raw = rootCipher.decrypt(blob, aad(k.keyId(), m.version(), new byte[0]));
+          legacy = true;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+          tampered = true;
+          continue;
+        }
+      }
+      try {
         if (Rsa.RSA_2048.equals(k.keySpec())) {
           rsa = Rsa.privateKey(raw);
         } else {
           materials.put(m.version(), EventCipher.aesKey(raw));
         }
       } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw new StorageUnavailableException("The KMS root key does not open key " + k.keyId()
-            + " (wrong root key, or a damaged key store)", e);
+        tampered = true;
       }
     }
     KeyMetadata meta = new KeyMetadata(k.keyId(), k.description(), k.keySpec(), k.keyUsage(),
         KeyOwner.valueOf(k.owner()), KeyState.valueOf(k.state()), Instant.ofEpochMilli(k.createdMillis()),
         k.deletionMillis() == null ? null : Instant.ofEpochMilli(k.deletionMillis()), k.rotationEnabled(),
         k.primaryMaterial(), k.account());
-    return new Entry(meta, Map.copyOf(materials), List.copyOf(k.materials()), rsa, k.policy(),
+    if (tampered) {
+      return new Entry(meta, Map.of(), List.copyOf(k.materials()), null, k.policy(),
+          k.tags() == null ? Map.of() : Map.copyOf(k.tags()), true);
+    }
+    Entry e = new Entry(meta, Map.copyOf(materials), List.copyOf(k.materials()), rsa, k.policy(),
         k.tags() == null ? Map.of() : Map.copyOf(k.tags()));
+    if (legacy) upgrade.add(e);
+    return e;
+  }
+
+  private static byte[] aad(String keyId, int version, byte[] bound) {
+    byte[] base = materialAad(keyId, version);
+    return ByteBuffer.allocate(base.length + bound.length).put(base).put(bound).array();
   }
 
   private static byte[] materialAad(String keyId, int version) {

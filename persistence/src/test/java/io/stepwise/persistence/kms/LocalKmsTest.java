@@ -201,4 +201,51 @@ class LocalKmsTest {
       assertThat(kms.listAliases("222222222222")).extracting(KmsAlias::aliasName).containsExactly("alias/app");
     }
   }
+
+  /**
+   * A key's record is bound to its sealed material: editing its state on disk (DISABLED to
+   * ENABLED, say) leaves the key unusable instead of re-enabling it; other keys are unaffected.
+   */
+  @Test
+  void keyRecordEditedOnDisk_makesTheKeyUnusable_notEnabled() throws Exception {
+    String disabled;
+    String other;
+    try (LocalKms kms = open()) {
+      disabled = kms.createKey("d", null).keyId();
+      other = kms.createKey("o", null).keyId();
+      kms.disableKey(disabled);
+    }
+    Path store = dir.resolve("kms/store");
+    try (io.stepwise.persistence.internal.Db db = io.stepwise.persistence.internal.Db.open(store, dir)) {
+      byte[] rowKey = ("key/" + disabled).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[][] row = new byte[1][];
+      db.scan(rowKey, ("key/" + disabled + "0").getBytes(java.nio.charset.StandardCharsets.UTF_8), e -> {
+        row[0] = e.getValue();
+        return io.stepwise.persistence.internal.Db.Scan.STOP;
+      });
+      String edited = new String(row[0], java.nio.charset.StandardCharsets.UTF_8).replace("\"DISABLED\"", "\"ENABLED\"");
+      assertThat(edited).contains("\"ENABLED\"");
+      db.put(rowKey, edited.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+    }
+    try (LocalKms kms = open()) {
+      assertThatThrownBy(() -> kms.encrypt(disabled, new byte[] {1}, Map.of()))
+          .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.getMessage()).contains("changed outside Stepwise"));
+      assertThatThrownBy(() -> kms.enableKey(disabled)).isInstanceOf(KmsException.class);
+      assertThat(kms.decrypt(other, kms.encrypt(other, new byte[] {7}, Map.of()), Map.of())).containsExactly(7);
+    }
+  }
+
+  /** Material bound to its row opens again after a restart, and decrypts what it encrypted. */
+  @Test
+  void boundMaterial_opensAgainAfterARestart() throws Exception {
+    String keyId;
+    byte[] ciphertext;
+    try (LocalKms kms = open()) {
+      keyId = kms.createKey("k", null).keyId();
+      ciphertext = kms.encrypt(keyId, new byte[] {9}, Map.of());
+    }
+    try (LocalKms kms = open()) {
+      assertThat(kms.decrypt(keyId, ciphertext, Map.of())).containsExactly(9);
+    }
+  }
 }
