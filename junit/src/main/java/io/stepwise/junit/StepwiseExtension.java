@@ -53,7 +53,8 @@ public final class StepwiseExtension
   private final Path mockConfig;
   private final Map<String, Object> settings;
   private Running running;
-  private boolean perClass;
+  /** How many classes (a class and its {@code @Nested} classes, or classes sharing a static field) run on it now. */
+  private int classes;
 
   /** A running server, its data directory and its client. */
   private record Running(StepwiseServer server, Path dataDir, SfnClient sfn) {}
@@ -103,25 +104,23 @@ public final class StepwiseExtension
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    perClass = true;
-    start();
+  public synchronized void beforeAll(ExtensionContext context) {
+    if (classes++ == 0) start();
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    stop();
-    perClass = false;
+  public synchronized void afterAll(ExtensionContext context) {
+    if (--classes == 0) stop();
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    if (!perClass) start();
+  public synchronized void beforeEach(ExtensionContext context) {
+    if (classes == 0) start();
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    if (!perClass) stop();
+  public synchronized void afterEach(ExtensionContext context) {
+    if (classes == 0) stop();
   }
 
   /** A client of the running server, signed as {@code test}/{@code test}, host-prefix injection off. */

@@ -120,6 +120,38 @@ class AccountIsolationTest {
     }
   }
 
+  /** A definition cannot reach another account either: not its machines (nested starts), not its activities. */
+  @Test
+  void definitionsCannotReachAnotherAccount() throws Exception {
+    Map<String, Object> config = Map.of("stepwise.api.credentials", List.of(
+        Map.of("access-key-id", "alice", "secret-access-key", "alice", "account-id", ALICE),
+        Map.of("access-key-id", "bob", "secret-access-key", "bob", "account-id", BOB)),
+        "stepwise.engine.activity-poll-wait", "1s");
+    try (TestServer server = TestServer.start(dir, config);
+        SfnClient alice = server.sfn("alice", "alice"); SfnClient bob = server.sfn("bob", "bob")) {
+      String bobsMachine = bob.createStateMachine(b -> b.name("secret").roleArn("arn:aws:iam::" + BOB + ":role/r")
+          .definition("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Result\":{\"secret\":42},\"End\":true}}}"))
+          .stateMachineArn();
+      String bobsActivity = bob.createActivity(b -> b.name("work")).activityArn();
+      String role = "arn:aws:iam::" + ALICE + ":role/r";
+      String nested = alice.createStateMachine(b -> b.name("nested").roleArn(role).definition(
+          "{\"StartAt\":\"S\",\"States\":{\"S\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::states:startExecution.sync:2\","
+              + "\"Parameters\":{\"StateMachineArn\":\"" + bobsMachine + "\"},\"End\":true}}}")).stateMachineArn();
+      String viaActivity = alice.createStateMachine(b -> b.name("activity").roleArn(role).definition(
+          "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"" + bobsActivity + "\",\"End\":true}}}"))
+          .stateMachineArn();
+      var n = ExecutionApiTest.awaitEnd(alice, alice.startExecution(b -> b.stateMachineArn(nested)).executionArn());
+      assertThat(n.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(n.error()).isEqualTo("StepFunctions.AccessDeniedException");
+      assertThat(bob.listExecutions(b -> b.stateMachineArn(bobsMachine)).executions()).isEmpty();
+      var a = ExecutionApiTest.awaitEnd(alice, alice.startExecution(b -> b.stateMachineArn(viaActivity)
+          .input("{\"aliceSecret\":7}")).executionArn());
+      assertThat(a.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(a.error()).isEqualTo("States.Runtime");
+      assertThat(bob.getActivityTask(b -> b.activityArn(bobsActivity).workerName("w")).taskToken()).isNullOrEmpty();
+    }
+  }
+
   /**
    * KMS keys belong to the account that created them: listings and aliases are per account, a key
    * id of another account is not found, and another account may only use a key, by its ARN, when

@@ -93,8 +93,9 @@ public final class SigV4Verifier {
 
   /**
    * What must be signed, so that no part of a captured request can be changed or added: the host,
-   * the signing time, every {@code x-amz-*} header present (the target action, the security
-   * token, the payload hash) and the content type. Every AWS SDK and the CLI sign them.
+   * the signing time and every {@code x-amz-*} header present (the target action, the security
+   * token, the payload hash). The content type need not be: the AWS SDK for JavaScript v2 and for
+   * PHP leave it out of their signatures, and AWS accepts that.
    */
   private static void requireSigned(SignableRequest request, SigV4Authorization auth) {
     List<String> signed = auth.signedHeaders();
@@ -110,11 +111,6 @@ public final class SigV4Verifier {
       String name = h.getKey().toLowerCase(Locale.ROOT);
       if (name.startsWith("x-amz-") && !signed.contains(name)) {
         throw notSigned(h.getKey());
-      }
-      // a request without a Content-Type reaches us as application/octet-stream
-      if (name.equals("content-type") && !signed.contains(name)
-          && !h.getValue().strip().equalsIgnoreCase("application/octet-stream")) {
-        throw notSigned("Content-Type");
       }
     }
   }

@@ -16,7 +16,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** Renders engine records as the response shapes of the AWS Step Functions API. */
-final class Shapes {
+public final class Shapes {
   private Shapes() {}
 
   static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -159,7 +159,7 @@ final class Shapes {
   }
 
   /** One history event; without execution data the input and output members are left out. */
-  static ObjectNode historyEvent(HistoryEvent e, boolean includeExecutionData) {
+  public static ObjectNode historyEvent(HistoryEvent e, boolean includeExecutionData) {
     ObjectNode n = F.objectNode();
     n.put("timestamp", time(e.timestamp()));
     n.put("type", e.type());

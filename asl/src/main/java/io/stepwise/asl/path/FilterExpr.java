@@ -70,8 +70,8 @@ sealed interface FilterExpr {
         case "anyof" -> a.isArray() && b.isArray() && any(a, b);
         case "noneof" -> a.isArray() && b.isArray() && !any(a, b);
         case "size" -> b.isNumber() && (a.isArray() ? a.size() : a.isTextual() ? a.asText().length() : -1) == b.intValue();
-        case "empty" -> b.isBoolean() && (a.isArray() || a.isTextual())
-            && (a.isArray() ? a.isEmpty() : a.asText().isEmpty()) == b.booleanValue();
+        case "empty" -> b.isBoolean() && (a.isContainerNode() || a.isTextual())
+            && (a.isContainerNode() ? a.isEmpty() : a.asText().isEmpty()) == b.booleanValue();
         default -> {
           int c;
           if (a.isNumber() && b.isNumber()) c = a.decimalValue().compareTo(b.decimalValue());

@@ -105,11 +105,19 @@ class JsonPathTest {
       "$.store.book[?(@.tags size 1)].title => [\"A\"]",
       "$.store.book[?(@.title size 1)].price => [8,12,23]",
       "$.store.book[?(@.tags empty false)].title => [\"A\"]",
+      "$[?(@.a.b empty true)] => []",
       "$.store.book[?(@.isbn exists true)].title => [\"B\"]",
       "$.store.book[?(@.isbn exists false)].title => [\"A\",\"C\"]",
       "$.store.book[?(@.title =~ /a/i)].price => [8]"})
   void filterOperators_areJaywaysOwn(String path, String expected) {
     assertThat(JsonPath.compile(path).read(DOC)).isEqualTo(json(expected));
+  }
+
+  @Test
+  void empty_holdsForEmptyArraysStringsAndObjects() {
+    JsonNode doc = json("{\"xs\":[{\"v\":{}},{\"v\":{\"a\":1}},{\"v\":[]},{\"v\":\"\"},{\"v\":\"s\"},{\"v\":3}]}");
+    assertThat(JsonPath.compile("$.xs[?(@.v empty true)]").read(doc)).isEqualTo(json("[{\"v\":{}},{\"v\":[]},{\"v\":\"\"}]"));
+    assertThat(JsonPath.compile("$.xs[?(@.v empty false)]").read(doc)).isEqualTo(json("[{\"v\":{\"a\":1}},{\"v\":\"s\"}]"));
   }
 
   @Test

@@ -195,6 +195,8 @@ public final class ActivityEntity
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), s -> {
+          // a Deleted write of an unreadable activity that failed left its flag: the entity starts over
+          encryption.sealWithCustomerKey(arn);
           if (s.record() != null && s.unreadable() == null) {
             encryption.register(arn, Encryption.ACTIVITY_CONTEXT, s.record().encryptionConfiguration());
           }

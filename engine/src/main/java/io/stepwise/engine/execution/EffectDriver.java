@@ -117,7 +117,8 @@ public final class EffectDriver {
     String testCase = info == null ? null : info.testCase();
     // a Map Run's child (machine/label) takes its machine's mocks
     String machine = info == null || info.stateMachineName() == null ? null : info.stateMachineName().split("/")[0];
-    List<Signal> ready = answered(step.effects(), machine, testCase);
+    String executionArn = ctx.executionArn();
+    List<Signal> ready = answered(step.effects(), machine, testCase, executionArn);
     if (ready.isEmpty()) return step;
     List<HistoryEvent> events = new ArrayList<>(step.events());
     List<Effect> waiting = new ArrayList<>(step.effects());
@@ -126,7 +127,7 @@ public final class EffectDriver {
       step = Interpreter.resume(def, ctx, step.position(), next, clock.get());
       events.addAll(step.events());
       waiting.addAll(step.effects());
-      ready.addAll(answered(step.effects(), machine, testCase));
+      ready.addAll(answered(step.effects(), machine, testCase, executionArn));
     }
     if (step.finished()) return new Step(events, step.position(), List.of(), step.outcome());
     Set<String> pending = new HashSet<>();
@@ -139,12 +140,15 @@ public final class EffectDriver {
   }
 
   /** The answers known at once: a mocked response of the execution's test case, else the dispatch's. */
-  private List<Signal> answered(List<Effect> effects, String machine, String testCase) {
+  private List<Signal> answered(List<Effect> effects, String machine, String testCase, String executionArn) {
     List<Signal> out = new ArrayList<>();
     for (Effect e : effects) {
       if (e instanceof Effect.ScheduleTask task) {
         Signal s = testCase == null || task.resource().equals(ExecutionContext.MAP_RUN) ? null
             : mocks.answer(machine, testCase, task);
+        if (s == null && Activities.isActivity(task.resource()) && Activities.ofAnotherAccount(task.resource(), executionArn)) {
+          s = Activities.refused(task, executionArn);
+        }
         if (s == null && !(Integrations.dispatched(task.resource()) && integrations.handles(task.resource()))) {
           s = tasks.dispatch(task);
         }

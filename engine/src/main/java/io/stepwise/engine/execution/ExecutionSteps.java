@@ -37,7 +37,7 @@ final class ExecutionSteps {
   static State apply(State s, Event e, Revisions revisions) {
     if (e instanceof Started started) {
       ExecutionInfo info = started.info();
-      if (info.definition() == null) {
+      if (info.definition() == null && revisions != null) {
         info = revisions.definition(info.revisionId()).map(info::withDefinition).orElse(info);
       }
       return new State(info, History.EMPTY, null, null, s.unreadable());

@@ -175,7 +175,8 @@ public final class ExecutionStore {
     List<ActivityQueue.Task> out = new ArrayList<>();
     if (position.finished()) return out;
     for (Effect e : position.pendingEffects()) {
-      if (e instanceof Effect.ScheduleTask t && !t.started() && Activities.isActivity(t.resource())) {
+      if (e instanceof Effect.ScheduleTask t && !t.started() && Activities.isActivity(t.resource())
+          && !Activities.ofAnotherAccount(t.resource(), info.executionArn())) {
         out.add(new ActivityQueue.Task(t.resource(), t.scheduledAt() != null ? t.scheduledAt() : info.startDate(),
             info.executionArn(), t.id()));
       }

@@ -1,5 +1,7 @@
 package io.stepwise.engine.integration;
 
+import io.stepwise.engine.Arns;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -104,6 +106,14 @@ public final class NestedExecutions implements Integration {
     if (child == null) {
       return done(new Signal.TaskFailed(task.id(), "States.Runtime",
           "The parameters of '" + task.resource() + "' must have a StateMachineArn string"));
+    }
+    Arns.Parsed own = Arns.parse(info.executionArn());
+    Arns.Parsed target = Arns.parse(child.machine());
+    if (own != null && target != null && !target.account().equals(own.account())) {
+      // no resource-based policies in Step Functions: another account's machine is not the caller's to start
+      return done(new Signal.TaskFailed(task.id(), "StepFunctions.AccessDeniedException", "User: " + info.roleArn()
+          + " is not authorized to perform: states:StartExecution on resource: " + child.machine()
+          + " because no resource-based policy allows the states:StartExecution action"));
     }
     String mode = task.resource().substring(BASE.length());
     if (!mode.isEmpty() && "EXPRESS".equals(info.type())) {

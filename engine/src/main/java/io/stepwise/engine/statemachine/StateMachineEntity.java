@@ -505,6 +505,8 @@ public final class StateMachineEntity
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          // a Deleted write of an unreadable machine that failed left its flag: the entity starts over
+          encryption.sealWithCustomerKey(arn);
           if (state.record() != null && state.unreadable() == null) {
             encryption.register(arn, Encryption.MACHINE_CONTEXT, state.record().encryptionConfiguration());
           } else if (state.sealedUnder() != null && state.unreadable() == null) {

@@ -94,9 +94,10 @@ public final class LocalKms implements Kms, AutoCloseable {
     }
     for (KmsAlias a : List.copyOf(aliases.values())) {
       if (a.account() == null) {
+        // the new row first: a crash in between leaves both, and the next start finishes the move
+        putAlias(new KmsAlias(a.aliasName(), a.targetKeyId(), a.creationDate(), a.lastUpdatedDate(), account));
         aliases.remove(a.mapKey());
         store.deleteAlias(null, a.aliasName());
-        putAlias(new KmsAlias(a.aliasName(), a.targetKeyId(), a.creationDate(), a.lastUpdatedDate(), account));
       }
     }
   }
