@@ -12,8 +12,8 @@ public final class ExecutionHistory {
   private ExecutionHistory() {}
 
   /** Why a history cannot be rebuilt: an event or snapshot that could not be read, or none at all. */
-  public static final class Unavailable extends RuntimeException {
-    Unavailable(String message) {
+  public static class Unavailable extends RuntimeException {
+    protected Unavailable(String message) {
       super(message);
     }
   }
