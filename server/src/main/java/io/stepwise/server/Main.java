@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 /** {@code stepwise}: with no subcommand (or {@code serve}) it serves the AWS Step Functions API. */
 @Command(name = "stepwise", mixinStandardHelpOptions = true, version = "Stepwise 0.1.0",
     description = "Self-hosted, AWS-compatible AWS Step Functions. With no subcommand: serve.",
-    subcommands = {Main.Serve.class, RunCommand.class, BenchCommand.class, JournalCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, RunCommand.class, BenchCommand.class, JournalCommand.class, HistoryCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   @Mixin ServeOptions options;
 
