@@ -132,6 +132,11 @@ public final class HistoryCommand {
     /** The history, from its latest snapshot (if any) and the events after it. */
     List<HistoryEvent> history(String executionArn) throws Exception {
       String pid = "Execution|" + executionArn;
+      var id = handles.store().idOf(pid);
+      if (id.isEmpty()) throw new ExecutionHistoryMissing(executionArn);
+      if (handles.store().snapshots(id.getAsLong()).isEmpty()) {
+        return ExecutionHistory.rebuild(null, events(pid, 1)); // no snapshot: every event is there
+      }
       var classic = Adapter.toClassic(system);
       var snapshots = Persistence.get(classic).snapshotStoreFor("stepwise.snapshot-store", ConfigFactory.empty());
       var loaded = (SnapshotProtocol.LoadSnapshotResult) Patterns.ask(snapshots,
@@ -143,13 +148,18 @@ public final class HistoryCommand {
         snapshot = loaded.snapshot().get().snapshot();
         from = loaded.snapshot().get().metadata().sequenceNr() + 1;
       }
+      List<Object> events = events(pid, from);
+      if (snapshot == null && events.isEmpty()) throw new ExecutionHistoryMissing(executionArn);
+      return ExecutionHistory.rebuild(snapshot, events);
+    }
+
+    private List<Object> events(String pid, long from) {
       List<Object> events = new ArrayList<>();
       handles.reader().replay(pid, from, Long.MAX_VALUE, Long.MAX_VALUE, repr -> {
         Object p = repr.payload();
         events.add(p instanceof UnreadableEvent u ? "event #" + u.sequenceNr() + " is unreadable: " + u.reason() : p);
       }).toCompletableFuture().join();
-      if (snapshot == null && events.isEmpty()) throw new ExecutionHistoryMissing(executionArn);
-      return ExecutionHistory.rebuild(snapshot, events);
+      return events;
     }
 
     @Override
