@@ -111,6 +111,10 @@ public final class HistoryCommand {
     private final ActorSystem<Void> system;
     private final StepwiseStorage.Handles handles;
 
+    StepwiseStorage.Handles handles() {
+      return handles;
+    }
+
     Offline(Path dataDir) {
       Config config = ConfigFactory.parseMap(Map.of("stepwise.data-dir", dataDir.toAbsolutePath().toString(),
               "pekko.loglevel", "ERROR", "pekko.stdout-loglevel", "OFF"))

@@ -1,19 +1,13 @@
 package io.stepwise.server;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.stepwise.engine.execution.ExecutionEntity;
-import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.UnreadableEvent;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.PersistentRepr;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,13 +48,8 @@ public final class JournalCommand {
 
   /** Verifies the journal of {@code dataDir}, printing each problem to {@code out} as it is found. */
   public static Report verify(Path dataDir, PrintStream out, boolean progress) {
-    Config config = ConfigFactory.parseMap(Map.of("stepwise.data-dir", dataDir.toAbsolutePath().toString(),
-            "pekko.loglevel", "ERROR", "pekko.stdout-loglevel", "OFF"))
-        .withFallback(ConfigFactory.load());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "stepwise-verify", config);
-    try {
-      StepwiseStorage storage = StepwiseStorage.get(system);
-      var handles = storage.open();
+    try (HistoryCommand.Offline offline = new HistoryCommand.Offline(dataDir)) {
+      var handles = offline.handles();
       long start = System.nanoTime();
       List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
       java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
@@ -86,13 +75,6 @@ public final class JournalCommand {
       java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
       if (progress) out.print("\r");
       return new Report(entities, events.get(), (System.nanoTime() - start) / 1e9, List.copyOf(problems));
-    } finally {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get();
-      } catch (Exception e) {
-        // shutting down
-      }
     }
   }
 

@@ -30,12 +30,17 @@ class AccountIsolationTest {
   static final String ALICE = "123456789012";
   static final String BOB = "210987654321";
 
-  @Test
-  void anotherAccountsResources_areNeitherSeenNorTouched() throws Exception {
-    Map<String, Object> config = Map.of("stepwise.api.credentials", List.of(
+  /** alice of account ALICE and bob of account BOB; activity polls answer after a second. */
+  static Map<String, Object> twoAccounts() {
+    return Map.of("stepwise.api.credentials", List.of(
         Map.of("access-key-id", "alice", "secret-access-key", "alice", "account-id", ALICE),
         Map.of("access-key-id", "bob", "secret-access-key", "bob", "account-id", BOB)),
         "stepwise.engine.activity-poll-wait", "1s");
+  }
+
+  @Test
+  void anotherAccountsResources_areNeitherSeenNorTouched() throws Exception {
+    Map<String, Object> config = twoAccounts();
     try (TestServer server = TestServer.start(dir, config);
         SfnClient alice = server.sfn("alice", "alice"); SfnClient bob = server.sfn("bob", "bob")) {
       String role = "arn:aws:iam::" + BOB + ":role/r";
@@ -123,10 +128,7 @@ class AccountIsolationTest {
   /** A definition cannot reach another account either: not its machines (nested starts), not its activities. */
   @Test
   void definitionsCannotReachAnotherAccount() throws Exception {
-    Map<String, Object> config = Map.of("stepwise.api.credentials", List.of(
-        Map.of("access-key-id", "alice", "secret-access-key", "alice", "account-id", ALICE),
-        Map.of("access-key-id", "bob", "secret-access-key", "bob", "account-id", BOB)),
-        "stepwise.engine.activity-poll-wait", "1s");
+    Map<String, Object> config = twoAccounts();
     try (TestServer server = TestServer.start(dir, config);
         SfnClient alice = server.sfn("alice", "alice"); SfnClient bob = server.sfn("bob", "bob")) {
       String bobsMachine = bob.createStateMachine(b -> b.name("secret").roleArn("arn:aws:iam::" + BOB + ":role/r")
@@ -159,9 +161,7 @@ class AccountIsolationTest {
    */
   @Test
   void kmsKeys_belongToTheirAccount() throws Exception {
-    Map<String, Object> config = Map.of("stepwise.api.credentials", List.of(
-        Map.of("access-key-id", "alice", "secret-access-key", "alice", "account-id", ALICE),
-        Map.of("access-key-id", "bob", "secret-access-key", "bob", "account-id", BOB)));
+    Map<String, Object> config = twoAccounts();
     try (TestServer server = TestServer.start(dir, config);
         var alice = server.kms("alice", "alice"); var bob = server.kms("bob", "bob"); SfnClient aliceSfn = server.sfn("alice", "alice")) {
       var bobKey = bob.createKey(b -> b.description("bob's")).keyMetadata();
