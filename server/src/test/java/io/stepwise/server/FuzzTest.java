@@ -153,24 +153,16 @@ class FuzzTest {
         how = "signature changed";
       }
       case 3 -> {
-        Req again = new Req(sign(ok.headers.get("X-Amz-Target"), ok.headers.get("Content-Type"), body, "test", "wrong",
-            Clock.systemUTC(), "states"), body, true, "");
-        h.clear();
-        h.putAll(again.headers);
+        resign(h, ok, body, "test", "wrong", Clock.systemUTC());
         how = "wrong secret";
       }
       case 4 -> {
-        Req again = new Req(sign(ok.headers.get("X-Amz-Target"), ok.headers.get("Content-Type"), body, "nobody", "x",
-            Clock.systemUTC(), "states"), body, true, "");
-        h.clear();
-        h.putAll(again.headers);
+        resign(h, ok, body, "nobody", "x", Clock.systemUTC());
         how = "unknown key";
       }
       case 5 -> {
-        Req again = new Req(sign(ok.headers.get("X-Amz-Target"), ok.headers.get("Content-Type"), body, "test", "test",
-            Clock.fixed(Instant.now().minus(Duration.ofMinutes(20 + random.nextInt(600))), ZoneOffset.UTC), "states"), body, true, "");
-        h.clear();
-        h.putAll(again.headers);
+        resign(h, ok, body, "test", "test",
+            Clock.fixed(Instant.now().minus(Duration.ofMinutes(20 + random.nextInt(600))), ZoneOffset.UTC));
         how = "signed long ago";
       }
       case 6 -> {
@@ -187,6 +179,14 @@ class FuzzTest {
       }
     }
     return new Req(h, body, true, how + " " + ok.what);
+  }
+
+  /** {@code headers} become those of {@code ok} signed again with another key, secret or time. */
+  static void resign(Map<String, String> headers, Req ok, byte[] body, String key, String secret, Clock clock) {
+    Map<String, String> again = sign(ok.headers.get("X-Amz-Target"), ok.headers.get("Content-Type"), body, key, secret,
+        clock, "states");
+    headers.clear();
+    headers.putAll(again);
   }
 
   Req unsigned() {
