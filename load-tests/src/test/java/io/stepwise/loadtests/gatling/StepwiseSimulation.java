@@ -91,19 +91,25 @@ public class StepwiseSimulation extends Simulation {
   final ChainBuilder standard = io.gatling.javaapi.core.CoreDsl
       .exec(call("StartExecution", "StartExecution", "{\"stateMachineArn\":\"#{standardArn}\",\"input\":\"{\\\"n\\\":1}\"}")
           .check(jsonPath("$.executionArn").saveAs("executionArn")))
+      .exitHereIfFailed()
       .exec(session -> session.set("status", "RUNNING"))
-      .asLongAs(session -> session.getString("status").equals("RUNNING")).on(
+      // a failed request ends the user (no endless polling); an execution that did not succeed fails its request
+      .asLongAs(session -> session.getString("status").equals("RUNNING"), "polls", true).on(
           io.gatling.javaapi.core.CoreDsl.pause(Duration.ofMillis(20))
               .exec(call("DescribeExecution", "DescribeExecution", "{\"executionArn\":\"#{executionArn}\"}")
-                  .check(jsonPath("$.status").saveAs("status"))))
-      .exec(session -> session.getString("status").equals("SUCCEEDED") ? session : session.markAsFailed());
+                  .check(jsonPath("$.status").in("RUNNING", "SUCCEEDED").saveAs("status")))
+              .exitHereIfFailed());
 
   final ChainBuilder activity = io.gatling.javaapi.core.CoreDsl
       .exec(call("StartExecution (activity)", "StartExecution", "{\"stateMachineArn\":\"#{activityMachineArn}\"}"))
+      .exitHereIfFailed()
       .exec(session -> session.set("token", ""))
-      .asLongAs(session -> session.getString("token").isEmpty()).on(
-          call("GetActivityTask", "GetActivityTask", "{\"activityArn\":\"#{activityArn}\",\"workerName\":\"gatling\"}")
-              .check(jsonPath("$.taskToken").optional().saveAs("token")))
+      .asLongAs(session -> session.getString("token").isEmpty() && session.getInt("polls") < 100, "polls", true).on(
+          io.gatling.javaapi.core.CoreDsl.exec(
+              call("GetActivityTask", "GetActivityTask", "{\"activityArn\":\"#{activityArn}\",\"workerName\":\"gatling\"}")
+                  .check(jsonPath("$.taskToken").optional().saveAs("token")))
+              .exitHereIfFailed())
+      .exitHereIf(session -> session.getString("token").isEmpty())
       .exec(session -> session.contains("token") ? session : session.set("token", ""))
       .exec(call("SendTaskSuccess", "SendTaskSuccess", "{\"taskToken\":\"#{token}\",\"output\":\"{\\\"done\\\":true}\"}"));
 
