@@ -78,7 +78,8 @@ public final class HistoryCommand {
           List<HistoryEvent> history;
           try {
             history = offline.history(arn);
-          } catch (ExecutionHistory.Unavailable e) {
+          } catch (Exception e) {
+            // one execution that cannot be read (a damaged event or snapshot) does not stop the others
             System.err.println("stepwise history export: " + arn + ": " + e.getMessage());
             if (executionArn != null) return 1;
             continue;
@@ -143,9 +144,13 @@ public final class HistoryCommand {
       }
       var classic = Adapter.toClassic(system);
       var snapshots = Persistence.get(classic).snapshotStoreFor("stepwise.snapshot-store", ConfigFactory.empty());
-      var loaded = (SnapshotProtocol.LoadSnapshotResult) Patterns.ask(snapshots,
+      Object reply = Patterns.ask(snapshots,
           new SnapshotProtocol.LoadSnapshot(pid, SnapshotSelectionCriteria.latest(), Long.MAX_VALUE),
           Duration.ofSeconds(60)).toCompletableFuture().get();
+      if (!(reply instanceof SnapshotProtocol.LoadSnapshotResult loaded)) {
+        Throwable why = reply instanceof SnapshotProtocol.LoadSnapshotFailed f ? f.cause() : null;
+        throw new ExecutionHistory.Unavailable("its snapshot cannot be read: " + (why == null ? reply : why.getMessage())) {};
+      }
       Object snapshot = null;
       long from = 1;
       if (loaded.snapshot().isDefined()) {

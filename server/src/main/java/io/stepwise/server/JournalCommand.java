@@ -57,9 +57,22 @@ public final class JournalCommand {
       // entities are read concurrently (each replay is asynchronous), a bounded number at a time
       java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(32);
       List<java.util.concurrent.CompletableFuture<Void>> pending = new ArrayList<>();
-      for (String pid : handles.store().persistenceIds(0, Integer.MAX_VALUE).values()) {
+      for (var entry : handles.store().persistenceIds(0, Integer.MAX_VALUE).entrySet()) {
+        String pid = entry.getValue();
         entities++;
         EntityCheck check = new EntityCheck(pid, problems, out);
+        // snapshots too: recovery starts from them
+        for (var snapshot : handles.store().snapshots(entry.getKey())) {
+          try {
+            var env = io.stepwise.persistence.crypto.Envelope.parse(snapshot.envelope());
+            var key = handles.dataKeys().unwrap(env.dataKeyRef()).toCompletableFuture().join();
+            handles.codec().openSnapshot(pid, snapshot.sequenceNr(), snapshot.timestamp(), env, key);
+          } catch (Exception e) {
+            Throwable why = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            check.problem(snapshot.sequenceNr(), "snapshot unreadable: " + (why instanceof javax.crypto.AEADBadTagException
+                ? "ciphertext failed authentication (tampered, moved or wrong key)" : why.getMessage()));
+          }
+        }
         window.acquireUninterruptibly();
         pending.add(handles.reader().replay(pid, 0, Long.MAX_VALUE, Long.MAX_VALUE, repr -> {
           check.accept(repr);
@@ -115,7 +128,7 @@ public final class JournalCommand {
       }
     }
 
-    private void problem(long seq, String why) {
+    void problem(long seq, String why) {
       String line = pid + " #" + seq + ": " + why;
       problems.add(line);
       synchronized (out) {

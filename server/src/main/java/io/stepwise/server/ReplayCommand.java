@@ -4,7 +4,6 @@ import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.asl.replay.Replay;
-import io.stepwise.engine.execution.ExecutionHistory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ public final class ReplayCommand implements Callable<Integer> {
           if (r.matched()) matched++;
           else diverged++;
           if (executionArn != null || !r.matched()) out.println(arn + ": " + r.describe());
-        } catch (ExecutionHistory.Unavailable | IllegalArgumentException e) {
+        } catch (Exception e) {
           failed++;
           out.println(arn + ": could not replay: " + e.getMessage());
         }

@@ -27,6 +27,20 @@ class HistoryExportTest {
   @TempDir Path dir;
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The exit code of an export (its output discarded). */
+  static int exportCode(Path dataDir, StringBuilder output, String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(List.of("history", "export", "--data-dir", dataDir.toString()));
+    all.addAll(List.of(args));
+    int code = new CommandLine(new Main()).setExecutionStrategy(parse -> {
+      HistoryCommand.Export e = parse.subcommand().subcommand().commandSpec().commandLine().getCommand();
+      e.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+      return new CommandLine.RunLast().execute(parse);
+    }).execute(all.toArray(String[]::new));
+    output.append(bytes.toString(StandardCharsets.UTF_8));
+    return code;
+  }
+
   static String export(Path dataDir, String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<String> all = new ArrayList<>(List.of("history", "export", "--data-dir", dataDir.toString()));

@@ -67,4 +67,21 @@ public final class JournalTool {
       db.put(key, value, true);
     }
   }
+
+  /** As {@link #flipCiphertextBit}, for the newest snapshot of {@code persistenceId}; its sequence number. */
+  public static long flipSnapshotCiphertextBit(Path dataDir, String persistenceId) {
+    try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
+      JournalStore store = new JournalStore(db);
+      long id = store.idOf(persistenceId)
+          .orElseThrow(() -> new IllegalArgumentException("no persistence id " + persistenceId));
+      JournalStore.RawEntry newest = store.snapshots(id).stream()
+          .max(java.util.Comparator.comparingLong(JournalStore.RawEntry::sequenceNr))
+          .orElseThrow(() -> new IllegalArgumentException("no snapshot of " + persistenceId));
+      byte[] key = JournalKeys.snapshot(id, newest.sequenceNr(), newest.timestamp());
+      byte[] value = db.get(key);
+      value[1 + 8 + EventCipher.NONCE_BYTES] ^= 0x01;
+      db.put(key, value, true);
+      return newest.sequenceNr();
+    }
+  }
 }
