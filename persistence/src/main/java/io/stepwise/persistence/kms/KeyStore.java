@@ -91,6 +91,11 @@ final class KeyStore implements AutoCloseable {
    */
   void erase(String keyId) {
     delete(keyOf(keyId));
+    compactKeys();
+  }
+
+  /** Compacts the key rows: no earlier version of any of them survives in a file. */
+  void compactKeys() {
     db.compactRange(FROM, TO);
   }
 

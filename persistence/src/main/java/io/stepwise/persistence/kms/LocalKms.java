@@ -67,18 +67,29 @@ public final class LocalKms implements Kms, AutoCloseable {
       }
       keys.put(k.keyId(), e);
     }
-    // rows sealed before their fields were bound to the material: sealed again, bound
+    // rows sealed before their fields were bound to the material: sealed again, bound, and their
+    // old versions compacted away
     for (Entry e : upgrade) save(e);
+    if (!upgrade.isEmpty()) store.compactKeys();
     for (KeyStore.StoredAlias a : store.loadAliases()) {
       KmsAlias alias = new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
           Instant.ofEpochMilli(a.updatedMillis()), a.account());
       aliases.put(alias.mapKey(), alias);
     }
+    boolean fresh = keys.isEmpty();
     this.serviceKeyId = keys.values().stream()
         .filter(e -> e.meta().owner() == KeyOwner.AWS)
         .map(e -> e.meta().keyId())
         .findFirst()
-        .orElseGet(() -> create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS, null, Map.of(), null).keyId());
+        .orElseGet(() -> {
+          // only a new store gets a service key: one that lost it (a row edited or removed) must not
+          // silently start sealing under another
+          if (!fresh) {
+            throw new StorageUnavailableException("The KMS key store has no service-owned key (a damaged or edited"
+                + " key store)");
+          }
+          return create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS, null, Map.of(), null).keyId();
+        });
   }
 
   /**
@@ -574,7 +585,8 @@ public final class LocalKms implements Kms, AutoCloseable {
   private void purgeDue() {
     Instant now = clock.instant();
     List<String> due = keys.values().stream()
-        .filter(e -> e.meta().state() == KeyState.PENDING_DELETION && !e.meta().deletionDate().isAfter(now))
+        .filter(e -> !e.tampered() && e.meta().state() == KeyState.PENDING_DELETION && e.meta().deletionDate() != null
+            && !e.meta().deletionDate().isAfter(now))
         .map(e -> e.meta().keyId())
         .toList();
     for (String keyId : due) {
