@@ -60,6 +60,15 @@ public final class Replay {
     ExecutionContext ctx = new ExecutionContext(executionArn, name, machineArn, machineName,
         details.path("roleArn").asText(null), started.timestamp(), 0);
     Map<String, Deque<Answer>> answers = answers(recorded);
+    // a run that was stopped or timed out ends the same way, when the recorded one did
+    HistoryEvent last = recorded.get(recorded.size() - 1);
+    Signal ending = switch (last.type()) {
+      case "ExecutionAborted" -> new Signal.Stop(
+          textOrNull(last.details().path("executionAbortedEventDetails").path("error")),
+          textOrNull(last.details().path("executionAbortedEventDetails").path("cause")));
+      case "ExecutionTimedOut" -> new Signal.ExecutionTimedOut();
+      default -> null;
+    };
 
     List<HistoryEvent> got = new ArrayList<>();
     Step step = Interpreter.start(definition, ctx, input, started.timestamp());
@@ -78,18 +87,30 @@ public final class Replay {
         if (next == null || ((Effect.StartTimer) e).fireAt().isBefore(((Effect.StartTimer) next).fireAt())) next = e;
       }
       Signal signal;
-      if (next instanceof Effect.StartTimer t) {
+      Deque<Answer> queue = next instanceof Effect.ScheduleTask task ? answers.get(task.stateName()) : null;
+      boolean pastTheEnd = next instanceof Effect.StartTimer t ? t.fireAt().isAfter(last.timestamp())
+          : queue == null || queue.isEmpty();
+      if (ending != null && pastTheEnd) {
+        if (last.timestamp().isAfter(now)) now = last.timestamp();
+        signal = ending;
+        ending = null;
+      } else if (next instanceof Effect.StartTimer t) {
         if (t.fireAt().isAfter(now)) now = t.fireAt();
         signal = new Signal.TimerFired(t.id());
       } else {
         Effect.ScheduleTask task = (Effect.ScheduleTask) next;
-        Deque<Answer> queue = answers.get(task.stateName());
         Answer a = queue == null ? null : queue.poll();
         if (a == null) {
           unanswered = task.stateName();
           break;
         }
         if (a.at().isAfter(now)) now = a.at();
+        if (a.submitted() != null) {
+          // a callback or .sync task: its start answered first (TaskSubmitted), then its outcome
+          step = Interpreter.resume(definition, ctx, step.position(), new Signal.TaskStarted(task.id(), null, a.submitted()), now);
+          got.addAll(step.events());
+          if (step.finished()) break;
+        }
         signal = a.signal(task.id());
       }
       step = Interpreter.resume(definition, ctx, step.position(), signal, now);
@@ -139,7 +160,7 @@ public final class Replay {
   }
 
   /** A recorded task's outcome and when it came. */
-  private record Answer(Instant at, String kind, JsonNode output, String error, String cause) {
+  private record Answer(Instant at, String kind, JsonNode output, String error, String cause, JsonNode submitted) {
     Signal signal(String effectId) {
       return switch (kind) {
         case "Succeeded" -> new Signal.TaskSucceeded(effectId, output);
@@ -173,11 +194,24 @@ public final class Replay {
           output = Json.NODES.textNode(d.path("output").asText());
         }
       }
+      HistoryEvent submittedEvent = walkBack(byId, e, ev -> ev.type().equals("TaskSubmitted") || ev == scheduled);
+      JsonNode submitted = null;
+      if (submittedEvent != null && submittedEvent.type().equals("TaskSubmitted")) {
+        String text = submittedEvent.details().path("taskSubmittedEventDetails").path("output").asText("{}");
+        try {
+          submitted = Json.parse(text);
+        } catch (Exception ex) {
+          submitted = Json.NODES.textNode(text);
+        }
+      }
       out.computeIfAbsent(state, k -> new ArrayDeque<>()).add(new Answer(e.timestamp(), kind, output,
-          d.path("error").isTextual() ? d.path("error").asText() : null,
-          d.path("cause").isTextual() ? d.path("cause").asText() : null));
+          textOrNull(d.path("error")), textOrNull(d.path("cause")), submitted));
     }
     return out;
+  }
+
+  private static String textOrNull(JsonNode n) {
+    return n.isTextual() ? n.asText() : null;
   }
 
   /** Succeeded, Failed or TimedOut for the outcome events of tasks, activities and Lambda functions, else null. */

@@ -68,4 +68,40 @@ class ReplayTest {
     assertThat(r.expected()).startsWith("PassStateEntered 'Ship'");
     assertThat(r.got()).isEqualTo("TaskStateEntered 'Ship'");
   }
+
+  /** A callback task recorded TaskSubmitted before its outcome: the replay answers its start first, then the outcome. */
+  @Test
+  void aCallbackTask_withTaskSubmitted_matches() {
+    String def = "{\"StartAt\":\"Ask\",\"States\":{\"Ask\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::sqs:sendMessage.waitForTaskToken\","
+        + "\"Parameters\":{\"QueueUrl\":\"q\",\"MessageBody.$\":\"$$.Task.Token\"},\"End\":true}}}";
+    var d = Harness.compile(def);
+    var ctx = Harness.CTX;
+    var s1 = io.stepwise.asl.interpreter.Interpreter.start(d, ctx, json("{}"), Harness.T0);
+    var task = (io.stepwise.asl.interpreter.Effect.ScheduleTask) s1.effects().get(0);
+    var s2 = io.stepwise.asl.interpreter.Interpreter.resume(d, ctx, s1.position(),
+        new Signal.TaskStarted(task.id(), null, json("{\"MessageId\":\"m1\"}")), Harness.T0.plusSeconds(1));
+    var s3 = io.stepwise.asl.interpreter.Interpreter.resume(d, ctx, s2.position(),
+        new Signal.TaskSucceeded(task.id(), json("{\"answer\":42}")), Harness.T0.plusSeconds(5));
+    List<HistoryEvent> recorded = new java.util.ArrayList<>(s1.events());
+    recorded.addAll(s2.events());
+    recorded.addAll(s3.events());
+    assertThat(recorded).extracting(HistoryEvent::type).contains("TaskSubmitted");
+    Replay.Result r = Replay.replay(d, ARN, recorded);
+    assertThat(r.matched()).as(r.describe()).isTrue();
+  }
+
+  /** A stopped (or timed-out) execution is stopped in the replay when the recorded one was. */
+  @Test
+  void anAbortedExecution_matches() {
+    String def = "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}";
+    var d = Harness.compile(def);
+    var s1 = io.stepwise.asl.interpreter.Interpreter.start(d, Harness.CTX, json("{}"), Harness.T0);
+    var s2 = io.stepwise.asl.interpreter.Interpreter.resume(d, Harness.CTX, s1.position(),
+        new Signal.Stop("Cancelled", "by hand"), Harness.T0.plusSeconds(10));
+    List<HistoryEvent> recorded = new java.util.ArrayList<>(s1.events());
+    recorded.addAll(s2.events());
+    assertThat(recorded.get(recorded.size() - 1).type()).isEqualTo("ExecutionAborted");
+    Replay.Result r = Replay.replay(d, ARN, recorded);
+    assertThat(r.matched()).as(r.describe()).isTrue();
+  }
 }
