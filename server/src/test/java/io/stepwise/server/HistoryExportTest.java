@@ -42,16 +42,10 @@ class HistoryExportTest {
   }
 
   static String export(Path dataDir, String... args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of("history", "export", "--data-dir", dataDir.toString()));
-    all.addAll(List.of(args));
-    int code = new CommandLine(new Main()).setExecutionStrategy(parse -> {
-      HistoryCommand.Export e = parse.subcommand().subcommand().commandSpec().commandLine().getCommand();
-      e.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-      return new CommandLine.RunLast().execute(parse);
-    }).execute(all.toArray(String[]::new));
-    assertThat(code).as(bytes.toString(StandardCharsets.UTF_8)).isZero();
-    return bytes.toString(StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder();
+    int code = exportCode(dataDir, out, args);
+    assertThat(code).as(out.toString()).isZero();
+    return out.toString();
   }
 
   @Test
