@@ -9,9 +9,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NativeLibraryTest {
   @TempDir Path dir;
+
+  /** The platforms the README names: Linux and macOS, each on x86-64 and on arm64 (aarch64). */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "linux64/libleveldbjni.so", "linux64/aarch64/libleveldbjni.so",
+      "osx/libleveldbjni.jnilib", "osx64/aarch64/libleveldbjni.jnilib"})
+  void levelDbNatives_shipForEverySupportedPlatform(String library) throws Exception {
+    try (var in = Db.class.getClassLoader().getResourceAsStream("META-INF/native/" + library)) {
+      assertThat(in).as(library).isNotNull();
+      assertThat(in.readNBytes(4)).as("a native library, not a placeholder").hasSize(4);
+    }
+  }
+
+  @Test
+  void levelDbNative_loadsOnThisMachinesArchitecture() throws Exception {
+    try (Db db = Db.open(dir.resolve("arch"), dir)) {
+      db.put("k".getBytes(), ("v-" + System.getProperty("os.arch")).getBytes(), true);
+      assertThat(new String(db.get("k".getBytes()))).isEqualTo("v-" + System.getProperty("os.arch"));
+    }
+  }
 
   @Test
   @EnabledOnOs(OS.LINUX)
