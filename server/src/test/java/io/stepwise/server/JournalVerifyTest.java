@@ -23,7 +23,7 @@ class JournalVerifyTest {
 
   static final String DEFINITION = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"End\":true}}}";
 
-  static int verify(Path dataDir, StringBuilder output) {
+  static int verify(Path dataDir, StringBuilder output, String... options) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     CommandLine cli = new CommandLine(new Main());
     JournalCommand.Verify[] verify = new JournalCommand.Verify[1];
@@ -34,7 +34,8 @@ class JournalVerifyTest {
       v.progress = false;
       verify[0] = v;
       return new CommandLine.RunLast().execute(parse);
-    }).execute("journal", "verify", "--data-dir", dataDir.toString());
+    }).execute(java.util.stream.Stream.concat(java.util.stream.Stream.of("journal", "verify", "--data-dir", dataDir.toString()),
+        java.util.Arrays.stream(options)).toArray(String[]::new));
     output.append(bytes.toString(StandardCharsets.UTF_8));
     return code;
   }
@@ -57,12 +58,18 @@ class JournalVerifyTest {
     StringBuilder clean = new StringBuilder();
     assertThat(verify(dir, clean)).as(clean.toString()).isZero();
     assertThat(clean.toString()).contains("no problems").containsPattern("[1-9]\\d* entities, [1-9]\\d* events");
+    StringBuilder deep = new StringBuilder();
+    assertThat(verify(dir, deep, "--deep")).as(deep.toString()).isZero();
+    assertThat(deep.toString().replaceAll(" in .*:", ":")).isEqualTo(clean.toString().replaceAll(" in .*:", ":"));
 
     JournalTool.flipCiphertextBit(dir, "Execution|" + plain, 1);
     StringBuilder flipped = new StringBuilder();
     assertThat(verify(dir, flipped)).isEqualTo(1);
     assertThat(flipped.toString()).contains("Execution|" + plain + " #1: unreadable: ciphertext failed authentication")
         .contains("1 problems");
+    StringBuilder flippedDeep = new StringBuilder();
+    assertThat(verify(dir, flippedDeep, "--deep")).isEqualTo(1);
+    assertThat(flippedDeep.toString()).contains("Execution|" + plain + " #1: unreadable: ciphertext failed authentication");
 
     try (TestServer server = TestServer.start(dir); KmsClient kms = server.kms()) {
       kms.disableKey(b -> b.keyId(keyId));

@@ -56,21 +56,38 @@ public final class EventCodec {
    */
   public PersistentRepr openEvent(String persistenceId, long sequenceNr, Envelope envelope, SecretKey key)
       throws GeneralSecurityException {
+    Opened opened = open(persistenceId, sequenceNr, envelope, key);
+    return PersistentRepr$.MODULE$
+        .apply(deserialize(opened), sequenceNr, persistenceId, opened.adapterManifest(), false, null, opened.writerUuid())
+        .withTimestamp(opened.timestamp());
+  }
+
+  /**
+   * An event's plaintext, authenticated and decompressed but not deserialized: what {@code journal
+   * verify} needs to check every event without building it ({@link #deserialize} builds it).
+   */
+  public record Opened(PayloadType type, byte[] payload, String writerUuid, String adapterManifest, long timestamp) {}
+
+  /**
+   * @throws GeneralSecurityException if the envelope does not authenticate under {@code key} for
+   *     this persistence id and sequence number
+   */
+  public Opened open(String persistenceId, long sequenceNr, Envelope envelope, SecretKey key)
+      throws GeneralSecurityException {
     byte[] plain = EventCipher.of(key).decrypt(envelope.sealed(),
         Envelope.eventAad(envelope.dataKeyRef(), persistenceId, sequenceNr));
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
       PayloadType type = types.apply(in.readInt());
       byte[] payloadBytes = readPayload(in);
-      String writerUuid = readWriterUuid(in);
-      String adapterManifest = in.readUTF();
-      long timestamp = in.readLong();
-      Object payload = serialization.deserialize(payloadBytes, type.serializerId(), type.manifest()).get();
-      return PersistentRepr$.MODULE$
-          .apply(payload, sequenceNr, persistenceId, adapterManifest, false, null, writerUuid)
-          .withTimestamp(timestamp);
+      return new Opened(type, payloadBytes, readWriterUuid(in), in.readUTF(), in.readLong());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The event an {@link Opened} plaintext holds, through Pekko's serialization. */
+  public Object deserialize(Opened opened) {
+    return serialization.deserialize(opened.payload(), opened.type().serializerId(), opened.type().manifest()).get();
   }
 
   public byte[] sealSnapshot(String persistenceId, long sequenceNr, long timestamp, Object snapshot,

@@ -137,15 +137,23 @@ public final class EventReader {
       if (key instanceof SecretKey k) {
         return codec.openEvent(pid, e.sequenceNr(), env, k);
       }
-      Throwable why = (Throwable) key;
-      reason = "data key " + env.dataKeyRef() + " unavailable: " + (why == null ? "unknown" : why.getMessage());
-    } catch (AEADBadTagException ex) {
-      reason = "ciphertext failed authentication (tampered, moved or wrong key)";
+      reason = keyUnavailable(env.dataKeyRef(), (Throwable) key);
     } catch (Exception ex) {
-      reason = "cannot decrypt or deserialize: " + ex;
+      reason = unreadable(ex);
     }
     return PersistentRepr$.MODULE$.apply(new UnreadableEvent(pid, e.sequenceNr(), reason), e.sequenceNr(), pid,
         "", false, null, "");
+  }
+
+  /** Why an event cannot be read when opening it threw {@code e}: the words of {@link UnreadableEvent#reason}. */
+  public static String unreadable(Exception e) {
+    return e instanceof AEADBadTagException ? "ciphertext failed authentication (tampered, moved or wrong key)"
+        : "cannot decrypt or deserialize: " + e;
+  }
+
+  /** Why an event cannot be read when its data key could not be unwrapped ({@code why}, if known). */
+  public static String keyUnavailable(long dataKeyRef, Throwable why) {
+    return "data key " + dataKeyRef + " unavailable: " + (why == null ? "unknown" : why.getMessage());
   }
 
   /** Data key ref -> SecretKey, or the Throwable that explains why it is unavailable. */

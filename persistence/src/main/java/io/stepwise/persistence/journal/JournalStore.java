@@ -203,6 +203,36 @@ public final class JournalStore implements DataKeyTable {
     return out;
   }
 
+  /** What {@link #scanEvents} hands over: one stored event, before decryption. */
+  public interface EventVisitor {
+    void visit(long id, long sequenceNr, byte[] envelope);
+  }
+
+  /**
+   * Every stored event of every entity in one pass, in (entity id, sequence number) order: one
+   * iterator over the journal instead of a read per entity.
+   */
+  public void scanEvents(EventVisitor visitor) {
+    db.scan(JournalKeys.event(0, 0), JournalKeys.after(JournalKeys.EVENT), e -> {
+      visitor.visit(JournalKeys.longAt(e.getKey(), 1), JournalKeys.longAt(e.getKey(), 9), e.getValue());
+      return Db.Scan.CONTINUE;
+    });
+  }
+
+  /** What {@link #scanSnapshots} hands over: one stored snapshot, before decryption. */
+  public interface SnapshotVisitor {
+    void visit(long id, RawEntry snapshot);
+  }
+
+  /** Every stored snapshot of every entity in one pass, in (entity id, sequence number) order. */
+  public void scanSnapshots(SnapshotVisitor visitor) {
+    db.scan(JournalKeys.snapshot(0, 0, 0), JournalKeys.after(JournalKeys.SNAPSHOT), e -> {
+      visitor.visit(JournalKeys.longAt(e.getKey(), 1), new RawEntry(JournalKeys.longAt(e.getKey(), 9),
+          JournalKeys.longAt(e.getKey(), 17), e.getValue()));
+      return Db.Scan.CONTINUE;
+    });
+  }
+
   /** Keys of the events of {@code id} with {@code from <= seq <= to} (for deletion). */
   List<byte[]> eventKeys(long id, long from, long to) {
     List<byte[]> keys = new ArrayList<>();
