@@ -12,6 +12,7 @@ import io.stepwise.engine.execution.ExecutionHistory;
 import io.stepwise.persistence.StepwiseStorage;
 import io.stepwise.persistence.UnreadableEvent;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,40 +72,72 @@ public final class HistoryCommand {
         System.err.println("stepwise history export: no journal in " + dataDir.toAbsolutePath());
         return 2;
       }
+      java.io.OutputStream w = new java.io.BufferedOutputStream(out, 1 << 16);
+      boolean all = machineArn != null;
+      boolean jsonl = format.equals("jsonl");
+      int[] written = {0};
+      boolean[] failed = {false};
       try (Offline offline = new Offline(dataDir)) {
         List<String> arns = executionArn != null ? List.of(executionArn) : offline.executionsOf(machineArn);
-        ArrayNode executions = JsonNodeFactory.instance.arrayNode();
-        for (String arn : arns) {
-          List<HistoryEvent> history;
+        if (all && !jsonl) w.write("{\"executions\":[".getBytes(StandardCharsets.UTF_8));
+        offline.eachHistory(arns, read -> read.failure() != null ? read : render(read, all, jsonl), rendered -> {
           try {
-            history = offline.history(arn);
-          } catch (Exception e) {
-            // one execution that cannot be read (a damaged event or snapshot) does not stop the others
-            System.err.println("stepwise history export: " + arn + ": " + e.getMessage());
-            if (executionArn != null) return 1;
-            continue;
-          }
-          ArrayNode events = JsonNodeFactory.instance.arrayNode();
-          for (HistoryEvent e : history) events.add(Shapes.historyEvent(e, true));
-          if (format.equals("jsonl")) {
-            for (var e : events) {
-              ObjectNode line = JsonNodeFactory.instance.objectNode();
-              if (machineArn != null) line.put("executionArn", arn);
-              line.setAll((ObjectNode) e);
-              out.println(JSON.writeValueAsString(line));
+            if (rendered.failure() != null) {
+              // one execution that cannot be read (a damaged event or snapshot) does not stop the others
+              w.flush();
+              System.err.println("stepwise history export: " + rendered.executionArn() + ": " + rendered.failure().getMessage());
+              failed[0] = true;
+              return;
             }
-          } else if (machineArn != null) {
-            executions.addObject().put("executionArn", arn).set("events", events);
-          } else {
-            out.println(JSON.writeValueAsString(JsonNodeFactory.instance.objectNode().set("events", events)));
+            if (all && !jsonl && written[0]++ > 0) w.write(',');
+            w.write(rendered.text());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
           }
-        }
-        if (format.equals("json") && machineArn != null) {
-          out.println(JSON.writeValueAsString(JsonNodeFactory.instance.objectNode().set("executions", executions)));
-        }
+        });
+        if (all && !jsonl) w.write("]}\n".getBytes(StandardCharsets.UTF_8));
+        w.flush();
       }
+      if (executionArn != null && failed[0]) return 1;
       return 0;
     }
+  }
+
+  /** One execution as {@code history export} prints it: jsonl lines, or one JSON document or item (UTF-8). */
+  private static Offline.Read render(Offline.Read read, boolean all, boolean jsonl) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 * read.history().size());
+    try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+      g.setRootValueSeparator(null); // jsonl: lines, not values joined by spaces
+      if (!jsonl) {
+        g.writeStartObject();
+        if (all) g.writeStringField("executionArn", read.executionArn());
+        g.writeArrayFieldStart("events");
+      }
+      for (HistoryEvent e : read.history()) {
+        ObjectNode event = Shapes.historyEvent(e, true);
+        if (jsonl && all) {
+          g.writeStartObject();
+          g.writeStringField("executionArn", read.executionArn());
+          for (var it = event.fields(); it.hasNext(); ) {
+            var field = it.next();
+            g.writeFieldName(field.getKey());
+            g.writeTree(field.getValue());
+          }
+          g.writeEndObject();
+        } else {
+          g.writeTree(event);
+        }
+        if (jsonl) g.writeRaw('\n');
+      }
+      if (!jsonl) {
+        g.writeEndArray();
+        g.writeEndObject();
+        if (!all) g.writeRaw('\n');
+      }
+    } catch (java.io.IOException e) {
+      return new Offline.Read(read.executionArn(), null, null, e);
+    }
+    return new Offline.Read(read.executionArn(), null, bytes.toByteArray(), null);
   }
 
   /** A data directory's storage opened without an engine: nothing runs, nothing is written. */
@@ -124,23 +157,75 @@ public final class HistoryCommand {
       handles = StepwiseStorage.get(system).open();
     }
 
+    private final Map<String, Long> ids = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.Set<Long> snapshotted;
+
     /** The (Standard) executions of a machine, in the order they were first written. */
     List<String> executionsOf(String machineArn) {
       String prefix = "Execution|" + machineArn.replace(":stateMachine:", ":execution:") + ":";
       List<String> out = new ArrayList<>();
-      for (String pid : handles.store().persistenceIds(0, Integer.MAX_VALUE).values()) {
-        if (pid.startsWith(prefix)) out.add(pid.substring("Execution|".length()));
+      for (var e : handles.store().persistenceIds(0, Integer.MAX_VALUE).entrySet()) {
+        if (e.getValue().startsWith(prefix)) {
+          out.add(e.getValue().substring("Execution|".length()));
+          ids.put(e.getValue(), e.getKey());
+        }
       }
       return out;
+    }
+
+    /**
+     * One execution's history ({@code history}) or why it could not be read ({@code failure}); or,
+     * once rendered, its text.
+     */
+    record Read(String executionArn, List<HistoryEvent> history, byte[] text, Exception failure) {}
+
+    /**
+     * Reads and rebuilds the histories of {@code arns} on every core, applies {@code work} to each
+     * there, and hands the results to {@code sink} on the calling thread, in the order of {@code arns}.
+     */
+    <T> void eachHistory(List<String> arns, java.util.function.Function<Read, T> work,
+        java.util.function.Consumer<T> sink) {
+      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, "history-reader");
+        t.setDaemon(true);
+        return t;
+      });
+      java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<T>>> window = new java.util.ArrayDeque<>();
+      try {
+        for (int from = 0; from < arns.size(); from += CHUNK) {
+          List<String> chunk = arns.subList(from, Math.min(arns.size(), from + CHUNK));
+          window.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            List<T> out = new ArrayList<>(chunk.size());
+            for (String arn : chunk) out.add(work.apply(read(arn)));
+            return out;
+          }, pool));
+          if (window.size() >= 4 * workers) window.poll().join().forEach(sink);
+        }
+        while (!window.isEmpty()) window.poll().join().forEach(sink);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private static final int CHUNK = 32;
+
+    private Read read(String arn) {
+      try {
+        return new Read(arn, history(arn), null, null);
+      } catch (Exception e) {
+        return new Read(arn, null, null, e);
+      }
     }
 
     /** The history, from its latest snapshot (if any) and the events after it. */
     List<HistoryEvent> history(String executionArn) throws Exception {
       String pid = "Execution|" + executionArn;
-      var id = handles.store().idOf(pid);
+      Long known = ids.get(pid);
+      java.util.OptionalLong id = known != null ? java.util.OptionalLong.of(known) : handles.store().idOf(pid);
       if (id.isEmpty()) throw new ExecutionHistoryMissing(executionArn);
-      if (handles.store().snapshots(id.getAsLong()).isEmpty()) {
-        return ExecutionHistory.rebuild(null, events(pid, 1)); // no snapshot: every event is there
+      if (!snapshotted().contains(id.getAsLong())) {
+        return ExecutionHistory.rebuild(null, events(pid, id.getAsLong(), 1)); // no snapshot: every event is there
       }
       var classic = Adapter.toClassic(system);
       var snapshots = Persistence.get(classic).snapshotStoreFor("stepwise.snapshot-store", ConfigFactory.empty());
@@ -157,17 +242,38 @@ public final class HistoryCommand {
         snapshot = loaded.snapshot().get().snapshot();
         from = loaded.snapshot().get().metadata().sequenceNr() + 1;
       }
-      List<Object> events = events(pid, from);
+      List<Object> events = events(pid, id.getAsLong(), from);
       if (snapshot == null && events.isEmpty()) throw new ExecutionHistoryMissing(executionArn);
       return ExecutionHistory.rebuild(snapshot, events);
     }
 
-    private List<Object> events(String pid, long from) {
-      List<Object> events = new ArrayList<>();
-      handles.reader().replay(pid, from, Long.MAX_VALUE, Long.MAX_VALUE, repr -> {
+    /** Ids of the entities that have a snapshot: one scan, the first time it is needed. */
+    private java.util.Set<Long> snapshotted() {
+      java.util.Set<Long> s = snapshotted;
+      if (s == null) {
+        synchronized (this) {
+          if (snapshotted == null) {
+            java.util.Set<Long> found = new java.util.HashSet<>();
+            handles.store().scanSnapshots((id, snapshot) -> found.add(id));
+            snapshotted = found;
+          }
+          s = snapshotted;
+        }
+      }
+      return s;
+    }
+
+    /** The events of {@code pid} from {@code from}, read and decrypted on the calling thread. */
+    private List<Object> events(String pid, long id, long from) {
+      var store = handles.store();
+      var raw = store.readEvents(id, Math.max(from, store.deletedTo(id) + 1), Long.MAX_VALUE, Integer.MAX_VALUE);
+      List<org.apache.pekko.persistence.PersistentRepr> reprs = handles.reader().openCached(pid, raw);
+      if (reprs == null) reprs = handles.reader().open(pid, raw).toCompletableFuture().join();
+      List<Object> events = new ArrayList<>(reprs.size());
+      for (var repr : reprs) {
         Object p = repr.payload();
         events.add(p instanceof UnreadableEvent u ? "event #" + u.sequenceNr() + " is unreadable: " + u.reason() : p);
-      }).toCompletableFuture().join();
+      }
       return events;
     }
 

@@ -52,23 +52,29 @@ public final class ReplayCommand implements Callable<Integer> {
       System.err.println("stepwise replay: no journal in " + dataDir.toAbsolutePath());
       return 2;
     }
-    int matched = 0, diverged = 0, failed = 0;
+    int[] counts = new int[3]; // matched, diverged, could not replay
     long start = System.nanoTime();
     try (HistoryCommand.Offline offline = new HistoryCommand.Offline(dataDir)) {
       List<String> arns = executionArn != null ? List.of(executionArn) : offline.executionsOf(machineArn);
-      for (String arn : arns) {
+      // histories are read and replayed on every core; results are printed in the executions' order
+      offline.eachHistory(arns, read -> {
+        if (read.failure() != null) return new Outcome(read.executionArn(), null, read.failure().getMessage());
         try {
-          List<HistoryEvent> recorded = offline.history(arn);
-          Replay.Result r = Replay.replay(definition, arn, recorded);
-          if (r.matched()) matched++;
-          else diverged++;
-          if (executionArn != null || !r.matched()) out.println(arn + ": " + r.describe());
-        } catch (Exception e) {
-          failed++;
-          out.println(arn + ": could not replay: " + e.getMessage());
+          return new Outcome(read.executionArn(), Replay.replay(definition, read.executionArn(), read.history()), null);
+        } catch (RuntimeException e) {
+          return new Outcome(read.executionArn(), null, e.getMessage());
         }
-      }
+      }, outcome -> {
+        if (outcome.result() == null) {
+          counts[2]++;
+          out.println(outcome.arn() + ": could not replay: " + outcome.failure());
+        } else {
+          counts[outcome.result().matched() ? 0 : 1]++;
+          if (executionArn != null || !outcome.result().matched()) out.println(outcome.arn() + ": " + outcome.result().describe());
+        }
+      });
     }
+    int matched = counts[0], diverged = counts[1], failed = counts[2];
     if (machineArn != null) {
       double s = (System.nanoTime() - start) / 1e9;
       out.printf("%d matched, %d diverged, %d could not replay (%.0f executions/s)%n", matched, diverged, failed,
@@ -76,4 +82,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     return diverged == 0 && failed == 0 ? 0 : 1;
   }
+
+  /** One execution's replay: its result, or why it could not be replayed. */
+  private record Outcome(String arn, Replay.Result result, String failure) {}
 }
