@@ -1,18 +1,32 @@
 package io.stepwise.persistence.kms;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.persistence.crypto.EventCipher;
 import io.stepwise.persistence.internal.Db;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Durable KMS key records in their own LevelDB under {@code <data-dir>/kms}. Key material is
- * stored only sealed under the root key (see {@link LocalKms}); everything else is plain JSON so
- * an operator can inspect it.
+ * Durable KMS key records in their own LevelDB under {@code <data-dir>/kms}. Every row is sealed
+ * (AES-256-GCM under a key derived from the root key, the row's own LevelDB key as associated
+ * data, so a row copied to another key fails to open); key material is sealed once more inside it
+ * (see {@link LocalKms}). A key row's LevelDB key holds the key id (a random UUID); an alias row's
+ * holds a keyed hash (HMAC-SHA256 under another key derived from the root key) of its account and
+ * name, never the name. Rows written in clear by earlier versions are read as they are and
+ * replaced by {@link LocalKms} when it opens the store.
+ *
+ * <pre>
+ *   key/&lt;key id&gt;                   -&gt; SEALED(1) seal(StoredKey as JSON, "key/&lt;key id&gt;")
+ *   als/&lt;hex hmac(account name)&gt;   -&gt; SEALED(1) seal(StoredAlias as JSON, that key)
+ * </pre>
  */
 final class KeyStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,52 +47,112 @@ final class KeyStore implements AutoCloseable {
   /** One version of key material, base64 of {@code nonce | ciphertext | tag} under the root key. */
   record StoredMaterial(int version, long createdMillis, String sealed) {}
 
-  private final Db db;
+  /** Marks a sealed row; a row an earlier version wrote in clear starts with '{'. */
+  static final byte SEALED = 0x7F;
 
-  KeyStore(Db db) {
+  private final Db db;
+  private final EventCipher rows;
+  private final SecretKeySpec names;
+
+  KeyStore(Db db, SecretKey rootKey) {
     this.db = db;
+    this.rows = rowCipher(rootKey);
+    this.names = new SecretKeySpec(derive(rootKey, "stepwise kms alias names v1"), "HmacSHA256");
   }
 
-  List<StoredKey> loadAll() {
-    List<StoredKey> keys = new ArrayList<>();
+  /**
+   * A key row as read: {@code key} is null when the row fails authentication (changed on disk, or
+   * another root key); {@code clear} when an earlier version wrote it unsealed.
+   */
+  record LoadedKey(String keyId, StoredKey key, boolean clear) {}
+
+  /** An alias row as read, with the LevelDB key it is stored under; {@code clear} as for keys. */
+  record LoadedAlias(byte[] dbKey, StoredAlias alias, boolean clear) {}
+
+  /** Every key row; one that does not authenticate comes back without its record. */
+  List<LoadedKey> loadAll() {
+    List<LoadedKey> keys = new ArrayList<>();
     db.scan(FROM, TO, e -> {
-      keys.add(read(e.getValue()));
+      String keyId = new String(e.getKey(), FROM.length, e.getKey().length - FROM.length, StandardCharsets.UTF_8);
+      byte[] json = open(e.getKey(), e.getValue());
+      keys.add(new LoadedKey(keyId, json == null ? null : read(json, StoredKey.class), !isSealed(e.getValue())));
       return Db.Scan.CONTINUE;
     });
     return keys;
   }
 
   void save(StoredKey key) {
-    try {
-      db.put(keyOf(key.keyId()), JSON.writeValueAsBytes(key), true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    put(keyOf(key.keyId()), key);
   }
 
-  List<StoredAlias> loadAliases() {
-    List<StoredAlias> aliases = new ArrayList<>();
+  /** Every alias row that authenticates (one that does not is left out: it names nothing usable). */
+  List<LoadedAlias> loadAliases() {
+    List<LoadedAlias> aliases = new ArrayList<>();
     db.scan(ALIAS_FROM, ALIAS_TO, e -> {
-      try {
-        aliases.add(JSON.readValue(e.getValue(), StoredAlias.class));
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
-      }
+      byte[] json = open(e.getKey(), e.getValue());
+      if (json != null) aliases.add(new LoadedAlias(e.getKey(), read(json, StoredAlias.class), !isSealed(e.getValue())));
       return Db.Scan.CONTINUE;
     });
     return aliases;
   }
 
   void saveAlias(StoredAlias alias) {
+    put(aliasKey(alias.account(), alias.name()), alias);
+  }
+
+  void deleteAlias(String account, String name) {
+    delete(aliasKey(account, name));
+  }
+
+  /** Deletes a row by its LevelDB key (an alias row an earlier version stored under its name). */
+  void deleteRow(byte[] dbKey) {
+    delete(dbKey);
+  }
+
+  /** Compacts the alias rows: no earlier version of any of them (or its name) survives in a file. */
+  void compactAliases() {
+    db.compactRange(ALIAS_FROM, ALIAS_TO);
+  }
+
+  private void put(byte[] dbKey, Object row) {
     try {
-      db.put(aliasKey(alias.account(), alias.name()), JSON.writeValueAsBytes(alias), true);
+      byte[] sealed = rows.encrypt(JSON.writeValueAsBytes(row), dbKey);
+      byte[] value = new byte[1 + sealed.length];
+      value[0] = SEALED;
+      System.arraycopy(sealed, 0, value, 1, sealed.length);
+      db.put(dbKey, value, true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  void deleteAlias(String account, String name) {
-    delete(aliasKey(account, name));
+  private static boolean isSealed(byte[] value) {
+    return value.length > 0 && value[0] == SEALED;
+  }
+
+  /** The row's JSON; null if a sealed row does not authenticate under this store's key and its LevelDB key. */
+  private byte[] open(byte[] dbKey, byte[] value) {
+    if (!isSealed(value)) return value;
+    try {
+      return rows.decrypt(java.util.Arrays.copyOfRange(value, 1, value.length), dbKey);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The cipher of the rows: a key derived from the root key for this one purpose. */
+  static EventCipher rowCipher(SecretKey rootKey) {
+    return EventCipher.of(EventCipher.aesKey(derive(rootKey, "stepwise kms rows v1")));
+  }
+
+  private static byte[] derive(SecretKey rootKey, String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(rootKey.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void delete(String keyId) {
@@ -117,9 +191,16 @@ final class KeyStore implements AutoCloseable {
     return ("key/" + keyId).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** {@code als/<name>} for aliases written before aliases had accounts, else {@code als/<account> <name>}. */
-  private static byte[] aliasKey(String account, String name) {
-    return ("als/" + (account == null ? "" : account + " ") + name).getBytes(StandardCharsets.UTF_8);
+  /** {@code als/} and the hex HMAC of the account (empty for aliases from before accounts), a space and the name. */
+  private byte[] aliasKey(String account, String name) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(names);
+      byte[] hash = mac.doFinal(((account == null ? "" : account) + " " + name).getBytes(StandardCharsets.UTF_8));
+      return ("als/" + java.util.HexFormat.of().formatHex(hash)).getBytes(StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -138,9 +219,9 @@ final class KeyStore implements AutoCloseable {
     }
   }
 
-  private static StoredKey read(byte[] json) {
+  private static <T> T read(byte[] json, Class<T> type) {
     try {
-      return JSON.readValue(json, StoredKey.class);
+      return JSON.readValue(json, type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -53,29 +53,49 @@ public final class LocalKms implements Kms, AutoCloseable {
   private final Map<String, KmsAlias> aliases = new TreeMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final String serviceKeyId;
+  /** This open sealed alias rows an earlier version stored in clear under their names. */
+  private boolean rewroteClearRows;
 
   private LocalKms(KeyStore store, SecretKey rootKey, Clock clock) {
     this.store = store;
     this.rootCipher = EventCipher.of(rootKey);
     this.clock = clock;
     List<Entry> upgrade = new ArrayList<>();
-    for (KeyStore.StoredKey k : store.loadAll()) {
+    for (KeyStore.LoadedKey loaded : store.loadAll()) {
+      if (loaded.key() == null) {
+        // the row does not authenticate: nothing in it can be trusted, not even whose key it is
+        keys.put(loaded.keyId(), unreadable(loaded.keyId()));
+        continue;
+      }
+      KeyStore.StoredKey k = loaded.key();
       Entry e = unseal(k, upgrade);
       if (e.tampered() && e.meta().owner() == KeyOwner.AWS) {
         throw new StorageUnavailableException("The KMS root key does not open key " + k.keyId()
             + " (wrong root key, or a damaged key store)");
       }
+      if (loaded.clear() && !e.tampered() && !upgrade.contains(e)) upgrade.add(e);
       keys.put(k.keyId(), e);
     }
-    // rows sealed before their fields were bound to the material: sealed again, bound, and their
-    // old versions compacted away
+    // rows stored in clear, or sealed before their fields were bound to the material: sealed
+    // again, bound, and their old versions compacted away
     for (Entry e : upgrade) save(e);
     if (!upgrade.isEmpty()) store.compactKeys();
-    for (KeyStore.StoredAlias a : store.loadAliases()) {
+    boolean aliasesInClear = false;
+    for (KeyStore.LoadedAlias loaded : store.loadAliases()) {
+      KeyStore.StoredAlias a = loaded.alias();
       KmsAlias alias = new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
           Instant.ofEpochMilli(a.updatedMillis()), a.account());
       aliases.put(alias.mapKey(), alias);
+      if (loaded.clear()) {
+        // an earlier version's row, stored in clear under its name: sealed under its hashed key
+        // first (a crash in between leaves both, and the next start finishes the move)
+        store.saveAlias(a);
+        store.deleteRow(loaded.dbKey());
+        aliasesInClear = true;
+      }
     }
+    if (aliasesInClear) store.compactAliases();
+    rewroteClearRows = aliasesInClear;
     boolean fresh = keys.isEmpty();
     this.serviceKeyId = keys.values().stream()
         .filter(e -> e.meta().owner() == KeyOwner.AWS)
@@ -85,8 +105,10 @@ public final class LocalKms implements Kms, AutoCloseable {
           // only a new store gets a service key: one that lost it (a row edited or removed) must not
           // silently start sealing under another
           if (!fresh) {
-            throw new StorageUnavailableException("The KMS key store has no service-owned key (a damaged or edited"
-                + " key store)");
+            boolean noneOpens = keys.values().stream().allMatch(Entry::tampered);
+            throw new StorageUnavailableException(noneOpens
+                ? "The KMS root key does not open the key store (wrong root key, or a damaged key store)"
+                : "The KMS key store has no service-owned key (a damaged or edited key store)");
           }
           return create(SERVICE_KEY_DESCRIPTION, KeyMetadata.SYMMETRIC_DEFAULT, KeyOwner.AWS, null, Map.of(), null).keyId();
         });
@@ -121,9 +143,20 @@ public final class LocalKms implements Kms, AutoCloseable {
    */
   public static LocalKms open(Path kmsDir, Path dataDir, String rootKeyEnv, Clock clock) {
     SecretKey root = RootKey.load(kmsDir, rootKeyEnv, System::getenv);
+    LocalKms kms = open(kmsDir, dataDir, root, clock);
+    if (kms.rewroteClearRows) {
+      // LevelDB's MANIFEST still names the rows' old keys (an alias's name) until the store is
+      // opened again: it starts a new MANIFEST with the current files only
+      kms.close();
+      kms = open(kmsDir, dataDir, root, clock);
+    }
+    return kms;
+  }
+
+  private static LocalKms open(Path kmsDir, Path dataDir, SecretKey root, Clock clock) {
     Db db = Db.open(kmsDir.resolve("store"), dataDir);
     try {
-      return new LocalKms(new KeyStore(db), root, clock);
+      return new LocalKms(new KeyStore(db, root), root, clock);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -702,6 +735,13 @@ public final class LocalKms implements Kms, AutoCloseable {
         k.tags() == null ? Map.of() : Map.copyOf(k.tags()));
     if (legacy) upgrade.add(e);
     return e;
+  }
+
+  /** A key whose row does not authenticate: listed nowhere (it has no account) and unusable. */
+  private static Entry unreadable(String keyId) {
+    KeyMetadata meta = new KeyMetadata(keyId, "", KeyMetadata.SYMMETRIC_DEFAULT, "ENCRYPT_DECRYPT", KeyOwner.CUSTOMER,
+        KeyState.DISABLED, Instant.EPOCH, null, false, 0, null);
+    return new Entry(meta, Map.of(), List.of(), null, null, Map.of(), true);
   }
 
   private static byte[] aad(String keyId, int version, byte[] bound) {

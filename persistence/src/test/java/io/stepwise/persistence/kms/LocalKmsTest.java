@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stepwise.persistence.StorageUnavailableException;
+import io.stepwise.persistence.internal.Db;
 import io.stepwise.persistence.TestStorage.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -203,8 +205,8 @@ class LocalKmsTest {
   }
 
   /**
-   * A key's record is bound to its sealed material: editing its state on disk (DISABLED to
-   * ENABLED, say) leaves the key unusable instead of re-enabling it; other keys are unaffected.
+   * A key's row is sealed and bound to its place: a row changed on disk (one bit of a DISABLED
+   * key's row, say) leaves that key unusable instead of enabling it; other keys are unaffected.
    */
   @Test
   void keyRecordEditedOnDisk_makesTheKeyUnusable_notEnabled() throws Exception {
@@ -215,23 +217,85 @@ class LocalKmsTest {
       other = kms.createKey("o", null).keyId();
       kms.disableKey(disabled);
     }
-    Path store = dir.resolve("kms/store");
-    try (io.stepwise.persistence.internal.Db db = io.stepwise.persistence.internal.Db.open(store, dir)) {
-      byte[] rowKey = ("key/" + disabled).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      byte[][] row = new byte[1][];
-      db.scan(rowKey, ("key/" + disabled + "0").getBytes(java.nio.charset.StandardCharsets.UTF_8), e -> {
-        row[0] = e.getValue();
-        return io.stepwise.persistence.internal.Db.Scan.STOP;
-      });
-      String edited = new String(row[0], java.nio.charset.StandardCharsets.UTF_8).replace("\"DISABLED\"", "\"ENABLED\"");
-      assertThat(edited).contains("\"ENABLED\"");
-      db.put(rowKey, edited.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+    byte[] rowKey = ("key/" + disabled).getBytes(StandardCharsets.UTF_8);
+    try (Db db = Db.open(dir.resolve("kms/store"), dir)) {
+      byte[] row = db.get(rowKey);
+      assertThat(row[0]).as("sealed").isEqualTo(KeyStore.SEALED);
+      row[row.length / 2] ^= 1;
+      db.put(rowKey, row, true);
     }
     try (LocalKms kms = open()) {
       assertThatThrownBy(() -> kms.encrypt(disabled, new byte[] {1}, Map.of()))
           .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.getMessage()).contains("changed outside Stepwise"));
       assertThatThrownBy(() -> kms.enableKey(disabled)).isInstanceOf(KmsException.class);
+      assertThat(kms.listKeys("123456789012")).extracting(KeyMetadata::keyId).doesNotContain(disabled);
       assertThat(kms.decrypt(other, kms.encrypt(other, new byte[] {7}, Map.of()), Map.of())).containsExactly(7);
+    }
+  }
+
+  /** Nothing a customer chose is in clear in any file of the KMS store: descriptions, tags, policies, alias names. */
+  @Test
+  void descriptionsTagsPoliciesAndAliasNames_areNotInClearInAnyFile() throws Exception {
+    String canary = "kmscanary" + java.util.UUID.randomUUID().toString().replace("-", "");
+    String policy = "{\"Version\":\"2012-10-17\",\"Id\":\"" + canary + "-policy\",\"Statement\":[{\"Effect\":\"Allow\","
+        + "\"Principal\":{\"AWS\":\"arn:aws:iam::111111111111:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+    String keyId;
+    try (LocalKms kms = open()) {
+      keyId = kms.createKey("111111111111", canary + "-description", null, null, policy,
+          Map.of(canary + "-tagkey", canary + "-tagvalue")).keyId();
+      kms.createAlias("111111111111", "alias/" + canary + "-alias", keyId);
+      kms.disableKey(keyId); // a state change rewrites the row
+      kms.enableKey(keyId);
+    }
+    assertNoFileContains(dir.resolve("kms/store"), canary);
+    try (LocalKms kms = open()) {
+      assertThat(kms.describeKey(keyId).description()).isEqualTo(canary + "-description");
+      assertThat(kms.tags(keyId)).containsEntry(canary + "-tagkey", canary + "-tagvalue");
+      assertThat(kms.keyPolicy(keyId)).isEqualTo(policy);
+      assertThat(kms.resolveKeyId("111111111111", "alias/" + canary + "-alias")).isEqualTo(keyId);
+    }
+  }
+
+  /**
+   * Rows an earlier version stored in clear (a key row as JSON, an alias under its name) are read,
+   * sealed again at the next open, and their clear copies compacted away.
+   */
+  @Test
+  void rowsStoredInClearByAnEarlierVersion_areSealedAtOpen() throws Exception {
+    String canary = "oldrow" + java.util.UUID.randomUUID().toString().replace("-", "");
+    String keyId;
+    byte[] ciphertext;
+    try (LocalKms kms = open()) {
+      keyId = kms.createKey("111111111111", canary + "-description", null, null, null, Map.of()).keyId();
+      ciphertext = kms.encrypt(keyId, new byte[] {5}, Map.of());
+    }
+    javax.crypto.SecretKey root = RootKey.load(dir.resolve("kms"), "STEPWISE_TEST_NO_ENV", n -> null);
+    byte[] rowKey = ("key/" + keyId).getBytes(StandardCharsets.UTF_8);
+    try (Db db = Db.open(dir.resolve("kms/store"), dir)) {
+      byte[] row = db.get(rowKey);
+      byte[] json = KeyStore.rowCipher(root).decrypt(java.util.Arrays.copyOfRange(row, 1, row.length), rowKey);
+      db.put(rowKey, json, true); // as an earlier version stored it
+      String alias = "{\"name\":\"alias/" + canary + "\",\"keyId\":\"" + keyId
+          + "\",\"createdMillis\":1,\"updatedMillis\":1,\"account\":\"111111111111\"}";
+      db.put(("als/111111111111 alias/" + canary).getBytes(StandardCharsets.UTF_8), alias.getBytes(StandardCharsets.UTF_8), true);
+    }
+    try (LocalKms kms = open()) {
+      assertThat(kms.decrypt(keyId, ciphertext, Map.of())).containsExactly(5);
+      assertThat(kms.resolveKeyId("111111111111", "alias/" + canary)).isEqualTo(keyId);
+    }
+    assertNoFileContains(dir.resolve("kms/store"), canary);
+    try (LocalKms kms = open()) {
+      assertThat(kms.describeKey(keyId).description()).isEqualTo(canary + "-description");
+      assertThat(kms.listAliases("111111111111")).extracting(KmsAlias::aliasName).contains("alias/" + canary);
+    }
+  }
+
+  private static void assertNoFileContains(Path store, String canary) throws Exception {
+    byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
+    try (var files = Files.walk(store)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(indexOf(Files.readAllBytes(f), needle)).as(f.toString()).isEqualTo(-1);
+      }
     }
   }
 
