@@ -97,7 +97,16 @@ public final class StepwiseStorage implements Extension {
       db.close();
       throw e;
     }
-    JournalStore store = new JournalStore(db);
+    JournalStore store;
+    try {
+      store = new JournalStore(db, ServiceKeys.dataKeyRowCipher(db, kms));
+      int sealed = store.sealClearDataKeyRows();
+      if (sealed > 0) system.log().info("Sealed {} data-key rows an earlier version stored in clear", sealed);
+    } catch (RuntimeException e) {
+      kms.close();
+      db.close();
+      throw e;
+    }
     DataKeyCache cache = new DataKeyCache(settings.decryptCacheSize(), settings.decryptCacheTtl(), clock);
     ActorRef<KeyManager.Command> keyManager = system.systemActorOf(
         KeyManager.create(kms, store, cache, metrics, clock, Duration.ofSeconds(1)),

@@ -12,7 +12,8 @@ import java.util.Map;
  * Keys of the service itself, each made once per data directory by the KMS under the
  * service-owned key and stored only wrapped, like the journal's data keys: the one that seals the
  * values of the listing indexes (they list resources of every key, so they must stay readable
- * when a customer key is disabled, as AWS's listings do), and the one that signs task tokens.
+ * when a customer key is disabled, as AWS's listings do), the one that seals the journal's
+ * data-key rows, and the one that signs task tokens.
  *
  * <pre>  'K' name -> the key wrapped by the service-owned KMS key (a KMS ciphertext blob)</pre>
  */
@@ -24,6 +25,16 @@ public final class ServiceKeys {
   /** The listing indexes' cipher. */
   public static EventCipher listingCipher(Db db, Kms kms) {
     byte[] material = material(db, kms, "listing");
+    try {
+      return EventCipher.of(EventCipher.aesKey(material));
+    } finally {
+      Arrays.fill(material, (byte) 0);
+    }
+  }
+
+  /** The cipher of the journal's data-key rows (what KMS key and encryption context each data key has). */
+  public static EventCipher dataKeyRowCipher(Db db, Kms kms) {
+    byte[] material = material(db, kms, "data-key-rows");
     try {
       return EventCipher.of(EventCipher.aesKey(material));
     } finally {

@@ -36,6 +36,7 @@ public final class JournalStore implements DataKeyTable {
   private static final String TYPE_COUNTER = "type";
 
   private final Db db;
+  private final io.stepwise.persistence.crypto.EventCipher dataKeyRows;
   private final Map<String, Long> ids = new ConcurrentHashMap<>();
   private final Map<Long, StoredDataKey> dataKeys = new ConcurrentHashMap<>();
   private final AtomicLong lastPid;
@@ -44,8 +45,21 @@ public final class JournalStore implements DataKeyTable {
   private final Map<PayloadType, Integer> typeIds = new ConcurrentHashMap<>();
   private final Map<Integer, PayloadType> types = new ConcurrentHashMap<>();
 
+  /**
+   * Without a cipher for data-key rows: for tools that read and write events only (a data-key row
+   * can then be neither written nor read).
+   */
   public JournalStore(Db db) {
+    this(db, null);
+  }
+
+  /**
+   * {@code dataKeyRows} seals the data-key rows: they name a KMS key and an encryption context
+   * (the ARN of a state machine or activity), which are not to be in clear on disk.
+   */
+  public JournalStore(Db db, io.stepwise.persistence.crypto.EventCipher dataKeyRows) {
     this.db = db;
+    this.dataKeyRows = dataKeyRows;
     // Batches may record a lower counter after a higher one (a number taken early, used late), so
     // the highest id in the table counts too: a reused number would merge two entities.
     byte[] lastPidKey = db.lastKey(JournalKeys.pidById(0), JournalKeys.after(JournalKeys.PID_BY_ID));
@@ -288,7 +302,7 @@ public final class JournalStore implements DataKeyTable {
     long ref = lastDataKey.get() + 1;
     StoredDataKey row = new StoredDataKey(ref, kmsKeyId, Map.copyOf(encryptionContext), wrapped);
     try (WriteBatch batch = db.newBatch()) {
-      batch.put(JournalKeys.dataKey(ref), encode(row));
+      batch.put(JournalKeys.dataKey(ref), seal(ref, encode(row)));
       batch.put(JournalKeys.counter(DATA_KEY_COUNTER), JournalKeys.longBytes(ref));
       db.write(batch, true);
     } catch (IOException e) {
@@ -307,10 +321,59 @@ public final class JournalStore implements DataKeyTable {
       if (v == null) {
         return java.util.Optional.empty();
       }
-      row = decode(ref, v);
+      row = decode(ref, open(ref, v));
       dataKeys.put(ref, row);
     }
     return java.util.Optional.of(row);
+  }
+
+  /**
+   * Seals the data-key rows an earlier version stored in clear, then compacts their range so no
+   * clear copy stays in any file. Returns how many it sealed.
+   */
+  public synchronized int sealClearDataKeyRows() {
+    List<byte[][]> clear = new ArrayList<>();
+    db.scan(JournalKeys.dataKey(0), JournalKeys.after(JournalKeys.DATA_KEY), e -> {
+      if (e.getValue().length > 0 && e.getValue()[0] == CLEAR_ROW) clear.add(new byte[][] {e.getKey(), e.getValue()});
+      return Db.Scan.CONTINUE;
+    });
+    if (clear.isEmpty()) return 0;
+    try (WriteBatch batch = db.newBatch()) {
+      for (byte[][] row : clear) batch.put(row[0], seal(JournalKeys.longAt(row[0], 1), row[1]));
+      db.write(batch, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    db.compactRange(JournalKeys.dataKey(0), JournalKeys.dataKey(Long.MAX_VALUE));
+    return clear.size();
+  }
+
+  /** The first byte of a data-key row: its encoding in clear (as earlier versions stored it), or sealed. */
+  private static final byte CLEAR_ROW = 1;
+  private static final byte SEALED_ROW = 2;
+
+  private byte[] seal(long ref, byte[] clearRow) {
+    if (dataKeyRows == null) throw new IllegalStateException("this journal store cannot write data-key rows");
+    byte[] sealed = dataKeyRows.encrypt(clearRow, dataKeyRowAad(ref));
+    byte[] out = new byte[1 + sealed.length];
+    out[0] = SEALED_ROW;
+    System.arraycopy(sealed, 0, out, 1, sealed.length);
+    return out;
+  }
+
+  /** A row's encoding in clear, opening it first if it is sealed. */
+  private byte[] open(long ref, byte[] stored) {
+    if (stored.length == 0 || stored[0] != SEALED_ROW) return stored;
+    if (dataKeyRows == null) throw new IllegalStateException("this journal store cannot read data-key rows");
+    try {
+      return dataKeyRows.decrypt(java.util.Arrays.copyOfRange(stored, 1, stored.length), dataKeyRowAad(ref));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the data-key row " + ref + " failed authentication (tampered, moved or wrong key)", e);
+    }
+  }
+
+  private static byte[] dataKeyRowAad(long ref) {
+    return java.nio.ByteBuffer.allocate(17).put("data-key|".getBytes(StandardCharsets.UTF_8)).putLong(ref).array();
   }
 
   private long readCounter(String name) {
@@ -318,10 +381,15 @@ public final class JournalStore implements DataKeyTable {
     return v == null ? 0L : JournalKeys.longOf(v);
   }
 
+  /** A data-key row as earlier versions stored it, in clear (for tests of the upgrade). */
+  static byte[] clearEncoding(StoredDataKey row) {
+    return encode(row);
+  }
+
   private static byte[] encode(StoredDataKey row) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(1);
+      out.writeByte(CLEAR_ROW);
       out.writeUTF(row.kmsKeyId());
       out.writeInt(row.encryptionContext().size());
       for (var e : new java.util.TreeMap<>(row.encryptionContext()).entrySet()) {

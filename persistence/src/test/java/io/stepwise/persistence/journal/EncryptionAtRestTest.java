@@ -63,6 +63,69 @@ class EncryptionAtRestTest {
     }
   }
 
+  /**
+   * A data key's row names its KMS key and encryption context (a state machine's ARN, with its
+   * name): sealed, so the context is in no file; a row an earlier version stored in clear is
+   * sealed (and its clear copy compacted away) when the storage opens again.
+   */
+  @Test
+  void encryptionContexts_appearInNoFile_evenFromRowsStoredInClearBefore() throws Exception {
+    String arn = "arn:aws:states:us-east-1:123456789012:stateMachine:" + CANARY + "-machine";
+    kit = TestStorage.start(dir);
+    StepwiseStorage storage = StepwiseStorage.get(kit.system());
+    var target = new io.stepwise.persistence.keys.EncryptionTarget(storage.handles().kms().serviceOwnedKeyId(),
+        java.util.Map.of("aws:states:stateMachineArn", arn), java.time.Duration.ofSeconds(300));
+    storage.useKeySelector(pid -> target);
+    add(kit, kit.spawn(TestEntity.create("ctx")), "one", "two");
+    kit.shutdownTestKit();
+    kit = null;
+    assertNoFileHolds(CANARY);
+
+    // as an earlier version stored it: the row's clear encoding
+    try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
+      byte[] clear = clearDataKeyRow(db, dir);
+      assertThat(clear).as("a data-key row in the journal").isNotNull();
+      assertThat(indexOf(clear, CANARY.getBytes(StandardCharsets.UTF_8))).as("the clear row names the context").isNotNegative();
+    }
+    kit = TestStorage.start(dir);
+    assertThat(state(kit, kit.spawn(TestEntity.create("ctx"))).texts()).containsExactly("one", "two");
+    kit.shutdownTestKit();
+    kit = null;
+    assertNoFileHolds(CANARY);
+  }
+
+  /** Rewrites the first data-key row in clear, as an earlier version stored it; returns that encoding. */
+  private static byte[] clearDataKeyRow(io.stepwise.persistence.internal.Db db, Path dataDir) throws Exception {
+    byte[][] found = new byte[1][];
+    db.scan(new byte[] {'k'}, new byte[] {'l'}, e -> {
+      found[0] = e.getKey();
+      return io.stepwise.persistence.internal.Db.Scan.STOP;
+    });
+    if (found[0] == null) return null;
+    // the storage is closed: open the row with the store's own cipher, through a second storage
+    var kms = io.stepwise.persistence.kms.LocalKms.open(dataDir.resolve("kms"), dataDir,
+        "STEPWISE_TEST_UNSET_ROOT_KEY", java.time.Clock.systemUTC());
+    try {
+      var store = new JournalStore(db, io.stepwise.persistence.index.ServiceKeys.dataKeyRowCipher(db, kms));
+      long ref = java.nio.ByteBuffer.wrap(found[0], 1, 8).getLong();
+      var row = store.find(ref).orElseThrow();
+      byte[] clear = JournalStore.clearEncoding(row);
+      db.put(found[0], clear, true);
+      return clear;
+    } finally {
+      kms.close();
+    }
+  }
+
+  private void assertNoFileHolds(String canary) throws Exception {
+    byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
+    try (var walk = Files.walk(dir)) {
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        assertThat(indexOf(Files.readAllBytes(f), needle)).as("canary in " + f).isEqualTo(-1);
+      }
+    }
+  }
+
   @Test
   void flippedCiphertextBit_replaysAsUnreadableEventWhileOthersAreFine() throws Exception {
     kit = TestStorage.start(dir);
