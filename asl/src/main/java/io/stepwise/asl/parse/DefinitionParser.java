@@ -1,6 +1,7 @@
 package io.stepwise.asl.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.asl.Problem;
 import io.stepwise.asl.jsonata.Jsonata;
@@ -121,7 +122,7 @@ public final class DefinitionParser {
       // AWS reports this without a location, and skips the reachability walk
       problems.list.add(Problem.error("MISSING_END_STATE", null, "Workflow has no terminal state"));
     } else {
-      checkReachable(start, compiled, pointer);
+      checkReachable(start, states, compiled, pointer);
     }
     for (String name : compiled.keySet()) {
       if (!stateNames.add(name)) problems.error("DUPLICATE_STATE_NAME", Pointer.child(pointer + "/States", name), "Duplicate State name: " + name);
@@ -151,25 +152,33 @@ public final class DefinitionParser {
     }
   }
 
-  private void checkReachable(String start, Map<String, State> states, String pointer) {
-    if (!states.containsKey(start)) return;
+  /**
+   * Reports each state no transition reaches from {@code start}. The walk follows the transitions
+   * as written (Next, each Choice rule's Next, Default, each Catcher's Next), so a state whose
+   * rule or field is invalid (and reported as such) still leads where it says.
+   */
+  private void checkReachable(String start, ObjectNode raw, Map<String, State> compiled, String pointer) {
+    if (!raw.has(start)) return;
     Set<String> seen = new HashSet<>();
     List<String> todo = new ArrayList<>(List.of(start));
     while (!todo.isEmpty()) {
       String n = todo.remove(todo.size() - 1);
-      State s = states.get(n);
-      if (s == null || !seen.add(n)) continue;
-      if (s.common().next() != null) todo.add(s.common().next());
-      if (s instanceof State.Choice c) {
-        c.choices().forEach(b -> todo.add(b.next()));
-        if (c.defaultNext() != null) todo.add(c.defaultNext());
+      if (!(raw.get(n) instanceof ObjectNode s) || !seen.add(n)) continue;
+      addTarget(todo, s.get("Next"));
+      addTarget(todo, s.get("Default"));
+      for (String list : List.of("Choices", "Catch")) {
+        if (s.get(list) instanceof ArrayNode branches) {
+          for (JsonNode b : branches) addTarget(todo, b.get("Next"));
+        }
       }
-      List<Catcher> catchers = s instanceof State.Task t ? t.catchers() : s instanceof State.Parallel p ? p.catchers() : s instanceof State.Map m ? m.catchers() : List.of();
-      catchers.forEach(c -> todo.add(c.next()));
     }
-    for (String name : states.keySet()) {
+    for (String name : compiled.keySet()) {
       if (!seen.contains(name)) problems.error("MISSING_TRANSITION_TARGET", Pointer.child(pointer + "/States", name), "State \"" + name + "\" is not reachable.");
     }
+  }
+
+  private static void addTarget(List<String> todo, JsonNode next) {
+    if (next != null && next.isTextual()) todo.add(next.asText());
   }
 
   void checkFields(ObjectNode o, String pointer, Set<String> allowed) {

@@ -47,6 +47,34 @@ class DefinitionValidationTest {
         .isEqualTo("Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: State \"B\" is not reachable. at /States/B'");
   }
 
+  /**
+   * Reachability follows the transitions as written: a state reached only through an invalid
+   * Choice rule, or through a state whose own fields are invalid, is not also "not reachable".
+   */
+  @Test
+  void statesReachedThroughInvalidRulesOrStates_areNotReportedUnreachable() {
+    List<Problem> badRule = CompiledDefinition.validate("""
+        {"StartAt":"C","States":{
+          "C":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEqualsX":1,"Next":"B"}],"Default":"D"},
+          "B":{"Type":"Succeed"},"D":{"Type":"Succeed"}}}
+        """);
+    assertThat(badRule).isNotEmpty();
+    assertThat(badRule).extracting(Problem::message).noneMatch(m -> m.contains("not reachable"));
+    List<Problem> badState = CompiledDefinition.validate("""
+        {"StartAt":"A","States":{
+          "A":{"Type":"Pass","TimeoutSeconds":3,"Next":"B"},
+          "B":{"Type":"Wait","Seconds":1,"Next":"E"},"E":{"Type":"Succeed"}}}
+        """);
+    assertThat(badState).extracting(Problem::location).contains("/States/A");
+    assertThat(badState).extracting(Problem::message).noneMatch(m -> m.contains("not reachable"));
+    // and a state no transition names is still reported
+    assertThat(CompiledDefinition.validate("""
+        {"StartAt":"C","States":{
+          "C":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEqualsX":1,"Next":"B"}],"Default":"B"},
+          "B":{"Type":"Succeed"},"Lone":{"Type":"Succeed"}}}
+        """)).extracting(Problem::message).contains("State \"Lone\" is not reachable.");
+  }
+
   @Test
   void loopWithoutTerminalState_isMissingEndStateWithoutLocation() {
     assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"Next\":\"A\"}}}"))
