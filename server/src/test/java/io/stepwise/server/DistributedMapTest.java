@@ -208,4 +208,83 @@ class DistributedMapTest {
       assertThat(f.cause()).contains("stepwise.engine.bucket-directories.elsewhere");
     }
   }
+
+  /** Gzips {@code text} into {@code file}, as S3 Inventory writes its data files. */
+  private static void gzip(Path file, String text) throws Exception {
+    Files.createDirectories(file.getParent());
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String mapOver(String readerConfig, String bucket, String key) {
+    return """
+        {"StartAt": "Each", "States": {"Each": {"Type": "Map",
+          "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": %s,
+            "Parameters": {"Bucket": "%s", "Key": "%s"}},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}""".formatted(readerConfig, bucket, key);
+  }
+
+  /**
+   * An S3 Inventory (its manifest.json and gzipped, headerless, quoted CSV data files in the
+   * destination bucket) gives one item per object, named by fileSchema, every value a string; an
+   * Athena manifest lists s3:// data files (CSV without a header row, or JSONL), read in order.
+   */
+  @Test
+  void manifests_s3InventoryAndAthena_giveTheirDataFilesRows() throws Exception {
+    Path inventory = Files.createDirectories(dir.resolve("inventory"));
+    Path results = Files.createDirectories(dir.resolve("results"));
+    Path unload = Files.createDirectories(dir.resolve("unload"));
+    String prefix = "inv/source/config/2026-12-01T01-00Z";
+    Files.createDirectories(inventory.resolve(prefix));
+    Files.writeString(inventory.resolve(prefix + "/manifest.json"), """
+        {"sourceBucket": "source", "destinationBucket": "arn:aws:s3:::inventory", "version": "2016-11-30",
+         "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size, LastModifiedDate",
+         "files": [{"key": "inv/source/config/data/a.csv.gz", "size": 1, "MD5checksum": "x"},
+                   {"key": "inv/source/config/data/b.csv.gz", "size": 1, "MD5checksum": "y"}]}""");
+    gzip(inventory.resolve("inv/source/config/data/a.csv.gz"),
+        "\"source\",\"csvDataset/titles.csv\",\"3399671\",\"2022-11-16T00:29:32.000Z\"\n\"source\",\"a, b.txt\",\"7\",\"2022-11-17T00:00:00.000Z\"\n");
+    gzip(inventory.resolve("inv/source/config/data/b.csv.gz"), "\"source\",\"last.json\",\"12\",\"2022-11-18T00:00:00.000Z\"\n");
+    Files.writeString(results.resolve("q1-manifest.csv"), "s3://unload/part-0\ns3://unload/part-1\n");
+    Files.writeString(unload.resolve("part-0"), "1,alpha\n2,beta\n");
+    Files.writeString(unload.resolve("part-1"), "3,gamma\n");
+    Files.writeString(results.resolve("q2-manifest.csv"), "s3://unload/rows.jsonl\n");
+    Files.writeString(unload.resolve("rows.jsonl"), "{\"n\":1}\n{\"n\":2}\n");
+    Files.writeString(inventory.resolve("orc-manifest.json"), "{\"fileFormat\": \"ORC\", \"fileSchema\": \"x\", \"files\": []}");
+    try (TestServer server = TestServer.start(dir.resolve("data"), Map.of(
+        "stepwise.engine.bucket-directories.inventory", inventory.toString(),
+        "stepwise.engine.bucket-directories.results", results.toString(),
+        "stepwise.engine.bucket-directories.unload", unload.toString())); SfnClient sfn = server.sfn()) {
+      for (String config : List.of("{\"InputType\": \"MANIFEST\"}", "{\"ManifestType\": \"S3_INVENTORY\"}")) {
+        DescribeExecutionResponse d = run(sfn, create(sfn, "inv" + Math.abs(config.hashCode()),
+            mapOver(config, "inventory", prefix + "/manifest.json")), "{}");
+        assertThat(d.status()).as(d.error() + " " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(d.output())).containsExactly(
+            JSON.readTree("{\"Bucket\":\"source\",\"Key\":\"csvDataset/titles.csv\",\"Size\":\"3399671\",\"LastModifiedDate\":\"2022-11-16T00:29:32.000Z\"}"),
+            JSON.readTree("{\"Bucket\":\"source\",\"Key\":\"a, b.txt\",\"Size\":\"7\",\"LastModifiedDate\":\"2022-11-17T00:00:00.000Z\"}"),
+            JSON.readTree("{\"Bucket\":\"source\",\"Key\":\"last.json\",\"Size\":\"12\",\"LastModifiedDate\":\"2022-11-18T00:00:00.000Z\"}"));
+      }
+      DescribeExecutionResponse csv = run(sfn, create(sfn, "athena-csv", mapOver("""
+          {"ManifestType": "ATHENA_DATA", "InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["id", "name"]}""",
+          "results", "q1-manifest.csv")), "{}");
+      assertThat(csv.status()).as(csv.error() + " " + csv.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(JSON.readTree(csv.output())).containsExactly(JSON.readTree("{\"id\":\"1\",\"name\":\"alpha\"}"),
+          JSON.readTree("{\"id\":\"2\",\"name\":\"beta\"}"), JSON.readTree("{\"id\":\"3\",\"name\":\"gamma\"}"));
+      DescribeExecutionResponse jsonl = run(sfn, create(sfn, "athena-jsonl",
+          mapOver("{\"ManifestType\": \"ATHENA_DATA\", \"InputType\": \"JSONL\"}", "results", "q2-manifest.csv")), "{}");
+      assertThat(JSON.readTree(jsonl.output())).containsExactly(JSON.readTree("{\"n\":1}"), JSON.readTree("{\"n\":2}"));
+
+      // what AWS does not read fails the Map with States.ItemReaderFailed and says why
+      for (String[] bad : List.of(
+          new String[] {"{\"InputType\": \"MANIFEST\"}", "orc-manifest.json", "CSV format only"},
+          new String[] {"{\"ManifestType\": \"S3_INVENTORY\", \"InputType\": \"CSV\"}", prefix + "/manifest.json", "must not be set"},
+          new String[] {"{\"ManifestType\": \"ATHENA_DATA\"}", prefix + "/manifest.json", "needs ReaderConfig.InputType"})) {
+        DescribeExecutionResponse f = run(sfn, create(sfn, "bad" + Math.abs((bad[0] + bad[1]).hashCode()),
+            mapOver(bad[0], "inventory", bad[1])), "{}");
+        assertThat(f.error()).isEqualTo("States.ItemReaderFailed");
+        assertThat(f.cause()).contains(bad[2]);
+      }
+    }
+  }
 }

@@ -28,7 +28,10 @@ import java.util.stream.Stream;
  * {@code ReaderConfig.InputType} JSON (an array, or the one {@code ItemsPointer} names), JSONL or
  * CSV (headers from the first row or {@code CSVHeaders}; {@code CSVDelimiter}), and
  * {@code s3:listObjectsV2} (each object's Key, Size, LastModified, Etag and StorageClass under a
- * Prefix). Items are streamed, never all held at once, and {@code MaxItems} stops the reading.
+ * Prefix), and manifests: an Amazon S3 Inventory {@code manifest.json} (InputType MANIFEST, or
+ * ManifestType S3_INVENTORY) and an Athena manifest (ManifestType ATHENA_DATA, CSV or JSONL data).
+ * Objects named {@code .gz} are gunzipped. Items are streamed, never all held at once, and
+ * {@code MaxItems} stops the reading.
  * Every failure is {@code States.ItemReaderFailed}.
  */
 final class ItemReaders {
@@ -77,14 +80,27 @@ final class ItemReaders {
       String key = params.path("Key").asText(null);
       if (key == null) throw failed("The ItemReader's Parameters must name a Key");
       Path file = object(dir, key);
-      String type = config.path("InputType").asText("JSON");
-      items = switch (type) {
-        case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
-        case "JSONL" -> lines(file, line -> parse(line, key));
-        case "CSV" -> csv(file, config);
-        default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
-            + " (it reads JSON, JSONL and CSV objects and listObjectsV2)");
-      };
+      String manifest = manifestType(config);
+      if (manifest != null) {
+        Locator locate = (b, k) -> {
+          Path d = buckets.get(b);
+          if (d == null) {
+            throw failed("No local directory is configured for bucket '" + b + "' (named by the manifest " + key
+                + "): set stepwise.engine.bucket-directories." + b);
+          }
+          return object(d, k);
+        };
+        items = manifest.equals("ATHENA_DATA") ? athena(file, key, config, locate) : inventory(file, key, bucket, locate);
+      } else {
+        String type = config.path("InputType").asText("JSON");
+        items = switch (type) {
+          case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
+          case "JSONL" -> lines(file, line -> parse(line, key));
+          case "CSV" -> csv(file, config);
+          default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
+              + " (it reads JSON, JSONL and CSV objects, S3 inventory and Athena manifests, and listObjectsV2)");
+        };
+      }
     } else {
       throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
     }
@@ -119,6 +135,10 @@ final class ItemReaders {
         } while (token != null);
         items = Items.of(objects.iterator());
       } else if (resource.endsWith(":s3:getObject")) {
+        if (manifestType(config) != null) {
+          throw failed("Manifests (InputType MANIFEST, ManifestType) are read from a bucket directory only: set"
+              + " stepwise.engine.bucket-directories." + params.path("Bucket").asText() + " (and for each bucket the manifest names)");
+        }
         String type = config.path("InputType").asText("JSON");
         if (!type.equals("JSON") && !type.equals("JSONL") && !type.equals("CSV")) {
           throw failed("The ItemReader's InputType " + type
@@ -172,6 +192,139 @@ final class ItemReaders {
     return max > 0 ? limited(items, max) : items;
   }
 
+  /** Where a manifest's objects are read from: a bucket and key to a file. */
+  private interface Locator {
+    Path file(String bucket, String key);
+  }
+
+  /**
+   * The kind of manifest the ReaderConfig names, or null for a plain object: {@code S3_INVENTORY}
+   * (InputType MANIFEST, or ManifestType S3_INVENTORY without an InputType: the inventory is CSV) or
+   * {@code ATHENA_DATA} (with the InputType of the data files).
+   */
+  private static String manifestType(JsonNode config) {
+    String manifest = config.path("ManifestType").asText(null);
+    String type = config.path("InputType").asText(null);
+    if (manifest == null) return "MANIFEST".equals(type) ? "S3_INVENTORY" : null;
+    return switch (manifest) {
+      case "S3_INVENTORY" -> {
+        if (type != null && !type.equals("MANIFEST")) {
+          throw failed("ReaderConfig.InputType must not be set with ManifestType S3_INVENTORY (an inventory is CSV)");
+        }
+        yield manifest;
+      }
+      case "ATHENA_DATA" -> {
+        if (type == null || !(type.equals("CSV") || type.equals("JSONL") || type.equals("PARQUET"))) {
+          throw failed("ManifestType ATHENA_DATA needs ReaderConfig.InputType CSV, JSONL or PARQUET, got " + type);
+        }
+        if (type.equals("PARQUET")) {
+          throw failed("The ItemReader's InputType PARQUET is not supported by this Stepwise server (Athena manifests"
+              + " of CSV and JSONL data are)");
+        }
+        yield manifest;
+      }
+      default -> throw failed("ReaderConfig.ManifestType must be S3_INVENTORY or ATHENA_DATA, got " + manifest);
+    };
+  }
+
+  /**
+   * An Amazon S3 Inventory: {@code manifest.json} names its CSV data files ({@code files[].key},
+   * gzip-compressed as S3 writes them) in its destination bucket; each headerless row is an item
+   * whose fields are the {@code fileSchema} names, every value a string.
+   */
+  private static Items inventory(Path manifestFile, String key, String bucket, Locator locate) {
+    JsonNode manifest;
+    try (var in = open(manifestFile)) {
+      manifest = Json.MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw failed("The S3 inventory manifest " + key + " is not valid JSON: " + e.getMessage());
+    }
+    String format = manifest.path("fileFormat").asText("");
+    if (!format.equalsIgnoreCase("CSV")) {
+      throw failed("The S3 inventory manifest " + key + " has fileFormat '" + format
+          + "': Step Functions reads inventories in CSV format only");
+    }
+    if (!manifest.path("fileSchema").isTextual() || !manifest.path("files").isArray()) {
+      throw failed("The S3 inventory manifest " + key + " must have a fileSchema and a files array");
+    }
+    List<String> schema = new ArrayList<>();
+    for (String name : manifest.get("fileSchema").asText().split(",")) schema.add(name.trim());
+    String destination = manifest.path("destinationBucket").asText(bucket);
+    String dataBucket = destination.startsWith("arn:") ? destination.substring(destination.lastIndexOf(':') + 1) : destination;
+    List<String> files = new ArrayList<>();
+    for (JsonNode f : manifest.get("files")) {
+      if (!f.path("key").isTextual()) throw failed("The S3 inventory manifest " + key + " lists a file without a key");
+      files.add(f.get("key").asText());
+    }
+    return concat(files.iterator(), k -> rows(locate.file(dataBucket, k), ',', schema, false));
+  }
+
+  /**
+   * An Athena manifest (as UNLOAD writes it): one {@code s3://bucket/key} a line, each a data file
+   * of the ReaderConfig's InputType, read as a single object of that type would be.
+   */
+  private static Items athena(Path manifestFile, String key, JsonNode config, Locator locate) {
+    List<String[]> objects = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(open(manifestFile), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        String uri = line.strip();
+        if (uri.length() > 1 && uri.startsWith("\"") && uri.endsWith("\"")) uri = uri.substring(1, uri.length() - 1);
+        if (uri.isEmpty()) continue;
+        int slash = uri.indexOf('/', 5);
+        if (!uri.startsWith("s3://") || slash < 0 || slash == uri.length() - 1) {
+          throw failed("The Athena manifest " + key + " lists '" + uri + "', which is not an s3://bucket/key URI");
+        }
+        objects.add(new String[] {uri.substring(5, slash), uri.substring(slash + 1)});
+      }
+    } catch (IOException e) {
+      throw failed("Reading the Athena manifest " + key + " failed: " + e.getMessage());
+    }
+    boolean jsonl = config.path("InputType").asText().equals("JSONL");
+    return concat(objects.iterator(), o -> {
+      Path file = locate.file(o[0], o[1]);
+      return jsonl ? lines(file, line -> parse(line, o[1])) : csv(file, config);
+    });
+  }
+
+  /** The items of each source in turn, each opened only when the one before it is done. */
+  private static <T> Items concat(Iterator<T> sources, java.util.function.Function<T, Items> open) {
+    return new Items() {
+      Items current = Items.of(java.util.Collections.emptyIterator());
+
+      public boolean hasNext() {
+        while (!current.hasNext()) {
+          current.close();
+          if (!sources.hasNext()) return false;
+          current = open.apply(sources.next());
+        }
+        return true;
+      }
+
+      public JsonNode next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return current.next();
+      }
+
+      public void close() {
+        current.close();
+      }
+    };
+  }
+
+  /**
+   * A file's bytes, decompressed as its name says: {@code .gz} is gzip (as S3 Inventory writes its
+   * data files); {@code .zst}/{@code .zstd} is refused with a clear cause.
+   */
+  private static java.io.InputStream open(Path file) throws IOException {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".zst") || name.endsWith(".zstd")) {
+      throw failed("The object " + file.getFileName() + " is ZSTD-compressed, which this Stepwise server does not read"
+          + " (gzip it, or store it uncompressed)");
+    }
+    java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    return name.endsWith(".gz") ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+  }
+
   static StatesError failed(String cause) {
     return new StatesError("States.ItemReaderFailed", cause, true);
   }
@@ -217,7 +370,7 @@ final class ItemReaders {
   private static Items lines(Path file, java.util.function.Function<String, JsonNode> item) {
     BufferedReader r;
     try {
-      r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+      r = new BufferedReader(new java.io.InputStreamReader(open(file), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
     }
@@ -259,11 +412,14 @@ final class ItemReaders {
   private static Items json(Path file, String pointer) {
     try {
       if (pointer != null) {
-        JsonNode at = Json.MAPPER.readTree(file.toFile()).at(pointer);
+        JsonNode at;
+        try (var in = open(file)) {
+          at = Json.MAPPER.readTree(in).at(pointer);
+        }
         if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.getFileName());
         return Items.of(at.elements());
       }
-      JsonParser p = Json.MAPPER.getFactory().createParser(file.toFile());
+      JsonParser p = Json.MAPPER.getFactory().createParser(open(file));
       if (p.nextToken() != JsonToken.START_ARRAY) {
         p.close();
         throw failed("Attempting to map a JSON value that is not an array: the object " + file.getFileName()
@@ -312,7 +468,16 @@ final class ItemReaders {
     List<String> headers = new ArrayList<>();
     if (given) config.path("CSVHeaders").forEach(h -> headers.add(h.asText()));
     if (given && headers.isEmpty()) throw failed("CSVHeaderLocation GIVEN needs CSVHeaders");
-    boolean[] first = {!given};
+    return rows(file, delimiter, headers, !given);
+  }
+
+  /**
+   * A CSV file's rows as objects of strings named by {@code headers} (or, with {@code headerRow},
+   * by the file's first row); a cell past the names is named by its index.
+   */
+  private static Items rows(Path file, char delimiter, List<String> names, boolean headerRow) {
+    List<String> headers = new ArrayList<>(names);
+    boolean[] first = {headerRow};
     Items rows = lines(file, line -> NODES.textNode(line));
     return new Items() {
       JsonNode pending = advance();
