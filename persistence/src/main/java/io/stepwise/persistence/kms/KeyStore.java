@@ -69,13 +69,60 @@ final class KeyStore implements AutoCloseable {
   /** An alias row as read, with the LevelDB key it is stored under; {@code clear} as for keys. */
   record LoadedAlias(byte[] dbKey, StoredAlias alias, boolean clear) {}
 
-  /** Every key row; one that does not authenticate comes back without its record. */
-  List<LoadedKey> loadAll() {
+  /**
+   * Whether the rows are sealed, recorded in a sealed row of its own: {@code LEGACY} (no record: a
+   * store of an earlier version, or a new one), {@code MIGRATING} (rows in clear are being sealed),
+   * {@code SEALED} (every row is sealed: one in clear was put there by someone else), or
+   * {@code TAMPERED} (the record does not authenticate).
+   */
+  enum RowsState { LEGACY, MIGRATING, SEALED, TAMPERED }
+
+  private static final byte[] ROWS_STATE = "meta/rows".getBytes(StandardCharsets.UTF_8);
+
+  RowsState rowsState() {
+    byte[] value = db.get(ROWS_STATE);
+    if (value == null) return RowsState.LEGACY;
+    byte[] text = isSealed(value) ? open(ROWS_STATE, value) : null;
+    if (text == null) return RowsState.TAMPERED;
+    try {
+      return RowsState.valueOf(new String(text, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return RowsState.TAMPERED;
+    }
+  }
+
+  void rowsState(RowsState state) {
+    byte[] sealed = rows.encrypt(state.name().getBytes(StandardCharsets.UTF_8), ROWS_STATE);
+    byte[] value = new byte[1 + sealed.length];
+    value[0] = SEALED;
+    System.arraycopy(sealed, 0, value, 1, sealed.length);
+    db.put(ROWS_STATE, value, true);
+  }
+
+  /** Whether any key or alias row is sealed ({@code sealed}) or in clear ({@code !sealed}). */
+  boolean hasRows(boolean sealed) {
+    boolean[] found = {false};
+    for (byte[][] range : new byte[][][] {{FROM, TO}, {ALIAS_FROM, ALIAS_TO}}) {
+      db.scan(range[0], range[1], e -> {
+        found[0] = isSealed(e.getValue()) == sealed;
+        return found[0] ? Db.Scan.STOP : Db.Scan.CONTINUE;
+      });
+      if (found[0]) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every key row; one that does not authenticate (or does not parse, or is in clear when
+   * {@code acceptClear} is false) comes back without its record.
+   */
+  List<LoadedKey> loadAll(boolean acceptClear) {
     List<LoadedKey> keys = new ArrayList<>();
     db.scan(FROM, TO, e -> {
       String keyId = new String(e.getKey(), FROM.length, e.getKey().length - FROM.length, StandardCharsets.UTF_8);
-      byte[] json = open(e.getKey(), e.getValue());
-      keys.add(new LoadedKey(keyId, json == null ? null : read(json, StoredKey.class), !isSealed(e.getValue())));
+      boolean clear = !isSealed(e.getValue());
+      byte[] json = clear && !acceptClear ? null : open(e.getKey(), e.getValue());
+      keys.add(new LoadedKey(keyId, json == null ? null : readOrNull(json, StoredKey.class), clear));
       return Db.Scan.CONTINUE;
     });
     return keys;
@@ -85,12 +132,17 @@ final class KeyStore implements AutoCloseable {
     put(keyOf(key.keyId()), key);
   }
 
-  /** Every alias row that authenticates (one that does not is left out: it names nothing usable). */
-  List<LoadedAlias> loadAliases() {
+  /**
+   * Every alias row that authenticates and parses (one that does not, or one in clear when
+   * {@code acceptClear} is false, is left out: it names nothing usable).
+   */
+  List<LoadedAlias> loadAliases(boolean acceptClear) {
     List<LoadedAlias> aliases = new ArrayList<>();
     db.scan(ALIAS_FROM, ALIAS_TO, e -> {
-      byte[] json = open(e.getKey(), e.getValue());
-      if (json != null) aliases.add(new LoadedAlias(e.getKey(), read(json, StoredAlias.class), !isSealed(e.getValue())));
+      boolean clear = !isSealed(e.getValue());
+      byte[] json = clear && !acceptClear ? null : open(e.getKey(), e.getValue());
+      StoredAlias alias = json == null ? null : readOrNull(json, StoredAlias.class);
+      if (alias != null) aliases.add(new LoadedAlias(e.getKey(), alias, clear));
       return Db.Scan.CONTINUE;
     });
     return aliases;
@@ -109,9 +161,13 @@ final class KeyStore implements AutoCloseable {
     delete(dbKey);
   }
 
-  /** Compacts the alias rows: no earlier version of any of them (or its name) survives in a file. */
-  void compactAliases() {
-    db.compactRange(ALIAS_FROM, ALIAS_TO);
+  /**
+   * Compacts the whole store: no earlier version of any row survives in a table or log file. Over
+   * the whole key space, so that what LevelDB records of the compaction (its largest key, kept in
+   * the MANIFEST and its info log) is a key row's id, never an alias row's old name.
+   */
+  void compactAll() {
+    db.compactRange(new byte[] {0}, new byte[] {(byte) 0xFF});
   }
 
   private void put(byte[] dbKey, Object row) {
@@ -219,11 +275,11 @@ final class KeyStore implements AutoCloseable {
     }
   }
 
-  private static <T> T read(byte[] json, Class<T> type) {
+  private static <T> T readOrNull(byte[] json, Class<T> type) {
     try {
       return JSON.readValue(json, type);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return null;
     }
   }
 }

@@ -3,8 +3,10 @@ package io.stepwise.persistence.kms;
 import io.stepwise.persistence.StorageUnavailableException;
 import io.stepwise.persistence.crypto.EventCipher;
 import io.stepwise.persistence.internal.Db;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -60,8 +62,16 @@ public final class LocalKms implements Kms, AutoCloseable {
     this.store = store;
     this.rootCipher = EventCipher.of(rootKey);
     this.clock = clock;
+    // Rows in clear are an earlier version's, to be sealed, only while the store has not been
+    // sealed yet (or its sealing was cut short); after that a row in clear was put there by
+    // someone else and counts as tampered with.
+    KeyStore.RowsState rowsState = store.rowsState();
+    boolean acceptClear = rowsState == KeyStore.RowsState.MIGRATING
+        || (rowsState == KeyStore.RowsState.LEGACY && !store.hasRows(true));
+    boolean migrate = acceptClear && (rowsState == KeyStore.RowsState.MIGRATING || store.hasRows(false));
+    if (migrate) store.rowsState(KeyStore.RowsState.MIGRATING);
     List<Entry> upgrade = new ArrayList<>();
-    for (KeyStore.LoadedKey loaded : store.loadAll()) {
+    for (KeyStore.LoadedKey loaded : store.loadAll(acceptClear)) {
       if (loaded.key() == null) {
         // the row does not authenticate: nothing in it can be trusted, not even whose key it is
         keys.put(loaded.keyId(), unreadable(loaded.keyId()));
@@ -73,29 +83,33 @@ public final class LocalKms implements Kms, AutoCloseable {
         throw new StorageUnavailableException("The KMS root key does not open key " + k.keyId()
             + " (wrong root key, or a damaged key store)");
       }
-      if (loaded.clear() && !e.tampered() && !upgrade.contains(e)) upgrade.add(e);
+      if (loaded.clear() && e.tampered()) {
+        store.save(k); // sealed as it is (still unusable), so that nothing of it stays in clear
+      } else if (loaded.clear() && !upgrade.contains(e)) {
+        upgrade.add(e);
+      }
       keys.put(k.keyId(), e);
     }
     // rows stored in clear, or sealed before their fields were bound to the material: sealed
     // again, bound, and their old versions compacted away
     for (Entry e : upgrade) save(e);
-    if (!upgrade.isEmpty()) store.compactKeys();
-    boolean aliasesInClear = false;
-    for (KeyStore.LoadedAlias loaded : store.loadAliases()) {
+    for (KeyStore.LoadedAlias loaded : store.loadAliases(acceptClear)) {
       KeyStore.StoredAlias a = loaded.alias();
       KmsAlias alias = new KmsAlias(a.name(), a.keyId(), Instant.ofEpochMilli(a.createdMillis()),
           Instant.ofEpochMilli(a.updatedMillis()), a.account());
       aliases.put(alias.mapKey(), alias);
       if (loaded.clear()) {
         // an earlier version's row, stored in clear under its name: sealed under its hashed key
-        // first (a crash in between leaves both, and the next start finishes the move)
+        // first (a crash in between leaves both, and the next start, still MIGRATING, goes on)
         store.saveAlias(a);
         store.deleteRow(loaded.dbKey());
-        aliasesInClear = true;
       }
     }
-    if (aliasesInClear) store.compactAliases();
-    rewroteClearRows = aliasesInClear;
+    if (migrate || !upgrade.isEmpty()) store.compactAll();
+    if (rowsState != KeyStore.RowsState.SEALED && rowsState != KeyStore.RowsState.TAMPERED) {
+      store.rowsState(KeyStore.RowsState.SEALED); // from now on every row is sealed
+    }
+    rewroteClearRows = migrate;
     boolean fresh = keys.isEmpty();
     this.serviceKeyId = keys.values().stream()
         .filter(e -> e.meta().owner() == KeyOwner.AWS)
@@ -145,9 +159,16 @@ public final class LocalKms implements Kms, AutoCloseable {
     SecretKey root = RootKey.load(kmsDir, rootKeyEnv, System::getenv);
     LocalKms kms = open(kmsDir, dataDir, root, clock);
     if (kms.rewroteClearRows) {
-      // LevelDB's MANIFEST still names the rows' old keys (an alias's name) until the store is
-      // opened again: it starts a new MANIFEST with the current files only
+      // LevelDB's MANIFEST and its info logs (LOG, LOG.old) may still name the rows' old keys (an
+      // alias's name) until the store is opened again: it starts a new MANIFEST with the current
+      // files only, and the info logs (diagnostics, nothing LevelDB reads) are removed first
       kms.close();
+      try {
+        Files.deleteIfExists(kmsDir.resolve("store").resolve("LOG.old"));
+        Files.deleteIfExists(kmsDir.resolve("store").resolve("LOG"));
+      } catch (IOException e) {
+        throw new StorageUnavailableException("Cannot remove the KMS store's info log: " + e.getMessage());
+      }
       kms = open(kmsDir, dataDir, root, clock);
     }
     return kms;

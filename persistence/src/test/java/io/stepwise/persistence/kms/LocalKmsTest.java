@@ -256,41 +256,7 @@ class LocalKmsTest {
     }
   }
 
-  /**
-   * Rows an earlier version stored in clear (a key row as JSON, an alias under its name) are read,
-   * sealed again at the next open, and their clear copies compacted away.
-   */
-  @Test
-  void rowsStoredInClearByAnEarlierVersion_areSealedAtOpen() throws Exception {
-    String canary = "oldrow" + java.util.UUID.randomUUID().toString().replace("-", "");
-    String keyId;
-    byte[] ciphertext;
-    try (LocalKms kms = open()) {
-      keyId = kms.createKey("111111111111", canary + "-description", null, null, null, Map.of()).keyId();
-      ciphertext = kms.encrypt(keyId, new byte[] {5}, Map.of());
-    }
-    javax.crypto.SecretKey root = RootKey.load(dir.resolve("kms"), "STEPWISE_TEST_NO_ENV", n -> null);
-    byte[] rowKey = ("key/" + keyId).getBytes(StandardCharsets.UTF_8);
-    try (Db db = Db.open(dir.resolve("kms/store"), dir)) {
-      byte[] row = db.get(rowKey);
-      byte[] json = KeyStore.rowCipher(root).decrypt(java.util.Arrays.copyOfRange(row, 1, row.length), rowKey);
-      db.put(rowKey, json, true); // as an earlier version stored it
-      String alias = "{\"name\":\"alias/" + canary + "\",\"keyId\":\"" + keyId
-          + "\",\"createdMillis\":1,\"updatedMillis\":1,\"account\":\"111111111111\"}";
-      db.put(("als/111111111111 alias/" + canary).getBytes(StandardCharsets.UTF_8), alias.getBytes(StandardCharsets.UTF_8), true);
-    }
-    try (LocalKms kms = open()) {
-      assertThat(kms.decrypt(keyId, ciphertext, Map.of())).containsExactly(5);
-      assertThat(kms.resolveKeyId("111111111111", "alias/" + canary)).isEqualTo(keyId);
-    }
-    assertNoFileContains(dir.resolve("kms/store"), canary);
-    try (LocalKms kms = open()) {
-      assertThat(kms.describeKey(keyId).description()).isEqualTo(canary + "-description");
-      assertThat(kms.listAliases("111111111111")).extracting(KmsAlias::aliasName).contains("alias/" + canary);
-    }
-  }
-
-  private static void assertNoFileContains(Path store, String canary) throws Exception {
+  static void assertNoFileContains(Path store, String canary) throws Exception {
     byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
     try (var files = Files.walk(store)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
