@@ -200,7 +200,7 @@ public final class HistoryCommand {
             for (String arn : chunk) out.add(work.apply(read(arn)));
             return out;
           }, pool));
-          if (window.size() >= 4 * workers) window.poll().join().forEach(sink);
+          if (window.size() >= 2 * workers) window.poll().join().forEach(sink);
         }
         while (!window.isEmpty()) window.poll().join().forEach(sink);
       } finally {
@@ -208,7 +208,9 @@ public final class HistoryCommand {
       }
     }
 
-    private static final int CHUNK = 32;
+    // Executions read by one task, and (with the window of two tasks a core) what is held at once:
+    // 8 x 2 x cores histories, however long each is.
+    private static final int CHUNK = 8;
 
     private Read read(String arn) {
       try {

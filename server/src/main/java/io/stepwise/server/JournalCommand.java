@@ -151,7 +151,11 @@ public final class JournalCommand {
     }
 
     void snapshot(long id, JournalStore.RawEntry snapshot) {
-      String pid = pids.getOrDefault(id, "entity #" + id);
+      String pid = pids.get(id);
+      if (pid == null) {
+        problem("entity #" + id, snapshot.sequenceNr(), "a snapshot of an entity id that has no persistence id");
+        return;
+      }
       try {
         Envelope env = Envelope.parse(snapshot.envelope());
         Object key = keyOf(env.dataKeyRef());
@@ -172,19 +176,26 @@ public final class JournalCommand {
       boolean execution = false;
       long previous = -1;
       boolean ended = false;
+      boolean orphan = false;
       for (int i = 0; i < rows.size(); i++) {
         long id = rows.get(i)[0];
         long seq = rows.get(i)[1];
         if (id != entity) {
           entity = id;
           pid = pids.get(id);
-          if (pid == null) {
+          orphan = pid == null;
+          if (orphan) {
+            // without its persistence id an event cannot be authenticated (it is the associated data)
             pid = "entity #" + id;
-            problem(pid, seq, "events of an entity id that has no persistence id");
+            problem(pid, seq, "events of an entity id that has no persistence id (from here on)");
           }
           execution = pid.startsWith("Execution|");
           previous = -1;
           ended = false;
+        }
+        if (orphan) {
+          events.incrementAndGet();
+          continue;
         }
         if (previous >= 0 && seq != previous + 1) {
           problem(pid, seq, "sequence numbers jump from " + previous + " to " + seq);
