@@ -47,6 +47,7 @@ public final class HttpLoad {
       }
       if (o.runs("standard")) {
         String arn = SfnEndpoint.createStateMachine(control, "httpload-standard-" + suffix, definition, "STANDARD");
+        System.out.println("Standard state machine: " + arn);
         standard = StandardPhase.run(o, endpoint, driver, control, arn, input,
             sync == null ? null : sync.expectedOutput());
         printStandard(o, standard);
