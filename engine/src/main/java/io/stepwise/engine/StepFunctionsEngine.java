@@ -266,9 +266,11 @@ public final class StepFunctionsEngine {
   public CompletionStage<Saved> createStateMachine(StateMachineRecord record, Map<String, String> tags, boolean publish,
       String versionDescription) {
     compile(record.definition(), record.type());
-    return ask(machine(record.stateMachineArn()),
-        (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, tags, publish, versionDescription,
-            r))
+    // Standard executions of a deleted machine of this ARN that still run: the listing has them
+    return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(record.stateMachineArn()), io)
+        .thenCompose(deleting -> ask(machine(record.stateMachineArn()),
+            (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, tags, publish,
+                versionDescription, deleting, r)))
         .thenApply(r -> new Saved(r.get(encryption::unreadable), r.versionArn()));
   }
 

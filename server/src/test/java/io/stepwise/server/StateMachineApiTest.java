@@ -58,6 +58,25 @@ class StateMachineApiTest extends SharedServerTest {
     assertThat(create("deletable", PASS_V2)).isEqualTo(arn);
   }
 
+  /**
+   * While executions of a deleted machine still run, the machine is being deleted: its name cannot
+   * be taken by a new machine (whose key its executions would follow) until they end.
+   */
+  @Test
+  void aDeletedMachineWithRunningExecutions_isBeingDeleted_untilTheyEnd() throws Exception {
+    String arn = create("still-running", "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}");
+    String execution = sfn.startExecution(b -> b.stateMachineArn(arn)).executionArn();
+    sfn.deleteStateMachine(b -> b.stateMachineArn(arn));
+    assertThatThrownBy(() -> create("still-running", PASS))
+        .isInstanceOfSatisfying(StateMachineDeletingException.class, e -> {
+          assertThat(e.statusCode()).isEqualTo(400);
+          assertThat(e.awsErrorDetails().errorMessage()).contains(arn);
+        });
+    sfn.stopExecution(b -> b.executionArn(execution));
+    assertThat(ExecutionApiTest.awaitEnd(sfn, execution).status()).isEqualTo(ExecutionStatus.ABORTED);
+    assertThat(create("still-running", PASS)).isEqualTo(arn);
+  }
+
   @Test
   void list_paginatesThroughEveryMachineOnce() {
     List<String> made = new ArrayList<>();

@@ -41,10 +41,14 @@ public final class StateMachineEntity
   // --- protocol ---
   public sealed interface Command extends CborSerializable {}
 
-  /** Creates the machine, or answers with the existing one when the request is identical (AWS's idempotency). */
-  /** {@code tags} apply only when the machine is new (a repeated create ignores them, as AWS does). */
+  /**
+   * Creates the machine, or answers with the existing one when the request is identical (AWS's
+   * idempotency). {@code tags} apply only when the machine is new (a repeated create ignores them,
+   * as AWS does). {@code deleting}: executions of a deleted machine of this ARN are still running,
+   * so the machine is still being deleted and its name cannot be taken yet (StateMachineDeleting).
+   */
   public record Create(StateMachineRecord record, Map<String, String> tags, boolean publish, String versionDescription,
-      ActorRef<Reply> replyTo) implements Command {}
+      boolean deleting, ActorRef<Reply> replyTo) implements Command {}
 
   /** PublishStateMachineVersion: {@code revisionId}, if given, must be the current one. */
   public record Publish(String revisionId, String description, Instant at, ActorRef<Reply> replyTo) implements Command {}
@@ -284,9 +288,14 @@ public final class StateMachineEntity
 
     var absent = newCommandHandlerWithReplyBuilder().forState(s -> s.record() == null);
     absent.onCommand(Create.class, (s, c) -> {
-      // The selector must know the key before the event is written.
-      encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
       if (c.tags().size() > Tags.MAX) return Effect().reply(c.replyTo(), Reply.error(Tags.tooMany(arn)));
+      if (c.deleting()) {
+        // its executions would follow the new machine (and its key): refused until they end, as AWS does
+        return Effect().reply(c.replyTo(), Reply.error(new ServiceError("StateMachineDeleting",
+            "State Machine is being deleted: '" + arn + "'")));
+      }
+      // The selector must know the key before the event is written (and only once nothing refuses it).
+      encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
       List<Event> events = c.publish()
           ? List.of(new Created(c.record(), c.tags()), new Published(1, c.versionDescription(), c.record().creationDate()))
           : List.of(new Created(c.record(), c.tags()));

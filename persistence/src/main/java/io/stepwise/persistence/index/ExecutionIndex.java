@@ -168,6 +168,19 @@ public final class ExecutionIndex {
     return Optional.ofNullable(found[0]);
   }
 
+  /** Whether any execution of {@code machineArn} is listed as RUNNING. Blocking: call on the I/O executor. */
+  public boolean hasRunning(String machineArn) {
+    byte[] prefix = prefix(BY_STATUS, machineArn, "RUNNING");
+    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
+    end[prefix.length] = (byte) 0xFF;
+    boolean[] found = {false};
+    db.scan(prefix, end, e -> {
+      found[0] = true;
+      return Db.Scan.STOP;
+    });
+    return found[0];
+  }
+
   private static byte[] prefix(byte kind, String machineArn, String status) {
     byte[] m = machineArn.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(1 + m.length + 1 + (status == null ? 0 : 1)).put(kind).put(m).put((byte) 0);
