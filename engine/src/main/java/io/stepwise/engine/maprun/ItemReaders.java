@@ -322,7 +322,13 @@ final class ItemReaders {
           + " (gzip it, or store it uncompressed)");
     }
     java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    return name.endsWith(".gz") ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+    if (!name.endsWith(".gz")) return in;
+    try {
+      return new java.util.zip.GZIPInputStream(in, 1 << 16);
+    } catch (IOException | RuntimeException e) {
+      in.close(); // not gzip after all: the file is not left open
+      throw e;
+    }
   }
 
   static StatesError failed(String cause) {
@@ -375,7 +381,17 @@ final class ItemReaders {
       throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
     }
     return new Items() {
-      String line = advance();
+      String line = first();
+
+      /** The first line; the reader is closed if even that fails (nobody would close it). */
+      private String first() {
+        try {
+          return advance();
+        } catch (RuntimeException e) {
+          close();
+          throw e;
+        }
+      }
 
       private String advance() {
         try {
@@ -420,13 +436,19 @@ final class ItemReaders {
         return Items.of(at.elements());
       }
       JsonParser p = Json.MAPPER.getFactory().createParser(open(file));
-      if (p.nextToken() != JsonToken.START_ARRAY) {
-        p.close();
-        throw failed("Attempting to map a JSON value that is not an array: the object " + file.getFileName()
-            + " must hold a JSON array (or set ReaderConfig.ItemsPointer)");
+      JsonToken firstItem;
+      try {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+          throw failed("Attempting to map a JSON value that is not an array: the object " + file.getFileName()
+              + " must hold a JSON array (or set ReaderConfig.ItemsPointer)");
+        }
+        firstItem = p.nextToken();
+      } catch (IOException | RuntimeException e) {
+        p.close(); // and with it the file
+        throw e;
       }
       return new Items() {
-        JsonToken next = p.nextToken();
+        JsonToken next = firstItem;
 
         public boolean hasNext() {
           return next != null && next != JsonToken.END_ARRAY;
@@ -480,7 +502,17 @@ final class ItemReaders {
     boolean[] first = {headerRow};
     Items rows = lines(file, line -> NODES.textNode(line));
     return new Items() {
-      JsonNode pending = advance();
+      JsonNode pending = first();
+
+      /** The first row; the file is closed if even that fails (nobody would close it). */
+      private JsonNode first() {
+        try {
+          return advance();
+        } catch (RuntimeException e) {
+          rows.close();
+          throw e;
+        }
+      }
 
       private JsonNode advance() {
         while (rows.hasNext()) {

@@ -69,8 +69,8 @@ public final class LocalKms implements Kms, AutoCloseable {
     boolean acceptClear = rowsState == KeyStore.RowsState.MIGRATING
         || (rowsState == KeyStore.RowsState.LEGACY && !store.hasRows(true));
     boolean migrate = acceptClear && (rowsState == KeyStore.RowsState.MIGRATING || store.hasRows(false));
-    if (migrate) store.rowsState(KeyStore.RowsState.MIGRATING);
     List<Entry> upgrade = new ArrayList<>();
+    List<KeyStore.StoredKey> unusableInClear = new ArrayList<>();
     for (KeyStore.LoadedKey loaded : store.loadAll(acceptClear)) {
       if (loaded.key() == null) {
         // the row does not authenticate: nothing in it can be trusted, not even whose key it is
@@ -84,12 +84,22 @@ public final class LocalKms implements Kms, AutoCloseable {
             + " (wrong root key, or a damaged key store)");
       }
       if (loaded.clear() && e.tampered()) {
-        store.save(k); // sealed as it is (still unusable), so that nothing of it stays in clear
+        unusableInClear.add(k);
       } else if (loaded.clear() && !upgrade.contains(e)) {
         upgrade.add(e);
       }
       keys.put(k.keyId(), e);
     }
+    // Nothing is written before the root key is known to open the store: a start with the wrong
+    // root key must leave it as it was.
+    if (!keys.isEmpty() && keys.values().stream().noneMatch(e -> e.meta().owner() == KeyOwner.AWS)) {
+      boolean noneOpens = keys.values().stream().allMatch(Entry::tampered);
+      throw new StorageUnavailableException(noneOpens
+          ? "The KMS root key does not open the key store (wrong root key, or a damaged key store)"
+          : "The KMS key store has no service-owned key (a damaged or edited key store)");
+    }
+    if (migrate) store.rowsState(KeyStore.RowsState.MIGRATING);
+    for (KeyStore.StoredKey k : unusableInClear) store.save(k); // sealed as it is (still unusable): nothing stays in clear
     // rows stored in clear, or sealed before their fields were bound to the material: sealed
     // again, bound, and their old versions compacted away
     for (Entry e : upgrade) save(e);

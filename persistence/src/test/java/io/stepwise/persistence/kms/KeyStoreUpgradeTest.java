@@ -124,6 +124,27 @@ class KeyStoreUpgradeTest {
     assertNoFileContains(dir.resolve("kms"), canary);
   }
 
+  /** A start with the wrong root key refuses to open an earlier version's store and writes nothing to it. */
+  @Test
+  void aLegacyStoreOpenedWithTheWrongRootKey_isLeftAsItWas() throws Exception {
+    String keyId;
+    byte[] ciphertext;
+    try (LocalKms kms = open()) {
+      keyId = kms.createKey("111111111111", "d", null, null, null, Map.of()).keyId();
+      ciphertext = kms.encrypt(keyId, new byte[] {5}, Map.of());
+    }
+    toLegacy();
+    Path rootFile = dir.resolve("kms/root.key");
+    String good = java.nio.file.Files.readString(rootFile);
+    java.nio.file.Files.writeString(rootFile, java.util.Base64.getEncoder().encodeToString(new byte[32]));
+    assertThatThrownBy(this::open).isInstanceOf(io.stepwise.persistence.StorageUnavailableException.class)
+        .hasMessageContaining("root key does not open");
+    java.nio.file.Files.writeString(rootFile, good);
+    try (LocalKms kms = open()) {
+      assertThat(kms.decrypt(keyId, ciphertext, Map.of())).containsExactly(5);
+    }
+  }
+
   /** A damaged row (even its first byte) costs its own key only; the store still opens. */
   @Test
   void aDamagedRow_makesOnlyItsKeyUnusable() throws Exception {
