@@ -329,24 +329,56 @@ public final class JournalStore implements DataKeyTable {
 
   /**
    * Seals the data-key rows an earlier version stored in clear, then compacts their range so no
-   * clear copy stays in any file. Returns how many it sealed.
+   * clear copy stays in any file, and records (in a sealed row) that the rows are sealed: from
+   * then on a row in clear was put there by someone else and is refused. A sealing cut short is
+   * finished, compaction included, at the next open. Returns how many rows it sealed.
    */
   public synchronized int sealClearDataKeyRows() {
+    String state = dataKeyRowsState();
+    if ("SEALED".equals(state) || "TAMPERED".equals(state)) {
+      acceptClearDataKeyRows = false;
+      return 0;
+    }
     List<byte[][]> clear = new ArrayList<>();
     db.scan(JournalKeys.dataKey(0), JournalKeys.after(JournalKeys.DATA_KEY), e -> {
       if (e.getValue().length > 0 && e.getValue()[0] == CLEAR_ROW) clear.add(new byte[][] {e.getKey(), e.getValue()});
       return Db.Scan.CONTINUE;
     });
-    if (clear.isEmpty()) return 0;
-    try (WriteBatch batch = db.newBatch()) {
-      for (byte[][] row : clear) batch.put(row[0], seal(JournalKeys.longAt(row[0], 1), row[1]));
-      db.write(batch, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!clear.isEmpty() || "MIGRATING".equals(state)) {
+      dataKeyRowsState("MIGRATING");
+      try (WriteBatch batch = db.newBatch()) {
+        for (byte[][] row : clear) batch.put(row[0], seal(JournalKeys.longAt(row[0], 1), row[1]));
+        db.write(batch, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      db.compactRange(JournalKeys.dataKey(0), JournalKeys.dataKey(Long.MAX_VALUE));
     }
-    db.compactRange(JournalKeys.dataKey(0), JournalKeys.dataKey(Long.MAX_VALUE));
+    dataKeyRowsState("SEALED");
+    acceptClearDataKeyRows = false;
     return clear.size();
   }
+
+  private static final byte[] DATA_KEY_ROWS_STATE = JournalKeys.counter("data-key-rows-state");
+
+  /** Null (no record: an earlier version's journal, or a new one), MIGRATING, SEALED, or TAMPERED. */
+  private String dataKeyRowsState() {
+    byte[] v = db.get(DATA_KEY_ROWS_STATE);
+    if (v == null) return null;
+    try {
+      String state = new String(dataKeyRows.decrypt(v, DATA_KEY_ROWS_STATE), StandardCharsets.UTF_8);
+      return state.equals("MIGRATING") || state.equals("SEALED") ? state : "TAMPERED";
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return "TAMPERED";
+    }
+  }
+
+  private void dataKeyRowsState(String state) {
+    db.put(DATA_KEY_ROWS_STATE, dataKeyRows.encrypt(state.getBytes(StandardCharsets.UTF_8), DATA_KEY_ROWS_STATE), true);
+  }
+
+  /** Whether a data-key row in clear is an earlier version's (until the rows are sealed). */
+  private volatile boolean acceptClearDataKeyRows = true;
 
   /** The first byte of a data-key row: its encoding in clear (as earlier versions stored it), or sealed. */
   private static final byte CLEAR_ROW = 1;
@@ -363,7 +395,13 @@ public final class JournalStore implements DataKeyTable {
 
   /** A row's encoding in clear, opening it first if it is sealed. */
   private byte[] open(long ref, byte[] stored) {
-    if (stored.length == 0 || stored[0] != SEALED_ROW) return stored;
+    if (stored.length == 0 || stored[0] != SEALED_ROW) {
+      if (!acceptClearDataKeyRows) {
+        throw new IllegalStateException("the data-key row " + ref + " is in clear in a journal whose rows are sealed"
+            + " (changed outside Stepwise)");
+      }
+      return stored;
+    }
     if (dataKeyRows == null) throw new IllegalStateException("this journal store cannot read data-key rows");
     try {
       return dataKeyRows.decrypt(java.util.Arrays.copyOfRange(stored, 1, stored.length), dataKeyRowAad(ref));

@@ -82,9 +82,21 @@ class EncryptionAtRestTest {
     assertNoFileHolds(CANARY);
 
     // as an earlier version stored it: the row's clear encoding
+    // in a journal whose rows are sealed, a row in clear is someone else's: refused, its events unreadable
     try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
-      byte[] clear = clearDataKeyRow(db, dir);
-      assertThat(clear).as("a data-key row in the journal").isNotNull();
+      assertThat(clearDataKeyRow(db, dir)).as("a data-key row in the journal").isNotNull();
+    }
+    kit = TestStorage.start(dir);
+    assertThat(state(kit, kit.spawn(TestEntity.create("ctx"))).problems()).isNotEmpty();
+    kit.shutdownTestKit();
+    kit = null;
+    // an earlier version's journal (no record that its rows are sealed): sealed at open, then read
+    try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
+      try (var batch = db.newBatch()) {
+        batch.delete(JournalKeys.counter("data-key-rows-state"));
+        db.write(batch, true);
+      }
+      byte[] clear = db.get(firstDataKeyRow(db));
       assertThat(indexOf(clear, CANARY.getBytes(StandardCharsets.UTF_8))).as("the clear row names the context").isNotNegative();
     }
     kit = TestStorage.start(dir);
@@ -92,6 +104,15 @@ class EncryptionAtRestTest {
     kit.shutdownTestKit();
     kit = null;
     assertNoFileHolds(CANARY);
+  }
+
+  private static byte[] firstDataKeyRow(io.stepwise.persistence.internal.Db db) {
+    byte[][] found = new byte[1][];
+    db.scan(new byte[] {'k'}, new byte[] {'l'}, e -> {
+      found[0] = e.getKey();
+      return io.stepwise.persistence.internal.Db.Scan.STOP;
+    });
+    return found[0];
   }
 
   /** Rewrites the first data-key row in clear, as an earlier version stored it; returns that encoding. */
