@@ -28,8 +28,8 @@ import org.apache.pekko.persistence.Persistence;
 import org.apache.pekko.persistence.SnapshotProtocol;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code stepwise history export}: executions' histories read offline from a data directory. */
 @Command(name = "history", mixinStandardHelpOptions = true,
@@ -44,41 +44,31 @@ public final class HistoryCommand {
           "json: {\"events\": [...]} (with --all: {\"executions\": [{\"executionArn\", \"events\"}, ...]});",
           "jsonl: one event a line (with --all, each with its executionArn)."})
   static final class Export implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "EXECUTION_ARN", description = "The execution.")
-    String executionArn;
-
-    @Option(names = "--all", paramLabel = "MACHINE_ARN", description = "Every execution of this state machine.")
-    String machineArn;
+    @Mixin
+    RecordedExecutions executions = new RecordedExecutions();
 
     @Option(names = "--format", paramLabel = "json|jsonl", description = "Output format (default json).")
     String format = "json";
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "The data directory (default ./data).")
-    Path dataDir = Path.of("data");
 
     PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-      if ((executionArn == null) == (machineArn == null)) {
-        System.err.println("stepwise history export: give an EXECUTION_ARN or --all MACHINE_ARN");
+      if (executions.problem() != null) {
+        System.err.println("stepwise history export: " + executions.problem());
         return 2;
       }
       if (!format.equals("json") && !format.equals("jsonl")) {
         System.err.println("stepwise history export: --format takes json or jsonl, got " + format);
         return 2;
       }
-      if (!Files.isDirectory(dataDir.resolve("journal"))) {
-        System.err.println("stepwise history export: no journal in " + dataDir.toAbsolutePath());
-        return 2;
-      }
       java.io.OutputStream w = new java.io.BufferedOutputStream(out, 1 << 16);
-      boolean all = machineArn != null;
+      boolean all = executions.all();
       boolean jsonl = format.equals("jsonl");
       int[] written = {0};
       boolean[] failed = {false};
-      try (Offline offline = new Offline(dataDir)) {
-        List<String> arns = executionArn != null ? List.of(executionArn) : offline.executionsOf(machineArn);
+      try (Offline offline = new Offline(executions.dataDir)) {
+        List<String> arns = executions.arns(offline);
         if (all && !jsonl) w.write("{\"executions\":[".getBytes(StandardCharsets.UTF_8));
         offline.eachHistory(arns, read -> read.failure() != null ? read : render(read, all, jsonl), rendered -> {
           try {
@@ -98,7 +88,7 @@ public final class HistoryCommand {
         if (all && !jsonl) w.write("]}\n".getBytes(StandardCharsets.UTF_8));
         w.flush();
       }
-      if (executionArn != null && failed[0]) return 1;
+      if (!all && failed[0]) return 1;
       return 0;
     }
   }

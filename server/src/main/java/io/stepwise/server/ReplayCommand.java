@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code stepwise replay}: recorded executions re-run against another definition, offline. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -21,24 +21,18 @@ import picocli.CommandLine.Parameters;
         "(expected vs got), or that it matches; --all replays every execution of a machine and prints a summary.",
         "Exits 0 when every replay matches, 1 otherwise."})
 public final class ReplayCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "EXECUTION_ARN", description = "The recorded execution.")
-  String executionArn;
-
-  @Option(names = "--all", paramLabel = "MACHINE_ARN", description = "Every recorded execution of this state machine.")
-  String machineArn;
+  @Mixin
+  RecordedExecutions executions = new RecordedExecutions();
 
   @Option(names = "--definition", required = true, paramLabel = "NEW.json", description = "The definition to replay against.")
   Path definitionFile;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "The data directory (default ./data).")
-  Path dataDir = Path.of("data");
 
   PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
-    if ((executionArn == null) == (machineArn == null)) {
-      System.err.println("stepwise replay: give an EXECUTION_ARN or --all MACHINE_ARN");
+    if (executions.problem() != null) {
+      System.err.println("stepwise replay: " + executions.problem());
       return 2;
     }
     CompiledDefinition definition;
@@ -48,14 +42,10 @@ public final class ReplayCommand implements Callable<Integer> {
       System.err.println("stepwise replay: " + definitionFile + ": " + e.getMessage());
       return 2;
     }
-    if (!Files.isDirectory(dataDir.resolve("journal"))) {
-      System.err.println("stepwise replay: no journal in " + dataDir.toAbsolutePath());
-      return 2;
-    }
     int[] counts = new int[3]; // matched, diverged, could not replay
     long start = System.nanoTime();
-    try (HistoryCommand.Offline offline = new HistoryCommand.Offline(dataDir)) {
-      List<String> arns = executionArn != null ? List.of(executionArn) : offline.executionsOf(machineArn);
+    try (HistoryCommand.Offline offline = new HistoryCommand.Offline(executions.dataDir)) {
+      List<String> arns = executions.arns(offline);
       // histories are read and replayed on every core; results are printed in the executions' order
       offline.eachHistory(arns, read -> {
         if (read.failure() != null) return new Outcome(read.executionArn(), null, read.failure().getMessage());
@@ -70,12 +60,12 @@ public final class ReplayCommand implements Callable<Integer> {
           out.println(outcome.arn() + ": could not replay: " + outcome.failure());
         } else {
           counts[outcome.result().matched() ? 0 : 1]++;
-          if (executionArn != null || !outcome.result().matched()) out.println(outcome.arn() + ": " + outcome.result().describe());
+          if (!executions.all() || !outcome.result().matched()) out.println(outcome.arn() + ": " + outcome.result().describe());
         }
       });
     }
     int matched = counts[0], diverged = counts[1], failed = counts[2];
-    if (machineArn != null) {
+    if (executions.all()) {
       double s = (System.nanoTime() - start) / 1e9;
       out.printf("%d matched, %d diverged, %d could not replay (%.0f executions/s)%n", matched, diverged, failed,
           (matched + diverged + failed) / Math.max(s, 1e-9));
