@@ -43,8 +43,8 @@ final class Recovery {
   CompletionStage<Integer> run() {
     AtomicInteger woken = new AtomicInteger();
     return CompletableFuture.supplyAsync(() -> {
-      List<String> ids = new ArrayList<>(store.persistenceIdsStartingWith(StateMachineEntity.ENTITY_KEY.name() + "|"));
-      ids.addAll(store.persistenceIdsStartingWith(ActivityEntity.ENTITY_KEY.name() + "|"));
+      List<String> ids = new ArrayList<>(store.persistenceIdsOfType(StateMachineEntity.ENTITY_KEY.name() + "|"));
+      ids.addAll(store.persistenceIdsOfType(ActivityEntity.ENTITY_KEY.name() + "|"));
       return ids;
     }, io).thenCompose(ids -> Source.from(ids)
         .mapAsyncUnordered(PARALLELISM,

@@ -118,16 +118,16 @@ public final class StepFunctionsEngine {
     this.storage = stepwiseStorage.handles();
     this.io = stepwiseStorage.ioExecutor();
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
-    this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.listingCipher()), io);
-    this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db()), this.clock, this::fire,
+    this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.names()), io);
+    this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db(), storage.names()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
     // Workers take tasks through the execution that waits for them (askExecution runs later, once asked).
-    this.activityTasks = new ActivityTasks(new ActivityQueue(storage.db()),
+    this.activityTasks = new ActivityTasks(new ActivityQueue(storage.db(), storage.names()),
         (task, worker) -> askExecution(task.executionArn(),
             (ActorRef<ExecutionEntity.TaskHandout> r) -> new ExecutionEntity.StartTask(task, worker, r))
             .thenApply(ExecutionEntity.TaskHandout::input), io);
     this.executions = new ExecutionStore(storage.committer()::submit, wakeUps::scheduled, activityTasks::queued,
-        new ExecutionIndex(storage.db(), storage.listingCipher()), io, config.getInt("stepwise.engine.snapshot-every"));
+        new ExecutionIndex(storage.db(), storage.names()), io, config.getInt("stepwise.engine.snapshot-every"));
     this.tokens = new TaskTokens(storage.taskTokenKey());
     this.pollWait = config.getDuration("stepwise.engine.activity-poll-wait");
     // Standard executions wait for activity workers; Express ones fail such tasks, as AWS does not run them.
@@ -152,7 +152,7 @@ public final class StepFunctionsEngine {
       }
     };
     var serviceEndpoints = serviceEndpoints(config);
-    this.mapRunIndex = new io.stepwise.persistence.index.MapRunIndex(storage.db(), storage.listingCipher());
+    this.mapRunIndex = new io.stepwise.persistence.index.MapRunIndex(storage.db(), storage.names());
     AwsServices awsServices = new AwsServices(serviceEndpoints, java.time.Clock.systemUTC());
     java.util.concurrent.ExecutorService mapRunThreads = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "stepwise-map-runs");

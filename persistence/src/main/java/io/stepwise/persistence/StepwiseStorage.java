@@ -1,6 +1,8 @@
 package io.stepwise.persistence;
 
 import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.crypto.RowNames;
+import io.stepwise.persistence.index.IndexUpgrade;
 import io.stepwise.persistence.index.ServiceKeys;
 import io.stepwise.persistence.internal.Db;
 import io.stepwise.persistence.journal.EventCodec;
@@ -45,8 +47,11 @@ public final class StepwiseStorage implements Extension {
   /** Handles that exist once the storage is open. */
   public record Handles(
       Db db, JournalStore store, LocalKms kms, ActorRef<KeyManager.Command> keyManager, DataKeys dataKeys,
-      EventCodec codec, GroupCommitter committer, EventReader reader, EventCipher listingCipher,
+      EventCodec codec, GroupCommitter committer, EventReader reader, RowNames names,
       byte[] taskTokenKey) {}
+
+  /** Set while the journal must be {@linkplain Db#rewrite rewritten} after an upgrade of its layout. */
+  private static final byte[] REWRITE_PENDING = {'c', 'r', 'e', 'w', 'r', 'i', 't', 'e', '-', 'p', 'e', 'n', 'd', 'i', 'n', 'g'};
 
   private final ActorSystem<?> system;
   private final StorageSettings settings;
@@ -99,9 +104,25 @@ public final class StepwiseStorage implements Extension {
     }
     JournalStore store;
     try {
-      store = new JournalStore(db, ServiceKeys.dataKeyRowCipher(db, kms));
+      store = new JournalStore(db, ServiceKeys.dataKeyRowCipher(db, kms), ServiceKeys.rowNames(db, kms));
       int sealed = store.sealClearDataKeyRows();
       if (sealed > 0) system.log().info("Sealed {} data-key rows an earlier version stored in clear", sealed);
+      int ids = store.sealClearPersistenceIds();
+      if (ids > 0) system.log().info("Hashed and sealed {} persistence ids an earlier version stored in clear", ids);
+      Db journal = db;
+      LocalKms openKms = kms;
+      int rows = IndexUpgrade.run(journal, () -> ServiceKeys.listingCipher(journal, openKms), store.names());
+      if (rows > 0) system.log().info("Moved {} index rows an earlier version keyed by names in clear", rows);
+      if (sealed > 0 || ids > 0 || rows > 0) db.put(REWRITE_PENDING, new byte[] {1}, true);
+      if (db.get(REWRITE_PENDING) != null) {
+        // The moved rows' old keys (ARNs, names) would stay in LevelDB's MANIFEST (it keeps the
+        // last key of past compactions) and its info log: the journal is copied, live rows only,
+        // into a new store that takes its place. A rewrite cut short is done again at the next open.
+        system.log().info("Rewriting the journal without the rows of the earlier layout");
+        db = db.rewrite(REWRITE_PENDING, settings.dataDir());
+        store = new JournalStore(db, ServiceKeys.dataKeyRowCipher(db, kms), ServiceKeys.rowNames(db, kms));
+        store.sealClearDataKeyRows();
+      }
     } catch (RuntimeException e) {
       kms.close();
       db.close();
@@ -125,7 +146,7 @@ public final class StepwiseStorage implements Extension {
     fatalListeners.clear();
     EventReader reader = new EventReader(store, codec, dataKeys, ioExecutor, settings.replayChunkSize());
     handles = new Handles(db, store, kms, keyManager, dataKeys, codec, committer, reader,
-        ServiceKeys.listingCipher(db, kms), ServiceKeys.taskTokenKey(db, kms));
+        store.names(), ServiceKeys.taskTokenKey(db, kms));
     system.log().info("Stepwise storage open in {} (service-owned KMS key {})", settings.dataDir(),
         kms.serviceOwnedKeyId());
     return handles;

@@ -271,10 +271,12 @@ class CustomerKeyTest extends FreshServerTest {
     var store = server.storage().handles().store();
     // The input's write may wait for its data key (a KMS call) while other writes go on.
     long written = System.nanoTime() + 10_000_000_000L;
-    while (store.persistenceIdsStartingWith("ActivityTask|" + activity + "|").isEmpty() && System.nanoTime() < written) {
+    java.util.function.Supplier<java.util.List<String>> tasks = () -> store.persistenceIdsOfType("ActivityTask|").stream()
+        .filter(p -> p.startsWith("ActivityTask|" + activity + "|")).toList();
+    while (tasks.get().isEmpty() && System.nanoTime() < written) {
       Thread.sleep(20);
     }
-    String pid = store.persistenceIdsStartingWith("ActivityTask|" + activity + "|").get(0);
+    String pid = tasks.get().get(0);
     long id = store.idOf(pid).getAsLong();
     var raw = store.readEvents(id, 1, Long.MAX_VALUE, 10);
     assertThat(raw).hasSize(1);

@@ -120,6 +120,43 @@ class DurabilityTest {
     assertThat(scanned).as("the journal holds the run").isGreaterThan(needle.length * 4L);
   }
 
+  /**
+   * Names and ARNs are in no file either: of machines, executions, states and activities, with
+   * executions waiting (a wake-up row) and an activity task queued (a queue row) when the server
+   * stops.
+   */
+  @Test
+  void namesAndArns_neverReachTheDiskInClear(@TempDir Path dir) throws Exception {
+    String canary = UUID.randomUUID().toString();
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String activity = sfn.createActivity(b -> b.name("act-" + canary)).activityArn();
+      String waits = sfn.createStateMachine(b -> b.name("sm-" + canary).roleArn(ROLE).definition("""
+          {"StartAt": "wait-%s", "States": {"wait-%s": {"Type": "Wait", "Seconds": 3600, "End": true}}}
+          """.formatted(canary, canary))).stateMachineArn();
+      String works = sfn.createStateMachine(b -> b.name("task-sm-" + canary).roleArn(ROLE).definition("""
+          {"StartAt": "task-%s", "States": {"task-%s": {"Type": "Task", "Resource": "%s", "End": true}}}
+          """.formatted(canary, canary, activity))).stateMachineArn();
+      sfn.startExecution(b -> b.stateMachineArn(waits).name("ex-" + canary));
+      String queued = sfn.startExecution(b -> b.stateMachineArn(works).name("queued-" + canary)).executionArn();
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (sfn.getExecutionHistory(b -> b.executionArn(queued)).events().stream()
+          .noneMatch(e -> e.typeAsString().equals("ActivityScheduled")) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertThat(sfn.listExecutions(b -> b.stateMachineArn(waits)).executions()).hasSize(1);
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.filter(Files::isRegularFile).forEach(files::add);
+    }
+    for (String needle : List.of(canary, "arn:aws:states")) {
+      for (Path f : files) {
+        assertThat(indexOf(Files.readAllBytes(f), needle.getBytes(StandardCharsets.UTF_8)))
+            .as("%s found in %s", needle, f).isEqualTo(-1);
+      }
+    }
+  }
+
   @Test
   void tamperedEvent_failsOnlyItsOwnEntityAndTheServerStaysUp(@TempDir Path dir) throws Exception {
     String victim;

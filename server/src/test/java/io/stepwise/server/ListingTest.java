@@ -35,22 +35,26 @@ class ListingTest {
       sfn.deleteStateMachine(b -> b.stateMachineArn(gone));
       sfn.createActivity(b -> b.name("worker"));
       // As if the process died after machine "a"'s event and before its listing row.
-      var lost = ResourceIndex.delete(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE,
-          "arn:aws:states:us-east-1:123456789012:stateMachine:a");
+      var handles = server.storage().handles();
+      var index = new ResourceIndex(handles.db(), handles.names());
+      String a = "arn:aws:states:us-east-1:123456789012:stateMachine:a";
+      var lost = index.delete(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE, a,
+          index.get(ResourceIndex.Kind.STATE_MACHINE, a).orElseThrow().creationMicros());
       server.storage().handles().committer().submit(lost);
       lost.done().toCompletableFuture().join();
+      // Newest first, as AWS lists them.
       assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name)
-          .containsExactly("b", "c");
+          .containsExactly("c", "b");
     }
     try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
       long until = System.nanoTime() + 10_000_000_000L;
       while (sfn.listStateMachines().stateMachines().size() < 3 && System.nanoTime() < until) Thread.sleep(20);
       assertThat(sfn.listStateMachines().stateMachines()).extracting(StateMachineListItem::name)
-          .containsExactly("a", "b", "c");
+          .containsExactly("c", "a", "b");
       var first = sfn.listStateMachines(b -> b.maxResults(2));
-      assertThat(first.stateMachines()).extracting(StateMachineListItem::name).containsExactly("a", "b");
+      assertThat(first.stateMachines()).extracting(StateMachineListItem::name).containsExactly("c", "a");
       assertThat(sfn.listStateMachines(b -> b.maxResults(2).nextToken(first.nextToken())).stateMachines())
-          .extracting(StateMachineListItem::name).containsExactly("c");
+          .extracting(StateMachineListItem::name).containsExactly("b");
       assertThat(sfn.listActivities().activities()).extracting(ActivityListItem::name).containsExactly("worker");
       // A token of one listing is not one of another.
       String activityToken = sfn.listActivities(b -> b.maxResults(1)).nextToken();

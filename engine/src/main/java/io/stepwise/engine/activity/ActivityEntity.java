@@ -100,10 +100,15 @@ public final class ActivityEntity
     this.encryption = encryption;
   }
 
-  /** Submits the activity's listing row ({@code record}, or its removal when null); then the effect. */
+  /** Removes the listing row of {@code record}'s activity, in commit order; then the effect. */
+  private org.apache.pekko.persistence.typed.javadsl.EffectFactories<Event, State> delisted(ActivityRecord record) {
+    catalog.removeActivity(arn, record.creationDate());
+    return Effect();
+  }
+
+  /** Submits the activity's listing row; then the effect. */
   private org.apache.pekko.persistence.typed.javadsl.EffectFactories<Event, State> listed(ActivityRecord record) {
-    if (record == null) catalog.removeActivity(arn);
-    else catalog.putActivity(summary(record));
+    catalog.putActivity(summary(record));
     return Effect();
   }
 
@@ -123,7 +128,8 @@ public final class ActivityEntity
     // Its Deleted event holds no customer data, and no customer key can seal it: the service key does.
     unreadable.onCommand(Delete.class, (s, c) -> {
       encryption.sealWithoutCustomerKey(arn);
-      return listed(null).persist(new Deleted(c.at()))
+      catalog.removeActivityCreatedBy(arn, c.at()); // an unreadable activity does not tell when it was created
+      return Effect().persist(new Deleted(c.at()))
           .thenRun(n -> encryption.sealWithCustomerKey(arn))
           .thenReply(c.replyTo(), n -> new Reply(null, null));
     });
@@ -151,7 +157,7 @@ public final class ActivityEntity
     var active = newCommandHandlerWithReplyBuilder().forAnyState();
     active.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), new Reply(s.record(), null)));
     active.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new Reply(s.record(), null)));
-    active.onCommand(Delete.class, (s, c) -> listed(null).persist(new Deleted(c.at()))
+    active.onCommand(Delete.class, (s, c) -> delisted(s.record()).persist(new Deleted(c.at()))
         .thenReply(c.replyTo(), n -> new Reply(null, null)));
     active.onCommand(Tag.class, (s, c) -> {
       Map<String, String> after;

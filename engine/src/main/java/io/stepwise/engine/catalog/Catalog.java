@@ -39,8 +39,23 @@ public final class Catalog {
     committer.accept(index.put(new IndexOp(), Kind.ACTIVITY, entry(s)));
   }
 
-  public void removeActivity(String activityArn) {
-    committer.accept(ResourceIndex.delete(new IndexOp(), Kind.ACTIVITY, activityArn));
+  /** Removes the row of the activity created at {@code creationDate}, in commit order (before what is submitted next). */
+  public void removeActivity(String activityArn, Instant creationDate) {
+    committer.accept(index.delete(new IndexOp(), Kind.ACTIVITY, activityArn, micros(creationDate)));
+  }
+
+  /**
+   * Removes every row of the activity created by {@code deletedAt} (not that of an activity
+   * created again since): finding them reads the index, so this is done on the I/O executor,
+   * after this call returns.
+   */
+  public void removeActivityCreatedBy(String activityArn, Instant deletedAt) {
+    removeAll(Kind.ACTIVITY, activityArn, deletedAt);
+  }
+
+  private void removeAll(Kind kind, String arn, Instant deletedAt) {
+    long by = micros(deletedAt);
+    CompletableFuture.runAsync(() -> committer.accept(index.deleteAll(new IndexOp(), kind, arn, by)), io);
   }
 
   /** After recovery: writes the activity's row if it is missing or differs (null: the activity does not exist). */
@@ -48,7 +63,7 @@ public final class Catalog {
     reconcile(Kind.ACTIVITY, activityArn, s == null ? null : entry(s));
   }
 
-  /** Activities in ARN order within one account/region prefix. */
+  /** Activities of one account/region prefix, newest first. */
   public CompletionStage<Page<ActivitySummary>> listActivities(String arnPrefix, int maxResults, String nextToken) {
     return page(Kind.ACTIVITY, arnPrefix, maxResults, nextToken,
         e -> new ActivitySummary(e.arn(), e.name(), instant(e.creationMicros())));
@@ -58,8 +73,18 @@ public final class Catalog {
     committer.accept(index.put(new IndexOp(), Kind.STATE_MACHINE, entry(s)));
   }
 
-  public void removeStateMachine(String stateMachineArn) {
-    committer.accept(ResourceIndex.delete(new IndexOp(), Kind.STATE_MACHINE, stateMachineArn));
+  /** Removes the row of the machine created at {@code creationDate}, in commit order (before what is submitted next). */
+  public void removeStateMachine(String stateMachineArn, Instant creationDate) {
+    committer.accept(index.delete(new IndexOp(), Kind.STATE_MACHINE, stateMachineArn, micros(creationDate)));
+  }
+
+  /**
+   * Removes every row of the machine created by {@code deletedAt} (not that of a machine created
+   * again since): finding them reads the index, so this is done on the I/O executor, after this
+   * call returns.
+   */
+  public void removeStateMachineCreatedBy(String stateMachineArn, Instant deletedAt) {
+    removeAll(Kind.STATE_MACHINE, stateMachineArn, deletedAt);
   }
 
   /** After recovery: writes the machine's row if it is missing or differs (null: the machine does not exist). */
@@ -67,7 +92,7 @@ public final class Catalog {
     reconcile(Kind.STATE_MACHINE, stateMachineArn, s == null ? null : entry(s));
   }
 
-  /** State machines in ARN order within one account/region prefix. */
+  /** State machines of one account/region prefix, newest first. */
   public CompletionStage<Page<StateMachineSummary>> listStateMachines(String arnPrefix, int maxResults,
       String nextToken) {
     return page(Kind.STATE_MACHINE, arnPrefix, maxResults, nextToken,
@@ -77,14 +102,14 @@ public final class Catalog {
   private void reconcile(Kind kind, String arn, ResourceIndex.Entry wanted) {
     CompletableFuture.runAsync(() -> {
       Optional<ResourceIndex.Entry> stored = index.get(kind, arn);
-      if (wanted == null && stored.isPresent()) committer.accept(ResourceIndex.delete(new IndexOp(), kind, arn));
+      if (wanted == null && stored.isPresent()) committer.accept(index.deleteAll(new IndexOp(), kind, arn, Long.MAX_VALUE));
       if (wanted != null && !stored.equals(Optional.of(wanted))) committer.accept(index.put(new IndexOp(), kind, wanted));
     }, io);
   }
 
   private <T> CompletionStage<Page<T>> page(Kind kind, String arnPrefix, int maxResults, String nextToken,
       java.util.function.Function<ResourceIndex.Entry, T> summary) {
-    String after;
+    ResourceIndex.Position after;
     try {
       after = nextToken == null ? null : decode(nextToken, arnPrefix);
     } catch (ServiceError e) {
@@ -94,7 +119,7 @@ public final class Catalog {
       ResourceIndex.Page page = index.page(kind, arnPrefix, after, maxResults);
       List<T> items = new ArrayList<>(page.entries().size());
       for (ResourceIndex.Entry e : page.entries()) items.add(summary.apply(e));
-      return new Page<>(items, page.lastArn() == null ? null : encode(page.lastArn()));
+      return new Page<>(items, page.last() == null ? null : encode(page.last()));
     }, io);
   }
 
@@ -114,20 +139,31 @@ public final class Catalog {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);
   }
 
-  private static String encode(String s) {
+  /** A page token: the creation time and ARN of the entry the next page continues after. */
+  private static String encode(ResourceIndex.Position p) {
+    String s = p.creationMicros() + "|" + p.arn();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The ARN a token continues after; a token of another listing (or none of ours) is invalid. */
-  private static String decode(String token, String arnPrefix) {
-    String arn;
+  /** The entry a token continues after; a token of another listing (or none of ours) is invalid. */
+  private static ResourceIndex.Position decode(String token, String arnPrefix) {
+    String s;
     try {
-      arn = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw invalidToken();
     }
+    int bar = s.indexOf('|');
+    if (bar <= 0) throw invalidToken();
+    long micros;
+    try {
+      micros = Long.parseLong(s.substring(0, bar));
+    } catch (NumberFormatException e) {
+      throw invalidToken();
+    }
+    String arn = s.substring(bar + 1);
     if (!arn.startsWith(arnPrefix)) throw invalidToken();
-    return arn;
+    return new ResourceIndex.Position(arn, micros);
   }
 
   private static ServiceError invalidToken() {

@@ -232,8 +232,11 @@ public final class StateMachineEntity
    * commit order, so a listing after DeleteStateMachine's answer no longer shows it (recovery
    * reconciles the row should the event not be written).
    */
-  private EffectFactories<Event, State> delisted() {
-    catalog.removeStateMachine(arn);
+  private EffectFactories<Event, State> delisted(State state, Instant at) {
+    // A machine that cannot be read (its key disabled) does not tell when it was created, which
+    // its listing row is keyed by: its row is found and removed just after.
+    if (state.record() != null) catalog.removeStateMachine(arn, state.record().creationDate());
+    else catalog.removeStateMachineCreatedBy(arn, at);
     return Effect();
   }
 
@@ -245,8 +248,8 @@ public final class StateMachineEntity
     if (state.unreadable() != null || state.record() == null) view.remove(arn);
     else view.put(state.record());
     if (state.unreadable() != null) return;
-    if (state.record() == null) catalog.removeStateMachine(arn);
-    else catalog.putStateMachine(summary(state.record()));
+    // A deleted machine's row was removed before its Deleted event (see delisted).
+    if (state.record() != null) catalog.putStateMachine(summary(state.record()));
   }
 
   private <E> E withoutCustomerKey(E event) {
@@ -267,7 +270,7 @@ public final class StateMachineEntity
     unreadable.onCommand(Update.class, (s, c) -> refuse(s, c.replyTo()));
     // A machine whose data is shredded can still be deleted (its name is then free again).
     // Its Deleted event holds no customer data, and no customer key can seal it: the service key does.
-    unreadable.onCommand(Delete.class, (s, c) -> delisted().persist(withoutCustomerKey(new Deleted(c.at())))
+    unreadable.onCommand(Delete.class, (s, c) -> delisted(s, c.at()).persist(withoutCustomerKey(new Deleted(c.at())))
         .thenRun(n -> encryption.sealWithCustomerKey(arn))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
@@ -360,7 +363,7 @@ public final class StateMachineEntity
         : Effect().persist(new AliasDeleted(c.name())).thenReply(c.replyTo(), n -> AliasReply.of(null)));
     active.onCommand(ListAliases.class, (s, c) -> Effect().reply(c.replyTo(),
         new AliasReply(null, List.copyOf(s.aliases().values()), null, null, null)));
-    active.onCommand(Delete.class, (s, c) -> delisted().persist(new Deleted(c.at()))
+    active.onCommand(Delete.class, (s, c) -> delisted(s, c.at()).persist(new Deleted(c.at()))
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(null)));
     active.onCommand(Tag.class, (s, c) -> {

@@ -54,8 +54,7 @@ class ExecutionEntityTest {
 
   /** The listing's rows go into the ops the test collects; nothing reads them here. */
   private static final io.stepwise.persistence.index.ExecutionIndex LISTING = new io.stepwise.persistence.index.ExecutionIndex(
-      null, io.stepwise.persistence.crypto.EventCipher.of(io.stepwise.persistence.crypto.EventCipher.aesKey(
-          io.stepwise.persistence.crypto.EventCipher.randomBytes(32))));
+      null, io.stepwise.persistence.crypto.RowNames.fromMaterial(io.stepwise.persistence.crypto.EventCipher.randomBytes(32)));
   private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<BatchOp> writes = new CopyOnWriteArrayList<>();
   private final List<WakeUp> scheduled = new CopyOnWriteArrayList<>();
@@ -165,7 +164,7 @@ class ExecutionEntityTest {
     assertThat(last(stepped.events()).type()).isEqualTo("ExecutionSucceeded");
     // The listing's final status before the event; the consumed wake-up row deleted after it.
     assertThat(writes).hasSize(2);
-    assertThat(keys(writes.get(1))).containsExactly(new String(WakeUpIndex.key(waitRow)));
+    assertThat(((IndexOp) writes.get(1)).deleted()).containsExactly(waitRow);
     // A second delivery of the same row (a crash before the deletion) changes nothing.
     var again = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
     assertThat(again.hasNoEvents()).isTrue();
@@ -306,11 +305,6 @@ class ExecutionEntityTest {
 
   private static <T> T last(List<T> list) {
     return list.get(list.size() - 1);
-  }
-
-  /** The keys an index op deletes, as text (wake-up keys hold an 8-byte deadline, compared as bytes). */
-  private static List<String> keys(BatchOp op) {
-    return ((IndexOp) op).deletedKeys().stream().map(String::new).toList();
   }
 
   private static final class MovableClock extends Clock {

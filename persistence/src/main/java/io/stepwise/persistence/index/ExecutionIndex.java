@@ -1,6 +1,7 @@
 package io.stepwise.persistence.index;
 
 import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.crypto.RowNames;
 import io.stepwise.persistence.internal.Db;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,31 +13,32 @@ import java.util.Optional;
 /**
  * The persisted listing index of executions: per state machine, newest first, with a second
  * keyspace per status so that a status filter reads only matching rows. It holds the metadata
- * AWS shows in listings, never inputs or outputs, and it is bounded by what is stored. Values are
- * sealed (AES-256-GCM under the {@link ServiceKeys#listingCipher listing key}, bound to their execution); the keys, which
- * order the listing, still hold the ARNs and start times in clear.
+ * AWS shows in listings, never inputs or outputs, and it is bounded by what is stored. No ARN or
+ * name is in a key in clear: keys hold keyed hashes ({@link RowNames}) of the listed ARN and of
+ * the execution's ARN, and the start time that orders the listing; values are sealed (AES-256-GCM,
+ * bound to the execution's hash).
  *
  * <pre>
- *   'x' machine-arn 0x00 inverted-start-micros(8) execution-arn          -> value
- *   'y' machine-arn 0x00 status(1) inverted-start-micros(8) execution-arn -> value
- *   value = SEALED(1) seal(row, associated data "listing|" execution-arn)
- *   row   = 0x40|status(1) start-micros(8) stop-micros(8, -1 while running) redrive-count(4)
- *           redrive-micros(8, -1 if never) name version-arn alias-arn   (each a 2-byte length, then utf8;
- *           empty when not started on a version or alias)
+ *   'X' hash(listed-arn) inverted-start-micros(8) hash(execution-arn)           -> value
+ *   'Y' hash(listed-arn) status(1) inverted-start-micros(8) hash(execution-arn) -> value
+ *   value = seal(row, associated data "listing|" hash(execution-arn))
+ *   row   = 0x60|status(1) start-micros(8) stop-micros(8, -1 while running) redrive-count(4)
+ *           redrive-micros(8, -1 if never) name version-arn alias-arn execution-arn (each a 2-byte
+ *           length, then utf8; version and alias empty when not started on one)
  * </pre>
  *
  * <p>An execution started on a version, or through an alias, has its rows under the machine's ARN
  * and also under the version's and the alias's ARN (ListExecutions accepts either).
  *
- * <p>A row sealed by an earlier version holds {@code status(1) start(8) stop(8) name} and reads as
- * never redriven, started on the machine.
- *
- * <p>A value whose first byte is a status number (0-5) is a row stored in clear by an earlier
- * version, and reads as it is.
+ * <p>Earlier versions kept the ARNs in clear in the keys ({@code 'x'} and {@code 'y'}, with values
+ * sealed under the listing key or in clear); {@link #moveClearRows} moves them to this layout.
  */
 public final class ExecutionIndex {
-  static final byte ALL = 'x';
-  static final byte BY_STATUS = 'y';
+  static final byte ALL = 'X';
+  static final byte BY_STATUS = 'Y';
+  static final byte CLEAR_ALL = 'x';
+  static final byte CLEAR_BY_STATUS = 'y';
+  private static final int HASH = RowNames.HASH_BYTES;
   /** AWS's execution statuses, numbered for the key; the order is part of the stored format. */
   private static final List<String> STATUSES =
       List.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
@@ -76,12 +78,12 @@ public final class ExecutionIndex {
   public record Page(List<Row> rows, byte[] next) {}
 
   private final Db db;
-  private final EventCipher cipher;
+  private final RowNames names;
 
   /** {@code db} may be null for an index that only writes (through the group commit). */
-  public ExecutionIndex(Db db, EventCipher cipher) {
+  public ExecutionIndex(Db db, RowNames names) {
     this.db = db;
-    this.cipher = cipher;
+    this.names = names;
   }
 
   /**
@@ -89,13 +91,15 @@ public final class ExecutionIndex {
    * {@code previousStatus} (null when new).
    */
   public IndexOp put(IndexOp op, Row row, String previousStatus) {
-    byte[] value = seal(row);
+    byte[] exec = names.hash(row.executionArn());
+    byte[] value = names.seal(value(row), associatedData(exec));
     for (String listed : row.listedUnder()) {
-      op.put(key(ALL, listed, row, null), value);
+      byte[] hashed = names.hash(listed);
+      op.put(key(ALL, hashed, row.startMicros(), exec, null), value);
       if (previousStatus != null && !previousStatus.equals(row.status())) {
-        op.delete(key(BY_STATUS, listed, row, previousStatus));
+        op.delete(key(BY_STATUS, hashed, row.startMicros(), exec, previousStatus));
       }
-      op.put(key(BY_STATUS, listed, row, row.status()), value);
+      op.put(key(BY_STATUS, hashed, row.startMicros(), exec, row.status()), value);
     }
     return op;
   }
@@ -116,7 +120,8 @@ public final class ExecutionIndex {
   /** As {@link #page(String, String, String, byte[], int)}, keeping only the rows {@code keep} accepts. */
   public Page page(String listedArn, String machineArn, String status, byte[] after, int max,
       java.util.function.Predicate<Row> keep) {
-    byte[] prefix = status == null ? prefix(ALL, listedArn, null) : prefix(BY_STATUS, listedArn, status);
+    byte[] listed = names.hash(listedArn);
+    byte[] prefix = status == null ? prefix(ALL, listed, null) : prefix(BY_STATUS, listed, status);
     byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
     end[prefix.length] = (byte) 0xFF;
     byte[] from = prefix;
@@ -137,7 +142,7 @@ public final class ExecutionIndex {
         return Db.Scan.STOP;
       }
       examined[0]++;
-      Row row = decode(e.getKey(), prefix.length + 8, machineArn, open(e.getKey(), prefix.length + 8, e.getValue()));
+      Row row = decode(null, machineArn, open(e.getKey(), e.getValue()));
       if (keep.test(row)) rows.add(row);
       last[0] = e.getKey();
       return Db.Scan.CONTINUE;
@@ -151,16 +156,16 @@ public final class ExecutionIndex {
    * order: blocking, call on the I/O executor.
    */
   public Optional<Row> running(String machineArn, String executionArn) {
-    byte[] prefix = prefix(BY_STATUS, machineArn, "RUNNING");
+    byte[] prefix = prefix(BY_STATUS, names.hash(machineArn), "RUNNING");
     byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
     end[prefix.length] = (byte) 0xFF;
-    byte[] arn = executionArn.getBytes(StandardCharsets.UTF_8);
+    byte[] arn = names.hash(executionArn);
     int arnAt = prefix.length + 8;
     Row[] found = new Row[1];
     db.scan(prefix, end, e -> {
       byte[] k = e.getKey();
       if (k.length - arnAt == arn.length && Arrays.equals(k, arnAt, k.length, arn, 0, arn.length)) {
-        found[0] = decode(k, arnAt, machineArn, open(k, arnAt, e.getValue()));
+        found[0] = decode(null, machineArn, open(k, e.getValue()));
         return Db.Scan.STOP;
       }
       return Db.Scan.CONTINUE;
@@ -170,7 +175,7 @@ public final class ExecutionIndex {
 
   /** Whether any execution of {@code machineArn} is listed as RUNNING. Blocking: call on the I/O executor. */
   public boolean hasRunning(String machineArn) {
-    byte[] prefix = prefix(BY_STATUS, machineArn, "RUNNING");
+    byte[] prefix = prefix(BY_STATUS, names.hash(machineArn), "RUNNING");
     byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
     end[prefix.length] = (byte) 0xFF;
     boolean[] found = {false};
@@ -181,52 +186,82 @@ public final class ExecutionIndex {
     return found[0];
   }
 
-  private static byte[] prefix(byte kind, String machineArn, String status) {
-    byte[] m = machineArn.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + m.length + 1 + (status == null ? 0 : 1)).put(kind).put(m).put((byte) 0);
+  private static byte[] prefix(byte kind, byte[] listed, String status) {
+    ByteBuffer b = ByteBuffer.allocate(1 + listed.length + (status == null ? 0 : 1)).put(kind).put(listed);
     if (status != null) b.put(statusByte(status));
     return b.array();
   }
 
-  private static byte[] key(byte kind, String listedArn, Row row, String status) {
-    byte[] p = prefix(kind, listedArn, status);
-    byte[] e = row.executionArn().getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(p.length + 8 + e.length).put(p).putLong(Long.MAX_VALUE - row.startMicros()).put(e)
-        .array();
+  private static byte[] key(byte kind, byte[] listed, long startMicros, byte[] execution, String status) {
+    byte[] p = prefix(kind, listed, status);
+    return ByteBuffer.allocate(p.length + 8 + execution.length).put(p).putLong(Long.MAX_VALUE - startMicros)
+        .put(execution).array();
   }
 
   private static final byte[] TAG = "listing|".getBytes(StandardCharsets.UTF_8);
 
-  private byte[] seal(Row row) {
-    return SealedValues.seal(cipher, value(row),
-        SealedValues.associatedData(TAG, row.executionArn().getBytes(StandardCharsets.UTF_8)));
+  private static byte[] associatedData(byte[] executionHash) {
+    return SealedValues.associatedData(TAG, executionHash);
   }
 
-  /** The row stored under {@code key}, whose execution ARN starts at {@code arnAt}. */
-  private byte[] open(byte[] key, int arnAt, byte[] value) {
-    if (!SealedValues.isSealed(value)) return value;
-    return SealedValues.open(cipher, value, SealedValues.associatedData(TAG, Arrays.copyOfRange(key, arnAt, key.length)),
-        new String(key, arnAt, key.length - arnAt, StandardCharsets.UTF_8));
+  /** The row stored under {@code key} (whose last bytes are its execution's hash), opened. */
+  private byte[] open(byte[] key, byte[] value) {
+    byte[] exec = Arrays.copyOfRange(key, key.length - HASH, key.length);
+    return names.open(value, associatedData(exec), "the listing row of an execution");
+  }
+
+  /**
+   * Moves the rows an earlier version stored with ARNs in clear in their keys to the hashed
+   * layout (same order, same content), each with its deletion in one batch so a move cut short is
+   * finished at the next open; {@code listing} opens their values if they are sealed. The caller
+   * compacts the old ranges. Returns how many rows it moved.
+   */
+  static int moveClearRows(Db db, EventCipher listing, RowNames names) {
+    int[] moved = {0};
+    for (byte kind : new byte[] {CLEAR_ALL, CLEAR_BY_STATUS}) {
+      IndexUpgrade.move(db, kind, (k, v, batch) -> {
+        int zero = 1;
+        while (k[zero] != 0) zero++;
+        String listed = new String(k, 1, zero - 1, StandardCharsets.UTF_8);
+        int at = zero + 1 + (kind == CLEAR_BY_STATUS ? 1 : 0);
+        long start = Long.MAX_VALUE - ByteBuffer.wrap(k, at, 8).getLong();
+        String arn = new String(k, at + 8, k.length - at - 8, StandardCharsets.UTF_8);
+        byte[] clear = !SealedValues.isSealed(v) ? v
+            : SealedValues.open(listing, v, SealedValues.associatedData(TAG, arn.getBytes(StandardCharsets.UTF_8)), arn);
+        Row row = decode(arn, listed, clear);
+        byte[] exec = names.hash(arn);
+        String status = kind == CLEAR_BY_STATUS ? STATUSES.get(k[zero + 1]) : null;
+        batch.put(key(kind == CLEAR_ALL ? ALL : BY_STATUS, names.hash(listed), start, exec, status),
+            names.seal(value(row), associatedData(exec)));
+        moved[0]++;
+      });
+    }
+    return moved[0];
   }
 
   private static byte[] value(Row row) {
     byte[] n = row.name().getBytes(StandardCharsets.UTF_8);
     byte[] v = utf8(row.versionArn());
     byte[] a = utf8(row.aliasArn());
-    return ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 6 + n.length + v.length + a.length)
-        .put((byte) (V2 | statusByte(row.status()))).putLong(row.startMicros()).putLong(row.stopMicros())
+    byte[] e = row.executionArn().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 8 + n.length + v.length + a.length + e.length)
+        .put((byte) (V3 | statusByte(row.status()))).putLong(row.startMicros()).putLong(row.stopMicros())
         .putInt(row.redriveCount()).putLong(row.redriveMicros())
-        .putShort((short) n.length).put(n).putShort((short) v.length).put(v).putShort((short) a.length).put(a).array();
+        .putShort((short) n.length).put(n).putShort((short) v.length).put(v).putShort((short) a.length).put(a)
+        .putShort((short) e.length).put(e).array();
   }
 
   /** Marks the second row layout (with version, alias and redrive fields); the first began with the bare status. */
   private static final int V2 = 0x40;
+  /** Marks the third: the second with the execution's ARN at the end (keys hold only its hash). */
+  private static final int V3 = 0x60;
 
-  private static Row decode(byte[] key, int arnAt, String machineArn, byte[] v) {
-    String arn = new String(key, arnAt, key.length - arnAt, StandardCharsets.UTF_8);
+  /** A row; {@code arn} is its execution's ARN when the row does not hold it (an earlier layout's). */
+  private static Row decode(String arn, String machineArn, byte[] v) {
     ByteBuffer b = ByteBuffer.wrap(v);
     int first = b.get();
     String status = STATUSES.get(first & 0x0F);
+    if (arn == null && (first & V3) != V3) throw new IllegalStateException("a listing row without its execution ARN");
     long start = b.getLong();
     long stop = b.getLong();
     if ((first & V2) == 0) {
@@ -237,6 +272,7 @@ public final class ExecutionIndex {
     String name = string(b);
     String version = string(b);
     String alias = string(b);
+    if ((first & V3) == V3) arn = string(b);
     return new Row(arn, machineArn, name, status, start, stop, version.isEmpty() ? null : version,
         alias.isEmpty() ? null : alias, redriveCount, redriveMicros);
   }

@@ -1,6 +1,7 @@
 package io.stepwise.persistence.index;
 
 import io.stepwise.persistence.crypto.EventCipher;
+import io.stepwise.persistence.crypto.RowNames;
 import io.stepwise.persistence.internal.Db;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,71 +11,99 @@ import java.util.Optional;
 
 /**
  * The Map Runs of Distributed Maps: each run's record (what DescribeMapRun shows) under its ARN,
- * and its ARN under its parent execution's, for ListMapRuns. Records are sealed like the
- * listings' and bound to their key.
+ * and its ARN under its parent execution's, for ListMapRuns. Keys hold only keyed hashes of the
+ * ARNs ({@link RowNames}); records and listed ARNs are sealed and bound to their key.
  *
  * <pre>
- *   'm' map-run-arn                          -> SEALED(1) seal(record, as its owner encodes it)
- *   'r' execution-arn 0x00 map-run-arn       -> (empty)
+ *   'M' hash(map-run-arn)                          -> seal(record, as its owner encodes it)
+ *   'R' hash(execution-arn) hash(map-run-arn)      -> seal(map-run-arn)
  * </pre>
+ *
+ * <p>Earlier versions stored {@code 'm' map-run-arn} and {@code 'r' execution-arn 0x00
+ * map-run-arn} with the ARNs in clear; {@link #moveClearRows} moves them to this layout.
  */
 public final class MapRunIndex {
-  static final byte RECORD = 'm';
-  static final byte BY_EXECUTION = 'r';
+  static final byte RECORD = 'M';
+  static final byte BY_EXECUTION = 'R';
+  static final byte CLEAR_RECORD = 'm';
+  static final byte CLEAR_BY_EXECUTION = 'r';
   private static final byte[] TAG = "maprun|".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] LISTED_TAG = "maprun-of|".getBytes(StandardCharsets.UTF_8);
 
   private final Db db;
-  private final EventCipher cipher;
+  private final RowNames names;
 
-  public MapRunIndex(Db db, EventCipher cipher) {
+  public MapRunIndex(Db db, RowNames names) {
     this.db = db;
-    this.cipher = cipher;
+    this.names = names;
   }
 
   /** Writes (or rewrites) the record of {@code mapRunArn}, listed under {@code executionArn}. */
   public IndexOp put(IndexOp op, String executionArn, String mapRunArn, byte[] record) {
-    byte[] key = key(RECORD, mapRunArn);
-    op.put(key, SealedValues.seal(cipher, record, SealedValues.associatedData(TAG, key)));
-    return op.put(byExecution(executionArn, mapRunArn), new byte[0]);
+    byte[] key = key(RECORD, names.hash(mapRunArn));
+    op.put(key, names.seal(record, SealedValues.associatedData(TAG, key)));
+    byte[] listed = byExecution(names.hash(executionArn), names.hash(mapRunArn));
+    return op.put(listed, names.sealString(mapRunArn, SealedValues.associatedData(LISTED_TAG, listed)));
   }
 
   /** The record of {@code mapRunArn}, if there is one. Blocking: call on the I/O executor. */
   public Optional<byte[]> get(String mapRunArn) {
-    byte[] key = key(RECORD, mapRunArn);
+    byte[] key = key(RECORD, names.hash(mapRunArn));
     byte[] v = db.get(key);
-    return v == null ? Optional.empty() : Optional.of(SealedValues.open(cipher, v, SealedValues.associatedData(TAG, key), mapRunArn));
+    return v == null ? Optional.empty()
+        : Optional.of(names.open(v, SealedValues.associatedData(TAG, key), "the Map Run record of " + mapRunArn));
   }
 
   /** The Map Runs of {@code executionArn}, in ARN order. Blocking: call on the I/O executor. */
   public List<String> of(String executionArn) {
-    byte[] from = byExecution(executionArn, "");
+    byte[] from = key(BY_EXECUTION, names.hash(executionArn));
     byte[] to = Arrays.copyOf(from, from.length + 1);
     to[from.length] = (byte) 0xFF;
     List<String> out = new ArrayList<>();
     db.scan(from, to, e -> {
-      byte[] k = e.getKey();
-      out.add(new String(k, from.length, k.length - from.length, StandardCharsets.UTF_8));
+      out.add(names.openString(e.getValue(), SealedValues.associatedData(LISTED_TAG, e.getKey()),
+          "a Map Run of " + executionArn));
       return Db.Scan.CONTINUE;
     });
+    java.util.Collections.sort(out);
     return out;
   }
 
-  private static byte[] key(byte kind, String arn) {
-    byte[] a = arn.getBytes(StandardCharsets.UTF_8);
-    byte[] k = new byte[1 + a.length];
+  private static byte[] key(byte kind, byte[] hash) {
+    byte[] k = new byte[1 + hash.length];
     k[0] = kind;
-    System.arraycopy(a, 0, k, 1, a.length);
+    System.arraycopy(hash, 0, k, 1, hash.length);
     return k;
   }
 
-  private static byte[] byExecution(String executionArn, String mapRunArn) {
-    byte[] e = executionArn.getBytes(StandardCharsets.UTF_8);
-    byte[] m = mapRunArn.getBytes(StandardCharsets.UTF_8);
-    byte[] k = new byte[2 + e.length + m.length];
-    k[0] = BY_EXECUTION;
-    System.arraycopy(e, 0, k, 1, e.length);
-    k[1 + e.length] = 0;
-    System.arraycopy(m, 0, k, 2 + e.length, m.length);
+  private static byte[] byExecution(byte[] execution, byte[] mapRun) {
+    byte[] k = Arrays.copyOf(key(BY_EXECUTION, execution), 1 + execution.length + mapRun.length);
+    System.arraycopy(mapRun, 0, k, 1 + execution.length, mapRun.length);
     return k;
+  }
+
+  /**
+   * Moves the rows an earlier version stored with ARNs in clear in their keys (records sealed
+   * under {@code listing}) to this layout; returns how many. See {@link IndexUpgrade}.
+   */
+  static int moveClearRows(Db db, EventCipher listing, RowNames names) {
+    int[] moved = {0};
+    IndexUpgrade.move(db, CLEAR_RECORD, (k, v, batch) -> {
+      String arn = new String(k, 1, k.length - 1, StandardCharsets.UTF_8);
+      byte[] record = SealedValues.open(listing, v, SealedValues.associatedData(TAG, k), arn);
+      byte[] key = key(RECORD, names.hash(arn));
+      batch.put(key, names.seal(record, SealedValues.associatedData(TAG, key)));
+      moved[0]++;
+    });
+    IndexUpgrade.move(db, CLEAR_BY_EXECUTION, (k, v, batch) -> {
+      int zero = 1;
+      while (k[zero] != 0) zero++;
+      String execution = new String(k, 1, zero - 1, StandardCharsets.UTF_8);
+      String mapRun = new String(k, zero + 1, k.length - zero - 1, StandardCharsets.UTF_8);
+      byte[] listed = byExecution(names.hash(execution), names.hash(mapRun));
+      batch.put(listed, names.sealString(mapRun, SealedValues.associatedData(LISTED_TAG, listed)));
+      moved[0]++;
+    });
+    return moved[0];
   }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
  * service-owned key and stored only wrapped, like the journal's data keys: the one that seals the
  * values of the listing indexes (they list resources of every key, so they must stay readable
  * when a customer key is disabled, as AWS's listings do), the one that seals the journal's
- * data-key rows, and the one that signs task tokens.
+ * data-key rows, the one that names rows by keyed hashes and seals the names, and the one that
+ * signs task tokens.
  *
  * <pre>  'K' name -> the key wrapped by the service-owned KMS key (a KMS ciphertext blob)</pre>
  */
@@ -37,6 +38,16 @@ public final class ServiceKeys {
     byte[] material = material(db, kms, "data-key-rows");
     try {
       return EventCipher.of(EventCipher.aesKey(material));
+    } finally {
+      Arrays.fill(material, (byte) 0);
+    }
+  }
+
+  /** How the journal's store names rows by keyed hashes and seals the names (see {@link io.stepwise.persistence.crypto.RowNames}). */
+  public static io.stepwise.persistence.crypto.RowNames rowNames(Db db, Kms kms) {
+    byte[] material = material(db, kms, "row-names");
+    try {
+      return io.stepwise.persistence.crypto.RowNames.fromMaterial(material);
     } finally {
       Arrays.fill(material, (byte) 0);
     }

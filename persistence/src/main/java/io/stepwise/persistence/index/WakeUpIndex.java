@@ -1,5 +1,6 @@
 package io.stepwise.persistence.index;
 
+import io.stepwise.persistence.crypto.RowNames;
 import io.stepwise.persistence.internal.Db;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,17 @@ import java.util.List;
  * wait and deleted after the event that ends it; a row left behind by a crash only wakes an
  * entity that then finds nothing to do.
  *
- * <pre>  'w' deadline-millis(8) entity-id(utf8) 0x00 timer-id(utf8) -> empty</pre>
+ * <pre>  'W' deadline-millis(8) hash(entity-id 0x00 timer-id) -> seal(entity-id 0x00 timer-id)</pre>
+ *
+ * <p>The entity and timer ids (which hold ARNs and state names) are in a key only as their keyed
+ * hash ({@link RowNames}), and sealed in the value, bound to the key. Earlier versions stored
+ * {@code 'w' deadline-millis(8) entity-id 0x00 timer-id -> empty}; {@link #moveClearRows} moves
+ * those rows to this layout.
  */
 public final class WakeUpIndex {
-  static final byte PREFIX = 'w';
-  private static final byte[] EMPTY = new byte[0];
+  static final byte PREFIX = 'W';
+  static final byte CLEAR_PREFIX = 'w';
+  private static final byte[] TAG = "wake-up|".getBytes(StandardCharsets.UTF_8);
 
   /**
    * A pending deadline of one entity; {@code timerId} is unique within the entity. The index keeps
@@ -42,24 +49,35 @@ public final class WakeUpIndex {
   }
 
   private final Db db;
+  private final RowNames names;
 
-  public WakeUpIndex(Db db) {
+  public WakeUpIndex(Db db, RowNames names) {
     this.db = db;
+    this.names = names;
   }
 
-  public static byte[] key(WakeUp w) {
+  private static byte[] ids(WakeUp w) {
     byte[] e = w.entityId().getBytes(StandardCharsets.UTF_8);
     byte[] t = w.timerId().getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + 8 + e.length + 1 + t.length)
-        .put(PREFIX).putLong(w.deadline().toEpochMilli()).put(e).put((byte) 0).put(t).array();
+    return ByteBuffer.allocate(e.length + 1 + t.length).put(e).put((byte) 0).put(t).array();
+  }
+
+  static byte[] key(RowNames names, WakeUp w) {
+    return ByteBuffer.allocate(1 + 8 + RowNames.HASH_BYTES).put(PREFIX).putLong(w.deadline().toEpochMilli())
+        .put(names.hash(ids(w))).array();
+  }
+
+  private static IndexOp.Named named(WakeUp w) {
+    return new IndexOp.Named(w, names -> key(names, w),
+        (names, key) -> names.seal(ids(w), SealedValues.associatedData(TAG, key)));
   }
 
   public static IndexOp put(IndexOp op, WakeUp w) {
-    return op.put(key(w), EMPTY);
+    return op.put(named(w));
   }
 
   public static IndexOp delete(IndexOp op, WakeUp w) {
-    return op.delete(key(w));
+    return op.delete(named(w));
   }
 
   /**
@@ -74,18 +92,32 @@ public final class WakeUpIndex {
         ? new byte[] {PREFIX + 1}
         : ByteBuffer.allocate(9).put(PREFIX).putLong(until + 1).array();
     db.scan(from, to, e -> {
-      out.add(decode(e.getKey()));
+      byte[] k = e.getKey();
+      byte[] ids = names.open(e.getValue(), SealedValues.associatedData(TAG, k), "a wake-up row");
+      out.add(decode(ByteBuffer.wrap(k, 1, 8).getLong(), ids, 0));
       return out.size() >= max ? Db.Scan.STOP : Db.Scan.CONTINUE;
     });
     return out;
   }
 
-  static WakeUp decode(byte[] k) {
-    long at = ByteBuffer.wrap(k, 1, 8).getLong();
-    int zero = 9;
-    while (k[zero] != 0) zero++;
-    String entity = new String(k, 9, zero - 9, StandardCharsets.UTF_8);
-    String timer = new String(k, zero + 1, k.length - zero - 1, StandardCharsets.UTF_8);
-    return new WakeUp(Instant.ofEpochMilli(at), entity, timer);
+  /** The wake-up due at {@code millis} whose ids are {@code b} from {@code at}: entity id, 0x00, timer id. */
+  private static WakeUp decode(long millis, byte[] b, int at) {
+    int zero = at;
+    while (b[zero] != 0) zero++;
+    String entity = new String(b, at, zero - at, StandardCharsets.UTF_8);
+    String timer = new String(b, zero + 1, b.length - zero - 1, StandardCharsets.UTF_8);
+    return new WakeUp(Instant.ofEpochMilli(millis), entity, timer);
+  }
+
+  /** Moves an earlier version's rows (ids in clear in the key) to this layout; returns how many. */
+  static int moveClearRows(Db db, RowNames names) {
+    int[] moved = {0};
+    IndexUpgrade.move(db, CLEAR_PREFIX, (k, v, batch) -> {
+      WakeUp w = decode(ByteBuffer.wrap(k, 1, 8).getLong(), k, 9);
+      byte[] key = key(names, w);
+      batch.put(key, names.seal(ids(w), SealedValues.associatedData(TAG, key)));
+      moved[0]++;
+    });
+    return moved[0];
   }
 }

@@ -37,6 +37,7 @@ public final class Db implements AutoCloseable {
   /** Opens (creating if missing) the LevelDB in {@code dir}; {@code owner} names the data dir in errors. */
   public static Db open(Path dir, Path owner) {
     NativeLibrary.prepareLevelDb();
+    finishRewrite(dir);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -178,6 +179,99 @@ public final class Db implements AutoCloseable {
       }
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Closes this store, copies every live row but {@code skip} into a new store beside it and puts
+   * the copy in its place; returns the copy, open. The copy's files hold only live rows: no
+   * deleted row, no key of one in its MANIFEST (LevelDB keeps the last key of past compactions
+   * there) and no info log. A rewrite cut short is finished or undone by the next {@link #open}:
+   * the old store is set aside only once the copy is complete and synced.
+   */
+  public Db rewrite(byte[] skip, Path owner) {
+    Path copy = dir.resolveSibling(dir.getFileName() + ".rewrite");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    deleteTree(copy);
+    Db target = open(copy, owner);
+    try {
+      lock.readLock().lock();
+      try (DBIterator it = db.iterator()) {
+        checkOpen();
+        WriteBatch batch = target.db.createWriteBatch();
+        int rows = 0;
+        long bytes = 0;
+        for (it.seekToFirst(); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> e = it.next();
+          if (Arrays.equals(e.getKey(), skip)) continue;
+          batch.put(e.getKey(), e.getValue());
+          rows++;
+          bytes += e.getKey().length + e.getValue().length;
+          if (rows == 10_000 || bytes > 8 << 20) {
+            target.db.write(batch, new WriteOptions().sync(false));
+            batch.close();
+            batch = target.db.createWriteBatch();
+            rows = 0;
+            bytes = 0;
+          }
+        }
+        target.db.write(batch, new WriteOptions().sync(true));
+        batch.close();
+      } catch (IOException e) {
+        throw new DBException(e);
+      } finally {
+        lock.readLock().unlock();
+      }
+      target.close();
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+    close();
+    try {
+      Files.move(dir, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(copy, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      syncDirectory(dir.getParent());
+    } catch (IOException e) {
+      throw new StorageUnavailableException("Cannot put the rewritten store in place of " + dir + ": " + e.getMessage(), e);
+    }
+    deleteTree(old);
+    return open(dir, owner);
+  }
+
+  /** Finishes (or undoes) a {@link #rewrite} cut short, before the store in {@code dir} opens. */
+  private static void finishRewrite(Path dir) {
+    Path copy = dir.resolveSibling(dir.getFileName() + ".rewrite");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    try {
+      if (!Files.exists(dir) && Files.exists(copy) && Files.exists(old)) {
+        // The copy was complete (the old store is set aside only then): it takes the old one's place.
+        Files.move(copy, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir.getParent());
+      }
+    } catch (IOException e) {
+      throw new StorageUnavailableException("Cannot finish rewriting the store in " + dir + ": " + e.getMessage(), e);
+    }
+    if (Files.exists(dir)) {
+      deleteTree(copy); // an unfinished copy: the rewrite is done again (its marker is still in the store)
+      deleteTree(old);
+    }
+  }
+
+  private static void syncDirectory(Path d) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(d, java.nio.file.StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the renames are atomic either way.
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) return;
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new StorageUnavailableException("Cannot remove " + root + ": " + e.getMessage(), e);
     }
   }
 

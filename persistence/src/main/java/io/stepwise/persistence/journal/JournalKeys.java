@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  * byte order equal to numeric order.
  *
  * <pre>
- *   'p' pid(utf8)            -> id(8)             persistence id -> numeric id
- *   'i' id(8)                -> pid(utf8)         numeric id -> persistence id (creation order)
+ *   'P' type| hash(16)       -> id(8)             persistence id -> numeric id
+ *   'I' id(8)                -> sealed pid        numeric id -> persistence id (creation order)
  *   'e' id(8) seq(8)         -> event envelope
  *   'h' id(8)                -> highest seq(8)    recorded on deletion, so it survives it
  *   'd' id(8)                -> deleted-to seq(8)
@@ -20,10 +20,19 @@ import java.nio.charset.StandardCharsets;
  *   'T' serializer id(4) manifest(utf8) -> type(4)
  *   'c' name                 -> counter(8)
  * </pre>
+ *
+ * <p>A persistence id is never in a key in clear: {@code hash} is its keyed hash
+ * ({@link io.stepwise.persistence.crypto.RowNames}), after its entity type ({@code Execution|},
+ * {@code StateMachine|}, ...) so that the entities of one type are one key range; it is read back
+ * only from the sealed value of its 'I' row, bound to the id. Earlier versions stored
+ * {@code 'p' pid(utf8) -> id} and {@code 'i' id -> pid(utf8)} in clear; those rows are moved to
+ * the layout above when the store opens.
  */
 final class JournalKeys {
-  static final byte PID = 'p';
-  static final byte PID_BY_ID = 'i';
+  static final byte PID = 'P';
+  static final byte PID_BY_ID = 'I';
+  static final byte CLEAR_PID = 'p';
+  static final byte CLEAR_PID_BY_ID = 'i';
   static final byte EVENT = 'e';
   static final byte HIGHEST = 'h';
   static final byte DELETED_TO = 'd';
@@ -35,13 +44,45 @@ final class JournalKeys {
 
   private JournalKeys() {}
 
-  static byte[] pid(String persistenceId) {
+  static byte[] pid(io.stepwise.persistence.crypto.RowNames names, String persistenceId) {
+    byte[] type = typePrefix(persistenceId);
+    return ByteBuffer.allocate(1 + type.length + io.stepwise.persistence.crypto.RowNames.HASH_BYTES)
+        .put(PID).put(type).put(names.hash(persistenceId)).array();
+  }
+
+  /** An earlier version's persistence-id row, in clear. */
+  static byte[] clearPid(String persistenceId) {
     byte[] p = persistenceId.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + p.length).put(PID).put(p).array();
+    return ByteBuffer.allocate(1 + p.length).put(CLEAR_PID).put(p).array();
+  }
+
+  /** The first key of the persistence ids of entity type {@code type} (as {@code "Execution|"}). */
+  static byte[] pidTypeRange(String type) {
+    byte[] t = type.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + t.length).put(PID).put(t).array();
+  }
+
+  /**
+   * The entity type of a persistence id, with its bar ({@code "Execution|"}), or nothing when it
+   * does not start with one: only letters before the first bar count as a type.
+   */
+  static byte[] typePrefix(String persistenceId) {
+    int bar = persistenceId.indexOf('|');
+    if (bar <= 0) return new byte[0];
+    for (int i = 0; i < bar; i++) {
+      char c = persistenceId.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return new byte[0];
+    }
+    return persistenceId.substring(0, bar + 1).getBytes(StandardCharsets.US_ASCII);
   }
 
   static byte[] pidById(long id) {
     return ByteBuffer.allocate(9).put(PID_BY_ID).putLong(id).array();
+  }
+
+  /** What the sealed persistence id of an 'I' row is bound to. */
+  static byte[] pidAssociatedData(long id) {
+    return ByteBuffer.allocate(12).put("pid|".getBytes(StandardCharsets.US_ASCII)).putLong(id).array();
   }
 
   static byte[] event(long id, long seq) {

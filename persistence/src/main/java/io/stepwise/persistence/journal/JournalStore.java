@@ -37,6 +37,7 @@ public final class JournalStore implements DataKeyTable {
 
   private final Db db;
   private final io.stepwise.persistence.crypto.EventCipher dataKeyRows;
+  private final io.stepwise.persistence.crypto.RowNames names;
   private final Map<String, Long> ids = new ConcurrentHashMap<>();
   private final Map<Long, StoredDataKey> dataKeys = new ConcurrentHashMap<>();
   private final AtomicLong lastPid;
@@ -49,22 +50,28 @@ public final class JournalStore implements DataKeyTable {
    * Without a cipher for data-key rows: for tools that read and write events only (a data-key row
    * can then be neither written nor read).
    */
-  public JournalStore(Db db) {
-    this(db, null);
+  public JournalStore(Db db, io.stepwise.persistence.crypto.RowNames names) {
+    this(db, null, names);
   }
 
   /**
    * {@code dataKeyRows} seals the data-key rows: they name a KMS key and an encryption context
-   * (the ARN of a state machine or activity), which are not to be in clear on disk.
+   * (the ARN of a state machine or activity), which are not to be in clear on disk; {@code names}
+   * hashes persistence ids in row keys and seals them where they are stored.
    */
-  public JournalStore(Db db, io.stepwise.persistence.crypto.EventCipher dataKeyRows) {
+  public JournalStore(Db db, io.stepwise.persistence.crypto.EventCipher dataKeyRows,
+      io.stepwise.persistence.crypto.RowNames names) {
     this.db = db;
     this.dataKeyRows = dataKeyRows;
+    this.names = java.util.Objects.requireNonNull(names);
     // Batches may record a lower counter after a higher one (a number taken early, used late), so
     // the highest id in the table counts too: a reused number would merge two entities.
-    byte[] lastPidKey = db.lastKey(JournalKeys.pidById(0), JournalKeys.after(JournalKeys.PID_BY_ID));
-    this.lastPid = new AtomicLong(Math.max(readCounter(PID_COUNTER),
-        lastPidKey == null ? 0L : JournalKeys.longAt(lastPidKey, 1)));
+    long lastId = 0;
+    for (byte table : new byte[] {JournalKeys.PID_BY_ID, JournalKeys.CLEAR_PID_BY_ID}) {
+      byte[] k = db.lastKey(new byte[] {table}, JournalKeys.after(table));
+      if (k != null && k.length == 9) lastId = Math.max(lastId, JournalKeys.longAt(k, 1));
+    }
+    this.lastPid = new AtomicLong(Math.max(readCounter(PID_COUNTER), lastId));
     this.lastDataKey = new AtomicLong(readCounter(DATA_KEY_COUNTER));
     this.lastType = new AtomicLong(readCounter(TYPE_COUNTER));
   }
@@ -138,7 +145,7 @@ public final class JournalStore implements DataKeyTable {
     if (id != null) {
       return OptionalLong.of(id);
     }
-    byte[] v = db.get(JournalKeys.pid(persistenceId));
+    byte[] v = db.get(JournalKeys.pid(names, persistenceId));
     if (v == null) {
       return OptionalLong.empty();
     }
@@ -157,10 +164,64 @@ public final class JournalStore implements DataKeyTable {
   }
 
   /** Committer only: the puts that record {@code id} as the number of {@code persistenceId}. */
-  static void recordId(String persistenceId, long id, java.util.function.BiConsumer<byte[], byte[]> put) {
-    put.accept(JournalKeys.pid(persistenceId), JournalKeys.longBytes(id));
-    put.accept(JournalKeys.pidById(id), persistenceId.getBytes(StandardCharsets.UTF_8));
+  void recordId(String persistenceId, long id, java.util.function.BiConsumer<byte[], byte[]> put) {
+    put.accept(JournalKeys.pid(names, persistenceId), JournalKeys.longBytes(id));
+    put.accept(JournalKeys.pidById(id), names.sealString(persistenceId, JournalKeys.pidAssociatedData(id)));
     put.accept(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(id));
+  }
+
+  /** How this store hashes and seals names in its rows (the indexes beside the journal use it too). */
+  public io.stepwise.persistence.crypto.RowNames names() {
+    return names;
+  }
+
+  /** The persistence id numbered {@code id}, opened from its sealed row. */
+  private String persistenceIdOf(long id, byte[] sealed) {
+    return names.openString(sealed, JournalKeys.pidAssociatedData(id), "the persistence id row " + id);
+  }
+
+  /**
+   * Moves the persistence-id rows an earlier version stored in clear ({@code 'p'} and {@code 'i'})
+   * to the hashed and sealed layout (the storage then rewrites the journal so that no clear copy
+   * stays in any file). Each row moves in one batch with its deletion, so a move cut short is
+   * finished at the next open. Returns how many persistence ids it moved.
+   */
+  public synchronized int sealClearPersistenceIds() {
+    List<byte[][]> clear = new ArrayList<>();
+    db.scan(new byte[] {JournalKeys.CLEAR_PID_BY_ID}, JournalKeys.after(JournalKeys.CLEAR_PID_BY_ID), e -> {
+      clear.add(new byte[][] {e.getKey(), e.getValue()});
+      return Db.Scan.CONTINUE;
+    });
+    List<byte[]> byName = new ArrayList<>();
+    db.scan(new byte[] {JournalKeys.CLEAR_PID}, JournalKeys.after(JournalKeys.CLEAR_PID), e -> {
+      byName.add(e.getKey());
+      return Db.Scan.CONTINUE;
+    });
+    if (clear.isEmpty() && byName.isEmpty()) return 0;
+    final int chunk = 1_000;
+    for (int from = 0; from < clear.size(); from += chunk) {
+      try (WriteBatch batch = db.newBatch()) {
+        for (byte[][] row : clear.subList(from, Math.min(clear.size(), from + chunk))) {
+          long id = JournalKeys.longAt(row[0], 1);
+          String pid = new String(row[1], StandardCharsets.UTF_8);
+          recordId(pid, id, batch::put);
+          batch.put(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(Math.max(id, lastPid.get())));
+          batch.delete(row[0]);
+          batch.delete(JournalKeys.clearPid(pid));
+        }
+        db.write(batch, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    // A name row without its id row (none is written that way) is dropped too.
+    try (WriteBatch batch = db.newBatch()) {
+      for (byte[] k : byName) batch.delete(k);
+      db.write(batch, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return clear.size();
   }
 
   void publishIds(Map<String, Long> committed) {
@@ -274,24 +335,38 @@ public final class JournalStore implements DataKeyTable {
     return JournalKeys.snapshot(id, seq, timestamp);
   }
 
-  /** Persistence ids with their numeric ids, in the order they were first written, from {@code afterId}. */
-  /** Persistence ids starting with {@code prefix}, in id order, without reading any other id. */
-  public java.util.List<String> persistenceIdsStartingWith(String prefix) {
-    byte[] from = JournalKeys.pid(prefix);
+  /**
+   * The persistence ids of entity type {@code type} (its name and bar, as {@code "StateMachine|"}),
+   * in id order, without reading the ids of other types.
+   */
+  public java.util.List<String> persistenceIdsOfType(String type) {
+    if (JournalKeys.typePrefix(type + "x").length != type.length()) {
+      throw new IllegalArgumentException("not an entity type: " + type);
+    }
+    byte[] from = JournalKeys.pidTypeRange(type);
     byte[] to = java.util.Arrays.copyOf(from, from.length + 1);
     to[from.length] = (byte) 0xFF;
-    java.util.List<String> out = new java.util.ArrayList<>();
+    java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
     db.scan(from, to, e -> {
-      out.add(new String(e.getKey(), 1, e.getKey().length - 1, java.nio.charset.StandardCharsets.UTF_8));
+      if (e.getKey().length == from.length + io.stepwise.persistence.crypto.RowNames.HASH_BYTES) {
+        ids.add(JournalKeys.longOf(e.getValue()));
+      }
       return Db.Scan.CONTINUE;
     });
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (long id : ids) {
+      byte[] sealed = db.get(JournalKeys.pidById(id));
+      if (sealed != null) out.add(persistenceIdOf(id, sealed));
+    }
     return out;
   }
 
+  /** Persistence ids with their numeric ids, in the order they were first written, from {@code afterId}. */
   public LinkedHashMap<Long, String> persistenceIds(long afterId, int max) {
     LinkedHashMap<Long, String> out = new LinkedHashMap<>();
     db.scan(JournalKeys.pidById(afterId + 1), JournalKeys.after(JournalKeys.PID_BY_ID), e -> {
-      out.put(JournalKeys.longAt(e.getKey(), 1), new String(e.getValue(), StandardCharsets.UTF_8));
+      long id = JournalKeys.longAt(e.getKey(), 1);
+      out.put(id, persistenceIdOf(id, e.getValue()));
       return out.size() >= max ? Db.Scan.STOP : Db.Scan.CONTINUE;
     });
     return out;

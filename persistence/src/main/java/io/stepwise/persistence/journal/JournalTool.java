@@ -15,10 +15,24 @@ import java.util.function.BiFunction;
 public final class JournalTool {
   private JournalTool() {}
 
+  /** The environment variable that holds the root key when it is not in a file (the default setting). */
+  private static final String ROOT_KEY_ENV = "STEPWISE_ROOT_KEY";
+
+  /**
+   * The journal's store of a data directory: persistence ids are in its keys only as keyed hashes,
+   * so reading them takes the service key that the data directory's KMS holds.
+   */
+  public static JournalStore store(Db db, Path dataDir) {
+    try (io.stepwise.persistence.kms.LocalKms kms = io.stepwise.persistence.kms.LocalKms.open(dataDir.resolve("kms"),
+        dataDir, ROOT_KEY_ENV, java.time.Clock.systemUTC())) {
+      return new JournalStore(db, io.stepwise.persistence.index.ServiceKeys.rowNames(db, kms));
+    }
+  }
+
   /** Persistence ids in the order they were first written. */
   public static List<String> listPersistenceIds(Path dataDir) {
     try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
-      return new ArrayList<>(new JournalStore(db).persistenceIds(0, Integer.MAX_VALUE).values());
+      return new ArrayList<>(store(db, dataDir).persistenceIds(0, Integer.MAX_VALUE).values());
     }
   }
 
@@ -36,7 +50,7 @@ public final class JournalTool {
   private static List<Long> sequenceNrsOf(Path dataDir, String persistenceId,
       BiFunction<JournalStore, Long, List<JournalStore.RawEntry>> entries) {
     try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
-      JournalStore store = new JournalStore(db);
+      JournalStore store = store(db, dataDir);
       OptionalLong id = store.idOf(persistenceId);
       if (id.isEmpty()) {
         return List.of();
@@ -53,7 +67,7 @@ public final class JournalTool {
    */
   public static void flipCiphertextBit(Path dataDir, String persistenceId, long sequenceNr) {
     try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
-      JournalStore store = new JournalStore(db);
+      JournalStore store = store(db, dataDir);
       long id = store.idOf(persistenceId)
           .orElseThrow(() -> new IllegalArgumentException("no persistence id " + persistenceId));
       byte[] key = JournalKeys.event(id, sequenceNr);
@@ -71,7 +85,7 @@ public final class JournalTool {
   /** As {@link #flipCiphertextBit}, for the newest snapshot of {@code persistenceId}; its sequence number. */
   public static long flipSnapshotCiphertextBit(Path dataDir, String persistenceId) {
     try (Db db = Db.open(dataDir.resolve("journal"), dataDir)) {
-      JournalStore store = new JournalStore(db);
+      JournalStore store = store(db, dataDir);
       long id = store.idOf(persistenceId)
           .orElseThrow(() -> new IllegalArgumentException("no persistence id " + persistenceId));
       JournalStore.RawEntry newest = store.snapshots(id).stream()

@@ -127,7 +127,7 @@ final class SealSlot implements BatchContext {
     }
     r.claimed = true;
     claims.add(r);
-    JournalStore.recordId(persistenceId, r.id, this::put);
+    shared.store.recordId(persistenceId, r.id, this::put);
     newIds.put(persistenceId, r.id);
     return r.id;
   }

@@ -142,27 +142,30 @@ class IndexesTest {
   }
 
   private ExecutionIndex listing() {
-    return new ExecutionIndex(storage.db(), storage.listingCipher());
+    return new ExecutionIndex(storage.db(), storage.names());
   }
 
   /**
    * Listing values are sealed: no name, status or date in clear, bound to their execution (a value
-   * copied to another execution's row fails authentication); the key survives a restart; rows
-   * stored in clear by an earlier version still read.
+   * copied to another execution's row fails authentication); keys hold no ARN.
    */
   @Test
-  void listingValues_areSealedUnderTheListingKey_andBoundToTheirExecution() throws Exception {
+  void listingRows_holdNoArnOrNameInClear_andValuesAreBoundToTheirExecution() throws Exception {
     String canary = "canary-name-5f3a";
     ExecutionIndex.Row row = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:e1", M,
         canary, "RUNNING", 42, -1);
     commit(listing().put(new IndexOp(), row, null));
     List<byte[]> values = new ArrayList<>();
-    storage.db().scan(new byte[] {'x'}, new byte[] {'z'}, e -> {
+    List<byte[]> keysWritten = new ArrayList<>();
+    storage.db().scan(new byte[] {'X'}, new byte[] {'Z'}, e -> {
       values.add(e.getValue());
+      keysWritten.add(e.getKey());
       return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
     });
     assertThat(values).hasSize(2).allSatisfy(v ->
-        assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(canary));
+        assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(canary).doesNotContain("e1"));
+    assertThat(keysWritten).allSatisfy(k -> assertThat(new String(k, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("arn:").doesNotContain("e1"));
     assertThat(listing().page(M, M, null, null, 10).rows()).containsExactly(row);
 
     // Another execution's row with this value: the value does not authenticate there.
@@ -171,20 +174,15 @@ class IndexesTest {
     IndexOp moved = listing().put(new IndexOp(), other, null);
     commit(moved);
     byte[][] keys = new byte[1][];
-    storage.db().scan(new byte[] {'x'}, new byte[] {'y'}, e -> {
-      if (new String(e.getKey(), java.nio.charset.StandardCharsets.UTF_8).endsWith(":e2")) keys[0] = e.getKey();
+    byte[] e2 = storage.names().hash(other.executionArn());
+    storage.db().scan(new byte[] {'X'}, new byte[] {'Y'}, e -> {
+      byte[] k = e.getKey();
+      if (java.util.Arrays.equals(k, k.length - e2.length, k.length, e2, 0, e2.length)) keys[0] = e.getKey();
       return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
     });
     storage.db().put(keys[0], values.get(0), true);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> listing().page(M, M, null, null, 10))
         .hasMessageContaining("failed authentication");
-
-    // A row an earlier version wrote in clear reads as it is.
-    java.nio.ByteBuffer clear = java.nio.ByteBuffer.allocate(17 + 2).put((byte) 1).putLong(41).putLong(43)
-        .put("e2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    storage.db().put(keys[0], clear.array(), true);
-    assertThat(listing().page(M, M, null, null, 10).rows()).extracting(ExecutionIndex.Row::status)
-        .containsExactly("RUNNING", "SUCCEEDED");
   }
 
   @Test
@@ -198,10 +196,10 @@ class IndexesTest {
     assertThat(listing().page(M, M, null, null, 10).rows()).containsExactly(row);
   }
 
-  /** State machines and activities: in ARN order within one prefix, paged, sealed, deleted. */
+  /** State machines and activities: newest first within one account and region, paged, sealed, deleted. */
   @Test
-  void resources_areListedInArnOrderWithinTheirPrefix_sealed() throws Exception {
-    ResourceIndex index = new ResourceIndex(storage.db(), storage.listingCipher());
+  void resources_areListedNewestFirstWithinTheirPrefix_sealed() throws Exception {
+    ResourceIndex index = new ResourceIndex(storage.db(), storage.names());
     String prefix = "arn:aws:states:us-east-1:123456789012:stateMachine:";
     IndexOp op = new IndexOp();
     for (int i = 4; i >= 0; i--) {
@@ -213,26 +211,36 @@ class IndexesTest {
         "arn:aws:states:us-east-1:123456789012:activity:a", "secret-activity-name", null, 7));
     commit(op);
     List<String> names = new ArrayList<>();
-    String after = null;
+    ResourceIndex.Position after = null;
     do {
       ResourceIndex.Page page = index.page(ResourceIndex.Kind.STATE_MACHINE, prefix, after, 2);
       page.entries().forEach(e -> names.add(e.name()));
-      after = page.lastArn();
+      after = page.last();
     } while (after != null);
-    assertThat(names).containsExactly("s0", "s1", "s2", "s3", "s4");
+    assertThat(names).containsExactly("s4", "s3", "s2", "s1", "s0");
     assertThat(index.get(ResourceIndex.Kind.ACTIVITY, "arn:aws:states:us-east-1:123456789012:activity:a"))
         .contains(new ResourceIndex.Entry("arn:aws:states:us-east-1:123456789012:activity:a", "secret-activity-name",
             null, 7));
-    List<byte[]> values = new ArrayList<>();
-    storage.db().scan(new byte[] {'n'}, new byte[] {'w'}, e -> {
-      values.add(e.getValue());
+    List<byte[]> rows = new ArrayList<>();
+    storage.db().scan(new byte[] {'L'}, new byte[] {'W'}, e -> {
+      rows.add(e.getKey());
+      rows.add(e.getValue());
       return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
     });
-    assertThat(values).hasSize(7).allSatisfy(v -> assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1))
-        .doesNotContain("secret-activity-name").doesNotContain("STANDARD"));
-    commit(ResourceIndex.delete(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE, prefix + "s2"));
+    assertThat(rows).hasSize(2 * 2 * 7).allSatisfy(v -> assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("secret-activity-name").doesNotContain("STANDARD").doesNotContain("arn:").doesNotContain("other"));
+    commit(index.delete(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE, prefix + "s2", 2));
     assertThat(index.page(ResourceIndex.Kind.STATE_MACHINE, prefix, null, 100).entries())
-        .extracting(ResourceIndex.Entry::name).containsExactly("s0", "s1", "s3", "s4");
+        .extracting(ResourceIndex.Entry::name).containsExactly("s4", "s3", "s1", "s0");
+    assertThat(index.get(ResourceIndex.Kind.STATE_MACHINE, prefix + "s2")).isEmpty();
+    // Created again: deleting what was created by an earlier time leaves the new one listed.
+    commit(index.put(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE, new ResourceIndex.Entry(prefix + "s1", "s1",
+        "STANDARD", 20)));
+    commit(index.deleteAll(new IndexOp(), ResourceIndex.Kind.STATE_MACHINE, prefix + "s1", 10));
+    assertThat(index.page(ResourceIndex.Kind.STATE_MACHINE, prefix, null, 100).entries())
+        .extracting(ResourceIndex.Entry::name, ResourceIndex.Entry::creationMicros)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("s1", 20L), org.assertj.core.groups.Tuple.tuple("s4", 4L),
+            org.assertj.core.groups.Tuple.tuple("s3", 3L), org.assertj.core.groups.Tuple.tuple("s0", 0L));
   }
 
   @Test
@@ -241,10 +249,13 @@ class IndexesTest {
     for (int i = 9; i >= 0; i--) WakeUpIndex.put(op, new WakeUp(Instant.ofEpochMilli(1000L * i), "exec-" + i, "t" + i));
     WakeUpIndex.put(op, new WakeUp(Instant.ofEpochMilli(3000), "exec-x", "$timeout"));
     commit(op);
-    WakeUpIndex index = new WakeUpIndex(storage.db());
+    WakeUpIndex index = new WakeUpIndex(storage.db(), storage.names());
     List<WakeUp> due = index.scan(999, 3000, 100);
-    assertThat(due).extracting(WakeUp::entityId).containsExactly("exec-1", "exec-2", "exec-3", "exec-x");
-    assertThat(due.get(3).timerId()).isEqualTo("$timeout");
+    // In deadline order (two rows due in the same millisecond come in either order).
+    assertThat(due).extracting(WakeUp::entityId).containsExactlyInAnyOrder("exec-1", "exec-2", "exec-3", "exec-x");
+    assertThat(due).extracting(w -> w.deadline().toEpochMilli()).containsExactly(1000L, 2000L, 3000L, 3000L);
+    assertThat(due).filteredOn(w -> w.entityId().equals("exec-x")).extracting(WakeUp::timerId).containsExactly("$timeout");
+    due.sort(null);
     assertThat(index.scan(-1, Long.MAX_VALUE, 4)).hasSize(4);
     commit(WakeUpIndex.delete(new IndexOp(), due.get(0)));
     assertThat(index.scan(-1, Long.MAX_VALUE, 100)).hasSize(10).doesNotContain(due.get(0));
@@ -255,7 +266,7 @@ class IndexesTest {
     WakeUp precise = new WakeUp(Instant.ofEpochSecond(100, 1_500_001), "e", "$timeout");
     assertThat(precise.deadline()).isEqualTo(Instant.ofEpochSecond(100, 2_000_000));
     commit(WakeUpIndex.put(new IndexOp(), precise));
-    assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(precise);
+    assertThat(new WakeUpIndex(storage.db(), storage.names()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(precise);
   }
 
   @Test
@@ -269,7 +280,7 @@ class IndexesTest {
     submit(second);
     assertThat(await(first.done())).isEqualTo(AppendWrite.Outcome.WRITTEN);
     assertThat(await(second.done())).isEqualTo(AppendWrite.Outcome.CONFLICT);
-    assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(row);
+    assertThat(new WakeUpIndex(storage.db(), storage.names()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(row);
     var events = await(storage.reader().read("Test|e1", 1, Long.MAX_VALUE, 10));
     assertThat(events).extracting(r -> r.payload()).containsExactly("one", "two");
     assertThat(events).extracting(r -> r.sequenceNr()).containsExactly(1L, 2L);
@@ -292,7 +303,7 @@ class IndexesTest {
     assertThat(await(winner.done())).isEqualTo(AppendWrite.Outcome.WRITTEN);
     assertThat(await(stale.done())).isEqualTo(AppendWrite.Outcome.CONFLICT);
     assertThat(await(gap.done())).isEqualTo(AppendWrite.Outcome.CONFLICT);
-    assertThat(new WakeUpIndex(storage.db()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(next);
+    assertThat(new WakeUpIndex(storage.db(), storage.names()).scan(-1, Long.MAX_VALUE, 10)).containsExactly(next);
     var events = await(storage.reader().read("Test|e2", 1, Long.MAX_VALUE, 10));
     assertThat(events).extracting(r -> r.payload()).containsExactly("one", "two", "three");
     assertThat(events).extracting(r -> r.sequenceNr()).containsExactly(1L, 2L, 3L);

@@ -127,7 +127,8 @@ class EncryptionAtRestTest {
     var kms = io.stepwise.persistence.kms.LocalKms.open(dataDir.resolve("kms"), dataDir,
         "STEPWISE_TEST_UNSET_ROOT_KEY", java.time.Clock.systemUTC());
     try {
-      var store = new JournalStore(db, io.stepwise.persistence.index.ServiceKeys.dataKeyRowCipher(db, kms));
+      var store = new JournalStore(db, io.stepwise.persistence.index.ServiceKeys.dataKeyRowCipher(db, kms),
+          io.stepwise.persistence.index.ServiceKeys.rowNames(db, kms));
       long ref = java.nio.ByteBuffer.wrap(found[0], 1, 8).getLong();
       var row = store.find(ref).orElseThrow();
       byte[] clear = JournalStore.clearEncoding(row);
@@ -183,7 +184,7 @@ class EncryptionAtRestTest {
 
     // Point event 1 at a data key that does not exist, keeping the rest of the envelope.
     try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
-      long id = new JournalStore(db).idOf("u").orElseThrow();
+      long id = JournalTool.store(db, dir).idOf("u").orElseThrow();
       byte[] key = JournalKeys.event(id, 1);
       byte[] value = db.get(key);
       java.nio.ByteBuffer.wrap(value).putLong(1, 999_999L);
@@ -205,7 +206,7 @@ class EncryptionAtRestTest {
     kit = null;
 
     try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
-      JournalStore store = new JournalStore(db);
+      JournalStore store = JournalTool.store(db, dir);
       var snapshots = store.snapshots(store.idOf("snap").orElseThrow());
       assertThat(snapshots).isNotEmpty();
       for (JournalStore.RawEntry s : snapshots) {
