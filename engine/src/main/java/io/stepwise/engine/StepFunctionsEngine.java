@@ -118,7 +118,8 @@ public final class StepFunctionsEngine {
     this.storage = stepwiseStorage.handles();
     this.io = stepwiseStorage.ioExecutor();
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
-    this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.names()), io);
+    this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.names()), io,
+        this.clock);
     this.wakeUps = new WakeUpScheduler(new WakeUpIndex(storage.db(), storage.names()), this.clock, this::fire,
         config.getDuration("stepwise.engine.wake-up-horizon"), config.getInt("stepwise.engine.wake-ups-in-flight"));
     // Workers take tasks through the execution that waits for them (askExecution runs later, once asked).

@@ -107,13 +107,15 @@ public final class StepwiseStorage implements Extension {
       store = new JournalStore(db, ServiceKeys.dataKeyRowCipher(db, kms), ServiceKeys.rowNames(db, kms));
       int sealed = store.sealClearDataKeyRows();
       if (sealed > 0) system.log().info("Sealed {} data-key rows an earlier version stored in clear", sealed);
+      // Marked before anything moves: once moved, the old keys are still in LevelDB's files until
+      // the rewrite below, which a crash before it must not skip at the next open.
+      if (store.hasClearPersistenceIds() || IndexUpgrade.pending(db)) db.put(REWRITE_PENDING, new byte[] {1}, true);
       int ids = store.sealClearPersistenceIds();
       if (ids > 0) system.log().info("Hashed and sealed {} persistence ids an earlier version stored in clear", ids);
       Db journal = db;
       LocalKms openKms = kms;
       int rows = IndexUpgrade.run(journal, () -> ServiceKeys.listingCipher(journal, openKms), store.names());
       if (rows > 0) system.log().info("Moved {} index rows an earlier version keyed by names in clear", rows);
-      if (sealed > 0 || ids > 0 || rows > 0) db.put(REWRITE_PENDING, new byte[] {1}, true);
       if (db.get(REWRITE_PENDING) != null) {
         // The moved rows' old keys (ARNs, names) would stay in LevelDB's MANIFEST (it keeps the
         // last key of past compactions) and its info log: the journal is copied, live rows only,

@@ -47,7 +47,7 @@ public final class JournalCommand {
 
     @Override
     public Integer call() {
-      if (!Files.isDirectory(dataDir.resolve("journal"))) {
+      if (!io.stepwise.persistence.internal.Db.exists(dataDir.resolve("journal"))) {
         System.err.println("stepwise journal verify: no journal in " + dataDir.toAbsolutePath());
         return 2;
       }
@@ -153,7 +153,7 @@ public final class JournalCommand {
     void snapshot(long id, JournalStore.RawEntry snapshot) {
       String pid = pids.get(id);
       if (pid == null) {
-        problem("entity #" + id, snapshot.sequenceNr(), "a snapshot of an entity id that has no persistence id");
+        problem("entity #" + id, snapshot.sequenceNr(), "a snapshot of an entity id that has no readable persistence id");
         return;
       }
       try {
@@ -187,7 +187,7 @@ public final class JournalCommand {
           if (orphan) {
             // without its persistence id an event cannot be authenticated (it is the associated data)
             pid = "entity #" + id;
-            problem(pid, seq, "events of an entity id that has no persistence id (from here on)");
+            problem(pid, seq, "events of an entity id that has no readable persistence id (from here on)");
           }
           execution = pid.startsWith("Execution|");
           previous = -1;

@@ -23,7 +23,7 @@ final class RecordedExecutions {
   /** Why the arguments cannot be used, for {@code stepwise <command>: ...}; null if they can. */
   String problem() {
     if ((executionArn == null) == (machineArn == null)) return "give an EXECUTION_ARN or --all MACHINE_ARN";
-    if (!Files.isDirectory(dataDir.resolve("journal"))) return "no journal in " + dataDir.toAbsolutePath();
+    if (!io.stepwise.persistence.internal.Db.exists(dataDir.resolve("journal"))) return "no journal in " + dataDir.toAbsolutePath();
     return null;
   }
 

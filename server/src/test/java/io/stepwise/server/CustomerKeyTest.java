@@ -230,6 +230,7 @@ class CustomerKeyTest extends FreshServerTest {
     CreateActivityResponse created = sfn.createActivity(b -> b.name("worker").encryptionConfiguration(e -> e
         .type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(key).kmsDataKeyReusePeriodSeconds(600)));
     assertThat(created.activityArn()).isEqualTo("arn:aws:states:us-east-1:123456789012:activity:worker");
+    clock.advance(java.time.Duration.ofSeconds(1)); // listed newest first: "plain" is the newer
     sfn.createActivity(b -> b.name("plain"));
     DescribeActivityResponse d = sfn.describeActivity(b -> b.activityArn(created.activityArn()));
     assertThat(d.name()).isEqualTo("worker");

@@ -30,10 +30,19 @@ public final class Catalog {
   private final Executor io;
 
   public Catalog(Consumer<BatchOp> committer, ResourceIndex index, Executor io) {
+    this(committer, index, io, java.time.Clock.systemUTC());
+  }
+
+  /** {@code clock} is the one creation dates are taken from. */
+  public Catalog(Consumer<BatchOp> committer, ResourceIndex index, Executor io, java.time.Clock clock) {
     this.committer = committer;
     this.index = index;
     this.io = io;
+    this.clock = clock;
   }
+
+  private final java.time.Clock clock;
+  private static final System.Logger LOG = System.getLogger(Catalog.class.getName());
 
   public void putActivity(ActivitySummary s) {
     committer.accept(index.put(new IndexOp(), Kind.ACTIVITY, entry(s)));
@@ -55,7 +64,11 @@ public final class Catalog {
 
   private void removeAll(Kind kind, String arn, Instant deletedAt) {
     long by = micros(deletedAt);
-    CompletableFuture.runAsync(() -> committer.accept(index.deleteAll(new IndexOp(), kind, arn, by)), io);
+    CompletableFuture.runAsync(() -> committer.accept(index.deleteAll(new IndexOp(), kind, arn, by)), io)
+        .exceptionally(e -> {
+          LOG.log(System.Logger.Level.WARNING, "Could not remove the listing row of " + arn + ": " + e);
+          return null;
+        });
   }
 
   /** After recovery: writes the activity's row if it is missing or differs (null: the activity does not exist). */
@@ -99,12 +112,25 @@ public final class Catalog {
         e -> new StateMachineSummary(e.arn(), e.name(), e.type(), instant(e.creationMicros())));
   }
 
+  /**
+   * Makes the rows of {@code arn} what they should be: only {@code wanted}'s (none if null). Rows
+   * of a resource of the same ARN created after this call (a create racing the check) are kept.
+   */
   private void reconcile(Kind kind, String arn, ResourceIndex.Entry wanted) {
+    long asOf = micros(clock.instant());
     CompletableFuture.runAsync(() -> {
-      Optional<ResourceIndex.Entry> stored = index.get(kind, arn);
-      if (wanted == null && stored.isPresent()) committer.accept(index.deleteAll(new IndexOp(), kind, arn, Long.MAX_VALUE));
-      if (wanted != null && !stored.equals(Optional.of(wanted))) committer.accept(index.put(new IndexOp(), kind, wanted));
-    }, io);
+      IndexOp op = new IndexOp();
+      boolean found = false;
+      for (long created : index.creations(kind, arn)) {
+        if (wanted != null && created == wanted.creationMicros()) found = true;
+        else if (created <= asOf) index.delete(op, kind, arn, created);
+      }
+      if (wanted != null && (!found || !index.get(kind, arn).equals(Optional.of(wanted)))) index.put(op, kind, wanted);
+      if (!op.isEmpty()) committer.accept(op);
+    }, io).exceptionally(e -> {
+      LOG.log(System.Logger.Level.WARNING, "Could not reconcile the listing row of " + arn + ": " + e);
+      return null;
+    });
   }
 
   private <T> CompletionStage<Page<T>> page(Kind kind, String arnPrefix, int maxResults, String nextToken,

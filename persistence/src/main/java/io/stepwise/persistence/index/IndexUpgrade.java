@@ -31,22 +31,26 @@ public final class IndexUpgrade {
    * there are such rows.
    */
   public static int run(Db db, java.util.function.Supplier<EventCipher> listingKey, RowNames names) {
-    boolean any = false;
-    for (byte kind : new byte[] {'x', 'y', 'n', 'v', 'm', 'r', 'w', 'q'}) {
-      boolean[] found = {false};
-      db.scan(new byte[] {kind}, new byte[] {(byte) (kind + 1)}, e -> {
-        found[0] = true;
-        return Db.Scan.STOP;
-      });
-      any |= found[0];
-    }
-    if (!any) return 0;
+    if (!pending(db)) return 0;
     EventCipher listing = listingKey.get();
     return ExecutionIndex.moveClearRows(db, listing, names)
         + ResourceIndex.moveClearRows(db, listing, names)
         + MapRunIndex.moveClearRows(db, listing, names)
         + WakeUpIndex.moveClearRows(db, names)
         + ActivityQueue.moveClearRows(db, names);
+  }
+
+  /** Whether there are index rows of an earlier layout to move. */
+  public static boolean pending(Db db) {
+    for (byte kind : new byte[] {'x', 'y', 'n', 'v', 'm', 'r', 'w', 'q'}) {
+      boolean[] found = {false};
+      db.scan(new byte[] {kind}, new byte[] {(byte) (kind + 1)}, e -> {
+        found[0] = true;
+        return Db.Scan.STOP;
+      });
+      if (found[0]) return true;
+    }
+    return false;
   }
 
   /** Moves every row whose key starts with {@code kind}. */

@@ -100,8 +100,8 @@ public final class ResourceIndex {
     return v == null ? Optional.empty() : Optional.of(decode(key, v));
   }
 
-  /** The creation times under which {@code arn} is listed, newest first. */
-  private List<Long> creations(Kind kind, String arn) {
+  /** The creation times under which {@code arn} is listed, newest first. Blocking: call on the I/O executor. */
+  public List<Long> creations(Kind kind, String arn) {
     byte[] from = lookup(kind, names.hash(arn), Long.MAX_VALUE);
     byte[] prefix = Arrays.copyOf(from, from.length - 8);
     byte[] end = Arrays.copyOf(prefix, prefix.length + 1);

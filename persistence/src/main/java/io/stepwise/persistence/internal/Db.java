@@ -37,7 +37,11 @@ public final class Db implements AutoCloseable {
   /** Opens (creating if missing) the LevelDB in {@code dir}; {@code owner} names the data dir in errors. */
   public static Db open(Path dir, Path owner) {
     NativeLibrary.prepareLevelDb();
-    finishRewrite(dir);
+    if (Files.exists(sibling(dir, ".rewrite")) || Files.exists(sibling(dir, ".old"))) {
+      try (RewriteLock lock = RewriteLock.take(dir, owner)) {
+        finishRewrite(dir);
+      }
+    }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -190,8 +194,15 @@ public final class Db implements AutoCloseable {
    * the old store is set aside only once the copy is complete and synced.
    */
   public Db rewrite(byte[] skip, Path owner) {
-    Path copy = dir.resolveSibling(dir.getFileName() + ".rewrite");
-    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    Path copy = sibling(dir, ".rewrite");
+    Path old = sibling(dir, ".old");
+    try (RewriteLock lock = RewriteLock.take(dir, owner)) {
+      copyAndSwap(skip, owner, copy, old);
+    }
+    return open(dir, owner);
+  }
+
+  private void copyAndSwap(byte[] skip, Path owner, Path copy, Path old) {
     deleteTree(copy);
     Db target = open(copy, owner);
     try {
@@ -236,17 +247,79 @@ public final class Db implements AutoCloseable {
       throw new StorageUnavailableException("Cannot put the rewritten store in place of " + dir + ": " + e.getMessage(), e);
     }
     deleteTree(old);
-    return open(dir, owner);
+  }
+
+  private static Path sibling(Path dir, String suffix) {
+    return dir.resolveSibling(dir.getFileName() + suffix);
+  }
+
+  /**
+   * Held while a store is rewritten, and while an opening finishes a rewrite cut short, so that
+   * two processes (a server and an offline tool) never both move the store's directories.
+   */
+  private static final class RewriteLock implements AutoCloseable {
+    private final java.nio.channels.FileChannel channel;
+    private final java.nio.channels.FileLock lock;
+
+    private RewriteLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    static RewriteLock take(Path dir, Path owner) {
+      java.nio.channels.FileChannel ch = null;
+      try {
+        ch = java.nio.channels.FileChannel.open(sibling(dir, ".rewrite-lock"), java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l = ch.tryLock();
+        if (l == null) throw new java.nio.channels.OverlappingFileLockException();
+        return new RewriteLock(ch, l);
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        close(ch);
+        throw new StorageUnavailableException(
+            "Data directory " + owner + " is in use by another Stepwise server (its store is being rewritten)", e);
+      } catch (IOException e) {
+        close(ch);
+        throw new StorageUnavailableException("Cannot lock " + dir + " to rewrite it: " + e.getMessage(), e);
+      }
+    }
+
+    private static void close(java.nio.channels.FileChannel ch) {
+      try {
+        if (ch != null) ch.close();
+      } catch (IOException ignored) {
+        // nothing held
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // released with the channel
+      }
+      close(channel);
+    }
+  }
+
+  /** Whether a store is in {@code dir}, or will be once a {@link #rewrite} cut short is finished. */
+  public static boolean exists(Path dir) {
+    return Files.isDirectory(dir) || Files.isDirectory(sibling(dir, ".old"));
   }
 
   /** Finishes (or undoes) a {@link #rewrite} cut short, before the store in {@code dir} opens. */
   private static void finishRewrite(Path dir) {
-    Path copy = dir.resolveSibling(dir.getFileName() + ".rewrite");
-    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    Path copy = sibling(dir, ".rewrite");
+    Path old = sibling(dir, ".old");
     try {
       if (!Files.exists(dir) && Files.exists(copy) && Files.exists(old)) {
         // The copy was complete (the old store is set aside only then): it takes the old one's place.
         Files.move(copy, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir.getParent());
+      } else if (!Files.exists(dir) && Files.exists(old)) {
+        // Only the old store (moved aside by hand, or its copy lost): it is the store.
+        Files.move(old, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(dir.getParent());
       }
     } catch (IOException e) {

@@ -175,9 +175,18 @@ public final class JournalStore implements DataKeyTable {
     return names;
   }
 
-  /** The persistence id numbered {@code id}, opened from its sealed row. */
+  /**
+   * The persistence id numbered {@code id}, opened from its sealed row; null (and a warning) if
+   * the row fails authentication, so that one damaged row hides one entity, not every one.
+   */
   private String persistenceIdOf(long id, byte[] sealed) {
-    return names.openString(sealed, JournalKeys.pidAssociatedData(id), "the persistence id row " + id);
+    try {
+      return names.openString(sealed, JournalKeys.pidAssociatedData(id), "the persistence id row " + id);
+    } catch (IllegalStateException e) {
+      System.getLogger(JournalStore.class.getName()).log(System.Logger.Level.WARNING,
+          e.getMessage() + ": its entity is skipped");
+      return null;
+    }
   }
 
   /**
@@ -187,41 +196,60 @@ public final class JournalStore implements DataKeyTable {
    * finished at the next open. Returns how many persistence ids it moved.
    */
   public synchronized int sealClearPersistenceIds() {
-    List<byte[][]> clear = new ArrayList<>();
-    db.scan(new byte[] {JournalKeys.CLEAR_PID_BY_ID}, JournalKeys.after(JournalKeys.CLEAR_PID_BY_ID), e -> {
-      clear.add(new byte[][] {e.getKey(), e.getValue()});
-      return Db.Scan.CONTINUE;
-    });
-    List<byte[]> byName = new ArrayList<>();
-    db.scan(new byte[] {JournalKeys.CLEAR_PID}, JournalKeys.after(JournalKeys.CLEAR_PID), e -> {
-      byName.add(e.getKey());
-      return Db.Scan.CONTINUE;
-    });
-    if (clear.isEmpty() && byName.isEmpty()) return 0;
     final int chunk = 1_000;
-    for (int from = 0; from < clear.size(); from += chunk) {
+    int moved = 0;
+    while (true) {
+      List<byte[][]> clear = new ArrayList<>(chunk);
+      db.scan(new byte[] {JournalKeys.CLEAR_PID_BY_ID}, JournalKeys.after(JournalKeys.CLEAR_PID_BY_ID), e -> {
+        clear.add(new byte[][] {e.getKey(), e.getValue()});
+        return clear.size() == chunk ? Db.Scan.STOP : Db.Scan.CONTINUE;
+      });
+      if (clear.isEmpty()) break;
       try (WriteBatch batch = db.newBatch()) {
-        for (byte[][] row : clear.subList(from, Math.min(clear.size(), from + chunk))) {
+        for (byte[][] row : clear) {
           long id = JournalKeys.longAt(row[0], 1);
           String pid = new String(row[1], StandardCharsets.UTF_8);
           recordId(pid, id, batch::put);
-          batch.put(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(Math.max(id, lastPid.get())));
           batch.delete(row[0]);
           batch.delete(JournalKeys.clearPid(pid));
         }
+        // recordId wrote each id as the counter: the highest one stays the counter.
+        batch.put(JournalKeys.counter(PID_COUNTER), JournalKeys.longBytes(lastPid.get()));
+        db.write(batch, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      moved += clear.size();
+    }
+    // A name row without its id row (none is written that way) goes too.
+    while (true) {
+      List<byte[]> orphans = new ArrayList<>(chunk);
+      db.scan(new byte[] {JournalKeys.CLEAR_PID}, JournalKeys.after(JournalKeys.CLEAR_PID), e -> {
+        orphans.add(e.getKey());
+        return orphans.size() == chunk ? Db.Scan.STOP : Db.Scan.CONTINUE;
+      });
+      if (orphans.isEmpty()) break;
+      try (WriteBatch batch = db.newBatch()) {
+        for (byte[] k : orphans) batch.delete(k);
         db.write(batch, true);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    // A name row without its id row (none is written that way) is dropped too.
-    try (WriteBatch batch = db.newBatch()) {
-      for (byte[] k : byName) batch.delete(k);
-      db.write(batch, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return moved;
+  }
+
+  /** Whether persistence-id rows of an earlier version (ids in clear) are still to be moved. */
+  public boolean hasClearPersistenceIds() {
+    for (byte table : new byte[] {JournalKeys.CLEAR_PID, JournalKeys.CLEAR_PID_BY_ID}) {
+      boolean[] found = {false};
+      db.scan(new byte[] {table}, JournalKeys.after(table), e -> {
+        found[0] = true;
+        return Db.Scan.STOP;
+      });
+      if (found[0]) return true;
     }
-    return clear.size();
+    return false;
   }
 
   void publishIds(Map<String, Long> committed) {
@@ -356,7 +384,8 @@ public final class JournalStore implements DataKeyTable {
     java.util.List<String> out = new java.util.ArrayList<>();
     for (long id : ids) {
       byte[] sealed = db.get(JournalKeys.pidById(id));
-      if (sealed != null) out.add(persistenceIdOf(id, sealed));
+      String pid = sealed == null ? null : persistenceIdOf(id, sealed);
+      if (pid != null) out.add(pid);
     }
     return out;
   }
@@ -366,7 +395,8 @@ public final class JournalStore implements DataKeyTable {
     LinkedHashMap<Long, String> out = new LinkedHashMap<>();
     db.scan(JournalKeys.pidById(afterId + 1), JournalKeys.after(JournalKeys.PID_BY_ID), e -> {
       long id = JournalKeys.longAt(e.getKey(), 1);
-      out.put(id, persistenceIdOf(id, e.getValue()));
+      String pid = persistenceIdOf(id, e.getValue());
+      if (pid != null) out.put(id, pid);
       return out.size() >= max ? Db.Scan.STOP : Db.Scan.CONTINUE;
     });
     return out;

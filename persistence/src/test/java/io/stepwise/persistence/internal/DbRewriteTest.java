@@ -99,4 +99,17 @@ class DbRewriteTest {
     assertThat(Files.exists(root.resolve("journal.old"))).isFalse();
     assertThat(Files.exists(root.resolve("journal.rewrite"))).isFalse();
   }
+
+  @Test
+  void anOldStoreAlone_isTheStore() throws Exception {
+    Path dir = root.resolve("journal");
+    try (Db db = Db.open(dir, root)) {
+      db.put(b("k"), b("v"), true);
+    }
+    Files.move(dir, root.resolve("journal.old"));
+    assertThat(Db.exists(dir)).isTrue();
+    try (Db db = Db.open(dir, root)) {
+      assertThat(rows(db)).containsExactly("k=v");
+    }
+  }
 }
