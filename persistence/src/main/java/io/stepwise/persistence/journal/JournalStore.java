@@ -440,6 +440,10 @@ public final class JournalStore implements DataKeyTable {
    */
   public synchronized int sealClearDataKeyRows() {
     String state = dataKeyRowsState();
+    if ("TAMPERED".equals(state)) {
+      System.getLogger(JournalStore.class.getName()).log(System.Logger.Level.ERROR, "The journal's record that its "
+          + "data-key rows are sealed fails authentication (changed outside Stepwise): rows in clear stay refused");
+    }
     if ("SEALED".equals(state) || "TAMPERED".equals(state)) {
       acceptClearDataKeyRows = false;
       return 0;

@@ -116,6 +116,10 @@ public final class LocalKms implements Kms, AutoCloseable {
       }
     }
     if (migrate || !upgrade.isEmpty()) store.compactAll();
+    if (rowsState == KeyStore.RowsState.TAMPERED) {
+      System.getLogger(LocalKms.class.getName()).log(System.Logger.Level.ERROR, "The KMS store's record that its rows "
+          + "are sealed fails authentication (changed outside Stepwise): rows in clear stay refused");
+    }
     if (rowsState != KeyStore.RowsState.SEALED && rowsState != KeyStore.RowsState.TAMPERED) {
       store.rowsState(KeyStore.RowsState.SEALED); // from now on every row is sealed
     }
