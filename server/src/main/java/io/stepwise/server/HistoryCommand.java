@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.stepwise.persistence.journal.EventCodec;
+import io.stepwise.persistence.journal.JournalStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,7 +72,7 @@ public final class HistoryCommand {
       try (Offline offline = new Offline(executions.dataDir)) {
         List<String> arns = executions.arns(offline);
         if (all && !jsonl) w.write("{\"executions\":[".getBytes(StandardCharsets.UTF_8));
-        offline.eachHistory(arns, read -> read.failure() != null ? read : render(read, all, jsonl), rendered -> {
+        java.util.function.Consumer<Offline.Read> sink = rendered -> {
           try {
             if (rendered.failure() != null) {
               // one execution that cannot be read (a damaged event or snapshot) does not stop the others
@@ -84,7 +86,13 @@ public final class HistoryCommand {
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
-        });
+        };
+        if (all) {
+          // every execution of a machine: their events in one pass over the journal
+          offline.eachStored(arns, (arn, raw) -> export(offline, arn, raw, all, jsonl), sink);
+        } else {
+          offline.each(arns, arn -> export(offline, arn, null, all, jsonl), sink);
+        }
         if (all && !jsonl) w.write("]}\n".getBytes(StandardCharsets.UTF_8));
         w.flush();
       }
@@ -93,8 +101,45 @@ public final class HistoryCommand {
     }
   }
 
+  /**
+   * One execution as {@code history export} prints it: straight from its stored events when they
+   * are of the plain case ({@link HistoryTranscoder}), else from its history rebuilt.
+   */
+  static Offline.Read export(Offline offline, String arn, List<io.stepwise.persistence.journal.JournalStore.RawEntry> raw,
+      boolean all, boolean jsonl) {
+    List<EventCodec.Opened> opened = offline.openedEvents(arn, raw);
+    if (opened != null) {
+      byte[] text = transcode(arn, opened, all, jsonl);
+      if (text != null) return new Offline.Read(arn, null, text, null);
+    }
+    Offline.Read read = offline.read(arn);
+    return read.failure() != null ? read : render(read, all, jsonl);
+  }
+
+  /** As {@link #render}, from the stored events; null if they are not of the plain case. */
+  static byte[] transcode(String arn, List<EventCodec.Opened> events, boolean all, boolean jsonl) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512 * events.size());
+    try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+      g.setRootValueSeparator(null);
+      if (!jsonl) {
+        g.writeStartObject();
+        if (all) g.writeStringField("executionArn", arn);
+        g.writeArrayFieldStart("events");
+      }
+      if (!HistoryTranscoder.write(events, g, jsonl && all ? arn : null, jsonl)) return null;
+      if (!jsonl) {
+        g.writeEndArray();
+        g.writeEndObject();
+        if (!all) g.writeRaw('\n');
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+    return bytes.toByteArray();
+  }
+
   /** One execution as {@code history export} prints it: jsonl lines, or one JSON document or item (UTF-8). */
-  private static Offline.Read render(Offline.Read read, boolean all, boolean jsonl) {
+  static Offline.Read render(Offline.Read read, boolean all, boolean jsonl) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 * read.history().size());
     try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
       g.setRootValueSeparator(null); // jsonl: lines, not values joined by spaces
@@ -175,6 +220,14 @@ public final class HistoryCommand {
      */
     <T> void eachHistory(List<String> arns, java.util.function.Function<Read, T> work,
         java.util.function.Consumer<T> sink) {
+      each(arns, arn -> work.apply(read(arn)), sink);
+    }
+
+    /**
+     * Applies {@code work} to each of {@code arns} on every core, and hands the results to
+     * {@code sink} on the calling thread, in the order of {@code arns}.
+     */
+    <T> void each(List<String> arns, java.util.function.Function<String, T> work, java.util.function.Consumer<T> sink) {
       int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
         Thread t = new Thread(r, "history-reader");
@@ -187,7 +240,7 @@ public final class HistoryCommand {
           List<String> chunk = arns.subList(from, Math.min(arns.size(), from + CHUNK));
           window.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             List<T> out = new ArrayList<>(chunk.size());
-            for (String arn : chunk) out.add(work.apply(read(arn)));
+            for (String arn : chunk) out.add(work.apply(arn));
             return out;
           }, pool));
           if (window.size() >= 2 * workers) window.poll().join().forEach(sink);
@@ -202,7 +255,93 @@ public final class HistoryCommand {
     // 8 x 2 x cores histories, however long each is.
     private static final int CHUNK = 8;
 
-    private Read read(String arn) {
+    /**
+     * The execution's stored events decrypted, not deserialized, when they can be exported
+     * straight: every event there (no snapshot, none deleted) and every data key in the cache;
+     * else null.
+     */
+    List<EventCodec.Opened> openedEvents(String executionArn, List<JournalStore.RawEntry> stored) {
+      String pid = "Execution|" + executionArn;
+      Long known = ids.get(pid);
+      java.util.OptionalLong id = known != null ? java.util.OptionalLong.of(known) : handles.store().idOf(pid);
+      if (id.isEmpty() || snapshotted().contains(id.getAsLong())) return null;
+      var store = handles.store();
+      if (store.deletedTo(id.getAsLong()) > 0) return null;
+      var raw = stored != null ? stored : store.readEvents(id.getAsLong(), 1, Long.MAX_VALUE, Integer.MAX_VALUE);
+      return handles.reader().openedCached(pid, raw);
+    }
+
+    /**
+     * As {@link #each}, for executions this offline store listed ({@link #executionsOf}, in the
+     * order they were first written): their events are read in one pass over the journal and
+     * handed to {@code work} with each (null for one that has none).
+     */
+    <T> void eachStored(List<String> arns, java.util.function.BiFunction<String, List<JournalStore.RawEntry>, T> work,
+        java.util.function.Consumer<T> sink) {
+      long[] wanted = new long[arns.size()];
+      for (int i = 0; i < arns.size(); i++) {
+        Long id = ids.get("Execution|" + arns.get(i));
+        wanted[i] = id == null ? -1 : id;
+      }
+      for (int i = 1; i < wanted.length; i++) {
+        if (wanted[i] <= wanted[i - 1]) { // not listed in id order: read each on its own
+          each(arns, arn -> work.apply(arn, null), sink);
+          return;
+        }
+      }
+      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, "history-reader");
+        t.setDaemon(true);
+        return t;
+      });
+      java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<T>>> window = new java.util.ArrayDeque<>();
+      List<Object[]> chunk = new ArrayList<>(CHUNK);
+      int[] next = {0}; // the next of arns to hand over
+      long[] current = {-1};
+      List<JournalStore.RawEntry>[] rows = new List[] {null};
+      Runnable flush = () -> {
+        List<Object[]> mine = new ArrayList<>(chunk);
+        chunk.clear();
+        window.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          List<T> out = new ArrayList<>(mine.size());
+          for (Object[] item : mine) {
+            @SuppressWarnings("unchecked")
+            List<JournalStore.RawEntry> r = (List<JournalStore.RawEntry>) item[1];
+            out.add(work.apply((String) item[0], r));
+          }
+          return out;
+        }, pool));
+        if (window.size() >= 2 * workers) window.poll().join().forEach(sink);
+      };
+      // hands over every listed execution before id (with no events), then id's (with its events)
+      java.util.function.BiConsumer<Long, List<JournalStore.RawEntry>> handOver = (id, events) -> {
+        while (next[0] < wanted.length && wanted[next[0]] <= id) {
+          int i = next[0]++;
+          chunk.add(new Object[] {arns.get(i), wanted[i] == id ? events : null});
+          if (chunk.size() == CHUNK) flush.run();
+        }
+      };
+      try {
+        handles.store().scanEvents((id, seq, envelope) -> {
+          if (id != current[0]) {
+            if (rows[0] != null) handOver.accept(current[0], rows[0]);
+            current[0] = id;
+            int at = java.util.Arrays.binarySearch(wanted, id);
+            rows[0] = at >= 0 ? new ArrayList<>() : null;
+          }
+          if (rows[0] != null) rows[0].add(new JournalStore.RawEntry(seq, 0, envelope));
+        });
+        if (rows[0] != null) handOver.accept(current[0], rows[0]);
+        handOver.accept(Long.MAX_VALUE, null);
+        if (!chunk.isEmpty()) flush.run();
+        while (!window.isEmpty()) window.poll().join().forEach(sink);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    Read read(String arn) {
       try {
         return new Read(arn, history(arn), null, null);
       } catch (Exception e) {

@@ -158,6 +158,11 @@ public final class Shapes {
     return n;
   }
 
+  /** A history event's timestamp as {@link #historyEvent} writes it. */
+  public static JsonNode timestampNode(Instant t) {
+    return F.numberNode(time(t));
+  }
+
   /** One history event; without execution data the input and output members are left out. */
   public static ObjectNode historyEvent(HistoryEvent e, boolean includeExecutionData) {
     ObjectNode n = F.objectNode();

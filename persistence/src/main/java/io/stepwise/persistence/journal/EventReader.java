@@ -114,6 +114,25 @@ public final class EventReader {
     return decodeAll(persistenceId, raw, keys, new String[] {""});
   }
 
+  /**
+   * The events decrypted but not deserialized, on the calling thread, if every data key they need
+   * is in the cache and every one opens; null otherwise (then {@link #open} tells what is wrong).
+   */
+  public List<EventCodec.Opened> openedCached(String persistenceId, List<JournalStore.RawEntry> raw) {
+    List<EventCodec.Opened> out = new ArrayList<>(raw.size());
+    for (JournalStore.RawEntry e : raw) {
+      try {
+        Envelope env = Envelope.parse(e.envelope());
+        SecretKey key = dataKeys.cached(env.dataKeyRef());
+        if (key == null) return null;
+        out.add(codec.open(persistenceId, e.sequenceNr(), env, key));
+      } catch (Exception ex) {
+        return null;
+      }
+    }
+    return out;
+  }
+
   private List<PersistentRepr> decodeAll(String pid, List<JournalStore.RawEntry> raw, Map<Long, Object> keys,
       String[] lastWriter) {
     List<PersistentRepr> out = new ArrayList<>(raw.size());

@@ -1,0 +1,204 @@
+package io.stepwise.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.stepwise.api.sfn.Shapes;
+import io.stepwise.engine.execution.ExecutionEntity;
+import io.stepwise.persistence.journal.EventCodec;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code history export}'s fast way: the history events of an execution's journal written as
+ * JSON straight from their stored form (Jackson CBOR, as Pekko's {@code jackson-cbor} serializer
+ * writes the engine's events), token by token, without building the events, their history or
+ * their positions. It takes only the plain case — an execution started, then stepped, every
+ * event read, no snapshot — and answers false for anything else, which the caller then exports
+ * the general way ({@link io.stepwise.engine.execution.ExecutionHistory#rebuild}). Both give the
+ * same bytes (HistoryExportTest compares them).
+ */
+final class HistoryTranscoder {
+  private static final CBORFactory CBOR = new CBORFactory();
+  private static final String STARTED = ExecutionEntity.Started.class.getName();
+  private static final String STEPPED = ExecutionEntity.Stepped.class.getName();
+
+  private HistoryTranscoder() {}
+
+  /**
+   * Writes the history of {@code events} (an execution's journal from its first event) to
+   * {@code g}: each event as {@link Shapes#historyEvent} makes it, with {@code executionArn} first
+   * when it is not null, and a newline after each when {@code lines}. False, having written
+   * something or not, if the events are not of the plain case.
+   */
+  static boolean write(List<EventCodec.Opened> events, JsonGenerator g, String executionArn, boolean lines)
+      throws IOException {
+    if (events.isEmpty() || !type(events.get(0)).equals(STARTED)) return false;
+    for (int i = 1; i < events.size(); i++) {
+      EventCodec.Opened e = events.get(i);
+      if (!type(e).equals(STEPPED)) return false;
+      if (!step(e.payload(), g, executionArn, lines)) return false;
+    }
+    return true;
+  }
+
+  /** The class name in a serializer manifest (which may carry a {@code #version}). */
+  private static String type(EventCodec.Opened e) {
+    String m = e.type().manifest();
+    int hash = m.indexOf('#');
+    return hash < 0 ? m : m.substring(0, hash);
+  }
+
+  private static boolean step(byte[] cbor, JsonGenerator g, String executionArn, boolean lines) throws IOException {
+    try (JsonParser p = CBOR.createParser(cbor)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return false;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!field.equals("events")) {
+          p.skipChildren();
+          continue;
+        }
+        if (value == JsonToken.VALUE_NULL) continue;
+        if (value != JsonToken.START_ARRAY) return false;
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          if (e != JsonToken.START_OBJECT || !event(p, g, executionArn, lines)) return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** One history event, the parser on its START_OBJECT; leaves it on its END_OBJECT. */
+  private static boolean event(JsonParser p, JsonGenerator g, String executionArn, boolean lines) throws IOException {
+    long id = 0;
+    long previous = 0;
+    String timestamp = null;
+    String type = null;
+    int seen = 0;
+    boolean written = false;
+    TokenBuffer early = null;
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "id" -> {
+          if (value != JsonToken.VALUE_NUMBER_INT) return false;
+          id = p.getLongValue();
+          seen |= 1;
+        }
+        case "previousEventId" -> {
+          if (value != JsonToken.VALUE_NUMBER_INT) return false;
+          previous = p.getLongValue();
+          seen |= 2;
+        }
+        case "timestamp" -> {
+          if (value != JsonToken.VALUE_STRING) return false;
+          timestamp = p.getText();
+          seen |= 4;
+        }
+        case "type" -> {
+          if (value != JsonToken.VALUE_STRING) return false;
+          type = p.getText();
+          seen |= 8;
+        }
+        case "details" -> {
+          if (value != JsonToken.START_OBJECT) return false;
+          if (seen == 15) {
+            head(g, executionArn, timestamp, type, id, previous);
+            written = true;
+            copyFields(p, g);
+          } else {
+            early = new TokenBuffer(p);
+            early.copyCurrentStructure(p);
+          }
+          seen |= 16;
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (seen != 31) return false;
+    if (!written) {
+      head(g, executionArn, timestamp, type, id, previous);
+      try (JsonParser buffered = early.asParser()) {
+        buffered.nextToken();
+        copyFields(buffered, g);
+      }
+    }
+    g.writeEndObject();
+    if (lines) g.writeRaw('\n');
+    return true;
+  }
+
+  private static void head(JsonGenerator g, String executionArn, String timestamp, String type, long id,
+      long previous) throws IOException {
+    g.writeStartObject();
+    if (executionArn != null) g.writeStringField("executionArn", executionArn);
+    g.writeFieldName("timestamp");
+    // the node's own serialization, as writeTree would call it (without the ObjectMapper around it)
+    ((com.fasterxml.jackson.databind.JsonSerializable) Shapes.timestampNode(instant(timestamp))).serialize(g, null);
+    g.writeStringField("type", type);
+    g.writeNumberField("id", id);
+    g.writeNumberField("previousEventId", previous);
+  }
+
+  /** The members of the object the parser is on (its START_OBJECT), copied; leaves it on its END_OBJECT. */
+  private static void copyFields(JsonParser p, JsonGenerator g) throws IOException {
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      g.writeFieldName(p.currentName());
+      p.nextToken();
+      g.copyCurrentStructure(p);
+    }
+  }
+
+  /**
+   * An ISO-8601 instant as Jackson writes one ({@code 2026-01-02T03:04:05.678Z}, 0 to 9 fraction
+   * digits), read without a formatter; anything else through {@link Instant#parse}.
+   */
+  static Instant instant(String s) {
+    int n = s.length();
+    if (n >= 20 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
+        && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z') {
+      int year = digits(s, 0, 4);
+      int month = digits(s, 5, 7);
+      int day = digits(s, 8, 10);
+      int hour = digits(s, 11, 13);
+      int minute = digits(s, 14, 16);
+      int second = digits(s, 17, 19);
+      int nanos = 0;
+      boolean plain = year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
+          && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+      if (plain && n > 20) {
+        int fraction = n - 21;
+        if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+          plain = false;
+        } else {
+          nanos = digits(s, 20, n - 1);
+          if (nanos < 0) plain = false;
+          for (int i = fraction; i < 9; i++) nanos *= 10;
+        }
+      } else if (n != 20) {
+        plain = false;
+      }
+      if (plain && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
+      }
+    }
+    return Instant.parse(s);
+  }
+
+  /** The decimal number of {@code s[from, to)}, or -1 if a character is not a digit. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+}
