@@ -107,7 +107,12 @@ public final class HistoryCommand {
    */
   static Offline.Read export(Offline offline, String arn, List<io.stepwise.persistence.journal.JournalStore.RawEntry> raw,
       boolean all, boolean jsonl) {
-    List<EventCodec.Opened> opened = offline.openedEvents(arn, raw);
+    List<EventCodec.Opened> opened;
+    try {
+      opened = offline.openedEvents(arn, raw);
+    } catch (RuntimeException e) {
+      opened = null; // the general way reads it again, and reports what is wrong
+    }
     if (opened != null) {
       byte[] text = transcode(arn, opened, all, jsonl);
       if (text != null) return new Offline.Read(arn, null, text, null);
@@ -323,19 +328,27 @@ public final class HistoryCommand {
         }
       };
       try {
-        handles.store().scanEvents((id, seq, envelope) -> {
-          if (id != current[0]) {
-            if (rows[0] != null) handOver.accept(current[0], rows[0]);
-            current[0] = id;
-            int at = java.util.Arrays.binarySearch(wanted, id);
-            rows[0] = at >= 0 ? new ArrayList<>() : null;
-          }
-          if (rows[0] != null) rows[0].add(new JournalStore.RawEntry(seq, 0, envelope));
-        });
-        if (rows[0] != null) handOver.accept(current[0], rows[0]);
-        handOver.accept(Long.MAX_VALUE, null);
+        boolean cutShort = false;
+        try {
+          handles.store().scanEvents(wanted.length == 0 ? 0 : Math.max(0, wanted[0]), (id, seq, envelope) -> {
+            if (id != current[0]) {
+              if (rows[0] != null) handOver.accept(current[0], rows[0]);
+              current[0] = id;
+              int at = java.util.Arrays.binarySearch(wanted, id);
+              rows[0] = at >= 0 ? new ArrayList<>() : null;
+            }
+            if (rows[0] != null) rows[0].add(new JournalStore.RawEntry(seq, 0, envelope));
+          });
+          if (rows[0] != null) handOver.accept(current[0], rows[0]);
+          handOver.accept(Long.MAX_VALUE, null);
+        } catch (RuntimeException e) {
+          cutShort = true; // the journal could not be read through (a damaged block)
+        }
+        List<String> rest = arns.subList(next[0], arns.size());
         if (!chunk.isEmpty()) flush.run();
         while (!window.isEmpty()) window.poll().join().forEach(sink);
+        // what was not handed over is read one execution at a time, each failing on its own
+        if (cutShort) each(rest, arn -> work.apply(arn, null), sink);
       } finally {
         pool.shutdownNow();
       }

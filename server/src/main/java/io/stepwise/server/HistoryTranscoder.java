@@ -36,7 +36,7 @@ final class HistoryTranscoder {
    */
   static boolean write(List<EventCodec.Opened> events, JsonGenerator g, String executionArn, boolean lines)
       throws IOException {
-    if (events.isEmpty() || !type(events.get(0)).equals(STARTED)) return false;
+    if (events.isEmpty() || !type(events.get(0)).equals(STARTED) || !started(events.get(0).payload())) return false;
     for (int i = 1; i < events.size(); i++) {
       EventCodec.Opened e = events.get(i);
       if (!type(e).equals(STEPPED)) return false;
@@ -52,9 +52,24 @@ final class HistoryTranscoder {
     return hash < 0 ? m : m.substring(0, hash);
   }
 
+  /** Whether a start event names its execution (the general way refuses one that does not). */
+  private static boolean started(byte[] cbor) throws IOException {
+    try (JsonParser p = CBOR.createParser(cbor)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return false;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("info")) return value == JsonToken.START_OBJECT;
+        p.skipChildren();
+      }
+      return false;
+    }
+  }
+
   private static boolean step(byte[] cbor, JsonGenerator g, String executionArn, boolean lines) throws IOException {
     try (JsonParser p = CBOR.createParser(cbor)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
+      boolean events = false;
       for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
@@ -62,13 +77,14 @@ final class HistoryTranscoder {
           p.skipChildren();
           continue;
         }
-        if (value == JsonToken.VALUE_NULL) continue;
+        // a step without its events list is one the general way cannot read: it reports it
         if (value != JsonToken.START_ARRAY) return false;
+        events = true;
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
           if (e != JsonToken.START_OBJECT || !event(p, g, executionArn, lines)) return false;
         }
       }
-      return true;
+      return events;
     }
   }
 
@@ -139,7 +155,7 @@ final class HistoryTranscoder {
     if (executionArn != null) g.writeStringField("executionArn", executionArn);
     g.writeFieldName("timestamp");
     // the node's own serialization, as writeTree would call it (without the ObjectMapper around it)
-    ((com.fasterxml.jackson.databind.JsonSerializable) Shapes.timestampNode(instant(timestamp))).serialize(g, null);
+    ((com.fasterxml.jackson.databind.JsonSerializable) Shapes.timestampNode(io.stepwise.engine.Instants.parse(timestamp))).serialize(g, null);
     g.writeStringField("type", type);
     g.writeNumberField("id", id);
     g.writeNumberField("previousEventId", previous);
@@ -150,55 +166,33 @@ final class HistoryTranscoder {
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       g.writeFieldName(p.currentName());
       p.nextToken();
-      g.copyCurrentStructure(p);
+      copy(p, g);
     }
   }
 
   /**
-   * An ISO-8601 instant as Jackson writes one ({@code 2026-01-02T03:04:05.678Z}, 0 to 9 fraction
-   * digits), read without a formatter; anything else through {@link Instant#parse}.
+   * The value the parser is on, copied. A big decimal is refused ({@link NotPlain}): the general
+   * way reads it into a tree that strips its trailing zeros, which a copy would keep.
    */
-  static Instant instant(String s) {
-    int n = s.length();
-    if (n >= 20 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
-        && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z') {
-      int year = digits(s, 0, 4);
-      int month = digits(s, 5, 7);
-      int day = digits(s, 8, 10);
-      int hour = digits(s, 11, 13);
-      int minute = digits(s, 14, 16);
-      int second = digits(s, 17, 19);
-      int nanos = 0;
-      boolean plain = year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23
-          && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
-      if (plain && n > 20) {
-        int fraction = n - 21;
-        if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-          plain = false;
-        } else {
-          nanos = digits(s, 20, n - 1);
-          if (nanos < 0) plain = false;
-          for (int i = fraction; i < 9; i++) nanos *= 10;
-        }
-      } else if (n != 20) {
-        plain = false;
+  private static void copy(JsonParser p, JsonGenerator g) throws IOException {
+    int depth = 0;
+    do {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_NUMBER_FLOAT && p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL) {
+        throw new NotPlain();
       }
-      if (plain && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
-        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
-      }
-    }
-    return Instant.parse(s);
+      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) depth++;
+      else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) depth--;
+      g.copyCurrentEvent(p);
+    } while (depth > 0 && p.nextToken() != null);
   }
 
-  /** The decimal number of {@code s[from, to)}, or -1 if a character is not a digit. */
-  private static int digits(String s, int from, int to) {
-    int v = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') return -1;
-      v = v * 10 + (c - '0');
+  /** A value the transcoder does not copy: the history goes the general way. */
+  static final class NotPlain extends IOException {
+    NotPlain() {
+      super("not a plain history", null);
     }
-    return v;
   }
+
+
 }

@@ -316,7 +316,12 @@ public final class JournalStore implements DataKeyTable {
    * iterator over the journal instead of a read per entity.
    */
   public void scanEvents(EventVisitor visitor) {
-    db.scan(JournalKeys.event(0, 0), JournalKeys.after(JournalKeys.EVENT), e -> {
+    scanEvents(0, visitor);
+  }
+
+  /** As {@link #scanEvents(EventVisitor)}, from entity id {@code fromId} on. */
+  public void scanEvents(long fromId, EventVisitor visitor) {
+    db.scan(JournalKeys.event(fromId, 0), JournalKeys.after(JournalKeys.EVENT), e -> {
       visitor.visit(JournalKeys.longAt(e.getKey(), 1), JournalKeys.longAt(e.getKey(), 9), e.getValue());
       return Db.Scan.CONTINUE;
     });
