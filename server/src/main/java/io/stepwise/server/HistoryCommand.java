@@ -233,12 +233,8 @@ public final class HistoryCommand {
      * {@code sink} on the calling thread, in the order of {@code arns}.
      */
     <T> void each(List<String> arns, java.util.function.Function<String, T> work, java.util.function.Consumer<T> sink) {
-      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "history-reader");
-        t.setDaemon(true);
-        return t;
-      });
+      int workers = WORKERS;
+      java.util.concurrent.ExecutorService pool = readers();
       java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<T>>> window = new java.util.ArrayDeque<>();
       try {
         for (int from = 0; from < arns.size(); from += CHUNK) {
@@ -254,6 +250,17 @@ public final class HistoryCommand {
       } finally {
         pool.shutdownNow();
       }
+    }
+
+    private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    /** A thread a core for reading histories (daemons: an export cut short does not wait for them). */
+    private static java.util.concurrent.ExecutorService readers() {
+      return java.util.concurrent.Executors.newFixedThreadPool(WORKERS, r -> {
+        Thread t = new Thread(r, "history-reader");
+        t.setDaemon(true);
+        return t;
+      });
     }
 
     // Executions read by one task, and (with the window of two tasks a core) what is held at once:
@@ -294,12 +301,8 @@ public final class HistoryCommand {
           return;
         }
       }
-      int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "history-reader");
-        t.setDaemon(true);
-        return t;
-      });
+      int workers = WORKERS;
+      java.util.concurrent.ExecutorService pool = readers();
       java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<T>>> window = new java.util.ArrayDeque<>();
       List<Object[]> chunk = new ArrayList<>(CHUNK);
       int[] next = {0}; // the next of arns to hand over
