@@ -284,11 +284,37 @@ public final class StepFunctionsEngine {
     }
   }
 
-  /** From the local view when it holds the machine, else from its entity (which fills the view). */
+  /**
+   * From the local view when it holds the machine, else from its entity (which fills the view). A
+   * machine deleted while executions of it still run is being deleted: StateMachineDeleting.
+   */
   public CompletionStage<StateMachineRecord> describeStateMachine(String arn) {
+    return describeStateMachineStatus(arn).thenApply(d -> {
+      if (d.deleting()) throw stateMachineDeleting(arn);
+      return d.record();
+    });
+  }
+
+  /** A machine as DescribeStateMachine shows it: {@code deleting} (status DELETING) until its executions end, as on AWS. */
+  public record Described(StateMachineRecord record, boolean deleting) {}
+
+  public CompletionStage<Described> describeStateMachineStatus(String arn) {
     Optional<MachineView.Entry> hit = machines.get(arn);
-    if (hit.isPresent()) return CompletableFuture.completedFuture(hit.get().record());
-    return ask(machine(arn), StateMachineEntity.Describe::new).thenApply(r -> r.get(encryption::unreadable));
+    if (hit.isPresent()) return CompletableFuture.completedFuture(new Described(hit.get().record(), false));
+    return ask(machine(arn), StateMachineEntity.Describe::new).thenCompose(r -> {
+      if (r.unreadable() != null || r.errorCode() == null || r.record() == null) {
+        return CompletableFuture.completedFuture(new Described(r.get(encryption::unreadable), false));
+      }
+      // deleted: still being deleted while Standard executions of it run (the listing has them)
+      return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(arn), io).thenApply(running -> {
+        if (!running) r.get(encryption::unreadable); // throws StateMachineDoesNotExist
+        return new Described(r.record(), true);
+      });
+    });
+  }
+
+  static ServiceError stateMachineDeleting(String arn) {
+    return new ServiceError("StateMachineDeleting", "State Machine is being deleted: '" + arn + "'");
   }
 
   /** Null arguments leave their part unchanged; a new encryption configuration applies to events written after it. */
@@ -682,7 +708,7 @@ public final class StepFunctionsEngine {
     // The version, alias, machine or Map Run must exist (each answers its own not-found error).
     CompletionStage<?> exists = version.isPresent() ? describeStateMachineVersion(version.get())
         : alias.isPresent() ? describeStateMachineAlias(alias.get())
-        : mapRun ? describeMapRun(listedArn) : describeStateMachine(listedArn);
+        : mapRun ? describeMapRun(listedArn) : describeStateMachineStatus(listedArn); // a deleting machine lists its executions
     return exists.thenApplyAsync(known -> {
       ExecutionIndex.Page page;
       try {
@@ -779,7 +805,6 @@ public final class StepFunctionsEngine {
       return false;
     }
   }
-
   /** The account of the execution a genuine task token belongs to, if it is one. */
   public Optional<String> taskTokenAccount(String taskToken) {
     return tokens.decode(taskToken).map(t -> Arns.parse(t.executionArn())).map(Arns.Parsed::account);

@@ -72,9 +72,30 @@ class StateMachineApiTest extends SharedServerTest {
           assertThat(e.statusCode()).isEqualTo(400);
           assertThat(e.awsErrorDetails().errorMessage()).contains(arn);
         });
+    // As AWS: the machine is DELETING, described as it was, its executions listed; nothing new starts on it.
+    DescribeStateMachineResponse deleting = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+    assertThat(deleting.status()).isEqualTo(StateMachineStatus.DELETING);
+    assertThat(deleting.name()).isEqualTo("still-running");
+    assertThat(deleting.definition()).contains("\"Seconds\":3600");
+    assertThat(sfn.listExecutions(b -> b.stateMachineArn(arn)).executions())
+        .extracting(e -> e.executionArn()).containsExactly(execution);
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(arn)))
+        .isInstanceOf(StateMachineDeletingException.class);
+    assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(arn).definition(PASS)))
+        .isInstanceOf(StateMachineDeletingException.class);
+    sfn.deleteStateMachine(b -> b.stateMachineArn(arn)); // again: nothing to do, as AWS answers
+    assertThat(sfn.listStateMachines(b -> b.maxResults(1000)).stateMachines())
+        .noneMatch(m -> m.stateMachineArn().equals(arn));
+
     sfn.stopExecution(b -> b.executionArn(execution));
     assertThat(ExecutionApiTest.awaitEnd(sfn, execution).status()).isEqualTo(ExecutionStatus.ABORTED);
+    // its last execution ended: deleted
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(arn)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(arn)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
     assertThat(create("still-running", PASS)).isEqualTo(arn);
+    assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(arn)).status()).isEqualTo(StateMachineStatus.ACTIVE);
   }
 
   @Test

@@ -51,12 +51,12 @@ public final class Shapes {
     return n;
   }
 
-  /** With {@code includeData} false (METADATA_ONLY) the definition is {@code "{}"}. */
-  static ObjectNode describeStateMachine(StateMachineRecord m, boolean includeData) {
+  /** With {@code includeData} false (METADATA_ONLY) the definition is {@code "{}"}; {@code status} ACTIVE or DELETING. */
+  static ObjectNode describeStateMachine(StateMachineRecord m, String status, boolean includeData) {
     ObjectNode n = F.objectNode();
     n.put("stateMachineArn", m.stateMachineArn());
     n.put("name", m.name());
-    n.put("status", "ACTIVE");
+    n.put("status", status);
     n.put("definition", includeData ? m.definition() : "{}");
     n.put("roleArn", m.roleArn());
     n.put("type", m.type());

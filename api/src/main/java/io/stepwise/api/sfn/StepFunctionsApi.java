@@ -207,10 +207,13 @@ public final class StepFunctionsApi {
     boolean data = includeData(req);
     var version = Arns.version(arn);
     if (version.isEmpty()) Arns.requireStateMachine(arn);
-    var described = version.isPresent() ? engine.describeStateMachineVersion(version.get()) : engine.describeStateMachine(arn);
-    return described.thenApply(m -> {
+    var described = version.isPresent()
+        ? engine.describeStateMachineVersion(version.get()).thenApply(m -> new StepFunctionsEngine.Described(m, false))
+        : engine.describeStateMachineStatus(arn);
+    return described.thenApply(d -> {
+      StateMachineRecord m = d.record();
       checkRead(caller, data, m.encryption());
-      ObjectNode n = Shapes.describeStateMachine(m, data);
+      ObjectNode n = Shapes.describeStateMachine(m, d.deleting() ? "DELETING" : "ACTIVE", data);
       Map<String, List<String>> refs = data ? engine.variableReferences(m) : Map.of();
       if (!refs.isEmpty()) n.set("variableReferences", MAPPER.valueToTree(refs));
       return n;

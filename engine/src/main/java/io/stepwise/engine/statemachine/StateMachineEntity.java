@@ -176,14 +176,16 @@ public final class StateMachineEntity
   /**
    * {@code record} is null when the machine does not exist (never created, or deleted);
    * {@code sealedUnder} is the encryption configuration of the machine as it last existed, kept
-   * after a delete so that executions still running go on under their machine's key.
+   * after a delete so that executions still running go on under their machine's key, and {@code
+   * deleted} the machine as it was deleted (null otherwise): DescribeStateMachine shows it {@code
+   * DELETING} while executions of it still run.
    */
   public record State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions,
-      Map<String, Alias> aliases, EncryptionConfig sealedUnder) {
+      Map<String, Alias> aliases, EncryptionConfig sealedUnder, StateMachineRecord deleted) {
     State(StateMachineRecord record, String unreadable, Map<String, String> tags, Versions versions,
         Map<String, Alias> aliases) {
       this(record, unreadable, tags, versions, aliases,
-          record == null ? null : EncryptionConfig.orDefault(record.encryptionConfiguration()));
+          record == null ? null : EncryptionConfig.orDefault(record.encryptionConfiguration()), null);
     }
 
     State(StateMachineRecord record, String unreadable) {
@@ -191,11 +193,11 @@ public final class StateMachineEntity
     }
 
     State withVersions(Versions v) {
-      return new State(record, unreadable, tags, v, aliases, sealedUnder);
+      return new State(record, unreadable, tags, v, aliases, sealedUnder, deleted);
     }
 
     State withAliases(Map<String, Alias> a) {
-      return new State(record, unreadable, tags, versions, a, sealedUnder);
+      return new State(record, unreadable, tags, versions, a, sealedUnder, deleted);
     }
   }
 
@@ -319,7 +321,9 @@ public final class StateMachineEntity
     absent.onCommand(DeleteAlias.class, (s, c) -> Effect().reply(c.replyTo(), AliasReply.of(null)));
     absent.onCommand(ListAliases.class, (s, c) -> Effect().reply(c.replyTo(),
         AliasReply.error(ServiceError.stateMachineDoesNotExist(arn))));
-    absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
+    // a deleted machine's last record goes with the error: the engine shows it DELETING while its executions run
+    absent.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), new Reply(s.deleted(), "StateMachineDoesNotExist",
+        ServiceError.stateMachineDoesNotExist(arn).getMessage(), null)));
     absent.onCommand(Update.class, (s, c) -> Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDoesNotExist(arn))));
     absent.onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
     absent.onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(null)));
@@ -507,7 +511,8 @@ public final class StateMachineEntity
           next.remove(e.name());
           return state.withAliases(java.util.Collections.unmodifiableMap(next));
         })
-        .onEvent(Deleted.class, (state, e) -> new State(null, null, Map.of(), Versions.NONE, Map.of(), state.sealedUnder()))
+        .onEvent(Deleted.class, (state, e) -> new State(null, null, Map.of(), Versions.NONE, Map.of(), state.sealedUnder(),
+            state.unreadable() == null ? state.record() : null))
         .onEvent(Unreadable.class, (state, e) -> new State(state.record(), e.reason(), state.tags(), state.versions(),
             state.aliases()))
         .build();
