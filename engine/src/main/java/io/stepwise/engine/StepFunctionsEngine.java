@@ -724,7 +724,8 @@ public final class StepFunctionsEngine {
         items.add(new ExecutionSummary(r.executionArn(), machine, r.name(), r.status(),
             ExecutionStore.ofMicros(r.startMicros()), r.stopMicros() < 0 ? null : ExecutionStore.ofMicros(r.stopMicros()),
             r.versionArn(), r.aliasArn(), r.redriveCount(),
-            r.redriveMicros() < 0 ? null : ExecutionStore.ofMicros(r.redriveMicros())));
+            r.redriveMicros() < 0 ? null : ExecutionStore.ofMicros(r.redriveMicros()),
+            mapRun && r.itemCount() >= 0 ? Integer.valueOf(r.itemCount()) : null));
       }
       return new Page<>(items, page.next() == null ? null : ListingTokens.encode(page.next()));
     }, io);

@@ -92,6 +92,8 @@ class DistributedMapTest {
       // the children: listed under the Map Run, each its own execution of machine/label
       var page = sfn.listExecutions(b -> b.mapRunArn(mapRunArn).statusFilter("FAILED").maxResults(100));
       assertThat(page.executions()).hasSize(20);
+      // each child processed its batch: itemCount, shown only when listing by Map Run (as AWS)
+      assertThat(page.executions()).allSatisfy(e -> assertThat(e.itemCount()).isEqualTo(10));
       var child = page.executions().get(0);
       assertThat(child.stateMachineArn()).endsWith(":stateMachine:batches/Batches");
       assertThat(child.mapRunArn()).isEqualTo(mapRunArn);
@@ -107,7 +109,8 @@ class DistributedMapTest {
       assertThat(JSON.readTree(childMachine.definition()).get("StartAt").asText()).isEqualTo("Check");
       assertThat(childMachine.revisionId()).isNull();
       // a machine's listing does not show a Map Run's children
-      assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).hasSize(1);
+      assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).hasSize(1)
+          .allSatisfy(e -> assertThat(e.itemCount()).isNull());
     }
   }
 
@@ -196,6 +199,9 @@ class DistributedMapTest {
       String succeeded = manifest.get("ResultFiles").get("SUCCEEDED").get(0).get("Key").asText();
       List<String> lines = Files.readAllLines(bucket.resolve(succeeded));
       assertThat(lines).containsExactlyInAnyOrder("{\"who\":\"Smith; J\"}", "{\"who\":\"Lee\"}");
+      // without an ItemBatcher each child processes one item
+      assertThat(sfn.listExecutions(b -> b.mapRunArn(out.get("MapRunArn").asText())).executions()).hasSize(2)
+          .allSatisfy(e -> assertThat(e.itemCount()).isEqualTo(1));
 
       // a bucket without a directory fails the Map, naming the key to set
       String nowhere = create(sfn, "nowhere", """

@@ -442,6 +442,7 @@ public final class StepFunctionsApi {
         if (mapRunArn != null) n.put("mapRunArn", mapRunArn);
         n.put("redriveCount", s.redriveCount());
         if (s.redriveDate() != null) n.put("redriveDate", time(s.redriveDate()));
+        if (s.itemCount() != null) n.put("itemCount", s.itemCount());
       }
       ObjectNode n = F.objectNode();
       n.set("executions", items);

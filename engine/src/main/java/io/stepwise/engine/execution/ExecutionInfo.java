@@ -12,7 +12,9 @@ import java.util.List;
  * UpdateStateMachine never changes a running execution, and DescribeStateMachineForExecution
  * answers from the execution. In memory it holds the revision's definition; the journal names the
  * revision instead ({@link #withoutDefinition}). {@code testCase} is the mock configuration's
- * test case it runs with (started on {@code <stateMachineArn>#<TestCase>}), null for none.
+ * test case it runs with (started on {@code <stateMachineArn>#<TestCase>}), null for none; a Map
+ * Run's child names the run ({@code mapRunArn}) and how many items it processes ({@code
+ * mapRunItems}; null in journals of an earlier version).
  */
 public record ExecutionInfo(
     String executionArn,
@@ -35,7 +37,8 @@ public record ExecutionInfo(
     Instant redriveDate,
     List<RedriveToken> redriveTokens,
     String testCase,
-    String mapRunArn) {
+    String mapRunArn,
+    Integer mapRunItems) {
 
   /** A client token of a redrive that succeeded, and when: the same token again soon after gets the same answer. */
   public record RedriveToken(String clientToken, Instant redriveDate) {}
@@ -51,7 +54,7 @@ public record ExecutionInfo(
       EncryptionConfig encryptionConfiguration, String stateMachineVersionArn, String stateMachineAliasArn) {
     this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
         roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration,
-        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null, null);
+        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null, null, null);
   }
 
   /** Started on the machine itself, not on a version or alias (AWS then shows neither ARN). */
@@ -77,7 +80,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn);
+        redriveTokens, testCase, mapRunArn, mapRunItems);
   }
 
   /** The same, run with the mock configuration's {@code testCase}. */
@@ -85,15 +88,18 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn);
+        redriveTokens, testCase, mapRunArn, mapRunItems);
   }
 
-  /** A child execution of the Distributed Map's run {@code mapRunArn} (listed under it, not under a machine). */
-  public ExecutionInfo withMapRun(String mapRunArn) {
+  /**
+   * A child execution of the Distributed Map's run {@code mapRunArn} (listed under it, not under a
+   * machine) that processes {@code items} items (one, or a batch's).
+   */
+  public ExecutionInfo withMapRun(String mapRunArn, int items) {
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn);
+        redriveTokens, testCase, mapRunArn, items);
   }
 
   /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
@@ -106,7 +112,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount + 1, at,
-        List.copyOf(tokens), testCase, mapRunArn);
+        List.copyOf(tokens), testCase, mapRunArn, mapRunItems);
   }
 
   /** The redrive that {@code clientToken} made no longer than 15 minutes before {@code now}, if any. */

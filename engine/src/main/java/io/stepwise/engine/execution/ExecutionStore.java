@@ -251,7 +251,8 @@ public final class ExecutionStore {
     return new ExecutionIndex.Row(info.executionArn(), info.mapRunArn() != null ? info.mapRunArn() : info.stateMachineArn(), info.name(),
         result == null ? "RUNNING" : result.status(), micros(info.startDate()),
         result == null ? -1 : micros(result.stopDate()), info.stateMachineVersionArn(), info.stateMachineAliasArn(),
-        info.redriveCount(), info.redriveDate() == null ? -1 : micros(info.redriveDate()));
+        info.redriveCount(), info.redriveDate() == null ? -1 : micros(info.redriveDate()),
+        info.mapRunItems() == null ? -1 : info.mapRunItems());
   }
 
   static long micros(Instant i) {

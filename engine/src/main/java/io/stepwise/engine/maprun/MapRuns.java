@@ -260,7 +260,7 @@ public final class MapRuns implements Integration {
           itemsOf.put(index, units.lastItems);
           runningItems += units.lastItems;
           itemsStarted += units.lastItems;
-          start(index, input);
+          start(index, input, units.lastItems);
         }
         if (!done.isDone() && running == 0 && !units.hasNext()) succeed();
       } catch (StatesError e) {
@@ -270,7 +270,7 @@ public final class MapRuns implements Integration {
       }
     }
 
-    private void start(long index, JsonNode input) {
+    private void start(long index, JsonNode input, int items) {
       String name = UUID.nameUUIDFromBytes((arn + "#" + index).getBytes(StandardCharsets.UTF_8)).toString();
       Arns.Parsed p = Arns.parse(arn);
       String childArn = express
@@ -278,7 +278,7 @@ public final class MapRuns implements Integration {
           : "arn:aws:states:" + p.region() + ":" + p.account() + ":execution:" + childMachineName + ":" + name;
       ExecutionInfo child = new ExecutionInfo(childArn, name, childMachineArn, childMachineName, express ? "EXPRESS" : "STANDARD",
           processor, "mapRun:" + arn, startDate, parent.roleArn(), Json.write(input), clock.instant(), null, null,
-          parent.encryption()).withMapRun(arn).withTestCase(parent.testCase());
+          parent.encryption()).withMapRun(arn, items).withTestCase(parent.testCase());
       runningChildren.put(index, child);
       CompletionStage<Result> end;
       try {

@@ -24,7 +24,8 @@ import java.util.Optional;
  *   value = seal(row, associated data "listing|" hash(execution-arn))
  *   row   = 0x60|status(1) start-micros(8) stop-micros(8, -1 while running) redrive-count(4)
  *           redrive-micros(8, -1 if never) name version-arn alias-arn execution-arn (each a 2-byte
- *           length, then utf8; version and alias empty when not started on one)
+ *           length, then utf8; version and alias empty when not started on one) [item-count(4), for
+ *           a Map Run's child execution]
  * </pre>
  *
  * <p>An execution started on a version, or through an alias, has its rows under the machine's ARN
@@ -46,10 +47,18 @@ public final class ExecutionIndex {
   /**
    * One execution as listings show it. {@code stateMachineArn} is always the machine's own ARN; an
    * execution started on a version (or through an alias) is also listed under that version's (and
-   * alias's) ARN. {@code redriveMicros} is -1 until it is redriven.
+   * alias's) ARN. {@code redriveMicros} is -1 until it is redriven. {@code itemCount} is the number
+   * of items a Map Run's child execution processes (-1 for any other execution).
    */
   public record Row(String executionArn, String stateMachineArn, String name, String status, long startMicros,
-      long stopMicros, String versionArn, String aliasArn, int redriveCount, long redriveMicros) {
+      long stopMicros, String versionArn, String aliasArn, int redriveCount, long redriveMicros, int itemCount) {
+
+    /** Not a Map Run's child. */
+    public Row(String executionArn, String stateMachineArn, String name, String status, long startMicros,
+        long stopMicros, String versionArn, String aliasArn, int redriveCount, long redriveMicros) {
+      this(executionArn, stateMachineArn, name, status, startMicros, stopMicros, versionArn, aliasArn, redriveCount,
+          redriveMicros, -1);
+    }
 
     /** Started on the machine itself and never redriven. */
     public Row(String executionArn, String stateMachineArn, String name, String status, long startMicros,
@@ -60,7 +69,7 @@ public final class ExecutionIndex {
     /** The same execution with another status and stop time. */
     public Row with(String newStatus, long newStopMicros) {
       return new Row(executionArn, stateMachineArn, name, newStatus, startMicros, newStopMicros, versionArn, aliasArn,
-          redriveCount, redriveMicros);
+          redriveCount, redriveMicros, itemCount);
     }
 
     /** The ARNs it is listed under: its machine's, and its version's and alias's if it was started on one. */
@@ -244,11 +253,14 @@ public final class ExecutionIndex {
     byte[] v = utf8(row.versionArn());
     byte[] a = utf8(row.aliasArn());
     byte[] e = row.executionArn().getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 8 + n.length + v.length + a.length + e.length)
+    boolean items = row.itemCount() >= 0;
+    ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 8 + n.length + v.length + a.length + e.length + (items ? 4 : 0))
         .put((byte) (V3 | statusByte(row.status()))).putLong(row.startMicros()).putLong(row.stopMicros())
         .putInt(row.redriveCount()).putLong(row.redriveMicros())
         .putShort((short) n.length).put(n).putShort((short) v.length).put(v).putShort((short) a.length).put(a)
-        .putShort((short) e.length).put(e).array();
+        .putShort((short) e.length).put(e);
+    if (items) b.putInt(row.itemCount()); // a Map Run's child: its item count ends the row
+    return b.array();
   }
 
   /** Marks the second row layout (with version, alias and redrive fields); the first began with the bare status. */
@@ -273,8 +285,9 @@ public final class ExecutionIndex {
     String version = string(b);
     String alias = string(b);
     if ((first & V3) == V3) arn = string(b);
+    int itemCount = b.remaining() >= 4 ? b.getInt() : -1;
     return new Row(arn, machineArn, name, status, start, stop, version.isEmpty() ? null : version,
-        alias.isEmpty() ? null : alias, redriveCount, redriveMicros);
+        alias.isEmpty() ? null : alias, redriveCount, redriveMicros, itemCount);
   }
 
   private static byte[] utf8(String s) {

@@ -117,6 +117,23 @@ class IndexesTest {
     }
   }
 
+  /** A Map Run's child keeps its item count through a status change; other rows have none (-1). */
+  @Test
+  void aMapRunChild_keepsItsItemCount() throws Exception {
+    ExecutionIndex index = listing();
+    String mapRun = "arn:aws:states:us-east-1:123456789012:mapRun:m/Each:1b2c";
+    ExecutionIndex.Row child = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m/Each:c1",
+        mapRun, "c1", "RUNNING", 10_000_000, -1, null, null, 0, -1, 25);
+    commit(index.put(index.put(new IndexOp(), child, null), row("plain", 20, "RUNNING"), null));
+    assertThat(index.page(mapRun, mapRun, null, null, 10).rows()).containsExactly(child);
+    commit(index.put(new IndexOp(), child.with("SUCCEEDED", 12_000_000), "RUNNING"));
+    assertThat(index.page(mapRun, mapRun, "SUCCEEDED", null, 10).rows()).singleElement()
+        .satisfies(r -> assertThat(r.itemCount()).isEqualTo(25))
+        .satisfies(r -> assertThat(r.stopMicros()).isEqualTo(12_000_000));
+    assertThat(index.page(M, M, null, null, 10).rows()).singleElement()
+        .satisfies(r -> assertThat(r.itemCount()).isEqualTo(-1));
+  }
+
   /** A filter that keeps few rows reads a bounded number per page, and the pages still find them all. */
   @Test
   void aFilteredPage_examinesBoundedRows_andPagingStillFindsEveryMatch() throws Exception {
