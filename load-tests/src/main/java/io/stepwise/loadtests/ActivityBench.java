@@ -19,14 +19,16 @@ import software.amazon.awssdk.services.sfn.model.GetActivityTaskResponse;
  * round trip from StartExecution's answer (the task scheduled) to SendTaskSuccess's answer (the
  * execution goes on), after a warm-up.
  *
- * <p>Usage: ActivityBench ENDPOINT [workers=16] [seconds=20]
+ * <p>Usage: ActivityBench ENDPOINT [workers=16] [seconds=20] [warm-up seconds=5] (a server fresh from
+ * its start compiles for about a minute under this load: measure it warm)
  */
 public final class ActivityBench {
   public static void main(String[] args) throws Exception {
     URI endpoint = URI.create(args[0]);
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    SfnClient sfn = ThroughputBench.client(endpoint, workers + 4);
+    int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    SfnClient sfn = ThroughputBench.client(endpoint, workers + 4, java.time.Duration.ofSeconds(70));
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String activity = sfn.createActivity(b -> b.name("bench-" + suffix)).activityArn();
     String machine = sfn.createStateMachine(b -> b.name("bench-activity-" + suffix)
@@ -66,7 +68,7 @@ public final class ActivityBench {
         }
       }));
     }
-    Thread.sleep(5_000); // warm-up
+    Thread.sleep(warmUp * 1_000L);
     measuring.set(true);
     long start = System.nanoTime();
     Thread.sleep(seconds * 1_000L);

@@ -95,11 +95,16 @@ public final class ThroughputBench {
   }
 
   static SfnClient client(URI endpoint, int connections) {
+    return client(endpoint, connections, java.time.Duration.ofSeconds(30));
+  }
+
+  /** {@code socketTimeout}: GetActivityTask long-polls 60 s, so its workers wait longer (AWS advises 65 s). */
+  static SfnClient client(URI endpoint, int connections, java.time.Duration socketTimeout) {
     return SfnClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClient(ApacheHttpClient.builder().maxConnections(connections * 2).build())
+        .httpClient(ApacheHttpClient.builder().maxConnections(connections * 2).socketTimeout(socketTimeout).build())
         .overrideConfiguration(c -> c.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
         .build();
   }
