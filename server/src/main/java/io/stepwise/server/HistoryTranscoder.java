@@ -69,7 +69,6 @@ final class HistoryTranscoder {
   private static boolean step(byte[] cbor, JsonGenerator g, String executionArn, boolean lines) throws IOException {
     try (JsonParser p = CBOR.createParser(cbor)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
-      boolean events = false;
       for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
@@ -79,12 +78,13 @@ final class HistoryTranscoder {
         }
         // a step without its events list is one the general way cannot read: it reports it
         if (value != JsonToken.START_ARRAY) return false;
-        events = true;
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
           if (e != JsonToken.START_OBJECT || !event(p, g, executionArn, lines)) return false;
         }
+        // what follows (the position, the result) the history does not show: not read at all
+        return true;
       }
-      return events;
+      return false;
     }
   }
 
