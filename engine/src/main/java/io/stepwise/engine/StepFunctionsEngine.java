@@ -313,6 +313,24 @@ public final class StepFunctionsEngine {
     });
   }
 
+  /**
+   * Whether the machine {@code executionArn} ran on was deleted (being deleted, or gone): its
+   * executions cannot be redriven. A Map Run's child runs {@code machine/label}, no machine of its own: false.
+   */
+  private CompletionStage<Boolean> machineDeleted(String executionArn) {
+    Arns.Parsed p = Arns.parse(executionArn);
+    int colon = p.rest().indexOf(':');
+    String name = colon < 0 ? p.rest() : p.rest().substring(0, colon);
+    if (name.contains("/")) return CompletableFuture.completedFuture(false);
+    String machineArn = Arns.stateMachine(p.region(), p.account(), name);
+    if (machines.get(machineArn).isPresent()) return CompletableFuture.completedFuture(false);
+    return describeStateMachineStatus(machineArn).handle((d, e) -> {
+      if (e == null) return d.deleting();
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      return cause instanceof ServiceError se && se.code().equals("StateMachineDoesNotExist");
+    });
+  }
+
   static ServiceError stateMachineDeleting(String arn) {
     return new ServiceError("StateMachineDeleting", "State Machine is being deleted: '" + arn + "'");
   }
@@ -337,8 +355,23 @@ public final class StepFunctionsEngine {
   public CompletionStage<StateMachineRecord> publishStateMachineVersion(String arn, String revisionId,
       String description) {
     Instant at = clock.instant();
-    return ask(machine(arn), (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Publish(revisionId,
-        description, at, r)).thenApply(r -> r.get(encryption::unreadable));
+    return deletingWhileRunning(arn, ask(machine(arn), (ActorRef<StateMachineEntity.Reply> r) ->
+        new StateMachineEntity.Publish(revisionId, description, at, r)).thenApply(r -> r.get(encryption::unreadable)));
+  }
+
+  /**
+   * {@code stage}, but a machine deleted while its Standard executions still run is being deleted:
+   * its StateMachineDoesNotExist becomes StateMachineDeleting, as AWS answers.
+   */
+  private <T> CompletionStage<T> deletingWhileRunning(String machineArn, CompletionStage<T> stage) {
+    return stage.exceptionallyCompose(e -> {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (!(cause instanceof ServiceError se && se.code().equals("StateMachineDoesNotExist"))) {
+        return CompletableFuture.failedFuture(cause);
+      }
+      return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(machineArn), io)
+          .thenCompose(running -> CompletableFuture.<T>failedFuture(running ? stateMachineDeleting(machineArn) : cause));
+    });
   }
 
   /** Newest first. */
@@ -357,9 +390,10 @@ public final class StepFunctionsEngine {
   public CompletionStage<Alias> saveStateMachineAlias(AliasRef alias, String description, List<Alias.Route> routing,
       boolean create) {
     Instant at = clock.instant();
-    return ask(machine(alias.machineArn()), (ActorRef<StateMachineEntity.AliasReply> r) ->
+    CompletionStage<Alias> saved = ask(machine(alias.machineArn()), (ActorRef<StateMachineEntity.AliasReply> r) ->
         new StateMachineEntity.SaveAlias(alias.name(), description, routing, create, at, r))
         .thenApply(r -> r.get(encryption::unreadable).alias());
+    return create ? deletingWhileRunning(alias.machineArn(), saved) : saved;
   }
 
   public CompletionStage<Alias> describeStateMachineAlias(AliasRef alias) {
@@ -656,7 +690,11 @@ public final class StepFunctionsEngine {
     if (Arns.parse(arn).resourceType().equals("express")) {
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return askExecution(arn, ExecutionEntity.Describe::new).thenApply(r -> view(arn, r));
+    return askExecution(arn, ExecutionEntity.Describe::new).thenApply(r -> view(arn, r)).thenCompose(v -> {
+      // one that could be redriven cannot once its machine was deleted
+      if (v.result() == null || v.notRedrivable() != null) return CompletableFuture.completedFuture(v);
+      return machineDeleted(arn).thenApply(deleted -> deleted ? new ExecutionView(v.info(), v.result(), ExecutionView.MACHINE_DELETED) : v);
+    });
   }
 
   public CompletionStage<ExecutionView> stopExecution(String arn, String error, String cause) {
@@ -674,7 +712,8 @@ public final class StepFunctionsEngine {
       // Express executions are never recorded, so none can be redriven (AWS: not supported for EXPRESS).
       return CompletableFuture.failedFuture(ServiceError.executionDoesNotExist(arn));
     }
-    return askExecution(arn, (ActorRef<ExecutionEntity.RedriveReply> r) -> new ExecutionEntity.Redrive(clientToken, r))
+    return machineDeleted(arn).thenCompose(deleted -> askExecution(arn,
+        (ActorRef<ExecutionEntity.RedriveReply> r) -> new ExecutionEntity.Redrive(clientToken, deleted, r)))
         .thenApply(r -> {
           if (r.unreadable() != null) throw encryption.unreadable(r.unreadable());
           if (r.errorCode() != null) throw new ServiceError(r.errorCode(), r.errorMessage());

@@ -83,6 +83,10 @@ class StateMachineApiTest extends SharedServerTest {
         .isInstanceOf(StateMachineDeletingException.class);
     assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(arn).definition(PASS)))
         .isInstanceOf(StateMachineDeletingException.class);
+    assertThatThrownBy(() -> sfn.publishStateMachineVersion(b -> b.stateMachineArn(arn)))
+        .isInstanceOf(StateMachineDeletingException.class);
+    assertThatThrownBy(() -> sfn.createStateMachineAlias(b -> b.name("PROD").routingConfiguration(
+        r -> r.stateMachineVersionArn(arn + ":1").weight(100)))).isInstanceOf(StateMachineDeletingException.class);
     sfn.deleteStateMachine(b -> b.stateMachineArn(arn)); // again: nothing to do, as AWS answers
     assertThat(sfn.listStateMachines(b -> b.maxResults(1000)).stateMachines())
         .noneMatch(m -> m.stateMachineArn().equals(arn));
@@ -96,6 +100,26 @@ class StateMachineApiTest extends SharedServerTest {
         .isInstanceOf(StateMachineDoesNotExistException.class);
     assertThat(create("still-running", PASS)).isEqualTo(arn);
     assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(arn)).status()).isEqualTo(StateMachineStatus.ACTIVE);
+  }
+
+  /** As AWS: an execution of a deleted machine (being deleted, or gone) cannot be redriven. */
+  @Test
+  void anExecutionOfADeletedMachine_isNotRedrivable() throws Exception {
+    String arn = create("deleted-then-failed", """
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "F"}, "F": {"Type": "Fail", "Error": "E"}}}""");
+    String execution = sfn.startExecution(b -> b.stateMachineArn(arn)).executionArn();
+    sfn.deleteStateMachine(b -> b.stateMachineArn(arn));
+    assertThat(ExecutionApiTest.awaitEnd(sfn, execution).status()).isEqualTo(ExecutionStatus.FAILED);
+    DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(execution));
+    assertThat(d.redriveStatus()).isEqualTo(ExecutionRedriveStatus.NOT_REDRIVABLE);
+    assertThat(d.redriveStatusReason()).isEqualTo("State machine is in DELETING status.");
+    assertThatThrownBy(() -> sfn.redriveExecution(b -> b.executionArn(execution)))
+        .isInstanceOfSatisfying(ExecutionNotRedrivableException.class,
+            e -> assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("State machine is in DELETING status."));
+    // nothing changed: the execution stays FAILED, the machine gone
+    assertThat(sfn.describeExecution(b -> b.executionArn(execution)).status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(arn)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
   }
 
   @Test

@@ -129,7 +129,8 @@ public final class ExecutionEntity
    * it can ({@code clientToken}, may be null: the same token within 15 minutes of its redrive
    * answers again without redriving).
    */
-  public record Redrive(String clientToken, ActorRef<RedriveReply> replyTo) implements Command {}
+  /** {@code machineDeleted}: its state machine was deleted (AWS then refuses a redrive). */
+  public record Redrive(String clientToken, boolean machineDeleted, ActorRef<RedriveReply> replyTo) implements Command {}
 
   /** The redrive's date, or AWS's error (or the reason the execution cannot be read). */
   public record RedriveReply(Instant redriveDate, String errorCode, String errorMessage, String unreadable)
@@ -385,6 +386,7 @@ public final class ExecutionEntity
       return Effect().reply(cmd.replyTo(), new RedriveReply(again.get().redriveDate(), null, null, null));
     }
     String reason = ExecutionSteps.notRedrivable(state, now);
+    if (reason == null && cmd.machineDeleted()) reason = ExecutionView.MACHINE_DELETED;
     if (reason != null) {
       return Effect().reply(cmd.replyTo(), new RedriveReply(null, "ExecutionNotRedrivable", reason, null));
     }
