@@ -295,17 +295,20 @@ public final class StepFunctionsEngine {
     });
   }
 
-  /** A machine as DescribeStateMachine shows it: {@code deleting} (status DELETING) until its executions end, as on AWS. */
+  /**
+   * A machine as DescribeStateMachine shows it: {@code deleting} (status DELETING) until its
+   * executions end, as on AWS; {@code record} is null for one deleted while it could not be read.
+   */
   public record Described(StateMachineRecord record, boolean deleting) {}
 
   public CompletionStage<Described> describeStateMachineStatus(String arn) {
     Optional<MachineView.Entry> hit = machines.get(arn);
     if (hit.isPresent()) return CompletableFuture.completedFuture(new Described(hit.get().record(), false));
     return ask(machine(arn), StateMachineEntity.Describe::new).thenCompose(r -> {
-      if (r.unreadable() != null || r.errorCode() == null || r.record() == null) {
+      if (r.unreadable() != null || r.errorCode() == null) {
         return CompletableFuture.completedFuture(new Described(r.get(encryption::unreadable), false));
       }
-      // deleted: still being deleted while Standard executions of it run (the listing has them)
+      // none: being deleted while Standard executions of a deleted one run (the listing has them)
       return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(arn), io).thenApply(running -> {
         if (!running) r.get(encryption::unreadable); // throws StateMachineDoesNotExist
         return new Described(r.record(), true);

@@ -83,6 +83,38 @@ class CryptoShreddingTest extends FreshServerTest {
     run(shred, "{\"v\":3}");
   }
 
+  /**
+   * A machine deleted while its key is disabled and one of its executions still runs is being
+   * deleted, without showing what it cannot read; with the key enabled again it shows as DELETING.
+   */
+  @Test
+  void aMachineDeletedWhileUnreadable_isBeingDeleted_whileItsExecutionRuns() throws Exception {
+    String keyId = key();
+    String machine = sfn.createStateMachine(b -> b.name("unreadable-deleting").roleArn(ROLE)
+        .definition("{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":3600,\"End\":true}}}")
+        .encryptionConfiguration(customer(keyId))).stateMachineArn();
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+    kms.disableKey(b -> b.keyId(keyId));
+    restart();
+    sfn.deleteStateMachine(b -> b.stateMachineArn(machine));
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(machine)))
+        .isInstanceOf(StateMachineDeletingException.class);
+    assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine)))
+        .isInstanceOf(StateMachineDeletingException.class);
+    assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions())
+        .extracting(ExecutionListItem::executionArn).containsExactly(exec);
+
+    kms.enableKey(b -> b.keyId(keyId));
+    restart();
+    DescribeStateMachineResponse d = sfn.describeStateMachine(b -> b.stateMachineArn(machine));
+    assertThat(d.status()).isEqualTo(StateMachineStatus.DELETING);
+    assertThat(d.definition()).contains("3600");
+    sfn.stopExecution(b -> b.executionArn(exec));
+    assertThat(awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.ABORTED);
+    assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn(machine)))
+        .isInstanceOf(StateMachineDoesNotExistException.class);
+  }
+
   @Test
   void deletedKey_dataIsGoneForGood_otherMachinesUnaffected() throws Exception {
     String doomedKey = key();
