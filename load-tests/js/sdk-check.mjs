@@ -1,5 +1,5 @@
 // Drives a running Stepwise with the AWS SDK for JavaScript v3 (@aws-sdk/client-sfn), unchanged:
-// activities and their workers, versions and aliases, tags, and redrive. Every answer is checked;
+// activities and their workers, versions and aliases, tags, redrive, and a DELETING machine. Every answer is checked;
 // the first wrong one ends the run with exit code 1. Run by .ci/run against the server it starts.
 //
 //   npm ci --prefix load-tests/js && node load-tests/js/sdk-check.mjs http://127.0.0.1:8083
@@ -10,7 +10,7 @@ import {
   DeleteStateMachineCommand, DeleteActivityCommand, StartExecutionCommand, DescribeExecutionCommand,
   ListExecutionsCommand, GetExecutionHistoryCommand, GetActivityTaskCommand, SendTaskSuccessCommand,
   SendTaskFailureCommand, SendTaskHeartbeatCommand, RedriveExecutionCommand, TagResourceCommand,
-  UntagResourceCommand, ListTagsForResourceCommand, StopExecutionCommand,
+  UntagResourceCommand, ListTagsForResourceCommand, StopExecutionCommand, DescribeStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 
 const endpoint = process.argv[2] ?? 'http://127.0.0.1:8083';
@@ -166,7 +166,17 @@ await rejects(sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersio
   'ConflictException', 'a version an alias routes to cannot be deleted');
 await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn }));
 await sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${machineArn}:2` }));
+// a machine deleted while an execution of it runs is DELETING until that execution ends
+const lingering = (await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn }))).executionArn;
 await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machineArn }));
+const deleting = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArn }));
+check(deleting.status === 'DELETING', 'a deleted machine whose execution runs is DELETING', deleting.status);
+await rejects(sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn })), 'StateMachineDeleting',
+  'a DELETING machine starts nothing');
+await sfn.send(new StopExecutionCommand({ executionArn: lingering }));
+check((await awaitEnd(lingering)).status === 'ABORTED', 'its last execution stopped');
+await rejects(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArn })), 'StateMachineDoesNotExist',
+  'then the machine is gone');
 await sfn.send(new DeleteActivityCommand({ activityArn }));
 await rejects(sfn.send(new GetActivityTaskCommand({ activityArn })), 'ActivityDoesNotExist', 'a deleted activity');
 
