@@ -43,6 +43,11 @@ public final class ServiceError extends RuntimeException {
     return new ServiceError("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'");
   }
 
+  /** A machine deleted while Standard executions of it still run (AWS: status DELETING). */
+  public static ServiceError stateMachineDeleting(String arn) {
+    return new ServiceError("StateMachineDeleting", "State Machine is being deleted: '" + arn + "'");
+  }
+
   public static ServiceError executionDoesNotExist(String arn) {
     return new ServiceError("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
   }

@@ -290,7 +290,7 @@ public final class StepFunctionsEngine {
    */
   public CompletionStage<StateMachineRecord> describeStateMachine(String arn) {
     return describeStateMachineStatus(arn).thenApply(d -> {
-      if (d.deleting()) throw stateMachineDeleting(arn);
+      if (d.deleting()) throw ServiceError.stateMachineDeleting(arn);
       return d.record();
     });
   }
@@ -327,15 +327,13 @@ public final class StepFunctionsEngine {
     if (name.contains("/")) return CompletableFuture.completedFuture(false);
     String machineArn = Arns.stateMachine(p.region(), p.account(), name);
     if (machines.get(machineArn).isPresent()) return CompletableFuture.completedFuture(false);
-    return describeStateMachineStatus(machineArn).handle((d, e) -> {
-      if (e == null) return d.deleting();
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-      return cause instanceof ServiceError se && se.code().equals("StateMachineDoesNotExist");
-    });
+    return describeStateMachineStatus(machineArn).handle((d, e) -> e == null ? d.deleting() : machineNotFound(e));
   }
 
-  static ServiceError stateMachineDeleting(String arn) {
-    return new ServiceError("StateMachineDeleting", "State Machine is being deleted: '" + arn + "'");
+  private static boolean machineNotFound(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof ServiceError se && se.code().equals("StateMachineDoesNotExist");
   }
 
   /** Null arguments leave their part unchanged; a new encryption configuration applies to events written after it. */
@@ -368,12 +366,9 @@ public final class StepFunctionsEngine {
    */
   private <T> CompletionStage<T> deletingWhileRunning(String machineArn, CompletionStage<T> stage) {
     return stage.exceptionallyCompose(e -> {
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (!(cause instanceof ServiceError se && se.code().equals("StateMachineDoesNotExist"))) {
-        return CompletableFuture.failedFuture(cause);
-      }
+      if (!machineNotFound(e)) return CompletableFuture.failedFuture(e);
       return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(machineArn), io)
-          .thenCompose(running -> CompletableFuture.<T>failedFuture(running ? stateMachineDeleting(machineArn) : cause));
+          .thenCompose(running -> CompletableFuture.<T>failedFuture(running ? ServiceError.stateMachineDeleting(machineArn) : e));
     });
   }
 
@@ -848,6 +843,7 @@ public final class StepFunctionsEngine {
       return false;
     }
   }
+
   /** The account of the execution a genuine task token belongs to, if it is one. */
   public Optional<String> taskTokenAccount(String taskToken) {
     return tokens.decode(taskToken).map(t -> Arns.parse(t.executionArn())).map(Arns.Parsed::account);

@@ -213,7 +213,7 @@ public final class StepFunctionsApi {
     return described.thenApply(d -> {
       StateMachineRecord m = d.record();
       // deleted while it could not be read: nothing to show but that it is being deleted
-      if (m == null) throw new ServiceError("StateMachineDeleting", "State Machine is being deleted: '" + arn + "'");
+      if (m == null) throw ServiceError.stateMachineDeleting(arn);
       checkRead(caller, data, m.encryption());
       ObjectNode n = Shapes.describeStateMachine(m, d.deleting() ? "DELETING" : "ACTIVE", data);
       Map<String, List<String>> refs = data ? engine.variableReferences(m) : Map.of();

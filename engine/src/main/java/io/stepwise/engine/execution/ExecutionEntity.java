@@ -127,9 +127,9 @@ public final class ExecutionEntity
   /**
    * RedriveExecution: the execution continues from where it failed, was aborted or timed out, if
    * it can ({@code clientToken}, may be null: the same token within 15 minutes of its redrive
-   * answers again without redriving).
+   * answers again without redriving); {@code machineDeleted}: its state machine was deleted (AWS
+   * then refuses a redrive).
    */
-  /** {@code machineDeleted}: its state machine was deleted (AWS then refuses a redrive). */
   public record Redrive(String clientToken, boolean machineDeleted, ActorRef<RedriveReply> replyTo) implements Command {}
 
   /** The redrive's date, or AWS's error (or the reason the execution cannot be read). */

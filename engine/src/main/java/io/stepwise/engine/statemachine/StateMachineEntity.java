@@ -296,8 +296,7 @@ public final class StateMachineEntity
       if (c.tags().size() > Tags.MAX) return Effect().reply(c.replyTo(), Reply.error(Tags.tooMany(arn)));
       if (c.deleting()) {
         // its executions would follow the new machine (and its key): refused until they end, as AWS does
-        return Effect().reply(c.replyTo(), Reply.error(new ServiceError("StateMachineDeleting",
-            "State Machine is being deleted: '" + arn + "'")));
+        return Effect().reply(c.replyTo(), Reply.error(ServiceError.stateMachineDeleting(arn)));
       }
       // The selector must know the key before the event is written (and only once nothing refuses it).
       encryption.register(arn, Encryption.MACHINE_CONTEXT, c.record().encryptionConfiguration());
