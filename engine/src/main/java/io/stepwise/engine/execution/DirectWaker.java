@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -62,8 +61,6 @@ public final class DirectWaker {
   private final AtomicInteger drainers = new AtomicInteger();
   private final LongAdder steppedDirectly = new LongAdder();
   private final LongAdder byEntities = new LongAdder();
-  /** Per process: the journal records which incarnation wrote an event, as the entity would. */
-  private final String writerUuid = UUID.randomUUID().toString();
 
   public DirectWaker(ExecutionStore store, JournalStore journal, EventReader reader, Revisions revisions,
       DefinitionCache definitions, EffectDriver driver, ExecutionKeys keys, Clock clock, Executor io) {
@@ -215,7 +212,7 @@ public final class DirectWaker {
     ExecutionInfo info = state.info();
     IndexOp rows = a.behind(a.ahead());
     store.submitAll(a.inputs());
-    AppendWrite write = new AppendWrite(pid, highest, List.of(a.event()), writerUuid, rows);
+    AppendWrite write = new AppendWrite(pid, highest, List.of(a.event()), ExecutionStore.directWriter(), rows);
     store.submit(write);
     return write.done().thenApply(outcome -> {
       if (outcome != AppendWrite.Outcome.WRITTEN) return null;

@@ -8,7 +8,6 @@ import io.stepwise.persistence.index.WakeUpIndex.WakeUp;
 import io.stepwise.persistence.journal.AppendWrite;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -26,8 +25,6 @@ public final class ExecutionStarter {
   private final ExecutionStore store;
   private final EffectDriver driver;
   private final Clock clock;
-  /** Per process: the journal records which incarnation wrote an event, as the entity would. */
-  private final String writerUuid = UUID.randomUUID().toString();
 
   public ExecutionStarter(ExecutionStore store, EffectDriver driver, Clock clock) {
     this.store = store;
@@ -54,7 +51,7 @@ public final class ExecutionStarter {
     // a Map Run's child runs a definition no machine revision holds: its journal keeps it
     ExecutionInfo journaled = info.mapRunArn() != null ? info : info.withoutDefinition();
     AppendWrite write = new AppendWrite(pid, 0, List.of(new ExecutionEntity.Started(journaled), stepped),
-        writerUuid, index);
+        ExecutionStore.directWriter(), index);
     if (!queued.isEmpty()) store.submitAll(ExecutionStore.taskInputs(step.position(), queued));
     store.submit(write);
     return write.done().thenCompose(outcome -> {

@@ -186,6 +186,18 @@ public final class ExecutionStore {
 
   /** Per process: the journal records which incarnation wrote an event. */
   private static final String WRITER = java.util.UUID.randomUUID().toString();
+  private static final java.util.concurrent.atomic.AtomicLong WRITES = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * The writer id of one write made without the execution's entity (a start, a step from the
+   * journal): each its own, as each entity incarnation has its own. A writer id seen again after
+   * another writer's events would make Pekko's replay filter drop its later events as an old
+   * writer's (an execution stepped directly, then by its entity, then directly again lost the last
+   * steps at recovery and stayed stuck).
+   */
+  static String directWriter() {
+    return WRITER + "-" + Long.toString(WRITES.incrementAndGet(), 36);
+  }
 
   /**
    * The journal writes of the inputs of {@code queued} (tasks {@code position} scheduled), each
