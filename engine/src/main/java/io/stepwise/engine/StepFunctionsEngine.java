@@ -209,9 +209,9 @@ public final class StepFunctionsEngine {
     this.waker = new DirectWaker(executions, storage.store(), storage.reader(), revisions, definitions, driver,
         encryption, this.clock, io);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
-        ctx -> StateMachineEntity.create(ctx.getEntityId(), catalog, encryption, machines, revisions)));
+        ctx -> StateMachineEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, encryption, machines, revisions)));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
-        ctx -> ActivityEntity.create(ctx.getEntityId(), catalog, encryption)));
+        ctx -> ActivityEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,
         ctx -> ExecutionEntity.create(ctx.getEntityId(), ctx.getShard(), definitions, revisions, executions, driver,
             encryption, this.clock))

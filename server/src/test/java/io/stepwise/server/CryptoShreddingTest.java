@@ -84,6 +84,44 @@ class CryptoShreddingTest extends FreshServerTest {
   }
 
   /**
+   * Many reads at once of a machine, an execution and an activity that cannot be read each get
+   * the key's error at once: the entity that answers the first leaves memory without dropping the
+   * others (an entity that stopped itself lost the commands in its mailbox; their callers got a
+   * 503 after the ask timeout).
+   */
+  @Test
+  void concurrentReadsOfUnreadableResources_allGetTheKeysError() throws Exception {
+    String keyId = key();
+    String machine = machine("crowded", keyId);
+    String exec = run(machine, "{}");
+    String activity = sfn.createActivity(b -> b.name("crowded").encryptionConfiguration(e -> e
+        .type(EncryptionType.CUSTOMER_MANAGED_KMS_KEY).kmsKeyId(keyId).kmsDataKeyReusePeriodSeconds(300)))
+        .activityArn();
+    kms.disableKey(b -> b.keyId(keyId));
+    restart();
+    List<Runnable> reads = List.of(
+        () -> sfn.describeStateMachine(b -> b.stateMachineArn(machine)),
+        () -> sfn.listStateMachineVersions(b -> b.stateMachineArn(machine)),
+        () -> sfn.describeExecution(b -> b.executionArn(exec)),
+        () -> sfn.getExecutionHistory(b -> b.executionArn(exec)),
+        () -> sfn.describeActivity(b -> b.activityArn(activity)),
+        () -> sfn.listTagsForResource(b -> b.resourceArn(activity)));
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(24);
+    try {
+      for (int round = 0; round < 3; round++) {
+        List<java.util.concurrent.Future<?>> answers = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+          Runnable read = reads.get(i % reads.size());
+          answers.add(pool.submit(() -> assertInvalidState(read, KmsKeyState.DISABLED)));
+        }
+        for (var answer : answers) answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
    * A machine deleted while its key is disabled and one of its executions still runs is being
    * deleted, without showing what it cannot read; with the key enabled again it shows as DELETING.
    */

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -89,13 +90,18 @@ public final class ActivityEntity
   private final Catalog catalog;
   private final Encryption encryption;
 
-  public static Behavior<Command> create(String activityArn, Catalog catalog, Encryption encryption) {
-    return Behaviors.setup(ctx -> new ActivityEntity(activityArn, catalog, encryption));
+  private final Runnable passivate;
+
+  public static Behavior<Command> create(String activityArn, ActorRef<ClusterSharding.ShardCommand> shard,
+      Catalog catalog, Encryption encryption) {
+    return Behaviors.setup(ctx -> new ActivityEntity(activityArn,
+        () -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())), catalog, encryption));
   }
 
-  private ActivityEntity(String arn, Catalog catalog, Encryption encryption) {
+  private ActivityEntity(String arn, Runnable passivate, Catalog catalog, Encryption encryption) {
     super(PersistenceId.of(ENTITY_KEY.name(), arn));
     this.arn = arn;
+    this.passivate = passivate;
     this.catalog = catalog;
     this.encryption = encryption;
   }
@@ -175,12 +181,18 @@ public final class ActivityEntity
   }
 
   private ReplyEffect<Event, State> refuseTags(State state, ActorRef<Tags.Reply> replyTo) {
-    return Effect().stop().thenReply(replyTo, s -> Tags.Reply.unreadable(state.unreadable()));
+    return leaving().thenReply(replyTo, s -> Tags.Reply.unreadable(state.unreadable()));
   }
 
-  // Stops after answering so that the next command recovers afresh (a re-enabled key reads again).
+  // Passivates after answering so that the next command recovers afresh (a re-enabled key reads again).
   private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
-    return Effect().stop().thenReply(replyTo, s -> new Reply(null, state.unreadable()));
+    return leaving().thenReply(replyTo, s -> new Reply(null, state.unreadable()));
+  }
+
+  /** Leaves memory through the shard, which holds the commands that arrive meanwhile (see StateMachineEntity). */
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> leaving() {
+    passivate.run();
+    return Effect().none();
   }
 
   private static ActivitySummary summary(ActivityRecord r) {

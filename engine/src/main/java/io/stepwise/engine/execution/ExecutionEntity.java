@@ -280,25 +280,27 @@ public final class ExecutionEntity
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    // An unreadable execution answers and stops, so that the next command recovers afresh: data under
-    // a key that was disabled becomes readable again once the key is enabled.
+    // An unreadable execution answers and passivates, so that the next command recovers afresh: data
+    // under a key that was disabled becomes readable again once the key is enabled. (Through the
+    // shard, never by stopping itself: the shard holds the commands that arrive meanwhile, where a
+    // stopped entity's mailbox would drop them and leave their asks to time out.)
     var unreadable = newCommandHandlerWithReplyBuilder().forState(s -> s.unreadable() != null);
     unreadable.onCommand(Start.class,
-        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new StartReply(null, null, null, s.unreadable())));
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new StartReply(null, null, null, s.unreadable())));
     unreadable.onCommand(Describe.class,
-        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
     unreadable.onCommand(GetHistory.class,
-        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new HistoryReply(List.of(), s.unreadable(), true)));
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new HistoryReply(List.of(), s.unreadable(), true)));
     unreadable.onCommand(Stop.class,
-        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new ViewReply(null, s.unreadable())));
     unreadable.onCommand(Fire.class, this::fireUnreadable);
-    unreadable.onCommand(StartTask.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new TaskHandout(null)));
+    unreadable.onCommand(StartTask.class, (s, c) -> passivating().thenReply(c.replyTo(), n -> new TaskHandout(null)));
     unreadable.onCommand(TaskResult.class,
-        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new TaskReply(null, null, s.unreadable())));
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new TaskReply(null, null, s.unreadable())));
     unreadable.onCommand(FailOnKey.class, this::failOnKey);
-    unreadable.onCommand(Submitted.class, (s, c) -> Effect().stop().thenNoReply());
+    unreadable.onCommand(Submitted.class, (s, c) -> passivating().thenNoReply());
     unreadable.onCommand(Redrive.class,
-        (s, c) -> Effect().stop().thenReply(c.replyTo(), n -> new RedriveReply(null, null, null, s.unreadable())));
+        (s, c) -> passivating().thenReply(c.replyTo(), n -> new RedriveReply(null, null, null, s.unreadable())));
 
     // Not (yet) written. The first events are written without the entity, so one that is alive
     // while they are written would be stale: it answers and passivates, and the shard starts a
@@ -507,12 +509,12 @@ public final class ExecutionEntity
   /**
    * A due row of an execution that cannot be read: when the reason is its machine's key, the
    * execution fails (once its listing row tells its start date); otherwise it is tried again.
-   * The entity stops after answering, so that the next command recovers afresh.
+   * The entity passivates after answering, so that the next command recovers afresh.
    */
   private ReplyEffect<Event, State> fireUnreadable(State state, Fire cmd) {
     if (state.result() != null) {
       store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(cmd.row())));
-      return Effect().stop().thenReply(cmd.replyTo(), n -> new Fired(null));
+      return passivating().thenReply(cmd.replyTo(), n -> new Fired(null));
     }
     String arn = cmd.row().entityId();
     String machineArn = Encryption.machineOf(arn);
@@ -537,12 +539,12 @@ public final class ExecutionEntity
     ActorRef<Fired> replyTo = cmd.fire().replyTo();
     boolean readable = state.unreadable() == null;
     if (cmd.failure().isEmpty()) {
-      return (readable ? Effect().none() : Effect().stop())
+      return (readable ? Effect().none() : passivating())
           .thenReply(replyTo, n -> new Fired(clock.instant().plusSeconds(5)));
     }
     if (cmd.row().isEmpty() || state.result() != null) {
       store.submit(ExecutionStore.deleteAll(new IndexOp(), List.of(fired)));
-      return (readable ? Effect().none() : Effect().stop()).thenReply(replyTo, n -> new Fired(null));
+      return (readable ? Effect().none() : passivating()).thenReply(replyTo, n -> new Fired(null));
     }
     ExecutionIndex.Row running = cmd.row().get();
     Instant now = clock.instant();

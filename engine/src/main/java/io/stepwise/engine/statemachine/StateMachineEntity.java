@@ -18,11 +18,13 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.EventAdapter;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -208,15 +210,19 @@ public final class StateMachineEntity
   private final MachineView view;
   private final Revisions revisions;
 
-  public static Behavior<Command> create(String stateMachineArn, Catalog catalog, Encryption encryption,
-      MachineView view, Revisions revisions) {
-    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn, catalog, encryption, view, revisions));
+  private final Runnable passivate;
+
+  public static Behavior<Command> create(String stateMachineArn, ActorRef<ClusterSharding.ShardCommand> shard,
+      Catalog catalog, Encryption encryption, MachineView view, Revisions revisions) {
+    return Behaviors.setup(ctx -> new StateMachineEntity(stateMachineArn,
+        () -> shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf())), catalog, encryption, view, revisions));
   }
 
-  private StateMachineEntity(String arn, Catalog catalog, Encryption encryption, MachineView view,
+  private StateMachineEntity(String arn, Runnable passivate, Catalog catalog, Encryption encryption, MachineView view,
       Revisions revisions) {
     super(PersistenceId.of(ENTITY_KEY.name(), arn));
     this.arn = arn;
+    this.passivate = passivate;
     this.catalog = catalog;
     this.encryption = encryption;
     this.view = view;
@@ -283,11 +289,11 @@ public final class StateMachineEntity
     unreadable.onCommand(Publish.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(DescribeVersion.class, (s, c) -> refuse(s, c.replyTo()));
     unreadable.onCommand(DeleteVersion.class, (s, c) -> refuse(s, c.replyTo()));
-    unreadable.onCommand(ListVersions.class, (s, c) -> Effect().stop().thenReply(c.replyTo(),
+    unreadable.onCommand(ListVersions.class, (s, c) -> leaving().thenReply(c.replyTo(),
         n -> new VersionsReply(null, null, null, s.unreadable())));
     for (Class<? extends Command> aliasCommand : List.of(SaveAlias.class, DescribeAlias.class, DeleteAlias.class,
         ListAliases.class)) {
-      unreadable.onCommand(aliasCommand, (s, c) -> Effect().stop().thenReply(aliasReplyTo(c),
+      unreadable.onCommand(aliasCommand, (s, c) -> leaving().thenReply(aliasReplyTo(c),
           n -> new AliasReply(null, null, null, null, s.unreadable())));
     }
 
@@ -461,16 +467,26 @@ public final class StateMachineEntity
     return Effect().persist(new AliasSaved(saved)).thenReply(c.replyTo(), n -> AliasReply.of(saved));
   }
 
-  // Stops after answering, so that the next command recovers afresh: data under a key that was
-  // disabled becomes readable again once the key is enabled.
+  // Passivates after answering, so that the next command recovers afresh: data under a key that
+  // was disabled becomes readable again once the key is enabled.
   private ReplyEffect<Event, State> refuse(State state, ActorRef<Reply> replyTo) {
     view.remove(arn);
-    return Effect().stop().thenReply(replyTo, s -> new Reply(null, null, null, state.unreadable()));
+    return leaving().thenReply(replyTo, s -> new Reply(null, null, null, state.unreadable()));
   }
 
   private ReplyEffect<Event, State> refuseTags(State state, ActorRef<Tags.Reply> replyTo) {
     view.remove(arn);
-    return Effect().stop().thenReply(replyTo, s -> Tags.Reply.unreadable(state.unreadable()));
+    return leaving().thenReply(replyTo, s -> Tags.Reply.unreadable(state.unreadable()));
+  }
+
+  /**
+   * Leaves memory through the shard, which holds the commands that arrive meanwhile and starts a
+   * fresh entity for them; an entity that stopped itself would drop those from its mailbox, and
+   * their asks would time out.
+   */
+  private EffectBuilder<Event, State> leaving() {
+    passivate.run();
+    return Effect().none();
   }
 
   private static boolean sameRequest(StateMachineRecord a, StateMachineRecord b) {
