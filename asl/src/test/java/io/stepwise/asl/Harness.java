@@ -69,10 +69,23 @@ public final class Harness {
     return drive(compile(def), CTX, Interpreter.start(compile(def), CTX, json(input), T0), T0, tasks);
   }
 
+  /** As {@link #run(String, String, Function)}, Distributed Maps handed over as Map Runs ({@link ExecutionContext#MAP_RUN} tasks). */
+  public static Result runWithMapRuns(String def, String input, Function<Effect.ScheduleTask, Signal> tasks) {
+    ExecutionContext ctx = CTX.withMapRuns();
+    return drive(compile(def), ctx, Interpreter.start(compile(def), ctx, json(input), T0), T0, tasks);
+  }
+
   /** Redrives a run that ended unsuccessfully, at {@code at}, as redrive number {@code count}, to its new end. */
   public static Result redrive(String def, Result ended, int count, Instant at, Function<Effect.ScheduleTask, Signal> tasks) {
-    ExecutionContext ctx = new ExecutionContext(CTX.executionArn(), CTX.executionName(), CTX.stateMachineArn(),
+    return redrive(def, ended, count, at, false, tasks);
+  }
+
+  /** As above; {@code mapRuns}: Distributed Maps are Map Runs. */
+  public static Result redrive(String def, Result ended, int count, Instant at, boolean mapRuns,
+      Function<Effect.ScheduleTask, Signal> tasks) {
+    ExecutionContext plain = new ExecutionContext(CTX.executionArn(), CTX.executionName(), CTX.stateMachineArn(),
         CTX.stateMachineName(), CTX.roleArn(), CTX.startTime(), count, at);
+    ExecutionContext ctx = mapRuns ? plain.withMapRuns() : plain;
     ExecutionPosition pos = ExecutionPosition.fromJson(json(Json.write(ended.position().toJson())));
     return drive(compile(def), ctx, Interpreter.redrive(compile(def), ctx, pos, at), at, tasks);
   }

@@ -172,12 +172,40 @@ public final class StepFunctionsEngine {
       }
 
       @Override
+      public CompletionStage<io.stepwise.engine.execution.Result> redrive(ExecutionInfo info, CompiledDefinition def) {
+        String arn = info.executionArn();
+        CompletableFuture<io.stepwise.engine.execution.Result> end = executions.endOf(arn);
+        return redriveExecution(arn, null).thenCompose(date -> end);
+      }
+
+      @Override
       public void stop(String executionArn, String error, String cause) {
         if (executionArn.contains(":express:")) express.stop(executionArn, error, cause);
         else stopExecution(executionArn, error, cause);
       }
-    }, (executionArn, mapRunArn, record) -> storage.committer().submit(mapRunIndex.put(
-        new io.stepwise.persistence.index.IndexOp(), executionArn, mapRunArn, Json.write(record).getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+    }, new io.stepwise.engine.maprun.MapRuns.Records() {
+      @Override
+      public void save(String executionArn, String mapRunArn, com.fasterxml.jackson.databind.node.ObjectNode record) {
+        storage.committer().submit(mapRunIndex.put(new io.stepwise.persistence.index.IndexOp(), executionArn, mapRunArn,
+            Json.write(record).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+
+      @Override
+      public Optional<com.fasterxml.jackson.databind.node.ObjectNode> load(String mapRunArn) {
+        return mapRunIndex.get(mapRunArn).map(StepFunctionsEngine::record);
+      }
+
+      @Override
+      public void childEnded(String mapRunArn, long index, com.fasterxml.jackson.databind.node.ObjectNode outcome) {
+        storage.committer().submit(mapRunIndex.putChild(new io.stepwise.persistence.index.IndexOp(), mapRunArn, index,
+            Json.write(outcome).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+
+      @Override
+      public Optional<com.fasterxml.jackson.databind.node.ObjectNode> child(String mapRunArn, long index) {
+        return mapRunIndex.child(mapRunArn, index).map(StepFunctionsEngine::record);
+      }
+    },
         bucketDirectories(config), new io.stepwise.engine.maprun.ObjectStore() {
           @Override
           public JsonNode call(String operation, JsonNode parameters) {

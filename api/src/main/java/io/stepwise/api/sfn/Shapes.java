@@ -109,7 +109,8 @@ public final class Shapes {
       n.put("redriveStatus", "NOT_REDRIVABLE");
       n.put("redriveStatusReason", v.notRedrivable());
     } else {
-      n.put("redriveStatus", "REDRIVABLE");
+      // a Map Run's child is redriven with its parent (RedriveExecution of the execution that ran the Map)
+      n.put("redriveStatus", i.mapRunArn() != null ? "REDRIVABLE_BY_MAP_RUN" : "REDRIVABLE");
     }
     return n;
   }

@@ -157,20 +157,69 @@ final class Branches {
    * result (or the ResultWriter's details), or with the run's error.
    */
   private void startMapRun(Frame f, State.Map m) {
+    String mapRunArn = mapRunArn(f, label(m.distributedParts().raw().path("Label").asText(f.state)));
+    ObjectNode spec = mapRunSpec(f, m, mapRunArn);
+    ObjectNode det = run.obj();
+    det.put("length", spec.has("Items") ? spec.get("Items").size() : 0);
+    run.emit(f, "MapStateStarted", "mapStateStartedEventDetails", det);
+    ObjectNode r = run.obj();
+    r.put("mapRunArn", mapRunArn);
+    run.emit(f, "MapRunStarted", "mapRunStartedEventDetails", r);
+    f.mapRunArn = mapRunArn;
+    f.mapRunRedrives = 0;
+    scheduleMapRun(f, spec);
+  }
+
+  /** AWS's hard limit on the redrives of one Map Run. */
+  static final int MAX_MAP_RUN_REDRIVES = 1000;
+
+  /** Whether a redrive of {@code f} redrives its Map Run (one was started) rather than entering the state again. */
+  boolean redrivesMapRun(Frame f, State.Map m) {
+    return m.distributed() && run.ctx.mapRuns() && !f.silent && f.mapRunArn != null;
+  }
+
+  /**
+   * Redrives the Map Run of a Distributed Map that did not succeed (RedriveExecution of its
+   * execution): the same run, evaluated again from the state's input, handed to the engine with
+   * its new redrive count, which runs again only the children that did not succeed; recorded as
+   * {@code MapRunRedriven}. Past AWS's 1,000 redrives of one run, the state fails with States.Runtime.
+   */
+  void redriveMapRun(Frame f, State.Map m) {
+    if (f.mapRunRedrives >= MAX_MAP_RUN_REDRIVES) {
+      throw StatesError.runtime("The Map Run '" + f.mapRunArn + "' cannot be redriven: it was redriven "
+          + MAX_MAP_RUN_REDRIVES + " times, the most a Map Run can be.");
+    }
+    ObjectNode spec = mapRunSpec(f, m, f.mapRunArn);
+    f.mapRunRedrives++;
+    spec.put("RedriveCount", f.mapRunRedrives);
+    ObjectNode r = run.obj();
+    r.put("mapRunArn", f.mapRunArn);
+    r.put("redriveCount", f.mapRunRedrives);
+    run.emit(f, "MapRunRedriven", "mapRunRedrivenEventDetails", r);
+    scheduleMapRun(f, spec);
+  }
+
+  private void scheduleMapRun(Frame f, ObjectNode spec) {
+    String effectId = "maprun-" + run.lastEventId;
+    f.waiting = Frame.Waiting.mapRun(effectId, spec, run.now);
+    run.effects.add(new Effect.ScheduleTask(effectId, f.state, ExecutionContext.MAP_RUN, spec, null, null, run.now, false,
+        null, 0));
+  }
+
+  /** What the engine needs to run the Map Run {@code mapRunArn} of {@code f}, evaluated from the state's input now. */
+  private ObjectNode mapRunSpec(Frame f, State.Map m, String mapRunArn) {
     boolean jsonata = m.common().jsonata();
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, m.common());
     StateScope sc = d.scope(f, eff);
     State.DistributedParts parts = m.distributedParts();
     ObjectNode raw = parts.raw();
     ObjectNode spec = run.obj();
-    String mapRunArn = mapRunArn(f, label(raw.path("Label").asText(f.state)));
     spec.put("MapRunArn", mapRunArn);
     ObjectNode processor = ((ObjectNode) raw.get(raw.has("ItemProcessor") ? "ItemProcessor" : "Iterator")).deepCopy();
     JsonNode config = processor.remove("ProcessorConfig");
     if (!processor.has("QueryLanguage") && m.processor().jsonata()) processor.put("QueryLanguage", "JSONata");
     spec.set("Processor", processor);
     spec.put("ExecutionType", config == null ? "STANDARD" : config.path("ExecutionType").asText("STANDARD"));
-    long length = 0;
     if (m.itemReader()) {
       ObjectNode reader = ((ObjectNode) raw.get("ItemReader")).deepCopy();
       reader.remove("Arguments");
@@ -185,7 +234,6 @@ final class Branches {
     } else {
       JsonNode items = items(m, eff, sc);
       spec.set("Items", items);
-      length = items.size();
     }
     String sel = raw.has("ItemSelector") ? "ItemSelector" : raw.has("Parameters") ? "Parameters" : null;
     if (sel != null) spec.set("ItemSelector", raw.get(sel));
@@ -212,16 +260,7 @@ final class Branches {
       if (parts.writerParameters() != null) writer.set("Parameters", orNull(parts.writerParameters().eval(sc)));
       spec.set("ResultWriter", writer);
     }
-    ObjectNode det = run.obj();
-    det.put("length", length);
-    run.emit(f, "MapStateStarted", "mapStateStartedEventDetails", det);
-    ObjectNode r = run.obj();
-    r.put("mapRunArn", mapRunArn);
-    run.emit(f, "MapRunStarted", "mapRunStartedEventDetails", r);
-    String effectId = "maprun-" + run.lastEventId;
-    f.waiting = Frame.Waiting.mapRun(effectId, spec, run.now);
-    run.effects.add(new Effect.ScheduleTask(effectId, f.state, ExecutionContext.MAP_RUN, spec, null, null, run.now, false,
-        null, 0));
+    return spec;
   }
 
   /** The engine's answer to a Map Run: the Map's result, or the run's error (which Retry and Catch see). */

@@ -72,6 +72,8 @@ final class Driver {
     f.waiting = null;
     f.children = null;
     f.map = null;
+    f.mapRunArn = null;
+    f.mapRunRedrives = 0;
     ObjectNode d = run.obj();
     d.put("name", name);
     d.put("input", run.text(input));
@@ -324,6 +326,12 @@ final class Driver {
         && (f.children.stream().anyMatch(c -> c.status != Frame.Status.SUCCEEDED)
             || (f.map != null && f.map.next < f.map.items.size()));
     if (!partial) {
+      if (s instanceof State.Map m && branches.redrivesMapRun(f, m)) {
+        f.retryCount = 0;
+        f.retrierAttempts = null;
+        branches.redriveMapRun(f, m);
+        return;
+      }
       enter(f, f.state, f.input);
       return;
     }

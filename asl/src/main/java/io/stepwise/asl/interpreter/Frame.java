@@ -102,6 +102,9 @@ final class Frame {
   Map<String, JsonNode> vars;
   List<Frame> children;
   MapRun map;
+  /** The last Map Run of a Distributed Map run by the engine (kept after it ends: a redrive redrives it), and its redrives. */
+  String mapRunArn;
+  int mapRunRedrives;
 
   boolean done() {
     return status != Status.RUNNING;
@@ -156,6 +159,8 @@ final class Frame {
       for (Frame ch : children) c.children.add(ch.copy(c));
     }
     c.map = map == null ? null : map.copy();
+    c.mapRunArn = mapRunArn;
+    c.mapRunRedrives = mapRunRedrives;
     return c;
   }
 

@@ -100,6 +100,8 @@ final class PositionCodec {
       putOpt(m, "firstError", f.map.firstError);
       putOpt(m, "firstCause", f.map.firstCause);
     }
+    putOpt(o, "mapRunArn", f.mapRunArn);
+    if (f.mapRunRedrives > 0) o.put("mapRunRedrives", f.mapRunRedrives);
     if (f.children != null) {
       ArrayNode a = o.putArray("children");
       for (Frame c : f.children) a.add(frame(c));
@@ -171,6 +173,8 @@ final class PositionCodec {
       f.map.firstError = str(m, "firstError");
       f.map.firstCause = str(m, "firstCause");
     }
+    f.mapRunArn = str(o, "mapRunArn");
+    f.mapRunRedrives = o.path("mapRunRedrives").asInt(0);
     if (o.has("children")) {
       f.children = new ArrayList<>();
       for (JsonNode c : o.get("children")) f.children.add(readFrame(c, f));

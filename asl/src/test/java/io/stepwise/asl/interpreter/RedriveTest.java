@@ -6,6 +6,7 @@ import static io.stepwise.asl.Harness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.Harness;
 import java.time.Instant;
@@ -183,5 +184,102 @@ class RedriveTest {
     Step r = Interpreter.resume(d, CTX, ExecutionPosition.fromJson(s.position().toJson()),
         new Signal.TaskFailed(stale.id(), "Boom", "x"), T0.plusSeconds(1));
     assertThat(r.events()).isEmpty();
+  }
+
+  // --- Distributed Maps run as Map Runs ("Redriving Map Runs"): the same run is redriven ---
+
+  private static final String DISTRIBUTED = "{\"StartAt\":\"Before\",\"States\":{"
+      + "\"Before\":{\"Type\":\"Pass\",\"Next\":\"Fan\"},"
+      + "\"Fan\":{\"Type\":\"Map\",\"ItemsPath\":\"$.items\",\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\","
+      + "\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"Work\",\"States\":{\"Work\":{\"Type\":\"Pass\",\"End\":true}}},"
+      + "\"Retry\":[{\"ErrorEquals\":[\"Retryable\"],\"MaxAttempts\":1,\"IntervalSeconds\":1}],"
+      + "\"Next\":\"After\"},"
+      + "\"After\":{\"Type\":\"Pass\",\"End\":true}}}";
+
+  private static boolean mapRun(Effect.ScheduleTask t) {
+    return t.resource().equals(ExecutionContext.MAP_RUN);
+  }
+
+  @Test
+  void aFailedMapRun_isRedrivenUnderItsArn_withItsRedriveCount_andTheStatesAfterItRun() {
+    List<Effect.ScheduleTask> runs = new ArrayList<>();
+    Harness.Result failed = Harness.runWithMapRuns(DISTRIBUTED, "{\"items\":[1,2,3]}", t -> {
+      runs.add(t);
+      return new Signal.TaskFailed(t.id(), "States.ExceedToleratedFailureThreshold", "too many failed");
+    });
+    assertThat(runs).hasSize(1).allMatch(RedriveTest::mapRun);
+    String arn = runs.get(0).parameters().get("MapRunArn").asText();
+    assertThat(runs.get(0).parameters().has("RedriveCount")).isFalse();
+
+    for (int n = 1; n <= 3; n++) {
+      List<Effect.ScheduleTask> again = new ArrayList<>();
+      Harness.Result redriven = Harness.redrive(DISTRIBUTED, failed, n, LATER, true, t -> {
+        again.add(t);
+        return t.parameters().get("RedriveCount").asInt() < 3
+            ? new Signal.TaskFailed(t.id(), "States.ExceedToleratedFailureThreshold", "still failing")
+            : new Signal.TaskSucceeded(t.id(), json("[1,2,3]"));
+      });
+      assertThat(again).hasSize(1);
+      JsonNode spec = again.get(0).parameters();
+      assertThat(spec.get("MapRunArn").asText()).isEqualTo(arn);
+      assertThat(spec.get("RedriveCount").asInt()).isEqualTo(n);
+      assertThat(spec.get("Items")).isEqualTo(json("[1,2,3]"));
+      HistoryEvent redrivenRun = redriven.event("MapRunRedriven");
+      assertThat(redrivenRun.details().get("mapRunRedrivenEventDetails")).isEqualTo(json(
+          "{\"mapRunArn\":\"" + arn + "\",\"redriveCount\":" + n + "}"));
+      // the Map state is not entered again: the Map Run goes on
+      assertThat(redriven.types()).doesNotContain("MapStateEntered", "MapStateStarted", "MapRunStarted");
+      if (n < 3) {
+        assertThat(redriven.types()).containsExactly("ExecutionRedriven", "MapRunRedriven", "MapRunFailed",
+            "MapStateFailed", "ExecutionFailed");
+        failed = redriven;
+      } else {
+        assertThat(redriven.types()).containsExactly("ExecutionRedriven", "MapRunRedriven", "MapRunSucceeded",
+            "MapStateSucceeded", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
+        assertThat(redriven.output()).isEqualTo(json("[1,2,3]"));
+      }
+    }
+  }
+
+  @Test
+  void aMapRunThatWasRetried_redrivesTheLastRun() {
+    List<String> arns = new ArrayList<>();
+    Harness.Result failed = Harness.runWithMapRuns(DISTRIBUTED, "{\"items\":[1]}", t -> {
+      arns.add(t.parameters().get("MapRunArn").asText());
+      return new Signal.TaskFailed(t.id(), "Retryable", "again");
+    });
+    // the Retry started a second Map Run, under an ARN of its own
+    assertThat(arns).hasSize(2).doesNotHaveDuplicates();
+    List<String> redriven = new ArrayList<>();
+    Harness.redrive(DISTRIBUTED, failed, 1, LATER, true, t -> {
+      redriven.add(t.parameters().get("MapRunArn").asText());
+      return new Signal.TaskSucceeded(t.id(), json("[]"));
+    });
+    assertThat(redriven).containsExactly(arns.get(1));
+  }
+
+  @Test
+  void aDistributedMapThatFailedBeforeItsRunStarted_startsARunOnRedrive_notAnEarlierMapsRun() {
+    String def = "{\"StartAt\":\"First\",\"States\":{"
+        + "\"First\":{\"Type\":\"Map\",\"ItemsPath\":\"$.items\",\"ResultPath\":null,\"ItemProcessor\":{\"ProcessorConfig\":"
+        + "{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"EXPRESS\"},\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Pass\",\"End\":true}}},"
+        + "\"Next\":\"Second\"},"
+        + "\"Second\":{\"Type\":\"Map\",\"ItemsPath\":\"$.other\",\"ItemProcessor\":{\"ProcessorConfig\":"
+        + "{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"EXPRESS\"},\"StartAt\":\"W2\",\"States\":{\"W2\":{\"Type\":\"Pass\",\"End\":true}}},"
+        + "\"End\":true}}}";
+    List<String> arns = new ArrayList<>();
+    Function<Effect.ScheduleTask, Signal> ok = t -> {
+      arns.add(t.parameters().get("MapRunArn").asText());
+      return new Signal.TaskSucceeded(t.id(), json("[]"));
+    };
+    // Second's ItemsPath finds nothing: it fails before its Map Run starts
+    Harness.Result failed = Harness.runWithMapRuns(def, "{\"items\":[1]}", ok);
+    assertThat(failed.failure().error()).isEqualTo("States.Runtime");
+    assertThat(arns).hasSize(1);
+    assertThat(failed.types()).containsOnlyOnce("MapRunStarted");
+    // redriven with the path still missing, the state is entered again: no run of First is redriven
+    Harness.Result again = Harness.redrive(def, failed, 1, LATER, true, ok);
+    assertThat(arns).hasSize(1);
+    assertThat(again.types()).contains("MapStateEntered").doesNotContain("MapRunRedriven");
   }
 }

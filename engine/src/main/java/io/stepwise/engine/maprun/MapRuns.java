@@ -41,8 +41,14 @@ import java.util.concurrent.Executor;
  * runs, and when it ends.
  *
  * <p>A run is a dispatched task: after a crash its call is made again; Standard children are
- * named after the run and their index, so the run finds those it started and waits for them,
- * while Express children, which leave no record, run again (Express is at-least-once on AWS too).
+ * named after the run and their index, so the run finds those it started and waits for them.
+ *
+ * <p>The run of a Standard execution records how each child ended (its status, output, error and
+ * attempt), so that a redrive of the execution — which redrives its failed Map Run under the same
+ * ARN, with a higher {@code RedriveCount} — runs again only the children that did not succeed:
+ * Standard ones are redriven from where they failed (the same execution), Express ones start
+ * again as new executions; children that succeeded keep their outputs and do not run. Ended
+ * children of the current attempt are not run again after a crash either.
  */
 public final class MapRuns implements Integration {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -59,13 +65,28 @@ public final class MapRuns implements Integration {
     /** Runs an Express child in memory; completes with its result. */
     CompletionStage<Result> express(ExecutionInfo info, CompiledDefinition def);
 
+    /**
+     * Redrives a Standard child that ended unsuccessfully (from where it failed, as RedriveExecution
+     * does); completes with its result when it ends again, or fails at once if it cannot be redriven.
+     */
+    CompletionStage<Result> redrive(ExecutionInfo info, CompiledDefinition def);
+
     /** Stops a child that is still running (Standard or Express). */
     void stop(String executionArn, String error, String cause);
   }
 
-  /** Where Map Run records go. */
+  /** Where Map Run records, and how each child ended, go. */
   public interface Records {
     void save(String executionArn, String mapRunArn, ObjectNode record);
+
+    /** The record last saved for {@code mapRunArn}. Blocking. */
+    Optional<ObjectNode> load(String mapRunArn);
+
+    /** Records how child {@code index} of {@code mapRunArn} ended (see {@link MapRun#outcome}). */
+    void childEnded(String mapRunArn, long index, ObjectNode outcome);
+
+    /** How child {@code index} of {@code mapRunArn} ended, if that was recorded. Blocking. */
+    Optional<ObjectNode> child(String mapRunArn, long index);
   }
 
   private final Children children;
@@ -140,7 +161,20 @@ public final class MapRuns implements Integration {
     final JsonNode spec;
     final CompletableFuture<Signal> done = new CompletableFuture<>();
     final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
-    final Instant startDate;
+    /** When the run first started (a redrive keeps it). */
+    Instant startDate;
+    /** 0, or which redrive of the run this is. */
+    final int redriveCount;
+    Instant redriveDate;
+    /** The execution can be redriven (it is Standard): how each child ends is recorded. */
+    final boolean recordsChildren;
+    /** Children (then items) that did not succeed before this redrive and wait to run again. */
+    long pendingRedrive;
+    long pendingRedriveItems;
+    /** Children (then items) of this redrive that could not be redriven and did not succeed. */
+    long notRedrivable;
+    long notRedrivableItems;
+    final java.util.Set<Long> refused = ConcurrentHashMap.newKeySet();
     final boolean express;
     final String childMachineArn;
     final String childMachineName;
@@ -179,6 +213,9 @@ public final class MapRuns implements Integration {
       this.spec = task.parameters();
       this.arn = spec.path("MapRunArn").asText();
       this.startDate = clock.instant();
+      this.redriveCount = spec.path("RedriveCount").asInt(0);
+      if (redriveCount > 0) redriveDate = startDate;
+      this.recordsChildren = !"EXPRESS".equals(parent.type());
       this.express = spec.path("ExecutionType").asText("STANDARD").equals("EXPRESS");
       Arns.Parsed p = Arns.parse(arn);
       String rest = p.rest(); // machine/label:id
@@ -192,16 +229,35 @@ public final class MapRuns implements Integration {
     }
 
     void begin() {
+      if (redriveCount > 0) {
+        try {
+          records.load(arn).ifPresent(r -> {
+            if (r.has("startDate")) startDate = Instant.ofEpochMilli(r.get("startDate").asLong());
+          });
+        } catch (RuntimeException e) {
+          // its first start date unreadable: the redrive's stands in
+        }
+      }
       save(true); // DescribeMapRun finds the run while its items are counted
       try {
         def = CompiledDefinition.compile(processor, express);
         selector = MapItemSelector.of(spec);
-        // a first pass counts children and items (tolerated failures are of all of them); the second runs them
+        // a first pass counts children and items (tolerated failures are of all of them), and
+        // those a redrive runs again; the second runs them
         long n = 0;
         long itemCount = 0;
+        long again = 0;
+        long againItems = 0;
         try (Units counting = new Units(open(), spec.get("ItemBatcher"), selector)) {
           while (counting.hasNext() && !done.isDone()) {
             counting.next();
+            if (redriveCount > 0) {
+              ObjectNode before = records.child(arn, n).orElse(null);
+              if (before != null && runsAgain(before)) {
+                again++;
+                againItems += counting.lastItems;
+              }
+            }
             n++;
             itemCount += counting.lastItems;
           }
@@ -210,6 +266,8 @@ public final class MapRuns implements Integration {
           if (done.isDone()) return; // stopped meanwhile
           total = n;
           totalItems = itemCount;
+          pendingRedrive = again;
+          pendingRedriveItems = againItems;
           if (!spec.has("ResultWriter") && total <= Integer.MAX_VALUE) outputs = new JsonNode[(int) total];
           if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets, s3);
           units = new Units(open(), spec.get("ItemBatcher"), selector);
@@ -249,6 +307,11 @@ public final class MapRuns implements Integration {
       return maxConcurrency == 0 ? DEFAULT_CONCURRENCY : maxConcurrency;
     }
 
+    /** A child that ended unsuccessfully in an earlier attempt: this redrive runs it again. */
+    private boolean runsAgain(ObjectNode outcome) {
+      return !"SUCCEEDED".equals(outcome.path("s").asText()) && outcome.path("a").asInt() < redriveCount;
+    }
+
     /** Starts children while the run may; ends the run when none is left to start or wait for. */
     synchronized void pump() {
       if (units == null) return; // not begun yet: begin() pumps
@@ -256,11 +319,22 @@ public final class MapRuns implements Integration {
         while (!done.isDone() && running < limit() && units.hasNext()) {
           JsonNode input = units.next();
           long index = nextIndex++;
+          int items = units.lastItems;
+          itemsStarted += items;
+          ObjectNode before = recordsChildren ? records.child(arn, index).orElse(null) : null;
+          if (before != null && !runsAgain(before)) {
+            // it succeeded before, or ended in this attempt before a restart: as it ended
+            if (!account(index, endedChild(before, input), before.path("s").asText(), result(before), null, items)) return;
+            continue;
+          }
           running++;
-          itemsOf.put(index, units.lastItems);
-          runningItems += units.lastItems;
-          itemsStarted += units.lastItems;
-          start(index, input, units.lastItems);
+          itemsOf.put(index, items);
+          runningItems += items;
+          if (before != null) {
+            pendingRedrive--;
+            pendingRedriveItems -= items;
+          }
+          start(index, input, items, before);
         }
         if (!done.isDone() && running == 0 && !units.hasNext()) succeed();
       } catch (StatesError e) {
@@ -270,23 +344,74 @@ public final class MapRuns implements Integration {
       }
     }
 
-    private void start(long index, JsonNode input, int items) {
-      String name = UUID.nameUUIDFromBytes((arn + "#" + index).getBytes(StandardCharsets.UTF_8)).toString();
+    private String childName(long index) {
+      return UUID.nameUUIDFromBytes((arn + "#" + index).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private ExecutionInfo child(String childArn, long index, JsonNode input, Instant started, int items) {
+      return new ExecutionInfo(childArn, childName(index), childMachineArn, childMachineName, express ? "EXPRESS" : "STANDARD",
+          processor, "mapRun:" + arn, startDate, parent.roleArn(), Json.write(input), started, null, null,
+          parent.encryption()).withMapRun(arn, items).withTestCase(parent.testCase());
+    }
+
+    /** The child that ended as {@code outcome} records. */
+    private ExecutionInfo endedChild(ObjectNode outcome, JsonNode input) {
+      return child(outcome.path("x").asText(), outcome.path("i").asLong(), input,
+          Instant.ofEpochMilli(outcome.path("t").asLong()), outcome.path("n").asInt(1));
+    }
+
+    private static Result result(ObjectNode outcome) {
+      return new Result(outcome.path("s").asText(), outcome.hasNonNull("o") ? outcome.get("o").asText() : null,
+          outcome.hasNonNull("e") ? outcome.get("e").asText() : null, outcome.hasNonNull("c") ? outcome.get("c").asText() : null,
+          Instant.ofEpochMilli(outcome.path("d").asLong()));
+    }
+
+    /**
+     * Starts child {@code index}; {@code before} is how it ended in an earlier attempt (null if
+     * it never ended): a Standard child is then redriven, an Express child starts anew.
+     */
+    private void start(long index, JsonNode input, int items, ObjectNode before) {
+      String name = childName(index);
       Arns.Parsed p = Arns.parse(arn);
       String childArn = express
           ? "arn:aws:states:" + p.region() + ":" + p.account() + ":express:" + childMachineName + ":" + name + ":" + UUID.randomUUID()
           : "arn:aws:states:" + p.region() + ":" + p.account() + ":execution:" + childMachineName + ":" + name;
-      ExecutionInfo child = new ExecutionInfo(childArn, name, childMachineArn, childMachineName, express ? "EXPRESS" : "STANDARD",
-          processor, "mapRun:" + arn, startDate, parent.roleArn(), Json.write(input), clock.instant(), null, null,
-          parent.encryption()).withMapRun(arn, items).withTestCase(parent.testCase());
+      // a redriven Standard child keeps its first start date, as RedriveExecution keeps it
+      Instant started = before != null && !express ? Instant.ofEpochMilli(before.path("t").asLong()) : clock.instant();
+      ExecutionInfo child = child(childArn, index, input, started, items);
       runningChildren.put(index, child);
       CompletionStage<Result> end;
       try {
-        end = express ? children.express(child, def) : children.standard(child, def);
+        if (before != null && !express) {
+          end = children.redrive(child, def).exceptionallyCompose(refusal -> {
+            // not redrivable (its history is full, it was redriven by hand and still runs, ...): as it is
+            refused.add(index);
+            return children.standard(child, def);
+          });
+        } else {
+          end = express ? children.express(child, def) : children.standard(child, def);
+        }
       } catch (RuntimeException e) {
         end = CompletableFuture.failedFuture(e);
       }
       end.whenCompleteAsync((result, failure) -> ended(index, result, failure), executor);
+    }
+
+    /** How a child ended, as the run records it: enough to account for it again without running it. */
+    private ObjectNode outcome(long index, ExecutionInfo child, String status, Result result, Throwable failure, int items) {
+      ObjectNode o = NODES.objectNode();
+      o.put("a", redriveCount);
+      o.put("i", index);
+      o.put("n", items);
+      o.put("x", child.executionArn());
+      o.put("s", status);
+      o.put("t", child.startDate().toEpochMilli());
+      o.put("d", (result == null ? clock.instant() : result.stopDate()).toEpochMilli());
+      if (result != null && result.output() != null) o.put("o", result.output());
+      if (result != null && result.error() != null) o.put("e", result.error());
+      if (result != null && result.cause() != null) o.put("c", result.cause());
+      if (failure != null) o.put("e", "States.Runtime").put("c", String.valueOf(failure.getMessage()));
+      return o;
     }
 
     private synchronized void ended(long index, Result result, Throwable failure) {
@@ -304,6 +429,21 @@ public final class MapRuns implements Integration {
       int n = itemsOf.remove(index);
       runningItems -= n;
       String childStatus = failure != null ? "FAILED" : result.status();
+      if (recordsChildren) records.childEnded(arn, index, outcome(index, child, childStatus, result, failure, n));
+      if (refused.remove(index) && !childStatus.equals("SUCCEEDED")) {
+        notRedrivable++;
+        notRedrivableItems += n;
+      }
+      if (!account(index, child, childStatus, result, failure, n)) return;
+      save(false);
+      pump();
+    }
+
+    /**
+     * Counts an ended child, keeps its output and writes its result file entry; false if the run
+     * failed for it (too many failures, or its result could not be written).
+     */
+    private boolean account(long index, ExecutionInfo child, String childStatus, Result result, Throwable failure, int n) {
       int slot = switch (childStatus) {
         case "SUCCEEDED" -> SUCCEEDED;
         case "TIMED_OUT" -> TIMED_OUT;
@@ -322,15 +462,14 @@ public final class MapRuns implements Integration {
           writer.add(childStatus, child, result, failure, n);
         } catch (StatesError e) {
           fail(e.error(), e.cause());
-          return;
+          return false;
         }
       }
       if (exceeded()) {
         fail("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
-        return;
+        return false;
       }
-      save(false);
-      pump();
+      return true;
     }
 
     /** Failed, timed-out and aborted items (with an ItemBatcher, every item of a failed batch) past the tolerated. */
@@ -404,6 +543,13 @@ public final class MapRuns implements Integration {
       childTally[ABORTED] += runningChildren.size();
       itemTally[ABORTED] += runningItems;
       runningItems = 0;
+      for (Map.Entry<Long, ExecutionInfo> e : runningChildren.entrySet()) {
+        // aborted: a redrive runs it again (a Standard one is redriven, not taken as it ended)
+        if (recordsChildren) {
+          records.childEnded(arn, e.getKey(), outcome(e.getKey(), e.getValue(), "ABORTED", null, null,
+              itemsOf.getOrDefault(e.getKey(), 1)));
+        }
+      }
       for (ExecutionInfo child : runningChildren.values()) children.stop(child.executionArn(), null, cause);
       runningChildren.clear();
       running = 0;
@@ -440,7 +586,8 @@ public final class MapRuns implements Integration {
       records.save(parent.executionArn(), arn, r);
     }
 
-    private void counts(ObjectNode c, long[] by, long all, long pending, long runningNow, long written) {
+    private void counts(ObjectNode c, long[] by, long all, long pending, long runningNow, long written,
+        long failuresNotRedrivable, long toRedrive) {
       c.put("pending", "ABORTED".equals(status) || "FAILED".equals(status) ? 0 : pending);
       c.put("running", runningNow);
       c.put("succeeded", by[SUCCEEDED]);
@@ -449,8 +596,8 @@ public final class MapRuns implements Integration {
       c.put("aborted", by[ABORTED]);
       c.put("total", all);
       c.put("resultsWritten", written);
-      c.put("failuresNotRedrivable", 0);
-      c.put("pendingRedrive", 0);
+      c.put("failuresNotRedrivable", failuresNotRedrivable);
+      c.put("pendingRedrive", "RUNNING".equals(status) ? toRedrive : 0);
     }
 
     /** What DescribeMapRun shows (dates in epoch milliseconds). */
@@ -466,10 +613,11 @@ public final class MapRuns implements Integration {
       r.put("toleratedFailurePercentage", toleratedPercentage == null ? 0 : toleratedPercentage.floatValue());
       r.put("toleratedFailureCount", toleratedCount == null ? 0 : toleratedCount.longValue());
       counts(r.putObject("itemCounts"), itemTally, totalItems, Math.max(0, totalItems - itemsStarted), runningItems,
-          writer == null ? 0 : writer.writtenItems());
+          writer == null ? 0 : writer.writtenItems(), notRedrivableItems, pendingRedriveItems);
       counts(r.putObject("executionCounts"), childTally, total, Math.max(0, total - nextIndex), running,
-          writer == null ? 0 : writer.written());
-      r.put("redriveCount", 0);
+          writer == null ? 0 : writer.written(), notRedrivable, pendingRedrive);
+      r.put("redriveCount", redriveCount);
+      if (redriveDate != null) r.put("redriveDate", redriveDate.toEpochMilli());
       return r;
     }
   }

@@ -171,9 +171,13 @@ final class ResultFiles {
     if (result != null && result.error() != null) r.put("Error", result.error());
     if (result != null && result.cause() != null) r.put("Cause", result.cause());
     if (failure != null) r.put("Error", "States.Runtime").put("Cause", String.valueOf(failure.getMessage()));
-    r.put("RedriveCount", 0);
-    r.put("RedriveStatus", "NOT_REDRIVABLE");
-    r.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven");
+    r.put("RedriveCount", child.redriveCount());
+    if (status.equals("SUCCEEDED")) {
+      r.put("RedriveStatus", "NOT_REDRIVABLE");
+      r.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven");
+    } else {
+      r.put("RedriveStatus", "REDRIVABLE_BY_MAP_RUN"); // the Map Run runs it again when its execution is redriven
+    }
     r.put("StartDate", child.startDate().toString());
     r.put("StateMachineArn", child.stateMachineArn());
     r.put("Status", status);

@@ -17,7 +17,10 @@ import java.util.Optional;
  * <pre>
  *   'M' hash(map-run-arn)                          -> seal(record, as its owner encodes it)
  *   'R' hash(execution-arn) hash(map-run-arn)      -> seal(map-run-arn)
+ *   'C' hash(map-run-arn) index (8 bytes)          -> seal(how that child ended, as its owner encodes it)
  * </pre>
+ *
+ * <p>The 'C' rows let a redriven Map Run run again only the children that did not succeed.
  *
  * <p>Earlier versions stored {@code 'm' map-run-arn} and {@code 'r' execution-arn 0x00
  * map-run-arn} with the ARNs in clear; {@link #moveClearRows} moves them to this layout.
@@ -25,10 +28,12 @@ import java.util.Optional;
 public final class MapRunIndex {
   static final byte RECORD = 'M';
   static final byte BY_EXECUTION = 'R';
+  static final byte CHILD = 'C';
   static final byte CLEAR_RECORD = 'm';
   static final byte CLEAR_BY_EXECUTION = 'r';
   private static final byte[] TAG = "maprun|".getBytes(StandardCharsets.UTF_8);
   private static final byte[] LISTED_TAG = "maprun-of|".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CHILD_TAG = "maprun-child|".getBytes(StandardCharsets.UTF_8);
 
   private final Db db;
   private final RowNames names;
@@ -52,6 +57,27 @@ public final class MapRunIndex {
     byte[] v = db.get(key);
     return v == null ? Optional.empty()
         : Optional.of(names.open(v, SealedValues.associatedData(TAG, key), "the Map Run record of " + mapRunArn));
+  }
+
+  /** Writes how child {@code index} (an item, or a batch) of {@code mapRunArn} ended. */
+  public IndexOp putChild(IndexOp op, String mapRunArn, long index, byte[] outcome) {
+    byte[] key = childKey(mapRunArn, index);
+    return op.put(key, names.seal(outcome, SealedValues.associatedData(CHILD_TAG, key)));
+  }
+
+  /** How child {@code index} of {@code mapRunArn} ended, if it was written. Blocking: call on the I/O executor. */
+  public Optional<byte[]> child(String mapRunArn, long index) {
+    byte[] key = childKey(mapRunArn, index);
+    byte[] v = db.get(key);
+    return v == null ? Optional.empty()
+        : Optional.of(names.open(v, SealedValues.associatedData(CHILD_TAG, key), "child " + index + " of " + mapRunArn));
+  }
+
+  private byte[] childKey(String mapRunArn, long index) {
+    byte[] prefix = key(CHILD, names.hash(mapRunArn));
+    byte[] k = Arrays.copyOf(prefix, prefix.length + 8);
+    for (int i = 0; i < 8; i++) k[prefix.length + i] = (byte) (index >>> (56 - 8 * i));
+    return k;
   }
 
   /** The Map Runs of {@code executionArn}, in ARN order. Blocking: call on the I/O executor. */

@@ -167,6 +167,38 @@ class IndexesTest {
    * copied to another execution's row fails authentication); keys hold no ARN.
    */
   @Test
+  void mapRunChildren_areReadBackByRunAndIndex_sealed_andBoundToTheirPlace() throws Exception {
+    MapRunIndex index = new MapRunIndex(storage.db(), storage.names());
+    String run = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:1";
+    String other = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:2";
+    byte[] canary = "{\"s\":\"SUCCEEDED\",\"o\":\"canary-output-77\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    IndexOp op = new IndexOp();
+    index.putChild(op, run, 0, canary);
+    index.putChild(op, run, 256, "{\"s\":\"FAILED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    commit(op);
+    assertThat(index.child(run, 0)).hasValueSatisfying(v -> assertThat(v).isEqualTo(canary));
+    assertThat(index.child(run, 256).map(String::new)).contains("{\"s\":\"FAILED\"}");
+    assertThat(index.child(run, 1)).isEmpty();
+    assertThat(index.child(other, 0)).isEmpty();
+
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    storage.db().scan(new byte[] {'C'}, new byte[] {'D'}, e -> {
+      keys.add(e.getKey());
+      values.add(e.getValue());
+      return io.stepwise.persistence.internal.Db.Scan.CONTINUE;
+    });
+    assertThat(values).hasSize(2).allSatisfy(v ->
+        assertThat(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("canary"));
+    assertThat(keys).allSatisfy(k -> assertThat(new String(k, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("arn:"));
+    // a child's sealed outcome copied under another child's key does not open there
+    storage.db().put(keys.get(1), values.get(0), true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.child(run, 256))
+        .hasMessageContaining("failed authentication");
+  }
+
+  @Test
   void listingRows_holdNoArnOrNameInClear_andValuesAreBoundToTheirExecution() throws Exception {
     String canary = "canary-name-5f3a";
     ExecutionIndex.Row row = new ExecutionIndex.Row("arn:aws:states:us-east-1:123456789012:execution:m:e1", M,
