@@ -175,7 +175,7 @@ public final class StepFunctionsEngine {
       public CompletionStage<io.stepwise.engine.execution.Result> redrive(ExecutionInfo info, CompiledDefinition def) {
         String arn = info.executionArn();
         CompletableFuture<io.stepwise.engine.execution.Result> end = executions.endOf(arn);
-        return redriveExecution(arn, null).thenCompose(date -> end);
+        return redriveExecution(arn, null).thenCompose(date -> endAfter(arn, date, end));
       }
 
       @Override
@@ -196,14 +196,14 @@ public final class StepFunctionsEngine {
       }
 
       @Override
-      public void childEnded(String mapRunArn, long index, com.fasterxml.jackson.databind.node.ObjectNode outcome) {
-        storage.committer().submit(mapRunIndex.putChild(new io.stepwise.persistence.index.IndexOp(), mapRunArn, index,
-            Json.write(outcome).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      public void childrenEnded(String mapRunArn, long block, com.fasterxml.jackson.databind.node.ObjectNode outcomes) {
+        storage.committer().submit(mapRunIndex.putChildren(new io.stepwise.persistence.index.IndexOp(), mapRunArn, block,
+            Json.write(outcomes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       }
 
       @Override
-      public Optional<com.fasterxml.jackson.databind.node.ObjectNode> child(String mapRunArn, long index) {
-        return mapRunIndex.child(mapRunArn, index).map(StepFunctionsEngine::record);
+      public Optional<com.fasterxml.jackson.databind.node.ObjectNode> children(String mapRunArn, long block) {
+        return mapRunIndex.children(mapRunArn, block).map(StepFunctionsEngine::record);
       }
     },
         bucketDirectories(config), new io.stepwise.engine.maprun.ObjectStore() {
@@ -573,6 +573,19 @@ public final class StepFunctionsEngine {
       }
     });
     return end;
+  }
+
+  /**
+   * The end of a Standard child redriven at {@code redriven}: an end from before it (a stop sent
+   * by the failed attempt, written just ahead of the redrive) is not it; looked at every 30 s too,
+   * as the end's notice is only a hint.
+   */
+  private CompletionStage<io.stepwise.engine.execution.Result> endAfter(String arn, Instant redriven,
+      CompletableFuture<io.stepwise.engine.execution.Result> end) {
+    lookAgain(arn, end);
+    return end.thenCompose(r -> r.stopDate() != null && r.stopDate().isBefore(redriven)
+        ? endAfter(arn, redriven, executions.endOf(arn))
+        : CompletableFuture.completedFuture(r));
   }
 
   private void lookAgain(String arn, CompletableFuture<io.stepwise.engine.execution.Result> end) {

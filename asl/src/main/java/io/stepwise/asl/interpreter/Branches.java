@@ -267,6 +267,7 @@ final class Branches {
   void mapRunEnded(Frame f, State.Map m, Signal signal) {
     f.waiting = null;
     if (signal instanceof Signal.TaskSucceeded ok) {
+      f.mapRunArn = null; // it succeeded: should the state fail after it, a redrive runs the Map again
       run.emit(f, "MapRunSucceeded", null, null);
       run.emit(f, "MapStateSucceeded", null, null);
       finish(f, m, ok.output(), m.resultSelector(), m.resultPath(), m.common().next());

@@ -329,7 +329,12 @@ final class Driver {
       if (s instanceof State.Map m && branches.redrivesMapRun(f, m)) {
         f.retryCount = 0;
         f.retrierAttempts = null;
-        branches.redriveMapRun(f, m);
+        try {
+          branches.redriveMapRun(f, m);
+        } catch (StatesError e) {
+          // as a run that failed: the state's Retry and Catch see it
+          handleError(f, m, e.error(), e.cause(), "MapStateFailed");
+        }
         return;
       }
       enter(f, f.state, f.input);

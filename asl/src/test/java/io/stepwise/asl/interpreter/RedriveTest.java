@@ -282,4 +282,24 @@ class RedriveTest {
     assertThat(arns).hasSize(1);
     assertThat(again.types()).contains("MapStateEntered").doesNotContain("MapRunRedriven");
   }
+
+  @Test
+  void aMapRunRedrivenAThousandTimes_failsTheStateWithStatesRuntime_whichItsCatchSees() {
+    String def = "{\"StartAt\":\"Fan\",\"States\":{"
+        + "\"Fan\":{\"Type\":\"Map\",\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\","
+        + "\"ExecutionType\":\"EXPRESS\"},\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Pass\",\"End\":true}}},"
+        + "\"Catch\":[{\"ErrorEquals\":[\"States.Runtime\"],\"Next\":\"Caught\"}],\"End\":true},"
+        + "\"Caught\":{\"Type\":\"Pass\",\"End\":true}}}";
+    Function<Effect.ScheduleTask, Signal> failing = t -> new Signal.TaskFailed(t.id(), "States.ExceedToleratedFailureThreshold", "x");
+    Harness.Result r = Harness.runWithMapRuns(def, "[1]", failing);
+    for (int n = 1; n <= 1000; n++) {
+      r = Harness.redrive(def, r, n, LATER, true, failing);
+      assertThat(r.failure().error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+    }
+    Harness.Result last = Harness.redrive(def, r, 1001, LATER, true, failing);
+    assertThat(last.types()).containsExactly("ExecutionRedriven", "MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited",
+        "ExecutionSucceeded");
+    assertThat(last.output().get("Error").asText()).isEqualTo("States.Runtime");
+    assertThat(last.output().get("Cause").asText()).contains("1000");
+  }
 }

@@ -567,7 +567,9 @@ public final class ExecutionEntity
       keys.sealWithCustomerKey(arn);
       store.submit(ExecutionStore.unqueueAll(ExecutionStore.deleteAll(new IndexOp(), rows), queued));
     });
-    return (readable ? effect : effect.thenStop()).thenReply(replyTo, s -> new Fired(null));
+    // unreadable: it leaves through the shard afterwards (stopping would drop the commands stashed meanwhile)
+    return (readable ? effect : effect.thenRun(s -> shard.tell(new ClusterSharding.Passivate<>(context.getSelf()))))
+        .thenReply(replyTo, s -> new Fired(null));
   }
 
   /** A row left by a crash between a step and the deletion of what it consumed: delete it now. */

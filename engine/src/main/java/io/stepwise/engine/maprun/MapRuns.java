@@ -82,11 +82,15 @@ public final class MapRuns implements Integration {
     /** The record last saved for {@code mapRunArn}. Blocking. */
     Optional<ObjectNode> load(String mapRunArn);
 
-    /** Records how child {@code index} of {@code mapRunArn} ended (see {@link MapRun#outcome}). */
-    void childEnded(String mapRunArn, long index, ObjectNode outcome);
+    /**
+     * Records how the children of block {@code block} of {@code mapRunArn} ended: an object from
+     * each child's index (as text) to its outcome (see {@link MapRun#outcome}), replacing the
+     * block's earlier record. Serialises {@code outcomes} before it returns.
+     */
+    void childrenEnded(String mapRunArn, long block, ObjectNode outcomes);
 
-    /** How child {@code index} of {@code mapRunArn} ended, if that was recorded. Blocking. */
-    Optional<ObjectNode> child(String mapRunArn, long index);
+    /** The outcomes last recorded for block {@code block} of {@code mapRunArn}. Blocking. */
+    Optional<ObjectNode> children(String mapRunArn, long block);
   }
 
   private final Children children;
@@ -175,6 +179,10 @@ public final class MapRuns implements Integration {
     long notRedrivable;
     long notRedrivableItems;
     final java.util.Set<Long> refused = ConcurrentHashMap.newKeySet();
+    /** The run had begun before (a redrive, or a call made again after a restart): children may have ended already. */
+    boolean resumed;
+    /** Blocks of children not all settled yet in this attempt (see {@link #settle}). */
+    final Map<Long, Block> blocks = new java.util.HashMap<>();
     final boolean express;
     final String childMachineArn;
     final String childMachineName;
@@ -229,14 +237,14 @@ public final class MapRuns implements Integration {
     }
 
     void begin() {
-      if (redriveCount > 0) {
-        try {
-          records.load(arn).ifPresent(r -> {
-            if (r.has("startDate")) startDate = Instant.ofEpochMilli(r.get("startDate").asLong());
-          });
-        } catch (RuntimeException e) {
-          // its first start date unreadable: the redrive's stands in
+      try {
+        Optional<ObjectNode> before = records.load(arn);
+        resumed = redriveCount > 0 || before.isPresent();
+        if (redriveCount > 0 && before.isPresent() && before.get().has("startDate")) {
+          startDate = Instant.ofEpochMilli(before.get().get("startDate").asLong());
         }
+      } catch (RuntimeException e) {
+        resumed = true; // its record unreadable: look for ended children all the same
       }
       save(true); // DescribeMapRun finds the run while its items are counted
       try {
@@ -248,11 +256,17 @@ public final class MapRuns implements Integration {
         long itemCount = 0;
         long again = 0;
         long againItems = 0;
+        long readBlock = -1;
+        ObjectNode block = null;
         try (Units counting = new Units(open(), spec.get("ItemBatcher"), selector)) {
           while (counting.hasNext() && !done.isDone()) {
             counting.next();
-            if (redriveCount > 0) {
-              ObjectNode before = records.child(arn, n).orElse(null);
+            if (redriveCount > 0 && recordsChildren) {
+              if (n / BLOCK != readBlock) {
+                readBlock = n / BLOCK;
+                block = records.children(arn, readBlock).orElse(null);
+              }
+              ObjectNode before = block == null ? null : (ObjectNode) block.get(Long.toString(n));
               if (before != null && runsAgain(before)) {
                 again++;
                 againItems += counting.lastItems;
@@ -321,9 +335,10 @@ public final class MapRuns implements Integration {
           long index = nextIndex++;
           int items = units.lastItems;
           itemsStarted += items;
-          ObjectNode before = recordsChildren ? records.child(arn, index).orElse(null) : null;
+          ObjectNode before = recordsChildren && resumed ? (ObjectNode) block(index).rows.get(Long.toString(index)) : null;
           if (before != null && !runsAgain(before)) {
             // it succeeded before, or ended in this attempt before a restart: as it ended
+            settle(index, null);
             if (!account(index, endedChild(before, input), before.path("s").asText(), result(before), null, items)) return;
             continue;
           }
@@ -384,8 +399,14 @@ public final class MapRuns implements Integration {
       try {
         if (before != null && !express) {
           end = children.redrive(child, def).exceptionallyCompose(refusal -> {
-            // not redrivable (its history is full, it was redriven by hand and still runs, ...): as it is
-            refused.add(index);
+            // not redrivable (its history is full, it succeeded or runs after a redrive by hand, ...):
+            // as it is; only a child that cannot be redriven at all counts as such
+            Throwable cause = refusal instanceof java.util.concurrent.CompletionException && refusal.getCause() != null
+                ? refusal.getCause() : refusal;
+            if (cause instanceof io.stepwise.engine.ServiceError e && e.code().equals("ExecutionNotRedrivable")
+                && !String.valueOf(e.getMessage()).contains("RUNNING")) {
+              refused.add(index);
+            }
             return children.standard(child, def);
           });
         } else {
@@ -429,7 +450,7 @@ public final class MapRuns implements Integration {
       int n = itemsOf.remove(index);
       runningItems -= n;
       String childStatus = failure != null ? "FAILED" : result.status();
-      if (recordsChildren) records.childEnded(arn, index, outcome(index, child, childStatus, result, failure, n));
+      if (recordsChildren) settle(index, outcome(index, child, childStatus, result, failure, n));
       if (refused.remove(index) && !childStatus.equals("SUCCEEDED")) {
         notRedrivable++;
         notRedrivableItems += n;
@@ -546,8 +567,7 @@ public final class MapRuns implements Integration {
       for (Map.Entry<Long, ExecutionInfo> e : runningChildren.entrySet()) {
         // aborted: a redrive runs it again (a Standard one is redriven, not taken as it ended)
         if (recordsChildren) {
-          records.childEnded(arn, e.getKey(), outcome(e.getKey(), e.getValue(), "ABORTED", null, null,
-              itemsOf.getOrDefault(e.getKey(), 1)));
+          settle(e.getKey(), outcome(e.getKey(), e.getValue(), "ABORTED", null, null, itemsOf.getOrDefault(e.getKey(), 1)));
         }
       }
       for (ExecutionInfo child : runningChildren.values()) children.stop(child.executionArn(), null, cause);
@@ -555,7 +575,41 @@ public final class MapRuns implements Integration {
       running = 0;
     }
 
+    /** The block of child {@code index}, with what was recorded for it before if the run is resumed. */
+    private Block block(long index) {
+      long b = index / BLOCK;
+      Block k = blocks.get(b);
+      if (k == null) {
+        ObjectNode stored = resumed ? records.children(arn, b).orElse(null) : null;
+        k = new Block(stored != null ? stored : NODES.objectNode());
+        blocks.put(b, k);
+      }
+      return k;
+    }
+
+    /**
+     * Child {@code index} has settled in this attempt: it ended ({@code outcome}), or its earlier
+     * outcome stands (null). A block is written once all its children have settled, and every
+     * block still open when the run ends: a block at a time, so that recording costs little per child.
+     */
+    private void settle(long index, ObjectNode outcome) {
+      if (!recordsChildren) return;
+      Block k = block(index);
+      if (outcome != null) k.rows.set(Long.toString(index), outcome);
+      k.settled++;
+      long b = index / BLOCK;
+      if (k.settled >= Math.min(BLOCK, total - b * BLOCK)) {
+        records.childrenEnded(arn, b, k.rows);
+        blocks.remove(b);
+      }
+    }
+
     private void end(String finalStatus) {
+      // how its children ended is recorded before the run answers (a redrive reads it)
+      blocks.forEach((b, k) -> {
+        if (k.rows.size() > 0) records.childrenEnded(arn, b, k.rows);
+      });
+      blocks.clear();
       status = finalStatus;
       stopDate = clock.instant();
       if (units != null) units.close();
@@ -619,6 +673,18 @@ public final class MapRuns implements Integration {
       r.put("redriveCount", redriveCount);
       if (redriveDate != null) r.put("redriveDate", redriveDate.toEpochMilli());
       return r;
+    }
+  }
+
+  /** Children whose outcomes are recorded together. */
+  static final int BLOCK = 256;
+
+  private static final class Block {
+    final ObjectNode rows;
+    int settled;
+
+    Block(ObjectNode rows) {
+      this.rows = rows;
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * <pre>
  *   'M' hash(map-run-arn)                          -> seal(record, as its owner encodes it)
  *   'R' hash(execution-arn) hash(map-run-arn)      -> seal(map-run-arn)
- *   'C' hash(map-run-arn) index (8 bytes)          -> seal(how that child ended, as its owner encodes it)
+ *   'C' hash(map-run-arn) block (8 bytes)          -> seal(how a block of its children ended, as its owner encodes it)
  * </pre>
  *
  * <p>The 'C' rows let a redriven Map Run run again only the children that did not succeed.
@@ -59,24 +59,24 @@ public final class MapRunIndex {
         : Optional.of(names.open(v, SealedValues.associatedData(TAG, key), "the Map Run record of " + mapRunArn));
   }
 
-  /** Writes how child {@code index} (an item, or a batch) of {@code mapRunArn} ended. */
-  public IndexOp putChild(IndexOp op, String mapRunArn, long index, byte[] outcome) {
-    byte[] key = childKey(mapRunArn, index);
-    return op.put(key, names.seal(outcome, SealedValues.associatedData(CHILD_TAG, key)));
+  /** Writes (or rewrites) how the children of block {@code block} of {@code mapRunArn} ended. */
+  public IndexOp putChildren(IndexOp op, String mapRunArn, long block, byte[] outcomes) {
+    byte[] key = childrenKey(mapRunArn, block);
+    return op.put(key, names.seal(outcomes, SealedValues.associatedData(CHILD_TAG, key)));
   }
 
-  /** How child {@code index} of {@code mapRunArn} ended, if it was written. Blocking: call on the I/O executor. */
-  public Optional<byte[]> child(String mapRunArn, long index) {
-    byte[] key = childKey(mapRunArn, index);
+  /** How the children of block {@code block} of {@code mapRunArn} ended, if written. Blocking: call on the I/O executor. */
+  public Optional<byte[]> children(String mapRunArn, long block) {
+    byte[] key = childrenKey(mapRunArn, block);
     byte[] v = db.get(key);
     return v == null ? Optional.empty()
-        : Optional.of(names.open(v, SealedValues.associatedData(CHILD_TAG, key), "child " + index + " of " + mapRunArn));
+        : Optional.of(names.open(v, SealedValues.associatedData(CHILD_TAG, key), "children block " + block + " of " + mapRunArn));
   }
 
-  private byte[] childKey(String mapRunArn, long index) {
+  private byte[] childrenKey(String mapRunArn, long block) {
     byte[] prefix = key(CHILD, names.hash(mapRunArn));
     byte[] k = Arrays.copyOf(prefix, prefix.length + 8);
-    for (int i = 0; i < 8; i++) k[prefix.length + i] = (byte) (index >>> (56 - 8 * i));
+    for (int i = 0; i < 8; i++) k[prefix.length + i] = (byte) (block >>> (56 - 8 * i));
     return k;
   }
 

@@ -167,19 +167,19 @@ class IndexesTest {
    * copied to another execution's row fails authentication); keys hold no ARN.
    */
   @Test
-  void mapRunChildren_areReadBackByRunAndIndex_sealed_andBoundToTheirPlace() throws Exception {
+  void mapRunChildren_areReadBackByRunAndBlock_sealed_andBoundToTheirPlace() throws Exception {
     MapRunIndex index = new MapRunIndex(storage.db(), storage.names());
     String run = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:1";
     String other = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:2";
     byte[] canary = "{\"s\":\"SUCCEEDED\",\"o\":\"canary-output-77\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     IndexOp op = new IndexOp();
-    index.putChild(op, run, 0, canary);
-    index.putChild(op, run, 256, "{\"s\":\"FAILED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    index.putChildren(op, run, 0, canary);
+    index.putChildren(op, run, 256, "{\"s\":\"FAILED\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     commit(op);
-    assertThat(index.child(run, 0)).hasValueSatisfying(v -> assertThat(v).isEqualTo(canary));
-    assertThat(index.child(run, 256).map(String::new)).contains("{\"s\":\"FAILED\"}");
-    assertThat(index.child(run, 1)).isEmpty();
-    assertThat(index.child(other, 0)).isEmpty();
+    assertThat(index.children(run, 0)).hasValueSatisfying(v -> assertThat(v).isEqualTo(canary));
+    assertThat(index.children(run, 256).map(String::new)).contains("{\"s\":\"FAILED\"}");
+    assertThat(index.children(run, 1)).isEmpty();
+    assertThat(index.children(other, 0)).isEmpty();
 
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> values = new ArrayList<>();
@@ -194,7 +194,7 @@ class IndexesTest {
         .doesNotContain("arn:"));
     // a child's sealed outcome copied under another child's key does not open there
     storage.db().put(keys.get(1), values.get(0), true);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.child(run, 256))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.children(run, 256))
         .hasMessageContaining("failed authentication");
   }
 
