@@ -131,7 +131,8 @@ public final class MapRuns implements Integration {
     String arn = task.parameters().path("MapRunArn").asText();
     MapRun run = runs.compute(arn, (k, old) -> old != null && !old.done.isDone() ? old : new MapRun(task, info));
     if (run.begun.compareAndSet(false, true)) executor.execute(run::begin);
-    return run.done;
+    // answered once how its children ended is recorded too (a redrive reads it)
+    return run.done.thenCompose(signal -> run.recording.thenApply(v -> signal));
   }
 
   @Override
@@ -181,6 +182,8 @@ public final class MapRuns implements Integration {
     final java.util.Set<Long> refused = ConcurrentHashMap.newKeySet();
     /** The run had begun before (a redrive, or a call made again after a restart): children may have ended already. */
     boolean resumed;
+    /** The writes of blocks of outcomes, in order, off the run's lock; the run answers after them. */
+    volatile CompletableFuture<Void> recording = CompletableFuture.completedFuture(null);
     /** Blocks of children not all settled yet in this attempt (see {@link #settle}). */
     final Map<Long, Block> blocks = new java.util.HashMap<>();
     final boolean express;
@@ -339,7 +342,9 @@ public final class MapRuns implements Integration {
           if (before != null && !runsAgain(before)) {
             // it succeeded before, or ended in this attempt before a restart: as it ended
             settle(index, null);
-            if (!account(index, endedChild(before, input), before.path("s").asText(), result(before), null, items)) return;
+            if (!account(index, endedChild(before, index, input, items), before.path("s").asText(), result(before), null, items)) {
+              return;
+            }
             continue;
           }
           running++;
@@ -369,10 +374,16 @@ public final class MapRuns implements Integration {
           parent.encryption()).withMapRun(arn, items).withTestCase(parent.testCase());
     }
 
-    /** The child that ended as {@code outcome} records. */
-    private ExecutionInfo endedChild(ObjectNode outcome, JsonNode input) {
-      return child(outcome.path("x").asText(), outcome.path("i").asLong(), input,
-          Instant.ofEpochMilli(outcome.path("t").asLong()), outcome.path("n").asInt(1));
+    /** The child {@code index} that ended as {@code outcome} records. */
+    private ExecutionInfo endedChild(ObjectNode outcome, long index, JsonNode input, int items) {
+      String childArn = express ? outcome.path("x").asText() : standardArn(index);
+      return child(childArn, index, input, Instant.ofEpochMilli(outcome.path("t").asLong()), items);
+    }
+
+    /** A Standard child's ARN: named after the run and its index, so that it is found again. */
+    private String standardArn(long index) {
+      Arns.Parsed p = Arns.parse(arn);
+      return "arn:aws:states:" + p.region() + ":" + p.account() + ":execution:" + childMachineName + ":" + childName(index);
     }
 
     private static Result result(ObjectNode outcome) {
@@ -390,7 +401,7 @@ public final class MapRuns implements Integration {
       Arns.Parsed p = Arns.parse(arn);
       String childArn = express
           ? "arn:aws:states:" + p.region() + ":" + p.account() + ":express:" + childMachineName + ":" + name + ":" + UUID.randomUUID()
-          : "arn:aws:states:" + p.region() + ":" + p.account() + ":execution:" + childMachineName + ":" + name;
+          : standardArn(index);
       // a redriven Standard child keeps its first start date, as RedriveExecution keeps it
       Instant started = before != null && !express ? Instant.ofEpochMilli(before.path("t").asLong()) : clock.instant();
       ExecutionInfo child = child(childArn, index, input, started, items);
@@ -422,9 +433,7 @@ public final class MapRuns implements Integration {
     private ObjectNode outcome(long index, ExecutionInfo child, String status, Result result, Throwable failure, int items) {
       ObjectNode o = NODES.objectNode();
       o.put("a", redriveCount);
-      o.put("i", index);
-      o.put("n", items);
-      o.put("x", child.executionArn());
+      if (express) o.put("x", child.executionArn()); // a Standard child's follows from its index
       o.put("s", status);
       o.put("t", child.startDate().toEpochMilli());
       o.put("d", (result == null ? clock.instant() : result.stopDate()).toEpochMilli());
@@ -599,15 +608,21 @@ public final class MapRuns implements Integration {
       k.settled++;
       long b = index / BLOCK;
       if (k.settled >= Math.min(BLOCK, total - b * BLOCK)) {
-        records.childrenEnded(arn, b, k.rows);
+        record(b, k.rows);
         blocks.remove(b);
       }
+    }
+
+    /** Writes a block (serialised and sealed on another thread: the run's lock stays free). */
+    private void record(long b, ObjectNode rows) {
+      recording = recording.thenRunAsync(() -> records.childrenEnded(arn, b, rows), executor)
+          .exceptionally(e -> null); // unrecorded: a redrive runs those children again
     }
 
     private void end(String finalStatus) {
       // how its children ended is recorded before the run answers (a redrive reads it)
       blocks.forEach((b, k) -> {
-        if (k.rows.size() > 0) records.childrenEnded(arn, b, k.rows);
+        if (k.rows.size() > 0) record(b, k.rows);
       });
       blocks.clear();
       status = finalStatus;

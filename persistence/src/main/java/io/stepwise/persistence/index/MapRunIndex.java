@@ -59,19 +59,34 @@ public final class MapRunIndex {
         : Optional.of(names.open(v, SealedValues.associatedData(TAG, key), "the Map Run record of " + mapRunArn));
   }
 
-  /** Writes (or rewrites) how the children of block {@code block} of {@code mapRunArn} ended. */
+  /**
+   * Writes (or rewrites) how the children of block {@code block} of {@code mapRunArn} ended:
+   * LZ4-compressed before it is sealed (a block's outcomes repeat themselves; sealed, nothing
+   * compresses), as {@code original length (4 bytes) + compressed}.
+   */
   public IndexOp putChildren(IndexOp op, String mapRunArn, long block, byte[] outcomes) {
     byte[] key = childrenKey(mapRunArn, block);
-    return op.put(key, names.seal(outcomes, SealedValues.associatedData(CHILD_TAG, key)));
+    byte[] packed = LZ4.fastCompressor().compress(outcomes);
+    byte[] value = java.nio.ByteBuffer.allocate(4 + packed.length).putInt(outcomes.length).put(packed).array();
+    return op.put(key, names.seal(value, SealedValues.associatedData(CHILD_TAG, key)));
   }
 
   /** How the children of block {@code block} of {@code mapRunArn} ended, if written. Blocking: call on the I/O executor. */
   public Optional<byte[]> children(String mapRunArn, long block) {
     byte[] key = childrenKey(mapRunArn, block);
     byte[] v = db.get(key);
-    return v == null ? Optional.empty()
-        : Optional.of(names.open(v, SealedValues.associatedData(CHILD_TAG, key), "children block " + block + " of " + mapRunArn));
+    if (v == null) return Optional.empty();
+    String what = "children block " + block + " of " + mapRunArn;
+    java.nio.ByteBuffer value = java.nio.ByteBuffer.wrap(names.open(v, SealedValues.associatedData(CHILD_TAG, key), what));
+    int length = value.getInt();
+    try {
+      return Optional.of(LZ4.safeDecompressor().decompress(value.array(), 4, value.remaining(), length));
+    } catch (net.jpountz.lz4.LZ4Exception e) {
+      throw new IllegalStateException(what + " is corrupt", e);
+    }
   }
+
+  private static final net.jpountz.lz4.LZ4Factory LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance();
 
   private byte[] childrenKey(String mapRunArn, long block) {
     byte[] prefix = key(CHILD, names.hash(mapRunArn));
