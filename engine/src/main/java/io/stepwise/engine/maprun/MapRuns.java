@@ -245,6 +245,10 @@ public final class MapRuns implements Integration {
         resumed = redriveCount > 0 || before.isPresent();
         if (redriveCount > 0 && before.isPresent() && before.get().has("startDate")) {
           startDate = Instant.ofEpochMilli(before.get().get("startDate").asLong());
+          // the same redrive called again after a restart keeps its date
+          if (before.get().path("redriveCount").asInt() == redriveCount && before.get().has("redriveDate")) {
+            redriveDate = Instant.ofEpochMilli(before.get().get("redriveDate").asLong());
+          }
         }
       } catch (RuntimeException e) {
         resumed = true; // its record unreadable: look for ended children all the same
