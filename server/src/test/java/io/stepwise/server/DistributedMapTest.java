@@ -215,6 +215,33 @@ class DistributedMapTest {
     }
   }
 
+  @Test
+  void parquetItems_fromABucketDirectory_eachRowAnItem() throws Exception {
+    Path bucket = Files.createDirectories(dir.resolve("bucket"));
+    try (var in = getClass().getResourceAsStream("/parquet/types-snappy.parquet")) {
+      Files.copy(in, bucket.resolve("rows.parquet"));
+    }
+    try (TestServer server = TestServer.start(dir.resolve("data"),
+        Map.of("stepwise.engine.bucket-directories.b", bucket.toString())); SfnClient sfn = server.sfn()) {
+      String machine = create(sfn, "parquet", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET"},
+              "Parameters": {"Bucket": "b", "Key": "rows.parquet"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass",
+                "Parameters": {"id.$": "$.id", "at.$": "$.at_ms", "point.$": "$.point", "tags.$": "$.tags"}, "End": true}}},
+            "End": true}}}""");
+      DescribeExecutionResponse d = run(sfn, machine, "{}");
+      assertThat(d.status()).as(d.error() + " " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      JsonNode out = JSON.readTree(d.output());
+      assertThat(out).hasSize(6);
+      assertThat(out.get(1)).isEqualTo(JSON.readTree("{\"id\":1,\"at\":1700000000124,\"point\":{\"x\":1,\"label\":\"p1\"},\"tags\":[10,11]}"));
+      String mapRunArn = sfn.listMapRuns(b -> b.executionArn(d.executionArn())).mapRuns().get(0).mapRunArn();
+      assertThat(sfn.describeMapRun(b -> b.mapRunArn(mapRunArn)).itemCounts().succeeded()).isEqualTo(6);
+      assertThat(out.get(2).get("point").isNull()).isTrue();
+    }
+  }
+
   /** Gzips {@code text} into {@code file}, as S3 Inventory writes its data files. */
   private static void gzip(Path file, String text) throws Exception {
     Files.createDirectories(file.getParent());

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * CSV (headers from the first row or {@code CSVHeaders}; {@code CSVDelimiter}), and
  * {@code s3:listObjectsV2} (each object's Key, Size, LastModified, Etag and StorageClass under a
  * Prefix), and manifests: an Amazon S3 Inventory {@code manifest.json} (InputType MANIFEST, or
- * ManifestType S3_INVENTORY) and an Athena manifest (ManifestType ATHENA_DATA, CSV or JSONL data).
+ * ManifestType S3_INVENTORY) and an Athena manifest (ManifestType ATHENA_DATA, CSV, JSONL or PARQUET
+ * data); PARQUET objects through {@link ParquetItems}.
  * Objects named {@code .gz} are gunzipped. Items are streamed, never all held at once, and
  * {@code MaxItems} stops the reading.
  * Every failure is {@code States.ItemReaderFailed}.
@@ -97,8 +98,9 @@ final class ItemReaders {
           case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
           case "JSONL" -> lines(file, line -> parse(line, key));
           case "CSV" -> csv(file, config);
+          case "PARQUET" -> ParquetItems.open(file, key);
           default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
-              + " (it reads JSON, JSONL and CSV objects, S3 inventory and Athena manifests, and listObjectsV2)");
+              + " (it reads JSON, JSONL, CSV and PARQUET objects, S3 inventory and Athena manifests, and listObjectsV2)");
         };
       }
     } else {
@@ -140,9 +142,13 @@ final class ItemReaders {
               + " stepwise.engine.bucket-directories." + params.path("Bucket").asText() + " (and for each bucket the manifest names)");
         }
         String type = config.path("InputType").asText("JSON");
+        if (type.equals("PARQUET")) {
+          throw failed("PARQUET objects are read from a bucket directory only: set stepwise.engine.bucket-directories."
+              + params.path("Bucket").asText() + " (through the S3 endpoint this server reads JSON, JSONL and CSV objects)");
+        }
         if (!type.equals("JSON") && !type.equals("JSONL") && !type.equals("CSV")) {
           throw failed("The ItemReader's InputType " + type
-              + " is not supported by this Stepwise server (it reads JSON, JSONL and CSV objects and listObjectsV2)");
+              + " is not supported by this Stepwise server (it reads JSON, JSONL, CSV and PARQUET objects and listObjectsV2)");
         }
         ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText()).put("Key", params.path("Key").asText());
         if (params.has("VersionId")) p.put("VersionId", params.get("VersionId").asText());
@@ -217,10 +223,7 @@ final class ItemReaders {
         if (type == null || !(type.equals("CSV") || type.equals("JSONL") || type.equals("PARQUET"))) {
           throw failed("ManifestType ATHENA_DATA needs ReaderConfig.InputType CSV, JSONL or PARQUET, got " + type);
         }
-        if (type.equals("PARQUET")) {
-          throw failed("The ItemReader's InputType PARQUET is not supported by this Stepwise server (Athena manifests"
-              + " of CSV and JSONL data are)");
-        }
+
         yield manifest;
       }
       default -> throw failed("ReaderConfig.ManifestType must be S3_INVENTORY or ATHENA_DATA, got " + manifest);
@@ -279,10 +282,14 @@ final class ItemReaders {
     } catch (IOException e) {
       throw failed("Reading the Athena manifest " + key + " failed: " + e.getMessage());
     }
-    boolean jsonl = config.path("InputType").asText().equals("JSONL");
+    String type = config.path("InputType").asText();
     return concat(objects.iterator(), o -> {
       Path file = locate.file(o[0], o[1]);
-      return jsonl ? lines(file, line -> parse(line, o[1])) : csv(file, config);
+      return switch (type) {
+        case "JSONL" -> lines(file, line -> parse(line, o[1]));
+        case "PARQUET" -> ParquetItems.open(file, o[1]);
+        default -> csv(file, config);
+      };
     });
   }
 
