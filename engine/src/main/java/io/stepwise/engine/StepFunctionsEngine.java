@@ -220,6 +220,15 @@ public final class StepFunctionsEngine {
           public boolean available() {
             return awsServices.reaches("s3");
           }
+
+          @Override
+          public void download(JsonNode parameters, java.nio.file.Path file) {
+            try {
+              awsServices.download(parameters, file).toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+              throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+          }
         }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
     this.integrations = new Integrations(List.of(

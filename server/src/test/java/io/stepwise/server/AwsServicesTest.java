@@ -55,6 +55,8 @@ class AwsServicesTest {
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> gluePolls = new java.util.concurrent.ConcurrentHashMap<>();
   /** The S3-like server's objects, by bucket/key. */
   private final Map<String, String> objects = new java.util.concurrent.ConcurrentSkipListMap<>();
+  /** Objects whose bytes are not text (a Parquet file, a gzipped one). */
+  private final Map<String, byte[]> binaries = new java.util.concurrent.ConcurrentHashMap<>();
   /** The service each request was signed for, after its path. */
   private final List<String> signedFor = new CopyOnWriteArrayList<>();
 
@@ -230,6 +232,12 @@ class AwsServicesTest {
       }
       x.append("<KeyCount>").append(n).append("</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>");
       reply(ex, 200, "application/xml", Map.of(), x.toString());
+    } else if (binaries.containsKey(key)) {
+      byte[] b = binaries.get(key);
+      ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
     } else if (objects.containsKey(key)) {
       reply(ex, 200, "text/plain", Map.of("ETag", "\"e1\"", "Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT",
           "x-amz-meta-owner", "me"), objects.get(key));
@@ -516,6 +524,36 @@ class AwsServicesTest {
              "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"key.$": "$.Key", "size.$": "$.Size"}, "End": true}}},
            "End": true}""", "{}"));
       assertThat(listing).isEqualTo(JSON.readTree("[{\"key\": \"in/items.jsonl\", \"size\": 24}]"));
+
+      // objects are streamed to disk, bytes as they are: a Parquet object, a gzipped one, and an
+      // Athena manifest whose data files are read through S3 too
+      try (var in = getClass().getResourceAsStream("/parquet/types-snappy.parquet")) {
+        binaries.put("data/rows.parquet", in.readAllBytes());
+      }
+      var gz = new java.io.ByteArrayOutputStream();
+      try (var z = new java.util.zip.GZIPOutputStream(gz)) {
+        z.write("{\"n\":7}\n{\"n\":8}\n".getBytes(StandardCharsets.UTF_8));
+      }
+      binaries.put("data/more.jsonl.gz", gz.toByteArray());
+      objects.put("data/athena/manifest.csv", "s3://objects/data/a.jsonl\ns3://objects/data/b.jsonl\n");
+      objects.put("data/a.jsonl", "{\"n\":1}\n");
+      objects.put("data/b.jsonl", "{\"n\":2}\n{\"n\":3}\n");
+      String reader = """
+          {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": %s,
+             "Parameters": {"Bucket": "objects", "Key": "%s"}},
+           "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+             "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"n.$": "%s"}, "End": true}}}, "End": true}""";
+      assertThat(output(run(sfn, "parquet-over-s3", reader.formatted("{\"InputType\": \"PARQUET\"}", "data/rows.parquet", "$.id"), "{}")))
+          .isEqualTo(JSON.readTree("[{\"n\":0},{\"n\":1},{\"n\":2},{\"n\":3},{\"n\":4},{\"n\":5}]"));
+      assertThat(output(run(sfn, "gz-over-s3", reader.formatted("{\"InputType\": \"JSONL\"}", "data/more.jsonl.gz", "$.n"), "{}")))
+          .isEqualTo(JSON.readTree("[{\"n\":7},{\"n\":8}]"));
+      assertThat(output(run(sfn, "athena-over-s3", reader.formatted(
+          "{\"ManifestType\": \"ATHENA_DATA\", \"InputType\": \"JSONL\"}", "data/athena/manifest.csv", "$.n"), "{}")))
+          .isEqualTo(JSON.readTree("[{\"n\":1},{\"n\":2},{\"n\":3}]"));
+      DescribeExecutionResponse absent = run(sfn, "absent-over-s3",
+          reader.formatted("{\"InputType\": \"PARQUET\"}", "data/none.parquet", "$.id"), "{}");
+      assertThat(absent.error()).isEqualTo("States.ItemReaderFailed");
+      assertThat(absent.cause()).contains("NoSuchKey");
       assertThat(badSignatures).isEmpty();
     }
   }

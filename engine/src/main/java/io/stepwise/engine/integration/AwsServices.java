@@ -368,7 +368,49 @@ public final class AwsServices implements Integration {
     return false;
   }
 
-  private CompletionStage<Signal> send(Effect.ScheduleTask task, Target target, Endpoint endpoint, AwsWire.Request request) {
+  /**
+   * Downloads an S3 object into {@code file} as GetObject would answer it (parameters: Bucket,
+   * Key, VersionId, ...), streaming its body to disk rather than holding it; fails with the
+   * StatesError an {@code aws-sdk:s3:getObject} task would.
+   */
+  public CompletionStage<Void> download(JsonNode parameters, java.nio.file.Path file) {
+    Effect.ScheduleTask task = new Effect.ScheduleTask("download", "download", "arn:aws:states:::aws-sdk:s3:getObject",
+        parameters, null, null, clock.instant(), false, null, 0);
+    AwsModel model = AwsModel.named("s3").orElseThrow();
+    Target target = new Target(model, model.operation("getObject").orElseThrow(), "", null);
+    Optional<Endpoint> endpoint = endpoints.apply("s3");
+    if (endpoint.isEmpty()) {
+      return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
+          "Reading an object needs an endpoint for S3, and none is configured: set stepwise.engine.endpoints.s3", true));
+    }
+    HttpRequest request;
+    try {
+      request = build(target, endpoint.get(), AwsWire.request(model, target.operation(), parameters));
+    } catch (RuntimeException e) { // AwsWire.BadParameters among them
+      return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
+          "The parameters are not valid for S3 GetObject: " + e.getMessage(), true));
+    }
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(file)).handle((response, failure) -> {
+      Signal answer;
+      if (failure != null) {
+        answer = unreachable(task, target, failure);
+      } else if (response.statusCode() >= 300) {
+        byte[] body;
+        try {
+          body = java.nio.file.Files.readAllBytes(file); // an error document
+        } catch (java.io.IOException e) {
+          body = new byte[0];
+        }
+        answer = failure(task, target, response.statusCode(), response.headers(), body);
+      } else {
+        return null;
+      }
+      Signal.TaskFailed f = (Signal.TaskFailed) answer;
+      throw new io.stepwise.asl.StatesError(f.error(), f.cause(), true);
+    });
+  }
+
+  private HttpRequest build(Target target, Endpoint endpoint, AwsWire.Request request) {
     URI uri = URI.create(endpoint.uri().toString() + request.target());
     Map<String, String> headers = new LinkedHashMap<>(request.headers());
     headers.putAll(SigV4.sign(request.method(), uri, headers, request.body(), target.model().signingName(), endpoint.region(),
@@ -379,36 +421,46 @@ public final class AwsServices implements Integration {
     headers.forEach((k, v) -> {
       if (!k.equalsIgnoreCase("Host")) b.header(k, v);
     });
-    return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+    return b.build();
+  }
+
+  private CompletionStage<Signal> send(Effect.ScheduleTask task, Target target, Endpoint endpoint, AwsWire.Request request) {
+    return client.sendAsync(build(target, endpoint, request), HttpResponse.BodyHandlers.ofByteArray())
         .handle((response, failure) -> failure != null ? unreachable(task, target, failure) : answer(task, target, response));
   }
 
   private static Signal answer(Effect.ScheduleTask task, Target target, HttpResponse<byte[]> response) {
     int status = response.statusCode();
+    if (status >= 300) return failure(task, target, status, response.headers(), response.body());
     AwsModel model = target.model();
-    if (status >= 300) {
-      AwsWire.Failure f = AwsWire.failure(model, response.headers(), response.body());
-      String given = f.code();
-      // an answer to HEAD has no body: S3's SDK names a missing object or bucket by the operation
-      if (given.isEmpty() && status == 404 && model.protocol().equals("rest-xml")) {
-        given = target.operation().equals("HeadObject") ? "NoSuchKey" : target.operation().equals("HeadBucket") ? "NoSuchBucket" : "";
-      }
-      // a code the model does not list is thrown by the SDK as the service's own exception
-      String code = given.isEmpty() ? null : model.errorShape(given).orElse(null);
-      String name = code == null
-          ? (target.optimized() != null ? target.optimized().generic() : model.pascalName() + "Exception")
-          : code.endsWith("Exception") ? code : code + "Exception";
-      String cause = target.optimized() != null
-          ? f.message() + " (Service: " + target.optimized().serviceName() + "; Status Code: " + status + "; Error Code: "
-              + (f.queryCode().isEmpty() ? "null" : f.queryCode()) + "; Request ID: " + f.requestId() + "; Proxy: null)"
-          : f.message() + " (Service: " + model.pascalName() + ", Status Code: " + status + ", Request ID: " + f.requestId() + ")";
-      return new Signal.TaskFailed(task.id(), target.prefix() + "." + name, cause);
-    }
     JsonNode out = AwsWire.output(model, target.operation(), status, response.headers(), response.body());
     if (target.optimized() != null && out instanceof ObjectNode o) SdkMetadata.add(o, response.headers(), status);
     if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null, out);
     return new Signal.TaskSucceeded(task.id(), out);
   }
+
+  /** A service's error answer, as the task fails with it (the SDK's exception name and message). */
+  private static Signal failure(Effect.ScheduleTask task, Target target, int status, java.net.http.HttpHeaders headers,
+      byte[] body) {
+    AwsModel model = target.model();
+    AwsWire.Failure f = AwsWire.failure(model, headers, body);
+    String given = f.code();
+    // an answer to HEAD has no body: S3's SDK names a missing object or bucket by the operation
+    if (given.isEmpty() && status == 404 && model.protocol().equals("rest-xml")) {
+      given = target.operation().equals("HeadObject") ? "NoSuchKey" : target.operation().equals("HeadBucket") ? "NoSuchBucket" : "";
+    }
+    // a code the model does not list is thrown by the SDK as the service's own exception
+    String code = given.isEmpty() ? null : model.errorShape(given).orElse(null);
+    String name = code == null
+        ? (target.optimized() != null ? target.optimized().generic() : model.pascalName() + "Exception")
+        : code.endsWith("Exception") ? code : code + "Exception";
+    String cause = target.optimized() != null
+        ? f.message() + " (Service: " + target.optimized().serviceName() + "; Status Code: " + status + "; Error Code: "
+            + (f.queryCode().isEmpty() ? "null" : f.queryCode()) + "; Request ID: " + f.requestId() + "; Proxy: null)"
+        : f.message() + " (Service: " + model.pascalName() + ", Status Code: " + status + ", Request ID: " + f.requestId() + ")";
+    return new Signal.TaskFailed(task.id(), target.prefix() + "." + name, cause);
+  }
+
 
   private static Signal unreachable(Effect.ScheduleTask task, Target target, Throwable failure) {
     Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

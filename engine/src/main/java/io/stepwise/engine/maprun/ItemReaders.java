@@ -69,39 +69,41 @@ final class ItemReaders {
     String bucket = params.path("Bucket").asText(null);
     if (bucket == null) throw failed("The ItemReader's Parameters must name a Bucket");
     Path dir = buckets.get(bucket);
-    if (dir == null && s3.available()) return fromS3(resource, params, config, max, s3);
-    if (dir == null) {
+    if (dir == null && !s3.available()) {
       throw failed("No local directory is configured for bucket '" + bucket + "': set stepwise.engine.bucket-directories."
           + bucket + " to the directory that holds its objects (or stepwise.engine.endpoints.s3 to an S3 endpoint)");
     }
     Items items;
     if (resource.endsWith(":s3:listObjectsV2")) {
-      items = list(dir, params.path("Prefix").asText(""));
+      items = dir != null ? list(dir, params.path("Prefix").asText("")) : listS3(params, s3);
     } else if (resource.endsWith(":s3:getObject")) {
       String key = params.path("Key").asText(null);
       if (key == null) throw failed("The ItemReader's Parameters must name a Key");
-      Path file = object(dir, key);
-      String manifest = manifestType(config);
-      if (manifest != null) {
-        Locator locate = (b, k) -> {
-          Path d = buckets.get(b);
-          if (d == null) {
-            throw failed("No local directory is configured for bucket '" + b + "' (named by the manifest " + key
-                + "): set stepwise.engine.bucket-directories." + b);
-          }
-          return object(d, k);
-        };
-        items = manifest.equals("ATHENA_DATA") ? athena(file, key, config, locate) : inventory(file, key, bucket, locate);
-      } else {
-        String type = config.path("InputType").asText("JSON");
-        items = switch (type) {
-          case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
-          case "JSONL" -> lines(file, line -> parse(line, key));
-          case "CSV" -> csv(file, config);
-          case "PARQUET" -> ParquetItems.open(file, key);
-          default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
-              + " (it reads JSON, JSONL, CSV and PARQUET objects, S3 inventory and Athena manifests, and listObjectsV2)");
-        };
+      Objects objects = new Objects(buckets, s3);
+      try {
+        Path file = objects.file(bucket, key, params.path("VersionId").asText(null));
+        String manifest = manifestType(config);
+        if (manifest != null) {
+          Locator locate = (b, k) -> objects.file(b, k, null);
+          items = manifest.equals("ATHENA_DATA") ? athena(file, key, config, locate) : inventory(file, key, bucket, locate);
+        } else {
+          String type = config.path("InputType").asText("JSON");
+          items = switch (type) {
+            case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
+            case "JSONL" -> lines(file, line -> parse(line, key));
+            case "CSV" -> csv(file, config);
+            case "PARQUET" -> ParquetItems.open(file, key);
+            default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
+                + " (it reads JSON, JSONL, CSV and PARQUET objects, S3 inventory and Athena manifests, and listObjectsV2)");
+          };
+        }
+        items = objects.owning(items);
+      } catch (StatesError e) {
+        objects.close();
+        throw objects.named(e);
+      } catch (RuntimeException e) {
+        objects.close();
+        throw e;
       }
     } else {
       throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
@@ -110,97 +112,129 @@ final class ItemReaders {
   }
 
   /**
-   * The items of an object read through the S3 endpoint (downloaded to a temporary file, read as a
-   * local one, deleted when done), or of its listing, page by page.
+   * The objects a reader reads, as local files: a bucket's own directory, or else a temporary
+   * file the S3 endpoint's object is streamed into (never held in memory), deleted when the items close.
    */
-  private static Items fromS3(String resource, JsonNode params, JsonNode config, long max, ObjectStore s3) {
-    Items items;
-    try {
-      if (resource.endsWith(":s3:listObjectsV2")) {
-        List<JsonNode> objects = new ArrayList<>();
-        String token = null;
-        do {
-          ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText());
-          if (params.has("Prefix")) p.put("Prefix", params.get("Prefix").asText());
-          if (token != null) p.put("ContinuationToken", token);
-          JsonNode page = s3.call("ListObjectsV2", p);
-          for (JsonNode o : page.path("Contents")) {
-            ObjectNode item = NODES.objectNode();
-            item.put("Etag", o.path("ETag").asText());
-            item.put("Key", o.path("Key").asText());
-            item.set("LastModified", o.path("LastModified"));
-            item.put("Size", o.path("Size").asLong());
-            item.put("StorageClass", o.path("StorageClass").asText("STANDARD"));
-            objects.add(item);
-          }
-          token = page.path("IsTruncated").asBoolean(false) ? page.path("NextContinuationToken").asText(null) : null;
-        } while (token != null);
-        items = Items.of(objects.iterator());
-      } else if (resource.endsWith(":s3:getObject")) {
-        if (manifestType(config) != null) {
-          throw failed("Manifests (InputType MANIFEST, ManifestType) are read from a bucket directory only: set"
-              + " stepwise.engine.bucket-directories." + params.path("Bucket").asText() + " (and for each bucket the manifest names)");
-        }
-        String type = config.path("InputType").asText("JSON");
-        if (type.equals("PARQUET")) {
-          throw failed("PARQUET objects are read from a bucket directory only: set stepwise.engine.bucket-directories."
-              + params.path("Bucket").asText() + " (through the S3 endpoint this server reads JSON, JSONL and CSV objects)");
-        }
-        if (!type.equals("JSON") && !type.equals("JSONL") && !type.equals("CSV")) {
-          throw failed("The ItemReader's InputType " + type
-              + " is not supported by this Stepwise server (it reads JSON, JSONL, CSV and PARQUET objects and listObjectsV2)");
-        }
-        ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText()).put("Key", params.path("Key").asText());
-        if (params.has("VersionId")) p.put("VersionId", params.get("VersionId").asText());
-        JsonNode object = s3.call("GetObject", p);
-        Path file = Files.createTempFile("stepwise-items", ".tmp");
-        Items local;
-        try {
-          Files.writeString(file, object.path("Body").asText(""), StandardCharsets.UTF_8);
-          local = switch (type) {
-            case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
-            case "JSONL" -> lines(file, line -> parse(line, p.path("Key").asText()));
-            default -> csv(file, config);
-          };
-        } catch (StatesError | IOException e) {
-          Files.deleteIfExists(file);
-          if (e instanceof StatesError se) {
-            throw failed(se.cause().replace(file.getFileName().toString(), "s3://" + p.path("Bucket").asText() + "/" + p.path("Key").asText()));
-          }
-          throw (IOException) e;
-        }
-        items = new Items() {
-          public boolean hasNext() {
-            return local.hasNext();
-          }
+  private static final class Objects {
+    private final Map<String, Path> buckets;
+    private final ObjectStore s3;
+    private final Map<Path, String> downloaded = new java.util.LinkedHashMap<>();
 
-          public JsonNode next() {
-            return local.next();
-          }
-
-          public void close() {
-            local.close();
-            try {
-              Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-              // a temporary file
-            }
-          }
-        };
-      } else {
-        throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
-      }
-    } catch (StatesError e) {
-      throw e.error().equals("States.ItemReaderFailed") ? e : failed(e.error() + ": " + e.cause());
-    } catch (IOException e) {
-      throw failed("Reading the object failed: " + e.getMessage());
+    Objects(Map<String, Path> buckets, ObjectStore s3) {
+      this.buckets = buckets;
+      this.s3 = s3;
     }
-    return max > 0 ? limited(items, max) : items;
+
+    Path file(String bucket, String key, String versionId) {
+      Path dir = buckets.get(bucket);
+      if (dir != null) return object(dir, key);
+      if (!s3.available()) {
+        throw failed("No local directory is configured for bucket '" + bucket + "': set stepwise.engine.bucket-directories."
+            + bucket + " (or stepwise.engine.endpoints.s3 to an S3 endpoint)");
+      }
+      ObjectNode p = NODES.objectNode().put("Bucket", bucket).put("Key", key);
+      if (versionId != null) p.put("VersionId", versionId);
+      Path file;
+      try {
+        // named like the key's last part, so that a .gz object is gunzipped as a local one is
+        String last = key.substring(key.lastIndexOf('/') + 1);
+        String suffix = last.lastIndexOf('.') < 0 ? ".tmp" : last.substring(last.lastIndexOf('.')).replaceAll("[^A-Za-z0-9.]", "_");
+        file = Files.createTempFile("stepwise-items", suffix);
+      } catch (IOException e) {
+        throw failed("Reading the object failed: " + e.getMessage());
+      }
+      downloaded.put(file, "s3://" + bucket + "/" + key);
+      try {
+        s3.download(p, file);
+      } catch (StatesError e) {
+        throw e.error().equals("States.ItemReaderFailed") ? e : failed(e.error() + ": " + e.cause());
+      } catch (RuntimeException e) {
+        throw failed("Reading the object s3://" + bucket + "/" + key + " failed: " + e.getMessage());
+      }
+      return file;
+    }
+
+    /** A reader's failure naming the objects by their S3 URIs rather than their temporary files. */
+    StatesError named(StatesError e) {
+      String cause = e.cause();
+      for (Map.Entry<Path, String> d : downloaded.entrySet()) {
+        cause = cause.replace(d.getKey().toString(), d.getValue()).replace(d.getKey().getFileName().toString(), d.getValue());
+      }
+      return failed(e.error().equals("States.ItemReaderFailed") ? cause : e.error() + ": " + cause);
+    }
+
+    void close() {
+      for (Path file : downloaded.keySet()) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // a temporary file
+        }
+      }
+      downloaded.clear();
+    }
+
+    /** {@code items}, which delete the downloaded files when they close, and name them by their S3 URIs when they fail. */
+    Items owning(Items items) {
+      if (downloaded.isEmpty() && !s3.available()) return items;
+      return new Items() {
+        public boolean hasNext() {
+          try {
+            return items.hasNext();
+          } catch (StatesError e) {
+            throw named(e);
+          }
+        }
+
+        public JsonNode next() {
+          try {
+            return items.next();
+          } catch (StatesError e) {
+            throw named(e);
+          }
+        }
+
+        public void close() {
+          try {
+            items.close();
+          } finally {
+            Objects.this.close();
+          }
+        }
+      };
+    }
   }
 
-  /** Where a manifest's objects are read from: a bucket and key to a file. */
+  /** Where a manifest's data file is, as a local file. */
   private interface Locator {
     Path file(String bucket, String key);
+  }
+
+  /** The objects under a prefix of a bucket read through the S3 endpoint, page by page. */
+  private static Items listS3(JsonNode params, ObjectStore s3) {
+    try {
+      List<JsonNode> objects = new ArrayList<>();
+      String token = null;
+      do {
+        ObjectNode p = NODES.objectNode().put("Bucket", params.path("Bucket").asText());
+        if (params.has("Prefix")) p.put("Prefix", params.get("Prefix").asText());
+        if (token != null) p.put("ContinuationToken", token);
+        JsonNode page = s3.call("ListObjectsV2", p);
+        for (JsonNode o : page.path("Contents")) {
+          ObjectNode item = NODES.objectNode();
+          item.put("Etag", o.path("ETag").asText());
+          item.put("Key", o.path("Key").asText());
+          item.set("LastModified", o.path("LastModified"));
+          item.put("Size", o.path("Size").asLong());
+          item.put("StorageClass", o.path("StorageClass").asText("STANDARD"));
+          objects.add(item);
+        }
+        token = page.path("IsTruncated").asBoolean(false) ? page.path("NextContinuationToken").asText(null) : null;
+      } while (token != null);
+      return Items.of(objects.iterator());
+    } catch (StatesError e) {
+      throw e.error().equals("States.ItemReaderFailed") ? e : failed(e.error() + ": " + e.cause());
+    }
   }
 
   /**

@@ -317,7 +317,33 @@ public final class MapRuns implements Integration {
       public boolean available() {
         return s3.available();
       }
+
+      @Override
+      public void download(JsonNode parameters, Path file) {
+        // downloaded once for the run (the counting pass and the run read it), then copied
+        Path once = s3Files.computeIfAbsent(Json.write(parameters), k -> {
+          try {
+            Path t = java.nio.file.Files.createTempFile("stepwise-maprun", ".object");
+            try {
+              s3.download(parameters, t);
+            } catch (RuntimeException e) {
+              java.nio.file.Files.deleteIfExists(t);
+              throw e;
+            }
+            return t;
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        try {
+          java.nio.file.Files.copy(once, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
     };
+    /** Objects downloaded during this run, deleted when it ends. */
+    final Map<String, Path> s3Files = new ConcurrentHashMap<>();
 
     private ItemReaders.Items open() {
       if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets, cachedS3);
@@ -633,6 +659,14 @@ public final class MapRuns implements Integration {
       stopDate = clock.instant();
       if (units != null) units.close();
       s3Answers.clear();
+      for (Path f : s3Files.values()) {
+        try {
+          java.nio.file.Files.deleteIfExists(f);
+        } catch (java.io.IOException ignored) {
+          // a temporary file
+        }
+      }
+      s3Files.clear();
       save(true);
       runs.remove(arn, this);
     }

@@ -1,6 +1,11 @@
 package io.stepwise.engine.maprun;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * S3 through its forwarded endpoint, for buckets without a local directory: an S3 operation
@@ -13,6 +18,19 @@ public interface ObjectStore {
 
   /** Whether S3 has an endpoint to call. */
   boolean available();
+
+  /**
+   * GetObject's object (parameters Bucket, Key, VersionId) written to {@code file}. The endpoint's
+   * store streams it to disk; this default, for stores that answer in memory, writes the body.
+   */
+  default void download(JsonNode parameters, Path file) {
+    JsonNode object = call("GetObject", parameters);
+    try {
+      Files.writeString(file, object.path("Body").asText(""), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   ObjectStore NONE = new ObjectStore() {
     @Override

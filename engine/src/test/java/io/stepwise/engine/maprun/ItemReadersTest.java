@@ -69,4 +69,51 @@ class ItemReadersTest {
       assertThatThrownBy(items::hasNext).hasMessageContaining("NoSuchKey");
     }
   }
+
+  private static long downloads() throws Exception {
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("stepwise-items")).count();
+    }
+  }
+
+  /** An S3 that answers GetObject from memory (a manifest and its data files), as a forwarded endpoint would. */
+  private static ObjectStore s3(Map<String, String> objects) {
+    return new ObjectStore() {
+      @Override
+      public JsonNode call(String operation, JsonNode parameters) {
+        String body = objects.get(parameters.path("Key").asText());
+        if (body == null) throw new StatesError("S3.NoSuchKeyException", "The specified key does not exist.", true);
+        return JSON.createObjectNode().put("Body", body);
+      }
+
+      @Override
+      public boolean available() {
+        return true;
+      }
+    };
+  }
+
+  @Test
+  void objectsReadThroughS3_areDeletedOnceRead_orWhenTheReaderFails() throws Exception {
+    ObjectStore s3 = s3(Map.of("m.csv", "s3://b/a.jsonl\ns3://b/b.jsonl\n", "a.jsonl", "{\"n\":1}\n", "b.jsonl", "{\"n\":2}\n",
+        "broken.csv", "s3://b/a.jsonl\ns3://b/missing.jsonl\n"));
+    long before = downloads();
+    try (var items = ItemReaders.of(reader("{\"ManifestType\":\"ATHENA_DATA\",\"InputType\":\"JSONL\"}", "m.csv"), Map.of(), s3)) {
+      assertThat(items.next().get("n").asInt()).isEqualTo(1);
+      assertThat(items.next().get("n").asInt()).isEqualTo(2);
+      assertThat(items.hasNext()).isFalse();
+      assertThat(downloads()).isGreaterThan(before);
+    }
+    assertThat(downloads()).isEqualTo(before);
+    assertThatThrownBy(() -> {
+      try (var items = ItemReaders.of(reader("{\"ManifestType\":\"ATHENA_DATA\",\"InputType\":\"JSONL\"}", "broken.csv"),
+          Map.of(), s3)) {
+        while (items.hasNext()) items.next();
+      }
+    }).isInstanceOfSatisfying(StatesError.class, e -> assertThat(e.cause()).contains("NoSuchKey"));
+    assertThat(downloads()).isEqualTo(before);
+    assertThatThrownBy(() -> ItemReaders.of(reader("{\"InputType\":\"JSONL\"}", "nothing.jsonl"), Map.of(), s3))
+        .isInstanceOf(StatesError.class);
+    assertThat(downloads()).isEqualTo(before);
+  }
 }
