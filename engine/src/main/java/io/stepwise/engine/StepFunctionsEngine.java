@@ -229,6 +229,15 @@ public final class StepFunctionsEngine {
               throw e.getCause() instanceof RuntimeException r ? r : e;
             }
           }
+
+          @Override
+          public void upload(JsonNode parameters, java.nio.file.Path file) {
+            try {
+              awsServices.upload(parameters, file).toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+              throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+          }
         }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
     this.integrations = new Integrations(List.of(

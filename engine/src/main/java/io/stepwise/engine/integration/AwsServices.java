@@ -410,6 +410,50 @@ public final class AwsServices implements Integration {
     });
   }
 
+  /**
+   * Uploads {@code file} as an S3 object (PutObject with {@code parameters} — Bucket, Key,
+   * ContentType, ... — and the file as its body), streamed from disk rather than held; fails with
+   * the StatesError an {@code aws-sdk:s3:putObject} task would.
+   */
+  public CompletionStage<Void> upload(JsonNode parameters, java.nio.file.Path file) {
+    Effect.ScheduleTask task = new Effect.ScheduleTask("upload", "upload", "arn:aws:states:::aws-sdk:s3:putObject",
+        parameters, null, null, clock.instant(), false, null, 0);
+    AwsModel model = AwsModel.named("s3").orElseThrow();
+    Target target = new Target(model, model.operation("putObject").orElseThrow(), "", null);
+    Optional<Endpoint> endpoint = endpoints.apply("s3");
+    if (endpoint.isEmpty()) {
+      return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
+          "Writing an object needs an endpoint for S3, and none is configured: set stepwise.engine.endpoints.s3", true));
+    }
+    HttpRequest request;
+    try {
+      AwsWire.Request r = AwsWire.request(model, target.operation(), parameters);
+      Endpoint e = endpoint.get();
+      URI uri = URI.create(e.uri().toString() + r.target());
+      Map<String, String> headers = new LinkedHashMap<>(r.headers());
+      headers.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Length"));
+      headers.putAll(SigV4.signHashed("PUT", uri, headers, SigV4.sha256Hex(file), model.signingName(), e.region(),
+          e.accessKeyId(), e.secretAccessKey(), clock.instant()));
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30))
+          .PUT(HttpRequest.BodyPublishers.ofFile(file));
+      headers.forEach((k, v) -> {
+        if (!k.equalsIgnoreCase("Host")) b.header(k, v);
+      });
+      request = b.build();
+    } catch (java.io.IOException | RuntimeException e) { // AwsWire.BadParameters among them
+      return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
+          "The object could not be sent to S3: " + e.getMessage(), true));
+    }
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+      Signal answer = failure != null ? unreachable(task, target, failure)
+          : response.statusCode() >= 300 ? failure(task, target, response.statusCode(), response.headers(), response.body())
+          : null;
+      if (answer == null) return null;
+      Signal.TaskFailed f = (Signal.TaskFailed) answer;
+      throw new io.stepwise.asl.StatesError(f.error(), f.cause(), true);
+    });
+  }
+
   private HttpRequest build(Target target, Endpoint endpoint, AwsWire.Request request) {
     URI uri = URI.create(endpoint.uri().toString() + request.target());
     Map<String, String> headers = new LinkedHashMap<>(request.headers());

@@ -27,9 +27,14 @@ final class SigV4 {
    */
   static Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body, String service,
       String region, String accessKey, String secret, Instant at) {
+    return signHashed(method, uri, headers, hex(sha256(body)), service, region, accessKey, secret, at);
+  }
+
+  /** As {@link #sign}, for a body known by its SHA-256 (hex): one streamed from a file, say. */
+  static Map<String, String> signHashed(String method, URI uri, Map<String, String> headers, String payloadHash,
+      String service, String region, String accessKey, String secret, Instant at) {
     String amzDate = STAMP.format(at);
     String day = amzDate.substring(0, 8);
-    String payloadHash = hex(sha256(body));
     TreeMap<String, String> signed = new TreeMap<>();
     headers.forEach((k, v) -> signed.put(k.toLowerCase(Locale.ROOT), v.trim().replaceAll(" +", " ")));
     // the Host header as the JDK client sends it: without the scheme's default port
@@ -88,6 +93,18 @@ final class SigV4 {
     StringBuilder out = new StringBuilder();
     for (String[] p : pairs) out.append(out.length() == 0 ? "" : "&").append(p[0]).append('=').append(p[1]);
     return out.toString();
+  }
+
+  /** The SHA-256 of a file's bytes (hex), read in turn. */
+  static String sha256Hex(java.nio.file.Path file) throws java.io.IOException {
+    try (var in = java.nio.file.Files.newInputStream(file)) {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+      return hex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] sha256(byte[] data) {

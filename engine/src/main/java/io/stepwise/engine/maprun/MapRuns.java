@@ -319,6 +319,11 @@ public final class MapRuns implements Integration {
       }
 
       @Override
+      public void upload(JsonNode parameters, Path file) {
+        s3.upload(parameters, file);
+      }
+
+      @Override
       public void download(JsonNode parameters, Path file) {
         // downloaded once for the run (the counting pass and the run read it), then copied
         Path once = s3Files.computeIfAbsent(Json.write(parameters), k -> {

@@ -32,6 +32,19 @@ public interface ObjectStore {
     }
   }
 
+  /**
+   * PutObject of {@code file} with {@code parameters} (Bucket, Key, ...). The endpoint's store
+   * streams it from disk; this default, for stores that take bodies in memory, reads it whole.
+   */
+  default void upload(JsonNode parameters, Path file) {
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode p = ((com.fasterxml.jackson.databind.node.ObjectNode) parameters).deepCopy();
+      call("PutObject", p.put("Body", Files.readString(file, StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   ObjectStore NONE = new ObjectStore() {
     @Override
     public JsonNode call(String operation, JsonNode parameters) {

@@ -218,9 +218,13 @@ final class ResultFiles {
     return out;
   }
 
+  /** Uploads a result file (streamed from disk by the endpoint's store). */
   private void put(String key, Path file) throws IOException {
-    upload.call("PutObject", NODES.objectNode().put("Bucket", bucket).put("Key", key)
-        .put("Body", Files.readString(file, StandardCharsets.UTF_8)));
+    try {
+      upload.upload(NODES.objectNode().put("Bucket", bucket).put("Key", key), file);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private void deleteTemporary() {
