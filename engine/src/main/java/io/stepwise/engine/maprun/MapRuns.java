@@ -296,7 +296,7 @@ public final class MapRuns implements Integration {
       } catch (StatesError e) {
         fail(e.error(), e.cause());
         return;
-      } catch (InvalidDefinitionException | RuntimeException e) {
+      } catch (InvalidDefinitionException | RuntimeException | LinkageError e) { // a library that cannot load: failed, not hung
         fail("States.Runtime", "The Map Run could not start: " + e.getMessage());
         return;
       }
@@ -394,7 +394,7 @@ public final class MapRuns implements Integration {
         if (!done.isDone() && running == 0 && !units.hasNext()) succeed();
       } catch (StatesError e) {
         fail(e.error(), e.cause());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         fail("States.Runtime", "The Map Run failed: " + e);
       }
     }

@@ -49,6 +49,7 @@ final class ParquetItems implements ItemReaders.Items {
   private final MessageType schema;
   private RecordReader<Group> rows;
   private long left;
+  private boolean closed;
 
   private ParquetItems(String name, ParquetFileReader reader) {
     this.name = name;
@@ -58,15 +59,35 @@ final class ParquetItems implements ItemReaders.Items {
 
   /** The rows of {@code file}; {@code name} names it in causes. */
   static ParquetItems open(Path file, String name) {
+    ParquetFileReader reader;
     try {
-      return new ParquetItems(name, new ParquetFileReader(new LocalInputFile(file), StepwiseParquetOptions.of(CODECS)));
+      reader = new ParquetFileReader(new LocalInputFile(file), StepwiseParquetOptions.of(CODECS));
     } catch (IOException | RuntimeException e) {
       throw ItemReaders.failed("The object " + name + " is not a readable Parquet file: " + e.getMessage());
     }
+    // a codec this server cannot read is named before any row is read
+    for (var block : reader.getFooter().getBlocks()) {
+      for (var column : block.getColumns()) {
+        if (!READ.contains(column.getCodec())) {
+          try {
+            reader.close();
+          } catch (IOException ignored) {
+            // read only
+          }
+          throw ItemReaders.failed("The Parquet object " + name + " has pages compressed with " + column.getCodec()
+              + ", which this Stepwise server does not read (UNCOMPRESSED, SNAPPY, GZIP, ZSTD and LZ4_RAW are read)");
+        }
+      }
+    }
+    return new ParquetItems(name, reader);
   }
+
+  private static final java.util.Set<CompressionCodecName> READ = java.util.EnumSet.of(CompressionCodecName.UNCOMPRESSED,
+      CompressionCodecName.SNAPPY, CompressionCodecName.GZIP, CompressionCodecName.ZSTD, CompressionCodecName.LZ4_RAW);
 
   @Override
   public boolean hasNext() {
+    if (closed) return false;
     try {
       while (left == 0) {
         PageReadStore group = reader.readNextRowGroup();
@@ -75,9 +96,16 @@ final class ParquetItems implements ItemReaders.Items {
         rows = new ColumnIOFactory().getColumnIO(schema).getRecordReader(group, new GroupRecordConverter(schema));
       }
       return true;
-    } catch (IOException | RuntimeException e) {
-      throw ItemReaders.failed("Reading the Parquet object " + name + " failed: " + e.getMessage());
+    } catch (IOException | RuntimeException | LinkageError e) {
+      throw ItemReaders.failed("Reading the Parquet object " + name + " failed: " + message(e));
     }
+  }
+
+  /** A failure's message with what caused it (Parquet wraps a decompressor's in its own). */
+  private static String message(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    Throwable c = e.getCause();
+    return c != null && c.getMessage() != null && !m.contains(c.getMessage()) ? m + ": " + c.getMessage() : m;
   }
 
   @Override
@@ -86,13 +114,14 @@ final class ParquetItems implements ItemReaders.Items {
     left--;
     try {
       return object(schema, rows.read());
-    } catch (RuntimeException e) {
-      throw ItemReaders.failed("Reading the Parquet object " + name + " failed: " + e.getMessage());
+    } catch (RuntimeException | LinkageError e) {
+      throw ItemReaders.failed("Reading the Parquet object " + name + " failed: " + message(e));
     }
   }
 
   @Override
   public void close() {
+    closed = true;
     try {
       reader.close();
     } catch (IOException e) {
@@ -122,8 +151,11 @@ final class ParquetItems implements ItemReaders.Items {
       Group child = g.getGroup(field, index);
       LogicalTypeAnnotation a = gt.getLogicalTypeAnnotation();
       if (a instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) return list(gt, child);
-      if (a instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
-          || a instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation) {
+      // a MAP holds repeated key_value groups (an old MAP_KEY_VALUE group on its own is an object)
+      if ((a instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
+          || a instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation)
+          && gt.getFieldCount() == 1 && !gt.getType(0).isPrimitive() && gt.getType(0).isRepetition(Type.Repetition.REPEATED)
+          && gt.getType(0).asGroupType().getFieldCount() >= 1) {
         return map(gt, child);
       }
       return object(gt, child);
@@ -194,7 +226,10 @@ final class ParquetItems implements ItemReaders.Items {
     ArrayNode a = NODES.arrayNode();
     Type repeated = type.getType(0);
     int n = g.getFieldRepetitionCount(0);
+    // Parquet's rules for lists written before the three-level form: a repeated group of one field
+    // that is itself repeated, or named "array" or "<list>_tuple", is the element
     boolean threeLevel = !repeated.isPrimitive() && repeated.asGroupType().getFieldCount() == 1
+        && !repeated.asGroupType().getType(0).isRepetition(Type.Repetition.REPEATED)
         && !repeated.getName().equals("array") && !repeated.getName().equals(type.getName() + "_tuple");
     for (int k = 0; k < n; k++) {
       if (threeLevel) {
@@ -234,6 +269,15 @@ final class ParquetItems implements ItemReaders.Items {
       return new BytesInputDecompressor() {
         @Override
         public BytesInput decompress(BytesInput bytes, int size) throws IOException {
+          try {
+            return decompressed(bytes, size);
+          } catch (LinkageError | org.xerial.snappy.SnappyError e) {
+            // a codec's native library that cannot load (a noexec temporary directory, say)
+            throw new IOException("the " + codec + " decompressor could not be loaded: " + e, e);
+          }
+        }
+
+        private BytesInput decompressed(BytesInput bytes, int size) throws IOException {
           return switch (codec) {
             case UNCOMPRESSED -> bytes;
             case SNAPPY -> BytesInput.from(org.xerial.snappy.Snappy.uncompress(bytes.toByteArray()));

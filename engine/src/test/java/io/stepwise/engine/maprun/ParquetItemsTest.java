@@ -45,7 +45,7 @@ class ParquetItemsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"uncompressed", "snappy", "gzip", "zstd"})
+  @ValueSource(strings = {"uncompressed", "snappy", "gzip", "zstd", "lz4_raw", "v2"})
   void everyKindOfColumn_becomesItsJsonValue_whateverTheCodec(String codec) throws Exception {
     fixture("types-" + codec + ".parquet");
     List<JsonNode> rows = read("{\"InputType\":\"PARQUET\"}", "types-" + codec + ".parquet");
@@ -65,6 +65,37 @@ class ParquetItemsTest {
          "day": null, "at_ms": null, "at_us": null, "price": null, "tags": null, "attrs": null, "point": null}"""));
     assertThat(rows.get(4).get("tags")).isEqualTo(JSON.readTree("[40, 41]"));
     assertThat(rows.get(5).get("tags").isNull()).isTrue();
+  }
+
+  @Test
+  void decimals_areExact_andTimestampsWholeMilliseconds() throws Exception {
+    Path file = fixture("types-snappy.parquet");
+    try (var items = ParquetItems.open(file, "types-snappy.parquet")) {
+      JsonNode row = items.next();
+      assertThat(row.get("price").isBigDecimal()).isTrue();
+      assertThat(row.get("price").decimalValue()).isEqualByComparingTo("123.45");
+      assertThat(row.get("price").decimalValue().scale()).isEqualTo(2);
+      assertThat(row.get("at_us").isIntegralNumber()).isTrue();
+    }
+  }
+
+  @Test
+  void aCodecThisServerDoesNotRead_isNamedBeforeAnyRow() throws Exception {
+    fixture("brotli.parquet");
+    assertThatThrownBy(() -> read("{\"InputType\":\"PARQUET\"}", "brotli.parquet"))
+        .isInstanceOfSatisfying(StatesError.class, e -> {
+          assertThat(e.error()).isEqualTo("States.ItemReaderFailed");
+          assertThat(e.cause()).contains("brotli.parquet", "BROTLI", "does not read");
+        });
+  }
+
+  @Test
+  void aClosedReader_hasNoMoreRows() throws Exception {
+    Path file = fixture("many.parquet");
+    var items = ParquetItems.open(file, "many.parquet");
+    assertThat(items.next().get("id").asInt()).isZero();
+    items.close();
+    assertThat(items.hasNext()).isFalse();
   }
 
   @Test
