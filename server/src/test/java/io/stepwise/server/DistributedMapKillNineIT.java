@@ -77,4 +77,79 @@ class DistributedMapKillNineIT {
       second.stop();
     }
   }
+
+  /** The one item whose child fails until it is redriven (a child first started by the redrive starts afresh). */
+  private static boolean bad(int n) {
+    return n == 37;
+  }
+
+  /**
+   * kill -9 while a Map Run is redriven: after the restart the redrive goes on under the same run,
+   * every child ends succeeded, the children that failed (or were never started) ran again —
+   * redriven once, from where they failed — and those that had succeeded did not.
+   */
+  @Test
+  void killNine_duringAMapRunRedrive_theRedriveFinishes_andRunsOnlyWhatDidNotSucceed() throws Exception {
+    Path data = dir.resolve("data");
+    int items = 60;
+    StringBuilder values = new StringBuilder();
+    for (int i = 0; i < items; i++) values.append(i == 0 ? "" : ",").append(i);
+    String execution;
+    String mapRunArn;
+    try (ForkedServer first = ForkedServer.start(data); SfnClient sfn = first.sfn()) {
+      // item 37's Risky state fails until its child is redriven ($$.Execution.RedriveCount > 0; a redrive
+      // runs the failed state again): ten at a time, the
+      // children before it have mostly succeeded when it fails the run, those running are aborted,
+      // the rest never start; a Wait makes the redrive last
+      String machine = sfn.createStateMachine(b -> b.name("crash-redrive").roleArn(Definitions.ROLE).definition("""
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.values", "MaxConcurrency": 10,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "Check", "States": {
+                "Check": {"Type": "Choice", "Choices": [{"Variable": "$.bad", "BooleanEquals": true, "Next": "Risky"}],
+                  "Default": "W"},
+                "Risky": {"Type": "Pass", "ResultPath": null, "Next": "W", "Parameters": {
+                  "v.$": "States.MathAdd(States.ArrayGetItem(States.Array('not a number', 1), $$.Execution.RedriveCount), 1)"}},
+                "W": {"Type": "Wait", "Seconds": 1, "Next": "P"},
+                "P": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "End": true}}},
+            "End": true}}}""")).stateMachineArn();
+      StringBuilder objects = new StringBuilder();
+      for (int i = 0; i < items; i++) {
+        objects.append(i == 0 ? "" : ",").append("{\"n\":").append(i).append(",\"bad\":").append(bad(i)).append('}');
+      }
+      execution = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"values\": [" + objects + "]}"))
+          .executionArn();
+      assertThat(ExecutionApiTest.awaitEnd(sfn, execution).status()).isEqualTo(ExecutionStatus.FAILED);
+      mapRunArn = sfn.listMapRuns(b -> b.executionArn(execution)).mapRuns().get(0).mapRunArn();
+      assertThat(sfn.describeMapRun(b -> b.mapRunArn(mapRunArn)).executionCounts().succeeded()).isGreaterThanOrEqualTo(20);
+      sfn.redriveExecution(b -> b.executionArn(execution));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        if (sfn.describeMapRun(b -> b.mapRunArn(mapRunArn)).executionCounts().succeeded() >= 45) break;
+        Thread.sleep(50);
+      }
+      first.kill9();
+    }
+    try (ForkedServer second = ForkedServer.start(data); SfnClient sfn = second.sfn()) {
+      DescribeExecutionResponse d = ExecutionApiTest.awaitEnd(sfn, execution);
+      assertThat(d.status()).as(d.error() + ": " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      JsonNode out = JSON.readTree(d.output());
+      assertThat(out).hasSize(items);
+      for (int i = 0; i < items; i++) assertThat(out.get(i).get("n").asInt()).isEqualTo(i);
+      java.util.List<ExecutionListItem> children = sfn.listExecutions(b -> b.mapRunArn(mapRunArn).maxResults(1000)).executions();
+      assertThat(children).hasSize(items).allSatisfy(c -> assertThat(c.statusAsString()).isEqualTo("SUCCEEDED"));
+      // the failed one was redriven (once); none that had succeeded before the redrive was
+      for (ExecutionListItem c : children) {
+        var child = sfn.describeExecution(b -> b.executionArn(c.executionArn()));
+        int n = JSON.readTree(child.input()).get("n").asInt();
+        if (bad(n)) assertThat(child.redriveCount()).as("child " + n).isEqualTo(1);
+        if (n < 20) assertThat(child.redriveCount()).as("child " + n).isZero();
+      }
+      var mr = sfn.describeMapRun(b -> b.mapRunArn(mapRunArn));
+      assertThat(mr.status()).isEqualTo(MapRunStatus.SUCCEEDED);
+      assertThat(mr.redriveCount()).isEqualTo(1);
+      assertThat(mr.executionCounts().succeeded()).isEqualTo(items);
+      assertThat(HistoryInvariants.problems(ExecutionApiTest.history(sfn, execution))).isEmpty();
+      second.stop();
+    }
+  }
 }

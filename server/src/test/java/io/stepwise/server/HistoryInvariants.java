@@ -10,7 +10,8 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 /**
  * What every finished execution's history must satisfy, whatever happened to the server: ids
  * 1..n with no gap, each previousEventId naming an earlier event (or 0), timestamps that never go
- * back, one ExecutionStarted first, and exactly one terminal event, last.
+ * back, one ExecutionStarted first, and exactly one terminal event, last — and one more before
+ * each ExecutionRedriven, which follows it at once.
  */
 final class HistoryInvariants {
   private HistoryInvariants() {}
@@ -49,7 +50,15 @@ final class HistoryInvariants {
       problems.add(counts.getOrDefault("ExecutionStarted", 0) + " ExecutionStarted events");
     }
     int terminal = TERMINAL.stream().mapToInt(t -> counts.getOrDefault(t, 0)).sum();
-    if (terminal != 1) problems.add(terminal + " terminal events");
+    int redriven = counts.getOrDefault("ExecutionRedriven", 0);
+    if (terminal != 1 + redriven) problems.add(terminal + " terminal events with " + redriven + " redrives");
+    for (int i = 0; i < events.size(); i++) {
+      boolean isTerminal = TERMINAL.contains(events.get(i).typeAsString());
+      boolean last = i == events.size() - 1;
+      if (isTerminal && !last && !"ExecutionRedriven".equals(events.get(i + 1).typeAsString())) {
+        problems.add("terminal event " + events.get(i).id() + " is followed by " + events.get(i + 1).typeAsString());
+      }
+    }
     String last = events.get(events.size() - 1).typeAsString();
     if (!TERMINAL.contains(last)) problems.add("last event is " + last + ", not a terminal event");
     return problems;

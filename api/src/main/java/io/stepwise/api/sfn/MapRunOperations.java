@@ -63,6 +63,9 @@ final class MapRunOperations {
     ObjectNode n = record.deepCopy();
     n.put("startDate", Shapes.time(java.time.Instant.ofEpochMilli(record.get("startDate").asLong())));
     if (record.has("stopDate")) n.put("stopDate", Shapes.time(java.time.Instant.ofEpochMilli(record.get("stopDate").asLong())));
+    if (record.has("redriveDate")) {
+      n.put("redriveDate", Shapes.time(java.time.Instant.ofEpochMilli(record.get("redriveDate").asLong())));
+    }
     return n;
   }
 
