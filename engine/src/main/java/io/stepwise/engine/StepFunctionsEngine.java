@@ -209,11 +209,7 @@ public final class StepFunctionsEngine {
         bucketDirectories(config), new io.stepwise.engine.maprun.ObjectStore() {
           @Override
           public JsonNode call(String operation, JsonNode parameters) {
-            try {
-              return awsServices.call("s3", operation, parameters).toCompletableFuture().join();
-            } catch (java.util.concurrent.CompletionException e) {
-              throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            return awaited(awsServices.call("s3", operation, parameters));
           }
 
           @Override
@@ -223,20 +219,12 @@ public final class StepFunctionsEngine {
 
           @Override
           public void download(JsonNode parameters, java.nio.file.Path file) {
-            try {
-              awsServices.download(parameters, file).toCompletableFuture().join();
-            } catch (java.util.concurrent.CompletionException e) {
-              throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            awaited(awsServices.download(parameters, file));
           }
 
           @Override
           public void upload(JsonNode parameters, java.nio.file.Path file) {
-            try {
-              awsServices.upload(parameters, file).toCompletableFuture().join();
-            } catch (java.util.concurrent.CompletionException e) {
-              throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            awaited(awsServices.upload(parameters, file));
           }
         }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
@@ -643,6 +631,15 @@ public final class StepFunctionsEngine {
     if (live.isPresent()) return CompletableFuture.completedFuture(live.get());
     return CompletableFuture.supplyAsync(() -> mapRunIndex.get(mapRunArn).map(StepFunctionsEngine::record)
         .orElseThrow(() -> new ServiceError("ResourceNotFound", "Resource not found: '" + mapRunArn + "'")), io);
+  }
+
+  /** Waits for {@code stage} (on a Map Run's own thread, never a dispatcher's); its failure as thrown. */
+  private static <T> T awaited(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   private static com.fasterxml.jackson.databind.node.ObjectNode record(byte[] bytes) {

@@ -374,15 +374,11 @@ public final class AwsServices implements Integration {
    * StatesError an {@code aws-sdk:s3:getObject} task would.
    */
   public CompletionStage<Void> download(JsonNode parameters, java.nio.file.Path file) {
-    Effect.ScheduleTask task = new Effect.ScheduleTask("download", "download", "arn:aws:states:::aws-sdk:s3:getObject",
-        parameters, null, null, clock.instant(), false, null, 0);
-    AwsModel model = AwsModel.named("s3").orElseThrow();
-    Target target = new Target(model, model.operation("getObject").orElseThrow(), "", null);
+    Effect.ScheduleTask task = s3Task("getObject", parameters);
+    Target target = s3Target("getObject");
+    AwsModel model = target.model();
     Optional<Endpoint> endpoint = endpoints.apply("s3");
-    if (endpoint.isEmpty()) {
-      return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
-          "Reading an object needs an endpoint for S3, and none is configured: set stepwise.engine.endpoints.s3", true));
-    }
+    if (endpoint.isEmpty()) return noS3("Reading");
     HttpRequest request;
     try {
       request = build(target, endpoint.get(), AwsWire.request(model, target.operation(), parameters));
@@ -416,15 +412,11 @@ public final class AwsServices implements Integration {
    * the StatesError an {@code aws-sdk:s3:putObject} task would.
    */
   public CompletionStage<Void> upload(JsonNode parameters, java.nio.file.Path file) {
-    Effect.ScheduleTask task = new Effect.ScheduleTask("upload", "upload", "arn:aws:states:::aws-sdk:s3:putObject",
-        parameters, null, null, clock.instant(), false, null, 0);
-    AwsModel model = AwsModel.named("s3").orElseThrow();
-    Target target = new Target(model, model.operation("putObject").orElseThrow(), "", null);
+    Effect.ScheduleTask task = s3Task("putObject", parameters);
+    Target target = s3Target("putObject");
+    AwsModel model = target.model();
     Optional<Endpoint> endpoint = endpoints.apply("s3");
-    if (endpoint.isEmpty()) {
-      return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
-          "Writing an object needs an endpoint for S3, and none is configured: set stepwise.engine.endpoints.s3", true));
-    }
+    if (endpoint.isEmpty()) return noS3("Writing");
     HttpRequest request;
     try {
       AwsWire.Request r = AwsWire.request(model, target.operation(), parameters);
@@ -452,6 +444,22 @@ public final class AwsServices implements Integration {
       Signal.TaskFailed f = (Signal.TaskFailed) answer;
       throw new io.stepwise.asl.StatesError(f.error(), f.cause(), true);
     });
+  }
+
+  /** The task an S3 action would be as {@code aws-sdk:s3:<action>}: its failures are named as that task's. */
+  private Effect.ScheduleTask s3Task(String action, JsonNode parameters) {
+    return new Effect.ScheduleTask(action, action, "arn:aws:states:::aws-sdk:s3:" + action, parameters, null, null,
+        clock.instant(), false, null, 0);
+  }
+
+  private static Target s3Target(String action) {
+    AwsModel model = AwsModel.named("s3").orElseThrow();
+    return new Target(model, model.operation(action).orElseThrow(), "", null);
+  }
+
+  private static CompletionStage<Void> noS3(String doing) {
+    return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
+        doing + " an object needs an endpoint for S3, and none is configured: set stepwise.engine.endpoints.s3", true));
   }
 
   private HttpRequest build(Target target, Endpoint endpoint, AwsWire.Request request) {
