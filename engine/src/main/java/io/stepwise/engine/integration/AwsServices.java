@@ -386,7 +386,9 @@ public final class AwsServices implements Integration {
       return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
           "The parameters are not valid for S3 GetObject: " + e.getMessage(), true));
     }
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(file)).handle((response, failure) -> {
+    var sent = client.sendAsync(request, HttpResponse.BodyHandlers.ofFile(file));
+    cancelAfter(sent, TRANSFER_LIMIT); // the request's timeout covers the headers only, not a body that stalls
+    return sent.handle((response, failure) -> {
       Signal answer;
       if (failure != null) {
         answer = unreachable(task, target, failure);
@@ -426,7 +428,8 @@ public final class AwsServices implements Integration {
       headers.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Length"));
       headers.putAll(SigV4.signHashed("PUT", uri, headers, SigV4.sha256Hex(file), model.signingName(), e.region(),
           e.accessKeyId(), e.secretAccessKey(), clock.instant()));
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30))
+      // S3 may refuse the upload (a missing bucket, a denied key) before it reads the body
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TRANSFER_LIMIT).expectContinue(true)
           .PUT(HttpRequest.BodyPublishers.ofFile(file));
       headers.forEach((k, v) -> {
         if (!k.equalsIgnoreCase("Host")) b.header(k, v);
@@ -436,7 +439,9 @@ public final class AwsServices implements Integration {
       return CompletableFuture.failedFuture(new io.stepwise.asl.StatesError("States.Runtime",
           "The object could not be sent to S3: " + e.getMessage(), true));
     }
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+    var sent = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    cancelAfter(sent, TRANSFER_LIMIT);
+    return sent.handle((response, failure) -> {
       Signal answer = failure != null ? unreachable(task, target, failure)
           : response.statusCode() >= 300 ? failure(task, target, response.statusCode(), response.headers(), response.body())
           : null;
@@ -444,6 +449,15 @@ public final class AwsServices implements Integration {
       Signal.TaskFailed f = (Signal.TaskFailed) answer;
       throw new io.stepwise.asl.StatesError(f.error(), f.cause(), true);
     });
+  }
+
+  /** The longest an object's download or upload may take, body included. */
+  static final Duration TRANSFER_LIMIT = Duration.ofMinutes(30);
+
+  /** Cancels {@code sent} (the JDK client then aborts the exchange) if it has not completed within {@code limit}. */
+  private static void cancelAfter(CompletableFuture<?> sent, Duration limit) {
+    CompletableFuture.delayedExecutor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(() -> sent.cancel(true));
   }
 
   /** The task an S3 action would be as {@code aws-sdk:s3:<action>}: its failures are named as that task's. */

@@ -84,7 +84,15 @@ final class ItemReaders {
         Path file = objects.file(bucket, key, params.path("VersionId").asText(null));
         String manifest = manifestType(config);
         if (manifest != null) {
-          Locator locate = (b, k) -> objects.file(b, k, null);
+          Locator locate = new Locator() {
+            public Path file(String b, String k) {
+              return objects.file(b, k, null);
+            }
+
+            public void release(Path data) {
+              objects.release(data);
+            }
+          };
           items = manifest.equals("ATHENA_DATA") ? athena(file, key, config, locate) : inventory(file, key, bucket, locate);
         } else {
           String type = config.path("InputType").asText("JSON");
@@ -99,9 +107,10 @@ final class ItemReaders {
         }
         items = objects.owning(items);
       } catch (StatesError e) {
+        StatesError named = objects.named(e);
         objects.close();
-        throw objects.named(e);
-      } catch (RuntimeException e) {
+        throw named;
+      } catch (RuntimeException | Error e) {
         objects.close();
         throw e;
       }
@@ -152,6 +161,16 @@ final class ItemReaders {
         throw failed("Reading the object s3://" + bucket + "/" + key + " failed: " + e.getMessage());
       }
       return file;
+    }
+
+    /** Deletes {@code file} now if it was downloaded (a manifest's data file, read). */
+    void release(Path file) {
+      if (downloaded.remove(file) == null) return;
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a temporary file
+      }
     }
 
     /** A reader's failure naming the objects by their S3 URIs rather than their temporary files. */
@@ -208,6 +227,30 @@ final class ItemReaders {
   /** Where a manifest's data file is, as a local file. */
   private interface Locator {
     Path file(String bucket, String key);
+
+    /** The file is read: a downloaded copy goes at once rather than when the whole reader closes. */
+    default void release(Path file) {}
+  }
+
+  /** {@code items}, which run {@code after} once they close. */
+  private static Items closing(Items items, Runnable after) {
+    return new Items() {
+      public boolean hasNext() {
+        return items.hasNext();
+      }
+
+      public JsonNode next() {
+        return items.next();
+      }
+
+      public void close() {
+        try {
+          items.close();
+        } finally {
+          after.run();
+        }
+      }
+    };
   }
 
   /** The objects under a prefix of a bucket read through the S3 endpoint, page by page. */
@@ -293,7 +336,10 @@ final class ItemReaders {
       if (!f.path("key").isTextual()) throw failed("The S3 inventory manifest " + key + " lists a file without a key");
       files.add(f.get("key").asText());
     }
-    return concat(files.iterator(), k -> rows(locate.file(dataBucket, k), ',', schema, false));
+    return concat(files.iterator(), k -> {
+      Path data = locate.file(dataBucket, k);
+      return closing(rows(data, ',', schema, false), () -> locate.release(data));
+    });
   }
 
   /**
@@ -319,11 +365,18 @@ final class ItemReaders {
     String type = config.path("InputType").asText();
     return concat(objects.iterator(), o -> {
       Path file = locate.file(o[0], o[1]);
-      return switch (type) {
-        case "JSONL" -> lines(file, line -> parse(line, o[1]));
-        case "PARQUET" -> ParquetItems.open(file, o[1]);
-        default -> csv(file, config);
-      };
+      Items data;
+      try {
+        data = switch (type) {
+          case "JSONL" -> lines(file, line -> parse(line, o[1]));
+          case "PARQUET" -> ParquetItems.open(file, o[1]);
+          default -> csv(file, config);
+        };
+      } catch (RuntimeException e) {
+        locate.release(file);
+        throw e;
+      }
+      return closing(data, () -> locate.release(file));
     });
   }
 

@@ -254,6 +254,7 @@ public final class MapRuns implements Integration {
         resumed = true; // its record unreadable: look for ended children all the same
       }
       save(true); // DescribeMapRun finds the run while its items are counted
+      if (done.isDone()) return; // stopped before it began
       try {
         def = CompiledDefinition.compile(processor, express);
         selector = MapItemSelector.of(spec);
@@ -266,7 +267,7 @@ public final class MapRuns implements Integration {
         long readBlock = -1;
         ObjectNode block = null;
         try (Units counting = new Units(open(), spec.get("ItemBatcher"), selector)) {
-          while (counting.hasNext() && !done.isDone()) {
+          while (!done.isDone() && counting.hasNext()) {
             counting.next();
             if (redriveCount > 0 && recordsChildren) {
               if (n / BLOCK != readBlock) {
@@ -296,7 +297,7 @@ public final class MapRuns implements Integration {
       } catch (StatesError e) {
         fail(e.error(), e.cause());
         return;
-      } catch (InvalidDefinitionException | RuntimeException | LinkageError e) { // a library that cannot load: failed, not hung
+      } catch (InvalidDefinitionException | RuntimeException | Error e) { // a library that cannot load, no memory: failed, not hung
         fail("States.Runtime", "The Map Run could not start: " + e.getMessage());
         return;
       }
@@ -304,13 +305,42 @@ public final class MapRuns implements Integration {
       pump();
     }
 
-    /** S3's answers during this run: both passes over the items read each object or listing once. */
-    final Map<String, JsonNode> s3Answers = new ConcurrentHashMap<>();
+    /**
+     * S3's answers during this run — listings, and objects downloaded to a file — so that both
+     * passes over the items read each once. Each is fetched outside any lock (the run can end
+     * meanwhile without waiting for it); what was downloaded is deleted when the run ends.
+     */
+    final Map<String, CompletableFuture<JsonNode>> s3Answers = new ConcurrentHashMap<>();
+    final Map<String, CompletableFuture<Path>> s3Files = new ConcurrentHashMap<>();
+    volatile boolean ended;
+
+    private <T> T once(Map<String, CompletableFuture<T>> cache, String key, java.util.concurrent.Callable<T> fetch) {
+      if (ended) throw ItemReaders.failed("The Map Run has ended");
+      CompletableFuture<T> mine = new CompletableFuture<>();
+      CompletableFuture<T> got = cache.putIfAbsent(key, mine);
+      if (got == null) {
+        got = mine;
+        try {
+          mine.complete(fetch.call());
+        } catch (Exception | Error e) {
+          cache.remove(key, mine);
+          mine.completeExceptionally(e);
+        }
+      }
+      try {
+        return got.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) throw r;
+        if (e.getCause() instanceof Error r) throw r;
+        throw new java.io.UncheckedIOException(new java.io.IOException(e.getCause()));
+      }
+    }
+
     final ObjectStore cachedS3 = new ObjectStore() {
       @Override
       public JsonNode call(String operation, JsonNode parameters) {
         if (operation.equals("PutObject")) return s3.call(operation, parameters);
-        return s3Answers.computeIfAbsent(operation + " " + Json.write(parameters), k -> s3.call(operation, parameters));
+        return once(s3Answers, operation + " " + Json.write(parameters), () -> s3.call(operation, parameters));
       }
 
       @Override
@@ -325,30 +355,30 @@ public final class MapRuns implements Integration {
 
       @Override
       public void download(JsonNode parameters, Path file) {
-        // downloaded once for the run (the counting pass and the run read it), then copied
-        Path once = s3Files.computeIfAbsent(Json.write(parameters), k -> {
+        Path source = once(s3Files, Json.write(parameters), () -> {
+          Path t = java.nio.file.Files.createTempFile("stepwise-maprun", ".object");
           try {
-            Path t = java.nio.file.Files.createTempFile("stepwise-maprun", ".object");
-            try {
-              s3.download(parameters, t);
-            } catch (RuntimeException e) {
-              java.nio.file.Files.deleteIfExists(t);
-              throw e;
-            }
-            return t;
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            s3.download(parameters, t);
+          } catch (RuntimeException | Error e) {
+            java.nio.file.Files.deleteIfExists(t);
+            throw e;
           }
+          if (ended) java.nio.file.Files.deleteIfExists(t); // ended meanwhile: end() may have missed it
+          return t;
         });
         try {
-          java.nio.file.Files.copy(once, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          // a second name for the same bytes where the file system allows it, else a copy
+          java.nio.file.Files.deleteIfExists(file);
+          try {
+            java.nio.file.Files.createLink(file, source);
+          } catch (java.io.IOException | UnsupportedOperationException e) {
+            java.nio.file.Files.copy(source, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       }
     };
-    /** Objects downloaded during this run, deleted when it ends. */
-    final Map<String, Path> s3Files = new ConcurrentHashMap<>();
 
     private ItemReaders.Items open() {
       if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets, cachedS3);
@@ -663,13 +693,17 @@ public final class MapRuns implements Integration {
       status = finalStatus;
       stopDate = clock.instant();
       if (units != null) units.close();
+      ended = true;
       s3Answers.clear();
-      for (Path f : s3Files.values()) {
-        try {
-          java.nio.file.Files.deleteIfExists(f);
-        } catch (java.io.IOException ignored) {
-          // a temporary file
-        }
+      // deleted now, or when a download still under way completes
+      for (CompletableFuture<Path> f : s3Files.values()) {
+        f.thenAccept(p -> {
+          try {
+            java.nio.file.Files.deleteIfExists(p);
+          } catch (java.io.IOException ignored) {
+            // a temporary file
+          }
+        });
       }
       s3Files.clear();
       save(true);

@@ -221,7 +221,7 @@ final class ResultFiles {
   /** Uploads a result file (streamed from disk by the endpoint's store). */
   private void put(String key, Path file) throws IOException {
     try {
-      upload.upload(NODES.objectNode().put("Bucket", bucket).put("Key", key), file);
+      upload.upload(NODES.objectNode().put("Bucket", bucket).put("Key", key).put("ContentType", "application/json"), file);
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }

@@ -100,9 +100,11 @@ class ItemReadersTest {
     long before = downloads();
     try (var items = ItemReaders.of(reader("{\"ManifestType\":\"ATHENA_DATA\",\"InputType\":\"JSONL\"}", "m.csv"), Map.of(), s3)) {
       assertThat(items.next().get("n").asInt()).isEqualTo(1);
+      long withTheFirst = downloads();
       assertThat(items.next().get("n").asInt()).isEqualTo(2);
+      // the first data file went once read: the manifest and the second are left
+      assertThat(downloads()).isEqualTo(withTheFirst).isEqualTo(before + 2);
       assertThat(items.hasNext()).isFalse();
-      assertThat(downloads()).isGreaterThan(before);
     }
     assertThat(downloads()).isEqualTo(before);
     assertThatThrownBy(() -> {
@@ -114,6 +116,12 @@ class ItemReadersTest {
     assertThat(downloads()).isEqualTo(before);
     assertThatThrownBy(() -> ItemReaders.of(reader("{\"InputType\":\"JSONL\"}", "nothing.jsonl"), Map.of(), s3))
         .isInstanceOf(StatesError.class);
+    assertThat(downloads()).isEqualTo(before);
+    // a reader that fails as it opens names the object, not its temporary file
+    ObjectStore objectS3 = s3(Map.of("object.json", "{\"not\": \"an array\"}"));
+    assertThatThrownBy(() -> ItemReaders.of(reader("{\"InputType\":\"JSON\"}", "object.json"), Map.of(), objectS3))
+        .isInstanceOfSatisfying(StatesError.class, e -> assertThat(e.cause()).contains("s3://b/object.json")
+            .doesNotContain("stepwise-items"));
     assertThat(downloads()).isEqualTo(before);
   }
 }
