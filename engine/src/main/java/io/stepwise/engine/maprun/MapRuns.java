@@ -680,7 +680,7 @@ public final class MapRuns implements Integration {
 
     /** Writes a block (serialised and sealed on another thread: the run's lock stays free). */
     private void record(long b, ObjectNode rows) {
-      recording = recording.thenRunAsync(() -> records.childrenEnded(arn, b, rows), executor)
+      recording = recording.thenRunAsync(() -> records.childrenEnded(arn, b, rows), RECORDER)
           .exceptionally(e -> null); // unrecorded: a redrive runs those children again
     }
 
@@ -770,6 +770,16 @@ public final class MapRuns implements Integration {
 
   /** Children whose outcomes are recorded together. */
   static final int BLOCK = 256;
+
+  /**
+   * Where blocks of outcomes are serialised, sealed and submitted: a thread of their own, since on
+   * the runs' executor each block would wait behind every child's end queued there.
+   */
+  private static final Executor RECORDER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "stepwise-map-run-records");
+    t.setDaemon(true);
+    return t;
+  });
 
   private static final class Block {
     final ObjectNode rows;
