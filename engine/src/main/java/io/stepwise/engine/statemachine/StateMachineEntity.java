@@ -309,6 +309,9 @@ public final class StateMachineEntity
       List<Event> events = c.publish()
           ? List.of(new Created(c.record(), c.tags()), new Published(1, c.versionDescription(), c.record().creationDate()))
           : List.of(new Created(c.record(), c.tags()));
+      // listed ahead of the event, in the same group-commit order, so that a listing after the
+      // answer shows the machine (recovery reconciles the row should the event not be written)
+      catalog.putStateMachine(summary(c.record()));
       return Effect().persist(events)
         .thenRun(this::published)
         .thenReply(c.replyTo(), n -> Reply.ok(n.record(), c.publish() ? Versions.arn(arn, 1) : null));
