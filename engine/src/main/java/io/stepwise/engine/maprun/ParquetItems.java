@@ -47,6 +47,8 @@ final class ParquetItems implements ItemReaders.Items {
   private final String name;
   private final ParquetFileReader reader;
   private final MessageType schema;
+  /** How the schema's columns assemble into rows: the same for every row group. */
+  private final org.apache.parquet.io.MessageColumnIO columns;
   private RecordReader<Group> rows;
   private long left;
   private boolean closed;
@@ -55,6 +57,7 @@ final class ParquetItems implements ItemReaders.Items {
     this.name = name;
     this.reader = reader;
     this.schema = reader.getFooter().getFileMetaData().getSchema();
+    this.columns = new ColumnIOFactory().getColumnIO(schema);
   }
 
   /** The rows of {@code file}; {@code name} names it in causes. */
@@ -93,7 +96,7 @@ final class ParquetItems implements ItemReaders.Items {
         PageReadStore group = reader.readNextRowGroup();
         if (group == null) return false;
         left = group.getRowCount();
-        rows = new ColumnIOFactory().getColumnIO(schema).getRecordReader(group, new GroupRecordConverter(schema));
+        rows = columns.getRecordReader(group, new GroupRecordConverter(schema));
       }
       return true;
     } catch (IOException | RuntimeException | LinkageError e) {
