@@ -13,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
@@ -60,15 +61,19 @@ public final class AwsErrors {
 
   /**
    * What a client gets when its request outlives {@code pekko.http.server.request-timeout}: a
-   * retryable 503, as AWS answers when it cannot serve a request in time.
+   * retryable 503, as AWS answers when it cannot serve a request in time. Pekko closes the
+   * connection after it (the late answer would otherwise hold up every later request on it), so
+   * the response says so: a client that pooled the connection would send its next request into
+   * the closing socket and get no answer at all.
    */
   public HttpResponse requestTimeout(ContentType contentType) {
     return response(
-        new AwsServiceException(
-            "ServiceUnavailable",
-            503,
-            "The request has failed due to a temporary failure of the server."),
-        contentType);
+            new AwsServiceException(
+                "ServiceUnavailable",
+                503,
+                "The request has failed due to a temporary failure of the server."),
+            contentType)
+        .addHeader(Connection.create("close"));
   }
 
   /**

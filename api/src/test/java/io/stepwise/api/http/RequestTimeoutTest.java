@@ -32,6 +32,9 @@ class RequestTimeoutTest {
     assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("ServiceUnavailable");
     assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
     assertThat(response.body()).contains("\"__type\":\"ServiceUnavailable\"");
+    // The server closes the connection after a timed-out request; pooling it would send the
+    // client's next request into a closing socket.
+    assertThat(response.headers().firstValue("connection")).hasValue("close");
   }
 
   @Test
@@ -47,7 +50,9 @@ class RequestTimeoutTest {
    * action have each been cut off by the 1 s server timeout, so it is over 3 s old by then.
    * The idle timeout is 2.5 s; the edge must keep the waiting connection open too. (Not close to
    * 1 s: a connection idle since a cut-off request arrived would race its 503 against its
-   * closing, which a loaded machine may lose.)
+   * closing, which a loaded machine may lose.) Each cut-off request's connection is closed after
+   * its 503 and says so; CI once saw the next request reuse such a connection ("received no
+   * bytes") when the 503 did not say so.
    */
   @Test
   void startSyncExecution_answeredAfterTheTimeoutThatCutsOffOtherActions() throws Exception {
