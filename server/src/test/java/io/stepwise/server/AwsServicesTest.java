@@ -178,8 +178,80 @@ class AwsServicesTest {
             + "\",\"JobName\":\"" + job + "\",\"JobRunState\":\"" + state + "\",\"Attempt\":0}}");
       }
       case "AWSGlue.BatchStopJobRun" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{}");
+      case "ElasticMapReduce.RunJobFlow" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"JobFlowId\":\"j-" + req.get("Name").asText() + "\",\"ClusterArn\":\"arn:aws:elasticmapreduce:us-east-1:123456789012:cluster/j-"
+              + req.get("Name").asText() + "\"}");
+      case "ElasticMapReduce.DescribeCluster" -> {
+        // STARTING, then WAITING (a doomed one ends with errors, an endless one never starts);
+        // once asked to terminate, TERMINATING, then TERMINATED
+        String id = req.get("ClusterId").asText();
+        boolean ending = seen.stream().anyMatch(r -> r.startsWith("ElasticMapReduce.TerminateJobFlows") && r.contains(id));
+        int n = polls(id + (ending ? "/ending" : ""));
+        String state = ending ? (n < 2 ? "TERMINATING" : "TERMINATED") : id.equals("j-endless") || n < 2 ? "STARTING"
+            : id.equals("j-doomed") ? "TERMINATED_WITH_ERRORS" : "WAITING";
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"Cluster\":{\"Id\":\"" + id + "\",\"Status\":{\"State\":\""
+            + state + "\"}}}");
+      }
+      case "ElasticMapReduce.SetTerminationProtection", "ElasticMapReduce.TerminateJobFlows",
+          "ElasticMapReduce.ModifyInstanceGroups", "ElasticMapReduce.ModifyInstanceFleet",
+          "SageMaker.StopTrainingJob" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{}");
+      case "ElasticMapReduce.AddJobFlowSteps" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"StepIds\":[\"s-" + req.get("Steps").get(0).get("Name").asText() + "\"]}");
+      case "ElasticMapReduce.DescribeStep" -> {
+        String step = req.get("StepId").asText();
+        int n = polls(step);
+        String state = step.equals("s-endless") || n < 2 ? "RUNNING" : step.equals("s-fails") ? "FAILED" : "COMPLETED";
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"Step\":{\"Id\":\"" + step + "\",\"Status\":{\"State\":\""
+            + state + "\"}}}");
+      }
+      case "ElasticMapReduce.CancelSteps" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"CancelStepsInfoList\":[{\"StepId\":" + req.get("StepIds").get(0) + ",\"Status\":\"SUBMITTED\"}]}");
+      case "ElasticMapReduce.ListInstanceGroups" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(), req.has("Marker")
+          ? "{\"InstanceGroups\":[{\"Id\":\"ig-2\",\"Name\":\"MyCoreGroup\"}]}"
+          : "{\"InstanceGroups\":[{\"Id\":\"ig-1\",\"Name\":\"Master\"}],\"Marker\":\"page-2\"}");
+      case "ElasticMapReduce.ListInstanceFleets" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"InstanceFleets\":[{\"Id\":\"if-1\",\"Name\":\"MyCoreFleet\"}]}");
+      case "CodeBuild_20161006.StartBuildBatch" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+          "{\"buildBatch\":{\"id\":\"" + req.get("projectName").asText() + ":b1\",\"buildBatchStatus\":\"IN_PROGRESS\"}}");
+      case "CodeBuild_20161006.BatchGetBuildBatches" -> {
+        String id = req.get("ids").get(0).asText();
+        String status = polls(id) < 2 ? "IN_PROGRESS" : id.startsWith("broken") ? "FAILED" : "SUCCEEDED";
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"buildBatches\":[{\"id\":\"" + id
+            + "\",\"buildBatchStatus\":\"" + status + "\"}],\"buildBatchesNotFound\":[]}");
+      }
+      case "SageMaker.CreateTrainingJob", "SageMaker.CreateProcessingJob" -> {
+        String kind = target.substring("SageMaker.Create".length());
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"" + kind + "Arn\":\"arn:aws:sagemaker:us-east-1:123456789012:job/"
+            + req.get(kind + "Name").asText() + "\"}");
+      }
+      case "SageMaker.DescribeTrainingJob", "SageMaker.DescribeProcessingJob" -> {
+        String kind = target.substring("SageMaker.Describe".length());
+        String job = req.get(kind + "Name").asText();
+        int n = polls(kind + "/" + job);
+        String status = job.equals("endless") || n < 2 ? "InProgress" : job.equals("bad") ? "Failed" : "Completed";
+        reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"" + kind + "Name\":\"" + job + "\",\"" + kind + "Status\":\""
+            + status + "\"" + (status.equals("Failed") ? ",\"FailureReason\":\"AlgorithmError: out of memory\"" : "")
+            + ",\"ModelArtifacts\":{\"S3ModelArtifacts\":\"s3://models/" + job + "/model.tar.gz\"}}");
+      }
       default -> reply(ex, 400, "application/x-amz-json-1.0", Map.of(), "{\"__type\":\"UnknownOperationException\"}");
     }
+  }
+
+  /** How often the fake service has been asked about {@code what}, this time included. */
+  private int polls(String what) {
+    return gluePolls.computeIfAbsent(what, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+  }
+
+  /** The body of the last request sent as {@code target}. */
+  private JsonNode lastRequest(String target) throws IOException {
+    String last = null;
+    for (String r : seen) if (r.startsWith(target + " ")) last = r;
+    assertThat(last).as("a request " + target).isNotNull();
+    return JSON.readTree(last.substring(target.length() + 1));
+  }
+
+  private long requests(String target) {
+    return seen.stream().filter(r -> r.startsWith(target + " ")).count();
   }
 
   private void query(HttpExchange ex, Map<String, String> form) throws IOException {
@@ -410,10 +482,167 @@ class AwsServicesTest {
       while (seen.stream().noneMatch(s -> s.contains("jr-slow-start")) && System.nanoTime() < until) Thread.sleep(20);
       assertThat(seen).contains("AWSGlue.BatchStopJobRun {\"JobName\":\"slow-start\",\"JobRunIds\":[\"jr-slow-start\"]}");
       assertThat(seen).noneMatch(s -> s.startsWith("AWSGlue.GetJobRun {\"JobName\":\"slow-start\""));
+      // CodeBuild's batches: waited for by BatchGetBuildBatches (camelCase on the wire)
+      JsonNode batch = output(run(sfn, "build-batch", """
+          {"Type": "Task", "Resource": "arn:aws:states:::codebuild:startBuildBatch.sync",
+           "Parameters": {"ProjectName": "site"}, "End": true}""", "{}"));
+      assertThat(batch.get("BuildBatchStatus").asText()).isEqualTo("SUCCEEDED");
+      assertThat(batch.get("Id").asText()).isEqualTo("site:b1");
+      assertThat(gluePolls.get("site:b1").get()).isEqualTo(2);
+      DescribeExecutionResponse brokenBatch = run(sfn, "build-batch-broken", """
+          {"Type": "Task", "Resource": "arn:aws:states:::codebuild:startBuildBatch.sync",
+           "Parameters": {"ProjectName": "broken"}, "End": true}""", "{}");
+      assertThat(brokenBatch.error()).isEqualTo("States.TaskFailed");
+      assertThat(JSON.readTree(brokenBatch.cause()).get("BuildBatchStatus").asText()).isEqualTo("FAILED");
       // a .sync Stepwise does not know how to wait for fails naming those it does
       DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
-          {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "Parameters": {}, "End": true}""", "{}");
+          {"Type": "Task", "Resource": "arn:aws:states:::databrew:startJobRun.sync", "Parameters": {}, "End": true}""", "{}");
       assertThat(unknown.cause()).contains("glue:startJobRun", "batch:submitJob");
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  /**
+   * The optimized EMR integration's own actions (AWS's "Optimized Amazon EMR APIs") become EMR's:
+   * one ClusterId for JobFlowIds, one Step for Steps, instance groups and fleets named and looked
+   * up; their answers are reshaped (ClusterId, StepId, CancelStepsInfo); .sync waits for WAITING,
+   * for the step to complete, for the cluster to terminate, answering as the start did.
+   */
+  @Test
+  void emrActions_wrapEmrsApi_andSyncWaitsForClustersAndSteps() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      String machine = sfn.createStateMachine(b -> b.name("emr").roleArn(Definitions.ROLE).definition("""
+          {"StartAt": "Create", "States": {
+            "Create": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:createCluster.sync",
+              "Parameters": {"Name": "etl", "ReleaseLabel": "emr-7.0.0", "Instances": {"KeepJobFlowAliveWhenNoSteps": true}},
+              "ResultPath": "$.cluster", "Next": "Protect"},
+            "Protect": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:setClusterTerminationProtection",
+              "Parameters": {"ClusterId.$": "$.cluster.ClusterId", "TerminationProtected": true}, "ResultPath": null, "Next": "Step"},
+            "Step": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:addStep.sync",
+              "Parameters": {"ClusterId.$": "$.cluster.ClusterId", "Step": {"Name": "count", "ActionOnFailure": "CONTINUE",
+                "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-submit", "count.py"]}}},
+              "ResultPath": "$.step", "Next": "Cancel"},
+            "Cancel": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:cancelStep",
+              "Parameters": {"ClusterId.$": "$.cluster.ClusterId", "StepId.$": "$.step.StepId"}, "ResultPath": "$.cancel", "Next": "Group"},
+            "Group": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:modifyInstanceGroupByName",
+              "Parameters": {"ClusterId.$": "$.cluster.ClusterId", "InstanceGroupName": "MyCoreGroup", "InstanceGroup": {"InstanceCount": 8}},
+              "ResultPath": null, "Next": "Fleet"},
+            "Fleet": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:modifyInstanceFleetByName",
+              "Parameters": {"ClusterId.$": "$.cluster.ClusterId", "InstanceFleetName": "MyCoreFleet",
+                "InstanceFleet": {"TargetOnDemandCapacity": 8, "TargetSpotCapacity": 0}}, "ResultPath": null, "Next": "Terminate"},
+            "Terminate": {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:terminateCluster.sync",
+              "Parameters": {"ClusterId.$": "$.cluster.ClusterId"}, "ResultPath": "$.terminated", "End": true}}}""")).stateMachineArn();
+      JsonNode out = output(awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn()));
+
+      // createCluster: RunJobFlow with the parameters as given, answered with ClusterId (and the SDK's metadata)
+      assertThat(lastRequest("ElasticMapReduce.RunJobFlow").get("ReleaseLabel").asText()).isEqualTo("emr-7.0.0");
+      assertThat(out.get("cluster").get("ClusterId").asText()).isEqualTo("j-etl");
+      assertThat(out.get("cluster").has("JobFlowId")).isFalse();
+      assertThat(out.get("cluster").get("SdkHttpMetadata").get("HttpStatusCode").asInt()).isEqualTo(200);
+      assertThat(gluePolls.get("j-etl").get()).as("described until WAITING").isEqualTo(2);
+      JsonNode protect = lastRequest("ElasticMapReduce.SetTerminationProtection");
+      assertThat(protect.get("JobFlowIds")).hasSize(1).first().extracting(JsonNode::asText).isEqualTo("j-etl");
+      assertThat(protect.get("TerminationProtected").asBoolean()).isTrue();
+      assertThat(protect.has("ClusterId")).isFalse();
+      // addStep: one Step sent as Steps under JobFlowId, answered with one StepId once it completed
+      JsonNode add = lastRequest("ElasticMapReduce.AddJobFlowSteps");
+      assertThat(add.get("JobFlowId").asText()).isEqualTo("j-etl");
+      assertThat(add.get("Steps").get(0).get("HadoopJarStep").get("Args").get(1).asText()).isEqualTo("count.py");
+      assertThat(out.get("step").get("StepId").asText()).isEqualTo("s-count");
+      assertThat(gluePolls.get("s-count").get()).isEqualTo(2);
+      assertThat(lastRequest("ElasticMapReduce.DescribeStep").get("ClusterId").asText()).isEqualTo("j-etl");
+      // cancelStep: one StepId sent as StepIds, one CancelStepsInfo back
+      assertThat(lastRequest("ElasticMapReduce.CancelSteps").get("StepIds").get(0).asText()).isEqualTo("s-count");
+      assertThat(out.get("cancel").get("CancelStepsInfo").get("Status").asText()).isEqualTo("SUBMITTED");
+      // ...ByName: the group's id found on the listing's second page, the fleet's on its first
+      assertThat(requests("ElasticMapReduce.ListInstanceGroups")).isEqualTo(2);
+      JsonNode groups = lastRequest("ElasticMapReduce.ModifyInstanceGroups");
+      assertThat(groups.get("ClusterId").asText()).isEqualTo("j-etl");
+      assertThat(groups.get("InstanceGroups")).hasSize(1);
+      assertThat(groups.get("InstanceGroups").get(0).get("InstanceGroupId").asText()).isEqualTo("ig-2");
+      assertThat(groups.get("InstanceGroups").get(0).get("InstanceCount").asInt()).isEqualTo(8);
+      assertThat(groups.has("InstanceGroupName")).isFalse();
+      JsonNode fleet = lastRequest("ElasticMapReduce.ModifyInstanceFleet").get("InstanceFleet");
+      assertThat(fleet.get("InstanceFleetId").asText()).isEqualTo("if-1");
+      assertThat(fleet.get("TargetOnDemandCapacity").asInt()).isEqualTo(8);
+      assertThat(fleet.has("InstanceFleetName")).isFalse();
+      // terminateCluster.sync: waited through TERMINATING
+      assertThat(lastRequest("ElasticMapReduce.TerminateJobFlows").get("JobFlowIds").get(0).asText()).isEqualTo("j-etl");
+      assertThat(gluePolls.get("j-etl/ending").get()).isEqualTo(2);
+      assertThat(out.get("terminated").get("SdkHttpMetadata").get("HttpStatusCode").asInt()).isEqualTo(200);
+
+      // a cluster that terminates instead of WAITING, a step that fails: States.TaskFailed, what was described as cause
+      DescribeExecutionResponse doomed = run(sfn, "emr-doomed", """
+          {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:createCluster.sync",
+           "Parameters": {"Name": "doomed", "Instances": {"KeepJobFlowAliveWhenNoSteps": true}}, "End": true}""", "{}");
+      assertThat(doomed.error()).isEqualTo("States.TaskFailed");
+      assertThat(JSON.readTree(doomed.cause()).get("Status").get("State").asText()).isEqualTo("TERMINATED_WITH_ERRORS");
+      DescribeExecutionResponse fails = run(sfn, "emr-step-fails", """
+          {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:addStep.sync",
+           "Parameters": {"ClusterId": "j-etl", "Step": {"Name": "fails"}}, "End": true}""", "{}");
+      assertThat(fails.error()).isEqualTo("States.TaskFailed");
+      assertThat(JSON.readTree(fails.cause()).get("Status").get("State").asText()).isEqualTo("FAILED");
+      // cut off: a step is cancelled; a cluster is left running
+      DescribeExecutionResponse endless = run(sfn, "emr-step-endless", """
+          {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:addStep.sync", "TimeoutSeconds": 1,
+           "Parameters": {"ClusterId": "j-etl", "Step": {"Name": "endless"}}, "End": true}""", "{}");
+      assertThat(endless.error()).isEqualTo("States.Timeout");
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (seen.stream().noneMatch(r -> r.startsWith("ElasticMapReduce.CancelSteps") && r.contains("s-endless"))
+          && System.nanoTime() < until) Thread.sleep(20);
+      JsonNode cancel = lastRequest("ElasticMapReduce.CancelSteps");
+      assertThat(cancel.get("StepIds").get(0).asText()).isEqualTo("s-endless");
+      assertThat(cancel.get("ClusterId").asText()).isEqualTo("j-etl");
+      DescribeExecutionResponse starting = run(sfn, "emr-endless", """
+          {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:createCluster.sync", "TimeoutSeconds": 1,
+           "Parameters": {"Name": "endless", "Instances": {"KeepJobFlowAliveWhenNoSteps": true}}, "End": true}""", "{}");
+      assertThat(starting.error()).isEqualTo("States.Timeout");
+      Thread.sleep(500);
+      assertThat(seen).noneMatch(r -> r.startsWith("ElasticMapReduce.TerminateJobFlows") && r.contains("j-endless"));
+      // a group no listing page names
+      DescribeExecutionResponse unknownGroup = run(sfn, "emr-no-group", """
+          {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:modifyInstanceGroupByName",
+           "Parameters": {"ClusterId": "j-etl", "InstanceGroupName": "Nope", "InstanceGroup": {"InstanceCount": 2}}, "End": true}""", "{}");
+      assertThat(unknownGroup.error()).isEqualTo("ElasticMapReduce.InvalidRequestException");
+      assertThat(unknownGroup.cause()).contains("j-etl", "'Nope'");
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  /**
+   * SageMaker's jobs (training, transform, processing, tuning, labeling): .sync describes the job
+   * by name until Completed and answers with the description; Failed or Stopped fail the task; a
+   * task cut off stops its job.
+   */
+  @Test
+  void sageMakerJobs_sync_answerWithTheDescribedJob() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      JsonNode trained = output(run(sfn, "train", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+           "Parameters": {"TrainingJobName.$": "$.name", "RoleArn": "arn:aws:iam::123456789012:role/sm"}, "End": true}""",
+          "{\"name\": \"model-a\"}"));
+      assertThat(trained.get("TrainingJobStatus").asText()).isEqualTo("Completed");
+      assertThat(trained.get("ModelArtifacts").get("S3ModelArtifacts").asText()).isEqualTo("s3://models/model-a/model.tar.gz");
+      assertThat(lastRequest("SageMaker.DescribeTrainingJob").get("TrainingJobName").asText()).isEqualTo("model-a");
+      JsonNode processed = output(run(sfn, "process", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createProcessingJob.sync",
+           "Parameters": {"ProcessingJobName": "prep"}, "End": true}""", "{}"));
+      assertThat(processed.get("ProcessingJobStatus").asText()).isEqualTo("Completed");
+
+      DescribeExecutionResponse bad = run(sfn, "train-bad", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+           "Parameters": {"TrainingJobName": "bad"}, "End": true}""", "{}");
+      assertThat(bad.error()).isEqualTo("States.TaskFailed");
+      assertThat(JSON.readTree(bad.cause()).get("FailureReason").asText()).isEqualTo("AlgorithmError: out of memory");
+      DescribeExecutionResponse endless = run(sfn, "train-endless", """
+          {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "TimeoutSeconds": 1,
+           "Parameters": {"TrainingJobName": "endless"}, "End": true}""", "{}");
+      assertThat(endless.error()).isEqualTo("States.Timeout");
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (requests("SageMaker.StopTrainingJob") == 0 && System.nanoTime() < until) Thread.sleep(20);
+      assertThat(lastRequest("SageMaker.StopTrainingJob").get("TrainingJobName").asText()).isEqualTo("endless");
       assertThat(badSignatures).isEmpty();
     }
   }

@@ -108,7 +108,7 @@ public final class AwsServices implements Integration {
   }
 
   /** What a resource calls: the service's model, the operation, the pattern, and how errors are named. */
-  private record Target(AwsModel model, String operation, String pattern, Optimized optimized) {
+  private record Target(AwsModel model, String operation, String pattern, Optimized optimized, java.util.function.UnaryOperator<JsonNode> output) {
     String prefix() {
       return optimized != null ? optimized.prefix() : model.pascalName();
     }
@@ -162,7 +162,10 @@ public final class AwsServices implements Integration {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the service '" + service
           + "', which this Stepwise server does not know.");
     }
-    Optional<String> operation = model.get().operation(action);
+    // the optimized EMR integration's actions wrap EMR's with shapes of their own
+    Optional<EmrActions.Action> wrapped = optimized != null && service.equals("elasticmapreduce")
+        ? EmrActions.of(action) : Optional.empty();
+    Optional<String> operation = model.get().operation(wrapped.map(EmrActions.Action::operation).orElse(action));
     if (operation.isEmpty()) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the action '" + action + "', which "
           + model.get().serviceId() + " does not have.");
@@ -172,32 +175,103 @@ public final class AwsServices implements Integration {
           + " integration pattern, which Stepwise runs only for " + String.join(", ", new java.util.TreeSet<>(SYNC.keySet()))
           + ": mock state '" + task.stateName() + "' with a test case of the mock configuration, or use .waitForTaskToken.");
     }
-    Target target = new Target(model.get(), operation.get(), pattern, optimized);
+    Target target = new Target(model.get(), operation.get(), pattern, optimized,
+        wrapped.map(EmrActions.Action::response).orElse(out -> out));
     Optional<Endpoint> endpoint = endpoints.apply(modelName);
     if (endpoint.isEmpty()) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' needs an endpoint for " + model.get().serviceId()
           + ", and none is configured: set stepwise.engine.endpoints." + modelName
           + " (or stepwise.engine.endpoints.default), or mock state '" + task.stateName() + "' with a test case of the mock configuration");
     }
+    if (wrapped.isPresent() && wrapped.get().byName() != null) {
+      return lookUp(task, target, endpoint.get(), wrapped.get(), null).thenCompose(found -> found instanceof String id
+          ? send(task, target, endpoint.get(), wrapped.get().request().apply(task.parameters(), id))
+          : CompletableFuture.completedFuture((Signal) found));
+    }
+    return send(task, target, endpoint.get(),
+        wrapped.isPresent() ? wrapped.get().request().apply(task.parameters(), null) : task.parameters());
+  }
+
+  private CompletionStage<Signal> send(Effect.ScheduleTask task, Target target, Endpoint endpoint, JsonNode parameters) {
     AwsWire.Request request;
     try {
-      request = AwsWire.request(target.model(), target.operation(), task.parameters());
+      request = AwsWire.request(target.model(), target.operation(), parameters);
     } catch (AwsWire.BadParameters e) {
-      return failed(task, "States.Runtime", "The parameters of '" + resource + "' are not valid for "
+      return failed(task, "States.Runtime", "The parameters of '" + task.resource() + "' are not valid for "
           + target.model().serviceId() + " " + target.operation() + ": " + e.getMessage());
     }
-    return send(task, target, endpoint.get(), request);
+    return send(task, target, endpoint, request);
+  }
+
+  /**
+   * The id of the instance group or fleet a {@code ...ByName} EMR action names, read from the
+   * cluster's listing page by page (from {@code marker}); or the signal the task fails with: the
+   * listing's own failure, or EMR's InvalidRequestException when no group or fleet has that name.
+   */
+  private CompletionStage<Object> lookUp(Effect.ScheduleTask task, Target modify, Endpoint endpoint, EmrActions.Action action,
+      String marker) {
+    EmrActions.ByName byName = action.byName();
+    String name = EmrActions.nameIn(task.parameters(), byName);
+    if (name == null) {
+      return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The parameters of '"
+          + task.resource() + "' name no " + byName.object() + ": give " + byName.name()));
+    }
+    ObjectNode listing = object();
+    listing.set("ClusterId", task.parameters().path("ClusterId"));
+    if (marker != null) listing.put("Marker", marker);
+    Target list = new Target(modify.model(), modify.model().operation(byName.list()).orElseThrow(), "", modify.optimized(),
+        out -> out);
+    return send(task, list, endpoint, listing).thenCompose(signal -> {
+      if (!(signal instanceof Signal.TaskSucceeded ok)) return CompletableFuture.completedFuture(signal);
+      for (JsonNode each : ok.output().path(byName.listed())) {
+        if (name.equals(each.path("Name").asText(null))) return CompletableFuture.completedFuture(each.path("Id").asText());
+      }
+      String next = ok.output().path("Marker").asText("");
+      if (!next.isEmpty()) return lookUp(task, modify, endpoint, action, next);
+      return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), modify.prefix() + ".InvalidRequestException",
+          "The cluster " + task.parameters().path("ClusterId").asText() + " has no " + byName.object() + " named '" + name
+              + "' (Service: " + modify.optimized().serviceName() + "; Status Code: 400; Error Code: InvalidRequestException"
+              + "; Request ID: null; Proxy: null)"));
+    });
   }
 
   /**
    * How an optimized integration's {@code .sync} waits for the job it started: the call that
    * describes it (made with the start's parameters and answer), where the description holds the
-   * job and its status, which statuses end it well or badly. The task answers with the job; a job
-   * that ends badly fails it with {@code States.TaskFailed}, the job as cause.
+   * job and its status, which statuses end it well or badly, how a task cut off stops it (none: it
+   * is left to run, as AWS leaves an EMR cluster). The task answers with the job, or with the
+   * start's own answer ({@code startAnswers}: EMR's actions answer as their request-response forms
+   * do); a job that ends badly fails it with {@code States.TaskFailed}, the job as cause.
    */
   private record SyncRule(String describe, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> parameters,
       java.util.function.Function<JsonNode, JsonNode> job, String status, java.util.Set<String> succeeded,
-      java.util.Set<String> failed, String stop, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> stopParameters) {}
+      java.util.Set<String> failed, String stop, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> stopParameters,
+      boolean startAnswers) {
+    /** A rule whose task answers with the job. */
+    SyncRule(String describe, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> parameters,
+        java.util.function.Function<JsonNode, JsonNode> job, String status, java.util.Set<String> succeeded,
+        java.util.Set<String> failed, String stop, java.util.function.BiFunction<JsonNode, JsonNode, JsonNode> stopParameters) {
+      this(describe, parameters, job, status, succeeded, failed, stop, stopParameters, false);
+    }
+  }
+
+  /**
+   * SageMaker's jobs of one kind ({@code TrainingJob}): created by {@code create<Kind>}, described
+   * by name, ended by {@code <Kind>Status} Completed (or Failed, Stopped), stopped by name; the
+   * task answers with the description.
+   */
+  private static Map.Entry<String, SyncRule> sageMaker(String kind) {
+    String name = kind + "Name";
+    return Map.entry("sagemaker:create" + kind, new SyncRule("describe" + kind,
+        (p, started) -> object().put(name, p.path(name).asText()), d -> d, kind + "Status",
+        java.util.Set.of("Completed"), java.util.Set.of("Failed", "Stopped"), "stop" + kind,
+        (p, started) -> object().put(name, p.path(name).asText())));
+  }
+
+  /** An EMR cluster, described by its id (from the task's parameters, else the start's answer). */
+  private static ObjectNode emrCluster(JsonNode p, JsonNode started) {
+    return object().put("ClusterId", p.has("ClusterId") ? p.path("ClusterId").asText() : started.path("ClusterId").asText());
+  }
 
   /** The reason a cut-off task's job is stopped with, as Step Functions gives it. */
   private static final String ABORTED = "Task was aborted by Step Functions";
@@ -206,27 +280,32 @@ public final class AwsServices implements Integration {
     return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
   }
 
-  private static final Map<String, SyncRule> SYNC = Map.of(
-      "glue:startJobRun", new SyncRule("getJobRun",
+  private static final Map<String, SyncRule> SYNC = Map.ofEntries(
+      Map.entry("glue:startJobRun", new SyncRule("getJobRun",
           (p, started) -> object().put("JobName", p.path("JobName").asText()).put("RunId", started.path("JobRunId").asText()),
           d -> d.path("JobRun"), "JobRunState", java.util.Set.of("SUCCEEDED"),
           java.util.Set.of("FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED"), "batchStopJobRun",
           (p, started) -> { ObjectNode o = object().put("JobName", p.path("JobName").asText());
-            o.putArray("JobRunIds").add(started.path("JobRunId").asText()); return o; }),
-      "batch:submitJob", new SyncRule("describeJobs",
+            o.putArray("JobRunIds").add(started.path("JobRunId").asText()); return o; })),
+      Map.entry("batch:submitJob", new SyncRule("describeJobs",
           (p, started) -> { ObjectNode o = object(); o.putArray("Jobs").add(started.path("JobId").asText()); return o; },
           d -> d.path("Jobs").path(0), "Status", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED"), "terminateJob",
-          (p, started) -> object().put("JobId", started.path("JobId").asText()).put("Reason", ABORTED)),
-      "athena:startQueryExecution", new SyncRule("getQueryExecution",
+          (p, started) -> object().put("JobId", started.path("JobId").asText()).put("Reason", ABORTED))),
+      Map.entry("athena:startQueryExecution", new SyncRule("getQueryExecution",
           (p, started) -> object().put("QueryExecutionId", started.path("QueryExecutionId").asText()),
           d -> d, "QueryExecution.Status.State", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED", "CANCELLED"),
-          "stopQueryExecution", (p, started) -> object().put("QueryExecutionId", started.path("QueryExecutionId").asText())),
-      "codebuild:startBuild", new SyncRule("batchGetBuilds",
+          "stopQueryExecution", (p, started) -> object().put("QueryExecutionId", started.path("QueryExecutionId").asText()))),
+      Map.entry("codebuild:startBuild", new SyncRule("batchGetBuilds",
           (p, started) -> { ObjectNode o = object(); o.putArray("Ids").add(started.path("Build").path("Id").asText()); return o; },
           d -> d.path("Builds").path(0), "BuildStatus", java.util.Set.of("SUCCEEDED"),
           java.util.Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED"), "stopBuild",
-          (p, started) -> object().put("Id", started.path("Build").path("Id").asText())),
-      "ecs:runTask", new SyncRule("describeTasks",
+          (p, started) -> object().put("Id", started.path("Build").path("Id").asText()))),
+      Map.entry("codebuild:startBuildBatch", new SyncRule("batchGetBuildBatches",
+          (p, started) -> { ObjectNode o = object(); o.putArray("Ids").add(started.path("BuildBatch").path("Id").asText()); return o; },
+          d -> d.path("BuildBatches").path(0), "BuildBatchStatus", java.util.Set.of("SUCCEEDED"),
+          java.util.Set.of("FAILED", "FAULT", "TIMED_OUT", "STOPPED"), "stopBuildBatch",
+          (p, started) -> object().put("Id", started.path("BuildBatch").path("Id").asText()))),
+      Map.entry("ecs:runTask", new SyncRule("describeTasks",
           (p, started) -> {
             ObjectNode o = object();
             if (p.has("Cluster")) o.put("Cluster", p.get("Cluster").asText());
@@ -242,7 +321,25 @@ public final class AwsServices implements Integration {
               if (p.has("Cluster")) o.put("Cluster", p.get("Cluster").asText());
             }
             return all;
-          }));
+          })),
+      sageMaker("TrainingJob"), sageMaker("TransformJob"), sageMaker("ProcessingJob"),
+      sageMaker("HyperParameterTuningJob"), sageMaker("LabelingJob"),
+      // AWS's EMR table: createCluster.sync waits for WAITING, terminateCluster.sync for the
+      // cluster to terminate, addStep.sync for the step to complete, each answering as its
+      // request-response form; a step cut off is cancelled, a cluster is never terminated for the
+      // task ("Step Functions does not terminate an Amazon EMR cluster automatically")
+      Map.entry("elasticmapreduce:createCluster", new SyncRule("describeCluster", AwsServices::emrCluster,
+          d -> d.path("Cluster"), "Status.State", java.util.Set.of("WAITING"),
+          java.util.Set.of("TERMINATED", "TERMINATED_WITH_ERRORS"), null, null, true)),
+      Map.entry("elasticmapreduce:terminateCluster", new SyncRule("describeCluster", AwsServices::emrCluster,
+          d -> d.path("Cluster"), "Status.State", java.util.Set.of("TERMINATED", "TERMINATED_WITH_ERRORS"),
+          java.util.Set.of(), null, null, true)),
+      Map.entry("elasticmapreduce:addStep", new SyncRule("describeStep",
+          (p, started) -> emrCluster(p, started).put("StepId", started.path("StepId").asText()),
+          d -> d.path("Step"), "Status.State", java.util.Set.of("COMPLETED"),
+          java.util.Set.of("FAILED", "CANCELLED", "INTERRUPTED"), "cancelSteps",
+          (p, started) -> { ObjectNode o = emrCluster(p, started); o.putArray("StepIds").add(started.path("StepId").asText());
+            return o; }, true)));
 
   /** The jobs of .sync tasks waited for, by execution and task: a task cut off stops its job. */
   private final java.util.concurrent.ConcurrentHashMap<String, Job> stoppers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -283,6 +380,7 @@ public final class AwsServices implements Integration {
     }
 
     private void stop(JsonNode answer) {
+      if (rule.stop() == null) return; // left to run
       String model = OPTIMIZED_SERVICES.get(serviceOf(task.resource())).model();
       JsonNode params = rule.stopParameters().apply(task.parameters(), answer);
       // ECS: one StopTask per task the run started
@@ -352,7 +450,7 @@ public final class AwsServices implements Integration {
                 io.stepwise.engine.Json.write(job)));
           }
           if (rule.succeeded().contains(status)) {
-            return CompletableFuture.<Signal>completedFuture(new Signal.TaskSucceeded(task.id(), job));
+            return CompletableFuture.<Signal>completedFuture(new Signal.TaskSucceeded(task.id(), rule.startAnswers() ? started : job));
           }
           return waitFor(task, rule, started, polls + 1, letGo);
         }).thenCompose(s -> s);
@@ -468,7 +566,7 @@ public final class AwsServices implements Integration {
 
   private static Target s3Target(String action) {
     AwsModel model = AwsModel.named("s3").orElseThrow();
-    return new Target(model, model.operation(action).orElseThrow(), "", null);
+    return new Target(model, model.operation(action).orElseThrow(), "", null, out -> out);
   }
 
   private static CompletionStage<Void> noS3(String doing) {
@@ -499,7 +597,7 @@ public final class AwsServices implements Integration {
     int status = response.statusCode();
     if (status >= 300) return failure(task, target, status, response.headers(), response.body());
     AwsModel model = target.model();
-    JsonNode out = AwsWire.output(model, target.operation(), status, response.headers(), response.body());
+    JsonNode out = target.output().apply(AwsWire.output(model, target.operation(), status, response.headers(), response.body()));
     if (target.optimized() != null && out instanceof ObjectNode o) SdkMetadata.add(o, response.headers(), status);
     if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null, out);
     return new Signal.TaskSucceeded(task.id(), out);
