@@ -27,6 +27,7 @@ import io.stepwise.engine.execution.ExecutionStore;
 import io.stepwise.engine.execution.ExecutionView;
 import io.stepwise.engine.execution.Result;
 import io.stepwise.engine.execution.ExpressRunner;
+import io.stepwise.engine.maprun.Scratch;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.integration.HttpInvoke;
 import io.stepwise.engine.integration.Integrations;
@@ -160,6 +161,8 @@ public final class StepFunctionsEngine {
       t.setDaemon(true);
       return t;
     });
+    // emptied now: what a killed server was reading or writing there is of no use
+    java.nio.file.Path scratch = Scratch.prepare(java.nio.file.Path.of(config.getString("stepwise.data-dir")));
     this.mapRuns = new io.stepwise.engine.maprun.MapRuns(new io.stepwise.engine.maprun.MapRuns.Children() {
       @Override
       public CompletionStage<io.stepwise.engine.execution.Result> standard(ExecutionInfo info, CompiledDefinition def) {
@@ -225,6 +228,11 @@ public final class StepFunctionsEngine {
           @Override
           public void upload(JsonNode parameters, java.nio.file.Path file) {
             awaited(awsServices.upload(parameters, file));
+          }
+
+          @Override
+          public java.nio.file.Path scratch() {
+            return scratch;
           }
         }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);

@@ -284,9 +284,18 @@ class AwsServicesTest {
     }
   }
 
+  /** Where the server under test keeps what it downloads, once known; what was in it at each GET. */
+  private volatile Path scratchWhileReading;
+  private final List<String> inScratch = new CopyOnWriteArrayList<>();
+
   /** Bucket "objects", path-style: PUT and GET of an object, ListObjectsV2, NoSuchKey. */
   private void s3(HttpExchange ex, String path, byte[] body) throws IOException {
     String key = URLDecoder.decode(path.substring(Math.min(path.length(), "objects/".length())), StandardCharsets.UTF_8);
+    if (scratchWhileReading != null && ex.getRequestMethod().equals("GET") && java.nio.file.Files.isDirectory(scratchWhileReading)) {
+      try (var files = java.nio.file.Files.list(scratchWhileReading)) {
+        files.forEach(f -> inScratch.add(f.getFileName().toString()));
+      }
+    }
     String query = ex.getRequestURI().getRawQuery();
     if (ex.getRequestMethod().equals("PUT")) {
       objects.put(key, new String(body, StandardCharsets.UTF_8));
@@ -700,8 +709,17 @@ class AwsServicesTest {
 
   @Test
   void s3SpeaksRestXml_objectsGoInAndOut_listingsAreReadByShape_andErrorsAreNamed() throws Exception {
+    // what a killed server left in the data directory's scratch directory goes at the next start
+    Path scratch = io.stepwise.engine.maprun.Scratch.of(dir);
+    java.nio.file.Files.createDirectories(scratch.resolve("stepwise-results1/out"));
+    java.nio.file.Files.writeString(scratch.resolve("stepwise-results1/out/SUCCEEDED_0.json"), "[]");
+    java.nio.file.Files.writeString(scratch.resolve("stepwise-items2.jsonl"), "{}");
     try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.s3", endpoint()));
         SfnClient sfn = server.sfn()) {
+      try (var left = java.nio.file.Files.list(scratch)) {
+        assertThat(left).isEmpty();
+      }
+      scratchWhileReading = scratch;
       JsonNode put = output(run(sfn, "put", """
           {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
            "Parameters": {"Bucket": "objects", "Key": "dir/a b.json", "Body": {"hello": "world"}, "ContentType": "application/json",
@@ -783,6 +801,11 @@ class AwsServicesTest {
           reader.formatted("{\"InputType\": \"PARQUET\"}", "data/none.parquet", "$.id"), "{}");
       assertThat(absent.error()).isEqualTo("States.ItemReaderFailed");
       assertThat(absent.cause()).contains("NoSuchKey");
+      // objects were downloaded into the scratch directory, and deleted once read
+      assertThat(inScratch).anyMatch(name -> name.startsWith("stepwise-items"));
+      try (var left = java.nio.file.Files.list(scratch)) {
+        assertThat(left).isEmpty();
+      }
       assertThat(badSignatures).isEmpty();
     }
   }

@@ -148,7 +148,7 @@ final class ItemReaders {
         // named like the key's last part, so that a .gz object is gunzipped as a local one is
         String last = key.substring(key.lastIndexOf('/') + 1);
         String suffix = last.lastIndexOf('.') < 0 ? ".tmp" : last.substring(last.lastIndexOf('.')).replaceAll("[^A-Za-z0-9.]", "_");
-        file = Files.createTempFile("stepwise-items", suffix);
+        file = Files.createTempFile(s3.scratch(), "stepwise-items", suffix);
       } catch (IOException e) {
         throw failed("Reading the object failed: " + e.getMessage());
       }

@@ -291,7 +291,7 @@ public final class MapRuns implements Integration {
           pendingRedrive = again;
           pendingRedriveItems = againItems;
           if (!spec.has("ResultWriter") && total <= Integer.MAX_VALUE) outputs = new JsonNode[(int) total];
-          if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets, s3);
+          if (spec.has("ResultWriter")) writer = ResultFiles.of(spec.get("ResultWriter"), arn, buckets, cachedS3);
           units = new Units(open(), spec.get("ItemBatcher"), selector);
         }
       } catch (StatesError e) {
@@ -354,9 +354,14 @@ public final class MapRuns implements Integration {
       }
 
       @Override
+      public Path scratch() {
+        return s3.scratch();
+      }
+
+      @Override
       public void download(JsonNode parameters, Path file) {
         Path source = once(s3Files, Json.write(parameters), () -> {
-          Path t = java.nio.file.Files.createTempFile("stepwise-maprun", ".object");
+          Path t = java.nio.file.Files.createTempFile(s3.scratch(), "stepwise-maprun", ".object");
           try {
             s3.download(parameters, t);
           } catch (RuntimeException | Error e) {

@@ -45,6 +45,11 @@ public interface ObjectStore {
     }
   }
 
+  /** Where objects being read and results being written wait on disk (see {@link Scratch}). */
+  default Path scratch() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   ObjectStore NONE = new ObjectStore() {
     @Override
     public JsonNode call(String operation, JsonNode parameters) {

@@ -94,7 +94,7 @@ final class ResultFiles {
     if (root == null && s3.available()) {
       // written to a temporary directory, then put to S3 when the run ends
       try {
-        root = Files.createTempDirectory("stepwise-results");
+        root = Files.createTempDirectory(s3.scratch(), "stepwise-results");
       } catch (IOException e) {
         throw failed("Writing results failed: " + e.getMessage());
       }
