@@ -236,6 +236,13 @@ public final class StepFunctionsEngine {
           }
         }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);
+    Adapter.toClassic(system).registerOnTermination(() -> {
+      try {
+        java.nio.file.Files.deleteIfExists(scratch); // when empty: runs under way keep theirs until the next start
+      } catch (java.io.IOException e) {
+        // not empty, or gone
+      }
+    });
     this.integrations = new Integrations(List.of(
         mapRuns,
         new HttpInvoke(httpConnections(config),

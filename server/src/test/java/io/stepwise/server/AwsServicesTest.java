@@ -808,6 +808,7 @@ class AwsServicesTest {
       }
       assertThat(badSignatures).isEmpty();
     }
+    assertThat(scratch).as("removed, empty, when the server stops").doesNotExist();
   }
 
   @Test
