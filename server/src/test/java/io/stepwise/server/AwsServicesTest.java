@@ -272,7 +272,32 @@ class AwsServicesTest {
       s3(ex, path.substring(1), body);
       return;
     }
-    if (path.equals("/v1/submitjob")) {
+    if (path.startsWith("/applications/app-1/jobruns")) { // EMR Serverless
+      if (ex.getRequestMethod().equals("POST")) {
+        String name = JSON.readTree(body).path("name").asText();
+        reply(ex, 200, "application/json", Map.of(), "{\"applicationId\":\"app-1\",\"jobRunId\":\"jr-" + name
+            + "\",\"arn\":\"arn:aws:emr-serverless:us-east-1:123456789012:/applications/app-1/jobruns/jr-" + name + "\"}");
+        return;
+      }
+      String run = path.substring(path.lastIndexOf('/') + 1);
+      if (ex.getRequestMethod().equals("DELETE")) {
+        reply(ex, 200, "application/json", Map.of(), "{\"applicationId\":\"app-1\",\"jobRunId\":\"" + run + "\"}");
+        return;
+      }
+      String state = run.equals("jr-endless") || polls(run) < 2 ? "RUNNING" : run.equals("jr-broken") ? "FAILED" : "SUCCESS";
+      reply(ex, 200, "application/json", Map.of(), "{\"jobRun\":{\"applicationId\":\"app-1\",\"jobRunId\":\"" + run
+          + "\",\"state\":\"" + state + "\",\"stateDetails\":\"\"}}");
+    } else if (path.startsWith("/model-customization-jobs")) { // Bedrock's control plane
+      if (path.equals("/model-customization-jobs")) {
+        reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"arn:aws:bedrock:us-east-1:123456789012:model-customization-job/"
+            + JSON.readTree(body).path("jobName").asText() + "\"}");
+        return;
+      }
+      String arn = URLDecoder.decode(path.substring("/model-customization-jobs/".length()), StandardCharsets.UTF_8);
+      String status = polls(arn) < 2 ? "InProgress" : "Completed";
+      reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"" + arn + "\",\"status\":\"" + status
+          + "\",\"outputModelArn\":\"arn:aws:bedrock:us-east-1:123456789012:custom-model/tuned\"}");
+    } else if (path.equals("/v1/submitjob")) {
       JsonNode req = JSON.readTree(body);
       reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/j1\",\"jobName\":"
           + req.get("jobName") + ",\"jobId\":\"j1\"}");
@@ -505,7 +530,7 @@ class AwsServicesTest {
       assertThat(JSON.readTree(brokenBatch.cause()).get("BuildBatchStatus").asText()).isEqualTo("FAILED");
       // a .sync Stepwise does not know how to wait for fails naming those it does
       DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
-          {"Type": "Task", "Resource": "arn:aws:states:::databrew:startJobRun.sync", "Parameters": {}, "End": true}""", "{}");
+          {"Type": "Task", "Resource": "arn:aws:states:::eks:deleteCluster.sync", "Parameters": {}, "End": true}""", "{}");
       assertThat(unknown.cause()).contains("glue:startJobRun", "batch:submitJob");
       assertThat(badSignatures).isEmpty();
     }
@@ -652,6 +677,46 @@ class AwsServicesTest {
       long until = System.nanoTime() + 10_000_000_000L;
       while (requests("SageMaker.StopTrainingJob") == 0 && System.nanoTime() < until) Thread.sleep(20);
       assertThat(lastRequest("SageMaker.StopTrainingJob").get("TrainingJobName").asText()).isEqualTo("endless");
+      assertThat(badSignatures).isEmpty();
+    }
+  }
+
+  /**
+   * .sync on services whose calls are REST-JSON: EMR Serverless job runs (GetJobRun until SUCCESS,
+   * CancelJobRun when cut off) and Bedrock's model customization jobs, whose optimized
+   * integration calls Bedrock's control plane though its invokeModel calls the runtime.
+   */
+  @Test
+  void restJsonJobs_sync_emrServerlessAndBedrockCustomization() throws Exception {
+    try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
+        SfnClient sfn = server.sfn()) {
+      String job = """
+          {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startJobRun.sync", %s
+           "Parameters": {"ApplicationId": "app-1", "Name": "%s", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/emr",
+             "JobDriver": {"SparkSubmit": {"EntryPoint": "s3://code/count.py"}}}, "End": true}""";
+      JsonNode run = output(run(sfn, "serverless", job.formatted("", "nightly"), "{}"));
+      assertThat(run.get("State").asText()).isEqualTo("SUCCESS");
+      assertThat(run.get("JobRunId").asText()).isEqualTo("jr-nightly");
+      assertThat(seen).contains("GET /applications/app-1/jobruns/jr-nightly ");
+      assertThat(seen).anyMatch(r -> r.startsWith("POST /applications/app-1/jobruns ") && r.contains("\"entryPoint\":\"s3://code/count.py\""));
+      DescribeExecutionResponse broken = run(sfn, "serverless-broken", job.formatted("", "broken"), "{}");
+      assertThat(broken.error()).isEqualTo("States.TaskFailed");
+      assertThat(JSON.readTree(broken.cause()).get("State").asText()).isEqualTo("FAILED");
+      DescribeExecutionResponse endless = run(sfn, "serverless-endless", job.formatted("\"TimeoutSeconds\": 1,", "endless"), "{}");
+      assertThat(endless.error()).isEqualTo("States.Timeout");
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (!seen.contains("DELETE /applications/app-1/jobruns/jr-endless ") && System.nanoTime() < until) Thread.sleep(20);
+      assertThat(seen).contains("DELETE /applications/app-1/jobruns/jr-endless ");
+
+      JsonNode tuned = output(run(sfn, "customize", """
+          {"Type": "Task", "Resource": "arn:aws:states:::bedrock:createModelCustomizationJob.sync",
+           "Parameters": {"JobName": "tune-1", "CustomModelName": "tuned", "RoleArn": "arn:aws:iam::123456789012:role/b",
+             "BaseModelIdentifier": "amazon.titan-text-express-v1", "TrainingDataConfig": {"S3Uri": "s3://data/train.jsonl"},
+             "OutputDataConfig": {"S3Uri": "s3://data/out/"}, "HyperParameters": {"epochCount": "1"}}, "End": true}""", "{}"));
+      assertThat(tuned.get("Status").asText()).isEqualTo("Completed");
+      assertThat(tuned.get("OutputModelArn").asText()).endsWith(":custom-model/tuned");
+      assertThat(seen).anyMatch(r -> r.startsWith("POST /model-customization-jobs ") && r.contains("\"jobName\":\"tune-1\""));
+      assertThat(signedFor).contains("/model-customization-jobs bedrock");
       assertThat(badSignatures).isEmpty();
     }
   }

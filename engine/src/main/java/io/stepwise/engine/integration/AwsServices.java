@@ -58,6 +58,25 @@ public final class AwsServices implements Integration {
       Map.entry("elasticmapreduce", new Optimized("emr", "ElasticMapReduce", "AmazonElasticMapReduceException", "AmazonElasticMapReduce")),
       Map.entry("bedrock", new Optimized("bedrockruntime", "Bedrock", "AmazonBedrockRuntimeException", "AmazonBedrockRuntime")));
 
+  /**
+   * Optimized services whose actions span more than one API: an action the service's model does
+   * not have is one of this model's (Bedrock's invokeModel is its runtime's, its
+   * createModelCustomizationJob its control plane's).
+   */
+  private static final Map<String, String> ALSO = Map.of("bedrock", "bedrock");
+
+  /** The model (by name) of an optimized integration's service that has {@code action}. */
+  private static String modelOf(String service, String action) {
+    Optimized optimized = OPTIMIZED_SERVICES.get(service);
+    String primary = optimized != null ? optimized.model() : service.replace("-", "");
+    String also = ALSO.get(service);
+    if (also != null && AwsModel.named(primary).flatMap(m -> m.operation(action)).isEmpty()
+        && AwsModel.named(also).flatMap(m -> m.operation(action)).isPresent()) {
+      return also;
+    }
+    return primary;
+  }
+
   /** Services whose resources other integrations (or activities) carry out. */
   private static final java.util.Set<String> ELSEWHERE = java.util.Set.of("states", "lambda", "http", "aws-sdk");
 
@@ -156,7 +175,7 @@ public final class AwsServices implements Integration {
     String action = m.group(2);
     String pattern = m.group(3) == null ? "" : m.group(3);
     Optimized optimized = isSdk ? null : OPTIMIZED_SERVICES.get(service);
-    String modelName = optimized != null ? optimized.model() : service.replace("-", "");
+    String modelName = isSdk ? service.replace("-", "") : modelOf(service, action);
     Optional<AwsModel> model = AwsModel.named(modelName);
     if (model.isEmpty()) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the service '" + service
@@ -324,6 +343,36 @@ public final class AwsServices implements Integration {
           })),
       sageMaker("TrainingJob"), sageMaker("TransformJob"), sageMaker("ProcessingJob"),
       sageMaker("HyperParameterTuningJob"), sageMaker("LabelingJob"),
+      Map.entry("bedrock:createModelCustomizationJob", new SyncRule("getModelCustomizationJob",
+          (p, started) -> object().put("JobIdentifier", started.path("JobArn").asText()), d -> d, "Status",
+          java.util.Set.of("Completed"), java.util.Set.of("Failed", "Stopped"), "stopModelCustomizationJob",
+          (p, started) -> object().put("JobIdentifier", started.path("JobArn").asText()))),
+      Map.entry("databrew:startJobRun", new SyncRule("describeJobRun",
+          (p, started) -> object().put("Name", p.path("Name").asText()).put("RunId", started.path("RunId").asText()), d -> d,
+          "State", java.util.Set.of("SUCCEEDED"), java.util.Set.of("FAILED", "STOPPED", "TIMEOUT"), "stopJobRun",
+          (p, started) -> object().put("Name", p.path("Name").asText()).put("RunId", started.path("RunId").asText()))),
+      Map.entry("mediaconvert:createJob", new SyncRule("getJob",
+          (p, started) -> object().put("Id", started.path("Job").path("Id").asText()), d -> d.path("Job"), "Status",
+          java.util.Set.of("COMPLETE"), java.util.Set.of("ERROR", "CANCELED"), "cancelJob",
+          (p, started) -> object().put("Id", started.path("Job").path("Id").asText()))),
+      Map.entry("emr-serverless:startJobRun", new SyncRule("getJobRun",
+          (p, started) -> object().put("ApplicationId", p.path("ApplicationId").asText()).put("JobRunId", started.path("JobRunId").asText()),
+          d -> d.path("JobRun"), "State", java.util.Set.of("SUCCESS"), java.util.Set.of("FAILED", "CANCELLED"), "cancelJobRun",
+          (p, started) -> object().put("ApplicationId", p.path("ApplicationId").asText()).put("JobRunId", started.path("JobRunId").asText()))),
+      Map.entry("emr-serverless:createApplication", new SyncRule("getApplication",
+          (p, started) -> object().put("ApplicationId", started.path("ApplicationId").asText()), d -> d.path("Application"), "State",
+          java.util.Set.of("CREATED"), java.util.Set.of("TERMINATED"), null, null)),
+      Map.entry("emr-containers:startJobRun", new SyncRule("describeJobRun",
+          (p, started) -> object().put("VirtualClusterId", p.path("VirtualClusterId").asText()).put("Id", started.path("Id").asText()),
+          d -> d.path("JobRun"), "State", java.util.Set.of("COMPLETED"), java.util.Set.of("FAILED", "CANCELLED"), "cancelJobRun",
+          (p, started) -> object().put("VirtualClusterId", p.path("VirtualClusterId").asText()).put("Id", started.path("Id").asText()))),
+      // as of EMR clusters, AWS does not delete an EKS cluster it waited for
+      Map.entry("eks:createCluster", new SyncRule("describeCluster",
+          (p, started) -> object().put("Name", p.path("Name").asText()), d -> d.path("Cluster"), "Status",
+          java.util.Set.of("ACTIVE"), java.util.Set.of("FAILED"), null, null)),
+      Map.entry("eks:createNodegroup", new SyncRule("describeNodegroup",
+          (p, started) -> object().put("ClusterName", p.path("ClusterName").asText()).put("NodegroupName", p.path("NodegroupName").asText()),
+          d -> d.path("Nodegroup"), "Status", java.util.Set.of("ACTIVE"), java.util.Set.of("CREATE_FAILED"), null, null)),
       // AWS's EMR table: createCluster.sync waits for WAITING, terminateCluster.sync for the
       // cluster to terminate, addStep.sync for the step to complete, each answering as its
       // request-response form; a step cut off is cancelled, a cluster is never terminated for the
@@ -381,7 +430,7 @@ public final class AwsServices implements Integration {
 
     private void stop(JsonNode answer) {
       if (rule.stop() == null) return; // left to run
-      String model = OPTIMIZED_SERVICES.get(serviceOf(task.resource())).model();
+      String model = modelOf(serviceOf(task.resource()), rule.stop());
       JsonNode params = rule.stopParameters().apply(task.parameters(), answer);
       // ECS: one StopTask per task the run started
       for (JsonNode p : params.isArray() ? params : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(params)) {
@@ -431,11 +480,10 @@ public final class AwsServices implements Integration {
     Matcher m = OPTIMIZED.matcher(task.resource());
     m.matches();
     String service = m.group(1);
-    Optimized optimized = OPTIMIZED_SERVICES.get(service);
     long delay = Math.min(5_000, 500L << Math.min(polls, 4));
     java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(polls == 0 ? 0 : delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x ->
-        call(optimized.model(), rule.describe(), rule.parameters().apply(task.parameters(), started))).handle((described, failure) -> {
+        call(modelOf(service, rule.describe()), rule.describe(), rule.parameters().apply(task.parameters(), started))).handle((described, failure) -> {
           if (failure != null) {
             Throwable f = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure;
             return CompletableFuture.<Signal>completedFuture(f instanceof io.stepwise.asl.StatesError e
