@@ -88,7 +88,7 @@ class MapRunRedriveTest {
 
   private TestServer start() throws Exception {
     return TestServer.start(dir.resolve("data"), Map.of("stepwise.engine.http-connections", List.of(
-        Map.of("connection", "local-api"))));
+        Map.of("connection", "local-api")), "stepwise.engine.bucket-directories.results", dir.resolve("results").toString()));
   }
 
   private String machine(SfnClient sfn, String name, String childType, String mapFields) {
@@ -233,7 +233,8 @@ class MapRunRedriveTest {
     for (int i = 1; i < 8; i++) slow.add(i);
     try (TestServer server = start(); SfnClient sfn = server.sfn()) {
       // 0 fails at once, while 1-3 still wait for their answers: the run fails and aborts them
-      String machine = machine(sfn, "redrive-aborted", "STANDARD", "\"MaxConcurrency\": 4,");
+      String machine = machine(sfn, "redrive-aborted", "STANDARD", "\"MaxConcurrency\": 4, \"ResultWriter\": {"
+          + "\"Resource\": \"arn:aws:states:::s3:putObject\", \"Parameters\": {\"Bucket\": \"results\", \"Prefix\": \"out\"}},");
       String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input(input(8))).executionArn();
       assertThat(awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.FAILED);
       String mapRunArn = sfn.listMapRuns(b -> b.executionArn(exec)).mapRuns().get(0).mapRunArn();
@@ -246,7 +247,17 @@ class MapRunRedriveTest {
       sfn.redriveExecution(b -> b.executionArn(exec));
       DescribeExecutionResponse done = awaitEnd(sfn, exec);
       assertThat(done.status()).as(done.error() + " " + done.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
-      assertOutputInItemOrder(done, 8);
+      // the result files: every child succeeded; those redriven (0 failed, 1-3 aborted) say so
+      JsonNode manifest = JSON.readTree(dir.resolve("results").resolve(
+          JSON.readTree(done.output()).get("ResultWriterDetails").get("Key").asText()).toFile());
+      Map<Integer, Integer> redrives = new java.util.TreeMap<>();
+      for (JsonNode file : manifest.get("ResultFiles").get("SUCCEEDED")) {
+        for (JsonNode entry : JSON.readTree(dir.resolve("results").resolve(file.get("Key").asText()).toFile())) {
+          redrives.put(JSON.readTree(entry.get("Input").asText()).get("n").asInt(), entry.get("RedriveCount").asInt());
+        }
+      }
+      assertThat(redrives).containsExactlyEntriesOf(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 0, 5, 0, 6, 0, 7, 0).entrySet().stream()
+          .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new)));
       DescribeMapRunResponse again = sfn.describeMapRun(b -> b.mapRunArn(mapRunArn));
       assertThat(again.executionCounts().succeeded()).isEqualTo(8);
       assertThat(again.executionCounts().aborted()).isZero();

@@ -102,6 +102,14 @@ public record ExecutionInfo(
         redriveTokens, testCase, mapRunArn, items);
   }
 
+  /** As redriven {@code count} times in all (a Map Run's account of a child it redrove). */
+  public ExecutionInfo withRedriveCount(int count) {
+    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
+        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, count, redriveDate,
+        redriveTokens, testCase, mapRunArn, mapRunItems);
+  }
+
   /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
   public ExecutionInfo redriven(Instant at, String clientToken) {
     List<RedriveToken> tokens = new ArrayList<>();

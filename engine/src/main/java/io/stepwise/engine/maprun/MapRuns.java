@@ -447,7 +447,8 @@ public final class MapRuns implements Integration {
     /** The child {@code index} that ended as {@code outcome} records. */
     private ExecutionInfo endedChild(ObjectNode outcome, long index, JsonNode input, int items) {
       String childArn = express ? outcome.path("x").asText() : standardArn(index);
-      return child(childArn, index, input, Instant.ofEpochMilli(outcome.path("t").asLong()), items);
+      return child(childArn, index, input, Instant.ofEpochMilli(outcome.path("t").asLong()), items)
+          .withRedriveCount(outcome.path("r").asInt(0));
     }
 
     /** A Standard child's ARN: named after the run and its index, so that it is found again. */
@@ -474,12 +475,16 @@ public final class MapRuns implements Integration {
           : standardArn(index);
       // a redriven Standard child keeps its first start date, as RedriveExecution keeps it
       Instant started = before != null && !express ? Instant.ofEpochMilli(before.path("t").asLong()) : clock.instant();
-      ExecutionInfo child = child(childArn, index, input, started, items);
+      // a Standard child redriven once more than before (its result-file entry says how often)
+      int redrives = before != null && !express ? before.path("r").asInt(0) : 0;
+      ExecutionInfo child = child(childArn, index, input, started, items)
+          .withRedriveCount(before != null && !express ? redrives + 1 : 0);
       runningChildren.put(index, child);
       CompletionStage<Result> end;
       try {
         if (before != null && !express) {
           end = children.redrive(child, def).exceptionallyCompose(refusal -> {
+            runningChildren.replace(index, child, child.withRedriveCount(redrives)); // not redriven after all
             // not redrivable (its history is full, it succeeded or runs after a redrive by hand, ...):
             // as it is; only a child that cannot be redriven at all counts as such
             Throwable cause = refusal instanceof java.util.concurrent.CompletionException && refusal.getCause() != null
@@ -504,6 +509,7 @@ public final class MapRuns implements Integration {
       ObjectNode o = NODES.objectNode();
       o.put("a", redriveCount);
       if (express) o.put("x", child.executionArn()); // a Standard child's follows from its index
+      if (child.redriveCount() > 0) o.put("r", child.redriveCount());
       o.put("s", status);
       o.put("t", child.startDate().toEpochMilli());
       o.put("d", (result == null ? clock.instant() : result.stopDate()).toEpochMilli());
