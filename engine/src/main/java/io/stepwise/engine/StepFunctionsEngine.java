@@ -232,7 +232,11 @@ public final class StepFunctionsEngine {
 
           @Override
           public java.nio.file.Path scratch() {
-            return scratch;
+            try {
+              return Scratch.ready(scratch);
+            } catch (java.io.IOException e) {
+              throw new io.stepwise.asl.StatesError("States.Runtime", e.getMessage(), true);
+            }
           }
         }, this.clock, mapRunThreads);
     Adapter.toClassic(system).registerOnTermination(mapRunThreads::shutdownNow);

@@ -178,7 +178,8 @@ class AwsServicesTest {
             + "\",\"JobName\":\"" + job + "\",\"JobRunState\":\"" + state + "\",\"Attempt\":0}}");
       }
       case "AWSGlue.BatchStopJobRun" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{}");
-      case "ElasticMapReduce.RunJobFlow" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(),
+      case "ElasticMapReduce.RunJobFlow" -> reply(ex, 200, "application/x-amz-json-1.1", Map.of(), req.get("Name").asText().equals("noid")
+          ? "{\"ClusterArn\":\"arn:aws:elasticmapreduce:us-east-1:123456789012:cluster/j-noid\"}" :
           "{\"JobFlowId\":\"j-" + req.get("Name").asText() + "\",\"ClusterArn\":\"arn:aws:elasticmapreduce:us-east-1:123456789012:cluster/j-"
               + req.get("Name").asText() + "\"}");
       case "ElasticMapReduce.DescribeCluster" -> {
@@ -215,6 +216,10 @@ class AwsServicesTest {
           "{\"buildBatch\":{\"id\":\"" + req.get("projectName").asText() + ":b1\",\"buildBatchStatus\":\"IN_PROGRESS\"}}");
       case "CodeBuild_20161006.BatchGetBuildBatches" -> {
         String id = req.get("ids").get(0).asText();
+        if (id.startsWith("ghost")) {
+          reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"buildBatches\":[],\"buildBatchesNotFound\":[\"" + id + "\"]}");
+          return;
+        }
         String status = polls(id) < 2 ? "IN_PROGRESS" : id.startsWith("broken") ? "FAILED" : "SUCCEEDED";
         reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"buildBatches\":[{\"id\":\"" + id
             + "\",\"buildBatchStatus\":\"" + status + "\"}],\"buildBatchesNotFound\":[]}");
@@ -235,6 +240,42 @@ class AwsServicesTest {
       }
       default -> reply(ex, 400, "application/x-amz-json-1.0", Map.of(), "{\"__type\":\"UnknownOperationException\"}");
     }
+  }
+
+  /**
+   * EKS clusters and node groups, MediaConvert jobs, DataBrew job runs and EMR on EKS job runs:
+   * created, then described as under way once and done (ACTIVE, COMPLETE, SUCCEEDED, COMPLETED) after.
+   */
+  private boolean jobRoute(HttpExchange ex, String path, byte[] body) throws IOException {
+    boolean post = ex.getRequestMethod().equals("POST");
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    boolean done = !post && polls(path) >= 2;
+    String answer;
+    if (path.equals("/clusters") && post) {
+      answer = "{\"cluster\":{\"name\":" + JSON.readTree(body).get("name") + ",\"status\":\"CREATING\"}}";
+    } else if (path.matches("/clusters/[^/]+/node-groups") && post) {
+      answer = "{\"nodegroup\":{\"nodegroupName\":" + JSON.readTree(body).get("nodegroupName") + ",\"status\":\"CREATING\"}}";
+    } else if (path.matches("/clusters/[^/]+/node-groups/[^/]+")) {
+      answer = "{\"nodegroup\":{\"nodegroupName\":\"" + last + "\",\"status\":\"" + (done ? "ACTIVE" : "CREATING") + "\"}}";
+    } else if (path.matches("/clusters/[^/]+")) {
+      answer = "{\"cluster\":{\"name\":\"" + last + "\",\"status\":\"" + (done ? "ACTIVE" : "CREATING") + "\"}}";
+    } else if (path.equals("/2017-08-29/jobs") && post) {
+      answer = "{\"job\":{\"id\":\"mc-1\",\"status\":\"SUBMITTED\"}}";
+    } else if (path.startsWith("/2017-08-29/jobs/")) {
+      answer = "{\"job\":{\"id\":\"" + last + "\",\"status\":\"" + (done ? "COMPLETE" : "PROGRESSING") + "\"}}";
+    } else if (path.matches("/jobs/[^/]+/startJobRun") && post) {
+      answer = "{\"runId\":\"db-1\"}";
+    } else if (path.matches("/jobs/[^/]+/jobRun/[^/]+")) {
+      answer = "{\"runId\":\"" + last + "\",\"state\":\"" + (done ? "SUCCEEDED" : "RUNNING") + "\",\"outputs\":[{\"location\":{\"bucket\":\"out\"}}]}";
+    } else if (path.matches("/virtualclusters/[^/]+/jobruns") && post) {
+      answer = "{\"id\":\"ec-1\",\"virtualClusterId\":\"vc-1\"}";
+    } else if (path.matches("/virtualclusters/[^/]+/jobruns/[^/]+")) {
+      answer = "{\"jobRun\":{\"id\":\"" + last + "\",\"virtualClusterId\":\"vc-1\",\"state\":\"" + (done ? "COMPLETED" : "RUNNING") + "\"}}";
+    } else {
+      return false;
+    }
+    reply(ex, post && path.startsWith("/2017-08-29/") ? 201 : 200, "application/json", Map.of(), answer);
+    return true;
   }
 
   /** How often the fake service has been asked about {@code what}, this time included. */
@@ -297,6 +338,8 @@ class AwsServicesTest {
       String status = polls(arn) < 2 ? "InProgress" : "Completed";
       reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"" + arn + "\",\"status\":\"" + status
           + "\",\"outputModelArn\":\"arn:aws:bedrock:us-east-1:123456789012:custom-model/tuned\"}");
+    } else if (jobRoute(ex, path, body)) {
+      return;
     } else if (path.equals("/v1/submitjob")) {
       JsonNode req = JSON.readTree(body);
       reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/j1\",\"jobName\":"
@@ -528,6 +571,12 @@ class AwsServicesTest {
            "Parameters": {"ProjectName": "broken"}, "End": true}""", "{}");
       assertThat(brokenBatch.error()).isEqualTo("States.TaskFailed");
       assertThat(JSON.readTree(brokenBatch.cause()).get("BuildBatchStatus").asText()).isEqualTo("FAILED");
+      // a job its description does not show (not found): given up after a few polls, not waited for forever
+      DescribeExecutionResponse ghost = run(sfn, "build-batch-ghost", """
+          {"Type": "Task", "Resource": "arn:aws:states:::codebuild:startBuildBatch.sync",
+           "Parameters": {"ProjectName": "ghost"}, "End": true}""", "{}");
+      assertThat(ghost.error()).isEqualTo("States.Runtime");
+      assertThat(ghost.cause()).contains("cannot be found", "batchGetBuildBatches", "ghost:b1");
       // a .sync Stepwise does not know how to wait for fails naming those it does
       DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
           {"Type": "Task", "Resource": "arn:aws:states:::eks:deleteCluster.sync", "Parameters": {}, "End": true}""", "{}");
@@ -634,6 +683,12 @@ class AwsServicesTest {
       assertThat(starting.error()).isEqualTo("States.Timeout");
       Thread.sleep(500);
       assertThat(seen).noneMatch(r -> r.startsWith("ElasticMapReduce.TerminateJobFlows") && r.contains("j-endless"));
+      // an answer without what the integration reshapes it from
+      DescribeExecutionResponse noId = run(sfn, "emr-no-id", """
+          {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:createCluster",
+           "Parameters": {"Name": "noid", "Instances": {"KeepJobFlowAliveWhenNoSteps": true}}, "End": true}""", "{}");
+      assertThat(noId.error()).isEqualTo("States.Runtime");
+      assertThat(noId.cause()).contains("RunJobFlow", "JobFlowId");
       // a group no listing page names
       DescribeExecutionResponse unknownGroup = run(sfn, "emr-no-group", """
           {"Type": "Task", "Resource": "arn:aws:states:::elasticmapreduce:modifyInstanceGroupByName",
@@ -717,6 +772,30 @@ class AwsServicesTest {
       assertThat(tuned.get("OutputModelArn").asText()).endsWith(":custom-model/tuned");
       assertThat(seen).anyMatch(r -> r.startsWith("POST /model-customization-jobs ") && r.contains("\"jobName\":\"tune-1\""));
       assertThat(signedFor).contains("/model-customization-jobs bedrock");
+
+      // the others: each waited for by its describing call, answered with the job as described
+      Map<String, String> jobs = new LinkedHashMap<>();
+      jobs.put("eks:createCluster.sync\", \"Parameters\": {\"Name\": \"c1\", \"RoleArn\": \"arn:aws:iam::123456789012:role/e\","
+          + " \"ResourcesVpcConfig\": {}}", "GET /clusters/c1 ");
+      jobs.put("eks:createNodegroup.sync\", \"Parameters\": {\"ClusterName\": \"c1\", \"NodegroupName\": \"ng\","
+          + " \"NodeRole\": \"arn:aws:iam::123456789012:role/n\", \"Subnets\": [\"s-1\"]}", "GET /clusters/c1/node-groups/ng ");
+      jobs.put("mediaconvert:createJob.sync\", \"Parameters\": {\"Role\": \"arn:aws:iam::123456789012:role/m\", \"Settings\": {}}",
+          "GET /2017-08-29/jobs/mc-1 ");
+      jobs.put("databrew:startJobRun.sync\", \"Parameters\": {\"Name\": \"clean\"}", "GET /jobs/clean/jobRun/db-1 ");
+      jobs.put("emr-containers:startJobRun.sync\", \"Parameters\": {\"VirtualClusterId\": \"vc-1\", \"ExecutionRoleArn\":"
+          + " \"arn:aws:iam::123456789012:role/x\", \"ReleaseLabel\": \"emr-7.0.0-latest\", \"JobDriver\": {}}",
+          "GET /virtualclusters/vc-1/jobruns/ec-1 ");
+      Map<String, String> statuses = Map.of("eks:createCluster.sync", "ACTIVE", "eks:createNodegroup.sync", "ACTIVE",
+          "mediaconvert:createJob.sync", "COMPLETE", "databrew:startJobRun.sync", "SUCCEEDED", "emr-containers:startJobRun.sync", "COMPLETED");
+      int n = 0;
+      for (var e : jobs.entrySet()) {
+        String resource = e.getKey().substring(0, e.getKey().indexOf('"'));
+        JsonNode described = output(run(sfn, "job-" + n++, "{\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::" + e.getKey()
+            + ", \"End\": true}", "{}"));
+        assertThat(seen).as(resource).contains(e.getValue());
+        String status = described.has("Status") ? described.get("Status").asText() : described.path("State").asText();
+        assertThat(status).as(resource + " answered " + described).isEqualTo(statuses.get(resource));
+      }
       assertThat(badSignatures).isEmpty();
     }
   }

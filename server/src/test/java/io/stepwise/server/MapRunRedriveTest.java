@@ -256,8 +256,7 @@ class MapRunRedriveTest {
           redrives.put(JSON.readTree(entry.get("Input").asText()).get("n").asInt(), entry.get("RedriveCount").asInt());
         }
       }
-      assertThat(redrives).containsExactlyEntriesOf(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 0, 5, 0, 6, 0, 7, 0).entrySet().stream()
-          .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new)));
+      assertThat(redrives).isEqualTo(new java.util.TreeMap<>(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 0, 5, 0, 6, 0, 7, 0)));
       DescribeMapRunResponse again = sfn.describeMapRun(b -> b.mapRunArn(mapRunArn));
       assertThat(again.executionCounts().succeeded()).isEqualTo(8);
       assertThat(again.executionCounts().aborted()).isZero();

@@ -157,7 +157,7 @@ public final class AwsServices implements Integration {
           stoppers.remove(key, job);
           return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The task no longer waits for its job"));
         }
-        return waitFor(task, rule, ok.output(), 0, job).whenComplete((s, e) -> stoppers.remove(key, job));
+        return waitFor(task, rule, ok.output(), 0, 0, job).whenComplete((s, e) -> stoppers.remove(key, job));
       });
     } catch (RuntimeException e) {
       // a header value the HTTP client refuses, a model that cannot be read, ...: the task fails, nothing is sent
@@ -291,6 +291,9 @@ public final class AwsServices implements Integration {
   private static ObjectNode emrCluster(JsonNode p, JsonNode started) {
     return object().put("ClusterId", p.has("ClusterId") ? p.path("ClusterId").asText() : started.path("ClusterId").asText());
   }
+
+  /** Descriptions in a row that show no job before a .sync task gives up on it (a new job may take a moment to appear). */
+  private static final int UNSEEN_POLLS = 3;
 
   /** The reason a cut-off task's job is stopped with, as Step Functions gives it. */
   private static final String ABORTED = "Task was aborted by Step Functions";
@@ -473,7 +476,7 @@ public final class AwsServices implements Integration {
 
   /** Describes the job until it ends, every 0.5 s at first and up to every 5 s. */
   private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, SyncRule rule, JsonNode started, int polls,
-      Job letGo) {
+      int unseen, Job letGo) {
     if (letGo.released()) {
       return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The task no longer waits for its job"));
     }
@@ -500,7 +503,13 @@ public final class AwsServices implements Integration {
           if (rule.succeeded().contains(status)) {
             return CompletableFuture.<Signal>completedFuture(new Signal.TaskSucceeded(task.id(), rule.startAnswers() ? started : job));
           }
-          return waitFor(task, rule, started, polls + 1, letGo);
+          if (status.isEmpty() && unseen + 1 >= UNSEEN_POLLS) {
+            // described as no job (a listing of those not found, say): it would be waited for forever
+            return CompletableFuture.<Signal>completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
+                "The job the task started cannot be found: " + rule.describe() + " answered "
+                    + io.stepwise.engine.Json.write(described)));
+          }
+          return waitFor(task, rule, started, polls + 1, status.isEmpty() ? unseen + 1 : 0, letGo);
         }).thenCompose(s -> s);
   }
 
@@ -645,7 +654,12 @@ public final class AwsServices implements Integration {
     int status = response.statusCode();
     if (status >= 300) return failure(task, target, status, response.headers(), response.body());
     AwsModel model = target.model();
-    JsonNode out = target.output().apply(AwsWire.output(model, target.operation(), status, response.headers(), response.body()));
+    JsonNode out = AwsWire.output(model, target.operation(), status, response.headers(), response.body());
+    try {
+      out = target.output().apply(out);
+    } catch (RuntimeException e) { // an answer that lacks what the integration reshapes it from
+      return new Signal.TaskFailed(task.id(), "States.Runtime", e.getMessage());
+    }
     if (target.optimized() != null && out instanceof ObjectNode o) SdkMetadata.add(o, response.headers(), status);
     if (target.pattern().equals(".waitForTaskToken")) return new Signal.TaskStarted(task.id(), null, out);
     return new Signal.TaskSucceeded(task.id(), out);

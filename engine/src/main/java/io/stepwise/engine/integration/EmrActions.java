@@ -40,7 +40,7 @@ final class EmrActions {
 
   private static final Map<String, Action> ACTIONS = Map.of(
       "createCluster", new Action("runJobFlow", (p, id) -> p,
-          out -> NODES.objectNode().set("ClusterId", out.path("JobFlowId")), null),
+          out -> NODES.objectNode().set("ClusterId", required(out.path("JobFlowId"), "JobFlowId", "RunJobFlow")), null),
       "setClusterTerminationProtection", new Action("setTerminationProtection",
           (p, id) -> clusterAsList(p), out -> out, null),
       "terminateCluster", new Action("terminateJobFlows", (p, id) -> clusterAsList(p), out -> out, null),
@@ -49,12 +49,13 @@ final class EmrActions {
         if (p.has("ClusterId")) o.set("JobFlowId", p.get("ClusterId"));
         if (p.has("Step")) o.putArray("Steps").add(p.get("Step"));
         return o;
-      }, out -> NODES.objectNode().set("StepId", out.path("StepIds").path(0)), null),
+      }, out -> NODES.objectNode().set("StepId", required(out.path("StepIds").path(0), "StepIds", "AddJobFlowSteps")), null),
       "cancelStep", new Action("cancelSteps", (p, id) -> {
         ObjectNode o = without(p, "StepId");
         if (p.has("StepId")) o.putArray("StepIds").add(p.get("StepId"));
         return o;
-      }, out -> NODES.objectNode().set("CancelStepsInfo", out.path("CancelStepsInfoList").path(0)), null),
+      }, out -> NODES.objectNode().set("CancelStepsInfo",
+          required(out.path("CancelStepsInfoList").path(0), "CancelStepsInfoList", "CancelSteps")), null),
       "modifyInstanceGroupByName", new Action("modifyInstanceGroups", (p, id) -> {
         ObjectNode o = without(p, "InstanceGroupName", "InstanceGroup");
         o.putArray("InstanceGroups").add(named(p.path("InstanceGroup"), "InstanceGroupName", "InstanceGroupId", id));
@@ -78,6 +79,14 @@ final class EmrActions {
   static String nameIn(JsonNode parameters, ByName byName) {
     JsonNode n = parameters.has(byName.name()) ? parameters.get(byName.name()) : parameters.path(byName.object()).path(byName.name());
     return n.isValueNode() ? n.asText() : null;
+  }
+
+  /** {@code value}, which EMR's answer to {@code operation} must have (the task fails with States.Runtime if not). */
+  private static JsonNode required(JsonNode value, String field, String operation) {
+    if (value.isMissingNode() || value.isNull()) {
+      throw new IllegalStateException("EMR's answer to " + operation + " has no " + field);
+    }
+    return value;
   }
 
   private static JsonNode clusterAsList(JsonNode p) {

@@ -493,7 +493,7 @@ public final class MapRuns implements Integration {
                 && !String.valueOf(e.getMessage()).contains("RUNNING")) {
               refused.add(index);
             }
-            return children.standard(child, def);
+            return children.standard(child.withRedriveCount(redrives), def);
           });
         } else {
           end = express ? children.express(child, def) : children.standard(child, def);

@@ -26,6 +26,37 @@ class ScratchTest {
     try (var left = Files.list(scratch)) {
       assertThat(left).isEmpty();
     }
+    // gone while the server runs (a cleaner of the temporary directory): made again when next used
+    Files.delete(scratch);
+    assertThat(Scratch.ready(scratch)).isDirectory();
+    Files.delete(scratch);
+  }
+
+  @Test
+  void aNameTakenByALink_isNotUsed_andWhatItPointsToIsLeftAlone() throws Exception {
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("keep.txt"), "mine");
+    Path data = dir.resolve("linked");
+    Files.createSymbolicLink(Scratch.of(data), elsewhere);
+    try {
+      Path scratch = Scratch.prepare(data);
+      assertThat(scratch).isNotEqualTo(Scratch.of(data));
+      assertThat(Files.isSymbolicLink(scratch)).isFalse();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scratch))).isEqualTo("rwx------");
+      assertThat(elsewhere.resolve("keep.txt")).hasContent("mine");
+      Files.delete(scratch);
+    } finally {
+      Files.delete(Scratch.of(data));
+    }
+  }
+
+  @Test
+  void aDirectoryOfOursOthersCouldWriteTo_isMadeOwnerOnly() throws Exception {
+    Path data = dir.resolve("open");
+    Path scratch = Files.createDirectories(Scratch.of(data));
+    Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(Scratch.prepare(data)).isEqualTo(scratch);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(scratch))).isEqualTo("rwx------");
     Files.delete(scratch);
   }
 }
