@@ -329,6 +329,10 @@ class AwsServicesTest {
       reply(ex, 200, "application/json", Map.of(), "{\"jobRun\":{\"applicationId\":\"app-1\",\"jobRunId\":\"" + run
           + "\",\"state\":\"" + state + "\",\"stateDetails\":\"\"}}");
     } else if (path.startsWith("/model-customization-jobs")) { // Bedrock's control plane
+      if (path.equals("/model-customization-jobs") && JSON.readTree(body).path("jobName").asText().equals("denied")) {
+        reply(ex, 400, "application/json", Map.of("x-amzn-ErrorType", "ValidationException"), "{\"message\":\"bad hyperparameters\"}");
+        return;
+      }
       if (path.equals("/model-customization-jobs")) {
         reply(ex, 200, "application/json", Map.of(), "{\"jobArn\":\"arn:aws:bedrock:us-east-1:123456789012:model-customization-job/"
             + JSON.readTree(body).path("jobName").asText() + "\"}");
@@ -772,6 +776,14 @@ class AwsServicesTest {
       assertThat(tuned.get("OutputModelArn").asText()).endsWith(":custom-model/tuned");
       assertThat(seen).anyMatch(r -> r.startsWith("POST /model-customization-jobs ") && r.contains("\"jobName\":\"tune-1\""));
       assertThat(signedFor).contains("/model-customization-jobs bedrock");
+      // its errors are named after the control plane's API, not the runtime's
+      DescribeExecutionResponse denied = run(sfn, "customize-denied", """
+          {"Type": "Task", "Resource": "arn:aws:states:::bedrock:createModelCustomizationJob",
+           "Parameters": {"JobName": "denied", "CustomModelName": "tuned", "RoleArn": "arn:aws:iam::123456789012:role/b",
+             "BaseModelIdentifier": "amazon.titan-text-express-v1", "TrainingDataConfig": {"S3Uri": "s3://data/train.jsonl"},
+             "OutputDataConfig": {"S3Uri": "s3://data/out/"}, "HyperParameters": {}}, "End": true}""", "{}");
+      assertThat(denied.error()).isEqualTo("Bedrock.ValidationException");
+      assertThat(denied.cause()).contains("bad hyperparameters", "Service: AmazonBedrock;");
 
       // the others: each waited for by its describing call, answered with the job as described
       Map<String, String> jobs = new LinkedHashMap<>();

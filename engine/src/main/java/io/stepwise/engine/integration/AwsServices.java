@@ -63,16 +63,17 @@ public final class AwsServices implements Integration {
    * not have is one of this model's (Bedrock's invokeModel is its runtime's, its
    * createModelCustomizationJob its control plane's).
    */
-  private static final Map<String, String> ALSO = Map.of("bedrock", "bedrock");
+  private static final Map<String, Optimized> ALSO = Map.of(
+      "bedrock", new Optimized("bedrock", "Bedrock", "AmazonBedrockException", "AmazonBedrock"));
 
   /** The model (by name) of an optimized integration's service that has {@code action}. */
   private static String modelOf(String service, String action) {
     Optimized optimized = OPTIMIZED_SERVICES.get(service);
     String primary = optimized != null ? optimized.model() : service.replace("-", "");
-    String also = ALSO.get(service);
+    Optimized also = ALSO.get(service);
     if (also != null && AwsModel.named(primary).flatMap(m -> m.operation(action)).isEmpty()
-        && AwsModel.named(also).flatMap(m -> m.operation(action)).isPresent()) {
-      return also;
+        && AwsModel.named(also.model()).flatMap(m -> m.operation(action)).isPresent()) {
+      return also.model();
     }
     return primary;
   }
@@ -176,6 +177,7 @@ public final class AwsServices implements Integration {
     String pattern = m.group(3) == null ? "" : m.group(3);
     Optimized optimized = isSdk ? null : OPTIMIZED_SERVICES.get(service);
     String modelName = isSdk ? service.replace("-", "") : modelOf(service, action);
+    if (optimized != null && !modelName.equals(optimized.model())) optimized = ALSO.get(service); // named after that API
     Optional<AwsModel> model = AwsModel.named(modelName);
     if (model.isEmpty()) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the service '" + service
