@@ -247,6 +247,20 @@ class AwsServicesTest {
    * created, then described as under way once and done (ACTIVE, COMPLETE, SUCCEEDED, COMPLETED) after.
    */
   private boolean jobRoute(HttpExchange ex, String path, byte[] body) throws IOException {
+    if (path.equals("/clusters/old") || path.equals("/virtualclusters/vc-9")) { // deletions under way
+      boolean eks = path.startsWith("/clusters/");
+      if (ex.getRequestMethod().equals("DELETE")) {
+        reply(ex, 200, "application/json", Map.of(), eks ? "{\"cluster\":{\"name\":\"old\",\"status\":\"DELETING\"}}" : "{\"id\":\"vc-9\"}");
+      } else if (polls(path) < 2) {
+        reply(ex, 200, "application/json", Map.of(), eks ? "{\"cluster\":{\"name\":\"old\",\"status\":\"DELETING\"}}"
+            : "{\"virtualCluster\":{\"id\":\"vc-9\",\"state\":\"TERMINATING\"}}");
+      } else if (eks) {
+        reply(ex, 404, "application/json", Map.of("x-amzn-ErrorType", "ResourceNotFoundException"), "{\"message\":\"No cluster found for name: old.\"}");
+      } else {
+        reply(ex, 200, "application/json", Map.of(), "{\"virtualCluster\":{\"id\":\"vc-9\",\"state\":\"TERMINATED\"}}");
+      }
+      return true;
+    }
     boolean post = ex.getRequestMethod().equals("POST");
     String last = path.substring(path.lastIndexOf('/') + 1);
     boolean done = !post && polls(path) >= 2;
@@ -313,7 +327,14 @@ class AwsServicesTest {
       s3(ex, path.substring(1), body);
       return;
     }
-    if (path.startsWith("/applications/app-1/jobruns")) { // EMR Serverless
+    if (path.equals("/applications/app-1/start") || path.equals("/applications/app-1") && !ex.getRequestMethod().equals("GET")) {
+      reply(ex, 200, "application/json", Map.of(), ""); // EMR Serverless answers nothing
+    } else if (path.equals("/applications/app-1")) {
+      boolean deleting = seen.stream().anyMatch(r -> r.startsWith("DELETE /applications/app-1 "));
+      int n = polls(path + (deleting ? "/deleting" : ""));
+      String state = deleting ? (n < 2 ? "STOPPED" : "TERMINATED") : n < 2 ? "STARTING" : "STARTED";
+      reply(ex, 200, "application/json", Map.of(), "{\"application\":{\"applicationId\":\"app-1\",\"state\":\"" + state + "\"}}");
+    } else if (path.startsWith("/applications/app-1/jobruns")) { // EMR Serverless
       if (ex.getRequestMethod().equals("POST")) {
         String name = JSON.readTree(body).path("name").asText();
         reply(ex, 200, "application/json", Map.of(), "{\"applicationId\":\"app-1\",\"jobRunId\":\"jr-" + name
@@ -583,7 +604,7 @@ class AwsServicesTest {
       assertThat(ghost.cause()).contains("cannot be found", "batchGetBuildBatches", "ghost:b1");
       // a .sync Stepwise does not know how to wait for fails naming those it does
       DescribeExecutionResponse unknown = run(sfn, "sync-unknown", """
-          {"Type": "Task", "Resource": "arn:aws:states:::eks:deleteCluster.sync", "Parameters": {}, "End": true}""", "{}");
+          {"Type": "Task", "Resource": "arn:aws:states:::emr-containers:createVirtualCluster.sync", "Parameters": {}, "End": true}""", "{}");
       assertThat(unknown.cause()).contains("glue:startJobRun", "batch:submitJob");
       assertThat(badSignatures).isEmpty();
     }
@@ -753,10 +774,11 @@ class AwsServicesTest {
           {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startJobRun.sync", %s
            "Parameters": {"ApplicationId": "app-1", "Name": "%s", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/emr",
              "JobDriver": {"SparkSubmit": {"EntryPoint": "s3://code/count.py"}}}, "End": true}""";
+      // answered as StartJobRun answers, once the run reached SUCCESS
       JsonNode run = output(run(sfn, "serverless", job.formatted("", "nightly"), "{}"));
-      assertThat(run.get("State").asText()).isEqualTo("SUCCESS");
       assertThat(run.get("JobRunId").asText()).isEqualTo("jr-nightly");
-      assertThat(seen).contains("GET /applications/app-1/jobruns/jr-nightly ");
+      assertThat(run.get("ApplicationId").asText()).isEqualTo("app-1");
+      assertThat(gluePolls.get("jr-nightly").get()).isEqualTo(2);
       assertThat(seen).anyMatch(r -> r.startsWith("POST /applications/app-1/jobruns ") && r.contains("\"entryPoint\":\"s3://code/count.py\""));
       DescribeExecutionResponse broken = run(sfn, "serverless-broken", job.formatted("", "broken"), "{}");
       assertThat(broken.error()).isEqualTo("States.TaskFailed");
@@ -808,6 +830,26 @@ class AwsServicesTest {
         String status = described.has("Status") ? described.get("Status").asText() : described.path("State").asText();
         assertThat(status).as(resource + " answered " + described).isEqualTo(statuses.get(resource));
       }
+      // EMR Serverless's application actions answer the application's id (the service answers nothing) and wait for its state
+      JsonNode started = output(run(sfn, "app-start", """
+          {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startApplication.sync",
+           "Parameters": {"ApplicationId": "app-1"}, "End": true}""", "{}"));
+      assertThat(started.get("ApplicationId").asText()).isEqualTo("app-1");
+      assertThat(gluePolls.get("/applications/app-1").get()).isEqualTo(2);
+      JsonNode deleted = output(run(sfn, "app-delete", """
+          {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:deleteApplication.sync",
+           "Parameters": {"ApplicationId": "app-1"}, "End": true}""", "{}"));
+      assertThat(deleted.get("ApplicationId").asText()).isEqualTo("app-1");
+      assertThat(gluePolls.get("/applications/app-1/deleting").get()).isEqualTo(2);
+      // deletions: EKS's until the cluster is gone (ResourceNotFoundException), EMR on EKS's until TERMINATED
+      JsonNode gone = output(run(sfn, "eks-delete", """
+          {"Type": "Task", "Resource": "arn:aws:states:::eks:deleteCluster.sync", "Parameters": {"Name": "old"}, "End": true}""", "{}"));
+      assertThat(gone.get("Cluster").get("Status").asText()).isEqualTo("DELETING");
+      assertThat(gluePolls.get("/clusters/old").get()).isEqualTo(2);
+      output(run(sfn, "vc-delete", """
+          {"Type": "Task", "Resource": "arn:aws:states:::emr-containers:deleteVirtualCluster.sync", "Parameters": {"Id": "vc-9"},
+           "End": true}""", "{}"));
+      assertThat(gluePolls.get("/virtualclusters/vc-9").get()).isEqualTo(2);
       assertThat(badSignatures).isEmpty();
     }
   }

@@ -183,10 +183,9 @@ public final class AwsServices implements Integration {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the service '" + service
           + "', which this Stepwise server does not know.");
     }
-    // the optimized EMR integration's actions wrap EMR's with shapes of their own
-    Optional<EmrActions.Action> wrapped = optimized != null && service.equals("elasticmapreduce")
-        ? EmrActions.of(action) : Optional.empty();
-    Optional<String> operation = model.get().operation(wrapped.map(EmrActions.Action::operation).orElse(action));
+    // some optimized integrations' actions wrap their service's with shapes of their own (EMR's, EMR Serverless's)
+    Optional<OptimizedActions.Action> wrapped = isSdk ? Optional.empty() : OptimizedActions.of(service, action);
+    Optional<String> operation = model.get().operation(wrapped.map(OptimizedActions.Action::operation).orElse(action));
     if (operation.isEmpty()) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' names the action '" + action + "', which "
           + model.get().serviceId() + " does not have.");
@@ -197,7 +196,8 @@ public final class AwsServices implements Integration {
           + ": mock state '" + task.stateName() + "' with a test case of the mock configuration, or use .waitForTaskToken.");
     }
     Target target = new Target(model.get(), operation.get(), pattern, optimized,
-        wrapped.map(EmrActions.Action::response).orElse(out -> out));
+        wrapped.<java.util.function.UnaryOperator<JsonNode>>map(a -> out -> a.response().apply(task.parameters(), out))
+            .orElse(out -> out));
     Optional<Endpoint> endpoint = endpoints.apply(modelName);
     if (endpoint.isEmpty()) {
       return failed(task, "States.Runtime", "The resource '" + resource + "' needs an endpoint for " + model.get().serviceId()
@@ -229,10 +229,10 @@ public final class AwsServices implements Integration {
    * cluster's listing page by page (from {@code marker}); or the signal the task fails with: the
    * listing's own failure, or EMR's InvalidRequestException when no group or fleet has that name.
    */
-  private CompletionStage<Object> lookUp(Effect.ScheduleTask task, Target modify, Endpoint endpoint, EmrActions.Action action,
+  private CompletionStage<Object> lookUp(Effect.ScheduleTask task, Target modify, Endpoint endpoint, OptimizedActions.Action action,
       String marker) {
-    EmrActions.ByName byName = action.byName();
-    String name = EmrActions.nameIn(task.parameters(), byName);
+    OptimizedActions.ByName byName = action.byName();
+    String name = OptimizedActions.nameIn(task.parameters(), byName);
     if (name == null) {
       return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime", "The parameters of '"
           + task.resource() + "' name no " + byName.object() + ": give " + byName.name()));
@@ -287,6 +287,20 @@ public final class AwsServices implements Integration {
         (p, started) -> object().put(name, p.path(name).asText()), d -> d, kind + "Status",
         java.util.Set.of("Completed"), java.util.Set.of("Failed", "Stopped"), "stop" + kind,
         (p, started) -> object().put(name, p.path(name).asText())));
+  }
+
+  /** A status that stands for "the description found nothing": the job of a deletion is then done. */
+  private static final String GONE = "(gone)";
+
+  /**
+   * An EMR Serverless application's own .sync: described by its id (the task's parameters, else
+   * the start's answer) until {@code state}; the task answers as its request-response form.
+   */
+  private static SyncRule emrServerlessApplication(String state) {
+    return new SyncRule("getApplication", (p, started) -> object().put("ApplicationId",
+        p.has("ApplicationId") ? p.path("ApplicationId").asText() : started.path("ApplicationId").asText()),
+        d -> d.path("Application"), "State", java.util.Set.of(state),
+        state.equals("TERMINATED") ? java.util.Set.of() : java.util.Set.of("TERMINATED"), null, null, true);
   }
 
   /** An EMR cluster, described by its id (from the task's parameters, else the start's answer). */
@@ -363,14 +377,31 @@ public final class AwsServices implements Integration {
       Map.entry("emr-serverless:startJobRun", new SyncRule("getJobRun",
           (p, started) -> object().put("ApplicationId", p.path("ApplicationId").asText()).put("JobRunId", started.path("JobRunId").asText()),
           d -> d.path("JobRun"), "State", java.util.Set.of("SUCCESS"), java.util.Set.of("FAILED", "CANCELLED"), "cancelJobRun",
-          (p, started) -> object().put("ApplicationId", p.path("ApplicationId").asText()).put("JobRunId", started.path("JobRunId").asText()))),
-      Map.entry("emr-serverless:createApplication", new SyncRule("getApplication",
-          (p, started) -> object().put("ApplicationId", started.path("ApplicationId").asText()), d -> d.path("Application"), "State",
-          java.util.Set.of("CREATED"), java.util.Set.of("TERMINATED"), null, null)),
+          (p, started) -> object().put("ApplicationId", p.path("ApplicationId").asText()).put("JobRunId", started.path("JobRunId").asText()),
+          true)),
+      // EMR Serverless's .sync actions answer as their request-response forms (AWS: "waits for ...")
+      Map.entry("emr-serverless:createApplication", emrServerlessApplication("CREATED")),
       Map.entry("emr-containers:startJobRun", new SyncRule("describeJobRun",
           (p, started) -> object().put("VirtualClusterId", p.path("VirtualClusterId").asText()).put("Id", started.path("Id").asText()),
           d -> d.path("JobRun"), "State", java.util.Set.of("COMPLETED"), java.util.Set.of("FAILED", "CANCELLED"), "cancelJobRun",
           (p, started) -> object().put("VirtualClusterId", p.path("VirtualClusterId").asText()).put("Id", started.path("Id").asText()))),
+      Map.entry("emr-serverless:startApplication", emrServerlessApplication("STARTED")),
+      Map.entry("emr-serverless:stopApplication", emrServerlessApplication("STOPPED")),
+      Map.entry("emr-serverless:deleteApplication", emrServerlessApplication("TERMINATED")),
+      // a run that ended otherwise before the cancel reached it is never CANCELLED
+      Map.entry("emr-serverless:cancelJobRun", new SyncRule("getJobRun",
+          (p, started) -> object().put("ApplicationId", p.path("ApplicationId").asText()).put("JobRunId", p.path("JobRunId").asText()),
+          d -> d.path("JobRun"), "State", java.util.Set.of("CANCELLED"), java.util.Set.of("SUCCESS", "FAILED"), null, null, true)),
+      Map.entry("emr-containers:deleteVirtualCluster", new SyncRule("describeVirtualCluster",
+          (p, started) -> object().put("Id", p.path("Id").asText()), d -> d.path("VirtualCluster"), "State",
+          java.util.Set.of("TERMINATED"), java.util.Set.of(), null, null, true)),
+      // deletions wait until the resource is gone (its description answers ResourceNotFoundException)
+      Map.entry("eks:deleteCluster", new SyncRule("describeCluster",
+          (p, started) -> object().put("Name", p.path("Name").asText()), d -> d.path("Cluster"), "Status",
+          java.util.Set.of(GONE), java.util.Set.of("FAILED"), null, null, true)),
+      Map.entry("eks:deleteNodegroup", new SyncRule("describeNodegroup",
+          (p, started) -> object().put("ClusterName", p.path("ClusterName").asText()).put("NodegroupName", p.path("NodegroupName").asText()),
+          d -> d.path("Nodegroup"), "Status", java.util.Set.of(GONE), java.util.Set.of("DELETE_FAILED"), null, null, true)),
       // as of EMR clusters, AWS does not delete an EKS cluster it waited for
       Map.entry("eks:createCluster", new SyncRule("describeCluster",
           (p, started) -> object().put("Name", p.path("Name").asText()), d -> d.path("Cluster"), "Status",
@@ -491,6 +522,10 @@ public final class AwsServices implements Integration {
         call(modelOf(service, rule.describe()), rule.describe(), rule.parameters().apply(task.parameters(), started))).handle((described, failure) -> {
           if (failure != null) {
             Throwable f = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (rule.succeeded().contains(GONE) && f instanceof io.stepwise.asl.StatesError e
+                && e.error().endsWith(".ResourceNotFoundException")) {
+              return CompletableFuture.<Signal>completedFuture(new Signal.TaskSucceeded(task.id(), started)); // deleted
+            }
             return CompletableFuture.<Signal>completedFuture(f instanceof io.stepwise.asl.StatesError e
                 ? new Signal.TaskFailed(task.id(), e.error(), e.cause())
                 : new Signal.TaskFailed(task.id(), "States.Runtime", "Describing the job failed: " + f));
