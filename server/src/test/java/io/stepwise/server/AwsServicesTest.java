@@ -52,7 +52,7 @@ class AwsServicesTest {
   private final List<String> seen = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<String> badSignatures = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> gluePolls = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> describedTimes = new java.util.concurrent.ConcurrentHashMap<>();
   /** The S3-like server's objects, by bucket/key. */
   private final Map<String, String> objects = new java.util.concurrent.ConcurrentSkipListMap<>();
   /** Objects whose bytes are not text (a Parquet file, a gzipped one). */
@@ -172,7 +172,7 @@ class AwsServicesTest {
       }
       case "AWSGlue.GetJobRun" -> {
         String job = req.get("JobName").asText();
-        int polls = gluePolls.computeIfAbsent(job, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        int polls = describedTimes.computeIfAbsent(job, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         String state = polls < 3 || job.equals("endless") ? "RUNNING" : job.equals("broken") ? "FAILED" : "SUCCEEDED";
         reply(ex, 200, "application/x-amz-json-1.1", Map.of(), "{\"JobRun\":{\"Id\":\"" + req.get("RunId").asText()
             + "\",\"JobName\":\"" + job + "\",\"JobRunState\":\"" + state + "\",\"Attempt\":0}}");
@@ -294,7 +294,7 @@ class AwsServicesTest {
 
   /** How often the fake service has been asked about {@code what}, this time included. */
   private int polls(String what) {
-    return gluePolls.computeIfAbsent(what, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    return describedTimes.computeIfAbsent(what, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
   }
 
   /** The body of the last request sent as {@code target}. */
@@ -556,7 +556,7 @@ class AwsServicesTest {
       JsonNode job = output(d);
       assertThat(job.get("JobRunState").asText()).isEqualTo("SUCCEEDED");
       assertThat(job.get("Id").asText()).isEqualTo("jr-nightly");
-      assertThat(gluePolls.get("nightly").get()).isEqualTo(3);
+      assertThat(describedTimes.get("nightly").get()).isEqualTo(3);
       var events = ExecutionApiTest.history(sfn, d.executionArn());
       var types = events.stream().map(e -> e.typeAsString()).toList();
       assertThat(types).containsSubsequence("TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded");
@@ -590,7 +590,7 @@ class AwsServicesTest {
            "Parameters": {"ProjectName": "site"}, "End": true}""", "{}"));
       assertThat(batch.get("BuildBatchStatus").asText()).isEqualTo("SUCCEEDED");
       assertThat(batch.get("Id").asText()).isEqualTo("site:b1");
-      assertThat(gluePolls.get("site:b1").get()).isEqualTo(2);
+      assertThat(describedTimes.get("site:b1").get()).isEqualTo(2);
       DescribeExecutionResponse brokenBatch = run(sfn, "build-batch-broken", """
           {"Type": "Task", "Resource": "arn:aws:states:::codebuild:startBuildBatch.sync",
            "Parameters": {"ProjectName": "broken"}, "End": true}""", "{}");
@@ -648,7 +648,7 @@ class AwsServicesTest {
       assertThat(out.get("cluster").get("ClusterId").asText()).isEqualTo("j-etl");
       assertThat(out.get("cluster").has("JobFlowId")).isFalse();
       assertThat(out.get("cluster").get("SdkHttpMetadata").get("HttpStatusCode").asInt()).isEqualTo(200);
-      assertThat(gluePolls.get("j-etl").get()).as("described until WAITING").isEqualTo(2);
+      assertThat(describedTimes.get("j-etl").get()).as("described until WAITING").isEqualTo(2);
       JsonNode protect = lastRequest("ElasticMapReduce.SetTerminationProtection");
       assertThat(protect.get("JobFlowIds")).hasSize(1).first().extracting(JsonNode::asText).isEqualTo("j-etl");
       assertThat(protect.get("TerminationProtected").asBoolean()).isTrue();
@@ -658,7 +658,7 @@ class AwsServicesTest {
       assertThat(add.get("JobFlowId").asText()).isEqualTo("j-etl");
       assertThat(add.get("Steps").get(0).get("HadoopJarStep").get("Args").get(1).asText()).isEqualTo("count.py");
       assertThat(out.get("step").get("StepId").asText()).isEqualTo("s-count");
-      assertThat(gluePolls.get("s-count").get()).isEqualTo(2);
+      assertThat(describedTimes.get("s-count").get()).isEqualTo(2);
       assertThat(lastRequest("ElasticMapReduce.DescribeStep").get("ClusterId").asText()).isEqualTo("j-etl");
       // cancelStep: one StepId sent as StepIds, one CancelStepsInfo back
       assertThat(lastRequest("ElasticMapReduce.CancelSteps").get("StepIds").get(0).asText()).isEqualTo("s-count");
@@ -677,7 +677,7 @@ class AwsServicesTest {
       assertThat(fleet.has("InstanceFleetName")).isFalse();
       // terminateCluster.sync: waited through TERMINATING
       assertThat(lastRequest("ElasticMapReduce.TerminateJobFlows").get("JobFlowIds").get(0).asText()).isEqualTo("j-etl");
-      assertThat(gluePolls.get("j-etl/ending").get()).isEqualTo(2);
+      assertThat(describedTimes.get("j-etl/ending").get()).isEqualTo(2);
       assertThat(out.get("terminated").get("SdkHttpMetadata").get("HttpStatusCode").asInt()).isEqualTo(200);
 
       // a cluster that terminates instead of WAITING, a step that fails: States.TaskFailed, what was described as cause
@@ -778,7 +778,7 @@ class AwsServicesTest {
       JsonNode run = output(run(sfn, "serverless", job.formatted("", "nightly"), "{}"));
       assertThat(run.get("JobRunId").asText()).isEqualTo("jr-nightly");
       assertThat(run.get("ApplicationId").asText()).isEqualTo("app-1");
-      assertThat(gluePolls.get("jr-nightly").get()).isEqualTo(2);
+      assertThat(describedTimes.get("jr-nightly").get()).isEqualTo(2);
       assertThat(seen).anyMatch(r -> r.startsWith("POST /applications/app-1/jobruns ") && r.contains("\"entryPoint\":\"s3://code/count.py\""));
       DescribeExecutionResponse broken = run(sfn, "serverless-broken", job.formatted("", "broken"), "{}");
       assertThat(broken.error()).isEqualTo("States.TaskFailed");
@@ -835,21 +835,21 @@ class AwsServicesTest {
           {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startApplication.sync",
            "Parameters": {"ApplicationId": "app-1"}, "End": true}""", "{}"));
       assertThat(started.get("ApplicationId").asText()).isEqualTo("app-1");
-      assertThat(gluePolls.get("/applications/app-1").get()).isEqualTo(2);
+      assertThat(describedTimes.get("/applications/app-1").get()).isEqualTo(2);
       JsonNode deleted = output(run(sfn, "app-delete", """
           {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:deleteApplication.sync",
            "Parameters": {"ApplicationId": "app-1"}, "End": true}""", "{}"));
       assertThat(deleted.get("ApplicationId").asText()).isEqualTo("app-1");
-      assertThat(gluePolls.get("/applications/app-1/deleting").get()).isEqualTo(2);
+      assertThat(describedTimes.get("/applications/app-1/deleting").get()).isEqualTo(2);
       // deletions: EKS's until the cluster is gone (ResourceNotFoundException), EMR on EKS's until TERMINATED
       JsonNode gone = output(run(sfn, "eks-delete", """
           {"Type": "Task", "Resource": "arn:aws:states:::eks:deleteCluster.sync", "Parameters": {"Name": "old"}, "End": true}""", "{}"));
       assertThat(gone.get("Cluster").get("Status").asText()).isEqualTo("DELETING");
-      assertThat(gluePolls.get("/clusters/old").get()).isEqualTo(2);
+      assertThat(describedTimes.get("/clusters/old").get()).isEqualTo(2);
       output(run(sfn, "vc-delete", """
           {"Type": "Task", "Resource": "arn:aws:states:::emr-containers:deleteVirtualCluster.sync", "Parameters": {"Id": "vc-9"},
            "End": true}""", "{}"));
-      assertThat(gluePolls.get("/virtualclusters/vc-9").get()).isEqualTo(2);
+      assertThat(describedTimes.get("/virtualclusters/vc-9").get()).isEqualTo(2);
       assertThat(badSignatures).isEmpty();
     }
   }
