@@ -252,6 +252,7 @@ public final class StepFunctionsEngine {
         new HttpInvoke(httpConnections(config),
             config.hasPath("stepwise.region") ? config.getString("stepwise.region") : "us-east-1"),
         new LambdaInvoke(serviceEndpoints.apply("lambda").orElse(null), java.time.Clock.systemUTC()),
+        new io.stepwise.engine.integration.KubernetesCalls(kubernetesTokens(config)),
         awsServices,
         new NestedExecutions(nested, config.getDuration("stepwise.engine.nested-execution-poll"),
             (delay, task) -> system.scheduler().scheduleOnce(delay, task, system.executionContext()))), io);
@@ -690,6 +691,14 @@ public final class StepFunctionsEngine {
     return describeMapRun(mapRunArn).thenApply(r -> {
       throw ServiceError.validation("Map Run " + mapRunArn + " is not running: it is " + r.path("status").asText());
     });
+  }
+
+  /** {@code stepwise.engine.kubernetes-tokens}: the bearer token of each cluster, by its name. */
+  private static Map<String, String> kubernetesTokens(Config config) {
+    Map<String, String> out = new java.util.HashMap<>();
+    var tokens = config.getObject("stepwise.engine.kubernetes-tokens");
+    for (String cluster : tokens.keySet()) out.put(cluster, String.valueOf(tokens.get(cluster).unwrapped()));
+    return out;
   }
 
   /**
