@@ -269,6 +269,10 @@ class AwsServicesTest {
       answer = "{\"cluster\":{\"name\":" + JSON.readTree(body).get("name") + ",\"status\":\"CREATING\"}}";
     } else if (path.matches("/clusters/[^/]+/node-groups") && post) {
       answer = "{\"nodegroup\":{\"nodegroupName\":" + JSON.readTree(body).get("nodegroupName") + ",\"status\":\"CREATING\"}}";
+    } else if (path.matches("/clusters/[^/]+/fargate-profiles") && post) {
+      answer = "{\"fargateProfile\":{\"fargateProfileName\":" + JSON.readTree(body).get("fargateProfileName") + ",\"status\":\"CREATING\"}}";
+    } else if (path.matches("/clusters/[^/]+/fargate-profiles/[^/]+")) {
+      answer = "{\"fargateProfile\":{\"fargateProfileName\":\"" + last + "\",\"status\":\"" + (done ? "ACTIVE" : "CREATING") + "\"}}";
     } else if (path.matches("/clusters/[^/]+/node-groups/[^/]+")) {
       answer = "{\"nodegroup\":{\"nodegroupName\":\"" + last + "\",\"status\":\"" + (done ? "ACTIVE" : "CREATING") + "\"}}";
     } else if (path.matches("/clusters/[^/]+")) {
@@ -813,6 +817,8 @@ class AwsServicesTest {
           + " \"ResourcesVpcConfig\": {}}", "GET /clusters/c1 ");
       jobs.put("eks:createNodegroup.sync\", \"Parameters\": {\"ClusterName\": \"c1\", \"NodegroupName\": \"ng\","
           + " \"NodeRole\": \"arn:aws:iam::123456789012:role/n\", \"Subnets\": [\"s-1\"]}", "GET /clusters/c1/node-groups/ng ");
+      jobs.put("eks:createFargateProfile.sync\", \"Parameters\": {\"ClusterName\": \"c1\", \"FargateProfileName\": \"fp\","
+          + " \"PodExecutionRoleArn\": \"arn:aws:iam::123456789012:role/f\"}", "GET /clusters/c1/fargate-profiles/fp ");
       jobs.put("mediaconvert:createJob.sync\", \"Parameters\": {\"Role\": \"arn:aws:iam::123456789012:role/m\", \"Settings\": {}}",
           "GET /2017-08-29/jobs/mc-1 ");
       jobs.put("databrew:startJobRun.sync\", \"Parameters\": {\"Name\": \"clean\"}", "GET /jobs/clean/jobRun/db-1 ");
@@ -820,6 +826,7 @@ class AwsServicesTest {
           + " \"arn:aws:iam::123456789012:role/x\", \"ReleaseLabel\": \"emr-7.0.0-latest\", \"JobDriver\": {}}",
           "GET /virtualclusters/vc-1/jobruns/ec-1 ");
       Map<String, String> statuses = Map.of("eks:createCluster.sync", "ACTIVE", "eks:createNodegroup.sync", "ACTIVE",
+          "eks:createFargateProfile.sync", "ACTIVE",
           "mediaconvert:createJob.sync", "COMPLETE", "databrew:startJobRun.sync", "SUCCEEDED", "emr-containers:startJobRun.sync", "COMPLETED");
       int n = 0;
       for (var e : jobs.entrySet()) {
@@ -830,6 +837,8 @@ class AwsServicesTest {
         String status = described.has("Status") ? described.get("Status").asText() : described.path("State").asText();
         assertThat(status).as(resource + " answered " + described).isEqualTo(statuses.get(resource));
       }
+      // MediaConvert's job carries the tag Step Functions' role is allowed to read it by
+      assertThat(seen).anyMatch(r -> r.startsWith("POST /2017-08-29/jobs ") && r.contains("\"ManagedByService\":\"AWSStepFunctions\""));
       // EMR Serverless's application actions answer the application's id (the service answers nothing) and wait for its state
       JsonNode started = output(run(sfn, "app-start", """
           {"Type": "Task", "Resource": "arn:aws:states:::emr-serverless:startApplication.sync",

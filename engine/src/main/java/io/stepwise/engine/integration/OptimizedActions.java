@@ -21,7 +21,9 @@ import java.util.Optional;
  *
  * <p>EMR Serverless ({@code arn:aws:states:::emr-serverless:<action>}): {@code startApplication},
  * {@code stopApplication} and {@code deleteApplication} answer {@code ApplicationId}, where the
- * service answers nothing. Other parameters go to the service as given.
+ * service answers nothing. MediaConvert's {@code createJob} adds the tag
+ * {@code ManagedByService: AWSStepFunctions} to the job, as AWS's does. Other parameters go to
+ * the service as given.
  */
 final class OptimizedActions {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -48,7 +50,16 @@ final class OptimizedActions {
     return NODES.objectNode().set("ApplicationId", required(p.path("ApplicationId"), "ApplicationId", "the task's parameters"));
   }
 
+  /** MediaConvert's jobs carry the tag by which Step Functions' role may read and cancel them. */
+  private static JsonNode managedByStepFunctions(JsonNode p) {
+    ObjectNode o = p.isObject() ? ((ObjectNode) p).deepCopy() : NODES.objectNode();
+    ObjectNode tags = o.path("Tags").isObject() ? (ObjectNode) o.get("Tags") : o.putObject("Tags");
+    tags.put("ManagedByService", "AWSStepFunctions");
+    return o;
+  }
+
   private static final Map<String, Action> ACTIONS = Map.ofEntries(
+      Map.entry("mediaconvert:createJob", new Action("createJob", (p, id) -> managedByStepFunctions(p), (p, out) -> out, null)),
       Map.entry("emr-serverless:startApplication", new Action("startApplication", (p, id) -> p, OptimizedActions::application, null)),
       Map.entry("emr-serverless:stopApplication", new Action("stopApplication", (p, id) -> p, OptimizedActions::application, null)),
       Map.entry("emr-serverless:deleteApplication", new Action("deleteApplication", (p, id) -> p, OptimizedActions::application, null)),

@@ -59,6 +59,11 @@ final class SyncRules {
         state.equals("TERMINATED") ? java.util.Set.of() : java.util.Set.of("TERMINATED"), null, null, true);
   }
 
+  /** An EKS Fargate profile, described by its cluster and name. */
+  private static ObjectNode fargateProfile(JsonNode p, JsonNode started) {
+    return object().put("ClusterName", p.path("ClusterName").asText()).put("FargateProfileName", p.path("FargateProfileName").asText());
+  }
+
   /** An EMR cluster, described by its id (from the task's parameters, else the start's answer). */
   private static ObjectNode emrCluster(JsonNode p, JsonNode started) {
     return object().put("ClusterId", p.has("ClusterId") ? p.path("ClusterId").asText() : started.path("ClusterId").asText());
@@ -155,6 +160,10 @@ final class SyncRules {
       Map.entry("eks:deleteNodegroup", new Rule("describeNodegroup",
           (p, started) -> object().put("ClusterName", p.path("ClusterName").asText()).put("NodegroupName", p.path("NodegroupName").asText()),
           d -> d.path("Nodegroup"), "Status", java.util.Set.of(GONE), java.util.Set.of("DELETE_FAILED"), null, null, true)),
+      Map.entry("eks:createFargateProfile", new Rule("describeFargateProfile", SyncRules::fargateProfile,
+          d -> d.path("FargateProfile"), "Status", java.util.Set.of("ACTIVE"), java.util.Set.of("CREATE_FAILED"), null, null)),
+      Map.entry("eks:deleteFargateProfile", new Rule("describeFargateProfile", SyncRules::fargateProfile,
+          d -> d.path("FargateProfile"), "Status", java.util.Set.of(GONE), java.util.Set.of("DELETE_FAILED"), null, null, true)),
       // as of EMR clusters, AWS does not delete an EKS cluster it waited for
       Map.entry("eks:createCluster", new Rule("describeCluster",
           (p, started) -> object().put("Name", p.path("Name").asText()), d -> d.path("Cluster"), "Status",
