@@ -26,7 +26,7 @@ DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "main", "resources", "aws-models")
 
 MEMBER_TRAITS = ("location", "locationName", "jsonvalue", "flattened", "xmlNamespace", "xmlAttribute",
-                 "idempotencyToken", "hostLabel")
+                 "idempotencyToken", "hostLabel", "queryName")
 
 
 def latest(service):

@@ -315,6 +315,19 @@ class AwsServicesTest {
 
   private void query(HttpExchange ex, Map<String, String> form) throws IOException {
     seen.add("query " + form);
+    if ("DescribeInstances".equals(form.get("Action"))) { // EC2: its own protocol
+      if ("i-missing".equals(form.get("InstanceId.1"))) {
+        reply(ex, 400, "text/xml", Map.of(), "<Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code>"
+            + "<Message>The instance ID 'i-missing' does not exist</Message></Error></Errors><RequestID>ec2-9</RequestID></Response>");
+        return;
+      }
+      reply(ex, 200, "text/xml", Map.of(), "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+          + "<requestId>ec2-1</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet>"
+          + "<item><instanceId>i-1</instanceId><instanceState><code>16</code><name>running</name></instanceState></item>"
+          + "<item><instanceId>i-2</instanceId><instanceState><code>80</code><name>stopped</name></instanceState></item>"
+          + "</instancesSet></item></reservationSet></DescribeInstancesResponse>");
+      return;
+    }
     if (!form.get("TopicArn").endsWith(":alerts")) {
       reply(ex, 404, "text/xml", Map.of(), "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Sender</Type>"
           + "<Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>q-9</RequestId></ErrorResponse>");
@@ -867,6 +880,24 @@ class AwsServicesTest {
   void queryAndRestJsonServices() throws Exception {
     try (TestServer server = TestServer.start(dir, Map.of("stepwise.engine.endpoints.default", endpoint()));
         SfnClient sfn = server.sfn()) {
+      // EC2 speaks its own protocol: lists as Name.N under their query names, the answer unwrapped, items as <item>
+      JsonNode instances = output(run(sfn, "ec2", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances",
+           "Parameters": {"InstanceIds": ["i-1", "i-2"], "Filters": [{"Name": "instance-state-name", "Values": ["running", "stopped"]}],
+             "DryRun": false}, "End": true}""", "{}"));
+      assertThat(seen).anyMatch(r -> r.startsWith("query {Action=DescribeInstances, Version=2016-11-15, ")
+          && r.contains("InstanceId.1=i-1, InstanceId.2=i-2") && r.contains("Filter.1.Name=instance-state-name")
+          && r.contains("Filter.1.Value.1=running, Filter.1.Value.2=stopped") && r.contains("DryRun=false"));
+      JsonNode found = instances.get("Reservations").get(0).get("Instances");
+      assertThat(found).hasSize(2);
+      assertThat(found.get(1).get("InstanceId").asText()).isEqualTo("i-2");
+      assertThat(found.get(1).get("State").get("Name").asText()).isEqualTo("stopped");
+      assertThat(found.get(1).get("State").get("Code").asInt()).isEqualTo(80);
+      DescribeExecutionResponse missing = run(sfn, "ec2-missing", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ec2:describeInstances",
+           "Parameters": {"InstanceIds": ["i-missing"]}, "End": true}""", "{}");
+      assertThat(missing.error()).isEqualTo("Ec2.Ec2Exception");
+      assertThat(missing.cause()).contains("The instance ID 'i-missing' does not exist", "Status Code: 400");
       // SNS speaks Query: members flattened into a form, the XML answer read by its shape
       JsonNode published = output(run(sfn, "publish", """
           {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",

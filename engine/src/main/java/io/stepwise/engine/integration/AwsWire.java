@@ -31,7 +31,7 @@ import org.xml.sax.SAXException;
 
 /**
  * AWS's wire protocols, as far as Stepwise forwards calls: {@code json} (1.0 and 1.1),
- * {@code rest-json}, {@code rest-xml} (S3) and {@code query}. A task's parameters (member names in Pascal case, as Step
+ * {@code rest-json}, {@code rest-xml} (S3), {@code query} and {@code ec2}. A task's parameters (member names in Pascal case, as Step
  * Functions writes them) become the operation's request as its model says, and an answer becomes
  * the task's output with every structure member's name in Pascal case, as Step Functions gives it.
  * A map's keys are data and stay as they are.
@@ -85,9 +85,52 @@ final class AwsWire {
         h.put("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
         yield new Request("POST", "", h, b.toString().getBytes(StandardCharsets.UTF_8));
       }
+      case "ec2" -> {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("Action", operation);
+        form.put("Version", m.apiVersion());
+        if (input != null) ec2Form(m, input, p, "", form, operation);
+        StringBuilder b = new StringBuilder();
+        form.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+        yield new Request("POST", "", h, b.toString().getBytes(StandardCharsets.UTF_8));
+      }
       default -> throw new BadParameters(m.serviceId() + " speaks the " + m.protocol()
-          + " protocol, which Stepwise does not forward (it forwards json, rest-json, rest-xml and query services)");
+          + " protocol, which Stepwise does not forward (it forwards json, rest-json, rest-xml, query and ec2 services)");
     };
+  }
+
+  /**
+   * A value as EC2's protocol carries it in a form: a member under its {@code queryName}, else its
+   * {@code locationName} capitalized, else its own name; list items as {@code Name.1},
+   * {@code Name.2}, ... whatever the list's item name; an empty list not at all.
+   */
+  private static void ec2Form(AwsModel m, String shapeName, JsonNode v, String prefix, Map<String, String> out, String where) {
+    JsonNode s = m.shape(shapeName);
+    switch (s.path("type").asText()) {
+      case "structure" -> {
+        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          if (f.getValue().isNull()) continue;
+          JsonNode ref = mem.getValue();
+          String name = ref.has("queryName") ? ref.get("queryName").asText()
+              : ref.has("locationName") ? capitalized(ref.get("locationName").asText()) : mem.getKey();
+          ec2Form(m, ref.path("shape").asText(), f.getValue(), prefix.isEmpty() ? name : prefix + "." + name, out,
+              where + "." + f.getKey());
+        }
+      }
+      case "list" -> {
+        if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
+        int n = 1;
+        for (JsonNode x : v) ec2Form(m, s.path("member").path("shape").asText(), x, prefix + "." + n++, out, where + "[]");
+      }
+      case "map" -> form(m, shapeName, v, prefix, out, where);
+      case "timestamp" -> out.put(prefix, isoTimestamp(v, where));
+      default -> out.put(prefix, v.isContainerNode() ? Json.write(v) : v.asText());
+    }
   }
 
   /** The member of a structure a parameter names: its own name, or that name with a capital first letter. */
@@ -458,6 +501,11 @@ final class AwsWire {
         Element result = root == null ? null : child(root, op.path("resultWrapper").asText(operation + "Result"));
         yield result == null ? NODES.objectNode() : fromXml(m, output, result);
       }
+      case "ec2" -> {
+        // the answer's members are the root's own children: EC2 wraps nothing
+        Element root = output == null ? null : xml(body);
+        yield root == null ? NODES.objectNode() : fromXml(m, output, root);
+      }
       case "rest-json", "rest-xml" -> output == null ? NODES.objectNode() : restJsonOutput(m, output, status, headers, body);
       default -> output == null ? NODES.objectNode() : fromJson(m, output, parse(body), false);
     };
@@ -656,7 +704,7 @@ final class AwsWire {
   /** An error answer: the service's error code (without its namespace), message and request ID. */
   static Failure failure(AwsModel m, HttpHeaders headers, byte[] body) {
     String requestId = headers.firstValue("x-amzn-RequestId").or(() -> headers.firstValue("x-amz-request-id")).orElse("");
-    if (m.protocol().equals("query") || m.protocol().equals("rest-xml")) {
+    if (m.protocol().equals("query") || m.protocol().equals("rest-xml") || m.protocol().equals("ec2")) {
       Element root = xml(body);
       Element error = root == null ? null : root.getTagName().equals("Error") ? root : child(root, "Error");
       if (error == null && root != null && child(root, "Errors") != null) error = child(child(root, "Errors"), "Error");
@@ -664,6 +712,7 @@ final class AwsWire {
       String message = error != null && child(error, "Message") != null ? child(error, "Message").getTextContent().trim()
           : new String(body, StandardCharsets.UTF_8);
       if (requestId.isEmpty() && root != null && child(root, "RequestId") != null) requestId = child(root, "RequestId").getTextContent().trim();
+      if (requestId.isEmpty() && root != null && child(root, "RequestID") != null) requestId = child(root, "RequestID").getTextContent().trim();
       return new Failure(code, code, message, requestId);
     }
     JsonNode b = parse(body);
