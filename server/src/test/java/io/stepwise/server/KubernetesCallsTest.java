@@ -86,7 +86,7 @@ class KubernetesCallsTest {
     String path = ex.getRequestURI().getRawPath();
     String query = ex.getRequestURI().getRawQuery();
     seen.add(ex.getRequestMethod() + " " + path + (query == null ? "" : "?" + query) + " "
-        + ex.getRequestHeaders().getFirst("Authorization") + " " + body);
+        + ex.getRequestHeaders().getFirst("Authorization") + " " + ex.getRequestHeaders().getFirst("Content-Type") + " " + body);
     String jobs = "/apis/batch/v1/namespaces/default/jobs";
     if (ex.getRequestMethod().equals("POST") && path.equals(jobs)) {
       JsonNode job = JSON.readTree(body);
@@ -103,10 +103,12 @@ class KubernetesCallsTest {
       reply(ex, 200, "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\"},\"status\":{\"conditions\":" + conditions + "}}");
     } else if (path.equals("/api/v1/namespaces/default/pods")) {
       reply(ex, 200, "{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"pi-x1\"},\"spec\":{\"containers\":"
-          + "[{\"name\":\"pi\"},{\"name\":\"sidecar\"}]}}]}");
+          + "[{\"name\":\"pi\"},{\"name\":\"sidecar\"},{\"name\":\"chatty\"}]}}]}");
     } else if (path.equals("/api/v1/namespaces/default/pods/pi-x1/log")) {
       if (query.contains("container=sidecar")) {
         reply(ex, 400, "{\"kind\":\"Status\",\"message\":\"container sidecar is not valid\"}");
+      } else if (query.contains("container=chatty")) {
+        reply(ex, 200, "{\"step\": 1}\n{\"step\": 2}\n");
       } else {
         reply(ex, 200, "{\"digits\": 2000}");
       }
@@ -150,7 +152,12 @@ class KubernetesCallsTest {
       assertThat(pods.get("StatusCode").asInt()).isEqualTo(200);
       assertThat(pods.get("StatusText").asText()).isEqualTo("OK");
       assertThat(pods.get("ResponseBody").get("kind").asText()).isEqualTo("PodList");
-      assertThat(seen).contains("GET /api/v1/namespaces/default/pods?labelSelector=job-name%3Dexample-job&limit=5 Bearer t0ken ");
+      assertThat(seen).contains("GET /api/v1/namespaces/default/pods?labelSelector=job-name%3Dexample-job&limit=5 Bearer t0ken null ");
+      // a PATCH of a list of operations is a JSON Patch, of an object a merge patch
+      run(sfn, "patch-ops", "call", "\"Method\": \"PATCH\", \"Path\": \"/api/v1/x\", \"RequestBody\": [{\"op\": \"add\"}]");
+      run(sfn, "patch-merge", "call", "\"Method\": \"PATCH\", \"Path\": \"/api/v1/y\", \"RequestBody\": {\"a\": 1}");
+      assertThat(seen).contains("PATCH /api/v1/x Bearer t0ken application/json-patch+json [{\"op\":\"add\"}]",
+          "PATCH /api/v1/y Bearer t0ken application/merge-patch+json {\"a\":1}");
       // an answer of status N fails the task with EKS.N, as Step Functions names it
       DescribeExecutionResponse missing = run(sfn, "call-missing", "call", "\"Method\": \"DELETE\", \"Path\": \"/api/v1/nope\"");
       assertThat(missing.error()).isEqualTo("EKS.404");
@@ -171,11 +178,13 @@ class KubernetesCallsTest {
       JsonNode containers = done.get("logs").get("pods").get("pi-x1").get("containers");
       assertThat(containers.get("pi").get("log").get("digits").asInt()).isEqualTo(2000);
       assertThat(containers.get("sidecar").get("error").asText()).isEqualTo("EKS.400");
+      // a log that is more than one JSON value stays whole, as text
+      assertThat(containers.get("chatty").get("log").asText()).isEqualTo("{\"step\": 1}\n{\"step\": 2}\n");
       assertThat(seen).anyMatch(s -> s.startsWith("GET /api/v1/namespaces/default/pods/pi-x1/log?container=pi&tailLines=6 "));
       DescribeExecutionResponse raw = run(sfn, "run-raw", "runJob.sync", JOB.formatted("raw-job")
           + ", \"LogOptions\": {\"RetrieveLogs\": true, \"RawLogs\": true}");
       assertThat(output(raw).get("logs").get("pods").get("pi-x1").get("containers").get("pi").get("log").asText())
-          .isEqualTo("{\"digits\":2000}");
+          .isEqualTo("{\"digits\": 2000}");
       DescribeExecutionResponse broken = run(sfn, "run-broken", "runJob.sync", JOB.formatted("broken"));
       assertThat(broken.error()).isEqualTo("States.TaskFailed");
       assertThat(JSON.readTree(broken.cause()).get("status").get("conditions").get(0).get("type").asText()).isEqualTo("Failed");
@@ -188,6 +197,15 @@ class KubernetesCallsTest {
       run(keytool, "-exportcert", "-rfc", "-alias", "other", "-keystore", other.toString(), "-storepass", "changeit",
           "-file", dir.resolve("other.pem").toString());
       String mine = authority;
+      // however the scheme is spelled, https trusts only the task's authority
+      String upper = "HTTPS://127.0.0.1:" + api.getAddress().getPort();
+      DescribeExecutionResponse spelled = sfn.describeExecution(b -> b.executionArn(sfn.startExecution(x -> x.stateMachineArn(
+          sfn.createStateMachine(c -> c.name("call-upper").roleArn(Definitions.ROLE).definition(
+              "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::eks:call\","
+                  + " \"Parameters\": {\"ClusterName\": \"lab\", \"CertificateAuthority\": \"" + mine + "\", \"Endpoint\": \""
+                  + upper + "\", \"Method\": \"GET\", \"Path\": \"/api/v1/namespaces/default/pods\"}, \"End\": true}}}"))
+              .stateMachineArn())).executionArn()));
+      assertThat(awaitEnd(sfn, spelled.executionArn()).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       authority = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("other.pem")));
       int before = seen.size();
       DescribeExecutionResponse untrusted = run(sfn, "call-untrusted", "call", "\"Method\": \"GET\", \"Path\": \"/api/v1/namespaces/default/pods\"");

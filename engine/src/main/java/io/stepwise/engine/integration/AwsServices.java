@@ -344,7 +344,7 @@ public final class AwsServices implements Integration {
     return n.asText("");
   }
 
-  /** Describes the job until it ends, every 0.5 s at first and up to every 5 s. */
+  /** Describes the job until it ends: at once, then after 1, 2 and 4 s and every 5 s. */
   private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, SyncRules.Rule rule, JsonNode started, int polls,
       int unseen, Job letGo) {
     if (letGo.released()) {

@@ -41,15 +41,20 @@ import javax.net.ssl.TrustManagerFactory;
  * and {@code StatusText}; an answer of status N fails it with {@code EKS.N}, that answer as cause.
  */
 public final class KubernetesCalls implements Integration {
-  private static final String PREFIX = "arn:aws:states:::eks:";
+  private static final java.util.regex.Pattern RESOURCE =
+      java.util.regex.Pattern.compile("arn:aws[a-z-]*:states:::eks:(call|runJob|runJob\\.sync)");
+  private static final java.util.regex.Pattern ANY = java.util.regex.Pattern.compile("arn:aws[a-z-]*:states:::eks:(call|runJob)\\b.*");
+  /** Parses a whole answer as one JSON value, or fails (a log line that merely starts like JSON is text). */
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT = Json.MAPPER.readerFor(JsonNode.class)
+      .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final Map<String, String> tokens;
   /** One client per certificate authority (and one for plain http). */
   private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
-  /** Jobs waited for, by execution and task: a task let go stops polling. */
-  private final Map<String, Boolean> released = new ConcurrentHashMap<>();
+  /** Jobs waited for, by execution and task (one flag per wait): a task let go stops polling. */
+  private final Map<String, java.util.concurrent.atomic.AtomicBoolean> released = new ConcurrentHashMap<>();
 
   /** @param tokens the bearer token of each cluster, by ClusterName */
   public KubernetesCalls(Map<String, String> tokens) {
@@ -57,16 +62,22 @@ public final class KubernetesCalls implements Integration {
   }
 
   static boolean isResource(String resource) {
-    return resource.equals(PREFIX + "call") || resource.equals(PREFIX + "runJob") || resource.equals(PREFIX + "runJob.sync");
+    return RESOURCE.matcher(resource).matches();
   }
 
   @Override
   public boolean handles(String resource) {
-    return resource.startsWith(PREFIX + "call") || resource.startsWith(PREFIX + "runJob");
+    return ANY.matcher(resource).matches();
   }
 
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+    return invoke(task, info, submitted -> {});
+  }
+
+  @Override
+  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
+      java.util.function.Consumer<JsonNode> submitted) {
     try {
       if (!isResource(task.resource())) {
         return failed(task, "States.Runtime", "The resource '" + task.resource() + "' is not supported: eks:call runs"
@@ -81,13 +92,26 @@ public final class KubernetesCalls implements Integration {
       if (job.isTextual()) job = Json.MAPPER.readTree(job.asText());
       if (!job.isObject()) return failed(task, "States.Runtime", "The parameters of '" + task.resource() + "' need a Job");
       String jobs = "/apis/batch/v1/namespaces/" + encode(p.path("Namespace").asText("default")) + "/jobs";
-      CompletionStage<Signal> created = call(task, p, "POST", jobs, "", job);
-      if (!task.resource().endsWith(".sync")) return created;
+      if (!task.resource().endsWith(".sync")) return call(task, p, "POST", jobs, "", job);
       String key = key(task, info);
-      released.put(key, false);
-      return created.thenCompose(s -> s instanceof Signal.TaskSucceeded ok
-          ? waitFor(task, p, jobs + "/" + encode(ok.output().path("ResponseBody").path("metadata").path("name").asText()), 0, key)
-          : CompletableFuture.completedFuture(s)).whenComplete((s, e) -> released.remove(key));
+      var letGo = new java.util.concurrent.atomic.AtomicBoolean();
+      released.put(key, letGo);
+      // made again after a crash (the Job was created then): the Job of that name is waited for
+      String given = job.path("metadata").path("name").asText("");
+      CompletionStage<Signal> created = task.started() && !given.isEmpty()
+          ? CompletableFuture.completedFuture(new Signal.TaskSucceeded(task.id(), NODES.objectNode()
+              .set("ResponseBody", NODES.objectNode().set("metadata", NODES.objectNode().put("name", given)))))
+          : call(task, p, "POST", jobs, "", job);
+      return created.thenCompose(s -> {
+        if (!(s instanceof Signal.TaskSucceeded ok)) return CompletableFuture.completedFuture(s);
+        if (!task.started()) submitted.accept(ok.output());
+        String name = ok.output().path("ResponseBody").path("metadata").path("name").asText("");
+        if (name.isEmpty()) {
+          return failed(task, "States.Runtime", "The Kubernetes API's answer to the Job's creation names no Job: "
+              + Json.write(ok.output()));
+        }
+        return waitFor(task, p, jobs + "/" + encode(name), 0, letGo);
+      }).whenComplete((s, e) -> released.remove(key, letGo));
     } catch (Exception e) {
       return failed(task, "States.Runtime", "The call of '" + task.resource() + "' could not be made: " + e.getMessage());
     }
@@ -95,16 +119,18 @@ public final class KubernetesCalls implements Integration {
 
   @Override
   public void released(Effect.ScheduleTask task, ExecutionInfo info) {
-    released.replace(key(task, info), true);
+    var letGo = released.get(key(task, info));
+    if (letGo != null) letGo.set(true);
   }
 
   private static String key(Effect.ScheduleTask task, ExecutionInfo info) {
     return (info == null ? "" : info.executionArn()) + "|" + task.id();
   }
 
-  /** Reads the Job every 0.5 s at first and up to every 5 s until a condition ends it. */
-  private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, JsonNode p, String path, int polls, String key) {
-    if (Boolean.TRUE.equals(released.get(key))) {
+  /** Reads the Job at once, then after 1, 2 and 4 s and every 5 s, until a condition ends it. */
+  private CompletionStage<Signal> waitFor(Effect.ScheduleTask task, JsonNode p, String path, int polls,
+      java.util.concurrent.atomic.AtomicBoolean letGo) {
+    if (letGo.get()) {
       return failed(task, "States.Runtime", "The task no longer waits for its job");
     }
     long delay = polls == 0 ? 0 : Math.min(5_000, 500L << Math.min(polls, 4));
@@ -115,7 +141,7 @@ public final class KubernetesCalls implements Integration {
           if (holds(job, "Failed")) {
             return CompletableFuture.completedFuture((Signal) new Signal.TaskFailed(task.id(), "States.TaskFailed", Json.write(job)));
           }
-          if (!holds(job, "Complete")) return waitFor(task, p, path, polls + 1, key);
+          if (!holds(job, "Complete")) return waitFor(task, p, path, polls + 1, letGo);
           if (!p.path("LogOptions").path("RetrieveLogs").asBoolean(false)) return CompletableFuture.completedFuture(s);
           return logs(task, p, job).thenApply(logs -> {
             ObjectNode out = ((ObjectNode) ok.output()).deepCopy();
@@ -151,11 +177,11 @@ public final class KubernetesCalls implements Integration {
               String container = c.path("name").asText();
               ObjectNode entry = containers.putObject(container);
               String q = "container=" + encode(container) + (extra.isEmpty() ? "" : "&" + extra);
-              all = all.thenCompose(v -> call(task, p, "GET", "/api/v1/namespaces/" + ns + "/pods/" + encode(podName) + "/log", q, null)
+              all = all.thenCompose(v -> call(task, p, "GET", "/api/v1/namespaces/" + ns + "/pods/" + encode(podName) + "/log", q, null, true)
                   .thenAccept(s -> {
                     if (s instanceof Signal.TaskSucceeded got) {
-                      JsonNode body = got.output().path("ResponseBody");
-                      entry.set("log", raw && !body.isTextual() ? NODES.textNode(Json.write(body)) : body);
+                      String log = got.output().path("Text").asText("");
+                      entry.set("log", raw ? NODES.textNode(log) : parsed(log));
                     } else {
                       Signal.TaskFailed f = (Signal.TaskFailed) s;
                       entry.put("error", f.error()).put("cause", f.cause());
@@ -170,14 +196,29 @@ public final class KubernetesCalls implements Integration {
   /** One request of the Kubernetes API; the signal the task gets from its answer. */
   private CompletionStage<Signal> call(Effect.ScheduleTask task, JsonNode p, String method, String path, String query,
       JsonNode body) {
+    return call(task, p, method, path, query, body, false);
+  }
+
+  /** As above; {@code withText} adds the answer as sent under {@code Text} (a log, whatever it looks like). */
+  private CompletionStage<Signal> call(Effect.ScheduleTask task, JsonNode p, String method, String path, String query,
+      JsonNode body, boolean withText) {
     String endpoint = p.path("Endpoint").asText("");
     if (endpoint.isEmpty() || method.isEmpty() || !path.startsWith("/")) {
       return failed(task, "States.Runtime", "The parameters of '" + task.resource() + "' need an Endpoint"
           + (task.resource().endsWith(":call") ? ", a Method and a Path starting with /" : ""));
     }
+    String scheme;
+    try {
+      scheme = URI.create(endpoint).getScheme();
+    } catch (IllegalArgumentException e) {
+      scheme = null;
+    }
+    if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))) {
+      return failed(task, "States.Runtime", "The Endpoint of '" + task.resource() + "' must be an https (or http) URL: " + endpoint);
+    }
     HttpClient client;
     try {
-      client = client(endpoint, p.path("CertificateAuthority").asText(""));
+      client = client(scheme.equalsIgnoreCase("https"), p.path("CertificateAuthority").asText(""));
     } catch (Exception e) {
       return failed(task, "States.Runtime", "The CertificateAuthority of '" + task.resource() + "' is not a base64 PEM"
           + " certificate: " + e.getMessage());
@@ -189,7 +230,9 @@ public final class KubernetesCalls implements Integration {
         .header("Accept", "application/json")
         .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
     if (text != null) {
-      request.header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
+      // a PATCH is a JSON Patch when it is a list of operations, else a merge patch
+      request.header("Content-Type", !method.equals("PATCH") ? "application/json"
+          : body.isArray() ? "application/json-patch+json" : "application/merge-patch+json");
     }
     Optional.ofNullable(tokens.get(p.path("ClusterName").asText())).ifPresent(t -> request.header("Authorization", "Bearer " + t));
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
@@ -199,21 +242,26 @@ public final class KubernetesCalls implements Integration {
       }
       ObjectNode out = NODES.objectNode();
       String answer = response.body();
-      try {
-        out.set("ResponseBody", answer.isBlank() ? NODES.objectNode() : Json.MAPPER.readTree(answer));
-      } catch (java.io.IOException e) {
-        out.put("ResponseBody", answer);
-      }
+      out.set("ResponseBody", answer.isBlank() ? NODES.objectNode() : parsed(answer));
       out.put("StatusCode", response.statusCode());
       out.put("StatusText", reason(response.statusCode()));
       if (response.statusCode() >= 300) return new Signal.TaskFailed(task.id(), "EKS." + response.statusCode(), Json.write(out));
-      return new Signal.TaskSucceeded(task.id(), out);
+      return new Signal.TaskSucceeded(task.id(), withText ? out.put("Text", answer) : out);
     });
   }
 
-  /** The client of {@code endpoint}: over TLS, trusting only {@code authority} (base64 of PEM). */
-  private HttpClient client(String endpoint, String authority) throws Exception {
-    if (!endpoint.startsWith("https:")) {
+  /** {@code text} as JSON if it is one JSON value, else as text. */
+  private static JsonNode parsed(String text) {
+    try {
+      return STRICT.readValue(text);
+    } catch (java.io.IOException e) {
+      return NODES.textNode(text);
+    }
+  }
+
+  /** The client of an endpoint: over TLS, trusting only {@code authority} (base64 of PEM). */
+  private HttpClient client(boolean tls, String authority) throws Exception {
+    if (!tls) {
       return clients.computeIfAbsent("", k -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     }
     HttpClient known = clients.get(authority);
@@ -225,12 +273,12 @@ public final class KubernetesCalls implements Integration {
         .generateCertificates(new ByteArrayInputStream(Base64.getMimeDecoder().decode(authority)))) {
       trusted.setCertificateEntry("ca-" + n++, c);
     }
-    if (n == 0) throw new IllegalArgumentException("no certificate in it");
+    if (n == 0) throw new java.security.cert.CertificateException("no certificate in it");
     TrustManagerFactory tm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tm.init(trusted);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, tm.getTrustManagers(), null);
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build();
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tm.getTrustManagers(), null);
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(context).build();
     clients.putIfAbsent(authority, client);
     return client;
   }
