@@ -130,9 +130,22 @@ class AwsWireTest {
         .isInstanceOf(AwsWire.BadParameters.class).hasMessageContaining("StartTime");
   }
 
+  /** EC2's own protocol: members under their query names, every list as Name.N (whatever its items are called). */
   @Test
-  void protocolsStepwiseDoesNotSpeak_areRefusedByName() {
-    assertThatThrownBy(() -> AwsWire.request(model("ec2"), "DescribeInstances", json("{}")))
-        .isInstanceOf(AwsWire.BadParameters.class).hasMessageContaining("ec2");
+  void ec2_membersGoUnderTheirQueryNames_listsNumbered() {
+    AwsWire.Request r = AwsWire.request(model("ec2"), "DescribeInstances", json(
+        "{\"InstanceIds\": [\"i-1\", \"i-2\"], \"Filters\": [{\"Name\": \"tag:team\", \"Values\": [\"a b\"]}],"
+            + " \"DryRun\": true, \"MaxResults\": 5}"));
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("Action=DescribeInstances&Version=2016-11-15"
+        + "&InstanceId.1=i-1&InstanceId.2=i-2&Filter.1.Name=tag%3Ateam&Filter.1.Value.1=a%20b&DryRun=true&MaxResults=5");
+    assertThat(r.headers()).containsEntry("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+    // a member whose query name is not its location name capitalized (ipv6AddressesSet → Ipv6Addresses)
+    AwsWire.Request run = AwsWire.request(model("ec2"), "RunInstances", json(
+        "{\"ImageId\": \"ami-1\", \"MinCount\": 1, \"MaxCount\": 1, \"SecurityGroupIds\": [\"sg-1\"],"
+            + " \"NetworkInterfaces\": [{\"DeviceIndex\": 0, \"Ipv6Addresses\": [{\"Ipv6Address\": \"::1\"}]}]}"));
+    assertThat(new String(run.body(), StandardCharsets.UTF_8)).contains("&SecurityGroupId.1=sg-1")
+        .contains("&NetworkInterface.1.Ipv6Addresses.1.Ipv6Address=%3A%3A1");
+    assertThatThrownBy(() -> AwsWire.request(model("ec2"), "DescribeInstances", json("{\"Nope\": 1}")))
+        .isInstanceOf(AwsWire.BadParameters.class).hasMessageContaining("Nope");
   }
 }
