@@ -61,7 +61,8 @@ class DistributedMapKillNineIT {
       first.kill9();
     }
     try (ForkedServer second = ForkedServer.start(data); SfnClient sfn = second.sfn()) {
-      DescribeExecutionResponse d = ExecutionApiTest.awaitEnd(sfn, execution);
+      // a child's end whose notice a restarted run missed is found by its 30 s look (CI once went past a 30 s bound)
+      DescribeExecutionResponse d = ExecutionApiTest.awaitEnd(sfn, execution, java.time.Duration.ofSeconds(120));
       assertThat(d.status()).as(d.error() + ": " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
       JsonNode out = JSON.readTree(d.output());
       assertThat(out).hasSize(ITEMS);
@@ -136,7 +137,8 @@ class DistributedMapKillNineIT {
       first.kill9();
     }
     try (ForkedServer second = ForkedServer.start(data); SfnClient sfn = second.sfn()) {
-      DescribeExecutionResponse d = ExecutionApiTest.awaitEnd(sfn, execution);
+      // a child's end whose notice a restarted run missed is found by its 30 s look (CI once went past a 30 s bound)
+      DescribeExecutionResponse d = ExecutionApiTest.awaitEnd(sfn, execution, java.time.Duration.ofSeconds(120));
       assertThat(d.status()).as(d.error() + ": " + d.cause()).isEqualTo(ExecutionStatus.SUCCEEDED);
       JsonNode out = JSON.readTree(d.output());
       assertThat(out).hasSize(items);

@@ -20,7 +20,12 @@ class ExecutionApiTest extends SharedServerTest {
 
   /** Polls DescribeExecution until the execution leaves RUNNING (bounded, not a timing assertion). */
   static DescribeExecutionResponse awaitEnd(SfnClient client, String executionArn) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    return awaitEnd(client, executionArn, Duration.ofSeconds(30));
+  }
+
+  /** As above, waiting up to {@code bound}. */
+  static DescribeExecutionResponse awaitEnd(SfnClient client, String executionArn, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
     while (true) {
       DescribeExecutionResponse d = client.describeExecution(b -> b.executionArn(executionArn));
       if (d.status() != ExecutionStatus.RUNNING) return d;
