@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * {@code SdkHttpMetadata} and {@code SdkResponseMetadata} to the output, as AWS does; a JSON value
  * given where the action takes a string (an SQS {@code MessageBody}, say) is sent as its JSON text.
  */
-public final class AwsServices implements Integration {
+public final class AwsServices implements Integration.Submitting {
   private static final Pattern AWS_SDK = Pattern.compile("arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
   private static final Pattern OPTIMIZED = Pattern.compile("arn:aws[a-z-]*:states:::([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
 
@@ -132,11 +132,6 @@ public final class AwsServices implements Integration {
     String prefix() {
       return optimized != null ? optimized.prefix() : model.pascalName();
     }
-  }
-
-  @Override
-  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
-    return invoke(task, info, submitted -> {});
   }
 
   @Override

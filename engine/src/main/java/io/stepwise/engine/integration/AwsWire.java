@@ -74,22 +74,12 @@ final class AwsWire {
       }
       case "rest-json" -> restJson(m, operation, op, input, p, false);
       case "rest-xml" -> restJson(m, operation, op, input, p, true);
-      case "query" -> {
+      case "query", "ec2" -> {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("Action", operation);
         form.put("Version", m.apiVersion());
-        if (input != null) form(m, input, p, "", form, operation);
-        StringBuilder b = new StringBuilder();
-        form.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-        yield new Request("POST", "", h, b.toString().getBytes(StandardCharsets.UTF_8));
-      }
-      case "ec2" -> {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("Action", operation);
-        form.put("Version", m.apiVersion());
-        if (input != null) ec2Form(m, input, p, "", form, operation);
+        if (input != null && m.protocol().equals("ec2")) ec2Form(m, input, p, "", form, operation);
+        else if (input != null) form(m, input, p, "", form, operation);
         StringBuilder b = new StringBuilder();
         form.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
         Map<String, String> h = new LinkedHashMap<>();

@@ -32,6 +32,21 @@ public interface Integration {
    */
   default void released(Effect.ScheduleTask task, ExecutionInfo info) {}
 
+  /**
+   * An integration whose {@code .sync} calls tell what they submitted: it implements the
+   * three-argument {@code invoke}, and the plain one submits to no one.
+   */
+  interface Submitting extends Integration {
+    @Override
+    default CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
+      return invoke(task, info, submitted -> {});
+    }
+
+    @Override
+    CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
+        java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted);
+  }
+
   /** Whether virtual time stands still while a call of this integration is under way. */
   default boolean holdsVirtualTime() {
     return true;

@@ -40,7 +40,7 @@ import javax.net.ssl.TrustManagerFactory;
  * any. The task answers with {@code ResponseBody} (JSON if it parses, else text), {@code StatusCode}
  * and {@code StatusText}; an answer of status N fails it with {@code EKS.N}, that answer as cause.
  */
-public final class KubernetesCalls implements Integration {
+public final class KubernetesCalls implements Integration.Submitting {
   private static final java.util.regex.Pattern RESOURCE =
       java.util.regex.Pattern.compile("arn:aws[a-z-]*:states:::eks:(call|runJob|runJob\\.sync)");
   private static final java.util.regex.Pattern ANY = java.util.regex.Pattern.compile("arn:aws[a-z-]*:states:::eks:(call|runJob)\\b.*");
@@ -68,11 +68,6 @@ public final class KubernetesCalls implements Integration {
   @Override
   public boolean handles(String resource) {
     return ANY.matcher(resource).matches();
-  }
-
-  @Override
-  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
-    return invoke(task, info, submitted -> {});
   }
 
   @Override

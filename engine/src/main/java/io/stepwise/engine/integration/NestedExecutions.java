@@ -33,7 +33,7 @@ import java.util.function.BiConsumer;
  * <p>A child the task names no {@code Name} for is named after the parent's execution and task,
  * so a call made again after a restart finds the child it started rather than starting another.
  */
-public final class NestedExecutions implements Integration {
+public final class NestedExecutions implements Integration.Submitting {
   static final String BASE = "arn:aws:states:::states:startExecution";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -92,11 +92,6 @@ public final class NestedExecutions implements Integration {
   @Override
   public boolean holdsVirtualTime() {
     return false;
-  }
-
-  @Override
-  public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
-    return invoke(task, info, submitted -> {});
   }
 
   @Override
