@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 public final class Arns {
   private Arns() {}
 
-  private static final Pattern ARN =
+  /** The ARNs {@link #parse} reads (by hand); kept as the rule's statement and for the tests. */
+  static final Pattern ARN =
       Pattern.compile("arn:(aws[a-zA-Z-]*):states:([a-z0-9-]+):(\\d{12}):(stateMachine|execution|express|activity|mapRun):(.+)");
   private static final Pattern ALIAS_NAME = Pattern.compile("^(?=.*[a-zA-Z_\\-.])[a-zA-Z0-9_\\-.]{1,80}$");
   private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+");
@@ -40,10 +41,53 @@ public final class Arns {
     return p;
   }
 
+  /**
+   * {@code arn:PARTITION:states:REGION:ACCOUNT:TYPE:REST} as {@link #ARN} reads it, or null. Read by
+   * hand, field by field (this is on every request's path); {@code ArnsTest} holds it to the pattern.
+   */
   public static Parsed parse(String arn) {
-    var m = arn == null ? null : ARN.matcher(arn);
-    if (m == null || !m.matches()) return null;
-    return new Parsed(m.group(2), m.group(3), m.group(4), m.group(5));
+    if (arn == null || !arn.startsWith("arn:aws")) return null;
+    int partitionEnd = arn.indexOf(':', 4);
+    if (partitionEnd < 0 || !allOf(arn, 7, partitionEnd, Arns::isPartitionChar)) return null;
+    if (!arn.startsWith("states:", partitionEnd + 1)) return null;
+    int regionStart = partitionEnd + 8;
+    int regionEnd = arn.indexOf(':', regionStart);
+    if (regionEnd <= regionStart || !allOf(arn, regionStart, regionEnd, Arns::isRegionChar)) return null;
+    int accountEnd = regionEnd + 13;
+    if (accountEnd >= arn.length() || arn.charAt(accountEnd) != ':'
+        || !allOf(arn, regionEnd + 1, accountEnd, c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    int typeEnd = arn.indexOf(':', accountEnd + 1);
+    if (typeEnd < 0) return null;
+    String type = arn.substring(accountEnd + 1, typeEnd);
+    if (!RESOURCE_TYPES.contains(type)) return null;
+    String rest = arn.substring(typeEnd + 1);
+    if (rest.isEmpty() || !allOf(rest, 0, rest.length(), c -> !isLineTerminator(c))) return null;
+    return new Parsed(arn.substring(regionStart, regionEnd), arn.substring(regionEnd + 1, accountEnd), type, rest);
+  }
+
+  private static final java.util.Set<String> RESOURCE_TYPES =
+      java.util.Set.of("stateMachine", "execution", "express", "activity", "mapRun");
+
+  private static boolean allOf(String s, int from, int to, java.util.function.IntPredicate test) {
+    for (int i = from; i < to; i++) {
+      if (!test.test(s.charAt(i))) return false;
+    }
+    return true;
+  }
+
+  private static boolean isPartitionChar(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+  }
+
+  private static boolean isRegionChar(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  }
+
+  /** What a regex's {@code .} does not match (no DOTALL, no UNIX_LINES). */
+  private static boolean isLineTerminator(int c) {
+    return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
   }
 
   /** A state machine ARN (unqualified: no version or alias suffix) or InvalidArn. */

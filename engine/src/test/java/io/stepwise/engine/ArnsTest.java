@@ -64,4 +64,31 @@ class ArnsTest {
     assertThat(Arns.alias(m + ":bad name")).isEmpty();
     assertThat(Arns.alias("arn:aws:states:us-east-1:123456789012:activity:a:prod")).isEmpty();
   }
+
+  @Test
+  void parse_readsExactlyWhatThePatternReads() {
+    String[] parts = {"arn", "aws", "aws-cn", "aws-us-gov", "awsX", "aw", "states", "lambda", "us-east-1", "EU", "",
+        "111122223333", "11112222333", "1111222233334", "١١١١١١١١١١١١",
+        "stateMachine", "execution", "express", "activity", "mapRun", "StateMachine", "m", "m:e", "m:e:u",
+        "a\nb", "a\u2028", "a\rb", "é", "x y"};
+    java.util.Random random = new java.util.Random(7);
+    int matched = 0;
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder arn = new StringBuilder();
+      int fields = 2 + random.nextInt(7);
+      for (int f = 0; f < fields; f++) {
+        if (f > 0) arn.append(random.nextInt(20) == 0 ? "::" : ":");
+        // mostly the field that belongs here, so that many candidates are whole ARNs
+        String[] usual = {"arn", "aws", "states", "us-east-1", "111122223333", "stateMachine", "m"};
+        arn.append(f < usual.length && random.nextInt(3) > 0 ? usual[f] : parts[random.nextInt(parts.length)]);
+      }
+      String s = arn.toString();
+      var m = Arns.ARN.matcher(s);
+      Arns.Parsed expected = m.matches() ? new Arns.Parsed(m.group(2), m.group(3), m.group(4), m.group(5)) : null;
+      assertThat(Arns.parse(s)).as(s).isEqualTo(expected);
+      if (expected != null) matched++;
+    }
+    assertThat(matched).isGreaterThan(200);
+    assertThat(Arns.parse(null)).isNull();
+  }
 }

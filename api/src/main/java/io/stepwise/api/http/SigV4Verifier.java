@@ -125,12 +125,46 @@ public final class SigV4Verifier {
         "UnrecognizedClientException", "The security token included in the request is invalid.");
   }
 
+  /**
+   * {@code yyyyMMddTHHmmssZ} with every field in its everyday range, read without the formatter (it
+   * is on every request's path); anything else, null, is left to {@link #AMZ_DATE}, whose rules
+   * (its resolver's, for a 31 February say) stay the ones that apply.
+   */
+  static Instant plainAmzDate(String s) {
+    if (s.length() != 16 || s.charAt(8) != 'T' || s.charAt(15) != 'Z') return null;
+    int year = digits(s, 0, 4);
+    int month = digits(s, 4, 2);
+    int day = digits(s, 6, 2);
+    int hour = digits(s, 9, 2);
+    int minute = digits(s, 11, 2);
+    int second = digits(s, 13, 2);
+    if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0
+        || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second);
+  }
+
+  /** The decimal number in {@code s[from, from + count)}, or -1 if any of it is not an ASCII digit. */
+  private static int digits(String s, int from, int count) {
+    int n = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
   /** {@code X-Amz-Date} (ISO 8601 basic), else the HTTP {@code Date} header. */
   private static Instant signingTime(SignableRequest request, String authorization) {
     Optional<String> amzDate = request.header("X-Amz-Date");
     if (amzDate.isPresent()) {
       try {
-        return LocalDateTime.parse(amzDate.get().strip(), AMZ_DATE).toInstant(ZoneOffset.UTC);
+        String text = amzDate.get().strip();
+        Instant plain = plainAmzDate(text);
+        return plain != null ? plain : LocalDateTime.parse(text, AMZ_DATE).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e) {
         throw SigV4Authorization.incomplete(
             "Date must be in ISO-8601 'basic format'. Got '" + amzDate.get()

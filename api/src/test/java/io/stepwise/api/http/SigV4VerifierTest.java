@@ -324,4 +324,24 @@ class SigV4VerifierTest {
         + "Signature=\"5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31\"";
     assertThat(verifier.verify(getVanilla(header)).accessKeyId()).isEqualTo("AKIDEXAMPLE");
   }
+
+  @Test
+  void plainAmzDate_readsAsTheFormatterDoes_andLeavesTheRestToIt() {
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      Instant at = Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 8_000_000_000L));
+      String text = SigV4Verifier.AMZ_DATE.format(at);
+      Instant plain = SigV4Verifier.plainAmzDate(text);
+      if (plain != null) {
+        assertThat(plain).as(text).isEqualTo(at);
+      } else {
+        assertThat(text.substring(6, 8).compareTo("28")).as(text).isGreaterThan(0);
+      }
+    }
+    // outside the everyday ranges the formatter decides (and its resolver's answer stands)
+    for (String text : new String[] {"20260231T120000Z", "20261301T000000Z", "20261204T240000Z", "20261204T126000Z",
+        "2026120xT120000Z", "20261204 120000Z", "20261204T120000", "020261204T120000Z", "09991204T120000Z"}) {
+      assertThat(SigV4Verifier.plainAmzDate(text)).as(text).isNull();
+    }
+  }
 }

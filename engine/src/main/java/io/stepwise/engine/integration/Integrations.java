@@ -44,13 +44,34 @@ public final class Integrations {
    * configuration: what the wake-up rows of a position are must not depend on it.
    */
   public static boolean dispatched(String resource) {
-    return HttpInvoke.RESOURCE.equals(resource) || NestedExecutions.isResource(resource)
-        || io.stepwise.asl.interpreter.ExecutionContext.MAP_RUN.equals(resource)
-        || LambdaInvoke.isResource(resource) || AwsServices.isResource(resource);
+    return remembered(DISPATCHED, resource, r -> HttpInvoke.RESOURCE.equals(r) || NestedExecutions.isResource(r)
+        || io.stepwise.asl.interpreter.ExecutionContext.MAP_RUN.equals(r)
+        || LambdaInvoke.isResource(r) || AwsServices.isResource(r));
   }
 
   public boolean handles(String resource) {
-    return all.stream().anyMatch(i -> i.handles(resource));
+    return remembered(handled, resource, r -> all.stream().anyMatch(i -> i.handles(r)));
+  }
+
+  /**
+   * The answers for the resources seen (a definition's resources are few and asked about at every
+   * task); forgotten wholesale past {@link #REMEMBERED}, so that no run of distinct resources grows them.
+   */
+  private static final int REMEMBERED = 4_096;
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> DISPATCHED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> handled =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static boolean remembered(java.util.concurrent.ConcurrentHashMap<String, Boolean> answers, String resource,
+      java.util.function.Predicate<String> rule) {
+    if (resource == null) return rule.test(null);
+    Boolean known = answers.get(resource);
+    if (known != null) return known;
+    boolean answer = rule.test(resource);
+    if (answers.size() >= REMEMBERED) answers.clear();
+    answers.put(resource, answer);
+    return answer;
   }
 
   /**
