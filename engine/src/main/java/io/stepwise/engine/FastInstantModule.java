@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * Reads the instants of journaled events (every history event has one) with {@link Instants}
+ * Reads (and writes) the instants of journaled events (every history event has one) with {@link Instants}
  * instead of a {@code DateTimeFormatter}: what recovering an execution, stepping it from its
  * journal and exporting its history spend much of their reading time on. Anything but the plain
  * ISO-8601 text Jackson writes goes to Jackson's own {@link InstantDeserializer}, so every
@@ -21,6 +21,24 @@ public final class FastInstantModule extends SimpleModule {
   public FastInstantModule() {
     super("stepwise-fast-instant");
     addDeserializer(Instant.class, new Reader());
+    addSerializer(Instant.class, new Writer());
+  }
+
+  /** Writes what Jackson's own writes (ISO-8601 text, as {@link Instant#toString}), without its formatter. */
+  private static final class Writer extends com.fasterxml.jackson.databind.ser.std.StdScalarSerializer<Instant> {
+    Writer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public void serialize(Instant value, com.fasterxml.jackson.core.JsonGenerator gen,
+        com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+      if (provider.isEnabled(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
+        com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer.INSTANCE.serialize(value, gen, provider);
+      } else {
+        gen.writeString(Instants.format(value));
+      }
+    }
   }
 
   private static final class Reader extends StdScalarDeserializer<Instant> {

@@ -58,4 +58,55 @@ public final class Instants {
       v = v * 10 + (c - '0');
     }
     return v;
-  }}
+  }
+
+  /**
+   * {@code t} as {@link Instant#toString} writes it (and Jackson, through ISO_INSTANT): fraction
+   * digits in groups of three, none for a whole second; years 1000–9999 without a formatter, any
+   * other through {@link Instant#toString}.
+   */
+  public static String format(Instant t) {
+    long seconds = t.getEpochSecond();
+    if (seconds < YEAR_1000 || seconds >= YEAR_10000) return t.toString();
+    java.time.LocalDate date = java.time.LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+    int year = date.getYear();
+    int ofDay = (int) Math.floorMod(seconds, 86_400L);
+    int nanos = t.getNano();
+    char[] out = new char[30];
+    int n = put(out, 0, year, 4);
+    out[n++] = '-';
+    n = put(out, n, date.getMonthValue(), 2);
+    out[n++] = '-';
+    n = put(out, n, date.getDayOfMonth(), 2);
+    out[n++] = 'T';
+    n = put(out, n, ofDay / 3_600, 2);
+    out[n++] = ':';
+    n = put(out, n, ofDay / 60 % 60, 2);
+    out[n++] = ':';
+    n = put(out, n, ofDay % 60, 2);
+    if (nanos != 0) {
+      out[n++] = '.';
+      if (nanos % 1_000_000 == 0) {
+        n = put(out, n, nanos / 1_000_000, 3);
+      } else if (nanos % 1_000 == 0) {
+        n = put(out, n, nanos / 1_000, 6);
+      } else {
+        n = put(out, n, nanos, 9);
+      }
+    }
+    out[n++] = 'Z';
+    return new String(out, 0, n);
+  }
+
+  private static final long YEAR_1000 = Instant.parse("1000-01-01T00:00:00Z").getEpochSecond();
+  private static final long YEAR_10000 = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
+
+  /** {@code value} in {@code width} decimal digits, zero-padded, at {@code at}; the index after them. */
+  private static int put(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + width;
+  }
+}

@@ -243,9 +243,13 @@ public final class GroupCommitter {
 
   /** How long before a window ends its successor is asked for: a tenth of the window, at most 10 s. */
   private static Duration renewalMargin(EncryptionTarget t) {
-    Duration tenth = t.reusePeriod().dividedBy(10);
-    return tenth.compareTo(Duration.ofSeconds(10)) < 0 ? tenth : Duration.ofSeconds(10);
+    Duration period = t.reusePeriod();
+    // Duration.dividedBy goes through BigDecimal, and this is asked at every seal
+    if (period.compareTo(MARGIN_CAP.multipliedBy(10)) >= 0) return MARGIN_CAP;
+    return Duration.ofNanos(period.toNanos() / 10);
   }
+
+  private static final Duration MARGIN_CAP = Duration.ofSeconds(10);
 
   private void ask(EncryptionTarget t) {
     if (asked.add(t)) {
