@@ -49,7 +49,13 @@ public final class ActivityTasks {
     final CompletableFuture<Void> loaded = new CompletableFuture<>();
   }
 
-  private final ActivityQueue queue;
+  /** Reads an activity's persisted queue, oldest first ({@link ActivityQueue#oldest}); blocking. */
+  @FunctionalInterface
+  public interface QueueReader {
+    java.util.List<ActivityQueue.Task> oldest(String activityArn, int max);
+  }
+
+  private final QueueReader queue;
   private final Starter starter;
   private final Executor io;
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
@@ -58,6 +64,10 @@ public final class ActivityTasks {
   private final Set<ActivityQueue.Task> starting = ConcurrentHashMap.newKeySet();
 
   public ActivityTasks(ActivityQueue queue, Starter starter, Executor io) {
+    this(queue::oldest, starter, io);
+  }
+
+  public ActivityTasks(QueueReader queue, Starter starter, Executor io) {
     this.queue = queue;
     this.starter = starter;
     this.io = io;
@@ -106,20 +116,28 @@ public final class ActivityTasks {
     }
   }
 
+  /**
+   * The activity's pending tasks, read from its queue by the first poll. The set is in the map
+   * before the read begins: a task that becomes durable after the read's snapshot is added to it
+   * by {@link #queued} (a set built inside {@code computeIfAbsent} would be invisible to
+   * {@code queued} until built, and such a task would wait for no poll until a restart).
+   */
   private Pending pendingOf(String activityArn) {
-    return pending.computeIfAbsent(activityArn, arn -> {
-      Pending p = new Pending();
-      CompletableFuture.runAsync(() -> p.tasks.addAll(queue.oldest(arn, Integer.MAX_VALUE)), io)
-          .whenComplete((v, e) -> {
-            if (e != null) {
-              pending.remove(arn, p); // read again by the next poll
-              p.loaded.completeExceptionally(e);
-            } else {
-              p.loaded.complete(null);
-            }
-          });
-      return p;
-    });
+    Pending known = pending.get(activityArn);
+    if (known != null) return known;
+    Pending p = new Pending();
+    known = pending.putIfAbsent(activityArn, p);
+    if (known != null) return known;
+    CompletableFuture.runAsync(() -> p.tasks.addAll(queue.oldest(activityArn, Integer.MAX_VALUE)), io)
+        .whenComplete((v, e) -> {
+          if (e != null) {
+            pending.remove(activityArn, p); // read again by the next poll
+            p.loaded.completeExceptionally(e);
+          } else {
+            p.loaded.complete(null);
+          }
+        });
+    return p;
   }
 
   private void take(Poll poll) {

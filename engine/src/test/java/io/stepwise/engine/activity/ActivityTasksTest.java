@@ -1,0 +1,70 @@
+package io.stepwise.engine.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.persistence.index.ActivityQueue;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Handing queued activity tasks to polls: none is left waiting while a poll could take it. */
+class ActivityTasksTest {
+  private static final String ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:a";
+
+  private static ActivityQueue.Task task(int n) {
+    return new ActivityQueue.Task(ACTIVITY, Instant.ofEpochSecond(1_000 + n),
+        "arn:aws:states:us-east-1:123456789012:execution:m:e" + n, "t");
+  }
+
+  @Test
+  void aTaskQueuedWhileTheFirstPollReadsTheQueue_goesToAPoll() throws Exception {
+    // The queue's read sees what was durable when it began (as a LevelDB iterator does); a task
+    // becomes durable, and is announced, after that and before the read is over.
+    List<ActivityQueue.Task> durable = new CopyOnWriteArrayList<>(List.of(task(1)));
+    ActivityQueue.Task late = task(2);
+    ActivityTasks[] tasks = new ActivityTasks[1];
+    ActivityTasks.QueueReader reader = (arn, max) -> {
+      List<ActivityQueue.Task> seen = new ArrayList<>(durable);
+      durable.add(late);
+      tasks[0].queued(late);
+      return seen;
+    };
+    List<ActivityQueue.Task> started = new CopyOnWriteArrayList<>();
+    tasks[0] = new ActivityTasks(reader, (t, worker) -> {
+      started.add(t);
+      return CompletableFuture.completedFuture("{}");
+    }, Runnable::run);
+
+    Optional<ActivityTasks.Handout> first = tasks[0].poll(ACTIVITY, "w", Duration.ofSeconds(2))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    Optional<ActivityTasks.Handout> second = tasks[0].poll(ACTIVITY, "w", Duration.ofSeconds(2))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    assertThat(first).map(ActivityTasks.Handout::task).contains(task(1));
+    assertThat(second).map(ActivityTasks.Handout::task).contains(late);
+    assertThat(started).containsExactly(task(1), late);
+  }
+
+  @Test
+  void aPollWithNothingQueued_isAnsweredEmptyWhenItsTimeIsUp_andATaskQueuedWhileItWaitsReachesIt() throws Exception {
+    List<ActivityQueue.Task> none = List.of();
+    ActivityTasks tasks = new ActivityTasks((arn, max) -> none, (t, worker) -> CompletableFuture.completedFuture("{}"),
+        Runnable::run);
+    long before = System.nanoTime();
+    assertThat(tasks.poll(ACTIVITY, "w", Duration.ofMillis(300)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .isEmpty();
+    assertThat(System.nanoTime() - before).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+
+    CompletableFuture<Optional<ActivityTasks.Handout>> waiting =
+        tasks.poll(ACTIVITY, "w", Duration.ofSeconds(5)).toCompletableFuture();
+    assertThat(waiting).isNotDone();
+    tasks.queued(task(3));
+    assertThat(waiting.get(5, TimeUnit.SECONDS)).map(ActivityTasks.Handout::task).contains(task(3));
+  }
+}
