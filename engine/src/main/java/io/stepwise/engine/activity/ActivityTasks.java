@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * the activity (from its persisted queue); taking it means its execution records {@code
  * ActivityStarted} (the execution's entity starts a task once), so each task goes to exactly one
  * worker, and the queue survives restarts. A poll that finds nothing waits (in memory) until a task is queued for its
- * activity or its time is up, then answers with no task.
+ * activity or its time is up, then answers with no task. A poll whose time runs out while a task is
+ * being started for it gets that task: a task recorded as started for a poll that had already
+ * answered would reach no worker and wait, lost, for its timeout (forever without one).
  */
 public final class ActivityTasks {
   /** Starts a queued task for a worker; completes with the task's input, or null if it was no longer waiting. */
@@ -29,13 +31,49 @@ public final class ActivityTasks {
   /** A task a worker took: its execution, task and input. */
   public record Handout(ActivityQueue.Task task, String input) {}
 
-  /** {@code gone} completes when the worker's connection closed: the poll is over then. */
-  private record Poll(String activityArn, String workerName, CompletableFuture<Optional<Handout>> answer,
-      CompletableFuture<?> gone) {
+  /**
+   * A worker's poll. {@code gone} completes when the worker's connection closed: the poll is over
+   * then. Its time running out ends it empty, unless a task is being started for it: a started
+   * task is recorded as the worker's ({@code ActivityStarted}), so that start answers the poll,
+   * with the task or, if the task was no longer waiting, empty.
+   */
+  private static final class Poll {
+    final String activityArn;
+    final String workerName;
+    final CompletableFuture<Optional<Handout>> answer = new CompletableFuture<>();
+    final CompletableFuture<?> gone;
+    private boolean starting;
+    private boolean expired;
+
+    Poll(String activityArn, String workerName, CompletableFuture<?> gone) {
+      this.activityArn = activityArn;
+      this.workerName = workerName;
+      this.gone = gone;
+    }
+
     /** Over (answered, timed out, or its worker left); a poll whose worker left is answered empty now. */
     boolean over() {
       if (gone.isDone()) answer.complete(Optional.empty());
       return answer.isDone();
+    }
+
+    /** Its time is up: answered empty now, or by the start under way. */
+    synchronized void expire() {
+      if (starting) expired = true;
+      else answer.complete(Optional.empty());
+    }
+
+    /** A task is about to be started for it: false if it is over (then nothing is started). */
+    synchronized boolean beginStart() {
+      if (over()) return false;
+      starting = true;
+      return true;
+    }
+
+    /** The start is over; true if its time ran out meanwhile. */
+    synchronized boolean endStart() {
+      starting = false;
+      return expired;
     }
   }
 
@@ -86,15 +124,14 @@ public final class ActivityTasks {
       CompletionStage<?> gone) {
     // The connection's stage is only looked at, never given a callback: a worker polling in a loop on
     // one keep-alive connection would pile one up per poll until the connection closed.
-    Poll poll = new Poll(activityArn, workerName, new CompletableFuture<>(), gone.toCompletableFuture());
-    CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, io)
-        .execute(() -> poll.answer().complete(Optional.empty()));
-    poll.answer().whenComplete((v, e) -> {
+    Poll poll = new Poll(activityArn, workerName, gone.toCompletableFuture());
+    CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS, io).execute(poll::expire);
+    poll.answer.whenComplete((v, e) -> {
       ConcurrentLinkedQueue<Poll> q = waiting.get(activityArn);
       if (q != null) q.remove(poll);
     });
     take(poll);
-    return poll.answer();
+    return poll.answer;
   }
 
   /** A task became durable in the queue: it is pending, and a waiting poll of its activity tries to take it. */
@@ -141,15 +178,15 @@ public final class ActivityTasks {
   }
 
   private void take(Poll poll) {
-    Pending p = pendingOf(poll.activityArn());
+    Pending p = pendingOf(poll.activityArn);
     p.loaded.thenCompose(v -> takeFirst(poll, p, null)).whenComplete((taken, failure) -> {
       if (failure != null) {
-        poll.answer().completeExceptionally(failure);
+        poll.answer.completeExceptionally(failure);
       } else if (!taken) {
         // Nothing to take: wait for a task. One queued (or given up by another poll) between the look
         // and the waiting is not missed: a waiting poll looks again, later, from the executor.
-        waiting.computeIfAbsent(poll.activityArn(), a -> new ConcurrentLinkedQueue<>()).add(poll);
-        if (p.tasks.stream().anyMatch(t -> !starting.contains(t))) io.execute(() -> wakeOne(poll.activityArn()));
+        waiting.computeIfAbsent(poll.activityArn, a -> new ConcurrentLinkedQueue<>()).add(poll);
+        if (p.tasks.stream().anyMatch(t -> !starting.contains(t))) io.execute(() -> wakeOne(poll.activityArn));
       }
     });
   }
@@ -161,12 +198,35 @@ public final class ActivityTasks {
     while (task != null && !starting.add(task)) task = p.tasks.higher(task);
     if (task == null) return CompletableFuture.completedFuture(false);
     ActivityQueue.Task tried = task;
-    return starter.start(tried, poll.workerName()).whenComplete((v, e) -> starting.remove(tried)).thenCompose(input -> {
-      p.tasks.remove(tried); // started, or no longer waiting: not pending either way
-      if (input == null) return takeFirst(poll, p, tried);
-      // If the poll's time ran out while the task started, it reached no worker: it times out as on AWS.
-      poll.answer().complete(Optional.of(new Handout(tried, input)));
+    if (!poll.beginStart()) {
+      starting.remove(tried);
       return CompletableFuture.completedFuture(true);
-    });
+    }
+    CompletionStage<String> started;
+    try {
+      started = starter.start(tried, poll.workerName);
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return started.handle((input, failure) -> {
+      starting.remove(tried);
+      boolean expired = poll.endStart();
+      if (failure != null) {
+        if (expired) poll.answer.complete(Optional.empty()); // its time ran out: empty, as any poll's
+        return CompletableFuture.<Boolean>failedFuture(failure);
+      }
+      p.tasks.remove(tried); // started, or no longer waiting: not pending either way
+      if (input != null) {
+        // Started for this worker: answered with the task even if its time ran out meanwhile (its
+        // request is still open); only a worker that left does not get it.
+        poll.answer.complete(Optional.of(new Handout(tried, input)));
+        return CompletableFuture.completedFuture(true);
+      }
+      if (expired) {
+        poll.answer.complete(Optional.empty());
+        return CompletableFuture.completedFuture(true);
+      }
+      return takeFirst(poll, p, tried);
+    }).thenCompose(next -> next);
   }
 }

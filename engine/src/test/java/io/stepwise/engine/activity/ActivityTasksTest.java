@@ -67,4 +67,35 @@ class ActivityTasksTest {
     tasks.queued(task(3));
     assertThat(waiting.get(5, TimeUnit.SECONDS)).map(ActivityTasks.Handout::task).contains(task(3));
   }
+
+  @Test
+  void aPollWhoseTimeRunsOutWhileItsTaskStarts_getsTheTask() throws Exception {
+    CompletableFuture<String> start = new CompletableFuture<>();
+    ActivityTasks tasks = new ActivityTasks((arn, max) -> List.of(task(1)), (t, worker) -> start, Runnable::run);
+    CompletableFuture<Optional<ActivityTasks.Handout>> answer =
+        tasks.poll(ACTIVITY, "w", Duration.ofMillis(200)).toCompletableFuture();
+    Thread.sleep(600);
+    assertThat(answer).as("answered while its task was being started").isNotDone();
+    start.complete("{\"n\":1}");
+    assertThat(answer.get(5, TimeUnit.SECONDS)).map(ActivityTasks.Handout::input).contains("{\"n\":1}");
+  }
+
+  @Test
+  void aPollWhoseTimeRunsOutWhileATaskTurnsOutGone_isAnsweredEmpty_andTheNextTaskWaitsForTheNextPoll()
+      throws Exception {
+    CompletableFuture<String> gone = new CompletableFuture<>();
+    List<ActivityQueue.Task> asked = new CopyOnWriteArrayList<>();
+    ActivityTasks tasks = new ActivityTasks((arn, max) -> List.of(task(1), task(2)), (t, worker) -> {
+      asked.add(t);
+      return t.equals(task(1)) ? gone : CompletableFuture.completedFuture("{}");
+    }, Runnable::run);
+    CompletableFuture<Optional<ActivityTasks.Handout>> answer =
+        tasks.poll(ACTIVITY, "w", Duration.ofMillis(200)).toCompletableFuture();
+    Thread.sleep(600);
+    gone.complete(null); // the execution no longer waited for task 1
+    assertThat(answer.get(5, TimeUnit.SECONDS)).isEmpty();
+    assertThat(asked).containsExactly(task(1));
+    assertThat(tasks.poll(ACTIVITY, "w", Duration.ofSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .map(ActivityTasks.Handout::task).contains(task(2));
+  }
 }
