@@ -566,6 +566,8 @@ public final class ExecutionEntity
     var effect = Effect().persist(failed).thenRun(s -> {
       keys.sealWithCustomerKey(arn);
       store.submit(ExecutionStore.unqueueAll(ExecutionStore.deleteAll(new IndexOp(), rows), queued));
+      // a Map Run waiting for this child learns of its end now, not at its next look
+      if (s.result() != null) store.ended(arn, s.result());
     });
     // unreadable: it leaves through the shard afterwards (stopping would drop the commands stashed meanwhile)
     return (readable ? effect : effect.thenRun(s -> shard.tell(new ClusterSharding.Passivate<>(context.getSelf()))))

@@ -211,7 +211,9 @@ class ExecutionEntityTest {
   void dueWakeUp_withTheKeyUnusable_failsWithTheKmsError() {
     keyFailure.set(new KeyFailure("KMS.DisabledException", "Key 'k1' is disabled."));
     clock.advance(Duration.ofSeconds(10));
+    var end = store.endOf(ARN); // as a Map Run waits for its child
     var result = entity.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(waitRow, r));
+    assertThat(end).as("whoever waits for its end is told").isCompletedWithValueMatching(r -> r.status().equals("FAILED"));
     assertThat(result.reply().retryAt()).isNull();
     ExecutionEntity.KeyFailed failed = result.eventOfType(ExecutionEntity.KeyFailed.class);
     assertThat(failed.error()).isEqualTo("KMS.DisabledException");
