@@ -191,6 +191,12 @@ public final class ActivityTasks {
     });
   }
 
+  /** A task no longer being started by a poll, and still pending: a waiting poll that passed it by looks again. */
+  private void release(ActivityQueue.Task task, String activityArn) {
+    starting.remove(task);
+    io.execute(() -> wakeOne(activityArn));
+  }
+
   /** Tries the pending tasks after {@code after} in order; true once one was taken (or the poll is over). */
   private CompletionStage<Boolean> takeFirst(Poll poll, Pending p, ActivityQueue.Task after) {
     if (poll.over()) return CompletableFuture.completedFuture(true);
@@ -199,7 +205,7 @@ public final class ActivityTasks {
     if (task == null) return CompletableFuture.completedFuture(false);
     ActivityQueue.Task tried = task;
     if (!poll.beginStart()) {
-      starting.remove(tried);
+      release(tried, poll.activityArn);
       return CompletableFuture.completedFuture(true);
     }
     CompletionStage<String> started;
@@ -209,19 +215,22 @@ public final class ActivityTasks {
       started = CompletableFuture.failedFuture(e);
     }
     return started.handle((input, failure) -> {
-      starting.remove(tried);
-      boolean expired = poll.endStart();
       if (failure != null) {
-        if (expired) poll.answer.complete(Optional.empty()); // its time ran out: empty, as any poll's
+        release(tried, poll.activityArn); // still pending: a poll that passed it by looks again
+        if (poll.endStart()) poll.answer.complete(Optional.empty()); // its time ran out: empty, as any poll's
         return CompletableFuture.<Boolean>failedFuture(failure);
       }
+      starting.remove(tried);
       p.tasks.remove(tried); // started, or no longer waiting: not pending either way
       if (input != null) {
         // Started for this worker: answered with the task even if its time ran out meanwhile (its
-        // request is still open); only a worker that left does not get it.
+        // request is still open); only a worker that left does not get it. Answered before the
+        // start is marked over, so that its timer cannot answer it empty in between.
         poll.answer.complete(Optional.of(new Handout(tried, input)));
+        poll.endStart();
         return CompletableFuture.completedFuture(true);
       }
+      boolean expired = poll.endStart();
       if (expired) {
         poll.answer.complete(Optional.empty());
         return CompletableFuture.completedFuture(true);

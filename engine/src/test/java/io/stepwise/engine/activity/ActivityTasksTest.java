@@ -98,4 +98,64 @@ class ActivityTasksTest {
     assertThat(tasks.poll(ACTIVITY, "w", Duration.ofSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS))
         .map(ActivityTasks.Handout::task).contains(task(2));
   }
+
+  @Test
+  void aStartThatEndsAsThePollsTimeRunsOut_neverLeavesTheStartedTaskWithNoWorker() throws Exception {
+    // The poll's timer and the start's answer race on two threads, many times over.
+    java.util.concurrent.ExecutorService racers = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      int emptyAfterAStart = 0;
+      for (int i = 0; i < 20_000; i++) {
+        java.util.concurrent.atomic.AtomicReference<Runnable> timer = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<String> start = new CompletableFuture<>();
+        // the poll's timer (ActivityTasks' own runnable; the queue's read comes wrapped by
+        // CompletableFuture) is held, to be run by a racer
+        java.util.concurrent.Executor io = r -> {
+          if (!r.getClass().getName().startsWith(ActivityTasks.class.getName()) || !timer.compareAndSet(null, r)) r.run();
+        };
+        ActivityTasks tasks = new ActivityTasks((arn, max) -> List.of(task(1)), (t, worker) -> start, io);
+        CompletableFuture<Optional<ActivityTasks.Handout>> answer =
+            tasks.poll(ACTIVITY, "w", Duration.ofNanos(1)).toCompletableFuture();
+        while (timer.get() == null) Thread.onSpinWait();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        var a = racers.submit(() -> {
+          go.await();
+          return start.complete("{}");
+        });
+        var b = racers.submit(() -> {
+          go.await();
+          timer.get().run();
+          return true;
+        });
+        go.countDown();
+        a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        if (answer.get(5, TimeUnit.SECONDS).isEmpty()) emptyAfterAStart++;
+      }
+      assertThat(emptyAfterAStart).as("polls answered empty although their task was started for them").isZero();
+    } finally {
+      racers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aTaskWhoseStartFailed_goesToAPollThatPassedItByMeanwhile() throws Exception {
+    CompletableFuture<String> firstStart = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      ActivityTasks tasks = new ActivityTasks((arn, max) -> List.of(task(1)),
+          (t, worker) -> starts.incrementAndGet() == 1 ? firstStart : CompletableFuture.completedFuture("{}"), io);
+      CompletableFuture<Optional<ActivityTasks.Handout>> a = tasks.poll(ACTIVITY, "a", Duration.ofSeconds(30)).toCompletableFuture();
+      while (starts.get() == 0) Thread.sleep(5);
+      // b finds the only task being started for a, and waits
+      CompletableFuture<Optional<ActivityTasks.Handout>> b = tasks.poll(ACTIVITY, "b", Duration.ofSeconds(30)).toCompletableFuture();
+      Thread.sleep(100);
+      firstStart.completeExceptionally(new IllegalStateException("the execution's entity did not answer"));
+      assertThat(a).failsWithin(Duration.ofSeconds(5));
+      assertThat(b.get(5, TimeUnit.SECONDS)).map(ActivityTasks.Handout::task).contains(task(1));
+    } finally {
+      io.shutdownNow();
+    }
+  }
 }
