@@ -78,8 +78,7 @@ final class AwsWire {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("Action", operation);
         form.put("Version", m.apiVersion());
-        if (input != null && m.protocol().equals("ec2")) ec2Form(m, input, p, "", form, operation);
-        else if (input != null) form(m, input, p, "", form, operation);
+        if (input != null) form(m, input, p, "", form, operation, m.protocol().equals("ec2"));
         StringBuilder b = new StringBuilder();
         form.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
         Map<String, String> h = new LinkedHashMap<>();
@@ -89,38 +88,6 @@ final class AwsWire {
       default -> throw new BadParameters(m.serviceId() + " speaks the " + m.protocol()
           + " protocol, which Stepwise does not forward (it forwards json, rest-json, rest-xml, query and ec2 services)");
     };
-  }
-
-  /**
-   * A value as EC2's protocol carries it in a form: a member under its {@code queryName}, else its
-   * {@code locationName} capitalized, else its own name; list items as {@code Name.1},
-   * {@code Name.2}, ... whatever the list's item name; an empty list not at all.
-   */
-  private static void ec2Form(AwsModel m, String shapeName, JsonNode v, String prefix, Map<String, String> out, String where) {
-    JsonNode s = m.shape(shapeName);
-    switch (s.path("type").asText()) {
-      case "structure" -> {
-        if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> f = it.next();
-          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
-          if (f.getValue().isNull()) continue;
-          JsonNode ref = mem.getValue();
-          String name = ref.has("queryName") ? ref.get("queryName").asText()
-              : ref.has("locationName") ? capitalized(ref.get("locationName").asText()) : mem.getKey();
-          ec2Form(m, ref.path("shape").asText(), f.getValue(), prefix.isEmpty() ? name : prefix + "." + name, out,
-              where + "." + f.getKey());
-        }
-      }
-      case "list" -> {
-        if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
-        int n = 1;
-        for (JsonNode x : v) ec2Form(m, s.path("member").path("shape").asText(), x, prefix + "." + n++, out, where + "[]");
-      }
-      case "map" -> form(m, shapeName, v, prefix, out, where);
-      case "timestamp" -> out.put(prefix, isoTimestamp(v, where));
-      default -> out.put(prefix, v.isContainerNode() ? Json.write(v) : v.asText());
-    }
   }
 
   /** The member of a structure a parameter names: its own name, or that name with a capital first letter. */
@@ -430,7 +397,15 @@ final class AwsWire {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
   }
 
-  private static void form(AwsModel m, String shapeName, JsonNode v, String prefix, Map<String, String> out, String where) {
+  /**
+   * A value as the query protocol carries it in a form (members under their {@code locationName},
+   * lists as {@code Name.member.N} or flattened, an empty list as {@code Name=}, maps as entries),
+   * or, for {@code ec2}, as EC2's does: a member under its {@code queryName}, else its
+   * {@code locationName} capitalized, else its own name; list items as {@code Name.N} whatever the
+   * list's item name; an empty list not at all.
+   */
+  private static void form(AwsModel m, String shapeName, JsonNode v, String prefix, Map<String, String> out, String where,
+      boolean ec2) {
     JsonNode s = m.shape(shapeName);
     switch (s.path("type").asText()) {
       case "structure" -> {
@@ -439,13 +414,21 @@ final class AwsWire {
           Map.Entry<String, JsonNode> f = it.next();
           Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
           if (f.getValue().isNull()) continue;
-          String name = mem.getValue().path("locationName").asText(mem.getKey());
-          form(m, mem.getValue().path("shape").asText(), f.getValue(), prefix.isEmpty() ? name : prefix + "." + name, out,
-              where + "." + f.getKey());
+          JsonNode ref = mem.getValue();
+          String name = !ec2 ? ref.path("locationName").asText(mem.getKey())
+              : ref.has("queryName") ? ref.get("queryName").asText()
+              : ref.has("locationName") ? capitalized(ref.get("locationName").asText()) : mem.getKey();
+          form(m, ref.path("shape").asText(), f.getValue(), prefix.isEmpty() ? name : prefix + "." + name, out,
+              where + "." + f.getKey(), ec2);
         }
       }
       case "list" -> {
         if (!v.isArray()) throw new BadParameters("The field '" + where + "' must be an array");
+        if (ec2) {
+          int n = 1;
+          for (JsonNode x : v) form(m, s.path("member").path("shape").asText(), x, prefix + "." + n++, out, where + "[]", true);
+          return;
+        }
         boolean flat = s.path("flattened").asBoolean(false);
         String item = s.path("member").path("locationName").asText("member");
         // a flattened list whose items are named repeats that name in place of its own
@@ -456,7 +439,8 @@ final class AwsWire {
         }
         int n = 1;
         for (JsonNode x : v) {
-          form(m, s.path("member").path("shape").asText(), x, base + (flat ? "." : "." + item + ".") + n++, out, where + "[]");
+          form(m, s.path("member").path("shape").asText(), x, base + (flat ? "." : "." + item + ".") + n++, out, where + "[]",
+              false);
         }
         if (v.isEmpty()) out.put(prefix, "");
       }
@@ -470,7 +454,7 @@ final class AwsWire {
           Map.Entry<String, JsonNode> e = it.next();
           String entry = prefix + (flat ? "." : ".entry.") + n;
           out.put(entry + "." + k, e.getKey());
-          form(m, s.path("value").path("shape").asText(), e.getValue(), entry + "." + val, out, where + "." + e.getKey());
+          form(m, s.path("value").path("shape").asText(), e.getValue(), entry + "." + val, out, where + "." + e.getKey(), ec2);
         }
       }
       case "timestamp" -> out.put(prefix, isoTimestamp(v, where));
