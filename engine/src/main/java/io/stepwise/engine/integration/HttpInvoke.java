@@ -338,7 +338,8 @@ public final class HttpInvoke implements Integration {
     return new Signal.TaskFailed(task.id(), "States.Runtime", "The HTTP Task failed: " + f);
   }
 
-  private static String reason(int status) {
+  /** The reason phrase of an HTTP status (the {@code StatusText} HTTP and EKS tasks answer); empty if unknown. */
+  static String reason(int status) {
     return switch (status) {
       case 200 -> "OK";
       case 201 -> "Created";

@@ -239,7 +239,7 @@ public final class KubernetesCalls implements Integration.Submitting {
       String answer = response.body();
       out.set("ResponseBody", answer.isBlank() ? NODES.objectNode() : parsed(answer));
       out.put("StatusCode", response.statusCode());
-      out.put("StatusText", reason(response.statusCode()));
+      out.put("StatusText", HttpInvoke.reason(response.statusCode()));
       if (response.statusCode() >= 300) return new Signal.TaskFailed(task.id(), "EKS." + response.statusCode(), Json.write(out));
       return new Signal.TaskSucceeded(task.id(), withText ? out.put("Text", answer) : out);
     });
@@ -291,23 +291,6 @@ public final class KubernetesCalls implements Integration.Submitting {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String reason(int status) {
-    return switch (status) {
-      case 200 -> "OK";
-      case 201 -> "Created";
-      case 202 -> "Accepted";
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 409 -> "Conflict";
-      case 422 -> "Unprocessable Entity";
-      case 500 -> "Internal Server Error";
-      case 503 -> "Service Unavailable";
-      default -> String.valueOf(status);
-    };
   }
 
   private static CompletionStage<Signal> failed(Effect.ScheduleTask task, String error, String cause) {
