@@ -190,8 +190,9 @@ public final class HistoryCommand {
     }
 
     Offline(Path dataDir) {
+      // a local actor system: nothing offline is sharded or reached over the network
       Config config = ConfigFactory.parseMap(Map.of("stepwise.data-dir", dataDir.toAbsolutePath().toString(),
-              "pekko.loglevel", "ERROR", "pekko.stdout-loglevel", "OFF"))
+              "pekko.loglevel", "ERROR", "pekko.stdout-loglevel", "OFF", "pekko.actor.provider", "local"))
           .withFallback(ConfigFactory.load());
       system = ActorSystem.create(Behaviors.empty(), "stepwise-offline", config);
       handles = StepwiseStorage.get(system).open();
@@ -333,7 +334,10 @@ public final class HistoryCommand {
       try {
         boolean cutShort = false;
         try {
-          handles.store().scanEvents(wanted.length == 0 ? 0 : Math.max(0, wanted[0]), (id, seq, envelope) -> {
+          // from the first listed execution to the last: the journal's other entities are not read
+          long first = wanted.length == 0 ? 0 : Math.max(0, wanted[0]);
+          long last = wanted.length == 0 ? -1 : wanted[wanted.length - 1];
+          if (last >= 0) handles.store().scanEvents(first, last, (id, seq, envelope) -> {
             if (id != current[0]) {
               if (rows[0] != null) handOver.accept(current[0], rows[0]);
               current[0] = id;

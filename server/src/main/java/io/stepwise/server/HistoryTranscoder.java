@@ -37,12 +37,31 @@ final class HistoryTranscoder {
   static boolean write(List<EventCodec.Opened> events, JsonGenerator g, String executionArn, boolean lines)
       throws IOException {
     if (events.isEmpty() || !type(events.get(0)).equals(STARTED) || !started(events.get(0).payload())) return false;
+    Timestamps timestamps = new Timestamps();
     for (int i = 1; i < events.size(); i++) {
       EventCodec.Opened e = events.get(i);
       if (!type(e).equals(STEPPED)) return false;
-      if (!step(e.payload(), g, executionArn, lines)) return false;
+      if (!step(e.payload(), g, executionArn, lines, timestamps)) return false;
     }
     return true;
+  }
+
+  /**
+   * Timestamps as history events show them, the last one's text remembered: the events of one
+   * step, and often of several, share their instant.
+   */
+  static final class Timestamps {
+    private String stored;
+    private String shown;
+
+    /** The stored (ISO-8601) text as the JSON number {@link Shapes#timestampNode} writes. */
+    String shown(String timestamp) {
+      if (!timestamp.equals(stored)) {
+        shown = Shapes.timestampNode(io.stepwise.engine.Instants.parse(timestamp)).asText();
+        stored = timestamp;
+      }
+      return shown;
+    }
   }
 
   /** The class name in a serializer manifest (which may carry a {@code #version}). */
@@ -66,7 +85,8 @@ final class HistoryTranscoder {
     }
   }
 
-  private static boolean step(byte[] cbor, JsonGenerator g, String executionArn, boolean lines) throws IOException {
+  private static boolean step(byte[] cbor, JsonGenerator g, String executionArn, boolean lines, Timestamps timestamps)
+      throws IOException {
     try (JsonParser p = CBOR.createParser(cbor)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return false;
       for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -79,7 +99,7 @@ final class HistoryTranscoder {
         // a step without its events list is one the general way cannot read: it reports it
         if (value != JsonToken.START_ARRAY) return false;
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-          if (e != JsonToken.START_OBJECT || !event(p, g, executionArn, lines)) return false;
+          if (e != JsonToken.START_OBJECT || !event(p, g, executionArn, lines, timestamps)) return false;
         }
         // what follows (the position, the result) the history does not show: not read at all
         return true;
@@ -89,7 +109,8 @@ final class HistoryTranscoder {
   }
 
   /** One history event, the parser on its START_OBJECT; leaves it on its END_OBJECT. */
-  private static boolean event(JsonParser p, JsonGenerator g, String executionArn, boolean lines) throws IOException {
+  private static boolean event(JsonParser p, JsonGenerator g, String executionArn, boolean lines, Timestamps timestamps)
+      throws IOException {
     long id = 0;
     long previous = 0;
     String timestamp = null;
@@ -124,7 +145,7 @@ final class HistoryTranscoder {
         case "details" -> {
           if (value != JsonToken.START_OBJECT) return false;
           if (seen == 15) {
-            head(g, executionArn, timestamp, type, id, previous);
+            head(g, executionArn, timestamps.shown(timestamp), type, id, previous);
             written = true;
             copyFields(p, g);
           } else {
@@ -138,7 +159,7 @@ final class HistoryTranscoder {
     }
     if (seen != 31) return false;
     if (!written) {
-      head(g, executionArn, timestamp, type, id, previous);
+      head(g, executionArn, timestamps.shown(timestamp), type, id, previous);
       try (JsonParser buffered = early.asParser()) {
         buffered.nextToken();
         copyFields(buffered, g);
@@ -154,8 +175,8 @@ final class HistoryTranscoder {
     g.writeStartObject();
     if (executionArn != null) g.writeStringField("executionArn", executionArn);
     g.writeFieldName("timestamp");
-    // the node's own serialization, as writeTree would call it (without the ObjectMapper around it)
-    ((com.fasterxml.jackson.databind.JsonSerializable) Shapes.timestampNode(io.stepwise.engine.Instants.parse(timestamp))).serialize(g, null);
+    // the node's text, as its serialization writes it (a number: BigDecimal's toString, not plain)
+    g.writeNumber(timestamp);
     g.writeStringField("type", type);
     g.writeNumberField("id", id);
     g.writeNumberField("previousEventId", previous);

@@ -93,6 +93,20 @@ class HistoryTranscoderTest {
   }
 
   @Test
+  void timestamps_shownAsTheRenderedNodeWritesThem() throws Exception {
+    HistoryTranscoder.Timestamps timestamps = new HistoryTranscoder.Timestamps();
+    // whole seconds, tens and hundreds of milliseconds (trailing zeros), sub-millisecond digits, the epoch
+    for (String s : List.of("2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.600Z",
+        "2026-01-02T03:04:05.670Z", "2026-01-02T03:04:05.678Z", "2026-01-02T03:04:05.678999Z",
+        "2026-01-02T03:04:00Z", "2026-01-02T03:00:00Z", "1970-01-01T00:00:00Z", "1970-01-01T00:00:00.001Z",
+        "2026-01-02T03:04:05.6Z")) {
+      String general = HistoryCommand.JSON.writeValueAsString(
+          io.stepwise.api.sfn.Shapes.timestampNode(Instant.parse(s)));
+      assertThat(timestamps.shown(s)).as(s).isEqualTo(general);
+    }
+  }
+
+  @Test
   void instantsOfAnotherForm_areLeftToInstantParse() {
     for (String s : List.of("+10000-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-02T24:00:00Z",
         "2026-01-02T03:04:05.Z", "2026-01-02T03:04:05.1234567890Z", "2026-1-02T03:04:05Z", "2026-01-02T03:04:60Z")) {

@@ -316,12 +316,13 @@ public final class JournalStore implements DataKeyTable {
    * iterator over the journal instead of a read per entity.
    */
   public void scanEvents(EventVisitor visitor) {
-    scanEvents(0, visitor);
+    scanEvents(0, Long.MAX_VALUE, visitor);
   }
 
-  /** As {@link #scanEvents(EventVisitor)}, from entity id {@code fromId} on. */
-  public void scanEvents(long fromId, EventVisitor visitor) {
-    db.scan(JournalKeys.event(fromId, 0), JournalKeys.after(JournalKeys.EVENT), e -> {
+  /** As {@link #scanEvents(EventVisitor)}, the entities numbered {@code fromId} to {@code toId}. */
+  public void scanEvents(long fromId, long toId, EventVisitor visitor) {
+    byte[] end = toId == Long.MAX_VALUE ? JournalKeys.after(JournalKeys.EVENT) : JournalKeys.event(toId + 1, 0);
+    db.scan(JournalKeys.event(fromId, 0), end, e -> {
       visitor.visit(JournalKeys.longAt(e.getKey(), 1), JournalKeys.longAt(e.getKey(), 9), e.getValue());
       return Db.Scan.CONTINUE;
     });
