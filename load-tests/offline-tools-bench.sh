@@ -37,12 +37,16 @@ echo "== journal verify --deep"
 ./stepwise journal verify --deep --data-dir "$data" | tail -1
 events="$(./stepwise journal verify --data-dir "$data" | tail -1 | sed -n 's/^[0-9]* entities, \([0-9]*\) events.*/\1/p')"
 echo "== history export --all (jsonl, to a pipe)"
+# what starting the JVM and opening the data directory take: an export of an execution it does not hold
+t0="$(now)"
+./stepwise history export "${machine/:stateMachine:/:execution:}:no-such-execution" --data-dir "$data" > /dev/null 2>&1 || true
+opening="$(since "$t0")"
 t0="$(now)"
 lines="$(./stepwise history export --all "$machine" --format jsonl --data-dir "$data" | wc -l)"
 secs="$(since "$t0")"
-python3 -c "import sys; e,l,s=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]); print(f'{l} history events from {e} journal events in {s} s (JVM start included): {e/s:,.0f} journal events/s')" \
-  "$events" "$lines" "$secs"
+python3 -c "import sys; e,l,s,o=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]),float(sys.argv[4]); print(f'{l} history events from {e} journal events in {s} s (JVM start included): {e/s:,.0f} journal events/s; {s-o:.1f} s after the {o} s that start the JVM and open the data directory: {e/(s-o):,.0f}/s')" \
+  "$events" "$lines" "$secs" "$opening"
 echo "== replay --all against a changed definition"
-./stepwise replay --all "$machine" --definition "$changed" --data-dir "$data" | tail -1
+./stepwise replay --all "$machine" --definition "$changed" --data-dir "$data" | tail -1 || true # every one diverges: exit 1
 rm -f "$changed"
 echo "data directory: $data (delete it when done)"

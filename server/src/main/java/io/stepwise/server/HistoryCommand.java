@@ -123,24 +123,22 @@ public final class HistoryCommand {
 
   /** As {@link #render}, from the stored events; null if they are not of the plain case. */
   static byte[] transcode(String arn, List<EventCodec.Opened> events, boolean all, boolean jsonl) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512 * events.size());
-    try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
-      g.setRootValueSeparator(null);
-      if (!jsonl) {
-        g.writeStartObject();
-        if (all) g.writeStringField("executionArn", arn);
-        g.writeArrayFieldStart("events");
+    HistoryTranscoder.Out out = new HistoryTranscoder.Out(512 * events.size());
+    if (!jsonl) {
+      out.raw('{');
+      if (all) {
+        out.raw("\"executionArn\":");
+        out.string(arn);
+        out.raw(',');
       }
-      if (!HistoryTranscoder.write(events, g, jsonl && all ? arn : null, jsonl)) return null;
-      if (!jsonl) {
-        g.writeEndArray();
-        g.writeEndObject();
-        if (!all) g.writeRaw('\n');
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      return null;
+      out.raw("\"events\":[");
     }
-    return bytes.toByteArray();
+    if (!HistoryTranscoder.write(events, out, jsonl && all ? arn : null, jsonl)) return null;
+    if (!jsonl) {
+      out.raw("]}");
+      if (!all) out.raw('\n');
+    }
+    return out.toByteArray();
   }
 
   /** One execution as {@code history export} prints it: jsonl lines, or one JSON document or item (UTF-8). */

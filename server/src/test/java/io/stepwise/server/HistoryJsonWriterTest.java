@@ -1,0 +1,140 @@
+package io.stepwise.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast export's JSON writing ({@link HistoryTranscoder}) against Jackson's UTF-8 generator,
+ * which writes the general way's bytes: strings and names escaped the same for every character,
+ * every kind of CBOR item Jackson stores copied to the same text, and what it does not copy
+ * refused (so that history goes the general way).
+ */
+class HistoryJsonWriterTest {
+  private static final ObjectMapper JSON = HistoryCommand.JSON;
+  private static final CBORMapper CBOR = new CBORMapper();
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private static String jackson(Object value) throws Exception {
+    return new String(JSON.writeValueAsBytes(value), StandardCharsets.UTF_8);
+  }
+
+  private static String ours(String s) {
+    HistoryTranscoder.Out out = new HistoryTranscoder.Out(16);
+    out.string(s);
+    return new String(out.toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  private static String oursFromUtf8(String s) throws Exception {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    HistoryTranscoder.Out out = new HistoryTranscoder.Out(16);
+    out.utf8String(utf8, 0, utf8.length);
+    return new String(out.toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyCharacterOfTheBmp_escapedAsJacksonEscapesIt() throws Exception {
+    for (int c = 0; c <= 0xFFFF; c++) {
+      String s = "a" + (char) c + "z";
+      assertThat(ours(s)).as("U+%04X", c).isEqualTo(jackson(s));
+      if (c < 0xD800 || c > 0xDFFF) assertThat(oursFromUtf8(s)).as("U+%04X from UTF-8", c).isEqualTo(jackson(s));
+    }
+  }
+
+  @Test
+  void charactersBeyondTheBmp_asTheirTwoEscapedHalves() throws Exception {
+    for (String s : List.of("😀", "x😀y", "𝄞\n", "\uDBFF\uDFFF", "\uD800\uDC00", "é✓😀\u2028\u007F")) {
+      assertThat(oursFromUtf8(s)).as(s).isEqualTo(jackson(s));
+      assertThat(ours(s)).as(s).isEqualTo(jackson(s));
+    }
+    assertThat(oursFromUtf8("😀")).isEqualTo("\"\\uD83D\\uDE00\"");
+  }
+
+  @Test
+  void randomText_asJacksonWritesIt() throws Exception {
+    Random random = new Random(7);
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int n = random.nextInt(40); n > 0; n--) {
+        int kind = random.nextInt(5);
+        int cp = kind == 0 ? random.nextInt(0x20) : kind == 1 ? random.nextInt(0x80)
+            : kind == 2 ? 0x80 + random.nextInt(0x800 - 0x80) : kind == 3 ? 0x800 + random.nextInt(0xD000)
+            : 0x10000 + random.nextInt(0x100000);
+        sb.appendCodePoint(cp);
+      }
+      String s = sb.toString();
+      assertThat(oursFromUtf8(s)).as(s).isEqualTo(jackson(s));
+    }
+  }
+
+  @Test
+  void malformedUtf8_isNotCopied() {
+    byte[][] bad = {
+        {(byte) 0x80}, // a continuation on its own
+        {(byte) 0xC0, (byte) 0x80}, // overlong
+        {(byte) 0xC3}, // cut short
+        {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, // overlong
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate encoded on its own
+        {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // beyond U+10FFFF
+        {(byte) 0xF8, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
+    for (byte[] b : bad) {
+      HistoryTranscoder.Out out = new HistoryTranscoder.Out(16);
+      assertThatThrownBy(() -> out.utf8String(b, 0, b.length)).isInstanceOf(HistoryTranscoder.NotPlain.class);
+    }
+  }
+
+  @Test
+  void cborItems_copiedAsJacksonRendersTheTreeItReadsFromThem() throws Exception {
+    ObjectNode o = F.objectNode();
+    o.put("i", 7).put("zero", 0).put("neg", -3).put("byte", 200).put("short", -70000).put("int", 4_000_000_000L)
+        .put("long", Long.MAX_VALUE).put("min", Long.MIN_VALUE).put("f", 1.5).put("e", 1e-7).put("big", 1.0e300)
+        .put("negZero", -0.0).put("t", true).put("no", false).putNull("nil").put("s", "é \"q\" \u0001 ✓ 😀")
+        .put("", "empty name").put("na\nme😀", 1);
+    ArrayNode a = o.putArray("arr");
+    a.add(1).add(F.arrayNode().add(2).add(F.objectNode().putNull("x"))).add(true).add(F.arrayNode()).add(F.objectNode());
+    Random random = new Random(11);
+    for (int i = 0; i < 300; i++) a.add(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+    for (JsonNode tree : List.<JsonNode>of(o, a, F.textNode("just text"), F.numberNode(42), F.nullNode())) {
+      byte[] cbor = CBOR.writeValueAsBytes(tree);
+      String expected = jackson(CBOR.readTree(cbor));
+      assertThat(new String(HistoryTranscoder.json(cbor), StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+    // maps and arrays of unknown length, as Jackson writes a record or a stream
+    record Rec(int id, String s, List<Object> l, Map<String, Object> m) {}
+    byte[] cbor = CBOR.writeValueAsBytes(new Rec(1, "s", List.of(1, "x", 2.5), Map.of("k", List.of())));
+    assertThat(cbor[0] & 0xFF).as("indefinite-length map").isEqualTo(0xBF);
+    assertThat(new String(HistoryTranscoder.json(cbor), StandardCharsets.UTF_8)).isEqualTo(jackson(CBOR.readTree(cbor)));
+  }
+
+  @Test
+  void itemsTheGeneralWayReadsIntoATree_areNotCopied() throws Exception {
+    List<Object> refused = List.of(new BigDecimal("1.50"), new java.math.BigInteger("123456789012345678901234567890"),
+        new byte[] {1, 2}, 1.5f, Double.NaN, Double.POSITIVE_INFINITY);
+    for (Object value : refused) {
+      byte[] cbor = CBOR.writeValueAsBytes(value);
+      assertThatThrownBy(() -> HistoryTranscoder.json(cbor)).as(String.valueOf(value))
+          .isInstanceOf(HistoryTranscoder.NotPlain.class);
+    }
+    // cut short, or claiming more than it holds
+    byte[] whole = CBOR.writeValueAsBytes(Map.of("a", "bcdef"));
+    for (int cut = 1; cut < whole.length; cut++) {
+      byte[] part = java.util.Arrays.copyOf(whole, cut);
+      assertThatThrownBy(() -> HistoryTranscoder.json(part)).isInstanceOfAny(HistoryTranscoder.NotPlain.class,
+          ArrayIndexOutOfBoundsException.class);
+    }
+    assertThatThrownBy(() -> HistoryTranscoder.json(new byte[] {0x7A, 0, 0, 0, 9, 'a'}))
+        .isInstanceOf(HistoryTranscoder.NotPlain.class);
+  }
+}
