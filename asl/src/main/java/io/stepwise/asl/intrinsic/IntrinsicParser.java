@@ -102,7 +102,7 @@ public final class IntrinsicParser {
         depth++;
       } else if (c == ']' || (c == ')' && depth > 0)) {
         depth--;
-      } else if (depth == 0 && (c == ',' || c == ')' || c == ' ')) {
+      } else if (depth == 0 && (c == ',' || c == ')' || space(c))) {
         break;
       }
       pos++;
@@ -110,14 +110,16 @@ public final class IntrinsicParser {
     return s.substring(start, pos);
   }
 
-  /** The raw text between the quotes, escapes kept (States.Format needs to see escaped braces). */
+  /**
+   * The raw text between the quotes, escapes kept (States.Format needs to see escaped braces). A
+   * backslash escapes whatever follows it ({@link #escaped} says what it stands for); any other
+   * character, line breaks included, is itself.
+   */
   private String string() {
     int start = ++pos;
     while (pos < s.length()) {
       char c = s.charAt(pos++);
       if (c == '\\' && pos < s.length()) {
-        // only \' \{ \} \\ are escapes in an intrinsic string; AWS refuses any other
-        if ("'{}\\".indexOf(s.charAt(pos)) < 0) throw error("invalid escape sequence '\\" + s.charAt(pos) + "'");
         pos++;
       } else if (c == '\'') {
         return s.substring(start, pos - 1);
@@ -126,13 +128,33 @@ public final class IntrinsicParser {
     throw error("unterminated string");
   }
 
-  /** Resolves the escapes {@code \' \{ \} \\}; other backslashes stay as they are. */
+  /**
+   * What a backslash followed by {@code next} stands for in an intrinsic string, or -1 when both
+   * stay as they are: the reserved characters {@code ' { } \\} (AWS's documented escapes) and
+   * {@code "} are themselves, {@code \\n \\t \\r} a line feed, a tab and a carriage return, any other
+   * letter itself.
+   */
+  static int escaped(char next) {
+    return switch (next) {
+      case '\'', '{', '}', '\\', '"' -> next;
+      case 'n' -> '\n';
+      case 't' -> '\t';
+      case 'r' -> '\r';
+      default -> Character.isLetter(next) ? next : -1;
+    };
+  }
+
+  /** Resolves the escapes of a raw string ({@link #escaped}). */
   static String unescape(String raw) {
     if (raw.indexOf('\\') < 0) return raw;
     StringBuilder b = new StringBuilder(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
-      if (c == '\\' && i + 1 < raw.length() && "'{}\\".indexOf(raw.charAt(i + 1)) >= 0) c = raw.charAt(++i);
+      int e = c == '\\' && i + 1 < raw.length() ? escaped(raw.charAt(i + 1)) : -1;
+      if (e >= 0) {
+        c = (char) e;
+        i++;
+      }
       b.append(c);
     }
     return b.toString();
@@ -142,8 +164,13 @@ public final class IntrinsicParser {
     return pos < s.length() ? s.charAt(pos) : '\0';
   }
 
+  /** Between the tokens of a call: spaces, tabs and line breaks. */
   private void spaces() {
-    while (pos < s.length() && s.charAt(pos) == ' ') pos++;
+    while (pos < s.length() && space(s.charAt(pos))) pos++;
+  }
+
+  private static boolean space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
   private void expect(char c) {

@@ -155,8 +155,10 @@ public final class Intrinsics {
     int arg = 1;
     for (int i = 0; i < template.length(); i++) {
       char ch = template.charAt(i);
-      if (ch == '\\' && i + 1 < template.length() && "'{}\\".indexOf(template.charAt(i + 1)) >= 0) {
-        b.append(template.charAt(++i));
+      int escaped = ch == '\\' && i + 1 < template.length() ? IntrinsicParser.escaped(template.charAt(i + 1)) : -1;
+      if (escaped >= 0) {
+        b.append((char) escaped);
+        i++;
       } else if (ch == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
         if (arg >= a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
         JsonNode v = a[arg++];

@@ -236,11 +236,28 @@ public final class DefinitionParser {
     for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       String bare = name.endsWith(".$") ? name.substring(0, name.length() - 2) : name;
-      if (!bare.matches("[A-Za-z_][A-Za-z0-9_]*") || bare.length() > 80) {
+      if (!variableName(bare)) {
         problems.schema(pointer + "/Assign", "The variable name '" + bare + "' is not valid");
       }
     }
     return template(a, pointer + "/Assign", jsonata);
+  }
+
+  /**
+   * AWS's rule for a variable's name: Unicode identifier syntax (UAX #31), a first character that is
+   * ID_Start and others that are ID_Continue (so not a leading underscore or digit), at most 80
+   * characters.
+   */
+  static boolean variableName(String name) {
+    if (name.isEmpty() || name.codePointCount(0, name.length()) > 80) return false;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      boolean ok = i == 0 ? Character.isUnicodeIdentifierStart(cp)
+          : Character.isUnicodeIdentifierPart(cp) && !Character.isIdentifierIgnorable(cp);
+      if (!ok) return false;
+      i += Character.charCount(cp);
+    }
+    return true;
   }
 
   List<Retrier> retry(ObjectNode o, String pointer) {
