@@ -175,7 +175,14 @@ final class HistoryTranscoder {
       int end = from + n;
       for (int i = from; i < end; ) {
         int c = in[i] & 0xFF;
-        if (c < 0x80) {
+        if (c < 0x80 && ESCAPES[c] == 0) {
+          // a run of characters written as they are, copied at once
+          int run = i + 1;
+          while (run < end && in[run] >= 0 && ESCAPES[in[run]] == 0) run++;
+          System.arraycopy(in, i, b, at, run - i);
+          at += run - i;
+          i = run;
+        } else if (c < 0x80) {
           at = ascii(b, at, c);
           i++;
         } else if (c < 0xC2) {
