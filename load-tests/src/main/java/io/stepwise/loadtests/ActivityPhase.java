@@ -18,6 +18,12 @@ import java.util.Map;
  * and the round trip from the StartExecution request (its time is the execution's input) to
  * SendTaskSuccess's answer (the execution goes on). The server's {@code stepwise.engine.activity-poll-wait} should
  * be short (a poll that finds nothing holds its connection that long).
+ *
+ * <p>With {@code --activity-tasks N} (N > 1) each execution runs N activity tasks one after
+ * another (Task, a Pass counting, a Choice looping back), as long-lived workflows do, and as many
+ * executions run as there are connections: a task costs GetActivityTask and SendTaskSuccess, not a
+ * StartExecution. The round trip is then from one task's SendTaskSuccess request (its time is that
+ * task's output, which the next task receives) to the next one's answer.
  */
 final class ActivityPhase {
   record Result(long completed, double seconds, double perSecond, long p50Micros, long p99Micros, long started,
@@ -29,10 +35,18 @@ final class ActivityPhase {
       throws IOException {
     String activity = (String) Json.parseObject(control.callOk("CreateActivity",
         "{\"name\":\"httpload-activity-" + suffix + "\"}")).get("activityArn");
-    String definition = "{\"StartAt\":\"Work\",\"States\":{\"Work\":{\"Type\":\"Task\",\"Resource\":"
-        + Json.quote(activity) + ",\"End\":true}}}";
+    int perExecution = Math.max(1, o.activityTasks());
+    String definition = perExecution == 1
+        ? "{\"StartAt\":\"Work\",\"States\":{\"Work\":{\"Type\":\"Task\",\"Resource\":" + Json.quote(activity)
+            + ",\"End\":true}}}"
+        : "{\"StartAt\":\"Work\",\"States\":{"
+            + "\"Work\":{\"Type\":\"Task\",\"Resource\":" + Json.quote(activity)
+            + ",\"Parameters\":{\"t.$\":\"$.t\",\"n.$\":\"$.n\"},\"ResultPath\":\"$.t\",\"Next\":\"Count\"},"
+            + "\"Count\":{\"Type\":\"Pass\",\"Parameters\":{\"t.$\":\"$.t\",\"n.$\":\"States.MathAdd($.n, 1)\"},\"Next\":\"More\"},"
+            + "\"More\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.n\",\"NumericLessThan\":" + perExecution
+            + ",\"Next\":\"Work\"}],\"Default\":\"Done\"},\"Done\":{\"Type\":\"Succeed\"}}}";
     String machine = SfnEndpoint.createStateMachine(control, "httpload-activity-" + suffix, definition, "STANDARD");
-    Tasks tasks = new Tasks(endpoint.requests(), machine, activity, o.connections());
+    Tasks tasks = new Tasks(endpoint.requests(), machine, activity, o.connections(), perExecution);
     long start = System.nanoTime();
     tasks.measureFrom = start + o.warmupSeconds() * 1_000_000_000L;
     tasks.stopAt = tasks.measureFrom + o.durationSeconds() * 1_000_000_000L;
@@ -45,7 +59,8 @@ final class ActivityPhase {
 
   private enum Call { START, POLL }
 
-  private record Held(String token, long scheduledAt) {}
+  /** A task a worker holds: its token, when its round trip began, and whether it is its execution's last. */
+  private record Held(String token, long scheduledAt, boolean last) {}
 
   /** Runs on the driver thread only. */
   private static final class Tasks implements LoadDriver.Workload {
@@ -53,22 +68,25 @@ final class ActivityPhase {
     final String startHead;
     final String pollBody;
     final int connections;
+    final int perExecution;
     final ArrayDeque<Held> held = new ArrayDeque<>();
     final LatencyHistogram roundTrips = new LatencyHistogram();
     final ErrorTally errors = new ErrorTally();
     long measureFrom;
     long stopAt;
     long started;
+    long ended;
     long taken;
     long completed;
     /** The call {@link #next} just gave: a {@link Call}, or the {@link Held} task it completes. */
     Object last;
 
-    Tasks(AwsJsonRequests requests, String machine, String activity, int connections) {
+    Tasks(AwsJsonRequests requests, String machine, String activity, int connections, int perExecution) {
       this.requests = requests;
-      this.startHead = "{\"stateMachineArn\":" + Json.quote(machine) + ",\"input\":\"{\\\"t\\\":";
+      this.startHead = "{\"stateMachineArn\":" + Json.quote(machine) + ",\"input\":\"{\\\"n\\\":0,\\\"t\\\":";
       this.pollBody = "{\"activityArn\":" + Json.quote(activity) + ",\"workerName\":\"httpload\"}";
       this.connections = connections;
+      this.perExecution = perExecution;
     }
 
     @Override
@@ -77,11 +95,13 @@ final class ActivityPhase {
       if (!held.isEmpty()) {
         Held h = held.poll();
         last = h;
+        // one task: its round trip's start, echoed; a loop: now, which the next task receives
+        String output = perExecution == 1 ? "{\\\"t\\\":" + h.scheduledAt() + "}" : Long.toString(now);
         return requests.encode("SendTaskSuccess", "{\"taskToken\":" + Json.quote(h.token())
-            + ",\"output\":\"{\\\"t\\\":" + h.scheduledAt() + "}\"}");
+            + ",\"output\":\"" + output + "\"}");
       }
       if (now > stopAt) return null;
-      if (started - taken < connections) {
+      if (perExecution == 1 ? started - taken < connections : started - ended < connections) {
         last = Call.START;
         started++;
         return requests.encode("StartExecution", startHead + System.nanoTime() + "}\"}");
@@ -111,13 +131,16 @@ final class ActivityPhase {
         String token = (String) task.get("taskToken");
         if (token == null) return;
         taken++;
-        String input = (String) task.get("input");
-        held.add(new Held(token, Long.parseLong(input.replaceAll("[^0-9]", ""))));
+        Map<String, Object> input = Json.parseObject((String) task.get("input"));
+        long n = input.get("n") instanceof Number k ? k.longValue() : 0;
+        held.add(new Held(token, ((Number) input.get("t")).longValue(), n + 1 >= perExecution));
       } else if (tag instanceof Held h) {
+        if (h.last()) ended++;
         long now = System.nanoTime();
         if (now >= measureFrom && now <= stopAt) {
           completed++;
-          // from the StartExecution request (its time is the execution's input) to this answer
+          // from the StartExecution request, or the previous task's SendTaskSuccess (its time is the
+          // task's input), to this answer
           roundTrips.recordNanos(now - h.scheduledAt());
         }
       }

@@ -22,6 +22,7 @@ record LoadOptions(
     String secretKey,
     String region,
     String phase,
+    int activityTasks,
     boolean json) {
 
   /** Name, default, help: the single list that both parsing and --help read. */
@@ -38,6 +39,7 @@ record LoadOptions(
     {"secret-key", "test", "SigV4 secret access key"},
     {"region", "us-east-1", "SigV4 region"},
     {"phase", "both", "sync | standard | both | activity (the activity round trip; not part of both)"},
+    {"activity-tasks", "1", "activity tasks each execution runs one after another (1: a Task and its end)"},
     {"json", "false", "also print one JSON line with every figure"},
   };
 
@@ -98,7 +100,8 @@ record LoadOptions(
         Integer.parseInt(v.get("duration")), Integer.parseInt(v.get("warmup")),
         Integer.parseInt(v.get("executions")), Integer.parseInt(v.get("timeout")),
         Workloads.resolve(v.get("workload")), Workloads.resolve(v.get("input")), v.get("access-key"),
-        v.get("secret-key"), v.get("region"), phase, Boolean.parseBoolean(v.get("json")));
+        v.get("secret-key"), v.get("region"), phase, Integer.parseInt(v.get("activity-tasks")),
+        Boolean.parseBoolean(v.get("json")));
   }
 
   boolean runs(String p) {
