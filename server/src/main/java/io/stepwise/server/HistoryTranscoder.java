@@ -272,6 +272,8 @@ final class HistoryTranscoder {
   private static final int SIMPLE = 7;
   /** The argument of an indefinite-length head. */
   private static final long INDEFINITE = -1;
+  /** Jackson's default limit on nesting (StreamReadConstraints): what the general way reads. */
+  private static final int MAX_DEPTH = 1000;
 
   /** One CBOR item as JSON, as {@link #write} copies the items of an event's details (for tests). */
   static byte[] json(byte[] cbor) throws NotPlain {
@@ -282,6 +284,14 @@ final class HistoryTranscoder {
     return out.toByteArray();
   }
 
+  /** Where skipping the CBOR item at the start of {@code cbor} ends, as events' other members are skipped (for tests). */
+  static int skip(byte[] cbor) throws NotPlain {
+    Cbor c = new Cbor(cbor);
+    c.head();
+    c.skipRest();
+    return c.pos;
+  }
+
   /** One stored event's CBOR, read from its start. */
   private static final class Cbor {
     private final byte[] in;
@@ -290,6 +300,8 @@ final class HistoryTranscoder {
     private int major;
     private int info;
     private long arg;
+    /** Arrays and maps open around the item being read. */
+    private int depth;
 
     Cbor(byte[] in) {
       this.in = in;
@@ -489,6 +501,7 @@ final class HistoryTranscoder {
           pos += (int) arg;
         }
         case ARRAY -> {
+          enter();
           out.raw('[');
           boolean first = true;
           for (long n = arg; n == INDEFINITE ? !atBreak() : n-- > 0; ) {
@@ -498,8 +511,10 @@ final class HistoryTranscoder {
             value(out);
           }
           out.raw(']');
+          depth--;
         }
         case MAP -> {
+          enter();
           out.raw('{');
           boolean first = true;
           for (long n = arg; n == INDEFINITE ? !atBreak() : n-- > 0; ) {
@@ -508,6 +523,7 @@ final class HistoryTranscoder {
             member(out);
           }
           out.raw('}');
+          depth--;
         }
         case SIMPLE -> {
           if (info == 20) out.raw("false");
@@ -526,6 +542,14 @@ final class HistoryTranscoder {
       }
     }
 
+    /**
+     * One more array or map open: deeper than Jackson reads (its default nesting limit), the
+     * general way refuses it, and so does this (rather than its stack).
+     */
+    private void enter() throws NotPlain {
+      if (++depth > MAX_DEPTH) throw NOT_PLAIN;
+    }
+
     /** Skips the rest of the item whose head was just read. */
     private void skipRest() throws NotPlain {
       switch (major) {
@@ -534,18 +558,27 @@ final class HistoryTranscoder {
             pos += (int) arg;
             return;
           }
-          for (head(); !isBreak(); head()) pos += (int) arg; // chunks
+          // chunks: definite strings of the same kind, up to the break
+          int kind = major;
+          for (head(); !isBreak(); head()) {
+            if (major != kind || arg == INDEFINITE) throw NOT_PLAIN;
+            pos += (int) arg;
+          }
         }
         case ARRAY, MAP -> {
+          enter();
           long items = major == MAP && arg != INDEFINITE ? 2 * arg : arg;
           for (long n = items; n == INDEFINITE ? !atBreak() : n-- > 0; ) {
             head();
             skipRest();
           }
+          depth--;
         }
         case TAG -> {
+          enter();
           head();
           skipRest();
+          depth--;
         }
         default -> {
           if (isBreak()) throw NOT_PLAIN;

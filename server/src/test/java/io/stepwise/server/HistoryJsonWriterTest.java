@@ -137,4 +137,29 @@ class HistoryJsonWriterTest {
     assertThatThrownBy(() -> HistoryTranscoder.json(new byte[] {0x7A, 0, 0, 0, 9, 'a'}))
         .isInstanceOf(HistoryTranscoder.NotPlain.class);
   }
+
+  @Test
+  void malformedItems_areRefusedNotLoopedOnOrRecursedInto() throws Exception {
+    // an indefinite-length string whose chunk is itself indefinite, or not a string of its kind
+    byte[][] chunks = {{0x7F, 0x7F, (byte) 0xFF, (byte) 0xFF}, {0x7F, 0x01, (byte) 0xFF}, {0x5F, 0x61, 0x61, (byte) 0xFF}};
+    for (byte[] c : chunks) {
+      assertThatThrownBy(() -> HistoryTranscoder.skip(c)).isInstanceOf(HistoryTranscoder.NotPlain.class);
+    }
+    // chunks of the string's own kind are skipped whole
+    byte[] chunked = {0x7F, 0x61, 'a', 0x62, 'b', 'c', (byte) 0xFF, 0x01};
+    assertThat(HistoryTranscoder.skip(chunked)).isEqualTo(7);
+    // nesting deeper than Jackson reads: refused, whether copied or skipped (not the thread's stack)
+    for (int levels : new int[] {1_001, 200_000}) {
+      byte[] deep = new byte[levels + 1];
+      java.util.Arrays.fill(deep, (byte) 0x81); // an array of one item, again and again
+      deep[levels] = 0x01;
+      assertThatThrownBy(() -> HistoryTranscoder.json(deep)).isInstanceOf(HistoryTranscoder.NotPlain.class);
+      assertThatThrownBy(() -> HistoryTranscoder.skip(deep)).isInstanceOf(HistoryTranscoder.NotPlain.class);
+    }
+    byte[] nested = new byte[901];
+    java.util.Arrays.fill(nested, (byte) 0x81);
+    nested[900] = 0x01;
+    assertThat(new String(HistoryTranscoder.json(nested), StandardCharsets.UTF_8))
+        .isEqualTo("[".repeat(900) + "1" + "]".repeat(900));
+  }
 }
