@@ -150,12 +150,17 @@ public final class Intrinsics {
 
   private static JsonNode format(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
     if (!a[0].isTextual()) throw fail(c, "The first argument must be a string.");
-    String template = c.args().get(0) instanceof IntrinsicExpr.StringLiteral lit ? lit.raw() : a[0].textValue();
+    boolean literal = c.args().get(0) instanceof IntrinsicExpr.StringLiteral;
+    // a literal's escapes are the intrinsic string's; a template read from the input is data, in which
+    // only the reserved characters (' { } \\) are escaped
+    String template = literal ? ((IntrinsicExpr.StringLiteral) c.args().get(0)).raw() : a[0].textValue();
     StringBuilder b = new StringBuilder();
     int arg = 1;
     for (int i = 0; i < template.length(); i++) {
       char ch = template.charAt(i);
-      int escaped = ch == '\\' && i + 1 < template.length() ? IntrinsicParser.escaped(template.charAt(i + 1)) : -1;
+      int escaped = ch != '\\' || i + 1 >= template.length() ? -1
+          : literal ? IntrinsicParser.escaped(template.charAt(i + 1))
+          : "'{}\\".indexOf(template.charAt(i + 1)) >= 0 ? template.charAt(i + 1) : -1;
       if (escaped >= 0) {
         b.append((char) escaped);
         i++;

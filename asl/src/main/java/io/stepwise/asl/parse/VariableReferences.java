@@ -62,7 +62,7 @@ final class VariableReferences {
           continue;
         }
         int j = i + 1;
-        while (j < s.length() && Character.isUnicodeIdentifierPart(s.charAt(j)) && !Character.isIdentifierIgnorable(s.charAt(j))) j++;
+        while (j < s.length() && DefinitionParser.variablePart(s.codePointAt(j))) j += Character.charCount(s.codePointAt(j));
         if (j > i + 1 && !Character.isDigit(s.charAt(i + 1))) out.add(s.substring(i + 1, j));
         i = j - 1;
       }

@@ -11,7 +11,7 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
 
   public static PathExpr compile(String text) {
     if (text.startsWith("$$")) return new PathExpr(Root.CONTEXT, null, JsonPath.compile(text.substring(1)), text);
-    if (text.length() > 1 && text.charAt(0) == '$' && isVarStart(text.charAt(1))) {
+    if (text.length() > 1 && text.charAt(0) == '$' && isVarStart(text.codePointAt(1))) {
       int end = 1;
       while (end < text.length() && text.charAt(end) != '.' && text.charAt(end) != '[') end++;
       String name = text.substring(1, end);
@@ -20,8 +20,9 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
     return new PathExpr(Root.INPUT, null, JsonPath.compile(text), text);
   }
 
-  private static boolean isVarStart(char c) {
-    return Character.isLetter(c) || c == '_';
+  /** A variable's first character: what may start its name (Unicode identifier start, or '_'). */
+  private static boolean isVarStart(int c) {
+    return Character.isUnicodeIdentifierStart(c) || c == '_';
   }
 
   /** The value, or null when the path (or the variable) matches nothing. */

@@ -174,6 +174,13 @@ class IntrinsicsTest {
   }
 
   @Test
+  void formatTemplateReadFromTheInput_keepsItsBackslashesButTheReservedEscapes() {
+    String input = "{\"t\": \"C:\\\\new\\\\dir {} \\\\d+ \\\\{x\\\\}\", \"n\": 3}";
+    assertThat(Harness.run(pass("States.Format($.t, $.n)"), input).output().get("r").textValue())
+        .isEqualTo("C:\\new\\dir 3 \\d+ {x}");
+  }
+
+  @Test
   void callsSpanLines_tabsAndLineBreaksSeparateArguments() {
     for (String expr : List.of("States.Format('{}-{}',\n  $.n,\n  $.name)", "States.Format(\t'{}-{}',\t$.n ,\r\n$.name\n)",
         "States.Format('{}-{}', $.n\n, States.Format('{}', $.name))")) {

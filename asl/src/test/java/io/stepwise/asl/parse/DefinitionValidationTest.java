@@ -190,13 +190,13 @@ class DefinitionValidationTest {
   @Test
   void variableNames_followUnicodeIdentifierSyntax_upToEightyCharacters() {
     // ID_Start, then ID_Continue: letters of any script, digits and connectors after the first
-    for (String ok : List.of("x", "café", "変数", "Δt", "a_1", "x9", "ü_ß", "この日本語の変数名はちょうど三十文字になるようにしていますよ",
+    for (String ok : List.of("x", "café", "変数", "Δt", "a_1", "x9", "ü_ß", "_hidden", "〇", "𝑥", "a𝑥", "この日本語の変数名はちょうど三十文字になるようにしていますよ",
         "a".repeat(80), "名".repeat(80))) {
       String def = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Assign\":{\"" + ok
           + "\":1},\"End\":true}}}";
       assertThat(CompiledDefinition.validate(def)).as(ok).isEmpty();
     }
-    for (String bad : List.of("_hidden", "1x", "top-level", "a b", "a.b", "x$", "é-", "a".repeat(81), "名".repeat(81), "😀")) {
+    for (String bad : List.of("1x", "top-level", "a b", "a.b", "x$", "é-", "a".repeat(81), "名".repeat(81), "😀")) {
       String def = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Assign\":{\"" + bad
           + "\":1},\"End\":true}}}";
       assertThat(message(def)).as(bad).contains("The variable name '" + bad + "' is not valid");
@@ -204,12 +204,22 @@ class DefinitionValidationTest {
   }
 
   @Test
-  void unicodeVariables_assignedAndReadInBothQueryLanguages() {
+  void unicodeVariables_assignedAndReadInBothQueryLanguages() throws Exception {
     var jsonPath = io.stepwise.asl.Harness.run("""
         {"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"café":{"n":2},"変数.$":"$.v"},"Next":"B"},
           "B":{"Type":"Pass","Parameters":{"c.$":"$café.n","v.$":"$変数","f.$":"States.Format('{}-{}', $café.n, $変数)"},"End":true}}}
         """, "{\"v\":\"x\"}");
     assertThat(jsonPath.output().toString()).isEqualTo("{\"c\":2,\"v\":\"x\",\"f\":\"2-x\"}");
+    var beyondTheBmp = io.stepwise.asl.Harness.run("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"〇":1,"a𝑥":2,"_u":3},"Next":"B"},
+          "B":{"Type":"Pass","Parameters":{"z.$":"$〇","x.$":"$a𝑥","u.$":"$_u"},"End":true}}}
+        """, "{}");
+    assertThat(beyondTheBmp.output().toString()).isEqualTo("{\"z\":1,\"x\":2,\"u\":3}");
+    CompiledDefinition read = CompiledDefinition.compile("""
+        {"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"〇":1,"a𝑥":2},"Next":"B"},
+          "B":{"Type":"Pass","Parameters":{"z.$":"$〇","x.$":"States.Format('{}', $a𝑥)"},"End":true}}}
+        """);
+    assertThat(read.variableReferences()).containsExactly(java.util.Map.entry("B", List.of("a𝑥", "〇")));
     var jsonata = io.stepwise.asl.Harness.run("""
         {"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"café":"{% $states.input.v %}"},"Next":"B"},
           "B":{"Type":"Pass","Output":"{% $café & '!' %}","End":true}}}
