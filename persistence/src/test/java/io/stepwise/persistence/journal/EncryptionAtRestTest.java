@@ -198,6 +198,32 @@ class EncryptionAtRestTest {
   }
 
   @Test
+  void scanEvents_readsTheEntitiesOfItsRangeWhole_andNoOthers() {
+    kit = TestStorage.start(dir);
+    add(kit, kit.spawn(TestEntity.create("first")), "f1", "f2");
+    add(kit, kit.spawn(TestEntity.create("middle")), "m1", "m2", "m3");
+    add(kit, kit.spawn(TestEntity.create("last")), "l1");
+    kit.shutdownTestKit();
+    kit = null;
+
+    try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
+      JournalStore store = JournalTool.store(db, dir);
+      long first = store.idOf("first").orElseThrow();
+      long middle = store.idOf("middle").orElseThrow();
+      long last = store.idOf("last").orElseThrow();
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      store.scanEvents(middle, middle, (id, seq, envelope) -> seen.add(id + "#" + seq));
+      assertThat(seen).containsExactly(middle + "#1", middle + "#2", middle + "#3");
+      seen.clear();
+      store.scanEvents(first, middle, (id, seq, envelope) -> seen.add(id + "#" + seq));
+      assertThat(seen).containsExactly(first + "#1", first + "#2", middle + "#1", middle + "#2", middle + "#3");
+      seen.clear();
+      store.scanEvents((id, seq, envelope) -> seen.add(id + "#" + seq));
+      assertThat(seen).contains(first + "#1", middle + "#3", last + "#1").hasSize(6);
+    }
+  }
+
+  @Test
   void tamperedSnapshot_failsThatEntitysRecoveryOnly() {
     kit = TestStorage.start(dir);
     add(kit, kit.spawn(TestEntity.withSnapshots("snap", 2)), "s1", "s2", "s3");
