@@ -168,24 +168,62 @@ final class HistoryTranscoder {
 
     /** A JSON string of the well-formed UTF-8 text {@code in[from, from + n)}, escaped as {@link #string}. */
     void utf8String(byte[] in, int from, int n) throws NotPlain {
+      boolean long_ = n >= SEEN_FROM;
+      if (long_ && n == seenLength && Arrays.equals(in, from, from + n, seenText, 0, n)) {
+        ensure(seenJsonLength);
+        System.arraycopy(seenJson, 0, buf, len, seenJsonLength);
+        len += seenJsonLength;
+        return;
+      }
+      int start = len;
+      escape(in, from, n);
+      if (long_) see(in, from, n, start);
+    }
+
+    // A state's data passes from event to event unchanged (a state's input is often the one before's
+    // output): the last long string and its JSON are kept, and copied again when the text recurs,
+    // within one execution (reset() forgets it).
+    private static final int SEEN_FROM = 64;
+    private byte[] seenText = new byte[0];
+    private int seenLength = -1;
+    private byte[] seenJson = new byte[0];
+    private int seenJsonLength;
+
+    private void see(byte[] in, int from, int n, int start) {
+      int written = len - start;
+      if (seenText.length < n) seenText = new byte[Math.max(n, 2 * seenText.length)];
+      if (seenJson.length < written) seenJson = new byte[Math.max(written, 2 * seenJson.length)];
+      System.arraycopy(in, from, seenText, 0, n);
+      System.arraycopy(buf, start, seenJson, 0, written);
+      seenLength = n;
+      seenJsonLength = written;
+    }
+
+    private void escape(byte[] in, int from, int n) throws NotPlain {
       ensure(2 + 6 * n); // the most a byte becomes (a four-byte character becomes twelve)
       byte[] b = buf;
       int at = len;
       b[at++] = '"';
       int end = from + n;
       for (int i = from; i < end; ) {
-        int c = in[i] & 0xFF;
-        if (c < 0x80 && ESCAPES[c] == 0) {
-          // a run of characters written as they are, copied at once
-          int run = i + 1;
-          while (run < end && in[run] >= 0 && ESCAPES[in[run]] == 0) run++;
-          System.arraycopy(in, i, b, at, run - i);
-          at += run - i;
-          i = run;
-        } else if (c < 0x80) {
-          at = ascii(b, at, c);
+        int c = in[i];
+        if (c >= 0) {
+          // ASCII, byte by byte: state data is JSON text, its runs between quotes short (a copy a
+          // run cost more than it saved)
+          int e = ESCAPES[c];
+          if (e == 0) {
+            b[at++] = (byte) c;
+          } else if (e > 0) {
+            b[at++] = '\\';
+            b[at++] = (byte) e;
+          } else {
+            at = unicodeEscape(b, at, (char) c);
+          }
           i++;
-        } else if (c < 0xC2) {
+          continue;
+        }
+        c &= 0xFF;
+        if (c < 0xC2) {
           throw NOT_PLAIN; // a continuation byte, or an overlong lead
         } else if (c < 0xE0) {
           if (i + 1 >= end || !continuation(in[i + 1])) throw NOT_PLAIN;
@@ -247,6 +285,16 @@ final class HistoryTranscoder {
 
     byte[] toByteArray() {
       return Arrays.copyOf(buf, len);
+    }
+
+    /** Empty again, for the next execution: the buffer is kept (unless it grew past {@code keep} bytes). */
+    Out reset(int keep) {
+      if (buf.length > keep) buf = new byte[keep];
+      if (seenText.length > keep) seenText = new byte[0];
+      if (seenJson.length > keep) seenJson = new byte[0];
+      seenLength = -1;
+      len = 0;
+      return this;
     }
   }
 

@@ -80,6 +80,38 @@ class HistoryJsonWriterTest {
   }
 
   @Test
+  void longTextWrittenAgain_isTheSameAsWrittenTheFirstTime() throws Exception {
+    // the last long string's JSON is kept and copied when the same text comes again: the same
+    // text, one of the same length that differs in its last character, a shorter and a longer one
+    Random random = new Random(11);
+    String base = "{\"order\":{\"id\":\"A-1\",\"note\":\"é\\n✓😀\"},\"items\":[1,2,3],\"pad\":\"" + "x".repeat(40) + "\"}";
+    List<String> texts = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int pick = random.nextInt(5);
+      String last = texts.isEmpty() ? base : texts.get(texts.size() - 1);
+      texts.add(switch (pick) {
+        case 0, 1 -> last;
+        case 2 -> last.substring(0, last.length() - 1) + (char) ('a' + random.nextInt(26));
+        case 3 -> last.length() - base.length() < 12 ? base + random.nextInt(10) // cut within the ASCII tail
+            : last.substring(0, last.length() - 1 - random.nextInt(10));
+        default -> last + "\"\t" + random.nextInt(1000);
+      });
+    }
+    HistoryTranscoder.Out out = new HistoryTranscoder.Out(16);
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < texts.size(); i++) {
+      if (i % 50 == 0) { // a new execution: what was kept is forgotten
+        out.reset(1 << 20);
+        expected.setLength(0);
+      }
+      byte[] utf8 = texts.get(i).getBytes(StandardCharsets.UTF_8);
+      out.utf8String(utf8, 0, utf8.length);
+      expected.append(jackson(texts.get(i)));
+      assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8)).as("text %d", i).isEqualTo(expected.toString());
+    }
+  }
+
+  @Test
   void malformedUtf8_isNotCopied() {
     byte[][] bad = {
         {(byte) 0x80}, // a continuation on its own

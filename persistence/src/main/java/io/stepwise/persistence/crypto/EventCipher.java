@@ -32,7 +32,8 @@ public final class EventCipher {
   }
 
   public static EventCipher of(SecretKey key) {
-    if (key.getEncoded() == null || key.getEncoded().length != KEY_BYTES) {
+    byte[] material = key.getEncoded(); // a copy each call
+    if (material == null || material.length != KEY_BYTES) {
       throw new IllegalArgumentException("EventCipher needs a 256-bit AES key");
     }
     return new EventCipher(key);

@@ -76,13 +76,97 @@ public final class EventCodec {
       throws GeneralSecurityException {
     byte[] plain = EventCipher.of(key).decrypt(envelope.sealed(),
         Envelope.eventAad(envelope.dataKeyRef(), persistenceId, sequenceNr));
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain))) {
+    try {
+      Plain in = new Plain(plain);
       PayloadType type = types.apply(in.readInt());
-      byte[] payloadBytes = readPayload(in);
-      return new Opened(type, payloadBytes, readWriterUuid(in), in.readUTF(), in.readLong());
+      byte[] payloadBytes = in.payload();
+      return new Opened(type, payloadBytes, in.writerUuid(), in.utf(), in.readLong());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * An event's plaintext read as {@link DataInputStream} reads it, without its streams (opening a
+   * million events in {@code history export} spent a tenth of its time in them).
+   */
+  private static final class Plain {
+    private final byte[] b;
+    private int at;
+
+    Plain(byte[] b) {
+      this.b = b;
+    }
+
+    private void need(int n) throws IOException {
+      if (n < 0 || at + n > b.length) throw new java.io.EOFException("event plaintext cut short");
+    }
+
+    int readInt() throws IOException {
+      need(4);
+      int v = ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+      at += 4;
+      return v;
+    }
+
+    long readLong() throws IOException {
+      long hi = readInt() & 0xFFFFFFFFL;
+      return (hi << 32) | (readInt() & 0xFFFFFFFFL);
+    }
+
+    byte[] bytes(int n) throws IOException {
+      need(n);
+      byte[] out = java.util.Arrays.copyOfRange(b, at, at + n);
+      at += n;
+      return out;
+    }
+
+    byte[] payload() throws IOException {
+      int length = readInt();
+      if (length >= 0) return bytes(length);
+      int original = readInt();
+      if (length == Integer.MIN_VALUE) throw new IOException("corrupt compressed payload");
+      return LZ4.decompress(bytes(-length), original);
+    }
+
+    String writerUuid() throws IOException {
+      need(1);
+      if (b[at++] != 0) return utf();
+      long msb = readLong();
+      long lsb = readLong();
+      return uuidText(msb, lsb);
+    }
+
+    /** {@link DataInputStream#readUTF}: ASCII read at once, anything else by the stream. */
+    String utf() throws IOException {
+      need(2);
+      int n = ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+      need(2 + n);
+      for (int i = at + 2; i < at + 2 + n; i++) {
+        if (b[i] <= 0) { // beyond ASCII, or a NUL (written as two bytes): modified UTF-8
+          DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, at, 2 + n));
+          String s = in.readUTF();
+          at += 2 + n;
+          return s;
+        }
+      }
+      String s = new String(b, at + 2, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+      at += 2 + n;
+      return s;
+    }
+  }
+
+  // The writer of an entity's events is the same from one event to the next: its text is kept.
+  private record UuidText(long msb, long lsb, String text) {}
+
+  private static volatile UuidText lastUuid = new UuidText(0, 0, new UUID(0, 0).toString());
+
+  private static String uuidText(long msb, long lsb) {
+    UuidText last = lastUuid;
+    if (last.msb() == msb && last.lsb() == lsb) return last.text();
+    String text = new UUID(msb, lsb).toString();
+    lastUuid = new UuidText(msb, lsb, text);
+    return text;
   }
 
   /** The event an {@link Opened} plaintext holds, through Pekko's serialization. */
@@ -134,9 +218,6 @@ public final class EventCodec {
     out.writeUTF(writerUuid);
   }
 
-  private static String readWriterUuid(DataInputStream in) throws IOException {
-    return in.readByte() == 0 ? new UUID(in.readLong(), in.readLong()).toString() : in.readUTF();
-  }
 
   private static SecretKey keyOf(DataKeyLease lease) {
     SecretKey key = lease.key();

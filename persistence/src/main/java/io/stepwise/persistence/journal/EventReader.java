@@ -120,11 +120,16 @@ public final class EventReader {
    */
   public List<EventCodec.Opened> openedCached(String persistenceId, List<JournalStore.RawEntry> raw) {
     List<EventCodec.Opened> out = new ArrayList<>(raw.size());
+    long ref = 0;
+    SecretKey key = null; // an entity's events are mostly under one data key: looked up once
     for (JournalStore.RawEntry e : raw) {
       try {
         Envelope env = Envelope.parse(e.envelope());
-        SecretKey key = dataKeys.cached(env.dataKeyRef());
-        if (key == null) return null;
+        if (key == null || env.dataKeyRef() != ref) {
+          ref = env.dataKeyRef();
+          key = dataKeys.cached(ref);
+          if (key == null) return null;
+        }
         out.add(codec.open(persistenceId, e.sequenceNr(), env, key));
       } catch (Exception ex) {
         return null;

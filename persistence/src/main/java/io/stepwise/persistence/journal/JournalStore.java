@@ -399,12 +399,30 @@ public final class JournalStore implements DataKeyTable {
   /** Persistence ids with their numeric ids, in the order they were first written, from {@code afterId}. */
   public LinkedHashMap<Long, String> persistenceIds(long afterId, int max) {
     LinkedHashMap<Long, String> out = new LinkedHashMap<>();
-    db.scan(JournalKeys.pidById(afterId + 1), JournalKeys.after(JournalKeys.PID_BY_ID), e -> {
-      long id = JournalKeys.longAt(e.getKey(), 1);
-      String pid = persistenceIdOf(id, e.getValue());
-      if (pid != null) out.put(id, pid);
-      return out.size() >= max ? Db.Scan.STOP : Db.Scan.CONTINUE;
-    });
+    // Read in pages of sealed rows, each page opened on every core (a whole journal's ids are a
+    // million decryptions: the offline tools list them all before they start), kept in id order.
+    final int page = 4096;
+    long[] ids = new long[page];
+    byte[][] sealed = new byte[page][];
+    int[] n = {0};
+    long[] after = {afterId};
+    while (out.size() < max) {
+      n[0] = 0;
+      int wanted = Math.min(page, max - out.size());
+      db.scan(JournalKeys.pidById(after[0] + 1), JournalKeys.after(JournalKeys.PID_BY_ID), e -> {
+        ids[n[0]] = JournalKeys.longAt(e.getKey(), 1);
+        sealed[n[0]++] = e.getValue();
+        return n[0] >= wanted ? Db.Scan.STOP : Db.Scan.CONTINUE;
+      });
+      String[] opened = new String[n[0]];
+      java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n[0]);
+      (n[0] >= 256 ? range.parallel() : range).forEach(i -> opened[i] = persistenceIdOf(ids[i], sealed[i]));
+      for (int i = 0; i < n[0] && out.size() < max; i++) {
+        if (opened[i] != null) out.put(ids[i], opened[i]);
+      }
+      if (n[0] < wanted) break;
+      after[0] = ids[n[0] - 1];
+    }
     return out;
   }
 

@@ -198,6 +198,40 @@ class EncryptionAtRestTest {
   }
 
   @Test
+  void persistenceIds_listedInIdOrderAcrossPages_damagedRowsSkipped() {
+    kit = TestStorage.start(dir);
+    add(kit, kit.spawn(TestEntity.create("seed")), "s1");
+    kit.shutdownTestKit();
+    kit = null;
+
+    try (var db = io.stepwise.persistence.internal.Db.open(dir.resolve("journal"), dir)) {
+      JournalStore store = JournalTool.store(db, dir);
+      long seed = store.idOf("seed").orElseThrow();
+      java.util.LinkedHashMap<Long, String> expected = new java.util.LinkedHashMap<>();
+      expected.put(seed, "seed");
+      for (int i = 0; i < 9_000; i++) { // more than two of the pages they are opened in
+        long id = store.nextId();
+        store.recordId("p-" + i, id, (k, v) -> db.put(k, v, false));
+        expected.put(id, "p-" + i);
+      }
+      java.util.List<Long> ids = new java.util.ArrayList<>(expected.keySet());
+      for (int at : new int[] {1, 4096, 4097, 8191}) { // a damaged row hides its entity only
+        long id = ids.get(at);
+        byte[] row = db.get(JournalKeys.pidById(id));
+        row[row.length - 1] ^= 1;
+        db.put(JournalKeys.pidById(id), row, false);
+        expected.remove(id);
+      }
+      assertThat(store.persistenceIds(0, Integer.MAX_VALUE)).containsExactlyEntriesOf(expected);
+      java.util.List<Long> kept = new java.util.ArrayList<>(expected.keySet());
+      assertThat(store.persistenceIds(0, 4096).keySet()).containsExactlyElementsOf(kept.subList(0, 4096));
+      long after = kept.get(4000);
+      assertThat(store.persistenceIds(after, 4500).keySet()).containsExactlyElementsOf(kept.subList(4001, 8501));
+      assertThat(store.persistenceIds(kept.get(kept.size() - 1), 10)).isEmpty();
+    }
+  }
+
+  @Test
   void scanEvents_readsTheEntitiesOfItsRangeWhole_andNoOthers() {
     kit = TestStorage.start(dir);
     add(kit, kit.spawn(TestEntity.create("first")), "f1", "f2");

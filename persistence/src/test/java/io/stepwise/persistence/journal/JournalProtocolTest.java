@@ -85,6 +85,33 @@ class JournalProtocolTest {
   private long lastHighest;
   private String lastWriter;
   private String writerUuid = "w-1";
+  private String manifest = "";
+  private final List<String> writers = new ArrayList<>();
+  private final List<String> manifests = new ArrayList<>();
+
+  @Test
+  void writerAndManifest_surviveWhateverTextTheyHold() {
+    kit = TestStorage.start(dir);
+    TestProbe probe = new TestProbe(classic());
+    // ASCII, beyond it, a NUL (two bytes in modified UTF-8), beyond the BMP, long, empty; and two
+    // UUID writers one after the other (a writer's text is kept from one event to the next; a writer
+    // coming back after another is what Pekko's replay filter discards)
+    String a = java.util.UUID.randomUUID().toString();
+    String b = java.util.UUID.randomUUID().toString();
+    List<String> texts = List.of("m", "é✓ü", "nul\u0000inside", "😀x", "y".repeat(3000), a, a, b, b);
+    for (int i = 0; i < texts.size(); i++) {
+      writerUuid = i < 5 ? texts.get(i) + "-writer" : texts.get(i);
+      manifest = i < 5 ? texts.get(i) : "";
+      write(probe, "meta", i + 1, 1);
+    }
+    writers.clear();
+    manifests.clear();
+    assertThat(replay(probe, "meta", 1, Long.MAX_VALUE, Long.MAX_VALUE)).hasSize(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      assertThat(writers.get(i)).isEqualTo(i < 5 ? texts.get(i) + "-writer" : texts.get(i));
+      assertThat(manifests.get(i)).isEqualTo(i < 5 ? texts.get(i) : "");
+    }
+  }
 
   @Test
   void writerUuid_survivesAsUuidOrAsText() {
@@ -108,6 +135,8 @@ class JournalProtocolTest {
       if (m instanceof JournalProtocol.ReplayedMessage r) {
         assertThat(r.persistent().payload()).isEqualTo(new TestEntity.Added("e" + r.persistent().sequenceNr()));
         lastWriter = r.persistent().writerUuid();
+        writers.add(lastWriter);
+        manifests.add(r.persistent().manifest());
         seqs.add(r.persistent().sequenceNr());
       } else if (m instanceof JournalProtocol.RecoverySuccess s) {
         lastHighest = s.highestSequenceNr();
@@ -132,7 +161,7 @@ class JournalProtocolTest {
   }
 
   private PersistentRepr repr(String pid, long seq, ActorRef sender) {
-    return PersistentRepr$.MODULE$.apply(new TestEntity.Added("e" + seq), seq, pid, "", false, sender, writerUuid);
+    return PersistentRepr$.MODULE$.apply(new TestEntity.Added("e" + seq), seq, pid, manifest, false, sender, writerUuid);
   }
 
   private ActorSystem classic() {
