@@ -70,7 +70,6 @@ public final class HistoryCommand {
       int[] written = {0};
       boolean[] failed = {false};
       try (Offline offline = new Offline(executions.dataDir)) {
-        List<String> arns = executions.arns(offline);
         if (all && !jsonl) w.write("{\"executions\":[".getBytes(StandardCharsets.UTF_8));
         java.util.function.Consumer<Offline.Read> sink = rendered -> {
           try {
@@ -82,16 +81,21 @@ public final class HistoryCommand {
               return;
             }
             if (all && !jsonl && written[0]++ > 0) w.write(',');
-            w.write(rendered.text());
+            if (rendered.transcoded() != null) {
+              rendered.transcoded().writeTo(w);
+              release(rendered.transcoded());
+            } else {
+              w.write(rendered.text());
+            }
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
         };
         if (all) {
-          // every execution of a machine: their events in one pass over the journal
-          offline.eachStored(arns, (arn, raw) -> export(offline, arn, raw, all, jsonl), sink);
+          // every execution of a machine: their events read in passes over the journal
+          offline.eachOfMachine(executions.machineArn, (arn, raw) -> export(offline, arn, raw, all, jsonl), sink);
         } else {
-          offline.each(arns, arn -> export(offline, arn, null, all, jsonl), sink);
+          offline.each(executions.arns(offline), arn -> export(offline, arn, null, all, jsonl), sink);
         }
         if (all && !jsonl) w.write("]}\n".getBytes(StandardCharsets.UTF_8));
         w.flush();
@@ -114,23 +118,43 @@ public final class HistoryCommand {
       opened = null; // the general way reads it again, and reports what is wrong
     }
     if (opened != null) {
-      byte[] text = transcode(arn, opened, all, jsonl);
-      if (text != null) return new Offline.Read(arn, null, text, null);
+      HistoryTranscoder.Out text = transcodeInto(arn, opened, all, jsonl);
+      if (text != null) return new Offline.Read(arn, null, null, null, text);
     }
     Offline.Read read = offline.read(arn);
     return read.failure() != null ? read : render(read, all, jsonl);
   }
 
-  // Each reader thread writes its executions into one buffer, grown once to the longest and copied
-  // out at the length written (a buffer per execution grew a few times for each: a sixth of the
-  // readers' time on a million events); one that grew past KEPT is let go after its execution.
+  // The executions' JSON is written into buffers that go round: taken by a reader, written out
+  // and handed back by the printing thread (copying each execution's bytes out of one buffer a
+  // thread was a quarter of what a million-event export allocated). A buffer that grew past KEPT
+  // for a long history is let go.
   private static final int KEPT = 1 << 20;
-  private static final ThreadLocal<HistoryTranscoder.Out> TRANSCODED =
-      ThreadLocal.withInitial(() -> new HistoryTranscoder.Out(64 << 10));
+  private static final java.util.concurrent.ConcurrentLinkedQueue<HistoryTranscoder.Out> FREE =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private static HistoryTranscoder.Out buffer() {
+    HistoryTranscoder.Out out = FREE.poll();
+    return out != null ? out : new HistoryTranscoder.Out(16 << 10);
+  }
+
+  /** Hands a transcoded execution's buffer back, once its text is written. */
+  static void release(HistoryTranscoder.Out out) {
+    if (FREE.size() < 256) FREE.offer(out.reset(KEPT));
+  }
 
   /** As {@link #render}, from the stored events; null if they are not of the plain case. */
   static byte[] transcode(String arn, List<EventCodec.Opened> events, boolean all, boolean jsonl) {
-    HistoryTranscoder.Out out = TRANSCODED.get().reset(KEPT);
+    HistoryTranscoder.Out out = transcodeInto(arn, events, all, jsonl);
+    if (out == null) return null;
+    byte[] text = out.toByteArray();
+    release(out);
+    return text;
+  }
+
+  /** {@link #transcode}'s text in a buffer to {@link #release} once written; null if not of the plain case. */
+  static HistoryTranscoder.Out transcodeInto(String arn, List<EventCodec.Opened> events, boolean all, boolean jsonl) {
+    HistoryTranscoder.Out out = buffer();
     if (!jsonl) {
       out.raw('{');
       if (all) {
@@ -140,12 +164,15 @@ public final class HistoryCommand {
       }
       out.raw("\"events\":[");
     }
-    if (!HistoryTranscoder.write(events, out, jsonl && all ? arn : null, jsonl)) return null;
+    if (!HistoryTranscoder.write(events, out, jsonl && all ? arn : null, jsonl)) {
+      release(out);
+      return null;
+    }
     if (!jsonl) {
       out.raw("]}");
       if (!all) out.raw('\n');
     }
-    return out.toByteArray();
+    return out;
   }
 
   /** One execution as {@code history export} prints it: jsonl lines, or one JSON document or item (UTF-8). */
@@ -206,9 +233,13 @@ public final class HistoryCommand {
     private final Map<String, Long> ids = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.Set<Long> snapshotted;
 
+    private static String prefixOf(String machineArn) {
+      return "Execution|" + machineArn.replace(":stateMachine:", ":execution:") + ":";
+    }
+
     /** The (Standard) executions of a machine, in the order they were first written. */
     List<String> executionsOf(String machineArn) {
-      String prefix = "Execution|" + machineArn.replace(":stateMachine:", ":execution:") + ":";
+      String prefix = prefixOf(machineArn);
       List<String> out = new ArrayList<>();
       for (var e : handles.store().persistenceIds(0, Integer.MAX_VALUE).entrySet()) {
         if (e.getValue().startsWith(prefix)) {
@@ -223,7 +254,12 @@ public final class HistoryCommand {
      * One execution's history ({@code history}) or why it could not be read ({@code failure}); or,
      * once rendered, its text.
      */
-    record Read(String executionArn, List<HistoryEvent> history, byte[] text, Exception failure) {}
+    record Read(String executionArn, List<HistoryEvent> history, byte[] text, Exception failure,
+        HistoryTranscoder.Out transcoded) {
+      Read(String executionArn, List<HistoryEvent> history, byte[] text, Exception failure) {
+        this(executionArn, history, text, failure, null);
+      }
+    }
 
     /**
      * Reads and rebuilds the histories of {@code arns} on every core, applies {@code work} to each
@@ -269,8 +305,8 @@ public final class HistoryCommand {
       });
     }
 
-    // Executions read by one task, and (with the window of two tasks a core) what is held at once:
-    // 8 x 2 x cores histories, however long each is.
+    // Executions read by one task, and (with the window of two tasks a core, eight for a machine's
+    // executions) what is held at once: 8 x 2 (or 8) x cores histories, however long each is.
     private static final int CHUNK = 8;
 
     /**
@@ -290,31 +326,60 @@ public final class HistoryCommand {
     }
 
     /**
-     * As {@link #each}, for executions this offline store listed ({@link #executionsOf}, in the
-     * order they were first written): their events are read in one pass over the journal and
-     * handed to {@code work} with each (null for one that has none).
+     * As {@link #each}, for every (Standard) execution of {@code machineArn} in the order they were
+     * first written ({@link #executionsOf}'s): the listing is read a page at a time, and each page's
+     * executions have their events read in one pass over the journal and handed to {@code work}
+     * with each (null for one that has none) while the next page is listed.
      */
-    <T> void eachStored(List<String> arns, java.util.function.BiFunction<String, List<JournalStore.RawEntry>, T> work,
+    <T> void eachOfMachine(String machineArn, java.util.function.BiFunction<String, List<JournalStore.RawEntry>, T> work,
         java.util.function.Consumer<T> sink) {
-      long[] wanted = new long[arns.size()];
-      for (int i = 0; i < arns.size(); i++) {
-        Long id = ids.get("Execution|" + arns.get(i));
-        wanted[i] = id == null ? -1 : id;
-      }
-      for (int i = 1; i < wanted.length; i++) {
-        if (wanted[i] <= wanted[i - 1]) { // not listed in id order: read each on its own
-          each(arns, arn -> work.apply(arn, null), sink);
-          return;
+      eachOfMachine(machineArn, LISTING_PAGE, work, sink);
+    }
+
+    <T> void eachOfMachine(String machineArn, int listingPage,
+        java.util.function.BiFunction<String, List<JournalStore.RawEntry>, T> work, java.util.function.Consumer<T> sink) {
+      String prefix = prefixOf(machineArn);
+      try (Passes<T> passes = new Passes<>(work, sink)) {
+        long after = 0;
+        while (true) {
+          var page = handles.store().persistenceIds(after, listingPage);
+          if (page.isEmpty()) break;
+          List<String> arns = new ArrayList<>();
+          long[] wanted = new long[page.size()];
+          for (var e : page.entrySet()) {
+            after = e.getKey();
+            if (e.getValue().startsWith(prefix)) {
+              wanted[arns.size()] = e.getKey();
+              arns.add(e.getValue().substring("Execution|".length()));
+              ids.put(e.getValue(), e.getKey());
+            }
+          }
+          passes.pass(arns, java.util.Arrays.copyOf(wanted, arns.size()));
         }
+        passes.drain();
       }
-      int workers = WORKERS;
-      java.util.concurrent.ExecutorService pool = readers();
-      java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<T>>> window = new java.util.ArrayDeque<>();
-      List<Object[]> chunk = new ArrayList<>(CHUNK);
-      int[] next = {0}; // the next of arns to hand over
-      long[] current = {-1};
-      List<JournalStore.RawEntry>[] rows = new List[] {null};
-      Runnable flush = () -> {
+    }
+
+    private static final int LISTING_PAGE = 4096;
+
+    /**
+     * One pass over the journal's events for executions listed in id order at a time, their reading
+     * on every core; the results handed to the sink in order on the calling thread.
+     */
+    private final class Passes<T> implements AutoCloseable {
+      private final java.util.function.BiFunction<String, List<JournalStore.RawEntry>, T> work;
+      private final java.util.function.Consumer<T> sink;
+      private final java.util.concurrent.ExecutorService pool = readers();
+      private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<List<T>>> window = new java.util.ArrayDeque<>();
+      private final List<Object[]> chunk = new ArrayList<>(CHUNK);
+      private boolean broken;
+
+      Passes(java.util.function.BiFunction<String, List<JournalStore.RawEntry>, T> work, java.util.function.Consumer<T> sink) {
+        this.work = work;
+        this.sink = sink;
+      }
+
+      private void flush() {
         List<Object[]> mine = new ArrayList<>(chunk);
         chunk.clear();
         window.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -326,23 +391,35 @@ public final class HistoryCommand {
           }
           return out;
         }, pool));
-        if (window.size() >= 2 * workers) window.poll().join().forEach(sink);
-      };
-      // hands over every listed execution before id (with no events), then id's (with its events)
-      java.util.function.BiConsumer<Long, List<JournalStore.RawEntry>> handOver = (id, events) -> {
-        while (next[0] < wanted.length && wanted[next[0]] <= id) {
-          int i = next[0]++;
-          chunk.add(new Object[] {arns.get(i), wanted[i] == id ? events : null});
-          if (chunk.size() == CHUNK) flush.run();
+        // a window of tasks ahead of the printing: the readers keep busy while it writes or lists
+        if (window.size() >= 8 * WORKERS) window.poll().join().forEach(sink);
+      }
+
+      /**
+       * Hands over {@code arns} (numbered {@code wanted}, ascending) with their events. Once the
+       * journal could not be read through (a damaged block), the executions not handed over, and
+       * those of every later pass, are read one at a time, each failing on its own.
+       */
+      void pass(List<String> arns, long[] wanted) {
+        if (broken) {
+          drain();
+          each(arns, arn -> work.apply(arn, null), sink);
+          return;
         }
-      };
-      try {
-        boolean cutShort = false;
+        int[] next = {0}; // the next of arns to hand over
+        long[] current = {-1};
+        List<JournalStore.RawEntry>[] rows = new List[] {null};
+        // hands over every listed execution before id (with no events), then id's (with its events)
+        java.util.function.BiConsumer<Long, List<JournalStore.RawEntry>> handOver = (id, events) -> {
+          while (next[0] < wanted.length && wanted[next[0]] <= id) {
+            int i = next[0]++;
+            chunk.add(new Object[] {arns.get(i), wanted[i] == id ? events : null});
+            if (chunk.size() == CHUNK) flush();
+          }
+        };
         try {
           // from the first listed execution to the last: the journal's other entities are not read
-          long first = wanted.length == 0 ? 0 : Math.max(0, wanted[0]);
-          long last = wanted.length == 0 ? -1 : wanted[wanted.length - 1];
-          if (last >= 0) handles.store().scanEvents(first, last, (id, seq, envelope) -> {
+          if (wanted.length > 0) handles.store().scanEvents(wanted[0], wanted[wanted.length - 1], (id, seq, envelope) -> {
             if (id != current[0]) {
               if (rows[0] != null) handOver.accept(current[0], rows[0]);
               current[0] = id;
@@ -354,14 +431,20 @@ public final class HistoryCommand {
           if (rows[0] != null) handOver.accept(current[0], rows[0]);
           handOver.accept(Long.MAX_VALUE, null);
         } catch (RuntimeException e) {
-          cutShort = true; // the journal could not be read through (a damaged block)
+          broken = true;
+          drain();
+          each(arns.subList(next[0], arns.size()), arn -> work.apply(arn, null), sink);
         }
-        List<String> rest = arns.subList(next[0], arns.size());
-        if (!chunk.isEmpty()) flush.run();
+      }
+
+      /** Every execution handed over so far, its result handed to the sink. */
+      void drain() {
+        if (!chunk.isEmpty()) flush();
         while (!window.isEmpty()) window.poll().join().forEach(sink);
-        // what was not handed over is read one execution at a time, each failing on its own
-        if (cutShort) each(rest, arn -> work.apply(arn, null), sink);
-      } finally {
+      }
+
+      @Override
+      public void close() {
         pool.shutdownNow();
       }
     }

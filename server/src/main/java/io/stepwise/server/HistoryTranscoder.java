@@ -287,6 +287,10 @@ final class HistoryTranscoder {
       return Arrays.copyOf(buf, len);
     }
 
+    void writeTo(java.io.OutputStream to) throws java.io.IOException {
+      to.write(buf, 0, len);
+    }
+
     /** Empty again, for the next execution: the buffer is kept (unless it grew past {@code keep} bytes). */
     Out reset(int keep) {
       if (buf.length > keep) buf = new byte[keep];

@@ -90,6 +90,22 @@ class HistoryTranscoderTest {
     for (var e : expectedAll.entrySet()) {
       assertThat(HistoryExportTest.export(dir, "--all", e.getKey(), "--format", "jsonl")).isEqualTo(e.getValue().toString());
     }
+    // the listing read a page at a time, each page's executions in a pass of their own: the same
+    // executions in the same order, whatever the page (one persistence id, a few, all)
+    try (HistoryCommand.Offline offline = new HistoryCommand.Offline(dir)) {
+      for (var e : expectedAll.entrySet()) {
+        for (int page : new int[] {1, 2, 3, 5, 1000}) {
+          StringBuilder got = new StringBuilder();
+          offline.eachOfMachine(e.getKey(), page, (arn, raw) -> HistoryCommand.export(offline, arn, raw, true, true), r -> {
+            assertThat(r.failure()).isNull();
+            byte[] text = r.transcoded() != null ? r.transcoded().toByteArray() : r.text();
+            if (r.transcoded() != null) HistoryCommand.release(r.transcoded());
+            got.append(new String(text, StandardCharsets.UTF_8));
+          });
+          assertThat(got.toString()).as(e.getKey() + " in pages of " + page).isEqualTo(e.getValue().toString());
+        }
+      }
+    }
   }
 
   @Test
