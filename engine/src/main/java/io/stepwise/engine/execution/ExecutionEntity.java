@@ -592,6 +592,12 @@ public final class ExecutionEntity
     store.submitAll(a.inputs());
     if (!a.ahead().isEmpty()) store.submit(a.ahead());
     return Effect().persist(a.event()).thenRun(s -> {
+      // the position the state now holds (rebuilt from the step's delta) is the step's, already
+      // parsed: the next signal does not read it again
+      if (s.position() != null && a.after() != null) {
+        parsed = a.after();
+        parsedFrom = s.position();
+      }
       IndexOp behind = a.behind(new IndexOp());
       if (!behind.isEmpty()) store.submit(behind);
       if (s.result() != null) store.ended(s.info().executionArn(), s.result());

@@ -133,7 +133,8 @@ final class ExecutionSteps {
    */
   record Advance(Event event, List<WakeUp> added, List<ActivityQueue.Task> queued, IndexOp ahead,
       List<WakeUp> consumed, List<ActivityQueue.Task> unqueued,
-      List<io.stepwise.persistence.journal.AppendWrite> inputs, List<Effect.ScheduleTask> released) {
+      List<io.stepwise.persistence.journal.AppendWrite> inputs, List<Effect.ScheduleTask> released,
+      ExecutionPosition after) {
     /** The deletions of what the step consumed. */
     IndexOp behind(IndexOp op) {
       return ExecutionStore.unqueueAll(ExecutionStore.deleteAll(op, consumed), unqueued);
@@ -155,7 +156,7 @@ final class ExecutionSteps {
             && !"States.HeartbeatTimeout".equals(f.error()) ? f.effectId() : null;
     if (answered == null || a.released().isEmpty()) return a;
     return new Advance(a.event(), a.added(), a.queued(), a.ahead(), a.consumed(), a.unqueued(), a.inputs(),
-        a.released().stream().filter(t -> !t.id().equals(answered)).toList());
+        a.released().stream().filter(t -> !t.id().equals(answered)).toList(), a.after());
   }
 
   /**
@@ -176,7 +177,7 @@ final class ExecutionSteps {
     if (relist) listing.put(ahead, ExecutionStore.listingRow(info, stepped.result()), previousStatus);
     return new Advance(event, added, queued, ahead, ExecutionStore.minus(had, has),
         ExecutionStore.minus(queuedBefore, queuedAfter), ExecutionStore.taskInputs(step.position(), queued),
-        released(before, stepped.result() != null ? null : step.position()));
+        released(before, stepped.result() != null ? null : step.position()), step.position());
   }
 
   /**
