@@ -46,6 +46,14 @@ lines="$(./stepwise history export --all "$machine" --format jsonl --data-dir "$
 secs="$(since "$t0")"
 python3 -c "import sys; e,l,s,o=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]),float(sys.argv[4]); print(f'{l} history events from {e} journal events in {s} s (JVM start included): {e/s:,.0f} journal events/s; {s-o:.1f} s after the {o} s that start the JVM and open the data directory: {e/(s-o):,.0f}/s')" \
   "$events" "$lines" "$secs" "$opening"
+echo "== history export --all (json, to a file)"
+file="$(mktemp)"
+t0="$(now)"
+./stepwise history export --all "$machine" --data-dir "$data" > "$file"
+secs="$(since "$t0")"
+python3 -c "import sys; e,s,o,b=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]),int(sys.argv[4]); print(f'{b:,} bytes from {e} journal events in {s} s (JVM start included): {e/s:,.0f} journal events/s; after the opening: {e/(s-o):,.0f}/s')" \
+  "$events" "$secs" "$opening" "$(stat -c %s "$file")"
+rm -f "$file"
 echo "== replay --all against a changed definition"
 ./stepwise replay --all "$machine" --definition "$changed" --data-dir "$data" | tail -1 || true # every one diverges: exit 1
 rm -f "$changed"
