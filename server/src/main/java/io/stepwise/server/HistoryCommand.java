@@ -99,6 +99,10 @@ public final class HistoryCommand {
         }
         if (all && !jsonl) w.write("]}\n".getBytes(StandardCharsets.UTF_8));
         w.flush();
+      } catch (Offline.ListingUnreadable e) {
+        w.flush();
+        System.err.println("stepwise history export: " + e.getMessage());
+        return 1;
       }
       if (!all && failed[0]) return 1;
       return 0;
@@ -111,6 +115,15 @@ public final class HistoryCommand {
    */
   static Offline.Read export(Offline offline, String arn, List<io.stepwise.persistence.journal.JournalStore.RawEntry> raw,
       boolean all, boolean jsonl) {
+    try {
+      return exportOrThrow(offline, arn, raw, all, jsonl);
+    } catch (RuntimeException e) {
+      return new Offline.Read(arn, null, null, e); // reported with its execution; the others go on
+    }
+  }
+
+  private static Offline.Read exportOrThrow(Offline offline, String arn,
+      List<io.stepwise.persistence.journal.JournalStore.RawEntry> raw, boolean all, boolean jsonl) {
     List<EventCodec.Opened> opened;
     try {
       opened = offline.openedEvents(arn, raw);
@@ -129,7 +142,7 @@ public final class HistoryCommand {
   // and handed back by the printing thread (copying each execution's bytes out of one buffer a
   // thread was a quarter of what a million-event export allocated). A buffer that grew past KEPT
   // for a long history is let go.
-  private static final int KEPT = 1 << 20;
+  private static final int KEPT = 256 << 10;
   private static final java.util.concurrent.ConcurrentLinkedQueue<HistoryTranscoder.Out> FREE =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -140,7 +153,7 @@ public final class HistoryCommand {
 
   /** Hands a transcoded execution's buffer back, once its text is written. */
   static void release(HistoryTranscoder.Out out) {
-    if (FREE.size() < 256) FREE.offer(out.reset(KEPT));
+    if (FREE.size() < 64) FREE.offer(out.reset(KEPT));
   }
 
   /** As {@link #render}, from the stored events; null if they are not of the plain case. */
@@ -305,8 +318,8 @@ public final class HistoryCommand {
       });
     }
 
-    // Executions read by one task, and (with the window of two tasks a core, eight for a machine's
-    // executions) what is held at once: 8 x 2 (or 8) x cores histories, however long each is.
+    // Executions read by one task, and (with the window of two tasks a core, four for a machine's
+    // executions) what is held at once: 8 x 2 (or 4) x cores histories, however long each is.
     private static final int CHUNK = 8;
 
     /**
@@ -342,7 +355,14 @@ public final class HistoryCommand {
       try (Passes<T> passes = new Passes<>(work, sink)) {
         long after = 0;
         while (true) {
-          var page = handles.store().persistenceIds(after, listingPage);
+          java.util.Map<Long, String> page;
+          try {
+            page = handles.store().persistenceIds(after, listingPage);
+          } catch (RuntimeException e) {
+            passes.drain(); // what was listed before is printed; the command then fails
+            throw new ListingUnreadable("the journal's persistence ids could not be read past number " + after + ": "
+                + e.getMessage(), e);
+          }
           if (page.isEmpty()) break;
           List<String> arns = new ArrayList<>();
           long[] wanted = new long[page.size()];
@@ -361,6 +381,13 @@ public final class HistoryCommand {
     }
 
     private static final int LISTING_PAGE = 4096;
+
+    /** The listing of a machine's executions stopped on a damaged part of the journal. */
+    static final class ListingUnreadable extends RuntimeException {
+      ListingUnreadable(String message, Throwable cause) {
+        super(message, cause);
+      }
+    }
 
     /**
      * One pass over the journal's events for executions listed in id order at a time, their reading
@@ -392,7 +419,7 @@ public final class HistoryCommand {
           return out;
         }, pool));
         // a window of tasks ahead of the printing: the readers keep busy while it writes or lists
-        if (window.size() >= 8 * WORKERS) window.poll().join().forEach(sink);
+        if (window.size() >= 4 * WORKERS) window.poll().join().forEach(sink);
       }
 
       /**

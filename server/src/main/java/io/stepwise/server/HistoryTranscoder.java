@@ -293,7 +293,7 @@ final class HistoryTranscoder {
 
     /** Empty again, for the next execution: the buffer is kept (unless it grew past {@code keep} bytes). */
     Out reset(int keep) {
-      if (buf.length > keep) buf = new byte[keep];
+      if (buf.length > keep) buf = new byte[Math.min(keep, 16 << 10)];
       if (seenText.length > keep) seenText = new byte[0];
       if (seenJson.length > keep) seenJson = new byte[0];
       seenLength = -1;
