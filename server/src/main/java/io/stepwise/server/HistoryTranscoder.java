@@ -210,15 +210,7 @@ final class HistoryTranscoder {
         if (c >= 0) {
           // ASCII, byte by byte: state data is JSON text, its runs between quotes short (a copy a
           // run cost more than it saved)
-          int e = ESCAPES[c];
-          if (e == 0) {
-            b[at++] = (byte) c;
-          } else if (e > 0) {
-            b[at++] = '\\';
-            b[at++] = (byte) e;
-          } else {
-            at = unicodeEscape(b, at, (char) c);
-          }
+          at = ascii(b, at, c);
           i++;
           continue;
         }
