@@ -20,6 +20,9 @@ public final class Main implements Callable<Integer> {
       System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
           String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
+    // Logging set up here, before any other thread logs: SLF4J initialised by two threads at once
+    // intercepts the second one's calls and prints a warning about replaying them on stderr.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     // "--input @file" is ours to read: picocli must not expand @files itself.
     int code = new CommandLine(new Main()).setExpandAtFiles(false).execute(args);
     if (code != 0) System.exit(code);

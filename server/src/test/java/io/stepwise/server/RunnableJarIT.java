@@ -36,6 +36,18 @@ class RunnableJarIT {
       assertThat(ExecutionApiTest.awaitEnd(sfn, exec).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     });
     assertThat(Files.list(dataDir).count()).isPositive();
+    // an offline tool on what it wrote: its answer on stdout, and nothing on stderr (no logging
+    // set-up warnings either)
+    Path jar = Path.of("target", "stepwise-all.jar");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process verify = new ProcessBuilder(java, "-jar", jar.toString(), "journal", "verify", "--data-dir", dataDir.toString())
+        .start();
+    String out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(verify.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(verify.exitValue()).as(out + err).isZero();
+    assertThat(out).contains("no problems");
+    assertThat(err).isEmpty();
   }
 
   /** The SFN_MOCK_CONFIG environment variable names the mock configuration, as for Step Functions Local. */
