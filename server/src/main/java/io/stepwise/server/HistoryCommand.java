@@ -104,7 +104,7 @@ public final class HistoryCommand {
         System.err.println("stepwise history export: " + e.getMessage());
         return 1;
       }
-      if (!all && failed[0]) return 1;
+      if (failed[0]) return 1; // with --all, after every other execution was printed
       return 0;
     }
   }
