@@ -42,11 +42,20 @@ final class HistoryTranscoder {
         return false;
       }
       Timestamps timestamps = new Timestamps();
+      // what each event starts with after its brace: the execution's ARN member, written once
+      byte[] arnMember = null;
+      if (executionArn != null) {
+        Out member = new Out(32 + 6 * executionArn.length());
+        member.raw("\"executionArn\":");
+        member.string(executionArn);
+        member.raw(',');
+        arnMember = member.toByteArray();
+      }
       boolean first = true;
       for (int i = 1; i < events.size(); i++) {
         EventCodec.Opened e = events.get(i);
         if (!type(e).equals(STEPPED)) return false;
-        first = new Cbor(e.payload()).step(out, executionArn, lines, timestamps, first);
+        first = new Cbor(e.payload()).step(out, arnMember, lines, timestamps, first);
       }
       return true;
     } catch (NotPlain | RuntimeException e) {
@@ -127,6 +136,13 @@ final class HistoryTranscoder {
     void raw(char ascii) {
       ensure(1);
       buf[len++] = (byte) ascii;
+    }
+
+    /** JSON already written. */
+    void raw(byte[] json) {
+      ensure(json.length);
+      System.arraycopy(json, 0, buf, len, json.length);
+      len += json.length;
     }
 
     /** ASCII text as it is (punctuation, names that need no escape, numbers). */
@@ -422,7 +438,7 @@ final class HistoryTranscoder {
      * the result) the history does not show and is not read. Returns whether the next event is
      * still the first.
      */
-    boolean step(Out out, String executionArn, boolean lines, Timestamps timestamps, boolean first) throws NotPlain {
+    boolean step(Out out, byte[] arnMember, boolean lines, Timestamps timestamps, boolean first) throws NotPlain {
       head();
       if (major != MAP) throw NOT_PLAIN;
       for (long n = arg; n == INDEFINITE ? !atBreak() : n-- > 0; ) {
@@ -438,7 +454,7 @@ final class HistoryTranscoder {
         if (major != ARRAY) throw NOT_PLAIN;
         for (long e = arg; e == INDEFINITE ? !atBreak() : e-- > 0; ) {
           if (!first && !lines) out.raw(',');
-          event(out, executionArn, lines, timestamps);
+          event(out, arnMember, lines, timestamps);
           first = false;
         }
         return first;
@@ -447,7 +463,7 @@ final class HistoryTranscoder {
     }
 
     /** One history event, its head next. */
-    private void event(Out out, String executionArn, boolean lines, Timestamps timestamps) throws NotPlain {
+    private void event(Out out, byte[] arnMember, boolean lines, Timestamps timestamps) throws NotPlain {
       head();
       if (major != MAP) throw NOT_PLAIN;
       long id = 0;
@@ -495,11 +511,7 @@ final class HistoryTranscoder {
       if (seen != 31) throw NOT_PLAIN;
       int end = pos;
       out.raw('{');
-      if (executionArn != null) {
-        out.raw("\"executionArn\":");
-        out.string(executionArn);
-        out.raw(',');
-      }
+      if (arnMember != null) out.raw(arnMember);
       out.raw("\"timestamp\":");
       out.raw(timestamps.shown(in, timestampAt, timestampLength));
       out.raw(",\"type\":");

@@ -144,6 +144,14 @@ public final class IntrinsicParser {
     };
   }
 
+  /**
+   * As {@link #escaped}, for text that is data (a template read from the input): only the reserved
+   * characters {@code ' { } \\} are escaped there.
+   */
+  static int escapedReserved(char next) {
+    return "'{}\\".indexOf(next) >= 0 ? next : -1;
+  }
+
   /** Resolves the escapes of a raw string ({@link #escaped}). */
   static String unescape(String raw) {
     if (raw.indexOf('\\') < 0) return raw;

@@ -158,9 +158,11 @@ public final class Intrinsics {
     int arg = 1;
     for (int i = 0; i < template.length(); i++) {
       char ch = template.charAt(i);
-      int escaped = ch != '\\' || i + 1 >= template.length() ? -1
-          : literal ? IntrinsicParser.escaped(template.charAt(i + 1))
-          : "'{}\\".indexOf(template.charAt(i + 1)) >= 0 ? template.charAt(i + 1) : -1;
+      int escaped = -1;
+      if (ch == '\\' && i + 1 < template.length()) {
+        char next = template.charAt(i + 1);
+        escaped = literal ? IntrinsicParser.escaped(next) : IntrinsicParser.escapedReserved(next);
+      }
       if (escaped >= 0) {
         b.append((char) escaped);
         i++;

@@ -245,24 +245,17 @@ public final class DefinitionParser {
 
   /**
    * AWS's rule for a variable's name: Unicode identifier syntax (UAX #31), a first character that is
-   * ID_Start and others that are ID_Continue (so not a leading digit), at most 80 characters. A
-   * leading underscore, which the rule leaves out, is still accepted: Stepwise accepted it before,
-   * and a stored definition must go on compiling.
+   * ID_Start and others that are ID_Continue (so not a leading digit), at most 80 characters; the
+   * characters as paths read them ({@link PathExpr#variableStart}, {@link PathExpr#variablePart}).
    */
   static boolean variableName(String name) {
     if (name.isEmpty() || name.codePointCount(0, name.length()) > 80) return false;
     for (int i = 0; i < name.length(); ) {
       int cp = name.codePointAt(i);
-      boolean ok = i == 0 ? Character.isUnicodeIdentifierStart(cp) || cp == '_' : variablePart(cp);
-      if (!ok) return false;
+      if (!(i == 0 ? PathExpr.variableStart(cp) : PathExpr.variablePart(cp))) return false;
       i += Character.charCount(cp);
     }
     return true;
-  }
-
-  /** A character a variable's name may have after its first (ID_Continue). */
-  static boolean variablePart(int cp) {
-    return Character.isUnicodeIdentifierPart(cp) && !Character.isIdentifierIgnorable(cp);
   }
 
   List<Retrier> retry(ObjectNode o, String pointer) {

@@ -62,7 +62,7 @@ final class VariableReferences {
           continue;
         }
         int j = i + 1;
-        while (j < s.length() && DefinitionParser.variablePart(s.codePointAt(j))) j += Character.charCount(s.codePointAt(j));
+        while (j < s.length() && io.stepwise.asl.path.PathExpr.variablePart(s.codePointAt(j))) j += Character.charCount(s.codePointAt(j));
         if (j > i + 1 && !Character.isDigit(s.charAt(i + 1))) out.add(s.substring(i + 1, j));
         i = j - 1;
       }

@@ -11,7 +11,7 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
 
   public static PathExpr compile(String text) {
     if (text.startsWith("$$")) return new PathExpr(Root.CONTEXT, null, JsonPath.compile(text.substring(1)), text);
-    if (text.length() > 1 && text.charAt(0) == '$' && isVarStart(text.codePointAt(1))) {
+    if (text.length() > 1 && text.charAt(0) == '$' && variableStart(text.codePointAt(1))) {
       int end = 1;
       while (end < text.length() && text.charAt(end) != '.' && text.charAt(end) != '[') end++;
       String name = text.substring(1, end);
@@ -20,9 +20,17 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
     return new PathExpr(Root.INPUT, null, JsonPath.compile(text), text);
   }
 
-  /** A variable's first character: what may start its name (Unicode identifier start, or '_'). */
-  private static boolean isVarStart(int c) {
+  /**
+   * A variable name's first character: Unicode identifier start (ID_Start), as AWS's rule says, or
+   * '_' (which it leaves out; Stepwise accepted it before, and stored definitions must compile).
+   */
+  public static boolean variableStart(int c) {
     return Character.isUnicodeIdentifierStart(c) || c == '_';
+  }
+
+  /** A character a variable's name may have after its first (ID_Continue). */
+  public static boolean variablePart(int c) {
+    return Character.isUnicodeIdentifierPart(c) && !Character.isIdentifierIgnorable(c);
   }
 
   /** The value, or null when the path (or the variable) matches nothing. */

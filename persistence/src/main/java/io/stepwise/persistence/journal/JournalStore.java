@@ -399,8 +399,8 @@ public final class JournalStore implements DataKeyTable {
   /** Persistence ids with their numeric ids, in the order they were first written, from {@code afterId}. */
   public LinkedHashMap<Long, String> persistenceIds(long afterId, int max) {
     LinkedHashMap<Long, String> out = new LinkedHashMap<>();
-    // Read in pages of sealed rows, each page opened on every core (a whole journal's ids are a
-    // million decryptions: the offline tools list them all before they start), kept in id order.
+    // Read in pages of sealed rows, each page opened on every core (a journal's ids can be a
+    // million decryptions: journal verify lists them all), kept in id order.
     final int page = 4096;
     long[] ids = new long[page];
     byte[][] sealed = new byte[page][];
