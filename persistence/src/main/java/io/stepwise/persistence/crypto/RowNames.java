@@ -23,6 +23,8 @@ public final class RowNames {
   private final SecretKeySpec hashKey;
   private final EventCipher cipher;
   private final ThreadLocal<Mac> macs;
+  private static final int RECURRING_LIMIT = 4_096;
+  private final java.util.Map<String, byte[]> recurring = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RowNames(byte[] hashKey, byte[] sealKey) {
     this.hashKey = new SecretKeySpec(hashKey, "HmacSHA256");
@@ -45,6 +47,23 @@ public final class RowNames {
   /** The keyed hash of {@code name} (UTF-8), {@value #HASH_BYTES} bytes. */
   public byte[] hash(String name) {
     return hash(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * As {@link #hash(String)}, for a name that comes back again and again (an activity's ARN in
+   * the key of each of its queued tasks): kept, up to a few thousand names. The array is shared:
+   * read it, never change it.
+   */
+  public byte[] hashRecurring(String name) {
+    byte[] h = recurring.get(name);
+    if (h == null) {
+      if (recurring.size() >= RECURRING_LIMIT) {
+        recurring.clear();
+      }
+      h = hash(name);
+      recurring.put(name, h);
+    }
+    return h;
   }
 
   public byte[] hash(byte[] name) {

@@ -81,7 +81,7 @@ public final class ActivityQueue {
   }
 
   private static byte[] prefix(RowNames names, String activityArn) {
-    return ByteBuffer.allocate(1 + RowNames.HASH_BYTES).put(PREFIX).put(names.hash(activityArn)).array();
+    return ByteBuffer.allocate(1 + RowNames.HASH_BYTES).put(PREFIX).put(names.hashRecurring(activityArn)).array();
   }
 
   private static byte[] ids(Task t) {

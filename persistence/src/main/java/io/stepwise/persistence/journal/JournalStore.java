@@ -32,6 +32,7 @@ public final class JournalStore implements DataKeyTable {
   // Ids are cached for the write path; past this many the cache starts over (lookups fall back to
   // LevelDB), so a server that has seen millions of executions does not hold them all in memory.
   private static final int ID_CACHE_LIMIT = 250_000;
+  private volatile int idCacheLimit = ID_CACHE_LIMIT;
   private static final String DATA_KEY_COUNTER = "data-key";
   private static final String TYPE_COUNTER = "type";
 
@@ -39,6 +40,15 @@ public final class JournalStore implements DataKeyTable {
   private final io.stepwise.persistence.crypto.EventCipher dataKeyRows;
   private final io.stepwise.persistence.crypto.RowNames names;
   private final Map<String, Long> ids = new ConcurrentHashMap<>();
+  // Persistence ids looked up and found without a number, with the epoch of ids they were seen in:
+  // a new one (an activity task's input, say) is looked up three times while its first write is
+  // ordered and sealed. Only a commit numbers an id; it publishes the number in ids, which is
+  // looked at first, and drops the id from here. So an entry left behind by a lookup that raced
+  // the commit is harmless while ids holds the number, and clearing ids starts a new epoch, in
+  // which the entries of the one before count for nothing.
+  private static final int ABSENT_LIMIT = 65_536;
+  private final Map<String, Long> absent = new ConcurrentHashMap<>();
+  private final AtomicLong idsEpoch = new AtomicLong();
   private final Map<Long, StoredDataKey> dataKeys = new ConcurrentHashMap<>();
   private final AtomicLong lastPid;
   private final AtomicLong lastDataKey;
@@ -145,8 +155,17 @@ public final class JournalStore implements DataKeyTable {
     if (id != null) {
       return OptionalLong.of(id);
     }
+    long epoch = idsEpoch.get();
+    Long seenAbsent = absent.get(persistenceId);
+    if (seenAbsent != null && seenAbsent == epoch) {
+      return OptionalLong.empty();
+    }
     byte[] v = db.get(JournalKeys.pid(names, persistenceId));
     if (v == null) {
+      if (absent.size() >= ABSENT_LIMIT) {
+        absent.clear();
+      }
+      absent.put(persistenceId, epoch);
       return OptionalLong.empty();
     }
     long found = JournalKeys.longOf(v);
@@ -221,6 +240,10 @@ public final class JournalStore implements DataKeyTable {
       }
       moved += clear.size();
     }
+    if (moved > 0) {
+      // Ids numbered without a commit: none may stay known as absent.
+      idsEpoch.incrementAndGet();
+    }
     // A name row without its id row (none is written that way) goes too.
     while (true) {
       List<byte[]> orphans = new ArrayList<>(chunk);
@@ -252,15 +275,24 @@ public final class JournalStore implements DataKeyTable {
     return false;
   }
 
+  /** Tests: the id cache starts over past {@code limit} ids instead of {@value #ID_CACHE_LIMIT}. */
+  void limitIdCache(int limit) {
+    idCacheLimit = limit;
+  }
+
   void publishIds(Map<String, Long> committed) {
     cacheIds(committed);
   }
 
   private void cacheIds(Map<String, Long> known) {
-    if (ids.size() >= ID_CACHE_LIMIT) {
+    if (ids.size() >= idCacheLimit) {
+      idsEpoch.incrementAndGet();
       ids.clear();
     }
     ids.putAll(known);
+    for (String pid : known.keySet()) {
+      absent.remove(pid);
+    }
   }
 
   /**

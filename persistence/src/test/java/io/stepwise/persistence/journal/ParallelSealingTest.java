@@ -311,6 +311,58 @@ class ParallelSealingTest {
     assertThat(replay("g")).containsExactly("1:g#1", "2:g#2 by another writer", "3:g#3");
   }
 
+  /**
+   * A persistence id looked up before it has a number is remembered as absent; its first write
+   * must still be found by every later lookup, including lookups racing that write.
+   */
+  @Test
+  void idsLookedUpBeforeAndWhileTheirFirstWriteCommits_areFoundAfterIt() throws Exception {
+    idsLookedUpBeforeTheirFirstWrite_areFoundAfterIt();
+  }
+
+  /** As above with an id cache that starts over every few ids: an id it forgot is looked up again. */
+  @Test
+  void idsLookedUpBeforeTheirFirstWrite_areFoundAfterTheIdCacheStartsOver() throws Exception {
+    storage.handles().store().limitIdCache(7);
+    idsLookedUpBeforeTheirFirstWrite_areFoundAfterIt();
+  }
+
+  private void idsLookedUpBeforeTheirFirstWrite_areFoundAfterIt() throws Exception {
+    var store = storage.handles().store();
+    int n = 300;
+    List<String> pids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      pids.add("fresh-" + i);
+      assertThat(store.idOf("fresh-" + i)).isEmpty();
+      assertThat(store.idOf("fresh-" + i)).isEmpty();
+    }
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread looker = new Thread(() -> {
+      while (writing.get()) {
+        for (String pid : pids) store.idOf(pid);
+      }
+    });
+    looker.start();
+    List<WriteOp> ops = new ArrayList<>();
+    for (String pid : pids) {
+      WriteOp op = write(pid, 1);
+      committer.submit(op);
+      ops.add(op);
+    }
+    for (WriteOp op : ops) {
+      assertThat(op.done().get(WAIT.toSeconds(), TimeUnit.SECONDS)).containsOnly(Optional.empty());
+    }
+    writing.set(false);
+    looker.join();
+    for (String pid : pids) {
+      assertThat(store.idOf(pid)).as(pid).isPresent();
+      assertThat(replay(pid)).containsExactly("1:" + pid + "#1");
+      // A second write follows on the first: the journal is known to end at 1.
+      assertThat(submitAndWait(write(pid, 2))).containsOnly(Optional.empty());
+    }
+    assertThat(store.idOf("never-written")).isEmpty();
+  }
+
   private Iterable<Optional<Exception>> submitAndWait(WriteOp op) throws Exception {
     committer.submit(op);
     return op.done().get(WAIT.toSeconds(), TimeUnit.SECONDS);
