@@ -192,6 +192,74 @@ class HttpTaskTest {
     }
   }
 
+  /**
+   * At TRACE, TestState shows the HTTP request as sent and the response as it came, every member a
+   * string; what the connection adds (its header and query parameter) only with revealSecrets.
+   */
+  @Test
+  void testStateAtTrace_showsTheRequestAndResponse_andTheConnectionsPartsOnlyWhenRevealed() throws Exception {
+    try (TestServer server = start(); SfnClient sfn = server.sfn()) {
+      String state = """
+          {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+           "Parameters": {"ApiEndpoint": "%s/echo", "Method": "POST", "Authentication": {"ConnectionArn": "%s"},
+             "Headers": {"X-Custom": "c1"}, "QueryParameters": {"q": "v"}, "RequestBody": {"a.$": "$.n"}},
+           "End": true}
+          """.formatted(base, CONNECTION);
+      var hidden = sfn.testState(b -> b.definition(state).input("{\"n\": 5}").roleArn(Definitions.ROLE)
+          .inspectionLevel("TRACE"));
+      assertThat(hidden.statusAsString()).isEqualTo("SUCCEEDED");
+      var request = hidden.inspectionData().request();
+      assertThat(request.protocol()).isEqualTo("http");
+      assertThat(request.method()).isEqualTo("POST");
+      assertThat(request.url()).isEqualTo(base + "/echo?q=v");
+      assertThat(request.headers()).startsWith("[").endsWith("]").contains("X-Custom: c1",
+          "Content-Type: application/json; charset=UTF-8", "User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1")
+          .doesNotContain("from-connection");
+      assertThat(request.body()).isEqualTo("{\"a\":5}");
+      var response = hidden.inspectionData().response();
+      assertThat(response.protocol()).isEqualTo("http");
+      assertThat(response.statusCode()).isEqualTo("200");
+      assertThat(response.statusMessage()).isEqualTo("OK");
+      assertThat(response.headers().toLowerCase()).contains("x-trace: t1", "content-type: application/json");
+      // the response is shown whole: the endpoint saw the connection's parameters and echoes them
+      assertThat(JSON.readTree(response.body()).get("uri").asText()).isEqualTo("/echo?q=v&api_key=k1");
+      // the data flow of DEBUG is there too
+      assertThat(hidden.inspectionData().afterParameters()).contains("\"RequestBody\":{\"a\":5}");
+
+      var revealed = sfn.testState(b -> b.definition(state).input("{\"n\": 5}").roleArn(Definitions.ROLE)
+          .inspectionLevel("TRACE").revealSecrets(true));
+      assertThat(revealed.inspectionData().request().url()).isEqualTo(base + "/echo?q=v&api_key=k1");
+      assertThat(revealed.inspectionData().request().headers()).contains("Authorization: Bearer from-connection",
+          "X-Custom: c1");
+
+      // below TRACE there is no request or response; with a mock no call is made, so none either
+      var debug = sfn.testState(b -> b.definition(state).input("{\"n\": 5}").roleArn(Definitions.ROLE)
+          .inspectionLevel("DEBUG"));
+      assertThat(debug.inspectionData().request()).isNull();
+      assertThat(debug.inspectionData().response()).isNull();
+      int calls = seen.size();
+      var mocked = sfn.testState(b -> b.definition(state).input("{\"n\": 5}").inspectionLevel("TRACE")
+          .mock(m -> m.result("{\"StatusCode\": 200, \"ResponseBody\": {}}")));
+      assertThat(mocked.statusAsString()).isEqualTo("SUCCEEDED");
+      assertThat(mocked.inspectionData().request()).isNull();
+      assertThat(seen).hasSize(calls);
+
+      // an answer outside 2xx is shown as it came, with the error it gives
+      String missing = """
+          {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+           "Parameters": {"ApiEndpoint": "%s/missing", "Method": "GET", "Authentication": {"ConnectionArn": "%s"}},
+           "End": true}
+          """.formatted(base, CONNECTION);
+      var failed = sfn.testState(b -> b.definition(missing).input("{}").roleArn(Definitions.ROLE).inspectionLevel("TRACE"));
+      assertThat(failed.error()).isEqualTo("States.Http.StatusCode.404");
+      assertThat(failed.inspectionData().request().method()).isEqualTo("GET");
+      assertThat(failed.inspectionData().request().body()).isEmpty();
+      assertThat(failed.inspectionData().response().statusCode()).isEqualTo("404");
+      assertThat(failed.inspectionData().response().statusMessage()).isEqualTo("Not Found");
+      assertThat(failed.inspectionData().response().body()).isEqualTo("{\"message\":\"no such thing\"}");
+    }
+  }
+
   @Test
   void urlEncodedBodies_formatArraysAsAsked_andTextResponsesStayText() throws Exception {
     try (TestServer server = start(); SfnClient sfn = server.sfn()) {

@@ -93,7 +93,8 @@ final class TestStateOperations {
       context = context(contextText);
     }
     TestStates.Request request = new TestStates.Request(definition, stateName, input, variables, context, mock,
-        roleArn != null, retrierRetryCount, mapIterationFailureCount, region, caller.accountId());
+        roleArn != null, retrierRetryCount, mapIterationFailureCount, region, caller.accountId(), "TRACE".equals(level),
+        revealSecrets);
     return engine.testState(request).thenApply(outcome -> {
     ObjectNode n = F.objectNode();
     if (outcome.output() != null) n.put("output", io.stepwise.engine.Json.write(outcome.output()));

@@ -12,7 +12,9 @@ import io.stepwise.engine.Json;
 import io.stepwise.engine.ServiceError;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import io.stepwise.engine.integration.HttpInvoke;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,10 +28,14 @@ public final class TestStates {
   /** The name a state tested on its own runs under (AWS shows this placeholder in its context object). */
   static final String SINGLE_STATE = "StateName";
 
-  /** What to test; {@code mock}, {@code context}, {@code variables} and {@code stateName} may be null. */
+  /**
+   * What to test; {@code mock}, {@code context}, {@code variables} and {@code stateName} may be null.
+   * {@code trace}: inspection at {@code TRACE}, which adds an HTTP Task's request and response to the
+   * inspection data ({@code revealSecrets}: with what its connection adds).
+   */
   public record Request(String definition, String stateName, JsonNode input, Map<String, JsonNode> variables,
       JsonNode context, StateTester.Mock mock, boolean roleGiven, int retrierRetryCount,
-      Integer mapIterationFailureCount, String region, String account) {}
+      Integer mapIterationFailureCount, String region, String account, boolean trace, boolean revealSecrets) {}
 
   public static StateTester.Outcome run(Request r, Instant now) {
     return prepared(r, now).test(Tasks::unsupported, now);
@@ -60,10 +66,20 @@ public final class TestStates {
         "EXPRESS", r.definition(), null, now, null, Json.write(r.input()), now, null, null, null);
     // the task's TimeoutSeconds holds here too, and a request is never held past the edge's own limit
     long seconds = Math.min(task.timeoutSeconds() == null ? 80 : task.timeoutSeconds(), 80);
-    return integrations.invoke(task, info).toCompletableFuture()
+    var http = r.trace() && HttpInvoke.RESOURCE.equals(task.resource()) ? integrations.http() : Optional.<HttpInvoke>empty();
+    HttpInvoke.Exchange exchange = http.isPresent() ? new HttpInvoke.Exchange(r.revealSecrets()) : null;
+    var call = http.isPresent() ? http.get().invokeTraced(task, info, exchange) : integrations.invoke(task, info);
+    return call.toCompletableFuture()
         .completeOnTimeout(new io.stepwise.asl.interpreter.Signal.TaskFailed(task.id(), "States.Timeout", null), seconds,
             java.util.concurrent.TimeUnit.SECONDS)
-        .thenApply(answer -> p.test(t -> t.id().equals(task.id()) ? answer : Tasks.unsupported(t), now));
+        .thenApply(answer -> {
+          StateTester.Outcome outcome = p.test(t -> t.id().equals(task.id()) ? answer : Tasks.unsupported(t), now);
+          if (exchange != null && outcome.inspectionData() != null) {
+            if (exchange.request() != null) outcome.inspectionData().set("request", exchange.request());
+            if (exchange.response() != null) outcome.inspectionData().set("response", exchange.response());
+          }
+          return outcome;
+        });
   }
 
   /** A state ready to test: its definition, name, context and options. */

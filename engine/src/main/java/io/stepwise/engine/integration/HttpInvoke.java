@@ -93,17 +93,94 @@ public final class HttpInvoke implements Integration {
 
   @Override
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info) {
-    HttpRequest request;
+    return invokeTraced(task, info, null);
+  }
+
+  /**
+   * What TestState shows of a call at {@code TRACE}: the request as sent and the response as it
+   * came ({@code InspectionData}'s {@code request} and {@code response}, every member a string).
+   * Without {@code revealSecrets} the request is shown without what the connection adds (its
+   * headers, query and body parameters), as AWS leaves out what an EventBridge connection adds;
+   * what the task itself sends and the whole response are shown either way.
+   */
+  public static final class Exchange {
+    private final boolean revealSecrets;
+    private volatile ObjectNode request;
+    private volatile ObjectNode response;
+
+    public Exchange(boolean revealSecrets) {
+      this.revealSecrets = revealSecrets;
+    }
+
+    /** The request, or null if no call was made (the task was refused before it). */
+    public ObjectNode request() {
+      return request;
+    }
+
+    /** The response, or null if none came. */
+    public ObjectNode response() {
+      return response;
+    }
+  }
+
+  /** As {@link #invoke(Effect.ScheduleTask, ExecutionInfo)}, keeping what was sent and received in {@code exchange} (may be null). */
+  public CompletionStage<Signal> invokeTraced(Effect.ScheduleTask task, ExecutionInfo info, Exchange exchange) {
+    Assembled call;
     try {
-      request = request(task.parameters());
+      call = assemble(task.parameters(), null);
+      if (exchange != null) {
+        exchange.request = shown(exchange.revealSecrets ? call : assemble(task.parameters(), NO_CONNECTION));
+      }
     } catch (Refused r) {
       return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), r.error, r.getMessage()));
     }
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .handle((response, failure) -> failure == null ? answer(task, response) : failed(task, failure));
+    return client.sendAsync(call.request(), HttpResponse.BodyHandlers.ofByteArray())
+        .handle((response, failure) -> {
+          if (failure == null && exchange != null) exchange.response = shown(response);
+          return failure == null ? answer(task, response) : failed(task, failure);
+        });
+  }
+
+  private static final Connection NO_CONNECTION = new Connection(Map.of(), Map.of(), NODES.objectNode());
+
+  /** A request ready to send, and the text of its body ("" for none). */
+  private record Assembled(HttpRequest request, String body) {}
+
+  private static ObjectNode shown(Assembled call) {
+    ObjectNode r = NODES.objectNode();
+    r.put("protocol", call.request().uri().getScheme());
+    r.put("method", call.request().method());
+    r.put("url", call.request().uri().toString());
+    r.put("headers", shown(call.request().headers()));
+    r.put("body", call.body());
+    return r;
+  }
+
+  private static ObjectNode shown(HttpResponse<byte[]> response) {
+    ObjectNode r = NODES.objectNode();
+    r.put("protocol", response.uri().getScheme());
+    r.put("statusCode", String.valueOf(response.statusCode()));
+    r.put("statusMessage", reason(response.statusCode()));
+    r.put("headers", shown(response.headers()));
+    r.put("body", new String(response.body(), StandardCharsets.UTF_8));
+    return r;
+  }
+
+  /** Headers as one text: {@code [Name: value, Name: value]}, a name once per value, in name order. */
+  private static String shown(java.net.http.HttpHeaders headers) {
+    List<String> lines = new ArrayList<>();
+    new TreeMap<>(headers.map()).forEach((name, values) -> {
+      if (!name.startsWith(":")) values.forEach(v -> lines.add(name + ": " + v));
+    });
+    return "[" + String.join(", ", lines) + "]";
   }
 
   HttpRequest request(JsonNode p) {
+    return assemble(p, null).request();
+  }
+
+  /** The call {@code p} asks for, with the configured connection or, if not null, {@code use} in its place. */
+  private Assembled assemble(JsonNode p, Connection use) {
     if (p == null || !p.isObject()) throw runtime("The HTTP Task's Parameters must be a JSON object");
     String endpoint = text(p, "ApiEndpoint");
     String method = text(p, "Method");
@@ -112,7 +189,7 @@ public final class HttpInvoke implements Integration {
           + method + "'");
     }
     String connectionArn = connectionArn(p);
-    Connection connection = connection(connectionArn);
+    Connection connection = use != null ? use : connection(connectionArn);
 
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     JsonNode h = p.get("Headers");
@@ -160,6 +237,7 @@ public final class HttpInvoke implements Integration {
     }
 
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+    String bodyText = "";
     JsonNode rb = p.get("RequestBody");
     ObjectNode extra = connection.bodyParameters();
     if (rb != null && !rb.isNull() || !extra.isEmpty()) {
@@ -187,6 +265,7 @@ public final class HttpInvoke implements Integration {
         throw runtime("The HTTP Task's RequestBodyEncoding must be NONE or URL_ENCODED, got '" + encoding + "'");
       }
       body = HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
+      bodyText = text;
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body);
     headers.forEach((k, vs) -> {
@@ -200,7 +279,7 @@ public final class HttpInvoke implements Integration {
       }
     });
     b.setHeader("User-Agent", "Amazon|StepFunctions|HttpInvoke|" + region);
-    return b.build();
+    return new Assembled(b.build(), bodyText);
   }
 
   private static String connectionArn(JsonNode p) {

@@ -49,6 +49,11 @@ public final class Integrations {
         || LambdaInvoke.isResource(r) || AwsServices.isResource(r));
   }
 
+  /** The HTTP Task's integration, if this server has one. */
+  public java.util.Optional<HttpInvoke> http() {
+    return all.stream().filter(HttpInvoke.class::isInstance).map(HttpInvoke.class::cast).findFirst();
+  }
+
   public boolean handles(String resource) {
     return remembered(handled, resource, r -> all.stream().anyMatch(i -> i.handles(r)));
   }
