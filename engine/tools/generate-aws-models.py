@@ -3,7 +3,8 @@
 
 Stepwise forwards `arn:aws:states:::aws-sdk:<service>:<action>` and the optimized integrations to
 other services' endpoints. To build a request and read an answer it needs each service's
-protocol and the shapes of its operations: this script keeps exactly that (no documentation)
+protocol and the shapes of its operations (with their required members and enums, against which
+TestState checks a mocked result): this script keeps exactly that (no documentation)
 from the models botocore ships (Apache License 2.0, https://github.com/boto/botocore), one
 gzip file per service, named as Step Functions names services in `aws-sdk:` resources: the
 serviceId in lower case without spaces and without a closing "Service", as the AWS SDK for Java
@@ -54,7 +55,7 @@ def shape(s):
     t = s["type"]
     if t == "structure":
         out["members"] = {k: member(v) for k, v in s.get("members", {}).items()}
-        for a in ("payload", "exception", "error", "locationName"):
+        for a in ("payload", "exception", "error", "locationName", "required"):
             if a in s:
                 out[a] = s[a]
         if isinstance(out.get("error"), dict):
@@ -68,6 +69,8 @@ def shape(s):
         out["value"] = member(s["value"])
         if s.get("flattened"):
             out["flattened"] = True
+    elif t == "string" and "enum" in s:
+        out["enum"] = s["enum"]
     elif t == "timestamp" and "timestampFormat" in s:
         out["timestampFormat"] = s["timestampFormat"]
     if s.get("streaming"):

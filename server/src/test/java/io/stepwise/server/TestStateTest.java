@@ -127,6 +127,40 @@ class TestStateTest {
     }
   }
 
+  /** A mocked result is checked against the called API's response shape, as fieldValidationMode says. */
+  @Test
+  void mockedResults_areCheckedAgainstTheApisResponseShape() throws Exception {
+    String describe = """
+        {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+         "Parameters": {"ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e"}, "End": true}
+        """;
+    String lambda = "{\"Type\": \"Task\", \"Resource\": \"" + LAMBDA + "\", \"End\": true}";
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      // STRICT, the default: required members are wanted
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(describe).mock(m -> m.result("{\"Status\": \"RUNNING\"}"))))
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Mock result schema validation error: Required field 'ExecutionArn' is missing");
+      // PRESENT: only the members given, which must have their types and values
+      assertThat(sfn.testState(b -> b.definition(describe)
+          .mock(m -> m.result("{\"Status\": \"RUNNING\"}").fieldValidationMode("PRESENT"))).output())
+          .isEqualTo("{\"Status\":\"RUNNING\"}");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(describe)
+          .mock(m -> m.result("{\"Status\": \"RUN\"}").fieldValidationMode("PRESENT"))))
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Mock result schema validation error: Field 'Status' is not an expected value");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(lambda)
+          .mock(m -> m.result("{\"StatusCode\": \"200\", \"Payload\": {}}"))))
+          .isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Mock result schema validation error: Field 'StatusCode' must be a number");
+      // NONE: anything
+      assertThat(sfn.testState(b -> b.definition(lambda)
+          .mock(m -> m.result("{\"StatusCode\": \"200\"}").fieldValidationMode("NONE"))).statusAsString())
+          .isEqualTo("SUCCEEDED");
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(lambda)
+          .mock(m -> m.result("{}").fieldValidationMode("strict")))).isInstanceOf(ValidationException.class);
+    }
+  }
+
   @Test
   void badRequests_getAwsErrors_atOnce() throws Exception {
     String pass = "{\"Type\": \"Pass\", \"End\": true}";

@@ -62,7 +62,8 @@ final class TestStateOperations {
           + "' at 'stateName' failed to satisfy constraint: Member must have length between 1 and 80");
     }
     String contextText = maxLength(optionalString(req, "context"), "context", StepFunctionsApi.MAX_INPUT, true);
-    StateTester.Mock mock = mock(optionalObject(req, "mock"));
+    ObjectNode mockRequest = optionalObject(req, "mock");
+    StateTester.Mock mock = mock(mockRequest);
     ObjectNode configuration = optionalObject(req, "stateConfiguration");
     int retrierRetryCount = 0;
     Integer mapIterationFailureCount = null;
@@ -94,7 +95,7 @@ final class TestStateOperations {
     }
     TestStates.Request request = new TestStates.Request(definition, stateName, input, variables, context, mock,
         roleArn != null, retrierRetryCount, mapIterationFailureCount, region, caller.accountId(), "TRACE".equals(level),
-        revealSecrets);
+        revealSecrets, mockRequest == null ? null : optionalString(mockRequest, "fieldValidationMode"));
     return engine.testState(request).thenApply(outcome -> {
     ObjectNode n = F.objectNode();
     if (outcome.output() != null) n.put("output", io.stepwise.engine.Json.write(outcome.output()));

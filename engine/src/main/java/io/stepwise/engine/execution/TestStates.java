@@ -13,6 +13,7 @@ import io.stepwise.engine.ServiceError;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import io.stepwise.engine.integration.HttpInvoke;
+import io.stepwise.engine.integration.MockResults;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,11 +32,13 @@ public final class TestStates {
   /**
    * What to test; {@code mock}, {@code context}, {@code variables} and {@code stateName} may be null.
    * {@code trace}: inspection at {@code TRACE}, which adds an HTTP Task's request and response to the
-   * inspection data ({@code revealSecrets}: with what its connection adds).
+   * inspection data ({@code revealSecrets}: with what its connection adds). {@code mockValidation}:
+   * the mock's {@code fieldValidationMode} (null: {@code STRICT}).
    */
   public record Request(String definition, String stateName, JsonNode input, Map<String, JsonNode> variables,
       JsonNode context, StateTester.Mock mock, boolean roleGiven, int retrierRetryCount,
-      Integer mapIterationFailureCount, String region, String account, boolean trace, boolean revealSecrets) {}
+      Integer mapIterationFailureCount, String region, String account, boolean trace, boolean revealSecrets,
+      String mockValidation) {}
 
   public static StateTester.Outcome run(Request r, Instant now) {
     return prepared(r, now).test(Tasks::unsupported, now);
@@ -125,6 +128,11 @@ public final class TestStates {
     if (r.mock() != null && r.mock().result() != null && (state instanceof State.Map || state instanceof State.Parallel)
         && !r.mock().result().isArray()) {
       throw ServiceError.validation("Mocked result must be an array.");
+    }
+    if (r.mock() != null && r.mock().result() != null && state instanceof State.Task t) {
+      MockResults.problem(t.resource(), r.mock().result(), r.mockValidation()).ifPresent(problem -> {
+        throw ServiceError.validation(problem);
+      });
     }
     String machine = "TestStateMachine";
     ExecutionContext ctx = new ExecutionContext(

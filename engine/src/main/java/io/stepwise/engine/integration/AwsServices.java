@@ -67,7 +67,7 @@ public final class AwsServices implements Integration.Submitting {
       "bedrock", new Optimized("bedrock", "Bedrock", "AmazonBedrockException", "AmazonBedrock"));
 
   /** The model (by name) of an optimized integration's service that has {@code action}. */
-  private static String modelOf(String service, String action) {
+  static String modelOf(String service, String action) {
     Optimized optimized = OPTIMIZED_SERVICES.get(service);
     String primary = optimized != null ? optimized.model() : service.replace("-", "");
     Optimized also = ALSO.get(service);
