@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * services' actions). The {@code .sync} and {@code .waitForTaskToken} patterns answer with
  * something else (what the job's description or the task token's sender says), and so do
  * activities, function ARNs, HTTP Tasks and actions with shapes of their own: their mocks are not
- * checked. In an {@code aws-sdk:} answer a blob is a string; an optimized integration answers
- * with JSON where its API has a blob (Lambda's {@code Payload}).
+ * checked. A timestamp is text or a number of the epoch. In an {@code aws-sdk:} answer a blob is
+ * a string; an optimized integration answers with JSON where its API has a blob (Lambda's
+ * {@code Payload}).
  */
 public final class MockResults {
   private static final Pattern SDK = Pattern.compile("arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)");
@@ -105,7 +106,8 @@ public final class MockResults {
           }
         }
         case "timestamp" -> {
-          if (!v.isTextual()) throw mustBe("a string", field);
+          // text, or a number of the epoch (the optimized states:startExecution answers StartDate in milliseconds)
+          if (!v.isTextual() && !v.isNumber()) throw mustBe("a string", field);
         }
         case "integer", "long" -> {
           if (!v.isIntegralNumber()) throw mustBe("a number", field);

@@ -80,7 +80,7 @@ class MockResultsTest {
     assertThat(problem(GET_OBJECT, "{\"DeleteMarker\": \"yes\"}", "PRESENT")).contains(error("Field 'DeleteMarker' must be a boolean"));
     assertThat(problem(GET_OBJECT, "{\"Metadata\": {\"k\": 1}}", "PRESENT")).contains(error("Field 'Metadata' must be a string"));
     assertThat(problem(GET_OBJECT, "{\"Metadata\": []}", "PRESENT")).contains(error("Field 'Metadata' must be an object"));
-    assertThat(problem(GET_OBJECT, "{\"LastModified\": 5}", "PRESENT")).contains(error("Field 'LastModified' must be a string"));
+    assertThat(problem(GET_OBJECT, "{\"LastModified\": {}}", "PRESENT")).contains(error("Field 'LastModified' must be a string"));
     assertThat(problem(GET_OBJECT, "{\"ContentLength\": 3, \"Body\": \"abc\", \"DeleteMarker\": false, \"Metadata\": {\"k\": \"v\"},"
         + " \"LastModified\": \"2026-01-01T00:00:00Z\"}", "PRESENT")).isEmpty();
     // an aws-sdk answer's blob is a string; the optimized Lambda integration answers with the function's JSON
@@ -120,6 +120,13 @@ class MockResultsTest {
     }
     assertThat(problem("arn:aws:states:::states:startExecution", "{\"ExecutionArn\": 1}", "PRESENT"))
         .contains(error("Field 'ExecutionArn' must be a string"));
+    // a timestamp is text or a number of the epoch (the optimized integration answers StartDate in milliseconds)
+    assertThat(problem("arn:aws:states:::states:startExecution",
+        "{\"ExecutionArn\": \"a\", \"StartDate\": 1767225600000}", "STRICT")).isEmpty();
+    assertThat(problem("arn:aws:states:::aws-sdk:sfn:startExecution",
+        "{\"ExecutionArn\": \"a\", \"StartDate\": \"2026-01-01T00:00:00Z\"}", "STRICT")).isEmpty();
+    assertThat(problem("arn:aws:states:::aws-sdk:sfn:startExecution",
+        "{\"ExecutionArn\": \"a\", \"StartDate\": true}", "STRICT")).contains(error("Field 'StartDate' must be a string"));
   }
 
   @Test
