@@ -69,9 +69,10 @@ public final class TestStates {
         "EXPRESS", r.definition(), null, now, null, Json.write(r.input()), now, null, null, null);
     // the task's TimeoutSeconds holds here too, and a request is never held past the edge's own limit
     long seconds = Math.min(task.timeoutSeconds() == null ? 80 : task.timeoutSeconds(), 80);
-    var http = r.trace() && HttpInvoke.RESOURCE.equals(task.resource()) ? integrations.http() : Optional.<HttpInvoke>empty();
-    HttpInvoke.Exchange exchange = http.isPresent() ? new HttpInvoke.Exchange(r.revealSecrets()) : null;
-    var call = http.isPresent() ? http.get().invokeTraced(task, info, exchange) : integrations.invoke(task, info);
+    HttpInvoke.Exchange exchange = r.trace() && HttpInvoke.RESOURCE.equals(task.resource())
+        ? new HttpInvoke.Exchange(r.revealSecrets()) : null;
+    var call = (exchange == null ? Optional.<java.util.concurrent.CompletionStage<io.stepwise.asl.interpreter.Signal>>empty()
+        : integrations.invokeTraced(task, info, exchange)).orElseGet(() -> integrations.invoke(task, info));
     return call.toCompletableFuture()
         .completeOnTimeout(new io.stepwise.asl.interpreter.Signal.TaskFailed(task.id(), "States.Timeout", null), seconds,
             java.util.concurrent.TimeUnit.SECONDS)

@@ -50,8 +50,19 @@ public final class Integrations {
   }
 
   /** The HTTP Task's integration, if this server has one. */
-  public java.util.Optional<HttpInvoke> http() {
+  private java.util.Optional<HttpInvoke> http() {
     return all.stream().filter(HttpInvoke.class::isInstance).map(HttpInvoke.class::cast).findFirst();
+  }
+
+  /**
+   * An HTTP Task's call as TestState makes it at {@code TRACE}: as {@link #invoke(Effect.ScheduleTask,
+   * ExecutionInfo)}, with what was sent and received kept in {@code exchange}; empty if this server
+   * has no HTTP Task integration.
+   */
+  public java.util.Optional<CompletionStage<Signal>> invokeTraced(Effect.ScheduleTask task, ExecutionInfo info,
+      HttpInvoke.Exchange exchange) {
+    return http().map(h -> CompletableFuture.supplyAsync(() -> h.invokeTraced(task, info, exchange), executor)
+        .thenCompose(s -> s));
   }
 
   public boolean handles(String resource) {
