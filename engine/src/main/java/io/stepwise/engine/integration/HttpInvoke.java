@@ -128,11 +128,15 @@ public final class HttpInvoke implements Integration {
     Assembled call;
     try {
       call = assemble(task.parameters(), null);
-      if (exchange != null) {
-        exchange.request = shown(exchange.revealSecrets ? call : assemble(task.parameters(), NO_CONNECTION));
-      }
     } catch (Refused r) {
       return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), r.error, r.getMessage()));
+    }
+    if (exchange != null) {
+      try {
+        exchange.request = shown(exchange.revealSecrets ? call : assemble(task.parameters(), NO_CONNECTION));
+      } catch (Refused onlyWithoutTheConnection) {
+        // a header the connection replaces is invalid as the task gives it: the call goes out, unshown
+      }
     }
     return client.sendAsync(call.request(), HttpResponse.BodyHandlers.ofByteArray())
         .handle((response, failure) -> {

@@ -62,7 +62,9 @@ public final class Integrations {
   public java.util.Optional<CompletionStage<Signal>> invokeTraced(Effect.ScheduleTask task, ExecutionInfo info,
       HttpInvoke.Exchange exchange) {
     return http().map(h -> CompletableFuture.supplyAsync(() -> h.invokeTraced(task, info, exchange), executor)
-        .thenCompose(s -> s));
+        .thenCompose(s -> s)
+        .exceptionally(failure -> new Signal.TaskFailed(task.id(), "States.Runtime",
+            "The integration for '" + task.resource() + "' failed: " + failure)));
   }
 
   public boolean handles(String resource) {
