@@ -297,7 +297,7 @@ final class Branches {
   }
 
   /** Effective input and items, for ItemSelector evaluation during batching. */
-  private static Frame.MapRun mr0(JsonNode items, JsonNode eff) {
+  static Frame.MapRun mr0(JsonNode items, JsonNode eff) {
     Frame.MapRun mr = new Frame.MapRun();
     mr.items = items;
     mr.effective = eff;
@@ -308,7 +308,7 @@ final class Branches {
    * ItemBatcher: each item goes through ItemSelector first, then items are grouped into
    * {@code {"Items": [...], "BatchInput": ...}} by count and by serialised size.
    */
-  private JsonNode batch(Frame f, State.Map m, StateScope sc, Frame.MapRun raw, JsonNode items) {
+  JsonNode batch(Frame f, State.Map m, StateScope sc, Frame.MapRun raw, JsonNode items) {
     State.Batching b = m.batching();
     long maxItems = NumberFields.integer(b.maxItems(), sc, NumberFields.MAX_ITEMS_PER_BATCH, Long.MAX_VALUE);
     long maxBytes = Math.min(256 * 1024, NumberFields.integer(b.maxBytes(), sc, NumberFields.MAX_INPUT_BYTES_PER_BATCH, 256 * 1024));

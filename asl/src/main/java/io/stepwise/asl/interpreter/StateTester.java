@@ -130,7 +130,7 @@ public final class StateTester {
 
   /**
    * A mocked Map or Parallel: its inputs are worked out as the state would (items, ItemSelector,
-   * MaxConcurrency, tolerated failures; Parameters), and the mock stands for what all its
+   * ItemBatcher, MaxConcurrency, tolerated failures; Parameters), and the mock stands for what all its
    * iterations or branches gave — a mocked error for the error that ended them.
    */
   private static void mockedChildren(Driver d, Frame f, State s, Options o) {
@@ -149,6 +149,8 @@ public final class StateTester {
         }
         in.put(f, "afterItemSelector", selected);
       }
+      // the batches the iterations would get, each item through ItemSelector first
+      if (m.batching() != null) in.put(f, "afterItemBatcher", d.branches.batch(f, m, sc, Branches.mr0(items, eff), items));
       in.data.put("maxConcurrency", Branches.maxConcurrency(m, sc));
       boolean tolerance = m.toleratedFailureCount() != null || m.toleratedFailurePercentage() != null;
       long count = Branches.toleratedFailureCount(m, sc);

@@ -114,6 +114,25 @@ class StateTesterTest {
   }
 
   @Test
+  void aMockedMapWithAnItemBatcher_showsTheBatches_afterItemSelector() {
+    String def = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.items\","
+        + "\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value\"},"
+        + "\"ItemBatcher\":{\"MaxItemsPerBatchPath\":\"$.per\",\"BatchInput\":{\"job.$\":\"$.job\"}},"
+        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},"
+        + "\"StartAt\":\"Work\",\"States\":{\"Work\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}";
+    StateTester.Outcome o = test(def, "M", "{\"items\":[1,2,3,4,5],\"per\":2,\"job\":\"j1\"}", mock("[\"a\",\"b\",\"c\"]"));
+    assertThat(o.status()).isEqualTo("SUCCEEDED");
+    assertThat(data(o, "afterItemsPath")).isEqualTo("[1,2,3,4,5]");
+    assertThat(data(o, "afterItemSelector")).isEqualTo("[{\"v\":1},{\"v\":2},{\"v\":3},{\"v\":4},{\"v\":5}]");
+    assertThat(data(o, "afterItemBatcher")).isEqualTo("[{\"BatchInput\":{\"job\":\"j1\"},\"Items\":[{\"v\":1},{\"v\":2}]},"
+        + "{\"BatchInput\":{\"job\":\"j1\"},\"Items\":[{\"v\":3},{\"v\":4}]},"
+        + "{\"BatchInput\":{\"job\":\"j1\"},\"Items\":[{\"v\":5}]}]");
+    // without an ItemBatcher there is no such stage
+    String plain = def.replace("\"ItemBatcher\":{\"MaxItemsPerBatchPath\":\"$.per\",\"BatchInput\":{\"job.$\":\"$.job\"}},", "");
+    assertThat(test(plain, "M", "{\"items\":[1]}", mock("[\"a\"]")).inspectionData().has("afterItemBatcher")).isFalse();
+  }
+
+  @Test
   void aMockedMap_takesTheMockAsItsIterationsResults_andCountsToleratedFailures() {
     String def = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.items\","
         + "\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value\"},\"MaxConcurrency\":3,\"ToleratedFailureCount\":1,"
