@@ -10,12 +10,11 @@ import io.stepwise.asl.model.State;
 import io.stepwise.engine.Ids;
 import io.stepwise.engine.Json;
 import io.stepwise.engine.ServiceError;
-import java.time.Instant;
-import java.util.LinkedHashSet;
 import io.stepwise.engine.integration.HttpInvoke;
 import io.stepwise.engine.integration.MockResults;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -71,8 +70,8 @@ public final class TestStates {
     long seconds = Math.min(task.timeoutSeconds() == null ? 80 : task.timeoutSeconds(), 80);
     HttpInvoke.Exchange exchange = r.trace() && HttpInvoke.RESOURCE.equals(task.resource())
         ? new HttpInvoke.Exchange(r.revealSecrets()) : null;
-    var call = (exchange == null ? Optional.<java.util.concurrent.CompletionStage<io.stepwise.asl.interpreter.Signal>>empty()
-        : integrations.invokeTraced(task, info, exchange)).orElseGet(() -> integrations.invoke(task, info));
+    var call = exchange == null ? integrations.invoke(task, info)
+        : integrations.invokeTraced(task, info, exchange).orElseGet(() -> integrations.invoke(task, info));
     return call.toCompletableFuture()
         .completeOnTimeout(new io.stepwise.asl.interpreter.Signal.TaskFailed(task.id(), "States.Timeout", null), seconds,
             java.util.concurrent.TimeUnit.SECONDS)

@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * given where the action takes a string (an SQS {@code MessageBody}, say) is sent as its JSON text.
  */
 public final class AwsServices implements Integration.Submitting {
-  private static final Pattern AWS_SDK = Pattern.compile("arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
-  private static final Pattern OPTIMIZED = Pattern.compile("arn:aws[a-z-]*:states:::([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
+  static final Pattern AWS_SDK = Pattern.compile("arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
+  static final Pattern OPTIMIZED = Pattern.compile("arn:aws[a-z-]*:states:::([a-z0-9-]+):([A-Za-z0-9]+)(\\.[A-Za-z0-9:]+)?");
 
   /** The optimized integrations' services: the model each calls, and the names its errors and causes carry. */
   private record Optimized(String model, String prefix, String generic, String serviceName) {}
@@ -66,8 +66,13 @@ public final class AwsServices implements Integration.Submitting {
   private static final Map<String, Optimized> ALSO = Map.of(
       "bedrock", new Optimized("bedrock", "Bedrock", "AmazonBedrockException", "AmazonBedrock"));
 
+  /** The model (by name) a task of {@code service} calls for {@code action}: an {@code aws-sdk:} one's, or an optimized one's. */
+  static String modelName(boolean sdk, String service, String action) {
+    return sdk ? service.replace("-", "") : modelOf(service, action);
+  }
+
   /** The model (by name) of an optimized integration's service that has {@code action}. */
-  static String modelOf(String service, String action) {
+  private static String modelOf(String service, String action) {
     Optimized optimized = OPTIMIZED_SERVICES.get(service);
     String primary = optimized != null ? optimized.model() : service.replace("-", "");
     Optimized also = ALSO.get(service);
@@ -171,7 +176,7 @@ public final class AwsServices implements Integration.Submitting {
     String action = m.group(2);
     String pattern = m.group(3) == null ? "" : m.group(3);
     Optimized optimized = isSdk ? null : OPTIMIZED_SERVICES.get(service);
-    String modelName = isSdk ? service.replace("-", "") : modelOf(service, action);
+    String modelName = modelName(isSdk, service, action);
     if (optimized != null && !modelName.equals(optimized.model())) optimized = ALSO.get(service); // named after that API
     Optional<AwsModel> model = AwsModel.named(modelName);
     if (model.isEmpty()) {

@@ -63,8 +63,12 @@ public final class Integrations {
       HttpInvoke.Exchange exchange) {
     return http().map(h -> CompletableFuture.supplyAsync(() -> h.invokeTraced(task, info, exchange), executor)
         .thenCompose(s -> s)
-        .exceptionally(failure -> new Signal.TaskFailed(task.id(), "States.Runtime",
-            "The integration for '" + task.resource() + "' failed: " + failure)));
+        .exceptionally(failure -> callFailed(task, failure)));
+  }
+
+  /** A call whose integration threw: the task fails with States.Runtime. */
+  private static Signal callFailed(Effect.ScheduleTask task, Throwable failure) {
+    return new Signal.TaskFailed(task.id(), "States.Runtime", "The integration for '" + task.resource() + "' failed: " + failure);
   }
 
   public boolean handles(String resource) {
@@ -126,8 +130,7 @@ public final class Integrations {
         .whenComplete((signal, failure) -> {
           if (holds) holding.decrementAndGet();
           underway.remove(key, mine);
-          mine.complete(signal != null ? signal : new Signal.TaskFailed(task.id(), "States.Runtime",
-              "The integration for '" + task.resource() + "' failed: " + failure));
+          mine.complete(signal != null ? signal : callFailed(task, failure));
         });
     return mine;
   }

@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * TestState's check of a mocked {@code result} against the response shape of the API its Task
@@ -26,8 +25,6 @@ import java.util.regex.Pattern;
  * {@code Payload}).
  */
 public final class MockResults {
-  private static final Pattern SDK = Pattern.compile("arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)");
-  private static final Pattern OPTIMIZED = Pattern.compile("arn:aws[a-z-]*:states:::([a-z0-9-]+):([A-Za-z0-9]+)");
   private static final String PREFIX = "Mock result schema validation error: ";
 
   private MockResults() {}
@@ -57,16 +54,18 @@ public final class MockResults {
   }
 
   private static Optional<Response> responseOf(String resource) {
-    Matcher sdk = SDK.matcher(resource);
-    if (sdk.matches()) return response(sdk.group(1).replace("-", ""), sdk.group(2), true);
-    Matcher m = OPTIMIZED.matcher(resource);
-    if (!m.matches()) return Optional.empty();
+    Matcher sdk = AwsServices.AWS_SDK.matcher(resource);
+    boolean isSdk = sdk.matches();
+    Matcher m = isSdk ? sdk : AwsServices.OPTIMIZED.matcher(resource);
+    // a pattern (.sync, .waitForTaskToken) answers with something else than the API's response
+    if (!m.matches() || m.group(3) != null) return Optional.empty();
     String service = m.group(1);
     String action = m.group(2);
+    if (isSdk) return response(AwsServices.modelName(true, service, action), action, true);
     if (service.equals("lambda")) return LambdaInvoke.isResource(resource) ? response("lambda", action, false) : Optional.empty();
     if (service.equals("states")) return NestedExecutions.isResource(resource) ? response("sfn", action, false) : Optional.empty();
     if (!AwsServices.isResource(resource) || OptimizedActions.of(service, action).isPresent()) return Optional.empty();
-    return response(AwsServices.modelOf(service, action), action, false);
+    return response(AwsServices.modelName(false, service, action), action, false);
   }
 
   private static Optional<Response> response(String modelName, String action, boolean sdk) {
