@@ -68,8 +68,7 @@ public final class ActivityQueue {
   /** Up to {@code max} tasks of {@code activityArn}, oldest first. Blocking: call it on the I/O executor. */
   public List<Task> oldest(String activityArn, int max) {
     byte[] prefix = prefix(names, activityArn);
-    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
-    end[prefix.length] = (byte) 0xFF;
+    byte[] end = Db.prefixEnd(prefix);
     List<Task> out = new ArrayList<>();
     db.scan(prefix, end, e -> {
       byte[] k = e.getKey();

@@ -131,8 +131,7 @@ public final class ExecutionIndex {
       java.util.function.Predicate<Row> keep) {
     byte[] listed = names.hash(listedArn);
     byte[] prefix = status == null ? prefix(ALL, listed, null) : prefix(BY_STATUS, listed, status);
-    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
-    end[prefix.length] = (byte) 0xFF;
+    byte[] end = Db.prefixEnd(prefix);
     byte[] from = prefix;
     if (after != null) {
       if (!startsWith(after, prefix)) throw new IllegalArgumentException("token of another listing");
@@ -166,8 +165,7 @@ public final class ExecutionIndex {
    */
   public Optional<Row> running(String machineArn, String executionArn) {
     byte[] prefix = prefix(BY_STATUS, names.hash(machineArn), "RUNNING");
-    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
-    end[prefix.length] = (byte) 0xFF;
+    byte[] end = Db.prefixEnd(prefix);
     byte[] arn = names.hash(executionArn);
     int arnAt = prefix.length + 8;
     Row[] found = new Row[1];
@@ -185,8 +183,7 @@ public final class ExecutionIndex {
   /** Whether any execution of {@code machineArn} is listed as RUNNING. Blocking: call on the I/O executor. */
   public boolean hasRunning(String machineArn) {
     byte[] prefix = prefix(BY_STATUS, names.hash(machineArn), "RUNNING");
-    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
-    end[prefix.length] = (byte) 0xFF;
+    byte[] end = Db.prefixEnd(prefix);
     boolean[] found = {false};
     db.scan(prefix, end, e -> {
       found[0] = true;

@@ -98,8 +98,7 @@ public final class MapRunIndex {
   /** The Map Runs of {@code executionArn}, in ARN order. Blocking: call on the I/O executor. */
   public List<String> of(String executionArn) {
     byte[] from = key(BY_EXECUTION, names.hash(executionArn));
-    byte[] to = Arrays.copyOf(from, from.length + 1);
-    to[from.length] = (byte) 0xFF;
+    byte[] to = Db.prefixEnd(from);
     List<String> out = new ArrayList<>();
     db.scan(from, to, e -> {
       out.add(names.openString(e.getValue(), SealedValues.associatedData(LISTED_TAG, e.getKey()),

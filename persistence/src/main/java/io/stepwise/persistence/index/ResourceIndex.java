@@ -104,8 +104,7 @@ public final class ResourceIndex {
   public List<Long> creations(Kind kind, String arn) {
     byte[] from = lookup(kind, names.hash(arn), Long.MAX_VALUE);
     byte[] prefix = Arrays.copyOf(from, from.length - 8);
-    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
-    end[prefix.length] = (byte) 0xFF;
+    byte[] end = Db.prefixEnd(prefix);
     List<Long> out = new ArrayList<>(1);
     db.scan(prefix, end, e -> {
       out.add(Long.MAX_VALUE - java.nio.ByteBuffer.wrap(e.getKey(), prefix.length, 8).getLong());
@@ -121,8 +120,7 @@ public final class ResourceIndex {
    */
   public Page page(Kind kind, String arnPrefix, Position after, int max) {
     byte[] prefix = scopeKey(kind, arnPrefix);
-    byte[] end = Arrays.copyOf(prefix, prefix.length + 1);
-    end[prefix.length] = (byte) 0xFF;
+    byte[] end = Db.prefixEnd(prefix);
     byte[] from = prefix;
     if (after != null) {
       byte[] last = key(kind, after.arn(), after.creationMicros());

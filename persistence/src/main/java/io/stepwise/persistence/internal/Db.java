@@ -138,10 +138,27 @@ public final class Db implements AutoCloseable {
     }
   }
 
+  /**
+   * The first key after every key that starts with {@code prefix}, the end of a scan over that
+   * prefix: the prefix with its last byte below 0xFF raised by one and what follows cut off; null
+   * (no end) when every byte is 0xFF. Not {@code prefix + 0xFF}: a key whose next byte is 0xFF
+   * (one keyed hash in 256) sorts after that and would be left out.
+   */
+  public static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xFF) {
+        byte[] end = Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return null;
+  }
+
   /** What a scan callback tells the scan. */
   public enum Scan { CONTINUE, STOP }
 
-  /** Visits the entries with {@code from <= key < to} in key order until the visitor stops. */
+  /** Visits the entries with {@code from <= key < to} (no end: {@code to} null) in key order until the visitor stops. */
   public void scan(byte[] from, byte[] to, java.util.function.Function<Map.Entry<byte[], byte[]>, Scan> visitor) {
     lock.readLock().lock();
     try {
@@ -149,7 +166,7 @@ public final class Db implements AutoCloseable {
       try (DBIterator it = db.iterator()) {
         for (it.seek(from); it.hasNext(); ) {
           Map.Entry<byte[], byte[]> e = it.next();
-          if (Arrays.compareUnsigned(e.getKey(), to) >= 0 || visitor.apply(e) == Scan.STOP) {
+          if (to != null && Arrays.compareUnsigned(e.getKey(), to) >= 0 || visitor.apply(e) == Scan.STOP) {
             break;
           }
         }

@@ -427,8 +427,7 @@ public final class JournalStore implements DataKeyTable {
       throw new IllegalArgumentException("not an entity type: " + type);
     }
     byte[] from = JournalKeys.pidTypeRange(type);
-    byte[] to = java.util.Arrays.copyOf(from, from.length + 1);
-    to[from.length] = (byte) 0xFF;
+    byte[] to = io.stepwise.persistence.internal.Db.prefixEnd(from);
     java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
     db.scan(from, to, e -> {
       if (e.getKey().length == from.length + io.stepwise.persistence.crypto.RowNames.HASH_BYTES) {

@@ -198,6 +198,76 @@ class IndexesTest {
         .hasMessageContaining("failed authentication");
   }
 
+  /**
+   * Names whose keyed hash starts with {@code first}: the rows they name sort right at the end (or
+   * the start) of their prefix's range.
+   */
+  private List<String> namesHashedTo(String base, byte first, int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; out.size() < n; i++) {
+      if (storage.names().hash(base + i)[0] == first) out.add(base + i);
+    }
+    return out;
+  }
+
+  /**
+   * A prefix scan ends after every key of its prefix, not at {@code prefix + 0xFF}: a Map Run whose
+   * keyed hash starts with 0xFF (one in 256) is listed with the others. (It was not, and a Retry's
+   * second Map Run went missing from ListMapRuns now and then.)
+   */
+  @Test
+  void everyMapRunOfAnExecution_isListed_whateverItsHashStartsWith() throws Exception {
+    MapRunIndex index = new MapRunIndex(storage.db(), storage.names());
+    String execution = "arn:aws:states:us-east-1:123456789012:execution:m:e";
+    String base = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:";
+    List<String> runs = new ArrayList<>(namesHashedTo(base, (byte) 0xFF, 2));
+    runs.addAll(namesHashedTo(base + "z", (byte) 0x00, 1));
+    runs.addAll(namesHashedTo(base + "y", (byte) 0x7F, 1));
+    runs.addAll(namesHashedTo(base + "x", (byte) 0x80, 1));
+    IndexOp op = new IndexOp();
+    for (String r : runs) index.put(op, execution, r, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    // another execution's run, hashed to 0xFF too, stays out
+    index.put(op, execution + "2", namesHashedTo(base + "w", (byte) 0xFF, 1).get(0), new byte[] {'{', '}'});
+    commit(op);
+    assertThat(index.of(execution)).containsExactlyInAnyOrderElementsOf(runs);
+  }
+
+  /** Executions whose keyed hash starts with 0xFF are listed too, in every listing and filter. */
+  @Test
+  void executionsHashedToTheEndOfTheirRange_areListed() throws Exception {
+    ExecutionIndex index = listing();
+    List<String> names = namesHashedTo("arn:aws:states:us-east-1:123456789012:execution:m:", (byte) 0xFF, 3);
+    IndexOp op = new IndexOp();
+    List<ExecutionIndex.Row> rows = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String arn = names.get(i);
+      // the same start time: the rows differ only in their hash, at the very end of the key
+      rows.add(new ExecutionIndex.Row(arn, M, arn.substring(arn.lastIndexOf(':') + 1), "RUNNING", 77, -1));
+      index.put(op, rows.get(i), null);
+    }
+    commit(op);
+    assertThat(index.page(M, M, null, null, 10).rows()).containsExactlyInAnyOrderElementsOf(rows);
+    assertThat(index.page(M, M, "RUNNING", null, 10).rows()).containsExactlyInAnyOrderElementsOf(rows);
+    assertThat(index.hasRunning(M)).isTrue();
+    for (ExecutionIndex.Row r : rows) assertThat(index.running(M, r.executionArn())).contains(r);
+  }
+
+  @Test
+  void prefixEnd_isTheFirstKeyAfterEveryKeyOfThePrefix() {
+    byte ff = (byte) 0xFF;
+    assertThat(io.stepwise.persistence.internal.Db.prefixEnd(new byte[] {'R', 1, 2})).containsExactly('R', 1, 3);
+    assertThat(io.stepwise.persistence.internal.Db.prefixEnd(new byte[] {'R', 1, ff})).containsExactly('R', 2);
+    assertThat(io.stepwise.persistence.internal.Db.prefixEnd(new byte[] {'R', ff, ff})).containsExactly('S');
+    assertThat(io.stepwise.persistence.internal.Db.prefixEnd(new byte[] {ff, ff})).isNull();
+    // every key of the prefix sorts below the end, the prefix's successor does not
+    byte[] prefix = {'R', 0x10, (byte) 0xFE};
+    byte[] end = io.stepwise.persistence.internal.Db.prefixEnd(prefix);
+    for (byte[] k : new byte[][] {{'R', 0x10, (byte) 0xFE}, {'R', 0x10, (byte) 0xFE, ff, ff, ff}, {'R', 0x10, (byte) 0xFE, 0}}) {
+      assertThat(java.util.Arrays.compareUnsigned(k, end)).isNegative();
+    }
+    assertThat(java.util.Arrays.compareUnsigned(new byte[] {'R', 0x10, ff}, end)).isZero();
+  }
+
   @Test
   void listingRows_holdNoArnOrNameInClear_andValuesAreBoundToTheirExecution() throws Exception {
     String canary = "canary-name-5f3a";

@@ -124,6 +124,20 @@ class JournalTest {
         .containsExactly(new TestEntity.Added("a"), new TestEntity.Added("b"));
   }
 
+  /** Every persistence id of a type is found, also those whose keyed hash starts with 0xFF (one in 256). */
+  @Test
+  void persistenceIdsOfType_findsEveryIdWhateverItsHash() throws Exception {
+    kit = TestStorage.start(dir);
+    var handles = StepwiseStorage.get(kit.system()).handles();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; ids.size() < 3; i++) {
+      if (handles.names().hash("Thing|" + i)[0] == (byte) 0xFF) ids.add("Thing|" + i);
+    }
+    ids.add("Thing|plain");
+    for (String id : ids) add(kit, kit.spawn(TestEntity.create(id)), "x");
+    assertThat(handles.store().persistenceIdsOfType("Thing|")).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
   private void awaitEventsDeletedUpTo(String pid, long seq) throws InterruptedException {
     var store = StepwiseStorage.get(kit.system()).handles().store();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
