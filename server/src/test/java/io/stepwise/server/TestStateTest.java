@@ -127,6 +127,58 @@ class TestStateTest {
     }
   }
 
+  /**
+   * A Distributed Map with an ItemReader reads its items from {@code stateConfiguration.mapItemReaderData}
+   * as from the object itself: JSON with an ItemsPointer (shown as afterItemsPointer), JSONL, CSV
+   * with its header row, MaxItems; a reader that cannot read the data fails the state with
+   * States.ItemReaderFailed. Without the data, the items are in the input.
+   */
+  @Test
+  void aDistributedMap_readsItsItemsFromMapItemReaderData() throws Exception {
+    String map = """
+        {"Type": "Map", "ItemsPath": "$.items",
+         "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b", "Key": "k"},
+                        "ReaderConfig": %s},
+         "ItemSelector": {"v.$": "$$.Map.Item.Value"},
+         "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                           "StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": true}}},
+         "End": true}
+        """;
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      TestStateResponse json = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\", \"ItemsPointer\": \"/data/rows\", \"MaxItems\": 2}"))
+          .input("{\"items\": [\"from input\"]}").inspectionLevel(InspectionLevel.DEBUG)
+          .stateConfiguration(c -> c.mapItemReaderData("{\"data\": {\"rows\": [{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]}}"))
+          .mock(m -> m.result("[1, 2]")));
+      assertThat(json.status()).isEqualTo(TestExecutionStatus.SUCCEEDED);
+      assertThat(json.inspectionData().afterItemsPointer()).isEqualTo("[{\"id\":1},{\"id\":2},{\"id\":3}]");
+      assertThat(json.inspectionData().afterItemSelector()).isEqualTo("[{\"v\":{\"id\":1}},{\"v\":{\"id\":2}}]");
+      assertThat(json.inspectionData().afterItemsPath()).isNull();
+
+      TestStateResponse jsonl = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSONL\"}"))
+          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("{\"a\": 1}\n\n[2]\n\"three\"\n"))
+          .mock(m -> m.result("[]")));
+      assertThat(jsonl.inspectionData().afterItemSelector()).isEqualTo("[{\"v\":{\"a\":1}},{\"v\":[2]},{\"v\":\"three\"}]");
+      assertThat(jsonl.inspectionData().afterItemsPointer()).isNull();
+
+      TestStateResponse csv = sfn.testState(b -> b.definition(map.formatted(
+              "{\"InputType\": \"CSV\", \"CSVHeaderLocation\": \"FIRST_ROW\", \"CSVDelimiter\": \"SEMICOLON\"}"))
+          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("name;age\n\"Smith; J\";41\nLee;7\n"))
+          .mock(m -> m.result("[]")));
+      assertThat(csv.inspectionData().afterItemSelector())
+          .isEqualTo("[{\"v\":{\"name\":\"Smith; J\",\"age\":\"41\"}},{\"v\":{\"name\":\"Lee\",\"age\":\"7\"}}]");
+
+      TestStateResponse notAnArray = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\"}"))
+          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("{\"not\": \"an array\"}"))
+          .mock(m -> m.result("[]")));
+      assertThat(notAnArray.status()).isEqualTo(TestExecutionStatus.FAILED);
+      assertThat(notAnArray.error()).isEqualTo("States.ItemReaderFailed");
+
+      TestStateResponse fromInput = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\"}"))
+          .input("{\"items\": [\"from input\"]}").inspectionLevel(InspectionLevel.DEBUG).mock(m -> m.result("[1]")));
+      assertThat(fromInput.inspectionData().afterItemsPath()).isEqualTo("[\"from input\"]");
+    }
+  }
+
   /** A mocked result is checked against the called API's response shape, as fieldValidationMode says. */
   @Test
   void mockedResults_areCheckedAgainstTheApisResponseShape() throws Exception {

@@ -67,6 +67,7 @@ final class TestStateOperations {
     ObjectNode configuration = optionalObject(req, "stateConfiguration");
     int retrierRetryCount = 0;
     Integer mapIterationFailureCount = null;
+    String mapItemReaderData = null;
     if (configuration != null) {
       Integer retries = nonNegativeInt(configuration, "retrierRetryCount", "stateConfiguration.retrierRetryCount");
       retrierRetryCount = retries == null ? 0 : retries;
@@ -78,8 +79,8 @@ final class TestStateOperations {
             + "' at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length"
             + " between 1 and 80");
       }
-      maxLength(optionalString(configuration, "mapItemReaderData"), "stateConfiguration.mapItemReaderData",
-          StepFunctionsApi.MAX_INPUT, true);
+      mapItemReaderData = maxLength(optionalString(configuration, "mapItemReaderData"),
+          "stateConfiguration.mapItemReaderData", StepFunctionsApi.MAX_INPUT, true);
     }
     if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
     if (revealSecrets && mock != null) {
@@ -95,7 +96,7 @@ final class TestStateOperations {
     }
     TestStates.Request request = new TestStates.Request(definition, stateName, input, variables, context, mock,
         roleArn != null, retrierRetryCount, mapIterationFailureCount, region, caller.accountId(), "TRACE".equals(level),
-        revealSecrets, mockRequest == null ? null : optionalString(mockRequest, "fieldValidationMode"));
+        revealSecrets, mockRequest == null ? null : optionalString(mockRequest, "fieldValidationMode"), mapItemReaderData);
     return engine.testState(request).thenApply(outcome -> {
     ObjectNode n = F.objectNode();
     if (outcome.output() != null) n.put("output", io.stepwise.engine.Json.write(outcome.output()));

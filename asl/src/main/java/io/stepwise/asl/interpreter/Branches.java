@@ -206,6 +206,21 @@ final class Branches {
         null, 0));
   }
 
+  /** The Map's ItemReader as its reader reads it: Parameters (Arguments) evaluated, MaxItems (MaxItemsPath) resolved. */
+  static ObjectNode evaluatedReader(State.Map m, StateScope sc) {
+    State.DistributedParts parts = m.distributedParts();
+    ObjectNode reader = ((ObjectNode) parts.raw().get("ItemReader")).deepCopy();
+    reader.remove("Arguments");
+    reader.remove("Parameters");
+    if (parts.readerParameters() != null) reader.set("Parameters", orNull(parts.readerParameters().eval(sc)));
+    if (parts.readerMaxItems() != null) {
+      ObjectNode rc = reader.get("ReaderConfig") instanceof ObjectNode o ? o : reader.putObject("ReaderConfig");
+      rc.remove("MaxItemsPath");
+      rc.put("MaxItems", NumberFields.integer(parts.readerMaxItems(), sc, NumberFields.MAX_ITEMS, 0));
+    }
+    return reader;
+  }
+
   /** What the engine needs to run the Map Run {@code mapRunArn} of {@code f}, evaluated from the state's input now. */
   private ObjectNode mapRunSpec(Frame f, State.Map m, String mapRunArn) {
     boolean jsonata = m.common().jsonata();
@@ -221,16 +236,7 @@ final class Branches {
     spec.set("Processor", processor);
     spec.put("ExecutionType", config == null ? "STANDARD" : config.path("ExecutionType").asText("STANDARD"));
     if (m.itemReader()) {
-      ObjectNode reader = ((ObjectNode) raw.get("ItemReader")).deepCopy();
-      reader.remove("Arguments");
-      reader.remove("Parameters");
-      if (parts.readerParameters() != null) reader.set("Parameters", orNull(parts.readerParameters().eval(sc)));
-      if (parts.readerMaxItems() != null) {
-        ObjectNode rc = reader.get("ReaderConfig") instanceof ObjectNode o ? o : reader.putObject("ReaderConfig");
-        rc.remove("MaxItemsPath");
-        rc.put("MaxItems", NumberFields.integer(parts.readerMaxItems(), sc, NumberFields.MAX_ITEMS, 0));
-      }
-      spec.set("ItemReader", reader);
+      spec.set("ItemReader", evaluatedReader(m, sc));
     } else {
       JsonNode items = items(m, eff, sc);
       spec.set("Items", items);

@@ -34,7 +34,25 @@ public final class StateTester {
    * (may be null) how many iterations of a mocked Map failed.
    */
   public record Options(Map<String, JsonNode> variables, JsonNode context, Mock mock, int retrierRetryCount,
-      Integer mapIterationFailureCount) {}
+      Integer mapIterationFailureCount, ItemReaderData itemReaderData) {
+    public Options(Map<String, JsonNode> variables, JsonNode context, Mock mock, int retrierRetryCount,
+        Integer mapIterationFailureCount) {
+      this(variables, context, mock, retrierRetryCount, mapIterationFailureCount, null);
+    }
+  }
+
+  /**
+   * The data a Distributed Map's ItemReader would read, as found in its source (TestState's
+   * {@code stateConfiguration.mapItemReaderData}), read by the rules of the reader it is given:
+   * the ItemReader as the state evaluates it (its Parameters evaluated, MaxItems resolved).
+   */
+  public interface ItemReaderData {
+    /** The items; with an ItemsPointer, also the array it named. Unreadable: a States.ItemReaderFailed {@link StatesError}. */
+    Read read(ObjectNode reader);
+
+    /** What was read: the items, and the array an ItemsPointer named (null without one). */
+    record Read(ArrayNode items, JsonNode afterItemsPointer) {}
+  }
 
   /** How the state ended; {@code inspectionData} holds each stage's JSON text. */
   public record Outcome(String status, JsonNode output, String error, String cause, String nextState,
@@ -140,8 +158,23 @@ public final class StateTester {
     JsonNode eff = jsonata ? f.input : d.effectiveInput(f, s.common());
     StateScope sc = d.scope(f, eff);
     if (s instanceof State.Map m) {
-      JsonNode items = Branches.items(m, eff, sc);
-      if (!jsonata) in.put(f, "afterItemsPath", items);
+      JsonNode items;
+      if (m.itemReader() && o.itemReaderData() != null) {
+        // the reader's items come from the data given, as from its source (ItemsPath does not pick them)
+        ItemReaderData.Read read;
+        try {
+          read = o.itemReaderData().read(Branches.evaluatedReader(m, sc));
+        } catch (StatesError e) {
+          d.handleError(f, s, e.error(), e.cause(), null);
+          return;
+        }
+        if (read.afterItemsPointer() != null) in.put(f, "afterItemsPointer", read.afterItemsPointer());
+        items = read.items();
+      } else {
+        // without the reader's data, the items are in the input (as if already read)
+        items = Branches.items(m, eff, sc);
+        if (!jsonata) in.put(f, "afterItemsPath", items);
+      }
       if (m.itemSelector() != null) {
         ArrayNode selected = Json.NODES.arrayNode();
         for (int i = 0; i < items.size(); i++) {

@@ -96,6 +96,57 @@ class StateTesterTest {
     assertThat(failed.output()).isNull();
   }
 
+  /**
+   * A mocked Distributed Map with an ItemReader and the reader's data: the items are what the
+   * reader reads from that data (not the input's), handed the ItemReader as the state evaluates
+   * it; an ItemsPointer's array is shown; ItemSelector and ItemBatcher work on those items; a
+   * reader that cannot read fails the state with its error, which Catch takes.
+   */
+  @Test
+  void aMockedMapWithItemReaderData_takesItsItemsFromTheReader() {
+    String def = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.ignored\","
+        + "\"ItemReader\":{\"Resource\":\"arn:aws:states:::s3:getObject\",\"Parameters\":{\"Bucket\":\"b\",\"Key.$\":\"$.key\"},"
+        + "\"ReaderConfig\":{\"InputType\":\"JSON\",\"ItemsPointer\":\"/rows\",\"MaxItemsPath\":\"$.max\"}},"
+        + "\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value\"},\"ItemBatcher\":{\"MaxItemsPerBatch\":2},"
+        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},"
+        + "\"StartAt\":\"Work\",\"States\":{\"Work\":{\"Type\":\"Pass\",\"End\":true}}},"
+        + "\"Catch\":[{\"ErrorEquals\":[\"States.ItemReaderFailed\"],\"Next\":\"Handled\"}],\"End\":true},"
+        + "\"Handled\":{\"Type\":\"Succeed\"}}}";
+    com.fasterxml.jackson.databind.node.ObjectNode[] given = new com.fasterxml.jackson.databind.node.ObjectNode[1];
+    // a reader of JSON data with an ItemsPointer and MaxItems, as the engine's would read it
+    StateTester.ItemReaderData reader = r -> {
+      given[0] = r;
+      JsonNode at = json("{\"rows\":[\"x\",\"y\",\"z\"]}").at(r.path("ReaderConfig").path("ItemsPointer").asText());
+      com.fasterxml.jackson.databind.node.ArrayNode items = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+      long max = r.path("ReaderConfig").path("MaxItems").asLong(0);
+      for (JsonNode i : at) if (max == 0 || items.size() < max) items.add(i);
+      return new StateTester.ItemReaderData.Read(items, at);
+    };
+    StateTester.Options o = new StateTester.Options(null, null, new StateTester.Mock(json("[1,2]"), null, null), 0, null, reader);
+    StateTester.Outcome out = test(def, "M", "{\"ignored\":[9,9,9,9],\"key\":\"k.json\",\"max\":2}", o);
+    assertThat(out.status()).isEqualTo("SUCCEEDED");
+    assertThat(given[0].path("Parameters")).isEqualTo(json("{\"Bucket\":\"b\",\"Key\":\"k.json\"}"));
+    assertThat(given[0].path("ReaderConfig").path("MaxItems").asInt()).isEqualTo(2);
+    assertThat(given[0].path("ReaderConfig").has("MaxItemsPath")).isFalse();
+    assertThat(data(out, "afterItemsPointer")).isEqualTo("[\"x\",\"y\",\"z\"]");
+    assertThat(out.inspectionData().has("afterItemsPath")).as("ItemsPath did not pick these items").isFalse();
+    assertThat(data(out, "afterItemSelector")).isEqualTo("[{\"v\":\"x\"},{\"v\":\"y\"}]");
+    assertThat(data(out, "afterItemBatcher")).isEqualTo("[{\"Items\":[{\"v\":\"x\"},{\"v\":\"y\"}]}]");
+    // without the reader's data the items are in the input, as before
+    StateTester.Outcome fromInput = test(def, "M", "{\"ignored\":[9],\"key\":\"k\",\"max\":0}", mock("[1]"));
+    assertThat(data(fromInput, "afterItemsPath")).isEqualTo("[9]");
+    assertThat(fromInput.inspectionData().has("afterItemsPointer")).isFalse();
+    // a reader that cannot read: the state's Catch takes its error
+    StateTester.ItemReaderData broken = r -> {
+      throw new io.stepwise.asl.StatesError("States.ItemReaderFailed", "not an array", true);
+    };
+    StateTester.Outcome caught = test(def, "M", "{\"key\":\"k\",\"max\":0}",
+        new StateTester.Options(null, null, new StateTester.Mock(json("[1]"), null, null), 0, null, broken));
+    assertThat(caught.status()).isEqualTo("CAUGHT_ERROR");
+    assertThat(caught.error()).isEqualTo("States.ItemReaderFailed");
+    assertThat(caught.nextState()).isEqualTo("Handled");
+  }
+
   @Test
   void choiceWaitAndFail_endAsTheyWould_withoutWaiting() {
     String def = "{\"StartAt\":\"C\",\"States\":{"

@@ -37,7 +37,7 @@ public final class TestStates {
   public record Request(String definition, String stateName, JsonNode input, Map<String, JsonNode> variables,
       JsonNode context, StateTester.Mock mock, boolean roleGiven, int retrierRetryCount,
       Integer mapIterationFailureCount, String region, String account, boolean trace, boolean revealSecrets,
-      String mockValidation) {}
+      String mockValidation, String mapItemReaderData) {}
 
   public static StateTester.Outcome run(Request r, Instant now) {
     return prepared(r, now).test(Tasks::unsupported, now);
@@ -140,7 +140,8 @@ public final class TestStates {
         Ids.uuid(), "arn:aws:states:" + r.region() + ":" + r.account() + ":stateMachine:" + machine, machine, null, now,
         0);
     StateTester.Options options = new StateTester.Options(r.variables(), r.context(), r.mock(), r.retrierRetryCount(),
-        r.mapIterationFailureCount());
+        r.mapIterationFailureCount(), r.mapItemReaderData() == null ? null
+            : reader -> io.stepwise.engine.maprun.ItemReaders.fromData(reader, r.mapItemReaderData()));
     return new Prepared(def, name, ctx, r, options);
   }
 

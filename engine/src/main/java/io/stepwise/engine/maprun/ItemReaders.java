@@ -34,8 +34,10 @@ import java.util.stream.Stream;
  * Objects named {@code .gz} are gunzipped. Items are streamed, never all held at once, and
  * {@code MaxItems} stops the reading.
  * Every failure is {@code States.ItemReaderFailed}.
+ *
+ * <p>TestState reads the same way from the data it is given ({@link #fromData}).
  */
-final class ItemReaders {
+public final class ItemReaders {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private ItemReaders() {}
@@ -97,9 +99,9 @@ final class ItemReaders {
         } else {
           String type = config.path("InputType").asText("JSON");
           items = switch (type) {
-            case "JSON" -> json(file, config.path("ItemsPointer").asText(null));
-            case "JSONL" -> lines(file, line -> parse(line, key));
-            case "CSV" -> csv(file, config);
+            case "JSON" -> json(Source.of(file), config.path("ItemsPointer").asText(null));
+            case "JSONL" -> lines(Source.of(file), line -> parse(line, key));
+            case "CSV" -> csv(Source.of(file), config);
             case "PARQUET" -> ParquetItems.open(file, key);
             default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
                 + " (it reads JSON, JSONL, CSV and PARQUET objects, S3 inventory and Athena manifests, and listObjectsV2)");
@@ -118,6 +120,44 @@ final class ItemReaders {
       throw failed("The ItemReader's Resource '" + resource + "' is not supported (s3:getObject and s3:listObjectsV2 are)");
     }
     return max > 0 ? limited(items, max) : items;
+  }
+
+  /**
+   * The items {@code reader} (as the state evaluated it) reads from {@code data}, the object's
+   * content as found in its source — TestState's {@code stateConfiguration.mapItemReaderData} —
+   * by the rules it reads an {@code s3:getObject} object with: InputType JSON (an array, or the one
+   * ItemsPointer names, which is shown as well), JSONL or CSV, then MaxItems. A reader of
+   * anything else (a listing, a manifest, Parquet) cannot read from text: States.ItemReaderFailed.
+   */
+  public static io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read fromData(JsonNode reader, String data) {
+    String resource = reader.path("Resource").asText();
+    JsonNode config = reader.path("ReaderConfig");
+    if (!resource.endsWith(":s3:getObject") || manifestType(config) != null) {
+      throw failed("mapItemReaderData is read as the content of the object an s3:getObject ItemReader reads (JSON, JSONL"
+          + " or CSV); this ItemReader reads " + (manifestType(config) != null ? "a manifest" : "with " + resource));
+    }
+    Source source = Source.text("mapItemReaderData", data);
+    String type = config.path("InputType").asText("JSON");
+    String pointer = config.path("ItemsPointer").asText(null);
+    Items items = switch (type) {
+      case "JSON" -> json(source, pointer);
+      case "JSONL" -> lines(source, line -> parse(line, "mapItemReaderData"));
+      case "CSV" -> csv(source, config);
+      default -> throw failed("The ItemReader's InputType " + type + " cannot be read from mapItemReaderData (JSON, JSONL"
+          + " and CSV can)");
+    };
+    com.fasterxml.jackson.databind.node.ArrayNode all = NODES.arrayNode();
+    try (items) {
+      items.forEachRemaining(all::add);
+    }
+    long max = config.path("MaxItems").asLong(0);
+    com.fasterxml.jackson.databind.node.ArrayNode read = all;
+    if (max > 0 && all.size() > max) {
+      read = NODES.arrayNode();
+      for (int i = 0; i < max; i++) read.add(all.get(i));
+    }
+    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read,
+        "JSON".equals(type) && pointer != null ? all : null);
   }
 
   /**
@@ -338,7 +378,7 @@ final class ItemReaders {
     }
     return concat(files.iterator(), k -> {
       Path data = locate.file(dataBucket, k);
-      return closing(rows(data, ',', schema, false), () -> locate.release(data));
+      return closing(rows(Source.of(data), ',', schema, false), () -> locate.release(data));
     });
   }
 
@@ -368,9 +408,9 @@ final class ItemReaders {
       Items data;
       try {
         data = switch (type) {
-          case "JSONL" -> lines(file, line -> parse(line, o[1]));
+          case "JSONL" -> lines(Source.of(file), line -> parse(line, o[1]));
           case "PARQUET" -> ParquetItems.open(file, o[1]);
-          default -> csv(file, config);
+          default -> csv(Source.of(file), config);
         };
       } catch (RuntimeException e) {
         locate.release(file);
@@ -466,13 +506,34 @@ final class ItemReaders {
     };
   }
 
+  /** Where a reader reads an object's bytes: a file, or data given as text; {@code name} names it in causes. */
+  private record Source(String name, java.util.concurrent.Callable<java.io.InputStream> opener) {
+    static Source of(Path file) {
+      return new Source(file.getFileName().toString(), () -> ItemReaders.open(file));
+    }
+
+    static Source text(String name, String data) {
+      return new Source(name, () -> new java.io.ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    java.io.InputStream open() throws IOException {
+      try {
+        return opener.call();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+    }
+  }
+
   /** One item per non-blank line. */
-  private static Items lines(Path file, java.util.function.Function<String, JsonNode> item) {
+  private static Items lines(Source file, java.util.function.Function<String, JsonNode> item) {
     BufferedReader r;
     try {
-      r = new BufferedReader(new java.io.InputStreamReader(open(file), StandardCharsets.UTF_8));
+      r = new BufferedReader(new java.io.InputStreamReader(file.open(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+      throw failed("Reading " + file.name() + " failed: " + e.getMessage());
     }
     return new Items() {
       String line = first();
@@ -493,7 +554,7 @@ final class ItemReaders {
           while ((l = r.readLine()) != null) if (!l.isBlank()) return l;
           return null;
         } catch (IOException e) {
-          throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+          throw failed("Reading " + file.name() + " failed: " + e.getMessage());
         }
       }
 
@@ -519,21 +580,21 @@ final class ItemReaders {
   }
 
   /** The elements of the file's top-level array, or of the array {@code pointer} names, streamed. */
-  private static Items json(Path file, String pointer) {
+  private static Items json(Source file, String pointer) {
     try {
       if (pointer != null) {
         JsonNode at;
-        try (var in = open(file)) {
+        try (var in = file.open()) {
           at = Json.MAPPER.readTree(in).at(pointer);
         }
-        if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.getFileName());
+        if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.name());
         return Items.of(at.elements());
       }
-      JsonParser p = Json.MAPPER.getFactory().createParser(open(file));
+      JsonParser p = Json.MAPPER.getFactory().createParser(file.open());
       JsonToken firstItem;
       try {
         if (p.nextToken() != JsonToken.START_ARRAY) {
-          throw failed("Attempting to map a JSON value that is not an array: the object " + file.getFileName()
+          throw failed("Attempting to map a JSON value that is not an array: the object " + file.name()
               + " must hold a JSON array (or set ReaderConfig.ItemsPointer)");
         }
         firstItem = p.nextToken();
@@ -555,7 +616,7 @@ final class ItemReaders {
             next = p.nextToken();
             return v == null ? NODES.nullNode() : v;
           } catch (IOException e) {
-            throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+            throw failed("Reading " + file.name() + " failed: " + e.getMessage());
           }
         }
 
@@ -568,11 +629,11 @@ final class ItemReaders {
         }
       };
     } catch (IOException e) {
-      throw failed("Reading " + file.getFileName() + " failed: " + e.getMessage());
+      throw failed("Reading " + file.name() + " failed: " + e.getMessage());
     }
   }
 
-  private static Items csv(Path file, JsonNode config) {
+  private static Items csv(Source file, JsonNode config) {
     char delimiter = switch (config.path("CSVDelimiter").asText("COMMA")) {
       case "PIPE" -> '|';
       case "SEMICOLON" -> ';';
@@ -591,7 +652,7 @@ final class ItemReaders {
    * A CSV file's rows as objects of strings named by {@code headers} (or, with {@code headerRow},
    * by the file's first row); a cell past the names is named by its index.
    */
-  private static Items rows(Path file, char delimiter, List<String> names, boolean headerRow) {
+  private static Items rows(Source file, char delimiter, List<String> names, boolean headerRow) {
     List<String> headers = new ArrayList<>(names);
     boolean[] first = {headerRow};
     Items rows = lines(file, line -> NODES.textNode(line));
