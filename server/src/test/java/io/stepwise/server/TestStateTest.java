@@ -173,6 +173,22 @@ class TestStateTest {
       assertThat(notAnArray.status()).isEqualTo(TestExecutionStatus.FAILED);
       assertThat(notAnArray.error()).isEqualTo("States.ItemReaderFailed");
 
+      // reading stops at MaxItems, as in a Map Run: what lies after is never read
+      TestStateResponse limited = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSONL\", \"MaxItems\": 2}"))
+          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("{\"a\":1}\n{\"a\":2}\n{oops"))
+          .mock(m -> m.result("[]")));
+      assertThat(limited.status()).isEqualTo(TestExecutionStatus.SUCCEEDED);
+      assertThat(limited.inspectionData().afterItemSelector()).isEqualTo("[{\"v\":{\"a\":1}},{\"v\":{\"a\":2}}]");
+
+      // an ItemsPointer that is no JSON Pointer: States.ItemReaderFailed, which a Catch takes
+      String caught = map.formatted("{\"InputType\": \"JSON\", \"ItemsPointer\": \"rows\"}")
+          .replace("\"End\": true}\n", "\"Catch\": [{\"ErrorEquals\": [\"States.ALL\"], \"Next\": \"Handled\"}], \"End\": true}\n");
+      TestStateResponse badPointer = sfn.testState(b -> b.definition(caught)
+          .stateConfiguration(c -> c.mapItemReaderData("{\"rows\": [1]}")).mock(m -> m.result("[]")));
+      assertThat(badPointer.status()).isEqualTo(TestExecutionStatus.CAUGHT_ERROR);
+      assertThat(badPointer.error()).isEqualTo("States.ItemReaderFailed");
+      assertThat(badPointer.nextState()).isEqualTo("Handled");
+
       TestStateResponse fromInput = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\"}"))
           .input("{\"items\": [\"from input\"]}").inspectionLevel(InspectionLevel.DEBUG).mock(m -> m.result("[1]")));
       assertThat(fromInput.inspectionData().afterItemsPath()).isEqualTo("[\"from input\"]");

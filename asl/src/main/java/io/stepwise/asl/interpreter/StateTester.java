@@ -159,7 +159,7 @@ public final class StateTester {
     StateScope sc = d.scope(f, eff);
     if (s instanceof State.Map m) {
       JsonNode items;
-      if (m.itemReader() && o.itemReaderData() != null) {
+      if (m.itemReader() && m.distributedParts() != null && o.itemReaderData() != null) {
         // the reader's items come from the data given, as from its source (ItemsPath does not pick them)
         ItemReaderData.Read read;
         try {

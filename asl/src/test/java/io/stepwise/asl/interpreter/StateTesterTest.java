@@ -136,6 +136,12 @@ class StateTesterTest {
     StateTester.Outcome fromInput = test(def, "M", "{\"ignored\":[9],\"key\":\"k\",\"max\":0}", mock("[1]"));
     assertThat(data(fromInput, "afterItemsPath")).isEqualTo("[9]");
     assertThat(fromInput.inspectionData().has("afterItemsPointer")).isFalse();
+    // an inline Map has no reader to read the data with: its items are in the input
+    String inline = def.replace("\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"", "\"Mode\":\"INLINE\"")
+        .replace("\"ItemBatcher\":{\"MaxItemsPerBatch\":2},", "");
+    StateTester.Outcome inlined = test(inline, "M", "{\"ignored\":[7],\"key\":\"k\",\"max\":0}", o);
+    assertThat(inlined.status()).isEqualTo("SUCCEEDED");
+    assertThat(data(inlined, "afterItemsPath")).isEqualTo("[7]");
     // a reader that cannot read: the state's Catch takes its error
     StateTester.ItemReaderData broken = r -> {
       throw new io.stepwise.asl.StatesError("States.ItemReaderFailed", "not an array", true);

@@ -139,25 +139,34 @@ public final class ItemReaders {
     Source source = Source.text("mapItemReaderData", data);
     String type = config.path("InputType").asText("JSON");
     String pointer = config.path("ItemsPointer").asText(null);
-    Items items = switch (type) {
-      case "JSON" -> json(source, pointer);
-      case "JSONL" -> lines(source, line -> parse(line, "mapItemReaderData"));
-      case "CSV" -> csv(source, config);
-      default -> throw failed("The ItemReader's InputType " + type + " cannot be read from mapItemReaderData (JSON, JSONL"
-          + " and CSV can)");
-    };
-    com.fasterxml.jackson.databind.node.ArrayNode all = NODES.arrayNode();
-    try (items) {
-      items.forEachRemaining(all::add);
-    }
     long max = config.path("MaxItems").asLong(0);
-    com.fasterxml.jackson.databind.node.ArrayNode read = all;
-    if (max > 0 && all.size() > max) {
-      read = NODES.arrayNode();
-      for (int i = 0; i < max; i++) read.add(all.get(i));
+    com.fasterxml.jackson.databind.node.ArrayNode read = NODES.arrayNode();
+    com.fasterxml.jackson.databind.node.ArrayNode pointed = null;
+    try {
+      Items items = switch (type) {
+        case "JSON" -> json(source, pointer);
+        case "JSONL" -> lines(source, line -> parse(line, "mapItemReaderData"));
+        case "CSV" -> csv(source, config);
+        default -> throw failed("The ItemReader's InputType " + type + " cannot be read from mapItemReaderData (JSON,"
+            + " JSONL and CSV can)");
+      };
+      try (items) {
+        if ("JSON".equals(type) && pointer != null) {
+          // the array the pointer names is read whole (as the reader does), then MaxItems of it
+          pointed = NODES.arrayNode();
+          items.forEachRemaining(pointed::add);
+          for (int i = 0; i < pointed.size() && (max <= 0 || i < max); i++) read.add(pointed.get(i));
+        } else {
+          // reading stops at MaxItems, as in a Map Run: what lies after is not read
+          (max > 0 ? limited(items, max) : items).forEachRemaining(read::add);
+        }
+      }
+    } catch (StatesError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw failed("mapItemReaderData could not be read: " + e.getMessage());
     }
-    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read,
-        "JSON".equals(type) && pointer != null ? all : null);
+    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read, pointed);
   }
 
   /**
@@ -586,6 +595,8 @@ public final class ItemReaders {
         JsonNode at;
         try (var in = file.open()) {
           at = Json.MAPPER.readTree(in).at(pointer);
+        } catch (IllegalArgumentException e) {
+          throw failed("ItemsPointer " + pointer + " is not a JSON Pointer: " + e.getMessage());
         }
         if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.name());
         return Items.of(at.elements());
