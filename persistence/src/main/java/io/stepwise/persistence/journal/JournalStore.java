@@ -40,16 +40,6 @@ public final class JournalStore implements DataKeyTable {
   private final io.stepwise.persistence.crypto.EventCipher dataKeyRows;
   private final io.stepwise.persistence.crypto.RowNames names;
   private final Map<String, Long> ids = new ConcurrentHashMap<>();
-  // Persistence ids looked up and found without a number: a new one (an activity task's input, say)
-  // is looked up three times while its first write is ordered and sealed. Only a commit numbers an
-  // id; it publishes the number in ids, which is looked at first, and drops the id from here. An
-  // entry left behind by a lookup that raced the commit is harmless while ids holds the number; ids
-  // loses numbers only when it is cleared, which clears this too, under the write lock, while every
-  // lookup that reads or adds an entry here holds the read lock (so none straddles a clearing).
-  private static final int ABSENT_LIMIT = 65_536;
-  private final Map<String, Boolean> absent = new ConcurrentHashMap<>();
-  private final java.util.concurrent.locks.ReadWriteLock absentLock =
-      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Map<Long, StoredDataKey> dataKeys = new ConcurrentHashMap<>();
   private final AtomicLong lastPid;
   private final AtomicLong lastDataKey;
@@ -156,24 +146,11 @@ public final class JournalStore implements DataKeyTable {
     if (id != null) {
       return OptionalLong.of(id);
     }
-    long found;
-    absentLock.readLock().lock();
-    try {
-      if (absent.containsKey(persistenceId)) {
-        return OptionalLong.empty();
-      }
-      byte[] v = db.get(JournalKeys.pid(names, persistenceId));
-      if (v == null) {
-        if (absent.size() >= ABSENT_LIMIT) {
-          absent.clear();
-        }
-        absent.put(persistenceId, Boolean.TRUE);
-        return OptionalLong.empty();
-      }
-      found = JournalKeys.longOf(v);
-    } finally {
-      absentLock.readLock().unlock();
+    byte[] v = db.get(JournalKeys.pid(names, persistenceId));
+    if (v == null) {
+      return OptionalLong.empty();
     }
+    long found = JournalKeys.longOf(v);
     cacheIds(Map.of(persistenceId, found));
     return OptionalLong.of(found);
   }
@@ -245,10 +222,6 @@ public final class JournalStore implements DataKeyTable {
       }
       moved += clear.size();
     }
-    if (moved > 0) {
-      // Ids numbered without a commit: none may stay known as absent.
-      forgetAbsent(false);
-    }
     // A name row without its id row (none is written that way) goes too.
     while (true) {
       List<byte[]> orphans = new ArrayList<>(chunk);
@@ -291,25 +264,9 @@ public final class JournalStore implements DataKeyTable {
 
   private void cacheIds(Map<String, Long> known) {
     if (ids.size() >= idCacheLimit) {
-      forgetAbsent(true);
+      ids.clear();
     }
     ids.putAll(known);
-    for (String pid : known.keySet()) {
-      absent.remove(pid);
-    }
-  }
-
-  /** Clears the ids known as absent (and, if {@code ids}, the numbers known), with no lookup under way. */
-  private void forgetAbsent(boolean andIds) {
-    absentLock.writeLock().lock();
-    try {
-      if (andIds) {
-        ids.clear();
-      }
-      absent.clear();
-    } finally {
-      absentLock.writeLock().unlock();
-    }
   }
 
   /**

@@ -312,8 +312,8 @@ class ParallelSealingTest {
   }
 
   /**
-   * A persistence id looked up before it has a number is remembered as absent; its first write
-   * must still be found by every later lookup, including lookups racing that write.
+   * A persistence id looked up before it has a number is found by every lookup after its first
+   * write, including lookups racing that write.
    */
   @Test
   void idsLookedUpBeforeAndWhileTheirFirstWriteCommits_areFoundAfterIt() throws Exception {
