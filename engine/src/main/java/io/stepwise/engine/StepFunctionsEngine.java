@@ -634,7 +634,10 @@ public final class StepFunctionsEngine {
 
   /** TestState: the state runs in the request; a Task without a mock calls its integration for real. */
   public CompletionStage<StateTester.Outcome> testState(TestStates.Request request) {
-    return TestStates.run(request, clock.instant(), integrations);
+    // off the caller's (dispatcher) thread: a service's model is read from the jar the first time a
+    // mock is checked against it, and a Map's reader data is parsed
+    return CompletableFuture.supplyAsync(() -> TestStates.run(request, clock.instant(), integrations), io)
+        .thenCompose(outcome -> outcome);
   }
 
   // --- Map Runs ---

@@ -63,6 +63,8 @@ final class TestStateOperations {
     }
     String contextText = maxLength(optionalString(req, "context"), "context", StepFunctionsApi.MAX_INPUT, true);
     ObjectNode mockRequest = optionalObject(req, "mock");
+    String validationMode = mockRequest == null ? null
+        : oneOf(optionalString(mockRequest, "fieldValidationMode"), "mock.fieldValidationMode", VALIDATION_MODES);
     StateTester.Mock mock = mock(mockRequest);
     ObjectNode configuration = optionalObject(req, "stateConfiguration");
     int retrierRetryCount = 0;
@@ -96,7 +98,7 @@ final class TestStateOperations {
     }
     TestStates.Request request = new TestStates.Request(definition, stateName, input, variables, context, mock,
         roleArn != null, retrierRetryCount, mapIterationFailureCount, region, caller.accountId(), "TRACE".equals(level),
-        revealSecrets, mockRequest == null ? null : optionalString(mockRequest, "fieldValidationMode"), mapItemReaderData);
+        revealSecrets, validationMode, mapItemReaderData);
     return engine.testState(request).thenApply(outcome -> {
     ObjectNode n = F.objectNode();
     if (outcome.output() != null) n.put("output", io.stepwise.engine.Json.write(outcome.output()));
@@ -113,7 +115,6 @@ final class TestStateOperations {
     if (mock == null) return null;
     String result = maxLength(optionalString(mock, "result"), "mock.result", StepFunctionsApi.MAX_INPUT, true);
     ObjectNode errorOutput = optionalObject(mock, "errorOutput");
-    oneOf(optionalString(mock, "fieldValidationMode"), "mock.fieldValidationMode", VALIDATION_MODES);
     if ((result == null) == (errorOutput == null)) {
       throw ServiceError.validation("A test mock should have only one of the following fields: [result, errorOutput].");
     }

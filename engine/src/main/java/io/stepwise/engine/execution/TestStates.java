@@ -70,8 +70,7 @@ public final class TestStates {
     long seconds = Math.min(task.timeoutSeconds() == null ? 80 : task.timeoutSeconds(), 80);
     HttpInvoke.Exchange exchange = r.trace() && HttpInvoke.RESOURCE.equals(task.resource())
         ? new HttpInvoke.Exchange(r.revealSecrets()) : null;
-    var call = exchange == null ? integrations.invoke(task, info)
-        : integrations.invokeTraced(task, info, exchange).orElseGet(() -> integrations.invoke(task, info));
+    var call = exchange == null ? integrations.invoke(task, info) : integrations.invokeTraced(task, info, exchange);
     return call.toCompletableFuture()
         .completeOnTimeout(new io.stepwise.asl.interpreter.Signal.TaskFailed(task.id(), "States.Timeout", null), seconds,
             java.util.concurrent.TimeUnit.SECONDS)

@@ -179,10 +179,6 @@ public final class HttpInvoke implements Integration {
     return "[" + String.join(", ", lines) + "]";
   }
 
-  HttpRequest request(JsonNode p) {
-    return assemble(p, null).request();
-  }
-
   /** The call {@code p} asks for, with the configured connection or, if not null, {@code use} in its place. */
   private Assembled assemble(JsonNode p, Connection use) {
     if (p == null || !p.isObject()) throw runtime("The HTTP Task's Parameters must be a JSON object");

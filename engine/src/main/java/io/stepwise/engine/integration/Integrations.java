@@ -49,21 +49,12 @@ public final class Integrations {
         || LambdaInvoke.isResource(r) || AwsServices.isResource(r));
   }
 
-  /** The HTTP Task's integration, if this server has one. */
-  private java.util.Optional<HttpInvoke> http() {
-    return all.stream().filter(HttpInvoke.class::isInstance).map(HttpInvoke.class::cast).findFirst();
-  }
-
   /**
    * An HTTP Task's call as TestState makes it at {@code TRACE}: as {@link #invoke(Effect.ScheduleTask,
-   * ExecutionInfo)}, with what was sent and received kept in {@code exchange}; empty if this server
-   * has no HTTP Task integration.
+   * ExecutionInfo)}, with what was sent and received kept in {@code exchange}.
    */
-  public java.util.Optional<CompletionStage<Signal>> invokeTraced(Effect.ScheduleTask task, ExecutionInfo info,
-      HttpInvoke.Exchange exchange) {
-    return http().map(h -> CompletableFuture.supplyAsync(() -> h.invokeTraced(task, info, exchange), executor)
-        .thenCompose(s -> s)
-        .exceptionally(failure -> callFailed(task, failure)));
+  public CompletionStage<Signal> invokeTraced(Effect.ScheduleTask task, ExecutionInfo info, HttpInvoke.Exchange exchange) {
+    return invoke(task, info, submitted -> {}, exchange);
   }
 
   /** A call whose integration threw: the task fails with States.Runtime. */
@@ -119,6 +110,11 @@ public final class Integrations {
    */
   public CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
       java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted) {
+    return invoke(task, info, submitted, null);
+  }
+
+  private CompletionStage<Signal> invoke(Effect.ScheduleTask task, ExecutionInfo info,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted, HttpInvoke.Exchange exchange) {
     String key = info.executionArn() + "|" + task.id();
     CompletableFuture<Signal> mine = new CompletableFuture<>();
     CompletableFuture<Signal> running = underway.putIfAbsent(key, mine);
@@ -126,7 +122,7 @@ public final class Integrations {
     boolean holds = all.stream().filter(i -> i.handles(task.resource())).findFirst()
         .map(Integration::holdsVirtualTime).orElse(false);
     if (holds) holding.incrementAndGet();
-    CompletableFuture.supplyAsync(() -> call(task, info, submitted), executor).thenCompose(s -> s)
+    CompletableFuture.supplyAsync(() -> call(task, info, submitted, exchange), executor).thenCompose(s -> s)
         .whenComplete((signal, failure) -> {
           if (holds) holding.decrementAndGet();
           underway.remove(key, mine);
@@ -146,10 +142,13 @@ public final class Integrations {
   }
 
   private CompletionStage<Signal> call(Effect.ScheduleTask task, ExecutionInfo info,
-      java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted) {
+      java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> submitted, HttpInvoke.Exchange exchange) {
     for (Integration i : all) {
       // a failure, thrown or not, becomes States.Runtime in invoke()
-      if (i.handles(task.resource())) return i.invoke(task, info, submitted);
+      if (i.handles(task.resource())) {
+        return exchange != null && i instanceof HttpInvoke h ? h.invokeTraced(task, info, exchange)
+            : i.invoke(task, info, submitted);
+      }
     }
     return CompletableFuture.completedFuture(new Signal.TaskFailed(task.id(), "States.Runtime",
         "The resource '" + task.resource() + "' is not supported by this Stepwise server."));

@@ -98,14 +98,11 @@ public final class ItemReaders {
           items = manifest.equals("ATHENA_DATA") ? athena(file, key, config, locate) : inventory(file, key, bucket, locate);
         } else {
           String type = config.path("InputType").asText("JSON");
-          items = switch (type) {
-            case "JSON" -> json(Source.of(file), config.path("ItemsPointer").asText(null));
-            case "JSONL" -> lines(Source.of(file), line -> parse(line, key));
-            case "CSV" -> csv(Source.of(file), config);
-            case "PARQUET" -> ParquetItems.open(file, key);
-            default -> throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
+          items = type.equals("PARQUET") ? ParquetItems.open(file, key) : textItems(Source.of(file), config, key);
+          if (items == null) {
+            throw failed("The ItemReader's InputType " + type + " is not supported by this Stepwise server"
                 + " (it reads JSON, JSONL, CSV and PARQUET objects, S3 inventory and Athena manifests, and listObjectsV2)");
-          };
+          }
         }
         items = objects.owning(items);
       } catch (StatesError e) {
@@ -143,19 +140,21 @@ public final class ItemReaders {
     com.fasterxml.jackson.databind.node.ArrayNode read = NODES.arrayNode();
     com.fasterxml.jackson.databind.node.ArrayNode pointed = null;
     try {
-      Items items = switch (type) {
-        case "JSON" -> json(source, pointer);
-        case "JSONL" -> lines(source, line -> parse(line, "mapItemReaderData"));
-        case "CSV" -> csv(source, config);
-        default -> throw failed("The ItemReader's InputType " + type + " cannot be read from mapItemReaderData (JSON,"
-            + " JSONL and CSV can)");
-      };
+      Items items = textItems(source, config, "mapItemReaderData");
+      if (items == null) {
+        throw failed("The ItemReader's InputType " + type + " cannot be read from mapItemReaderData (JSON, JSONL and"
+            + " CSV can)");
+      }
       try (items) {
         if ("JSON".equals(type) && pointer != null) {
           // the array the pointer names is read whole (as the reader does), then MaxItems of it
           pointed = NODES.arrayNode();
           items.forEachRemaining(pointed::add);
-          for (int i = 0; i < pointed.size() && (max <= 0 || i < max); i++) read.add(pointed.get(i));
+          read = pointed;
+          if (max > 0 && pointed.size() > max) {
+            read = NODES.arrayNode();
+            for (int i = 0; i < max; i++) read.add(pointed.get(i));
+          }
         } else {
           // reading stops at MaxItems, as in a Map Run: what lies after is not read
           (max > 0 ? limited(items, max) : items).forEachRemaining(read::add);
@@ -512,6 +511,20 @@ public final class ItemReaders {
       public void close() {
         in.close();
       }
+    };
+  }
+
+  /**
+   * The items of an object read from its bytes as its InputType says — JSON (the array, or the one
+   * ItemsPointer names), JSONL or CSV — or null for a type not read that way; {@code where} names
+   * the object in a cause.
+   */
+  private static Items textItems(Source source, JsonNode config, String where) {
+    return switch (config.path("InputType").asText("JSON")) {
+      case "JSON" -> json(source, config.path("ItemsPointer").asText(null));
+      case "JSONL" -> lines(source, line -> parse(line, where));
+      case "CSV" -> csv(source, config);
+      default -> null;
     };
   }
 

@@ -109,14 +109,20 @@ class MockResultsTest {
 
   @Test
   void resultsThatAreNotTheApisAnswer_areNotChecked() {
-    String wrong = "{\"Entries\": 1}";
+    // not an object: refused by any shape it were checked against
+    String wrong = "[1]";
     for (String resource : new String[] {
         "arn:aws:states:::events:putEvents.waitForTaskToken", "arn:aws:states:::states:startExecution.sync",
         "arn:aws:states:::ecs:runTask.sync", "arn:aws:states:::http:invoke",
         "arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:states:us-east-1:123456789012:activity:a",
         "arn:aws:states:::aws-sdk:nosuchservice:doIt", "arn:aws:states:::aws-sdk:sfn:noSuchAction",
-        "arn:aws:states:::elasticmapreduce:createCluster"}) {
+        "arn:aws:states:::elasticmapreduce:createCluster", "arn:aws:states:::mediaconvert:createJob"}) {
       assertThat(problem(resource, wrong, "STRICT")).as(resource).isEmpty();
+    }
+    // the same actions without their pattern are checked
+    for (String resource : new String[] {"arn:aws:states:::events:putEvents", "arn:aws:states:::states:startExecution",
+        "arn:aws:states:::ecs:runTask", "arn:aws:states:::aws-sdk:mediaconvert:createJob"}) {
+      assertThat(problem(resource, wrong, "STRICT")).as(resource).contains("Mock result must be a valid JSON object");
     }
     assertThat(problem("arn:aws:states:::states:startExecution", "{\"ExecutionArn\": 1}", "PRESENT"))
         .contains(error("Field 'ExecutionArn' must be a string"));
