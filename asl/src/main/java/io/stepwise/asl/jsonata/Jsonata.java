@@ -34,7 +34,7 @@ public final class Jsonata {
         return Expr.constant(Json.NODES.nullNode());
       }
       try {
-        com.dashjoin.jsonata.Jsonata expr = com.dashjoin.jsonata.Jsonata.jsonata(body);
+        com.dashjoin.jsonata.Jsonata expr = com.dashjoin.jsonata.Jsonata.jsonata(JsRegex.rewriteLiterals(body));
         // keep JSON null distinct from undefined in results
         expr.setOutputConvertNulls(false);
         String topLevel = TopLevelReferences.find(expr);

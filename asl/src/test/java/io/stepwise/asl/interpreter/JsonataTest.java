@@ -143,4 +143,44 @@ class JsonataTest {
           + "' for value: " + c[3]);
     }
   }
+
+  /**
+   * A regular expression literal is a JavaScript regular expression (AWS evaluates JSONata in
+   * JavaScript, without the u flag): a brace that makes no quantifier is a literal character,
+   * [^] any character, [] none, and in a class [ and && are literal characters. JSONata itself
+   * ends a literal at the first / outside balanced brackets, so only balanced forms reach it.
+   */
+  @Test
+  void regexLiterals_readAsJavaScriptReadsThem() {
+    String def = jsonata("""
+        "A":{"Type":"Pass","Output":{
+          "braces":"{% $match($states.input.s, /{{\\\\w+}}/).match %}",
+          "openBrace":"{% $contains('a{b}', /a{b}/) %}",
+          "emptyBraces":"{% $contains('{}', /^{}$/) %}",
+          "quantifier":"{% $contains('aaa', /^a{2,3}$/) %}",
+          "notQuantifier":"{% $contains('a{2,x}', /a{2,x}/) %}",
+          "anyChar":"{% $count($match('a\\\\nb', /[^]/)) %}",
+          "nothing":"{% $contains('abc', /[]/) %}",
+          "bracketInClass":"{% $replace('a[]c', /[[]]/, '') %}",
+          "ampersands":"{% $replace('a&&b', /[&&]/, '') %}",
+          "division":"{% ($x := 8; $x / 2 / 2) %}",
+          "slashInString":"{% '/{not a regex}/' %}",
+          "afterKeyword":"{% true and $contains('b{}', /b{}/) %}"
+        },"End":true}
+        """);
+    var r = Harness.run(def, "{\"s\":\"Hello {{name}}!\"}");
+    assertThat(r.output()).isEqualTo(json("""
+        {"braces":"{{name}}","openBrace":true,"emptyBraces":true,"quantifier":true,"notQuantifier":true,"anyChar":3,
+         "nothing":false,"bracketInClass":"ac","ampersands":"ab","division":2,"slashInString":"/{not a regex}/","afterKeyword":true}
+        """));
+  }
+
+  @Test
+  void regexLiterals_thatJavaScriptRefuses_areRefusedAtCreateTime() {
+    for (String regex : new String[] {"/a{/", "/[[]/", "/(a/"}) {
+      assertThatThrownBy(() -> CompiledDefinition.compile(jsonata(
+          "\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $contains('x', " + regex + ") %}\",\"End\":true}")))
+          .as(regex).isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("INVALID_JSONATA_EXPRESSION");
+    }
+  }
 }

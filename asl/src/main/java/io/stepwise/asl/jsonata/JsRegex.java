@@ -1,0 +1,168 @@
+package io.stepwise.asl.jsonata;
+
+/**
+ * JSONata's regular expression literals ({@code /pattern/flags}) are JavaScript regular
+ * expressions: AWS evaluates JSONata in JavaScript, where {@code new RegExp(pattern, flags)} reads
+ * them without the {@code u} flag, so Annex B of ECMAScript applies. The dashjoin engine hands the
+ * pattern to {@link java.util.regex.Pattern}, which refuses some of what JavaScript reads (and
+ * reads other things differently). {@link #rewriteLiterals} rewrites each literal of an
+ * expression into the Java pattern that means the same, before the engine tokenizes it:
+ *
+ * <ul>
+ *   <li>a brace that does not make a quantifier is a literal character ({@code /{{x}}/},
+ *       {@code /a{b}/}), and so is a {@code ]} outside a class: escaped;
+ *   <li>{@code [^]} matches any character: {@code [\s\S]}; {@code []} matches nothing:
+ *       {@code (?!)};
+ *   <li>in a class, {@code [} and {@code &&} are literal characters (Java nests or intersects
+ *       classes with them): escaped.
+ * </ul>
+ *
+ * A literal bracket is written as its hex escape ({@code \x7B}), so that the engine's scanner,
+ * which counts unescaped brackets to find the closing {@code /}, finds the same end. Everything
+ * else is copied as written, so a pattern both languages read alike is unchanged.
+ * Literals are found as JSONata's tokenizer finds them: a {@code /} where an operand is expected
+ * (not after a value, where it divides), not inside a string, a backquoted name or a comment,
+ * ending at the first unescaped {@code /} outside brackets.
+ */
+final class JsRegex {
+  private JsRegex() {}
+
+  /** {@code expression} with each regular expression literal's pattern rewritten for Java. */
+  static String rewriteLiterals(String expression) {
+    if (expression.indexOf('/') < 0) return expression;
+    StringBuilder out = new StringBuilder(expression.length() + 8);
+    boolean operandExpected = true;
+    int i = 0;
+    int n = expression.length();
+    while (i < n) {
+      char c = expression.charAt(i);
+      if (Character.isWhitespace(c)) {
+        out.append(c);
+        i++;
+      } else if (c == '/' && i + 1 < n && expression.charAt(i + 1) == '*') {
+        int end = expression.indexOf("*/", i + 2);
+        end = end < 0 ? n : end + 2;
+        out.append(expression, i, end);
+        i = end;
+      } else if (c == '"' || c == '\'' || c == '`') {
+        int end = i + 1;
+        while (end < n && expression.charAt(end) != c) end += c != '`' && expression.charAt(end) == '\\' ? 2 : 1;
+        end = Math.min(end + 1, n);
+        out.append(expression, i, end);
+        i = end;
+        operandExpected = false;
+      } else if (c == '/' && operandExpected) {
+        int end = closingSlash(expression, i + 1);
+        if (end < 0) { // the engine reports it, in its words
+          out.append(expression, i, n);
+          break;
+        }
+        out.append('/').append(toJava(expression.substring(i + 1, end))).append('/');
+        i = end + 1;
+        operandExpected = false;
+      } else if (Character.isLetterOrDigit(c) || c == '$' || c == '_') {
+        int end = i + 1;
+        while (end < n && (Character.isLetterOrDigit(expression.charAt(end)) || expression.charAt(end) == '_'
+            || expression.charAt(end) == '$')) {
+          end++;
+        }
+        String word = expression.substring(i, end);
+        out.append(word);
+        i = end;
+        operandExpected = word.equals("and") || word.equals("or") || word.equals("in");
+      } else {
+        out.append(c);
+        i++;
+        operandExpected = c != ')' && c != ']' && c != '}';
+      }
+    }
+    return out.toString();
+  }
+
+  /** Where the literal whose pattern starts at {@code from} ends, as JSONata scans it; -1 if it does not. */
+  private static int closingSlash(String s, int from) {
+    int depth = 0;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean escaped = escapedAt(s, i);
+      if (c == '/' && depth == 0 && !escaped) return i;
+      if ((c == '(' || c == '[' || c == '{') && s.charAt(i - 1) != '\\') depth++;
+      if ((c == ')' || c == ']' || c == '}') && s.charAt(i - 1) != '\\') depth--;
+    }
+    return -1;
+  }
+
+  private static boolean escapedAt(String s, int i) {
+    int backslashes = 0;
+    while (i - backslashes - 1 >= 0 && s.charAt(i - backslashes - 1) == '\\') backslashes++;
+    return backslashes % 2 == 1;
+  }
+
+  /** A JavaScript (Annex B) pattern as a Java pattern that matches the same. */
+  static String toJava(String js) {
+    StringBuilder out = new StringBuilder(js.length() + 4);
+    boolean inClass = false;
+    int n = js.length();
+    for (int i = 0; i < n; i++) {
+      char c = js.charAt(i);
+      if (c == '\\' && i + 1 < n) {
+        out.append(c).append(js.charAt(++i));
+      } else if (inClass) {
+        if (c == ']') {
+          inClass = false;
+          out.append(c);
+        } else if (c == '[') {
+          out.append("\\x5B");
+        } else if (c == '&' && i + 1 < n && js.charAt(i + 1) == '&') {
+          out.append("&\\&");
+          i++;
+        } else {
+          out.append(c);
+        }
+      } else if (c == '[') {
+        if (js.startsWith("[^]", i)) {
+          out.append("[\\s\\S]");
+          i += 2;
+        } else if (js.startsWith("[]", i)) {
+          out.append("(?!)");
+          i += 1;
+        } else {
+          inClass = true;
+          out.append(c);
+          if (i + 1 < n && js.charAt(i + 1) == '^') out.append(js.charAt(++i));
+        }
+      } else if (c == '{') {
+        int end = quantifierEnd(js, i);
+        if (end < 0) {
+          out.append("\\x7B");
+        } else {
+          out.append(js, i, end + 1);
+          i = end;
+        }
+      } else if (c == '}') {
+        out.append("\\x7D");
+      } else if (c == ']') {
+        out.append("\\x5D");
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The index of the {@code }} closing a quantifier {@code {n}}, {@code {n,}} or {@code {n,m}} at {@code at}; -1 if none. */
+  private static int quantifierEnd(String s, int at) {
+    int i = at + 1;
+    int digits = 0;
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      i++;
+      digits++;
+    }
+    if (digits == 0) return -1;
+    if (i < s.length() && s.charAt(i) == ',') {
+      i++;
+      while (i < s.length() && Character.isDigit(s.charAt(i))) i++;
+    }
+    return i < s.length() && s.charAt(i) == '}' ? i : -1;
+  }
+}
