@@ -14,7 +14,9 @@ package io.stepwise.asl.jsonata;
  *   <li>{@code [^]} matches any character: {@code [\s\S]}; {@code []} matches nothing:
  *       {@code (?!)};
  *   <li>in a class, {@code [} and {@code &&} are literal characters (Java nests or intersects
- *       classes with them): escaped.
+ *       classes with them): escaped;
+ *   <li>without the {@code m} flag, {@code $} matches at the very end only (Java's also before a
+ *       final line break): {@code \z}.
  * </ul>
  *
  * A literal bracket is written as its hex escape ({@code \x7B}), so that the engine's scanner,
@@ -57,7 +59,10 @@ final class JsRegex {
           out.append(expression, i, n);
           break;
         }
-        out.append('/').append(toJava(expression.substring(i + 1, end))).append('/');
+        int flags = end + 1;
+        while (flags < n && Character.isLetter(expression.charAt(flags))) flags++;
+        boolean multiline = expression.substring(end + 1, flags).indexOf('m') >= 0;
+        out.append('/').append(toJava(expression.substring(i + 1, end), multiline)).append('/');
         i = end + 1;
         operandExpected = false;
       } else if (Character.isLetterOrDigit(c) || c == '$' || c == '_') {
@@ -98,8 +103,8 @@ final class JsRegex {
     return backslashes % 2 == 1;
   }
 
-  /** A JavaScript (Annex B) pattern as a Java pattern that matches the same. */
-  static String toJava(String js) {
+  /** A JavaScript (Annex B) pattern, with or without the {@code m} flag, as a Java pattern that matches the same. */
+  static String toJava(String js, boolean multiline) {
     StringBuilder out = new StringBuilder(js.length() + 4);
     boolean inClass = false;
     int n = js.length();
@@ -143,6 +148,8 @@ final class JsRegex {
         out.append("\\x7D");
       } else if (c == ']') {
         out.append("\\x5D");
+      } else if (c == '$' && !multiline) {
+        out.append("\\z");
       } else {
         out.append(c);
       }

@@ -149,6 +149,7 @@ class JsonataTest {
    * JavaScript, without the u flag): a brace that makes no quantifier is a literal character,
    * [^] any character, [] none, and in a class [ and && are literal characters. JSONata itself
    * ends a literal at the first / outside balanced brackets, so only balanced forms reach it.
+   * Without the m flag, $ matches at the very end only.
    */
   @Test
   void regexLiterals_readAsJavaScriptReadsThem() {
@@ -164,6 +165,7 @@ class JsonataTest {
           "bracketInClass":"{% $replace('a[]c', /[[]]/, '') %}",
           "ampersands":"{% $replace('a&&b', /[&&]/, '') %}",
           "division":"{% ($x := 8; $x / 2 / 2) %}",
+          "endOnly":"{% [$contains('a\\n', /^a$/), $contains('a\\nb', /^a$/m), $contains('a$', /a[$]/)] %}",
           "slashInString":"{% '/{not a regex}/' %}",
           "afterKeyword":"{% true and $contains('b{}', /b{}/) %}"
         },"End":true}
@@ -171,7 +173,7 @@ class JsonataTest {
     var r = Harness.run(def, "{\"s\":\"Hello {{name}}!\"}");
     assertThat(r.output()).isEqualTo(json("""
         {"braces":"{{name}}","openBrace":true,"emptyBraces":true,"quantifier":true,"notQuantifier":true,"anyChar":3,
-         "nothing":false,"bracketInClass":"ac","ampersands":"ab","division":2,"slashInString":"/{not a regex}/","afterKeyword":true}
+         "nothing":false,"bracketInClass":"ac","ampersands":"ab","division":2,"endOnly":[false,true,true],"slashInString":"/{not a regex}/","afterKeyword":true}
         """));
   }
 
