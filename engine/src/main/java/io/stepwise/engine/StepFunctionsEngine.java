@@ -264,6 +264,8 @@ public final class StepFunctionsEngine {
         encryption, this.clock, io);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
         ctx -> StateMachineEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, encryption, machines, revisions)));
+    // An execution whose machine start-up could not wake wakes it (Revisions throttles the asks).
+    revisions.loadWith(arn -> machine(arn).tell(new StateMachineEntity.Wake(system.ignoreRef())));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
         ctx -> ActivityEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,

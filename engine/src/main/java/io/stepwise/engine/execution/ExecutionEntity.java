@@ -621,7 +621,11 @@ public final class ExecutionEntity
 
   private CompiledDefinition compiled(State state) {
     String definition = state.info().definition() != null ? state.info().definition()
-        : revisions.definition(state.info().revisionId()).orElseThrow(() -> new DefinitionUnavailable(state.info()));
+        : revisions.definition(state.info().revisionId()).orElse(null);
+    if (definition == null) {
+      revisions.missing(state.info().stateMachineArn());
+      throw new DefinitionUnavailable(state.info());
+    }
     try {
       return definitions.get(definition, state.info().type());
     } catch (InvalidDefinitionException e) {

@@ -238,6 +238,43 @@ class ExecutionEntityTest {
       """;
 
   /**
+   * An execution's journal names its revision; when no machine has loaded it (start-up could not
+   * wake the machine), a due wake-up asks the machine to load, at most once in a while however
+   * often it fires, answers when to try again, and runs the step once the revision is known.
+   */
+  @Test
+  void dueWakeUp_ofAnUnloadedRevision_asksItsMachineToLoad_andRunsOnceItHas() throws Exception {
+    Revisions revisions = new Revisions();
+    List<String> asked = new CopyOnWriteArrayList<>();
+    revisions.loadWith(asked::add);
+    String arn = "arn:aws:states:us-east-1:123456789012:execution:waits:unloaded";
+    ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, LISTING, Runnable::run, 500);
+    var unloaded = EventSourcedBehaviorTestKit.<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State>create(
+        KIT.system(), ExecutionEntity.create(arn, shard.getRef(), new DefinitionCache(), revisions, store, driver,
+            ExecutionKeys.SERVICE_OWNED, clock, Duration.ofMinutes(1)),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false).withVerifyCommands(false));
+    ExecutionInfo info = new ExecutionInfo(arn, "unloaded", MACHINE, "waits", "STANDARD", WAIT_10, "rev-unloaded",
+        clock.instant(), "arn:aws:iam::123456789012:role/r", "{}", clock.instant(), null, null, EncryptionConfig.AWS_OWNED);
+    CompiledDefinition def = CompiledDefinition.compile(WAIT_10, false);
+    var step = driver.start(def, info.context(), JsonNodeFactory.instance.objectNode(), clock::instant);
+    WakeUp row = ExecutionStore.rows(info, def, step.position()).get(0);
+    unloaded.initialize(new ExecutionEntity.Started(info.withoutDefinition()), ExecutionEntity.stepped(step, clock.instant()));
+    clock.advance(Duration.ofSeconds(10));
+
+    for (int i = 0; i < 3; i++) {
+      var result = unloaded.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(row, r));
+      assertThat(result.hasNoEvents()).isTrue();
+      assertThat(result.reply().retryAt()).isEqualTo(clock.instant().plusSeconds(5));
+    }
+    assertThat(asked).containsExactly(MACHINE);
+
+    revisions.put("rev-unloaded", WAIT_10);
+    var result = unloaded.<ExecutionEntity.Fired>runCommand(r -> new ExecutionEntity.Fire(row, r));
+    assertThat(result.reply().retryAt()).isNull();
+    assertThat(result.eventOfType(ExecutionEntity.Stepped.class).result().status()).isEqualTo("SUCCEEDED");
+  }
+
+  /**
    * Every 2 events (the store's snapshot-every in this test) the state is snapshotted; a new
    * incarnation starts from the newest snapshot plus the events after it and reaches the same
    * state, history and position, as replaying everything would.
