@@ -19,15 +19,19 @@ package io.stepwise.asl.jsonata;
  *       final line break): {@code \z}.
  * </ul>
  *
- * A literal bracket is written as its hex escape ({@code \x7B}), so that the engine's scanner,
- * which counts unescaped brackets to find the closing {@code /}, finds the same end. Everything
- * else is copied as written, so a pattern both languages read alike is unchanged.
+ * The engine's scanner finds the closing {@code /} by counting unescaped brackets, so the
+ * rewritten pattern leaves none unbalanced: a literal bracket, and any bracket inside a class, is
+ * written as its hex escape ({@code \x7B}), and every {@code /} inside the pattern as {@code \/}.
+ * Everything else is copied as written, so a pattern both languages read alike is unchanged.
  * Literals are found as JSONata's tokenizer finds them: a {@code /} where an operand is expected
- * (not after a value, where it divides), not inside a string, a backquoted name or a comment,
- * ending at the first unescaped {@code /} outside brackets.
+ * (not after a value, where it divides; a {@code *}, {@code **} or {@code %} in an operand's place
+ * is one), not inside a string, a backquoted name or a comment, ending at the first unescaped
+ * {@code /} outside brackets. Names are scanned as JSONata scans them: any characters up to
+ * whitespace or an operator character.
  */
 final class JsRegex {
   private JsRegex() {}
+  private static final String OPERATORS = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
   /** {@code expression} with each regular expression literal's pattern rewritten for Java. */
   static String rewriteLiterals(String expression) {
@@ -65,10 +69,14 @@ final class JsRegex {
         out.append('/').append(toJava(expression.substring(i + 1, end), multiline)).append('/');
         i = end + 1;
         operandExpected = false;
-      } else if (Character.isLetterOrDigit(c) || c == '$' || c == '_') {
+      } else if ((c == '*' || c == '%') && operandExpected) { // wildcard, descendants or parent: an operand
+        int end = c == '*' && i + 1 < n && expression.charAt(i + 1) == '*' ? i + 2 : i + 1;
+        out.append(expression, i, end);
+        i = end;
+        operandExpected = false;
+      } else if (OPERATORS.indexOf(c) < 0) { // a name, number or variable, as JSONata scans one
         int end = i + 1;
-        while (end < n && (Character.isLetterOrDigit(expression.charAt(end)) || expression.charAt(end) == '_'
-            || expression.charAt(end) == '$')) {
+        while (end < n && OPERATORS.indexOf(expression.charAt(end)) < 0 && " \t\n\r".indexOf(expression.charAt(end)) < 0) {
           end++;
         }
         String word = expression.substring(i, end);
@@ -112,6 +120,10 @@ final class JsRegex {
       char c = js.charAt(i);
       if (c == '\\' && i + 1 < n) {
         out.append(c).append(js.charAt(++i));
+      } else if (c == '/') {
+        out.append("\\/");
+      } else if (inClass && (c == '(' || c == ')' || c == '{' || c == '}')) {
+        out.append(String.format("\\x%02X", (int) c));
       } else if (inClass) {
         if (c == ']') {
           inClass = false;

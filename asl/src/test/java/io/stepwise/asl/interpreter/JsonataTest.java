@@ -167,13 +167,18 @@ class JsonataTest {
           "division":"{% ($x := 8; $x / 2 / 2) %}",
           "endOnly":"{% [$contains('a\\n', /^a$/), $contains('a\\nb', /^a$/m), $contains('a$', /a[$]/)] %}",
           "slashInString":"{% '/{not a regex}/' %}",
+          "afterWildcard":"{% $states.input.p.* / $states.input.q / 2 %}",
+          "nameOfAnyCharacters":"{% ($a€ := 10; $a€ / 2 + 4 / 2) %}",
+          "braceInClass":"{% $contains('{}', /[{]}/) %}",
+          "slashInBraces":"{% $contains('a{/}', /a{/}/) %}",
           "afterKeyword":"{% true and $contains('b{}', /b{}/) %}"
         },"End":true}
         """);
-    var r = Harness.run(def, "{\"s\":\"Hello {{name}}!\"}");
+    var r = Harness.run(def, "{\"s\":\"Hello {{name}}!\",\"p\":{\"v\":8},\"q\":4}");
     assertThat(r.output()).isEqualTo(json("""
         {"braces":"{{name}}","openBrace":true,"emptyBraces":true,"quantifier":true,"notQuantifier":true,"anyChar":3,
-         "nothing":false,"bracketInClass":"ac","ampersands":"ab","division":2,"endOnly":[false,true,true],"slashInString":"/{not a regex}/","afterKeyword":true}
+         "nothing":false,"bracketInClass":"ac","ampersands":"ab","division":2,"endOnly":[false,true,true],"slashInString":"/{not a regex}/",
+         "afterWildcard":1,"nameOfAnyCharacters":7,"braceInClass":true,"slashInBraces":true,"afterKeyword":true}
         """));
   }
 
