@@ -86,7 +86,7 @@ public final class StepFunctionsEngine {
   private final Catalog catalog;
   private final DefinitionCache definitions = new DefinitionCache();
   private final MachineView machines = new MachineView(definitions);
-  private final Revisions revisions = new Revisions();
+  private final Revisions revisions;
   private final ExpressRunner express;
   private final Mocks mocks;
   private final EngineClock clock;
@@ -108,6 +108,8 @@ public final class StepFunctionsEngine {
 
   public StepFunctionsEngine(ActorSystem<?> system, Clock clock) {
     this.system = system;
+    // An execution whose machine start-up could not wake wakes it (Revisions throttles the asks).
+    this.revisions = new Revisions(arn -> machine(arn).tell(new StateMachineEntity.Wake(system.ignoreRef())));
     this.clock = clock instanceof EngineClock c ? c : EngineClock.real(clock);
     Config config = system.settings().config();
     this.askTimeout = config.getDuration("stepwise.engine.ask-timeout");
@@ -264,8 +266,6 @@ public final class StepFunctionsEngine {
         encryption, this.clock, io);
     sharding.init(Entity.of(StateMachineEntity.ENTITY_KEY,
         ctx -> StateMachineEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, encryption, machines, revisions)));
-    // An execution whose machine start-up could not wake wakes it (Revisions throttles the asks).
-    revisions.loadWith(arn -> machine(arn).tell(new StateMachineEntity.Wake(system.ignoreRef())));
     sharding.init(Entity.of(ActivityEntity.ENTITY_KEY,
         ctx -> ActivityEntity.create(ctx.getEntityId(), ctx.getShard(), catalog, encryption)));
     sharding.init(Entity.of(ExecutionEntity.ENTITY_KEY,

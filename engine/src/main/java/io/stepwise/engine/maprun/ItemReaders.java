@@ -129,9 +129,10 @@ public final class ItemReaders {
   public static io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read fromData(JsonNode reader, String data) {
     String resource = reader.path("Resource").asText();
     JsonNode config = reader.path("ReaderConfig");
-    if (!resource.endsWith(":s3:getObject") || manifestType(config) != null) {
+    String manifest = manifestType(config);
+    if (!resource.endsWith(":s3:getObject") || manifest != null) {
       throw failed("mapItemReaderData is read as the content of the object an s3:getObject ItemReader reads (JSON, JSONL"
-          + " or CSV); this ItemReader reads " + (manifestType(config) != null ? "a manifest" : "with " + resource));
+          + " or CSV); this ItemReader reads " + (manifest != null ? "a manifest" : "with " + resource));
     }
     Source source = Source.text("mapItemReaderData", data);
     String type = config.path("InputType").asText("JSON");
@@ -150,11 +151,8 @@ public final class ItemReaders {
           // the array the pointer names is read whole (as the reader does), then MaxItems of it
           pointed = NODES.arrayNode();
           items.forEachRemaining(pointed::add);
-          read = pointed;
-          if (max > 0 && pointed.size() > max) {
-            read = NODES.arrayNode();
-            for (int i = 0; i < max; i++) read.add(pointed.get(i));
-          }
+          Items all = Items.of(pointed.elements());
+          (max > 0 ? limited(all, max) : all).forEachRemaining(read::add);
         } else {
           // reading stops at MaxItems, as in a Map Run: what lies after is not read
           (max > 0 ? limited(items, max) : items).forEachRemaining(read::add);
@@ -529,7 +527,11 @@ public final class ItemReaders {
   }
 
   /** Where a reader reads an object's bytes: a file, or data given as text; {@code name} names it in causes. */
-  private record Source(String name, java.util.concurrent.Callable<java.io.InputStream> opener) {
+  private record Source(String name, Opener opener) {
+    interface Opener {
+      java.io.InputStream open() throws IOException;
+    }
+
     static Source of(Path file) {
       return new Source(file.getFileName().toString(), () -> ItemReaders.open(file));
     }
@@ -539,13 +541,7 @@ public final class ItemReaders {
     }
 
     java.io.InputStream open() throws IOException {
-      try {
-        return opener.call();
-      } catch (IOException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException(e);
-      }
+      return opener.open();
     }
   }
 

@@ -19,7 +19,17 @@ public final class Revisions {
 
   private final ConcurrentHashMap<String, String> definitions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> asked = new ConcurrentHashMap<>();
-  private volatile Consumer<String> loader = machineArn -> {};
+  private final Consumer<String> loader;
+
+  /** Revisions whose machines are asked to load by {@code loader} (the engine wakes their entities). */
+  public Revisions(Consumer<String> loader) {
+    this.loader = loader;
+  }
+
+  /** Revisions that ask no machine to load. */
+  public Revisions() {
+    this(machineArn -> {});
+  }
 
   /** A revision as its machine's journal holds it. */
   public void put(String revisionId, String definition) {
@@ -28,11 +38,6 @@ public final class Revisions {
 
   public Optional<String> definition(String revisionId) {
     return Optional.ofNullable(definitions.get(revisionId));
-  }
-
-  /** How a machine is asked to load its journal (the engine wakes its entity). */
-  public void loadWith(Consumer<String> loader) {
-    this.loader = loader;
   }
 
   /**

@@ -244,9 +244,8 @@ class ExecutionEntityTest {
    */
   @Test
   void dueWakeUp_ofAnUnloadedRevision_asksItsMachineToLoad_andRunsOnceItHas() throws Exception {
-    Revisions revisions = new Revisions();
     List<String> asked = new CopyOnWriteArrayList<>();
-    revisions.loadWith(asked::add);
+    Revisions revisions = new Revisions(asked::add);
     String arn = "arn:aws:states:us-east-1:123456789012:execution:waits:unloaded";
     ExecutionStore store = new ExecutionStore(writes::add, scheduled::add, LISTING, Runnable::run, 500);
     var unloaded = EventSourcedBehaviorTestKit.<ExecutionEntity.Command, ExecutionEntity.Event, ExecutionEntity.State>create(

@@ -44,7 +44,7 @@ public final class IndexUpgrade {
   public static boolean pending(Db db) {
     for (byte kind : new byte[] {'x', 'y', 'n', 'v', 'm', 'r', 'w', 'q'}) {
       boolean[] found = {false};
-      db.scan(new byte[] {kind}, new byte[] {(byte) (kind + 1)}, e -> {
+      db.scan(new byte[] {kind}, Db.prefixEnd(new byte[] {kind}), e -> {
         found[0] = true;
         return Db.Scan.STOP;
       });
@@ -56,7 +56,7 @@ public final class IndexUpgrade {
   /** Moves every row whose key starts with {@code kind}. */
   static void move(Db db, byte kind, Mover mover) {
     byte[] from = {kind};
-    byte[] to = {(byte) (kind + 1)};
+    byte[] to = Db.prefixEnd(from);
     while (true) {
       List<byte[][]> rows = new ArrayList<>(CHUNK);
       db.scan(from, to, e -> {

@@ -89,7 +89,7 @@ public final class WakeUpIndex {
     if (until <= after) return out;
     byte[] from = ByteBuffer.allocate(9).put(PREFIX).putLong(after + 1).array();
     byte[] to = until == Long.MAX_VALUE
-        ? new byte[] {PREFIX + 1}
+        ? Db.prefixEnd(new byte[] {PREFIX})
         : ByteBuffer.allocate(9).put(PREFIX).putLong(until + 1).array();
     db.scan(from, to, e -> {
       byte[] k = e.getKey();

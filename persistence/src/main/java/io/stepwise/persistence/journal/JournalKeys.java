@@ -134,7 +134,7 @@ final class JournalKeys {
 
   /** The first key after every key that starts with {@code prefix}. */
   static byte[] after(byte prefix) {
-    return new byte[] {(byte) (prefix + 1)};
+    return io.stepwise.persistence.internal.Db.prefixEnd(prefix(prefix));
   }
 
   static byte[] prefix(byte prefix) {

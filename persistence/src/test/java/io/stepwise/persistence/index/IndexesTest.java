@@ -232,24 +232,40 @@ class IndexesTest {
     assertThat(index.of(execution)).containsExactlyInAnyOrderElementsOf(runs);
   }
 
-  /** Executions whose keyed hash starts with 0xFF are listed too, in every listing and filter. */
+  /**
+   * A listing's prefix ends with its machine's keyed hash, so its bound carries into the byte
+   * before when that hash ends in 0xFF (Db.prefixEnd): every execution of such a machine is listed,
+   * in every listing and filter, and no other machine's. (A bound that did not carry would list
+   * nothing; executions themselves were never cut off, as the byte after a listing's prefix is a
+   * start time, which never begins with 0xFF.)
+   */
   @Test
-  void executionsHashedToTheEndOfTheirRange_areListed() throws Exception {
+  void listingOfAMachineWhoseHashEndsIn0xFF_isComplete() throws Exception {
     ExecutionIndex index = listing();
-    List<String> names = namesHashedTo("arn:aws:states:us-east-1:123456789012:execution:m:", (byte) 0xFF, 3);
+    String machine = null;
+    for (int i = 0; machine == null; i++) {
+      String candidate = "arn:aws:states:us-east-1:123456789012:stateMachine:m" + i;
+      byte[] h = storage.names().hash(candidate);
+      if (h[h.length - 1] == (byte) 0xFF) machine = candidate;
+    }
+    String listed = machine;
+    List<String> names = new ArrayList<>(namesHashedTo(listed.replace("stateMachine", "execution") + ":", (byte) 0xFF, 2));
+    names.addAll(namesHashedTo(listed.replace("stateMachine", "execution") + ":z", (byte) 0x00, 1));
     IndexOp op = new IndexOp();
     List<ExecutionIndex.Row> rows = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String arn = names.get(i);
-      // the same start time: the rows differ only in their hash, at the very end of the key
-      rows.add(new ExecutionIndex.Row(arn, M, arn.substring(arn.lastIndexOf(':') + 1), "RUNNING", 77, -1));
+      rows.add(new ExecutionIndex.Row(arn, listed, arn.substring(arn.lastIndexOf(':') + 1), "RUNNING", 77 + i, -1));
       index.put(op, rows.get(i), null);
     }
+    // another machine's execution stays out
+    index.put(op, new ExecutionIndex.Row(M.replace("stateMachine", "execution") + ":other", M, "other", "RUNNING", 70, -1),
+        null);
     commit(op);
-    assertThat(index.page(M, M, null, null, 10).rows()).containsExactlyInAnyOrderElementsOf(rows);
-    assertThat(index.page(M, M, "RUNNING", null, 10).rows()).containsExactlyInAnyOrderElementsOf(rows);
-    assertThat(index.hasRunning(M)).isTrue();
-    for (ExecutionIndex.Row r : rows) assertThat(index.running(M, r.executionArn())).contains(r);
+    assertThat(index.page(listed, listed, null, null, 10).rows()).containsExactlyInAnyOrderElementsOf(rows);
+    assertThat(index.page(listed, listed, "RUNNING", null, 10).rows()).containsExactlyInAnyOrderElementsOf(rows);
+    assertThat(index.hasRunning(listed)).isTrue();
+    for (ExecutionIndex.Row r : rows) assertThat(index.running(listed, r.executionArn())).contains(r);
   }
 
   @Test
