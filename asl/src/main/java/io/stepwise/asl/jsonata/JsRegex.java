@@ -16,7 +16,10 @@ package io.stepwise.asl.jsonata;
  *   <li>in a class, {@code [} and {@code &&} are literal characters (Java nests or intersects
  *       classes with them): escaped;
  *   <li>without the {@code m} flag, {@code $} matches at the very end only (Java's also before a
- *       final line break): {@code \z}.
+ *       final line break): {@code \z};
+ *   <li>{@code .} matches anything but LF, CR, LS and PS (Java's excludes NEL too), {@code \s} JavaScript's white space (Unicode spaces too), and escapes
+ *       read as JavaScript reads them ({@link #escape}): {@code \a} is the letter a, not BEL;
+ *   <li>with the {@code i} flag, case is compared as Unicode (Java's by ASCII unless told).
  * </ul>
  *
  * The engine's scanner finds the closing {@code /} by counting unescaped brackets, so the
@@ -65,8 +68,10 @@ final class JsRegex {
         }
         int flags = end + 1;
         while (flags < n && Character.isLetter(expression.charAt(flags))) flags++;
-        boolean multiline = expression.substring(end + 1, flags).indexOf('m') >= 0;
-        out.append('/').append(toJava(expression.substring(i + 1, end), multiline)).append('/');
+        String flagText = expression.substring(end + 1, flags);
+        // JavaScript's i compares by Unicode case (é and É), Java's by ASCII case unless told
+        out.append('/').append(flagText.indexOf('i') >= 0 ? "(?u)" : "")
+            .append(toJava(expression.substring(i + 1, end), flagText.indexOf('m') >= 0)).append('/');
         i = end + 1;
         operandExpected = false;
       } else if ((c == '*' || c == '%') && operandExpected) { // wildcard, descendants or parent: an operand
@@ -119,7 +124,9 @@ final class JsRegex {
     for (int i = 0; i < n; i++) {
       char c = js.charAt(i);
       if (c == '\\' && i + 1 < n) {
-        out.append(c).append(js.charAt(++i));
+        i = escape(js, i, inClass, out);
+      } else if (c == '.' && !inClass) {
+        out.append("[^\\n\\r\\u2028\\u2029]");
       } else if (c == '/') {
         out.append("\\/");
       } else if (inClass && (c == '(' || c == ')' || c == '{' || c == '}')) {
@@ -167,6 +174,43 @@ final class JsRegex {
       }
     }
     return out.toString();
+  }
+
+  /** JavaScript's {@code \\s}: its white space and line terminators (Java's is ASCII only). */
+  private static final String SPACE = "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
+
+  /**
+   * The escape at {@code at} as Java reads the same: {@code \\s} and {@code \\S} by JavaScript's
+   * white space, {@code \\v} one vertical tab, {@code \\0} NUL, {@code \\b} in a class a backspace,
+   * {@code \\x}, {@code \\u}, {@code \\c} and {@code \\k} without what makes them escapes their
+   * letter, and a letter JavaScript gives no meaning ({@code \\a}, {@code \\e}, {@code \\h},
+   * {@code \\z}, {@code \\p}, ...: Java gives them one) the letter itself; the rest as written.
+   * Returns the index of the escape's last character.
+   */
+  private static int escape(String js, int at, boolean inClass, StringBuilder out) {
+    char e = js.charAt(at + 1);
+    String rest = js.substring(at + 2);
+    switch (e) {
+      case 's' -> out.append(inClass ? SPACE : "[" + SPACE + "]");
+      case 'S' -> out.append("[^").append(SPACE).append(']');
+      case 'v' -> out.append("\\x0B");
+      case 'b' -> out.append(inClass ? "\\x08" : "\\b");
+      case '0' -> out.append(!rest.isEmpty() && Character.isDigit(rest.charAt(0)) ? "\\0" : "\\x00");
+      case 'x' -> out.append(rest.matches("(?s)[0-9A-Fa-f]{2}.*") ? "\\x" : "x");
+      case 'u' -> out.append(rest.matches("(?s)[0-9A-Fa-f]{4}.*") ? "\\u" : "u");
+      case 'c' -> out.append(!rest.isEmpty() && isAsciiLetter(rest.charAt(0)) ? "\\c" : "\\\\c");
+      case 'k' -> out.append(rest.startsWith("<") ? "\\k" : "k");
+      case 'd', 'D', 'w', 'W', 'B', 't', 'n', 'f', 'r' -> out.append('\\').append(e);
+      default -> {
+        if (isAsciiLetter(e)) out.append(e);
+        else out.append('\\').append(e);
+      }
+    }
+    return at + 1;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 
   /** The index of the {@code }} closing a quantifier {@code {n}}, {@code {n,}} or {@code {n,m}} at {@code at}; -1 if none. */

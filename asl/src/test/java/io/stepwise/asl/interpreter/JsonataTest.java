@@ -190,4 +190,39 @@ class JsonataTest {
           .as(regex).isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("INVALID_JSONATA_EXPRESSION");
     }
   }
+
+  /**
+   * Escapes, the dot, white space and case in a regex literal as JavaScript (without the u flag)
+   * reads them: a letter JavaScript gives no meaning is the letter (\a is "a", not BEL), \v one
+   * vertical tab, \s Unicode spaces too, . everything but line breaks (LF, CR, LS, PS; not NEL),
+   * the x and u escapes without their digits the letter, \0 NUL, [\b] a backspace, and with i
+   * case compared as Unicode.
+   * Every expected value is what jsonata-js 2.0.6 gives.
+   */
+  @Test
+  void regexLiterals_escapesDotSpaceAndCase_asJavaScriptReadsThem() throws Exception {
+    java.util.Map<String, String> exprs = new java.util.LinkedHashMap<>();
+    exprs.put("letterEscapes", "[$contains('a', /^\\a$/), $contains('e', /^\\e$/), $contains('h', /^\\h$/), $contains('z', /^\\z$/), $contains('p', /\\p/)]");
+    exprs.put("verticalTab", "[$contains('\\u000B', /\\v/), $contains('\\n', /\\v/)]");
+    exprs.put("unicodeSpace", "[$contains('a\\u00A0b', /a\\sb/), $contains('a\\u00A0b', /a[\\s]b/), $contains('a\\u00A0b', /a\\Sb/), $contains('a\\u2003b', /a[^\\s]b/)]");
+    exprs.put("dotNel", "$contains('\\u0085', /^.$/)");
+    exprs.put("hexWithoutDigits", "[$contains('x', /^\\x$/), $contains('A', /^\\x41$/), $contains('u', /^\\u$/), $contains('A', /^\\u0041$/)]");
+    exprs.put("nul", "$contains('\\u0000', /\\0/)");
+    exprs.put("backspaceInClass", "$contains('\\b', /[\\b]/)");
+    exprs.put("kWithoutName", "$contains('k', /^\\k$/)");
+    exprs.put("unicodeCase", "[$contains('\u00C9', /\u00E9/i), $contains('\u00C9', /\u00E9/)]");
+    exprs.put("wordsDigits", "[$contains('a_1', /^\\w+$/), $contains('12', /^\\d+$/), $contains('a b', /a\\b b/)]");
+    var output = io.stepwise.asl.path.Json.NODES.objectNode();
+    exprs.forEach((k, v) -> output.put(k, "{% " + v + " %}"));
+    var state = io.stepwise.asl.path.Json.NODES.objectNode().put("Type", "Pass").put("End", true);
+    state.set("Output", output);
+    var def = io.stepwise.asl.path.Json.NODES.objectNode().put("QueryLanguage", "JSONata").put("StartAt", "A");
+    def.putObject("States").set("A", state);
+    var r = Harness.run(io.stepwise.asl.path.Json.MAPPER.writeValueAsString(def), "{}");
+    assertThat(r.output()).isEqualTo(json("""
+        {"letterEscapes":[true,true,true,true,true],"verticalTab":[true,false],"unicodeSpace":[true,true,false,false],
+         "dotNel":true,"hexWithoutDigits":[true,true,true,true],"nul":true,"backspaceInClass":true,"kWithoutName":true,
+         "unicodeCase":[true,false],"wordsDigits":[true,true,true]}
+        """));
+  }
 }
