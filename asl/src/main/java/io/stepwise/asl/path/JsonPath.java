@@ -57,12 +57,12 @@ public final class JsonPath {
 
   /**
    * The value at this path, or {@code null} when a definite path matches nothing. Indefinite
-   * paths always answer an array (empty when nothing matched).
+   * paths always answer an array (empty when nothing matched). A path ending in a function
+   * ({@code $.items.length()}) is accepted when a definition is created but reads nothing when it
+   * runs: AWS does not evaluate JSONPath functions ("could not be found in the input").
    */
   public JsonNode read(JsonNode root) {
-    if (function == null) return select(root);
-    JsonNode v = select(root);
-    return v == null ? null : PathFunctions.apply(function, v);
+    return function == null ? select(root) : null;
   }
 
   private JsonNode select(JsonNode root) {
@@ -73,10 +73,8 @@ public final class JsonPath {
           if (!(n instanceof ObjectNode)) return null;
           n = n.get(f.name());
         } else {
-          int i = ((Segment.Index) s).index();
           if (!(n instanceof ArrayNode a)) return null;
-          if (i < 0) i += a.size();
-          n = a.get(i);
+          n = Segment.Index.at(a, ((Segment.Index) s).index());
         }
         if (n == null) return null;
       }
@@ -98,7 +96,7 @@ public final class JsonPath {
   public String normalized() {
     StringBuilder b = new StringBuilder("$");
     for (Segment s : segments) s.normalize(b);
-    if (function != null) b.append('.').append(function).append("()");
+    if (function != null) b.append("['").append(function).append("()']");
     return b.toString();
   }
 
@@ -161,13 +159,18 @@ public final class JsonPath {
       }
     }
 
+    /**
+     * An index reads the element it names; one past either end of the array reads null, as
+     * Jayway does on Jackson's nodes (AWS's reader): the array answers null, not "no result".
+     */
     record Index(int index) implements Segment {
       public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
-        if (node instanceof ArrayNode a) {
-          int i = index < 0 ? index + a.size() : index;
-          JsonNode v = a.get(i);
-          if (v != null) out.add(v);
-        }
+        if (node instanceof ArrayNode a) out.add(at(a, index));
+      }
+
+      static JsonNode at(ArrayNode a, int index) {
+        JsonNode v = a.get(index < 0 ? index + a.size() : index);
+        return v == null ? Json.NODES.nullNode() : v;
       }
 
       public void normalize(StringBuilder b) {

@@ -74,6 +74,28 @@ class PassAndDataFlowTest {
     assertThat(r.types()).containsExactly("ExecutionStarted", "PassStateEntered", "ExecutionFailed");
   }
 
+  /** AWS accepts a JSONPath function in a definition and does not evaluate it (re:Post: "Functions such as length() aren't supported"). */
+  @Test
+  void pathFunction_readsNothingWhenItRuns() {
+    var r = Harness.run(one("\"Parameters\":{\"Jobs.$\":\"$.Jobs.sum()\"}"), "{\"Jobs\":[0,1,0]}");
+    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+    assertThat(r.failure().cause()).endsWith("The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the input '{\"Jobs\":[0,1,0]}'");
+    assertThat(Harness.run(one("\"InputPath\":\"$.list.length()\""), "{\"list\":[1,2,3]}").failure().cause())
+        .endsWith("Invalid path '$.list.length()' : No results for path: $['list']['length()']");
+  }
+
+  /** An index past either end of an array reads null (Jayway on Jackson's nodes), in every field that reads a path. */
+  @Test
+  void indexPastTheEnd_readsNull() {
+    assertThat(Harness.run(one("\"Parameters\":{\"x.$\":\"$.arr[5]\",\"y.$\":\"$.arr[-3]\",\"z.$\":\"$.arr[0]\"}"), "{\"arr\":[1]}").output())
+        .isEqualTo(json("{\"x\":null,\"y\":null,\"z\":1}"));
+    assertThat(Harness.run(one("\"InputPath\":\"$.arr[1]\""), "{\"arr\":[1]}").output()).isEqualTo(json("null"));
+    assertThat(Harness.run(one("\"Parameters\":{\"x.$\":\"States.Array($.arr[2])\"}"), "{\"arr\":[]}").output())
+        .isEqualTo(json("{\"x\":[null]}"));
+    // what follows a null is not there
+    assertThat(Harness.run(one("\"Parameters\":{\"x.$\":\"$.arr[5].id\"}"), "{\"arr\":[1]}").failure().error()).isEqualTo("States.Runtime");
+  }
+
   @Test
   void missingInputPath_isJaywaysReason() {
     // a property missing at the end: no results; one missing on the way: a missing property
