@@ -98,7 +98,10 @@ public final class DefinitionParser {
     for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String sp = Pointer.child(pointer + "/States", e.getKey());
-      if (e.getKey().length() > 80) problems.schema(sp, "State name is longer than 80 characters");
+      if (e.getKey().length() > 80) {
+        // asl-validator#69, cfn-lint#4079
+        problems.error("INVALID_STATE_NAME", sp, "Invalid State name: State '" + e.getKey() + "' exceeds the 80-character limit allowed by the service");
+      }
       if (!(e.getValue() instanceof ObjectNode so)) {
         problems.schema(sp, "Value must be an object");
         continue;
@@ -114,7 +117,8 @@ public final class DefinitionParser {
     }
     String start = startAt.asText();
     if (startAt.isTextual() && !states.has(start)) {
-      problems.error("MISSING_TRANSITION_TARGET", pointer + "/StartAt", "Missing 'StartAt' target: " + start);
+      // AWS says 'Next' for every missing target, StartAt's too (cfn-lint#4074, serverless-step-functions#250)
+      problems.error("MISSING_TRANSITION_TARGET", pointer + "/StartAt", "Missing 'Next' target: " + start);
     }
     checkTransitions(states, compiled, pointer);
     boolean terminal = compiled.values().stream().anyMatch(s -> s instanceof State.Succeed || s instanceof State.Fail || s.common().end());
@@ -153,27 +157,28 @@ public final class DefinitionParser {
   }
 
   /**
-   * Reports each state no transition reaches from {@code start}. The walk follows the transitions
-   * as written (Next, each Choice rule's Next, Default, each Catcher's Next), so a state whose
-   * rule or field is invalid (and reported as such) still leads where it says.
+   * Reports each state that neither StartAt nor any transition names (Next, each Choice rule's
+   * Next, Default, each Catcher's Next) as not reachable. AWS counts what names a state, not a
+   * walk from StartAt: with StartAt naming no state, {@code A -> B} reports A alone
+   * (cfn-lint#4074). A transition of a state that is invalid (and reported as such) still counts.
    */
   private void checkReachable(String start, ObjectNode raw, Map<String, State> compiled, String pointer) {
-    if (!raw.has(start)) return;
-    Set<String> seen = new HashSet<>();
-    List<String> todo = new ArrayList<>(List.of(start));
-    while (!todo.isEmpty()) {
-      String n = todo.remove(todo.size() - 1);
-      if (!(raw.get(n) instanceof ObjectNode s) || !seen.add(n)) continue;
-      addTarget(todo, s.get("Next"));
-      addTarget(todo, s.get("Default"));
+    Set<String> named = new HashSet<>();
+    named.add(start);
+    List<String> targets = new ArrayList<>();
+    for (JsonNode s : raw) {
+      if (!(s instanceof ObjectNode o)) continue;
+      addTarget(targets, o.get("Next"));
+      addTarget(targets, o.get("Default"));
       for (String list : List.of("Choices", "Catch")) {
-        if (s.get(list) instanceof ArrayNode branches) {
-          for (JsonNode b : branches) addTarget(todo, b.get("Next"));
+        if (o.get(list) instanceof ArrayNode branches) {
+          for (JsonNode b : branches) addTarget(targets, b.get("Next"));
         }
       }
     }
+    named.addAll(targets);
     for (String name : compiled.keySet()) {
-      if (!seen.contains(name)) problems.error("MISSING_TRANSITION_TARGET", Pointer.child(pointer + "/States", name), "State \"" + name + "\" is not reachable.");
+      if (!named.contains(name)) problems.error("MISSING_TRANSITION_TARGET", Pointer.child(pointer + "/States", name), "State \"" + name + "\" is not reachable.");
     }
   }
 
@@ -329,8 +334,10 @@ public final class DefinitionParser {
     }
     List<String> out = new ArrayList<>();
     for (JsonNode n : e) out.add(n.asText());
-    if (out.contains("States.ALL") && (out.size() > 1 || !last)) {
-      problems.schema(p + "/ErrorEquals", "States.ALL must appear alone in the last retrier or catcher");
+    // AWS's words, at the States.ALL element (aws-cdk#10530): "... at /States/T/Retry[0]/ErrorEquals[0]"
+    int all = out.indexOf("States.ALL");
+    if (all >= 0 && (out.size() > 1 || !last)) {
+      problems.schema(Pointer.child(p + "/ErrorEquals", all), "States.ALL must appear alone and at end of list");
     }
     return List.copyOf(out);
   }

@@ -75,6 +75,49 @@ class DefinitionValidationTest {
         """)).extracting(Problem::message).contains("State \"Lone\" is not reachable.");
   }
 
+  /** A missing StartAt target is a missing 'Next' target; what no transition names is unreachable (not a walk from StartAt). */
+  @Test
+  void missingStartAtTarget_isMissingNextAndStatesNothingNamesAreUnreachable() {
+    assertThat(message("{\"StartAt\":\"Not sure\",\"States\":{\"Pass One\":{\"Type\":\"Pass\",\"Next\":\"Success\"},\"Success\":{\"Type\":\"Succeed\"}}}"))
+        .isEqualTo("Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Not sure at /StartAt, "
+            + "MISSING_TRANSITION_TARGET: State \"Pass One\" is not reachable. at /States/Pass One'");
+    assertThat(CompiledDefinition.validate("{\"StartAt\":\"x.run\",\"States\":{\"run\":{\"Type\":\"Pass\",\"End\":true}}}"))
+        .extracting(Problem::location).containsExactly("/StartAt", "/States/run");
+    // a chain nothing enters: only its head is unreachable; a Catch or Default names its target
+    assertThat(CompiledDefinition.validate("""
+        {"StartAt":"A","States":{"A":{"Type":"Succeed"},
+          "U1":{"Type":"Pass","Next":"U2"},"U2":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":"U3"}],"Default":"U4"},
+          "U3":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Catch":[{"ErrorEquals":["States.ALL"],"Next":"U5"}],"End":true},
+          "U4":{"Type":"Succeed"},"U5":{"Type":"Fail"}}}
+        """)).extracting(Problem::location).containsExactly("/States/U1");
+  }
+
+  /** AWS's words, at the States.ALL element itself, in a Retry or a Catch. */
+  @Test
+  void statesAllNotAloneOrNotLast_isReportedAtTheElement() {
+    List<Problem> p = CompiledDefinition.validate("""
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+          "Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["E"]}],
+          "Catch":[{"ErrorEquals":["E"],"Next":"H"},{"ErrorEquals":["A","B","States.ALL"],"Next":"H"}],"End":true},"H":{"Type":"Succeed"}}}
+        """);
+    assertThat(p).extracting(Problem::location).containsExactly("/States/T/Retry[0]/ErrorEquals[0]", "/States/T/Catch[1]/ErrorEquals[2]");
+    assertThat(p).extracting(Problem::message).containsOnly("States.ALL must appear alone and at end of list");
+    assertThat(CompiledDefinition.validate("""
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+          "Retry":[{"ErrorEquals":["E"]},{"ErrorEquals":["States.ALL"]}],"End":true}}}
+        """)).isEmpty();
+  }
+
+  @Test
+  void stateNameOver80Characters_isInvalidStateName() {
+    String name = "This is an exceptionally long state name that I know will fail when I try to deploy to AWS";
+    String def = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"" + name + "\"},\"" + name + "\":{\"Type\":\"Succeed\"}}}";
+    assertThat(message(def)).isEqualTo("Invalid State Machine Definition: 'INVALID_STATE_NAME: Invalid State name: State '" + name
+        + "' exceeds the 80-character limit allowed by the service at /States/" + name + "'");
+    String eighty = "n".repeat(80);
+    assertThat(CompiledDefinition.validate("{\"StartAt\":\"" + eighty + "\",\"States\":{\"" + eighty + "\":{\"Type\":\"Succeed\"}}}")).isEmpty();
+  }
+
   @Test
   void loopWithoutTerminalState_isMissingEndStateWithoutLocation() {
     assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"Next\":\"A\"}}}"))
@@ -137,7 +180,7 @@ class DefinitionValidationTest {
         {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true,
           "Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":0.5,"JitterStrategy":"SOME"},{"ErrorEquals":["X"]}]}}}
         """);
-    assertThat(p).extracting(Problem::location).contains("/States/T/Retry[0]/ErrorEquals", "/States/T/Retry[0]/BackoffRate", "/States/T/Retry[0]/JitterStrategy");
+    assertThat(p).extracting(Problem::location).contains("/States/T/Retry[0]/ErrorEquals[0]", "/States/T/Retry[0]/BackoffRate", "/States/T/Retry[0]/JitterStrategy");
   }
 
   /** AWS writes array elements in brackets at every depth, and state names as they are. */
