@@ -1,6 +1,7 @@
 package io.stepwise.asl.path;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.asl.StatesError;
 
 /**
  * A JSONPath bound to what it reads: the state's data ({@code $...}), the context object
@@ -33,7 +34,19 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
     return Character.isUnicodeIdentifierPart(c) && !Character.isIdentifierIgnorable(c);
   }
 
-  /** The value, or null when the path (or the variable) matches nothing. */
+  /**
+   * AWS's words when a path written in a definition is applied to a null state input (or result):
+   * "attempting to apply InputPath or OutputPath on a null JSON payload" fails the execution (the
+   * developer guide's States.Runtime), so do a Choice rule's Variable and a {@code .$} field
+   * (awslabs/states-language#29). Fields left to their default {@code $} are not applied.
+   */
+  public static final String NULL_PAYLOAD = "Unable to apply Path transformation to null or empty input.";
+
+  /**
+   * The value, or null when the path (or the variable) matches nothing.
+   *
+   * @throws StatesError States.Runtime when the path reads the state's data and that is null
+   */
   public JsonNode read(Scope scope) {
     JsonNode base = switch (root) {
       case INPUT -> scope.input();
@@ -41,6 +54,7 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
       case VARIABLE -> scope.variable(variable);
     };
     if (base == null) return null;
+    if (root == Root.INPUT && base.isNull()) throw StatesError.runtime(NULL_PAYLOAD);
     return path.read(base);
   }
 

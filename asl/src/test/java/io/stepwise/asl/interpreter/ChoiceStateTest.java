@@ -70,4 +70,16 @@ class ChoiceStateTest {
     String def = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"InputPath\":\"$.in\",\"OutputPath\":\"$.x\",\"Choices\":[{\"Variable\":\"$.x\",\"IsPresent\":true,\"Next\":\"E\"}]},\"E\":{\"Type\":\"Succeed\"}}}";
     assertThat(Harness.run(def, "{\"in\":{\"x\":[1]}}").output()).isEqualTo(Harness.json("[1]"));
   }
+
+  /** A Choice rule's Variable applied to a null input fails the execution (awslabs/states-language#29, AWS Support: intended). */
+  @Test
+  void variableOnNullInput_isStatesRuntime() {
+    for (String rule : new String[] {"{\"Variable\":\"$\",\"IsString\":true,NEXT}", "{\"Variable\":\"$.a\",\"IsPresent\":false,NEXT}"}) {
+      var r = Harness.run(choice(rule), "null");
+      assertThat(r.failure().error()).isEqualTo("States.Runtime");
+      assertThat(r.failure().cause()).isEqualTo(
+          "An error occurred while executing the state 'C' (entered at the event id #2). Unable to apply Path transformation to null or empty input.");
+    }
+    assertThat(decide("{\"Variable\":\"$$.State.Name\",\"StringEquals\":\"C\",NEXT}", "null")).isEqualTo("yes");
+  }
 }

@@ -179,4 +179,26 @@ class ParallelAndMapTest {
         """, "{}");
     assertThat(r.output().get("Error").asText()).isEqualTo("States.ItemReaderFailed");
   }
+
+  /** States.Runtime in a branch or inline iteration fails the execution at once: no Parallel or Map failure events on the way. */
+  @Test
+  void runtimeErrorInsideBranchOrIteration_failsTheExecutionWithoutContainerFailureEvents() {
+    var parallel = Harness.run("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+          {"StartAt":"Fast","States":{"Fast":{"Type":"Pass","Parameters":{"m.$":"$.nope"},"End":true}}}]}}}
+        """, "{\"x\":\"a\"}");
+    assertThat(parallel.types()).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "PassStateEntered", "ExecutionFailed");
+    assertThat(parallel.failure().cause()).isEqualTo("An error occurred while executing the state 'Fast' (entered at the event id #4). "
+        + "The JSONPath '$.nope' specified for the field 'm.$' could not be found in the input '{\"x\":\"a\"}'");
+    var map = Harness.run("""
+        {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","InputPath":"$.v","End":true}}}}}}
+        """, "[{\"v\":1},{}]");
+    assertThat(map.failure().error()).isEqualTo("States.Runtime");
+    assertThat(map.types()).doesNotContain("MapIterationFailed", "MapStateFailed").endsWith("PassStateEntered", "ExecutionFailed");
+    // an error a state raises on purpose still records them
+    var failed = Harness.run("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}]}}}
+        """, "{}");
+    assertThat(failed.types()).endsWith("FailStateEntered", "ParallelStateFailed", "ExecutionFailed");
+  }
 }

@@ -84,6 +84,24 @@ class PassAndDataFlowTest {
         .endsWith("Invalid path '$.list.length()' : No results for path: $['list']['length()']");
   }
 
+  /**
+   * A path written in the definition is not applied to a null state input: States.Runtime in
+   * AWS's words. Fields left to their default are not applied, so a null passes through.
+   */
+  @Test
+  void pathOnNullInput_isStatesRuntime_defaultsPassNullThrough() {
+    String cause = "An error occurred while executing the state 'P' (entered at the event id #2). Unable to apply Path transformation to null or empty input.";
+    for (String fields : new String[] {"\"Parameters\":{\"Input.$\":\"$\",\"Stage\":\"start\"}", "\"InputPath\":\"$.a\"", "\"OutputPath\":\"$\"",
+        "\"Parameters\":{\"v.$\":\"States.Array($.a)\"}"}) {
+      var r = Harness.run(one(fields), "null");
+      assertThat(r.failure().error()).as(fields).isEqualTo("States.Runtime");
+      assertThat(r.failure().cause()).as(fields).isEqualTo(cause);
+    }
+    assertThat(Harness.run(one("\"Parameters\":{\"ctx.$\":\"$$.State.Name\"}"), "null").output()).isEqualTo(json("{\"ctx\":\"P\"}"));
+    assertThat(Harness.run(one("\"Comment\":\"defaults\""), "null").output()).isEqualTo(json("null"));
+    assertThat(Harness.run(one("\"Result\":null,\"ResultPath\":\"$\""), "{}").output()).isEqualTo(json("null"));
+  }
+
   /** An index past either end of an array reads null (Jayway on Jackson's nodes), in every field that reads a path. */
   @Test
   void indexPastTheEnd_readsNull() {
