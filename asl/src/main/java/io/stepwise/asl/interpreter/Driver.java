@@ -60,7 +60,10 @@ final class Driver {
   }
 
   void enter(Frame f, String name, JsonNode input) {
-    if (run.lastEventId >= MAX_HISTORY_EVENTS - 10) {
+    // a state that would be entered as event 25,000 is not: ExecutionFailed is that event (floci#2734,
+    // measured on AWS: a Choice loop ends with ExecutionFailed 25000 after ChoiceStateExited 24999).
+    // Several events of one step can still pass the limit; the engine cuts the history there.
+    if (run.lastEventId >= MAX_HISTORY_EVENTS - 1) {
       throw new StatesError("States.Runtime", "The execution reached the maximum number of history events (" + MAX_HISTORY_EVENTS + ").");
     }
     State s = f.machine.state(name);

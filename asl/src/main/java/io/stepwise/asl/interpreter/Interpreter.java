@@ -56,7 +56,8 @@ public final class Interpreter {
       ObjectNode d = run.obj();
       if (stop.error() != null) d.put("error", stop.error());
       if (stop.cause() != null) d.put("cause", stop.cause());
-      run.emit(null, "ExecutionAborted", "executionAbortedEventDetails", d);
+      // like ExecutionTimedOut, chained to no event: previousEventId 0 (floci#2965, measured on AWS)
+      run.emitUnchained("ExecutionAborted", "executionAbortedEventDetails", d);
       root.status = Frame.Status.ABORTED;
       Outcome out = new Outcome.Aborted(stop.error(), stop.cause());
       return new Step(List.copyOf(run.events), new ExecutionPosition(root, run.lastEventId, run.randomCounter, run.executionInput, out, run.invocations), List.of(), out);

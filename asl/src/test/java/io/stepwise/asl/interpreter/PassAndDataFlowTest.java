@@ -171,5 +171,14 @@ class PassAndDataFlowTest {
         """, "{}");
     assertThat(r.failure().error()).isEqualTo("States.Runtime");
     assertThat(r.events()).hasSizeLessThanOrEqualTo(25_000);
+    // a Choice looping on itself: ExecutionFailed is event 25,000, after ChoiceStateExited 24,999
+    var loop = Harness.run("""
+        {"StartAt":"Loop","States":{"Loop":{"Type":"Choice","Choices":[{"Variable":"$.spin","BooleanEquals":true,"Next":"Loop"}],"Default":"Done"},"Done":{"Type":"Succeed"}}}
+        """, "{\"spin\":true}");
+    assertThat(loop.failure().cause()).isEqualTo("The execution reached the maximum number of history events (25000).");
+    HistoryEvent last = loop.events().get(loop.events().size() - 1);
+    assertThat(last.type()).isEqualTo("ExecutionFailed");
+    assertThat(last.id()).isEqualTo(25_000);
+    assertThat(loop.events().get(loop.events().size() - 2).type()).isEqualTo("ChoiceStateExited");
   }
 }

@@ -69,7 +69,11 @@ class WaitAndSignalsTest {
     HistoryEvent e = stopped.events().get(0);
     assertThat(e.type()).isEqualTo("ExecutionAborted");
     assertThat(e.id()).isEqualTo(3);
+    assertThat(e.previousEventId()).isZero(); // chained to no event, as ExecutionTimedOut
     assertThat(e.details().get("executionAbortedEventDetails")).isEqualTo(json("{\"error\":\"Err\",\"cause\":\"why\"}"));
+    HistoryEvent bare = Interpreter.resume(d, CTX, s.position(), new Signal.Stop(null, null), T0.plusSeconds(1)).events().get(0);
+    assertThat(bare.previousEventId()).isZero();
+    assertThat(bare.details().get("executionAbortedEventDetails")).isEqualTo(json("{}"));
   }
 
   @Test
