@@ -1,6 +1,5 @@
 package io.stepwise.asl.jsonata;
 
-import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata.JFunction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +24,8 @@ final class Functions {
     frame.bind("random", new JFunction((in, args) -> random(args, scope), null));
     frame.bind("uuid", new JFunction((in, args) -> Intrinsics.uuid(scope.nextRandom(), scope.nextRandom()), null));
     frame.bind("parse", new JFunction((in, args) -> parse(args), null));
+    // AWS offers no $eval: calling it is T1006, "Attempted to invoke a non-function" (floci#2737, measured)
+    frame.bind("eval", (Object) null);
   }
 
   private static StatesError fail(String fn, String what) {
@@ -47,6 +48,8 @@ final class Functions {
     return out;
   }
 
+  static final int MAX_RANGE = 1_000_000;
+
   private static Object range(List<?> args) {
     if (args.size() < 3 || args.get(2) == null) return null;
     if (!(args.get(0) instanceof Number a) || !(args.get(1) instanceof Number b) || !(args.get(2) instanceof Number c)) {
@@ -57,7 +60,8 @@ final class Functions {
     List<Object> out = new ArrayList<>();
     for (long v = from; step > 0 ? v <= to : v >= to; v += step) {
       out.add(v);
-      if (out.size() > 1000) throw fail("range", "the range cannot contain more than 1000 items");
+      // AWS answers 200,000 items (floci#2676, measured) and fails only at its memory bound
+      if (out.size() > MAX_RANGE) throw fail("range", "the range cannot contain more than " + MAX_RANGE + " items");
     }
     // a one-item JSONata sequence is its item
     return out.size() == 1 ? out.get(0) : out;
@@ -79,9 +83,10 @@ final class Functions {
     }
   }
 
+  /** With a seed, {@code java.util.Random}'s first double, as AWS answers ($random(42) is 0.7275636800328681, floci#2662). */
   private static Object random(List<?> args, Scope scope) {
-    long bits = args.size() == 1 && args.get(0) instanceof Number seed ? new Random(seed.longValue()).nextLong() : scope.nextRandom();
-    return (bits >>> 11) * 0x1.0p-53;
+    if (args.size() == 1 && args.get(0) instanceof Number seed) return new Random(seed.longValue()).nextDouble();
+    return (scope.nextRandom() >>> 11) * 0x1.0p-53;
   }
 
   private static Object parse(List<?> args) {
@@ -92,9 +97,5 @@ final class Functions {
     } catch (JsonProcessingException e) {
       throw fail("parse", "the argument is not valid JSON");
     }
-  }
-
-  static String message(JException e, String source) {
-    return "An error occurred while evaluating the JSONata expression '" + source + "': " + e.getMessage();
   }
 }

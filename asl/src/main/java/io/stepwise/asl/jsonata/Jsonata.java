@@ -140,7 +140,9 @@ public final class Jsonata {
     } catch (StatesError e) {
       throw e;
     } catch (JException e) {
-      throw StatesError.queryEvaluation(Functions.message(e, source), field);
+      String described = JsErrors.describe(e, source);
+      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
+          + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
     } catch (RuntimeException e) {
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
     } catch (StackOverflowError e) {

@@ -116,6 +116,49 @@ class JsonataTest {
     assertThat(u.failure().cause()).endsWith("specified for the field 'Output' returned nothing (undefined).");
   }
 
+  /**
+   * An evaluation error is AWS's sentence, then jsonata-js's code and message (AWS evaluates
+   * JSONata in JavaScript). Every expected text below is what jsonata-js 2.0.6 raises.
+   */
+  @Test
+  void evaluationErrors_areJsonataJsCodesAndMessages() {
+    String[][] cases = {
+        {"$abs(\"a\")", "T0410: Argument 1 of function \"abs\" does not match function signature"},
+        {"$uppercase(1)", "T0410: Argument 1 of function \"uppercase\" does not match function signature"},
+        {"$sum([\"a\"])", "T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""},
+        {"$join([1,2])", "T0412: Argument 1 of function \"join\" must be an array of \"strings\""},
+        {"$merge(1)", "T0412: Argument 1 of function \"merge\" must be an array of \"objects\""},
+        {"$substring(1)", "T0411: Context value is not a compatible type with argument 1 of function \"substring\""},
+        {"1 + \"a\"", "T2002: The right side of the \"+\" operator must evaluate to a number"},
+        {"\"a\" - 1", "T2001: The left side of the \"-\" operator must evaluate to a number"},
+        {"-\"a\"", "D1002: Cannot negate a non-numeric value: \"a\""},
+        {"$foo()", "T1006: Attempted to invoke a non-function"},
+        {"$eval(\"1+1\")", "T1006: Attempted to invoke a non-function"},
+        {"$sqrt(-1)", "D3060: The sqrt function cannot be applied to a negative number: -1"},
+        {"$power(-1, 0.5)", "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=-1, exponent=0.5"},
+        {"$replace(\"a\", \"\", \"b\")", "D3010: Second argument of replace function cannot be an empty string"},
+        {"$single([1,2])", "D3138: The $single() function expected exactly 1 matching result.  Instead it matched more."},
+        {"$error(\"boom\")", "D3137: boom"},
+        {"$assert(false)", "D3141: $assert() statement failed"},
+        {"[1,2][$ > \"a\"]", "T2009: The values 1 and \"a\" either side of operator \">\" must be of the same data type"},
+        {"$formatBase(10, 99)", "D3100: The radix of the formatBase function must be between 2 and 36.  It was given 99"},
+        {"[1.5..3]", "T2003: The left side of the range operator (..) must evaluate to an integer"}};
+    for (String[] c : cases) {
+      String body = c[0].replace("\\", "\\\\").replace("\"", "\\\"");
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + body + " %}\"},\"End\":true}"), "{}");
+      assertThat(r.failure().error()).as(c[0]).isEqualTo("States.QueryEvaluationError");
+      assertThat(r.failure().cause()).as(c[0]).isEqualTo("An error occurred while executing the state 'A' (entered at the event id #2). The JSONata expression '"
+          + c[0] + "' specified for the field 'Output/v' threw an error during evaluation. " + c[1]);
+    }
+  }
+
+  /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
+  @Test
+  void seededRandom_isJavaRandomsFirstDouble() {
+    var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $random(42) %}\",\"End\":true}"), "{}");
+    assertThat(r.output().doubleValue()).isEqualTo(0.7275636800328681);
+  }
+
   @Test
   void rootContextReference_isUnsupported() {
     assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $$.x %}\",\"End\":true}")))

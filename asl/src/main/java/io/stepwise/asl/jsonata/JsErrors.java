@@ -1,0 +1,194 @@
+package io.stepwise.asl.jsonata;
+
+import com.dashjoin.jsonata.JException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.asl.path.Json;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A JSONata run-time error in the words AWS writes, which are jsonata-js's: AWS evaluates JSONata
+ * in JavaScript and gives {@code <code>: <message>} (floci#2736, #2783, measured), e.g.
+ * {@code T0410: Argument 1 of function "abs" does not match function signature}. The dashjoin
+ * engine raises the same codes, but its texts differ (it writes "Object" for "function", quotes
+ * every value, and fills only two placeholders), so the message is rebuilt here from jsonata-js
+ * 2.0.6's templates (MIT licence) and what the exception carries: a {@code {{name}}} placeholder is
+ * the value as JSON ({@code JSON.stringify}), {@code {{{name}}}} the text as it is.
+ */
+final class JsErrors {
+  private JsErrors() {}
+
+  /** jsonata-js 2.0.6's templates for evaluation errors (codes D and T). */
+  static final Map<String, String> TEMPLATES = Map.ofEntries(
+      Map.entry("T0410", "Argument {{index}} of function {{token}} does not match function signature"),
+      Map.entry("T0411", "Context value is not a compatible type with argument {{index}} of function {{token}}"),
+      Map.entry("T0412", "Argument {{index}} of function {{token}} must be an array of {{type}}"),
+      Map.entry("D1001", "Number out of range: {{value}}"),
+      Map.entry("D1002", "Cannot negate a non-numeric value: {{value}}"),
+      Map.entry("T1003", "Key in object structure must evaluate to a string; got: {{value}}"),
+      Map.entry("D1004", "Regular expression matches zero length string"),
+      Map.entry("T1005", "Attempted to invoke a non-function. Did you mean ${{{token}}}?"),
+      Map.entry("T1006", "Attempted to invoke a non-function"),
+      Map.entry("T1007", "Attempted to partially apply a non-function. Did you mean ${{{token}}}?"),
+      Map.entry("T1008", "Attempted to partially apply a non-function"),
+      Map.entry("D1009", "Multiple key definitions evaluate to same key: {{value}}"),
+      Map.entry("D1010", "Attempted to access the Javascript object prototype"),
+      Map.entry("T1010", "The matcher function argument passed to function {{token}} does not return the correct object structure"),
+      Map.entry("T2001", "The left side of the {{token}} operator must evaluate to a number"),
+      Map.entry("T2002", "The right side of the {{token}} operator must evaluate to a number"),
+      Map.entry("T2003", "The left side of the range operator (..) must evaluate to an integer"),
+      Map.entry("T2004", "The right side of the range operator (..) must evaluate to an integer"),
+      Map.entry("D2005", "The left side of := must be a variable name (start with $)"),
+      Map.entry("T2006", "The right side of the function application operator ~> must be a function"),
+      Map.entry("T2007", "Type mismatch when comparing values {{value}} and {{value2}} in order-by clause"),
+      Map.entry("T2008", "The expressions within an order-by clause must evaluate to numeric or string values"),
+      Map.entry("T2009", "The values {{value}} and {{value2}} either side of operator {{token}} must be of the same data type"),
+      Map.entry("T2010", "The expressions either side of operator {{token}} must evaluate to numeric or string values"),
+      Map.entry("T2011", "The insert/update clause of the transform expression must evaluate to an object: {{value}}"),
+      Map.entry("T2012", "The delete clause of the transform expression must evaluate to a string or array of strings: {{value}}"),
+      Map.entry("T2013", "The transform expression clones the input object using the $clone() function.  This has been overridden in the current scope by a non-function."),
+      Map.entry("D2014", "The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate {{value}}."),
+      Map.entry("D3001", "Attempting to invoke string function on Infinity or NaN"),
+      Map.entry("D3010", "Second argument of replace function cannot be an empty string"),
+      Map.entry("D3011", "Fourth argument of replace function must evaluate to a positive number"),
+      Map.entry("D3012", "Attempted to replace a matched string with a non-string value"),
+      Map.entry("D3020", "Third argument of split function must evaluate to a positive number"),
+      Map.entry("D3030", "Unable to cast value to a number: {{value}}"),
+      Map.entry("D3040", "Third argument of match function must evaluate to a positive number"),
+      Map.entry("D3050", "The second argument of reduce function must be a function with at least two arguments"),
+      Map.entry("D3060", "The sqrt function cannot be applied to a negative number: {{value}}"),
+      Map.entry("D3061", "The power function has resulted in a value that cannot be represented as a JSON number: base={{value}}, exponent={{exp}}"),
+      Map.entry("D3070", "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"),
+      Map.entry("D3080", "The picture string must only contain a maximum of two sub-pictures"),
+      Map.entry("D3081", "The sub-picture must not contain more than one instance of the 'decimal-separator' character"),
+      Map.entry("D3082", "The sub-picture must not contain more than one instance of the 'percent' character"),
+      Map.entry("D3083", "The sub-picture must not contain more than one instance of the 'per-mille' character"),
+      Map.entry("D3084", "The sub-picture must not contain both a 'percent' and a 'per-mille' character"),
+      Map.entry("D3085", "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"),
+      Map.entry("D3086", "The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"),
+      Map.entry("D3087", "The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"),
+      Map.entry("D3088", "The sub-picture must not contain a 'grouping-separator' at the end of the integer part"),
+      Map.entry("D3089", "The sub-picture must not contain two adjacent instances of the 'grouping-separator' character"),
+      Map.entry("D3090", "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"),
+      Map.entry("D3091", "The fractional part of the sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'"),
+      Map.entry("D3092", "A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character treated as an 'exponent-separator'"),
+      Map.entry("D3093", "The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'"),
+      Map.entry("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given {{value}}"),
+      Map.entry("D3110", "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {{value}}"),
+      Map.entry("D3120", "Syntax error in expression passed to function eval: {{value}}"),
+      Map.entry("D3121", "Dynamic error evaluating the expression passed to function eval: {{value}}"),
+      Map.entry("D3130", "Formatting or parsing an integer as a sequence starting with {{value}} is not supported by this implementation"),
+      Map.entry("D3131", "In a decimal digit pattern, all digits must be from the same decimal group"),
+      Map.entry("D3132", "Unknown component specifier {{value}} in date/time picture string"),
+      Map.entry("D3133", "The 'name' modifier can only be applied to months and days in the date/time picture string, not {{value}}"),
+      Map.entry("D3134", "The timezone integer format specifier cannot have more than four digits"),
+      Map.entry("D3135", "No matching closing bracket ']' in date/time picture string"),
+      Map.entry("D3136", "The date/time picture string is missing specifiers required to parse the timestamp"),
+      Map.entry("D3137", "{{{message}}}"),
+      Map.entry("D3138", "The $single() function expected exactly 1 matching result.  Instead it matched more."),
+      Map.entry("D3139", "The $single() function expected exactly 1 matching result.  Instead it matched 0."),
+      Map.entry("D3140", "Malformed URL passed to ${{{functionName}}}(): {{value}}"),
+      Map.entry("D3141", "{{{message}}}")
+  );
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\{(\\w+)}}}|\\{\\{(\\w+)}}");
+  private static final Map<String, String> ARRAY_TYPES = Map.of("n", "numbers", "s", "strings", "o", "objects", "b", "booleans", "a", "arrays", "f", "functions");
+
+  /** {@code <code>: <message>}, or null when the exception names no code jsonata-js has. */
+  static String describe(JException e, String source) {
+    String code = e.getError();
+    if (code != null && !TEMPLATES.containsKey(code)) code = codeOf(code);
+    if (code == null) return null;
+    Map<String, Object> fields = fields(code, e, source);
+    Matcher m = PLACEHOLDER.matcher(TEMPLATES.get(code));
+    StringBuilder b = new StringBuilder();
+    List<Object> positional = new java.util.ArrayList<>(java.util.Arrays.asList(e.getCurrent(), e.getExpected()));
+    while (m.find()) {
+      boolean raw = m.group(1) != null;
+      String name = raw ? m.group(1) : m.group(2);
+      Object v = fields.containsKey(name) ? fields.get(name) : positional.isEmpty() ? null : positional.remove(0);
+      m.appendReplacement(b, Matcher.quoteReplacement(raw ? String.valueOf(v) : stringify(v)));
+    }
+    m.appendTail(b);
+    return code + ": " + b;
+  }
+
+  /** dashjoin raises some errors with the template text itself as their code. */
+  private static String codeOf(String text) {
+    for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {
+      if (t.getValue().equals(text)) return t.getKey();
+    }
+    return null;
+  }
+
+  /** The named values of {@code code}'s template where dashjoin passes them otherwise than in order. */
+  private static Map<String, Object> fields(String code, JException e, String source) {
+    Object cur = e.getCurrent();
+    Object exp = e.getExpected();
+    Map<String, Object> f = new HashMap<>();
+    switch (code) {
+      case "T0410" -> {
+        f.put("index", cur);
+        f.put("token", exp);
+      }
+      case "T0411" -> {
+        f.put("index", exp);
+        f.put("token", functionBefore(source, e.getLocation()));
+      }
+      case "T0412" -> {
+        // the array-of-a-type functions ($sum, $max, $min, $average, $join, $merge) take it first
+        f.put("index", 1);
+        f.put("token", functionBefore(source, e.getLocation()));
+        f.put("type", ARRAY_TYPES.getOrDefault(String.valueOf(exp), String.valueOf(exp)));
+      }
+      case "D1002", "D3030" -> f.put("value", code.equals("D1002") ? exp : cur);
+      case "D3061" -> {
+        f.put("value", cur);
+        f.put("exp", exp);
+      }
+      case "D3100" -> f.put("value", e.getLocation()); // dashjoin carries the radix there
+      case "D3137", "D3141" -> f.put("message", cur);
+      case "T2009" -> {
+        f.put("value", cur);
+        f.put("value2", exp);
+        f.put("token", comparison(source));
+      }
+      default -> { }
+    }
+    return f;
+  }
+
+  /** The name of the function whose argument list starts at {@code location} ({@code $sum(} ends there). */
+  private static String functionBefore(String source, int location) {
+    int end = Math.min(location, source.length()) - 1;
+    while (end > 0 && source.charAt(end) != '(') end--;
+    int start = end;
+    while (start > 0 && (Character.isLetterOrDigit(source.charAt(start - 1)) || source.charAt(start - 1) == '_')) start--;
+    return end > start ? source.substring(start, end) : null;
+  }
+
+  /** The one ordering operator of {@code source} (T2009's token, which dashjoin does not carry), or null. */
+  private static String comparison(String source) {
+    Matcher m = Pattern.compile("<=|>=|<|>").matcher(source);
+    String found = null;
+    while (m.find()) {
+      if (found != null && !found.equals(m.group())) return null;
+      found = m.group();
+    }
+    return found;
+  }
+
+  /** {@code JSON.stringify}: a string quoted, a whole number without a fraction. */
+  static String stringify(Object v) {
+    if (v == null) return "undefined";
+    try {
+      JsonNode n = Convert.toJson(v, "", "");
+      return n == null ? "undefined" : Json.write(n);
+    } catch (RuntimeException ex) {
+      return String.valueOf(v);
+    }
+  }
+}
