@@ -64,11 +64,7 @@ public final class DefinitionParser {
     Integer timeout = null;
     JsonNode t = o.get("TimeoutSeconds");
     if (t != null) {
-      if (!t.canConvertToInt() || !t.isIntegralNumber() || t.intValue() < 0 || t.intValue() > 99_999_999) {
-        p.problems.schema("/TimeoutSeconds", "Value must be an integer between 0 and 99999999");
-      } else {
-        timeout = t.intValue();
-      }
+      if (p.number(t, "/TimeoutSeconds", true, 0L, 99_999_999L)) timeout = t.intValue();
     }
     JsonNode v = o.get("Version");
     if (v != null && !v.isTextual()) p.problems.schema("/Version", "Value must be a string");
@@ -285,8 +281,7 @@ public final class DefinitionParser {
       double backoff = 2.0;
       if (ro.has("BackoffRate")) {
         JsonNode b = ro.get("BackoffRate");
-        if (!b.isNumber() || b.doubleValue() < 1.0) problems.schema(p + "/BackoffRate", "BackoffRate must be a number greater than or equal to 1.0");
-        else backoff = b.doubleValue();
+        if (number(b, p + "/BackoffRate", false, 1.0, null)) backoff = b.doubleValue();
       }
       Integer maxDelay = ro.has("MaxDelaySeconds") ? intField(ro, "MaxDelaySeconds", p, 0, 1, 31_622_400) : null;
       boolean full = false;
@@ -345,11 +340,34 @@ public final class DefinitionParser {
   int intField(ObjectNode o, String field, String pointer, int dflt, int min, int max) {
     JsonNode n = o.get(field);
     if (n == null) return dflt;
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
-      problems.schema(pointer + "/" + field, "The value for the field '" + field + "' must be an integer between " + min + " and " + max);
-      return dflt;
+    return number(n, pointer + "/" + field, true, (long) min, (long) max) ? n.intValue() : dflt;
+  }
+
+  /**
+   * A number field checked in AWS's schema words, at the field: {@code Expected value of type
+   * Integer} (or {@code Number}), {@code Minimum value is <min>}, {@code Maximum value is <max>}
+   * (an integer bound as {@code 0}, a decimal one as {@code 100.0}) — serverless-step-functions#188
+   * and floci#3733, measured. True when {@code v} passes; a null bound is no bound.
+   */
+  boolean number(JsonNode v, String pointer, boolean integer, Number min, Number max) {
+    if (integer ? !v.isIntegralNumber() : !v.isNumber()) {
+      problems.schema(pointer, "Expected value of type " + (integer ? "Integer" : "Number"));
+      return false;
     }
-    return n.intValue();
+    if (min != null && v.decimalValue().compareTo(new java.math.BigDecimal(min.toString())) < 0) {
+      problems.schema(pointer, "Minimum value is " + min);
+      return false;
+    }
+    if (max != null && v.decimalValue().compareTo(new java.math.BigDecimal(max.toString())) > 0) {
+      problems.schema(pointer, "Maximum value is " + max);
+      return false;
+    }
+    return true;
+  }
+
+  /** A value and its {@code ...Path} (or any two exclusive spellings) together: AWS's words, at the object holding them (floci#3733). */
+  void onlyOne(ObjectNode o, String pointer, String a, String b) {
+    if (o.has(a) && o.has(b)) problems.schema(pointer, "There should only be one of the following fields: [" + a + ", " + b + "]");
   }
 
   Common common(String name, String type, ObjectNode o, String pointer, boolean jsonata, boolean terminal) {

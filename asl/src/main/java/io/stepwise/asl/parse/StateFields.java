@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 /** Parses one state object by its Type. */
@@ -115,7 +116,7 @@ final class StateFields {
   }
 
   private Expr stringOrPath(String field, String pathField) {
-    if (o.has(field) && o.has(pathField)) p.problems.schema(ptr, "Only one of '" + field + "' or '" + pathField + "' can be specified");
+    p.onlyOne(o, ptr, field, pathField);
     if (o.has(field)) {
       JsonNode v = o.get(field);
       if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
@@ -171,8 +172,7 @@ final class StateFields {
     if (o.has("Seconds")) {
       JsonNode s = o.get("Seconds");
       if (jsonata && s.isTextual() && Jsonata.isExpression(s.textValue())) se = p.template(s, ptr + "/Seconds", true);
-      else if (!s.isIntegralNumber() || s.longValue() < 0 || s.longValue() > 99_999_999) p.problems.schema(ptr + "/Seconds", "The value for the field 'Seconds' must be an integer between 0 and 99999999");
-      else seconds = s.longValue();
+      else if (p.number(s, ptr + "/Seconds", true, 0L, 99_999_999L)) seconds = s.longValue();
     }
     if (o.has("Timestamp")) {
       JsonNode t = o.get("Timestamp");
@@ -260,14 +260,10 @@ final class StateFields {
   private Expr number(String field, int min) {
     JsonNode v = o.get(field);
     JsonNode path = o.get(field + "Path");
-    if (v != null && path != null) p.problems.schema(ptr, "Only one of '" + field + "' or '" + field + "Path' can be specified");
+    p.onlyOne(o, ptr, field, field + "Path");
     if (v != null) {
       if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
-      if (!v.isIntegralNumber() || v.longValue() < min || v.longValue() > 99_999_999) {
-        p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be an integer between " + min + " and 99999999");
-        return null;
-      }
-      return Expr.constant(v);
+      return p.number(v, ptr + "/" + field, true, (long) min, 99_999_999L) ? Expr.constant(v) : null;
     }
     if (path != null) {
       PathExpr pe = p.path(path, ptr + "/" + field + "Path", field + "Path");
@@ -355,6 +351,13 @@ final class StateFields {
     if (o.get("ItemReader") instanceof ObjectNode ir) {
       if (ir.has(args)) reader = p.template(ir.get(args), ptr + "/ItemReader/" + args, jsonata);
       if (ir.get("ReaderConfig") instanceof ObjectNode rc) {
+        String rp = ptr + "/ItemReader/ReaderConfig";
+        p.onlyOne(rc, rp, "MaxItems", "MaxItemsPath");
+        jsonPathOnly(rc, rp, "MaxItemsPath");
+        JsonNode literal = rc.get("MaxItems");
+        if (literal != null && !(jsonata && literal.isTextual() && Jsonata.isExpression(literal.textValue()))) {
+          p.number(literal, rp + "/MaxItems", true, 0L, 100_000_000L);
+        }
         if (rc.has("MaxItemsPath") && !jsonata) {
           PathExpr pe = p.path(rc.get("MaxItemsPath"), ptr + "/ItemReader/ReaderConfig/MaxItemsPath", "MaxItemsPath");
           if (pe != null) maxItems = new NumberPath(pe, "MaxItemsPath");
@@ -375,26 +378,41 @@ final class StateFields {
     if (!(o.get("ItemBatcher") instanceof ObjectNode b)) return null;
     String bp = ptr + "/ItemBatcher";
     p.checkFields(b, bp, Set.of("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput"));
+    jsonPathOnly(b, bp, "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath");
     Expr maxItems = batchLimit(b, "MaxItemsPerBatch", bp);
     Expr maxBytes = batchLimit(b, "MaxInputBytesPerBatch", bp);
-    if (maxItems == null && maxBytes == null) p.problems.schema(bp, "At least one of 'MaxItemsPerBatch' or 'MaxInputBytesPerBatch' must be specified");
+    if (Stream.of("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath").noneMatch(b::has)) {
+      p.problems.schema(bp, "At least one of 'MaxItemsPerBatch' or 'MaxInputBytesPerBatch' must be specified");
+    }
     Expr input = b.has("BatchInput") ? p.template(b.get("BatchInput"), bp + "/BatchInput", jsonata) : null;
     return new State.Batching(maxItems, maxBytes, input);
   }
 
+  /** A {@code ...Path} inside a Map's ItemBatcher or ReaderConfig is JSONPath's too: AWS refuses it in a JSONata state (floci#3733). */
+  private void jsonPathOnly(ObjectNode holder, String pointer, String... fields) {
+    for (String f : fields) {
+      if (jsonata && holder.has(f)) {
+        p.problems.schema(pointer, "The QueryLanguage is set to 'JSONata', but field '" + f + "' is only supported for the 'JSONPath' QueryLanguage");
+      }
+    }
+  }
+
   private Expr batchLimit(ObjectNode b, String field, String bp) {
-    if (b.has(field + "Path")) {
+    p.onlyOne(b, bp, field, field + "Path");
+    if (b.has(field + "Path") && !jsonata) {
       PathExpr pe = p.path(b.get(field + "Path"), bp + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");
     }
     if (!b.has(field)) return null;
     JsonNode v = b.get(field);
     if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, bp + "/" + field, true);
-    if (!v.isIntegralNumber() || v.longValue() < 1) p.problems.schema(bp + "/" + field, "The value for the field '" + field + "' must be a positive integer");
+    // every Map number's floor is 0 (floci#3733); a batch's bytes are at most 256 KiB
+    p.number(v, bp + "/" + field, true, 0L, field.equals("MaxInputBytesPerBatch") ? 262_144L : null);
     return Expr.constant(v);
   }
 
   private Expr pathOrConstant(String field, boolean integer) {
+    p.onlyOne(o, ptr, field, field + "Path");
     if (o.has(field + "Path")) {
       PathExpr pe = p.path(o.get(field + "Path"), ptr + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");
@@ -407,11 +425,8 @@ final class StateFields {
     if (!o.has(field)) return null;
     JsonNode v = o.get(field);
     if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, ptr + "/" + field, true);
-    if (integer && (!v.isIntegralNumber() || v.longValue() < 0)) {
-      p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a non-negative integer");
-    } else if (!integer && (!v.isNumber() || v.doubleValue() < 0 || v.doubleValue() > 100)) {
-      p.problems.schema(ptr + "/" + field, "The value for the field '" + field + "' must be a number between 0 and 100");
-    }
+    if (integer) p.number(v, ptr + "/" + field, true, 0L, null);
+    else p.number(v, ptr + "/" + field, false, 0.0, 100.0);
     return Expr.constant(v);
   }
 }

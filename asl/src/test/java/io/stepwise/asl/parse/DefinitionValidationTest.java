@@ -118,6 +118,61 @@ class DefinitionValidationTest {
     assertThat(CompiledDefinition.validate("{\"StartAt\":\"" + eighty + "\",\"States\":{\"" + eighty + "\":{\"Type\":\"Succeed\"}}}")).isEmpty();
   }
 
+  static List<String> problems(String def) {
+    return CompiledDefinition.validate(def).stream().map(x -> x.message() + " at " + x.location()).toList();
+  }
+
+  static String distributedMap(String fields, String processorStates, boolean jsonata) {
+    return "{" + (jsonata ? "\"QueryLanguage\":\"JSONata\"," : "") + "\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\"," + fields
+        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"P\",\"States\":{"
+        + processorStates + "}},\"End\":true}}}";
+  }
+
+  /** Number fields in AWS's schema words, at the field: the type, the floor, the ceiling; one rule for every number field. */
+  @Test
+  void numberFields_typeMinimumAndMaximum() {
+    String wait = "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":%s,\"End\":true}}}";
+    assertThat(problems(wait.formatted("\"60\""))).containsExactly("Expected value of type Integer at /States/W/Seconds");
+    assertThat(problems(wait.formatted("1.5"))).containsExactly("Expected value of type Integer at /States/W/Seconds");
+    assertThat(problems(wait.formatted("-1"))).containsExactly("Minimum value is 0 at /States/W/Seconds");
+    assertThat(problems(wait.formatted("100000000"))).containsExactly("Maximum value is 99999999 at /States/W/Seconds");
+    assertThat(problems(wait.formatted("99999999"))).isEmpty();
+    String task = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",%s,\"End\":true}}}";
+    assertThat(problems(task.formatted("\"TimeoutSeconds\":0"))).containsExactly("Minimum value is 1 at /States/T/TimeoutSeconds");
+    assertThat(problems(task.formatted("\"Retry\":[{\"ErrorEquals\":[\"E\"],\"BackoffRate\":0.5,\"MaxAttempts\":-1,\"IntervalSeconds\":\"x\"}]")))
+        .containsExactlyInAnyOrder("Minimum value is 1.0 at /States/T/Retry[0]/BackoffRate", "Minimum value is 0 at /States/T/Retry[0]/MaxAttempts",
+            "Expected value of type Integer at /States/T/Retry[0]/IntervalSeconds");
+    assertThat(problems("{\"TimeoutSeconds\":-5,\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}"))
+        .containsExactly("Minimum value is 0 at /TimeoutSeconds");
+    String pass = "\"P\":{\"Type\":\"Pass\",\"End\":true}";
+    assertThat(problems(distributedMap("\"ToleratedFailureCount\":-1,\"ToleratedFailurePercentage\":101,\"MaxConcurrency\":-2,", pass, false)))
+        .containsExactlyInAnyOrder("Minimum value is 0 at /States/M/ToleratedFailureCount", "Maximum value is 100.0 at /States/M/ToleratedFailurePercentage",
+            "Minimum value is 0 at /States/M/MaxConcurrency");
+    assertThat(problems(distributedMap("\"ToleratedFailurePercentage\":-0.5,", pass, false))).containsExactly("Minimum value is 0.0 at /States/M/ToleratedFailurePercentage");
+    assertThat(problems(distributedMap("\"ItemReader\":{\"Resource\":\"arn:aws:states:::s3:getObject\",\"ReaderConfig\":{\"InputType\":\"JSON\",\"MaxItems\":100000001},"
+        + "\"Parameters\":{\"Bucket\":\"b\",\"Key\":\"k\"}},\"ItemBatcher\":{\"MaxInputBytesPerBatch\":262145},", pass, false)))
+        .containsExactlyInAnyOrder("Maximum value is 100000000 at /States/M/ItemReader/ReaderConfig/MaxItems",
+            "Maximum value is 262144 at /States/M/ItemBatcher/MaxInputBytesPerBatch");
+  }
+
+  /** A value and its ...Path together, on every field that has both; a ...Path nested in a Map is JSONPath's only (floci#3733). */
+  @Test
+  void valueAndItsPath_areExclusive_andNestedPathsAreJsonPathOnly() {
+    String pass = "\"P\":{\"Type\":\"Pass\",\"End\":true}";
+    assertThat(problems(distributedMap("\"MaxConcurrency\":1,\"MaxConcurrencyPath\":\"$.c\",\"ToleratedFailureCount\":1,\"ToleratedFailureCountPath\":\"$.n\","
+        + "\"ItemReader\":{\"Resource\":\"arn:aws:states:::s3:getObject\",\"ReaderConfig\":{\"InputType\":\"JSON\",\"MaxItems\":5,\"MaxItemsPath\":\"$.n\"},"
+        + "\"Parameters\":{\"Bucket\":\"b\",\"Key\":\"k\"}},\"ItemBatcher\":{\"MaxItemsPerBatch\":2,\"MaxItemsPerBatchPath\":\"$.b\"},", pass, false)))
+        .containsExactlyInAnyOrder(
+            "There should only be one of the following fields: [MaxConcurrency, MaxConcurrencyPath] at /States/M",
+            "There should only be one of the following fields: [ToleratedFailureCount, ToleratedFailureCountPath] at /States/M",
+            "There should only be one of the following fields: [MaxItems, MaxItemsPath] at /States/M/ItemReader/ReaderConfig",
+            "There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath] at /States/M/ItemBatcher");
+    assertThat(problems("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"Error\":\"E\",\"ErrorPath\":\"$.e\"}}}"))
+        .containsExactly("There should only be one of the following fields: [Error, ErrorPath] at /States/F");
+    assertThat(problems(distributedMap("\"ItemBatcher\":{\"MaxItemsPerBatchPath\":\"$.n\"},", pass, true)))
+        .containsExactly("The QueryLanguage is set to 'JSONata', but field 'MaxItemsPerBatchPath' is only supported for the 'JSONPath' QueryLanguage at /States/M/ItemBatcher");
+  }
+
   @Test
   void loopWithoutTerminalState_isMissingEndStateWithoutLocation() {
     assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"Next\":\"A\"}}}"))
