@@ -191,7 +191,32 @@ public final class DefinitionParser {
 
   // ---- shared field compilers, used by StateFields and ChoiceParser ----
 
+  /**
+   * A Reference Path field (a Choice rule's Variable and its {@code ...Path} operands, ItemsPath,
+   * SecondsPath, TimestampPath, the number {@code ...Path} fields): refused as
+   * {@code Value is not a Reference Path: <reason>}, in AWS's words where a user pasted them
+   * ({@code Reference path didn't start with '$'}: cfn-lint#4076, a Terraform user's
+   * {@code States.ArrayLength(...)} Variable).
+   */
   PathExpr path(JsonNode n, String pointer, String field) {
+    if (!n.isTextual()) {
+      problems.schema(pointer, "The value for the field '" + field + "' must be a STRING that contains a JSONPath");
+      return null;
+    }
+    if (!n.textValue().startsWith("$")) {
+      problems.schema(pointer, "Value is not a Reference Path: Reference path didn't start with '$'");
+      return null;
+    }
+    try {
+      return PathExpr.compile(n.textValue());
+    } catch (IllegalArgumentException e) {
+      problems.schema(pointer, "Value is not a Reference Path: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** InputPath and OutputPath, Paths (any JSONPath): refused as {@code Value must be a valid JSONPath.} (cfn-lint#4078). */
+  PathExpr inputOrOutputPath(JsonNode n, String pointer, String field) {
     if (!n.isTextual()) {
       problems.schema(pointer, "The value for the field '" + field + "' must be a STRING that contains a JSONPath");
       return null;
@@ -199,7 +224,7 @@ public final class DefinitionParser {
     try {
       return PathExpr.compile(n.textValue());
     } catch (IllegalArgumentException e) {
-      problems.schema(pointer, "The value for the field '" + field + "' must be a valid JSONPath");
+      problems.schema(pointer, "Value must be a valid JSONPath.");
       return null;
     }
   }
@@ -212,10 +237,14 @@ public final class DefinitionParser {
       problems.schema(pointer + "/ResultPath", "The value for the field 'ResultPath' must be a STRING that contains a JSONPath");
       return ResultPathSpec.DEFAULT;
     }
+    if (!n.textValue().startsWith("$")) {
+      problems.schema(pointer + "/ResultPath", "Value is not a Reference Path: Reference path didn't start with '$'");
+      return ResultPathSpec.DEFAULT;
+    }
     try {
       return new ResultPathSpec(ReferencePath.compile(n.textValue()), false);
     } catch (IllegalArgumentException e) {
-      problems.schema(pointer + "/ResultPath", "The value for the field 'ResultPath' must be a valid ReferencePath");
+      problems.schema(pointer + "/ResultPath", "Value is not a Reference Path: " + e.getMessage());
       return ResultPathSpec.DEFAULT;
     }
   }
@@ -241,7 +270,17 @@ public final class DefinitionParser {
         problems.schema(pointer + "/Assign", "The variable name '" + bare + "' is not valid");
       }
     }
-    return template(a, pointer + "/Assign", jsonata);
+    int before = problems.list.size();
+    Expr e = template(a, pointer + "/Assign", jsonata);
+    if (!jsonata) {
+      // AWS reports a bad "x.$" of Assign at the Assign field itself (cfn-lint#4085)
+      String at = pointer + "/Assign";
+      for (int i = before; i < problems.list.size(); i++) {
+        Problem q = problems.list.get(i);
+        if (q.location() != null && q.location().startsWith(at + "/")) problems.list.set(i, new Problem(q.severity(), q.code(), at, q.message()));
+      }
+    }
+    return e;
   }
 
   /**
@@ -391,11 +430,11 @@ public final class DefinitionParser {
     boolean inNull = false, outNull = false;
     if (o.has("InputPath")) {
       if (o.get("InputPath").isNull()) inNull = true;
-      else inputPath = path(o.get("InputPath"), pointer + "/InputPath", "InputPath");
+      else inputPath = inputOrOutputPath(o.get("InputPath"), pointer + "/InputPath", "InputPath");
     }
     if (o.has("OutputPath")) {
       if (o.get("OutputPath").isNull()) outNull = true;
-      else outputPath = path(o.get("OutputPath"), pointer + "/OutputPath", "OutputPath");
+      else outputPath = inputOrOutputPath(o.get("OutputPath"), pointer + "/OutputPath", "OutputPath");
     }
     Expr output = jsonata && o.has("Output") ? template(o.get("Output"), pointer + "/Output", true) : null;
     return new Common(name, type, jsonata, next, end, inputPath, inNull, outputPath, outNull, assign(o, pointer, jsonata), output);

@@ -173,6 +173,24 @@ class DefinitionValidationTest {
         .containsExactly("The QueryLanguage is set to 'JSONata', but field 'MaxItemsPerBatchPath' is only supported for the 'JSONPath' QueryLanguage at /States/M/ItemBatcher");
   }
 
+  /** Errors users pasted from AWS: a Path is "Value must be a valid JSONPath.", a Reference Path "Value is not a Reference Path: <reason>". */
+  @Test
+  void pathsAndReferencePaths_inAwsWords() {
+    assertThat(message("{\"StartAt\":\"Pass\",\"States\":{\"Pass\":{\"Type\":\"Pass\",\"OutputPath\":\"Test\",\"Next\":\"Success\"},\"Success\":{\"Type\":\"Succeed\"}}}"))
+        .isEqualTo("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value must be a valid JSONPath. at /States/Pass/OutputPath'");
+    assertThat(problems("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"InputPath\":\"$.a[\",\"ResultPath\":\"x\",\"End\":true}}}"))
+        .containsExactlyInAnyOrder("Value must be a valid JSONPath. at /States/P/InputPath",
+            "Value is not a Reference Path: Reference path didn't start with '$' at /States/P/ResultPath");
+    String choice = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"%s\",\"NumericEquals\":0,\"Next\":\"S\"}],\"Default\":\"S\"},\"S\":{\"Type\":\"Succeed\"}}}";
+    for (String v : new String[] {"Test", "States.ArrayLength($.Arns)"}) {
+      assertThat(problems(choice.formatted(v))).containsExactly("Value is not a Reference Path: Reference path didn't start with '$' at /States/C/Choices[0]/Variable");
+    }
+    assertThat(problems(choice.formatted("$.a[")).get(0)).startsWith("Value is not a Reference Path: ");
+    // a bad "x.$" in Assign is reported at Assign (cfn-lint#4085)
+    assertThat(problems("{\"StartAt\":\"Pass\",\"States\":{\"Pass\":{\"Type\":\"Pass\",\"Assign\":{\"Variable.$\":\"Test\"},\"End\":true}}}"))
+        .containsExactly("The value for the field 'Variable.$' must be a valid JSONPath or a valid intrinsic function call at /States/Pass/Assign");
+  }
+
   @Test
   void loopWithoutTerminalState_isMissingEndStateWithoutLocation() {
     assertThat(message("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"},\"B\":{\"Type\":\"Pass\",\"Next\":\"A\"}}}"))
