@@ -52,8 +52,23 @@ public final class ServiceError extends RuntimeException {
     return new ServiceError("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'");
   }
 
+  /**
+   * InvalidArn in AWS's words, as users pasted them: text that is no ARN is {@code Invalid ARN
+   * prefix: <text>}; an ARN of another kind names its resource type, {@code Resource type not valid
+   * in this context: stateMachine} (cirrus-geo#316: a state machine ARN given to DescribeExecution).
+   */
   public static ServiceError invalidArn(String arn) {
-    return new ServiceError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + arn + "'");
+    String reason;
+    String[] parts = arn == null ? new String[0] : arn.split(":", 7);
+    if (arn == null || !arn.startsWith("arn:")) reason = "Invalid ARN prefix: " + arn;
+    else if (parts.length >= 7 && !parts[5].isEmpty()) reason = "Resource type not valid in this context: " + parts[5];
+    else reason = "Resource type not valid in this context: " + arn;
+    return new ServiceError("InvalidArn", "Invalid Arn: '" + reason + "'");
+  }
+
+  /** A roleArn that is no IAM role ARN (amazon-sagemaker-examples#2432: {@code Invalid Role Arn: '<execution-role-arn>'}). */
+  public static ServiceError invalidRoleArn(String arn) {
+    return new ServiceError("InvalidArn", "Invalid Role Arn: '" + arn + "'");
   }
 
   /** Stored data that failed to decrypt or authenticate: not the caller's fault, so a 500. */

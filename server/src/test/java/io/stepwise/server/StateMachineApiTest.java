@@ -157,12 +157,15 @@ class StateMachineApiTest extends SharedServerTest {
   void invalidNamesAndArns_areRejected() {
     assertThatThrownBy(() -> create("bad name", PASS)).isInstanceOf(InvalidNameException.class);
     assertThatThrownBy(() -> create("x".repeat(81), PASS)).isInstanceOf(InvalidNameException.class);
-    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("role").definition(PASS).roleArn("not-an-arn")))
-        .isInstanceOf(InvalidArnException.class);
+    // AWS's words, as users pasted them
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("role").definition(PASS).roleArn("<execution-role-arn>")))
+        .isInstanceOf(InvalidArnException.class).hasMessageStartingWith("Invalid Role Arn: '<execution-role-arn>'");
     assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn("arn:aws:states:us-east-1:123456789012:activity:x")))
-        .isInstanceOf(InvalidArnException.class);
+        .isInstanceOf(InvalidArnException.class).hasMessageStartingWith("Invalid Arn: 'Resource type not valid in this context: activity'");
+    assertThatThrownBy(() -> sfn.describeExecution(b -> b.executionArn("arn:aws:states:us-east-1:123456789012:stateMachine:m:e")))
+        .isInstanceOf(InvalidArnException.class).hasMessageStartingWith("Invalid Arn: 'Resource type not valid in this context: stateMachine'");
     assertThatThrownBy(() -> sfn.describeStateMachine(b -> b.stateMachineArn("garbage")))
-        .isInstanceOf(InvalidArnException.class);
+        .isInstanceOf(InvalidArnException.class).hasMessageStartingWith("Invalid Arn: 'Invalid ARN prefix: garbage'");
   }
 
   @Test

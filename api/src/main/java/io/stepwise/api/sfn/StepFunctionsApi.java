@@ -153,7 +153,7 @@ public final class StepFunctionsApi {
     boolean publish = optionalBoolean(req, "publish", false);
     String versionDescription = versionDescription(req, publish);
     if (!Arns.isValidName(name)) throw new ServiceError("InvalidName", "Invalid Name: '" + name + "'");
-    if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
+    if (!Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidRoleArn(roleArn);
     EncryptionConfig encryption = encryption(engine, caller, req);
     String arn = Arns.stateMachine(region, caller.accountId(), name);
     StateMachineRecord record = new StateMachineRecord(arn, name, type == null ? "STANDARD" : type, definition, roleArn,
@@ -231,7 +231,7 @@ public final class StepFunctionsApi {
     boolean publish = optionalBoolean(req, "publish", false);
     String versionDescription = versionDescription(req, publish);
     Arns.requireStateMachine(arn);
-    if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
+    if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidRoleArn(roleArn);
     boolean encryptionGiven = req.hasNonNull("encryptionConfiguration");
     if (definition == null && roleArn == null && logging == null && tracing == null && !encryptionGiven) {
       throw new ServiceError("MissingRequiredParameter",

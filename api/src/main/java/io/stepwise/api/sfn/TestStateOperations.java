@@ -84,7 +84,7 @@ final class TestStateOperations {
       mapItemReaderData = maxLength(optionalString(configuration, "mapItemReaderData"),
           "stateConfiguration.mapItemReaderData", StepFunctionsApi.MAX_INPUT, true);
     }
-    if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidArn(roleArn);
+    if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidRoleArn(roleArn);
     if (revealSecrets && mock != null) {
       throw ServiceError.validation("TestState does not support RevealSecrets when a mock is specified.");
     }
