@@ -32,6 +32,11 @@ public final class CompiledDefinition {
 
   /** {@code express}: also apply the EXPRESS-only rules (no {@code .sync}, no {@code .waitForTaskToken}). */
   public static CompiledDefinition compile(String definitionJson, boolean express) throws InvalidDefinitionException {
+    return compile(definitionJson, express, TaskCheck.NONE);
+  }
+
+  /** {@code tasks}: what each Task state's resource and parameters must also satisfy (a new definition's check). */
+  public static CompiledDefinition compile(String definitionJson, boolean express, TaskCheck tasks) throws InvalidDefinitionException {
     JsonNode root;
     try {
       root = Json.parse(definitionJson);
@@ -39,7 +44,7 @@ public final class CompiledDefinition {
       Problem p = Problem.error("INVALID_JSON_DESCRIPTION", "/", e.getOriginalMessage());
       throw new InvalidDefinitionException(message(List.of(p)), List.of(p));
     }
-    DefinitionParser.Result r = DefinitionParser.parse(root, express);
+    DefinitionParser.Result r = DefinitionParser.parse(root, express, tasks);
     List<Problem> errors = r.problems().stream().filter(p -> p.severity().equals("ERROR")).toList();
     if (!errors.isEmpty()) throw new InvalidDefinitionException(message(errors), r.problems());
     return new CompiledDefinition(r.machine(), r.timeoutSeconds(), Collections.unmodifiableMap(r.variableReferences()));
@@ -51,13 +56,17 @@ public final class CompiledDefinition {
   }
 
   public static List<Problem> validate(String definitionJson, boolean express) {
+    return validate(definitionJson, express, TaskCheck.NONE);
+  }
+
+  public static List<Problem> validate(String definitionJson, boolean express, TaskCheck tasks) {
     JsonNode root;
     try {
       root = Json.parse(definitionJson);
     } catch (JsonProcessingException e) {
       return List.of(Problem.error("INVALID_JSON_DESCRIPTION", "/", e.getOriginalMessage()));
     }
-    return List.copyOf(DefinitionParser.parse(root, express).problems());
+    return List.copyOf(DefinitionParser.parse(root, express, tasks).problems());
   }
 
   /** AWS's InvalidDefinition text: {@code Invalid State Machine Definition: 'CODE: message at /loc, ...'}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.TaskCheck;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.activity.ActivityEntity;
 import io.stepwise.engine.activity.ActivityRecord;
@@ -30,6 +31,7 @@ import io.stepwise.engine.execution.ExpressRunner;
 import io.stepwise.engine.maprun.Scratch;
 import io.stepwise.engine.kms.Encryption;
 import io.stepwise.engine.integration.HttpInvoke;
+import io.stepwise.engine.integration.IntegrationCheck;
 import io.stepwise.engine.integration.Integrations;
 import io.stepwise.engine.integration.AwsServices;
 import io.stepwise.engine.integration.LambdaInvoke;
@@ -322,7 +324,7 @@ public final class StepFunctionsEngine {
    */
   public CompletionStage<Saved> createStateMachine(StateMachineRecord record, Map<String, String> tags, boolean publish,
       String versionDescription) {
-    compile(record.definition(), record.type());
+    compileNew(record.definition(), record.type());
     // Standard executions of a deleted machine of this ARN that still run: the listing has them
     return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(record.stateMachineArn()), io)
         .thenCompose(deleting -> ask(machine(record.stateMachineArn()),
@@ -399,7 +401,7 @@ public final class StepFunctionsEngine {
     String revisionId = UUID.randomUUID().toString();
     Instant at = clock.instant();
     return describeStateMachine(arn).thenCompose(current -> {
-      if (definition != null) compile(definition, current.type());
+      if (definition != null) compileNew(definition, current.type());
       if (encryptionConfiguration == null) encryption.checkUsable(current.encryption());
       return ask(machine(arn),
           (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Update(definition, roleArn, logging, tracing,
@@ -1052,6 +1054,27 @@ public final class StepFunctionsEngine {
       if (pick < sum) return r.stateMachineVersionArn();
     }
     return routing.get(routing.size() - 1).stateMachineVersionArn();
+  }
+
+  /** What a new definition's Task states must also satisfy, as AWS checks them when one is created. */
+  private static final TaskCheck TASKS = new IntegrationCheck();
+
+  /** {@link #TASKS}, for ValidateStateMachineDefinition. */
+  public TaskCheck taskCheck() {
+    return TASKS;
+  }
+
+  /**
+   * A definition given to CreateStateMachine or UpdateStateMachine: the language's rules and
+   * {@link #TASKS}. A stored definition is compiled without {@link #TASKS}, so that a revision
+   * accepted before a check was added keeps running.
+   */
+  private void compileNew(String definition, String type) {
+    try {
+      CompiledDefinition.compile(definition, "EXPRESS".equals(type), TASKS);
+    } catch (InvalidDefinitionException e) {
+      throw new ServiceError("InvalidDefinition", e.getMessage());
+    }
   }
 
   /** The definition compiled (cached per text); an invalid one is the caller's InvalidDefinition. */

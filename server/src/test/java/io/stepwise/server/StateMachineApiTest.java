@@ -177,4 +177,22 @@ class StateMachineApiTest extends SharedServerTest {
     assertThat(bad.result()).isEqualTo(ValidateStateMachineDefinitionResultCode.FAIL);
     assertThat(bad.diagnostics()).isNotEmpty();
   }
+
+  /** An aws-sdk resource AWS does not have is refused when the machine is created, validated or updated, at its Resource. */
+  @Test
+  void unknownAwsSdkResource_isRefusedAtCreateValidateAndUpdate() {
+    String resource = "arn:aws:states:::aws-sdk:s3:fetchObject";
+    String def = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + resource + "\",\"End\":true}}}";
+    String words = "The resource provided " + resource + " is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.";
+    assertThatThrownBy(() -> create("sdkUnknown", def)).isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageStartingWith("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: " + words + " at /States/T/Resource'");
+    var v = sfn.validateStateMachineDefinition(b -> b.definition(def));
+    assertThat(v.result()).isEqualTo(ValidateStateMachineDefinitionResultCode.FAIL);
+    assertThat(v.diagnostics()).singleElement().satisfies(d -> {
+      assertThat(d.message()).isEqualTo(words);
+      assertThat(d.location()).isEqualTo("/States/T/Resource");
+    });
+    String arn = create("sdkKnown", def.replace("fetchObject", "getObject"));
+    assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(arn).definition(def))).isInstanceOf(InvalidDefinitionException.class);
+  }
 }

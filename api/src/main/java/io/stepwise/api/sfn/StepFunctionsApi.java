@@ -279,7 +279,7 @@ public final class StepFunctionsApi {
     String severity = oneOf(optionalString(req, "severity"), "severity", Set.of("ERROR", "WARNING"));
     int max = maxResults(req, 100);
     List<Problem> problems = new ArrayList<>();
-    for (Problem p : CompiledDefinition.validate(definition, "EXPRESS".equals(type))) {
+    for (Problem p : CompiledDefinition.validate(definition, "EXPRESS".equals(type), engine.taskCheck())) {
       if ("WARNING".equals(severity) || p.severity().equals("ERROR")) problems.add(p);
     }
     boolean anyError = problems.stream().anyMatch(p -> p.severity().equals("ERROR"));

@@ -36,8 +36,11 @@ public final class DefinitionParser {
   private final Set<String> stateNames = new HashSet<>();
   boolean topJsonata;
 
-  private DefinitionParser(boolean express) {
+  final io.stepwise.asl.TaskCheck tasks;
+
+  private DefinitionParser(boolean express, io.stepwise.asl.TaskCheck tasks) {
     this.express = express;
+    this.tasks = tasks;
   }
 
   public record Result(Machine machine, Integer timeoutSeconds, List<Problem> problems, Map<String, List<String>> variableReferences) {}
@@ -46,7 +49,11 @@ public final class DefinitionParser {
   final Map<String, List<String>> variableReferences = new LinkedHashMap<>();
 
   public static Result parse(JsonNode root, boolean express) {
-    DefinitionParser p = new DefinitionParser(express);
+    return parse(root, express, io.stepwise.asl.TaskCheck.NONE);
+  }
+
+  public static Result parse(JsonNode root, boolean express, io.stepwise.asl.TaskCheck tasks) {
+    DefinitionParser p = new DefinitionParser(express, tasks);
     if (!(root instanceof ObjectNode o)) {
       p.problems.schema("/", "Expected an object but was " + io.stepwise.asl.path.Json.typeName(root));
       return new Result(null, null, p.problems.list, Map.of());

@@ -2,6 +2,7 @@ package io.stepwise.asl.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.TaskCheck;
 import io.stepwise.asl.jsonata.Jsonata;
 import io.stepwise.asl.model.Common;
 import io.stepwise.asl.model.Machine;
@@ -217,6 +218,9 @@ final class StateFields {
       }
     }
     String pf = jsonata ? "Arguments" : "Parameters";
+    if (resource != null && resource.startsWith("arn:")) {
+      for (TaskCheck.Finding f : p.tasks.check(resource, o.get(pf), jsonata)) p.problems.schema(ptr + "/" + f.field(), f.message());
+    }
     Expr params = o.has(pf) ? p.template(o.get(pf), ptr + "/" + pf, jsonata) : null;
     Expr selector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
     return new State.Task(c, resource, params, selector, jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),

@@ -217,6 +217,8 @@ public final class AwsServices implements Integration.Submitting {
     AwsWire.Request request;
     try {
       request = AwsWire.request(target.model(), target.operation(), parameters);
+    } catch (AwsWire.UnknownField e) {
+      return failed(task, "States.Runtime", e.getMessage());
     } catch (AwsWire.BadParameters e) {
       return failed(task, "States.Runtime", "The parameters of '" + task.resource() + "' are not valid for "
           + target.model().serviceId() + " " + target.operation() + ": " + e.getMessage());

@@ -51,7 +51,17 @@ final class AwsWire {
   record Failure(String code, String queryCode, String message, String requestId) {}
 
   /** Parameters the operation cannot take: the task fails before anything is sent. */
-  static final class BadParameters extends RuntimeException {
+  /**
+   * A name that is no member of the request: AWS's words, {@code The field "onStatusReason" is not
+   * supported by Step Functions} (when the task runs, as users met it for aws-sdk:batch:submitJob).
+   */
+  static final class UnknownField extends BadParameters {
+    UnknownField(String name) {
+      super("The field \"" + name + "\" is not supported by Step Functions");
+    }
+  }
+
+  static class BadParameters extends RuntimeException {
     BadParameters(String message) {
       super(message);
     }
@@ -90,21 +100,44 @@ final class AwsWire {
     };
   }
 
-  /** The member of a structure a parameter names: its own name, or that name with a capital first letter. */
-  private static Map.Entry<String, JsonNode> member(JsonNode structure, String key) {
+  /**
+   * The member of a structure a parameter names: its own name, that name with a capital first
+   * letter, or the name the AWS SDK for Java v2 gives it (which AWS's aws-sdk integrations take:
+   * {@code DbInstanceIdentifier} for RDS's {@code DBInstanceIdentifier}, {@code Ttl} for {@code TTL},
+   * as machines deployed on AWS write them).
+   */
+  static Map.Entry<String, JsonNode> member(JsonNode structure, String key) {
     JsonNode members = structure.path("members");
     if (members.has(key)) return Map.entry(key, members.get(key));
     String wanted = key.equals("EqualsValue") ? "Equals" : key;
     for (Iterator<Map.Entry<String, JsonNode>> it = members.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (capitalized(e.getKey()).equals(wanted)) return e;
+      if (capitalized(e.getKey()).equals(wanted) || javaName(e.getKey()).equals(wanted)) return e;
     }
     return null;
   }
 
+  /**
+   * A member's name in the AWS SDK for Java v2: its leading run of capitals in lower case (all but
+   * the last, when a lower-case letter follows it), then a capital first letter —
+   * {@code DBInstanceIdentifier} is {@code DbInstanceIdentifier}, {@code TTL} is {@code Ttl},
+   * {@code IPv6Address} stays.
+   */
+  static String javaName(String member) {
+    if (member.isEmpty()) return member;
+    StringBuilder b = new StringBuilder(member.length());
+    int i = 0;
+    do {
+      b.append(Character.toLowerCase(member.charAt(i++)));
+    } while (i < member.length() && Character.isUpperCase(member.charAt(i))
+        && !(i < member.length() - 1 && Character.isLowerCase(member.charAt(i + 1))));
+    b.append(member, i, member.length());
+    return capitalized(b.toString());
+  }
+
   private static Map.Entry<String, JsonNode> requireMember(JsonNode structure, String key, String where) {
     Map.Entry<String, JsonNode> e = member(structure, key);
-    if (e == null) throw new BadParameters("The field '" + key + "' is not supported by Step Functions (" + where + ")");
+    if (e == null) throw new UnknownField(key);
     return e;
   }
 

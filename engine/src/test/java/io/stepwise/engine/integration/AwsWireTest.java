@@ -67,9 +67,31 @@ class AwsWireTest {
     assertThat(json(new String(events.body(), StandardCharsets.UTF_8)).get("StartTime").decimalValue())
         .isEqualByComparingTo("1704164645.5");
     assertThatThrownBy(() -> AwsWire.request(model("sqs"), "SendMessage", json("{\"Nope\": 1}")))
-        .isInstanceOf(AwsWire.BadParameters.class).hasMessageContaining("'Nope'");
+        .isInstanceOf(AwsWire.UnknownField.class).hasMessage("The field \"Nope\" is not supported by Step Functions");
     assertThatThrownBy(() -> AwsWire.request(model("sqs"), "SendMessage", json("[1]")))
         .isInstanceOf(AwsWire.BadParameters.class);
+  }
+
+  /**
+   * A request's names as AWS's aws-sdk integrations take them: the AWS SDK for Java v2's
+   * ({@code DbInstanceIdentifier}, {@code Ttl}, as machines deployed on AWS write them), as well as
+   * the model's and the capitalized model's; an unknown one in AWS's words, however deep.
+   */
+  @Test
+  void memberNames_javaSdkV2Names_andUnknownOnes() {
+    assertThat(AwsWire.javaName("DBInstanceIdentifier")).isEqualTo("DbInstanceIdentifier");
+    assertThat(AwsWire.javaName("TTL")).isEqualTo("Ttl");
+    assertThat(AwsWire.javaName("IPv6Address")).isEqualTo("IPv6Address");
+    assertThat(AwsWire.javaName("SourceDBInstanceIdentifier")).isEqualTo("SourceDBInstanceIdentifier");
+    assertThat(AwsWire.javaName("onStatusReason")).isEqualTo("OnStatusReason");
+    String form = new String(AwsWire.request(model("rds"), "DescribeDBInstances", json("{\"DbInstanceIdentifier\": \"db1\"}")).body(),
+        StandardCharsets.UTF_8);
+    assertThat(form).contains("DBInstanceIdentifier=db1");
+    assertThat(new String(AwsWire.request(model("rds"), "DescribeDBInstances", json("{\"DBInstanceIdentifier\": \"db2\"}")).body(),
+        StandardCharsets.UTF_8)).contains("DBInstanceIdentifier=db2");
+    assertThatThrownBy(() -> AwsWire.request(model("batch"), "SubmitJob", json("{\"JobName\": \"j\", \"JobQueue\": \"q\", \"JobDefinition\": \"d\","
+        + "\"RetryStrategy\": {\"EvaluateOnExit\": [{\"OnReasonX\": \"x\"}]}}")))
+        .isInstanceOf(AwsWire.UnknownField.class).hasMessage("The field \"OnReasonX\" is not supported by Step Functions");
   }
 
   @Test

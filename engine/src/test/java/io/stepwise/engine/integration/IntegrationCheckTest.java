@@ -1,0 +1,35 @@
+package io.stepwise.engine.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.asl.TaskCheck;
+import org.junit.jupiter.api.Test;
+
+/** What AWS refuses of an aws-sdk Task when a definition is created: a resource it does not have. */
+class IntegrationCheckTest {
+  private final IntegrationCheck check = new IntegrationCheck();
+
+  private static String notRecognized(String resource) {
+    return "The resource provided " + resource + " is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.";
+  }
+
+  @Test
+  void unknownServiceActionOrPattern_isNotRecognizedAtTheResource() {
+    for (String r : new String[] {"arn:aws:states:::aws-sdk:nosuchservice:getThing", "arn:aws:states:::aws-sdk:s3:getObjectt",
+        "arn:aws:states:::aws-sdk:s3:getObject.sync", "arn:aws:states:::aws-sdk:s3:get-object", "arn:aws:states:::aws-sdk:s3"}) {
+      assertThat(check.check(r, null, false)).as(r).containsExactly(new TaskCheck.Finding("Resource", notRecognized(r)));
+    }
+  }
+
+  @Test
+  void knownActions_otherIntegrations_andTheirParameters_pass() {
+    for (String r : new String[] {"arn:aws:states:::aws-sdk:s3:getObject", "arn:aws:states:::aws-sdk:rds:describeDBInstances",
+        "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken", "arn:aws-us-gov:states:::aws-sdk:dynamodb:getItem",
+        "arn:aws:states:::lambda:invoke", "arn:aws:states:us-east-1:123456789012:activity:a", "arn:aws:states:::nosuch:thing"}) {
+      assertThat(check.check(r, null, false)).as(r).isEmpty();
+    }
+    // names in the request are checked when the task runs, as AWS does
+    assertThat(check.check("arn:aws:states:::aws-sdk:s3:listBuckets",
+        io.stepwise.engine.Json.MAPPER.createObjectNode().put("BucketIdentifier", "x"), true)).isEmpty();
+  }
+}
