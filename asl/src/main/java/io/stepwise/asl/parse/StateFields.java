@@ -363,7 +363,7 @@ final class StateFields {
           p.number(literal, rp + "/MaxItems", true, 0L, 100_000_000L);
         }
         if (rc.has("MaxItemsPath") && !jsonata) {
-          PathExpr pe = p.path(rc.get("MaxItemsPath"), ptr + "/ItemReader/ReaderConfig/MaxItemsPath", "MaxItemsPath");
+          PathExpr pe = mapNumberPath(rc.get("MaxItemsPath"), ptr + "/ItemReader/ReaderConfig/MaxItemsPath", "MaxItemsPath");
           if (pe != null) maxItems = new NumberPath(pe, "MaxItemsPath");
         } else if (rc.has("MaxItems")) {
           JsonNode v = rc.get("MaxItems");
@@ -404,7 +404,7 @@ final class StateFields {
   private Expr batchLimit(ObjectNode b, String field, String bp) {
     p.onlyOne(b, bp, field, field + "Path");
     if (b.has(field + "Path") && !jsonata) {
-      PathExpr pe = p.path(b.get(field + "Path"), bp + "/" + field + "Path", field + "Path");
+      PathExpr pe = mapNumberPath(b.get(field + "Path"), bp + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");
     }
     if (!b.has(field)) return null;
@@ -415,10 +415,23 @@ final class StateFields {
     return Expr.constant(v);
   }
 
+  /**
+   * A Map number's {@code ...Path} reads the state's input: the context object is refused there
+   * ({@code Value is not a Reference Path}; of a Map's paths only ItemsPath takes {@code $$} —
+   * floci#3733, measured).
+   */
+  private PathExpr mapNumberPath(JsonNode n, String pointer, String field) {
+    if (n.isTextual() && n.textValue().startsWith("$$")) {
+      p.problems.schema(pointer, "Value is not a Reference Path");
+      return null;
+    }
+    return p.path(n, pointer, field);
+  }
+
   private Expr pathOrConstant(String field, boolean integer) {
     p.onlyOne(o, ptr, field, field + "Path");
     if (o.has(field + "Path")) {
-      PathExpr pe = p.path(o.get(field + "Path"), ptr + "/" + field + "Path", field + "Path");
+      PathExpr pe = mapNumberPath(o.get(field + "Path"), ptr + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");
     }
     return jsonataOrConstant(field, integer);

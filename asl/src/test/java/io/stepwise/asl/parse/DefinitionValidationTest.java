@@ -169,6 +169,9 @@ class DefinitionValidationTest {
             "There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath] at /States/M/ItemBatcher");
     assertThat(problems("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"Error\":\"E\",\"ErrorPath\":\"$.e\"}}}"))
         .containsExactly("There should only be one of the following fields: [Error, ErrorPath] at /States/F");
+    assertThat(problems(distributedMap("\"ToleratedFailureCountPath\":\"$$.Execution.Input.n\",\"MaxConcurrencyPath\":\"$$.Execution.Input.c\","
+        + "\"ItemsPath\":\"$$.Execution.Input.items\",", pass, false)))
+        .containsExactlyInAnyOrder("Value is not a Reference Path at /States/M/ToleratedFailureCountPath", "Value is not a Reference Path at /States/M/MaxConcurrencyPath");
     assertThat(problems(distributedMap("\"ItemBatcher\":{\"MaxItemsPerBatchPath\":\"$.n\"},", pass, true)))
         .containsExactly("The QueryLanguage is set to 'JSONata', but field 'MaxItemsPerBatchPath' is only supported for the 'JSONPath' QueryLanguage at /States/M/ItemBatcher");
   }
