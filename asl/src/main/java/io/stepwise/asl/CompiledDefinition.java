@@ -32,11 +32,19 @@ public final class CompiledDefinition {
 
   /** {@code express}: also apply the EXPRESS-only rules (no {@code .sync}, no {@code .waitForTaskToken}). */
   public static CompiledDefinition compile(String definitionJson, boolean express) throws InvalidDefinitionException {
-    return compile(definitionJson, express, TaskCheck.NONE);
+    return compile(definitionJson, express, null);
   }
 
-  /** {@code tasks}: what each Task state's resource and parameters must also satisfy (a new definition's check). */
-  public static CompiledDefinition compile(String definitionJson, boolean express, TaskCheck tasks) throws InvalidDefinitionException {
+  /**
+   * A new definition (CreateStateMachine, UpdateStateMachine): every rule, and {@code tasks}, what
+   * each Task state's resource must also satisfy. {@link #compile(String, boolean)} compiles a
+   * stored one again under the rules it was accepted by.
+   */
+  public static CompiledDefinition compileNew(String definitionJson, boolean express, TaskCheck tasks) throws InvalidDefinitionException {
+    return compile(definitionJson, express, java.util.Objects.requireNonNull(tasks));
+  }
+
+  private static CompiledDefinition compile(String definitionJson, boolean express, TaskCheck tasks) throws InvalidDefinitionException {
     JsonNode root;
     try {
       root = Json.parse(definitionJson);
@@ -44,13 +52,13 @@ public final class CompiledDefinition {
       Problem p = Problem.error("INVALID_JSON_DESCRIPTION", "/", e.getOriginalMessage());
       throw new InvalidDefinitionException(message(List.of(p)), List.of(p));
     }
-    DefinitionParser.Result r = DefinitionParser.parse(root, express, tasks);
+    DefinitionParser.Result r = tasks == null ? DefinitionParser.parse(root, express) : DefinitionParser.parseNew(root, express, tasks);
     List<Problem> errors = r.problems().stream().filter(p -> p.severity().equals("ERROR")).toList();
     if (!errors.isEmpty()) throw new InvalidDefinitionException(message(errors), r.problems());
     return new CompiledDefinition(r.machine(), r.timeoutSeconds(), Collections.unmodifiableMap(r.variableReferences()));
   }
 
-  /** Every problem, errors and warnings, for ValidateStateMachineDefinition. */
+  /** Every problem, errors and warnings, for ValidateStateMachineDefinition: a new definition's rules. */
   public static List<Problem> validate(String definitionJson) {
     return validate(definitionJson, false);
   }
@@ -66,7 +74,7 @@ public final class CompiledDefinition {
     } catch (JsonProcessingException e) {
       return List.of(Problem.error("INVALID_JSON_DESCRIPTION", "/", e.getOriginalMessage()));
     }
-    return List.copyOf(DefinitionParser.parse(root, express, tasks).problems());
+    return List.copyOf(DefinitionParser.parseNew(root, express, tasks).problems());
   }
 
   /** AWS's InvalidDefinition text: {@code Invalid State Machine Definition: 'CODE: message at /loc, ...'}. */

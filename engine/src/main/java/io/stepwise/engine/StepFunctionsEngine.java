@@ -1071,7 +1071,7 @@ public final class StepFunctionsEngine {
    */
   private void compileNew(String definition, String type) {
     try {
-      CompiledDefinition.compile(definition, "EXPRESS".equals(type), TASKS);
+      CompiledDefinition.compileNew(definition, "EXPRESS".equals(type), TASKS);
     } catch (InvalidDefinitionException e) {
       throw new ServiceError("InvalidDefinition", e.getMessage());
     }

@@ -51,7 +51,7 @@ final class Bodies {
   }
 
   private void fail(Frame f, State.Fail fl) {
-    JsonNode eff = f.input; // a Fail state has no InputPath
+    JsonNode eff = fl.common().jsonata() ? f.input : d.effectiveInput(f, fl.common());
     StateScope sc = d.scope(f, eff);
     String error = text(fl.error(), sc);
     String cause = text(fl.cause(), sc);

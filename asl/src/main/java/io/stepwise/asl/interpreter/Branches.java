@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.asl.StatesError;
+import io.stepwise.asl.model.Catcher;
 import io.stepwise.asl.model.Machine;
 import io.stepwise.asl.model.State;
 import io.stepwise.asl.path.Json;
 import io.stepwise.asl.payload.Expr;
 import io.stepwise.asl.payload.NumberPath;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Parallel branches and Map iterations: child frames, each with its own position, run until
@@ -58,12 +60,14 @@ final class Branches {
   }
 
   /**
-   * The event that records a branch's or inline iteration's failure, or null for States.Runtime:
-   * that error fails the execution at once, with no ParallelStateFailed, MapIterationFailed or
-   * MapStateFailed on the way (floci#2868, measured on AWS: ... PassStateEntered, ExecutionFailed).
+   * The event that records a branch's or inline iteration's failure, or null for a States.Runtime
+   * error no catcher of the state names: that error fails the execution at once, with no
+   * ParallelStateFailed, MapIterationFailed or MapStateFailed on the way (floci#2868, measured on
+   * AWS: ... PassStateEntered, ExecutionFailed).
    */
-  private static String failedEvent(String event, String error) {
-    return "States.Runtime".equals(error) ? null : event;
+  private static String failedEvent(String event, String error, List<Catcher> catchers) {
+    if (!"States.Runtime".equals(error)) return event;
+    return catchers.stream().anyMatch(c -> RetryPolicy.matches(c.errorEquals(), error)) ? event : null;
   }
 
   /** Drives the children of {@code f}; true when the Parallel/Map state has finished waiting for them. */
@@ -79,7 +83,7 @@ final class Branches {
       if (c.status == Frame.Status.FAILED) {
         abortRunning(f, null);
         f.lastEventId = Math.max(f.lastEventId, c.lastEventId);
-        d.handleError(f, p, c.error, c.cause, failedEvent("ParallelStateFailed", c.error));
+        d.handleError(f, p, c.error, c.cause, failedEvent("ParallelStateFailed", c.error, p.catchers()));
         return true;
       }
       all &= c.done();
@@ -474,7 +478,16 @@ final class Branches {
       run.emit(c, "MapIterationSucceeded", "mapIterationSucceededEventDetails", iteration(f.state, c.index));
       return false;
     }
-    if (m.distributed() || failedEvent("MapIterationFailed", c.error) != null) run.emit(c, "MapIterationFailed", "mapIterationFailedEventDetails", iteration(f.state, c.index));
+    if (!m.distributed() && "States.Runtime".equals(c.error)) {
+      // not an item's failure to count against a tolerance: it ends the Map (and, uncaught, the execution)
+      String event = failedEvent("MapIterationFailed", c.error, m.catchers());
+      if (event != null) run.emit(c, event, "mapIterationFailedEventDetails", iteration(f.state, c.index));
+      abortRunning(f, f.state);
+      f.lastEventId = Math.max(f.lastEventId, lastChild(f));
+      d.handleError(f, m, c.error, c.cause, failedEvent("MapStateFailed", c.error, m.catchers()));
+      return true;
+    }
+    run.emit(c, "MapIterationFailed", "mapIterationFailedEventDetails", iteration(f.state, c.index));
     Frame.MapRun mr = f.map;
     mr.failures++;
     if (mr.firstError == null) {
@@ -503,7 +516,7 @@ final class Branches {
       if (cause != null) r.put("cause", cause);
       run.emit(f, "MapRunFailed", "mapRunFailedEventDetails", r);
     }
-    d.handleError(f, m, error, cause, m.distributed() ? "MapStateFailed" : failedEvent("MapStateFailed", error));
+    d.handleError(f, m, error, cause, "MapStateFailed");
     return true;
   }
 }

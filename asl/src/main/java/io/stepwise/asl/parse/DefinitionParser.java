@@ -37,10 +37,17 @@ public final class DefinitionParser {
   boolean topJsonata;
 
   final io.stepwise.asl.TaskCheck tasks;
+  /**
+   * A new definition (CreateStateMachine, UpdateStateMachine, ValidateStateMachineDefinition): the
+   * rules added since definitions were first stored apply, and {@link #tasks}. A stored definition
+   * is compiled again without them, so that a revision once accepted keeps running.
+   */
+  final boolean strict;
 
-  private DefinitionParser(boolean express, io.stepwise.asl.TaskCheck tasks) {
+  private DefinitionParser(boolean express, io.stepwise.asl.TaskCheck tasks, boolean strict) {
     this.express = express;
     this.tasks = tasks;
+    this.strict = strict;
   }
 
   public record Result(Machine machine, Integer timeoutSeconds, List<Problem> problems, Map<String, List<String>> variableReferences) {}
@@ -48,12 +55,18 @@ public final class DefinitionParser {
   /** State name to the variables its JSONPath fields read, for DescribeStateMachine. */
   final Map<String, List<String>> variableReferences = new LinkedHashMap<>();
 
+  /** A stored definition, compiled again: the rules it was accepted under. */
   public static Result parse(JsonNode root, boolean express) {
-    return parse(root, express, io.stepwise.asl.TaskCheck.NONE);
+    return parse(root, express, io.stepwise.asl.TaskCheck.NONE, false);
   }
 
-  public static Result parse(JsonNode root, boolean express, io.stepwise.asl.TaskCheck tasks) {
-    DefinitionParser p = new DefinitionParser(express, tasks);
+  /** A new definition: every rule, and {@code tasks}. */
+  public static Result parseNew(JsonNode root, boolean express, io.stepwise.asl.TaskCheck tasks) {
+    return parse(root, express, tasks, true);
+  }
+
+  private static Result parse(JsonNode root, boolean express, io.stepwise.asl.TaskCheck tasks, boolean strict) {
+    DefinitionParser p = new DefinitionParser(express, tasks, strict);
     if (!(root instanceof ObjectNode o)) {
       p.problems.schema("/", "Expected an object but was " + io.stepwise.asl.path.Json.typeName(root));
       return new Result(null, null, p.problems.list, Map.of());
@@ -414,6 +427,11 @@ public final class DefinitionParser {
   /** A value and its {@code ...Path} (or any two exclusive spellings) together: AWS's words, at the object holding them (floci#3733). */
   void onlyOne(ObjectNode o, String pointer, String a, String b) {
     if (o.has(a) && o.has(b)) problems.schema(pointer, "There should only be one of the following fields: [" + a + ", " + b + "]");
+  }
+
+  /** {@link #onlyOne} where it was added after definitions were stored (a Map's numbers): new definitions only. */
+  void onlyOneNew(ObjectNode o, String pointer, String a, String b) {
+    if (strict) onlyOne(o, pointer, a, b);
   }
 
   Common common(String name, String type, ObjectNode o, String pointer, boolean jsonata, boolean terminal) {

@@ -356,10 +356,10 @@ final class StateFields {
       if (ir.has(args)) reader = p.template(ir.get(args), ptr + "/ItemReader/" + args, jsonata);
       if (ir.get("ReaderConfig") instanceof ObjectNode rc) {
         String rp = ptr + "/ItemReader/ReaderConfig";
-        p.onlyOne(rc, rp, "MaxItems", "MaxItemsPath");
+        p.onlyOneNew(rc, rp, "MaxItems", "MaxItemsPath");
         jsonPathOnly(rc, rp, "MaxItemsPath");
         JsonNode literal = rc.get("MaxItems");
-        if (literal != null && !(jsonata && literal.isTextual() && Jsonata.isExpression(literal.textValue()))) {
+        if (p.strict && literal != null && !(jsonata && literal.isTextual() && Jsonata.isExpression(literal.textValue()))) {
           p.number(literal, rp + "/MaxItems", true, 0L, 100_000_000L);
         }
         if (rc.has("MaxItemsPath") && !jsonata) {
@@ -395,14 +395,14 @@ final class StateFields {
   /** A {@code ...Path} inside a Map's ItemBatcher or ReaderConfig is JSONPath's too: AWS refuses it in a JSONata state (floci#3733). */
   private void jsonPathOnly(ObjectNode holder, String pointer, String... fields) {
     for (String f : fields) {
-      if (jsonata && holder.has(f)) {
+      if (p.strict && jsonata && holder.has(f)) {
         p.problems.schema(pointer, "The QueryLanguage is set to 'JSONata', but field '" + f + "' is only supported for the 'JSONPath' QueryLanguage");
       }
     }
   }
 
   private Expr batchLimit(ObjectNode b, String field, String bp) {
-    p.onlyOne(b, bp, field, field + "Path");
+    p.onlyOneNew(b, bp, field, field + "Path");
     if (b.has(field + "Path") && !jsonata) {
       PathExpr pe = mapNumberPath(b.get(field + "Path"), bp + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");
@@ -411,7 +411,7 @@ final class StateFields {
     JsonNode v = b.get(field);
     if (jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())) return p.template(v, bp + "/" + field, true);
     // every Map number's floor is 0 (floci#3733); a batch's bytes are at most 256 KiB
-    p.number(v, bp + "/" + field, true, 0L, field.equals("MaxInputBytesPerBatch") ? 262_144L : null);
+    p.number(v, bp + "/" + field, true, 0L, p.strict && field.equals("MaxInputBytesPerBatch") ? 262_144L : null);
     return Expr.constant(v);
   }
 
@@ -421,7 +421,7 @@ final class StateFields {
    * floci#3733, measured).
    */
   private PathExpr mapNumberPath(JsonNode n, String pointer, String field) {
-    if (n.isTextual() && n.textValue().startsWith("$$")) {
+    if (p.strict && n.isTextual() && n.textValue().startsWith("$$")) {
       p.problems.schema(pointer, "Value is not a Reference Path");
       return null;
     }
@@ -429,7 +429,7 @@ final class StateFields {
   }
 
   private Expr pathOrConstant(String field, boolean integer) {
-    p.onlyOne(o, ptr, field, field + "Path");
+    p.onlyOneNew(o, ptr, field, field + "Path");
     if (o.has(field + "Path")) {
       PathExpr pe = mapNumberPath(o.get(field + "Path"), ptr + "/" + field + "Path", field + "Path");
       return pe == null ? null : new NumberPath(pe, field + "Path");

@@ -195,6 +195,19 @@ class ParallelAndMapTest {
         """, "[{\"v\":1},{}]");
     assertThat(map.failure().error()).isEqualTo("States.Runtime");
     assertThat(map.types()).doesNotContain("MapIterationFailed", "MapStateFailed").endsWith("PassStateEntered", "ExecutionFailed");
+    // not an item failure a tolerance absorbs: it still fails the execution at once
+    var tolerated = Harness.run("""
+        {"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ToleratedFailureCount":5,"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","InputPath":"$.v","End":true}}}}}}
+        """, "[{\"v\":1},{}]");
+    assertThat(tolerated.failure().error()).isEqualTo("States.Runtime");
+    assertThat(tolerated.types()).doesNotContain("MapIterationFailed", "MapStateFailed").endsWith("ExecutionFailed");
+    // a Catch that names States.Runtime catches it, and the failure events are recorded
+    var caught = Harness.run("""
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"H","Catch":[{"ErrorEquals":["States.Runtime"],"Next":"H"}],"Branches":[
+          {"StartAt":"Fast","States":{"Fast":{"Type":"Pass","Parameters":{"m.$":"$.nope"},"End":true}}}]},"H":{"Type":"Succeed"}}}
+        """, "{}");
+    assertThat(caught.outcome().status()).isEqualTo("SUCCEEDED");
+    assertThat(caught.types()).contains("ParallelStateFailed");
     // an error a state raises on purpose still records them
     var failed = Harness.run("""
         {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}]}}}

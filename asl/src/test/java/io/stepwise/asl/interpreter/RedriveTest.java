@@ -172,8 +172,11 @@ class RedriveTest {
    */
   @Test
   void aFailedMapsIterations_answerNoSignal() {
-    String inner = "{\"Type\":\"Map\",\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value.x\"},"
-        + "\"ItemProcessor\":{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"End\":true}}},"
+    // an item without x fails its iteration (a Fail state), and with it the inner Map
+    String inner = "{\"Type\":\"Map\",\"ItemProcessor\":{\"StartAt\":\"C\",\"States\":{"
+        + "\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.x\",\"IsPresent\":true,\"Next\":\"T\"}],\"Default\":\"F\"},"
+        + "\"F\":{\"Type\":\"Fail\",\"Error\":\"NoX\"},"
+        + "\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA + "\",\"End\":true}}},"
         + "\"End\":true}";
     String def = "{\"StartAt\":\"Outer\",\"States\":{\"Outer\":{\"Type\":\"Map\",\"ToleratedFailurePercentage\":100,"
         + "\"ItemProcessor\":{\"StartAt\":\"Inner\",\"States\":{\"Inner\":" + inner + "}},\"End\":true}}}";

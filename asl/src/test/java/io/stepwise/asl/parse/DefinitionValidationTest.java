@@ -176,6 +176,26 @@ class DefinitionValidationTest {
         .containsExactly("The QueryLanguage is set to 'JSONata', but field 'MaxItemsPerBatchPath' is only supported for the 'JSONPath' QueryLanguage at /States/M/ItemBatcher");
   }
 
+  /**
+   * Rules added after definitions were first stored refuse new definitions only: a stored one that
+   * breaks them still compiles (a revision once accepted keeps running, its executions too).
+   */
+  @Test
+  void newRules_refuseNewDefinitions_butStoredOnesStillCompile() throws Exception {
+    String pass = "\"P\":{\"Type\":\"Pass\",\"End\":true}";
+    String[] added = {
+        distributedMap("\"MaxConcurrencyPath\":\"$$.Execution.Input.n\",", pass, false),
+        distributedMap("\"MaxConcurrency\":2,\"MaxConcurrencyPath\":\"$.c\",", pass, false),
+        distributedMap("\"ItemBatcher\":{\"MaxInputBytesPerBatch\":300000},", pass, false),
+        distributedMap("\"ItemReader\":{\"Resource\":\"arn:aws:states:::s3:getObject\",\"ReaderConfig\":{\"InputType\":\"JSON\",\"MaxItems\":200000000},"
+            + "\"Parameters\":{\"Bucket\":\"b\",\"Key\":\"k\"}},", pass, false),
+        distributedMap("\"ItemBatcher\":{\"MaxItemsPerBatchPath\":\"$.n\",\"MaxItemsPerBatch\":3},", pass, false)};
+    for (String def : added) {
+      assertThat(CompiledDefinition.validate(def)).as(def).isNotEmpty();
+      CompiledDefinition.compile(def);
+    }
+  }
+
   /** Errors users pasted from AWS: a Path is "Value must be a valid JSONPath.", a Reference Path "Value is not a Reference Path: <reason>". */
   @Test
   void pathsAndReferencePaths_inAwsWords() {

@@ -40,7 +40,12 @@ final class AwsModel {
   /** The service named {@code name}, if Stepwise has its model (read once, on first use). */
   static Optional<AwsModel> named(String name) {
     if (!name.matches("[a-z0-9]{1,64}")) return Optional.empty();
-    return LOADED.computeIfAbsent(name, AwsModel::read);
+    Optional<AwsModel> loaded = LOADED.get(name);
+    if (loaded != null) return loaded;
+    // a name with no model is not kept: names a client makes up cannot grow the map
+    Optional<AwsModel> read = read(name);
+    if (read.isPresent()) LOADED.putIfAbsent(name, read);
+    return read.isPresent() ? LOADED.get(name) : read;
   }
 
   private static Optional<AwsModel> read(String name) {

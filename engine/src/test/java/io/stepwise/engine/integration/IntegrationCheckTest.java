@@ -14,8 +14,8 @@ class IntegrationCheckTest {
   }
 
   @Test
-  void unknownServiceActionOrPattern_isNotRecognizedAtTheResource() {
-    for (String r : new String[] {"arn:aws:states:::aws-sdk:nosuchservice:getThing", "arn:aws:states:::aws-sdk:s3:getObjectt",
+  void unknownActionPatternOrForm_isNotRecognizedAtTheResource() {
+    for (String r : new String[] {"arn:aws:states:::aws-sdk:s3:getObjectt",
         "arn:aws:states:::aws-sdk:s3:getObject.sync", "arn:aws:states:::aws-sdk:s3:get-object", "arn:aws:states:::aws-sdk:s3"}) {
       assertThat(check.check(r, null, false)).as(r).containsExactly(new TaskCheck.Finding("Resource", notRecognized(r)));
     }
@@ -25,7 +25,9 @@ class IntegrationCheckTest {
   void knownActions_otherIntegrations_andTheirParameters_pass() {
     for (String r : new String[] {"arn:aws:states:::aws-sdk:s3:getObject", "arn:aws:states:::aws-sdk:rds:describeDBInstances",
         "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken", "arn:aws-us-gov:states:::aws-sdk:dynamodb:getItem",
-        "arn:aws:states:::lambda:invoke", "arn:aws:states:us-east-1:123456789012:activity:a", "arn:aws:states:::nosuch:thing"}) {
+        "arn:aws:states:::lambda:invoke", "arn:aws:states:us-east-1:123456789012:activity:a", "arn:aws:states:::nosuch:thing",
+        // a service whose model Stepwise does not carry: left to run time
+        "arn:aws:states:::aws-sdk:nosuchservice:getThing"}) {
       assertThat(check.check(r, null, false)).as(r).isEmpty();
     }
     // names in the request are checked when the task runs, as AWS does
