@@ -140,6 +140,21 @@ class LambdaInvokeTest {
       DescribeExecutionResponse cb = run(sfn, callback, "{}");
       assertThat(cb.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(cb.output()).isEqualTo("{\"called\":\"back\"}");
+
+      // a name Lambda's Invoke does not take (the token beside the Payload): the task fails when it
+      // runs, in AWS's words, and nothing is sent; LogType is Invoke's and taken
+      int sent = authorizations.size();
+      String sibling = create(sfn, "sibling", """
+          {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+           "Parameters": {"FunctionName": "callback", "Payload": {"a": 1}, "TaskToken.$": "$$.Task.Token"}, "End": true}""");
+      DescribeExecutionResponse bad = run(sfn, sibling, "{}");
+      assertThat(bad.error()).isEqualTo("States.Runtime");
+      assertThat(bad.cause()).endsWith("The field \"TaskToken\" is not supported by Step Functions");
+      assertThat(authorizations).hasSize(sent);
+      String logType = create(sfn, "log-type", """
+          {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+           "Parameters": {"FunctionName": "echo", "LogType": "None", "Payload": {"n": 3}}, "End": true}""");
+      assertThat(JSON.readTree(run(sfn, logType, "{}").output()).get("Payload")).isEqualTo(JSON.readTree("{\"got\":{\"n\":3}}"));
     }
   }
 

@@ -59,6 +59,10 @@ public final class LambdaInvoke implements Integration {
         && !p[6].isEmpty();
   }
 
+  /** Lambda Invoke's request, whose members an optimized lambda:invoke task's parameters are. */
+  private static final JsonNode INVOKE_REQUEST = AwsModel.named("lambda").map(m -> m.shape(m.op("Invoke").path("input").asText()))
+      .orElseThrow(() -> new IllegalStateException("the Lambda model is missing"));
+
   @Override
   public boolean handles(String resource) {
     return isResource(resource);
@@ -76,6 +80,14 @@ public final class LambdaInvoke implements Integration {
     if (optimized) {
       if (p == null || !p.isObject() || !p.path("FunctionName").isTextual()) {
         return failed(task, "States.Runtime", "The parameters of '" + task.resource() + "' must have a FunctionName string");
+      }
+      // its parameters are Lambda Invoke's: any other name fails the task when it runs, in AWS's
+      // words (a TaskToken beside the Payload of .waitForTaskToken, as a user met it)
+      for (java.util.Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (AwsWire.member(INVOKE_REQUEST, name) == null) {
+          return failed(task, "States.Runtime", new AwsWire.UnknownField(name).getMessage());
+        }
       }
       function = p.get("FunctionName").asText();
       JsonNode body = p.get("Payload");
