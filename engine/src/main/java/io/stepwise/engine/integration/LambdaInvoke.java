@@ -59,9 +59,11 @@ public final class LambdaInvoke implements Integration {
         && !p[6].isEmpty();
   }
 
-  /** Lambda Invoke's request, whose members an optimized lambda:invoke task's parameters are. */
-  private static final JsonNode INVOKE_REQUEST = AwsModel.named("lambda").map(m -> m.shape(m.op("Invoke").path("input").asText()))
-      .orElseThrow(() -> new IllegalStateException("the Lambda model is missing"));
+  /** Lambda Invoke's request, whose members an optimized lambda:invoke task's parameters are (read on first use). */
+  private static final class InvokeRequest {
+    static final JsonNode SHAPE = AwsModel.named("lambda").map(m -> m.shape(m.op("Invoke").path("input").asText()))
+        .orElseThrow(() -> new IllegalStateException("the Lambda model is missing"));
+  }
 
   @Override
   public boolean handles(String resource) {
@@ -85,7 +87,7 @@ public final class LambdaInvoke implements Integration {
       // words (a TaskToken beside the Payload of .waitForTaskToken, as a user met it)
       for (java.util.Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
         String name = it.next();
-        if (AwsWire.member(INVOKE_REQUEST, name) == null) {
+        if (AwsWire.member(InvokeRequest.SHAPE, name) == null) {
           return failed(task, "States.Runtime", new AwsWire.UnknownField(name).getMessage());
         }
       }
