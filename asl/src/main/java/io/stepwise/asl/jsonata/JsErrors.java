@@ -3,6 +3,8 @@ package io.stepwise.asl.jsonata;
 import com.dashjoin.jsonata.JException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.path.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,7 @@ final class JsErrors {
   );
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\{(\\w+)}}}|\\{\\{(\\w+)}}");
+  private static final Pattern ORDERING = Pattern.compile("<=|>=|<|>");
   private static final Map<String, String> ARRAY_TYPES = Map.of("n", "numbers", "s", "strings", "o", "objects", "b", "booleans", "a", "arrays", "f", "functions");
 
   /** {@code <code>: <message>}, or null when the exception names no code jsonata-js has. */
@@ -105,7 +108,7 @@ final class JsErrors {
     Map<String, Object> fields = fields(code, e, source);
     Matcher m = PLACEHOLDER.matcher(TEMPLATES.get(code));
     StringBuilder b = new StringBuilder();
-    List<Object> positional = new java.util.ArrayList<>(java.util.Arrays.asList(e.getCurrent(), e.getExpected()));
+    List<Object> positional = new ArrayList<>(Arrays.asList(e.getCurrent(), e.getExpected()));
     while (m.find()) {
       boolean raw = m.group(1) != null;
       String name = raw ? m.group(1) : m.group(2);
@@ -124,38 +127,26 @@ final class JsErrors {
     return null;
   }
 
-  /** The named values of {@code code}'s template where dashjoin passes them otherwise than in order. */
+  /**
+   * The named values of {@code code}'s template where dashjoin does not carry them in the template's
+   * order (the others are filled in order from the exception's current and expected values).
+   */
   private static Map<String, Object> fields(String code, JException e, String source) {
-    Object cur = e.getCurrent();
-    Object exp = e.getExpected();
     Map<String, Object> f = new HashMap<>();
     switch (code) {
-      case "T0410" -> {
-        f.put("index", cur);
-        f.put("token", exp);
-      }
       case "T0411" -> {
-        f.put("index", exp);
+        f.put("index", e.getExpected());
         f.put("token", functionBefore(source, e.getLocation()));
       }
       case "T0412" -> {
         // the array-of-a-type functions ($sum, $max, $min, $average, $join, $merge) take it first
         f.put("index", 1);
         f.put("token", functionBefore(source, e.getLocation()));
-        f.put("type", ARRAY_TYPES.getOrDefault(String.valueOf(exp), String.valueOf(exp)));
+        f.put("type", ARRAY_TYPES.getOrDefault(String.valueOf(e.getExpected()), String.valueOf(e.getExpected())));
       }
-      case "D1002", "D3030" -> f.put("value", code.equals("D1002") ? exp : cur);
-      case "D3061" -> {
-        f.put("value", cur);
-        f.put("exp", exp);
-      }
+      case "D1002" -> f.put("value", e.getExpected());
       case "D3100" -> f.put("value", e.getLocation()); // dashjoin carries the radix there
-      case "D3137", "D3141" -> f.put("message", cur);
-      case "T2009" -> {
-        f.put("value", cur);
-        f.put("value2", exp);
-        f.put("token", comparison(source));
-      }
+      case "T2009" -> f.put("token", comparison(source)); // the values come in order
       default -> { }
     }
     return f;
@@ -172,7 +163,7 @@ final class JsErrors {
 
   /** The one ordering operator of {@code source} (T2009's token, which dashjoin does not carry), or null. */
   private static String comparison(String source) {
-    Matcher m = Pattern.compile("<=|>=|<|>").matcher(source);
+    Matcher m = ORDERING.matcher(source);
     String found = null;
     while (m.find()) {
       if (found != null && !found.equals(m.group())) return null;
