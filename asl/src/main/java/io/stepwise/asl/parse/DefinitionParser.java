@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.asl.Problem;
+import io.stepwise.asl.TaskCheck;
 import io.stepwise.asl.jsonata.Jsonata;
 import io.stepwise.asl.model.Catcher;
 import io.stepwise.asl.model.Common;
@@ -15,6 +16,7 @@ import io.stepwise.asl.path.PathExpr;
 import io.stepwise.asl.path.ReferencePath;
 import io.stepwise.asl.payload.Expr;
 import io.stepwise.asl.payload.PayloadTemplate;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -36,7 +38,7 @@ public final class DefinitionParser {
   private final Set<String> stateNames = new HashSet<>();
   boolean topJsonata;
 
-  final io.stepwise.asl.TaskCheck tasks;
+  final TaskCheck tasks;
   /**
    * A new definition (CreateStateMachine, UpdateStateMachine, ValidateStateMachineDefinition): the
    * rules added since definitions were first stored apply, and {@link #tasks}. A stored definition
@@ -44,7 +46,7 @@ public final class DefinitionParser {
    */
   final boolean strict;
 
-  private DefinitionParser(boolean express, io.stepwise.asl.TaskCheck tasks, boolean strict) {
+  private DefinitionParser(boolean express, TaskCheck tasks, boolean strict) {
     this.express = express;
     this.tasks = tasks;
     this.strict = strict;
@@ -57,15 +59,15 @@ public final class DefinitionParser {
 
   /** A stored definition, compiled again: the rules it was accepted under. */
   public static Result parse(JsonNode root, boolean express) {
-    return parse(root, express, io.stepwise.asl.TaskCheck.NONE, false);
+    return parse(root, express, TaskCheck.NONE, false);
   }
 
   /** A new definition: every rule, and {@code tasks}. */
-  public static Result parseNew(JsonNode root, boolean express, io.stepwise.asl.TaskCheck tasks) {
+  public static Result parseNew(JsonNode root, boolean express, TaskCheck tasks) {
     return parse(root, express, tasks, true);
   }
 
-  private static Result parse(JsonNode root, boolean express, io.stepwise.asl.TaskCheck tasks, boolean strict) {
+  private static Result parse(JsonNode root, boolean express, TaskCheck tasks, boolean strict) {
     DefinitionParser p = new DefinitionParser(express, tasks, strict);
     if (!(root instanceof ObjectNode o)) {
       p.problems.schema("/", "Expected an object but was " + io.stepwise.asl.path.Json.typeName(root));
@@ -181,25 +183,23 @@ public final class DefinitionParser {
   private void checkReachable(String start, ObjectNode raw, Map<String, State> compiled, String pointer) {
     Set<String> named = new HashSet<>();
     named.add(start);
-    List<String> targets = new ArrayList<>();
     for (JsonNode s : raw) {
       if (!(s instanceof ObjectNode o)) continue;
-      addTarget(targets, o.get("Next"));
-      addTarget(targets, o.get("Default"));
+      addTarget(named, o.get("Next"));
+      addTarget(named, o.get("Default"));
       for (String list : List.of("Choices", "Catch")) {
         if (o.get(list) instanceof ArrayNode branches) {
-          for (JsonNode b : branches) addTarget(targets, b.get("Next"));
+          for (JsonNode b : branches) addTarget(named, b.get("Next"));
         }
       }
     }
-    named.addAll(targets);
     for (String name : compiled.keySet()) {
       if (!named.contains(name)) problems.error("MISSING_TRANSITION_TARGET", Pointer.child(pointer + "/States", name), "State \"" + name + "\" is not reachable.");
     }
   }
 
-  private static void addTarget(List<String> todo, JsonNode next) {
-    if (next != null && next.isTextual()) todo.add(next.asText());
+  private static void addTarget(Set<String> named, JsonNode next) {
+    if (next != null && next.isTextual()) named.add(next.asText());
   }
 
   void checkFields(ObjectNode o, String pointer, Set<String> allowed) {
@@ -219,34 +219,33 @@ public final class DefinitionParser {
    * {@code States.ArrayLength(...)} Variable).
    */
   PathExpr path(JsonNode n, String pointer, String field) {
-    if (!n.isTextual()) {
-      problems.schema(pointer, "The value for the field '" + field + "' must be a STRING that contains a JSONPath");
-      return null;
-    }
-    if (!n.textValue().startsWith("$")) {
-      problems.schema(pointer, "Value is not a Reference Path: Reference path didn't start with '$'");
-      return null;
-    }
-    try {
-      return PathExpr.compile(n.textValue());
-    } catch (IllegalArgumentException e) {
-      problems.schema(pointer, "Value is not a Reference Path: " + e.getMessage());
-      return null;
-    }
+    return path(n, pointer, field, true);
   }
 
   /** InputPath and OutputPath, Paths (any JSONPath): refused as {@code Value must be a valid JSONPath.} (cfn-lint#4078). */
   PathExpr inputOrOutputPath(JsonNode n, String pointer, String field) {
+    return path(n, pointer, field, false);
+  }
+
+  private PathExpr path(JsonNode n, String pointer, String field, boolean reference) {
     if (!n.isTextual()) {
       problems.schema(pointer, "The value for the field '" + field + "' must be a STRING that contains a JSONPath");
       return null;
     }
+    if (reference && notReference(n.textValue(), pointer)) return null;
     try {
       return PathExpr.compile(n.textValue());
     } catch (IllegalArgumentException e) {
-      problems.schema(pointer, "Value must be a valid JSONPath.");
+      problems.schema(pointer, reference ? "Value is not a Reference Path: " + e.getMessage() : "Value must be a valid JSONPath.");
       return null;
     }
+  }
+
+  /** A reference path must start with {@code $}: true (and reported) when {@code text} does not. */
+  private boolean notReference(String text, String pointer) {
+    if (text.startsWith("$")) return false;
+    problems.schema(pointer, "Value is not a Reference Path: Reference path didn't start with '$'");
+    return true;
   }
 
   ResultPathSpec resultPath(ObjectNode o, String pointer) {
@@ -257,10 +256,7 @@ public final class DefinitionParser {
       problems.schema(pointer + "/ResultPath", "The value for the field 'ResultPath' must be a STRING that contains a JSONPath");
       return ResultPathSpec.DEFAULT;
     }
-    if (!n.textValue().startsWith("$")) {
-      problems.schema(pointer + "/ResultPath", "Value is not a Reference Path: Reference path didn't start with '$'");
-      return ResultPathSpec.DEFAULT;
-    }
+    if (notReference(n.textValue(), pointer + "/ResultPath")) return ResultPathSpec.DEFAULT;
     try {
       return new ResultPathSpec(ReferencePath.compile(n.textValue()), false);
     } catch (IllegalArgumentException e) {
@@ -413,11 +409,11 @@ public final class DefinitionParser {
       problems.schema(pointer, "Expected value of type " + (integer ? "Integer" : "Number"));
       return false;
     }
-    if (min != null && v.decimalValue().compareTo(new java.math.BigDecimal(min.toString())) < 0) {
+    if (min != null && v.decimalValue().compareTo(new BigDecimal(min.toString())) < 0) {
       problems.schema(pointer, "Minimum value is " + min);
       return false;
     }
-    if (max != null && v.decimalValue().compareTo(new java.math.BigDecimal(max.toString())) > 0) {
+    if (max != null && v.decimalValue().compareTo(new BigDecimal(max.toString())) > 0) {
       problems.schema(pointer, "Maximum value is " + max);
       return false;
     }

@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Parses one state object by its Type. */
 final class StateFields {
@@ -363,12 +363,12 @@ final class StateFields {
           p.number(literal, rp + "/MaxItems", true, 0L, 100_000_000L);
         }
         if (rc.has("MaxItemsPath") && !jsonata) {
-          PathExpr pe = mapNumberPath(rc.get("MaxItemsPath"), ptr + "/ItemReader/ReaderConfig/MaxItemsPath", "MaxItemsPath");
+          PathExpr pe = mapNumberPath(rc.get("MaxItemsPath"), rp + "/MaxItemsPath", "MaxItemsPath");
           if (pe != null) maxItems = new NumberPath(pe, "MaxItemsPath");
         } else if (rc.has("MaxItems")) {
           JsonNode v = rc.get("MaxItems");
           maxItems = jsonata && v.isTextual() && Jsonata.isExpression(v.textValue())
-              ? p.template(v, ptr + "/ItemReader/ReaderConfig/MaxItems", true) : Expr.constant(v);
+              ? p.template(v, rp + "/MaxItems", true) : Expr.constant(v);
         }
       }
     }
