@@ -59,10 +59,12 @@ public final class ServiceError extends RuntimeException {
    */
   public static ServiceError invalidArn(String arn) {
     String reason;
-    String[] parts = arn == null ? new String[0] : arn.split(":", 7);
-    if (arn == null || !arn.startsWith("arn:")) reason = "Invalid ARN prefix: " + arn;
-    else if (parts.length >= 7 && !parts[5].isEmpty()) reason = "Resource type not valid in this context: " + parts[5];
-    else reason = "Resource type not valid in this context: " + arn;
+    if (arn == null || !arn.startsWith("arn:")) {
+      reason = "Invalid ARN prefix: " + arn;
+    } else {
+      String[] parts = arn.split(":", 7); // arn:partition:service:region:account:type:rest
+      reason = "Resource type not valid in this context: " + (parts.length == 7 && !parts[5].isEmpty() ? parts[5] : arn);
+    }
     return new ServiceError("InvalidArn", "Invalid Arn: '" + reason + "'");
   }
 

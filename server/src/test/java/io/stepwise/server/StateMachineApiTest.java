@@ -193,6 +193,9 @@ class StateMachineApiTest extends SharedServerTest {
       assertThat(d.location()).isEqualTo("/States/T/Resource");
     });
     String arn = create("sdkKnown", def.replace("fetchObject", "getObject"));
+    // the names of a request are checked when the task runs, as AWS checks them: not here
+    create("sdkNames", "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::aws-sdk:s3:listBuckets\","
+        + "\"Parameters\":{\"BucketIdentifier\":\"x\"},\"End\":true}}}");
     assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(arn).definition(def))).isInstanceOf(InvalidDefinitionException.class);
   }
 }

@@ -2,7 +2,6 @@ package io.stepwise.asl.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepwise.asl.TaskCheck;
 import io.stepwise.asl.jsonata.Jsonata;
 import io.stepwise.asl.model.Common;
 import io.stepwise.asl.model.Machine;
@@ -211,6 +210,8 @@ final class StateFields {
       if (!resource.startsWith("arn:") || resource.split(":", -1).length < 6) {
         p.problems.schema(ptr + "/Resource", "Value is not a valid resource ARN");
       }
+      String refusal = resource.startsWith("arn:") ? p.tasks.refusal(resource) : null;
+      if (refusal != null) p.problems.schema(ptr + "/Resource", refusal);
       if (p.express && resource.endsWith(".waitForTaskToken")) {
         p.problems.schema(ptr + "/Resource", "Express state machine does not support '.waitForTaskToken' service integration ");
       } else if (p.express && (resource.endsWith(".sync") || resource.contains(".sync:"))) {
@@ -218,9 +219,6 @@ final class StateFields {
       }
     }
     String pf = jsonata ? "Arguments" : "Parameters";
-    if (resource != null && resource.startsWith("arn:")) {
-      for (TaskCheck.Finding f : p.tasks.check(resource, o.get(pf), jsonata)) p.problems.schema(ptr + "/" + f.field(), f.message());
-    }
     Expr params = o.has(pf) ? p.template(o.get(pf), ptr + "/" + pf, jsonata) : null;
     Expr selector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
     return new State.Task(c, resource, params, selector, jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),

@@ -57,7 +57,11 @@ final class AwsWire {
    */
   static final class UnknownField extends BadParameters {
     UnknownField(String name) {
-      super("The field \"" + name + "\" is not supported by Step Functions");
+      super(message(name));
+    }
+
+    static String message(String name) {
+      return "The field \"" + name + "\" is not supported by Step Functions";
     }
   }
 
@@ -135,7 +139,7 @@ final class AwsWire {
     return capitalized(b.toString());
   }
 
-  private static Map.Entry<String, JsonNode> requireMember(JsonNode structure, String key, String where) {
+  private static Map.Entry<String, JsonNode> requireMember(JsonNode structure, String key) {
     Map.Entry<String, JsonNode> e = member(structure, key);
     if (e == null) throw new UnknownField(key);
     return e;
@@ -155,7 +159,7 @@ final class AwsWire {
         ObjectNode out = NODES.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey());
           if (f.getValue().isNull() || bodyOnly && mem.getValue().has("location")) continue;
           String wire = mem.getValue().path("locationName").asText(mem.getKey());
           out.set(wire, json(m, mem.getValue().path("shape").asText(), f.getValue(), where + "." + f.getKey(), false));
@@ -257,7 +261,7 @@ final class AwsWire {
     boolean bodyMembers = false;
     for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
-      Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), operation);
+      Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey());
       JsonNode ref = mem.getValue();
       String loc = ref.path("locationName").asText(mem.getKey());
       String shape = ref.path("shape").asText();
@@ -365,7 +369,7 @@ final class AwsWire {
         if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey());
           toXml(m, mem.getValue().path("shape").asText(), f.getValue(), mem.getValue().path("locationName").asText(mem.getKey()),
               null, out, where + "." + f.getKey());
         }
@@ -445,7 +449,7 @@ final class AwsWire {
         if (!v.isObject()) throw new BadParameters("The field '" + where + "' must be an object");
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey(), where);
+          Map.Entry<String, JsonNode> mem = requireMember(s, f.getKey());
           if (f.getValue().isNull()) continue;
           JsonNode ref = mem.getValue();
           String name = !ec2 ? ref.path("locationName").asText(mem.getKey())

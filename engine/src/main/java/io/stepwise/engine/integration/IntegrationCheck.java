@@ -1,8 +1,6 @@
 package io.stepwise.engine.integration;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.TaskCheck;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 
@@ -19,22 +17,19 @@ public final class IntegrationCheck implements TaskCheck {
   private static final String SDK_PREFIX = ":states:::aws-sdk:";
 
   @Override
-  public List<Finding> check(String resource, JsonNode parameters, boolean jsonata) {
-    if (!resource.contains(SDK_PREFIX)) return List.of();
+  public String refusal(String resource) {
+    if (!resource.contains(SDK_PREFIX) || recognized(resource)) return null;
+    return "The resource provided " + resource
+        + " is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.";
+  }
+
+  private static boolean recognized(String resource) {
     Matcher m = AwsServices.AWS_SDK.matcher(resource);
-    boolean known;
-    if (!m.matches()) {
-      known = false;
-    } else {
-      // a service whose model Stepwise does not carry is left to run time: AWS may have it
-      Optional<AwsModel> model = AwsModel.named(AwsServices.modelName(true, m.group(1), m.group(2)));
-      String pattern = m.group(3);
-      known = model.isEmpty() || (model.get().operation(m.group(2)).isPresent() && (pattern == null || pattern.equals(".waitForTaskToken")));
-    }
-    if (!known) {
-      return List.of(new Finding("Resource", "The resource provided " + resource
-          + " is not recognized. The value is not a valid resource ARN, or the resource is not available in this region."));
-    }
-    return List.of();
+    if (!m.matches()) return false;
+    String pattern = m.group(3);
+    if (pattern != null && !pattern.equals(".waitForTaskToken")) return false;
+    // a service whose model Stepwise does not carry is left to run time: AWS may have it
+    Optional<AwsModel> model = AwsModel.named(AwsServices.modelName(true, m.group(1), m.group(2)));
+    return model.isEmpty() || model.get().operation(m.group(2)).isPresent();
   }
 }

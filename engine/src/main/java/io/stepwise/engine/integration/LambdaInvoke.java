@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -85,10 +86,10 @@ public final class LambdaInvoke implements Integration {
       }
       // its parameters are Lambda Invoke's: any other name fails the task when it runs, in AWS's
       // words (a TaskToken beside the Payload of .waitForTaskToken, as a user met it)
-      for (java.util.Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
+      for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
         String name = it.next();
         if (AwsWire.member(InvokeRequest.SHAPE, name) == null) {
-          return failed(task, "States.Runtime", new AwsWire.UnknownField(name).getMessage());
+          return failed(task, "States.Runtime", AwsWire.UnknownField.message(name));
         }
       }
       function = p.get("FunctionName").asText();
