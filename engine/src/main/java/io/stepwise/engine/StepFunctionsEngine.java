@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.Problem;
 import io.stepwise.asl.TaskCheck;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.activity.ActivityEntity;
@@ -324,9 +325,12 @@ public final class StepFunctionsEngine {
    */
   public CompletionStage<Saved> createStateMachine(StateMachineRecord record, Map<String, String> tags, boolean publish,
       String versionDescription) {
-    compileNew(record.definition(), record.type());
-    // Standard executions of a deleted machine of this ARN that still run: the listing has them
-    return CompletableFuture.supplyAsync(() -> executions.listing().hasRunning(record.stateMachineArn()), io)
+    // off the dispatcher: the check may read a service's model. Then Standard executions of a
+    // deleted machine of this ARN that still run: the listing has them
+    return CompletableFuture.supplyAsync(() -> {
+      compileNew(record.definition(), record.type());
+      return executions.listing().hasRunning(record.stateMachineArn());
+    }, io)
         .thenCompose(deleting -> ask(machine(record.stateMachineArn()),
             (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Create(record, tags, publish,
                 versionDescription, deleting, r)))
@@ -400,13 +404,13 @@ public final class StepFunctionsEngine {
       String versionDescription) {
     String revisionId = UUID.randomUUID().toString();
     Instant at = clock.instant();
-    return describeStateMachine(arn).thenCompose(current -> {
-      if (definition != null) compileNew(definition, current.type());
+    return describeStateMachine(arn).thenComposeAsync(current -> {
+      if (definition != null) compileNew(definition, current.type()); // on io: it may read a service's model
       if (encryptionConfiguration == null) encryption.checkUsable(current.encryption());
       return ask(machine(arn),
           (ActorRef<StateMachineEntity.Reply> r) -> new StateMachineEntity.Update(definition, roleArn, logging, tracing,
               encryptionConfiguration, revisionId, at, publish, versionDescription, r));
-    }).thenApply(r -> new Saved(r.get(encryption::unreadable), r.versionArn()));
+    }, io).thenApply(r -> new Saved(r.get(encryption::unreadable), r.versionArn()));
   }
 
   // --- versions ---
@@ -1059,9 +1063,12 @@ public final class StepFunctionsEngine {
   /** What a new definition's Task states must also satisfy, as AWS checks them when one is created. */
   private static final TaskCheck TASKS = new IntegrationCheck();
 
-  /** {@link #TASKS}, for ValidateStateMachineDefinition. */
-  public TaskCheck taskCheck() {
-    return TASKS;
+  /**
+   * ValidateStateMachineDefinition's problems: a new definition's rules and {@link #TASKS}, on the
+   * io executor (the check may read a service's model; a dispatcher thread must not).
+   */
+  public CompletionStage<List<Problem>> validateDefinition(String definition, boolean express) {
+    return CompletableFuture.supplyAsync(() -> CompiledDefinition.validate(definition, express, TASKS), io);
   }
 
   /**

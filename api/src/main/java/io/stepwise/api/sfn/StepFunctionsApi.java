@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.api.http.AwsServiceException;
 import io.stepwise.api.http.Caller;
 import io.stepwise.api.http.Operation;
-import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.Problem;
 import io.stepwise.asl.interpreter.HistoryEvent;
 import io.stepwise.engine.Arns;
@@ -278,8 +277,12 @@ public final class StepFunctionsApi {
     String type = oneOf(optionalString(req, "type"), "type", TYPES);
     String severity = oneOf(optionalString(req, "severity"), "severity", Set.of("ERROR", "WARNING"));
     int max = maxResults(req, 100);
+    return engine.validateDefinition(definition, "EXPRESS".equals(type)).thenApply(found -> diagnostics(found, severity, max));
+  }
+
+  private static JsonNode diagnostics(List<Problem> found, String severity, int max) {
     List<Problem> problems = new ArrayList<>();
-    for (Problem p : CompiledDefinition.validate(definition, "EXPRESS".equals(type), engine.taskCheck())) {
+    for (Problem p : found) {
       if ("WARNING".equals(severity) || p.severity().equals("ERROR")) problems.add(p);
     }
     boolean anyError = problems.stream().anyMatch(p -> p.severity().equals("ERROR"));
@@ -295,7 +298,7 @@ public final class StepFunctionsApi {
     n.put("result", anyError ? "FAIL" : "OK");
     n.set("diagnostics", diagnostics);
     n.put("truncated", problems.size() > max);
-    return CompletableFuture.completedFuture(n);
+    return n;
   }
 
   // --- executions ---
