@@ -37,6 +37,7 @@ public final class Jsonata {
         com.dashjoin.jsonata.Jsonata expr = com.dashjoin.jsonata.Jsonata.jsonata(JsRegex.rewriteLiterals(body));
         // keep JSON null distinct from undefined in results
         expr.setOutputConvertNulls(false);
+        JsBuiltins.register(expr);
         String topLevel = TopLevelReferences.find(expr);
         if (topLevel != null) {
           problems.add(new String[] {pointer, "Reference to '" + topLevel + "' at the top level is not supported.", "UNSUPPORTED_JSONATA_EXPRESSION"});

@@ -152,6 +152,79 @@ class JsonataTest {
     }
   }
 
+  /**
+   * jsonata-js checks a built-in's arguments against its signature and names the first argument
+   * past the longest prefix that fits; JSON null fits only a parameter that takes any value or an
+   * array. Errors it raises inside a function ($number, $toMillis, $sort, the URL functions) keep
+   * their codes. Every expected text is what jsonata-js 2.0.6 raises.
+   */
+  @Test
+  void builtinArgumentsAndFailures_areCheckedAsJsonataJsChecksThem() {
+    String[][] cases = {
+        {"$contains(\"abc\", 1)", "T0410: Argument 2 of function \"contains\" does not match function signature"},
+        {"$join([\"a\"], 1)", "T0410: Argument 2 of function \"join\" does not match function signature"},
+        {"$substring(\"abc\", 1, \"x\")", "T0410: Argument 3 of function \"substring\" does not match function signature"},
+        {"$pad(\"a\", \"5\")", "T0410: Argument 2 of function \"pad\" does not match function signature"},
+        {"$lookup({\"a\":1}, 1)", "T0410: Argument 2 of function \"lookup\" does not match function signature"},
+        {"$sum([1,2], 3)", "T0410: Argument 2 of function \"sum\" does not match function signature"},
+        {"$millis(1)", "T0410: Argument 1 of function \"millis\" does not match function signature"},
+        {"$lowercase(null)", "T0410: Argument 1 of function \"lowercase\" does not match function signature"},
+        {"$floor(null)", "T0410: Argument 1 of function \"floor\" does not match function signature"},
+        {"$contains(\"abc\", null)", "T0410: Argument 2 of function \"contains\" does not match function signature"},
+        {"$number(\"abc\")", "D3030: Unable to cast value to a number: \"abc\""},
+        {"$number(\" 12 \")", "D3030: Unable to cast value to a number: \" 12 \""},
+        {"$number(\".5\")", "D3030: Unable to cast value to a number: \".5\""},
+        {"$number(\"+5\")", "D3030: Unable to cast value to a number: \"+5\""},
+        {"$number(\"1e400\")", "D3030: Unable to cast value to a number: \"1e400\""},
+        {"$number(\"0b102\")", "D3030: Unable to cast value to a number: \"0b102\""},
+        {"$toMillis(\"x\")", "D3110: The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given \"x\""},
+        {"$toMillis(\"2020/01/01\")", "D3110: The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given \"2020/01/01\""},
+        {"$sort([1, \"a\"])", "D3070: The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"},
+        {"$sort([{\"a\":1}, {\"a\":2}])", "D3070: The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"},
+        {"$decodeUrl(\"%\")", "D3140: Malformed URL passed to $decodeUrl(): \"%\""},
+        {"$decodeUrlComponent(\"%E0%A4%A\")", "D3140: Malformed URL passed to $decodeUrlComponent(): \"%E0%A4%A\""}};
+    for (String[] c : cases) {
+      String body = c[0].replace("\\", "\\\\").replace("\"", "\\\"");
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + body + " %}\"},\"End\":true}"), "{}");
+      assertThat(r.failure()).as(c[0]).isNotNull();
+      assertThat(r.failure().cause()).as(c[0]).endsWith("specified for the field 'Output/v' threw an error during evaluation. " + c[1]);
+    }
+  }
+
+  /** What passes the same checks still works: hex, octal and binary texts, sorts of one kind, nulls where any value fits, built-ins as arguments. */
+  @Test
+  void builtins_stillWorkWhereJsonataJsAccepts() {
+    var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{"
+        + "\"n\":\"{% [$number('0x1F'), $number('0o17'), $number('0b11'), $number('-1.5e2'), $number(true)] %}\","
+        + "\"s\":\"{% {'n': $sort([3,1,2]), 's': $sort(['b','a']), 'o': $sort([{'a':2},{'a':1}], function($l,$r){$l.a > $r.a})} %}\","
+        + "\"z\":\"{% [$string(null), $count([null, 1]), $exists(null), $type(null)] %}\","
+        + "\"f\":\"{% {'m': $map([1,2], $string), 'p': $substring(?, 0, 2)('hello'), 't': [$toMillis('2020-01-01T00:00:00Z'), $toMillis('2020', '[Y0001]')]} %}\""
+        + "},\"End\":true}"), "{}");
+    assertThat(r.output()).isEqualTo(json("""
+        {"n":[31,15,3,-150,1],"s":{"n":[1,2,3],"s":["a","b"],"o":[{"a":1},{"a":2}]},"z":["null",2,true,"null"],
+         "f":{"m":["1","2"],"p":"he","t":[1577836800000,1577836800000]}}"""));
+  }
+
+  /**
+   * $string writes a number as jsonata-js does: rounded to 15 significant digits, in positional
+   * notation from 1e-7 up to 1e21 and exponential outside, in arrays and objects too.
+   */
+  @Test
+  void stringOfANumber_isJavaScriptsText() {
+    String[][] cases = {
+        {"1e20", "100000000000000000000"}, {"1e21", "1e+21"}, {"-1e20", "-100000000000000000000"},
+        {"123456789012345678", "123456789012346000"}, {"0.1 + 0.2", "0.3"}, {"1/3", "0.333333333333333"},
+        {"0.000001", "0.000001"}, {"2e-7", "2e-7"}, {"-0.0000012345", "-0.0000012345"}, {"123.456e5", "12345600"},
+        {"1.5", "1.5"}, {"100", "100"}, {"[1e21, 1.5, {'a': 2e-7}]", "[1e+21,1.5,{\"a\":2e-7}]"}};
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $string(" + c[0] + ") %}\",\"End\":true}"), "{}");
+      assertThat(r.output().textValue()).as(c[0]).isEqualTo(c[1]);
+    }
+    var big = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $string($states.input.id) & '/' & $string($states.input.n) %}\",\"End\":true}"),
+        "{\"id\":12345678901234567890,\"n\":1e22}");
+    assertThat(big.output().textValue()).isEqualTo("12345678901234600000/1e+22");
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {

@@ -1,0 +1,288 @@
+package io.stepwise.asl.jsonata;
+
+import com.dashjoin.jsonata.Functions;
+import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.Jsonata.JFunction;
+import com.dashjoin.jsonata.Utils;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * JSONata's built-in functions, with their arguments checked and their failures coded as jsonata-js
+ * does (AWS answers in jsonata-js's words, see {@link JsErrors}); dashjoin's own implementations do
+ * the work. Where the two engines part:
+ * <ul>
+ *   <li>a signature mismatch names the argument that does not fit: jsonata-js matches the
+ *       signature's parameters against a prefix of the arguments' types, so {@code $contains("abc",
+ *       1)} fails at argument 2 (dashjoin says 1);
+ *   <li>JSON {@code null} is a type of its own ({@code l}), which fits only parameters that take any
+ *       value or an array: {@code $lowercase(null)} is T0410 (dashjoin fails with a Java message);
+ *   <li>errors jsonata-js raises inside a function, where dashjoin throws a Java exception: {@code
+ *       $number} of a string that is not a JSON number (D3030), {@code $toMillis} of a text that is
+ *       not ISO 8601 (D3110), the one-argument {@code $sort} of mixed values (D3070), the URL
+ *       functions of a malformed text (D3140).
+ * </ul>
+ */
+final class JsBuiltins {
+  private JsBuiltins() {}
+
+  /** jsonata-js 2.0.6's built-ins: name, signature, and dashjoin's method (the same signatures). */
+  private static final String[][] TABLE = {
+      {"sum", "<a<n>:n>"}, {"count", "<a:n>"}, {"max", "<a<n>:n>"}, {"min", "<a<n>:n>"}, {"average", "<a<n>:n>"},
+      {"string", "<x-b?:s>"}, {"substring", "<s-nn?:s>"}, {"substringBefore", "<s-s:s>"}, {"substringAfter", "<s-s:s>"},
+      {"lowercase", "<s-:s>"}, {"uppercase", "<s-:s>"}, {"length", "<s-:n>"}, {"trim", "<s-:s>"}, {"pad", "<s-ns?:s>"},
+      {"match", "<s-f<s:o>n?:a<o>>"}, {"contains", "<s-(sf):b>"}, {"replace", "<s-(sf)(sf)n?:s>"}, {"split", "<s-(sf)n?:a<s>>"},
+      {"join", "<a<s>s?:s>"}, {"formatNumber", "<n-so?:s>"}, {"formatBase", "<n-n?:s>"}, {"formatInteger", "<n-s:s>"},
+      {"parseInteger", "<s-s:n>"}, {"number", "<(nsb)-:n>"}, {"floor", "<n-:n>"}, {"ceil", "<n-:n>"}, {"round", "<n-n?:n>"},
+      {"abs", "<n-:n>"}, {"sqrt", "<n-:n>"}, {"power", "<n-n:n>"}, {"boolean", "<x-:b>", "toBoolean"}, {"not", "<x-:b>"},
+      {"map", "<af>"}, {"zip", "<a+>"}, {"filter", "<af>"}, {"single", "<af?>"}, {"reduce", "<afj?:j>", "foldLeft"},
+      {"sift", "<o-f?:o>"}, {"keys", "<x-:a<s>>"}, {"lookup", "<x-s:x>"}, {"append", "<xx:a>"}, {"exists", "<x:b>"},
+      {"spread", "<x-:a<o>>"}, {"merge", "<a<o>:o>"}, {"reverse", "<a:a>"}, {"each", "<o-f:a>"}, {"error", "<s?:x>"},
+      {"assert", "<bs?:x>", "assertFn"}, {"type", "<x:s>"}, {"sort", "<af?:a>"}, {"shuffle", "<a:a>"}, {"distinct", "<x:x>"},
+      {"base64encode", "<s-:s>"}, {"base64decode", "<s-:s>"}, {"encodeUrlComponent", "<s-:s>"}, {"encodeUrl", "<s-:s>"},
+      {"decodeUrlComponent", "<s-:s>"}, {"decodeUrl", "<s-:s>"}, {"toMillis", "<s-s?:n>", "dateTimeToMillis"},
+      {"fromMillis", "<n-s?s?:s>", "dateTimeFromMillis"}, {"clone", "<(oa)-:o>", "functionClone"}, {"now", "<s?s?:s>"},
+      {"millis", "<:n>"},
+  };
+
+  private static final Map<String, JFunction> CHECKED = new LinkedHashMap<>();
+
+  static {
+    for (String[] row : TABLE) CHECKED.put(row[0], new Checked(row[0], row[1], row.length > 2 ? row[2] : row[0]));
+  }
+
+  /** Puts the checked built-ins in place of dashjoin's, once, in the expression's own environment. */
+  static void register(com.dashjoin.jsonata.Jsonata expr) {
+    for (Map.Entry<String, JFunction> e : CHECKED.entrySet()) expr.registerFunction(e.getKey(), e.getValue());
+  }
+
+  private static final Set<String> URL_FUNCTIONS = Set.of("encodeUrlComponent", "encodeUrl", "decodeUrlComponent", "decodeUrl");
+  // jsonata-js's $number: a JSON number, or a 0x / 0o / 0b integer
+  private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([Ee][-+]?[0-9]+)?");
+  private static final Pattern PREFIXED = Pattern.compile("0([xXoObB])([0-9A-Fa-f]+)");
+  // jsonata-js's test of $toMillis's timestamp when no picture is given
+  private static final Pattern ISO_8601 =
+      Pattern.compile("\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?");
+
+  private static final class Checked extends JFunction {
+    private final String name;
+    /** Each parameter's pattern over the arguments' type letters, as jsonata-js builds it. */
+    private final List<String> params;
+    private final Pattern whole;
+
+    Checked(String name, String signature, String method) {
+      super(name, signature, Functions.class, null, method);
+      this.name = name;
+      this.params = parameters(signature);
+      this.whole = Pattern.compile(String.join("", params.stream().map(p -> "(" + p + ")").toList()));
+    }
+
+    @Override
+    public Object validate(Object args, Object context) {
+      List<?> list = (List<?>) args;
+      StringBuilder types = new StringBuilder(list.size());
+      for (Object a : list) types.append(symbol(a));
+      if (!whole.matcher(types).matches()) throw mismatch(types, list);
+      return super.validate(args, context);
+    }
+
+    /** jsonata-js's T0410: the first argument past the longest prefix the parameters match. */
+    private JException mismatch(CharSequence types, List<?> args) {
+      StringBuilder partial = new StringBuilder();
+      int goodTo = 0;
+      for (String p : params) {
+        partial.append(p);
+        Matcher m = Pattern.compile(partial.toString()).matcher(types);
+        if (!m.lookingAt()) break;
+        goodTo = m.end();
+      }
+      return new JException("T0410", -1, goodTo + 1, name);
+    }
+
+    @Override
+    public Object call(Object input, List args) {
+      Object first = args.isEmpty() ? null : args.get(0);
+      switch (name) {
+        case "string" -> {
+          if (!(first instanceof String)) args = withFirst(args, jsNumbers(first));
+        }
+        case "number" -> {
+          if (first instanceof String s) return number(s);
+        }
+        case "toMillis" -> {
+          boolean picture = args.size() > 1 && args.get(1) != null;
+          if (!picture && first instanceof String s && !ISO_8601.matcher(s).matches()) throw new JException("D3110", -1, s);
+        }
+        case "sort" -> {
+          boolean comparator = args.size() > 1 && args.get(1) != null;
+          if (!comparator && first instanceof List<?> l && l.size() > 1 && !allOf(l, Number.class) && !allOf(l, String.class)) {
+            throw new JException("D3070", -1);
+          }
+        }
+        default -> { }
+      }
+      try {
+        return super.call(input, args);
+      } catch (RuntimeException e) {
+        if (URL_FUNCTIONS.contains(name)) throw new JException("D3140", -1, name, first);
+        throw e;
+      }
+    }
+
+    private Object number(String s) {
+      if (DECIMAL.matcher(s).matches()) {
+        double d = Double.parseDouble(s);
+        if (Double.isFinite(d)) return super.call(null, List.of(s));
+      } else {
+        Matcher m = PREFIXED.matcher(s);
+        int radix = !m.matches() ? 0 : switch (Character.toLowerCase(m.group(1).charAt(0))) {
+          case 'x' -> 16;
+          case 'o' -> 8;
+          default -> 2;
+        };
+        if (radix > 0) {
+          try {
+            return Long.parseLong(m.group(2), radix);
+          } catch (NumberFormatException e) {
+            // a digit outside the radix, or too long: not a number
+          }
+        }
+      }
+      throw new JException("D3030", -1, s);
+    }
+  }
+
+  private static List<Object> withFirst(List<?> args, Object first) {
+    List<Object> out = new ArrayList<>(args);
+    out.set(0, first);
+    return out;
+  }
+
+  /** {@code value} with each number written as jsonata-js's $string writes it (see {@link JsNumber}). */
+  private static Object jsNumbers(Object value) {
+    if (value instanceof Double || value instanceof Float || value instanceof Long l && Math.abs(l) >= 1_000_000_000_000_000L) {
+      double d = ((Number) value).doubleValue();
+      return Double.isFinite(d) ? new JsNumber(d) : value;
+    }
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      for (Object o : l) out.add(jsNumbers(o));
+      return out;
+    }
+    if (value instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) out.put(e.getKey(), jsNumbers(e.getValue()));
+      return out;
+    }
+    return value;
+  }
+
+  /**
+   * A number as jsonata-js's $string writes it: rounded to 15 significant digits, then as
+   * JavaScript writes a number, in positional notation from 1e-7 up to 1e21 and in exponential
+   * notation outside ({@code 1e+21}, {@code 1e-7}). dashjoin appends it as its {@code toString}.
+   */
+  static final class JsNumber extends Number {
+    private final double value;
+
+    JsNumber(double value) {
+      this.value = value;
+    }
+
+    @Override
+    public String toString() {
+      return text(value);
+    }
+
+    static String text(double d) {
+      if (d == 0) return "0";
+      BigDecimal r = new BigDecimal(d).round(new MathContext(15)).stripTrailingZeros();
+      String digits = r.unscaledValue().abs().toString();
+      int k = digits.length();
+      int n = k - r.scale(); // the value is 0.<digits> times ten to the n
+      StringBuilder b = new StringBuilder(d < 0 ? "-" : "");
+      if (k <= n && n <= 21) {
+        b.append(digits).append("0".repeat(n - k));
+      } else if (0 < n && n <= 21) {
+        b.append(digits, 0, n).append('.').append(digits, n, k);
+      } else if (-6 < n && n <= 0) {
+        b.append("0.").append("0".repeat(-n)).append(digits);
+      } else {
+        b.append(digits.charAt(0));
+        if (k > 1) b.append('.').append(digits, 1, k);
+        b.append('e').append(n - 1 >= 0 ? "+" : "-").append(Math.abs(n - 1));
+      }
+      return b.toString();
+    }
+
+    @Override
+    public int intValue() {
+      return (int) value;
+    }
+
+    @Override
+    public long longValue() {
+      return (long) value;
+    }
+
+    @Override
+    public float floatValue() {
+      return (float) value;
+    }
+
+    @Override
+    public double doubleValue() {
+      return value;
+    }
+  }
+
+  private static boolean allOf(List<?> l, Class<?> type) {
+    for (Object o : l) if (!type.isInstance(o)) return false;
+    return true;
+  }
+
+  /** jsonata-js's type letter of a value: {@code l} is JSON null, {@code m} undefined. */
+  private static char symbol(Object v) {
+    if (v == null) return 'm';
+    if (v == com.dashjoin.jsonata.Jsonata.NULL_VALUE) return 'l';
+    if (Utils.isFunction(v) || Functions.isLambda(v) || v instanceof Pattern) return 'f';
+    if (v instanceof String) return 's';
+    if (v instanceof Number) return 'n';
+    if (v instanceof Boolean) return 'b';
+    if (v instanceof List) return 'a';
+    if (v instanceof Map) return 'o';
+    return 'm';
+  }
+
+  /** jsonata-js's {@code parseSignature}: one pattern per parameter (type parameters are not matched). */
+  static List<String> parameters(String signature) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i < signature.length(); i++) {
+      char c = signature.charAt(i);
+      if (c == ':' || c == '>') break;
+      switch (c) {
+        case 's', 'n', 'b', 'l', 'o' -> out.add("[" + c + "m]");
+        case 'a', 'x' -> out.add("[asnblfom]");
+        case 'f' -> out.add("f");
+        case 'j' -> out.add("[asnblom]");
+        case '-' -> out.set(out.size() - 1, out.get(out.size() - 1) + "?");
+        case '?', '+' -> out.set(out.size() - 1, out.get(out.size() - 1) + c);
+        case '(' -> {
+          int end = signature.indexOf(')', i);
+          out.add("[" + signature.substring(i + 1, end) + "m]");
+          i = end;
+        }
+        case '<' -> i = signature.indexOf('>', i); // a type parameter of the array or function before it
+        default -> { }
+      }
+    }
+    return out;
+  }
+}
