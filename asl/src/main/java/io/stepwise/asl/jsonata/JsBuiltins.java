@@ -6,6 +6,7 @@ import com.dashjoin.jsonata.Jsonata.JFunction;
 import com.dashjoin.jsonata.Utils;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,11 @@ import java.util.regex.Pattern;
  *   <li>errors jsonata-js raises inside a function, where dashjoin throws a Java exception: {@code
  *       $number} of a string that is not a JSON number (D3030), {@code $toMillis} of a text that is
  *       not ISO 8601 (D3110), the one-argument {@code $sort} of mixed values (D3070), the URL
- *       functions of a malformed text (D3140).
+ *       functions of a malformed text (D3140);
+ *   <li>results: {@code $substring} counts characters (code points, dashjoin mixes them with UTF-16
+ *       units), the one-argument {@code $sort} orders whole and fractional numbers together
+ *       (dashjoin fails on {@code [2, 1.5]}), {@code $encodeUrl} is JavaScript's {@code encodeURI}
+ *       (dashjoin leaves spaces), {@code $string} writes numbers as JavaScript does.
  * </ul>
  */
 final class JsBuiltins {
@@ -122,9 +127,15 @@ final class JsBuiltins {
         }
         case "sort" -> {
           boolean comparator = args.size() > 1 && args.get(1) != null;
-          if (!comparator && first instanceof List<?> l && l.size() > 1 && !allOf(l, Number.class) && !allOf(l, String.class)) {
-            throw new JException("D3070", -1);
+          if (!comparator && first instanceof List<?> l && l.size() > 1) return sort(l);
+        }
+        case "substring" -> {
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Number start) {
+            return substring(s, start, args.size() > 2 && args.get(2) instanceof Number n ? n : null);
           }
+        }
+        case "encodeUrl" -> {
+          if (first instanceof String s) return encodeUri(s);
         }
         default -> { }
       }
@@ -241,6 +252,62 @@ final class JsBuiltins {
     public double doubleValue() {
       return value;
     }
+  }
+
+  /** jsonata-js's one-argument $sort: numbers or strings, ascending, equal values kept in order. */
+  private static List<Object> sort(List<?> l) {
+    List<Object> out = new ArrayList<>(l);
+    if (allOf(l, Number.class)) {
+      out.sort((a, b) -> Double.compare(((Number) a).doubleValue() + 0.0, ((Number) b).doubleValue() + 0.0));
+    } else if (allOf(l, String.class)) {
+      out.sort((a, b) -> ((String) a).compareTo((String) b));
+    } else {
+      throw new JException("D3070", -1);
+    }
+    return out;
+  }
+
+  /** jsonata-js's $substring: counted in characters (code points); a negative start counts from the end. */
+  private static String substring(String s, Number startArg, Number lengthArg) {
+    int[] cps = s.codePoints().toArray();
+    double start = startArg.doubleValue();
+    if (cps.length + start < 0) start = 0;
+    double end = cps.length;
+    if (lengthArg != null) {
+      double length = lengthArg.doubleValue();
+      if (length <= 0) return "";
+      end = start >= 0 ? start + length : cps.length + start + length;
+    }
+    int from = slicePosition(start, cps.length);
+    int to = slicePosition(end, cps.length);
+    return from >= to ? "" : new String(cps, from, to - from);
+  }
+
+  /** A position as JavaScript's slice takes it: truncated, from the end when negative, within the text. */
+  private static int slicePosition(double p, int size) {
+    double t = p < 0 ? Math.ceil(p) : Math.floor(p);
+    if (t < 0) t += size;
+    return (int) Math.max(0, Math.min(size, t));
+  }
+
+  private static final String URI_KEEP = "-_.!~*'();/?:@&=+$,#";
+
+  /** JavaScript's encodeURI, which jsonata-js's $encodeUrl is: UTF-8 escapes but for URI characters; a lone surrogate is D3140. */
+  private static String encodeUri(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (Character.isSurrogate((char) cp)) throw new JException("D3140", -1, "encodeUrl", s);
+      if (cp < 128 && (Character.isLetterOrDigit(cp) || URI_KEEP.indexOf(cp) >= 0)) {
+        b.append((char) cp);
+      } else {
+        for (byte x : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+          b.append('%').append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xf, 16))).append(Character.toUpperCase(Character.forDigit(x & 0xf, 16)));
+        }
+      }
+      i += Character.charCount(cp);
+    }
+    return b.toString();
   }
 
   private static boolean allOf(List<?> l, Class<?> type) {

@@ -206,6 +206,28 @@ class JsonataTest {
   }
 
   /**
+   * Where dashjoin's results part from jsonata-js's: $substring counts characters (code points) and
+   * takes positions as JavaScript's slice does; the one-argument $sort orders whole and fractional
+   * numbers together; $encodeUrl is JavaScript's encodeURI (a space is %20).
+   */
+  @Test
+  void substringSortAndEncodeUrl_giveJsonataJsResults() {
+    String[][] cases = {
+        {"$substring('👍🏽abc', 1, 2)", "\"🏽a\""}, {"$substring('abcdef', -3, 2)", "\"de\""}, {"$substring('abcdef', -10, 2)", "\"ab\""},
+        {"$substring('abcdef', 1.5, 1.5)", "\"bc\""}, {"$substring('abcdef', 2, 0)", "\"\""}, {"$substring('abcdef', 10)", "\"\""},
+        {"$substring('abcdef', -2)", "\"ef\""},
+        {"$sort([10, 9, 1.5, -1, 0])", "[-1,0,1.5,9,10]"}, {"$sort(['b', 'B', 'a', 'é', 'Z'])", "[\"B\",\"Z\",\"a\",\"b\",\"é\"]"},
+        {"$encodeUrl('https://x.com/a b?q=é&r=1#f[0]')", "\"https://x.com/a%20b?q=%C3%A9&r=1#f%5B0%5D\""},
+        {"$encodeUrl('😀 %')", "\"%F0%9F%98%80%20%25\""}};
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    var mixed = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $sort($states.input.v) %}\",\"End\":true}"), "{\"v\":[3, 2.5, 1]}");
+    assertThat(mixed.output()).isEqualTo(json("[1,2.5,3]"));
+  }
+
+  /**
    * $string writes a number as jsonata-js does: rounded to 15 significant digits, in positional
    * notation from 1e-7 up to 1e21 and exponential outside, in arrays and objects too.
    */
