@@ -17,13 +17,17 @@ import java.util.Map;
 final class Convert {
   private Convert() {}
 
+  /** 2^53: up to here every integer is exactly a double. */
+  private static final long MAX_SAFE = 1L << 53;
+
   /** JSON null becomes JSONata's null value (not undefined), so {@code {"v": $states.input.bar}} keeps its key. */
   static Object toJava(JsonNode n) {
     if (n == null || n.isMissingNode()) return null;
     if (n.isNull()) return com.dashjoin.jsonata.Jsonata.NULL_VALUE;
     if (n.isTextual()) return n.textValue();
     if (n.isBoolean()) return n.booleanValue();
-    if (n.isIntegralNumber()) return n.canConvertToLong() ? (Object) n.longValue() : n.doubleValue();
+    // a number is JavaScript's: a double, so an integer beyond 2^53 is the double nearest to it
+    if (n.isIntegralNumber()) return n.canConvertToLong() && Math.abs(n.longValue()) <= MAX_SAFE ? (Object) n.longValue() : n.doubleValue();
     if (n.isNumber()) return n.doubleValue();
     if (n instanceof ArrayNode a) {
       List<Object> l = new ArrayList<>(a.size());
@@ -50,7 +54,9 @@ final class Convert {
     if (o instanceof BigDecimal d) return Json.NODES.numberNode(d);
     if (o instanceof Number n) {
       double d = n.doubleValue();
-      if (d == Math.rint(d) && Math.abs(d) < 9e18) return Json.number((long) d);
+      if (d == Math.rint(d) && Math.abs(d) <= MAX_SAFE) return Json.number((long) d);
+      // JavaScript writes a whole number below 1e21 without an exponent, from its shortest digits
+      if (d == Math.rint(d) && Math.abs(d) < 1e21) return Json.NODES.numberNode(new BigDecimal(Double.toString(d)).toBigInteger());
       return Json.NODES.numberNode(BigDecimal.valueOf(d));
     }
     // inside containers JSONata has already dropped undefined: a Java null there is JSON null

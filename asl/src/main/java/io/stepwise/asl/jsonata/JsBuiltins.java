@@ -134,6 +134,9 @@ final class JsBuiltins {
             return substring(s, start, args.size() > 2 && args.get(2) instanceof Number n ? n : null);
           }
         }
+        case "distinct" -> {
+          if (first instanceof List<?> l && l.size() > 1) return distinct(l);
+        }
         case "encodeUrl" -> {
           if (first instanceof String s) return encodeUri(s);
         }
@@ -265,6 +268,38 @@ final class JsBuiltins {
       throw new JException("D3070", -1);
     }
     return out;
+  }
+
+  /** jsonata-js's $distinct: the first of each group of deeply equal values ({@code 1} and {@code 1.0} are one number). */
+  private static List<Object> distinct(List<?> l) {
+    List<Object> out = l instanceof Utils.JList<?> ? Utils.createSequence() : new ArrayList<>();
+    for (Object v : l) {
+      boolean seen = false;
+      for (Object r : out) {
+        if (deepEqual(v, r)) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) out.add(v);
+    }
+    return out;
+  }
+
+  /** jsonata-js's isDeepEqual over dashjoin's values, where a number may be an Integer, a Long or a Double. */
+  static boolean deepEqual(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) return false;
+      for (int i = 0; i < x.size(); i++) if (!deepEqual(x.get(i), y.get(i))) return false;
+      return true;
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (!x.keySet().equals(y.keySet())) return false;
+      for (Map.Entry<?, ?> e : x.entrySet()) if (!deepEqual(e.getValue(), y.get(e.getKey()))) return false;
+      return true;
+    }
+    return a == null ? b == null : a.equals(b);
   }
 
   /** jsonata-js's $substring: counted in characters (code points); a negative start counts from the end. */

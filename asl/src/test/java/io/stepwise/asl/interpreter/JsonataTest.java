@@ -228,6 +228,26 @@ class JsonataTest {
   }
 
   /**
+   * A number in a JSONata expression is JavaScript's double: an integer beyond 2^53 read from the
+   * input becomes the nearest double, a whole result below 1e21 is written without an exponent,
+   * and 1 and 1.0 are one value to $distinct.
+   */
+  @Test
+  void numbers_areJavaScriptDoubles() {
+    var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"id\":\"{% $states.input.id %}\",\"safe\":\"{% $states.input.safe %}\","
+        + "\"sq\":\"{% 10000000000 * 10000000000 %}\",\"third\":\"{% $round(1e21 / 3) %}\",\"huge\":\"{% 1e22 %}\","
+        + "\"d\":\"{% $distinct($states.input.v) %}\",\"o\":\"{% $distinct([{'a': 1}, {'a': 1.0}, [1, 2], [1.0, 2]]) %}\"},\"End\":true}"),
+        "{\"id\":12345678901234567,\"safe\":9007199254740991,\"v\":[3, 1, 1.0, 2.5, 3]}");
+    assertThat(r.output().get("id").toString()).isEqualTo("12345678901234568");
+    assertThat(r.output().get("safe").toString()).isEqualTo("9007199254740991");
+    assertThat(r.output().get("sq").toString()).isEqualTo("100000000000000000000");
+    assertThat(r.output().get("third").toString()).isEqualTo("333333333333333300000");
+    assertThat(r.output().get("huge").doubleValue()).isEqualTo(1e22);
+    assertThat(r.output().get("d")).isEqualTo(json("[3,1,2.5]"));
+    assertThat(r.output().get("o")).isEqualTo(json("[{\"a\":1},[1,2]]"));
+  }
+
+  /**
    * $string writes a number as jsonata-js does: rounded to 15 significant digits, in positional
    * notation from 1e-7 up to 1e21 and exponential outside, in arrays and objects too.
    */
