@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,12 @@ import java.util.regex.Pattern;
  *   <li>results: {@code $substring} counts characters (code points, dashjoin mixes them with UTF-16
  *       units), the one-argument {@code $sort} orders whole and fractional numbers together
  *       (dashjoin fails on {@code [2, 1.5]}), {@code $encodeUrl} is JavaScript's {@code encodeURI}
- *       (dashjoin leaves spaces), {@code $string} writes numbers as JavaScript does.
+ *       (dashjoin leaves spaces), {@code $string} writes numbers as JavaScript does, {@code
+ *       $distinct} compares numbers by value;
+ *   <li>regular expressions: {@code $match}, {@code $split} and {@code $replace} walk the matches
+ *       as jsonata-js does ({@link #regexMatches}, D1004), and {@code $replace} is jsonata-js's
+ *       own (dashjoin re-applied its limit to the text already replaced, read a text pattern as
+ *       a regular expression there, and dropped a replacing function's errors).
  * </ul>
  */
 final class JsBuiltins {
@@ -132,6 +138,17 @@ final class JsBuiltins {
         case "substring" -> {
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Number start) {
             return substring(s, start, args.size() > 2 && args.get(2) instanceof Number n ? n : null);
+          }
+        }
+        case "match" -> {
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return match(s, p, numberAt(args, 2));
+        }
+        case "split" -> {
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return split(s, p, numberAt(args, 2));
+        }
+        case "replace" -> {
+          if (first instanceof String s && args.size() > 2 && (args.get(1) instanceof Pattern || args.get(2) instanceof String)) {
+            return replace(s, args.get(1), args.get(2), numberAt(args, 3));
           }
         }
         case "distinct" -> {
@@ -268,6 +285,150 @@ final class JsBuiltins {
       throw new JException("D3070", -1);
     }
     return out;
+  }
+
+  private static Number numberAt(List<?> args, int i) {
+    return args.size() > i && args.get(i) instanceof Number n ? n : null;
+  }
+
+  /**
+   * jsonata-js's walk over a regular expression's matches (its evaluateRegex): the first match may
+   * be empty; after each match taken the next is looked for, only before the end of the text, and
+   * an empty one there is D1004 ("Regular expression matches zero length string"); at most {@code
+   * limit} are taken.
+   */
+  private static List<MatchResult> regexMatches(Pattern p, String s, Number limit) {
+    List<MatchResult> out = new ArrayList<>();
+    double max = limit == null ? Double.POSITIVE_INFINITY : limit.doubleValue();
+    Matcher m = p.matcher(s);
+    MatchResult current = m.find() ? m.toMatchResult() : null;
+    while (current != null && out.size() < max) {
+      out.add(current);
+      int from = current.end();
+      current = null;
+      if (from < s.length() && m.find(from)) {
+        if (m.end() == m.start()) throw new JException("D1004", -1);
+        current = m.toMatchResult();
+      }
+    }
+    return out;
+  }
+
+  /** jsonata-js's $match over a regular expression: {match, index, groups} for each match taken. */
+  private static Object match(String s, Pattern p, Number limit) {
+    if (limit != null && limit.doubleValue() < 0) throw new JException("D3040", -1, limit);
+    List<Object> out = Utils.createSequence();
+    for (MatchResult r : regexMatches(p, s, limit)) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("match", r.group());
+      one.put("index", r.start());
+      List<Object> groups = new ArrayList<>();
+      for (int g = 1; g <= r.groupCount(); g++) groups.add(r.group(g));
+      one.put("groups", groups);
+      out.add(one);
+    }
+    return out;
+  }
+
+  /** jsonata-js's $split over a regular expression: the text between the matches taken, and the rest unless the limit is reached. */
+  private static Object split(String s, Pattern p, Number limit) {
+    if (limit != null && limit.doubleValue() < 0) throw new JException("D3020", -1, s);
+    List<Object> out = new ArrayList<>();
+    if (limit != null && limit.doubleValue() == 0) return out;
+    List<MatchResult> matches = regexMatches(p, s, limit);
+    int start = 0;
+    for (MatchResult r : matches) {
+      out.add(s.substring(start, r.start()));
+      start = r.end();
+    }
+    if (limit == null || matches.size() < limit.doubleValue()) out.add(s.substring(start));
+    return out;
+  }
+
+  /**
+   * jsonata-js's $replace: a text pattern is replaced literally; a regular expression's matches (as
+   * {@link #regexMatches} walks them) by the replacement text, where {@code $$} is a dollar, {@code
+   * $0} the match and {@code $n} a group (as many digits as there are groups allow), or by what the
+   * function returns for {@code {match, start, end, groups}}, which must be a string (D3012).
+   */
+  private static String replace(String s, Object pattern, Object replacement, Number limit) {
+    if (pattern instanceof String p && p.isEmpty()) throw new JException("D3010", -1);
+    if (limit != null && limit.doubleValue() < 0) throw new JException("D3011", -1);
+    double max = limit == null ? Double.POSITIVE_INFINITY : limit.doubleValue();
+    StringBuilder out = new StringBuilder();
+    int position = 0;
+    if (pattern instanceof String p) {
+      int count = 0;
+      for (int i = s.indexOf(p); i != -1 && count < max; i = s.indexOf(p, position), count++) {
+        out.append(s, position, i).append(replacement);
+        position = i + p.length();
+      }
+      return out.append(s.substring(position)).toString();
+    }
+    for (MatchResult r : regexMatches((Pattern) pattern, s, limit)) {
+      out.append(s, position, r.start());
+      List<Object> groups = new ArrayList<>();
+      for (int g = 1; g <= r.groupCount(); g++) groups.add(r.group(g));
+      if (replacement instanceof String text) {
+        out.append(substitute(text, r.group(), groups));
+      } else {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("match", r.group());
+        m.put("start", r.start());
+        m.put("end", r.end());
+        m.put("groups", groups);
+        Object with;
+        try {
+          with = Functions.funcApply(replacement, List.of(m));
+        } catch (RuntimeException | Error e) {
+          throw e;
+        } catch (Throwable e) {
+          throw new IllegalStateException(e);
+        }
+        if (!(with instanceof String w)) throw new JException("D3012", -1, with);
+        out.append(w);
+      }
+      position = r.end();
+    }
+    return out.append(s.substring(position)).toString();
+  }
+
+  /** jsonata-js's replacement text for one match. */
+  private static String substitute(String text, String match, List<Object> groups) {
+    StringBuilder b = new StringBuilder();
+    int position = 0;
+    int index = text.indexOf('$');
+    while (index != -1 && position < text.length()) {
+      b.append(text, position, index);
+      position = index + 1;
+      char next = position < text.length() ? text.charAt(position) : 0;
+      if (next == '$') {
+        b.append('$');
+        position++;
+      } else if (next == '0') {
+        b.append(match);
+        position++;
+      } else {
+        int maxDigits = groups.isEmpty() ? 1 : (int) Math.floor(Math.log10(groups.size())) + 1;
+        Integer group = leadingInt(text, position, maxDigits);
+        if (maxDigits > 1 && group != null && group > groups.size()) group = leadingInt(text, position, maxDigits - 1);
+        if (group != null) {
+          if (!groups.isEmpty() && group >= 1 && group <= groups.size() && groups.get(group - 1) != null) b.append(groups.get(group - 1));
+          position += group.toString().length();
+        } else {
+          b.append('$');
+        }
+      }
+      index = text.indexOf('$', position);
+    }
+    return b.append(text.substring(Math.min(position, text.length()))).toString();
+  }
+
+  /** JavaScript's parseInt of up to {@code digits} characters from {@code from}: the leading decimal digits, or null. */
+  private static Integer leadingInt(String text, int from, int digits) {
+    int end = from;
+    while (end < text.length() && end < from + digits && Character.isDigit(text.charAt(end))) end++;
+    return end == from ? null : Integer.parseInt(text.substring(from, end));
   }
 
   /** jsonata-js's $distinct: the first of each group of deeply equal values ({@code 1} and {@code 1.0} are one number). */

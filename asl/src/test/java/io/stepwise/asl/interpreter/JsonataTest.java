@@ -228,6 +228,41 @@ class JsonataTest {
   }
 
   /**
+   * jsonata-js walks a regular expression's matches one after another: the first may be empty,
+   * each later one is looked for only before the end of the text, and an empty one there is D1004.
+   * $replace substitutes $$, $0 and $n itself, and a function's result must be a string (D3012).
+   */
+  @Test
+  void regularExpressionFunctions_walkMatchesAsJsonataJsDoes() {
+    String[][] values = {
+        {"$replace('aaa', /a*/, 'x')", "\"x\""}, {"$match('aaa', /a*/)", "{\"match\":\"aaa\",\"index\":0,\"groups\":[]}"},
+        {"$replace('', /x*/, 'y')", "\"y\""}, {"$split('a1b22c333', /\\d+/)", "[\"a\",\"b\",\"c\",\"\"]"},
+        {"$split('a1b22c333d', /\\d+/, 2)", "[\"a\",\"b\"]"}, {"$replace('a1b22c333', /\\d+/, '#', 2)", "\"a#b#c333\""},
+        {"$match('a1b2', /(\\d)(x)?/)", "[{\"match\":\"1\",\"index\":1,\"groups\":[\"1\",null]},{\"match\":\"2\",\"index\":3,\"groups\":[\"2\",null]}]"},
+        {"$replace('aaa', 'a', 'ab', 2)", "\"ababa\""}, {"$replace('a.b.c', '.', '$0')", "\"a$0b$0c\""},
+        {"$replace('abc', /(b)/, '[$1$1]')", "\"a[bb]c\""}, {"$replace('abc', /(b)/, '$$1 $2 $ x$')", "\"a$1  $ x$c\""},
+        {"$replace('abcdefghijkl', /(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)/, '$11-$10-$12')", "\"k-j-a2l\""},
+        {"$replace('abc', /b/, function($m){ $m.start & '-' & $m.end })", "\"a1-2c\""}};
+    for (String[] c : values) {
+      String body = c[0].replace("\\", "\\\\");
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + body + " %}\",\"End\":true}"), "{}");
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    String[][] errors = {
+        {"$replace('a b  c', /\\s*/, '')", "D1004: Regular expression matches zero length string"},
+        {"$match('ab', /a?/)", "D1004: Regular expression matches zero length string"},
+        {"$split('abc', /x*/)", "D1004: Regular expression matches zero length string"},
+        {"$replace('abc', /x*/, '-', 1)", "D1004: Regular expression matches zero length string"},
+        {"$replace('abc', /b/, function($m){ 1 })", "D3012: Attempted to replace a matched string with a non-string value"}};
+    for (String[] c : errors) {
+      String body = c[0].replace("\\", "\\\\");
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + body + " %}\",\"End\":true}"), "{}");
+      assertThat(r.failure()).as(c[0]).isNotNull();
+      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
+    }
+  }
+
+  /**
    * A number in a JSONata expression is JavaScript's double: an integer beyond 2^53 read from the
    * input becomes the nearest double, a whole result below 1e21 is written without an exponent,
    * and 1 and 1.0 are one value to $distinct.
