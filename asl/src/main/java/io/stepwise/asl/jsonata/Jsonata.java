@@ -11,6 +11,7 @@ import io.stepwise.asl.payload.Expr;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The one adapter between the States Language and the dashjoin JSONata engine: templates whose
@@ -92,6 +93,53 @@ public final class Jsonata {
       else {
         if (b.length() > 0) b.append('/');
         b.append(seg.replace("~1", "/").replace("~0", "~"));
+      }
+    }
+    return b.toString();
+  }
+
+  private static final Pattern ERROR_OUTPUT = Pattern.compile("\\$states\\s*\\.\\s*errorOutput(?![\\w$])");
+
+  /**
+   * {@code $states.errorOutput} exists only in a Catcher's Output and Assign: anywhere else AWS
+   * refuses the expression when the definition is created (floci#2745, measured).
+   */
+  public static void refuseErrorOutputOutsideCatch(JsonNode n, String pointer, List<String[]> problems) {
+    if (inCatcher(pointer)) return;
+    if (n.isTextual() && isExpression(n.textValue())) {
+      if (ERROR_OUTPUT.matcher(outsideLiterals(n.textValue())).find()) {
+        problems.add(new String[] {pointer, "Field '$states.errorOutput' does not exist.", "UNSUPPORTED_JSONATA_EXPRESSION"});
+      }
+    } else if (n instanceof ObjectNode o) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        refuseErrorOutputOutsideCatch(e.getValue(), pointer + "/" + e.getKey(), problems);
+      }
+    } else if (n instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) refuseErrorOutputOutsideCatch(a.get(i), pointer + "/" + i, problems);
+    }
+  }
+
+  /** Whether a field's pointer lies in one of its state's Catchers ({@code /States/A/Catch[0]/Output}). */
+  private static boolean inCatcher(String pointer) {
+    int i = pointer.lastIndexOf("/States/");
+    int nameEnd = i < 0 ? -1 : pointer.indexOf('/', i + 8);
+    return nameEnd >= 0 && (pointer.startsWith("/Catch[", nameEnd) || pointer.startsWith("/Catch/", nameEnd));
+  }
+
+  /** The text with its string literals blanked, so that only the expression's own words are read. */
+  private static String outsideLiterals(String body) {
+    StringBuilder b = new StringBuilder(body.length());
+    char quote = 0;
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') i++;
+        else if (c == quote) quote = 0;
+        b.append(' ');
+      } else {
+        if (c == '"' || c == '\'') quote = c;
+        b.append(c);
       }
     }
     return b.toString();

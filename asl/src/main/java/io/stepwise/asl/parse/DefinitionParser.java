@@ -267,6 +267,7 @@ public final class DefinitionParser {
 
   Expr template(JsonNode n, String pointer, boolean jsonata) {
     Expr e = jsonata ? Jsonata.template(n, pointer, raw) : PayloadTemplate.compile(n, pointer, raw);
+    if (jsonata && strict) Jsonata.refuseErrorOutputOutsideCatch(n, pointer, raw);
     problems.addAll(raw);
     return e;
   }

@@ -315,6 +315,24 @@ class JsonataTest {
         .hasMessageContaining("UNSUPPORTED_JSONATA_EXPRESSION: Reference to '$$' is not supported. at /States/A/Output");
   }
 
+  /**
+   * $states.errorOutput exists in a Catcher's Output and Assign only; anywhere else a new definition
+   * is refused at the expression (a stored one still compiles). A string literal naming it is text.
+   */
+  @Test
+  void errorOutputOutsideACatcher_isRefusedForNewDefinitions() throws InvalidDefinitionException {
+    String outside = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"E\",\"States\":{\"E\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
+        + "\"Arguments\":{\"FunctionName\":\"f\",\"Payload\":[\"{% $states.errorOutput %}\"]},\"Output\":\"{% $states . errorOutput.Cause %}\","
+        + "\"Assign\":{\"t\":\"{% '$states.errorOutput' %}\"},"
+        + "\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Output\":\"{% $states.errorOutput %}\",\"Assign\":{\"e\":\"{% $states.errorOutput.Error %}\"},\"Next\":\"F\"}],\"End\":true},"
+        + "\"F\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% $states.errorOutput %}\"},\"End\":true}}}";
+    assertThat(CompiledDefinition.validate(outside)).extracting(p -> p.code() + " " + p.location() + " " + p.message()).containsExactlyInAnyOrder(
+        "UNSUPPORTED_JSONATA_EXPRESSION /States/E/Arguments/Payload/0 Field '$states.errorOutput' does not exist.",
+        "UNSUPPORTED_JSONATA_EXPRESSION /States/E/Output Field '$states.errorOutput' does not exist.",
+        "UNSUPPORTED_JSONATA_EXPRESSION /States/F/Output/v Field '$states.errorOutput' does not exist.");
+    CompiledDefinition.compile(outside);
+  }
+
   @Test
   void bareFieldReferences_areRefusedAtCreation_butPathsFromStatesAreNot() {
     assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% phone %}\"},\"End\":true}")))
