@@ -170,9 +170,21 @@ public final class Jsonata {
     return false;
   }
 
-  /** How long one expression may evaluate, and how deep its evaluation may nest. */
+  /**
+   * How long one expression may evaluate, and how deep its evaluation may nest: AWS allows depth
+   * 100 (a 100-term {@code 1+1+...} evaluates, 101 terms fail; 99 nested brackets evaluate, 100
+   * fail; a non-tail-recursive function recurses 31 times, not 32: floci#2737, #2783, measured),
+   * which is jsonata-js's timebox depth as dashjoin counts it.
+   */
   static final long MAX_MILLIS = 10_000;
-  static final int MAX_DEPTH = 5_000;
+  static final int MAX_DEPTH = 100;
+  private static final String TOO_DEEP = "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.";
+  private static final String TOO_LONG = "Expression evaluation timeout: Check for infinite loop";
+
+  private static StatesError bound(String source, String field, String words) {
+    return StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
+        + "' threw an error during evaluation: " + words, field);
+  }
 
   /** Runs a compiled expression; undefined results come back as null. */
   static JsonNode run(com.dashjoin.jsonata.Jsonata expr, Scope scope, String source, String field) {
@@ -189,14 +201,17 @@ public final class Jsonata {
     } catch (StatesError e) {
       throw e;
     } catch (JException e) {
+      // the evaluation's bounds have no code: AWS writes their words after a colon
+      String error = e.getError() == null ? "" : e.getError();
+      if (error.startsWith("Stack overflow error")) throw bound(source, field, TOO_DEEP);
+      if (error.startsWith("Expression evaluation timeout")) throw bound(source, field, TOO_LONG);
       String described = JsErrors.describe(e, source);
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
           + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
     } catch (RuntimeException e) {
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
     } catch (StackOverflowError e) {
-      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
-          + "' threw an error: Stack overflow error: Check for non-terminating recursive function.", field);
+      throw bound(source, field, TOO_DEEP);
     }
     return Convert.toJson(out, source, field);
   }

@@ -302,6 +302,34 @@ class JsonataTest {
     assertThat(big.output().textValue()).isEqualTo("12345678901234600000/1e+22");
   }
 
+  /**
+   * Evaluation nests at most 100 deep, whatever the nesting is made of, and the bound's words follow
+   * a colon: a 100-term sum evaluates and 101 terms fail, 99 nested brackets evaluate and 100 fail,
+   * a non-tail-recursive function recurses 31 times and not 32.
+   */
+  @Test
+  void evaluationDepth_isBoundedAt100() {
+    String[][] cases = {
+        {String.join("+", java.util.Collections.nCopies(100, "1")), "100"},
+        {"(".repeat(99) + "1" + ")".repeat(99), "1"},
+        {"[".repeat(99) + "1" + "]".repeat(99), "[".repeat(99) + "1" + "]".repeat(99)},
+        {"($f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }; $f(31))", "31"},
+        {String.join("+", java.util.Collections.nCopies(101, "1")), null},
+        {"(".repeat(100) + "1" + ")".repeat(100), null},
+        {"($f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }; $f(32))", null},
+        {"($f := function($x){ 1 + $f($x) }; $f(1))", null}};
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      if (c[1] != null) {
+        assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+      } else {
+        assertThat(r.failure().error()).as(c[0]).isEqualTo("States.QueryEvaluationError");
+        assertThat(r.failure().cause()).as(c[0]).endsWith("specified for the field 'Output' threw an error during evaluation: "
+            + "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.");
+      }
+    }
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {
