@@ -151,6 +151,13 @@ final class JsBuiltins {
             return replace(s, args.get(1), args.get(2), numberAt(args, 3));
           }
         }
+        case "fromMillis", "now" -> {
+          int at = name.equals("now") ? 1 : 2;
+          if (args.size() > at && args.get(at) instanceof String zone) {
+            String offset = jsTimezone(zone);
+            if (offset != null) args = withAt(args, at, offset);
+          }
+        }
         case "distinct" -> {
           if (first instanceof List<?> l && l.size() > 1) return distinct(l);
         }
@@ -191,9 +198,30 @@ final class JsBuiltins {
   }
 
   private static List<Object> withFirst(List<?> args, Object first) {
+    return withAt(args, 0, first);
+  }
+
+  private static List<Object> withAt(List<?> args, int i, Object value) {
     List<Object> out = new ArrayList<>(args);
-    out.set(0, first);
+    out.set(i, value);
     return out;
+  }
+
+  private static final Pattern JS_INT = Pattern.compile("\\s*([+-]?\\d+).*", Pattern.DOTALL);
+
+  /**
+   * A timezone as jsonata-js reads it: JavaScript's parseInt of the text as {@code hhmm}, hours the
+   * floor of a hundredth and minutes the remainder, so {@code "+05:30"} is five minutes (AWS gives
+   * {@code 00:05+00:05} for it, ministack#1519, measured), rewritten as the whole {@code hhmm} that
+   * dashjoin reads the same way; null when no number leads the text.
+   */
+  private static String jsTimezone(String zone) {
+    Matcher m = JS_INT.matcher(zone);
+    if (!m.matches() || m.group(1).length() > 9) return null;
+    long offset = Long.parseLong(m.group(1).startsWith("+") ? m.group(1).substring(1) : m.group(1));
+    long hours = Math.floorDiv(offset, 100);
+    long minutes = offset % 100;
+    return String.valueOf(hours * 100 + minutes);
   }
 
   /** {@code value} with each number written as jsonata-js's $string writes it (see {@link JsNumber}). */

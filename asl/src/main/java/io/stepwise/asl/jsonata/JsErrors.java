@@ -119,6 +119,29 @@ final class JsErrors {
     return code + ": " + b;
   }
 
+  /**
+   * {@code <code>: <message>} for an error dashjoin raises as a plain Java exception whose text is a
+   * jsonata-js template, filled or not (a picture string's errors, say), or null. A value dashjoin
+   * wrote as it is comes back as JSON ({@code "Q"}), as jsonata-js writes it.
+   */
+  static String describeText(String text) {
+    if (text == null) return null;
+    String code = codeOf(text);
+    if (code != null) return code + ": " + text;
+    for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {
+      String template = t.getValue();
+      int at = template.indexOf("{{value}}");
+      if (at < 0 || template.indexOf("{{", at + 9) >= 0 || template.lastIndexOf("{{", at - 1) >= 0) continue;
+      String head = template.substring(0, at);
+      String tail = template.substring(at + 9);
+      if (text.length() > head.length() + tail.length() && text.startsWith(head) && text.endsWith(tail)) {
+        String value = text.substring(head.length(), text.length() - tail.length());
+        return t.getKey() + ": " + head + (value.matches("-?\\d+(\\.\\d+)?") ? value : stringify(value)) + tail;
+      }
+    }
+    return null;
+  }
+
   /** dashjoin raises some errors with the template text itself as their code. */
   private static String codeOf(String text) {
     for (Map.Entry<String, String> t : TEMPLATES.entrySet()) {

@@ -209,6 +209,11 @@ public final class Jsonata {
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
           + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
     } catch (RuntimeException e) {
+      String described = JsErrors.describeText(e.getMessage());
+      if (described != null) {
+        throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
+            + "' threw an error during evaluation. " + described, field);
+      }
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
     } catch (StackOverflowError e) {
       throw bound(source, field, TOO_DEEP);

@@ -263,6 +263,32 @@ class JsonataTest {
   }
 
   /**
+   * $fromMillis and $now read a timezone as jsonata-js does: parseInt of the text as hhmm, so
+   * "+05:30" and "+05" are five minutes (AWS: 00:05+00:05) and "-0830" is nine and a half hours
+   * back; a picture string's errors carry jsonata-js's codes.
+   */
+  @Test
+  void dateTimePictures_readTimezonesAndFailAsJsonataJsDoes() {
+    String[][] values = {
+        {"$fromMillis(0, '[H01]:[m01][Z]', '+05:30')", "\"00:05+00:05\""}, {"$fromMillis(0, '[H01]:[m01][Z]', '+05')", "\"00:05+00:05\""},
+        {"$fromMillis(0, '[H01]:[m01][Z]', '+0530')", "\"05:30+05:30\""}, {"$fromMillis(0, '[H01]:[m01][Z]', '-0800')", "\"16:00-08:00\""},
+        {"$fromMillis(0, '[H01]:[m01][Z]', '-0830')", "\"14:30-09:30\""}};
+    for (String[] c : values) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    String[][] errors = {
+        {"$fromMillis(0, '[Q]')", "D3132: Unknown component specifier \"Q\" in date/time picture string"},
+        {"$fromMillis(0, '[Y')", "D3135: No matching closing bracket ']' in date/time picture string"},
+        {"$fromMillis(0, '[Yn]')", "D3133: The 'name' modifier can only be applied to months and days in the date/time picture string, not \"Y\""},
+        {"$fromMillis(0, '[H01]:[m01] [ZN]')", "D3134: The timezone integer format specifier cannot have more than four digits"}};
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
+    }
+  }
+
+  /**
    * A number in a JSONata expression is JavaScript's double: an integer beyond 2^53 read from the
    * input becomes the nearest double, a whole result below 1e21 is written without an exponent,
    * and 1 and 1.0 are one value to $distinct.
