@@ -23,6 +23,42 @@ import java.util.regex.Pattern;
 final class JsErrors {
   private JsErrors() {}
 
+  /** jsonata-js 2.0.6's templates for parse errors (codes S), where dashjoin's words differ or its values are all quoted. */
+  static final Map<String, String> PARSE_TEMPLATES = Map.ofEntries(
+      Map.entry("S0201", "Syntax error: {{token}}"),
+      Map.entry("S0202", "Expected {{value}}, got {{token}}"),
+      Map.entry("S0203", "Expected {{value}} before end of expression"),
+      Map.entry("S0204", "Unknown operator: {{token}}"),
+      Map.entry("S0205", "Unexpected token: {{token}}"),
+      Map.entry("S0206", "Unknown expression type: {{token}}"),
+      Map.entry("S0208", "Parameter {{value}} of function definition must be a variable name (start with $)"),
+      Map.entry("S0211", "The symbol {{token}} cannot be used as a unary operator"),
+      Map.entry("S0213", "The literal value {{value}} cannot be used as a step within a path expression"),
+      Map.entry("S0214", "The right side of {{token}} must be a variable name (start with $)"),
+      Map.entry("S0216", "A context variable binding must precede the 'order-by' clause on a step"),
+      Map.entry("S0217", "The object representing the 'parent' cannot be derived from this expression"));
+
+  /**
+   * A parse error in jsonata-js's words without its code (AWS's INVALID_JSONATA_EXPRESSION message):
+   * a token or value as JSON, so a number is not quoted ({@code Expected "]", got 2}); null when
+   * dashjoin's own text is as good.
+   */
+  static String describeParse(JException e) {
+    String template = e.getError() == null ? null : PARSE_TEMPLATES.get(e.getError());
+    if (template == null) return null;
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder b = new StringBuilder();
+    List<Object> positional = new ArrayList<>(Arrays.asList(e.getCurrent(), e.getExpected()));
+    while (m.find()) {
+      Object v = positional.isEmpty() ? null : positional.remove(0);
+      // dashjoin carries an operator as its token object: its text is the string jsonata-js has
+      if (v != null && !(v instanceof Number) && !(v instanceof Boolean)) v = String.valueOf(v);
+      m.appendReplacement(b, Matcher.quoteReplacement(stringify(v)));
+    }
+    m.appendTail(b);
+    return b.toString();
+  }
+
   /** jsonata-js 2.0.6's templates for evaluation errors (codes D and T). */
   static final Map<String, String> TEMPLATES = Map.ofEntries(
       Map.entry("T0410", "Argument {{index}} of function {{token}} does not match function signature"),

@@ -44,7 +44,11 @@ public final class Jsonata {
           problems.add(new String[] {pointer, "Reference to '" + topLevel + "' at the top level is not supported.", "UNSUPPORTED_JSONATA_EXPRESSION"});
         }
         return new JsonataExpr(expr, body.trim(), field);
-      } catch (JException | IllegalArgumentException e) {
+      } catch (JException e) {
+        String described = JsErrors.describeParse(e);
+        problems.add(new String[] {pointer, described != null ? described : e.getMessage(), "INVALID_JSONATA_EXPRESSION"});
+        return Expr.constant(Json.NODES.nullNode());
+      } catch (IllegalArgumentException e) {
         problems.add(new String[] {pointer, e.getMessage(), "INVALID_JSONATA_EXPRESSION"});
         return Expr.constant(Json.NODES.nullNode());
       }

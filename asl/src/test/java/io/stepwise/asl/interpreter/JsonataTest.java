@@ -387,6 +387,20 @@ class JsonataTest {
     CompiledDefinition.compile(outside);
   }
 
+  /** A parse error is INVALID_JSONATA_EXPRESSION with jsonata-js's message, its values as JSON (a number unquoted). */
+  @Test
+  void parseErrors_areJsonataJsMessages() {
+    String[][] cases = {
+        {"[1 2]", "Expected \"]\", got 2"}, {"1)", "Syntax error: \")\""}, {".a", "The symbol \".\" cannot be used as a unary operator"},
+        {"1 +", "Unexpected end of expression"}, {"1.e5", "The literal value 1 cannot be used as a step within a path expression"},
+        {"%.a", "The object representing the 'parent' cannot be derived from this expression"}, {"[1, 2,", "Expected \"]\" before end of expression"}};
+    for (String[] c : cases) {
+      String def = jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + c[0] + " %}\"},\"End\":true}");
+      assertThat(CompiledDefinition.validate(def)).as(c[0]).extracting(p -> p.code() + " " + p.location() + " " + p.message())
+          .containsExactly("INVALID_JSONATA_EXPRESSION /States/A/Output/v " + c[1]);
+    }
+  }
+
   @Test
   void bareFieldReferences_areRefusedAtCreation_butPathsFromStatesAreNot() {
     assertThatThrownBy(() -> CompiledDefinition.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% phone %}\"},\"End\":true}")))
