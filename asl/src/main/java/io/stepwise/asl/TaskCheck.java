@@ -1,5 +1,8 @@
 package io.stepwise.asl;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
 /**
  * What a Task state's resource may name, beyond its form: the engine knows which service
  * integrations exist; the language does not. Applied when a definition is created, updated or
@@ -13,4 +16,13 @@ public interface TaskCheck {
 
   /** Why {@code resource} is refused (reported at the state's Resource), or null. */
   String refusal(String resource);
+
+  /**
+   * The names in a task's {@code Parameters} (or JSONata {@code Arguments}) that its action does not
+   * take, among those whose values are written out: a {@code .$} key, or a JSONata expression, is
+   * only known when the task runs and is checked then. Empty when the action's request is unknown.
+   */
+  default List<String> unknownFields(String resource, JsonNode parameters, boolean jsonata) {
+    return List.of();
+  }
 }

@@ -193,9 +193,30 @@ class StateMachineApiTest extends SharedServerTest {
       assertThat(d.location()).isEqualTo("/States/T/Resource");
     });
     String arn = create("sdkKnown", def.replace("fetchObject", "getObject"));
-    // the names of a request are checked when the task runs, as AWS checks them: not here
-    create("sdkNames", "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::aws-sdk:s3:listBuckets\","
-        + "\"Parameters\":{\"BucketIdentifier\":\"x\"},\"End\":true}}}");
     assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(arn).definition(def))).isInstanceOf(InvalidDefinitionException.class);
+  }
+
+  /**
+   * A request name the action does not take is refused at the task's Parameters when its value is
+   * written out, nested names too; a {@code .$} key or a JSONata value is only known when the task
+   * runs, and is checked then.
+   */
+  @Test
+  void writtenOutRequestNames_areCheckedWhenCreated() {
+    String words = "The field \"BucketIdentifier\" is not supported by Step Functions";
+    String written = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::aws-sdk:s3:listBuckets\","
+        + "\"Parameters\":{\"BucketIdentifier\":\"x\"},\"End\":true}}}";
+    assertThatThrownBy(() -> create("sdkNames", written)).isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageStartingWith("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: " + words + " at /States/T/Parameters'");
+    String nested = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::sqs:sendMessage\","
+        + "\"Parameters\":{\"QueueUrl\":\"q\",\"MessageBody\":{\"free\":\"form\"},\"MessageAttributes\":{\"a\":{\"DataType\":\"String\",\"StringValu\":\"v\"}}},\"End\":true}}}";
+    var v = sfn.validateStateMachineDefinition(b -> b.definition(nested));
+    assertThat(v.diagnostics()).singleElement().satisfies(d -> {
+      assertThat(d.message()).isEqualTo("The field \"StringValu\" is not supported by Step Functions");
+      assertThat(d.location()).isEqualTo("/States/T/Parameters");
+    });
+    create("sdkPathName", written.replace("\"BucketIdentifier\":\"x\"", "\"BucketIdentifier.$\":\"$.b\""));
+    create("sdkJsonataName", "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\","
+        + "\"Resource\":\"arn:aws:states:::aws-sdk:s3:listBuckets\",\"Arguments\":{\"BucketIdentifier\":\"{% $states.input.b %}\"},\"End\":true}}}");
   }
 }

@@ -220,6 +220,12 @@ final class StateFields {
     }
     String pf = jsonata ? "Arguments" : "Parameters";
     Expr params = o.has(pf) ? p.template(o.get(pf), ptr + "/" + pf, jsonata) : null;
+    if (p.strict && resource != null && o.has(pf)) {
+      // names the action does not take, where they are written out, as AWS refuses them at creation
+      for (String field : p.tasks.unknownFields(resource, o.get(pf), jsonata)) {
+        p.problems.schema(ptr + "/" + pf, "The field \"" + field + "\" is not supported by Step Functions");
+      }
+    }
     Expr selector = o.has("ResultSelector") ? p.template(o.get("ResultSelector"), ptr + "/ResultSelector", false) : null;
     return new State.Task(c, resource, params, selector, jsonata ? ResultPathSpec.DEFAULT : p.resultPath(o, ptr),
         number("TimeoutSeconds", 1), number("HeartbeatSeconds", 1), p.retry(o, ptr), p.catchers(o, ptr, jsonata),

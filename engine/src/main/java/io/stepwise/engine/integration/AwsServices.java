@@ -120,6 +120,17 @@ public final class AwsServices implements Integration.Submitting {
     return endpoints.apply(service).isPresent();
   }
 
+  /**
+   * Whether an optimized integration's action takes its service's request as it is (SQS's
+   * SendMessage, DynamoDB's PutItem): not one another integration carries out, nor one whose
+   * parameters are shaped of its own ({@link OptimizedActions}; Bedrock's InvokeModel task also
+   * takes S3 {@code Input} and {@code Output} locations).
+   */
+  static boolean takesModelParameters(String service, String action) {
+    return OPTIMIZED_SERVICES.containsKey(service) && !ELSEWHERE.contains(service) && !service.equals("bedrock")
+        && OptimizedActions.of(service, action).isEmpty();
+  }
+
   /** An {@code aws-sdk:} resource, or an optimized integration's that no other integration carries out. */
   static boolean isResource(String resource) {
     if (AWS_SDK.matcher(resource).matches()) return true;

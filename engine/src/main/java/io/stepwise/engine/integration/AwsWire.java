@@ -139,6 +139,37 @@ final class AwsWire {
     return capitalized(b.toString());
   }
 
+  /**
+   * The names in {@code template}, a task's parameters as written in its definition, that the shape
+   * {@code shapeName} of {@code m} does not have, where the values are written out: a {@code .$}
+   * key (or, in JSONata, an expression) is only known when the task runs. Free-form members
+   * (documents, a map's keys, a string given JSON) are not read.
+   */
+  static void unknownWrittenFields(AwsModel m, String shapeName, JsonNode template, boolean jsonata, java.util.List<String> out) {
+    JsonNode s = m.shape(shapeName);
+    if (s.path("document").asBoolean(false) || template == null) return;
+    switch (s.path("type").asText()) {
+      case "structure" -> {
+        if (!template.isObject()) return;
+        for (Iterator<Map.Entry<String, JsonNode>> it = template.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          if (!jsonata && f.getKey().endsWith(".$")) continue;
+          if (jsonata && f.getValue().isTextual() && f.getValue().textValue().startsWith("{%")) continue;
+          Map.Entry<String, JsonNode> mem = member(s, f.getKey());
+          if (mem == null) out.add(f.getKey());
+          else unknownWrittenFields(m, mem.getValue().path("shape").asText(), f.getValue(), jsonata, out);
+        }
+      }
+      case "list" -> {
+        if (template.isArray()) for (JsonNode item : template) unknownWrittenFields(m, s.path("member").path("shape").asText(), item, jsonata, out);
+      }
+      case "map" -> {
+        if (template.isObject()) template.fields().forEachRemaining(f -> unknownWrittenFields(m, s.path("value").path("shape").asText(), f.getValue(), jsonata, out));
+      }
+      default -> { }
+    }
+  }
+
   private static Map.Entry<String, JsonNode> requireMember(JsonNode structure, String key) {
     Map.Entry<String, JsonNode> e = member(structure, key);
     if (e == null) throw new UnknownField(key);

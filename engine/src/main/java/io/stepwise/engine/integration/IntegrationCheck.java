@@ -1,16 +1,21 @@
 package io.stepwise.engine.integration;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.TaskCheck;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 
 /**
- * What AWS checks of an {@code aws-sdk:} Task when a definition is created, as its users met it: an
- * action its service does not have (or an integration pattern other than {@code .waitForTaskToken},
- * which AWS SDK integrations do not offer; or a resource not of the form) is {@code The resource
- * provided <arn> is not recognized. The value is not a valid resource ARN, or the resource is not
- * available in this region.} at the Resource. A service whose model Stepwise does not carry is
- * left to run time (AWS may have it). The request's names are checked when the task runs,
+ * What AWS checks of a service integration's Task when a definition is created, as its users met
+ * it: an {@code aws-sdk:} action its service does not have (or an integration pattern other than
+ * {@code .waitForTaskToken}, which AWS SDK integrations do not offer; or a resource not of the
+ * form), and an optimized integration's action or pattern AWS does not list for its service
+ * ({@link OptimizedCatalog}), is {@code The resource provided <arn> is not recognized. The value
+ * is not a valid resource ARN, or the resource is not available in this region.} at the Resource.
+ * A service whose model (aws-sdk) or catalog entry (optimized) Stepwise does not carry is left to
+ * run time (AWS may have it). The request's names are checked when the task runs,
  * as AWS does ({@link AwsWire.UnknownField}).
  */
 public final class IntegrationCheck implements TaskCheck {
@@ -18,9 +23,59 @@ public final class IntegrationCheck implements TaskCheck {
 
   @Override
   public String refusal(String resource) {
-    if (!resource.contains(SDK_PREFIX) || recognized(resource)) return null;
+    boolean known = resource.contains(SDK_PREFIX) ? recognized(resource) : !optimized(resource) || recognizedOptimized(resource);
+    if (known) return null;
     return "The resource provided " + resource
         + " is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.";
+  }
+
+  /**
+   * The names a task's written-out parameters give that its action does not take: {@code The field
+   * "<name>" is not supported by Step Functions} at its Parameters, as AWS refused a misspelt nested
+   * name of an optimized SageMaker task (aws-cdk#10014) and an aws-sdk one
+   * (verifiedpermissions:createPolicy, aws-cdk#29968) when the machine was deployed. A {@code .$}
+   * key or a JSONata value is checked when the task runs (AWS took {@code TaskToken.$} beside a
+   * Lambda Payload at creation and failed the task). Actions whose parameters are the integration's
+   * own (EMR's, HTTP's, nested executions') are not read here.
+   */
+  @Override
+  public List<String> unknownFields(String resource, JsonNode parameters, boolean jsonata) {
+    if (parameters == null || !parameters.isObject()) return List.of();
+    Matcher sdk = AwsServices.AWS_SDK.matcher(resource);
+    boolean isSdk = sdk.matches();
+    Matcher m = isSdk ? sdk : AwsServices.OPTIMIZED.matcher(resource);
+    if (!isSdk && !m.matches()) return List.of();
+    String service = m.group(1);
+    String action = m.group(2);
+    if (!isSdk && !AwsServices.takesModelParameters(service, action)) return List.of();
+    Optional<AwsModel> model = AwsModel.named(AwsServices.modelName(isSdk, service, action));
+    Optional<String> operation = model.flatMap(x -> x.operation(action));
+    if (operation.isEmpty()) return List.of();
+    String input = model.get().op(operation.get()).path("input").asText(null);
+    if (input == null) return List.of();
+    List<String> unknown = new ArrayList<>();
+    AwsWire.unknownWrittenFields(model.get(), input, parameters, jsonata, unknown);
+    return unknown;
+  }
+
+  private static boolean optimized(String resource) {
+    return resource.matches("arn:aws[a-z-]*:states:::.*");
+  }
+
+  /**
+   * An optimized integration's resource: the action, and its pattern, must be one AWS lists for the
+   * service ({@link OptimizedCatalog}); a service the catalog does not list is left to run time.
+   */
+  private static boolean recognizedOptimized(String resource) {
+    Matcher m = AwsServices.OPTIMIZED.matcher(resource);
+    if (!m.matches()) {
+      // a service the catalog lists, with no action or a malformed one
+      String rest = resource.substring(resource.indexOf(":::") + 3);
+      int colon = rest.indexOf(':');
+      return OptimizedCatalog.supports(colon < 0 ? rest : rest.substring(0, colon), "", "") == null;
+    }
+    Boolean supported = OptimizedCatalog.supports(m.group(1), m.group(2), m.group(3));
+    return supported == null || supported;
   }
 
   private static boolean recognized(String resource) {
