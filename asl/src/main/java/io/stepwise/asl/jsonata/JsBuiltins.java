@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *       units), the one-argument {@code $sort} orders whole and fractional numbers together
  *       (dashjoin fails on {@code [2, 1.5]}), {@code $encodeUrl} is JavaScript's {@code encodeURI}
  *       (dashjoin leaves spaces), {@code $string} writes numbers as JavaScript does, {@code
- *       $distinct} compares numbers by value;
+ *       $distinct} compares numbers by value, {@code $pad} is built once (dashjoin's grows its
+ *       padding one piece at a time, which takes minutes for millions of characters);
  *   <li>regular expressions: {@code $match}, {@code $split} and {@code $replace} walk the matches
  *       as jsonata-js does ({@link #regexMatches}, D1004), and {@code $replace} is jsonata-js's
  *       own (dashjoin re-applied its limit to the text already replaced, read a text pattern as
@@ -160,6 +161,11 @@ final class JsBuiltins {
         }
         case "distinct" -> {
           if (first instanceof List<?> l && l.size() > 1) return distinct(l);
+        }
+        case "pad" -> {
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Number width) {
+            return pad(s, width.doubleValue(), args.size() > 2 && args.get(2) instanceof String c ? c : null);
+          }
         }
         case "encodeUrl" -> {
           if (first instanceof String s) return encodeUri(s);
@@ -457,6 +463,22 @@ final class JsBuiltins {
     int end = from;
     while (end < text.length() && end < from + digits && Character.isDigit(text.charAt(end))) end++;
     return end == from ? null : Integer.parseInt(text.substring(from, end));
+  }
+
+  /**
+   * jsonata-js's $pad: to the width's absolute value in characters, on the right for a positive
+   * width and on the left for a negative one, with the padding text repeated and cut (a space when
+   * none is given). Built once: a result past the memory bound is refused before it is made.
+   */
+  private static String pad(String s, double width, String with) {
+    String unit = with == null || with.isEmpty() ? " " : with;
+    long padLength = (long) Math.abs(width) - s.codePointCount(0, s.length());
+    if (padLength <= 0) return s;
+    if (padLength > Bounds.MAX_CHARS) throw new Bounds.Crossed(Bounds.TOO_BIG);
+    int[] cps = unit.codePoints().toArray();
+    StringBuilder padding = new StringBuilder();
+    for (long i = 0; i < padLength; i++) padding.appendCodePoint(cps[(int) (i % cps.length)]);
+    return width > 0 ? s + padding : padding + s;
   }
 
   /** jsonata-js's $distinct: the first of each group of deeply equal values ({@code 1} and {@code 1.0} are one number). */

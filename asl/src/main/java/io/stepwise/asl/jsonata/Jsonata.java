@@ -174,16 +174,8 @@ public final class Jsonata {
     return false;
   }
 
-  /**
-   * How long one expression may evaluate, and how deep its evaluation may nest: AWS allows depth
-   * 100 (a 100-term {@code 1+1+...} evaluates, 101 terms fail; 99 nested brackets evaluate, 100
-   * fail; a non-tail-recursive function recurses 31 times, not 32: floci#2737, #2783, measured),
-   * which is jsonata-js's timebox depth as dashjoin counts it.
-   */
+  /** How long one expression may evaluate; its other bounds are {@link Bounds}'. */
   static final long MAX_MILLIS = 10_000;
-  static final int MAX_DEPTH = 100;
-  private static final String TOO_DEEP = "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.";
-  private static final String TOO_LONG = "Expression evaluation timeout: Check for infinite loop";
 
   private static StatesError bound(String source, String field, String words) {
     return StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
@@ -194,8 +186,8 @@ public final class Jsonata {
   static JsonNode run(com.dashjoin.jsonata.Jsonata expr, Scope scope, String source, String field) {
     com.dashjoin.jsonata.Jsonata.Frame frame = expr.createFrame();
     // A non-terminating expression (a recursive function with no end) fails the state instead of
-    // holding the thread that runs it.
-    frame.setRuntimeBounds(MAX_MILLIS, MAX_DEPTH);
+    // holding the thread that runs it; so does one that grows too deep or too large.
+    Bounds.watch(frame, MAX_MILLIS);
     frame.bind("states", Convert.toJava(StatesBinding.of(scope)));
     Functions.bindAll(frame, scope);
     for (Map.Entry<String, JsonNode> v : scope.variables().entrySet()) frame.bind(v.getKey(), Convert.toJava(v.getValue()));
@@ -204,11 +196,10 @@ public final class Jsonata {
       out = expr.evaluate(Convert.toJava(scope.input()), frame);
     } catch (StatesError e) {
       throw e;
-    } catch (JException e) {
+    } catch (Bounds.Crossed e) {
       // the evaluation's bounds have no code: AWS writes their words after a colon
-      String error = e.getError() == null ? "" : e.getError();
-      if (error.startsWith("Stack overflow error")) throw bound(source, field, TOO_DEEP);
-      if (error.startsWith("Expression evaluation timeout")) throw bound(source, field, TOO_LONG);
+      throw bound(source, field, e.getMessage());
+    } catch (JException e) {
       String described = JsErrors.describe(e, source);
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
           + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
@@ -220,7 +211,7 @@ public final class Jsonata {
       }
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
     } catch (StackOverflowError e) {
-      throw bound(source, field, TOO_DEEP);
+      throw bound(source, field, Bounds.TOO_DEEP);
     }
     return Convert.toJson(out, source, field);
   }

@@ -356,6 +356,28 @@ class JsonataTest {
     }
   }
 
+  /**
+   * No step of an evaluation may yield an array of more than 873,782 items or a string of more than
+   * 6,990,256 characters (AWS's measured edges): beyond is AWS's memory words, after a colon.
+   */
+  @Test
+  void evaluationMemory_isBounded() {
+    String[][] cases = {
+        {"[1..873782] ~> $count()", "873782"}, {"$count($range(1, 200000, 1))", "200000"},
+        {"$length($pad('', 4194304, 'x'))", "4194304"},
+        {"[1..873783] ~> $count()", null}, {"$sum([1..900000])", null}, {"$count($range(1, 873783, 1))", null},
+        {"$count($range(0, 9223372036854775807, 1))", null}, {"$length($pad('', 8388608, 'x'))", null}};
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      if (c[1] != null) {
+        assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+      } else {
+        assertThat(r.failure().cause()).as(c[0]).endsWith("specified for the field 'Output' threw an error during evaluation: "
+            + "Expression evaluation memory limit exceeded: Check for excessive memory usage");
+      }
+    }
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {

@@ -1,0 +1,69 @@
+package io.stepwise.asl.jsonata;
+
+import com.dashjoin.jsonata.Jsonata.Frame;
+import java.util.List;
+
+/**
+ * The bounds AWS puts on one JSONata evaluation, watched at every step of it (dashjoin's timebox,
+ * with a third bound):
+ * <ul>
+ *   <li>depth: at most 100 nested steps (a 100-term {@code 1+1+...} evaluates, 101 terms fail; 99
+ *       nested brackets evaluate, 100 fail; floci#2737, #2783, measured);
+ *   <li>time: {@link Jsonata#MAX_MILLIS};
+ *   <li>memory: no value a step yields may be an array of more than 873,782 items or a string of
+ *       more than 6,990,256 characters ({@code [1..873782]} evaluates and {@code [1..873783]} fails,
+ *       so does {@code $sum([1..900000])}; a string of 2^22 characters evaluates, 2^23 fail;
+ *       floci#2737, #2790, measured). AWS's own accounting is not published: these are its
+ *       measured edges for arrays of numbers and for strings.
+ * </ul>
+ * A bound crossed ends the evaluation with a {@link Crossed} carrying AWS's words.
+ */
+final class Bounds {
+  static final int MAX_DEPTH = 100;
+  static final int MAX_ITEMS = 873_782;
+  static final int MAX_CHARS = 6_990_256;
+  static final String TOO_DEEP = "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.";
+  static final String TOO_LONG = "Expression evaluation timeout: Check for infinite loop";
+  static final String TOO_BIG = "Expression evaluation memory limit exceeded: Check for excessive memory usage";
+
+  /** A bound crossed: AWS's words for it. */
+  static final class Crossed extends RuntimeException {
+    Crossed(String words) {
+      super(words, null, false, false);
+    }
+  }
+
+  private final long deadline;
+  private int depth;
+
+  private Bounds(long millis) {
+    this.deadline = System.currentTimeMillis() + millis;
+  }
+
+  /** Watches every step of the evaluations run with {@code frame}. */
+  static void watch(Frame frame, long millis) {
+    Bounds b = new Bounds(millis);
+    frame.setEvaluateEntryCallback((expr, input, env) -> {
+      if (env.isParallelCall) return;
+      if (++b.depth > MAX_DEPTH) throw new Crossed(TOO_DEEP);
+      b.checkTime();
+    });
+    frame.setEvaluateExitCallback((expr, input, env, result) -> {
+      if (env.isParallelCall) return;
+      b.depth--;
+      checkSize(result);
+      b.checkTime();
+    });
+  }
+
+  /** Fails when {@code value} is larger than one step may yield. */
+  static void checkSize(Object value) {
+    if (value instanceof List<?> l && l.size() > MAX_ITEMS || value instanceof String s && s.length() > MAX_CHARS) {
+      throw new Crossed(TOO_BIG);
+    }
+  }
+
+  private void checkTime() {
+    if (System.currentTimeMillis() > deadline) throw new Crossed(TOO_LONG);
+  }
+}
