@@ -162,6 +162,11 @@ final class JsBuiltins {
         case "distinct" -> {
           if (first instanceof List<?> l && l.size() > 1) return distinct(l);
         }
+        case "formatNumber" -> {
+          if (first instanceof Number n && args.size() > 1 && args.get(1) instanceof String picture) {
+            return FormatNumber.format(n.doubleValue(), picture, args.size() > 2 && args.get(2) instanceof Map<?, ?> o ? o : null);
+          }
+        }
         case "pad" -> {
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Number width) {
             return pad(s, width.doubleValue(), args.size() > 2 && args.get(2) instanceof String c ? c : null);

@@ -289,6 +289,35 @@ class JsonataTest {
   }
 
   /**
+   * $formatNumber is XPath's format-number as jsonata-js implements it: rounding half to even at the
+   * picture's last digit as the number is written in decimal, the picture's own grouping, other
+   * characters as text; a picture breaking the spec's rules is the last rule's code (AWS: D3086 for "x").
+   */
+  @Test
+  void formatNumber_isJsonataJsFormatNumber() {
+    String[][] values = {
+        {"$formatNumber(2.675, '#,##0.00')", "2.68"}, {"$formatNumber(12.345, '0.00')", "12.34"}, {"$formatNumber(1.005, '0.00')", "1.00"},
+        {"$formatNumber(99.995, '#,##0.00')", "100.00"}, {"$formatNumber(1234567, '#,##,###')", "12,34,567"},
+        {"$formatNumber(1234.5678, '¤#,##0.00')", "¤1,234.57"}, {"$formatNumber(1, '#.##')", "1.0"}, {"$formatNumber(0.5, '#.##')", ".5"},
+        {"$formatNumber(-1234.5, '#,##0.00;(#,##0.00)')", "(1,234.50)"}, {"$formatNumber(0.25, '#%')", "25%"},
+        {"$formatNumber(1234.5, '#.##0,00', {'decimal-separator': ',', 'grouping-separator': '.'})", "1.234,50"},
+        {"$formatNumber(1234.5678, '00.00e0')", "12.35e2"}, {"$formatNumber(0.000123, '0.00e00')", "1.23e-04"},
+        {"$formatNumber(2.5, '0')", "2"}, {"$formatNumber(-0.4, '0')", "-0"}, {"$formatNumber(5e20, '0%')", "5e+22%"}};
+    for (String[] c : values) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      assertThat(r.output().textValue()).as(c[0]).isEqualTo(c[1]);
+    }
+    String[][] errors = {
+        {"$formatNumber(1, 'x')", "D3086"}, {"$formatNumber(1, '#;#;#')", "D3080"}, {"$formatNumber(1, '0.0.0')", "D3081"},
+        {"$formatNumber(1, '0%%')", "D3082"}, {"$formatNumber(1, '0,')", "D3088"}, {"$formatNumber(1, '0#')", "D3090"},
+        {"$formatNumber(1, '#0e')", "D3093"}, {"$formatNumber(1, '#,##0.00', {'decimal-separator': ',', 'grouping-separator': '.'})", "D3091"}};
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      assertThat(r.failure().cause()).as(c[0]).contains("threw an error during evaluation. " + c[1] + ": ");
+    }
+  }
+
+  /**
    * A number in a JSONata expression is JavaScript's double: an integer beyond 2^53 read from the
    * input becomes the nearest double, a whole result below 1e21 is written without an exponent,
    * and 1 and 1.0 are one value to $distinct.
