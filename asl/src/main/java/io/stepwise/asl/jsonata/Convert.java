@@ -54,6 +54,9 @@ final class Convert {
     if (o instanceof BigDecimal d) return Json.NODES.numberNode(d);
     if (o instanceof Number n) {
       double d = n.doubleValue();
+      // a non-finite number is written as its name, as AWS answers (1/0 is "Infinity", 0/0 "NaN": floci#2783, measured)
+      if (Double.isNaN(d)) return Json.NODES.textNode("NaN");
+      if (Double.isInfinite(d)) return Json.NODES.textNode(d > 0 ? "Infinity" : "-Infinity");
       if (d == Math.rint(d) && Math.abs(d) <= MAX_SAFE) return Json.number((long) d);
       // JavaScript writes a whole number below 1e21 without an exponent, from its shortest digits
       if (d == Math.rint(d) && Math.abs(d) < 1e21) return Json.NODES.numberNode(new BigDecimal(Double.toString(d)).toBigInteger());
