@@ -17,17 +17,15 @@ import java.util.Map;
 final class Convert {
   private Convert() {}
 
-  /** 2^53: up to here every integer is exactly a double. */
-  private static final long MAX_SAFE = 1L << 53;
-
   /** JSON null becomes JSONata's null value (not undefined), so {@code {"v": $states.input.bar}} keeps its key. */
   static Object toJava(JsonNode n) {
     if (n == null || n.isMissingNode()) return null;
     if (n.isNull()) return com.dashjoin.jsonata.Jsonata.NULL_VALUE;
     if (n.isTextual()) return n.textValue();
     if (n.isBoolean()) return n.booleanValue();
-    // a number is JavaScript's: a double, so an integer beyond 2^53 is the double nearest to it
-    if (n.isIntegralNumber()) return n.canConvertToLong() && Math.abs(n.longValue()) <= MAX_SAFE ? (Object) n.longValue() : n.doubleValue();
+    // an integer stays exact while it fits in a long, a double past that (AWS's number model:
+    // 9223372036854775807 stays itself, 9223372036854775808 becomes 9.223372036854776E18; floci, measured)
+    if (n.isIntegralNumber()) return n.canConvertToLong() ? (Object) n.longValue() : n.doubleValue();
     if (n.isNumber()) return n.doubleValue();
     if (n instanceof ArrayNode a) {
       List<Object> l = new ArrayList<>(a.size());
@@ -57,9 +55,7 @@ final class Convert {
       // a non-finite number is written as its name, as AWS answers (1/0 is "Infinity", 0/0 "NaN": floci#2783, measured)
       if (Double.isNaN(d)) return Json.NODES.textNode("NaN");
       if (Double.isInfinite(d)) return Json.NODES.textNode(d > 0 ? "Infinity" : "-Infinity");
-      if (d == Math.rint(d) && Math.abs(d) <= MAX_SAFE) return Json.number((long) d);
-      // JavaScript writes a whole number below 1e21 without an exponent, from its shortest digits
-      if (d == Math.rint(d) && Math.abs(d) < 1e21) return Json.NODES.numberNode(new BigDecimal(Double.toString(d)).toBigInteger());
+      if (d == Math.rint(d) && Math.abs(d) < 9e18) return Json.number((long) d);
       return Json.NODES.numberNode(BigDecimal.valueOf(d));
     }
     // inside containers JSONata has already dropped undefined: a Java null there is JSON null

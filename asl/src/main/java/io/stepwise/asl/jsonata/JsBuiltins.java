@@ -237,7 +237,9 @@ final class JsBuiltins {
 
   /** {@code value} with each number written as jsonata-js's $string writes it (see {@link JsNumber}). */
   private static Object jsNumbers(Object value) {
-    if (value instanceof Double || value instanceof Float || value instanceof Long l && Math.abs(l) >= 1_000_000_000_000_000L) {
+    // a double (AWS's $string(1e20) is JavaScript's, floci#2669, measured); an integer that fits a
+    // long is kept exact, as AWS keeps it
+    if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
       return Double.isFinite(d) ? new JsNumber(d) : value;
     }
