@@ -1,5 +1,6 @@
 package io.stepwise.asl.jsonata;
 
+import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata.Frame;
 import java.util.List;
 
@@ -26,10 +27,16 @@ final class Bounds {
   static final String TOO_LONG = "Expression evaluation timeout: Check for infinite loop";
   static final String TOO_BIG = "Expression evaluation memory limit exceeded: Check for excessive memory usage";
 
-  /** A bound crossed: AWS's words for it. */
-  static final class Crossed extends RuntimeException {
+  /**
+   * A bound crossed: AWS's words for it. A JException, so that dashjoin passes it on as it is
+   * (it replaces other exceptions under {@code and}/{@code or} with its own).
+   */
+  static final class Crossed extends JException {
+    final String words;
+
     Crossed(String words) {
-      super(words, null, false, false);
+      super(words, -1);
+      this.words = words;
     }
   }
 
@@ -43,17 +50,23 @@ final class Bounds {
   /** Watches every step of the evaluations run with {@code frame}. */
   static void watch(Frame frame, long millis) {
     Bounds b = new Bounds(millis);
+    // every entry is paired with its exit (dashjoin's timebox skips steps of frames it marks as
+    // parallel, and never unmarks them, so its count grew with each array built in a $map)
     frame.setEvaluateEntryCallback((expr, input, env) -> {
-      if (env.isParallelCall) return;
       if (++b.depth > MAX_DEPTH) throw new Crossed(TOO_DEEP);
       b.checkTime();
     });
     frame.setEvaluateExitCallback((expr, input, env, result) -> {
-      if (env.isParallelCall) return;
       b.depth--;
       checkSize(result);
       b.checkTime();
     });
+  }
+
+  /** The bound crossed somewhere in {@code e}'s causes (dashjoin wraps a comparator's errors), or null. */
+  static Crossed in(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof Crossed c) return c;
+    return null;
   }
 
   /** Fails when {@code value} is larger than one step may yield. */

@@ -62,6 +62,8 @@ final class FormatNumber {
   static String format(double value, String picture, Map<?, ?> options) {
     Map<String, String> props = new HashMap<>(DEFAULTS);
     if (options != null) options.forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+    // a property given empty is left at its default (jsonata-js reads its first character)
+    props.replaceAll((k, v) -> v.isEmpty() ? DEFAULTS.getOrDefault(k, v) : v);
     String digitFamily = digitFamily(props.get("zero-digit").charAt(0));
     String decimalSep = props.get("decimal-separator");
     String groupingSep = props.get("grouping-separator");
@@ -92,12 +94,15 @@ final class FormatNumber {
       double maxMantissa = Math.pow(10, pic.scalingFactor);
       double minMantissa = Math.pow(10, pic.scalingFactor - 1);
       int e = 0;
-      // jsonata-js's loops, bounded (it never ends for zero)
-      for (int i = 0; mantissa < minMantissa && i < 400; i++) {
+      // jsonata-js's loops, which never end for zero or a negative number: such an evaluation runs
+      // out of time, as AWS's would
+      for (int i = 0; mantissa < minMantissa; i++) {
+        if (i == 400) throw new Bounds.Crossed(Bounds.TOO_LONG);
         mantissa *= 10;
         e--;
       }
-      for (int i = 0; mantissa > maxMantissa && i < 400; i++) {
+      for (int i = 0; mantissa > maxMantissa; i++) {
+        if (i == 400) throw new Bounds.Crossed(Bounds.TOO_LONG);
         mantissa /= 10;
         e++;
       }

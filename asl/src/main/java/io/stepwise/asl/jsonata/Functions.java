@@ -57,11 +57,13 @@ final class Functions {
     if (step == 0 || (step > 0 && from > to) || (step < 0 && from < to)) return null;
     // AWS answers 200,000 items (floci#2676, measured) and fails only at its memory bound, which
     // is known before anything is allocated
-    double count = Math.floor((to - (double) from) / step) + 1;
-    if (count > Bounds.MAX_ITEMS) throw new Bounds.Crossed(Bounds.TOO_BIG);
-    List<Object> out = new ArrayList<>((int) count);
-    // each item lies between the ends, so no step overflows
-    for (long i = 0; i < (long) count; i++) out.add(from + i * step);
+    java.math.BigInteger count = java.math.BigInteger.valueOf(to).subtract(java.math.BigInteger.valueOf(from))
+        .divide(java.math.BigInteger.valueOf(step)).add(java.math.BigInteger.ONE);
+    if (count.compareTo(java.math.BigInteger.valueOf(Bounds.MAX_ITEMS)) > 0) throw new Bounds.Crossed(Bounds.TOO_BIG);
+    int n = count.intValueExact();
+    List<Object> out = new ArrayList<>(n);
+    // counted exactly, each item lies between the ends, so no step overflows
+    for (long i = 0; i < n; i++) out.add(from + i * step);
     // a one-item JSONata sequence is its item
     return out.size() == 1 ? out.get(0) : out;
   }

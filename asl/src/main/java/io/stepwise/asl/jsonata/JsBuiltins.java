@@ -89,20 +89,43 @@ final class JsBuiltins {
     private final List<String> params;
     private final Pattern whole;
 
+    /** Which parameters take an array ({@code a}), and whether the last repeats ({@code a+}). */
+    private final boolean[] arrays;
+    private final boolean variadicArray;
+
     Checked(String name, String signature, String method) {
       super(name, signature, Functions.class, null, method);
       this.name = name;
       this.params = parameters(signature);
+      this.arrays = new boolean[params.size()];
+      for (int i = 0; i < params.size(); i++) arrays[i] = params.get(i).startsWith("[asnblfom]") && isArray(signature, i);
+      this.variadicArray = !params.isEmpty() && arrays[params.size() - 1] && params.get(params.size() - 1).endsWith("+");
       this.whole = Pattern.compile(String.join("", params.stream().map(p -> "(" + p + ")").toList()));
     }
 
     @Override
     public Object validate(Object args, Object context) {
-      List<?> list = (List<?>) args;
+      List<?> list = nullsAsArrays((List<?>) args);
       StringBuilder types = new StringBuilder(list.size());
       for (Object a : list) types.append(symbol(a));
       if (!whole.matcher(types).matches()) throw mismatch(types, list);
-      return super.validate(args, context);
+      return super.validate(list, context);
+    }
+
+    /**
+     * JSON null given for an array parameter is the array of it, as jsonata-js makes any single value
+     * ({@code $count(null)} is 1, {@code $sum(null)} T0412); dashjoin would take it as undefined.
+     */
+    private List<?> nullsAsArrays(List<?> args) {
+      List<Object> out = null;
+      for (int i = 0; i < args.size(); i++) {
+        boolean array = i < arrays.length ? arrays[i] : arrays.length > 0 && variadicArray;
+        if (array && args.get(i) == com.dashjoin.jsonata.Jsonata.NULL_VALUE) {
+          if (out == null) out = new ArrayList<>(args);
+          out.set(i, new ArrayList<>(List.of(com.dashjoin.jsonata.Jsonata.NULL_VALUE)));
+        }
+      }
+      return out == null ? args : out;
     }
 
     /** jsonata-js's T0410: the first argument past the longest prefix the parameters match. */
@@ -137,6 +160,8 @@ final class JsBuiltins {
           if (!comparator && first instanceof List<?> l && l.size() > 1) return sort(l);
         }
         case "substring" -> {
+          // an undefined start is JavaScript's slice of everything, or of nothing with a length
+          if (first instanceof String s && args.size() > 1 && args.get(1) == null) return args.size() > 2 && args.get(2) != null ? "" : s;
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Number start) {
             return substring(s, start, args.size() > 2 && args.get(2) instanceof Number n ? n : null);
           }
@@ -168,6 +193,8 @@ final class JsBuiltins {
           }
         }
         case "pad" -> {
+          // an undefined width pads nothing (JavaScript's NaN)
+          if (first instanceof String s && (args.size() < 2 || args.get(1) == null)) return s;
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Number width) {
             return pad(s, width.doubleValue(), args.size() > 2 && args.get(2) instanceof String c ? c : null);
           }
@@ -490,34 +517,27 @@ final class JsBuiltins {
 
   /** jsonata-js's $distinct: the first of each group of deeply equal values ({@code 1} and {@code 1.0} are one number). */
   private static List<Object> distinct(List<?> l) {
-    List<Object> out = l instanceof Utils.JList<?> ? Utils.createSequence() : new ArrayList<>();
-    for (Object v : l) {
-      boolean seen = false;
-      for (Object r : out) {
-        if (deepEqual(v, r)) {
-          seen = true;
-          break;
-        }
-      }
-      if (!seen) out.add(v);
-    }
+    Map<Object, Object> firsts = new LinkedHashMap<>();
+    for (Object v : l) firsts.putIfAbsent(key(v), v);
+    List<Object> out = Utils.isSequence(l) ? Utils.createSequence() : new ArrayList<>();
+    out.addAll(firsts.values());
     return out;
   }
 
-  /** jsonata-js's isDeepEqual over dashjoin's values, where a number may be an Integer, a Long or a Double. */
-  static boolean deepEqual(Object a, Object b) {
-    if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
-    if (a instanceof List<?> x && b instanceof List<?> y) {
-      if (x.size() != y.size()) return false;
-      for (int i = 0; i < x.size(); i++) if (!deepEqual(x.get(i), y.get(i))) return false;
-      return true;
+  /** A value that equals another's exactly when jsonata-js's deep equality holds: numbers by value, containers member by member. */
+  private static Object key(Object v) {
+    if (v instanceof Number n) return n.doubleValue() + 0.0;
+    if (v instanceof List<?> l) {
+      List<Object> k = new ArrayList<>(l.size());
+      for (Object o : l) k.add(key(o));
+      return k;
     }
-    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-      if (!x.keySet().equals(y.keySet())) return false;
-      for (Map.Entry<?, ?> e : x.entrySet()) if (!deepEqual(e.getValue(), y.get(e.getKey()))) return false;
-      return true;
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> k = new java.util.HashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) k.put(e.getKey(), key(e.getValue()));
+      return k;
     }
-    return a == null ? b == null : a.equals(b);
+    return v;
   }
 
   /** jsonata-js's $substring: counted in characters (code points); a negative start counts from the end. */
@@ -550,7 +570,7 @@ final class JsBuiltins {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);
-      if (Character.isSurrogate((char) cp)) throw new JException("D3140", -1, "encodeUrl", s);
+      if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) throw new JException("D3140", -1, "encodeUrl", s);
       if (cp < 128 && (Character.isLetterOrDigit(cp) || URI_KEEP.indexOf(cp) >= 0)) {
         b.append((char) cp);
       } else {
@@ -579,6 +599,26 @@ final class JsBuiltins {
     if (v instanceof List) return 'a';
     if (v instanceof Map) return 'o';
     return 'm';
+  }
+
+  /** Whether the {@code index}th parameter of {@code signature} is an array ({@code a}, not {@code x}). */
+  static boolean isArray(String signature, int index) {
+    int n = -1;
+    for (int i = 1; i < signature.length(); i++) {
+      char c = signature.charAt(i);
+      if (c == ':' || c == '>') break;
+      if (c == '<') {
+        i = signature.indexOf('>', i);
+        continue;
+      }
+      if (c == '(') {
+        i = signature.indexOf(')', i);
+        n++;
+        continue;
+      }
+      if ("snbloafjx".indexOf(c) >= 0 && ++n == index) return c == 'a';
+    }
+    return false;
   }
 
   /** jsonata-js's {@code parseSignature}: one pattern per parameter (type parameters are not matched). */

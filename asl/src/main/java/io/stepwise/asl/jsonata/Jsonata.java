@@ -198,12 +198,14 @@ public final class Jsonata {
       throw e;
     } catch (Bounds.Crossed e) {
       // the evaluation's bounds have no code: AWS writes their words after a colon
-      throw bound(source, field, e.getMessage());
+      throw bound(source, field, e.words);
     } catch (JException e) {
       String described = JsErrors.describe(e, source);
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
           + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
     } catch (RuntimeException e) {
+      Bounds.Crossed crossed = Bounds.in(e);
+      if (crossed != null) throw bound(source, field, crossed.words);
       String described = JsErrors.describeText(e.getMessage());
       if (described != null) {
         throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
@@ -212,6 +214,8 @@ public final class Jsonata {
       throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field + "' threw an error: " + e.getMessage(), field);
     } catch (StackOverflowError e) {
       throw bound(source, field, Bounds.TOO_DEEP);
+    } catch (OutOfMemoryError e) {
+      throw bound(source, field, Bounds.TOO_BIG);
     }
     return Convert.toJson(out, source, field);
   }

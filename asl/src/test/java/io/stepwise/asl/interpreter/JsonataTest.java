@@ -404,6 +404,41 @@ class JsonataTest {
     }
   }
 
+  /**
+   * Review mends, each against jsonata-js: a bound crossed under {@code or} or in a $sort comparator
+   * keeps its words; depth counts nesting, not arrays built one after another; $distinct keeps an
+   * array an array and is not quadratic; null for an array parameter is the array of it; $range
+   * counts exactly near the long bounds; undefined widths and starts are JavaScript's.
+   */
+  @Test
+  void reviewMends_matchJsonataJs() {
+    String[][] values = {
+        {"$count($map([1..500], function($v){ {'a': $v, 'b': [$v, $v]} }))", "500"},
+        {"$distinct([1,1])", "[1]"}, {"$distinct([[1,2],[1,2]])", "[[1,2]]"}, {"$count($distinct([1..200000]))", "200000"},
+        {"$encodeUrl('\uD876\uDC00')", "\"%F0%AD%A0%80\""}, {"$count(null)", "1"}, {"$reverse(null)", "[null]"},
+        {"$pad('abc', $nothing)", "\"abc\""}, {"$substring('abc', $nothing)", "\"abc\""}};
+    for (String[] c : values) {
+      String body = c[0].replace("\\", "\\\\");
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + body + " %}\",\"End\":true}"), "{}");
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    var nearMax = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $range($states.input.a, $states.input.b, 1600) %}\",\"End\":true}"),
+        "{\"a\":9223372036854774271,\"b\":9223372036854775807}");
+    assertThat(nearMax.output()).isEqualTo(json("9223372036854774271"));
+    var exact = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $count($range($states.input.a, $states.input.b, 1)) %}\",\"End\":true}"),
+        "{\"a\":4611686018427387905,\"b\":4611686018427387907}");
+    assertThat(exact.output()).isEqualTo(json("3"));
+    String[][] errors = {
+        {"($f := function($x){ $x <= 0 or $f($x-1) }; $f(200))", ": Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."},
+        {"$sort([2,1], function($a,$b){ $count([1..900000]) > 0 })", ": Expression evaluation memory limit exceeded: Check for excessive memory usage"},
+        {"$count([0, 1..900000])", ": Expression evaluation memory limit exceeded: Check for excessive memory usage"},
+        {"$sum(null)", ". T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""}};
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation" + c[1]);
+    }
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {

@@ -15,8 +15,9 @@ import java.util.regex.Matcher;
  * ({@link OptimizedCatalog}), is {@code The resource provided <arn> is not recognized. The value
  * is not a valid resource ARN, or the resource is not available in this region.} at the Resource.
  * A service whose model (aws-sdk) or catalog entry (optimized) Stepwise does not carry is left to
- * run time (AWS may have it). The request's names are checked when the task runs,
- * as AWS does ({@link AwsWire.UnknownField}).
+ * run time (AWS may have it). A request's written-out names are checked here ({@link
+ * #unknownFields}); names given by a path or a JSONata expression when the task runs ({@link
+ * AwsWire.UnknownField}).
  */
 public final class IntegrationCheck implements TaskCheck {
   private static final String SDK_PREFIX = ":states:::aws-sdk:";
