@@ -151,19 +151,7 @@ public final class Jsonata {
 
   /** {@code $$} outside string literals: AWS refuses the top-level context reference. */
   private static boolean mentionsRootContext(String body) {
-    char quote = 0;
-    for (int i = 0; i < body.length() - 1; i++) {
-      char c = body.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') i++;
-        else if (c == quote) quote = 0;
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == '$' && body.charAt(i + 1) == '$') {
-        return true;
-      }
-    }
-    return false;
+    return outsideLiterals(body).contains("$$");
   }
 
   private static boolean hasExpression(JsonNode n) {
