@@ -41,22 +41,6 @@ final class FormatNumber {
     int minimumExponentSize;
     String suffix;
     String picture;
-
-    Pic copy() {
-      Pic p = new Pic();
-      p.integerGroups = integerGroups;
-      p.regularGrouping = regularGrouping;
-      p.minimumIntegerPartSize = minimumIntegerPartSize;
-      p.scalingFactor = scalingFactor;
-      p.prefix = prefix;
-      p.fractionalGroups = fractionalGroups;
-      p.minimumFractionalPartSize = minimumFractionalPartSize;
-      p.maximumFractionalPartSize = maximumFractionalPartSize;
-      p.minimumExponentSize = minimumExponentSize;
-      p.suffix = suffix;
-      p.picture = picture;
-      return p;
-    }
   }
 
   static String format(double value, String picture, Map<?, ?> options) {
@@ -80,12 +64,9 @@ final class FormatNumber {
     for (Parts p : parts) pics.add(analyse(p, digitFamily, groupingSep, digit));
     String minus = props.get("minus-sign");
     char zero = props.get("zero-digit").charAt(0);
-    if (pics.size() == 1) {
-      Pic negative = pics.get(0).copy();
-      negative.prefix = minus + negative.prefix;
-      pics.add(negative);
-    }
-    Pic pic = value >= 0 ? pics.get(0) : pics.get(1);
+    // a negative number without a sub-picture of its own takes the one there is, after a minus sign
+    Pic pic = value >= 0 || pics.size() == 1 ? pics.get(0) : pics.get(1);
+    String prefix = value < 0 && pics.size() == 1 ? minus + pic.prefix : pic.prefix;
     double adjusted = pic.picture.contains(props.get("percent")) ? value * 100
         : pic.picture.contains(props.get("per-mille")) ? value * 1000 : value;
     double mantissa = adjusted;
@@ -145,7 +126,7 @@ final class FormatNumber {
       if (pad > 0) e = String.valueOf(zero).repeat(pad) + e;
       s = s + exponentSep + (exponent < 0 ? minus : "") + e;
     }
-    return pic.prefix + s + pic.suffix;
+    return prefix + s + pic.suffix;
   }
 
   private static String digitFamily(char zero) {

@@ -98,7 +98,7 @@ final class JsBuiltins {
       this.name = name;
       this.params = parameters(signature);
       this.arrays = new boolean[params.size()];
-      for (int i = 0; i < params.size(); i++) arrays[i] = params.get(i).startsWith("[asnblfom]") && isArray(signature, i);
+      for (int i = 0; i < params.size(); i++) arrays[i] = isArray(signature, i);
       this.variadicArray = !params.isEmpty() && arrays[params.size() - 1] && params.get(params.size() - 1).endsWith("+");
       this.whole = Pattern.compile(String.join("", params.stream().map(p -> "(" + p + ")").toList()));
     }
@@ -146,7 +146,7 @@ final class JsBuiltins {
       Object first = args.isEmpty() ? null : args.get(0);
       switch (name) {
         case "string" -> {
-          if (!(first instanceof String)) args = withFirst(args, jsNumbers(first));
+          if (!(first instanceof String)) args = withAt(args, 0, jsNumbers(first));
         }
         case "number" -> {
           if (first instanceof String s) return number(s);
@@ -233,10 +233,6 @@ final class JsBuiltins {
       }
       throw new JException("D3030", -1, s);
     }
-  }
-
-  private static List<Object> withFirst(List<?> args, Object first) {
-    return withAt(args, 0, first);
   }
 
   private static List<Object> withAt(List<?> args, int i, Object value) {

@@ -45,18 +45,7 @@ final class JsErrors {
    */
   static String describeParse(JException e) {
     String template = e.getError() == null ? null : PARSE_TEMPLATES.get(e.getError());
-    if (template == null) return null;
-    Matcher m = PLACEHOLDER.matcher(template);
-    StringBuilder b = new StringBuilder();
-    List<Object> positional = new ArrayList<>(Arrays.asList(e.getCurrent(), e.getExpected()));
-    while (m.find()) {
-      Object v = positional.isEmpty() ? null : positional.remove(0);
-      // dashjoin carries an operator as its token object: its text is the string jsonata-js has
-      if (v != null && !(v instanceof Number) && !(v instanceof Boolean)) v = String.valueOf(v);
-      m.appendReplacement(b, Matcher.quoteReplacement(stringify(v)));
-    }
-    m.appendTail(b);
-    return b.toString();
+    return template == null ? null : fill(template, e, Map.of(), true);
   }
 
   /** jsonata-js 2.0.6's templates for evaluation errors (codes D and T). */
@@ -141,18 +130,27 @@ final class JsErrors {
     String code = e.getError();
     if (code != null && !TEMPLATES.containsKey(code)) code = codeOf(code);
     if (code == null) return null;
-    Map<String, Object> fields = fields(code, e, source);
-    Matcher m = PLACEHOLDER.matcher(TEMPLATES.get(code));
+    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e, source), false);
+  }
+
+  /**
+   * {@code template} filled: a named value from {@code fields}, the others in order from the
+   * exception's current and expected values. With {@code tokens}, a value that is neither a number
+   * nor a boolean is written as its text (dashjoin carries a parse error's operator as an object).
+   */
+  private static String fill(String template, JException e, Map<String, Object> fields, boolean tokens) {
+    Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder b = new StringBuilder();
     List<Object> positional = new ArrayList<>(Arrays.asList(e.getCurrent(), e.getExpected()));
     while (m.find()) {
       boolean raw = m.group(1) != null;
       String name = raw ? m.group(1) : m.group(2);
       Object v = fields.containsKey(name) ? fields.get(name) : positional.isEmpty() ? null : positional.remove(0);
+      if (tokens && v != null && !(v instanceof Number) && !(v instanceof Boolean)) v = String.valueOf(v);
       m.appendReplacement(b, Matcher.quoteReplacement(raw ? String.valueOf(v) : stringify(v)));
     }
     m.appendTail(b);
-    return code + ": " + b;
+    return b.toString();
   }
 
   /**
