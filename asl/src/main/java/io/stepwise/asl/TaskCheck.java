@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * What a Task state's resource may name, beyond its form: the engine knows which service
- * integrations exist; the language does not. Applied when a definition is created, updated or
- * validated, never when a stored one is compiled again (a revision that was accepted keeps
- * running).
+ * integrations exist; the language does not. {@link #refusal} and {@link #unknownFields} are applied
+ * when a definition is created, updated or validated, never when a stored one is compiled again (a
+ * revision that was accepted keeps running); {@link #startProblems} when a task is about to run.
  */
 @FunctionalInterface
 public interface TaskCheck {
@@ -23,6 +23,15 @@ public interface TaskCheck {
    * only known when the task runs and is checked then. Empty when the action's request is unknown.
    */
   default List<String> unknownFields(String resource, JsonNode parameters, boolean jsonata) {
+    return List.of();
+  }
+
+  /**
+   * What keeps a task's effective parameters (its Parameters as evaluated when it runs) from
+   * starting it, each problem in AWS's words; empty when nothing does. Checked before the task is
+   * scheduled: the state fails with {@code States.Runtime}.
+   */
+  default List<String> startProblems(String resource, JsonNode parameters) {
     return List.of();
   }
 }

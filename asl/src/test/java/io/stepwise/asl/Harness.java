@@ -69,6 +69,12 @@ public final class Harness {
     return drive(compile(def), CTX, Interpreter.start(compile(def), CTX, json(input), T0), T0, tasks);
   }
 
+  /** As {@link #run(String, String, Function)}, tasks' effective parameters checked by {@code check} before they are scheduled. */
+  public static Result run(String def, String input, io.stepwise.asl.TaskCheck check, Function<Effect.ScheduleTask, Signal> tasks) {
+    ExecutionContext ctx = CTX.withTaskCheck(check);
+    return drive(compile(def), ctx, Interpreter.start(compile(def), ctx, json(input), T0), T0, tasks);
+  }
+
   /** As {@link #run(String, String, Function)}, Distributed Maps handed over as Map Runs ({@link ExecutionContext#MAP_RUN} tasks). */
   public static Result runWithMapRuns(String def, String input, Function<Effect.ScheduleTask, Signal> tasks) {
     ExecutionContext ctx = CTX.withMapRuns();

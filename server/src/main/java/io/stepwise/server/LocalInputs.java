@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.interpreter.ExecutionContext;
+import io.stepwise.engine.integration.IntegrationCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,6 @@ final class LocalInputs {
     return new ExecutionContext(
         "arn:aws:states:us-east-1:123456789012:execution:" + name + ":" + executionName, executionName,
         "arn:aws:states:us-east-1:123456789012:stateMachine:" + name, name,
-        "arn:aws:iam::123456789012:role/stepwise-local", start, 0);
+        "arn:aws:iam::123456789012:role/stepwise-local", start, 0).withTaskCheck(new IntegrationCheck());
   }
 }

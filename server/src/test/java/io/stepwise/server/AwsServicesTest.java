@@ -520,14 +520,23 @@ class AwsServicesTest {
       assertThat(caught.get("Cause").asText()).isEqualTo(
           "Requested resource not found (Service: DynamoDb, Status Code: 400, Request ID: req-7)");
 
-      // a parameter the action does not have, named by a path (so not refused at creation), fails
-      // the task before anything is sent
+      // a parameter the action does not have, named by a path (so not refused at creation), or a
+      // list given other than an array: the state fails before the task is scheduled, nothing is sent
       int before = seen.size();
       DescribeExecutionResponse unknown = run(sfn, "unknown-field", """
           {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage",
            "Parameters": {"QueueUrl": "q", "MessageBody": "x", "Colour.$": "$.colour"}, "End": true}""", "{\"colour\": \"red\"}");
       assertThat(unknown.error()).isEqualTo("States.Runtime");
-      assertThat(unknown.cause()).endsWith("The field \"Colour\" is not supported by Step Functions");
+      assertThat(unknown.cause()).isEqualTo("An error occurred while executing the state 'T' (entered at the event id #2). "
+          + "The Parameters '{\"QueueUrl\":\"q\",\"MessageBody\":\"x\",\"Colour\":\"red\"}' could not be used to start the Task: "
+          + "[The field \"Colour\" is not supported by Step Functions]");
+      assertThat(sfn.getExecutionHistory(b -> b.executionArn(unknown.executionArn())).events())
+          .extracting(e -> e.typeAsString()).containsExactly("ExecutionStarted", "TaskStateEntered", "ExecutionFailed");
+      DescribeExecutionResponse notAList = run(sfn, "not-a-list", """
+          {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ecs:describeClusters",
+           "Parameters": {"Clusters.$": "$.name"}, "End": true}""", "{\"name\": \"blue\"}");
+      assertThat(notAList.cause()).endsWith(
+          "could not be used to start the Task: [The value of the field 'Clusters' has an invalid format]");
       assertThat(seen).hasSize(before);
       assertThat(signedFor).contains("/ sqs", "/ ecs", "/ dynamodb");
       assertThat(badSignatures).isEmpty();

@@ -8,10 +8,13 @@ import io.stepwise.asl.model.State;
 import io.stepwise.asl.path.Json;
 import io.stepwise.asl.path.PathExpr;
 import io.stepwise.asl.payload.Expr;
+import io.stepwise.asl.payload.PayloadTemplate;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The body of each state type: what happens between entering and the common completion. */
 final class Bodies {
@@ -202,9 +205,10 @@ final class Bodies {
     JsonNode params = t.parameters() != null ? t.parameters().eval(sc) : eff;
     if (params == null) params = Json.NODES.nullNode();
     if (run.inspect != null) run.inspect.put(f, jsonata ? "afterArguments" : "afterParameters", params);
+    Kind kind = Kind.of(t.resource());
+    if (kind == Kind.TASK && !jsonata) refuseUnstartable(t.resource(), params);
     Integer timeout = seconds(t.timeoutSeconds(), sc, NumberFields.TIMEOUT_SECONDS);
     Integer heartbeat = seconds(t.heartbeatSeconds(), sc, NumberFields.HEARTBEAT_SECONDS);
-    Kind kind = Kind.of(t.resource());
     ObjectNode det = run.obj();
     if (kind == Kind.TASK) {
       String[] rt = resourceType(t.resource());
@@ -232,6 +236,22 @@ final class Bodies {
     f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now, invocation);
     run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat, run.now, false,
         null, invocation));
+  }
+
+  /**
+   * A service integration's effective parameters that cannot start it fail the state before it is
+   * scheduled (no TaskScheduled), as AWS answers: States.Runtime, {@code The Parameters '<json>'
+   * could not be used to start the Task: [<problem>, ...]} — a {@code .$} key still in them that
+   * holds no path ({@link PayloadTemplate#problems}), or what the integration's request cannot take
+   * ({@link io.stepwise.asl.TaskCheck#startProblems}: {@code The value of the field
+   * 'QueryParameters' has an invalid format}, as AWS answered an API Gateway task given a string).
+   */
+  private void refuseUnstartable(String resource, JsonNode params) {
+    List<String> problems = new ArrayList<>(PayloadTemplate.problems(params));
+    problems.addAll(run.ctx.tasks().startProblems(resource, params));
+    if (!problems.isEmpty()) {
+      throw StatesError.runtime("The Parameters '" + Json.write(params) + "' could not be used to start the Task: " + problems);
+    }
   }
 
   private static Integer seconds(Expr e, StateScope sc, NumberFields.Spec spec) {

@@ -1,11 +1,14 @@
 package io.stepwise.asl.interpreter;
 
+import io.stepwise.asl.TaskCheck;
 import java.time.Instant;
 
 /**
  * What the engine knows about an execution that the language exposes through the context
  * object ({@code $$.Execution.*}, {@code $$.StateMachine.*}). The execution input itself is
  * passed to {@link Interpreter#start}. {@code redriveTime} is null until the execution is redriven.
+ * {@code tasks} checks a task's effective parameters before it is scheduled ({@link
+ * TaskCheck#startProblems}): the engine knows the integrations' requests, the language does not.
  */
 public record ExecutionContext(
     String executionArn,
@@ -17,7 +20,8 @@ public record ExecutionContext(
     int redriveCount,
     Instant redriveTime,
     TokenMinter taskTokens,
-    boolean mapRuns) {
+    boolean mapRuns,
+    TaskCheck tasks) {
 
   /**
    * {@code mapRuns}: the engine runs Distributed Maps as Map Runs of child executions (a
@@ -28,13 +32,19 @@ public record ExecutionContext(
   public ExecutionContext(String executionArn, String executionName, String stateMachineArn, String stateMachineName,
       String roleArn, Instant startTime, int redriveCount, Instant redriveTime, TokenMinter taskTokens) {
     this(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime, redriveCount, redriveTime,
-        taskTokens, false);
+        taskTokens, false, TaskCheck.NONE);
   }
 
   /** The same, with Distributed Maps run by the engine as Map Runs. */
   public ExecutionContext withMapRuns() {
     return new ExecutionContext(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime,
-        redriveCount, redriveTime, taskTokens, true);
+        redriveCount, redriveTime, taskTokens, true, tasks);
+  }
+
+  /** The same, with tasks' effective parameters checked by {@code check} before they are scheduled. */
+  public ExecutionContext withTaskCheck(TaskCheck check) {
+    return new ExecutionContext(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime,
+        redriveCount, redriveTime, taskTokens, mapRuns, check);
   }
 
   /**
@@ -55,7 +65,7 @@ public record ExecutionContext(
   /** The same, with task tokens made by {@code minter}. */
   public ExecutionContext withTaskTokens(TokenMinter minter) {
     return new ExecutionContext(executionArn, executionName, stateMachineArn, stateMachineName, roleArn, startTime,
-        redriveCount, redriveTime, minter, mapRuns);
+        redriveCount, redriveTime, minter, mapRuns, tasks);
   }
 
   /** Never redriven. */

@@ -51,6 +51,21 @@ public final class PayloadTemplate {
     return new Arr(items);
   }
 
+  /**
+   * What is wrong with {@code value} read as a template, each in AWS's words: a task's effective
+   * parameters are read again so when it runs, and a {@code .$} key they still hold (data that
+   * carried one, or a template that wrote {@code "x.$.$"}) must hold a path or an intrinsic call
+   * (AWS: {@code The value for the field 'taskToken.$' must be a valid JSONPath or a valid
+   * intrinsic function call}, for a Lambda Payload that held a token there).
+   */
+  public static List<String> problems(JsonNode value) {
+    List<String[]> found = new ArrayList<>();
+    if (value != null && value.isContainerNode()) compile(value, "", found);
+    List<String> out = new ArrayList<>(found.size());
+    for (String[] f : found) out.add(f[1]);
+    return out;
+  }
+
   /** A {@code "x.$"} value: a path, a context path, a variable, or an intrinsic call. */
   public static Expr compileDynamic(String text, String field, String pointer, List<String[]> problems) {
     try {

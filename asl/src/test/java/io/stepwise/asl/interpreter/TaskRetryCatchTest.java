@@ -56,6 +56,96 @@ class TaskRetryCatchTest {
     assertThat(missing.failure().error()).isEqualTo("States.Runtime");
   }
 
+  /**
+   * A service integration's effective parameters are read again as a template when the task runs:
+   * a {@code .$} key still in them must hold a path or an intrinsic call, or the state fails with
+   * States.Runtime before it is scheduled (AWS, for a Lambda Payload holding {@code "taskToken.$"}
+   * with the token in it: {@code The Parameters '<json>' could not be used to start the Task: [The
+   * value for the field 'taskToken.$' must be a valid JSONPath or a valid intrinsic function call]}).
+   */
+  @Test
+  void effectiveParametersStillHoldingAPathKey_failTheStateBeforeItIsScheduled() {
+    String entered = "An error occurred while executing the state 'T' (entered at the event id #2). ";
+    String[][] cases = {
+        // data handed on with a .$ key whose value is no path: at the top, nested, inside an array
+        {"{\"data\":{\"note.$\":\"hello\"}}", "{\"FunctionName\":\"f\",\"Payload\":{\"note.$\":\"hello\"}}",
+            "[The value for the field 'note.$' must be a valid JSONPath or a valid intrinsic function call]"},
+        {"{\"data\":{\"a\":[{\"b.$\":\"x\"}],\"c.$\":\"y\"}}", "{\"FunctionName\":\"f\",\"Payload\":{\"a\":[{\"b.$\":\"x\"}],\"c.$\":\"y\"}}",
+            "[The value for the field 'b.$' must be a valid JSONPath or a valid intrinsic function call, "
+                + "The value for the field 'c.$' must be a valid JSONPath or a valid intrinsic function call]"},
+        {"{\"data\":{\"n.$\":7}}", "{\"FunctionName\":\"f\",\"Payload\":{\"n.$\":7}}",
+            "[The value for the field 'n.$' must be a STRING that contains a JSONPath but was NUMBER]"},
+    };
+    for (String[] c : cases) {
+      List<Effect.ScheduleTask> seen = new ArrayList<>();
+      var r = Harness.run(task("\"Parameters\":{\"FunctionName\":\"f\",\"Payload.$\":\"$.data\"}"), c[0], t -> {
+        seen.add(t);
+        return new Signal.TaskSucceeded(t.id(), json("{}"));
+      });
+      assertThat(seen).as(c[0]).isEmpty();
+      assertThat(r.types()).as(c[0]).containsExactly("ExecutionStarted", "TaskStateEntered", "ExecutionFailed");
+      assertThat(r.failure().error()).isEqualTo("States.Runtime");
+      assertThat(r.failure().cause()).isEqualTo(entered + "The Parameters '" + c[1] + "' could not be used to start the Task: " + c[2]);
+    }
+    // a template that writes a .$ key out (CDK's "taskToken.$.$") leaves it in the effective parameters
+    var token = Harness.run("{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA
+        + ".waitForTaskToken\",\"Parameters\":{\"FunctionName\":\"f\",\"Payload\":{\"taskToken.$.$\":\"$$.Task.Token\"}},\"End\":true}}}",
+        "{}", t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(token.types()).containsExactly("ExecutionStarted", "TaskStateEntered", "ExecutionFailed");
+    assertThat(token.failure().cause()).startsWith(entered + "The Parameters '{\"FunctionName\":\"f\",\"Payload\":{\"taskToken.$\":\"")
+        .endsWith("' could not be used to start the Task: [The value for the field 'taskToken.$' must be a valid JSONPath or a valid intrinsic function call]");
+  }
+
+  /**
+   * What may stay: a {@code .$} key that holds a path or an intrinsic call is a template AWS can
+   * read, and activities and Lambda functions named by their ARN take any input.
+   */
+  @Test
+  void effectiveParameters_thatReadAsATemplate_orGoToAnActivityOrFunctionArn_areScheduled() {
+    String[] resources = {LAMBDA, "arn:aws:states:us-east-1:123456789012:activity:work",
+        "arn:aws:lambda:us-east-1:123456789012:function:f"};
+    String[] inputs = {"{\"data\":{\"p.$\":\"$.x\",\"q.$\":\"States.Format('{}', $.y)\"}}", "{\"data\":{\"note.$\":\"hello\"}}"};
+    for (String resource : resources) {
+      for (String input : inputs) {
+        if (resource.equals(LAMBDA) && input.contains("hello")) continue;
+        var r = Harness.run("{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + resource
+            + "\",\"Parameters\":{\"Payload.$\":\"$.data\"},\"End\":true}}}", input, t -> new Signal.TaskSucceeded(t.id(), t.parameters()));
+        assertThat(r.outcome()).as(resource + " " + input).isInstanceOf(Outcome.Succeeded.class);
+        assertThat(r.output().get("Payload")).isEqualTo(json(input).get("data"));
+      }
+    }
+  }
+
+  /**
+   * What the engine finds in a task's effective parameters ({@link io.stepwise.asl.TaskCheck#startProblems})
+   * joins the template's problems in one list; a Catch that names States.Runtime takes the failure,
+   * States.ALL does not.
+   */
+  @Test
+  void integrationProblems_joinTheList_andOnlyACatchNamingStatesRuntimeTakesThem() {
+    io.stepwise.asl.TaskCheck check = new io.stepwise.asl.TaskCheck() {
+      public String refusal(String resource) {
+        return null;
+      }
+
+      public List<String> startProblems(String resource, com.fasterxml.jackson.databind.JsonNode parameters) {
+        return parameters.path("Qs").isTextual() ? List.of("The value of the field 'Qs' has an invalid format") : List.of();
+      }
+    };
+    var failed = Harness.run(task("\"Parameters\":{\"Qs.$\":\"$.q\",\"x.$\":\"$.x\"},"
+        + "\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]"), "{\"q\":\"?a=1\",\"x\":{\"y.$\":\"z\"}}", check,
+        t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(failed.failure().cause()).endsWith("The Parameters '{\"Qs\":\"?a=1\",\"x\":{\"y.$\":\"z\"}}' could not be used to start the Task: "
+        + "[The value for the field 'y.$' must be a valid JSONPath or a valid intrinsic function call, The value of the field 'Qs' has an invalid format]");
+    var caught = Harness.run(task("\"Parameters\":{\"Qs.$\":\"$.q\"},\"Catch\":[{\"ErrorEquals\":[\"States.Runtime\"],\"Next\":\"Caught\"}]"),
+        "{\"q\":\"?a=1\"}", check, t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(caught.outcome()).isInstanceOf(Outcome.Succeeded.class);
+    assertThat(caught.types()).doesNotContain("TaskScheduled").contains("TaskStateExited", "PassStateEntered");
+    var fine = Harness.run(task("\"Parameters\":{\"Qs.$\":\"$.q\"}"), "{\"q\":{\"a\":[\"1\"]}}", check,
+        t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(fine.types()).contains("TaskScheduled", "TaskSucceeded");
+  }
+
   @Test
   void retry_waitsWithBackoffThenSucceeds_andCountsRetries() {
     AtomicInteger calls = new AtomicInteger();

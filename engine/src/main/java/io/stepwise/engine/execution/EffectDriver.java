@@ -65,9 +65,13 @@ public final class EffectDriver {
     this.taskTokens = taskTokens;
   }
 
-  /** The execution's context, with this driver's task tokens ({@code $$.Task.Token}). */
+  /** What a task's effective parameters must be to start it (AWS's request shapes). */
+  static final io.stepwise.asl.TaskCheck TASK_CHECK = new io.stepwise.engine.integration.IntegrationCheck();
+
+  /** The execution's context, with this driver's task tokens ({@code $$.Task.Token}) and {@link #TASK_CHECK}. */
   private ExecutionContext context(ExecutionInfo info) {
-    ExecutionContext ctx = taskTokens == null ? info.context() : info.context().withTaskTokens(taskTokens);
+    ExecutionContext ctx = (taskTokens == null ? info.context() : info.context().withTaskTokens(taskTokens))
+        .withTaskCheck(TASK_CHECK);
     // Distributed Maps run as Map Runs where the server carries them out, else inline
     return integrations.handles(ExecutionContext.MAP_RUN) ? ctx.withMapRuns() : ctx;
   }

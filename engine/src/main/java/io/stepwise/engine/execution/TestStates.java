@@ -137,7 +137,7 @@ public final class TestStates {
     ExecutionContext ctx = new ExecutionContext(
         "arn:aws:states:" + r.region() + ":" + r.account() + ":express:" + machine + ":" + Ids.uuid() + ":" + Ids.uuid(),
         Ids.uuid(), "arn:aws:states:" + r.region() + ":" + r.account() + ":stateMachine:" + machine, machine, null, now,
-        0);
+        0).withTaskCheck(EffectDriver.TASK_CHECK);
     StateTester.Options options = new StateTester.Options(r.variables(), r.context(), r.mock(), r.retrierRetryCount(),
         r.mapIterationFailureCount(), r.mapItemReaderData() == null ? null
             : reader -> io.stepwise.engine.maprun.ItemReaders.fromData(reader, r.mapItemReaderData()));

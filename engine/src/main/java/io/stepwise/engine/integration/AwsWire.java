@@ -146,25 +146,50 @@ final class AwsWire {
    * (documents, a map's keys, a string given JSON) are not read.
    */
   static void unknownWrittenFields(AwsModel m, String shapeName, JsonNode template, boolean jsonata, java.util.List<String> out) {
+    walk(m, shapeName, template, jsonata ? Read.JSONATA_TEMPLATE : Read.TEMPLATE, null, out);
+  }
+
+  /**
+   * What keeps {@code parameters}, a task's effective parameters, from being the request the shape
+   * {@code shapeName} of {@code m} describes, in AWS's words: a name the shape does not have ({@link
+   * UnknownField}), and a structure or map given other than an object, or a list given other than an
+   * array: {@code The value of the field 'QueryParameters' has an invalid format} (AWS, for an API
+   * Gateway task's string where a map goes), naming the member that holds it. A null is a member
+   * left out; a string member takes any JSON (it is sent as its text).
+   */
+  static void startProblems(AwsModel m, String shapeName, JsonNode parameters, java.util.List<String> out) {
+    walk(m, shapeName, parameters, Read.EFFECTIVE, null, out);
+  }
+
+  /** What a walk reads: parameters as written (a path's or expression's key skipped), or as they run. */
+  private enum Read { TEMPLATE, JSONATA_TEMPLATE, EFFECTIVE }
+
+  private static void walk(AwsModel m, String shapeName, JsonNode value, Read read, String field, java.util.List<String> out) {
     JsonNode s = m.shape(shapeName);
-    if (s.path("document").asBoolean(false) || template == null) return;
-    switch (s.path("type").asText()) {
+    if (s.path("document").asBoolean(false) || value == null || value.isNull()) return;
+    String type = s.path("type").asText();
+    boolean object = type.equals("structure") || type.equals("map");
+    if (read == Read.EFFECTIVE && field != null && (object && !value.isObject() || type.equals("list") && !value.isArray())) {
+      out.add("The value of the field '" + field + "' has an invalid format");
+      return;
+    }
+    switch (type) {
       case "structure" -> {
-        if (!template.isObject()) return;
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.fields(); it.hasNext(); ) {
+        if (!value.isObject()) return;
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          if (!jsonata && f.getKey().endsWith(".$")) continue;
-          if (jsonata && f.getValue().isTextual() && f.getValue().textValue().startsWith("{%")) continue;
+          if (read == Read.TEMPLATE && f.getKey().endsWith(".$")) continue;
+          if (read == Read.JSONATA_TEMPLATE && f.getValue().isTextual() && f.getValue().textValue().startsWith("{%")) continue;
           Map.Entry<String, JsonNode> mem = member(s, f.getKey());
-          if (mem == null) out.add(f.getKey());
-          else unknownWrittenFields(m, mem.getValue().path("shape").asText(), f.getValue(), jsonata, out);
+          if (mem == null) out.add(read == Read.EFFECTIVE ? UnknownField.message(f.getKey()) : f.getKey());
+          else walk(m, mem.getValue().path("shape").asText(), f.getValue(), read, f.getKey(), out);
         }
       }
       case "list" -> {
-        if (template.isArray()) for (JsonNode item : template) unknownWrittenFields(m, s.path("member").path("shape").asText(), item, jsonata, out);
+        if (value.isArray()) for (JsonNode item : value) walk(m, s.path("member").path("shape").asText(), item, read, field, out);
       }
       case "map" -> {
-        if (template.isObject()) template.fields().forEachRemaining(f -> unknownWrittenFields(m, s.path("value").path("shape").asText(), f.getValue(), jsonata, out));
+        if (value.isObject()) value.fields().forEachRemaining(f -> walk(m, s.path("value").path("shape").asText(), f.getValue(), read, field, out));
       }
       default -> { }
     }

@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
  * is not a valid resource ARN, or the resource is not available in this region.} at the Resource.
  * A service whose model (aws-sdk) or catalog entry (optimized) Stepwise does not carry is left to
  * run time (AWS may have it). A request's written-out names are checked here ({@link
- * #unknownFields}); names given by a path or a JSONata expression when the task runs ({@link
- * AwsWire.UnknownField}).
+ * #unknownFields}); the whole request, with what paths gave it, when the task runs, before it is
+ * scheduled ({@link #startProblems}).
  */
 public final class IntegrationCheck implements TaskCheck {
   private static final String SDK_PREFIX = ":states:::aws-sdk:";
@@ -42,21 +42,44 @@ public final class IntegrationCheck implements TaskCheck {
   @Override
   public List<String> unknownFields(String resource, JsonNode parameters, boolean jsonata) {
     if (parameters == null || !parameters.isObject()) return List.of();
+    return request(resource).map(r -> {
+      List<String> unknown = new ArrayList<>();
+      AwsWire.unknownWrittenFields(r.model(), r.shape(), parameters, jsonata, unknown);
+      return unknown;
+    }).orElse(List.of());
+  }
+
+  /**
+   * What keeps a task's effective parameters from being its action's request ({@link
+   * AwsWire#startProblems}): AWS fails the state with {@code The Parameters '<json>' could not be
+   * used to start the Task: [...]} before scheduling it. Only for the requests read at creation
+   * ({@link #unknownFields}'s).
+   */
+  @Override
+  public List<String> startProblems(String resource, JsonNode parameters) {
+    if (parameters == null || !parameters.isObject()) return List.of();
+    return request(resource).map(r -> {
+      List<String> problems = new ArrayList<>();
+      AwsWire.startProblems(r.model(), r.shape(), parameters, problems);
+      return problems;
+    }).orElse(List.of());
+  }
+
+  /** The request shape of an aws-sdk action, or of an optimized one that takes its service's request as it is. */
+  private record Request(AwsModel model, String shape) {}
+
+  private static Optional<Request> request(String resource) {
     Matcher sdk = AwsServices.AWS_SDK.matcher(resource);
     boolean isSdk = sdk.matches();
     Matcher m = isSdk ? sdk : AwsServices.OPTIMIZED.matcher(resource);
-    if (!isSdk && !m.matches()) return List.of();
+    if (!isSdk && !m.matches()) return Optional.empty();
     String service = m.group(1);
     String action = m.group(2);
-    if (!isSdk && !AwsServices.takesModelParameters(service, action)) return List.of();
+    if (!isSdk && !AwsServices.takesModelParameters(service, action)) return Optional.empty();
     Optional<AwsModel> model = AwsModel.named(AwsServices.modelName(isSdk, service, action));
-    Optional<String> operation = model.flatMap(x -> x.operation(action));
-    if (operation.isEmpty()) return List.of();
-    String input = model.get().op(operation.get()).path("input").asText(null);
-    if (input == null) return List.of();
-    List<String> unknown = new ArrayList<>();
-    AwsWire.unknownWrittenFields(model.get(), input, parameters, jsonata, unknown);
-    return unknown;
+    return model.flatMap(x -> x.operation(action))
+        .map(op -> model.get().op(op).path("input").asText(null))
+        .map(input -> new Request(model.get(), input));
   }
 
   private static boolean optimized(String resource) {

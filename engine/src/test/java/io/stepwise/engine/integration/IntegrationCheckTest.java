@@ -73,6 +73,37 @@ class IntegrationCheckTest {
     }
   }
 
+  /**
+   * A task's effective parameters, what paths gave them included: every name must be the request's,
+   * and a structure or map must be given an object, a list an array (AWS: {@code The value of the
+   * field 'QueryParameters' has an invalid format} for a string where a map goes); a string takes
+   * any JSON, a null is left out.
+   */
+  @Test
+  void effectiveParameters_mustBeTheRequest() throws Exception {
+    assertThat(check.startProblems("arn:aws:states:::aws-sdk:sqs:sendMessage",
+        json("{\"QueueUrl\":\"q\",\"MessageBody\":{\"any\":1},\"Colour\":\"red\",\"DelaySeconds\":null,"
+            + "\"MessageAttributes\":{\"k\":{\"DataType\":\"String\",\"StringValu\":\"v\"}}}")))
+        .containsExactly("The field \"Colour\" is not supported by Step Functions",
+            "The field \"StringValu\" is not supported by Step Functions");
+    assertThat(check.startProblems("arn:aws:states:::sqs:sendMessage",
+        json("{\"QueueUrl\":\"q\",\"MessageBody\":\"m\",\"MessageAttributes\":\"k=v\"}")))
+        .containsExactly("The value of the field 'MessageAttributes' has an invalid format");
+    assertThat(check.startProblems("arn:aws:states:::dynamodb:putItem",
+        json("{\"TableName\":\"t\",\"Item\":{\"id\":[\"S\",\"1\"]}}")))
+        .containsExactly("The value of the field 'Item' has an invalid format"); // a map's value names the map
+    assertThat(check.startProblems("arn:aws:states:::ecs:runTask.sync",
+        json("{\"Cluster\":\"c\",\"Overrides\":{\"ContainerOverrides\":{\"Name\":\"x\"}},\"NetworkConfiguration\":[]}")))
+        .containsExactly("The value of the field 'ContainerOverrides' has an invalid format",
+            "The value of the field 'NetworkConfiguration' has an invalid format");
+    assertThat(check.startProblems("arn:aws:states:::aws-sdk:rds:describeDBInstances",
+        json("{\"DbInstanceIdentifier\":\"db\",\"Filters\":[{\"Name\":\"n\",\"Values\":[\"v\"]}]}"))).isEmpty();
+    for (String r : new String[] {"arn:aws:states:::lambda:invoke", "arn:aws:states:::states:startExecution",
+        "arn:aws:states:::http:invoke", "arn:aws:states:::aws-sdk:nosuchservice:getThing"}) {
+      assertThat(check.startProblems(r, json("{\"Nope\":\"x\",\"Payload\":\"y\"}"))).as(r).isEmpty();
+    }
+  }
+
   @Test
   void knownActions_andOtherIntegrations_pass() {
     for (String r : new String[] {"arn:aws:states:::aws-sdk:s3:getObject", "arn:aws:states:::aws-sdk:rds:describeDBInstances",
