@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * A Distributed Map's ItemSelector, applied by the engine to each item of a Map Run as the Map
  * state would: against the state's input ({@code $}), its context object with
- * {@code $$.Map.Item.Index} and {@code $$.Map.Item.Value}, and the variables the state sees. Built
- * from the Map Run task's specification ({@code ItemSelector}, {@code JSONata},
- * {@code SelectorInput}, {@code Context}, {@code Variables}).
+ * {@code $$.Map.Item.Index} and {@code $$.Map.Item.Value} (and {@code Key}, for an object's pairs),
+ * and the variables the state sees. Built from the Map Run task's specification ({@code ItemSelector},
+ * {@code JSONata}, {@code SelectorInput}, {@code Context}, {@code Variables}).
  */
 public final class MapItemSelector {
   private final Expr expr;
@@ -43,14 +43,32 @@ public final class MapItemSelector {
     return new MapItemSelector(e, spec.get("SelectorInput"), spec.get("Context"), spec.get("Variables"));
   }
 
-  /** The input of item {@code index}; a failure is the StatesError the Map state would fail with. */
-  public JsonNode apply(long index, JsonNode item) {
+  /** An object's key-value pairs, in its order, as a Map's items. */
+  public static com.fasterxml.jackson.databind.node.ArrayNode keyValuePairs(JsonNode object) {
+    com.fasterxml.jackson.databind.node.ArrayNode out = JsonNodeFactory.instance.arrayNode(object.size());
+    object.fields().forEachRemaining(e -> out.add(pair(e.getKey(), e.getValue())));
+    return out;
+  }
+
+  /** One key-value pair of an object as a Map's item: {@code {"Key": <name>, "Value": <value>}}. */
+  public static ObjectNode pair(String key, JsonNode value) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode().put("Key", key);
+    o.set("Value", value);
+    return o;
+  }
+
+  /**
+   * The input of item {@code index}; a failure is the StatesError the Map state would fail with.
+   * {@code keyed}: the item is an object's pair ({@link #pair}), whose Key and Value {@code $$.Map.Item} names.
+   */
+  public JsonNode apply(long index, JsonNode item, boolean keyed) {
     // the context is shared, not copied: only Map.Item differs between items
     ObjectNode ctx = JsonNodeFactory.instance.objectNode();
     if (context != null) context.fields().forEachRemaining(e -> ctx.set(e.getKey(), e.getValue()));
     ObjectNode mi = ctx.putObject("Map").putObject("Item");
     mi.put("Index", index);
-    mi.set("Value", item);
+    if (keyed) mi.set("Key", item.get("Key"));
+    mi.set("Value", keyed ? item.get("Value") : item);
     JsonNode v = expr.eval(new Scope() {
       @Override
       public JsonNode input() {

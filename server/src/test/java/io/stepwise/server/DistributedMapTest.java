@@ -173,6 +173,48 @@ class DistributedMapTest {
     }
   }
 
+  /**
+   * A JSON object's key-value pairs are a Distributed Map's items, each {@code {"Key", "Value"}},
+   * its name {@code $$.Map.Item.Key}: from the input, and from an ItemReader's JSON file.
+   */
+  @Test
+  void jsonObjects_fromTheInputOrAFile_giveTheirKeyValuePairs() throws Exception {
+    Path bucket = Files.createDirectories(dir.resolve("objects"));
+    Files.writeString(bucket.resolve("servers.json"), "{\"web\": {\"port\": 80}, \"db\": {\"port\": 5432}}");
+    try (TestServer server = TestServer.start(dir.resolve("data"),
+        Map.of("stepwise.engine.bucket-directories.objects", bucket.toString())); SfnClient sfn = server.sfn()) {
+      // an object's key-value pairs are the items, each {"Key", "Value"}, its name $$.Map.Item.Key
+      String keyed = create(sfn, "keyed", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.servers",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"name.$": "$.Key", "port.$": "$.Value.port"}, "End": true}}},
+            "End": true}}}""");
+      DescribeExecutionResponse pairs = run(sfn, keyed, "{\"servers\": {\"web\": {\"port\": 80}, \"db\": {\"port\": 5432}}}");
+      assertThat(JSON.readTree(pairs.output())).isEqualTo(JSON.readTree("[{\"name\": \"web\", \"port\": 80}, {\"name\": \"db\", \"port\": 5432}]"));
+      String keyedSelector = create(sfn, "keyed-selector", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.servers",
+            "ItemSelector": {"name.$": "$$.Map.Item.Key", "port.$": "$$.Map.Item.Value.port", "i.$": "$$.Map.Item.Index"},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}}""");
+      DescribeExecutionResponse selected = run(sfn, keyedSelector, "{\"servers\": {\"web\": {\"port\": 80}, \"db\": {\"port\": 5432}}}");
+      assertThat(JSON.readTree(selected.output())).isEqualTo(JSON.readTree(
+          "[{\"name\": \"web\", \"port\": 80, \"i\": 0}, {\"name\": \"db\", \"port\": 5432, \"i\": 1}]"));
+
+      String fromFile = create(sfn, "keyed-file", """
+          {"StartAt": "Each", "States": {"Each": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+              "Parameters": {"Bucket": "objects", "Key": "servers.json"}},
+            "ItemSelector": {"name.$": "$$.Map.Item.Key", "port.$": "$$.Map.Item.Value.port"},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}}""");
+      DescribeExecutionResponse read = run(sfn, fromFile, "{}");
+      assertThat(JSON.readTree(read.output())).isEqualTo(JSON.readTree(
+          "[{\"name\": \"web\", \"port\": 80}, {\"name\": \"db\", \"port\": 5432}]"));
+    }
+  }
+
   @Test
   void csvItems_andAResultWriter_writeTheManifestAndResultFiles() throws Exception {
     Path bucket = Files.createDirectories(dir.resolve("bucket"));

@@ -167,8 +167,13 @@ class TestStateTest {
       assertThat(csv.inspectionData().afterItemSelector())
           .isEqualTo("[{\"v\":{\"name\":\"Smith; J\",\"age\":\"41\"}},{\"v\":{\"name\":\"Lee\",\"age\":\"7\"}}]");
 
+      // a JSON object's key-value pairs are the items, $$.Map.Item.Value each pair's value; a scalar is no items
+      TestStateResponse object = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\"}"))
+          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("{\"a\": 1, \"b\": {\"c\": 2}}"))
+          .mock(m -> m.result("[]")));
+      assertThat(object.inspectionData().afterItemSelector()).isEqualTo("[{\"v\":1},{\"v\":{\"c\":2}}]");
       TestStateResponse notAnArray = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\"}"))
-          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("{\"not\": \"an array\"}"))
+          .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("\"neither an array nor an object\""))
           .mock(m -> m.result("[]")));
       assertThat(notAnArray.status()).isEqualTo(TestExecutionStatus.FAILED);
       assertThat(notAnArray.error()).isEqualTo("States.ItemReaderFailed");

@@ -139,10 +139,12 @@ final class Branches {
     StateScope sc = d.scope(f, eff);
     // AWS reads MaxConcurrency before the items, and the tolerances only once the state has started
     int max = maxConcurrency(m, sc);
-    JsonNode items = items(m, eff, sc);
-    if (m.batching() != null) items = batch(f, m, sc, mr0(items, eff), items);
+    Items read = items(m, eff, sc);
+    JsonNode items = read.list();
+    if (m.batching() != null) items = batch(f, m, sc, mr0(read, eff), items);
     Frame.MapRun mr = new Frame.MapRun();
     mr.items = items;
+    mr.keyed = read.keyed() && m.batching() == null; // a batch is an item of its own
     mr.effective = eff;
     // 0 means "as many as the service allows": 40 at a time for an inline Map
     mr.maxConcurrency = max == 0 && !m.distributed() ? 40 : max;
@@ -251,8 +253,9 @@ final class Branches {
     if (m.itemReader()) {
       spec.set("ItemReader", evaluatedReader(m, sc));
     } else {
-      JsonNode items = items(m, eff, sc);
-      spec.set("Items", items);
+      Items items = items(m, eff, sc);
+      spec.set("Items", items.list());
+      if (items.keyed()) spec.put("ItemsKeyed", true);
     }
     String sel = raw.has("ItemSelector") ? "ItemSelector" : raw.has("Parameters") ? "Parameters" : null;
     if (sel != null) spec.set("ItemSelector", raw.get(sel));
@@ -300,10 +303,23 @@ final class Branches {
     d.handleError(f, m, failed.error(), failed.cause(), "MapStateFailed");
   }
 
-  /** The Map's items (ItemsPath, or JSONata Items), which must be an array. */
-  static JsonNode items(State.Map m, JsonNode eff, StateScope sc) {
+  /**
+   * The Map's items (ItemsPath, or JSONata Items): an array; or, for a Distributed Map, an object,
+   * each of whose key-value pairs is an item, {@code {"Key": <name>, "Value": <value>}}, in the
+   * object's order. The developer guide's Distributed Map page takes "a JSON array or object from a
+   * previous step" (and its ItemsPath page: "it runs an iteration for each key-value pair in the
+   * object, passing the pair to the iteration as input"), while its Inline Map page "accepts only a
+   * JSON array", as AWS answered an inline Map's JSONata Items object (the corpus: Expected 'array',
+   * but was 'object'). The pair's shape is the one AWS gives an ItemReader's JSON object
+   * (floci-io/floci#1588, observed). {@code keyed}: the items are an object's pairs, whose
+   * iterations see {@code $$.Map.Item.Key} and the pair's Value as {@code $$.Map.Item.Value}.
+   */
+  record Items(JsonNode list, boolean keyed) {}
+
+  static Items items(State.Map m, JsonNode eff, StateScope sc) {
     boolean jsonata = m.common().jsonata();
     JsonNode items = m.items() == null ? eff : m.items().eval(sc);
+    if (items != null && items.isObject() && m.distributed()) return new Items(io.stepwise.asl.MapItemSelector.keyValuePairs(items), true);
     if (jsonata && m.items() != null && (items == null || !items.isArray())) {
       String what = items == null ? "null" : Json.typeName(items);
       throw StatesError.queryEvaluation("The JSONata expression '" + exprSource(m) + "' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '"
@@ -312,13 +328,14 @@ final class Branches {
     if (items == null || !items.isArray()) {
       throw StatesError.runtime("Invalid path '" + (m.itemsSource() == null ? "$" : m.itemsSource()) + "' : The value of the ItemsPath field must be an array, but was: " + (items == null ? "null" : Json.write(items)));
     }
-    return items;
+    return new Items(items, false);
   }
 
   /** Effective input and items, for ItemSelector evaluation during batching. */
-  static Frame.MapRun mr0(JsonNode items, JsonNode eff) {
+  static Frame.MapRun mr0(Items items, JsonNode eff) {
     Frame.MapRun mr = new Frame.MapRun();
-    mr.items = items;
+    mr.items = items.list();
+    mr.keyed = items.keyed();
     mr.effective = eff;
     return mr;
   }
@@ -338,7 +355,7 @@ final class Branches {
     for (int i = 0; i < items.size(); i++) {
       JsonNode item = items.get(i);
       if (m.itemSelector() != null) {
-        StateScope is = d.scope(f, m.common().jsonata() ? f.input : raw.effective).withMapItem(i, item);
+        StateScope is = d.scope(f, m.common().jsonata() ? f.input : raw.effective).withMapItem(i, item, raw.keyed);
         item = orNull(m.itemSelector().eval(is));
       }
       long size = Json.utf8Size(Json.write(item));
@@ -451,7 +468,7 @@ final class Branches {
     JsonNode input = item;
     if (m.itemSelector() != null && m.batching() == null) {
       try {
-        StateScope sc = d.scope(f, m.common().jsonata() ? f.input : mr.effective).withMapItem(index, item);
+        StateScope sc = d.scope(f, m.common().jsonata() ? f.input : mr.effective).withMapItem(index, item, mr.keyed);
         input = orNull(m.itemSelector().eval(sc));
       } catch (StatesError e) {
         f.children.remove(c);

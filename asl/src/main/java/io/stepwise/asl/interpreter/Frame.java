@@ -55,6 +55,7 @@ final class Frame {
   /** Map bookkeeping while iterations run. */
   static final class MapRun {
     JsonNode items;      // the items array
+    boolean keyed;       // the items are an object's key-value pairs ({"Key", "Value"})
     JsonNode effective;  // the state's effective input (ItemSelector reads it)
     int next;            // next item index to start
     int maxConcurrency;  // 0: unlimited
@@ -65,6 +66,7 @@ final class Frame {
     MapRun copy() {
       MapRun m = new MapRun();
       m.items = items;
+      m.keyed = keyed;
       m.effective = effective;
       m.next = next;
       m.maxConcurrency = maxConcurrency;

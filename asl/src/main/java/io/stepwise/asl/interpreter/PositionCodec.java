@@ -93,6 +93,7 @@ final class PositionCodec {
     if (f.map != null) {
       ObjectNode m = o.putObject("map");
       m.set("items", f.map.items);
+      if (f.map.keyed) m.put("keyed", true);
       m.set("effective", f.map.effective);
       m.put("next", f.map.next);
       m.put("maxConcurrency", f.map.maxConcurrency);
@@ -166,6 +167,7 @@ final class PositionCodec {
     if (m != null) {
       f.map = new Frame.MapRun();
       f.map.items = m.get("items");
+      f.map.keyed = m.path("keyed").asBoolean(false);
       f.map.effective = m.get("effective");
       f.map.next = m.get("next").asInt();
       f.map.maxConcurrency = m.get("maxConcurrency").asInt();

@@ -15,6 +15,7 @@ final class StateScope implements Scope {
   private JsonNode result;
   private JsonNode errorOutput;
   private JsonNode mapItemIndex;
+  private JsonNode mapItemKey;
   private JsonNode mapItemValue;
   private ObjectNode context;
   private String taskToken;
@@ -40,9 +41,11 @@ final class StateScope implements Scope {
     return this;
   }
 
-  StateScope withMapItem(int index, JsonNode value) {
+  /** {@code $$.Map.Item} of item {@code index}; {@code keyed}: the item is an object's pair, whose Key and Value it names. */
+  StateScope withMapItem(int index, JsonNode item, boolean keyed) {
     this.mapItemIndex = Json.NODES.numberNode(index);
-    this.mapItemValue = value;
+    this.mapItemKey = keyed ? item.get("Key") : null;
+    this.mapItemValue = keyed ? item.get("Value") : item;
     return this;
   }
 
@@ -99,6 +102,7 @@ final class StateScope implements Scope {
     if (mapItemIndex != null) {
       ObjectNode item = c.putObject("Map").putObject("Item");
       item.set("Index", mapItemIndex);
+      if (mapItemKey != null) item.set("Key", mapItemKey);
       item.set("Value", mapItemValue);
     }
     return c;

@@ -50,8 +50,15 @@ public final class StateTester {
     /** The items; with an ItemsPointer, also the array it named. Unreadable: a States.ItemReaderFailed {@link StatesError}. */
     Read read(ObjectNode reader);
 
-    /** What was read: the items, and the array an ItemsPointer named (null without one). */
-    record Read(ArrayNode items, JsonNode afterItemsPointer) {}
+    /**
+     * What was read: the items, and the array an ItemsPointer named (null without one); {@code keyed}:
+     * the items are a JSON object's key-value pairs ({@link io.stepwise.asl.MapItemSelector#pair}).
+     */
+    record Read(ArrayNode items, JsonNode afterItemsPointer, boolean keyed) {
+      public Read(ArrayNode items, JsonNode afterItemsPointer) {
+        this(items, afterItemsPointer, false);
+      }
+    }
   }
 
   /** How the state ended; {@code inspectionData} holds each stage's JSON text. */
@@ -159,6 +166,7 @@ public final class StateTester {
     StateScope sc = d.scope(f, eff);
     if (s instanceof State.Map m) {
       JsonNode items;
+      boolean keyed = false;
       if (m.itemReader() && m.distributedParts() != null && o.itemReaderData() != null) {
         // the reader's items come from the data given, as from its source (ItemsPath does not pick them)
         ItemReaderData.Read read;
@@ -170,20 +178,23 @@ public final class StateTester {
         }
         if (read.afterItemsPointer() != null) in.put(f, "afterItemsPointer", read.afterItemsPointer());
         items = read.items();
+        keyed = read.keyed();
       } else {
         // without the reader's data, the items are in the input (as if already read)
-        items = Branches.items(m, eff, sc);
+        Branches.Items read = Branches.items(m, eff, sc);
+        items = read.list();
+        keyed = read.keyed();
         if (!jsonata) in.put(f, "afterItemsPath", items);
       }
       if (m.itemSelector() != null) {
         ArrayNode selected = Json.NODES.arrayNode();
         for (int i = 0; i < items.size(); i++) {
-          selected.add(m.itemSelector().eval(d.scope(f, jsonata ? f.input : eff).withMapItem(i, items.get(i))));
+          selected.add(m.itemSelector().eval(d.scope(f, jsonata ? f.input : eff).withMapItem(i, items.get(i), keyed)));
         }
         in.put(f, "afterItemSelector", selected);
       }
       // the batches the iterations would get, each item through ItemSelector first
-      if (m.batching() != null) in.put(f, "afterItemBatcher", d.branches.batch(f, m, sc, Branches.mr0(items, eff), items));
+      if (m.batching() != null) in.put(f, "afterItemBatcher", d.branches.batch(f, m, sc, Branches.mr0(new Branches.Items(items, keyed), eff), items));
       in.data.put("maxConcurrency", Branches.maxConcurrency(m, sc));
       boolean tolerance = m.toleratedFailureCount() != null || m.toleratedFailurePercentage() != null;
       long count = Branches.toleratedFailureCount(m, sc);

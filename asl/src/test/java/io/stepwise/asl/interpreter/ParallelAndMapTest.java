@@ -6,6 +6,7 @@ import static io.stepwise.asl.Harness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stepwise.asl.CompiledDefinition;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.Harness;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -115,9 +116,66 @@ class ParallelAndMapTest {
   }
 
   @Test
-  void mapItemsNotAnArray_isStatesRuntime() {
-    var r = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.x\",\"End\":true,\"ItemProcessor\":{\"StartAt\":\"S\",\"States\":{\"S\":{\"Type\":\"Succeed\"}}}}}}", "{\"x\":{}}");
-    assertThat(r.failure().error()).isEqualTo("States.Runtime");
+  void mapItemsNeitherArrayNorObject_isStatesRuntime() {
+    for (String x : new String[] {"\"abc\"", "7", "true", "null"}) {
+      var r = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.x\",\"End\":true,\"ItemProcessor\":{\"StartAt\":\"S\",\"States\":{\"S\":{\"Type\":\"Succeed\"}}}}}}", "{\"x\":" + x + "}");
+      assertThat(r.failure().error()).as(x).isEqualTo("States.Runtime");
+    }
+  }
+
+  /**
+   * A Distributed Map's items may be an object, whose key-value pairs are the items (the developer
+   * guide's Distributed Map and ItemsPath pages): each iteration gets {@code {"Key": <name>, "Value":
+   * <value>}}, in the object's order, and sees the name as {@code $$.Map.Item.Key} and the value as
+   * {@code $$.Map.Item.Value}; the results are an array in that order. An Inline Map takes only an
+   * array (its page; AWS answered an inline JSONata Items object with Expected 'array'). Iterations
+   * that wait resume from positions read back from JSON.
+   */
+  @Test
+  void distributedMapOverAnObject_iteratesItsKeyValuePairs_anInlineMapDoesNot() {
+    String processor = "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},"
+        + "\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":1,\"End\":true}}}";
+    var plain = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":\"$.servers.web\",\"End\":true," + processor + "}}}",
+        "{\"servers\":{\"web\":{\"server1\":{\"port\":80},\"server2\":{\"port\":8080},\"a\":null}}}");
+    assertThat(plain.output()).isEqualTo(json("[{\"Key\":\"server1\",\"Value\":{\"port\":80}},{\"Key\":\"server2\",\"Value\":{\"port\":8080}},"
+        + "{\"Key\":\"a\",\"Value\":null}]"));
+    var selected = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,"
+        + "\"ItemSelector\":{\"name.$\":\"$$.Map.Item.Key\",\"port.$\":\"$$.Map.Item.Value.port\",\"at.$\":\"$$.Map.Item.Index\",\"pair.$\":\"$$.Map.Item\"}," + processor + "}}}",
+        "{\"b\":{\"port\":1},\"a\":{\"port\":2}}");
+    assertThat(selected.output()).isEqualTo(json("[{\"name\":\"b\",\"port\":1,\"at\":0,\"pair\":{\"Index\":0,\"Key\":\"b\",\"Value\":{\"port\":1}}},"
+        + "{\"name\":\"a\",\"port\":2,\"at\":1,\"pair\":{\"Index\":1,\"Key\":\"a\",\"Value\":{\"port\":2}}}]"));
+    var jsonata = Harness.run("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,"
+        + "\"Items\":\"{% $states.input.counts %}\",\"ItemSelector\":\"{% $states.context.Map.Item.Key & '=' & $states.context.Map.Item.Value %}\"," + processor + "}}}",
+        "{\"counts\":{\"x\":1,\"y\":2}}");
+    assertThat(jsonata.output()).isEqualTo(json("[\"x=1\",\"y=2\"]"));
+    var empty = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true," + processor + "}}}", "{}");
+    assertThat(empty.output()).isEqualTo(json("[]"));
+    // batched, each batch is an item of its own: its pairs are in Items, selected first
+    var batched = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,\"ItemBatcher\":{\"MaxItemsPerBatch\":2},"
+        + "\"ItemSelector\":{\"k.$\":\"$$.Map.Item.Key\"},\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},"
+        + "\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}}}}", "{\"a\":1,\"b\":2,\"c\":3}");
+    assertThat(batched.output()).isEqualTo(json("[{\"Items\":[{\"k\":\"a\"},{\"k\":\"b\"}]},{\"Items\":[{\"k\":\"c\"}]}]"));
+    // inline: an array only
+    var inline = Harness.run("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,"
+        + "\"ItemProcessor\":{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}}}}", "{\"a\":1}");
+    assertThat(inline.failure().error()).isEqualTo("States.Runtime");
+  }
+
+  /** A Map Run handed to the engine carries an object's pairs as its items, marked, so its ItemSelector sees each Key. */
+  @Test
+  void mapRunOverAnObject_handsOverThePairs() {
+    List<Effect.ScheduleTask> seen = new java.util.ArrayList<>();
+    Harness.runWithMapRuns("{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"End\":true,\"ItemSelector\":{\"k.$\":\"$$.Map.Item.Key\",\"v.$\":\"$$.Map.Item.Value\"},"
+        + "\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}}}}",
+        "{\"a\":1,\"b\":[2]}", t -> {
+          seen.add(t);
+          return new Signal.TaskSucceeded(t.id(), json("[]"));
+        });
+    JsonNode spec = seen.get(0).parameters();
+    assertThat(spec.get("Items")).isEqualTo(json("[{\"Key\":\"a\",\"Value\":1},{\"Key\":\"b\",\"Value\":[2]}]"));
+    assertThat(spec.get("ItemsKeyed").asBoolean()).isTrue();
+    io.stepwise.asl.MapItemSelector selector = io.stepwise.asl.MapItemSelector.of(spec);
+    assertThat(selector.apply(1, spec.get("Items").get(1), true)).isEqualTo(json("{\"k\":\"b\",\"v\":[2]}"));
   }
 
   @Test

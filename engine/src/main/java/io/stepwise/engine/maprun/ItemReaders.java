@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.asl.MapItemSelector;
 import io.stepwise.asl.StatesError;
 import io.stepwise.engine.Json;
 import java.io.BufferedReader;
@@ -47,8 +48,21 @@ public final class ItemReaders {
     @Override
     void close();
 
+    /**
+     * The items are a JSON object's key-value pairs, each {@code {"Key": <name>, "Value": <value>}}:
+     * an iteration's {@code $$.Map.Item} names the pair's Key and Value.
+     */
+    default boolean keyed() {
+      return false;
+    }
+
     /** Items held in memory already: nothing to close. */
     static Items of(Iterator<JsonNode> it) {
+      return of(it, false);
+    }
+
+    /** As {@link #of(Iterator)}, {@code keyed} as {@link #keyed()} says. */
+    static Items of(Iterator<JsonNode> it, boolean keyed) {
       return new Items() {
         public boolean hasNext() {
           return it.hasNext();
@@ -56,6 +70,10 @@ public final class ItemReaders {
 
         public JsonNode next() {
           return it.next();
+        }
+
+        public boolean keyed() {
+          return keyed;
         }
 
         public void close() {}
@@ -140,12 +158,14 @@ public final class ItemReaders {
     long max = config.path("MaxItems").asLong(0);
     com.fasterxml.jackson.databind.node.ArrayNode read = NODES.arrayNode();
     com.fasterxml.jackson.databind.node.ArrayNode pointed = null;
+    boolean keyed;
     try {
       Items items = textItems(source, config, "mapItemReaderData");
       if (items == null) {
         throw failed("The ItemReader's InputType " + type + " cannot be read from mapItemReaderData (JSON, JSONL and"
             + " CSV can)");
       }
+      keyed = items.keyed();
       try (items) {
         if ("JSON".equals(type) && pointer != null) {
           // the array the pointer names is read whole (as the reader does), then MaxItems of it
@@ -163,7 +183,7 @@ public final class ItemReaders {
     } catch (RuntimeException e) {
       throw failed("mapItemReaderData could not be read: " + e.getMessage());
     }
-    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read, pointed);
+    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read, pointed, keyed);
   }
 
   /**
@@ -259,6 +279,10 @@ public final class ItemReaders {
           }
         }
 
+        public boolean keyed() {
+          return items.keyed();
+        }
+
         public void close() {
           try {
             items.close();
@@ -287,6 +311,10 @@ public final class ItemReaders {
 
       public JsonNode next() {
         return items.next();
+      }
+
+      public boolean keyed() {
+        return items.keyed();
       }
 
       public void close() {
@@ -506,6 +534,10 @@ public final class ItemReaders {
         return in.next();
       }
 
+      public boolean keyed() {
+        return in.keyed();
+      }
+
       public void close() {
         in.close();
       }
@@ -597,7 +629,12 @@ public final class ItemReaders {
     };
   }
 
-  /** The elements of the file's top-level array, or of the array {@code pointer} names, streamed. */
+  /**
+   * The elements of the file's top-level array, or of the array {@code pointer} names, streamed; a
+   * JSON object there gives its key-value pairs, each {@code {"Key": <name>, "Value": <value>}}, in
+   * its order ({@link Items#keyed()}): AWS reads a file whose top level is an object so
+   * (floci-io/floci#1588, observed), as a Distributed Map takes an object from its input.
+   */
   private static Items json(Source file, String pointer) {
     try {
       if (pointer != null) {
@@ -607,37 +644,49 @@ public final class ItemReaders {
         } catch (IllegalArgumentException e) {
           throw failed("ItemsPointer " + pointer + " is not a JSON Pointer: " + e.getMessage());
         }
-        if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array in " + file.name());
+        if (at.isObject()) return Items.of(MapItemSelector.keyValuePairs(at).elements(), true);
+        if (!at.isArray()) throw failed("ItemsPointer " + pointer + " does not name an array or object in " + file.name());
         return Items.of(at.elements());
       }
       JsonParser p = Json.MAPPER.getFactory().createParser(file.open());
       JsonToken firstItem;
+      boolean keyed;
       try {
-        if (p.nextToken() != JsonToken.START_ARRAY) {
-          throw failed("Attempting to map a JSON value that is not an array: the object " + file.name()
-              + " must hold a JSON array (or set ReaderConfig.ItemsPointer)");
+        JsonToken first = p.nextToken();
+        if (first != JsonToken.START_ARRAY && first != JsonToken.START_OBJECT) {
+          throw failed("Attempting to map a JSON value that is neither an array nor an object: the object " + file.name()
+              + " must hold a JSON array or object (or set ReaderConfig.ItemsPointer)");
         }
+        keyed = first == JsonToken.START_OBJECT;
         firstItem = p.nextToken();
       } catch (IOException | RuntimeException e) {
         p.close(); // and with it the file
         throw e;
       }
+      JsonToken end = keyed ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
       return new Items() {
         JsonToken next = firstItem;
 
         public boolean hasNext() {
-          return next != null && next != JsonToken.END_ARRAY;
+          return next != null && next != end;
         }
 
         public JsonNode next() {
           if (!hasNext()) throw new NoSuchElementException();
           try {
+            String key = keyed ? p.currentName() : null;
+            if (keyed) p.nextToken(); // from the name to its value
             JsonNode v = p.readValueAsTree();
             next = p.nextToken();
-            return v == null ? NODES.nullNode() : v;
+            if (v == null) v = NODES.nullNode();
+            return keyed ? MapItemSelector.pair(key, v) : v;
           } catch (IOException e) {
             throw failed("Reading " + file.name() + " failed: " + e.getMessage());
           }
+        }
+
+        public boolean keyed() {
+          return keyed;
         }
 
         public void close() {

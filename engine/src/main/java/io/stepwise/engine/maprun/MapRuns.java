@@ -387,7 +387,7 @@ public final class MapRuns implements Integration {
 
     private ItemReaders.Items open() {
       if (spec.has("ItemReader")) return ItemReaders.of(spec.get("ItemReader"), buckets, cachedS3);
-      return ItemReaders.Items.of(spec.path("Items").elements());
+      return ItemReaders.Items.of(spec.path("Items").elements(), spec.path("ItemsKeyed").asBoolean(false));
     }
 
     private int limit() {
@@ -841,7 +841,7 @@ public final class MapRuns implements Integration {
     private JsonNode item() {
       JsonNode raw = items.next();
       long i = index++;
-      return selector == null ? raw : selector.apply(i, raw);
+      return selector == null ? raw : selector.apply(i, raw, items.keyed());
     }
 
     public JsonNode next() {

@@ -37,13 +37,13 @@ class ItemReadersTest {
         "{\"fileFormat\":\"CSV\",\"fileSchema\":\"Bucket, Key\",\"files\":[{\"key\":\"data.csv.gz\"}]}");
     Files.writeString(dir.resolve("data.csv.gz"), "not gzip at all");
     Files.writeString(dir.resolve("bad.json"), "[{\"a\": ");
-    Files.writeString(dir.resolve("object.json"), "{\"not\": \"an array\"}");
+    Files.writeString(dir.resolve("scalar.json"), "\"neither an array nor an object\"");
     Files.writeString(dir.resolve("bad.jsonl"), "{oops\n");
     Files.writeString(dir.resolve("bad.json.gz"), "not gzip either");
     JsonNode[] failing = {
         reader("{\"InputType\":\"MANIFEST\"}", "manifest.json"),
         reader("{\"InputType\":\"JSON\"}", "bad.json"),
-        reader("{\"InputType\":\"JSON\"}", "object.json"),
+        reader("{\"InputType\":\"JSON\"}", "scalar.json"),
         reader("{\"InputType\":\"JSONL\"}", "bad.jsonl"),
         reader("{\"InputType\":\"JSON\"}", "bad.json.gz")};
     long before = openFiles();
@@ -57,6 +57,35 @@ class ItemReadersTest {
       }
     }
     assertThat(openFiles() - before).as("files left open by 200 failed reads").isLessThan(5);
+  }
+
+  /**
+   * A JSON object (the file's top level, or where an ItemsPointer points) gives its key-value pairs
+   * as items, each {@code {"Key", "Value"}}, in its order and marked keyed, as AWS reads it
+   * (floci-io/floci#1588, observed); MaxItems counts pairs.
+   */
+  @Test
+  void aJsonObject_isReadAsItsKeyValuePairs() throws Exception {
+    Files.writeString(dir.resolve("object.json"), "{\"b\": {\"x\": 1}, \"a\": [2], \"c\": null}");
+    Files.writeString(dir.resolve("nested.json"), "{\"data\": {\"k\": \"v\"}}");
+    String[][] cases = {
+        {"{\"InputType\":\"JSON\"}", "object.json", "[{\"Key\":\"b\",\"Value\":{\"x\":1}},{\"Key\":\"a\",\"Value\":[2]},{\"Key\":\"c\",\"Value\":null}]"},
+        {"{\"InputType\":\"JSON\",\"MaxItems\":2}", "object.json", "[{\"Key\":\"b\",\"Value\":{\"x\":1}},{\"Key\":\"a\",\"Value\":[2]}]"},
+        {"{\"InputType\":\"JSON\",\"ItemsPointer\":\"/data\"}", "nested.json", "[{\"Key\":\"k\",\"Value\":\"v\"}]"}};
+    for (String[] c : cases) {
+      var read = JSON.createArrayNode();
+      try (var items = ItemReaders.of(reader(c[0], c[1]), Map.of("b", dir), ObjectStore.NONE)) {
+        assertThat(items.keyed()).as(c[0]).isTrue();
+        items.forEachRemaining(read::add);
+      }
+      assertThat(read).as(c[0]).isEqualTo(JSON.readTree(c[2]));
+    }
+    var fromData = ItemReaders.fromData(reader("{\"InputType\":\"JSON\"}", "any.json"), "{\"k\": 1}");
+    assertThat(fromData.keyed()).isTrue();
+    assertThat(fromData.items()).isEqualTo(JSON.readTree("[{\"Key\":\"k\",\"Value\":1}]"));
+    try (var items = ItemReaders.of(reader("{\"InputType\":\"JSON\"}", "nested.json").deepCopy(), Map.of("b", dir), ObjectStore.NONE)) {
+      assertThat(items.next()).isEqualTo(JSON.readTree("{\"Key\":\"data\",\"Value\":{\"k\":\"v\"}}"));
+    }
   }
 
   @Test
@@ -118,9 +147,9 @@ class ItemReadersTest {
         .isInstanceOf(StatesError.class);
     assertThat(downloads()).isEqualTo(before);
     // a reader that fails as it opens names the object, not its temporary file
-    ObjectStore objectS3 = s3(Map.of("object.json", "{\"not\": \"an array\"}"));
-    assertThatThrownBy(() -> ItemReaders.of(reader("{\"InputType\":\"JSON\"}", "object.json"), Map.of(), objectS3))
-        .isInstanceOfSatisfying(StatesError.class, e -> assertThat(e.cause()).contains("s3://b/object.json")
+    ObjectStore objectS3 = s3(Map.of("scalar.json", "\"neither an array nor an object\""));
+    assertThatThrownBy(() -> ItemReaders.of(reader("{\"InputType\":\"JSON\"}", "scalar.json"), Map.of(), objectS3))
+        .isInstanceOfSatisfying(StatesError.class, e -> assertThat(e.cause()).contains("s3://b/scalar.json")
             .doesNotContain("stepwise-items"));
     assertThat(downloads()).isEqualTo(before);
   }
