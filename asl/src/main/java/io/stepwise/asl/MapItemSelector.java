@@ -58,6 +58,16 @@ public final class MapItemSelector {
   }
 
   /**
+   * {@code $$.Map.Item} of an item into {@code target}: its Index and Value, or, for an object's pair
+   * ({@code keyed}), its Index, Key and the pair's Value.
+   */
+  public static void putItem(ObjectNode target, JsonNode index, JsonNode item, boolean keyed) {
+    target.set("Index", index);
+    if (keyed) target.set("Key", item.get("Key"));
+    target.set("Value", keyed ? item.get("Value") : item);
+  }
+
+  /**
    * The input of item {@code index}; a failure is the StatesError the Map state would fail with.
    * {@code keyed}: the item is an object's pair ({@link #pair}), whose Key and Value {@code $$.Map.Item} names.
    */
@@ -65,10 +75,7 @@ public final class MapItemSelector {
     // the context is shared, not copied: only Map.Item differs between items
     ObjectNode ctx = JsonNodeFactory.instance.objectNode();
     if (context != null) context.fields().forEachRemaining(e -> ctx.set(e.getKey(), e.getValue()));
-    ObjectNode mi = ctx.putObject("Map").putObject("Item");
-    mi.put("Index", index);
-    if (keyed) mi.set("Key", item.get("Key"));
-    mi.set("Value", keyed ? item.get("Value") : item);
+    putItem(ctx.putObject("Map").putObject("Item"), JsonNodeFactory.instance.numberNode(index), item, keyed);
     JsonNode v = expr.eval(new Scope() {
       @Override
       public JsonNode input() {

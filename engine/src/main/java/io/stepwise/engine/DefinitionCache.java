@@ -15,6 +15,13 @@ public final class DefinitionCache {
   private final ConcurrentHashMap<String, CompiledDefinition> standard = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CompiledDefinition> express = new ConcurrentHashMap<>();
 
+  private volatile java.util.function.Consumer<String> compiled;
+
+  /** {@code hook} is told each definition text compiled afresh (it must not block: it runs where the compiler does). */
+  public void onCompiled(java.util.function.Consumer<String> hook) {
+    this.compiled = hook;
+  }
+
   /** {@code type} is the state machine type, {@code STANDARD} or {@code EXPRESS}. */
   public CompiledDefinition get(String definition, String type) throws InvalidDefinitionException {
     boolean isExpress = "EXPRESS".equals(type);
@@ -22,6 +29,8 @@ public final class DefinitionCache {
     CompiledDefinition hit = cache.get(definition);
     if (hit != null) return hit;
     CompiledDefinition fresh = CompiledDefinition.compile(definition, isExpress);
+    java.util.function.Consumer<String> hook = compiled;
+    if (hook != null) hook.accept(definition);
     if (cache.size() >= MAX_ENTRIES) cache.clear();
     cache.put(definition, fresh);
     return fresh;

@@ -123,6 +123,8 @@ public final class StepFunctionsEngine {
     StepwiseStorage stepwiseStorage = StepwiseStorage.get(system);
     this.storage = stepwiseStorage.handles();
     this.io = stepwiseStorage.ioExecutor();
+    // the models a definition's tasks are checked against are read off the actors that run them
+    definitions.onCompiled(definition -> io.execute(() -> IntegrationCheck.warm(definition)));
     this.encryption = new Encryption(stepwiseStorage, config.getInt("stepwise.engine.kms-requests-per-second"));
     this.catalog = new Catalog(storage.committer()::submit, new ResourceIndex(storage.db(), storage.names()), io,
         this.clock);

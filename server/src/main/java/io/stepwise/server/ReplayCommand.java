@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
         "(expected vs got), or that it matches; --all replays every execution of a machine and prints a summary.",
         "Exits 0 when every replay matches, 1 otherwise."})
 public final class ReplayCommand implements Callable<Integer> {
+  /** Tasks are checked as the engine checks them, so a task its parameters kept from starting replays so. */
+  private static final io.stepwise.asl.TaskCheck TASKS = new io.stepwise.engine.integration.IntegrationCheck();
+
   @Mixin
   RecordedExecutions executions = new RecordedExecutions();
 
@@ -50,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
       offline.eachHistory(arns, read -> {
         if (read.failure() != null) return new Outcome(read.executionArn(), null, read.failure().getMessage());
         try {
-          return new Outcome(read.executionArn(), Replay.replay(definition, read.executionArn(), read.history()), null);
+          return new Outcome(read.executionArn(), Replay.replay(definition, read.executionArn(), read.history(), TASKS), null);
         } catch (RuntimeException e) {
           return new Outcome(read.executionArn(), null, e.getMessage());
         }

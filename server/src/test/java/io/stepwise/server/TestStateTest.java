@@ -167,7 +167,7 @@ class TestStateTest {
       assertThat(csv.inspectionData().afterItemSelector())
           .isEqualTo("[{\"v\":{\"name\":\"Smith; J\",\"age\":\"41\"}},{\"v\":{\"name\":\"Lee\",\"age\":\"7\"}}]");
 
-      // a JSON object's key-value pairs are the items, $$.Map.Item.Value each pair's value; a scalar is no items
+      // a JSON object's key-value pairs are the items, $$.Map.Item.Value each pair's value; a scalar cannot be read
       TestStateResponse object = sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\"}"))
           .inspectionLevel(InspectionLevel.DEBUG).stateConfiguration(c -> c.mapItemReaderData("{\"a\": 1, \"b\": {\"c\": 2}}"))
           .mock(m -> m.result("[]")));

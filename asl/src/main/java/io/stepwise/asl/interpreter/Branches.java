@@ -312,14 +312,21 @@ final class Branches {
    * JSON array", as AWS answered an inline Map's JSONata Items object (the corpus: Expected 'array',
    * but was 'object'). The pair's shape is the one AWS gives an ItemReader's JSON object
    * (floci-io/floci#1588, observed). {@code keyed}: the items are an object's pairs, whose
-   * iterations see {@code $$.Map.Item.Key} and the pair's Value as {@code $$.Map.Item.Value}.
+   * ItemSelector sees {@code $$.Map.Item.Key} and the pair's Value as {@code $$.Map.Item.Value};
+   * {@code selected}: what ItemsPath or Items gave (the object itself, for TestState's inspection).
    */
-  record Items(JsonNode list, boolean keyed) {}
+  record Items(JsonNode list, boolean keyed, JsonNode selected) {
+    Items(JsonNode list, boolean keyed) {
+      this(list, keyed, list);
+    }
+  }
 
   static Items items(State.Map m, JsonNode eff, StateScope sc) {
     boolean jsonata = m.common().jsonata();
     JsonNode items = m.items() == null ? eff : m.items().eval(sc);
-    if (items != null && items.isObject() && m.distributed()) return new Items(io.stepwise.asl.MapItemSelector.keyValuePairs(items), true);
+    if (items != null && items.isObject() && m.distributed()) {
+      return new Items(io.stepwise.asl.MapItemSelector.keyValuePairs(items), true, items);
+    }
     if (jsonata && m.items() != null && (items == null || !items.isArray())) {
       String what = items == null ? "null" : Json.typeName(items);
       throw StatesError.queryEvaluation("The JSONata expression '" + exprSource(m) + "' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '"

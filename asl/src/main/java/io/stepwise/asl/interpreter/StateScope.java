@@ -15,8 +15,8 @@ final class StateScope implements Scope {
   private JsonNode result;
   private JsonNode errorOutput;
   private JsonNode mapItemIndex;
-  private JsonNode mapItemKey;
-  private JsonNode mapItemValue;
+  private JsonNode mapItem;
+  private boolean mapItemKeyed;
   private ObjectNode context;
   private String taskToken;
 
@@ -44,8 +44,8 @@ final class StateScope implements Scope {
   /** {@code $$.Map.Item} of item {@code index}; {@code keyed}: the item is an object's pair, whose Key and Value it names. */
   StateScope withMapItem(int index, JsonNode item, boolean keyed) {
     this.mapItemIndex = Json.NODES.numberNode(index);
-    this.mapItemKey = keyed ? item.get("Key") : null;
-    this.mapItemValue = keyed ? item.get("Value") : item;
+    this.mapItem = item;
+    this.mapItemKeyed = keyed;
     return this;
   }
 
@@ -100,10 +100,7 @@ final class StateScope implements Scope {
     if (st instanceof State.Task) s.put("RetryCount", frame.retryCount);
     if (taskToken != null) c.putObject("Task").put("Token", taskToken);
     if (mapItemIndex != null) {
-      ObjectNode item = c.putObject("Map").putObject("Item");
-      item.set("Index", mapItemIndex);
-      if (mapItemKey != null) item.set("Key", mapItemKey);
-      item.set("Value", mapItemValue);
+      io.stepwise.asl.MapItemSelector.putItem(c.putObject("Map").putObject("Item"), mapItemIndex, mapItem, mapItemKeyed);
     }
     return c;
   }

@@ -184,7 +184,7 @@ public final class StateTester {
         Branches.Items read = Branches.items(m, eff, sc);
         items = read.list();
         keyed = read.keyed();
-        if (!jsonata) in.put(f, "afterItemsPath", items);
+        if (!jsonata) in.put(f, "afterItemsPath", read.selected());
       }
       if (m.itemSelector() != null) {
         ArrayNode selected = Json.NODES.arrayNode();

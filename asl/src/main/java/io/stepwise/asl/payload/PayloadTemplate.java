@@ -62,7 +62,12 @@ public final class PayloadTemplate {
     List<String[]> found = new ArrayList<>();
     if (value != null && value.isContainerNode()) compile(value, "", found);
     List<String> out = new ArrayList<>(found.size());
-    for (String[] f : found) out.add(f[1]);
+    for (String[] f : found) {
+      String key = f[0].substring(f[0].lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+      // a value that is no string keeps its own words; one that does not read as a path or a call, AWS's
+      out.add(f[1].startsWith("The value for the field '" + key + "' must be a STRING") ? f[1]
+          : "The value for the field '" + key + "' must be a valid JSONPath or a valid intrinsic function call");
+    }
     return out;
   }
 

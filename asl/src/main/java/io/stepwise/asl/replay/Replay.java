@@ -42,6 +42,15 @@ public final class Replay {
 
   /** Replays {@code recorded}, the history of {@code executionArn}, against {@code definition}. */
   public static Result replay(CompiledDefinition definition, String executionArn, List<HistoryEvent> recorded) {
+    return replay(definition, executionArn, recorded, io.stepwise.asl.TaskCheck.NONE);
+  }
+
+  /**
+   * As {@link #replay(CompiledDefinition, String, List)}, tasks' effective parameters checked by
+   * {@code tasks} before they are scheduled, as the engine checked them when the execution ran.
+   */
+  public static Result replay(CompiledDefinition definition, String executionArn, List<HistoryEvent> recorded,
+      io.stepwise.asl.TaskCheck tasks) {
     if (recorded.isEmpty() || !recorded.get(0).type().equals("ExecutionStarted")) {
       throw new IllegalArgumentException("a recorded history starts with ExecutionStarted");
     }
@@ -58,7 +67,7 @@ public final class Replay {
     String machineName = arn.length > 7 ? arn[6] : "machine";
     String machineArn = String.join(":", arn[0], arn[1], arn[2], arn[3], arn[4], "stateMachine", machineName);
     ExecutionContext ctx = new ExecutionContext(executionArn, name, machineArn, machineName,
-        details.path("roleArn").asText(null), started.timestamp(), 0);
+        details.path("roleArn").asText(null), started.timestamp(), 0).withTaskCheck(tasks);
     Map<String, Deque<Answer>> answers = answers(recorded);
     // a run that was stopped or timed out ends the same way, when the recorded one did
     HistoryEvent last = recorded.get(recorded.size() - 1);

@@ -75,6 +75,10 @@ class TaskRetryCatchTest {
                 + "The value for the field 'c.$' must be a valid JSONPath or a valid intrinsic function call]"},
         {"{\"data\":{\"n.$\":7}}", "{\"FunctionName\":\"f\",\"Payload\":{\"n.$\":7}}",
             "[The value for the field 'n.$' must be a STRING that contains a JSONPath but was NUMBER]"},
+        // a path or a call that does not parse: the same words, naming the key
+        {"{\"data\":{\"p.$\":\"$[\",\"q.$\":\"States.Format(\"}}", "{\"FunctionName\":\"f\",\"Payload\":{\"p.$\":\"$[\",\"q.$\":\"States.Format(\"}}",
+            "[The value for the field 'p.$' must be a valid JSONPath or a valid intrinsic function call, "
+                + "The value for the field 'q.$' must be a valid JSONPath or a valid intrinsic function call]"},
     };
     for (String[] c : cases) {
       List<Effect.ScheduleTask> seen = new ArrayList<>();

@@ -154,8 +154,9 @@ final class AwsWire {
    * {@code shapeName} of {@code m} describes, in AWS's words: a name the shape does not have ({@link
    * UnknownField}), and a structure or map given other than an object, or a list given other than an
    * array: {@code The value of the field 'QueryParameters' has an invalid format} (AWS, for an API
-   * Gateway task's string where a map goes), naming the member that holds it. A null is a member
-   * left out; a string member takes any JSON (it is sent as its text).
+   * Gateway task's string where a map goes), naming the member that holds it. A known member's null
+   * is that member left out; a string member takes any JSON (it is sent as its text); a key ending
+   * in {@code .$} is the template check's ({@code PayloadTemplate.problems}).
    */
   static void startProblems(AwsModel m, String shapeName, JsonNode parameters, java.util.List<String> out) {
     walk(m, shapeName, parameters, Read.EFFECTIVE, null, out);
@@ -178,7 +179,7 @@ final class AwsWire {
         if (!value.isObject()) return;
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          if (read == Read.TEMPLATE && f.getKey().endsWith(".$")) continue;
+          if (read != Read.JSONATA_TEMPLATE && f.getKey().endsWith(".$")) continue; // a path's key: the template's own check
           if (read == Read.JSONATA_TEMPLATE && f.getValue().isTextual() && f.getValue().textValue().startsWith("{%")) continue;
           Map.Entry<String, JsonNode> mem = member(s, f.getKey());
           if (mem == null) out.add(read == Read.EFFECTIVE ? UnknownField.message(f.getKey()) : f.getKey());

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.TaskCheck;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 
 /**
@@ -16,8 +18,9 @@ import java.util.regex.Matcher;
  * is not a valid resource ARN, or the resource is not available in this region.} at the Resource.
  * A service whose model (aws-sdk) or catalog entry (optimized) Stepwise does not carry is left to
  * run time (AWS may have it). A request's written-out names are checked here ({@link
- * #unknownFields}); the whole request, with what paths gave it, when the task runs, before it is
- * scheduled ({@link #startProblems}).
+ * #unknownFields}); a JSONPath task's whole request, with what paths gave it, when the task runs,
+ * before it is scheduled ({@link #startProblems}; a JSONata task's is checked as it is sent, by
+ * {@link AwsWire#request}).
  */
 public final class IntegrationCheck implements TaskCheck {
   private static final String SDK_PREFIX = ":states:::aws-sdk:";
@@ -68,7 +71,23 @@ public final class IntegrationCheck implements TaskCheck {
   /** The request shape of an aws-sdk action, or of an optimized one that takes its service's request as it is. */
   private record Request(AwsModel model, String shape) {}
 
+  /**
+   * Each resource's request, found once: a task's check costs a map lookup, not a pattern match and
+   * a model lookup. Bounded, as resources come from definitions clients write.
+   */
+  private static final Map<String, Optional<Request>> REQUESTS = new ConcurrentHashMap<>();
+  private static final int MAX_REQUESTS = 10_000;
+
   private static Optional<Request> request(String resource) {
+    Optional<Request> known = REQUESTS.get(resource);
+    if (known != null) return known;
+    Optional<Request> found = find(resource);
+    if (REQUESTS.size() >= MAX_REQUESTS) REQUESTS.clear();
+    REQUESTS.put(resource, found);
+    return found;
+  }
+
+  private static Optional<Request> find(String resource) {
     Matcher sdk = AwsServices.AWS_SDK.matcher(resource);
     boolean isSdk = sdk.matches();
     Matcher m = isSdk ? sdk : AwsServices.OPTIMIZED.matcher(resource);
@@ -80,6 +99,26 @@ public final class IntegrationCheck implements TaskCheck {
     return model.flatMap(x -> x.operation(action))
         .map(op -> model.get().op(op).path("input").asText(null))
         .map(input -> new Request(model.get(), input));
+  }
+
+  /**
+   * Reads the models of the Task resources {@code definitionJson} names, so that its tasks' checks
+   * ({@link #startProblems}, which runs where the execution runs) find them read: for the engine to
+   * call off its actors when it compiles a definition. A definition that is not JSON is left alone.
+   */
+  public static void warm(String definitionJson) {
+    try {
+      warm(io.stepwise.engine.Json.MAPPER.readTree(definitionJson));
+    } catch (java.io.IOException | RuntimeException e) {
+      // nothing read: the check reads what it needs when a task runs
+    }
+  }
+
+  private static void warm(JsonNode n) {
+    if (n.isObject() && "Task".equals(n.path("Type").asText()) && n.path("Resource").isTextual()) {
+      request(n.path("Resource").textValue());
+    }
+    if (n.isContainerNode()) for (JsonNode child : n) warm(child);
   }
 
   private static boolean optimized(String resource) {

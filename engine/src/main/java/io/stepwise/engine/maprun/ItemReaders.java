@@ -50,7 +50,7 @@ public final class ItemReaders {
 
     /**
      * The items are a JSON object's key-value pairs, each {@code {"Key": <name>, "Value": <value>}}:
-     * an iteration's {@code $$.Map.Item} names the pair's Key and Value.
+     * the ItemSelector's {@code $$.Map.Item} names the pair's Key and Value.
      */
     default boolean keyed() {
       return false;
@@ -183,7 +183,14 @@ public final class ItemReaders {
     } catch (RuntimeException e) {
       throw failed("mapItemReaderData could not be read: " + e.getMessage());
     }
-    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read, pointed, keyed);
+    // what the pointer named: the object itself, when its pairs are the items
+    JsonNode named = pointed;
+    if (keyed && pointed != null) {
+      com.fasterxml.jackson.databind.node.ObjectNode object = NODES.objectNode();
+      pointed.forEach(pair -> object.set(pair.path("Key").asText(), pair.get("Value")));
+      named = object;
+    }
+    return new io.stepwise.asl.interpreter.StateTester.ItemReaderData.Read(read, named, keyed);
   }
 
   /**

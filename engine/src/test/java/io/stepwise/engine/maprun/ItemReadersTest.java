@@ -80,6 +80,12 @@ class ItemReadersTest {
       }
       assertThat(read).as(c[0]).isEqualTo(JSON.readTree(c[2]));
     }
+    // read through the S3 endpoint, the object is a downloaded file: still its pairs
+    try (var items = ItemReaders.of(reader("{\"InputType\":\"JSON\"}", "remote.json"), Map.of(),
+        s3(Map.of("remote.json", "{\"r\": true}")))) {
+      assertThat(items.keyed()).isTrue();
+      assertThat(items.next()).isEqualTo(JSON.readTree("{\"Key\":\"r\",\"Value\":true}"));
+    }
     var fromData = ItemReaders.fromData(reader("{\"InputType\":\"JSON\"}", "any.json"), "{\"k\": 1}");
     assertThat(fromData.keyed()).isTrue();
     assertThat(fromData.items()).isEqualTo(JSON.readTree("[{\"Key\":\"k\",\"Value\":1}]"));
