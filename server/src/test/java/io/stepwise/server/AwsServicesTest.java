@@ -532,6 +532,12 @@ class AwsServicesTest {
           + "[The field \"Colour\" is not supported by Step Functions]");
       assertThat(sfn.getExecutionHistory(b -> b.executionArn(unknown.executionArn())).events())
           .extracting(e -> e.typeAsString()).containsExactly("ExecutionStarted", "TaskStateEntered", "ExecutionFailed");
+      DescribeExecutionResponse jsonataUnknown = run(sfn, "jsonata-unknown", """
+          {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage",
+           "Arguments": {"QueueUrl": "q", "MessageBody": "x", "Colour": "{% $states.input.colour %}"}, "End": true}""",
+          "{\"colour\": \"red\"}");
+      assertThat(jsonataUnknown.cause()).endsWith("The Parameters '{\"QueueUrl\":\"q\",\"MessageBody\":\"x\",\"Colour\":\"red\"}' "
+          + "could not be used to start the Task: [The field \"Colour\" is not supported by Step Functions]");
       DescribeExecutionResponse notAList = run(sfn, "not-a-list", """
           {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:ecs:describeClusters",
            "Parameters": {"Clusters.$": "$.name"}, "End": true}""", "{\"name\": \"blue\"}");

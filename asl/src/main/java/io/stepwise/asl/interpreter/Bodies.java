@@ -206,7 +206,7 @@ final class Bodies {
     if (params == null) params = Json.NODES.nullNode();
     if (run.inspect != null) run.inspect.put(f, jsonata ? "afterArguments" : "afterParameters", params);
     Kind kind = Kind.of(t.resource());
-    if (kind == Kind.TASK && !jsonata) refuseUnstartable(t.resource(), params);
+    if (kind == Kind.TASK) refuseUnstartable(t.resource(), params, jsonata);
     Integer timeout = seconds(t.timeoutSeconds(), sc, NumberFields.TIMEOUT_SECONDS);
     Integer heartbeat = seconds(t.heartbeatSeconds(), sc, NumberFields.HEARTBEAT_SECONDS);
     ObjectNode det = run.obj();
@@ -245,9 +245,11 @@ final class Bodies {
    * holds no path ({@link PayloadTemplate#problems}), or what the integration's request cannot take
    * ({@link io.stepwise.asl.TaskCheck#startProblems}: {@code The value of the field
    * 'QueryParameters' has an invalid format}, as AWS answered an API Gateway task given a string).
+   * A JSONata task's Arguments are its parameters as well (its TaskScheduled records them so); a
+   * {@code .$} key means nothing in JSONata, so only the integration's request is read there.
    */
-  private void refuseUnstartable(String resource, JsonNode params) {
-    List<String> problems = new ArrayList<>(PayloadTemplate.problems(params));
+  private void refuseUnstartable(String resource, JsonNode params, boolean jsonata) {
+    List<String> problems = new ArrayList<>(jsonata ? List.of() : PayloadTemplate.problems(params));
     problems.addAll(run.ctx.tasks().startProblems(resource, params));
     if (!problems.isEmpty()) {
       throw StatesError.runtime("The Parameters '" + Json.write(params) + "' could not be used to start the Task: " + problems);

@@ -148,6 +148,13 @@ class TaskRetryCatchTest {
     var fine = Harness.run(task("\"Parameters\":{\"Qs.$\":\"$.q\"}"), "{\"q\":{\"a\":[\"1\"]}}", check,
         t -> new Signal.TaskSucceeded(t.id(), json("{}")));
     assertThat(fine.types()).contains("TaskScheduled", "TaskSucceeded");
+    // JSONata Arguments are the task's parameters too; a key ending in .$ is only a name there
+    var jsonata = Harness.run("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"" + LAMBDA
+        + "\",\"Arguments\":{\"Qs\":\"{% $states.input.q %}\",\"x.$\":\"y\"},\"End\":true}}}", "{\"q\":\"?a=1\"}", check,
+        t -> new Signal.TaskSucceeded(t.id(), json("{}")));
+    assertThat(jsonata.types()).containsExactly("ExecutionStarted", "TaskStateEntered", "ExecutionFailed");
+    assertThat(jsonata.failure().cause()).endsWith("The Parameters '{\"Qs\":\"?a=1\",\"x.$\":\"y\"}' could not be used to start the Task: "
+        + "[The value of the field 'Qs' has an invalid format]");
   }
 
   @Test

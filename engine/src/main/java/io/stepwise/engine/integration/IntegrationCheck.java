@@ -18,9 +18,8 @@ import java.util.regex.Matcher;
  * is not a valid resource ARN, or the resource is not available in this region.} at the Resource.
  * A service whose model (aws-sdk) or catalog entry (optimized) Stepwise does not carry is left to
  * run time (AWS may have it). A request's written-out names are checked here ({@link
- * #unknownFields}); a JSONPath task's whole request, with what paths gave it, when the task runs,
- * before it is scheduled ({@link #startProblems}; a JSONata task's is checked as it is sent, by
- * {@link AwsWire#request}).
+ * #unknownFields}); the whole request, with what paths and expressions gave it, when the task
+ * runs, before it is scheduled ({@link #startProblems}).
  */
 public final class IntegrationCheck implements TaskCheck {
   private static final String SDK_PREFIX = ":states:::aws-sdk:";
