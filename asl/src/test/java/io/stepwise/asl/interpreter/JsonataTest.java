@@ -191,6 +191,28 @@ class JsonataTest {
     }
   }
 
+  /**
+   * Arithmetic as JavaScript does it (jsonata-js): an infinite result is that result, written by name
+   * ({@code "Infinity"}, floci#2783, measured on AWS), and a comparison may take it; an operand that is
+   * not finite is D1001, as jsonata-js's number check refuses it.
+   */
+  @Test
+  void arithmetic_givesNonFiniteResults_butRefusesNonFiniteOperands() {
+    var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{"
+        + "\"inf\":\"{% 1/0 %}\",\"neg\":\"{% -1/0 %}\",\"big\":\"{% 1e308 * 10 %}\",\"small\":\"{% -1e308 - 1e308 %}\","
+        + "\"list\":\"{% [1/0, 2] %}\",\"cmp\":\"{% 1/0 > 5 %}\"},\"End\":true}"), "{}");
+    assertThat(r.output()).isEqualTo(json("{\"inf\":\"Infinity\",\"neg\":\"-Infinity\",\"big\":\"Infinity\",\"small\":\"-Infinity\","
+        + "\"list\":[\"Infinity\",2],\"cmp\":true}"));
+    // an operand that is not finite is refused
+    for (String e : new String[] {"(1/0) + 1", "2 * (1/0)", "(1/0) % 2"}) {
+      var f = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + e + " %}\"},\"End\":true}"), "{}");
+      assertThat(f.failure().cause()).as(e).contains("threw an error during evaluation. D1001");
+    }
+    // finite arithmetic is as it was
+    var ok = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [7 % 3, 1/4, 2 * 3, 0.1 + 0.2] %}\",\"End\":true}"), "{}");
+    assertThat(ok.output()).isEqualTo(json("[1,0.25,6,0.30000000000000004]"));
+  }
+
   /** What passes the same checks still works: hex, octal and binary texts, sorts of one kind, nulls where any value fits, built-ins as arguments. */
   @Test
   void builtins_stillWorkWhereJsonataJsAccepts() {

@@ -1,0 +1,37 @@
+package com.dashjoin.jsonata;
+
+/**
+ * The dashjoin engine with one difference of jsonata-js's, which AWS runs: an arithmetic operator
+ * whose result is infinite ({@code 1/0}, {@code -1/0}, {@code 1e308 * 10}) gives that result, as
+ * JavaScript does, where dashjoin refuses it with D1001; an operand that is not finite is still
+ * D1001 ({@code (1/0) + 1}), as jsonata-js's {@code isNumeric} refuses it. (A NaN result,
+ * {@code 0/0}, is no value in dashjoin, before and after: not changed here.) AWS writes such a
+ * result by name ({@code "Infinity"}, floci-io/floci#2783, measured). It lives in dashjoin's package
+ * because the method it overrides is package-private there.
+ */
+public final class JsArithmeticJsonata extends Jsonata {
+  public JsArithmeticJsonata(String expression) {
+    super(expression);
+  }
+
+  @Override
+  Object evaluateNumericExpression(Object lhs, Object rhs, String op) {
+    try {
+      return super.evaluateNumericExpression(lhs, rhs, op);
+    } catch (JException e) {
+      if (!"D1001".equals(e.getError()) || !(lhs instanceof Number l) || !(rhs instanceof Number r)
+          || !Double.isFinite(l.doubleValue()) || !Double.isFinite(r.doubleValue())) {
+        throw e;
+      }
+      double a = l.doubleValue();
+      double b = r.doubleValue();
+      return switch (op) {
+        case "+" -> a + b;
+        case "-" -> a - b;
+        case "*" -> a * b;
+        case "/" -> a / b;
+        default -> throw e;
+      };
+    }
+  }
+}
