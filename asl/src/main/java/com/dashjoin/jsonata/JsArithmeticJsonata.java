@@ -5,13 +5,24 @@ package com.dashjoin.jsonata;
  * whose result is infinite ({@code 1/0}, {@code -1/0}, {@code 1e308 * 10}) gives that result, as
  * JavaScript does, where dashjoin refuses it with D1001; an operand that is not finite is still
  * D1001 ({@code (1/0) + 1}), as jsonata-js's {@code isNumeric} refuses it. (A NaN result,
- * {@code 0/0}, is no value in dashjoin, before and after: not changed here.) AWS writes such a
+ * {@code 0/0}, is no value in dashjoin, before and after: not changed here.) And the {@code &}
+ * operator writes its operands as jsonata-js's $string does ({@code "" & 1e20} is
+ * {@code 100000000000000000000}, where dashjoin wrote {@code 1e+20}). AWS writes such a
  * result by name ({@code "Infinity"}, floci-io/floci#2783, measured). It lives in dashjoin's package
  * because the method it overrides is package-private there.
  */
 public final class JsArithmeticJsonata extends Jsonata {
-  public JsArithmeticJsonata(String expression) {
+  private final java.util.function.UnaryOperator<Object> asText;
+
+  /** {@code asText}: an operand of {@code &} with its numbers as jsonata-js's $string writes them. */
+  public JsArithmeticJsonata(String expression, java.util.function.UnaryOperator<Object> asText) {
     super(expression);
+    this.asText = asText;
+  }
+
+  @Override
+  Object evaluateStringConcat(Object lhs, Object rhs) {
+    return super.evaluateStringConcat(asText.apply(lhs), asText.apply(rhs));
   }
 
   @Override

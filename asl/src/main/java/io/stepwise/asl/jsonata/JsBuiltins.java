@@ -258,8 +258,11 @@ final class JsBuiltins {
     return String.valueOf(hours * 100 + minutes);
   }
 
-  /** {@code value} with each number written as jsonata-js's $string writes it (see {@link JsNumber}). */
-  private static Object jsNumbers(Object value) {
+  /**
+   * {@code value} with each number written as jsonata-js's $string writes it (see {@link JsNumber}):
+   * for $string, and for the {@code &} operator, which jsonata-js writes its operands with.
+   */
+  static Object jsNumbers(Object value) {
     // a double (AWS's $string(1e20) is JavaScript's, floci#2669, measured); an integer that fits a
     // long is kept exact, as AWS keeps it
     if (value instanceof Double || value instanceof Float) {

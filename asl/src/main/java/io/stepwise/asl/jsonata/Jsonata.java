@@ -35,7 +35,7 @@ public final class Jsonata {
         return Expr.constant(Json.NODES.nullNode());
       }
       try {
-        com.dashjoin.jsonata.Jsonata expr = new com.dashjoin.jsonata.JsArithmeticJsonata(JsRegex.rewriteLiterals(body));
+        com.dashjoin.jsonata.Jsonata expr = new com.dashjoin.jsonata.JsArithmeticJsonata(JsRegex.rewriteLiterals(body), JsBuiltins::jsNumbers);
         // keep JSON null distinct from undefined in results
         expr.setOutputConvertNulls(false);
         JsBuiltins.register(expr);

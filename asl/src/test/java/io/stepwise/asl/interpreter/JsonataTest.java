@@ -208,6 +208,9 @@ class JsonataTest {
       var f = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + e + " %}\"},\"End\":true}"), "{}");
       assertThat(f.failure().cause()).as(e).contains("threw an error during evaluation. D1001");
     }
+    // & writes numbers as $string does
+    var concat = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% ['' & 1e20, 'a' & (0.1 + 0.2), [1e21, 0.5] & '', 1 & 2, '' & 1e-7, 'n' & 123] %}\",\"End\":true}"), "{}");
+    assertThat(concat.output()).isEqualTo(json("[\"100000000000000000000\",\"a0.3\",\"[1e+21,0.5]\",\"12\",\"1e-7\",\"n123\"]"));
     // finite arithmetic is as it was
     var ok = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [7 % 3, 1/4, 2 * 3, 0.1 + 0.2] %}\",\"End\":true}"), "{}");
     assertThat(ok.output()).isEqualTo(json("[1,0.25,6,0.30000000000000004]"));
