@@ -1,15 +1,15 @@
 package com.dashjoin.jsonata;
 
 /**
- * The dashjoin engine with one difference of jsonata-js's, which AWS runs: an arithmetic operator
- * whose result is infinite ({@code 1/0}, {@code -1/0}, {@code 1e308 * 10}) gives that result, as
- * JavaScript does, where dashjoin refuses it with D1001; an operand that is not finite is still
- * D1001 ({@code (1/0) + 1}), as jsonata-js's {@code isNumeric} refuses it. (A NaN result,
- * {@code 0/0}, is no value in dashjoin, before and after: not changed here.) And the {@code &}
- * operator writes its operands as jsonata-js's $string does ({@code "" & 1e20} is
- * {@code 100000000000000000000}, where dashjoin wrote {@code 1e+20}). AWS writes such a
- * result by name ({@code "Infinity"}, floci-io/floci#2783, measured). It lives in dashjoin's package
- * because the method it overrides is package-private there.
+ * The dashjoin engine with two operators as jsonata-js, which AWS runs, has them. An arithmetic
+ * operator whose result is infinite ({@code 1/0}, {@code -1/0}, {@code 1e308 * 10}) gives that
+ * result, as JavaScript does, where dashjoin refuses it with D1001 (AWS writes it by name,
+ * {@code "Infinity"}, floci-io/floci#2783, measured); an operand that is not finite is still D1001
+ * ({@code (1/0) + 1}), as jsonata-js's {@code isNumeric} refuses it; a NaN result ({@code 0/0}) is
+ * no value in dashjoin, before and after. And {@code &} writes its operands' numbers as jsonata-js's
+ * $string does ({@code "" & 1e20} is {@code 100000000000000000000}, where dashjoin wrote
+ * {@code 1e+20}). It lives in dashjoin's package because the methods it overrides are
+ * package-private there.
  */
 public final class JsArithmeticJsonata extends Jsonata {
   private final java.util.function.UnaryOperator<Object> asText;
