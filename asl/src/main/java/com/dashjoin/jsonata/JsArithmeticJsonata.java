@@ -5,8 +5,9 @@ package com.dashjoin.jsonata;
  * operator whose result is infinite ({@code 1/0}, {@code -1/0}, {@code 1e308 * 10}) gives that
  * result, as JavaScript does, where dashjoin refuses it with D1001 (AWS writes it by name,
  * {@code "Infinity"}, floci-io/floci#2783, measured); an operand that is not finite is still D1001
- * ({@code (1/0) + 1}), as jsonata-js's {@code isNumeric} refuses it; a NaN result ({@code 0/0}) is
- * no value in dashjoin, before and after. And {@code &} writes its operands' numbers as jsonata-js's
+ * ({@code (1/0) + 1}), as jsonata-js's {@code isNumeric} refuses it; a NaN result ({@code 0/0},
+ * {@code 5 % 0}) is NaN, a number (dashjoin made it no value), which is not numeric to the next
+ * operator (T2001/T2002, as in jsonata-js). And {@code &} writes its operands' numbers as jsonata-js's
  * $string does ({@code "" & 1e20} is {@code 100000000000000000000}, where dashjoin wrote
  * {@code 1e+20}). It lives in dashjoin's package because the methods it overrides are
  * package-private there.
@@ -28,7 +29,13 @@ public final class JsArithmeticJsonata extends Jsonata {
   @Override
   Object evaluateNumericExpression(Object lhs, Object rhs, String op) {
     try {
-      return super.evaluateNumericExpression(lhs, rhs, op);
+      Object result = super.evaluateNumericExpression(lhs, rhs, op);
+      // dashjoin makes a NaN result (0/0, 5 % 0) no value; JavaScript's is NaN, a number
+      if (result == null && lhs instanceof Number l && rhs instanceof Number r && r.doubleValue() == 0
+          && ("/".equals(op) || "%".equals(op))) {
+        return Double.NaN;
+      }
+      return result;
     } catch (JException e) {
       if (!"D1001".equals(e.getError()) || !(lhs instanceof Number l) || !(rhs instanceof Number r)
           || !Double.isFinite(l.doubleValue()) || !Double.isFinite(r.doubleValue())) {

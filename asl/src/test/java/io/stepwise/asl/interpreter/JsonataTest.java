@@ -203,10 +203,17 @@ class JsonataTest {
         + "\"list\":\"{% [1/0, 2] %}\",\"cmp\":\"{% 1/0 > 5 %}\"},\"End\":true}"), "{}");
     assertThat(r.output()).isEqualTo(json("{\"inf\":\"Infinity\",\"neg\":\"-Infinity\",\"big\":\"Infinity\",\"small\":\"-Infinity\","
         + "\"list\":[\"Infinity\",2],\"cmp\":true}"));
-    // an operand that is not finite is refused
-    for (String e : new String[] {"(1/0) + 1", "2 * (1/0)", "(1/0) % 2"}) {
-      var f = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + e + " %}\"},\"End\":true}"), "{}");
-      assertThat(f.failure().cause()).as(e).contains("threw an error during evaluation. D1001");
+    // a NaN result is NaN, a number, written by name
+    var nan = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"div\":\"{% 0/0 %}\",\"mod\":\"{% 5 % 0 %}\",\"list\":\"{% [0/0, 1] %}\"},"
+        + "\"End\":true}"), "{}");
+    assertThat(nan.output()).isEqualTo(json("{\"div\":\"NaN\",\"mod\":\"NaN\",\"list\":[\"NaN\",1]}"));
+    // an operand that is not finite is refused: infinite, D1001; NaN, not a number (T2001/T2002)
+    String[][] refused = {{"(1/0) + 1", "D1001"}, {"2 * (1/0)", "D1001"}, {"(1/0) % 2", "D1001"},
+        {"(0/0) + 1", "T2001: The left side of the \"+\" operator must evaluate to a number"},
+        {"1 + (0/0)", "T2002: The right side of the \"+\" operator must evaluate to a number"}};
+    for (String[] c : refused) {
+      var f = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% " + c[0].replace("\"", "\\\"") + " %}\"},\"End\":true}"), "{}");
+      assertThat(f.failure().cause()).as(c[0]).contains("threw an error during evaluation. " + c[1]);
     }
     // & writes numbers as $string does
     var concat = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% ['' & 1e20, 'a' & (0.1 + 0.2), [1e21, 0.5] & '', 1 & 2, '' & 1e-7, 'n' & 123] %}\",\"End\":true}"), "{}");
