@@ -29,9 +29,10 @@ public interface TaskCheck {
   /**
    * What keeps a task's effective parameters (its Parameters as evaluated when it runs) from
    * starting it, each problem in AWS's words; empty when nothing does. Checked before the task is
-   * scheduled: the state fails with {@code States.Runtime}.
+   * scheduled: the state fails with {@code States.Runtime}. {@code jsonata}: the parameters are a
+   * JSONata task's Arguments, where a key ending in {@code .$} is a name like any other.
    */
-  default List<String> startProblems(String resource, JsonNode parameters) {
+  default List<String> startProblems(String resource, JsonNode parameters, boolean jsonata) {
     return List.of();
   }
 }

@@ -250,7 +250,7 @@ final class Bodies {
    */
   private void refuseUnstartable(String resource, JsonNode params, boolean jsonata) {
     List<String> problems = new ArrayList<>(jsonata ? List.of() : PayloadTemplate.problems(params));
-    problems.addAll(run.ctx.tasks().startProblems(resource, params));
+    problems.addAll(run.ctx.tasks().startProblems(resource, params, jsonata));
     if (!problems.isEmpty()) {
       throw StatesError.runtime("The Parameters '" + Json.write(params) + "' could not be used to start the Task: " + problems);
     }

@@ -132,7 +132,7 @@ class TaskRetryCatchTest {
         return null;
       }
 
-      public List<String> startProblems(String resource, com.fasterxml.jackson.databind.JsonNode parameters) {
+      public List<String> startProblems(String resource, com.fasterxml.jackson.databind.JsonNode parameters, boolean jsonata) {
         return parameters.path("Qs").isTextual() ? List.of("The value of the field 'Qs' has an invalid format") : List.of();
       }
     };

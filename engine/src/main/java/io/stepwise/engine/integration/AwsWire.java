@@ -158,19 +158,23 @@ final class AwsWire {
    * is that member left out; a string member takes any JSON (it is sent as its text); a key ending
    * in {@code .$} is the template check's ({@code PayloadTemplate.problems}).
    */
-  static void startProblems(AwsModel m, String shapeName, JsonNode parameters, java.util.List<String> out) {
-    walk(m, shapeName, parameters, Read.EFFECTIVE, null, out);
+  static void startProblems(AwsModel m, String shapeName, JsonNode parameters, boolean jsonata, java.util.List<String> out) {
+    walk(m, shapeName, parameters, jsonata ? Read.EFFECTIVE_JSONATA : Read.EFFECTIVE, null, out);
   }
 
-  /** What a walk reads: parameters as written (a path's or expression's key skipped), or as they run. */
-  private enum Read { TEMPLATE, JSONATA_TEMPLATE, EFFECTIVE }
+  /**
+   * What a walk reads: parameters as written (a path's or expression's key skipped), or as they run
+   * (a JSONPath task's key ending in {@code .$} is the template check's; a JSONata task's is a name).
+   */
+  private enum Read { TEMPLATE, JSONATA_TEMPLATE, EFFECTIVE, EFFECTIVE_JSONATA }
 
   private static void walk(AwsModel m, String shapeName, JsonNode value, Read read, String field, java.util.List<String> out) {
     JsonNode s = m.shape(shapeName);
     if (s.path("document").asBoolean(false) || value == null || value.isNull()) return;
     String type = s.path("type").asText();
     boolean object = type.equals("structure") || type.equals("map");
-    if (read == Read.EFFECTIVE && field != null && (object && !value.isObject() || type.equals("list") && !value.isArray())) {
+    boolean effective = read == Read.EFFECTIVE || read == Read.EFFECTIVE_JSONATA;
+    if (effective && field != null && (object && !value.isObject() || type.equals("list") && !value.isArray())) {
       out.add("The value of the field '" + field + "' has an invalid format");
       return;
     }
@@ -179,10 +183,10 @@ final class AwsWire {
         if (!value.isObject()) return;
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> f = it.next();
-          if (read != Read.JSONATA_TEMPLATE && f.getKey().endsWith(".$")) continue; // a path's key: the template's own check
+          if ((read == Read.TEMPLATE || read == Read.EFFECTIVE) && f.getKey().endsWith(".$")) continue; // a path's key: the template's own check
           if (read == Read.JSONATA_TEMPLATE && f.getValue().isTextual() && f.getValue().textValue().startsWith("{%")) continue;
           Map.Entry<String, JsonNode> mem = member(s, f.getKey());
-          if (mem == null) out.add(read == Read.EFFECTIVE ? UnknownField.message(f.getKey()) : f.getKey());
+          if (mem == null) out.add(effective ? UnknownField.message(f.getKey()) : f.getKey());
           else walk(m, mem.getValue().path("shape").asText(), f.getValue(), read, f.getKey(), out);
         }
       }

@@ -58,11 +58,11 @@ public final class IntegrationCheck implements TaskCheck {
    * ({@link #unknownFields}'s).
    */
   @Override
-  public List<String> startProblems(String resource, JsonNode parameters) {
+  public List<String> startProblems(String resource, JsonNode parameters, boolean jsonata) {
     if (parameters == null || !parameters.isObject()) return List.of();
     return request(resource).map(r -> {
       List<String> problems = new ArrayList<>();
-      AwsWire.startProblems(r.model(), r.shape(), parameters, problems);
+      AwsWire.startProblems(r.model(), r.shape(), parameters, jsonata, problems);
       return problems;
     }).orElse(List.of());
   }

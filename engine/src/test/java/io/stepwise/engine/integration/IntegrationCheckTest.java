@@ -83,24 +83,29 @@ class IntegrationCheckTest {
   void effectiveParameters_mustBeTheRequest() throws Exception {
     assertThat(check.startProblems("arn:aws:states:::aws-sdk:sqs:sendMessage",
         json("{\"QueueUrl\":\"q\",\"MessageBody\":{\"any\":1},\"Colour\":\"red\",\"DelaySeconds\":null,"
-            + "\"MessageAttributes\":{\"k\":{\"DataType\":\"String\",\"StringValu\":\"v\"}}}")))
+            + "\"MessageAttributes\":{\"k\":{\"DataType\":\"String\",\"StringValu\":\"v\"}}}"), false))
         .containsExactly("The field \"Colour\" is not supported by Step Functions",
             "The field \"StringValu\" is not supported by Step Functions");
     assertThat(check.startProblems("arn:aws:states:::sqs:sendMessage",
-        json("{\"QueueUrl\":\"q\",\"MessageBody\":\"m\",\"MessageAttributes\":\"k=v\"}")))
+        json("{\"QueueUrl\":\"q\",\"MessageBody\":\"m\",\"MessageAttributes\":\"k=v\"}"), false))
         .containsExactly("The value of the field 'MessageAttributes' has an invalid format");
     assertThat(check.startProblems("arn:aws:states:::dynamodb:putItem",
-        json("{\"TableName\":\"t\",\"Item\":{\"id\":[\"S\",\"1\"]}}")))
+        json("{\"TableName\":\"t\",\"Item\":{\"id\":[\"S\",\"1\"]}}"), false))
         .containsExactly("The value of the field 'Item' has an invalid format"); // a map's value names the map
     assertThat(check.startProblems("arn:aws:states:::ecs:runTask.sync",
-        json("{\"Cluster\":\"c\",\"Overrides\":{\"ContainerOverrides\":{\"Name\":\"x\"}},\"NetworkConfiguration\":[]}")))
+        json("{\"Cluster\":\"c\",\"Overrides\":{\"ContainerOverrides\":{\"Name\":\"x\"}},\"NetworkConfiguration\":[]}"), false))
         .containsExactly("The value of the field 'ContainerOverrides' has an invalid format",
             "The value of the field 'NetworkConfiguration' has an invalid format");
     assertThat(check.startProblems("arn:aws:states:::aws-sdk:rds:describeDBInstances",
-        json("{\"DbInstanceIdentifier\":\"db\",\"Filters\":[{\"Name\":\"n\",\"Values\":[\"v\"]}]}"))).isEmpty();
+        json("{\"DbInstanceIdentifier\":\"db\",\"Filters\":[{\"Name\":\"n\",\"Values\":[\"v\"]}]}"), false)).isEmpty();
+    // a key ending in .$ is the template check's in JSONPath, a name like any other in JSONata
+    String withPathKey = "{\"QueueUrl\":\"q\",\"MessageBody\":\"m\",\"Colour.$\":\"$.c\"}";
+    assertThat(check.startProblems("arn:aws:states:::aws-sdk:sqs:sendMessage", json(withPathKey), false)).isEmpty();
+    assertThat(check.startProblems("arn:aws:states:::aws-sdk:sqs:sendMessage", json(withPathKey), true))
+        .containsExactly("The field \"Colour.$\" is not supported by Step Functions");
     for (String r : new String[] {"arn:aws:states:::lambda:invoke", "arn:aws:states:::states:startExecution",
         "arn:aws:states:::http:invoke", "arn:aws:states:::aws-sdk:nosuchservice:getThing"}) {
-      assertThat(check.startProblems(r, json("{\"Nope\":\"x\",\"Payload\":\"y\"}"))).as(r).isEmpty();
+      assertThat(check.startProblems(r, json("{\"Nope\":\"x\",\"Payload\":\"y\"}"), false)).as(r).isEmpty();
     }
   }
 
