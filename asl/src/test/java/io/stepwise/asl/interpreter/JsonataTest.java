@@ -14,6 +14,11 @@ class JsonataTest {
     return "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{" + states + "}}";
   }
 
+  /** A run of one Pass state whose Output is {@code expression}, on the input {@code {}}. */
+  static Harness.Result pass(String expression) {
+    return Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + expression + " %}\",\"End\":true}"), "{}");
+  }
+
   @Test
   void output_andAssign_seeStateInputAndPreStateVariables() {
     var r = Harness.run(jsonata("""
@@ -252,7 +257,7 @@ class JsonataTest {
         {"$encodeUrl('https://x.com/a b?q=é&r=1#f[0]')", "\"https://x.com/a%20b?q=%C3%A9&r=1#f%5B0%5D\""},
         {"$encodeUrl('😀 %')", "\"%F0%9F%98%80%20%25\""}};
     for (String[] c : cases) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
     }
     var mixed = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $sort($states.input.v) %}\",\"End\":true}"), "{\"v\":[3, 2.5, 1]}");
@@ -277,7 +282,7 @@ class JsonataTest {
         {"$replace('abc', /b/, function($m){ $m.start & '-' & $m.end })", "\"a1-2c\""}};
     for (String[] c : values) {
       String body = c[0].replace("\\", "\\\\");
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + body + " %}\",\"End\":true}"), "{}");
+      var r = pass(body);
       assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
     }
     String[][] errors = {
@@ -288,7 +293,7 @@ class JsonataTest {
         {"$replace('abc', /b/, function($m){ 1 })", "D3012: Attempted to replace a matched string with a non-string value"}};
     for (String[] c : errors) {
       String body = c[0].replace("\\", "\\\\");
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + body + " %}\",\"End\":true}"), "{}");
+      var r = pass(body);
       assertThat(r.failure()).as(c[0]).isNotNull();
       assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
     }
@@ -306,7 +311,7 @@ class JsonataTest {
         {"$fromMillis(0, '[H01]:[m01][Z]', '+0530')", "\"05:30+05:30\""}, {"$fromMillis(0, '[H01]:[m01][Z]', '-0800')", "\"16:00-08:00\""},
         {"$fromMillis(0, '[H01]:[m01][Z]', '-0830')", "\"14:30-09:30\""}};
     for (String[] c : values) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
     }
     String[][] errors = {
@@ -315,7 +320,7 @@ class JsonataTest {
         {"$fromMillis(0, '[Yn]')", "D3133: The 'name' modifier can only be applied to months and days in the date/time picture string, not \"Y\""},
         {"$fromMillis(0, '[H01]:[m01] [ZN]')", "D3134: The timezone integer format specifier cannot have more than four digits"}};
     for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
     }
   }
@@ -336,7 +341,7 @@ class JsonataTest {
         {"$formatNumber(1234.5678, '00.00e0')", "12.35e2"}, {"$formatNumber(0.000123, '0.00e00')", "1.23e-04"},
         {"$formatNumber(2.5, '0')", "2"}, {"$formatNumber(-0.4, '0')", "-0"}, {"$formatNumber(5e20, '0%')", "5e+22%"}};
     for (String[] c : values) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       assertThat(r.output().textValue()).as(c[0]).isEqualTo(c[1]);
     }
     String[][] errors = {
@@ -344,7 +349,7 @@ class JsonataTest {
         {"$formatNumber(1, '0%%')", "D3082"}, {"$formatNumber(1, '0,')", "D3088"}, {"$formatNumber(1, '0#')", "D3090"},
         {"$formatNumber(1, '#0e')", "D3093"}, {"$formatNumber(1, '#,##0.00', {'decimal-separator': ',', 'grouping-separator': '.'})", "D3091"}};
     for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       assertThat(r.failure().cause()).as(c[0]).contains("threw an error during evaluation. " + c[1] + ": ");
     }
   }
@@ -403,7 +408,7 @@ class JsonataTest {
         {"($f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }; $f(32))", null},
         {"($f := function($x){ 1 + $f($x) }; $f(1))", null}};
     for (String[] c : cases) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       if (c[1] != null) {
         assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
       } else {
@@ -426,7 +431,7 @@ class JsonataTest {
         {"[1..873783] ~> $count()", null}, {"$sum([1..900000])", null}, {"$count($range(1, 873783, 1))", null},
         {"$count($range(0, 9223372036854775807, 1))", null}, {"$length($pad('', 8388608, 'x'))", null}};
     for (String[] c : cases) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       if (c[1] != null) {
         assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
       } else {
@@ -451,7 +456,7 @@ class JsonataTest {
         {"$pad('abc', $nothing)", "\"abc\""}, {"$substring('abc', $nothing)", "\"abc\""}};
     for (String[] c : values) {
       String body = c[0].replace("\\", "\\\\");
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + body + " %}\",\"End\":true}"), "{}");
+      var r = pass(body);
       assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
     }
     var nearMax = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $range($states.input.a, $states.input.b, 1600) %}\",\"End\":true}"),
@@ -466,7 +471,7 @@ class JsonataTest {
         {"$count([0, 1..900000])", ": Expression evaluation memory limit exceeded: Check for excessive memory usage"},
         {"$sum(null)", ". T0412: Argument 1 of function \"sum\" must be an array of \"numbers\""}};
     for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + c[0] + " %}\",\"End\":true}"), "{}");
+      var r = pass(c[0]);
       assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation" + c[1]);
     }
   }

@@ -37,18 +37,13 @@ public final class IntegrationCheck implements TaskCheck {
    * "<name>" is not supported by Step Functions} at its Parameters, as AWS refused a misspelt nested
    * name of an optimized SageMaker task (aws-cdk#10014) and an aws-sdk one
    * (verifiedpermissions:createPolicy, aws-cdk#29968) when the machine was deployed. A {@code .$}
-   * key or a JSONata value is checked when the task runs (AWS took {@code TaskToken.$} beside a
-   * Lambda Payload at creation and failed the task). Actions whose parameters are the integration's
+   * key or a JSONata value is checked when the task runs ({@link #startProblems}; AWS took a
+   * Lambda Payload's {@code taskToken.$.$} at creation and failed the task). Actions whose parameters are the integration's
    * own (EMR's, HTTP's, nested executions') are not read here.
    */
   @Override
   public List<String> unknownFields(String resource, JsonNode parameters, boolean jsonata) {
-    if (parameters == null || !parameters.isObject()) return List.of();
-    return request(resource).map(r -> {
-      List<String> unknown = new ArrayList<>();
-      AwsWire.unknownWrittenFields(r.model(), r.shape(), parameters, jsonata, unknown);
-      return unknown;
-    }).orElse(List.of());
+    return walked(resource, parameters, (r, out) -> AwsWire.unknownWrittenFields(r.model(), r.shape(), parameters, jsonata, out));
   }
 
   /**
@@ -59,11 +54,17 @@ public final class IntegrationCheck implements TaskCheck {
    */
   @Override
   public List<String> startProblems(String resource, JsonNode parameters, boolean jsonata) {
+    return walked(resource, parameters, (r, out) -> AwsWire.startProblems(r.model(), r.shape(), parameters, jsonata, out));
+  }
+
+  /** What {@code walk} finds in {@code parameters}, an object, against the resource's request; none without one. */
+  private static List<String> walked(String resource, JsonNode parameters,
+      java.util.function.BiConsumer<Request, List<String>> walk) {
     if (parameters == null || !parameters.isObject()) return List.of();
     return request(resource).map(r -> {
-      List<String> problems = new ArrayList<>();
-      AwsWire.startProblems(r.model(), r.shape(), parameters, jsonata, problems);
-      return problems;
+      List<String> found = new ArrayList<>();
+      walk.accept(r, found);
+      return found;
     }).orElse(List.of());
   }
 
