@@ -112,14 +112,18 @@ public final class IntrinsicParser {
 
   /**
    * The raw text between the quotes, escapes kept (States.Format needs to see escaped braces). A
-   * backslash escapes whatever follows it ({@link #escaped} says what it stands for); any other
-   * character, line breaks included, is itself.
+   * backslash may escape only one of the reserved characters {@code ' { } \\} (the ASL
+   * specification: "The literal string \\' represents '", and so on); any other character after it
+   * makes the call invalid, as AWS refuses {@code \\n} in {@code States.Format('Hello\\n{}', ...)} at
+   * creation (aws-cdk#27304, a real line break being the way to write one). Any other character, line
+   * breaks included, is itself.
    */
   private String string() {
     int start = ++pos;
     while (pos < s.length()) {
       char c = s.charAt(pos++);
       if (c == '\\' && pos < s.length()) {
+        if (escaped(s.charAt(pos)) < 0) throw error("'\\" + s.charAt(pos) + "' is not an escape: only ' { } \\ are");
         pos++;
       } else if (c == '\'') {
         return s.substring(start, pos - 1);
@@ -129,26 +133,12 @@ public final class IntrinsicParser {
   }
 
   /**
-   * What a backslash followed by {@code next} stands for in an intrinsic string, or -1 when both
-   * stay as they are: the reserved characters {@code ' { } \\} (AWS's documented escapes) and
-   * {@code "} are themselves, {@code \\n \\t \\r} a line feed, a tab and a carriage return, any other
-   * letter itself.
+   * What a backslash followed by {@code next} stands for, or -1 when it escapes nothing: only the
+   * reserved characters {@code ' { } \\} are escaped, in an intrinsic string (where anything else is
+   * refused by the parser) and in a {@code States.Format} template read from the input (where
+   * anything else keeps its backslash, being data).
    */
   static int escaped(char next) {
-    return switch (next) {
-      case '\'', '{', '}', '\\', '"' -> next;
-      case 'n' -> '\n';
-      case 't' -> '\t';
-      case 'r' -> '\r';
-      default -> Character.isLetter(next) ? next : -1;
-    };
-  }
-
-  /**
-   * As {@link #escaped}, for text that is data (a template read from the input): only the reserved
-   * characters {@code ' { } \\} are escaped there.
-   */
-  static int escapedReserved(char next) {
     return "'{}\\".indexOf(next) >= 0 ? next : -1;
   }
 

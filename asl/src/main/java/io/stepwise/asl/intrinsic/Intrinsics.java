@@ -150,19 +150,14 @@ public final class Intrinsics {
 
   private static JsonNode format(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
     if (!a[0].isTextual()) throw fail(c, "The first argument must be a string.");
-    boolean literal = c.args().get(0) instanceof IntrinsicExpr.StringLiteral;
-    // a literal's escapes are the intrinsic string's; a template read from the input is data, in which
-    // only the reserved characters (' { } \\) are escaped
-    String template = literal ? ((IntrinsicExpr.StringLiteral) c.args().get(0)).raw() : a[0].textValue();
+    // a literal's escapes are the intrinsic string's (the raw text keeps them, so \\{ is a brace and
+    // not a placeholder); a template read from the input has the same escapes, as data
+    String template = c.args().get(0) instanceof IntrinsicExpr.StringLiteral l ? l.raw() : a[0].textValue();
     StringBuilder b = new StringBuilder();
     int arg = 1;
     for (int i = 0; i < template.length(); i++) {
       char ch = template.charAt(i);
-      int escaped = -1;
-      if (ch == '\\' && i + 1 < template.length()) {
-        char next = template.charAt(i + 1);
-        escaped = literal ? IntrinsicParser.escaped(next) : IntrinsicParser.escapedReserved(next);
-      }
+      int escaped = ch == '\\' && i + 1 < template.length() ? IntrinsicParser.escaped(template.charAt(i + 1)) : -1;
       if (escaped >= 0) {
         b.append((char) escaped);
         i++;
@@ -172,8 +167,10 @@ public final class Intrinsics {
         appendFormatted(b, v);
         i++;
       } else if (ch == '{' || ch == '}') {
-        // AWS refuses a brace that is not part of {} (and not escaped)
-        throw fail(c, "unmatched brace in the template");
+        // a brace that is not part of {} and not escaped: AWS's words for '{' (aws-cdk#29261), and the
+        // same words turned round for '}'
+        throw StatesError.runtime(ch == '{' ? "Invalid template in States.Format: matching '}' not found for '{'."
+            : "Invalid template in States.Format: matching '{' not found for '}'.");
       } else {
         b.append(ch);
       }

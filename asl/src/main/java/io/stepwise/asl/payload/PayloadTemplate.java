@@ -71,16 +71,22 @@ public final class PayloadTemplate {
     return out;
   }
 
-  /** A {@code "x.$"} value: a path, a context path, a variable, or an intrinsic call. */
+  /**
+   * A {@code "x.$"} value: a path, a context path, a variable, or an intrinsic call. One that is
+   * none of these, or does not parse as the one it starts like, is refused in AWS's words, which give
+   * no reason: {@code The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic
+   * function call} (met for a plain word, cfn-lint#4085; for a backslash-n in a States.Format string,
+   * aws-cdk#27304; for intrinsic calls AWS could not read, in several deployments users described).
+   */
   public static Expr compileDynamic(String text, String field, String pointer, List<String[]> problems) {
     try {
       if (IntrinsicParser.looksLikeCall(text)) return new Intrinsic(IntrinsicParser.parse(text), field);
-      if (!text.startsWith("$")) throw new IllegalArgumentException("The value for the field '" + field + "' must be a valid JSONPath or a valid intrinsic function call");
-      return new PathValue(PathExpr.compile(text), field);
+      if (text.startsWith("$")) return new PathValue(PathExpr.compile(text), field);
     } catch (IllegalArgumentException e) {
-      problems.add(new String[] {pointer, e.getMessage()});
-      return null;
+      // falls through to AWS's words
     }
+    problems.add(new String[] {pointer, "The value for the field '" + field + "' must be a valid JSONPath or a valid intrinsic function call"});
+    return null;
   }
 
   static boolean hasDynamic(JsonNode n) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.Problem;
+import io.stepwise.asl.path.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -212,6 +213,12 @@ class DefinitionValidationTest {
     // a bad "x.$" in Assign is reported at Assign (cfn-lint#4085)
     assertThat(problems("{\"StartAt\":\"Pass\",\"States\":{\"Pass\":{\"Type\":\"Pass\",\"Assign\":{\"Variable.$\":\"Test\"},\"End\":true}}}"))
         .containsExactly("The value for the field 'Variable.$' must be a valid JSONPath or a valid intrinsic function call at /States/Pass/Assign");
+    // a Parameters "x.$" that is no path or call, or does not parse as the one it starts like: the same words
+    for (String v : List.of("Test", "$.a[", "States.Format('{}', $.a", "States.Nope(1)", "States.Format('a\\nb')")) {
+      assertThat(problems("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{\"x\":{\"k.$\":"
+          + Json.write(Json.NODES.textNode(v)) + "}},\"End\":true}}}")).as(v)
+          .containsExactly("The value for the field 'k.$' must be a valid JSONPath or a valid intrinsic function call at /States/P/Parameters/x/k.$");
+    }
   }
 
   @Test
