@@ -181,7 +181,7 @@ final class Bodies {
     }
 
     static Kind of(String resource) {
-      if (resource.startsWith("arn:") && resource.contains(":activity:") && resource.split(":")[2].equals("states")) return ACTIVITY;
+      if (State.Task.isActivity(resource)) return ACTIVITY;
       if (resource.startsWith("arn:") && resource.split(":").length > 5 && resource.split(":")[2].equals("lambda") && resource.contains(":function:")) return LAMBDA;
       return TASK;
     }

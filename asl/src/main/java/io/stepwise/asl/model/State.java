@@ -38,7 +38,12 @@ public sealed interface State {
       List<Retrier> retry,
       List<Catcher> catchers,
       Expr credentials)
-      implements State {}
+      implements State {
+    /** True when {@code resource} names a Step Functions activity ({@code arn:<partition>:states:<region>:<account>:activity:<name>}). */
+    public static boolean isActivity(String resource) {
+      return resource.startsWith("arn:") && resource.contains(":activity:") && resource.split(":")[2].equals("states");
+    }
+  }
 
   record Parallel(
       Common common,

@@ -216,6 +216,10 @@ final class StateFields {
         p.problems.schema(ptr + "/Resource", "Express state machine does not support '.waitForTaskToken' service integration ");
       } else if (p.express && (resource.endsWith(".sync") || resource.contains(".sync:"))) {
         p.problems.schema(ptr + "/Resource", "Express state machine does not support '.sync' service integration");
+      } else if (p.express && p.strict && State.Task.isActivity(resource)) {
+        // the developer guide: Express workflows do not support activities (new definitions only, so a
+        // stored one still loads)
+        p.problems.schema(ptr + "/Resource", "Express state machine does not support Activity ARN");
       }
     }
     String pf = jsonata ? "Arguments" : "Parameters";

@@ -257,6 +257,26 @@ class DefinitionValidationTest {
   }
 
   @Test
+  void expressMachines_refuseActivities_newDefinitionsOnly() throws Exception {
+    // the developer guide: Express workflows do not support activities; Lambda and service tasks are fine
+    String task = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"%s\",\"End\":true}}}";
+    String inMap = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemProcessor\":{\"StartAt\":\"T\",\"States\":"
+        + "{\"T\":{\"Type\":\"Task\",\"Resource\":\"%s\",\"End\":true}}},\"End\":true}}}";
+    for (String arn : List.of("arn:aws:states:us-east-1:123456789012:activity:approve", "arn:aws-cn:states:cn-north-1:123456789012:activity:a")) {
+      assertThat(CompiledDefinition.validate(task.formatted(arn), true))
+          .extracting(x -> x.message() + " at " + x.location()).containsExactly("Express state machine does not support Activity ARN at /States/T/Resource");
+      assertThat(CompiledDefinition.validate(inMap.formatted(arn), true))
+          .extracting(x -> x.message() + " at " + x.location()).containsExactly("Express state machine does not support Activity ARN at /States/M/ItemProcessor/States/T/Resource");
+      assertThat(CompiledDefinition.validate(task.formatted(arn), false)).isEmpty();
+      // a stored Express definition still loads
+      CompiledDefinition.compile(task.formatted(arn), true);
+    }
+    for (String arn : List.of("arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:states:::lambda:invoke")) {
+      assertThat(CompiledDefinition.validate(task.formatted(arn), true)).as(arn).isEmpty();
+    }
+  }
+
+  @Test
   void badPathsAndIntrinsics_areCollectedTogether() {
     List<Problem> p = CompiledDefinition.validate("""
         {"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"no-dollar","Parameters":{"a.$":"States.Bogus()"},"ResultPath":"$.x[*]","End":true}}}
