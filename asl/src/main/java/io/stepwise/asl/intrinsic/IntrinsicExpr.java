@@ -1,6 +1,7 @@
 package io.stepwise.asl.intrinsic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.asl.StatesError;
 import io.stepwise.asl.path.PathExpr;
 import io.stepwise.asl.path.Scope;
 import java.util.List;
@@ -34,22 +35,54 @@ public sealed interface IntrinsicExpr {
   record Call(String name, Function function, List<IntrinsicExpr> args, String text) implements IntrinsicExpr {
     public JsonNode eval(Scope scope, Call top) {
       JsonNode[] values = new JsonNode[args.size()];
-      for (int i = 0; i < values.length; i++) values[i] = args.get(i).eval(scope, top);
+      for (int i = 0; i < values.length; i++) {
+        try {
+          values[i] = args.get(i).eval(scope, top);
+        } catch (PathNotFound e) {
+          if (e.call == null) e.call = this;
+          throw e;
+        }
+      }
       return function.apply(this, values, scope);
     }
 
+    /**
+     * The value of a whole call, as a field evaluates it. A function that refuses its arguments fails
+     * the state in AWS's words, which quote the whole call: {@code There was an error while evaluating
+     * the intrinsic function: States.MathRandom(1, 1). Invalid arguments in States.MathRandom}.
+     */
     public JsonNode eval(Scope scope) {
-      return eval(scope, this);
+      try {
+        return eval(scope, this);
+      } catch (Refused e) {
+        throw StatesError.runtime("There was an error while evaluating the intrinsic function: " + text + ". " + e.getMessage());
+      }
     }
   }
 
-  /** A path argument that matches nothing; the payload template reports it with its field name. */
+  /** A function's refusal of its arguments, in AWS's words ({@code Invalid arguments in States.X}). */
+  final class Refused extends RuntimeException {
+    Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * A path argument that matches nothing, and the call it is an argument of; the payload template
+   * reports it (AWS: {@code The function 'States.Hash($.missing, 'SHA-256')' had the following error:
+   * The JsonPath argument for the field '$.missing' could not be found in the input '{}'}).
+   */
   final class PathNotFound extends RuntimeException {
     public final String path;
+    Call call;
 
     PathNotFound(String path) {
       super(path, null, false, false);
       this.path = path;
+    }
+
+    public String call() {
+      return call.text();
     }
   }
 

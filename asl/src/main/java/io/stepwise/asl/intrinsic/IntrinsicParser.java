@@ -54,7 +54,6 @@ public final class IntrinsicParser {
       }
     }
     expect(')');
-    Intrinsics.checkArity(name, args.size(), this::error);
     return new IntrinsicExpr.Call(name, fn, List.copyOf(args), s.substring(start, pos));
   }
 

@@ -21,13 +21,11 @@ import java.util.function.Function;
 /** The 18 intrinsic functions of the States Language, with AWS's argument checks. */
 public final class Intrinsics {
   private static final Map<String, IntrinsicExpr.Function> FUNCTIONS = new HashMap<>();
-  /** Allowed argument counts: {min, max}; max -1 for variadic. */
-  private static final Map<String, int[]> ARITY = new HashMap<>();
 
   static {
     def("States.Format", 1, -1, Intrinsics::format);
     def("States.StringToJson", 1, 1, Intrinsics::stringToJson);
-    def("States.JsonToString", 1, 1, (c, a, s) -> Json.NODES.textNode(Json.write(a[0])));
+    def("States.JsonToString", 1, 1, ": only a single argument is allowed.", (c, a, s) -> Json.NODES.textNode(Json.write(a[0])));
     def("States.Array", 0, -1, (c, a, s) -> {
       ArrayNode r = Json.NODES.arrayNode(a.length);
       for (JsonNode n : a) r.add(n);
@@ -87,31 +85,36 @@ public final class Intrinsics {
       return Json.number(sum);
     });
     def("States.StringSplit", 2, 2, Intrinsics::stringSplit);
-    def("States.UUID", 0, 0, (c, a, s) -> Json.NODES.textNode(uuid(s.nextRandom(), s.nextRandom())));
+    // AWS's UUID takes no arguments and ignores any it is given
+    def("States.UUID", 0, -1, (c, a, s) -> Json.NODES.textNode(uuid(s.nextRandom(), s.nextRandom())));
   }
 
   private Intrinsics() {}
 
+  /**
+   * Registers a function that takes {@code min} to {@code max} arguments ({@code max} -1: any
+   * number). AWS counts them when the function runs, not when a definition is created: a call with
+   * too few or too many fails like any other bad argument ({@code Invalid arguments in States.X}).
+   */
   private static void def(String name, int min, int max, IntrinsicExpr.Function f) {
-    FUNCTIONS.put(name, f);
-    ARITY.put(name, new int[] {min, max});
+    def(name, min, max, "", f);
+  }
+
+  /** As {@link #def(String, int, int, IntrinsicExpr.Function)}, AWS adding {@code countWords} to a wrong count's refusal. */
+  private static void def(String name, int min, int max, String countWords, IntrinsicExpr.Function f) {
+    FUNCTIONS.put(name, (c, a, s) -> {
+      if (a.length < min || (max >= 0 && a.length > max)) throw new IntrinsicExpr.Refused("Invalid arguments in " + name + countWords);
+      return f.apply(c, a, s);
+    });
   }
 
   static IntrinsicExpr.Function lookup(String name) {
     return FUNCTIONS.get(name);
   }
 
-  static void checkArity(String name, int n, Function<String, IllegalArgumentException> error) {
-    int[] r = ARITY.get(name);
-    if (n < r[0] || (r[1] >= 0 && n > r[1])) {
-      String want = r[1] < 0 ? "at least " + r[0] : r[0] == r[1] ? String.valueOf(r[0]) : r[0] + " to " + r[1];
-      throw error.apply("function " + name + " takes " + want + " arguments, got " + n);
-    }
-  }
-
   /** AWS reports every bad argument the same way, whatever was wrong with it. */
-  static StatesError fail(IntrinsicExpr.Call c, String what) {
-    return StatesError.runtime("Invalid arguments in " + c.name());
+  static IntrinsicExpr.Refused fail(IntrinsicExpr.Call c, String what) {
+    return new IntrinsicExpr.Refused("Invalid arguments in " + c.name());
   }
 
   private static ArrayNode array(IntrinsicExpr.Call c, JsonNode n) {
@@ -169,7 +172,7 @@ public final class Intrinsics {
       } else if (ch == '{' || ch == '}') {
         // a brace that is not part of {} and not escaped: AWS's words for '{' (aws-cdk#29261), and the
         // same words turned round for '}'
-        throw StatesError.runtime(ch == '{' ? "Invalid template in States.Format: matching '}' not found for '{'."
+        throw new IntrinsicExpr.Refused(ch == '{' ? "Invalid template in States.Format: matching '}' not found for '{'."
             : "Invalid template in States.Format: matching '{' not found for '}'.");
       } else {
         b.append(ch);
@@ -208,7 +211,8 @@ public final class Intrinsics {
     try {
       return Json.parse(v);
     } catch (JsonProcessingException e) {
-      throw fail(c, "The argument is not a valid JSON string.");
+      // AWS passes on its JSON parser's words (Jackson's, as here, the input kept out of the location)
+      throw new IntrinsicExpr.Refused("Cannot convert String to Json in States.StringToJson, caused by: " + e.getMessage());
     }
   }
 
@@ -260,10 +264,10 @@ public final class Intrinsics {
   private static JsonNode mathRandom(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
     long from = truncate(c, a[0]), to = truncate(c, a[1]);
     if (to <= from) throw fail(c, "The end of the range must be greater than its start.");
-    long r;
-    if (a.length == 3) r = new java.util.Random(truncate(c, a[2])).nextLong();
-    else r = s.nextRandom();
-    return Json.number(from + Math.floorMod(r, to - from));
+    if (to - from > Integer.MAX_VALUE) throw fail(c, "The range is too wide.");
+    // a seed picks the value as java.util.Random does (AWS's seeded results match new Random(seed).nextInt(end - start) + start)
+    if (a.length == 3) return Json.number(from + new java.util.Random(truncate(c, a[2])).nextInt((int) (to - from)));
+    return Json.number(from + Math.floorMod(s.nextRandom(), to - from));
   }
 
   private static JsonNode stringSplit(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {

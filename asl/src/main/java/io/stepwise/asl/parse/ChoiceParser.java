@@ -12,16 +12,21 @@ import java.util.Set;
 
 /** Parses Choice rules: JSONPath comparisons with And/Or/Not, or JSONata Conditions. */
 final class ChoiceParser {
-  static final Set<String> OPERATORS = Set.of(
-      "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-      "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-      "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-      "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-      "IsBoolean", "IsTimestamp",
-      "StringEqualsPath", "StringLessThanPath", "StringGreaterThanPath", "StringLessThanEqualsPath",
-      "StringGreaterThanEqualsPath", "NumericEqualsPath", "NumericLessThanPath", "NumericGreaterThanPath",
-      "NumericLessThanEqualsPath", "NumericGreaterThanEqualsPath", "BooleanEqualsPath", "TimestampEqualsPath",
-      "TimestampLessThanPath", "TimestampGreaterThanPath", "TimestampLessThanEqualsPath", "TimestampGreaterThanEqualsPath");
+  /**
+   * The comparison operators, in the order AWS lists them when a rule has none or several (recorded by
+   * tiny-asl-machine: {@code This object should have only one of the following fields: [StringEquals,
+   * IsBoolean, ...]}); built into a HashSet, they keep this order.
+   */
+  static final List<String> OPERATORS = List.of(
+      "StringEquals", "IsBoolean", "StringLessThan", "IsNumeric", "BooleanEquals", "StringLessThanEqualsPath",
+      "NumericLessThan", "NumericGreaterThan", "NumericLessThanPath", "StringMatches", "TimestampLessThanEqualsPath",
+      "NumericEquals", "TimestampGreaterThan", "StringGreaterThanEqualsPath", "TimestampGreaterThanEqualsPath",
+      "TimestampLessThanEquals", "NumericLessThanEqualsPath", "TimestampEquals", "BooleanEqualsPath", "IsTimestamp",
+      "StringLessThanEquals", "NumericLessThanEquals", "StringLessThanPath", "TimestampGreaterThanPath", "StringGreaterThan",
+      "StringGreaterThanPath", "IsString", "StringEqualsPath", "TimestampEqualsPath", "TimestampLessThan",
+      "StringGreaterThanEquals", "NumericGreaterThanPath", "NumericGreaterThanEquals", "NumericEqualsPath",
+      "TimestampLessThanPath", "IsNull", "IsPresent", "TimestampGreaterThanEquals", "NumericGreaterThanEqualsPath");
+  static final Set<String> OPERATOR_SET = Set.copyOf(OPERATORS);
 
   private final DefinitionParser p;
   private final boolean jsonata;
@@ -62,7 +67,11 @@ final class ChoiceParser {
     for (String combinator : List.of("And", "Or")) {
       if (o.has(combinator)) {
         JsonNode arr = o.get(combinator);
-        if (!arr.isArray() || arr.isEmpty()) {
+        if (arr.isArray() && arr.isEmpty()) {
+          p.problems.schema(ptr + "/" + combinator, "Value cannot be empty");
+          return null;
+        }
+        if (!arr.isArray()) {
           p.problems.schema(ptr + "/" + combinator, "Value must be a non-empty array");
           return null;
         }
@@ -96,17 +105,13 @@ final class ChoiceParser {
     String op = null;
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      if (OPERATORS.contains(f)) {
-        if (op != null) p.problems.schema(ptr, "A choice rule must have exactly one comparison operator");
-        op = f;
+      if (OPERATOR_SET.contains(f)) {
+        if (op == null) op = f;
       } else if (!Set.of("Variable", "Next", "Assign", "Comment").contains(f)) {
         p.problems.schema(ptr, "The field '" + f + "' is not supported by Step Functions");
       }
     }
-    if (op == null) {
-      p.problems.schema(ptr, "A choice rule must have a comparison operator");
-      return null;
-    }
+    if (!p.exactlyOne(o, ptr, OPERATORS)) return null;
     JsonNode value = o.get(op);
     if (op.endsWith("Path")) {
       PathExpr vp = p.path(value, ptr + "/" + op, op);

@@ -423,7 +423,30 @@ public final class DefinitionParser {
 
   /** A value and its {@code ...Path} (or any two exclusive spellings) together: AWS's words, at the object holding them (floci#3733). */
   void onlyOne(ObjectNode o, String pointer, String a, String b) {
-    if (o.has(a) && o.has(b)) problems.schema(pointer, "There should only be one of the following fields: [" + a + ", " + b + "]");
+    if (o.has(a) && o.has(b)) problems.schema(pointer, "There should only be one of the following fields: " + fieldList(List.of(a, b)));
+  }
+
+  /**
+   * Fields of which an object must have exactly one: with none, {@code This object should have only
+   * one of the following fields: [...]}; with more, {@code There should only be one of the following
+   * fields: [...]} (AWS's words for a Wait's timing fields and a choice rule's comparisons, recorded
+   * by tiny-asl-machine). True when exactly one is there.
+   */
+  boolean exactlyOne(ObjectNode o, String pointer, List<String> names) {
+    int n = 0;
+    for (String f : names) if (o.has(f)) n++;
+    if (n == 0) problems.schema(pointer, "This object should have only one of the following fields: " + fieldList(names));
+    if (n > 1) problems.schema(pointer, "There should only be one of the following fields: " + fieldList(names));
+    return n == 1;
+  }
+
+  /**
+   * A group of field names as AWS's validator lists them: in the order a {@code java.util.HashSet}
+   * built from them keeps, which is what AWS prints ({@code [SecondsPath, Seconds, TimestampPath,
+   * Timestamp]} for a Wait).
+   */
+  static String fieldList(java.util.Collection<String> names) {
+    return new java.util.HashSet<>(names).toString();
   }
 
   /** {@link #onlyOne} where it was added after definitions were stored (a Map's numbers): new definitions only. */

@@ -141,7 +141,11 @@ final class StateFields {
     Common c = p.common(name, "Choice", o, ptr, jsonata, true);
     if (o.has("Next") || o.has("End")) p.problems.schema(ptr, "Choice states do not support 'Next' or 'End'");
     JsonNode choices = o.get("Choices");
-    if (choices == null || !choices.isArray() || choices.isEmpty()) {
+    if (choices != null && choices.isArray() && choices.isEmpty()) {
+      p.problems.schema(ptr + "/Choices", "Value cannot be empty");
+      return null;
+    }
+    if (choices == null || !choices.isArray()) {
       p.problems.schema(ptr, "These fields are required: [Choices]");
       return null;
     }
@@ -159,12 +163,7 @@ final class StateFields {
   private State waitState() {
     fields("Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign", "Output");
     Common c = p.common(name, "Wait", o, ptr, jsonata, false);
-    int count = 0;
-    for (String f : List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath")) if (o.has(f)) count++;
-    if (count != 1) {
-      p.problems.schema(ptr, "Exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' must be specified");
-      return null;
-    }
+    if (!p.exactlyOne(o, ptr, List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath"))) return null;
     Long seconds = null;
     Instant ts = null;
     PathExpr sp = null, tp = null;

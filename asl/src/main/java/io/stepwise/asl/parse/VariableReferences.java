@@ -33,7 +33,7 @@ final class VariableReferences {
         String k = e.getKey();
         if (NESTED_MACHINES.contains(k)) continue;
         JsonNode v = e.getValue();
-        if (v.isTextual() && (k.endsWith(".$") || PATH_FIELDS.contains(k) || (k.endsWith("Path") && ChoiceParser.OPERATORS.contains(k)))) {
+        if (v.isTextual() && (k.endsWith(".$") || PATH_FIELDS.contains(k) || (k.endsWith("Path") && ChoiceParser.OPERATOR_SET.contains(k)))) {
           names(v.textValue(), out);
         } else if (v.isContainerNode()) {
           scan(v, out);

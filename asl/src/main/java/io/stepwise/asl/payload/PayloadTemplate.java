@@ -139,7 +139,9 @@ public final class PayloadTemplate {
       try {
         return call.eval(scope);
       } catch (IntrinsicExpr.PathNotFound e) {
-        throw notFound(e.path, field, scope);
+        JsonNode base = scope.input();
+        throw StatesError.runtime("The function '" + e.call() + "' had the following error: The JsonPath argument for the field '"
+            + e.path + "' could not be found in the input '" + Json.write(base == null ? Json.NODES.nullNode() : base) + "'");
       }
     }
   }

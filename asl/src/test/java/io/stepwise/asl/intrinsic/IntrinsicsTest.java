@@ -86,7 +86,7 @@ class IntrinsicsTest {
       "States.ArrayRange(1, 5, 0.4) => States.ArrayRange",
       "States.ArrayRange('a', 5, 1) => States.ArrayRange",
       "States.Format('{} {}', $.n) => States.Format",
-      "States.StringToJson($.name) => States.StringToJson",
+      "States.StringToJson($.n) => States.StringToJson",
       "States.JsonMerge($.obj, $.o2, true) => States.JsonMerge",
       "States.Hash($.name, 'SHA-0') => States.Hash",
       "States.Base64Decode($.n) => States.Base64Decode",
@@ -99,14 +99,42 @@ class IntrinsicsTest {
   void badArguments_failWithStatesRuntime(String expr, String function) {
     var r = Harness.run(pass(expr), INPUT);
     assertThat(r.failure().error()).isEqualTo("States.Runtime");
-    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'P' (entered at the event id #2). Invalid arguments in " + function);
+    // AWS quotes the whole call (tiny-asl-machine's recorded AWS results)
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'P' (entered at the event id #2). "
+        + "There was an error while evaluating the intrinsic function: " + expr + ". Invalid arguments in " + function);
   }
 
   @Test
-  void missingPathArgument_isStatesRuntimeNamingTheField() {
+  void argumentCounts_areCheckedWhenTheFunctionRuns() {
+    // AWS validates a definition with the wrong number of arguments and fails the state when it runs
+    for (String expr : List.of("States.ArrayLength($.arr, 2)", "States.MathAdd(1)", "States.Hash()", "States.StringToJson($.s, $.s)",
+        "States.ArrayRange(1, 5)", "States.JsonMerge($.obj, $.o2)", "States.Base64Encode()")) {
+      assertThat(CompiledDefinition.validate(pass(expr))).as(expr).isEmpty();
+      String function = expr.substring(0, expr.indexOf('('));
+      assertThat(Harness.run(pass(expr), INPUT).failure().cause()).as(expr).isEqualTo("An error occurred while executing the state 'P' "
+          + "(entered at the event id #2). There was an error while evaluating the intrinsic function: " + expr + ". Invalid arguments in " + function);
+    }
+    // a nested call's refusal quotes the whole call too
+    assertThat(Harness.run(pass("States.ArrayLength(States.JsonToString($.arr))"), INPUT).failure().cause()).endsWith(
+        "There was an error while evaluating the intrinsic function: States.ArrayLength(States.JsonToString($.arr)). Invalid arguments in States.ArrayLength");
+    // UUID takes none and ignores any it is given
+    for (String expr : List.of("States.UUID('x')", "States.UUID(1, 2)", "States.UUID($.n)")) {
+      assertThat(Harness.run(pass(expr), INPUT).output().get("r").textValue()).as(expr)
+          .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    }
+  }
+
+  @Test
+  void missingPathArgument_isStatesRuntimeNamingTheCallAndThePath() {
+    // AWS's words (tiny-asl-machine's recorded AWS results): the call whose argument the path is
     var r = Harness.run(pass("States.ArrayLength($.nope)"), "{}");
     assertThat(r.failure().error()).isEqualTo("States.Runtime");
-    assertThat(r.failure().cause()).endsWith("The JSONPath '$.nope' specified for the field 'r.$' could not be found in the input '{}'");
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'P' (entered at the event id #2). "
+        + "The function 'States.ArrayLength($.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{}'");
+    assertThat(Harness.run(pass("States.Hash('hello', $.algo)"), "{\"a\":1}").failure().cause()).endsWith(
+        "The function 'States.Hash('hello', $.algo)' had the following error: The JsonPath argument for the field '$.algo' could not be found in the input '{\"a\":1}'");
+    assertThat(Harness.run(pass("States.Format('{}', States.ArrayLength($.nope))"), "{}").failure().cause()).endsWith(
+        "The function 'States.ArrayLength($.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{}'");
   }
 
   @Test
@@ -131,10 +159,11 @@ class IntrinsicsTest {
 
 
   @Test
-  void unknownFunctionOrWrongArity_isAnInvalidDefinition() {
-    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.Nope($.a)"))).isInstanceOf(InvalidDefinitionException.class);
-    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.ArrayLength($.a, 2)"))).isInstanceOf(InvalidDefinitionException.class);
-    assertThatThrownBy(() -> CompiledDefinition.compile(pass("States.Format('x'"))).isInstanceOf(InvalidDefinitionException.class);
+  void unknownFunctionOrBadSyntax_isAnInvalidDefinition() {
+    for (String expr : List.of("States.Nope($.a)", "States.Format('x'", "States.UUID(", "States.UUID)", "States.UUID(,)", "States.UUID() trailing", "States.UUID($")) {
+      assertThatThrownBy(() -> CompiledDefinition.compile(pass(expr))).as(expr).isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("The value for the field 'r.$' must be a valid JSONPath or a valid intrinsic function call");
+    }
   }
 
   @Test
@@ -184,7 +213,7 @@ class IntrinsicsTest {
       var r = Harness.run(pass(expr), INPUT);
       assertThat(r.failure().error()).as(expr).isEqualTo("States.Runtime");
       assertThat(r.failure().cause()).as(expr).isEqualTo("An error occurred while executing the state 'P' (entered at the event id #2). "
-          + "Invalid template in States.Format: matching '}' not found for '{'.");
+          + "There was an error while evaluating the intrinsic function: " + expr + ". Invalid template in States.Format: matching '}' not found for '{'.");
     }
     for (String expr : List.of("States.Format('a } {}', $.n)", "States.Format('}{}', $.n)")) {
       assertThat(Harness.run(pass(expr), INPUT).failure().cause()).as(expr).endsWith(

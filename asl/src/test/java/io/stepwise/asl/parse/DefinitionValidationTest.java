@@ -158,6 +158,41 @@ class DefinitionValidationTest {
 
   /** A value and its ...Path together, on every field that has both; a ...Path nested in a Map is JSONPath's only (floci#3733). */
   @Test
+  void fieldsOfWhichExactlyOneIsNeeded_inAwsWords_listedInHashSetOrder() {
+    // AWS's words and order for a Wait's timing fields (tiny-asl-machine's recorded AWS results)
+    String wait = "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",%s\"End\":true}}}";
+    assertThat(problems(wait.formatted("")))
+        .containsExactly("This object should have only one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] at /States/W");
+    for (String two : List.of("\"Seconds\":1,\"Timestamp\":\"2026-01-01T00:00:00Z\",", "\"SecondsPath\":\"$.s\",\"Seconds\":1,",
+        "\"Seconds\":1,\"SecondsPath\":\"$.s\",\"TimestampPath\":\"$.t\",")) {
+      assertThat(problems(wait.formatted(two))).as(two)
+          .containsExactly("There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] at /States/W");
+    }
+    // a choice rule with no comparison, or several: the same words, the operators in AWS's order
+    String list = "[StringEquals, IsBoolean, StringLessThan, IsNumeric, BooleanEquals, StringLessThanEqualsPath, NumericLessThan, "
+        + "NumericGreaterThan, NumericLessThanPath, StringMatches, TimestampLessThanEqualsPath, NumericEquals, TimestampGreaterThan, "
+        + "StringGreaterThanEqualsPath, TimestampGreaterThanEqualsPath, TimestampLessThanEquals, NumericLessThanEqualsPath, TimestampEquals, "
+        + "BooleanEqualsPath, IsTimestamp, StringLessThanEquals, NumericLessThanEquals, StringLessThanPath, TimestampGreaterThanPath, "
+        + "StringGreaterThan, StringGreaterThanPath, IsString, StringEqualsPath, TimestampEqualsPath, TimestampLessThan, StringGreaterThanEquals, "
+        + "NumericGreaterThanPath, NumericGreaterThanEquals, NumericEqualsPath, TimestampLessThanPath, IsNull, IsPresent, "
+        + "TimestampGreaterThanEquals, NumericGreaterThanEqualsPath]";
+    assertThat(DefinitionParser.fieldList(ChoiceParser.OPERATORS)).isEqualTo(list);
+    String choice = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[%s],\"Default\":\"S\"},\"S\":{\"Type\":\"Succeed\"}}}";
+    assertThat(problems(choice.formatted("{\"Variable\":\"$.a\",\"Next\":\"S\"}")))
+        .containsExactly("This object should have only one of the following fields: " + list + " at /States/C/Choices[0]");
+    assertThat(problems(choice.formatted("{\"Variable\":\"$.a\",\"StringEquals\":\"1\",\"NumericGreaterThan\":0,\"IsNull\":true,\"Next\":\"S\"}")))
+        .containsExactly("There should only be one of the following fields: " + list + " at /States/C/Choices[0]");
+    assertThat(problems(choice.formatted("{\"Not\":{\"Variable\":\"$.a\"},\"Next\":\"S\"}")))
+        .containsExactly("This object should have only one of the following fields: " + list + " at /States/C/Choices[0]/Not");
+    // an empty Choices, And, Or: "Value cannot be empty"
+    assertThat(problems(choice.formatted(""))).containsExactly("Value cannot be empty at /States/C/Choices");
+    for (String combinator : List.of("And", "Or")) {
+      assertThat(problems(choice.formatted("{\"Not\":{\"" + combinator + "\":[]},\"Next\":\"S\"}"))).as(combinator)
+          .containsExactly("Value cannot be empty at /States/C/Choices[0]/Not/" + combinator);
+    }
+  }
+
+  @Test
   void valueAndItsPath_areExclusive_andNestedPathsAreJsonPathOnly() {
     String pass = "\"P\":{\"Type\":\"Pass\",\"End\":true}";
     assertThat(problems(distributedMap("\"MaxConcurrency\":1,\"MaxConcurrencyPath\":\"$.c\",\"ToleratedFailureCount\":1,\"ToleratedFailureCountPath\":\"$.n\","
@@ -165,9 +200,9 @@ class DefinitionValidationTest {
         + "\"Parameters\":{\"Bucket\":\"b\",\"Key\":\"k\"}},\"ItemBatcher\":{\"MaxItemsPerBatch\":2,\"MaxItemsPerBatchPath\":\"$.b\"},", pass, false)))
         .containsExactlyInAnyOrder(
             "There should only be one of the following fields: [MaxConcurrency, MaxConcurrencyPath] at /States/M",
-            "There should only be one of the following fields: [ToleratedFailureCount, ToleratedFailureCountPath] at /States/M",
+            "There should only be one of the following fields: [ToleratedFailureCountPath, ToleratedFailureCount] at /States/M",
             "There should only be one of the following fields: [MaxItems, MaxItemsPath] at /States/M/ItemReader/ReaderConfig",
-            "There should only be one of the following fields: [MaxItemsPerBatch, MaxItemsPerBatchPath] at /States/M/ItemBatcher");
+            "There should only be one of the following fields: [MaxItemsPerBatchPath, MaxItemsPerBatch] at /States/M/ItemBatcher");
     assertThat(problems("{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"Error\":\"E\",\"ErrorPath\":\"$.e\"}}}"))
         .containsExactly("There should only be one of the following fields: [Error, ErrorPath] at /States/F");
     assertThat(problems(distributedMap("\"ToleratedFailureCountPath\":\"$$.Execution.Input.n\",\"MaxConcurrencyPath\":\"$$.Execution.Input.c\","
