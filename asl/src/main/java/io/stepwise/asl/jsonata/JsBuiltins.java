@@ -83,11 +83,45 @@ final class JsBuiltins {
   private static final Pattern ISO_8601 =
       Pattern.compile("\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?");
 
-  private static final class Checked extends JFunction {
+  /**
+   * A function's jsonata-js signature, compiled once: {@link #check} refuses arguments that do not fit
+   * it as jsonata-js does, with T0410 naming the first argument past the longest prefix that fits.
+   */
+  static final class Signature {
     private final String name;
     /** Each parameter's pattern over the arguments' type letters, as jsonata-js builds it. */
     private final List<String> params;
     private final Pattern whole;
+
+    Signature(String name, String signature) {
+      this.name = name;
+      this.params = parameters(signature);
+      this.whole = Pattern.compile(String.join("", params.stream().map(p -> "(" + p + ")").toList()));
+    }
+
+    void check(List<?> args) {
+      StringBuilder types = new StringBuilder(args.size());
+      for (Object a : args) types.append(symbol(a));
+      if (!whole.matcher(types).matches()) throw mismatch(types);
+    }
+
+    /** jsonata-js's T0410: the first argument past the longest prefix the parameters match. */
+    private JException mismatch(CharSequence types) {
+      StringBuilder partial = new StringBuilder();
+      int goodTo = 0;
+      for (String p : params) {
+        partial.append(p);
+        Matcher m = Pattern.compile(partial.toString()).matcher(types);
+        if (!m.lookingAt()) break;
+        goodTo = m.end();
+      }
+      return new JException("T0410", -1, goodTo + 1, name);
+    }
+  }
+
+  private static final class Checked extends JFunction {
+    private final String name;
+    private final Signature signature;
 
     /** Which parameters take an array ({@code a}), and whether the last repeats ({@code a+}). */
     private final boolean[] arrays;
@@ -96,19 +130,17 @@ final class JsBuiltins {
     Checked(String name, String signature, String method) {
       super(name, signature, Functions.class, null, method);
       this.name = name;
-      this.params = parameters(signature);
-      this.arrays = new boolean[params.size()];
-      for (int i = 0; i < params.size(); i++) arrays[i] = isArray(signature, i);
-      this.variadicArray = !params.isEmpty() && arrays[params.size() - 1] && params.get(params.size() - 1).endsWith("+");
-      this.whole = Pattern.compile(String.join("", params.stream().map(p -> "(" + p + ")").toList()));
+      this.signature = new Signature(name, signature);
+      int n = parameters(signature).size();
+      this.arrays = new boolean[n];
+      for (int i = 0; i < n; i++) arrays[i] = isArray(signature, i);
+      this.variadicArray = n > 0 && arrays[n - 1] && parameters(signature).get(n - 1).endsWith("+");
     }
 
     @Override
     public Object validate(Object args, Object context) {
       List<?> list = nullsAsArrays((List<?>) args);
-      StringBuilder types = new StringBuilder(list.size());
-      for (Object a : list) types.append(symbol(a));
-      if (!whole.matcher(types).matches()) throw mismatch(types, list);
+      signature.check(list);
       return super.validate(list, context);
     }
 
@@ -126,19 +158,6 @@ final class JsBuiltins {
         }
       }
       return out == null ? args : out;
-    }
-
-    /** jsonata-js's T0410: the first argument past the longest prefix the parameters match. */
-    private JException mismatch(CharSequence types, List<?> args) {
-      StringBuilder partial = new StringBuilder();
-      int goodTo = 0;
-      for (String p : params) {
-        partial.append(p);
-        Matcher m = Pattern.compile(partial.toString()).matcher(types);
-        if (!m.lookingAt()) break;
-        goodTo = m.end();
-      }
-      return new JException("T0410", -1, goodTo + 1, name);
     }
 
     @Override

@@ -125,8 +125,23 @@ final class JsErrors {
   private static final Pattern ORDERING = Pattern.compile("<=|>=|<|>");
   private static final Map<String, String> ARRAY_TYPES = Map.of("n", "numbers", "s", "strings", "o", "objects", "b", "booleans", "a", "arrays", "f", "functions");
 
+  /**
+   * An error raised by one of Step Functions' own functions in AWS's complete words, code included
+   * ({@code D3137: Invalid JSON}, {@code T0412: Argument 1 of function "partition" must be an array of
+   * undefined}, as AWS answers them).
+   */
+  static final class Worded extends JException {
+    final String words;
+
+    Worded(String code, String message) {
+      super(code, -1);
+      this.words = code + ": " + message;
+    }
+  }
+
   /** {@code <code>: <message>}, or null when the exception names no code jsonata-js has. */
   static String describe(JException e, String source) {
+    if (e instanceof Worded w) return w.words;
     String code = e.getError();
     if (code != null && !TEMPLATES.containsKey(code)) code = codeOf(code);
     if (code == null) return null;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.Harness;
 import io.stepwise.asl.InvalidDefinitionException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonataTest {
@@ -119,6 +120,52 @@ class JsonataTest {
     assertThat(r.output()).isEqualTo(json("{\"r\":[-1,0,1,2],\"p\":[[1,2],[3]]}"));
     var u = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $range(5, 1, 1) %}\",\"End\":true}"), "{}");
     assertThat(u.failure().cause()).endsWith("specified for the field 'Output' returned nothing (undefined).");
+  }
+
+  /**
+   * Step Functions' own functions are registered with jsonata-js signatures ($partition <jn?:a>,
+   * $range <nnn?:a>, $hash <ss:s>, $random <n?:n>, $uuid <:s>, $parse <s?:j>): an argument of the wrong
+   * type, or one too many, is T0410 naming it; their own refusals are D3137 in AWS's words
+   * (tiny-asl-machine's recorded AWS results).
+   */
+  @Test
+  void stepFunctionsFunctions_checkTheirSignatures_andRefuseInAwsWords() {
+    String[][] refused = {
+        {"$partition([1,2], '2')", "T0410: Argument 2 of function \"partition\" does not match function signature"},
+        {"$partition([1,2], null)", "T0410: Argument 2 of function \"partition\" does not match function signature"},
+        {"$partition([1,2], 1, 1)", "T0410: Argument 3 of function \"partition\" does not match function signature"},
+        {"$partition('abc', 1)", "T0412: Argument 1 of function \"partition\" must be an array of undefined"},
+        {"$partition({'a': 1}, 1)", "T0412: Argument 1 of function \"partition\" must be an array of undefined"},
+        {"$partition([1,2,3], -2)", "D3137: Second argument must be zero or greater"},
+        {"$range('1', 5, 1)", "T0410: Argument 1 of function \"range\" does not match function signature"},
+        {"$range(1, true, 1)", "T0410: Argument 2 of function \"range\" does not match function signature"},
+        {"$range(1, 5, 1, 1)", "T0410: Argument 4 of function \"range\" does not match function signature"},
+        {"$hash('x', 'SHA256')", "D3137: Hash algorithm 'SHA256' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5"},
+        {"$hash('x', 'md5')", "D3137: Hash algorithm 'md5' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5"},
+        {"$hash(['x'], 'MD5')", "T0410: Argument 1 of function \"hash\" does not match function signature"},
+        {"$hash('x')", "T0410: Argument 2 of function \"hash\" does not match function signature"},
+        {"$parse('[1,')", "D3137: Invalid JSON"},
+        {"$parse('  ')", "D3137: Invalid JSON"},
+        {"$parse('{} {}')", "D3137: Invalid JSON"},
+        {"$parse(true)", "T0410: Argument 1 of function \"parse\" does not match function signature"},
+        {"$uuid('seed')", "T0410: Argument 1 of function \"uuid\" does not match function signature"},
+        {"$uuid(1, 2, 3)", "T0410: Argument 1 of function \"uuid\" does not match function signature"},
+        {"$random('1')", "T0410: Argument 1 of function \"random\" does not match function signature"},
+        {"$random([1])", "T0410: Argument 1 of function \"random\" does not match function signature"},
+        {"$random(1, 2)", "T0410: Argument 2 of function \"random\" does not match function signature"}};
+    for (String[] c : refused) {
+      var r = pass(c[0]);
+      assertThat(r.failure().error()).as(c[0]).isEqualTo("States.QueryEvaluationError");
+      assertThat(r.failure().cause()).as(c[0]).endsWith("specified for the field 'Output' threw an error during evaluation. " + c[1]);
+    }
+    String[][] answered = {{"$partition([1,2,3])", "[[1,2,3]]"}, {"$partition([1,2,3,4,5], 2.6)", "[[1,2],[3,4],[5]]"},
+        {"$parse(' [1, [null]] ')", "[1,[null]]"}, {"$parse('7')", "7"}, {"$random(7) = $random(7)", "true"},
+        {"$hash('\u2713', 'SHA-256')", "\"1dabba21cdad44541f6b15796f8d22978fc7ea10c46aeceeeeb66c23b3ac7604\""}};
+    for (String[] c : answered) assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
+    // undefined: no step, no argument to parse, a chunk size of zero
+    for (String e : List.of("$range(1, 5)", "$parse()", "$partition([1,2], 0)", "$partition([1,2], 0.4)")) {
+      assertThat(pass(e).failure().cause()).as(e).endsWith("specified for the field 'Output' returned nothing (undefined).");
+    }
   }
 
   /**
