@@ -17,9 +17,11 @@ import java.math.BigDecimal;
  *       {@code "5"}, not {@code 1.5}, {@code 2.0} or {@code true}) or a float (percentages):
  *       {@code The MaxConcurrencyPath field refers to value "abc" which is not a valid integer: $.x},
  *       a string shown as it is, anything else as compact JSON;
- *   <li>a JSONata result of the wrong type is a States.QueryEvaluationError naming the
+ *   <li>a JSONata result that is no number is a States.QueryEvaluationError naming the
  *       expression and the field ({@code ... returned an unexpected result type. Expected
- *       'integer', but was 'string' for value: "5"});
+ *       'number', but was 'string' for value: "5"}), a fraction for an integer field
+ *       {@code The TimeoutSeconds field cannot be parsed as an integer: 1.6}, and a timeout out of
+ *       range {@code TimeoutSeconds must be between 0 and 99999999 but was: -1};
  *   <li>a number out of the field's range fails with the field's own message (States.Runtime).
  * </ul>
  * Constants were checked when the definition was created.
@@ -28,7 +30,11 @@ final class NumberFields {
   private NumberFields() {}
 
   /** What a field accepts, and how a value out of its range is reported. */
-  record Spec(String field, boolean integer, BigDecimal min, BigDecimal max, String error, String rangeMessage) {
+  record Spec(String field, boolean integer, BigDecimal min, BigDecimal max, String error, String rangeMessage, String jsonataRange) {
+    Spec(String field, boolean integer, BigDecimal min, BigDecimal max, String error, String rangeMessage) {
+      this(field, integer, min, max, error, rangeMessage, null);
+    }
+
     String message(String value) {
       return rangeMessage.replace("{value}", value);
     }
@@ -37,9 +43,11 @@ final class NumberFields {
   static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(99_999_999);
 
   static final Spec TIMEOUT_SECONDS = new Spec("TimeoutSeconds", true, BigDecimal.ONE, MAX_SECONDS, "States.Runtime",
-      "The TimeoutSeconds field refers to value \"{value}\" which is not a valid positive integer");
+      "The TimeoutSeconds field refers to value \"{value}\" which is not a valid positive integer",
+      "TimeoutSeconds must be between 0 and 99999999 but was: {value}");
   static final Spec HEARTBEAT_SECONDS = new Spec("HeartbeatSeconds", true, BigDecimal.ONE, MAX_SECONDS, "States.Runtime",
-      "The HeartbeatSeconds field refers to value \"{value}\" which is not a valid positive integer");
+      "The HeartbeatSeconds field refers to value \"{value}\" which is not a valid positive integer",
+      "HeartbeatSeconds must be between 0 and 99999999 but was: {value}");
   static final Spec MAX_CONCURRENCY = new Spec("MaxConcurrency", true, BigDecimal.ZERO, null, "States.Runtime",
       "Expected non-negative integer for MaxConcurrency, got '{value}' instead.");
   static final Spec TOLERATED_FAILURE_COUNT = new Spec("ToleratedFailureCount", true, BigDecimal.ZERO, null, "States.Runtime",
@@ -74,12 +82,19 @@ final class NumberFields {
             + (spec.integer ? "integer" : "float") + ": " + np.path().text());
       }
     } else if (e instanceof JsonataExpr j) {
+      // AWS's words for a JSONata TimeoutSeconds (tiny-asl-machine's recorded AWS results): the result
+      // must be a number, then an integer, then in range
       JsonNode v = j.eval(sc);
-      n = v.isNumber() ? v.decimalValue() : null;
-      if (n == null || (spec.integer && !integral(n))) {
+      if (!v.isNumber()) {
         throw StatesError.queryEvaluation("The JSONata expression '" + j.source() + "' specified for the field '" + spec.field
-            + "' returned an unexpected result type. Expected '" + (spec.integer ? "integer" : "number") + "', but was '"
-            + (v.isNumber() ? "number" : Json.typeName(v)) + "' for value: " + Json.write(v), spec.field);
+            + "' returned an unexpected result type. Expected 'number', but was '" + Json.typeName(v) + "' for value: " + Json.write(v), spec.field);
+      }
+      n = v.decimalValue();
+      if (spec.integer && !integral(n)) {
+        throw StatesError.queryEvaluation("The " + spec.field + " field cannot be parsed as an integer: " + Json.write(v), spec.field);
+      }
+      if (spec.jsonataRange != null && (n.signum() < 0 || n.compareTo(spec.max) > 0)) {
+        throw StatesError.queryEvaluation(spec.jsonataRange.replace("{value}", n.toPlainString()), spec.field);
       }
     } else {
       JsonNode v = e.eval(sc);

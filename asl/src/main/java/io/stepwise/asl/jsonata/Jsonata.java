@@ -11,6 +11,7 @@ import io.stepwise.asl.payload.Expr;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -103,28 +104,47 @@ public final class Jsonata {
   }
 
   private static final Pattern ERROR_OUTPUT = Pattern.compile("\\$states\\s*\\.\\s*errorOutput(?![\\w$])");
+  private static final Pattern RESULT = Pattern.compile("\\$states\\s*\\.\\s*result(?![\\w$])");
+  private static final Set<String> WITH_RESULT = Set.of("Task", "Map", "Parallel");
 
   /**
-   * {@code $states.errorOutput} exists only in a Catcher's Output and Assign: anywhere else AWS
-   * refuses the expression when the definition is created (floci#2745, measured).
+   * {@code $states} fields that exist only in some places, refused elsewhere when a definition is
+   * created, as AWS refuses them: {@code $states.errorOutput} only in a Catcher's Output and Assign
+   * (floci#2745, measured), {@code $states.result} only in a Task's, Map's or Parallel's own Output
+   * and Assign (tiny-asl-machine's recorded AWS result for a Pass: {@code Field '$states.result'
+   * does not exist.}).
    */
-  public static void refuseErrorOutputOutsideCatch(JsonNode n, String pointer, List<String[]> problems) {
-    if (inCatcher(pointer)) return;
+  public static void refuseStatesFieldsOutOfPlace(JsonNode n, String pointer, String stateType, List<String[]> problems) {
     if (n.isTextual() && isExpression(n.textValue())) {
-      if (ERROR_OUTPUT.matcher(outsideLiterals(n.textValue())).find()) {
+      String words = outsideLiterals(n.textValue());
+      boolean catcher = inCatcher(pointer);
+      if (!catcher && ERROR_OUTPUT.matcher(words).find()) {
         problems.add(new String[] {pointer, "Field '$states.errorOutput' does not exist.", "UNSUPPORTED_JSONATA_EXPRESSION"});
+      }
+      String field = stateField(pointer);
+      boolean result = WITH_RESULT.contains(stateType) && !catcher && ("Output".equals(field) || "Assign".equals(field));
+      if (!result && RESULT.matcher(words).find()) {
+        problems.add(new String[] {pointer, "Field '$states.result' does not exist.", "UNSUPPORTED_JSONATA_EXPRESSION"});
       }
     } else if (n instanceof ObjectNode o) {
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        refuseErrorOutputOutsideCatch(e.getValue(), pointer + "/" + e.getKey(), problems);
+        refuseStatesFieldsOutOfPlace(e.getValue(), pointer + "/" + e.getKey(), stateType, problems);
       }
     } else if (n instanceof ArrayNode a) {
-      for (int i = 0; i < a.size(); i++) refuseErrorOutputOutsideCatch(a.get(i), pointer + "/" + i, problems);
+      for (int i = 0; i < a.size(); i++) refuseStatesFieldsOutOfPlace(a.get(i), pointer + "/" + i, stateType, problems);
     }
   }
 
-  /** Whether a field's pointer lies in one of its state's Catchers ({@code /States/A/Catch[0]/Output}). */
+  /** The state's field {@code pointer} lies in ({@code Output} of {@code /States/A/Output/v}), or null. */
+  private static String stateField(String pointer) {
+    int i = pointer.lastIndexOf("/States/");
+    int nameEnd = i < 0 ? -1 : pointer.indexOf('/', i + 8);
+    if (nameEnd < 0) return null;
+    int end = pointer.indexOf('/', nameEnd + 1);
+    return pointer.substring(nameEnd + 1, end < 0 ? pointer.length() : end);
+  }
+
   private static boolean inCatcher(String pointer) {
     int i = pointer.lastIndexOf("/States/");
     int nameEnd = i < 0 ? -1 : pointer.indexOf('/', i + 8);

@@ -45,6 +45,8 @@ public final class DefinitionParser {
    * is compiled again without them, so that a revision once accepted keeps running.
    */
   final boolean strict;
+  /** The Type of the state being parsed (a Map's or Parallel's while their own fields are read), or null. */
+  String stateType;
 
   private DefinitionParser(boolean express, TaskCheck tasks, boolean strict) {
     this.express = express;
@@ -92,6 +94,7 @@ public final class DefinitionParser {
     if (v != null && !v.isTextual()) p.problems.schema("/Version", "Value must be a string");
     p.topJsonata = jsonata;
     Machine m = p.machine(o, "", jsonata, true);
+    if (strict) VariableScopes.refuseShadowing(o, p.problems);
     return new Result(p.problems.list.isEmpty() ? m : null, timeout, p.problems.list, p.variableReferences);
   }
 
@@ -111,7 +114,7 @@ public final class DefinitionParser {
       problems.schema(pointer + "/States", "Value must be an object");
       return null;
     }
-    if (states.isEmpty()) problems.schema(pointer + "/States", "States must not be empty");
+    if (states.isEmpty()) problems.schema(pointer + "/States", "Value cannot be empty");
     Map<String, State> compiled = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -139,8 +142,7 @@ public final class DefinitionParser {
       problems.error("MISSING_TRANSITION_TARGET", pointer + "/StartAt", "Missing 'Next' target: " + start);
     }
     checkTransitions(states, compiled, pointer);
-    boolean terminal = compiled.values().stream().anyMatch(s -> s instanceof State.Succeed || s instanceof State.Fail || s.common().end());
-    if (!terminal && !compiled.isEmpty()) {
+    if (!terminal(states)) {
       // AWS reports this without a location, and skips the reachability walk
       problems.list.add(Problem.error("MISSING_END_STATE", null, "Workflow has no terminal state"));
     } else {
@@ -267,7 +269,7 @@ public final class DefinitionParser {
 
   Expr template(JsonNode n, String pointer, boolean jsonata) {
     Expr e = jsonata ? Jsonata.template(n, pointer, raw) : PayloadTemplate.compile(n, pointer, raw);
-    if (jsonata && strict) Jsonata.refuseErrorOutputOutsideCatch(n, pointer, raw);
+    if (jsonata && strict) Jsonata.refuseStatesFieldsOutOfPlace(n, pointer, stateType, raw);
     problems.addAll(raw);
     return e;
   }
@@ -454,13 +456,29 @@ public final class DefinitionParser {
     if (strict) onlyOne(o, pointer, a, b);
   }
 
+  /**
+   * Whether some state ends the workflow: a Succeed or a Fail, or a state of a known type with
+   * {@code "End": true}. A state without a known Type ends nothing, so AWS reports a workflow whose
+   * only state lacks its Type, or that has no states, as having no terminal state too (recorded by
+   * tiny-asl-machine: {@code The field 'Type' is required; Workflow has no terminal state}).
+   */
+  private static boolean terminal(ObjectNode states) {
+    for (JsonNode s : states) {
+      String type = s.path("Type").asText("");
+      if (type.equals("Succeed") || type.equals("Fail")) return true;
+      if (Set.of("Pass", "Task", "Wait", "Parallel", "Map").contains(type) && s.path("End").asBoolean(false)) return true;
+    }
+    return false;
+  }
+
   Common common(String name, String type, ObjectNode o, String pointer, boolean jsonata, boolean terminal) {
     String next = null;
     boolean end = false;
     if (!terminal) {
       JsonNode n = o.get("Next");
       JsonNode e = o.get("End");
-      if (n != null && e != null && e.asBoolean()) problems.schema(pointer, "Only one of 'Next' or 'End' can be specified");
+      // AWS's words for a group of which exactly one is needed (see exactlyOne), End counting when true
+      if (n != null && e != null && e.asBoolean()) problems.schema(pointer, "There should only be one of the following fields: " + fieldList(List.of("Next", "End")));
       if (n != null) {
         if (!n.isTextual()) problems.schema(pointer + "/Next", "Value must be a string");
         else next = n.textValue();
@@ -468,7 +486,7 @@ public final class DefinitionParser {
         if (!e.isBoolean() || !e.booleanValue()) problems.schema(pointer + "/End", "End must be true");
         end = true;
       } else {
-        problems.schema(pointer, "These fields are required: [Next] or [End]");
+        problems.schema(pointer, "This object should have only one of the following fields: " + fieldList(List.of("Next", "End")));
       }
     }
     PathExpr inputPath = null, outputPath = null;

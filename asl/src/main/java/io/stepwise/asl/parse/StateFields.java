@@ -66,7 +66,7 @@ final class StateFields {
     }
     JsonNode type = o.get("Type");
     if (type == null) {
-      p.problems.schema(ptr, "These fields are required: [Type]");
+      p.problems.schema(ptr, "The field 'Type' is required");
       return null;
     }
     for (String f : downgrade ? List.<String>of() : (Iterable<String>) o::fieldNames) {
@@ -77,7 +77,17 @@ final class StateFields {
         p.problems.schema(ptr, "The QueryLanguage is set to 'JSONPath', but field '" + f + "' is only supported for the 'JSONata' QueryLanguage");
       }
     }
-    return switch (type.asText()) {
+    String outer = p.stateType;
+    p.stateType = type.asText();
+    try {
+      return byType(type.asText());
+    } finally {
+      p.stateType = outer;
+    }
+  }
+
+  private State byType(String type) {
+    return switch (type) {
       case "Pass" -> pass();
       case "Succeed" -> {
         fields("InputPath", "OutputPath", "Output");
@@ -363,6 +373,7 @@ final class StateFields {
       if (ir.has(args)) reader = p.template(ir.get(args), ptr + "/ItemReader/" + args, jsonata);
       if (ir.get("ReaderConfig") instanceof ObjectNode rc) {
         String rp = ptr + "/ItemReader/ReaderConfig";
+        if (p.strict) readerConfig(rc, rp);
         p.onlyOneNew(rc, rp, "MaxItems", "MaxItemsPath");
         jsonPathOnly(rc, rp, "MaxItemsPath");
         JsonNode literal = rc.get("MaxItems");
@@ -383,6 +394,42 @@ final class StateFields {
       writer = p.template(rw.get(args), ptr + "/ResultWriter/" + args, jsonata);
     }
     return new State.DistributedParts(o.deepCopy(), reader, maxItems, writer);
+  }
+
+  /**
+   * What a ReaderConfig's fields need of each other, in AWS's words (recorded by tiny-asl-machine):
+   * CSV input needs its header's location ({@code The field 'CSVHeaderLocation' is required}), a
+   * GIVEN header its names ({@code These fields are required: [CSVHeaders]}), and other input types
+   * take neither ({@code Field 'CSVHeaderLocation' is not supported}); a JSON file is read without a
+   * manifest ({@code Field 'ManifestType' is not supported}); a {@code LOAD_AND_FLATTEN}
+   * transformation needs an InputType; an ItemsPointer is a JSON Pointer (Jackson's words:
+   * {@code Invalid input: JSON Pointer expression must start with '/': "data/items"}). New
+   * definitions only.
+   */
+  private void readerConfig(ObjectNode rc, String rp) {
+    String input = rc.path("InputType").asText(null);
+    if ("CSV".equals(input)) {
+      if (!rc.has("CSVHeaderLocation")) p.problems.schema(rp, "The field 'CSVHeaderLocation' is required");
+      else if ("GIVEN".equals(rc.path("CSVHeaderLocation").asText()) && !rc.has("CSVHeaders")) {
+        p.problems.schema(rp, "These fields are required: [CSVHeaders]");
+      }
+    } else if (input != null) {
+      for (String f : List.of("CSVHeaderLocation", "CSVHeaders")) {
+        if (rc.has(f)) p.problems.schema(rp, "Field '" + f + "' is not supported");
+      }
+    }
+    if ("JSON".equals(input) && rc.has("ManifestType")) p.problems.schema(rp, "Field 'ManifestType' is not supported");
+    if (input == null && rc.has("Transformation") && "LOAD_AND_FLATTEN".equals(rc.path("Transformation").asText())) {
+      p.problems.schema(rp, "The field 'InputType' is required");
+    }
+    JsonNode ip = rc.get("ItemsPointer");
+    if (ip != null && ip.isTextual()) {
+      try {
+        com.fasterxml.jackson.core.JsonPointer.compile(ip.textValue());
+      } catch (IllegalArgumentException e) {
+        p.problems.schema(rp + "/ItemsPointer", e.getMessage());
+      }
+    }
   }
 
   private State.Batching batching() {

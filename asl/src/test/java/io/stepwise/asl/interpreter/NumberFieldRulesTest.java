@@ -125,12 +125,35 @@ class NumberFieldRulesTest {
     }
   }
 
+  /**
+   * A JSONata TimeoutSeconds or HeartbeatSeconds: a number, then an integer, then from 0 to 99999999,
+   * each a query evaluation error in AWS's words (tiny-asl-machine's recorded AWS results); a
+   * fraction for any integer field is refused the same way.
+   */
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(delimiter = '|', value = {
+      "TimeoutSeconds | $string(3) | The JSONata expression '$string(3)' specified for the field 'TimeoutSeconds' returned an unexpected result type. Expected 'number', but was 'string' for value: \"3\"",
+      "TimeoutSeconds | 1.6 | The TimeoutSeconds field cannot be parsed as an integer: 1.6",
+      "TimeoutSeconds | -1 | TimeoutSeconds must be between 0 and 99999999 but was: -1",
+      "TimeoutSeconds | 100000000 | TimeoutSeconds must be between 0 and 99999999 but was: 100000000",
+      "HeartbeatSeconds | 2.5 | The HeartbeatSeconds field cannot be parsed as an integer: 2.5",
+      "HeartbeatSeconds | -5 | HeartbeatSeconds must be between 0 and 99999999 but was: -5"})
+  void jsonataTaskSeconds(String field, String expr, String tail) {
+    String def = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\",\""
+        + field + "\":\"{% " + expr + " %}\",\"End\":true}}}";
+    Harness.Result r = Harness.run(def, "{}");
+    assertThat(r.failure().error()).isEqualTo("States.QueryEvaluationError");
+    assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'T' (entered at the event id #2). " + tail);
+    String map = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"MaxConcurrency\":\"{% 1.5 %}\","
+        + "\"ItemProcessor\":{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}";
+    assertThat(Harness.run(map, "[1]").failure().cause()).endsWith("The MaxConcurrency field cannot be parsed as an integer: 1.5");
+  }
+
   /** A JSONata result of the wrong type is a query evaluation error naming the expression and the field. */
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource(delimiter = '|', value = {
-      "MaxConcurrency | {% 'two' %} | Expected 'integer', but was 'string' for value: \"two\"",
-      "MaxConcurrency | {% 1.5 %} | Expected 'integer', but was 'number' for value: 1.5",
-      "ToleratedFailureCount | {% [1] %} | Expected 'integer', but was 'array' for value: [1]",
+      "MaxConcurrency | {% 'two' %} | Expected 'number', but was 'string' for value: \"two\"",
+      "ToleratedFailureCount | {% [1] %} | Expected 'number', but was 'array' for value: [1]",
       "ToleratedFailurePercentage | {% true %} | Expected 'number', but was 'boolean' for value: true"})
   void jsonataNumbers_ofTheWrongType(String field, String expr, String tail) {
     String def = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"Items\":\"{% $states.input.items %}\",\""

@@ -158,6 +158,84 @@ class DefinitionValidationTest {
 
   /** A value and its ...Path together, on every field that has both; a ...Path nested in a Map is JSONPath's only (floci#3733). */
   @Test
+  void workflowStructure_inAwsWords() {
+    // recorded against AWS by tiny-asl-machine: a state without its Type ends nothing
+    assertThat(problems("{\"StartAt\":\"A\",\"States\":{\"A\":{\"End\":true}}}"))
+        .containsExactly("The field 'Type' is required at /States/A", "Workflow has no terminal state at null");
+    assertThat(problems("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\"}}}"))
+        .containsExactly("This object should have only one of the following fields: [Next, End] at /States/A", "Workflow has no terminal state at null");
+    assertThat(problems("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\",\"End\":true},\"B\":{\"Type\":\"Succeed\"}}}"))
+        .containsExactly("There should only be one of the following fields: [Next, End] at /States/A");
+    assertThat(problems("{\"StartAt\":\"First\",\"States\":{}}"))
+        .containsExactly("Value cannot be empty at /States", "Missing 'Next' target: First at /StartAt", "Workflow has no terminal state at null");
+    // a Choice's End is no end
+    assertThat(problems("{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.a\",\"IsNull\":true,"
+        + "\"Next\":\"C\"}],\"Default\":\"C\",\"End\":true}}}")).contains("Workflow has no terminal state at null");
+  }
+
+  @Test
+  void readerConfig_fieldsNeedEachOther_newDefinitionsOnly() throws Exception {
+    String pass = "\"P\":{\"Type\":\"Pass\",\"End\":true}";
+    String reader = "\"ItemReader\":{\"Resource\":\"arn:aws:states:::s3:%s\",\"Parameters\":{\"Bucket\":\"b\",\"Key\":\"k\"},\"ReaderConfig\":%s},";
+    String[][] cases = {
+        {"getObject", "{\"InputType\":\"CSV\"}", "The field 'CSVHeaderLocation' is required at /States/M/ItemReader/ReaderConfig"},
+        {"getObject", "{\"InputType\":\"CSV\",\"ManifestType\":\"S3_INVENTORY\"}", "The field 'CSVHeaderLocation' is required at /States/M/ItemReader/ReaderConfig"},
+        {"getObject", "{\"InputType\":\"CSV\",\"CSVHeaderLocation\":\"GIVEN\"}", "These fields are required: [CSVHeaders] at /States/M/ItemReader/ReaderConfig"},
+        {"getObject", "{\"InputType\":\"JSON\",\"CSVHeaderLocation\":\"FIRST_ROW\"}", "Field 'CSVHeaderLocation' is not supported at /States/M/ItemReader/ReaderConfig"},
+        {"getObject", "{\"InputType\":\"JSON\",\"ManifestType\":\"ATHENA_DATA\"}", "Field 'ManifestType' is not supported at /States/M/ItemReader/ReaderConfig"},
+        {"getObject", "{\"InputType\":\"JSON\",\"ItemsPointer\":\"items/0\"}", "Invalid input: JSON Pointer expression must start with '/': \"items/0\" at /States/M/ItemReader/ReaderConfig/ItemsPointer"},
+        {"listObjectsV2", "{\"Transformation\":\"LOAD_AND_FLATTEN\"}", "The field 'InputType' is required at /States/M/ItemReader/ReaderConfig"}};
+    for (String[] c : cases) assertThat(problems(distributedMap(reader.formatted(c[0], c[1]), pass, false))).as(c[1]).containsExactly(c[2]);
+    assertThat(problems(distributedMap(reader.formatted("getObject", "{\"InputType\":\"JSONL\",\"CSVHeaderLocation\":\"GIVEN\",\"CSVHeaders\":[\"id\"]}"), pass, false)))
+        .containsExactly("Field 'CSVHeaderLocation' is not supported at /States/M/ItemReader/ReaderConfig",
+            "Field 'CSVHeaders' is not supported at /States/M/ItemReader/ReaderConfig");
+    for (String ok : List.of("{\"InputType\":\"CSV\",\"CSVHeaderLocation\":\"FIRST_ROW\"}", "{\"InputType\":\"CSV\",\"CSVHeaderLocation\":\"GIVEN\",\"CSVHeaders\":[\"a\"]}",
+        "{\"InputType\":\"JSON\",\"ItemsPointer\":\"/data/items\"}", "{\"InputType\":\"JSONL\"}", "{\"ManifestType\":\"S3_INVENTORY\"}")) {
+      String def = distributedMap(reader.formatted("getObject", ok), pass, false);
+      assertThat(problems(def)).as(ok).isEmpty();
+    }
+    // a stored definition still loads
+    assertThat(CompiledDefinition.compile(distributedMap(reader.formatted("getObject", "{\"InputType\":\"CSV\"}"), pass, false))).isNotNull();
+  }
+
+  @Test
+  void statesResult_onlyInTheOutputAndAssignOfATaskMapOrParallel() {
+    String pass = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Output\":\"{%% %s %%}\",\"End\":true}}}";
+    assertThat(problems(pass.formatted("$states.result"))).containsExactly("Field '$states.result' does not exist. at /States/P/Output");
+    assertThat(problems(pass.formatted("$states.input.result"))).isEmpty();
+    assertThat(problems(pass.formatted("'$states.result'"))).isEmpty();
+    String task = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
+        + "%s,\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Output\":\"{%% %s %%}\",\"Next\":\"S\"}],\"End\":true},\"S\":{\"Type\":\"Succeed\"}}}";
+    assertThat(problems(task.formatted("\"Output\":{\"r\":\"{% $states.result.Payload %}\"},\"Assign\":{\"x\":\"{% $states.result %}\"}", "$states.errorOutput")))
+        .isEmpty();
+    assertThat(problems(task.formatted("\"Arguments\":{\"FunctionName\":\"{% $states.result %}\"}", "$states.result")))
+        .containsExactly("Field '$states.result' does not exist. at /States/T/Arguments/FunctionName", "Field '$states.result' does not exist. at /States/T/Catch[0]/Output");
+    var codes = CompiledDefinition.validate(pass.formatted("$states.result")).stream().map(Problem::code).toList();
+    assertThat(codes).containsExactly("UNSUPPORTED_JSONATA_EXPRESSION");
+  }
+
+  @Test
+  void innerScopes_mayNotAssignAVariableOfAScopeAroundThem() throws Exception {
+    // recorded against AWS by tiny-asl-machine, for an inline Map and a Parallel
+    String map = "{\"StartAt\":\"Seed\",\"States\":{\"Seed\":{\"Type\":\"Pass\",\"Assign\":{\"shared\":1},\"Next\":\"M\"},"
+        + "\"M\":{\"Type\":\"Map\",\"ItemProcessor\":{%s\"StartAt\":\"In\",\"States\":{\"In\":{\"Type\":\"Pass\",\"Assign\":{%s},\"End\":true}}},\"End\":true}}}";
+    assertThat(problems(map.formatted("", "\"shared\":2"))).containsExactly("The variable name 'shared' was already defined in a parent scope. at /States/M/ItemProcessor/States/In/Assign");
+    assertThat(problems(map.formatted("", "\"shared.$\":\"$.x\""))).containsExactly("The variable name 'shared' was already defined in a parent scope. at /States/M/ItemProcessor/States/In/Assign");
+    assertThat(problems(map.formatted("", "\"other\":2"))).isEmpty();
+    // a Distributed Map's children do not see the variables around them
+    assertThat(problems(map.formatted("\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},", "\"shared\":2"))).isEmpty();
+    String parallel = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"Branches\":[{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Assign\":{\"v\":1},\"End\":true}}},"
+        + "{\"StartAt\":\"B\",\"States\":{\"B\":{\"Type\":\"Pass\",\"Assign\":{\"v\":2},\"End\":true}}}],\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Assign\":{\"%s\":0},\"Next\":\"S\"}],\"End\":true},\"S\":{\"Type\":\"Succeed\"}}}";
+    // sibling branches may use the same name; a Catcher's Assign is the scope around them
+    assertThat(problems(parallel.formatted("w"))).isEmpty();
+    assertThat(problems(parallel.formatted("v"))).containsExactly(
+        "The variable name 'v' was already defined in a parent scope. at /States/P/Branches[0]/States/A/Assign",
+        "The variable name 'v' was already defined in a parent scope. at /States/P/Branches[1]/States/B/Assign");
+    // a stored definition still loads
+    CompiledDefinition.compile(map.formatted("", "\"shared\":2"));
+  }
+
+  @Test
   void fieldsOfWhichExactlyOneIsNeeded_inAwsWords_listedInHashSetOrder() {
     // AWS's words and order for a Wait's timing fields (tiny-asl-machine's recorded AWS results)
     String wait = "{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",%s\"End\":true}}}";

@@ -88,6 +88,10 @@ public final class ItemReaders {
     long max = config.path("MaxItems").asLong(0);
     String bucket = params.path("Bucket").asText(null);
     if (bucket == null) throw failed("The ItemReader's Parameters must name a Bucket");
+    if (config.path("InputType").asText("").equals("PARQUET") && params.hasNonNull("VersionId")) {
+      // AWS's answer before it reads anything (recorded by tiny-asl-machine)
+      throw failed("S3 Version ID selection is not currently supported for PARQUET files");
+    }
     Path dir = buckets.get(bucket);
     if (dir == null && !s3.available()) {
       throw failed("No local directory is configured for bucket '" + bucket + "': set stepwise.engine.bucket-directories."
