@@ -212,8 +212,25 @@ public final class Intrinsics {
       return Json.parse(v);
     } catch (JsonProcessingException e) {
       // AWS passes on its JSON parser's words (Jackson's, as here, the input kept out of the location)
-      throw new IntrinsicExpr.Refused("Cannot convert String to Json in States.StringToJson, caused by: " + e.getMessage());
+      throw new IntrinsicExpr.Refused("Cannot convert String to Json in States.StringToJson, caused by: " + parserWords(e));
     }
+  }
+
+  /**
+   * Jackson's words for text that is not JSON, as AWS's parser writes them: the same message and
+   * location, except that an unrecognized token is located after it (AWS: {@code Unrecognized token
+   * 'undefined': ... line: 1, column: 10]}), where this Jackson points at its start.
+   */
+  static String parserWords(JsonProcessingException e) {
+    String words = e.getMessage();
+    String original = e.getOriginalMessage();
+    String head = "Unrecognized token '";
+    if (original != null && original.startsWith(head) && original.indexOf('\'', head.length()) > 0 && e.getLocation() != null) {
+      int token = original.indexOf('\'', head.length()) - head.length();
+      int column = e.getLocation().getColumnNr();
+      words = words.replace("column: " + column + "]", "column: " + (column + token) + "]");
+    }
+    return words;
   }
 
   private static JsonNode arrayPartition(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {

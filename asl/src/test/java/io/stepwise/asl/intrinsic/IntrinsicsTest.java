@@ -105,6 +105,24 @@ class IntrinsicsTest {
   }
 
   @Test
+  void stringToJson_ofTextThatIsNotJson_passesOnTheParsersWords() {
+    // AWS's words (tiny-asl-machine's recorded AWS results): Jackson's message, the source redacted
+    String[][] cases = {
+        {"{bad json}", "Unexpected character ('b' (code 98)): was expecting double-quote to start field name\n at [Source: REDACTED "
+            + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 2]"},
+        {"undefined", "Unrecognized token 'undefined': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
+            + " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 10]"},
+        {"[1, nope]", "Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
+            + " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 9]"}};
+    for (String[] c : cases) {
+      String input = "{\"s\": " + Json.write(Json.NODES.textNode(c[0])) + "}";
+      assertThat(Harness.run(pass("States.StringToJson($.s)"), input).failure().cause()).as(c[0]).isEqualTo("An error occurred while executing "
+          + "the state 'P' (entered at the event id #2). There was an error while evaluating the intrinsic function: States.StringToJson($.s). "
+          + "Cannot convert String to Json in States.StringToJson, caused by: " + c[1]);
+    }
+  }
+
+  @Test
   void argumentCounts_areCheckedWhenTheFunctionRuns() {
     // AWS validates a definition with the wrong number of arguments and fails the state when it runs
     for (String expr : List.of("States.ArrayLength($.arr, 2)", "States.MathAdd(1)", "States.Hash()", "States.StringToJson($.s, $.s)",
