@@ -3,6 +3,7 @@ package io.stepwise.server;
 import static io.stepwise.server.ExecutionApiTest.awaitEnd;
 import static io.stepwise.server.ExecutionApiTest.history;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -353,13 +354,15 @@ class DistributedMapTest {
       // what AWS does not read fails the Map with States.ItemReaderFailed and says why
       for (String[] bad : List.of(
           new String[] {"{\"InputType\": \"MANIFEST\"}", "orc-manifest.json", "CSV format only"},
-          new String[] {"{\"ManifestType\": \"S3_INVENTORY\", \"InputType\": \"CSV\"}", prefix + "/manifest.json", "must not be set"},
           new String[] {"{\"ManifestType\": \"ATHENA_DATA\"}", prefix + "/manifest.json", "needs ReaderConfig.InputType"})) {
         DescribeExecutionResponse f = run(sfn, create(sfn, "bad" + Math.abs((bad[0] + bad[1]).hashCode()),
             mapOver(bad[0], "inventory", bad[1])), "{}");
         assertThat(f.error()).isEqualTo("States.ItemReaderFailed");
         assertThat(f.cause()).contains(bad[2]);
       }
+      // an inventory read as CSV without a header location is refused when it is created, as AWS does
+      assertThatThrownBy(() -> create(sfn, "inv-csv", mapOver("{\"ManifestType\": \"S3_INVENTORY\", \"InputType\": \"CSV\"}", "inventory",
+          prefix + "/manifest.json"))).hasMessageContaining("The field 'CSVHeaderLocation' is required at /States/Each/ItemReader/ReaderConfig");
     }
   }
 }
