@@ -38,7 +38,7 @@ public final class MapItemSelector {
     if (template == null) return null;
     List<String[]> problems = new ArrayList<>();
     Expr e = spec.path("JSONata").asBoolean(false) ? Jsonata.template(template, "/ItemSelector", problems)
-        : PayloadTemplate.compile(template, "/ItemSelector", problems);
+        : PayloadTemplate.compile(template, "/ItemSelector", problems, false);
     if (!problems.isEmpty()) throw new IllegalArgumentException("ItemSelector: " + problems.get(0)[problems.get(0).length - 1]);
     return new MapItemSelector(e, spec.get("SelectorInput"), spec.get("Context"), spec.get("Variables"));
   }

@@ -354,6 +354,7 @@ class DistributedMapTest {
       // what AWS does not read fails the Map with States.ItemReaderFailed and says why
       for (String[] bad : List.of(
           new String[] {"{\"InputType\": \"MANIFEST\"}", "orc-manifest.json", "CSV format only"},
+          new String[] {"{\"ManifestType\": \"S3_INVENTORY\", \"InputType\": \"CSV\", \"CSVHeaderLocation\": \"FIRST_ROW\"}", prefix + "/manifest.json", "must not be set"},
           new String[] {"{\"ManifestType\": \"ATHENA_DATA\"}", prefix + "/manifest.json", "needs ReaderConfig.InputType"})) {
         DescribeExecutionResponse f = run(sfn, create(sfn, "bad" + Math.abs((bad[0] + bad[1]).hashCode()),
             mapOver(bad[0], "inventory", bad[1])), "{}");

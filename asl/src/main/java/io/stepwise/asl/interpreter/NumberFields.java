@@ -93,8 +93,12 @@ final class NumberFields {
       if (spec.integer && !integral(n)) {
         throw StatesError.queryEvaluation("The " + spec.field + " field cannot be parsed as an integer: " + Json.write(v), spec.field);
       }
-      if (spec.jsonataRange != null && (n.signum() < 0 || n.compareTo(spec.max) > 0)) {
-        throw StatesError.queryEvaluation(spec.jsonataRange.replace("{value}", n.toPlainString()), spec.field);
+      if (spec.jsonataRange != null) {
+        // AWS's range for a JSONata timeout: 0 to 99999999
+        if (n.signum() < 0 || n.compareTo(spec.max) > 0) {
+          throw StatesError.queryEvaluation(spec.jsonataRange.replace("{value}", n.toPlainString()), spec.field);
+        }
+        return n;
       }
     } else {
       JsonNode v = e.eval(sc);

@@ -11,10 +11,13 @@ import java.util.List;
 public final class IntrinsicParser {
   private static final int MAX_NESTING = 10;
   private final String s;
+  /** A new definition's rule for escapes; false for a stored one, which keeps the escapes it was accepted with. */
+  private final boolean strict;
   private int pos;
 
-  private IntrinsicParser(String s) {
+  private IntrinsicParser(String s, boolean strict) {
     this.s = s;
+    this.strict = strict;
   }
 
   /** True when a {@code .$} value is an intrinsic call rather than a path. */
@@ -23,7 +26,17 @@ public final class IntrinsicParser {
   }
 
   public static IntrinsicExpr.Call parse(String text) {
-    IntrinsicParser p = new IntrinsicParser(text);
+    return parse(text, true);
+  }
+
+  /**
+   * As {@link #parse(String)}; with {@code strict} false (a stored definition, accepted before AWS's
+   * escape rule was followed) a backslash before any other character is read as it was then:
+   * {@code \n \t \r} a line feed, tab and carriage return, {@code \"} and other letters
+   * themselves, anything else keeps its backslash.
+   */
+  public static IntrinsicExpr.Call parse(String text, boolean strict) {
+    IntrinsicParser p = new IntrinsicParser(text, strict);
     IntrinsicExpr.Call call = p.call(0);
     p.spaces();
     if (p.pos != text.length()) throw p.error("unexpected trailing text");
@@ -61,7 +74,7 @@ public final class IntrinsicParser {
     spaces();
     char c = peek();
     if (c == '\'') {
-      String raw = string();
+      String raw = strict ? string() : legacy(string());
       return new IntrinsicExpr.StringLiteral(Json.NODES.textNode(unescape(raw)), raw);
     }
     if (c == '$') return new IntrinsicExpr.Path(PathExpr.compile(pathText()));
@@ -122,7 +135,7 @@ public final class IntrinsicParser {
     while (pos < s.length()) {
       char c = s.charAt(pos++);
       if (c == '\\' && pos < s.length()) {
-        if (escaped(s.charAt(pos)) < 0) throw error("'\\" + s.charAt(pos) + "' is not an escape: only ' { } \\ are");
+        if (strict && escaped(s.charAt(pos)) < 0) throw error("'\\" + s.charAt(pos) + "' is not an escape: only ' { } \\ are");
         pos++;
       } else if (c == '\'') {
         return s.substring(start, pos - 1);
@@ -139,6 +152,27 @@ public final class IntrinsicParser {
    */
   static int escaped(char next) {
     return "'{}\\".indexOf(next) >= 0 ? next : -1;
+  }
+
+  /** A stored definition's raw string with its other escapes resolved as they were read before (see {@link #parse(String, boolean)}). */
+  private static String legacy(String raw) {
+    if (raw.indexOf('\\') < 0) return raw;
+    StringBuilder b = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c != '\\' || i + 1 == raw.length()) {
+        b.append(c);
+        continue;
+      }
+      char next = raw.charAt(++i);
+      if (escaped(next) >= 0) b.append(c).append(next);
+      else if (next == 'n') b.append('\n');
+      else if (next == 't') b.append('\t');
+      else if (next == 'r') b.append('\r');
+      else if (next == '"' || Character.isLetter(next)) b.append(next);
+      else b.append(c).append(next);
+    }
+    return b.toString();
   }
 
   /** Resolves the escapes of a raw string ({@link #escaped}). */

@@ -225,8 +225,10 @@ public final class Intrinsics {
     String words = e.getMessage();
     String original = e.getOriginalMessage();
     String head = "Unrecognized token '";
-    if (original != null && original.startsWith(head) && original.indexOf('\'', head.length()) > 0 && e.getLocation() != null) {
-      int token = original.indexOf('\'', head.length()) - head.length();
+    int close = original == null ? -1 : original.indexOf('\'', head.length());
+    // a token Jackson cut short (ending "...") has no known length
+    if (original.startsWith(head) && close > 0 && !original.startsWith("...", close - 3) && e.getLocation() != null) {
+      int token = close - head.length();
       int column = e.getLocation().getColumnNr();
       words = words.replace("column: " + column + "]", "column: " + (column + token) + "]");
     }
@@ -281,9 +283,11 @@ public final class Intrinsics {
   private static JsonNode mathRandom(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {
     long from = truncate(c, a[0]), to = truncate(c, a[1]);
     if (to <= from) throw fail(c, "The end of the range must be greater than its start.");
-    if (to - from > Integer.MAX_VALUE) throw fail(c, "The range is too wide.");
     // a seed picks the value as java.util.Random does (AWS's seeded results match new Random(seed).nextInt(end - start) + start)
-    if (a.length == 3) return Json.number(from + new java.util.Random(truncate(c, a[2])).nextInt((int) (to - from)));
+    if (a.length == 3) {
+      if (to - from > Integer.MAX_VALUE) throw fail(c, "The range is too wide for a seeded value.");
+      return Json.number(from + new java.util.Random(truncate(c, a[2])).nextInt((int) (to - from)));
+    }
     return Json.number(from + Math.floorMod(s.nextRandom(), to - from));
   }
 

@@ -69,7 +69,7 @@ final class Functions {
 
   /** From start to end by step, each truncated towards zero; undefined with no step, a zero step or a step against the direction. */
   private static Object range(List<?> args) {
-    if (args.size() < 3 || args.get(2) == null) return null;
+    if (args.size() < 3 || args.get(0) == null || args.get(1) == null || args.get(2) == null) return null;
     long from = ((Number) args.get(0)).longValue(), to = ((Number) args.get(1)).longValue(), step = ((Number) args.get(2)).longValue();
     if (step == 0 || (step > 0 && from > to) || (step < 0 && from < to)) return null;
     // AWS answers 200,000 items (floci#2676, measured) and fails only at its memory bound, which

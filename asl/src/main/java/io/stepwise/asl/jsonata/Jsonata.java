@@ -112,43 +112,45 @@ public final class Jsonata {
    * created, as AWS refuses them: {@code $states.errorOutput} only in a Catcher's Output and Assign
    * (floci#2745, measured), {@code $states.result} only in a Task's, Map's or Parallel's own Output
    * and Assign (tiny-asl-machine's recorded AWS result for a Pass: {@code Field '$states.result'
-   * does not exist.}).
+   * does not exist.}). {@code statePointer} is the state's own location, which {@code pointer} lies in.
    */
-  public static void refuseStatesFieldsOutOfPlace(JsonNode n, String pointer, String stateType, List<String[]> problems) {
+  public static void refuseStatesFieldsOutOfPlace(JsonNode n, String pointer, String stateType, String statePointer, List<String[]> problems) {
     if (n.isTextual() && isExpression(n.textValue())) {
       String words = outsideLiterals(n.textValue());
-      boolean catcher = inCatcher(pointer);
+      String field = stateField(pointer, statePointer);
+      boolean catcher = "Catch".equals(field);
       if (!catcher && ERROR_OUTPUT.matcher(words).find()) {
         problems.add(new String[] {pointer, "Field '$states.errorOutput' does not exist.", "UNSUPPORTED_JSONATA_EXPRESSION"});
       }
-      String field = stateField(pointer);
-      boolean result = WITH_RESULT.contains(stateType) && !catcher && ("Output".equals(field) || "Assign".equals(field));
+      boolean result = stateType != null && WITH_RESULT.contains(stateType) && ("Output".equals(field) || "Assign".equals(field));
       if (!result && RESULT.matcher(words).find()) {
         problems.add(new String[] {pointer, "Field '$states.result' does not exist.", "UNSUPPORTED_JSONATA_EXPRESSION"});
       }
     } else if (n instanceof ObjectNode o) {
       for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        refuseStatesFieldsOutOfPlace(e.getValue(), pointer + "/" + e.getKey(), stateType, problems);
+        refuseStatesFieldsOutOfPlace(e.getValue(), pointer + "/" + e.getKey(), stateType, statePointer, problems);
       }
     } else if (n instanceof ArrayNode a) {
-      for (int i = 0; i < a.size(); i++) refuseStatesFieldsOutOfPlace(a.get(i), pointer + "/" + i, stateType, problems);
+      for (int i = 0; i < a.size(); i++) refuseStatesFieldsOutOfPlace(a.get(i), pointer + "/" + i, stateType, statePointer, problems);
     }
   }
 
-  /** The state's field {@code pointer} lies in ({@code Output} of {@code /States/A/Output/v}), or null. */
-  private static String stateField(String pointer) {
-    int i = pointer.lastIndexOf("/States/");
-    int nameEnd = i < 0 ? -1 : pointer.indexOf('/', i + 8);
-    if (nameEnd < 0) return null;
-    int end = pointer.indexOf('/', nameEnd + 1);
-    return pointer.substring(nameEnd + 1, end < 0 ? pointer.length() : end);
-  }
-
-  private static boolean inCatcher(String pointer) {
-    int i = pointer.lastIndexOf("/States/");
-    int nameEnd = i < 0 ? -1 : pointer.indexOf('/', i + 8);
-    return nameEnd >= 0 && (pointer.startsWith("/Catch[", nameEnd) || pointer.startsWith("/Catch/", nameEnd));
+  /**
+   * The state's field {@code pointer} lies in: {@code Output} of {@code <state>/Output/v}, {@code Catch}
+   * of {@code <state>/Catch[0]/Output}; null outside a state.
+   */
+  private static String stateField(String pointer, String statePointer) {
+    if (statePointer == null || !pointer.startsWith(statePointer + "/")) return null;
+    String rest = pointer.substring(statePointer.length() + 1);
+    int end = rest.length();
+    for (int i = 0; i < rest.length(); i++) {
+      if (rest.charAt(i) == '/' || rest.charAt(i) == '[') {
+        end = i;
+        break;
+      }
+    }
+    return rest.substring(0, end);
   }
 
   /** The text with its string literals blanked, so that only the expression's own words are read. */

@@ -45,8 +45,9 @@ public final class DefinitionParser {
    * is compiled again without them, so that a revision once accepted keeps running.
    */
   final boolean strict;
-  /** The Type of the state being parsed (a Map's or Parallel's while their own fields are read), or null. */
+  /** The Type and pointer of the state being parsed (a Map's or Parallel's while their own fields are read), or null. */
   String stateType;
+  String statePointer;
 
   private DefinitionParser(boolean express, TaskCheck tasks, boolean strict) {
     this.express = express;
@@ -268,8 +269,8 @@ public final class DefinitionParser {
   }
 
   Expr template(JsonNode n, String pointer, boolean jsonata) {
-    Expr e = jsonata ? Jsonata.template(n, pointer, raw) : PayloadTemplate.compile(n, pointer, raw);
-    if (jsonata && strict) Jsonata.refuseStatesFieldsOutOfPlace(n, pointer, stateType, raw);
+    Expr e = jsonata ? Jsonata.template(n, pointer, raw) : PayloadTemplate.compile(n, pointer, raw, strict);
+    if (jsonata && strict) Jsonata.refuseStatesFieldsOutOfPlace(n, pointer, stateType, statePointer, raw);
     problems.addAll(raw);
     return e;
   }

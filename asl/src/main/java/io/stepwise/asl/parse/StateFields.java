@@ -77,12 +77,14 @@ final class StateFields {
         p.problems.schema(ptr, "The QueryLanguage is set to 'JSONPath', but field '" + f + "' is only supported for the 'JSONata' QueryLanguage");
       }
     }
-    String outer = p.stateType;
+    String outerType = p.stateType, outerPointer = p.statePointer;
     p.stateType = type.asText();
+    p.statePointer = ptr;
     try {
       return byType(type.asText());
     } finally {
-      p.stateType = outer;
+      p.stateType = outerType;
+      p.statePointer = outerPointer;
     }
   }
 
@@ -139,7 +141,7 @@ final class StateFields {
         p.problems.schema(ptr + "/" + pathField, "The value for the field '" + pathField + "' must be a STRING");
         return null;
       }
-      Expr e = PayloadTemplate.compileDynamic(v.textValue(), pathField, ptr + "/" + pathField, p.raw);
+      Expr e = PayloadTemplate.compileDynamic(v.textValue(), pathField, ptr + "/" + pathField, p.raw, p.strict);
       p.problems.addAll(p.raw);
       return e;
     }

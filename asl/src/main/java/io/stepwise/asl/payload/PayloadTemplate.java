@@ -24,6 +24,11 @@ public final class PayloadTemplate {
 
   /** Compiles {@code template}; {@code problems} receives (pointer suffix, message) for bad paths. */
   public static Expr compile(JsonNode template, String pointer, List<String[]> problems) {
+    return compile(template, pointer, problems, true);
+  }
+
+  /** As {@link #compile(JsonNode, String, List)}; {@code strict} false for a stored definition (see {@link IntrinsicParser#parse(String, boolean)}). */
+  public static Expr compile(JsonNode template, String pointer, List<String[]> problems, boolean strict) {
     if (!hasDynamic(template)) return Expr.constant(template);
     if (template instanceof ObjectNode o) {
       List<Entry> entries = new ArrayList<>(o.size());
@@ -37,17 +42,17 @@ public final class PayloadTemplate {
             problems.add(new String[] {p, "The value for the field '" + key + "' must be a STRING that contains a JSONPath but was " + Json.typeName(e.getValue()).toUpperCase()});
             continue;
           }
-          Expr v = compileDynamic(e.getValue().textValue(), key, p, problems);
+          Expr v = compileDynamic(e.getValue().textValue(), key, p, problems, strict);
           if (v != null) entries.add(new Entry(name, v));
         } else {
-          entries.add(new Entry(key, compile(e.getValue(), p, problems)));
+          entries.add(new Entry(key, compile(e.getValue(), p, problems, strict)));
         }
       }
       return new Obj(entries.toArray(new Entry[0]));
     }
     ArrayNode a = (ArrayNode) template;
     Expr[] items = new Expr[a.size()];
-    for (int i = 0; i < items.length; i++) items[i] = compile(a.get(i), pointer + "/" + i, problems);
+    for (int i = 0; i < items.length; i++) items[i] = compile(a.get(i), pointer + "/" + i, problems, strict);
     return new Arr(items);
   }
 
@@ -78,9 +83,9 @@ public final class PayloadTemplate {
    * function call} (met for a plain word, cfn-lint#4085; for a backslash-n in a States.Format string,
    * aws-cdk#27304; for intrinsic calls AWS could not read, in several deployments users described).
    */
-  public static Expr compileDynamic(String text, String field, String pointer, List<String[]> problems) {
+  public static Expr compileDynamic(String text, String field, String pointer, List<String[]> problems, boolean strict) {
     try {
-      if (IntrinsicParser.looksLikeCall(text)) return new Intrinsic(IntrinsicParser.parse(text), field);
+      if (IntrinsicParser.looksLikeCall(text)) return new Intrinsic(IntrinsicParser.parse(text, strict), field);
       if (text.startsWith("$")) return new PathValue(PathExpr.compile(text), field);
     } catch (IllegalArgumentException e) {
       // falls through to AWS's words

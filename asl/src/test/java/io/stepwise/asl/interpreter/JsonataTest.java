@@ -163,7 +163,7 @@ class JsonataTest {
         {"$hash('\u2713', 'SHA-256')", "\"1dabba21cdad44541f6b15796f8d22978fc7ea10c46aeceeeeb66c23b3ac7604\""}};
     for (String[] c : answered) assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
     // undefined: no step, no argument to parse, a chunk size of zero
-    for (String e : List.of("$range(1, 5)", "$parse()", "$partition([1,2], 0)", "$partition([1,2], 0.4)")) {
+    for (String e : List.of("$range(1, 5)", "$range($nothing, 5, 1)", "$range(1, $nothing, 1)", "$parse()", "$partition([1,2], 0)", "$partition([1,2], 0.4)")) {
       assertThat(pass(e).failure().cause()).as(e).endsWith("specified for the field 'Output' returned nothing (undefined).");
     }
   }

@@ -144,9 +144,18 @@ class NumberFieldRulesTest {
     Harness.Result r = Harness.run(def, "{}");
     assertThat(r.failure().error()).isEqualTo("States.QueryEvaluationError");
     assertThat(r.failure().cause()).isEqualTo("An error occurred while executing the state 'T' (entered at the event id #2). " + tail);
+  }
+
+  /** A fraction for any JSONata integer field is refused with the same words; a JSONata timeout of 0 is in AWS's range. */
+  @Test
+  void jsonataIntegers_refuseFractions_andTimeoutsStartAtZero() {
     String map = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"MaxConcurrency\":\"{% 1.5 %}\","
         + "\"ItemProcessor\":{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}";
     assertThat(Harness.run(map, "[1]").failure().cause()).endsWith("The MaxConcurrency field cannot be parsed as an integer: 1.5");
+    String task = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
+        + "\"TimeoutSeconds\":\"{% 0 %}\",\"End\":true}}}";
+    Harness.Result zero = Harness.run(task, "{}");
+    assertThat(zero.failure() == null ? "" : zero.failure().error() + " " + zero.failure().cause()).doesNotContain("TimeoutSeconds");
   }
 
   /** A JSONata result of the wrong type is a query evaluation error naming the expression and the field. */

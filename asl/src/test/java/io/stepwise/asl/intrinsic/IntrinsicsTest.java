@@ -70,6 +70,13 @@ class IntrinsicsTest {
     var a = Harness.run(pass("States.MathRandom(0, 1000, 7)"), INPUT).output().get("r");
     var b = Harness.run(pass("States.MathRandom(0, 1000, 7)"), INPUT).output().get("r");
     assertThat(a).isEqualTo(b);
+    // a seed's value is new java.util.Random(seed).nextInt(end - start) + start, as AWS's recorded results are
+    assertThat(a.intValue()).isEqualTo(236);
+    assertThat(Harness.run(pass("States.MathRandom(1, 100, 42)"), INPUT).output().get("r").intValue()).isEqualTo(63);
+    assertThat(Harness.run(pass("States.MathRandom(1, 1000, 2)"), INPUT).output().get("r").intValue()).isEqualTo(806);
+    assertThat(Harness.run(pass("States.MathRandom(2147483640, 2147483647, 1)"), INPUT).output().get("r").intValue()).isEqualTo(2147483644);
+    // without a seed any int range is fine
+    assertThat(Harness.run(pass("States.MathRandom(-2000000000, 2000000000)"), INPUT).output().get("r").intValue()).isBetween(-2000000000, 1999999999);
   }
 
   @Test
@@ -113,7 +120,10 @@ class IntrinsicsTest {
         {"undefined", "Unrecognized token 'undefined': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
             + " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 10]"},
         {"[1, nope]", "Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
-            + " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 9]"}};
+            + " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 9]"},
+        // a token Jackson cuts short keeps Jackson's location
+        {"x".repeat(300), "Unrecognized token '" + "x".repeat(256) + "...': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
+            + " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]"}};
     for (String[] c : cases) {
       String input = "{\"s\": " + Json.write(Json.NODES.textNode(c[0])) + "}";
       assertThat(Harness.run(pass("States.StringToJson($.s)"), input).failure().cause()).as(c[0]).isEqualTo("An error occurred while executing "
@@ -135,6 +145,11 @@ class IntrinsicsTest {
     // a nested call's refusal quotes the whole call too
     assertThat(Harness.run(pass("States.ArrayLength(States.JsonToString($.arr))"), INPUT).failure().cause()).endsWith(
         "There was an error while evaluating the intrinsic function: States.ArrayLength(States.JsonToString($.arr)). Invalid arguments in States.ArrayLength");
+    // JsonToString's count has words of its own
+    for (String expr : List.of("States.JsonToString()", "States.JsonToString($.n, $.n)")) {
+      assertThat(Harness.run(pass(expr), INPUT).failure().cause()).as(expr)
+          .endsWith("There was an error while evaluating the intrinsic function: " + expr + ". Invalid arguments in States.JsonToString: only a single argument is allowed.");
+    }
     // UUID takes none and ignores any it is given
     for (String expr : List.of("States.UUID('x')", "States.UUID(1, 2)", "States.UUID($.n)")) {
       assertThat(Harness.run(pass(expr), INPUT).output().get("r").textValue()).as(expr)
@@ -209,18 +224,30 @@ class IntrinsicsTest {
   }
 
   @Test
-  void anyOtherEscape_isRefusedWhenTheDefinitionIsCreated() {
+  void anyOtherEscape_isRefusedWhenTheDefinitionIsCreated_andAStoredOneKeepsItsOldReading() {
     // AWS refused States.Format('Hello\\n{}', $.name) with SCHEMA_VALIDATION_FAILED and accepted it once
     // the backslash-n was a real line break (aws-cdk#27304 and #27323; again in a Terraform plan, 2026)
     for (String expr : List.of("States.Format('Hello\\n{}', $.name)", "States.Format('a\\tb {}', $.n)",
         "States.Format('say \\\"hi\\\" {}', $.n)", "States.StringToJson('{\\\"a\\\": 1}')",
         "States.StringSplit('a\\nb', '\\n')", "States.Format('100\\% {}', $.n)", "States.Array('\\u0041')",
         "States.Array('\\q')")) {
-      assertThatThrownBy(() -> CompiledDefinition.compile(pass(expr))).as(expr)
-          .isInstanceOf(InvalidDefinitionException.class)
-          .hasMessageContaining("SCHEMA_VALIDATION_FAILED: The value for the field 'r.$' must be a valid JSONPath or a valid intrinsic function call at /States/P/Parameters");
+      assertThat(CompiledDefinition.validate(pass(expr))).as(expr).extracting(p -> p.code() + ": " + p.message() + " at " + p.location())
+          .containsExactly("SCHEMA_VALIDATION_FAILED: The value for the field 'r.$' must be a valid JSONPath or a valid intrinsic function call at /States/P/Parameters/r.$");
     }
+    // a definition stored before keeps running as it was read then: \\n \\t \\r control characters,
+    // \\" and other letters themselves, anything else keeps its backslash; the reserved escapes as ever
+    java.util.Map<String, String> stored = new java.util.LinkedHashMap<>();
+    stored.put("States.Format('Alert\\n\\nTicket: {}', $.n)", "Alert\n\nTicket: 3");
+    stored.put("States.Format('a\\tb\\rc {}', $.n)", "a\tb\rc 3");
+    stored.put("States.Format('say \\\"hi\\\" {}', $.n)", "say \"hi\" 3");
+    stored.put("States.Format('\\q\\Z {}', $.n)", "qZ 3");
+    stored.put("States.Format('100\\% \\{x\\} {}', $.n)", "100\\% {x} 3");
+    for (var e : stored.entrySet()) {
+      assertThat(Harness.run(pass(e.getKey()), INPUT).output().get("r").textValue()).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThat(Harness.run(pass("States.StringSplit('a\\nb', '\\n')"), INPUT).output().get("r")).isEqualTo(json("[\"a\", \"b\"]"));
   }
+
 
   @Test
   void formatTemplate_braceOutsideAPlaceholder_failsWithAwsWords() {

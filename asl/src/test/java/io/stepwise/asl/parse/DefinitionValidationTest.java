@@ -156,7 +156,6 @@ class DefinitionValidationTest {
             "Maximum value is 262144 at /States/M/ItemBatcher/MaxInputBytesPerBatch");
   }
 
-  /** A value and its ...Path together, on every field that has both; a ...Path nested in a Map is JSONPath's only (floci#3733). */
   @Test
   void workflowStructure_inAwsWords() {
     // recorded against AWS by tiny-asl-machine: a state without its Type ends nothing
@@ -210,6 +209,18 @@ class DefinitionValidationTest {
         .isEmpty();
     assertThat(problems(task.formatted("\"Arguments\":{\"FunctionName\":\"{% $states.result %}\"}", "$states.result")))
         .containsExactly("Field '$states.result' does not exist. at /States/T/Arguments/FunctionName", "Field '$states.result' does not exist. at /States/T/Catch[0]/Output");
+    // a Map's and a Parallel's own Output and Assign have a result; a choice rule's Output has none
+    String map = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"%s\",%s\"Output\":\"{%% $states.result %%}\","
+        + "\"Assign\":{\"n\":\"{%% $count($states.result) %%}\"},\"End\":true}}}";
+    assertThat(problems(map.formatted("Map", "\"ItemProcessor\":{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}},"))).isEmpty();
+    assertThat(problems(map.formatted("Parallel", "\"Branches\":[{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}],"))).isEmpty();
+    String choice = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Condition\":\"{% true %}\","
+        + "\"Output\":\"{% $states.result %}\",\"Next\":\"S\"}],\"Default\":\"S\"},\"S\":{\"Type\":\"Succeed\"}}}";
+    assertThat(problems(choice)).containsExactly("Field '$states.result' does not exist. at /States/C/Choices[0]/Output");
+    // where the field lies is read from the state's own location: a '/' in its name or a key named States change nothing
+    String named = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"Get/Item\",\"States\":{\"Get/Item\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
+        + "\"Output\":{\"States\":{\"x\":\"{% $states.result %}\"}},\"End\":true}}}";
+    assertThat(problems(named)).isEmpty();
     var codes = CompiledDefinition.validate(pass.formatted("$states.result")).stream().map(Problem::code).toList();
     assertThat(codes).containsExactly("UNSUPPORTED_JSONATA_EXPRESSION");
   }
@@ -231,6 +242,12 @@ class DefinitionValidationTest {
     assertThat(problems(parallel.formatted("v"))).containsExactly(
         "The variable name 'v' was already defined in a parent scope. at /States/P/Branches[0]/States/A/Assign",
         "The variable name 'v' was already defined in a parent scope. at /States/P/Branches[1]/States/B/Assign");
+    // a choice rule's Assign is the scope's too, and scopes nest
+    String nested = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.a\",\"IsNull\":true,\"Assign\":{\"deep\":1},"
+        + "\"Next\":\"P\"}],\"Default\":\"P\"},\"P\":{\"Type\":\"Parallel\",\"Branches\":[{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\","
+        + "\"ItemProcessor\":{\"StartAt\":\"In\",\"States\":{\"In\":{\"Type\":\"Pass\",\"Assign\":{\"deep\":2},\"End\":true}}},\"End\":true}}}],\"End\":true}}}";
+    assertThat(problems(nested)).containsExactly(
+        "The variable name 'deep' was already defined in a parent scope. at /States/P/Branches[0]/States/M/ItemProcessor/States/In/Assign");
     // a stored definition still loads
     CompiledDefinition.compile(map.formatted("", "\"shared\":2"));
   }
@@ -270,6 +287,7 @@ class DefinitionValidationTest {
     }
   }
 
+  /** A value and its ...Path together, on every field that has both; a ...Path nested in a Map is JSONPath's only (floci#3733). */
   @Test
   void valueAndItsPath_areExclusive_andNestedPathsAreJsonPathOnly() {
     String pass = "\"P\":{\"Type\":\"Pass\",\"End\":true}";

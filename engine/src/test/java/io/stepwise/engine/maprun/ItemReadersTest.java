@@ -59,6 +59,18 @@ class ItemReadersTest {
     assertThat(openFiles() - before).as("files left open by 200 failed reads").isLessThan(5);
   }
 
+  /** A PARQUET object chosen by its VersionId fails before anything is read, in AWS's words (tiny-asl-machine's recorded AWS result). */
+  @Test
+  void parquetWithAVersionId_failsTheReader() throws Exception {
+    JsonNode r = JSON.readTree("{\"Resource\":\"arn:aws:states:::s3:getObject\",\"ReaderConfig\":{\"InputType\":\"PARQUET\"},"
+        + "\"Parameters\":{\"Bucket\":\"b\",\"Key\":\"rows.parquet\",\"VersionId\":\"v1\"}}");
+    assertThatThrownBy(() -> ItemReaders.of(r, Map.of("b", dir), ObjectStore.NONE)).isInstanceOf(StatesError.class)
+        .satisfies(e -> {
+          assertThat(((StatesError) e).error()).isEqualTo("States.ItemReaderFailed");
+          assertThat(((StatesError) e).cause()).isEqualTo("S3 Version ID selection is not currently supported for PARQUET files");
+        });
+  }
+
   /**
    * A JSON object (the file's top level, or where an ItemsPointer points) gives its key-value pairs
    * as items, each {@code {"Key", "Value"}}, in its order and marked keyed, as AWS reads it
