@@ -225,9 +225,10 @@ public final class Intrinsics {
     String words = e.getMessage();
     String original = e.getOriginalMessage();
     String head = "Unrecognized token '";
-    int close = original == null ? -1 : original.indexOf('\'', head.length());
+    if (original == null || !original.startsWith(head) || e.getLocation() == null) return words;
+    int close = original.indexOf('\'', head.length());
     // a token Jackson cut short (ending "...") has no known length
-    if (original.startsWith(head) && close > 0 && !original.startsWith("...", close - 3) && e.getLocation() != null) {
+    if (close > 0 && !original.startsWith("...", close - 3)) {
       int token = close - head.length();
       int column = e.getLocation().getColumnNr();
       words = words.replace("column: " + column + "]", "column: " + (column + token) + "]");

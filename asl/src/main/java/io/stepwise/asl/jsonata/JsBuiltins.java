@@ -131,10 +131,11 @@ final class JsBuiltins {
       super(name, signature, Functions.class, null, method);
       this.name = name;
       this.signature = new Signature(name, signature);
-      int n = parameters(signature).size();
+      List<String> params = parameters(signature);
+      int n = params.size();
       this.arrays = new boolean[n];
       for (int i = 0; i < n; i++) arrays[i] = isArray(signature, i);
-      this.variadicArray = n > 0 && arrays[n - 1] && parameters(signature).get(n - 1).endsWith("+");
+      this.variadicArray = n > 0 && arrays[n - 1] && params.get(n - 1).endsWith("+");
     }
 
     @Override

@@ -467,10 +467,13 @@ public final class DefinitionParser {
     for (JsonNode s : states) {
       String type = s.path("Type").asText("");
       if (type.equals("Succeed") || type.equals("Fail")) return true;
-      if (Set.of("Pass", "Task", "Wait", "Parallel", "Map").contains(type) && s.path("End").asBoolean(false)) return true;
+      if (ENDING_TYPES.contains(type) && s.path("End").asBoolean(false)) return true;
     }
     return false;
   }
+
+  /** The state types that end the workflow with {@code "End": true}. */
+  private static final Set<String> ENDING_TYPES = Set.of("Pass", "Task", "Wait", "Parallel", "Map");
 
   Common common(String name, String type, ObjectNode o, String pointer, boolean jsonata, boolean terminal) {
     String next = null;

@@ -134,9 +134,14 @@ public final class PayloadTemplate {
   }
 
   static StatesError notFound(String path, String field, Scope scope) {
-    JsonNode base = scope.input();
     return StatesError.runtime("The JSONPath '" + path + "' specified for the field '" + field
-        + "' could not be found in the input '" + Json.write(base == null ? Json.NODES.nullNode() : base) + "'");
+        + "' could not be found in the input '" + inputText(scope) + "'");
+  }
+
+  /** The state input as AWS quotes it in a path's failure: compact JSON, {@code null} for none. */
+  private static String inputText(Scope scope) {
+    JsonNode base = scope.input();
+    return Json.write(base == null ? Json.NODES.nullNode() : base);
   }
 
   public record Intrinsic(IntrinsicExpr.Call call, String field) implements Expr {
@@ -144,9 +149,8 @@ public final class PayloadTemplate {
       try {
         return call.eval(scope);
       } catch (IntrinsicExpr.PathNotFound e) {
-        JsonNode base = scope.input();
         throw StatesError.runtime("The function '" + e.call() + "' had the following error: The JsonPath argument for the field '"
-            + e.path + "' could not be found in the input '" + Json.write(base == null ? Json.NODES.nullNode() : base) + "'");
+            + e.path + "' could not be found in the input '" + inputText(scope) + "'");
       }
     }
   }
