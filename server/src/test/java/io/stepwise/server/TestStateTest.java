@@ -185,8 +185,13 @@ class TestStateTest {
       assertThat(limited.status()).isEqualTo(TestExecutionStatus.SUCCEEDED);
       assertThat(limited.inspectionData().afterItemSelector()).isEqualTo("[{\"v\":{\"a\":1}},{\"v\":{\"a\":2}}]");
 
-      // an ItemsPointer that is no JSON Pointer: States.ItemReaderFailed, which a Catch takes
-      String caught = map.formatted("{\"InputType\": \"JSON\", \"ItemsPointer\": \"rows\"}")
+      // a tested definition is a new one: an ItemsPointer that is no JSON Pointer is refused at once
+      assertThatThrownBy(() -> sfn.testState(b -> b.definition(map.formatted("{\"InputType\": \"JSON\", \"ItemsPointer\": \"rows\"}"))
+          .stateConfiguration(c -> c.mapItemReaderData("{\"rows\": [1]}")).mock(m -> m.result("[]"))))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("ItemsPointer");
+      // one that points at nothing in the data: States.ItemReaderFailed, which a Catch takes
+      String caught = map.formatted("{\"InputType\": \"JSON\", \"ItemsPointer\": \"/nothing\"}")
           .replace("\"End\": true}\n", "\"Catch\": [{\"ErrorEquals\": [\"States.ALL\"], \"Next\": \"Handled\"}], \"End\": true}\n");
       TestStateResponse badPointer = sfn.testState(b -> b.definition(caught)
           .stateConfiguration(c -> c.mapItemReaderData("{\"rows\": [1]}")).mock(m -> m.result("[]")));

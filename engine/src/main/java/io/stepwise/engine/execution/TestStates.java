@@ -93,6 +93,8 @@ public final class TestStates {
     }
   }
 
+  private static final io.stepwise.asl.TaskCheck NEW_TASKS = new io.stepwise.engine.integration.IntegrationCheck();
+
   private static Prepared prepared(Request r, Instant now) {
     CompiledDefinition def;
     String name;
@@ -144,9 +146,14 @@ public final class TestStates {
     return new Prepared(def, name, ctx, r, options);
   }
 
+  /**
+   * A tested definition is a new one: it is held to the rules CreateStateMachine holds a new
+   * definition to, its Task resources included (this runs on the io executor: a service's model
+   * may be read).
+   */
   private static CompiledDefinition compile(String definition) {
     try {
-      return CompiledDefinition.compile(definition);
+      return CompiledDefinition.compileNew(definition, false, NEW_TASKS);
     } catch (InvalidDefinitionException e) {
       throw new ServiceError("InvalidDefinition", e.getMessage());
     }
