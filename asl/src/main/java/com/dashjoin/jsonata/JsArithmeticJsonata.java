@@ -21,6 +21,27 @@ public final class JsArithmeticJsonata extends Jsonata {
     this.asText = asText;
   }
 
+  /** The copy dashjoin evaluates with on a thread that did not build this expression. */
+  private JsArithmeticJsonata(JsArithmeticJsonata of) {
+    super(of);
+    this.asText = of.asText;
+  }
+
+  /**
+   * dashjoin evaluates through a per-thread instance, which it makes as a plain {@code Jsonata}
+   * on a thread that built no expression: there the operators above would be lost (an expression
+   * built on one thread and run on another gave D1001 for {@code 1/0}). The per-thread instance
+   * is always one of these.
+   */
+  @Override
+  Jsonata getPerThreadInstance() {
+    Jsonata mine = current.get();
+    if (mine instanceof JsArithmeticJsonata) return mine;
+    JsArithmeticJsonata copy = new JsArithmeticJsonata(this);
+    current.set(copy);
+    return copy;
+  }
+
   @Override
   Object evaluateStringConcat(Object lhs, Object rhs) {
     return super.evaluateStringConcat(asText.apply(lhs), asText.apply(rhs));

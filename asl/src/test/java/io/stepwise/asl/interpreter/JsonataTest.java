@@ -20,6 +20,28 @@ class JsonataTest {
     return Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% " + expression + " %}\",\"End\":true}"), "{}");
   }
 
+  /**
+   * The engine compiles a definition on one thread and runs it on others: the operators as
+   * JavaScript has them hold on a thread that never built an expression (it used to fall back to
+   * dashjoin's own, D1001 for 1/0).
+   */
+  @Test
+  void javaScriptOperators_holdOnAThreadThatBuiltNoExpression() throws Exception {
+    CompiledDefinition d = Harness.compile(jsonata("""
+        "A":{"Type":"Pass","Output":{"inf":"{% 1/0 %}","neg":"{% -1/0 %}","nan":"{% 0/0 %}","cat":"{% '' & 1e20 %}"},"End":true}
+        """));
+    java.util.concurrent.ExecutorService fresh = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 4; i++) {
+        Step step = fresh.submit(() -> Interpreter.start(d, Harness.CTX, json("{}"), Harness.T0)).get();
+        assertThat(((Outcome.Succeeded) step.outcome()).output())
+            .isEqualTo(json("{\"inf\":\"Infinity\",\"neg\":\"-Infinity\",\"nan\":\"NaN\",\"cat\":\"100000000000000000000\"}"));
+      }
+    } finally {
+      fresh.shutdownNow();
+    }
+  }
+
   @Test
   void output_andAssign_seeStateInputAndPreStateVariables() {
     var r = Harness.run(jsonata("""
