@@ -53,10 +53,13 @@ final class StateFields {
     // exactly "JSONPath" is JSONPath; any other value is JSONata (and, if not "JSONata", also a diagnostic)
     JsonNode ql = o.get("QueryLanguage");
     boolean downgrade = false;
+    // a value outside the enum is reported after the fields the language it resolves to refuses
+    // (floci-io/floci#2968, measured)
+    String outsideEnum = null;
     if (ql != null) {
-      if (!ql.isTextual()) p.problems.schema(ptr + "/QueryLanguage", "Expected value of type [STRING]");
+      if (!ql.isTextual()) outsideEnum = "Expected value of type [STRING]";
       else if (!ql.textValue().equals("JSONPath") && !ql.textValue().equals("JSONata")) {
-        p.problems.schema(ptr + "/QueryLanguage", "Value should be one of the following: [JSONPath, JSONata]");
+        outsideEnum = "Value should be one of the following: [JSONPath, JSONata]";
       }
       jsonata = !(ql.isTextual() && ql.textValue().equals("JSONPath"));
       if (!jsonata && topJsonata) {
@@ -66,6 +69,7 @@ final class StateFields {
     }
     JsonNode type = o.get("Type");
     if (type == null) {
+      if (outsideEnum != null) p.problems.schema(ptr + "/QueryLanguage", outsideEnum);
       p.problems.schema(ptr, "The field 'Type' is required");
       return null;
     }
@@ -77,6 +81,7 @@ final class StateFields {
         p.problems.schema(ptr, "The QueryLanguage is set to 'JSONPath', but field '" + f + "' is only supported for the 'JSONata' QueryLanguage");
       }
     }
+    if (outsideEnum != null) p.problems.schema(ptr + "/QueryLanguage", outsideEnum);
     String outerType = p.stateType, outerPointer = p.statePointer;
     p.stateType = type.asText();
     p.statePointer = ptr;

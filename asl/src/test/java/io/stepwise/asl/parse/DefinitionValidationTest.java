@@ -287,6 +287,25 @@ class DefinitionValidationTest {
     }
   }
 
+  /**
+   * A QueryLanguage outside the enum: the state is JSONata unless the value is exactly "JSONPath",
+   * its fields are checked for that language first, then the value is reported at its field
+   * (floci-io/floci#2968, measured).
+   */
+  @Test
+  void queryLanguageOutsideTheEnum_isReportedAfterTheFieldsItsLanguageRefuses() {
+    for (String[] c : new String[][] {{"\"jsonata\"", "Value should be one of the following: [JSONPath, JSONata]"},
+        {"\"jsonpath\"", "Value should be one of the following: [JSONPath, JSONata]"}, {"5", "Expected value of type [STRING]"},
+        {"true", "Expected value of type [STRING]"}}) {
+      assertThat(problems("{\"StartAt\":\"X\",\"States\":{\"X\":{\"Type\":\"Pass\",\"QueryLanguage\":" + c[0]
+          + ",\"InputPath\":\"$.a\",\"OutputPath\":\"$.b\",\"End\":true}}}"))
+          .containsExactly(
+              "The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the 'JSONPath' QueryLanguage at /States/X",
+              "The QueryLanguage is set to 'JSONata', but field 'OutputPath' is only supported for the 'JSONPath' QueryLanguage at /States/X",
+              c[1] + " at /States/X/QueryLanguage");
+    }
+  }
+
   /** A value and its ...Path together, on every field that has both; a ...Path nested in a Map is JSONPath's only (floci#3733). */
   @Test
   void valueAndItsPath_areExclusive_andNestedPathsAreJsonPathOnly() {
