@@ -25,8 +25,13 @@ public sealed interface IntrinsicExpr {
 
   record Path(PathExpr path) implements IntrinsicExpr {
     public JsonNode eval(Scope scope, Call top) {
-      JsonNode v = path.read(scope);
-      if (v == null) throw new PathNotFound(path.text());
+      JsonNode v;
+      try {
+        v = path.readArgument(scope);
+      } catch (io.stepwise.asl.path.JsonPath.NotAnArray e) {
+        throw new PathNotFound(path.text(), e.getMessage());
+      }
+      if (v == null) throw new PathNotFound(path.text(), null);
       return v;
     }
   }
@@ -74,11 +79,14 @@ public sealed interface IntrinsicExpr {
    */
   final class PathNotFound extends RuntimeException {
     public final String path;
+    /** Jayway's own words when it refused the path rather than finding nothing, or null. */
+    public final String refusal;
     Call call;
 
-    PathNotFound(String path) {
+    PathNotFound(String path, String refusal) {
       super(path, null, false, false);
       this.path = path;
+      this.refusal = refusal;
     }
 
     public String call() {

@@ -65,6 +65,42 @@ public final class JsonPath {
     return function == null ? select(root) : null;
   }
 
+  /**
+   * The value an intrinsic function's path argument reads, or null when it reads nothing. AWS
+   * reads these as Jayway does over plain JSON rather than Jackson's nodes (measured,
+   * floci-io/floci's intrinsic tests): an index past either end of an array reads nothing (a
+   * payload field's reads null), and an index applied to a value that is no array is refused in
+   * Jayway's words ({@link NotAnArray}). Other paths read as {@link #read} reads them.
+   */
+  public JsonNode readArgument(JsonNode root) {
+    if (function != null || !definite) return read(root);
+    JsonNode n = root;
+    for (Segment s : segments) {
+      if (s instanceof Segment.Field f) {
+        if (!(n instanceof ObjectNode)) return null;
+        n = n.get(f.name());
+      } else {
+        int index = ((Segment.Index) s).index();
+        if (!(n instanceof ArrayNode a)) {
+          if (n.isNull()) return null;
+          throw new NotAnArray("Filter: [" + index + "] can only be applied to arrays. Current context is: "
+              + (n.isTextual() ? n.textValue() : Json.write(n)));
+        }
+        int at = index < 0 ? index + a.size() : index;
+        n = at < 0 ? null : a.get(at);
+      }
+      if (n == null) return null;
+    }
+    return n;
+  }
+
+  /** Jayway's refusal of an index applied to a value that is no array, in its words. */
+  public static final class NotAnArray extends RuntimeException {
+    NotAnArray(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private JsonNode select(JsonNode root) {
     if (definite) {
       JsonNode n = root;

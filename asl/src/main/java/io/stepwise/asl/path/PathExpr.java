@@ -58,6 +58,18 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
     return path.read(base);
   }
 
+  /**
+   * As {@link #read}, for an intrinsic function's argument ({@link JsonPath#readArgument}).
+   *
+   * @throws JsonPath.NotAnArray when an index meets a value that is no array
+   */
+  public JsonNode readArgument(Scope scope) {
+    JsonNode base = base(scope);
+    if (base == null) return null;
+    if (root == Root.INPUT && base.isNull()) throw StatesError.runtime(NULL_PAYLOAD);
+    return path.readArgument(base);
+  }
+
   /** Jayway's reason this path read nothing in {@code scope} (see {@link JsonPath#missingReason}). */
   public String missingReason(Scope scope) {
     JsonNode base = base(scope);

@@ -149,8 +149,8 @@ public final class PayloadTemplate {
       try {
         return call.eval(scope);
       } catch (IntrinsicExpr.PathNotFound e) {
-        throw StatesError.runtime("The function '" + e.call() + "' had the following error: The JsonPath argument for the field '"
-            + e.path + "' could not be found in the input '" + inputText(scope) + "'");
+        throw StatesError.runtime("The function '" + e.call() + "' had the following error: " + (e.refusal != null ? e.refusal
+            : "The JsonPath argument for the field '" + e.path + "' could not be found in the input '" + inputText(scope) + "'"));
       }
     }
   }

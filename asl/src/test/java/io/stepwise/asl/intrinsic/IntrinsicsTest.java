@@ -170,6 +170,34 @@ class IntrinsicsTest {
         "The function 'States.ArrayLength($.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{}'");
   }
 
+  /**
+   * A path argument reads as Jayway reads plain JSON (floci-io/floci's intrinsic tests, measured):
+   * an index past either end reads nothing, where a payload field's path reads null; an index
+   * applied to a value that is no array is refused in Jayway's words; a present null is a value.
+   */
+  @Test
+  void pathArgumentIndexes_readNothingPastTheEnds_andRefuseWhatIsNoArray() {
+    String prefix = "An error occurred while executing the state 'P' (entered at the event id #2). ";
+    for (String[] c : new String[][] {{"$.items[5]", "{\"items\":[1,2]}"}, {"$.items[-3]", "{\"items\":[1,2]}"},
+        {"$.items[5].x", "{\"items\":[1]}"}, {"$[0].nope", "[{\"other\":1}]"}, {"$.items[0]", "{\"items\":null}"}}) {
+      String call = "States.Format('{}', " + c[0] + ")";
+      assertThat(Harness.run(pass(call), c[1]).failure().cause()).as(call).isEqualTo(prefix + "The function '" + call
+          + "' had the following error: The JsonPath argument for the field '" + c[0] + "' could not be found in the input '" + c[1] + "'");
+    }
+    for (String[] c : new String[][] {{"$.other[0]", "{\"other\":1}", "1"}, {"$.other[2]", "{\"other\":\"abc\"}", "abc"},
+        {"$.o[-1]", "{\"o\":{\"a\":[1]}}", "{\"a\":[1]}"}}) {
+      String call = "States.Format('{}', " + c[0] + ")";
+      assertThat(Harness.run(pass(call), c[1]).failure().cause()).as(call).isEqualTo(prefix + "The function '" + call
+          + "' had the following error: Filter: " + c[0].substring(c[0].indexOf('[')) + " can only be applied to arrays. Current context is: " + c[2]);
+    }
+    assertThat(Harness.run(pass("States.Format('{} {}', $.items[1], $.items[-1])"), "{\"items\":[1,2]}").output().get("r")).isEqualTo(json("\"2 2\""));
+    assertThat(Harness.run(pass("States.Format('{}', $.nul)"), "{\"nul\":null}").output().get("r")).isEqualTo(json("\"null\""));
+    assertThat(Harness.run(pass("States.ArrayLength($.items[*].nope)"), "{\"items\":[1,2]}").output().get("r")).isEqualTo(json("0"));
+    // a payload field's own path reads null past the end
+    assertThat(Harness.run("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{\"r.$\":\"$.items[5]\"},\"End\":true}}}",
+        "{\"items\":[1,2]}").output()).isEqualTo(json("{\"r\":null}"));
+  }
+
   @Test
   void getItem_truncatesIndexes_andAnEmptyArrayGivesNull() {
     assertThat(Harness.run(pass("States.ArrayGetItem($.arr, 1.2)"), INPUT).output().get("r")).isEqualTo(json("2"));
