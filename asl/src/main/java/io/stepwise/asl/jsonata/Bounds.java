@@ -14,14 +14,16 @@ import java.util.List;
  *   <li>memory: no value a step yields may be an array of more than 873,782 items or a string of
  *       more than 6,990,256 characters ({@code [1..873782]} evaluates and {@code [1..873783]} fails,
  *       so does {@code $sum([1..900000])}; a string of 2^22 characters evaluates, 2^23 fail;
- *       floci#2737, #2790, measured). AWS's own accounting is not published: these are its
- *       measured edges for arrays of numbers and for strings.
+ *       floci#2737, #2790, measured); {@code $range} gives at most 360,145 items ({@code $range(1,
+ *       360146, 1)} fails, measured by floci's JSONata tests). AWS's own accounting is not
+ *       published: these are its measured edges for arrays of numbers, strings and $range.
  * </ul>
  * A bound crossed ends the evaluation with a {@link Crossed} carrying AWS's words.
  */
 final class Bounds {
   static final int MAX_DEPTH = 100;
   static final int MAX_ITEMS = 873_782;
+  static final int MAX_RANGE_ITEMS = 360_145;
   static final int MAX_CHARS = 6_990_256;
   static final String TOO_DEEP = "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.";
   static final String TOO_LONG = "Expression evaluation timeout: Check for infinite loop";

@@ -490,14 +490,17 @@ class JsonataTest {
 
   /**
    * No step of an evaluation may yield an array of more than 873,782 items or a string of more than
-   * 6,990,256 characters (AWS's measured edges): beyond is AWS's memory words, after a colon.
+   * 6,990,256 characters, nor $range more than 360,145 items (AWS's measured edges): beyond is
+   * AWS's memory words, after a colon.
    */
   @Test
   void evaluationMemory_isBounded() {
     String[][] cases = {
         {"[1..873782] ~> $count()", "873782"}, {"$count($range(1, 200000, 1))", "200000"},
+        {"$count($range(1, 360145, 1))", "360145"}, {"$count($range(-360144, 0, 1))", "360145"},
         {"$length($pad('', 4194304, 'x'))", "4194304"},
-        {"[1..873783] ~> $count()", null}, {"$sum([1..900000])", null}, {"$count($range(1, 873783, 1))", null},
+        {"[1..873783] ~> $count()", null}, {"$sum([1..900000])", null}, {"$count($range(1, 360146, 1))", null},
+        {"$range(0, 720290, 2)", null}, {"$count($range(1, 873783, 1))", null},
         {"$count($range(0, 9223372036854775807, 1))", null}, {"$length($pad('', 8388608, 'x'))", null}};
     for (String[] c : cases) {
       var r = pass(c[0]);
