@@ -222,6 +222,15 @@ final class JsBuiltins {
         case "encodeUrl" -> {
           if (first instanceof String s) return encodeUri(s);
         }
+        case "parseInteger" -> {
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof String picture) {
+            IntegerPicture decimal = IntegerPicture.decimal(picture);
+            if (decimal != null) return decimal.parse(s);
+          }
+        }
+        case "formatInteger" -> {
+          if (args.size() > 1 && args.get(1) instanceof String picture) IntegerPicture.decimal(picture);
+        }
         default -> { }
       }
       try {

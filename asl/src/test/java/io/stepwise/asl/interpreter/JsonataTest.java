@@ -514,6 +514,28 @@ class JsonataTest {
   }
 
   /**
+   * $parseInteger with a decimal picture is JavaScript's parseInt of the text once jsonata-js has
+   * taken off the ordinal suffix and the separators: no leading digit is NaN, written "NaN" (AWS
+   * answers {"v":"NaN"} and ["NaN"], floci's JSONata tests, measured); a picture that is neither a
+   * named format nor holds a digit is D3130 for both functions. Expected values are jsonata-js 2.0.6's.
+   */
+  @Test
+  void integerPictures_areReadAsJsonataJsReadsThem() {
+    String[][] cases = {
+        {"$parseInteger('abc', '0')", "\"NaN\""}, {"[$parseInteger('abc', '0')]", "[\"NaN\"]"}, {"$parseInteger('', '0')", "\"NaN\""},
+        {"$parseInteger('12abc', '0')", "12"}, {"$parseInteger(' 12', '0')", "12"}, {"$parseInteger('-0x1F', '0')", "-31"},
+        {"$parseInteger('1,234,567', '#,##0')", "1234567"}, {"$parseInteger('1.234', '#.##0')", "1"}, {"$parseInteger('12th', '0;o')", "12"},
+        {"$parseInteger('\u0663\u0664', '\u0660')", "34"}, {"$parseInteger('1e3', '0')", "1"}, {"$parseInteger('XII', 'I')", "12"},
+        {"$parseInteger('twelve', 'w')", "12"}, {"$formatInteger(12, '0;o')", "\"12th\""}};
+    for (String[] c : cases) assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
+    for (String[] c : new String[][] {{"$parseInteger('abc', 'abc')", "abc"}, {"$parseInteger('1', '')", ""}, {"$formatInteger(1, '')", ""},
+        {"$formatInteger(1, 'xyz;o')", "xyz"}}) {
+      assertThat(pass(c[0]).failure().cause()).as(c[0]).endsWith("threw an error during evaluation. D3130: Formatting or parsing an integer "
+          + "as a sequence starting with \"" + c[1] + "\" is not supported by this implementation");
+    }
+  }
+
+  /**
    * Review mends, each against jsonata-js: a bound crossed under {@code or} or in a $sort comparator
    * keeps its words; depth counts nesting, not arrays built one after another; $distinct keeps an
    * array an array and is not quadratic; null for an array parameter is the array of it; $range
