@@ -26,7 +26,21 @@ public final class JsonPath {
     boolean d = true;
     for (Segment s : segments) d &= s instanceof Segment.Field || s instanceof Segment.Index;
     this.definite = d;
+    // Jayway merges several names at the end into one object: $['a','b'] is definite too; names
+    // anywhere else are refused when the path runs (multiLeaf is then false and the path reads nothing)
+    int last = segments.size() - 1;
+    boolean namesLeaf = last >= 0 && segments.get(last) instanceof Segment.Fields;
+    for (int i = 0; i < last && namesLeaf; i++) namesLeaf = segments.get(i) instanceof Segment.Field || segments.get(i) instanceof Segment.Index;
+    this.multiLeaf = namesLeaf;
+    boolean inner = false;
+    for (int i = 0; i < last; i++) inner |= segments.get(i) instanceof Segment.Fields;
+    this.namesInside = inner;
   }
+
+  /** A definite path whose last step names several properties ({@code $.x['a','b']}). */
+  private final boolean multiLeaf;
+  /** Several names before the last step: Jayway refuses the path when it runs. */
+  private final boolean namesInside;
 
   /** Parses a path starting at {@code $} (or {@code @} inside filters). */
   public static JsonPath compile(String text) {
@@ -37,9 +51,9 @@ public final class JsonPath {
     return text;
   }
 
-  /** Definite paths, and any path ending in a function, yield one value. */
+  /** Definite paths, several names at the end, and any path ending in a function, yield one value. */
   public boolean isDefinite() {
-    return definite || function != null;
+    return definite || multiLeaf || function != null;
   }
 
   /** Without a trailing function: what a ResultPath may be. */
@@ -62,7 +76,25 @@ public final class JsonPath {
    * runs: AWS does not evaluate JSONPath functions ("could not be found in the input").
    */
   public JsonNode read(JsonNode root) {
-    return function == null ? select(root) : null;
+    if (function != null || namesInside) return null;
+    if (multiLeaf) {
+      JsonNode at = walk(root, segments.length - 1);
+      if (!(at instanceof ObjectNode)) return null;
+      List<JsonNode> out = new ArrayList<>(1);
+      segments[segments.length - 1].apply(at, root, out);
+      return out.get(0);
+    }
+    return select(root);
+  }
+
+  /** The node the first {@code n} (field and index) segments lead to, or null. */
+  private JsonNode walk(JsonNode root, int n) {
+    JsonNode cur = root;
+    for (int i = 0; i < n && cur != null; i++) {
+      if (segments[i] instanceof Segment.Field f) cur = cur instanceof ObjectNode ? cur.get(f.name()) : null;
+      else cur = cur instanceof ArrayNode a ? ((Segment.Index) segments[i]).at(a) : null;
+    }
+    return cur;
   }
 
   /**
@@ -80,18 +112,36 @@ public final class JsonPath {
         if (!(n instanceof ObjectNode)) return null;
         n = n.get(f.name());
       } else {
-        int index = ((Segment.Index) s).index();
+        Segment.Index x = (Segment.Index) s;
         if (!(n instanceof ArrayNode a)) {
           if (n.isNull()) return null;
-          throw new NotAnArray("Filter: [" + index + "] can only be applied to arrays. Current context is: "
-              + (n.isTextual() ? n.textValue() : Json.write(n)));
+          StringBuilder index = new StringBuilder();
+          x.normalize(index);
+          throw new NotAnArray("Filter: " + index + " can only be applied to arrays. Current context is: " + javaText(n));
         }
-        int at = index < 0 ? index + a.size() : index;
+        // over plain JSON a position before the start is out of bounds, as one past the end
+        int at = x.position(a);
         n = at < 0 ? null : a.get(at);
       }
       if (n == null) return null;
     }
     return n;
+  }
+
+  /** A value as Java writes the plain JSON Jayway reads it into: {@code {a=1, b=[x, y]}}, text without quotes. */
+  private static String javaText(JsonNode n) {
+    if (n.isTextual()) return n.textValue();
+    if (n instanceof ObjectNode o) {
+      StringBuilder b = new StringBuilder("{");
+      o.fields().forEachRemaining(e -> b.append(b.length() > 1 ? ", " : "").append(e.getKey()).append('=').append(javaText(e.getValue())));
+      return b.append('}').toString();
+    }
+    if (n instanceof ArrayNode a) {
+      StringBuilder b = new StringBuilder("[");
+      for (JsonNode e : a) b.append(b.length() > 1 ? ", " : "").append(javaText(e));
+      return b.append(']').toString();
+    }
+    return n.toString();
   }
 
   /** Jayway's refusal of an index applied to a value that is no array, in its words. */
@@ -110,7 +160,7 @@ public final class JsonPath {
           n = n.get(f.name());
         } else {
           if (!(n instanceof ArrayNode a)) return null;
-          n = Segment.Index.at(a, ((Segment.Index) s).index());
+          n = ((Segment.Index) s).at(a);
         }
         if (n == null) return null;
       }
@@ -142,13 +192,44 @@ public final class JsonPath {
    * {@code No results for path: $['x']['y']}.
    */
   public String missingReason(JsonNode root) {
+    // AWS reads paths with Jayway 2.0.0 (its words: a name list is written "['a', 'b']", functions
+    // are names, "Multi properties can only be used as path leafs"); these are its reasons over
+    // Jackson's nodes, step by step
+    List<Segment> steps = new ArrayList<>(List.of(segments));
+    if (function != null) steps.add(new Segment.Field(function + "()"));
     JsonNode cur = root;
     StringBuilder walked = new StringBuilder("$");
-    for (int i = 0; i < segments.length - 1 && cur != null; i++) {
-      if (!(segments[i] instanceof Segment.Field f) || !cur.isObject()) break;
-      f.normalize(walked);
-      cur = cur.get(f.name());
-      if (cur == null) return "Missing property in path " + walked;
+    for (int i = 0; i < steps.size(); i++) {
+      Segment s = steps.get(i);
+      boolean leaf = i == steps.size() - 1;
+      if (s instanceof Segment.Field f) {
+        if (!(cur instanceof ObjectNode)) return "Property ['" + f.name() + "'] not found in path " + walked;
+        f.normalize(walked);
+        cur = cur.get(f.name());
+        if (cur == null) return (leaf ? "No results for path: " : "Missing property in path ") + walked;
+      } else if (s instanceof Segment.Index x) {
+        if (cur == null || cur.isNull()) return "The path " + walked + " is null";
+        if (!(cur instanceof ArrayNode a)) {
+          StringBuilder index = new StringBuilder();
+          x.normalize(index);
+          return "Filter: " + index + " can only be applied to arrays. Current context is: " + (cur.isTextual() ? cur.textValue() : cur.toString());
+        }
+        x.normalize(walked);
+        cur = x.at(a);
+      } else if (s instanceof Segment.Fields names) {
+        if (!(cur instanceof ObjectNode)) {
+          StringBuilder fragment = new StringBuilder();
+          names.normalize(fragment);
+          return "Property " + fragment + " not found in path " + walked;
+        }
+        if (!leaf) {
+          names.normalize(walked);
+          return "Multi properties can only be used as path leafs: " + walked;
+        }
+        break;
+      } else {
+        break;
+      }
     }
     return "No results for path: " + normalized();
   }
@@ -190,27 +271,41 @@ public final class JsonPath {
 
       public void normalize(StringBuilder b) {
         b.append('[');
-        for (int i = 0; i < names.size(); i++) b.append(i > 0 ? "," : "").append('\'').append(names.get(i)).append('\'');
+        for (int i = 0; i < names.size(); i++) b.append(i > 0 ? ", " : "").append('\'').append(names.get(i)).append('\'');
         b.append(']');
       }
     }
 
     /**
-     * An index reads the element it names; one past either end of the array reads null, as
-     * Jayway does on Jackson's nodes (AWS's reader): the array answers null, not "no result".
+     * An index reads the element it names, as Jayway 2.0.0 (AWS's reader) does on Jackson's nodes:
+     * the array is asked for the position as written, so a negative one, or one past the end,
+     * reads null, not "no result" (AWS: {@code $.array[-1].name} "could not be found", zenn.dev
+     * 2024-02-09; floci-io/floci#3167). {@code fromEnd}: Jayway's script index {@code
+     * [(@.length-n)]}, the n-th position from the end, which AWS reads (the same article).
      */
-    record Index(int index) implements Segment {
-      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
-        if (node instanceof ArrayNode a) out.add(at(a, index));
+    record Index(int index, boolean fromEnd) implements Segment {
+      Index(int index) {
+        this(index, false);
       }
 
-      static JsonNode at(ArrayNode a, int index) {
-        JsonNode v = a.get(index < 0 ? index + a.size() : index);
+      public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
+        if (node instanceof ArrayNode a) out.add(at(a));
+      }
+
+      /** The position this index names in {@code a}; may lie outside it. */
+      int position(ArrayNode a) {
+        return fromEnd ? a.size() - index : index;
+      }
+
+      JsonNode at(ArrayNode a) {
+        int p = position(a);
+        JsonNode v = p < 0 ? null : a.get(p);
         return v == null ? Json.NODES.nullNode() : v;
       }
 
       public void normalize(StringBuilder b) {
-        b.append('[').append(index).append(']');
+        if (fromEnd) b.append("[@.size()-").append(index).append(']');
+        else b.append('[').append(index).append(']');
       }
     }
 

@@ -112,6 +112,8 @@ final class PathParser {
       skipSpaces();
       expect(')');
       seg = new JsonPath.Segment.Filter(f, source);
+    } else if (c == '(') {
+      seg = parseScriptIndex();
     } else if (c == '\'' || c == '"') {
       List<String> names = new ArrayList<>();
       names.add(parseQuoted());
@@ -129,6 +131,30 @@ final class PathParser {
     skipSpaces();
     expect(']');
     return seg;
+  }
+
+  /**
+   * Jayway 2.0.0's script index, which AWS reads: {@code (@.length-n)} or {@code (@.size-n)}, the
+   * n-th position from the end, and {@code (n)}, position n.
+   */
+  private JsonPath.Segment parseScriptIndex() {
+    pos++; // '('
+    skipSpaces();
+    boolean fromEnd = false;
+    if (peek("@.length") || peek("@.size")) {
+      pos += peek("@.length") ? 8 : 6;
+      skipSpaces();
+      expect('-');
+      skipSpaces();
+      fromEnd = true;
+    }
+    int start = pos;
+    while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+    if (pos == start) throw error("expected (@.length-n) or (n)");
+    int n = Integer.parseInt(s.substring(start, pos));
+    skipSpaces();
+    expect(')');
+    return new JsonPath.Segment.Index(n, fromEnd);
   }
 
   private JsonPath.Segment parseIndexOrSlice() {

@@ -81,7 +81,7 @@ class PassAndDataFlowTest {
     assertThat(r.failure().error()).isEqualTo("States.Runtime");
     assertThat(r.failure().cause()).endsWith("The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the input '{\"Jobs\":[0,1,0]}'");
     assertThat(Harness.run(one("\"InputPath\":\"$.list.length()\""), "{\"list\":[1,2,3]}").failure().cause())
-        .endsWith("Invalid path '$.list.length()' : No results for path: $['list']['length()']");
+        .endsWith("Invalid path '$.list.length()' : Property ['length()'] not found in path $['list']");
   }
 
   /**
@@ -116,6 +116,30 @@ class PassAndDataFlowTest {
         .endsWith("The function 'States.Array($.arr[2])' had the following error: The JsonPath argument for the field '$.arr[2]' could not be found in the input '{\"arr\":[]}'");
     // what follows a null is not there
     assertThat(Harness.run(one("\"Parameters\":{\"x.$\":\"$.arr[5].id\"}"), "{\"arr\":[1]}").failure().error()).isEqualTo("States.Runtime");
+  }
+
+  /**
+   * AWS reads paths with Jayway 2.0.0: several names at the end are one object (the AWS console's
+   * answer in a public gist, deric4/733eb129...), anywhere else they are refused in its words (the
+   * same gist's AWS error); an index on what is no array and a name on what is no object have
+   * Jayway 2.0.0's words.
+   */
+  @Test
+  void pathReasons_areJayway200s() {
+    String input = "{\"a\":{\"v\":1},\"b\":{\"v\":2},\"c\":{\"v\":3},\"o\":1,\"n\":null}";
+    assertThat(Harness.run(one("\"InputPath\":\"$['a', 'b']\",\"ResultPath\":\"$.out\""), input).output().get("out"))
+        .isEqualTo(json("{\"a\":{\"v\":1},\"b\":{\"v\":2}}"));
+    String[][] cases = {
+        {"$['a', 'b'].v", "Multi properties can only be used as path leafs: $['a', 'b']"},
+        {"$.o[0]", "Filter: [0] can only be applied to arrays. Current context is: 1"},
+        {"$.a[0]", "Filter: [0] can only be applied to arrays. Current context is: {\"v\":1}"},
+        {"$.n[0]", "The path $['n'] is null"},
+        {"$.o.x", "Property ['x'] not found in path $['o']"},
+        {"$.a.v.x.y", "Property ['x'] not found in path $['a']['v']"}};
+    for (String[] c : cases) {
+      assertThat(Harness.run(one("\"InputPath\":\"" + c[0] + "\""), input).failure().cause()).as(c[0])
+          .endsWith("Invalid path '" + c[0] + "' : " + c[1]);
+    }
   }
 
   @Test

@@ -178,19 +178,20 @@ class IntrinsicsTest {
   @Test
   void pathArgumentIndexes_readNothingPastTheEnds_andRefuseWhatIsNoArray() {
     String prefix = "An error occurred while executing the state 'P' (entered at the event id #2). ";
-    for (String[] c : new String[][] {{"$.items[5]", "{\"items\":[1,2]}"}, {"$.items[-3]", "{\"items\":[1,2]}"},
+    for (String[] c : new String[][] {{"$.items[5]", "{\"items\":[1,2]}"}, {"$.items[-3]", "{\"items\":[1,2]}"}, {"$.items[-1]", "{\"items\":[1,2]}"},
+        {"$.items[(@.length-3)]", "{\"items\":[1,2]}"},
         {"$.items[5].x", "{\"items\":[1]}"}, {"$[0].nope", "[{\"other\":1}]"}, {"$.items[0]", "{\"items\":null}"}}) {
       String call = "States.Format('{}', " + c[0] + ")";
       assertThat(Harness.run(pass(call), c[1]).failure().cause()).as(call).isEqualTo(prefix + "The function '" + call
           + "' had the following error: The JsonPath argument for the field '" + c[0] + "' could not be found in the input '" + c[1] + "'");
     }
     for (String[] c : new String[][] {{"$.other[0]", "{\"other\":1}", "1"}, {"$.other[2]", "{\"other\":\"abc\"}", "abc"},
-        {"$.o[-1]", "{\"o\":{\"a\":[1]}}", "{\"a\":[1]}"}}) {
+        {"$.o[-1]", "{\"o\":{\"a\":[1],\"b\":\"x\"}}", "{a=[1], b=x}"}}) {
       String call = "States.Format('{}', " + c[0] + ")";
       assertThat(Harness.run(pass(call), c[1]).failure().cause()).as(call).isEqualTo(prefix + "The function '" + call
           + "' had the following error: Filter: " + c[0].substring(c[0].indexOf('[')) + " can only be applied to arrays. Current context is: " + c[2]);
     }
-    assertThat(Harness.run(pass("States.Format('{} {}', $.items[1], $.items[-1])"), "{\"items\":[1,2]}").output().get("r")).isEqualTo(json("\"2 2\""));
+    assertThat(Harness.run(pass("States.Format('{} {}', $.items[1], $.items[(@.length-1)])"), "{\"items\":[1,2]}").output().get("r")).isEqualTo(json("\"2 2\""));
     assertThat(Harness.run(pass("States.Format('{}', $.nul)"), "{\"nul\":null}").output().get("r")).isEqualTo(json("\"null\""));
     assertThat(Harness.run(pass("States.ArrayLength($.items[*].nope)"), "{\"items\":[1,2]}").output().get("r")).isEqualTo(json("0"));
     // a payload field's own path reads null past the end
