@@ -3,7 +3,12 @@ package io.stepwise.asl.path;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.regex.Pattern;
 
-/** A compiled filter predicate {@code ?( ... )} of a {@link JsonPath}. */
+/**
+ * A compiled filter predicate {@code ?( ... )} of a {@link JsonPath}, evaluated as Jayway 2.0.0
+ * (AWS's reader) evaluates it on Jackson's nodes: a property that is null does not exist; a
+ * comparison with a side that is not there is false, {@code !=} too; {@code < <= > >=} compare
+ * numbers and numeric text by value.
+ */
 sealed interface FilterExpr {
   boolean test(JsonNode current, JsonNode root);
 
@@ -27,7 +32,7 @@ sealed interface FilterExpr {
   record Exists(Operand.Path path) implements FilterExpr {
     public boolean test(JsonNode current, JsonNode root) {
       JsonNode v = path.value(current, root);
-      return v != null && !(v.isArray() && !path.path().isDefinite() && v.isEmpty());
+      return v != null && !v.isNull() && !(v.isArray() && !path.path().isDefinite() && v.isEmpty());
     }
   }
 
@@ -56,7 +61,7 @@ sealed interface FilterExpr {
       if (regex != null) return a != null && a.isTextual() && regex.matcher(a.asText()).matches();
       JsonNode b = right.value(current, root);
       if (op.equals("exists")) return b != null && b.isBoolean() && (a != null) == b.booleanValue();
-      if (a == null || b == null) return (op.equals("!=") || op.equals("!==")) && (a != null || b != null);
+      if (a == null || b == null) return false;
       return switch (op) {
         case "==" -> equal(a, b);
         case "!=" -> !equal(a, b);
@@ -74,7 +79,8 @@ sealed interface FilterExpr {
             && (a.isContainerNode() ? a.isEmpty() : a.asText().isEmpty()) == b.booleanValue();
         default -> {
           int c;
-          if (a.isNumber() && b.isNumber()) c = a.decimalValue().compareTo(b.decimalValue());
+          java.math.BigDecimal x = decimal(a), y = decimal(b);
+          if (x != null && y != null) c = x.compareTo(y);
           else if (a.isTextual() && b.isTextual()) c = a.asText().compareTo(b.asText());
           else yield false;
           yield switch (op) {
@@ -86,6 +92,17 @@ sealed interface FilterExpr {
           };
         }
       };
+    }
+
+    /** A number, or text that is one, by value; else null. */
+    private static java.math.BigDecimal decimal(JsonNode n) {
+      if (n.isNumber()) return n.decimalValue();
+      if (!n.isTextual()) return null;
+      try {
+        return new java.math.BigDecimal(n.asText());
+      } catch (NumberFormatException e) {
+        return null;
+      }
     }
 
     private static boolean contains(JsonNode array, JsonNode v) {

@@ -345,10 +345,18 @@ public final class JsonPath {
       }
     }
 
-    /** {@code ..x}: the inner segment applied to the node and every descendant. */
+    /**
+     * {@code ..x}: the inner segment applied to the node and every descendant. A filter there is
+     * tested on each object once, in document order, as Jayway 2.0.0 does ({@code $..[?(@.id)]}
+     * is each object with an id, once; scalars are not tested).
+     */
     record Scan(Segment inner) implements Segment {
       public void apply(JsonNode node, JsonNode root, List<JsonNode> out) {
-        inner.apply(node, root, out);
+        if (inner instanceof Filter f) {
+          if (node instanceof ObjectNode o && f.expr().test(o, root)) out.add(o);
+        } else {
+          inner.apply(node, root, out);
+        }
         if (node.isContainerNode()) {
           for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
             JsonNode c = it.next();

@@ -133,6 +133,33 @@ class JsonPathTest {
   void filterOperators_areJaywaysOwn(String path, String expected) {
     assertThat(JsonPath.compile(path).read(DOC)).isEqualTo(json(expected));
   }
+  private static final JsonNode ITEMS = json("{\"b\":[{\"id\":1,\"s\":\"x\",\"n\":1,\"z\":0},{\"id\":2,\"s\":\"y\",\"n\":2},"
+      + "{\"id\":3,\"n\":\"1\",\"s\":null},{\"id\":4,\"s\":\"READY\",\"t\":true,\"m\":{\"id\":5}}]}");
+
+  /**
+   * Filters as Jayway 2.0.0, AWS's reader, evaluates them on Jackson's nodes (each expected value
+   * is Jayway 2.0.0's own answer): a null property does not exist; a comparison with a side that
+   * is not there is false, {@code !=} too; {@code < <= > >=} compare numbers and numeric text by
+   * value; a filter in a deep scan tests each object once, and no scalar.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "$.b[?(@.s)].id => [1,2,4]",
+      "$.b[?(!@.s)].id => [3]",
+      "$.b[?(@.z != null)].id => [1]",
+      "$.b[?(@.t != true)].id => []",
+      "$.b[?(@.s != 'x')].id => [2,3,4]",
+      "$.b[?(@.n < 2)].id => [1,3]",
+      "$.b[?(@.n <= '1')].id => [1,3]",
+      "$.b[?(@.n > '0')].id => [1,2,3]",
+      "$.b[?(@.s > 'a')].id => [1,2]",
+      "$..[?(@.id)].id => [1,2,3,4,5]",
+      "$..[?(@.id == 2)].id => [2]",
+      "$..[?(@ > 1)] => []"})
+  void filters_areJayway200s(String path, String expected) {
+    assertThat(JsonPath.compile(path).read(ITEMS)).isEqualTo(json(expected));
+  }
+
 
   @Test
   void empty_holdsForEmptyArraysStringsAndObjects() {
