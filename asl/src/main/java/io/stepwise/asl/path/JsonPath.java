@@ -27,20 +27,16 @@ public final class JsonPath {
     for (Segment s : segments) d &= s instanceof Segment.Field || s instanceof Segment.Index;
     this.definite = d;
     // Jayway merges several names at the end into one object: $['a','b'] is definite too; names
-    // anywhere else are refused when the path runs (multiLeaf is then false and the path reads nothing)
+    // anywhere else are refused when the path reaches them (see strictPrefix)
     int last = segments.size() - 1;
     boolean namesLeaf = last >= 0 && segments.get(last) instanceof Segment.Fields;
     for (int i = 0; i < last && namesLeaf; i++) namesLeaf = segments.get(i) instanceof Segment.Field || segments.get(i) instanceof Segment.Index;
     this.multiLeaf = namesLeaf;
-    boolean inner = false;
-    for (int i = 0; i < last; i++) inner |= segments.get(i) instanceof Segment.Fields;
-    this.namesInside = inner;
   }
 
   /** A definite path whose last step names several properties ({@code $.x['a','b']}). */
   private final boolean multiLeaf;
-  /** Several names before the last step: Jayway refuses the path when it runs. */
-  private final boolean namesInside;
+
 
   /** Parses a path starting at {@code $} (or {@code @} inside filters). */
   public static JsonPath compile(String text) {
@@ -76,7 +72,7 @@ public final class JsonPath {
    * runs: AWS does not evaluate JSONPath functions ("could not be found in the input").
    */
   public JsonNode read(JsonNode root) {
-    if (function != null || namesInside) return null;
+    if (function != null) return null;
     if (multiLeaf) {
       JsonNode at = walk(root, segments.length - 1);
       if (!(at instanceof ObjectNode)) return null;
@@ -166,16 +162,112 @@ public final class JsonPath {
       }
       return n;
     }
-    List<JsonNode> current = new ArrayList<>(1);
-    current.add(root);
-    for (Segment s : segments) {
+    Strict strict = strictPrefix(root);
+    if (strict.failure() != null) return null;
+    List<JsonNode> current = strict.nodes();
+    for (int i = strict.end(); i < segments.length; i++) {
       List<JsonNode> next = new ArrayList<>();
-      for (JsonNode n : current) s.apply(n, root, next);
+      for (JsonNode n : current) segments[i].apply(n, root, next);
       current = next;
     }
     ArrayNode out = Json.NODES.arrayNode(current.size());
     out.addAll(current);
     return out;
+  }
+
+  /** The nodes an indefinite path's strict prefix reaches, where that prefix ends, or why it failed. */
+  private record Strict(List<JsonNode> nodes, int end, String failure) {}
+
+  /**
+   * Jayway 2.0.0, AWS's reader, reads an indefinite path leniently only past a wildcard or a deep
+   * scan: before one, also past index lists, slices and filters, a name that meets no object, or
+   * a last name that is not there, fails the whole path ({@code $.arr[?(@.a)].b} when a matched
+   * element has no b: {@code No results for path: $['arr'][1]['b']}; checked against Jayway
+   * 2.0.0). The nodes are followed with their paths for those words.
+   */
+  private Strict strictPrefix(JsonNode root) {
+    List<JsonNode> nodes = new ArrayList<>(List.of(root));
+    List<String> where = new ArrayList<>(List.of("$"));
+    int i = 0;
+    for (; i < segments.length; i++) {
+      Segment s = segments[i];
+      if (s instanceof Segment.Wildcard || s instanceof Segment.Scan) break;
+      boolean leaf = i == segments.length - 1;
+      List<JsonNode> next = new ArrayList<>();
+      List<String> nextWhere = new ArrayList<>();
+      for (int k = 0; k < nodes.size(); k++) {
+        JsonNode n = nodes.get(k);
+        String w = where.get(k);
+        if (s instanceof Segment.Field f) {
+          if (!(n instanceof ObjectNode)) return new Strict(null, i, "Property ['" + f.name() + "'] not found in path " + w);
+          String at = w + "['" + f.name() + "']";
+          JsonNode v = n.get(f.name());
+          if (v == null) {
+            // one missing at the end fails the path; one on the way reads nothing
+            if (leaf) return new Strict(null, i, "No results for path: " + at);
+            continue;
+          }
+          next.add(v);
+          nextWhere.add(at);
+        } else if (s instanceof Segment.Index x) {
+          if (n.isNull()) return new Strict(null, i, "The path " + w + " is null");
+          if (!(n instanceof ArrayNode a)) {
+            StringBuilder index = new StringBuilder();
+            x.normalize(index);
+            return new Strict(null, i, "Filter: " + index + " can only be applied to arrays. Current context is: "
+                + (n.isTextual() ? n.textValue() : n.toString()));
+          }
+          StringBuilder at = new StringBuilder(w);
+          x.normalize(at);
+          next.add(x.at(a));
+          nextWhere.add(at.toString());
+        } else if (n.isNull() && (s instanceof Segment.Indexes || s instanceof Segment.Slice || s instanceof Segment.Filter)) {
+          return new Strict(null, i, "The path " + w + " is null");
+        } else if (s instanceof Segment.Fields names && !leaf) {
+          if (!(n instanceof ObjectNode)) {
+            StringBuilder fragment = new StringBuilder();
+            names.normalize(fragment);
+            return new Strict(null, i, "Property " + fragment + " not found in path " + w);
+          }
+          StringBuilder b = new StringBuilder(w);
+          names.normalize(b);
+          return new Strict(null, i, "Multi properties can only be used as path leafs: " + b);
+        } else if (n instanceof ArrayNode a && s instanceof Segment.Indexes list) {
+          for (int index : list.indexes()) {
+            next.add(new Segment.Index(index).at(a));
+            nextWhere.add(w + "[" + index + "]");
+          }
+        } else if (n instanceof ArrayNode a && (s instanceof Segment.Slice || s instanceof Segment.Filter)) {
+          // the elements taken, each with its position
+          List<JsonNode> taken = new ArrayList<>();
+          s.apply(a, root, taken);
+          int from = 0;
+          for (JsonNode e : taken) {
+            int pos = e.isNull() ? -1 : indexOf(a, e, from);
+            if (pos >= 0) from = pos + 1;
+            next.add(e);
+            nextWhere.add(w + "[" + (pos >= 0 ? pos : "?") + "]");
+          }
+        } else {
+          List<JsonNode> taken = new ArrayList<>();
+          s.apply(n, root, taken);
+          for (JsonNode e : taken) {
+            next.add(e);
+            nextWhere.add(w);
+          }
+        }
+      }
+      nodes = next;
+      where = nextWhere;
+    }
+    return new Strict(nodes, i, null);
+  }
+
+  /** The position of {@code e} itself in {@code a}, from {@code from} on, or -1. */
+  private static int indexOf(ArrayNode a, JsonNode e, int from) {
+    for (int i = from; i < a.size(); i++) if (a.get(i) == e) return i;
+    for (int i = 0; i < Math.min(from, a.size()); i++) if (a.get(i) == e) return i;
+    return -1;
   }
 
   /** Jayway's normalised form, {@code $['a'][0]}, used in AWS's "No results for path" texts. */
@@ -192,6 +284,10 @@ public final class JsonPath {
    * {@code No results for path: $['x']['y']}.
    */
   public String missingReason(JsonNode root) {
+    if (!definite && !multiLeaf && function == null) {
+      String failure = strictPrefix(root).failure();
+      return failure != null ? failure : "No results for path: " + normalized();
+    }
     // AWS reads paths with Jayway 2.0.0 (its words: a name list is written "['a', 'b']", functions
     // are names, "Multi properties can only be used as path leafs"); these are its reasons over
     // Jackson's nodes, step by step

@@ -49,7 +49,7 @@ class JsonPathTest {
       "$.store.book[-4] => null",
       "$.store.book[*].tags[0] => [\"x\"]",
       "$.store.book[0].tags[3] => null",
-      "$.store.book[1,7].title => [\"B\"]",
+      "$.store.book[1,2].title => [\"B\",\"C\"]",
       "$.store.book[?(@.tags.length() > 0)].title => []"})
   void read_answersJaywaySemantics(String path, String expected) {
     JsonNode v = JsonPath.compile(path).read(DOC);
@@ -155,9 +155,34 @@ class JsonPathTest {
       "$.b[?(@.s > 'a')].id => [1,2]",
       "$..[?(@.id)].id => [1,2,3,4,5]",
       "$..[?(@.id == 2)].id => [2]",
-      "$..[?(@ > 1)] => []"})
+      "$..[?(@ > 1)] => []",
+      "$.b[?(@.n)].s => [\"x\",\"y\",null]",
+      "$.b[?(@.id > 9)].zz => []",
+      "$.b[*].t => [true]",
+      "$.b[0:2].n => [1,2]",
+      "$.b[?(@.id == 1)].q.r => []",
+      "$.nope[?(@.a)] => []"})
   void filters_areJayway200s(String path, String expected) {
     assertThat(JsonPath.compile(path).read(ITEMS)).isEqualTo(json(expected));
+  }
+
+  /**
+   * Jayway 2.0.0 reads leniently only past a wildcard or a deep scan: past index lists, slices and
+   * filters a last name that is not there, or a name that meets no object, fails the whole path
+   * in its words (each checked against Jayway 2.0.0); a name missing on the way reads nothing, as
+   * does anything past a wildcard.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "$.b[?(@.id)].t => No results for path: $['b'][0]['t']",
+      "$.b[1:].t => No results for path: $['b'][1]['t']",
+      "$.b[0,9].id => Property ['id'] not found in path $['b'][9]",
+      "$.b[?(@.id == 4)].m.x => No results for path: $['b'][3]['m']['x']",
+      "$.b[?(@.id)]['s','n'].x => Multi properties can only be used as path leafs: $['b'][0]['s', 'n']"})
+  void pastListsSlicesAndFilters_aMissingLastNameFailsThePath(String path, String reason) {
+    JsonPath p = JsonPath.compile(path);
+    assertThat(p.read(ITEMS)).as(path).isNull();
+    assertThat(p.missingReason(ITEMS)).as(path).isEqualTo(reason);
   }
 
 
