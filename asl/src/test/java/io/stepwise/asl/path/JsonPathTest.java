@@ -26,6 +26,7 @@ class JsonPathTest {
       "$['store']['bicycle']['price'] => 19",
       "$.store.book[0].title => \"A\"",
       "$.store.book[-1] => null",
+      "'$.store.bicycle.price  ' => 19",
       "$.store.book[(@.length-1)].title => \"C\"",
       "$.store.book[( @.size - 3 )].title => \"A\"",
       "$.store.book[(1)].title => \"B\"",
