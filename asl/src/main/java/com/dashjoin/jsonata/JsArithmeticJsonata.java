@@ -51,6 +51,17 @@ public final class JsArithmeticJsonata extends Jsonata {
   Object evaluateNumericExpression(Object lhs, Object rhs, String op) {
     try {
       Object result = super.evaluateNumericExpression(lhs, rhs, op);
+      // dashjoin makes an integral result a long, which saturates past 2^63; JavaScript's is the double
+      if (result instanceof Long && lhs instanceof Number l && rhs instanceof Number r) {
+        double d = switch (op) {
+          case "+" -> l.doubleValue() + r.doubleValue();
+          case "-" -> l.doubleValue() - r.doubleValue();
+          case "*" -> l.doubleValue() * r.doubleValue();
+          case "/" -> l.doubleValue() / r.doubleValue();
+          default -> 0;
+        };
+        if (Math.abs(d) >= 0x1p63) return d;
+      }
       // dashjoin makes a NaN result (0/0, 5 % 0) no value; JavaScript's is NaN, a number
       if (result == null && lhs instanceof Number l && rhs instanceof Number r && r.doubleValue() == 0
           && ("/".equals(op) || "%".equals(op))) {

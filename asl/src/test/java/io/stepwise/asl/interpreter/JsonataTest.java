@@ -4,6 +4,7 @@ import static io.stepwise.asl.Harness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.Harness;
 import io.stepwise.asl.InvalidDefinitionException;
@@ -436,6 +437,10 @@ class JsonataTest {
     assertThat(r.output().get("s").textValue()).isEqualTo("12345678901234567");
     assertThat(r.output().get("d")).isEqualTo(json("[3,1,2.5]"));
     assertThat(r.output().get("o")).isEqualTo(json("[{\"a\":1},[1,2]]"));
+    // past a long, arithmetic is JavaScript's double, not a long stopped at 2^63 - 1
+    var big = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [$states.input.n + 0, 9223372036854775807 + 1, -9223372036854775808 - 1, 4611686018427387904 * 2] %}\",\"End\":true}"),
+        "{\"n\":9223372036854775808}").output();
+    for (JsonNode v : big) assertThat(v.toString()).as("a double past 2^63").matches("-?9\\.223372036854776E\\+18");
   }
 
 
