@@ -330,7 +330,17 @@ final class JsBuiltins {
 
     static String text(double d) {
       if (d == 0) return "0";
-      BigDecimal r = new BigDecimal(d).round(new MathContext(15)).stripTrailingZeros();
+      return written(d, new BigDecimal(d).round(new MathContext(15)).stripTrailingZeros());
+    }
+
+    /** JavaScript's own text of {@code d} (JSON.stringify's, which jsonata-js's error messages use): its shortest digits. */
+    static String shortest(double d) {
+      if (d == 0) return "0";
+      return written(d, new BigDecimal(Double.toString(d)).stripTrailingZeros());
+    }
+
+    /** {@code r}'s digits as JavaScript's Number::toString places them. */
+    private static String written(double d, BigDecimal r) {
       String digits = r.unscaledValue().abs().toString();
       int k = digits.length();
       int n = k - r.scale(); // the value is 0.<digits> times ten to the n

@@ -247,6 +247,10 @@ final class JsErrors {
   /** {@code JSON.stringify}: a string quoted, a whole number without a fraction. */
   static String stringify(Object v) {
     if (v == null) return "undefined";
+    // a number as JSON.stringify writes it: 1e+21, not Java's 1.0E+21
+    if ((v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())) {
+      return JsBuiltins.JsNumber.shortest(((Number) v).doubleValue());
+    }
     try {
       JsonNode n = Convert.toJson(v, "", "");
       return n == null ? "undefined" : Json.write(n);

@@ -518,6 +518,17 @@ class JsonataTest {
     }
   }
 
+  /** Numbers in jsonata-js's error messages are JSON.stringify's: 1e+21, 1.5e-7, 0.1 (jsonata-js 2.0.6's texts). */
+  @Test
+  void errorMessages_writeNumbersAsJavaScriptDoes() {
+    String[][] cases = {
+        {"'a' < 1e21", "T2009: The values \"a\" and 1e+21 either side of operator \"<\" must be of the same data type"},
+        {"1.5e-7 < 'a'", "T2009: The values 1.5e-7 and \"a\" either side of operator \"<\" must be of the same data type"},
+        {"'x' > 0.1", "T2009: The values \"x\" and 0.1 either side of operator \">\" must be of the same data type"},
+        {"$power(1e21, 1e21)", "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=1e+21, exponent=1e+21"}};
+    for (String[] c : cases) assertThat(pass(c[0]).failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
+  }
+
   /**
    * $parseInteger with a decimal picture is JavaScript's parseInt of the text once jsonata-js has
    * taken off the ordinal suffix and the separators: no leading digit is NaN, written "NaN" (AWS
