@@ -163,7 +163,7 @@ public final class JsonPath {
       }
       return n;
     }
-    Strict strict = strictPrefix(root);
+    Strict strict = strictPrefix(root, false);
     if (strict.failure() != null) return null;
     List<JsonNode> current = strict.nodes();
     for (int i = strict.end(); i < segments.length; i++) {
@@ -184,11 +184,13 @@ public final class JsonPath {
    * scan: before one, also past index lists, slices and filters, a name that meets no object, or
    * a last name that is not there, fails the whole path ({@code $.arr[?(@.a)].b} when a matched
    * element has no b: {@code No results for path: $['arr'][1]['b']}; checked against Jayway
-   * 2.0.0). The nodes are followed with their paths for those words.
+   * 2.0.0). With {@code paths}, the nodes are followed with their paths for those words; without,
+   * a failure is only marked ("").
    */
-  private Strict strictPrefix(JsonNode root) {
+  private Strict strictPrefix(JsonNode root, boolean paths) {
     List<JsonNode> nodes = new ArrayList<>(List.of(root));
-    List<String> where = new ArrayList<>(List.of("$"));
+    List<String> where = new ArrayList<>();
+    where.add(paths ? "$" : null);
     int i = 0;
     for (; i < segments.length; i++) {
       Segment s = segments[i];
@@ -200,31 +202,37 @@ public final class JsonPath {
         JsonNode n = nodes.get(k);
         String w = where.get(k);
         if (s instanceof Segment.Field f) {
-          if (!(n instanceof ObjectNode)) return new Strict(null, i, "Property ['" + f.name() + "'] not found in path " + w);
-          String at = w + "['" + f.name() + "']";
+          if (!(n instanceof ObjectNode)) return new Strict(null, i, paths ? "Property ['" + f.name() + "'] not found in path " + w : "");
+          String at = paths ? w + "['" + f.name() + "']" : null;
           JsonNode v = n.get(f.name());
           if (v == null) {
             // one missing at the end fails the path; one on the way reads nothing
-            if (leaf) return new Strict(null, i, "No results for path: " + at);
+            if (leaf) return new Strict(null, i, paths ? "No results for path: " + at : "");
             continue;
           }
           next.add(v);
           nextWhere.add(at);
         } else if (s instanceof Segment.Index x) {
-          if (n.isNull()) return new Strict(null, i, "The path " + w + " is null");
+          if (n.isNull()) return new Strict(null, i, paths ? "The path " + w + " is null" : "");
           if (!(n instanceof ArrayNode a)) {
+            if (!paths) return new Strict(null, i, "");
             StringBuilder index = new StringBuilder();
             x.normalize(index);
             return new Strict(null, i, "Filter: " + index + " can only be applied to arrays. Current context is: "
                 + (n.isTextual() ? n.textValue() : n.toString()));
           }
-          StringBuilder at = new StringBuilder(w);
-          x.normalize(at);
           next.add(x.at(a));
-          nextWhere.add(at.toString());
+          if (paths) {
+            StringBuilder at = new StringBuilder(w);
+            x.normalize(at);
+            nextWhere.add(at.toString());
+          } else {
+            nextWhere.add(null);
+          }
         } else if (n.isNull() && (s instanceof Segment.Indexes || s instanceof Segment.Slice || s instanceof Segment.Filter)) {
-          return new Strict(null, i, "The path " + w + " is null");
+          return new Strict(null, i, paths ? "The path " + w + " is null" : "");
         } else if (s instanceof Segment.Fields names && !leaf) {
+          if (!paths) return new Strict(null, i, "");
           if (!(n instanceof ObjectNode)) {
             StringBuilder fragment = new StringBuilder();
             names.normalize(fragment);
@@ -236,7 +244,7 @@ public final class JsonPath {
         } else if (n instanceof ArrayNode a && s instanceof Segment.Indexes list) {
           for (int index : list.indexes()) {
             next.add(new Segment.Index(index).at(a));
-            nextWhere.add(w + "[" + index + "]");
+            nextWhere.add(paths ? w + "[" + index + "]" : null);
           }
         } else if (n instanceof ArrayNode a && (s instanceof Segment.Slice || s instanceof Segment.Filter)) {
           // the elements taken, each with its position
@@ -244,9 +252,13 @@ public final class JsonPath {
           s.apply(a, root, taken);
           int from = 0;
           for (JsonNode e : taken) {
+            next.add(e);
+            if (!paths) {
+              nextWhere.add(null);
+              continue;
+            }
             int pos = e.isNull() ? -1 : indexOf(a, e, from);
             if (pos >= 0) from = pos + 1;
-            next.add(e);
             nextWhere.add(w + "[" + (pos >= 0 ? pos : "?") + "]");
           }
         } else {
@@ -286,7 +298,7 @@ public final class JsonPath {
    */
   public String missingReason(JsonNode root) {
     if (!definite && !multiLeaf && function == null) {
-      String failure = strictPrefix(root).failure();
+      String failure = strictPrefix(root, true).failure();
       return failure != null ? failure : "No results for path: " + normalized();
     }
     // AWS reads paths with Jayway 2.0.0 (its words: a name list is written "['a', 'b']", functions
