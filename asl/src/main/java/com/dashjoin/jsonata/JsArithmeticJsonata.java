@@ -42,6 +42,16 @@ public final class JsArithmeticJsonata extends Jsonata {
     return copy;
   }
 
+  /**
+   * Each evaluation has its own moment for {@code $now()} and {@code $millis()}: dashjoin reads it
+   * from the per-thread instance, which kept the moment it was made.
+   */
+  @Override
+  public Object evaluate(Object input, Frame bindings) {
+    getPerThreadInstance().timestamp = System.currentTimeMillis();
+    return super.evaluate(input, bindings);
+  }
+
   @Override
   Object evaluateStringConcat(Object lhs, Object rhs) {
     return super.evaluateStringConcat(asText.apply(lhs), asText.apply(rhs));

@@ -99,8 +99,14 @@ final class IntegerPicture {
       for (Separator s : separators) digits = digits.replace(s.character(), "");
     }
     if (zero != '0') {
+      // JavaScript's fromCodePoint of each code point less the family's zero, as jsonata-js maps
+      // them; one below the zero is no digit (a sign, a space), kept as it is
       StringBuilder b = new StringBuilder();
-      digits.codePoints().forEach(cp -> b.appendCodePoint(cp - zero + '0'));
+      digits.codePoints().forEach(cp -> {
+        int shifted = cp - zero + '0';
+        if (shifted >= 0) b.appendCodePoint(shifted);
+        else b.appendCodePoint(cp);
+      });
       digits = b.toString();
     }
     return parseInt(digits);
@@ -120,10 +126,15 @@ final class IntegerPicture {
     int start = i;
     while (i < n && Character.digit(text.charAt(i), radix) >= 0 && text.charAt(i) < 128) i++;
     if (i == start) return Double.NaN;
-    java.math.BigInteger v = new java.math.BigInteger(text.substring(start, i), radix);
-    if (negative) v = v.negate();
-    if (v.bitLength() < 63) return v.longValue();
-    return v.doubleValue();
+    String digits = text.substring(start, i).replaceFirst("^0+(?=.)", "");
+    if (radix == 10 && digits.length() > 18 || radix == 16 && digits.length() > 15) {
+      // past a long: a double, Infinity past the largest (parsed in linear time)
+      double d = radix == 10 ? Double.parseDouble(digits)
+          : digits.length() > 256 ? Double.POSITIVE_INFINITY : new java.math.BigInteger(digits, 16).doubleValue();
+      return negative ? -d : d;
+    }
+    long v = Long.parseLong(digits, radix);
+    return negative ? -v : v;
   }
 
   private static boolean isJsSpace(char c) {

@@ -229,7 +229,7 @@ final class JsBuiltins {
           }
         }
         case "formatInteger" -> {
-          if (args.size() > 1 && args.get(1) instanceof String picture) IntegerPicture.decimal(picture);
+          if (first != null && args.size() > 1 && args.get(1) instanceof String picture) IntegerPicture.decimal(picture);
         }
         default -> { }
       }
@@ -336,7 +336,11 @@ final class JsBuiltins {
     /** JavaScript's own text of {@code d} (JSON.stringify's, which jsonata-js's error messages use): its shortest digits. */
     static String shortest(double d) {
       if (d == 0) return "0";
-      return written(d, new BigDecimal(Double.toString(d)).stripTrailingZeros());
+      for (int p = 1; p < 17; p++) {
+        BigDecimal r = new BigDecimal(d).round(new MathContext(p));
+        if (r.doubleValue() == d) return written(d, r.stripTrailingZeros());
+      }
+      return written(d, new BigDecimal(d).round(new MathContext(17)).stripTrailingZeros());
     }
 
     /** {@code r}'s digits as JavaScript's Number::toString places them. */

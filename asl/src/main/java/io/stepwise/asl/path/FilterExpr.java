@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 /**
  * A compiled filter predicate {@code ?( ... )} of a {@link JsonPath}, evaluated as Jayway 2.0.0
  * (AWS's reader) evaluates it on Jackson's nodes: a property that is null does not exist; a
- * comparison with a side that is not there is false, {@code !=} too; {@code < <= > >=} compare
- * numbers and numeric text by value.
+ * comparison with a side that is not there is false, {@code !=} too; in {@code < <= > >=} the
+ * value decides: a number compares by value (with text that is a number), text as text ({@code
+ * "10" > 9} is false, {@code 10 < '9'} too).
  */
 sealed interface FilterExpr {
   boolean test(JsonNode current, JsonNode root);
@@ -78,10 +79,11 @@ sealed interface FilterExpr {
         case "empty" -> b.isBoolean() && (a.isContainerNode() || a.isTextual())
             && (a.isContainerNode() ? a.isEmpty() : a.asText().isEmpty()) == b.booleanValue();
         default -> {
+          // the value decides: a number compares by value (with text that is a number), text as text
           int c;
-          java.math.BigDecimal x = decimal(a), y = decimal(b);
-          if (x != null && y != null) c = x.compareTo(y);
-          else if (a.isTextual() && b.isTextual()) c = a.asText().compareTo(b.asText());
+          java.math.BigDecimal y = a.isNumber() ? decimal(b) : null;
+          if (a.isNumber() && y != null) c = a.decimalValue().compareTo(y);
+          else if (a.isTextual() && (b.isTextual() || b.isNumber())) c = a.asText().compareTo(b.asText());
           else yield false;
           yield switch (op) {
             case "<" -> c < 0;

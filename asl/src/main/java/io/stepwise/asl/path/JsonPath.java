@@ -55,7 +55,10 @@ public final class JsonPath {
 
   /** Without a trailing function: what a ResultPath may be. */
   public boolean isReference() {
-    return definite && function == null;
+    if (!definite || function != null) return false;
+    // a script index ([(@.length-1)]) is no reference path: '@' is not supported there
+    for (Segment s : segments) if (s instanceof Segment.Index x && x.fromEnd()) return false;
+    return true;
   }
 
   public boolean isRoot() {
@@ -104,7 +107,8 @@ public final class JsonPath {
   public JsonNode readArgument(JsonNode root) {
     if (function != null || !definite) return read(root);
     JsonNode n = root;
-    for (Segment s : segments) {
+    for (int i = 0; i < segments.length; i++) {
+      Segment s = segments[i];
       if (s instanceof Segment.Field f) {
         if (!(n instanceof ObjectNode)) return null;
         n = n.get(f.name());
@@ -112,9 +116,7 @@ public final class JsonPath {
         Segment.Index x = (Segment.Index) s;
         if (!(n instanceof ArrayNode a)) {
           if (n.isNull()) return null;
-          StringBuilder index = new StringBuilder();
-          x.normalize(index);
-          throw new NotAnArray("Filter: " + index + " can only be applied to arrays. Current context is: " + javaText(n));
+          throw new NotAnArray("Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + javaText(n));
         }
         // over plain JSON a position before the start is out of bounds, as one past the end
         int at = x.position(a);
@@ -215,21 +217,15 @@ public final class JsonPath {
         } else if (s instanceof Segment.Index x) {
           if (n.isNull()) return new Strict(null, i, paths ? "The path " + w + " is null" : "");
           if (!(n instanceof ArrayNode a)) {
-            if (!paths) return new Strict(null, i, "");
-            StringBuilder index = new StringBuilder();
-            x.normalize(index);
-            return new Strict(null, i, "Filter: " + index + " can only be applied to arrays. Current context is: "
-                + (n.isTextual() ? n.textValue() : n.toString()));
+            return new Strict(null, i, paths ? "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: "
+                + (n.isTextual() ? n.textValue() : n.toString()) : "");
           }
           next.add(x.at(a));
-          if (paths) {
-            StringBuilder at = new StringBuilder(w);
-            x.normalize(at);
-            nextWhere.add(at.toString());
-          } else {
-            nextWhere.add(null);
-          }
-        } else if (n.isNull() && (s instanceof Segment.Indexes || s instanceof Segment.Slice || s instanceof Segment.Filter)) {
+          nextWhere.add(paths ? w + "[" + x.position(a) + "]" : null);
+        } else if (s instanceof Segment.Filter && !n.isContainerNode()) {
+          return new Strict(null, i, paths ? "Filter: " + fragmentFrom(i) + " can not be applied to primitives. Current context is: "
+              + (n.isTextual() ? n.textValue() : n.toString()) : "");
+        } else if (n.isNull() && (s instanceof Segment.Indexes || s instanceof Segment.Slice)) {
           return new Strict(null, i, paths ? "The path " + w + " is null" : "");
         } else if (s instanceof Segment.Fields names && !leaf) {
           if (!paths) return new Strict(null, i, "");
@@ -248,18 +244,9 @@ public final class JsonPath {
           }
         } else if (n instanceof ArrayNode a && (s instanceof Segment.Slice || s instanceof Segment.Filter)) {
           // the elements taken, each with its position
-          List<JsonNode> taken = new ArrayList<>();
-          s.apply(a, root, taken);
-          int from = 0;
-          for (JsonNode e : taken) {
-            next.add(e);
-            if (!paths) {
-              nextWhere.add(null);
-              continue;
-            }
-            int pos = e.isNull() ? -1 : indexOf(a, e, from);
-            if (pos >= 0) from = pos + 1;
-            nextWhere.add(w + "[" + (pos >= 0 ? pos : "?") + "]");
+          for (int pos : positions(s, a, root)) {
+            next.add(a.get(pos));
+            nextWhere.add(paths ? w + "[" + pos + "]" : null);
           }
         } else {
           List<JsonNode> taken = new ArrayList<>();
@@ -276,11 +263,30 @@ public final class JsonPath {
     return new Strict(nodes, i, null);
   }
 
-  /** The position of {@code e} itself in {@code a}, from {@code from} on, or -1. */
-  private static int indexOf(ArrayNode a, JsonNode e, int from) {
-    for (int i = from; i < a.size(); i++) if (a.get(i) == e) return i;
-    for (int i = 0; i < Math.min(from, a.size()); i++) if (a.get(i) == e) return i;
-    return -1;
+  /** The positions a slice or a filter takes from {@code a}, in order. */
+  private static List<Integer> positions(Segment s, ArrayNode a, JsonNode root) {
+    List<Integer> out = new ArrayList<>();
+    if (s instanceof Segment.Filter f) {
+      for (int i = 0; i < a.size(); i++) if (f.expr().test(a.get(i), root)) out.add(i);
+    } else {
+      Segment.Slice c = (Segment.Slice) s;
+      int n = a.size();
+      int from = c.from() == null ? 0 : c.from() < 0 ? Math.max(0, n + c.from()) : Math.min(c.from(), n);
+      int to = c.to() == null ? n : c.to() < 0 ? Math.max(0, n + c.to()) : Math.min(c.to(), n);
+      for (int i = from; i < to; i += Math.max(1, c.step())) out.add(i);
+    }
+    return out;
+  }
+
+  /** Segments {@code i} on as Jayway writes them in its "Filter:" words: a filter is {@code [?]}. */
+  private String fragmentFrom(int i) {
+    StringBuilder b = new StringBuilder();
+    for (int k = i; k < segments.length; k++) {
+      if (segments[k] instanceof Segment.Filter) b.append("[?]");
+      else segments[k].normalize(b);
+    }
+    if (function != null) b.append("['").append(function).append("()']");
+    return b.toString();
   }
 
   /** Jayway's normalised form, {@code $['a'][0]}, used in AWS's "No results for path" texts. */
@@ -319,11 +325,9 @@ public final class JsonPath {
       } else if (s instanceof Segment.Index x) {
         if (cur == null || cur.isNull()) return "The path " + walked + " is null";
         if (!(cur instanceof ArrayNode a)) {
-          StringBuilder index = new StringBuilder();
-          x.normalize(index);
-          return "Filter: " + index + " can only be applied to arrays. Current context is: " + (cur.isTextual() ? cur.textValue() : cur.toString());
+          return "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + (cur.isTextual() ? cur.textValue() : cur.toString());
         }
-        x.normalize(walked);
+        walked.append('[').append(x.position(a)).append(']');
         cur = x.at(a);
       } else if (s instanceof Segment.Fields names) {
         if (!(cur instanceof ObjectNode)) {

@@ -11,14 +11,16 @@ public record PathExpr(Root root, String variable, JsonPath path, String text) {
   public enum Root { INPUT, CONTEXT, VARIABLE }
 
   public static PathExpr compile(String text) {
-    if (text.startsWith("$$")) return new PathExpr(Root.CONTEXT, null, JsonPath.compile(text.substring(1)), text);
-    if (text.length() > 1 && text.charAt(0) == '$' && variableStart(text.codePointAt(1))) {
+    // the whitespace after a path is no part of it (Jayway trims it)
+    String path = text.stripTrailing();
+    if (path.startsWith("$$")) return new PathExpr(Root.CONTEXT, null, JsonPath.compile(path.substring(1)), text);
+    if (path.length() > 1 && path.charAt(0) == '$' && variableStart(path.codePointAt(1))) {
       int end = 1;
-      while (end < text.length() && text.charAt(end) != '.' && text.charAt(end) != '[') end++;
-      String name = text.substring(1, end);
-      return new PathExpr(Root.VARIABLE, name, JsonPath.compile("$" + text.substring(end)), text);
+      while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') end++;
+      String name = path.substring(1, end);
+      return new PathExpr(Root.VARIABLE, name, JsonPath.compile("$" + path.substring(end)), text);
     }
-    return new PathExpr(Root.INPUT, null, JsonPath.compile(text), text);
+    return new PathExpr(Root.INPUT, null, JsonPath.compile(path), text);
   }
 
   /**

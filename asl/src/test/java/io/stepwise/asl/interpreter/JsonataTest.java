@@ -518,6 +518,16 @@ class JsonataTest {
     }
   }
 
+  /** $millis() and $now() are each evaluation's own moment, on whichever thread it runs. */
+  @Test
+  void millis_isEachEvaluationsOwnMoment() throws Exception {
+    CompiledDefinition d = Harness.compile(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $millis() %}\",\"End\":true}"));
+    long first = ((Outcome.Succeeded) Interpreter.start(d, Harness.CTX, json("{}"), Harness.T0).outcome()).output().longValue();
+    Thread.sleep(20);
+    long second = ((Outcome.Succeeded) Interpreter.start(d, Harness.CTX, json("{}"), Harness.T0).outcome()).output().longValue();
+    assertThat(second).isGreaterThan(first);
+  }
+
   /** Numbers in jsonata-js's error messages are JSON.stringify's: 1e+21, 1.5e-7, 0.1 (jsonata-js 2.0.6's texts). */
   @Test
   void errorMessages_writeNumbersAsJavaScriptDoes() {
@@ -525,7 +535,8 @@ class JsonataTest {
         {"'a' < 1e21", "T2009: The values \"a\" and 1e+21 either side of operator \"<\" must be of the same data type"},
         {"1.5e-7 < 'a'", "T2009: The values 1.5e-7 and \"a\" either side of operator \"<\" must be of the same data type"},
         {"'x' > 0.1", "T2009: The values \"x\" and 0.1 either side of operator \">\" must be of the same data type"},
-        {"$power(1e21, 1e21)", "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=1e+21, exponent=1e+21"}};
+        {"$power(1e21, 1e21)", "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=1e+21, exponent=1e+21"},
+        {"'a' < 2e23", "T2009: The values \"a\" and 2e+23 either side of operator \"<\" must be of the same data type"}};
     for (String[] c : cases) assertThat(pass(c[0]).failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
   }
 
@@ -542,7 +553,10 @@ class JsonataTest {
         {"$parseInteger('12abc', '0')", "12"}, {"$parseInteger(' 12', '0')", "12"}, {"$parseInteger('-0x1F', '0')", "-31"},
         {"$parseInteger('1,234,567', '#,##0')", "1234567"}, {"$parseInteger('1.234', '#.##0')", "1"}, {"$parseInteger('12th', '0;o')", "12"},
         {"$parseInteger('\u0663\u0664', '\u0660')", "34"}, {"$parseInteger('1e3', '0')", "1"}, {"$parseInteger('XII', 'I')", "12"},
-        {"$parseInteger('twelve', 'w')", "12"}, {"$formatInteger(12, '0;o')", "\"12th\""}};
+        {"$parseInteger('twelve', 'w')", "12"}, {"$formatInteger(12, '0;o')", "\"12th\""},
+        {"$parseInteger('-\u0661\u0662', '\u0660')", "-12"}, {"$parseInteger($pad('', 400, '7'), '0')", "\"Infinity\""},
+        {"$parseInteger('0x' & $pad('', 300, 'f'), '0')", "\"Infinity\""}, {"$parseInteger('123456789012345678901', '0')", "1.2345678901234568E+20"},
+        {"[$formatInteger($nothing, 'xyz')]", "[]"}};
     for (String[] c : cases) assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
     for (String[] c : new String[][] {{"$parseInteger('abc', 'abc')", "abc"}, {"$parseInteger('1', '')", ""}, {"$formatInteger(1, '')", ""},
         {"$formatInteger(1, 'xyz;o')", "xyz"}}) {

@@ -140,6 +140,10 @@ class PassAndDataFlowTest {
       assertThat(Harness.run(one("\"InputPath\":\"" + c[0] + "\""), input).failure().cause()).as(c[0])
           .endsWith("Invalid path '" + c[0] + "' : " + c[1]);
     }
+    // whitespace after a path, a context path or a variable is no part of it
+    assertThat(Harness.run("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Assign\":{\"x\":7},\"Next\":\"Q\"},"
+        + "\"Q\":{\"Type\":\"Pass\",\"Parameters\":{\"a.$\":\"$.o \",\"n.$\":\"$$.State.Name  \",\"x.$\":\"$x \"},\"End\":true}}}", input).output())
+        .isEqualTo(json("{\"a\":1,\"n\":\"Q\",\"x\":7}"));
   }
 
   @Test

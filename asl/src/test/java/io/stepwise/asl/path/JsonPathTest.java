@@ -135,6 +135,10 @@ class JsonPathTest {
     assertThat(JsonPath.compile(path).read(DOC)).isEqualTo(json(expected));
   }
   private static final JsonNode ITEMS = json("{\"b\":[{\"id\":1,\"s\":\"x\",\"n\":1,\"z\":0},{\"id\":2,\"s\":\"y\",\"n\":2},"
+      + "{\"id\":3,\"n\":\"1\",\"s\":null},{\"id\":4,\"s\":\"READY\",\"t\":true,\"m\":{\"id\":5}}],"
+      + "\"v\":[{\"id\":1,\"v\":\"10\"},{\"id\":2,\"v\":\"9\"},{\"id\":3,\"v\":\"abc\"},{\"id\":4,\"v\":10},{\"id\":5,\"v\":11},{\"id\":6,\"v\":2}],"
+      + "\"w\":[{\"b\":1},null,{\"b\":2}]}");
+  private static final JsonNode ITEMS_ONLY = json("{\"b\":[{\"id\":1,\"s\":\"x\",\"n\":1,\"z\":0},{\"id\":2,\"s\":\"y\",\"n\":2},"
       + "{\"id\":3,\"n\":\"1\",\"s\":null},{\"id\":4,\"s\":\"READY\",\"t\":true,\"m\":{\"id\":5}}]}");
 
   /**
@@ -154,17 +158,26 @@ class JsonPathTest {
       "$.b[?(@.n <= '1')].id => [1,3]",
       "$.b[?(@.n > '0')].id => [1,2,3]",
       "$.b[?(@.s > 'a')].id => [1,2]",
-      "$..[?(@.id)].id => [1,2,3,4,5]",
-      "$..[?(@.id == 2)].id => [2]",
       "$..[?(@ > 1)] => []",
       "$.b[?(@.n)].s => [\"x\",\"y\",null]",
       "$.b[?(@.id > 9)].zz => []",
       "$.b[*].t => [true]",
       "$.b[0:2].n => [1,2]",
       "$.b[?(@.id == 1)].q.r => []",
+      "$.v[?(@.v > 9)].id => [3,4,5]",
+      "$.v[?(@.v > 10)].id => [2,3,5]",
+      "$.v[?(@.v < '9')].id => [1,6]",
+      "$.v[?(@.v <= '100')].id => [1,4,5,6]",
       "$.nope[?(@.a)] => []"})
   void filters_areJayway200s(String path, String expected) {
     assertThat(JsonPath.compile(path).read(ITEMS)).isEqualTo(json(expected));
+  }
+
+  /** A filter in a deep scan tests each object once, in document order (Jayway 2.0.0's answers). */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {"$..[?(@.id)].id => [1,2,3,4,5]", "$..[?(@.id == 2)].id => [2]"})
+  void deepScanFilters_testEachObjectOnce(String path, String expected) {
+    assertThat(JsonPath.compile(path).read(ITEMS_ONLY)).isEqualTo(json(expected));
   }
 
   /**
@@ -179,7 +192,11 @@ class JsonPathTest {
       "$.b[1:].t => No results for path: $['b'][1]['t']",
       "$.b[0,9].id => Property ['id'] not found in path $['b'][9]",
       "$.b[?(@.id == 4)].m.x => No results for path: $['b'][3]['m']['x']",
-      "$.b[?(@.id)]['s','n'].x => Multi properties can only be used as path leafs: $['b'][0]['s', 'n']"})
+      "$.b[?(@.id)]['s','n'].x => Multi properties can only be used as path leafs: $['b'][0]['s', 'n']",
+      "$.b[0].id[0].x => Filter: [0]['x'] can only be applied to arrays. Current context is: 1",
+      "$.b[1].s[?(@.x)].y => Filter: [?]['y'] can not be applied to primitives. Current context is: y",
+      "$.b[(@.length-1)].zz => No results for path: $['b'][3]['zz']",
+      "$.w[0:3].b => Property ['b'] not found in path $['w'][1]"})
   void pastListsSlicesAndFilters_aMissingLastNameFailsThePath(String path, String reason) {
     JsonPath p = JsonPath.compile(path);
     assertThat(p.read(ITEMS)).as(path).isNull();
