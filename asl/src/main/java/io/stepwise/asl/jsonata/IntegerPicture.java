@@ -99,14 +99,15 @@ final class IntegerPicture {
       for (Separator s : separators) digits = digits.replace(s.character(), "");
     }
     if (zero != '0') {
-      // JavaScript's fromCodePoint of each code point less the family's zero, as jsonata-js maps
-      // them; one below the zero is no digit (a sign, a space), kept as it is
+      // JavaScript's fromCodePoint of each UTF-16 unit less the family's zero, as jsonata-js maps
+      // them: a unit below the zero (a sign, a space) is JavaScript's RangeError, which has no code
+      // (AWS writes an error without one after a colon, as its bounds)
       StringBuilder b = new StringBuilder();
-      digits.codePoints().forEach(cp -> {
-        int shifted = cp - zero + '0';
-        if (shifted >= 0) b.appendCodePoint(shifted);
-        else b.appendCodePoint(cp);
-      });
+      for (int i = 0; i < digits.length(); i++) {
+        int shifted = digits.charAt(i) - zero + '0';
+        if (shifted < 0) throw new Bounds.Crossed("Invalid code point " + shifted);
+        b.appendCodePoint(shifted);
+      }
       digits = b.toString();
     }
     return parseInt(digits);

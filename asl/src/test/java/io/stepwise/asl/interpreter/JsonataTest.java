@@ -554,10 +554,12 @@ class JsonataTest {
         {"$parseInteger('1,234,567', '#,##0')", "1234567"}, {"$parseInteger('1.234', '#.##0')", "1"}, {"$parseInteger('12th', '0;o')", "12"},
         {"$parseInteger('\u0663\u0664', '\u0660')", "34"}, {"$parseInteger('1e3', '0')", "1"}, {"$parseInteger('XII', 'I')", "12"},
         {"$parseInteger('twelve', 'w')", "12"}, {"$formatInteger(12, '0;o')", "\"12th\""},
-        {"$parseInteger('-\u0661\u0662', '\u0660')", "-12"}, {"$parseInteger($pad('', 400, '7'), '0')", "\"Infinity\""},
+{"$parseInteger($pad('', 400, '7'), '0')", "\"Infinity\""},
         {"$parseInteger('0x' & $pad('', 300, 'f'), '0')", "\"Infinity\""}, {"$parseInteger('123456789012345678901', '0')", "1.2345678901234568E+20"},
         {"[$formatInteger($nothing, 'xyz')]", "[]"}};
     for (String[] c : cases) assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
+    // jsonata-js maps a sign before digits of another family to no character: JavaScript's RangeError
+    assertThat(pass("$parseInteger('-\u0661\u0662', '\u0660')").failure().cause()).endsWith("threw an error during evaluation: Invalid code point -1539");
     for (String[] c : new String[][] {{"$parseInteger('abc', 'abc')", "abc"}, {"$parseInteger('1', '')", ""}, {"$formatInteger(1, '')", ""},
         {"$formatInteger(1, 'xyz;o')", "xyz"}}) {
       assertThat(pass(c[0]).failure().cause()).as(c[0]).endsWith("threw an error during evaluation. D3130: Formatting or parsing an integer "
