@@ -227,6 +227,9 @@ public final class JsonPath {
               + (n.isTextual() ? n.textValue() : n.toString()) : "");
         } else if (n.isNull() && (s instanceof Segment.Indexes || s instanceof Segment.Slice)) {
           return new Strict(null, i, paths ? "The path " + w + " is null" : "");
+        } else if (!(n instanceof ArrayNode) && (s instanceof Segment.Indexes || s instanceof Segment.Slice)) {
+          return new Strict(null, i, paths ? "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: "
+              + (n.isTextual() ? n.textValue() : n.toString()) : "");
         } else if (s instanceof Segment.Fields names && !leaf) {
           if (!paths) return new Strict(null, i, "");
           if (!(n instanceof ObjectNode)) {

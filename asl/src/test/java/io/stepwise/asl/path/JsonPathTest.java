@@ -196,7 +196,9 @@ class JsonPathTest {
       "$.b[0].id[0].x => Filter: [0]['x'] can only be applied to arrays. Current context is: 1",
       "$.b[1].s[?(@.x)].y => Filter: [?]['y'] can not be applied to primitives. Current context is: y",
       "$.b[(@.length-1)].zz => No results for path: $['b'][3]['zz']",
-      "$.w[0:3].b => Property ['b'] not found in path $['w'][1]"})
+      "$.w[0:3].b => Property ['b'] not found in path $['w'][1]",
+      "$.b[0][0,1] => Filter: [0,1] can only be applied to arrays. Current context is: {\"id\":1,\"s\":\"x\",\"n\":1,\"z\":0}",
+      "$.b[0].s[1:].x => Filter: [1:]['x'] can only be applied to arrays. Current context is: x"})
   void pastListsSlicesAndFilters_aMissingLastNameFailsThePath(String path, String reason) {
     JsonPath p = JsonPath.compile(path);
     assertThat(p.read(ITEMS)).as(path).isNull();
