@@ -27,7 +27,7 @@ public final class JsonPath {
     for (Segment s : segments) d &= s instanceof Segment.Field || s instanceof Segment.Index;
     this.definite = d;
     // Jayway merges several names at the end into one object: $['a','b'] is definite too; names
-    // anywhere else are refused when the path reaches them (see strictPrefix)
+    // anywhere else are refused when the path reaches them (see walk)
     int last = segments.size() - 1;
     boolean namesLeaf = last >= 0 && segments.get(last) instanceof Segment.Fields;
     for (int i = 0; i < last && namesLeaf; i++) namesLeaf = segments.get(i) instanceof Segment.Field || segments.get(i) instanceof Segment.Index;
@@ -165,105 +165,103 @@ public final class JsonPath {
       }
       return n;
     }
-    Strict strict = strictPrefix(root, false);
-    if (strict.failure() != null) return null;
-    List<JsonNode> current = strict.nodes();
-    for (int i = strict.end(); i < segments.length; i++) {
-      List<JsonNode> next = new ArrayList<>();
-      for (JsonNode n : current) segments[i].apply(n, root, next);
-      current = next;
-    }
-    ArrayNode out = Json.NODES.arrayNode(current.size());
-    out.addAll(current);
+    List<JsonNode> values = new ArrayList<>();
+    if (walk(root, 0, null, root, values, false) != null) return null;
+    ArrayNode out = Json.NODES.arrayNode(values.size());
+    out.addAll(values);
     return out;
   }
 
-  /** The nodes an indefinite path's strict prefix reaches, where that prefix ends, or why it failed. */
-  private record Strict(List<JsonNode> nodes, int end, String failure) {}
-
   /**
-   * Jayway 2.0.0, AWS's reader, reads an indefinite path leniently only past a wildcard or a deep
-   * scan: before one, also past index lists, slices and filters, a name that meets no object, or
-   * a last name that is not there, fails the whole path ({@code $.arr[?(@.a)].b} when a matched
-   * element has no b: {@code No results for path: $['arr'][1]['b']}; checked against Jayway
-   * 2.0.0). With {@code paths}, the nodes are followed with their paths for those words; without,
-   * a failure is only marked ("").
+   * Jayway 2.0.0, AWS's reader, reads an indefinite path leniently only past a wildcard over an
+   * array or a deep scan: before one, also past index lists, slices, filters and wildcards over
+   * objects, a name that meets no object or a last name that is not there fails the whole path
+   * ({@code $.arr[?(@.a)].b} when a matched element has no b: {@code No results for path:
+   * $['arr'][1]['b']}), as do an index, list or slice on what is no array and a filter on a
+   * primitive; it walks depth first, so the first failure is the first node's (checked against
+   * Jayway 2.0.0). Each node is followed with its path when {@code paths}; without, a failure is
+   * only marked (""). Returns the failure, or null with the values in {@code out}.
    */
-  private Strict strictPrefix(JsonNode root, boolean paths) {
-    List<JsonNode> nodes = new ArrayList<>(List.of(root));
-    List<String> where = new ArrayList<>();
-    where.add(paths ? "$" : null);
-    int i = 0;
-    for (; i < segments.length; i++) {
-      Segment s = segments[i];
-      if (s instanceof Segment.Wildcard || s instanceof Segment.Scan) break;
-      boolean leaf = i == segments.length - 1;
-      List<JsonNode> next = new ArrayList<>();
-      List<String> nextWhere = new ArrayList<>();
-      for (int k = 0; k < nodes.size(); k++) {
-        JsonNode n = nodes.get(k);
-        String w = where.get(k);
-        if (s instanceof Segment.Field f) {
-          if (!(n instanceof ObjectNode)) return new Strict(null, i, paths ? "Property ['" + f.name() + "'] not found in path " + w : "");
-          String at = paths ? w + "['" + f.name() + "']" : null;
-          JsonNode v = n.get(f.name());
-          if (v == null) {
-            // one missing at the end fails the path; one on the way reads nothing
-            if (leaf) return new Strict(null, i, paths ? "No results for path: " + at : "");
-            continue;
-          }
-          next.add(v);
-          nextWhere.add(at);
-        } else if (s instanceof Segment.Index x) {
-          if (n.isNull()) return new Strict(null, i, paths ? "The path " + w + " is null" : "");
-          if (!(n instanceof ArrayNode a)) {
-            return new Strict(null, i, paths ? "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: "
-                + (n.isTextual() ? n.textValue() : n.toString()) : "");
-          }
-          next.add(x.at(a));
-          nextWhere.add(paths ? w + "[" + x.position(a) + "]" : null);
-        } else if (s instanceof Segment.Filter && !n.isContainerNode()) {
-          return new Strict(null, i, paths ? "Filter: " + fragmentFrom(i) + " can not be applied to primitives. Current context is: "
-              + (n.isTextual() ? n.textValue() : n.toString()) : "");
-        } else if (n.isNull() && (s instanceof Segment.Indexes || s instanceof Segment.Slice)) {
-          return new Strict(null, i, paths ? "The path " + w + " is null" : "");
-        } else if (!(n instanceof ArrayNode) && (s instanceof Segment.Indexes || s instanceof Segment.Slice)) {
-          return new Strict(null, i, paths ? "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: "
-              + (n.isTextual() ? n.textValue() : n.toString()) : "");
-        } else if (s instanceof Segment.Fields names && !leaf) {
-          if (!paths) return new Strict(null, i, "");
-          if (!(n instanceof ObjectNode)) {
-            StringBuilder fragment = new StringBuilder();
-            names.normalize(fragment);
-            return new Strict(null, i, "Property " + fragment + " not found in path " + w);
-          }
-          StringBuilder b = new StringBuilder(w);
-          names.normalize(b);
-          return new Strict(null, i, "Multi properties can only be used as path leafs: " + b);
-        } else if (n instanceof ArrayNode a && s instanceof Segment.Indexes list) {
-          for (int index : list.indexes()) {
-            next.add(new Segment.Index(index).at(a));
-            nextWhere.add(paths ? w + "[" + index + "]" : null);
-          }
-        } else if (n instanceof ArrayNode a && (s instanceof Segment.Slice || s instanceof Segment.Filter)) {
-          // the elements taken, each with its position
-          for (int pos : positions(s, a, root)) {
-            next.add(a.get(pos));
-            nextWhere.add(paths ? w + "[" + pos + "]" : null);
-          }
-        } else {
-          List<JsonNode> taken = new ArrayList<>();
-          s.apply(n, root, taken);
-          for (JsonNode e : taken) {
-            next.add(e);
-            nextWhere.add(w);
-          }
-        }
-      }
-      nodes = next;
-      where = nextWhere;
+  private String walk(JsonNode n, int i, String w, JsonNode root, List<JsonNode> out, boolean paths) {
+    if (i == segments.length) {
+      out.add(n);
+      return null;
     }
-    return new Strict(nodes, i, null);
+    Segment s = segments[i];
+    boolean leaf = i == segments.length - 1;
+    if (s instanceof Segment.Scan || s instanceof Segment.Wildcard && !(n instanceof ObjectNode)) {
+      // lenient from here on
+      List<JsonNode> current = new ArrayList<>(List.of(n));
+      for (int k = i; k < segments.length; k++) {
+        List<JsonNode> next = new ArrayList<>();
+        for (JsonNode c : current) segments[k].apply(c, root, next);
+        current = next;
+      }
+      out.addAll(current);
+      return null;
+    }
+    if (s instanceof Segment.Wildcard) {
+      // over an object: its properties, read strictly
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        java.util.Map.Entry<String, JsonNode> e = it.next();
+        String failure = walk(e.getValue(), i + 1, paths ? w + "['" + e.getKey() + "']" : null, root, out, paths);
+        if (failure != null) return failure;
+      }
+      return null;
+    }
+    if (s instanceof Segment.Field f) {
+      if (!(n instanceof ObjectNode)) return paths ? "Property ['" + f.name() + "'] not found in path " + w : "";
+      JsonNode v = n.get(f.name());
+      String at = paths ? w + "['" + f.name() + "']" : null;
+      // one missing at the end fails the path; one on the way reads nothing
+      if (v == null) return leaf ? (paths ? "No results for path: " + at : "") : null;
+      return walk(v, i + 1, at, root, out, paths);
+    }
+    if (s instanceof Segment.Filter && !n.isContainerNode()) {
+      return paths ? "Filter: " + fragmentFrom(i) + " can not be applied to primitives. Current context is: " + context(n) : "";
+    }
+    if (s instanceof Segment.Index || s instanceof Segment.Indexes || s instanceof Segment.Slice) {
+      if (n.isNull()) return paths ? "The path " + w + " is null" : "";
+      if (!(n instanceof ArrayNode)) {
+        return paths ? "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + context(n) : "";
+      }
+    }
+    if (s instanceof Segment.Fields names && !leaf) {
+      if (!paths) return "";
+      StringBuilder b = new StringBuilder();
+      names.normalize(b);
+      if (!(n instanceof ObjectNode)) return "Property " + b + " not found in path " + w;
+      return "Multi properties can only be used as path leafs: " + w + b;
+    }
+    if (n instanceof ArrayNode a && s instanceof Segment.Index x) {
+      return walk(x.at(a), i + 1, paths ? w + "[" + x.position(a) + "]" : null, root, out, paths);
+    }
+    if (n instanceof ArrayNode a && s instanceof Segment.Indexes list) {
+      for (int index : list.indexes()) {
+        String failure = walk(new Segment.Index(index).at(a), i + 1, paths ? w + "[" + index + "]" : null, root, out, paths);
+        if (failure != null) return failure;
+      }
+      return null;
+    }
+    if (n instanceof ArrayNode a && (s instanceof Segment.Slice || s instanceof Segment.Filter)) {
+      for (int pos : positions(s, a, root)) {
+        String failure = walk(a.get(pos), i + 1, paths ? w + "[" + pos + "]" : null, root, out, paths);
+        if (failure != null) return failure;
+      }
+      return null;
+    }
+    // a filter on an object (itself, or nothing), several names at the end
+    List<JsonNode> taken = new ArrayList<>();
+    s.apply(n, root, taken);
+    for (JsonNode e : taken) {
+      String failure = walk(e, i + 1, w, root, out, paths);
+      if (failure != null) return failure;
+    }
+    return null;
+  }
+
+  private static String context(JsonNode n) {
+    return n.isTextual() ? n.textValue() : n.toString();
   }
 
   /** The positions a slice or a filter takes from {@code a}, in order. */
@@ -307,7 +305,7 @@ public final class JsonPath {
    */
   public String missingReason(JsonNode root) {
     if (!definite && !multiLeaf && function == null) {
-      String failure = strictPrefix(root, true).failure();
+      String failure = walk(root, 0, "$", root, new ArrayList<>(), true);
       return failure != null ? failure : "No results for path: " + normalized();
     }
     // AWS reads paths with Jayway 2.0.0 (its words: a name list is written "['a', 'b']", functions

@@ -200,11 +200,26 @@ class JsonPathTest {
       "$.b[0][0,1] => Filter: [0,1] can only be applied to arrays. Current context is: {\"id\":1,\"s\":\"x\",\"n\":1,\"z\":0}",
       "$.b[0].s[1:].x => Filter: [1:]['x'] can only be applied to arrays. Current context is: x"})
   void pastListsSlicesAndFilters_aMissingLastNameFailsThePath(String path, String reason) {
-    JsonPath p = JsonPath.compile(path);
-    assertThat(p.read(ITEMS)).as(path).isNull();
-    assertThat(p.missingReason(ITEMS)).as(path).isEqualTo(reason);
+    assertThat(JsonPath.compile(path).read(ITEMS)).as(path).isNull();
+    assertThat(JsonPath.compile(path).missingReason(ITEMS)).as(path).isEqualTo(reason);
   }
 
+  private static final JsonNode OBJECTS = json("{\"o\":{\"x\":{\"b\":1},\"y\":{}},\"p\":{\"x\":{\"b\":1},\"y\":{\"b\":2}},\"l\":[{\"b\":1},{}]}");
+
+  /**
+   * A wildcard over an object is its properties, read as strictly as names (over an array it is
+   * lenient); the first failure is the first node's, depth first (Jayway 2.0.0's answers).
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      "$.o.*.b => No results for path: $['o']['y']['b']",
+      "$.o[*].b.c => Property ['c'] not found in path $['o']['x']['b']"})
+  void wildcardsOverObjects_areStrict(String path, String reason) {
+    assertThat(JsonPath.compile(path).read(OBJECTS)).as(path).isNull();
+    assertThat(JsonPath.compile(path).missingReason(OBJECTS)).as(path).isEqualTo(reason);
+    assertThat(JsonPath.compile("$.p.*.b").read(OBJECTS)).isEqualTo(json("[1,2]"));
+    assertThat(JsonPath.compile("$.l[*].b").read(OBJECTS)).isEqualTo(json("[1]"));
+  }
 
   @Test
   void empty_holdsForEmptyArraysStringsAndObjects() {
