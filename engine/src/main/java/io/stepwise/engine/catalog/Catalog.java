@@ -39,7 +39,17 @@ public final class Catalog {
     this.index = index;
     this.io = io;
     this.clock = clock;
+    this.startedMicros = micros(clock.instant());
   }
+
+  /**
+   * When this catalog began: a row a crash left without its event was written before it. Rows
+   * written since are only ever removed by their own delete, so reconciling never takes the row
+   * of a create that raced the entity's recovery (its creation date is taken before the entity
+   * recovers, so "created before the reconcile" could not tell it from a stale row, and a
+   * listing lost a machine just created).
+   */
+  private final long startedMicros;
 
   private final java.time.Clock clock;
   private static final System.Logger LOG = System.getLogger(Catalog.class.getName());
@@ -113,11 +123,11 @@ public final class Catalog {
   }
 
   /**
-   * Makes the rows of {@code arn} what they should be: only {@code wanted}'s (none if null). Rows
-   * of a resource of the same ARN created after this call (a create racing the check) are kept.
+   * Makes the rows of {@code arn} what they should be: only {@code wanted}'s (none if null). Only
+   * rows from before this catalog began are taken (see {@link #startedMicros}).
    */
   private void reconcile(Kind kind, String arn, ResourceIndex.Entry wanted) {
-    long asOf = micros(clock.instant());
+    long asOf = Math.min(micros(clock.instant()), startedMicros - 1);
     CompletableFuture.runAsync(() -> {
       IndexOp op = new IndexOp();
       boolean found = false;
