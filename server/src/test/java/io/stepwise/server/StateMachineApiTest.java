@@ -141,6 +141,27 @@ class StateMachineApiTest extends SharedServerTest {
     assertThat(seen).doesNotHaveDuplicates().containsAll(made);
   }
 
+  /**
+   * Each acknowledged create is listed at once, also when it comes as its entity recovers: the
+   * recovery's reconcile once took such a row (ListStateMachines lost machines, ListActivities
+   * activities, in CI now and then).
+   */
+  @Test
+  void everyAcknowledgedCreate_isListed() {
+    java.util.Set<String> made = new java.util.HashSet<>();
+    java.util.Set<String> activities = new java.util.HashSet<>();
+    for (int i = 0; i < 60; i++) {
+      made.add(create("listed-" + i, PASS));
+      activities.add(sfn.createActivity(b -> b.name("listed-activity-" + java.util.UUID.randomUUID())).activityArn());
+    }
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    sfn.listStateMachinesPaginator(b -> b.maxResults(1000)).stateMachines().forEach(m -> listed.add(m.stateMachineArn()));
+    java.util.Set<String> listedActivities = new java.util.HashSet<>();
+    sfn.listActivitiesPaginator(b -> b.maxResults(1000)).activities().forEach(a -> listedActivities.add(a.activityArn()));
+    assertThat(listed).containsAll(made);
+    assertThat(listedActivities).containsAll(activities);
+  }
+
   @Test
   void invalidDefinition_isRejectedWithAClearMessageAndCreatesNothing() {
     assertThatThrownBy(() -> create("broken", "{\"StartAt\": \"Nowhere\", \"States\": {}}"))
