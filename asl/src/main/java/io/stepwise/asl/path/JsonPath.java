@@ -17,6 +17,8 @@ public final class JsonPath {
   private final String text;
   private final Segment[] segments;
   private final boolean definite;
+  /** A definite path whose last step names several properties ({@code $.x['a','b']}). */
+  private final boolean multiLeaf;
   private final String function;
 
   JsonPath(String text, List<Segment> segments, String function) {
@@ -33,10 +35,6 @@ public final class JsonPath {
     for (int i = 0; i < last && namesLeaf; i++) namesLeaf = segments.get(i) instanceof Segment.Field || segments.get(i) instanceof Segment.Index;
     this.multiLeaf = namesLeaf;
   }
-
-  /** A definite path whose last step names several properties ({@code $.x['a','b']}). */
-  private final boolean multiLeaf;
-
 
   /** Parses a path starting at {@code $} (or {@code @} inside filters). */
   public static JsonPath compile(String text) {
@@ -78,7 +76,7 @@ public final class JsonPath {
   public JsonNode read(JsonNode root) {
     if (function != null) return null;
     if (multiLeaf) {
-      JsonNode at = walk(root, segments.length - 1);
+      JsonNode at = follow(root, segments.length - 1);
       if (!(at instanceof ObjectNode)) return null;
       List<JsonNode> out = new ArrayList<>(1);
       segments[segments.length - 1].apply(at, root, out);
@@ -88,7 +86,7 @@ public final class JsonPath {
   }
 
   /** The node the first {@code n} (field and index) segments lead to, or null. */
-  private JsonNode walk(JsonNode root, int n) {
+  private JsonNode follow(JsonNode root, int n) {
     JsonNode cur = root;
     for (int i = 0; i < n && cur != null; i++) {
       if (segments[i] instanceof Segment.Field f) cur = cur instanceof ObjectNode ? cur.get(f.name()) : null;
@@ -151,20 +149,7 @@ public final class JsonPath {
   }
 
   private JsonNode select(JsonNode root) {
-    if (definite) {
-      JsonNode n = root;
-      for (Segment s : segments) {
-        if (s instanceof Segment.Field f) {
-          if (!(n instanceof ObjectNode)) return null;
-          n = n.get(f.name());
-        } else {
-          if (!(n instanceof ArrayNode a)) return null;
-          n = ((Segment.Index) s).at(a);
-        }
-        if (n == null) return null;
-      }
-      return n;
-    }
+    if (definite) return follow(root, segments.length);
     List<JsonNode> values = new ArrayList<>();
     if (walk(root, 0, null, root, values, false) != null) return null;
     ArrayNode out = Json.NODES.arrayNode(values.size());
@@ -326,7 +311,7 @@ public final class JsonPath {
       } else if (s instanceof Segment.Index x) {
         if (cur == null || cur.isNull()) return "The path " + walked + " is null";
         if (!(cur instanceof ArrayNode a)) {
-          return "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + (cur.isTextual() ? cur.textValue() : cur.toString());
+          return "Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + context(cur);
         }
         walked.append('[').append(x.position(a)).append(']');
         cur = x.at(a);
