@@ -56,7 +56,7 @@ final class Convert {
       if (Double.isNaN(d)) return Json.NODES.textNode("NaN");
       if (Double.isInfinite(d)) return Json.NODES.textNode(d > 0 ? "Infinity" : "-Infinity");
       if (d == Math.rint(d) && Math.abs(d) < 9e18) return Json.number((long) d);
-      return Json.NODES.numberNode(BigDecimal.valueOf(d));
+      return Json.fromDouble(d);
     }
     // inside containers JSONata has already dropped undefined: a Java null there is JSON null
     if (o instanceof List<?> l) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -102,6 +104,32 @@ public final class Json {
   /** An integer node the way the parser would make it (int when it fits), so equal values compare equal. */
   public static JsonNode number(long v) {
     return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+  }
+
+  /**
+   * A number computed as a JavaScript number (a JSONata result that is no exact integer within
+   * 9e18): AWS hands it back as a Java double and writes it as Java writes one, so
+   * 9223372036854775808 comes back as {@code 9.223372036854776E18} (floci, measured), 1e21 as
+   * {@code 1.0E21} and 0.0001 as {@code 1.0E-4}. The node is a decimal of the same value, so it
+   * equals the number read from JSON text.
+   */
+  public static JsonNode fromDouble(double d) {
+    return new DoubleDecimal(d);
+  }
+
+  /** A decimal written as {@link Double#toString(double)} writes its double. */
+  private static final class DoubleDecimal extends DecimalNode {
+    private final double value;
+
+    DoubleDecimal(double value) {
+      super(BigDecimal.valueOf(value));
+      this.value = value;
+    }
+
+    @Override
+    public String asText() {
+      return Double.toString(value);
+    }
   }
 
   /** Size in UTF-8 bytes of the compact serialisation, for the 256 KiB payload limit. */
