@@ -1,6 +1,5 @@
 package io.stepwise.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -10,11 +9,8 @@ public final class Json {
 
   public static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** Compact JSON text, written as the language writes state data (one form for every number). */
   public static String write(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JsonNode always serializes", e);
-    }
+    return io.stepwise.asl.path.Json.write(node);
   }
 }

@@ -67,6 +67,27 @@ class ExecutionApiTest extends SharedServerTest {
     assertThat(withoutData.executionStartedEventDetails().input()).isNull();
   }
 
+  /**
+   * A JSONata number that is no exact integer below 9e18 is written as Java writes a double, in the
+   * execution's output, its history and a synchronous result alike (AWS measured 9223372036854775808
+   * read back as 9.223372036854776E18).
+   */
+  @Test
+  void jsonataDoubles_areWrittenAsAwsWritesThem_inOutputAndHistory() throws Exception {
+    String definition = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\","
+        + "\"Output\":{\"v\":\"{% $states.input.amount %}\",\"small\":\"{% 0.0001 %}\",\"n\":\"{% 1e21 %}\",\"i\":\"{% 3 %}\"},\"End\":true}}}";
+    String expected = "{\"v\":9.223372036854776E18,\"small\":1.0E-4,\"n\":1.0E21,\"i\":3}";
+    String input = "{\"amount\": 9223372036854775808}";
+    String standard = create("jsonata-doubles", definition, StateMachineType.STANDARD);
+    String run = sfn.startExecution(b -> b.stateMachineArn(standard).input(input)).executionArn();
+    DescribeExecutionResponse d = awaitEnd(sfn, run);
+    assertThat(d.output()).isEqualTo(expected);
+    assertThat(history(sfn, run)).filteredOn(e -> e.stateExitedEventDetails() != null)
+        .extracting(e -> e.stateExitedEventDetails().output()).containsExactly(expected);
+    String express = create("jsonata-doubles-express", definition, StateMachineType.EXPRESS);
+    assertThat(sfn.startSyncExecution(b -> b.stateMachineArn(express).input(input)).output()).isEqualTo(expected);
+  }
+
   @Test
   void failingExecution_reportsErrorAndCause() throws Exception {
     String machine = create("choice-exec", CHOICE, StateMachineType.STANDARD);
