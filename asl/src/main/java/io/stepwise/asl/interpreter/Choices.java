@@ -55,6 +55,12 @@ final class Choices {
       case "StringMatches": return v.isTextual() && expected.isTextual() && wildcard(v.textValue(), expected.textValue());
       default: break;
     }
+    if (c.valuePath() != null && !op.equals("StringEquals") && !op.equals("NumericEquals")
+        && (op.startsWith("String") && !expected.isTextual() || op.startsWith("Numeric") && !expected.isNumber())) {
+      // an ordering comparison reads its Path operand as the operator's type; a Variable of another
+      // type only fails to match (ManageIQ/floe's Choice fixture, compared with AWS)
+      throw StatesError.runtime("Invalid value provided at path '" + c.valuePath().text() + "'");
+    }
     if (op.startsWith("String")) {
       if (!v.isTextual() || !expected.isTextual()) return false;
       return ordered(op.substring(6), v.textValue().compareTo(expected.textValue()));

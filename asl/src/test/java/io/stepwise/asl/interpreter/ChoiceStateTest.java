@@ -65,6 +65,30 @@ class ChoiceStateTest {
     assertThat(r.failure().cause()).contains("Invalid path '$.v'");
   }
 
+  /**
+   * An ordering comparison reads its Path operand as the operator's type: another type fails the
+   * execution naming the path; a Variable of another type, or an equality's operand of another type,
+   * only does not match (ManageIQ/floe's Choice fixture, compared with AWS).
+   */
+  @Test
+  void orderingPathOperandOfAnotherType_isStatesRuntime() {
+    String[][] failing = {
+        {"StringGreaterThanPath", "{\"v\":1,\"w\":1}"}, {"StringLessThanPath", "{\"v\":\"a\",\"w\":1}"},
+        {"StringGreaterThanEqualsPath", "{\"v\":\"a\",\"w\":null}"}, {"StringLessThanEqualsPath", "{\"v\":\"a\",\"w\":[\"a\"]}"},
+        {"NumericGreaterThanPath", "{\"v\":1,\"w\":\"1\"}"}, {"NumericLessThanEqualsPath", "{\"v\":\"x\",\"w\":true}"}};
+    for (String[] f : failing) {
+      var r = Harness.run(choice("{\"Variable\":\"$.v\",\"" + f[0] + "\":\"$.w\",NEXT}"), f[1]);
+      assertThat(r.failure().error()).as(f[0]).isEqualTo("States.Runtime");
+      assertThat(r.failure().cause()).as(f[0]).isEqualTo(
+          "An error occurred while executing the state 'C' (entered at the event id #2). Invalid value provided at path '$.w'");
+    }
+    String[][] notMatching = {
+        {"StringGreaterThanPath", "{\"v\":1,\"w\":\"1\"}"}, {"StringEqualsPath", "{\"v\":1,\"w\":1}"},
+        {"NumericEqualsPath", "{\"v\":1,\"w\":\"1\"}"}, {"NumericLessThanPath", "{\"v\":\"0\",\"w\":1}"},
+        {"TimestampLessThanPath", "{\"v\":\"2024-01-01T00:00:00Z\",\"w\":1}"}};
+    for (String[] f : notMatching) assertThat(decide("{\"Variable\":\"$.v\",\"" + f[0] + "\":\"$.w\",NEXT}", f[1])).as(f[0]).isEqualTo("no");
+  }
+
   @Test
   void choiceOutput_isInputThroughInputAndOutputPath() {
     String def = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"InputPath\":\"$.in\",\"OutputPath\":\"$.x\",\"Choices\":[{\"Variable\":\"$.x\",\"IsPresent\":true,\"Next\":\"E\"}]},\"E\":{\"Type\":\"Succeed\"}}}";
