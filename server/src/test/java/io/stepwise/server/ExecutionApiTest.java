@@ -230,7 +230,7 @@ class ExecutionApiTest extends SharedServerTest {
     String wide = "\"" + "\u00e9".repeat(131_073) + "\"";
     assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).name("x").input(wide)))
         .isInstanceOf(SfnException.class)
-        .hasMessageContaining("Member must have length less than or equal to 262144");
+        .hasMessageContaining("Value at 'input' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding");
     assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).isEmpty();
   }
 

@@ -46,11 +46,15 @@ final class Fields {
     return value;
   }
 
-  /** A payload (input, output): AWS's length limits on payloads count UTF-8 bytes, not characters. */
+  /**
+   * A payload (input, output): AWS's length limits on payloads count UTF-8 bytes, not characters
+   * ("Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding"),
+   * and its refusal says so (an SDK user's StartExecution with a big input, recorded in their code).
+   */
   static String maxBytes(String value, String name, int max) {
     if (value != null && value.length() > max / 3 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max) {
       throw ServiceError.validation("1 validation error detected: Value at '" + name
-          + "' failed to satisfy constraint: Member must have length less than or equal to " + max);
+          + "' failed to satisfy constraint: Member must have size less than or equal to " + max + " bytes in UTF-8 encoding");
     }
     return value;
   }
