@@ -55,10 +55,10 @@ final class Choices {
       case "StringMatches": return v.isTextual() && expected.isTextual() && wildcard(v.textValue(), expected.textValue());
       default: break;
     }
-    if (c.valuePath() != null && !op.equals("StringEquals") && !op.equals("NumericEquals")
-        && (op.startsWith("String") && !expected.isTextual() || op.startsWith("Numeric") && !expected.isNumber())) {
-      // an ordering comparison reads its Path operand as the operator's type; a Variable of another
-      // type only fails to match (ManageIQ/floe's Choice fixture, compared with AWS)
+    if (c.valuePath() != null && op.startsWith("String") && !op.equals("StringEquals") && !expected.isTextual()) {
+      // a string ordering reads its Path operand as text: another type fails (ManageIQ/floe's Choice
+      // fixture, compared with AWS); a Variable of another type only does not match, and a numeric
+      // ordering's operand of another type does not match either (tiny-asl-machine's AWS snapshots)
       throw StatesError.runtime("Invalid value provided at path '" + c.valuePath().text() + "'");
     }
     if (op.startsWith("String")) {
