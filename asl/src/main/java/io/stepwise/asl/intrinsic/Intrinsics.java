@@ -13,7 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -33,7 +33,8 @@ public final class Intrinsics {
     });
     def("States.ArrayPartition", 2, 2, Intrinsics::arrayPartition);
     def("States.ArrayContains", 2, 2, (c, a, s) -> {
-      for (JsonNode e : array(c, a[0])) if (e.equals(a[1])) return Json.NODES.booleanNode(true);
+      JsonNode wanted = Json.key(a[1]);
+      for (JsonNode e : array(c, a[0])) if (Json.key(e).equals(wanted)) return Json.NODES.booleanNode(true);
       return Json.NODES.booleanNode(false);
     });
     def("States.ArrayRange", 3, 3, Intrinsics::arrayRange);
@@ -47,10 +48,11 @@ public final class Intrinsics {
     });
     def("States.ArrayLength", 1, 1, (c, a, s) -> Json.NODES.numberNode(array(c, a[0]).size()));
     def("States.ArrayUnique", 1, 1, (c, a, s) -> {
-      Set<JsonNode> seen = new LinkedHashSet<>();
-      for (JsonNode e : array(c, a[0])) seen.add(e);
+      // the first of each value, values compared as Json.sameValue compares them
+      Map<JsonNode, JsonNode> seen = new LinkedHashMap<>();
+      for (JsonNode e : array(c, a[0])) seen.putIfAbsent(Json.key(e), e);
       ArrayNode r = Json.NODES.arrayNode(seen.size());
-      seen.forEach(r::add);
+      seen.values().forEach(r::add);
       return r;
     });
     def("States.Base64Encode", 1, 1, (c, a, s) -> {

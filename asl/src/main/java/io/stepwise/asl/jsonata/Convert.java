@@ -56,7 +56,10 @@ final class Convert {
       if (Double.isNaN(d)) return Json.NODES.textNode("NaN");
       if (Double.isInfinite(d)) return Json.NODES.textNode(d > 0 ? "Infinity" : "-Infinity");
       if (d == Math.rint(d) && Math.abs(d) < 9e18) return Json.number((long) d);
-      return Json.fromDouble(d);
+      // any other number comes back as a Java double, written as Java writes one: AWS answered
+      // 9223372036854775808 read back as 9.223372036854776E18 (floci, measured); an execution's
+      // input holds its fractional numbers as doubles too
+      return Json.NODES.numberNode(d);
     }
     // inside containers JSONata has already dropped undefined: a Java null there is JSON null
     if (o instanceof List<?> l) {

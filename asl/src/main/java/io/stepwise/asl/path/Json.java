@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -107,29 +105,37 @@ public final class Json {
   }
 
   /**
-   * A number computed as a JavaScript number (a JSONata result that is no exact integer within
-   * 9e18): AWS hands it back as a Java double and writes it as Java writes one, so
-   * 9223372036854775808 comes back as {@code 9.223372036854776E18} (floci, measured), 1e21 as
-   * {@code 1.0E21} and 0.0001 as {@code 1.0E-4}. The node is a decimal of the same value, so it
-   * equals the number read from JSON text.
+   * Equality as AWS's Jackson nodes have it, whose fractional numbers are all doubles: two
+   * fractional numbers are equal when their double values are (a decimal read from the
+   * definition equals a double read from an execution's input or made by JSONata), an integer is
+   * never equal to a fractional number ({@code 1} is not {@code 1.0}), anything else as {@link
+   * JsonNode#equals}, containers member by member.
    */
-  public static JsonNode fromDouble(double d) {
-    return new DoubleDecimal(d);
+  public static boolean sameValue(JsonNode a, JsonNode b) {
+    return key(a).equals(key(b));
   }
 
-  /** A decimal written as {@link Double#toString(double)} writes its double. */
-  private static final class DoubleDecimal extends DecimalNode {
-    private final double value;
-
-    DoubleDecimal(double value) {
-      super(BigDecimal.valueOf(value));
-      this.value = value;
+  /** A node that equals and hashes as {@link #sameValue} compares: its fractional numbers as doubles. */
+  public static JsonNode key(JsonNode n) {
+    if (n.isFloatingPointNumber()) return n.isDouble() ? n : NODES.numberNode(n.doubleValue());
+    if (!n.isContainerNode() || !hasFraction(n)) return n;
+    if (n.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode r = NODES.arrayNode(n.size());
+      for (JsonNode e : n) r.add(key(e));
+      return r;
     }
-
-    @Override
-    public String asText() {
-      return Double.toString(value);
+    com.fasterxml.jackson.databind.node.ObjectNode r = NODES.objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      r.set(e.getKey(), key(e.getValue()));
     }
+    return r;
+  }
+
+  private static boolean hasFraction(JsonNode n) {
+    if (n.isFloatingPointNumber()) return true;
+    for (JsonNode e : n) if (hasFraction(e)) return true;
+    return false;
   }
 
   /** Size in UTF-8 bytes of the compact serialisation, for the 256 KiB payload limit. */

@@ -54,6 +54,27 @@ class IntrinsicsTest {
     assertThat(Harness.run(pass(expr), INPUT).output().get("r")).isEqualTo(json(expected));
   }
 
+  /**
+   * Values are compared as AWS's Jackson nodes compare them, whose fractional numbers are all
+   * doubles: a fraction made by JSONata (a double) is the same fraction written in the definition
+   * or read from the input, while an integer is never a fraction (1 is not 1.0).
+   */
+  @Test
+  void arrayContainsAndUnique_compareFractionsByValue_integersApart() {
+    String def = "{\"StartAt\":\"J\",\"States\":{\"J\":{\"Type\":\"Pass\",\"QueryLanguage\":\"JSONata\","
+        + "\"Output\":{\"made\":\"{% [2.5, 0.1 + 0.2, 1] %}\",\"read\":\"{% $states.input.read %}\"},\"Next\":\"P\"},"
+        + "\"P\":{\"Type\":\"Pass\",\"Parameters\":{"
+        + "\"literal.$\":\"States.ArrayContains($.made, 2.5)\",\"input.$\":\"States.ArrayContains($.made, $.read[0])\","
+        + "\"sum.$\":\"States.ArrayContains($.made, 0.30000000000000004)\",\"fractionOne.$\":\"States.ArrayContains($.made, 1.0)\","
+        + "\"unique.$\":\"States.ArrayUnique(States.Array($.made[0], 2.5, $.read[0], 2.50, 1, 1.0, $.made[2]))\"},\"End\":true}}}";
+    JsonNode out = Harness.run(def, "{\"read\": [2.5]}").output();
+    assertThat(out.get("literal").booleanValue()).isTrue();
+    assertThat(out.get("input").booleanValue()).isTrue();
+    assertThat(out.get("sum").booleanValue()).isTrue();
+    assertThat(out.get("fractionOne").booleanValue()).as("1 is not 1.0").isFalse();
+    assertThat(Json.write(out.get("unique"))).isEqualTo("[2.5,1,1.0]");
+  }
+
   private static String sha256(String s) {
     try {
       byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
