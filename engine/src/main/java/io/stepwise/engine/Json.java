@@ -11,6 +11,6 @@ public final class Json {
 
   /** Compact JSON text, written as the language writes state data (one form for every number). */
   public static String write(JsonNode node) {
-    return io.stepwise.asl.path.Json.write(node);
+    return node == null ? "null" : io.stepwise.asl.path.Json.write(node);
   }
 }

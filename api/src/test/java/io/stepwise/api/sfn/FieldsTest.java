@@ -1,9 +1,11 @@
 package io.stepwise.api.sfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,5 +46,25 @@ class FieldsTest {
   @ValueSource(strings = {"{\"a\":", "\"unterminated", "tru"})
   void jsonProblem_malformed_reported(String text) {
     assertThat(Fields.jsonProblem(MAPPER, text)).isNotBlank();
+  }
+
+  /**
+   * A payload's limit counts UTF-8 bytes (AWS's API reference: "Length constraints apply to the
+   * payload size, and are expressed as bytes in UTF-8 encoding"), and the refusal says so, naming the
+   * member but not showing the value.
+   */
+  @Test
+  void maxBytes_countsUtf8Bytes_andSaysSo() {
+    String ascii = "a".repeat(262_144);
+    assertThat(Fields.maxBytes(ascii, "input", 262_144)).isSameAs(ascii);
+    String wide = "\u00e9".repeat(131_072);
+    assertThat(Fields.maxBytes(wide, "output", 262_144)).isSameAs(wide);
+    for (String[] over : new String[][] {{ascii + "a", "input"}, {wide + "a", "output"}, {"\u20ac".repeat(87_382), "input"}}) {
+      assertThatThrownBy(() -> Fields.maxBytes(over[0], over[1], 262_144))
+          .isInstanceOf(io.stepwise.engine.ServiceError.class)
+          .extracting(e -> ((io.stepwise.engine.ServiceError) e).code(), Throwable::getMessage)
+          .containsExactly("ValidationException", "1 validation error detected: Value at '" + over[1]
+              + "' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding");
+    }
   }
 }

@@ -6,7 +6,10 @@ import io.stepwise.asl.model.ChoiceRule;
 import io.stepwise.asl.path.Json;
 import java.time.Instant;
 
-/** Evaluates Choice rules with AWS's typing: a comparison with the wrong type is simply false. */
+/**
+ * Evaluates Choice rules with AWS's typing: a comparison with the wrong type is false, except a
+ * string ordering whose Path operand is no string, which fails the execution.
+ */
 final class Choices {
   private Choices() {}
 
