@@ -29,6 +29,7 @@ class DurabilityTest {
     String finished;
     String waiting;
     List<HistoryEvent> finishedHistory;
+    String fractions;
     try (TestServer first = TestServer.start(dir); SfnClient sfn = first.sfn()) {
       machine = sfn.createStateMachine(b -> b.name("durable").definition(waitSeconds(3)).roleArn(ROLE)).stateMachineArn();
       String quick = sfn.createStateMachine(b -> b.name("quick").definition(PASS).roleArn(ROLE)).stateMachineArn();
@@ -37,11 +38,13 @@ class DurabilityTest {
       finishedHistory = history(sfn, finished);
       waiting = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"survivor\"}")).executionArn();
       assertThat(sfn.describeExecution(b -> b.executionArn(waiting)).status()).isEqualTo(ExecutionStatus.RUNNING);
+      String numbers = sfn.createStateMachine(b -> b.name("numbers").definition(FRACTIONS_THEN_WAIT).roleArn(ROLE)).stateMachineArn();
+      fractions = sfn.startExecution(b -> b.stateMachineArn(numbers).input("{\"in\": 1.50, \"e\": 2E1}")).executionArn();
     }
 
     try (TestServer second = TestServer.start(dir); SfnClient sfn = second.sfn()) {
       assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(machine)).definition()).isEqualTo(waitSeconds(3));
-      assertThat(sfn.listStateMachines().stateMachines()).hasSize(2);
+      assertThat(sfn.listStateMachines().stateMachines()).hasSize(3);
       assertThat(sfn.describeExecution(b -> b.executionArn(finished)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(history(sfn, finished)).isEqualTo(finishedHistory);
       assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions())
@@ -55,8 +58,21 @@ class DurabilityTest {
           "ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited",
           "ExecutionSucceeded");
       for (int i = 0; i < events.size(); i++) assertThat(events.get(i).id()).isEqualTo(i + 1L);
+
+      // fractions are doubles, read back from the journal as they were written before the restart
+      DescribeExecutionResponse numbers = awaitEnd(sfn, fractions);
+      assertThat(numbers.output()).isEqualTo("{\"in\":1.5,\"e\":20.0,\"r\":{\"a\":100.0,\"b\":10.5,\"c\":1000.0,\"i\":3}}");
+      assertThat(history(sfn, fractions)).filteredOn(e -> e.stateExitedEventDetails() != null)
+          .extracting(e -> e.stateExitedEventDetails().output()).containsOnly(numbers.output());
     }
   }
+
+  static final String FRACTIONS_THEN_WAIT = """
+      {"StartAt": "Numbers", "States": {
+        "Numbers": {"Type": "Pass", "Result": {"a": 100.0, "b": 10.50, "c": 1e3, "i": 3}, "ResultPath": "$.r", "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 3, "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true}}}
+      """;
 
   /**
    * With a snapshot every 2 journal events, an execution looping through Waits is recovered after

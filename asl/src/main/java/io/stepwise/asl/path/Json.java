@@ -12,7 +12,6 @@ import java.util.Map;
 /** The one ObjectMapper of the language, and the JSON text forms AWS shows (compact, no spaces). */
 public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 

@@ -4,6 +4,7 @@ import static io.stepwise.asl.Harness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stepwise.asl.Harness;
+import io.stepwise.asl.path.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +45,24 @@ class PassAndDataFlowTest {
 
   static String one(String passBody) {
     return "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\"," + passBody + ",\"End\":true}}}";
+  }
+
+  /**
+   * AWS reads JSON as Jackson does by default: a number with a fraction or an exponent is a double,
+   * written as Java writes a double, whether it comes from the definition, the input or an
+   * intrinsic's JSON text (`100.0` stays `100.0`, `10.50` is `10.5`, `1e3` is `1000.0`, `1e-7` is
+   * `1.0E-7`); an integer stays as written. AWS answered 9223372036854775808 made into a number as
+   * 9.223372036854776E18 (floci, measured).
+   */
+  @Test
+  void fractions_areDoubles_fromDefinitionInputAndJsonText() {
+    String def = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{"
+        + "\"literal\":{\"a\":100.0,\"b\":10.50,\"c\":1e3,\"d\":1e-7,\"e\":12345678.5,\"i\":100},"
+        + "\"input.$\":\"$\",\"parsed.$\":\"States.StringToJson($.text)\"},\"End\":true}}}";
+    var out = Harness.run(def, "{\"a\":100.0,\"b\":10.50,\"c\":1e3,\"i\":7,\"text\":\"[2.50, 1E2, 3]\"}").output();
+    assertThat(Json.write(out.get("literal"))).isEqualTo("{\"a\":100.0,\"b\":10.5,\"c\":1000.0,\"d\":1.0E-7,\"e\":1.23456785E7,\"i\":100}");
+    assertThat(Json.write(out.get("input"))).isEqualTo("{\"a\":100.0,\"b\":10.5,\"c\":1000.0,\"i\":7,\"text\":\"[2.50, 1E2, 3]\"}");
+    assertThat(Json.write(out.get("parsed"))).isEqualTo("[2.5,100.0,3]");
   }
 
   @Test

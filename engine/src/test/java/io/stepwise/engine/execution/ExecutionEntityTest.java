@@ -322,8 +322,12 @@ class ExecutionEntityTest {
     var whole = JsonNodeFactory.instance.objectNode();
     whole.putObject("frame").put("state", "A").put("retries", 0);
     whole.putObject("input").putArray("items").add(1).add(2);
+    // fractions are doubles (as the language reads JSON): each reads back written as it was
+    ((com.fasterxml.jackson.databind.node.ObjectNode) whole.get("input")).put("fraction", 100.0).put("small", 1e-4)
+        .put("big", 9.223372036854776E18).put("half", 10.5);
     var next = whole.deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) next.get("frame")).put("state", "B");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) next.get("input")).put("fraction", 1e21);
     ExecutionEntity.Stepped first = new ExecutionEntity.Stepped(List.of(), whole, null, null);
     ExecutionEntity.Stepped second = new ExecutionEntity.Stepped(List.of(), null, null, JsonDelta.diff(whole, next));
     ExecutionEntity.Stepped firstBack = roundTrip(serialization, first);
@@ -331,6 +335,10 @@ class ExecutionEntityTest {
     var rebuilt = secondBack.positionAfter(firstBack.positionAfter(null));
     assertThat(firstBack.positionAfter(null)).isEqualTo(whole);
     assertThat(rebuilt).isEqualTo(next);
+    assertThat(io.stepwise.engine.Json.write(firstBack.positionAfter(null).get("input")))
+        .isEqualTo("{\"items\":[1,2],\"fraction\":100.0,\"small\":1.0E-4,\"big\":9.223372036854776E18,\"half\":10.5}");
+    assertThat(io.stepwise.engine.Json.write(rebuilt.get("input")))
+        .isEqualTo("{\"items\":[1,2],\"fraction\":1.0E21,\"small\":1.0E-4,\"big\":9.223372036854776E18,\"half\":10.5}");
   }
 
   private static ExecutionEntity.Stepped roundTrip(org.apache.pekko.serialization.Serialization serialization,
