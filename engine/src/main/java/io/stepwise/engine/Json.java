@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Json {
   private Json() {}
 
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Reads numbers as the language does ({@link io.stepwise.asl.path.Json#READING}): fractions are doubles, none is Infinity. */
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(io.stepwise.asl.path.Json.READING);
 
   /** Compact JSON text, written as the language writes state data (one form for every number). */
   public static String write(JsonNode node) {

@@ -91,8 +91,9 @@ public final class IntrinsicParser {
     if (start == pos) throw error("unexpected character '" + c + "'");
     try {
       BigDecimal d = new BigDecimal(s.substring(start, pos));
+      // an integer as written; a fraction a double, as JSON text is read (Json.READING)
       JsonNode n = d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0
-          ? Json.NODES.numberNode(d.longValueExact()) : Json.NODES.numberNode(d);
+          ? Json.NODES.numberNode(d.longValueExact()) : d.scale() > 0 ? Json.READING.numberNode(d) : Json.NODES.numberNode(d);
       if (n.canConvertToInt() && n.isIntegralNumber()) n = Json.NODES.numberNode(n.intValue());
       return new IntrinsicExpr.Literal(n);
     } catch (NumberFormatException | ArithmeticException e) {

@@ -5,18 +5,38 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ValueNode;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
 /** The one ObjectMapper of the language, and the JSON text forms AWS shows (compact, no spaces). */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
+  /**
+   * How JSON text becomes nodes, as AWS's Jackson reads it by default: a number with a fraction or
+   * an exponent is a double ({@code 100.0} stays {@code 100.0}, {@code 1e3} is {@code 1000.0}),
+   * except one past a double's range, which stays the exact decimal it was written as (a double
+   * would be Infinity: no JSON, and no number to compare).
+   */
+  public static final JsonNodeFactory READING = new JsonNodeFactory(true) {
+    @Override
+    public ValueNode numberNode(BigDecimal v) {
+      if (v == null) return nullNode();
+      double d = v.doubleValue();
+      return Double.isFinite(d) ? DoubleNode.valueOf(d) : super.numberNode(v);
+    }
+  };
+
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   static {
-    MAPPER.setNodeFactory(NODES);
+    MAPPER.setNodeFactory(READING);
     MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
   }
 

@@ -63,6 +63,12 @@ class PassAndDataFlowTest {
     assertThat(Json.write(out.get("literal"))).isEqualTo("{\"a\":100.0,\"b\":10.5,\"c\":1000.0,\"d\":1.0E-7,\"e\":1.23456785E7,\"i\":100}");
     assertThat(Json.write(out.get("input"))).isEqualTo("{\"a\":100.0,\"b\":10.5,\"c\":1000.0,\"i\":7,\"text\":\"[2.50, 1E2, 3]\"}");
     assertThat(Json.write(out.get("parsed"))).isEqualTo("[2.5,100.0,3]");
+    // past a double's range a number stays the decimal it was written as: still JSON, still a number
+    String far = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{\"big\":1e400,\"in.$\":\"$.v\","
+        + "\"intrinsic.$\":\"States.Array(2.50, 1e400)\"},\"Next\":\"C\"},\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.in\","
+        + "\"NumericLessThan\":1e400,\"Next\":\"Y\"}]},\"Y\":{\"Type\":\"Succeed\"}}}";
+    var farOut = Harness.run(far, "{\"v\": -1.5e400}").output();
+    assertThat(Json.write(farOut)).isEqualTo("{\"big\":1E+400,\"in\":-1.5E+400,\"intrinsic\":[2.5,1E+400]}");
   }
 
   @Test

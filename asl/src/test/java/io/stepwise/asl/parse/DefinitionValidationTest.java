@@ -129,6 +129,21 @@ class DefinitionValidationTest {
         + processorStates + "}},\"End\":true}}}";
   }
 
+  /**
+   * A number past a double's range is read as the decimal it was written as, not as Infinity: it is
+   * checked against a field's bounds as any number is (a review found 1e400 crashing the check).
+   */
+  @Test
+  void numbersPastADoublesRange_areCheckedAsNumbers() {
+    String retry = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::lambda:invoke\","
+        + "\"Parameters\":{\"FunctionName\":\"f\"},\"Retry\":[{\"ErrorEquals\":[\"States.ALL\"],\"BackoffRate\":%s}],\"End\":true}}}";
+    assertThat(problems(retry.formatted("1e400"))).isEmpty();
+    assertThat(problems(retry.formatted("-1e400"))).containsExactly("Minimum value is 1.0 at /States/T/Retry[0]/BackoffRate");
+    String map = distributedMap("\"ToleratedFailurePercentage\":%s,", "\"P\":{\"Type\":\"Pass\",\"End\":true}", false);
+    assertThat(problems(map.formatted("1e400"))).containsExactly("Maximum value is 100.0 at /States/M/ToleratedFailurePercentage");
+    assertThat(problems(map.formatted("-1e400"))).containsExactly("Minimum value is 0.0 at /States/M/ToleratedFailurePercentage");
+  }
+
   /** Number fields in AWS's schema words, at the field: the type, the floor, the ceiling; one rule for every number field. */
   @Test
   void numberFields_typeMinimumAndMaximum() {
