@@ -40,6 +40,10 @@ class TestStateTest {
 
       TestStateResponse info = sfn.testState(b -> b.definition("{\"Type\": \"Pass\", \"End\": true}").input("{}"));
       assertThat(info.inspectionData()).as("INFO shows no inspection data").isNull();
+      // numbers are read as an execution reads them: fractions are doubles, past a double's range the decimal as written
+      TestStateResponse numbers = sfn.testState(b -> b.definition("{\"Type\": \"Pass\", \"Result\": {\"r\": 10.50}, \"ResultPath\": \"$.x\", \"End\": true}")
+          .input("{\"f\": 100.0, \"e\": 1e3, \"far\": 1e400}"));
+      assertThat(numbers.output()).isEqualTo("{\"f\":100.0,\"e\":1000.0,\"far\":1E+400,\"x\":{\"r\":10.5}}");
 
       String machine = """
           {"StartAt": "First", "States": {
