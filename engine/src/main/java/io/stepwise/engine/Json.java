@@ -8,7 +8,7 @@ public final class Json {
   private Json() {}
 
   /** Reads numbers as the language does ({@link io.stepwise.asl.path.Json#READING}): fractions are doubles, none is Infinity. */
-  public static final ObjectMapper MAPPER = new ObjectMapper()
+  public static final ObjectMapper MAPPER = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .setNodeFactory(io.stepwise.asl.path.Json.READING);
 

@@ -2,6 +2,7 @@ package io.stepwise.api.sfn;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -155,11 +156,21 @@ final class Fields {
    */
   static String jsonProblem(ObjectMapper mapper, String text) {
     try (JsonParser parser = mapper.getFactory().createParser(text)) {
-      if (parser.nextToken() == null) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
         // empty or only white space: what Jackson's mapper says of it
         return "No content to map due to end-of-input";
       }
-      parser.skipChildren();
+      // every token of the first value; each fraction read as the engine will read it (Json.decimal)
+      int depth = 0;
+      while (true) {
+        if (token == JsonToken.VALUE_NUMBER_FLOAT) io.stepwise.asl.path.Json.decimal(parser);
+        if (token.isStructStart()) depth++;
+        else if (token.isStructEnd()) depth--;
+        if (depth == 0) break;
+        token = parser.nextToken();
+        if (token == null) return "Unexpected end-of-input"; // Jackson reports it first; kept for safety
+      }
       parser.finishToken(); // a top-level string is read lazily; its end must be checked too
       return null;
     } catch (JsonProcessingException e) {

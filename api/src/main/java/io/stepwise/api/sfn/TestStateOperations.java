@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class TestStateOperations {
   // numbers read as the language reads them (io.stepwise.asl.path.Json.READING), as an execution's input is
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  private static final ObjectMapper MAPPER = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .setNodeFactory(io.stepwise.asl.path.Json.READING);
   private static final Set<String> LEVELS = Set.of("INFO", "DEBUG", "TRACE");

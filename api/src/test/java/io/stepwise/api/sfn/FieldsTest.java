@@ -53,6 +53,13 @@ class FieldsTest {
    * payload size, and are expressed as bytes in UTF-8 encoding"), and the refusal says so, naming the
    * member but not showing the value.
    */
+  /** A number no decimal holds, or whose text could not be read back, is refused before anything reads it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"1e9999999999", "{\"a\": [1, 0.5e-2147483647]}", "[123.456e2147483647]"})
+  void jsonProblem_numberOutOfRange_isRefused(String text) {
+    assertThat(Fields.jsonProblem(MAPPER, text)).startsWith("Numeric value (").endsWith(") out of range");
+  }
+
   @Test
   void maxBytes_countsUtf8Bytes_andSaysSo() {
     String ascii = "a".repeat(262_144);

@@ -1,6 +1,11 @@
 package io.stepwise.asl.path;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import java.io.IOException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,11 +32,83 @@ public final class Json {
     public ValueNode numberNode(BigDecimal v) {
       if (v == null) return nullNode();
       double d = v.doubleValue();
-      return Double.isFinite(d) ? DoubleNode.valueOf(d) : super.numberNode(v);
+      return Double.isFinite(d) ? DoubleNode.valueOf(d) : super.numberNode(v.stripTrailingZeros());
     }
   };
 
-  public static final ObjectMapper MAPPER = new ObjectMapper()
+  /**
+   * A JSON factory whose parsers read each fraction through {@link #decimal}: a number that cannot be
+   * held or written back is malformed JSON there, as any other malformed text is, instead of a
+   * Java error wherever the text is read.
+   */
+  public static JsonFactory checkedNumbers() {
+    return new JsonFactory() {
+      @Override
+      public JsonParser createParser(String content) throws IOException {
+        return checked(super.createParser(content));
+      }
+
+      @Override
+      public JsonParser createParser(byte[] data) throws IOException {
+        return checked(super.createParser(data));
+      }
+
+      @Override
+      public JsonParser createParser(byte[] data, int offset, int len) throws IOException {
+        return checked(super.createParser(data, offset, len));
+      }
+
+      @Override
+      public JsonParser createParser(java.io.InputStream in) throws IOException {
+        return checked(super.createParser(in));
+      }
+
+      @Override
+      public JsonParser createParser(java.io.Reader r) throws IOException {
+        return checked(super.createParser(r));
+      }
+
+      @Override
+      public JsonParser createParser(char[] content) throws IOException {
+        return checked(super.createParser(content));
+      }
+
+      @Override
+      public JsonParser createParser(char[] content, int offset, int len) throws IOException {
+        return checked(super.createParser(content, offset, len));
+      }
+    };
+  }
+
+  private static JsonParser checked(JsonParser parser) {
+    return new JsonParserDelegate(parser) {
+      @Override
+      public BigDecimal getDecimalValue() throws IOException {
+        return decimal(delegate);
+      }
+    };
+  }
+
+  /**
+   * The parser's current number as a decimal, refusing as malformed JSON one whose exponent is past
+   * what a decimal holds ({@code 1e9999999999}) or what its text could be read back with
+   * ({@code 123.456e2147483647} would be written {@code 1.23456E+2147483649}).
+   */
+  public static BigDecimal decimal(JsonParser parser) throws IOException {
+    BigDecimal v;
+    try {
+      v = parser.getDecimalValue();
+    } catch (NumberFormatException e) {
+      throw new JsonParseException(parser, "Numeric value (" + parser.getText() + ") out of range");
+    }
+    long exponent = (long) v.precision() - v.scale() - 1;
+    if (exponent > Integer.MAX_VALUE || exponent < Integer.MIN_VALUE + 1) {
+      throw new JsonParseException(parser, "Numeric value (" + parser.getText() + ") out of range");
+    }
+    return v;
+  }
+
+  public static final ObjectMapper MAPPER = new ObjectMapper(checkedNumbers())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -136,7 +213,10 @@ public final class Json {
 
   /** A node that equals and hashes as {@link #sameValue} compares: its fractional numbers as doubles. */
   public static JsonNode key(JsonNode n) {
-    if (n.isFloatingPointNumber()) return n.isDouble() ? n : NODES.numberNode(n.doubleValue());
+    if (n.isFloatingPointNumber()) {
+      // a decimal past a double's range stays itself: 1e400 is not 1e500
+      return n.isDouble() || !Double.isFinite(n.doubleValue()) ? n : NODES.numberNode(n.doubleValue());
+    }
     if (!n.isContainerNode() || !hasFraction(n)) return n;
     if (n.isArray()) {
       com.fasterxml.jackson.databind.node.ArrayNode r = NODES.arrayNode(n.size());

@@ -142,6 +142,11 @@ class DefinitionValidationTest {
     String map = distributedMap("\"ToleratedFailurePercentage\":%s,", "\"P\":{\"Type\":\"Pass\",\"End\":true}", false);
     assertThat(problems(map.formatted("1e400"))).containsExactly("Maximum value is 100.0 at /States/M/ToleratedFailurePercentage");
     assertThat(problems(map.formatted("-1e400"))).containsExactly("Minimum value is 0.0 at /States/M/ToleratedFailurePercentage");
+    // a number no decimal holds, or whose text could not be read back, is malformed JSON, not a Java error
+    for (String bad : new String[] {"1e9999999999", "0.5e-2147483647", "123.456e2147483647"}) {
+      assertThatThrownBy(() -> io.stepwise.asl.path.Json.parse(retry.formatted(bad))).as(bad)
+          .isInstanceOf(com.fasterxml.jackson.core.JsonParseException.class).hasMessageContaining("Numeric value (" + bad + ") out of range");
+    }
   }
 
   /** Number fields in AWS's schema words, at the field: the type, the floor, the ceiling; one rule for every number field. */

@@ -53,7 +53,7 @@ public final class MockConfig {
   public static final MockConfig EMPTY = new MockConfig(Map.of(), Map.of());
 
   // numbers read as the language reads them (io.stepwise.asl.path.Json.READING): a mocked result is state data
-  private static final ObjectMapper JSON = new ObjectMapper()
+  private static final ObjectMapper JSON = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .setNodeFactory(io.stepwise.asl.path.Json.READING)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
