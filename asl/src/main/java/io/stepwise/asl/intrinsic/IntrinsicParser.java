@@ -90,10 +90,13 @@ public final class IntrinsicParser {
     while (pos < s.length() && "-+.0123456789eE".indexOf(s.charAt(pos)) >= 0) pos++;
     if (start == pos) throw error("unexpected character '" + c + "'");
     try {
-      BigDecimal d = new BigDecimal(s.substring(start, pos));
-      // an integer as written; a fraction a double, as JSON text is read (Json.READING)
-      JsonNode n = d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0
-          ? Json.NODES.numberNode(d.longValueExact()) : d.scale() > 0 ? Json.READING.numberNode(d) : Json.NODES.numberNode(d);
+      String text = s.substring(start, pos);
+      BigDecimal d = new BigDecimal(text);
+      // a literal written with a point, or with a fractional value, is a double as JSON text's
+      // fractions are (Json.READING); any other is an integer as written (1e3 is 1000)
+      boolean fraction = text.indexOf('.') >= 0 || d.scale() > 0;
+      JsonNode n = fraction ? Json.READING.numberNode(d)
+          : d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0 ? Json.NODES.numberNode(d.longValueExact()) : Json.NODES.numberNode(d);
       if (n.canConvertToInt() && n.isIntegralNumber()) n = Json.NODES.numberNode(n.intValue());
       return new IntrinsicExpr.Literal(n);
     } catch (NumberFormatException | ArithmeticException e) {

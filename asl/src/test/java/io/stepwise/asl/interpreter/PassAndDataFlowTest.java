@@ -65,10 +65,10 @@ class PassAndDataFlowTest {
     assertThat(Json.write(out.get("parsed"))).isEqualTo("[2.5,100.0,3]");
     // past a double's range a number stays the decimal it was written as: still JSON, still a number
     String far = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{\"big\":1e400,\"in.$\":\"$.v\","
-        + "\"intrinsic.$\":\"States.Array(2.50, 1e400)\"},\"Next\":\"C\"},\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.in\","
+        + "\"intrinsic.$\":\"States.Array(2.50, 1e400, 2.50e2, 1.5e20, 1e3, 1e-3)\"},\"Next\":\"C\"},\"C\":{\"Type\":\"Choice\",\"Choices\":[{\"Variable\":\"$.in\","
         + "\"NumericLessThan\":1e400,\"Next\":\"Y\"}]},\"Y\":{\"Type\":\"Succeed\"}}}";
     var farOut = Harness.run(far, "{\"v\": -1.5e400}").output();
-    assertThat(Json.write(farOut)).isEqualTo("{\"big\":1E+400,\"in\":-1.5E+400,\"intrinsic\":[2.5,1E+400]}");
+    assertThat(Json.write(farOut)).isEqualTo("{\"big\":1E+400,\"in\":-1.5E+400,\"intrinsic\":[2.5,1E+400,250.0,1.5E20,1000,0.001]}");
   }
 
   @Test
