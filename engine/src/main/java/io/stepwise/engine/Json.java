@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Json {
   private Json() {}
 
-  /** Reads numbers as the language does ({@link io.stepwise.asl.path.Json#READING}): fractions are doubles, none is Infinity. */
-  public static final ObjectMapper MAPPER = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(io.stepwise.asl.path.Json.READING);
+  /** Reads numbers as the language does ({@link io.stepwise.asl.path.Json#stateDataMapper}): fractions are doubles, none is Infinity. */
+  public static final ObjectMapper MAPPER = io.stepwise.asl.path.Json.stateDataMapper();
 
   /** Compact JSON text, written as the language writes state data (one form for every number). */
   public static String write(JsonNode node) {

@@ -15,10 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** What {@code run} and {@code bench} share: a definition file, an input, and a local execution context. */
 final class LocalInputs {
-  // numbers read as the language reads them (io.stepwise.asl.path.Json.READING), as the server reads an input
-  static final ObjectMapper MAPPER = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(io.stepwise.asl.path.Json.READING);
+  // numbers read as the language reads them, as the server reads an input
+  static final ObjectMapper MAPPER = io.stepwise.asl.path.Json.stateDataMapper();
 
   @Parameters(index = "0", paramLabel = "DEFINITION.json", description = "The state machine definition (ASL JSON).")
   Path definition;

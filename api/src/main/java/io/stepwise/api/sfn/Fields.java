@@ -161,16 +161,14 @@ final class Fields {
         // empty or only white space: what Jackson's mapper says of it
         return "No content to map due to end-of-input";
       }
-      // every token of the first value; each fraction read as the engine will read it (Json.decimal)
+      // every token of the first value (the parser refuses an end inside it); each fraction read
+      // as the engine will read it (Json.decimal)
       int depth = 0;
-      while (true) {
+      do {
         if (token == JsonToken.VALUE_NUMBER_FLOAT) io.stepwise.asl.path.Json.decimal(parser);
         if (token.isStructStart()) depth++;
         else if (token.isStructEnd()) depth--;
-        if (depth == 0) break;
-        token = parser.nextToken();
-        if (token == null) return "Unexpected end-of-input"; // Jackson reports it first; kept for safety
-      }
+      } while (depth > 0 && (token = parser.nextToken()) != null);
       parser.finishToken(); // a top-level string is read lazily; its end must be checked too
       return null;
     } catch (JsonProcessingException e) {

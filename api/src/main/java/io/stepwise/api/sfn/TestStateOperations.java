@@ -25,10 +25,8 @@ import java.util.concurrent.CompletionStage;
  * with the inspection data. It runs in the request: nothing is stored.
  */
 final class TestStateOperations {
-  // numbers read as the language reads them (io.stepwise.asl.path.Json.READING), as an execution's input is
-  private static final ObjectMapper MAPPER = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(io.stepwise.asl.path.Json.READING);
+  // numbers read as the language reads them, as an execution's input is
+  private static final ObjectMapper MAPPER = io.stepwise.asl.path.Json.stateDataMapper();
   private static final Set<String> LEVELS = Set.of("INFO", "DEBUG", "TRACE");
   private static final Set<String> VALIDATION_MODES = Set.of("STRICT", "PRESENT", "NONE");
   /** The context object's parts a caller may give, and the text fields among them. */

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
-import java.io.IOException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ValueNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
@@ -37,11 +37,22 @@ public final class Json {
   };
 
   /**
+   * A mapper that reads state data (definitions, inputs, results, mocked answers) into nodes as
+   * {@link #READING} and {@link #checkedNumbers} have it; each reader adds its own features.
+   */
+  public static ObjectMapper stateDataMapper() {
+    return new ObjectMapper(checkedNumbers())
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .setNodeFactory(READING);
+  }
+
+  /**
    * A JSON factory whose parsers read each fraction through {@link #decimal}: a number that cannot be
    * held or written back is malformed JSON there, as any other malformed text is, instead of a
-   * Java error wherever the text is read.
+   * Java error wherever the text is read. Jackson has no hook for every parser it makes, so each
+   * of the factory's text-reading entry points wraps its parser.
    */
-  public static JsonFactory checkedNumbers() {
+  private static JsonFactory checkedNumbers() {
     return new JsonFactory() {
       @Override
       public JsonParser createParser(String content) throws IOException {
@@ -108,12 +119,9 @@ public final class Json {
     return v;
   }
 
-  public static final ObjectMapper MAPPER = new ObjectMapper(checkedNumbers())
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  public static final ObjectMapper MAPPER = stateDataMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   static {
-    MAPPER.setNodeFactory(READING);
     MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
   }
 

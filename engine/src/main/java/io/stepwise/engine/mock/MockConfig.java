@@ -52,10 +52,8 @@ public final class MockConfig {
 
   public static final MockConfig EMPTY = new MockConfig(Map.of(), Map.of());
 
-  // numbers read as the language reads them (io.stepwise.asl.path.Json.READING): a mocked result is state data
-  private static final ObjectMapper JSON = new ObjectMapper(io.stepwise.asl.path.Json.checkedNumbers())
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(io.stepwise.asl.path.Json.READING)
+  // numbers read as the language reads them: a mocked result is state data
+  private static final ObjectMapper JSON = io.stepwise.asl.path.Json.stateDataMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern KEY = Pattern.compile("(0|[1-9][0-9]{0,8})(?:-(0|[1-9][0-9]{0,8}))?");
