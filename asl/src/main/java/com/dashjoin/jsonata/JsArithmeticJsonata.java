@@ -63,13 +63,7 @@ public final class JsArithmeticJsonata extends Jsonata {
       Object result = super.evaluateNumericExpression(lhs, rhs, op);
       // dashjoin makes an integral result a long, which saturates past 2^63; JavaScript's is the double
       if (result instanceof Long && lhs instanceof Number l && rhs instanceof Number r) {
-        double d = switch (op) {
-          case "+" -> l.doubleValue() + r.doubleValue();
-          case "-" -> l.doubleValue() - r.doubleValue();
-          case "*" -> l.doubleValue() * r.doubleValue();
-          case "/" -> l.doubleValue() / r.doubleValue();
-          default -> 0;
-        };
+        double d = js(op, l.doubleValue(), r.doubleValue());
         if (Math.abs(d) >= 0x1p63) return d;
       }
       // dashjoin makes a NaN result (0/0, 5 % 0) no value; JavaScript's is NaN, a number
@@ -83,15 +77,20 @@ public final class JsArithmeticJsonata extends Jsonata {
           || !Double.isFinite(l.doubleValue()) || !Double.isFinite(r.doubleValue())) {
         throw e;
       }
-      double a = l.doubleValue();
-      double b = r.doubleValue();
-      return switch (op) {
-        case "+" -> a + b;
-        case "-" -> a - b;
-        case "*" -> a * b;
-        case "/" -> a / b;
-        default -> throw e;
-      };
+      double d = js(op, l.doubleValue(), r.doubleValue());
+      if (Double.isNaN(d) && !"/".equals(op)) throw e; // an operator js() does not compute keeps dashjoin's error
+      return d;
     }
+  }
+
+  /** {@code + - * /} as JavaScript computes them on doubles; NaN for any other operator. */
+  private static double js(String op, double a, double b) {
+    return switch (op) {
+      case "+" -> a + b;
+      case "-" -> a - b;
+      case "*" -> a * b;
+      case "/" -> a / b;
+      default -> Double.NaN;
+    };
   }
 }

@@ -13,7 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -33,8 +33,7 @@ public final class Intrinsics {
     });
     def("States.ArrayPartition", 2, 2, Intrinsics::arrayPartition);
     def("States.ArrayContains", 2, 2, (c, a, s) -> {
-      JsonNode wanted = Json.key(a[1]);
-      for (JsonNode e : array(c, a[0])) if (Json.key(e).equals(wanted)) return Json.NODES.booleanNode(true);
+      for (JsonNode e : array(c, a[0])) if (e.equals(a[1])) return Json.NODES.booleanNode(true);
       return Json.NODES.booleanNode(false);
     });
     def("States.ArrayRange", 3, 3, Intrinsics::arrayRange);
@@ -48,11 +47,10 @@ public final class Intrinsics {
     });
     def("States.ArrayLength", 1, 1, (c, a, s) -> Json.NODES.numberNode(array(c, a[0]).size()));
     def("States.ArrayUnique", 1, 1, (c, a, s) -> {
-      // the first of each value, values compared as Json.sameValue compares them
-      Map<JsonNode, JsonNode> seen = new LinkedHashMap<>();
-      for (JsonNode e : array(c, a[0])) seen.putIfAbsent(Json.key(e), e);
+      Set<JsonNode> seen = new LinkedHashSet<>();
+      for (JsonNode e : array(c, a[0])) seen.add(e);
       ArrayNode r = Json.NODES.arrayNode(seen.size());
-      seen.values().forEach(r::add);
+      seen.forEach(r::add);
       return r;
     });
     def("States.Base64Encode", 1, 1, (c, a, s) -> {
@@ -169,7 +167,7 @@ public final class Intrinsics {
       } else if (ch == '{' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
         if (arg >= a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
         JsonNode v = a[arg++];
-        appendFormatted(b, v);
+        Json.appendJavaText(b, v); // objects and arrays as AWS's Java runtime prints maps and lists
         i++;
       } else if (ch == '{' || ch == '}') {
         // a brace that is not part of {} and not escaped: AWS's words for '{' (aws-cdk#29261), and the
@@ -182,29 +180,6 @@ public final class Intrinsics {
     }
     if (arg != a.length) throw fail(c, "The number of arguments does not match the number of placeholders.");
     return Json.NODES.textNode(b.toString());
-  }
-
-  /** Format shows objects and arrays the way AWS's Java runtime prints maps and lists: {a=1, b=[x]}. */
-  private static void appendFormatted(StringBuilder b, JsonNode v) {
-    if (v.isTextual()) b.append(v.textValue());
-    else if (v.isObject()) {
-      b.append('{');
-      boolean first = true;
-      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); first = false) {
-        java.util.Map.Entry<String, JsonNode> e = it.next();
-        if (!first) b.append(", ");
-        b.append(e.getKey()).append('=');
-        appendFormatted(b, e.getValue());
-      }
-      b.append('}');
-    } else if (v.isArray()) {
-      b.append('[');
-      for (int i = 0; i < v.size(); i++) {
-        if (i > 0) b.append(", ");
-        appendFormatted(b, v.get(i));
-      }
-      b.append(']');
-    } else b.append(Json.write(v));
   }
 
   private static JsonNode stringToJson(IntrinsicExpr.Call c, JsonNode[] a, Scope s) {

@@ -127,7 +127,8 @@ final class IntegerPicture {
     int start = i;
     while (i < n && Character.digit(text.charAt(i), radix) >= 0 && text.charAt(i) < 128) i++;
     if (i == start) return Double.NaN;
-    String digits = text.substring(start, i).replaceFirst("^0+(?=.)", "");
+    while (start < i - 1 && text.charAt(start) == '0') start++; // leading zeros, keeping one digit
+    String digits = text.substring(start, i);
     if (radix == 10 && digits.length() > 18 || radix == 16 && digits.length() > 15) {
       // past a long: a double, Infinity past the largest (parsed in linear time)
       double d = radix == 10 ? Double.parseDouble(digits)

@@ -209,40 +209,36 @@ public final class Json {
   }
 
   /**
-   * Equality as AWS's Jackson nodes have it, whose fractional numbers are all doubles: two
-   * fractional numbers are equal when their double values are (a decimal read from the
-   * definition equals a double read from an execution's input or made by JSONata), an integer is
-   * never equal to a fractional number ({@code 1} is not {@code 1.0}), anything else as {@link
-   * JsonNode#equals}, containers member by member.
+   * A value as Java prints the maps and lists plain JSON is read into: {@code {a=1, b=[x, y]}}, text
+   * without quotes, numbers as JSON writes them. AWS shows values so in States.Format and in
+   * Jayway's words for a path argument.
    */
-  public static boolean sameValue(JsonNode a, JsonNode b) {
-    return key(a).equals(key(b));
+  public static String javaText(JsonNode n) {
+    StringBuilder b = new StringBuilder();
+    appendJavaText(b, n);
+    return b.toString();
   }
 
-  /** A node that equals and hashes as {@link #sameValue} compares: its fractional numbers as doubles. */
-  public static JsonNode key(JsonNode n) {
-    if (n.isFloatingPointNumber()) {
-      // a decimal past a double's range stays itself: 1e400 is not 1e500
-      return n.isDouble() || !Double.isFinite(n.doubleValue()) ? n : NODES.numberNode(n.doubleValue());
-    }
-    if (!n.isContainerNode() || !hasFraction(n)) return n;
-    if (n.isArray()) {
-      com.fasterxml.jackson.databind.node.ArrayNode r = NODES.arrayNode(n.size());
-      for (JsonNode e : n) r.add(key(e));
-      return r;
-    }
-    com.fasterxml.jackson.databind.node.ObjectNode r = NODES.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      r.set(e.getKey(), key(e.getValue()));
-    }
-    return r;
-  }
-
-  private static boolean hasFraction(JsonNode n) {
-    if (n.isFloatingPointNumber()) return true;
-    for (JsonNode e : n) if (hasFraction(e)) return true;
-    return false;
+  public static void appendJavaText(StringBuilder b, JsonNode v) {
+    if (v.isTextual()) b.append(v.textValue());
+    else if (v.isObject()) {
+      b.append('{');
+      boolean first = true;
+      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); first = false) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!first) b.append(", ");
+        b.append(e.getKey()).append('=');
+        appendJavaText(b, e.getValue());
+      }
+      b.append('}');
+    } else if (v.isArray()) {
+      b.append('[');
+      for (int i = 0; i < v.size(); i++) {
+        if (i > 0) b.append(", ");
+        appendJavaText(b, v.get(i));
+      }
+      b.append(']');
+    } else write(v, b);
   }
 
   /** Size in UTF-8 bytes of the compact serialisation, for the 256 KiB payload limit. */

@@ -114,7 +114,7 @@ public final class JsonPath {
         Segment.Index x = (Segment.Index) s;
         if (!(n instanceof ArrayNode a)) {
           if (n.isNull()) return null;
-          throw new NotAnArray("Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + javaText(n));
+          throw new NotAnArray("Filter: " + fragmentFrom(i) + " can only be applied to arrays. Current context is: " + Json.javaText(n));
         }
         // over plain JSON a position before the start is out of bounds, as one past the end
         int at = x.position(a);
@@ -123,22 +123,6 @@ public final class JsonPath {
       if (n == null) return null;
     }
     return n;
-  }
-
-  /** A value as Java writes the plain JSON Jayway reads it into: {@code {a=1, b=[x, y]}}, text without quotes. */
-  private static String javaText(JsonNode n) {
-    if (n.isTextual()) return n.textValue();
-    if (n instanceof ObjectNode o) {
-      StringBuilder b = new StringBuilder("{");
-      o.fields().forEachRemaining(e -> b.append(b.length() > 1 ? ", " : "").append(e.getKey()).append('=').append(javaText(e.getValue())));
-      return b.append('}').toString();
-    }
-    if (n instanceof ArrayNode a) {
-      StringBuilder b = new StringBuilder("[");
-      for (JsonNode e : a) b.append(b.length() > 1 ? ", " : "").append(javaText(e));
-      return b.append(']').toString();
-    }
-    return n.toString();
   }
 
   /** Jayway's refusal of an index applied to a value that is no array, in its words. */

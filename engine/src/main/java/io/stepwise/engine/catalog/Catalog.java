@@ -33,12 +33,11 @@ public final class Catalog {
     this(committer, index, io, java.time.Clock.systemUTC());
   }
 
-  /** {@code clock} is the one creation dates are taken from. */
+  /** {@code clock} tells when this catalog began (see {@link #startedMicros}). */
   public Catalog(Consumer<BatchOp> committer, ResourceIndex index, Executor io, java.time.Clock clock) {
     this.committer = committer;
     this.index = index;
     this.io = io;
-    this.clock = clock;
     this.startedMicros = micros(clock.instant());
   }
 
@@ -51,7 +50,6 @@ public final class Catalog {
    */
   private final long startedMicros;
 
-  private final java.time.Clock clock;
   private static final System.Logger LOG = System.getLogger(Catalog.class.getName());
 
   public void putActivity(ActivitySummary s) {
@@ -127,7 +125,7 @@ public final class Catalog {
    * rows from before this catalog began are taken (see {@link #startedMicros}).
    */
   private void reconcile(Kind kind, String arn, ResourceIndex.Entry wanted) {
-    long asOf = Math.min(micros(clock.instant()), startedMicros - 1);
+    long asOf = startedMicros - 1;
     CompletableFuture.runAsync(() -> {
       IndexOp op = new IndexOp();
       boolean found = false;

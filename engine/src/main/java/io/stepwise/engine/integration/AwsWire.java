@@ -687,7 +687,7 @@ final class AwsWire {
     try {
       return switch (shape.path("type").asText()) {
         case "integer", "long" -> NODES.numberNode(Long.parseLong(text.trim()));
-        case "float", "double" -> NODES.numberNode(new BigDecimal(text.trim()));
+        case "float", "double" -> io.stepwise.asl.path.Json.READING.numberNode(new BigDecimal(text.trim())); // as JSON text's fractions
         case "boolean" -> NODES.booleanNode(Boolean.parseBoolean(text.trim()));
         default -> shape.path("jsonvalue").asBoolean(false) ? parse(Base64.getDecoder().decode(text.trim())) : NODES.textNode(text);
       };
