@@ -10,6 +10,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class JsonPathTest {
+  /** Values as Java prints maps and lists (States.Format, Jayway's "Current context is"): every element separated, empty text too. */
+  @Test
+  void javaText_printsMapsAndListsAsJava() {
+    assertThat(Json.javaText(json("[\"\", \"x\", {\"a\": [1, 2.5], \"b\": null}, true]"))).isEqualTo("[, x, {a=[1, 2.5], b=null}, true]");
+    assertThat(Json.javaText(json("{\"\": \"\", \"k\": {}}"))).isEqualTo("{=, k={}}");
+    assertThat(Json.javaText(json("\"plain\""))).isEqualTo("plain");
+  }
+
   static final JsonNode DOC = json("""
       {"store": {"book": [
          {"title": "A", "price": 8, "tags": ["x"]},
