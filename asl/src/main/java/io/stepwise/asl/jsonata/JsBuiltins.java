@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *       value or an array: {@code $lowercase(null)} is T0410 (dashjoin fails with a Java message);
  *   <li>errors jsonata-js raises inside a function, where dashjoin throws a Java exception: {@code
  *       $number} of a string that is not a JSON number (D3030), {@code $toMillis} of a text that is
- *       not ISO 8601 (D3110), the one-argument {@code $sort} of mixed values (D3070), the URL
+ *       not ISO 8601 (D3110; one that is, is read as JavaScript's {@code Date.parse} reads it, {@link
+ *       JsDate}), the one-argument {@code $sort} of mixed values (D3070), the URL
  *       functions of a malformed text (D3140);
  *   <li>results: {@code $substring} counts characters (code points, dashjoin mixes them with UTF-16
  *       units), the one-argument {@code $sort} orders whole and fractional numbers together
@@ -173,7 +174,11 @@ final class JsBuiltins {
         }
         case "toMillis" -> {
           boolean picture = args.size() > 1 && args.get(1) != null;
-          if (!picture && first instanceof String s && !ISO_8601.matcher(s).matches()) throw new JException("D3110", -1, s);
+          if (!picture && first instanceof String s) {
+            if (!ISO_8601.matcher(s).matches()) throw new JException("D3110", -1, s);
+            double ms = JsDate.parse(s);
+            return Double.isNaN(ms) ? ms : (Object) (long) ms;
+          }
         }
         case "sort" -> {
           boolean comparator = args.size() > 1 && args.get(1) != null;

@@ -298,6 +298,32 @@ class JsonataTest {
     assertThat(ok.output()).isEqualTo(json("[1,0.25,6,0.30000000000000004]"));
   }
 
+  /**
+   * $toMillis without a picture hands a text that passes jsonata-js's ISO 8601 test to JavaScript's
+   * Date.parse, which V8 reads as the ECMAScript date-time form: a month or day alone is allowed, a
+   * day up to 31 in any month counts on into the next, 24:00 is the next midnight, a fraction is read
+   * to milliseconds, a date without an offset is UTC (and local time is UTC). A text that leaves the
+   * form after its date goes through V8's older parser ({@code 2024.5} is May 2024); what neither
+   * reads is NaN, written by name. Every expected value is Node's Date.parse with TZ=UTC.
+   */
+  @Test
+  void toMillis_readsIsoTextsAsJavaScriptsDateParse() {
+    String[][] cases = {
+        {"2024", "1704067200000"}, {"2024-06", "1717200000000"}, {"2024-06-01", "1717200000000"},
+        {"2023-02-29", "1677628800000"}, {"2024-04-31", "1714521600000"}, {"2024-01-01T24:00:00Z", "1704153600000"},
+        {"2024-01-01T10:00:00+0530", "1704083400000"}, {"2024-01-01T10:00:00-08:00", "1704132000000"},
+        {"2024-06-01T10:00:00.5", "1717236000500"}, {"2024-01-01T00:00:00.123456789Z", "1704067200123"},
+        {"2024-06-01T10:00:00", "1717236000000"}, {"2024Z", "1704067200000"}, {"2024-06-01Z", "1717200000000"},
+        {"2024.5", "1714521600000"}, {"0005.5", "989020800000"}, {"0001-13-02-23:20", "1010964000000"},
+        {"2024-13-01", "\"NaN\""}, {"2024-12-32", "\"NaN\""}, {"2024-01-01T24:00:01Z", "\"NaN\""},
+        {"2024-01-01T00:00:00+24:00", "\"NaN\""}, {"2024-06-01+01:00", "\"NaN\""}, {"2024-01-01-01", "\"NaN\""},
+        {"2024-06-01T10:00:00T11:00:00", "\"NaN\""}};
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":{\"v\":\"{% $toMillis('" + c[0] + "') %}\"},\"End\":true}"), "{}");
+      assertThat(r.output()).as(c[0]).isEqualTo(json("{\"v\":" + c[1] + "}"));
+    }
+  }
+
   /** What passes the same checks still works: hex, octal and binary texts, sorts of one kind, nulls where any value fits, built-ins as arguments. */
   @Test
   void builtins_stillWorkWhereJsonataJsAccepts() {
