@@ -209,6 +209,15 @@ final class JsBuiltins {
             if (offset != null) args = withAt(args, at, offset);
           }
         }
+        case "formatBase" -> {
+          if (first instanceof Number n && (args.size() < 2 || args.get(1) == null || args.get(1) instanceof Number)) {
+            double radix = args.size() > 1 && args.get(1) instanceof Number r ? Math.rint(r.doubleValue()) : 10;
+            if (radix < 2 || radix > 36) {
+              throw new JsErrors.Worded("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given " + JsNumber.shortest(radix));
+            }
+            if (!Double.isNaN(radix)) return radixText(Math.rint(n.doubleValue()), (int) radix);
+          }
+        }
         case "distinct" -> {
           if (first instanceof List<?> l && l.size() > 1) return distinct(l);
         }
@@ -290,6 +299,33 @@ final class JsBuiltins {
     long hours = Math.floorDiv(offset, 100);
     long minutes = offset % 100;
     return String.valueOf(hours * 100 + minutes);
+  }
+
+  private static final String RADIX_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+  /**
+   * JavaScript's {@code Number.prototype.toString(radix)} of a whole number, as jsonata-js's
+   * $formatBase writes it after rounding half to even: in radix 10 the number's own text ({@code
+   * 1e+21}); in another, V8's digits, which past 2^53 divide the double by the radix, writing a 0
+   * each time, while the quotient is still that large, then write the rest's digits exactly.
+   */
+  private static String radixText(double v, int radix) {
+    if (!Double.isFinite(v)) return Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+    if (v == 0) return "0";
+    if (radix == 10) return JsNumber.shortest(v);
+    double integer = Math.abs(v);
+    StringBuilder b = new StringBuilder();
+    while (integer / radix >= 0x1p53) {
+      integer /= radix;
+      b.append('0');
+    }
+    do {
+      double remainder = integer % radix;
+      b.append(RADIX_DIGITS.charAt((int) remainder));
+      integer = (integer - remainder) / radix;
+    } while (integer > 0);
+    if (v < 0) b.append('-');
+    return b.reverse().toString();
   }
 
   /**

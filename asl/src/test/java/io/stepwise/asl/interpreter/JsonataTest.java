@@ -324,6 +324,32 @@ class JsonataTest {
     }
   }
 
+  /**
+   * $formatBase rounds the number and the radix half to even, as jsonata-js does, and writes the
+   * number as JavaScript's toString(radix) does (radix 10 is the number's own text, 1e+21 and up in
+   * exponential notation); a radix outside 2-36 after rounding is D3100 naming it as JSON writes it.
+   * Every expected value is jsonata-js 2.0.6's on Node.
+   */
+  @Test
+  void formatBase_roundsHalfToEven_andWritesAsJavaScript() {
+    String[][] cases = {
+        {"$formatBase(2.5, 2)", "\"10\""}, {"$formatBase(3.5, 2)", "\"100\""}, {"$formatBase(-255, 16)", "\"-ff\""},
+        {"$formatBase(255, 2.5)", "\"11111111\""}, {"$formatBase(255, 3.5)", "\"3333\""}, {"$formatBase(255, 36.5)", "\"73\""},
+        {"$formatBase(-0.4, 2)", "\"0\""}, {"$formatBase(1e21, 16)", "\"3635c9adc5dea00000\""}, {"$formatBase(1e21)", "\"1e+21\""},
+        {"$formatBase(1152921504606846976)", "\"1152921504606847000\""},
+        {"$formatBase(1e21, 7)", "\"5135235413265003022600000\""}, {"$formatBase(123456789012345678901234, 36)", "\"k3qmsz6sy0w0000\""}};
+    for (String[] c : cases) {
+      assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    String[][] refused = {{"$formatBase(255, -1.5)", "-2"}, {"$formatBase(255, 37)", "37"}, {"$formatBase(255, 1e21)", "1e+21"},
+        {"$formatBase(255, 36.6)", "37"}, {"$formatBase(255, 1.4)", "1"}};
+    for (String[] c : refused) {
+      var r = pass(c[0]);
+      assertThat(r.failure().cause()).as(c[0])
+          .endsWith("threw an error during evaluation. D3100: The radix of the formatBase function must be between 2 and 36.  It was given " + c[1]);
+    }
+  }
+
   /** What passes the same checks still works: hex, octal and binary texts, sorts of one kind, nulls where any value fits, built-ins as arguments. */
   @Test
   void builtins_stillWorkWhereJsonataJsAccepts() {
