@@ -22,7 +22,9 @@ import java.math.BigDecimal;
  *       'number', but was 'string' for value: "5"}), a fraction for an integer field
  *       {@code The TimeoutSeconds field cannot be parsed as an integer: 1.6}, and a timeout out of
  *       range {@code TimeoutSeconds must be between 0 and 99999999 but was: -1};
- *   <li>a number out of the field's range fails with the field's own message (States.Runtime).
+ *   <li>a number out of the field's range fails with the field's own message: States.Runtime (or the
+ *       field's own error) from a path, States.QueryEvaluationError from a JSONata expression, as
+ *       the developer guide says of every JSONata value out of a field's range.
  * </ul>
  * Constants were checked when the definition was created.
  */
@@ -107,6 +109,9 @@ final class NumberFields {
     }
     if ((spec.min != null && n.compareTo(spec.min) < 0) || (spec.max != null && n.compareTo(spec.max) > 0)
         || (spec.integer && n.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0)) {
+      // a JSONata value out of a field's range is a States.QueryEvaluationError, as the developer
+      // guide says of every such value ("Value out of range", transforming-data.html)
+      if (e instanceof JsonataExpr) throw StatesError.queryEvaluation(spec.message(n.toPlainString()), spec.field);
       throw new StatesError(spec.error, spec.message(n.toPlainString()), true);
     }
     return n;

@@ -173,4 +173,29 @@ class NumberFieldRulesTest {
     assertThat(r.failure().cause()).isEqualTo(PREFIX + "The JSONata expression '" + body + "' specified for the field '" + field
         + "' returned an unexpected result type. " + tail);
   }
+  /**
+   * A JSONata value out of a field's range is a States.QueryEvaluationError, which a Catch may take:
+   * the developer guide says so of every JSONata value out of a field's range ("Value out of range",
+   * transforming-data.html); the words are the field's own. From a path, the same value stays the
+   * field's own error (States.Runtime).
+   */
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(delimiter = '|', value = {
+      "MaxConcurrency | {% -1 %} | Expected non-negative integer for MaxConcurrency, got '-1' instead.",
+      "ToleratedFailureCount | {% -2 %} | ToleratedFailureCount cannot be negative.",
+      "ToleratedFailurePercentage | {% 100.5 %} | ToleratedFailurePercentage must be between 0 and 100.",
+      "ToleratedFailurePercentage | {% -1 %} | ToleratedFailurePercentage must be between 0 and 100."})
+  void jsonataNumbers_outOfRange_areQueryEvaluationErrors(String field, String expr, String words) {
+    String def = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"Items\":\"{% $states.input.items %}\",\""
+        + field + "\":\"" + expr + "\",\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},"
+        + "\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}},"
+        + "\"Catch\":[{\"ErrorEquals\":[\"States.QueryEvaluationError\"],\"Output\":\"{% $states.errorOutput %}\",\"Next\":\"C\"}],\"End\":true},"
+        + "\"C\":{\"Type\":\"Pass\",\"End\":true}}}";
+    Harness.Result r = Harness.run(def, "{\"items\":[1]}");
+    assertThat(r.output().get("Error").textValue()).isEqualTo("States.QueryEvaluationError");
+    assertThat(r.output().get("Cause").textValue()).isEqualTo(PREFIX + words);
+    // the same value from a path is the field's own error
+    Harness.Result path = Harness.run(map("\"" + field + "Path\"", "\"$.v\""), "{\"items\":[1],\"v\":" + expr.substring(2, expr.length() - 2).trim() + "}");
+    assertThat(path.failure().error()).isEqualTo("States.Runtime");
+  }
 }
