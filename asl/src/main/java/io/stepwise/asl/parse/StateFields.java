@@ -343,6 +343,7 @@ final class StateFields {
     if (!(proc instanceof ObjectNode po)) p.problems.schema(ptr, "These fields are required: [ItemProcessor]");
     else {
       JsonNode cfg = po.get("ProcessorConfig");
+      if (cfg instanceof ObjectNode co) processorConfig(co, ptr + "/" + procField + "/ProcessorConfig");
       distributed = cfg != null && "DISTRIBUTED".equals(cfg.path("Mode").asText());
       processor = p.machine(po, ptr + "/" + procField, childJsonata(po), false);
     }
@@ -368,6 +369,27 @@ final class StateFields {
         jsonata ? jsonataOrConstant("ToleratedFailurePercentage", false) : pathOrConstant("ToleratedFailurePercentage", false),
         distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata), batching(), o.has("ItemReader"), o.has("ResultWriter"),
         distributed ? distributedParts() : null);
+  }
+
+  /**
+   * A Map's ProcessorConfig, as the developer guide defines it: {@code Mode} is {@code INLINE} or
+   * {@code DISTRIBUTED}, {@code ExecutionType} {@code STANDARD} or {@code EXPRESS}, and "you must
+   * provide [ExecutionType] if you specified DISTRIBUTED for the Mode"; in AWS's schema words.
+   */
+  private void processorConfig(ObjectNode cfg, String cp) {
+    p.checkFields(cfg, cp, Set.of("Mode", "ExecutionType"));
+    oneOf(cfg, cp, "Mode", "[INLINE, DISTRIBUTED]", Set.of("INLINE", "DISTRIBUTED"));
+    oneOf(cfg, cp, "ExecutionType", "[STANDARD, EXPRESS]", Set.of("STANDARD", "EXPRESS"));
+    if ("DISTRIBUTED".equals(cfg.path("Mode").asText()) && !cfg.has("ExecutionType")) {
+      p.problems.schema(cp, "These fields are required: [ExecutionType]");
+    }
+  }
+
+  private void oneOf(ObjectNode o, String ptr, String field, String listed, Set<String> values) {
+    JsonNode v = o.get(field);
+    if (v == null) return;
+    if (!v.isTextual()) p.problems.schema(ptr + "/" + field, "Expected value of type [STRING]");
+    else if (!values.contains(v.textValue())) p.problems.schema(ptr + "/" + field, "Value should be one of the following: " + listed);
   }
 
   /** The ItemReader's and ResultWriter's Parameters (JSONPath) or Arguments (JSONata), and ReaderConfig's MaxItems. */

@@ -562,4 +562,24 @@ class DefinitionValidationTest {
         """, "{\"v\":\"y\"}");
     assertThat(jsonata.output().toString()).isEqualTo("\"y!\"");
   }
+  /**
+   * ProcessorConfig as the developer guide defines it: Mode INLINE or DISTRIBUTED, ExecutionType
+   * STANDARD or EXPRESS and required with DISTRIBUTED, no other field; in AWS's schema words.
+   */
+  @Test
+  void processorConfig_isCheckedAsTheGuideDefinesIt() {
+    String map = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemProcessor\":{\"ProcessorConfig\":%s,"
+        + "\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}";
+    String at = " at /States/M/ItemProcessor/ProcessorConfig";
+    assertThat(problems(map.formatted("{\"Mode\":\"DISTRIBUTED\"}"))).containsExactly("These fields are required: [ExecutionType]" + at);
+    assertThat(problems(map.formatted("{\"Mode\":\"PARALLEL\"}"))).containsExactly("Value should be one of the following: [INLINE, DISTRIBUTED]" + at + "/Mode");
+    assertThat(problems(map.formatted("{\"Mode\":1}"))).containsExactly("Expected value of type [STRING]" + at + "/Mode");
+    assertThat(problems(map.formatted("{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"standard\"}")))
+        .containsExactly("Value should be one of the following: [STANDARD, EXPRESS]" + at + "/ExecutionType");
+    assertThat(problems(map.formatted("{\"Mode\":\"INLINE\",\"Concurrency\":2}"))).containsExactly("Field 'Concurrency' is not supported" + at);
+    for (String ok : List.of("{}", "{\"Mode\":\"INLINE\"}", "{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"EXPRESS\"}",
+        "{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"}")) {
+      assertThat(problems(map.formatted(ok))).as(ok).isEmpty();
+    }
+  }
 }
