@@ -25,10 +25,17 @@ public final class RetryPolicy {
     return !error.equals("States.Runtime") && !error.equals("States.DataLimitExceeded");
   }
 
-  /** Whether {@code errorEquals} names {@code error}, with AWS's wildcards. */
+  /**
+   * Whether {@code errorEquals} names {@code error}, with AWS's wildcards. {@code States.Timeout}
+   * names a heartbeat timeout too: it is "reported when a Task state runs longer than the
+   * TimeoutSeconds value or failed to send a heartbeat for a period longer than the HeartbeatSeconds
+   * value" (the developer guide), and a Catch on it took both before AWS added
+   * {@code States.HeartbeatTimeout} for heartbeats alone (aws-cdk#16084, by the Step Functions team).
+   */
   public static boolean matches(List<String> errorEquals, String error) {
     for (String e : errorEquals) {
       if (e.equals(error)) return true;
+      if (e.equals("States.Timeout") && error.equals("States.HeartbeatTimeout")) return true;
       if (e.equals("States.ALL") && !error.equals("States.Runtime") && !error.equals("States.DataLimitExceeded")) return true;
       if (e.equals("States.TaskFailed") && !error.equals("States.Timeout") && !error.equals("States.Runtime")
           && !error.equals("States.DataLimitExceeded") && !error.startsWith("States.") ) return true;

@@ -243,6 +243,24 @@ class TaskRetryCatchTest {
     assertThat(RetryPolicy.matches(List.of("A", "B"), "B")).isTrue();
   }
 
+  /**
+   * States.Timeout names a heartbeat timeout too (the developer guide: "failed to send a heartbeat
+   * for a period longer than the HeartbeatSeconds value"; aws-cdk#16084): a Catch or Retry on it
+   * takes States.HeartbeatTimeout, which keeps its own name; the other way round it does not.
+   */
+  @Test
+  void statesTimeout_namesAHeartbeatTimeoutToo() {
+    assertThat(RetryPolicy.matches(List.of("States.Timeout"), "States.HeartbeatTimeout")).isTrue();
+    assertThat(RetryPolicy.matches(List.of("States.HeartbeatTimeout"), "States.Timeout")).isFalse();
+    assertThat(RetryPolicy.matches(List.of("States.TaskFailed"), "States.HeartbeatTimeout")).isFalse();
+    var caught = Harness.run(task("\"HeartbeatSeconds\":5,\"Catch\":[{\"ErrorEquals\":[\"States.Timeout\"],\"Next\":\"Caught\"}]"), "{}",
+        t -> new Signal.TaskFailed(t.id(), "States.HeartbeatTimeout", null));
+    assertThat(caught.output().get("Error").asText()).isEqualTo("States.HeartbeatTimeout");
+    var retried = Harness.run(task("\"HeartbeatSeconds\":5,\"Retry\":[{\"ErrorEquals\":[\"States.Timeout\"],\"MaxAttempts\":1}]"), "{}",
+        t -> t.invocation() == 0 ? new Signal.TaskFailed(t.id(), "States.HeartbeatTimeout", null) : new Signal.TaskSucceeded(t.id(), json("{\"ok\":1}")));
+    assertThat(retried.output()).isEqualTo(json("{\"ok\":1}"));
+  }
+
   @Test
   void activitiesAndLambdaFunctions_recordTheirOwnEventTypes() {
     String activity = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:us-east-1:123456789012:activity:work\",\"HeartbeatSeconds\":5,\"End\":true}}}";
