@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 /**
  * Activities with real workers (the SDK's GetActivityTask and SendTask*): a Task on an activity
  * waits for a worker, which gets its input and a token; its answer goes on with the execution.
- * Each task reaches exactly one worker, queued tasks survive a restart, TimeoutSeconds fails the
- * task with States.Timeout, and tokens cannot be forged.
+ * Each task reaches exactly one worker, queued tasks survive a restart, TimeoutSeconds (counted
+ * from a worker's start) fails the task with States.Timeout, and tokens cannot be forged.
  */
 class ActivitiesTest {
   @TempDir Path dir;
@@ -116,19 +116,34 @@ class ActivitiesTest {
     }
   }
 
+  /**
+   * An activity's TimeoutSeconds count from when a worker takes the task: "For Activities, the count
+   * begins when GetActivityTask receives a token and ActivityStarted is logged" (the developer
+   * guide's Task state page). A task no worker takes waits; a taken one fails with States.Timeout.
+   */
   @Test
-  void timeoutSeconds_failsAnUntakenTask_withStatesTimeout() throws Exception {
+  void timeoutSeconds_countFromTheWorkersStart_andFailTheTaskWithStatesTimeout() throws Exception {
     TestClock clock = new TestClock();
     try (TestServer server = TestServer.start(dir, clock, QUICK_POLLS); SfnClient sfn = server.sfn()) {
       String activity = sfn.createActivity(b -> b.name("slow")).activityArn();
       String machine = machine(sfn, "slow", activity, ", \"TimeoutSeconds\": 30");
       String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"job\": 2}")).executionArn();
-      clock.advance(Duration.ofSeconds(31));
+      clock.advance(Duration.ofSeconds(45));
+      Thread.sleep(1_500); // the scheduler looks at least once a second: nothing may fall due here
+      assertThat(sfn.describeExecution(b -> b.executionArn(exec)).status()).as("an untaken task waits").isEqualTo(ExecutionStatus.RUNNING);
+      GetActivityTaskResponse task = poll(sfn, activity, "w");
+      assertThat(task.taskToken()).isNotNull();
+      clock.advance(Duration.ofSeconds(25));
+      Thread.sleep(1_500);
+      assertThat(sfn.describeExecution(b -> b.executionArn(exec)).status()).as("25 s after the start").isEqualTo(ExecutionStatus.RUNNING);
+      clock.advance(Duration.ofSeconds(6));
       DescribeExecutionResponse done = awaitEnd(sfn, exec);
       assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
       assertThat(done.error()).isEqualTo("States.Timeout");
-      assertThat(history(sfn, exec)).extracting(HistoryEvent::typeAsString).contains("ActivityTimedOut");
-      assertThat(poll(sfn, activity, "late").taskToken()).as("the timed-out task left the queue").isNull();
+      assertThat(history(sfn, exec)).extracting(HistoryEvent::typeAsString).containsExactly("ExecutionStarted",
+          "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivityTimedOut", "ExecutionFailed");
+      assertThatThrownBy(() -> sfn.sendTaskSuccess(b -> b.taskToken(task.taskToken()).output("{}")))
+          .as("the timed-out task takes no answer").isInstanceOf(TaskTimedOutException.class);
     }
   }
 
@@ -139,7 +154,7 @@ class ActivitiesTest {
       String activity = sfn.createActivity(b -> b.name("beating")).activityArn();
       String machine = machine(sfn, "beating", activity, ", \"TimeoutSeconds\": 1000, \"HeartbeatSeconds\": 10");
       String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"job\": 3}")).executionArn();
-      clock.advance(Duration.ofSeconds(30)); // before a worker takes it, only TimeoutSeconds counts
+      clock.advance(Duration.ofSeconds(30)); // before a worker takes it, neither count
       GetActivityTaskResponse task = poll(sfn, activity, "w");
       assertThat(task.taskToken()).isNotNull();
       for (int beat = 0; beat < 3; beat++) {

@@ -144,7 +144,7 @@ class ActivityKillNineIT {
             completions.computeIfAbsent(task.input(), k -> new AtomicInteger()).incrementAndGet();
             done.incrementAndGet();
           } catch (TaskTimedOutException e) {
-            // This attempt waited in the queue past its TimeoutSeconds: its Retry schedules it again.
+            // This attempt ran past its TimeoutSeconds from its start: its Retry schedules it again.
           } catch (RuntimeException e) {
             if (!dead.get()) throw e;
             unanswered.add(task); // the server died: answer it to the next one

@@ -235,7 +235,7 @@ final class Bodies {
     int invocation = run.invocations.merge(t.name(), 1, Integer::sum) - 1;
     f.waiting = Frame.Waiting.task(effectId, t.resource(), params, timeout, heartbeat, run.now, invocation);
     run.effects.add(new Effect.ScheduleTask(effectId, t.name(), t.resource(), params, timeout, heartbeat, run.now, false,
-        null, invocation));
+        null, invocation, null));
   }
 
   /**
@@ -284,7 +284,7 @@ final class Bodies {
     }
     // a .sync job cannot send heartbeats: its HeartbeatSeconds do not start counting
     boolean sync = t.resource().endsWith(".sync") || t.resource().endsWith(".sync:2");
-    f.waiting = f.waiting.asStarted(sync ? null : run.now);
+    f.waiting = f.waiting.asStarted(run.now, !sync);
   }
 
   /** A heartbeat from the task's worker: its HeartbeatSeconds count from now; nothing is recorded in the history. */

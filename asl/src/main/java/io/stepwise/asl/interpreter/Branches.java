@@ -218,7 +218,7 @@ final class Branches {
     String effectId = "maprun-" + run.lastEventId;
     f.waiting = Frame.Waiting.mapRun(effectId, spec, run.now);
     run.effects.add(new Effect.ScheduleTask(effectId, f.state, ExecutionContext.MAP_RUN, spec, null, null, run.now, false,
-        null, 0));
+        null, 0, null));
   }
 
   /** The Map's ItemReader as its reader reads it: Parameters (Arguments) evaluated, MaxItems (MaxItemsPath) resolved. */

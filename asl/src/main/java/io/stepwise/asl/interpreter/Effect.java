@@ -19,14 +19,29 @@ public sealed interface Effect {
    * kept), {@code started} whether a worker has taken it, {@code heartbeatAt} when its worker took
    * it or last sent a heartbeat (its HeartbeatSeconds count from then; null until started).
    * {@code invocation} counts the state's earlier invocations in the execution (0 for the first;
-   * retries, Map iterations and redrives count): mocked responses are chosen by it.
+   * retries, Map iterations and redrives count): mocked responses are chosen by it. {@code
+   * startedAt} is when a worker took it (null until then, and in positions from before it was kept).
    */
   record ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
-      Integer heartbeatSeconds, Instant scheduledAt, boolean started, Instant heartbeatAt, int invocation)
+      Integer heartbeatSeconds, Instant scheduledAt, boolean started, Instant heartbeatAt, int invocation, Instant startedAt)
       implements Effect {
     public ScheduleTask(String id, String stateName, String resource, JsonNode parameters, Integer timeoutSeconds,
         Integer heartbeatSeconds) {
-      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false, null, 0);
+      this(id, stateName, resource, parameters, timeoutSeconds, heartbeatSeconds, null, false, null, 0, null);
+    }
+
+    /**
+     * When the task's TimeoutSeconds run out, or null when they do not count (yet): an activity's
+     * count "begins when GetActivityTask receives a token and ActivityStarted is logged" (the
+     * developer guide's Task state page), so a task no worker has taken waits; any other task's
+     * count begins when it is scheduled. A started activity from a position that kept no start
+     * counts from its scheduling, as it did then.
+     */
+    public Instant timesOutAt() {
+      if (timeoutSeconds == null) return null;
+      Instant from = !io.stepwise.asl.model.State.Task.isActivity(resource) ? scheduledAt
+          : !started ? null : startedAt != null ? startedAt : scheduledAt;
+      return from == null ? null : from.plusSeconds(timeoutSeconds);
     }
   }
 }

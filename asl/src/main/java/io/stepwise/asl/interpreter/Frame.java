@@ -20,36 +20,38 @@ final class Frame {
 
   /**
    * What a frame waits for. Task fields are kept so recovery can re-issue the effect; a task also
-   * keeps when it was scheduled (its timeout counts from then) and whether a worker started it.
+   * keeps when it was scheduled, whether and when a worker started it (an activity's timeout counts
+   * from then, any other task's from its scheduling) and when it last sent a heartbeat.
    */
   record Waiting(WaitKind kind, String effectId, Instant fireAt, String resource, JsonNode parameters, Integer timeout,
-      Integer heartbeat, Instant scheduledAt, boolean started, Instant heartbeatAt, int invocation) {
+      Integer heartbeat, Instant scheduledAt, boolean started, Instant heartbeatAt, int invocation, Instant startedAt) {
     static Waiting timer(WaitKind kind, String id, Instant fireAt) {
-      return new Waiting(kind, id, fireAt, null, null, null, null, null, false, null, 0);
+      return new Waiting(kind, id, fireAt, null, null, null, null, null, false, null, 0, null);
     }
 
     static Waiting task(String id, String resource, JsonNode parameters, Integer timeout, Integer heartbeat,
         Instant scheduledAt, int invocation) {
       return new Waiting(WaitKind.TASK, id, null, resource, parameters, timeout, heartbeat, scheduledAt, false, null,
-          invocation);
+          invocation, null);
     }
 
     /** A Distributed Map's run, carried out by the engine as a task on {@link ExecutionContext#MAP_RUN}. */
     static Waiting mapRun(String id, JsonNode spec, Instant scheduledAt) {
-      return new Waiting(WaitKind.MAP_RUN, id, null, ExecutionContext.MAP_RUN, spec, null, null, scheduledAt, false, null, 0);
+      return new Waiting(WaitKind.MAP_RUN, id, null, ExecutionContext.MAP_RUN, spec, null, null, scheduledAt, false, null, 0, null);
     }
 
-    /** A worker took the task at {@code at}: its heartbeat interval counts from then. */
-    Waiting asStarted(Instant at) {
-      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, true, at, invocation);
+    /** A worker took the task at {@code at}: its heartbeat interval counts from then, unless it sends none ({@code .sync}). */
+    Waiting asStarted(Instant at, boolean heartbeats) {
+      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, true,
+          heartbeats ? at : null, invocation, at);
     }
 
     /** The task's worker sent a heartbeat at {@code at}. */
     Waiting beating(Instant at) {
-      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, started, at, invocation);
+      return new Waiting(kind, effectId, fireAt, resource, parameters, timeout, heartbeat, scheduledAt, started, at, invocation, startedAt);
     }
 
-    static final Waiting CHILDREN = new Waiting(WaitKind.CHILDREN, null, null, null, null, null, null, null, false, null, 0);
+    static final Waiting CHILDREN = new Waiting(WaitKind.CHILDREN, null, null, null, null, null, null, null, false, null, 0, null);
   }
 
   /** Map bookkeeping while iterations run. */
@@ -190,7 +192,7 @@ final class Frame {
         case WAIT_STATE, RETRY -> out.add(new Effect.StartTimer(waiting.effectId(), waiting.fireAt()));
         case TASK, MAP_RUN -> out.add(new Effect.ScheduleTask(waiting.effectId(), state, waiting.resource(), waiting.parameters(),
             waiting.timeout(), waiting.heartbeat(), waiting.scheduledAt(), waiting.started(), waiting.heartbeatAt(),
-            waiting.invocation()));
+            waiting.invocation(), waiting.startedAt()));
         case CHILDREN -> {}
       }
     }

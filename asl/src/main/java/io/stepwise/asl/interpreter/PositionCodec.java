@@ -85,6 +85,7 @@ final class PositionCodec {
       if (w.started()) wo.put("started", true);
       if (w.heartbeatAt() != null) wo.put("heartbeatAt", w.heartbeatAt().toString());
       if (w.invocation() > 0) wo.put("invocation", w.invocation());
+      if (w.startedAt() != null) wo.put("startedAt", w.startedAt().toString());
     }
     if (f.vars != null) {
       ObjectNode v = o.putObject("vars");
@@ -157,7 +158,8 @@ final class PositionCodec {
           w.has("fireAt") ? Instant.parse(w.get("fireAt").asText()) : null, str(w, "resource"), w.get("parameters"),
           w.has("timeout") ? w.get("timeout").asInt() : null, w.has("heartbeat") ? w.get("heartbeat").asInt() : null,
           w.has("scheduledAt") ? Instant.parse(w.get("scheduledAt").asText()) : null, w.path("started").asBoolean(false),
-          w.has("heartbeatAt") ? Instant.parse(w.get("heartbeatAt").asText()) : null, w.path("invocation").asInt(0));
+          w.has("heartbeatAt") ? Instant.parse(w.get("heartbeatAt").asText()) : null, w.path("invocation").asInt(0),
+          w.has("startedAt") ? Instant.parse(w.get("startedAt").asText()) : null);
     }
     if (o.has("vars")) {
       f.vars = new LinkedHashMap<>();

@@ -141,7 +141,7 @@ public final class StateTester {
   private static void answer(Driver d, Frame f, State.Task t, Mock mock, Function<Effect.ScheduleTask, Signal> tasks) {
     Frame.Waiting w = f.waiting;
     Signal signal = mock == null ? tasks.apply(new Effect.ScheduleTask(w.effectId(), t.name(), w.resource(),
-        w.parameters(), w.timeout(), w.heartbeat(), w.scheduledAt(), false, null, w.invocation()))
+        w.parameters(), w.timeout(), w.heartbeat(), w.scheduledAt(), false, null, w.invocation(), null))
         : mock.error() != null ? new Signal.TaskFailed(w.effectId(), mock.error(), mock.cause())
         : new Signal.TaskSucceeded(w.effectId(), mock.result());
     if (signal instanceof Signal.TaskSucceeded ok) {

@@ -261,6 +261,37 @@ class TaskRetryCatchTest {
     assertThat(retried.output()).isEqualTo(json("{\"ok\":1}"));
   }
 
+  /**
+   * When a task's TimeoutSeconds run out: an activity's count begins when a worker takes it ("when
+   * GetActivityTask receives a token and ActivityStarted is logged", the developer guide), so an
+   * untaken one has no deadline; any other task's when it is scheduled. The start is kept across a
+   * reload of the position.
+   */
+  @Test
+  void timeoutSeconds_countFromAnActivitysStart_andFromAnyOtherTasksScheduling() {
+    String activity = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:us-east-1:123456789012:activity:work\","
+        + "\"TimeoutSeconds\":30,\"HeartbeatSeconds\":10,\"End\":true}}}";
+    var def = Harness.compile(activity);
+    Step scheduled = Interpreter.start(def, Harness.CTX, json("{}"), T0);
+    Effect.ScheduleTask untaken = (Effect.ScheduleTask) reloaded(scheduled).pendingEffects().get(0);
+    assertThat(untaken.timesOutAt()).as("no worker has it").isNull();
+    Instant start = T0.plusSeconds(100);
+    Step started = Interpreter.resume(def, Harness.CTX, reloaded(scheduled), new Signal.TaskStarted(untaken.id(), "w", null), start);
+    Effect.ScheduleTask taken = (Effect.ScheduleTask) reloaded(started).pendingEffects().get(0);
+    assertThat(taken.timesOutAt()).isEqualTo(start.plusSeconds(30));
+    Step beat = Interpreter.resume(def, Harness.CTX, reloaded(started), new Signal.TaskHeartbeat(taken.id()), start.plusSeconds(8));
+    Effect.ScheduleTask beating = (Effect.ScheduleTask) reloaded(beat).pendingEffects().get(0);
+    assertThat(beating.timesOutAt()).as("a heartbeat does not move the deadline").isEqualTo(start.plusSeconds(30));
+    assertThat(beating.heartbeatAt()).isEqualTo(start.plusSeconds(8));
+    var lambda = Harness.compile(task("\"TimeoutSeconds\":30"));
+    Effect.ScheduleTask call = (Effect.ScheduleTask) reloaded(Interpreter.start(lambda, Harness.CTX, json("{}"), T0)).pendingEffects().get(0);
+    assertThat(call.timesOutAt()).isEqualTo(T0.plusSeconds(30));
+  }
+
+  private static ExecutionPosition reloaded(Step step) {
+    return ExecutionPosition.fromJson(json(io.stepwise.asl.path.Json.write(step.position().toJson())));
+  }
+
   @Test
   void activitiesAndLambdaFunctions_recordTheirOwnEventTypes() {
     String activity = "{\"StartAt\":\"T\",\"States\":{\"T\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:us-east-1:123456789012:activity:work\",\"HeartbeatSeconds\":5,\"End\":true}}}";

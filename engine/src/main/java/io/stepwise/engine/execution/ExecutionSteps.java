@@ -97,9 +97,9 @@ final class ExecutionSteps {
         if (t.fireAt().isAfter(now)) return new Later(t.fireAt());
         return new Resume(new Signal.TimerFired(t.id()));
       }
-      if (pending instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null
+      if (pending instanceof Effect.ScheduleTask t && t.timesOutAt() != null
           && row.timerId().equals(ExecutionStore.TASK_TIMEOUT_TIMER + t.id())) {
-        Instant deadline = ExecutionStore.taskDeadline(t);
+        Instant deadline = t.timesOutAt();
         if (deadline.isAfter(now)) return new Later(deadline);
         return new Resume(new Signal.TaskFailed(t.id(), "States.Timeout", null));
       }

@@ -148,8 +148,8 @@ public final class ExecutionStore {
     if (position.finished()) return out;
     for (Effect e : position.pendingEffects()) {
       if (e instanceof Effect.StartTimer t) out.add(new WakeUp(t.fireAt(), info.executionArn(), t.id()));
-      if (e instanceof Effect.ScheduleTask t && t.timeoutSeconds() != null && t.scheduledAt() != null) {
-        out.add(new WakeUp(taskDeadline(t), info.executionArn(), TASK_TIMEOUT_TIMER + t.id()));
+      if (e instanceof Effect.ScheduleTask t && t.timesOutAt() != null) {
+        out.add(new WakeUp(t.timesOutAt(), info.executionArn(), TASK_TIMEOUT_TIMER + t.id()));
       }
       if (e instanceof Effect.ScheduleTask t && t.scheduledAt() != null && Integrations.awaitsCall(t)) {
         out.add(new WakeUp(t.scheduledAt(), info.executionArn(), DISPATCH_TIMER + t.id()));
@@ -160,10 +160,6 @@ public final class ExecutionStore {
     }
     if (def.timeoutSeconds() != null) out.add(timeoutRow(info, def.timeoutSeconds()));
     return out;
-  }
-
-  static Instant taskDeadline(Effect.ScheduleTask t) {
-    return t.scheduledAt().plusSeconds(t.timeoutSeconds());
   }
 
   static Instant heartbeatDeadline(Effect.ScheduleTask t) {

@@ -107,7 +107,7 @@ public final class AwsServices implements Integration.Submitting {
   public CompletionStage<JsonNode> call(String service, String operation, JsonNode parameters) {
     String action = Character.toLowerCase(operation.charAt(0)) + operation.substring(1);
     Effect.ScheduleTask task = new Effect.ScheduleTask("call", "call", "arn:aws:states:::aws-sdk:" + service + ":" + action,
-        parameters, null, null, clock.instant(), false, null, 0);
+        parameters, null, null, clock.instant(), false, null, 0, null);
     return invoke(task, null).thenApply(signal -> {
       if (signal instanceof Signal.TaskSucceeded ok) return ok.output();
       Signal.TaskFailed f = (Signal.TaskFailed) signal;
@@ -505,7 +505,7 @@ public final class AwsServices implements Integration.Submitting {
   /** The task an S3 action would be as {@code aws-sdk:s3:<action>}: its failures are named as that task's. */
   private Effect.ScheduleTask s3Task(String action, JsonNode parameters) {
     return new Effect.ScheduleTask(action, action, "arn:aws:states:::aws-sdk:s3:" + action, parameters, null, null,
-        clock.instant(), false, null, 0);
+        clock.instant(), false, null, 0, null);
   }
 
   private static Target s3Target(String action) {
