@@ -567,7 +567,7 @@ class DefinitionValidationTest {
    * STANDARD or EXPRESS and required with DISTRIBUTED, no other field; in AWS's schema words.
    */
   @Test
-  void processorConfig_isCheckedAsTheGuideDefinesIt() {
+  void processorConfig_isCheckedAsTheGuideDefinesIt() throws Exception {
     String map = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemProcessor\":{\"ProcessorConfig\":%s,"
         + "\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}},\"End\":true}}}";
     String at = " at /States/M/ItemProcessor/ProcessorConfig";
@@ -581,5 +581,13 @@ class DefinitionValidationTest {
         "{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"}")) {
       assertThat(problems(map.formatted(ok))).as(ok).isEmpty();
     }
+    // an Express machine has no Distributed Map (an inline one is fine)
+    String distributed = map.formatted("{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"EXPRESS\"}");
+    assertThat(CompiledDefinition.validate(distributed, true)).extracting(x -> x.message() + " at " + x.location())
+        .containsExactly("Express state machine does not support Distributed Map" + at + "/Mode");
+    assertThat(CompiledDefinition.validate(map.formatted("{\"Mode\":\"INLINE\"}"), true)).isEmpty();
+    // a stored definition still loads
+    CompiledDefinition.compile(map.formatted("{\"Mode\":\"DISTRIBUTED\"}"));
+    CompiledDefinition.compile(distributed, true);
   }
 }
