@@ -388,17 +388,17 @@ final class Branches {
     return mapRunArn(f, null);
   }
 
-  /**
-   * {@code arn:aws:states:region:account:mapRun:machine/label:id}: the label is the Map's Label, else
-   * its state name; the id is drawn from the execution and the state's entry, so it is the same when
-   * a step is taken again.
-   */
   /** A label as ARNs carry it: characters a name may not hold become underscores. */
   private static String label(String given) {
     String l = given.replaceAll("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]", "_");
     return l.length() > 40 ? l.substring(0, 40) : l;
   }
 
+  /**
+   * {@code arn:aws:states:region:account:mapRun:machine/label:id}: the label is the Map's Label, else
+   * its state name; the id is drawn from the execution and the state's entry, so it is the same when
+   * a step is taken again.
+   */
   private String mapRunArn(Frame f, String label) {
     String sm = run.ctx.stateMachineArn() == null ? "arn:aws:states:us-east-1:123456789012:stateMachine:unknown" : run.ctx.stateMachineArn();
     // a version's or alias's execution runs its machine's Map Runs
