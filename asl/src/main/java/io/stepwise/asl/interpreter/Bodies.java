@@ -308,7 +308,7 @@ final class Bodies {
     try {
       JsonNode result = output;
       if (!t.common().jsonata() && t.resultSelector() != null) result = t.resultSelector().eval(d.scope(f, output));
-      d.complete(f, t, f.input, result, t.resultPath(), t.common().next(), t.common().assign(), t.common().output());
+      d.complete(f, t, f.input, result, output, t.resultPath(), t.common().next(), t.common().assign(), t.common().output());
     } catch (StatesError e) {
       d.fail(f, t, e);
     }

@@ -105,7 +105,7 @@ final class Branches {
       JsonNode result = results;
       if (!s.common().jsonata() && resultSelector != null) result = resultSelector.eval(d.scope(f, results));
       JsonNode eff = s.common().jsonata() ? f.input : d.effectiveInput(f, s.common());
-      d.complete(f, s, eff, result, rp, next, s.common().assign(), s.common().output());
+      d.complete(f, s, eff, result, results, rp, next, s.common().assign(), s.common().output());
     } catch (StatesError e) {
       d.fail(f, s, e);
     }

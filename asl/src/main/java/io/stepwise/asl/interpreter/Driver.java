@@ -114,6 +114,17 @@ final class Driver {
    * {@code result} is null for states that have none (Choice, Wait, Succeed).
    */
   void complete(Frame f, State s, JsonNode effective, JsonNode result, io.stepwise.asl.model.ResultPathSpec rp, String next, Expr assign, Expr output) {
+    complete(f, s, effective, result, result, rp, next, assign, output);
+  }
+
+  /**
+   * {@code raw}: what a JSONPath Assign's {@code $} reads when the state has a result: a Task's,
+   * Map's or Parallel's result before its ResultSelector, as the developer guide has it ("In Task,
+   * Map, Parallel states, the $ refers to the API/sub-workflow result"; Assign is evaluated beside
+   * ResultSelector, not after it).
+   */
+  void complete(Frame f, State s, JsonNode effective, JsonNode result, JsonNode raw, io.stepwise.asl.model.ResultPathSpec rp,
+      String next, Expr assign, Expr output) {
     Common c = s.common();
     JsonNode out;
     Map<String, JsonNode> assigned = null;
@@ -127,8 +138,8 @@ final class Driver {
         out = result != null ? result : f.input;
       }
     } else {
-      JsonNode assignInput = result != null ? result : effective;
-      if (assign != null) assigned = evalAssign(assign, scope(f, assignInput).withResult(result));
+      JsonNode assignInput = raw != null ? raw : effective;
+      if (assign != null) assigned = evalAssign(assign, scope(f, assignInput).withResult(raw));
       JsonNode merged = result == null ? effective : applyResultPath(f, s, rp, result);
       if (run.inspect != null && result != null) {
         run.inspect.put(f, "afterResultSelector", result);

@@ -273,4 +273,32 @@ class ParallelAndMapTest {
         """, "{}");
     assertThat(failed.types()).endsWith("FailStateEntered", "ParallelStateFailed", "ExecutionFailed");
   }
+  /**
+   * A JSONPath Assign's {@code $} in a Task, Map or Parallel state is the state's result before its
+   * ResultSelector (the developer guide: "In Task, Map, Parallel states, the $ refers to the
+   * API/sub-workflow result"; Assign is evaluated beside ResultSelector), while the output carries
+   * the selected result.
+   */
+  @Test
+  void assign_readsTheResultBeforeResultSelector() {
+    String parallel = """
+        {"StartAt":"P","States":{"P":{"Type":"Parallel","ResultSelector":{"first.$":"$[0]"},
+          "Assign":{"all.$":"$","firstVar.$":"$[0]"},"Next":"After",
+          "Branches":[{"StartAt":"B1","States":{"B1":{"Type":"Pass","Result":"one","End":true}}},
+                      {"StartAt":"B2","States":{"B2":{"Type":"Pass","Result":"two","End":true}}}]},
+          "After":{"Type":"Pass","Parameters":{"all.$":"$all","firstVar.$":"$firstVar","out.$":"$"},"End":true}}}""";
+    assertThat(Harness.run(parallel, "{}").output()).isEqualTo(json("{\"all\":[\"one\",\"two\"],\"firstVar\":\"one\",\"out\":{\"first\":\"one\"}}"));
+    String map = """
+        {"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ResultSelector":{"n.$":"States.ArrayLength($)"},
+          "Assign":{"results.$":"$"},"Next":"After",
+          "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}}},
+          "After":{"Type":"Pass","Parameters":{"results.$":"$results","out.$":"$"},"End":true}}}""";
+    assertThat(Harness.run(map, "{\"items\":[1,2]}").output()).isEqualTo(json("{\"results\":[1,2],\"out\":{\"n\":2}}"));
+    String task = """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","ResultSelector":{"p.$":"$.Payload"},
+          "Assign":{"code.$":"$.StatusCode"},"Next":"After"},
+          "After":{"Type":"Pass","Parameters":{"code.$":"$code","out.$":"$"},"End":true}}}""";
+    var r = Harness.run(task, "{}", t -> new io.stepwise.asl.interpreter.Signal.TaskSucceeded(t.id(), json("{\"StatusCode\":200,\"Payload\":{\"x\":1}}")));
+    assertThat(r.output()).isEqualTo(json("{\"code\":200,\"out\":{\"p\":{\"x\":1}}}"));
+  }
 }
