@@ -117,9 +117,10 @@ class ActivitiesTest {
   }
 
   /**
-   * An activity's TimeoutSeconds count from when a worker takes the task: "For Activities, the count
-   * begins when GetActivityTask receives a token and ActivityStarted is logged" (the developer
-   * guide's Task state page). A task no worker takes waits; a taken one fails with States.Timeout.
+   * An activity's TimeoutSeconds count from when a worker takes the task: "The count begins after the
+   * task has been started, for example, when ActivityStarted or LambdaFunctionStarted are logged"
+   * (the developer guide's Task state page). A task no worker takes waits; a taken one fails with
+   * States.Timeout.
    */
   @Test
   void timeoutSeconds_countFromTheWorkersStart_andFailTheTaskWithStatesTimeout() throws Exception {

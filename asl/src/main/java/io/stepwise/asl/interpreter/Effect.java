@@ -31,10 +31,11 @@ public sealed interface Effect {
     }
 
     /**
-     * When the task's TimeoutSeconds run out, or null when they do not count (yet): an activity's
-     * count "begins when GetActivityTask receives a token and ActivityStarted is logged" (the
-     * developer guide's Task state page), so a task no worker has taken waits; any other task's
-     * count begins when it is scheduled. A started activity from a position that kept no start
+     * When the task's TimeoutSeconds run out, or null when they do not count (yet): "the count
+     * begins after the task has been started, for example, when ActivityStarted or
+     * LambdaFunctionStarted are logged" (the developer guide's Task state page), so an activity's
+     * when a worker takes it, and a task no worker has taken waits; any other task's when it is
+     * scheduled (its start follows at once). A started activity from a position that kept no start
      * counts from its scheduling, as it did then.
      */
     public Instant timesOutAt() {

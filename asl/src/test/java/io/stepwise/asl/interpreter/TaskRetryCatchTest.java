@@ -262,10 +262,11 @@ class TaskRetryCatchTest {
   }
 
   /**
-   * When a task's TimeoutSeconds run out: an activity's count begins when a worker takes it ("when
-   * GetActivityTask receives a token and ActivityStarted is logged", the developer guide), so an
-   * untaken one has no deadline; any other task's when it is scheduled. The start is kept across a
-   * reload of the position.
+   * When a task's TimeoutSeconds run out: "the count begins after the task has been started, for
+   * example, when ActivityStarted or LambdaFunctionStarted are logged" (the developer guide's Task
+   * state page), so an activity's when a worker takes it, and an untaken one has no deadline; any
+   * other task's when it is scheduled (its start follows at once). The start is kept across a reload
+   * of the position.
    */
   @Test
   void timeoutSeconds_countFromAnActivitysStart_andFromAnyOtherTasksScheduling() {
