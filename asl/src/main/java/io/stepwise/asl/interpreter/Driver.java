@@ -228,7 +228,7 @@ final class Driver {
     String cause = e.inState()
         ? "An error occurred while executing the state '" + s.name() + "' (entered at the event id #" + f.enteredEventId + "). " + e.cause()
         : e.cause();
-    if (e.error().equals("States.QueryEvaluationError")) {
+    if ("States.QueryEvaluationError".equals(e.error())) {
       ObjectNode d = run.obj();
       d.put("error", e.error());
       d.put("cause", cause);

@@ -22,7 +22,7 @@ public final class RetryPolicy {
 
   /** States.Runtime and States.DataLimitExceeded are terminal: no retrier applies to them. */
   public static boolean retriable(String error) {
-    return !error.equals("States.Runtime") && !error.equals("States.DataLimitExceeded");
+    return !"States.Runtime".equals(error) && !"States.DataLimitExceeded".equals(error);
   }
 
   /**
@@ -31,8 +31,11 @@ public final class RetryPolicy {
    * TimeoutSeconds value or failed to send a heartbeat for a period longer than the HeartbeatSeconds
    * value" (the developer guide), and a Catch on it took both before AWS added
    * {@code States.HeartbeatTimeout} for heartbeats alone (aws-cdk#16084, by the Step Functions team).
+   * A failure with no error name (a Fail state without {@code Error}) is taken by States.ALL only.
    */
   public static boolean matches(List<String> errorEquals, String error) {
+    // a Fail state may give no Error (it is optional): only States.ALL, "any error name", takes that
+    if (error == null) return errorEquals.contains("States.ALL");
     for (String e : errorEquals) {
       if (e.equals(error)) return true;
       if (e.equals("States.Timeout") && error.equals("States.HeartbeatTimeout")) return true;

@@ -93,6 +93,9 @@ final class ChoiceParser {
         p.problems.schema(ptr + "/Not", "Value must be an object");
         return null;
       }
+      // "the value of a Not operator must be a single Choice Rule that must not contain Next fields"
+      // (the developer guide's Choice page), as a rule under And or Or (new definitions only)
+      if (p.strict && c.has("Next")) p.problems.schema(ptr + "/Not", "Nested choice rules cannot have 'Next'");
       ChoiceRule r = rule(c, ptr + "/Not", false);
       return r == null ? null : new ChoiceRule.Not(r);
     }

@@ -301,4 +301,27 @@ class ParallelAndMapTest {
     var r = Harness.run(task, "{}", t -> new io.stepwise.asl.interpreter.Signal.TaskSucceeded(t.id(), json("{\"StatusCode\":200,\"Payload\":{\"x\":1}}")));
     assertThat(r.output()).isEqualTo(json("{\"code\":200,\"out\":{\"p\":{\"x\":1}}}"));
   }
+  /**
+   * A Fail state's Error is optional: a branch or iteration that fails without one fails its
+   * Parallel or Map with no error name, which a Catch or Retry on States.ALL takes ("matches any
+   * Error Name") and a named one does not (it used to stop the interpreter with a Java error).
+   */
+  @Test
+  void aFailWithoutError_isTakenByStatesAllOnly() {
+    for (String kind : List.of("Parallel", "Map")) {
+      String body = kind.equals("Parallel") ? "\"Branches\":[{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"Cause\":\"c\"}}}]"
+          : "\"ItemsPath\":\"$.items\",\"ItemProcessor\":{\"StartAt\":\"F\",\"States\":{\"F\":{\"Type\":\"Fail\",\"Cause\":\"c\"}}}";
+      String caught = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"" + kind + "\"," + body
+          + ",\"Retry\":[{\"ErrorEquals\":[\"States.ALL\"],\"MaxAttempts\":1,\"IntervalSeconds\":1}],"
+          + "\"Catch\":[{\"ErrorEquals\":[\"States.TaskFailed\"],\"Next\":\"No\"},{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"N\"}],\"End\":true},"
+          + "\"No\":{\"Type\":\"Pass\",\"Result\":\"wrong\",\"End\":true},\"N\":{\"Type\":\"Pass\",\"End\":true}}}";
+      var r = Harness.run(caught, "{\"items\":[1]}");
+      assertThat(r.outcome().status()).as(kind).isEqualTo("SUCCEEDED");
+      assertThat(r.output().path("Cause").asText()).as(kind).isEqualTo("c");
+      assertThat(r.types()).as(kind + ": retried once, then caught").filteredOn(t -> t.endsWith("StateStarted")).hasSize(2);
+      String uncaught = caught.replace("\"States.ALL\"],\"Next\"", "\"Other\"],\"Next\"");
+      var f = Harness.run(uncaught, "{\"items\":[1]}");
+      assertThat(f.outcome().status()).as(kind).isEqualTo("FAILED");
+    }
+  }
 }

@@ -590,4 +590,25 @@ class DefinitionValidationTest {
     CompiledDefinition.compile(map.formatted("{\"Mode\":\"DISTRIBUTED\"}"));
     CompiledDefinition.compile(distributed, true);
   }
+  /**
+   * Next belongs to a top-level choice rule only: "the Next field can appear only in a top-level
+   * Choice Rule", and Not's rule "must not contain Next fields" (the developer guide's Choice page);
+   * a rule under And, Or or Not that has one is refused, however deep.
+   */
+  @Test
+  void nestedChoiceRules_haveNoNext() throws Exception {
+    String choice = "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Choice\",\"Choices\":[%s],\"Default\":\"S\"},\"S\":{\"Type\":\"Succeed\"}}}";
+    String leaf = "{\"Variable\":\"$.a\",\"IsPresent\":true,\"Next\":\"S\"}";
+    String[][] cases = {
+        {"{\"Not\":" + leaf + ",\"Next\":\"S\"}", "/States/C/Choices[0]/Not"},
+        {"{\"And\":[" + leaf + "],\"Next\":\"S\"}", "/States/C/Choices[0]/And[0]"},
+        {"{\"Or\":[{\"Variable\":\"$.b\",\"IsNull\":true}," + leaf + "],\"Next\":\"S\"}", "/States/C/Choices[0]/Or[1]"},
+        {"{\"Or\":[{\"Not\":" + leaf + "}],\"Next\":\"S\"}", "/States/C/Choices[0]/Or[0]/Not"}};
+    for (String[] c : cases) {
+      assertThat(problems(choice.formatted(c[0]))).as(c[0]).containsExactly("Nested choice rules cannot have 'Next' at " + c[1]);
+    }
+    assertThat(problems(choice.formatted("{\"Not\":{\"Variable\":\"$.a\",\"IsPresent\":true},\"Next\":\"S\"}"))).isEmpty();
+    // a stored definition still loads
+    CompiledDefinition.compile(choice.formatted(cases[0][0]));
+  }
 }
