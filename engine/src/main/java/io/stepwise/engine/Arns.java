@@ -160,13 +160,17 @@ public final class Arns {
   /**
    * AWS's naming rule for state machines, executions and activities: 1–80 characters, none of
    * white space, brackets {@code < > { } [ ]}, wildcards {@code ? *}, the special characters
-   * {@code " # % \ ^ | ~ ` $ & , ; : /}, or control characters (U+0000–001F, U+007F–009F).
+   * {@code " # % \ ^ | ~ ` $ & , ; : /}, control characters (U+0000–001F, U+007F–009F,
+   * U+FFFE–FFFF), a lone surrogate (U+D800–DFFF) or U+10FFFF (the API Reference's {@code name}).
    */
   public static boolean isValidName(String name) {
     if (name == null || name.isEmpty() || name.length() > 80) return false;
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
+      i += Character.charCount(c);
       if (Character.isWhitespace(c) || c <= 0x1F || (c >= 0x7F && c <= 0x9F)) return false;
+      // the API Reference's names also exclude U+FFFE-FFFF, surrogates (a lone one) and U+10FFFF
+      if (c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0x10FFFF) return false;
       if ("<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0) return false;
     }
     return true;

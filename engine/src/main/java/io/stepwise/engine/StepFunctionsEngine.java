@@ -365,6 +365,10 @@ public final class StepFunctionsEngine {
    */
   public record Described(StateMachineRecord record, boolean deleting) {}
 
+  private static ServiceError typeNotSupported() {
+    return new ServiceError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+  }
+
   public CompletionStage<Described> describeStateMachineStatus(String arn) {
     Optional<MachineView.Entry> hit = machines.get(arn);
     if (hit.isPresent()) return CompletableFuture.completedFuture(new Described(hit.get().record(), false));
@@ -549,10 +553,7 @@ public final class StepFunctionsEngine {
       String input, Consumer<StateMachineRecord> readCheck) {
     return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
-      if (!r.type().equals("EXPRESS")) {
-        throw new ServiceError("StateMachineTypeNotSupported",
-            "This operation is not supported by this type of state machine");
-      }
+      if (!r.type().equals("EXPRESS")) throw typeNotSupported();
       requireTestCase(r.name(), testCase);
       readCheck.accept(r);
       encryption.checkUsable(r.encryption());
@@ -844,6 +845,9 @@ public final class StepFunctionsEngine {
         : alias.isPresent() ? describeStateMachineAlias(alias.get())
         : mapRun ? describeMapRun(listedArn) : describeStateMachineStatus(listedArn); // a deleting machine lists its executions
     return exists.thenApplyAsync(known -> {
+      // "This API action is not supported by EXPRESS state machines" (the API Reference)
+      StateMachineRecord listedMachine = known instanceof Described d ? d.record() : known instanceof StateMachineRecord r ? r : null;
+      if (listedMachine != null && listedMachine.type().equals("EXPRESS")) throw typeNotSupported();
       ExecutionIndex.Page page;
       try {
         page = executions.listing().page(listedArn, machineArn, status, after, maxResults,

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ArnsTest {
   @ParameterizedTest
-  @ValueSource(strings = {"a", "order-processing_v2", "Ünïcödé", "x.y+z=w@q!"})
+  @ValueSource(strings = {"a", "order-processing_v2", "Ünïcödé", "x.y+z=w@q!", "emoji-\uD83D\uDE00", "\uFFFD"})
   void validNames_areAccepted(String name) {
     assertThat(Arns.isValidName(name)).isTrue();
   }
@@ -17,7 +17,8 @@ class ArnsTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "has space", "tab\there", "a<b", "a{b}", "a[0]", "what?", "star*", "quote\"",
       "hash#", "pct%", "back\\slash", "caret^", "pipe|", "tilde~", "tick`", "dollar$", "amp&", "comma,",
-      "semi;", "colon:", "slash/", "ctl\u0001", "ctl\u007f", "ctl\u0085"})
+      "semi;", "colon:", "slash/", "ctl\u0001", "ctl\u007f", "ctl\u0085", "a\uFFFEb", "a\uFFFF", "lone\uD83D", "lone\uDE00x",
+      "max\uDBFF\uDFFF"})
   void invalidNames_areRejected(String name) {
     assertThat(Arns.isValidName(name)).isFalse();
   }

@@ -108,4 +108,37 @@ class AliasesTest {
       sfn.deleteStateMachineVersion(b -> b.stateMachineVersionArn(machine + ":1")); // no alias holds it now
     }
   }
+  /**
+   * ListStateMachineAliases: "sorted by time, with the most recently created aliases listed first",
+   * page by page, and a version ARN lists the aliases that route to that version.
+   */
+  @Test
+  void aliases_areListedNewestFirst_andByTheVersionTheyRouteTo() throws Exception {
+    TestClock clock = new TestClock();
+    try (TestServer server = TestServer.start(dir, clock, java.util.Map.of()); SfnClient sfn = server.sfn()) {
+      String machine = sfn.createStateMachine(b -> b.name("listed").definition(Definitions.PASS).roleArn(Definitions.ROLE)
+          .publish(true)).stateMachineArn();
+      sfn.updateStateMachine(b -> b.stateMachineArn(machine).definition(Definitions.PASS_V2).publish(true));
+      String v1 = machine + ":1";
+      String v2 = machine + ":2";
+      sfn.createStateMachineAlias(b -> b.name("zeta").routingConfiguration(route(v1, 100)));
+      clock.advance(java.time.Duration.ofSeconds(1));
+      sfn.createStateMachineAlias(b -> b.name("alpha").routingConfiguration(route(v2, 100)));
+      clock.advance(java.time.Duration.ofSeconds(1));
+      sfn.createStateMachineAlias(b -> b.name("mid").routingConfiguration(route(v1, 40), route(v2, 60)));
+      java.util.List<String> all = new java.util.ArrayList<>();
+      String token = null;
+      do {
+        String from = token;
+        var page = sfn.listStateMachineAliases(b -> b.stateMachineArn(machine).maxResults(2).nextToken(from));
+        page.stateMachineAliases().forEach(a -> all.add(a.stateMachineAliasArn()));
+        token = page.nextToken();
+      } while (token != null);
+      assertThat(all).containsExactly(machine + ":mid", machine + ":alpha", machine + ":zeta");
+      assertThat(sfn.listStateMachineAliases(b -> b.stateMachineArn(v2)).stateMachineAliases())
+          .extracting(StateMachineAliasListItem::stateMachineAliasArn).containsExactly(machine + ":mid", machine + ":alpha");
+      assertThat(sfn.listStateMachineAliases(b -> b.stateMachineArn(v1)).stateMachineAliases())
+          .extracting(StateMachineAliasListItem::stateMachineAliasArn).containsExactly(machine + ":mid", machine + ":zeta");
+    }
+  }
 }

@@ -40,6 +40,43 @@ class ExecutionApiTest extends SharedServerTest {
     return all;
   }
 
+  /** A history token no page gave (past the end, negative, not a token) is InvalidToken, never a server error. */
+  @Test
+  void historyTokens_thatNoPageGave_areInvalidToken() throws Exception {
+    String machine = create("history-tokens", PASS, StateMachineType.STANDARD);
+    String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("{}")).executionArn();
+    awaitEnd(sfn, exec);
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (String token : List.of(b64.encodeToString("h:-1".getBytes()), b64.encodeToString("h:-100".getBytes()),
+        b64.encodeToString("h:999".getBytes()), "not-a-token")) {
+      for (boolean reverse : List.of(false, true)) {
+        assertThatThrownBy(() -> sfn.getExecutionHistory(b -> b.executionArn(exec).nextToken(token).reverseOrder(reverse)))
+            .as(token).isInstanceOf(InvalidTokenException.class);
+      }
+    }
+  }
+
+  /**
+   * The API Reference's request rules for starting and listing: a traceHeader is at most 256 ASCII
+   * characters; ListExecutions "is not supported by EXPRESS state machines"
+   * (StateMachineTypeNotSupported), and "if you provide a stateMachineArn and a PENDING_REDRIVE
+   * statusFilter, the API returns a validation exception".
+   */
+  @Test
+  void startAndListRequests_followTheApiReference() {
+    String machine = create("request-rules", PASS, StateMachineType.STANDARD);
+    sfn.startExecution(b -> b.stateMachineArn(machine).traceHeader("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"));
+    for (String header : List.of("x".repeat(257), "caf\u00e9")) {
+      assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).traceHeader(header)))
+          .as(header).isInstanceOf(SfnException.class).hasMessageContaining("at 'traceHeader' failed to satisfy constraint");
+    }
+    String express = create("request-rules-express", PASS, StateMachineType.EXPRESS);
+    assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(express)))
+        .isInstanceOf(StateMachineTypeNotSupportedException.class);
+    assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.PENDING_REDRIVE)))
+        .isInstanceOf(SfnException.class).extracting(e -> ((SfnException) e).awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+  }
+
   @Test
   void passExecution_succeedsWithHistoryInAwsShape() throws Exception {
     String machine = create("pass-exec", PASS, StateMachineType.STANDARD);

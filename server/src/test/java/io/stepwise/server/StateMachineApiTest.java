@@ -29,11 +29,69 @@ class StateMachineApiTest extends SharedServerTest {
     assertThat(d.loggingConfiguration().level()).isEqualTo(LogLevel.OFF);
   }
 
+  /**
+   * loggingConfiguration and tracingConfiguration as the API Reference defines them: a level of ALL,
+   * ERROR, FATAL or OFF; at most one destination, "required, if your log level is not set to OFF"
+   * (InvalidLoggingConfiguration); kept as given and described back; refused on create and update alike.
+   */
+  @Test
+  void loggingAndTracing_areCheckedAndDescribedBack() {
+    String group = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/x:*";
+    LogDestination dest = LogDestination.builder().cloudWatchLogsLogGroup(b -> b.logGroupArn(group)).build();
+    String arn = sfn.createStateMachine(b -> b.name("logged").definition(PASS).roleArn(ROLE)
+        .loggingConfiguration(l -> l.level(LogLevel.ERROR).includeExecutionData(true).destinations(dest))
+        .tracingConfiguration(t -> t.enabled(true))).stateMachineArn();
+    DescribeStateMachineResponse d = sfn.describeStateMachine(b -> b.stateMachineArn(arn));
+    assertThat(d.loggingConfiguration().level()).isEqualTo(LogLevel.ERROR);
+    assertThat(d.loggingConfiguration().includeExecutionData()).isTrue();
+    assertThat(d.loggingConfiguration().destinations()).extracting(x -> x.cloudWatchLogsLogGroup().logGroupArn()).containsExactly(group);
+    assertThat(d.tracingConfiguration().enabled()).isTrue();
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("logged-2").definition(PASS).roleArn(ROLE)
+        .loggingConfiguration(l -> l.level("BOGUS").destinations(dest))))
+        .isInstanceOf(SfnException.class).hasMessageContaining("Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]");
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("logged-2").definition(PASS).roleArn(ROLE)
+        .loggingConfiguration(l -> l.level(LogLevel.ALL))))
+        .isInstanceOf(InvalidLoggingConfigurationException.class).hasMessageContaining("Must specify exactly one Log Destination");
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("logged-2").definition(PASS).roleArn(ROLE)
+        .loggingConfiguration(l -> l.level(LogLevel.ALL).destinations(dest, dest))))
+        .isInstanceOf(SfnException.class).hasMessageContaining("Member must have length less than or equal to 1");
+    assertThatThrownBy(() -> sfn.updateStateMachine(b -> b.stateMachineArn(arn).loggingConfiguration(l -> l.level(LogLevel.FATAL))))
+        .isInstanceOf(InvalidLoggingConfigurationException.class);
+    sfn.updateStateMachine(b -> b.stateMachineArn(arn).loggingConfiguration(l -> l.level(LogLevel.OFF)));
+    assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(arn)).loggingConfiguration().level()).isEqualTo(LogLevel.OFF);
+  }
+
+  /** A definition is 1 character at least (ValidationException before any reading), and Validate's maxResults is 0 to 100. */
+  @Test
+  void definitionAndValidateLimits_followTheApiReference() {
+    assertThatThrownBy(() -> sfn.validateStateMachineDefinition(b -> b.definition("")))
+        .isInstanceOf(SfnException.class).hasMessageContaining("Member must have length greater than or equal to 1");
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("empty-definition").definition("").roleArn(ROLE)))
+        .isInstanceOf(SfnException.class).hasMessageContaining("Member must have length greater than or equal to 1");
+    assertThat(sfn.validateStateMachineDefinition(b -> b.definition(PASS).maxResults(100)).resultAsString()).isEqualTo("OK");
+    assertThatThrownBy(() -> sfn.validateStateMachineDefinition(b -> b.definition(PASS).maxResults(101)))
+        .isInstanceOf(SfnException.class).hasMessageContaining("Member must have value less than or equal to 100");
+  }
+
   @Test
   void createTwice_isIdempotentOnlyForTheSameRequest() {
     String arn = create("twice", PASS);
     assertThat(create("twice", PASS)).isEqualTo(arn);
     assertThatThrownBy(() -> create("twice", PASS_V2)).isInstanceOf(StateMachineAlreadyExistsException.class);
+    // "The check is also based on the publish and versionDescription parameters" (the API Reference)
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("twice").definition(PASS).roleArn(ROLE).publish(true)))
+        .isInstanceOf(StateMachineAlreadyExistsException.class);
+    CreateStateMachineResponse published = sfn.createStateMachine(b -> b.name("twice-published").definition(PASS).roleArn(ROLE)
+        .publish(true).versionDescription("d1"));
+    CreateStateMachineResponse again = sfn.createStateMachine(b -> b.name("twice-published").definition(PASS).roleArn(ROLE)
+        .publish(true).versionDescription("d1"));
+    assertThat(again.stateMachineArn()).isEqualTo(published.stateMachineArn());
+    assertThat(again.stateMachineVersionArn()).isEqualTo(published.stateMachineArn() + ":1");
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("twice-published").definition(PASS).roleArn(ROLE)
+        .publish(true).versionDescription("d2"))).isInstanceOf(StateMachineAlreadyExistsException.class);
+    assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("twice-published").definition(PASS).roleArn(ROLE)))
+        .isInstanceOf(StateMachineAlreadyExistsException.class);
+    assertThat(sfn.listStateMachineVersions(b -> b.stateMachineArn(published.stateMachineArn())).stateMachineVersions()).hasSize(1);
   }
 
   @Test

@@ -104,14 +104,26 @@ final class AliasOperations {
   }
 
   /** By name, paginated; a token names the last alias of the previous page, for this machine only. */
+  /**
+   * ListStateMachineAliases as the API Reference has it: "sorted by time, with the most recently
+   * created aliases listed first" (the name breaks a tie), and a version ARN lists the aliases that
+   * route to that version. The token carries the last alias's place in that order.
+   */
   private CompletionStage<JsonNode> list(Caller caller, ObjectNode req) {
-    String machineArn = requiredString(req, "stateMachineArn");
+    String listedArn = requiredString(req, "stateMachineArn");
     int max = maxResults(req, 100);
     String token = nextToken(req);
+    java.util.Optional<Arns.VersionRef> version = Arns.version(listedArn);
+    String machineArn = version.map(Arns.VersionRef::machineArn).orElse(listedArn);
     Arns.requireStateMachine(machineArn);
-    String after = token == null ? null : afterOf(token, machineArn);
+    Place after = token == null ? null : afterOf(token, listedArn);
+    java.util.Comparator<Alias> newestFirst = java.util.Comparator.comparing(Alias::creationDate).reversed()
+        .thenComparing(Alias::name);
     return engine.listStateMachineAliases(machineArn).thenApply(aliases -> {
-      List<Alias> page = aliases.stream().filter(a -> after == null || a.name().compareTo(after) > 0)
+      List<Alias> page = aliases.stream()
+          .filter(a -> version.isEmpty() || a.routing().stream().anyMatch(r -> r.stateMachineVersionArn().equals(listedArn)))
+          .sorted(newestFirst)
+          .filter(a -> after == null || after.isBefore(a))
           .limit(max + 1L).toList();
       ArrayNode items = F.arrayNode();
       for (int i = 0; i < Math.min(max, page.size()); i++) {
@@ -120,9 +132,18 @@ final class AliasOperations {
       }
       ObjectNode n = F.objectNode();
       n.set("stateMachineAliases", items);
-      if (page.size() > max) n.put("nextToken", tokenOf(machineArn, page.get(max - 1).name()));
+      if (page.size() > max) n.put("nextToken", tokenOf(listedArn, page.get(max - 1)));
       return n;
     });
+  }
+
+  /** Where a page ended: its last alias's creation date and name. */
+  private record Place(java.time.Instant created, String name) {
+    /** Whether {@code a} comes after this place, newest first and names in order. */
+    boolean isBefore(Alias a) {
+      int c = a.creationDate().compareTo(created);
+      return c < 0 || (c == 0 && a.name().compareTo(name) > 0);
+    }
   }
 
   /** The request's routingConfiguration: required on create, absent (null) allowed on update. */
@@ -167,17 +188,20 @@ final class AliasOperations {
     return Arns.alias(arn).orElseThrow(() -> ServiceError.invalidArn(arn));
   }
 
-  private static String tokenOf(String machineArn, String name) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString((machineArn + "#" + name).getBytes(StandardCharsets.UTF_8));
+  private static String tokenOf(String listedArn, Alias last) {
+    String raw = listedArn + "#" + last.creationDate() + "#" + last.name();
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String afterOf(String token, String machineArn) {
+  private static Place afterOf(String token, String listedArn) {
     try {
       String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (!raw.startsWith(machineArn + "#")) throw new IllegalArgumentException();
-      return raw.substring(machineArn.length() + 1);
-    } catch (IllegalArgumentException e) {
+      if (!raw.startsWith(listedArn + "#")) throw new IllegalArgumentException();
+      String rest = raw.substring(listedArn.length() + 1);
+      int hash = rest.indexOf('#');
+      if (hash < 0) throw new IllegalArgumentException();
+      return new Place(java.time.Instant.parse(rest.substring(0, hash)), rest.substring(hash + 1));
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
       throw new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'");
     }
   }

@@ -47,6 +47,26 @@ final class Fields {
     return value;
   }
 
+  /** A request's {@code definition}: 1 character to 1 MiB (sensitive: its text is not shown); null if absent and not required. */
+  static String definition(ObjectNode request, boolean required) {
+    String d = required ? requiredString(request, "definition") : optionalString(request, "definition");
+    if (d != null && d.isEmpty()) {
+      throw ServiceError.validation("1 validation error detected: Value at 'definition' failed to satisfy constraint:"
+          + " Member must have length greater than or equal to 1");
+    }
+    return maxLength(d, "definition", StepFunctionsApi.MAX_DEFINITION, true);
+  }
+
+  /** A request's {@code traceHeader}: at most 256 characters, all ASCII (the API Reference's {@code \p{ASCII}*}). */
+  static String traceHeader(ObjectNode request) {
+    String t = maxLength(optionalString(request, "traceHeader"), "traceHeader", 256, false);
+    if (t != null && !t.chars().allMatch(c -> c < 128)) {
+      throw ServiceError.validation("1 validation error detected: Value '" + t + "' at 'traceHeader' failed to satisfy constraint:"
+          + " Member must satisfy regular expression pattern: \\p{ASCII}*");
+    }
+    return t;
+  }
+
   /**
    * A payload (input, output): AWS's length limits on payloads count UTF-8 bytes, not characters
    * ("Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding"),
@@ -95,6 +115,71 @@ final class Fields {
     return v.booleanValue();
   }
 
+  private static final java.util.List<String> LOG_LEVELS = java.util.List.of("ALL", "ERROR", "FATAL", "OFF");
+
+  /**
+   * A request's {@code loggingConfiguration}, checked as the API Reference's LoggingConfiguration
+   * defines it and kept with its known members only (null if absent): {@code level} one of ALL,
+   * ERROR, FATAL, OFF (OFF if absent), {@code includeExecutionData} a boolean (false if absent),
+   * {@code destinations} at most one, each a {@code cloudWatchLogsLogGroup} whose {@code logGroupArn}
+   * is 1 to 256 characters, and "required, if your log level is not set to OFF"
+   * ({@code InvalidLoggingConfiguration}).
+   */
+  static ObjectNode loggingConfiguration(ObjectNode request) {
+    ObjectNode given = optionalObject(request, "loggingConfiguration");
+    if (given == null) return null;
+    String level = optionalString(given, "level");
+    if (level != null && !LOG_LEVELS.contains(level)) {
+      throw ServiceError.validation("1 validation error detected: Value '" + level
+          + "' at 'loggingConfiguration.level' failed to satisfy constraint: Member must satisfy enum value set: " + LOG_LEVELS);
+    }
+    boolean data = optionalBoolean(given, "includeExecutionData", false);
+    ObjectNode out = io.stepwise.asl.path.Json.NODES.objectNode();
+    out.put("level", level == null ? "OFF" : level);
+    out.put("includeExecutionData", data);
+    JsonNode d = given.get("destinations");
+    if (d != null && !d.isNull()) {
+      if (!d.isArray()) {
+        throw new ServiceError("SerializationException", "Unexpected value type for member 'destinations': expected a list");
+      }
+      if (d.size() > 1) {
+        throw ServiceError.validation("1 validation error detected: Value at 'loggingConfiguration.destinations' failed to satisfy"
+            + " constraint: Member must have length less than or equal to 1");
+      }
+      com.fasterxml.jackson.databind.node.ArrayNode kept = out.putArray("destinations");
+      for (JsonNode dest : d) {
+        if (!dest.isObject()) {
+          throw new ServiceError("SerializationException",
+              "Unexpected value type for member 'destinations': expected a list of structures");
+        }
+        ObjectNode group = optionalObject((ObjectNode) dest, "cloudWatchLogsLogGroup");
+        ObjectNode k = kept.addObject();
+        if (group != null) {
+          String arn = optionalString(group, "logGroupArn");
+          if (arn != null && (arn.isEmpty() || arn.length() > 256)) {
+            throw ServiceError.validation("1 validation error detected: Value '" + arn
+                + "' at 'loggingConfiguration.destinations.1.member.cloudWatchLogsLogGroup.logGroupArn' failed to satisfy constraint:"
+                + " Member must have length " + (arn.isEmpty() ? "greater than or equal to 1" : "less than or equal to 256"));
+          }
+          ObjectNode g = k.putObject("cloudWatchLogsLogGroup");
+          if (arn != null) g.put("logGroupArn", arn);
+        }
+      }
+    }
+    if (!"OFF".equals(out.get("level").textValue()) && (!out.has("destinations") || out.get("destinations").isEmpty())) {
+      throw new ServiceError("InvalidLoggingConfiguration",
+          "Invalid Logging Configuration: Must specify exactly one Log Destination if logging level is not OFF.");
+    }
+    return out;
+  }
+
+  /** A request's {@code tracingConfiguration} ({@code enabled}, a boolean, false if absent), kept with that member only; null if absent. */
+  static ObjectNode tracingConfiguration(ObjectNode request) {
+    ObjectNode given = optionalObject(request, "tracingConfiguration");
+    if (given == null) return null;
+    return io.stepwise.asl.path.Json.NODES.objectNode().put("enabled", optionalBoolean(given, "enabled", false));
+  }
+
   static ObjectNode optionalObject(ObjectNode request, String name) {
     JsonNode v = request.get(name);
     if (v == null || v.isNull()) return null;
@@ -107,6 +192,11 @@ final class Fields {
 
   /** {@code maxResults}: 0 or absent means the default; otherwise 1–1000. */
   static int maxResults(ObjectNode request, int fallback) {
+    return maxResults(request, fallback, 1000);
+  }
+
+  /** {@code maxResults}, 0 (the fallback) to {@code limit}. */
+  static int maxResults(ObjectNode request, int fallback, int limit) {
     JsonNode v = request.get("maxResults");
     if (v == null || v.isNull()) return fallback;
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
@@ -114,10 +204,10 @@ final class Fields {
           "Unexpected value type for member 'maxResults': expected an integer");
     }
     int n = v.intValue();
-    if (n < 0 || n > 1000) {
+    if (n < 0 || n > limit) {
       throw ServiceError.validation("1 validation error detected: Value '" + n
           + "' at 'maxResults' failed to satisfy constraint: Member must have value "
-          + (n < 0 ? "greater than or equal to 0" : "less than or equal to 1000"));
+          + (n < 0 ? "greater than or equal to 0" : "less than or equal to " + limit));
     }
     return n == 0 ? fallback : n;
   }

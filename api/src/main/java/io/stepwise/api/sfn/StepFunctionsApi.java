@@ -143,11 +143,11 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> createStateMachine(Caller caller, ObjectNode req) {
     String name = requiredString(req, "name");
-    String definition = maxLength(requiredString(req, "definition"), "definition", MAX_DEFINITION, true);
+    String definition = Fields.definition(req, true);
     String roleArn = requiredString(req, "roleArn");
     String type = oneOf(optionalString(req, "type"), "type", TYPES);
-    ObjectNode logging = optionalObject(req, "loggingConfiguration");
-    ObjectNode tracing = optionalObject(req, "tracingConfiguration");
+    ObjectNode logging = Fields.loggingConfiguration(req);
+    ObjectNode tracing = Fields.tracingConfiguration(req);
     Map<String, String> tags = tags(req, "tags");
     boolean publish = optionalBoolean(req, "publish", false);
     String versionDescription = versionDescription(req, publish);
@@ -223,10 +223,10 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> updateStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
-    String definition = maxLength(optionalString(req, "definition"), "definition", MAX_DEFINITION, true);
+    String definition = Fields.definition(req, false);
     String roleArn = optionalString(req, "roleArn");
-    ObjectNode logging = optionalObject(req, "loggingConfiguration");
-    ObjectNode tracing = optionalObject(req, "tracingConfiguration");
+    ObjectNode logging = Fields.loggingConfiguration(req);
+    ObjectNode tracing = Fields.tracingConfiguration(req);
     boolean publish = optionalBoolean(req, "publish", false);
     String versionDescription = versionDescription(req, publish);
     Arns.requireStateMachine(arn);
@@ -273,10 +273,10 @@ public final class StepFunctionsApi {
   }
 
   private CompletionStage<JsonNode> validateStateMachineDefinition(Caller caller, ObjectNode req) {
-    String definition = maxLength(requiredString(req, "definition"), "definition", MAX_DEFINITION, true);
+    String definition = Fields.definition(req, true);
     String type = oneOf(optionalString(req, "type"), "type", TYPES);
     String severity = oneOf(optionalString(req, "severity"), "severity", Set.of("ERROR", "WARNING"));
-    int max = maxResults(req, 100);
+    int max = maxResults(req, 100, 100);
     return engine.validateDefinition(definition, "EXPRESS".equals(type)).thenApply(found -> diagnostics(found, severity, max));
   }
 
@@ -337,6 +337,7 @@ public final class StepFunctionsApi {
     StartTarget target = StartTarget.of(req);
     String name = executionName(req);
     String input = executionInput(req);
+    Fields.traceHeader(req);
     return engine.startExecution(target.arn(), target.testCase(), name, input).thenApply(v -> {
       ObjectNode n = F.objectNode();
       n.put("executionArn", v.info().executionArn());
@@ -349,6 +350,7 @@ public final class StepFunctionsApi {
     StartTarget target = StartTarget.of(req);
     String name = executionName(req);
     String input = executionInput(req);
+    Fields.traceHeader(req);
     boolean data = includeData(req);
     return engine.startSyncExecution(target.arn(), target.testCase(), name, input,
         m -> checkRead(caller, data, m.encryption()))
@@ -425,6 +427,10 @@ public final class StepFunctionsApi {
     if (arn != null && mapRunArn != null) {
       throw ServiceError.validation("Only one of StateMachine ARN or MapRun ARN can be provided");
     }
+    if (arn != null && "PENDING_REDRIVE".equals(status)) {
+      // "If you provide a stateMachineArn and a PENDING_REDRIVE statusFilter, the API returns a validation exception."
+      throw ServiceError.validation("The PENDING_REDRIVE status filter can only be used with a MapRun ARN");
+    }
     if (arn == null) {
       MapRunOperations.requireMapRunArn(mapRunArn);
     } else {
@@ -493,7 +499,9 @@ public final class StepFunctionsApi {
     try {
       String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       if (!s.startsWith("h:")) throw new IllegalArgumentException(s);
-      return Integer.parseInt(s.substring(2));
+      int offset = Integer.parseInt(s.substring(2));
+      if (offset < 0) throw new IllegalArgumentException(s);
+      return offset;
     } catch (IllegalArgumentException e) {
       throw new ServiceError("InvalidToken", "Invalid Token: 'Invalid token'");
     }

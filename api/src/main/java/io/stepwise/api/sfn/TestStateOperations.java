@@ -51,7 +51,7 @@ final class TestStateOperations {
   }
 
   private CompletionStage<JsonNode> testState(Caller caller, ObjectNode req) {
-    String definition = maxLength(requiredString(req, "definition"), "definition", StepFunctionsApi.MAX_DEFINITION, true);
+    String definition = Fields.definition(req, true);
     String roleArn = maxLength(optionalString(req, "roleArn"), "roleArn", 256, false);
     String inputText = Fields.maxBytes(optionalString(req, "input"), "input", StepFunctionsApi.MAX_INPUT);
     String level = oneOf(optionalString(req, "inspectionLevel"), "inspectionLevel", LEVELS);

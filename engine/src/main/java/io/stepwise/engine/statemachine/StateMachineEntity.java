@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -340,9 +341,17 @@ public final class StateMachineEntity
     absent.onCommand(ListTags.class, (s, c) -> Effect().reply(c.replyTo(), Tags.Reply.error(Tags.resourceNotFound(arn))));
 
     var active = newCommandHandlerWithReplyBuilder().forAnyState();
-    active.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), sameRequest(s.record(), c.record())
-        ? Reply.ok(s.record())
-        : Reply.error(new ServiceError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'"))));
+    active.onCommand(Create.class, (s, c) -> {
+      // the idempotency check "is also based on the publish and versionDescription parameters" (the
+      // API Reference): the same request again gets the version its creation published, if it did
+      Optional<Versions.Version> atCreation = s.versions().get(1)
+          .filter(v -> v.record().creationDate().equals(s.record().creationDate()) && v.record().revisionId().equals(s.record().revisionId()));
+      boolean same = sameRequest(s.record(), c.record()) && c.publish() == atCreation.isPresent()
+          && (atCreation.isEmpty() || Objects.equals(atCreation.get().record().description(), c.versionDescription()));
+      return Effect().reply(c.replyTo(), same
+          ? Reply.ok(s.record(), atCreation.isPresent() ? Versions.arn(arn, 1) : null)
+          : Reply.error(new ServiceError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'")));
+    });
     active.onCommand(Describe.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(s.record())));
     active.onCommand(Wake.class, (s, c) -> Effect().reply(c.replyTo(), Reply.ok(s.record())));
     active.onCommand(Update.class, (s, c) -> {
