@@ -35,7 +35,7 @@ public final class Arns {
   /** An activity ARN or InvalidArn. */
   public static Parsed requireActivity(String arn) {
     Parsed p = parse(arn);
-    if (p == null || !p.resourceType().equals("activity") || !isValidName(p.rest())) {
+    if (p == null || !p.resourceType().equals("activity") || !isNameInArn(p.rest())) {
       throw ServiceError.invalidArn(arn);
     }
     return p;
@@ -93,7 +93,7 @@ public final class Arns {
   /** A state machine ARN (unqualified: no version or alias suffix) or InvalidArn. */
   public static Parsed requireStateMachine(String arn) {
     Parsed p = parse(arn);
-    if (p == null || !p.resourceType().equals("stateMachine") || !isValidName(p.rest())) {
+    if (p == null || !p.resourceType().equals("stateMachine") || !isNameInArn(p.rest())) {
       throw ServiceError.invalidArn(arn);
     }
     return p;
@@ -110,8 +110,8 @@ public final class Arns {
     // a Map Run's child runs machine/label
     String[] machine = parts[0].split("/", -1);
     ok &= machine.length <= 2;
-    for (String part : machine) ok &= isValidName(part);
-    for (int i = 1; i < parts.length; i++) ok &= isValidName(parts[i]);
+    for (String part : machine) ok &= isNameInArn(part);
+    for (int i = 1; i < parts.length; i++) ok &= isNameInArn(parts[i]);
     if (!ok) throw ServiceError.invalidArn(arn);
     return p;
   }
@@ -145,7 +145,7 @@ public final class Arns {
 
   private static boolean isStateMachine(String arn) {
     Parsed p = parse(arn);
-    return p != null && p.resourceType().equals("stateMachine") && isValidName(p.rest());
+    return p != null && p.resourceType().equals("stateMachine") && isNameInArn(p.rest());
   }
 
   /** AWS's alias names: letters, digits, {@code _ - .}, at least one not a digit (a number reads as a version). */
@@ -158,19 +158,32 @@ public final class Arns {
   }
 
   /**
-   * AWS's naming rule for state machines, executions and activities: 1–80 characters, none of
+   * AWS's naming rule for a new state machine, execution or activity: 1–80 characters, none of
    * white space, brackets {@code < > { } [ ]}, wildcards {@code ? *}, the special characters
-   * {@code " # % \ ^ | ~ ` $ & , ; : /}, control characters (U+0000–001F, U+007F–009F,
-   * U+FFFE–FFFF), a lone surrogate (U+D800–DFFF) or U+10FFFF (the API Reference's {@code name}).
+   * {@code " # % \ ^ | ~ ` $ & , ; : /}, control characters (U+0000–001F, U+007F–009F), the
+   * noncharacters U+FFFE–FFFF, a lone surrogate (U+D800–DFFF) or U+10FFFF (the API Reference's
+   * {@code name}).
    */
   public static boolean isValidName(String name) {
+    return name(name, true);
+  }
+
+  /**
+   * Whether {@code name} can be the name in an ARN this server may have made: the rule above
+   * without the characters it added later (U+FFFE–FFFF, lone surrogates, U+10FFFF), so that a
+   * resource named with them before still answers by its ARN.
+   */
+  public static boolean isNameInArn(String name) {
+    return name(name, false);
+  }
+
+  private static boolean name(String name, boolean strict) {
     if (name == null || name.isEmpty() || name.length() > 80) return false;
     for (int i = 0; i < name.length(); ) {
       int c = name.codePointAt(i);
       i += Character.charCount(c);
       if (Character.isWhitespace(c) || c <= 0x1F || (c >= 0x7F && c <= 0x9F)) return false;
-      // the API Reference's names also exclude U+FFFE-FFFF, surrogates (a lone one) and U+10FFFF
-      if (c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0x10FFFF) return false;
+      if (strict && (c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0x10FFFF)) return false;
       if ("<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0) return false;
     }
     return true;

@@ -842,7 +842,7 @@ public final class StepFunctionsEngine {
     boolean mapRun = listedArn.contains(":mapRun:");
     // The version, alias, machine or Map Run must exist (each answers its own not-found error).
     CompletionStage<?> exists = version.isPresent() ? describeStateMachineVersion(version.get())
-        : alias.isPresent() ? describeStateMachineAlias(alias.get())
+        : alias.isPresent() ? describeStateMachineAlias(alias.get()).thenCompose(a -> describeStateMachineStatus(machineArn))
         : mapRun ? describeMapRun(listedArn) : describeStateMachineStatus(listedArn); // a deleting machine lists its executions
     return exists.thenApplyAsync(known -> {
       // "This API action is not supported by EXPRESS state machines" (the API Reference)
@@ -996,9 +996,9 @@ public final class StepFunctionsEngine {
       Function<ActorRef<Tags.Reply>, ActivityEntity.Command> toActivity) {
     Arns.Parsed p = Arns.parse(arn);
     CompletionStage<Tags.Reply> reply;
-    if (p != null && p.resourceType().equals("stateMachine") && Arns.isValidName(p.rest())) {
+    if (p != null && p.resourceType().equals("stateMachine") && Arns.isNameInArn(p.rest())) {
       reply = ask(machine(arn), toMachine);
-    } else if (p != null && p.resourceType().equals("activity") && Arns.isValidName(p.rest())) {
+    } else if (p != null && p.resourceType().equals("activity") && Arns.isNameInArn(p.rest())) {
       reply = ask(activity(arn), toActivity);
     } else {
       return CompletableFuture.failedFuture(ServiceError.invalidArn(arn));

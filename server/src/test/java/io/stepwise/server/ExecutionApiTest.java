@@ -70,9 +70,14 @@ class ExecutionApiTest extends SharedServerTest {
       assertThatThrownBy(() -> sfn.startExecution(b -> b.stateMachineArn(machine).traceHeader(header)))
           .as(header).isInstanceOf(SfnException.class).hasMessageContaining("at 'traceHeader' failed to satisfy constraint");
     }
-    String express = create("request-rules-express", PASS, StateMachineType.EXPRESS);
-    assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(express)))
-        .isInstanceOf(StateMachineTypeNotSupportedException.class);
+    String express = sfn.createStateMachine(b -> b.name("request-rules-express").definition(PASS).roleArn(ROLE)
+        .type(StateMachineType.EXPRESS).publish(true)).stateMachineArn();
+    String expressAlias = sfn.createStateMachineAlias(b -> b.name("live").routingConfiguration(r -> r.stateMachineVersionArn(express + ":1")
+        .weight(100))).stateMachineAliasArn();
+    for (String listed : List.of(express, express + ":1", expressAlias)) {
+      assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(listed)))
+          .as(listed).isInstanceOf(StateMachineTypeNotSupportedException.class);
+    }
     assertThatThrownBy(() -> sfn.listExecutions(b -> b.stateMachineArn(machine).statusFilter(ExecutionStatus.PENDING_REDRIVE)))
         .isInstanceOf(SfnException.class).extracting(e -> ((SfnException) e).awsErrorDetails().errorCode()).isEqualTo("ValidationException");
   }

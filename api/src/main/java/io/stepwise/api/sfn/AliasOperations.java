@@ -103,7 +103,6 @@ final class AliasOperations {
     return engine.deleteStateMachineAlias(ref).thenApply(v -> F.objectNode());
   }
 
-  /** By name, paginated; a token names the last alias of the previous page, for this machine only. */
   /**
    * ListStateMachineAliases as the API Reference has it: "sorted by time, with the most recently
    * created aliases listed first" (the name breaks a tie), and a version ARN lists the aliases that

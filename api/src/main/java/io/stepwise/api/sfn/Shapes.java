@@ -27,16 +27,11 @@ public final class Shapes {
   }
 
   static ObjectNode logging(JsonNode given) {
-    if (given != null && given.isObject()) return given.deepCopy();
-    ObjectNode n = F.objectNode();
-    n.put("level", "OFF");
-    n.put("includeExecutionData", false);
-    return n;
+    return io.stepwise.engine.statemachine.StateMachineRecord.logging(given);
   }
 
   static ObjectNode tracing(JsonNode given) {
-    if (given != null && given.isObject()) return given.deepCopy();
-    return F.objectNode().put("enabled", false);
+    return io.stepwise.engine.statemachine.StateMachineRecord.tracing(given);
   }
 
   /** AWS's encryptionConfiguration shape: just the type for AWS_OWNED_KEY unless a reuse period was set. */

@@ -388,10 +388,23 @@ final class Branches {
     return mapRunArn(f, null);
   }
 
-  /** A label as ARNs carry it: characters a name may not hold become underscores. */
+  /**
+   * A label as ARNs carry it: characters a name may not hold (white space, control characters,
+   * {@code < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /}, noncharacters, a lone surrogate) become
+   * underscores, and it is cut to its first 40 characters (never inside a surrogate pair).
+   */
   private static String label(String given) {
-    String l = given.replaceAll("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]", "_");
-    return l.length() > 40 ? l.substring(0, 40) : l;
+    StringBuilder b = new StringBuilder();
+    int count = 0;
+    for (int i = 0; i < given.length() && count < 40; count++) {
+      int c = given.codePointAt(i);
+      i += Character.charCount(c);
+      boolean refused = Character.isWhitespace(c) || c <= 0x1F || (c >= 0x7F && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF
+          || (c >= 0xD800 && c <= 0xDFFF) || c == 0x10FFFF || "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0;
+      if (refused) b.append('_');
+      else b.appendCodePoint(c);
+    }
+    return b.toString();
   }
 
   /**

@@ -213,7 +213,9 @@ final class JsBuiltins {
           if (first instanceof Number n && (args.size() < 2 || args.get(1) == null || args.get(1) instanceof Number)) {
             double radix = args.size() > 1 && args.get(1) instanceof Number r ? Math.rint(r.doubleValue()) : 10;
             if (radix < 2 || radix > 36) {
-              throw new JsErrors.Worded("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given " + JsNumber.shortest(radix));
+              // named as JSON.stringify writes it: an infinite radix is null
+              String given = Double.isFinite(radix) ? JsNumber.shortest(radix) : "null";
+              throw new JsErrors.Worded("D3100", "The radix of the formatBase function must be between 2 and 36.  It was given " + given);
             }
             if (!Double.isNaN(radix)) return radixText(Math.rint(n.doubleValue()), (int) radix);
           }

@@ -342,7 +342,7 @@ class JsonataTest {
       assertThat(pass(c[0]).output()).as(c[0]).isEqualTo(json(c[1]));
     }
     String[][] refused = {{"$formatBase(255, -1.5)", "-2"}, {"$formatBase(255, 37)", "37"}, {"$formatBase(255, 1e21)", "1e+21"},
-        {"$formatBase(255, 36.6)", "37"}, {"$formatBase(255, 1.4)", "1"}};
+        {"$formatBase(255, 36.6)", "37"}, {"$formatBase(255, 1.4)", "1"}, {"$formatBase(255, 1/0)", "null"}, {"$formatBase(255, -1/0)", "null"}};
     for (String[] c : refused) {
       var r = pass(c[0]);
       assertThat(r.failure().cause()).as(c[0])

@@ -324,4 +324,19 @@ class ParallelAndMapTest {
       assertThat(f.outcome().status()).as(kind).isEqualTo("FAILED");
     }
   }
+  /**
+   * A Map Run's ARN carries the Map's label (its Label, else its state name) as a name may hold it:
+   * characters a name may not hold are underscores (white space of any kind, C1 controls,
+   * noncharacters among them) and it is cut to 40 characters, never inside a surrogate pair.
+   */
+  @Test
+  void mapRunArn_carriesTheLabelAsANameMayHoldIt() {
+    String name = "a b\u2003c\u0085d:e\uFFFE" + "x".repeat(29) + "\uD83D\uDE00tail";
+    String def = "{\"StartAt\":\"" + name + "\",\"States\":{\"" + name + "\":{\"Type\":\"Map\",\"End\":true,\"ItemProcessor\":"
+        + "{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"S\",\"States\":{\"S\":{\"Type\":\"Pass\",\"End\":true}}}}}}";
+    var r = Harness.runWithMapRuns(def, "[1]", t -> new Signal.TaskSucceeded(t.id(), json("[1]")));
+    String arn = r.event("MapRunStarted").details().get("mapRunStartedEventDetails").get("mapRunArn").asText();
+    String label = arn.substring(arn.indexOf('/') + 1, arn.lastIndexOf(':'));
+    assertThat(label).isEqualTo("a_b_c_d_e_" + "x".repeat(29) + "\uD83D\uDE00");
+  }
 }

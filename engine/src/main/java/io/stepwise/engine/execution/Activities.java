@@ -8,7 +8,7 @@ public final class Activities {
 
   public static boolean isActivity(String resource) {
     Arns.Parsed p = Arns.parse(resource);
-    return p != null && p.resourceType().equals("activity") && Arns.isValidName(p.rest());
+    return p != null && p.resourceType().equals("activity") && Arns.isNameInArn(p.rest());
   }
 
   /**

@@ -503,8 +503,8 @@ public final class StateMachineEntity
 
   private static boolean sameRequest(StateMachineRecord a, StateMachineRecord b) {
     return a.definition().equals(b.definition()) && a.roleArn().equals(b.roleArn()) && a.type().equals(b.type())
-        && Objects.equals(a.loggingConfiguration(), b.loggingConfiguration())
-        && Objects.equals(a.tracingConfiguration(), b.tracingConfiguration())
+        && StateMachineRecord.logging(a.loggingConfiguration()).equals(StateMachineRecord.logging(b.loggingConfiguration()))
+        && StateMachineRecord.tracing(a.tracingConfiguration()).equals(StateMachineRecord.tracing(b.tracingConfiguration()))
         && a.encryption().equals(b.encryption());
   }
 
