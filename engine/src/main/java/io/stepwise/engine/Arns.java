@@ -182,9 +182,7 @@ public final class Arns {
     for (int i = 0; i < name.length(); ) {
       int c = name.codePointAt(i);
       i += Character.charCount(c);
-      if (Character.isWhitespace(c) || c <= 0x1F || (c >= 0x7F && c <= 0x9F)) return false;
-      if (strict && (c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF) || c == 0x10FFFF)) return false;
-      if ("<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0) return false;
+      if (io.stepwise.asl.NameCharacters.refused(c, strict)) return false;
     }
     return true;
   }

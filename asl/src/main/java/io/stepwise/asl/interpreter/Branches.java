@@ -389,9 +389,8 @@ final class Branches {
   }
 
   /**
-   * A label as ARNs carry it: characters a name may not hold (white space, control characters,
-   * {@code < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /}, noncharacters, a lone surrogate) become
-   * underscores, and it is cut to its first 40 characters (never inside a surrogate pair).
+   * A label as ARNs carry it: characters a new name may not hold ({@link io.stepwise.asl.NameCharacters})
+   * become underscores, and it is cut to its first 40 characters (never inside a surrogate pair).
    */
   private static String label(String given) {
     StringBuilder b = new StringBuilder();
@@ -399,9 +398,7 @@ final class Branches {
     for (int i = 0; i < given.length() && count < 40; count++) {
       int c = given.codePointAt(i);
       i += Character.charCount(c);
-      boolean refused = Character.isWhitespace(c) || c <= 0x1F || (c >= 0x7F && c <= 0x9F) || c == 0xFFFE || c == 0xFFFF
-          || (c >= 0xD800 && c <= 0xDFFF) || c == 0x10FFFF || "<>{}[]?*\"#%\\^|~`$&,;:/".indexOf(c) >= 0;
-      if (refused) b.append('_');
+      if (io.stepwise.asl.NameCharacters.refused(c, true)) b.append('_');
       else b.appendCodePoint(c);
     }
     return b.toString();
