@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.engine.ServiceError;
+import io.stepwise.engine.statemachine.StateMachineRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;
@@ -119,11 +120,11 @@ final class Fields {
 
   /**
    * A request's {@code loggingConfiguration}, checked as the API Reference's LoggingConfiguration
-   * defines it and kept with its known members only (null if absent): {@code level} one of ALL,
-   * ERROR, FATAL, OFF (OFF if absent), {@code includeExecutionData} a boolean (false if absent),
-   * {@code destinations} at most one, each a {@code cloudWatchLogsLogGroup} whose {@code logGroupArn}
-   * is 1 to 256 characters, and "required, if your log level is not set to OFF"
-   * ({@code InvalidLoggingConfiguration}).
+   * defines it (null if absent): {@code level} one of ALL, ERROR, FATAL, OFF, {@code
+   * includeExecutionData} a boolean, {@code destinations} at most one, each a {@code
+   * cloudWatchLogsLogGroup} whose {@code logGroupArn} is 1 to 256 characters, and "required, if
+   * your log level is not set to OFF" ({@code InvalidLoggingConfiguration}). Kept in the API's shape
+   * ({@link StateMachineRecord#logging}), as it is described.
    */
   static ObjectNode loggingConfiguration(ObjectNode request) {
     ObjectNode given = optionalObject(request, "loggingConfiguration");
@@ -133,10 +134,7 @@ final class Fields {
       throw ServiceError.validation("1 validation error detected: Value '" + level
           + "' at 'loggingConfiguration.level' failed to satisfy constraint: Member must satisfy enum value set: " + LOG_LEVELS);
     }
-    boolean data = optionalBoolean(given, "includeExecutionData", false);
-    ObjectNode out = io.stepwise.asl.path.Json.NODES.objectNode();
-    out.put("level", level == null ? "OFF" : level);
-    out.put("includeExecutionData", data);
+    optionalBoolean(given, "includeExecutionData", false);
     JsonNode d = given.get("destinations");
     if (d != null && !d.isNull()) {
       if (!d.isArray()) {
@@ -146,38 +144,34 @@ final class Fields {
         throw ServiceError.validation("1 validation error detected: Value at 'loggingConfiguration.destinations' failed to satisfy"
             + " constraint: Member must have length less than or equal to 1");
       }
-      com.fasterxml.jackson.databind.node.ArrayNode kept = out.putArray("destinations");
       for (JsonNode dest : d) {
         if (!dest.isObject()) {
           throw new ServiceError("SerializationException",
               "Unexpected value type for member 'destinations': expected a list of structures");
         }
         ObjectNode group = optionalObject((ObjectNode) dest, "cloudWatchLogsLogGroup");
-        ObjectNode k = kept.addObject();
-        if (group != null) {
-          String arn = optionalString(group, "logGroupArn");
-          if (arn != null && (arn.isEmpty() || arn.length() > 256)) {
-            throw ServiceError.validation("1 validation error detected: Value '" + arn
-                + "' at 'loggingConfiguration.destinations.1.member.cloudWatchLogsLogGroup.logGroupArn' failed to satisfy constraint:"
-                + " Member must have length " + (arn.isEmpty() ? "greater than or equal to 1" : "less than or equal to 256"));
-          }
-          ObjectNode g = k.putObject("cloudWatchLogsLogGroup");
-          if (arn != null) g.put("logGroupArn", arn);
+        String arn = group == null ? null : optionalString(group, "logGroupArn");
+        if (arn != null && (arn.isEmpty() || arn.length() > 256)) {
+          throw ServiceError.validation("1 validation error detected: Value '" + arn
+              + "' at 'loggingConfiguration.destinations.1.member.cloudWatchLogsLogGroup.logGroupArn' failed to satisfy constraint:"
+              + " Member must have length " + (arn.isEmpty() ? "greater than or equal to 1" : "less than or equal to 256"));
         }
       }
     }
-    if (!"OFF".equals(out.get("level").textValue()) && (!out.has("destinations") || out.get("destinations").isEmpty())) {
+    ObjectNode kept = StateMachineRecord.logging(given);
+    if (!"OFF".equals(kept.get("level").textValue()) && kept.path("destinations").isEmpty()) {
       throw new ServiceError("InvalidLoggingConfiguration",
           "Invalid Logging Configuration: Must specify exactly one Log Destination if logging level is not OFF.");
     }
-    return out;
+    return kept;
   }
 
-  /** A request's {@code tracingConfiguration} ({@code enabled}, a boolean, false if absent), kept with that member only; null if absent. */
+  /** A request's {@code tracingConfiguration} ({@code enabled}, a boolean), in the API's shape; null if absent. */
   static ObjectNode tracingConfiguration(ObjectNode request) {
     ObjectNode given = optionalObject(request, "tracingConfiguration");
     if (given == null) return null;
-    return io.stepwise.asl.path.Json.NODES.objectNode().put("enabled", optionalBoolean(given, "enabled", false));
+    optionalBoolean(given, "enabled", false);
+    return StateMachineRecord.tracing(given);
   }
 
   static ObjectNode optionalObject(ObjectNode request, String name) {

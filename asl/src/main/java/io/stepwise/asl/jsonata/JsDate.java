@@ -152,6 +152,7 @@ final class JsDate {
               skip('.');
             }
           } else if (skip('.') && expecting(times, n)) {
+            if (times == 3) return false; // no place left for the milliseconds
             time[times++] = n;
             int start = pos;
             long[] ms = numeral();
