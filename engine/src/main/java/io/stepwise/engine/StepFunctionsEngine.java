@@ -147,7 +147,7 @@ public final class StepFunctionsEngine {
       @Override
       public CompletionStage<ExecutionView> start(String stateMachineArn, String name, String input,
           Consumer<CompletionStage<ExecutionView>> expressResult) {
-        return startExecution(stateMachineArn, null, name, input, expressResult);
+        return startExecution(stateMachineArn, null, name, input, null, expressResult);
       }
 
       @Override
@@ -514,12 +514,18 @@ public final class StepFunctionsEngine {
    * {@code testCase} (null for none) names the mock configuration's test case it runs with.
    */
   public CompletionStage<ExecutionView> startExecution(String machineArn, String testCase, String name, String input) {
-    return startExecution(machineArn, testCase, name, input, null);
+    return startExecution(machineArn, testCase, name, input, null, null);
+  }
+
+  /** As above, with the X-Ray trace header the start was given ({@code traceHeader}, null if none). */
+  public CompletionStage<ExecutionView> startExecution(String machineArn, String testCase, String name, String input,
+      String traceHeader) {
+    return startExecution(machineArn, testCase, name, input, traceHeader, null);
   }
 
   /** As above; an Express execution's result is handed to {@code expressResult} (nested .sync tasks wait on it). */
   private CompletionStage<ExecutionView> startExecution(String machineArn, String testCase, String name, String input,
-      Consumer<CompletionStage<ExecutionView>> expressResult) {
+      String traceHeader, Consumer<CompletionStage<ExecutionView>> expressResult) {
     return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
       requireTestCase(r.name(), testCase);
@@ -529,14 +535,16 @@ public final class StepFunctionsEngine {
       Instant now = clock.instant();
       if (r.type().equals("EXPRESS")) {
         String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-        ExecutionInfo info = info(r, arn, execName, input, now, target).withTestCase(testCase);
+        ExecutionInfo info = info(r, arn, execName, input, now, target).withTestCase(testCase)
+            .withTraceHeader(traceHeader);
         // AWS keeps no record of an Express execution started this way
         CompletionStage<Result> run = express.run(info, m.compiled());
         if (expressResult != null) expressResult.accept(run.thenApply(result -> new ExecutionView(info, result)));
         return CompletableFuture.completedFuture(new ExecutionView(info, null));
       }
       String arn = Arns.execution(p.region(), p.account(), r.name(), execName);
-      return starter.start(info(r, arn, execName, input, now, target).withTestCase(testCase), m.compiled(),
+      return starter.start(info(r, arn, execName, input, now, target).withTestCase(testCase)
+          .withTraceHeader(traceHeader), m.compiled(),
           info -> askExecution(arn,
           (ActorRef<ExecutionEntity.StartReply> reply) -> new ExecutionEntity.Start(info, reply))
           .thenApply(reply -> reply.get(encryption::unreadable)));
@@ -550,7 +558,7 @@ public final class StepFunctionsEngine {
    * end on the calling thread.
    */
   public CompletionStage<ExecutionView> startSyncExecution(String machineArn, String testCase, String name,
-      String input, Consumer<StateMachineRecord> readCheck) {
+      String input, String traceHeader, Consumer<StateMachineRecord> readCheck) {
     return startTarget(machineArn, (m, target) -> {
       StateMachineRecord r = m.record();
       if (!r.type().equals("EXPRESS")) throw typeNotSupported();
@@ -560,7 +568,8 @@ public final class StepFunctionsEngine {
       Arns.Parsed p = Arns.parse(r.stateMachineArn());
       String execName = name != null ? name : Ids.uuid();
       String arn = Arns.express(p.region(), p.account(), r.name(), execName, Ids.uuid());
-      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), target).withTestCase(testCase);
+      ExecutionInfo info = info(r, arn, execName, input, clock.instant(), target).withTestCase(testCase)
+          .withTraceHeader(traceHeader);
       return express.run(info, m.compiled()).thenApply(result -> new ExecutionView(info, result));
     });
   }

@@ -36,7 +36,8 @@ class DurabilityTest {
       finished = sfn.startExecution(b -> b.stateMachineArn(quick).input("{\"k\":1}")).executionArn();
       awaitEnd(sfn, finished);
       finishedHistory = history(sfn, finished);
-      waiting = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"survivor\"}")).executionArn();
+      waiting = sfn.startExecution(b -> b.stateMachineArn(machine).input("{\"tag\":\"survivor\"}")
+          .traceHeader("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")).executionArn();
       assertThat(sfn.describeExecution(b -> b.executionArn(waiting)).status()).isEqualTo(ExecutionStatus.RUNNING);
       String numbers = sfn.createStateMachine(b -> b.name("numbers").definition(FRACTIONS_THEN_WAIT).roleArn(ROLE)).stateMachineArn();
       fractions = sfn.startExecution(b -> b.stateMachineArn(numbers).input("{\"in\": 1.50, \"e\": 2E1}")).executionArn();
@@ -53,6 +54,7 @@ class DurabilityTest {
       DescribeExecutionResponse resumed = awaitEnd(sfn, waiting);
       assertThat(resumed.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(resumed.output()).isEqualTo("{\"waited\":\"survivor\"}");
+      assertThat(resumed.traceHeader()).isEqualTo("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
       List<HistoryEvent> events = history(sfn, waiting);
       assertThat(events).extracting(HistoryEvent::typeAsString).containsExactly(
           "ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited",

@@ -82,6 +82,29 @@ class ExecutionApiTest extends SharedServerTest {
         .isInstanceOf(SfnException.class).extracting(e -> ((SfnException) e).awsErrorDetails().errorCode()).isEqualTo("ValidationException");
   }
 
+  /**
+   * DescribeExecution and StartSyncExecution show "the X-Ray trace header that was passed to the
+   * execution": the request's traceHeader, or its HTTP X-Amzn-Trace-Id header, which "Step Functions
+   * will use ... (preferred) over the value in the request body"; none passed, none shown.
+   */
+  @Test
+  void traceHeader_passedToAStart_isShownByDescribeAndSyncStarts() throws Exception {
+    String machine = create("traced", PASS, StateMachineType.STANDARD);
+    String body = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1";
+    String http = "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=0";
+    String fromBody = sfn.startExecution(b -> b.stateMachineArn(machine).traceHeader(body)).executionArn();
+    String fromHttp = sfn.startExecution(b -> b.stateMachineArn(machine).traceHeader(body)
+        .overrideConfiguration(o -> o.putHeader("X-Amzn-Trace-Id", http))).executionArn();
+    String none = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+    assertThat(awaitEnd(sfn, fromBody).traceHeader()).isEqualTo(body);
+    assertThat(awaitEnd(sfn, fromHttp).traceHeader()).isEqualTo(http);
+    assertThat(awaitEnd(sfn, none).traceHeader()).isNull();
+
+    String express = create("traced-express", PASS, StateMachineType.EXPRESS);
+    assertThat(sfn.startSyncExecution(b -> b.stateMachineArn(express).traceHeader(body)).traceHeader()).isEqualTo(body);
+    assertThat(sfn.startSyncExecution(b -> b.stateMachineArn(express)).traceHeader()).isNull();
+  }
+
   @Test
   void passExecution_succeedsWithHistoryInAwsShape() throws Exception {
     String machine = create("pass-exec", PASS, StateMachineType.STANDARD);

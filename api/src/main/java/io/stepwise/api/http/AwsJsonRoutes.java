@@ -177,7 +177,8 @@ public final class AwsJsonRoutes {
     private CompletionStage<HttpResponse> respond(byte[] body) {
       try {
         Caller caller = verifier.verify(PekkoSignableRequest.of(request, request.entity(), body))
-            .on(request.getAttribute(HttpEdge.CONNECTION_GONE).map(HttpEdge.Gone::stage).orElse(Caller.NEVER_GONE));
+            .on(request.getAttribute(HttpEdge.CONNECTION_GONE).map(HttpEdge.Gone::stage).orElse(Caller.NEVER_GONE))
+            .traced(request.getHeader("X-Amzn-Trace-Id").map(h -> h.value()).orElse(null));
         if (!request.getUri().path().equals("/")) {
           return answered(errors.notFound(target.contentType()));
         }

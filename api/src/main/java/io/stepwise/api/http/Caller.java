@@ -8,9 +8,12 @@ import java.util.concurrent.CompletionStage;
  * Who sent an authenticated AWS request: the access key from the SigV4 credential scope, the
  * account that key belongs to, and the region the client signed for; and {@code gone}, which
  * completes when the client's connection closes (a long poll must not hand a task to a client
- * that left). Two callers are equal by who they are, not by connection.
+ * that left); and {@code traceHeader}, the request's {@code X-Amzn-Trace-Id} header (null if none),
+ * which a start of an execution prefers to its body's {@code traceHeader}. Two callers are equal by
+ * who they are, not by connection or trace.
  */
-public record Caller(String accessKeyId, String accountId, String region, CompletionStage<Void> gone) {
+public record Caller(String accessKeyId, String accountId, String region, CompletionStage<Void> gone,
+    String traceHeader) {
   /** Never completes: a caller whose connection is not known (in process, tests). */
   public static final CompletionStage<Void> NEVER_GONE = new CompletableFuture<Void>().minimalCompletionStage();
 
@@ -22,12 +25,17 @@ public record Caller(String accessKeyId, String accountId, String region, Comple
   }
 
   public Caller(String accessKeyId, String accountId, String region) {
-    this(accessKeyId, accountId, region, NEVER_GONE);
+    this(accessKeyId, accountId, region, NEVER_GONE, null);
   }
 
   /** The same caller on a connection that completes {@code gone} when it closes. */
   public Caller on(CompletionStage<Void> gone) {
-    return new Caller(accessKeyId, accountId, region, gone);
+    return new Caller(accessKeyId, accountId, region, gone, traceHeader);
+  }
+
+  /** The same caller, whose request carried the X-Ray trace header {@code header} (null if none). */
+  public Caller traced(String header) {
+    return new Caller(accessKeyId, accountId, region, gone, header);
   }
 
   @Override

@@ -58,14 +58,22 @@ final class Fields {
     return maxLength(d, "definition", StepFunctionsApi.MAX_DEFINITION, true);
   }
 
-  /** A request's {@code traceHeader}: at most 256 characters, all ASCII (the API Reference's {@code \p{ASCII}*}). */
-  static String traceHeader(ObjectNode request) {
+  /**
+   * The X-Ray trace header a start gives its execution: the request's {@code traceHeader}, checked as
+   * the API Reference defines it (at most 256 characters, all ASCII: {@code \p{ASCII}*}), unless the
+   * HTTP request carries an {@code X-Amzn-Trace-Id} header ({@code httpHeader}), which "Step Functions
+   * will use ... (preferred) over the value in the request body". A header of more than 256
+   * characters is not one the field could hold, and is passed over.
+   */
+  static String traceHeader(ObjectNode request, String httpHeader) {
     String t = maxLength(optionalString(request, "traceHeader"), "traceHeader", 256, false);
     if (t != null && !t.chars().allMatch(c -> c < 128)) {
       throw ServiceError.validation("1 validation error detected: Value '" + t + "' at 'traceHeader' failed to satisfy constraint:"
           + " Member must satisfy regular expression pattern: \\p{ASCII}*");
     }
-    return t;
+    boolean headerFits = httpHeader != null && !httpHeader.isEmpty() && httpHeader.length() <= 256
+        && httpHeader.chars().allMatch(c -> c < 128);
+    return headerFits ? httpHeader : t;
   }
 
   /**

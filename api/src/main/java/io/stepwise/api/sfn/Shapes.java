@@ -98,6 +98,7 @@ public final class Shapes {
     if (i.mapRunArn() != null) n.put("mapRunArn", i.mapRunArn());
     input(n, i, includeData);
     result(n, v.result(), includeData);
+    if (i.traceHeader() != null) n.put("traceHeader", i.traceHeader());
     n.put("redriveCount", i.redriveCount());
     if (i.redriveDate() != null) n.put("redriveDate", time(i.redriveDate()));
     if (v.notRedrivable() != null) {
@@ -120,6 +121,7 @@ public final class Shapes {
     n.put("status", v.status());
     input(n, i, includeData);
     result(n, v.result(), includeData);
+    if (i.traceHeader() != null) n.put("traceHeader", i.traceHeader());
     long millis = Math.max(1, v.result().stopDate().toEpochMilli() - i.startDate().toEpochMilli());
     ObjectNode billing = F.objectNode();
     billing.put("billedMemoryUsedInMB", 64);

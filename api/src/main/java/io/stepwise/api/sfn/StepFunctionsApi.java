@@ -337,8 +337,8 @@ public final class StepFunctionsApi {
     StartTarget target = StartTarget.of(req);
     String name = executionName(req);
     String input = executionInput(req);
-    Fields.traceHeader(req);
-    return engine.startExecution(target.arn(), target.testCase(), name, input).thenApply(v -> {
+    String trace = Fields.traceHeader(req, caller.traceHeader());
+    return engine.startExecution(target.arn(), target.testCase(), name, input, trace).thenApply(v -> {
       ObjectNode n = F.objectNode();
       n.put("executionArn", v.info().executionArn());
       n.put("startDate", time(v.info().startDate()));
@@ -350,9 +350,9 @@ public final class StepFunctionsApi {
     StartTarget target = StartTarget.of(req);
     String name = executionName(req);
     String input = executionInput(req);
-    Fields.traceHeader(req);
+    String trace = Fields.traceHeader(req, caller.traceHeader());
     boolean data = includeData(req);
-    return engine.startSyncExecution(target.arn(), target.testCase(), name, input,
+    return engine.startSyncExecution(target.arn(), target.testCase(), name, input, trace,
         m -> checkRead(caller, data, m.encryption()))
         .thenApply(v -> Shapes.startSyncExecution(v, data));
   }

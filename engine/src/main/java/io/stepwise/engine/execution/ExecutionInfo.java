@@ -38,7 +38,8 @@ public record ExecutionInfo(
     List<RedriveToken> redriveTokens,
     String testCase,
     String mapRunArn,
-    Integer mapRunItems) {
+    Integer mapRunItems,
+    String traceHeader) {
 
   /** A client token of a redrive that succeeded, and when: the same token again soon after gets the same answer. */
   public record RedriveToken(String clientToken, Instant redriveDate) {}
@@ -54,7 +55,7 @@ public record ExecutionInfo(
       EncryptionConfig encryptionConfiguration, String stateMachineVersionArn, String stateMachineAliasArn) {
     this(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId, stateMachineUpdateDate,
         roleArn, input, startDate, loggingConfiguration, tracingConfiguration, encryptionConfiguration,
-        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null, null, null);
+        stateMachineVersionArn, stateMachineAliasArn, 0, null, null, null, null, null, null);
   }
 
   /** Started on the machine itself, not on a version or alias (AWS then shows neither ARN). */
@@ -80,7 +81,18 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems);
+        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
+  }
+
+  /**
+   * The same, with the X-Ray trace header its start was given (null if none): DescribeExecution and
+   * StartSyncExecution show it.
+   */
+  public ExecutionInfo withTraceHeader(String header) {
+    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
+        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
+        redriveTokens, testCase, mapRunArn, mapRunItems, header);
   }
 
   /** The same, run with the mock configuration's {@code testCase}. */
@@ -88,7 +100,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems);
+        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /**
@@ -99,7 +111,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, items);
+        redriveTokens, testCase, mapRunArn, items, traceHeader);
   }
 
   /** As redriven {@code count} times in all (a Map Run's account of a child it redrove). */
@@ -107,7 +119,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, count, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems);
+        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
@@ -120,7 +132,7 @@ public record ExecutionInfo(
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
         encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount + 1, at,
-        List.copyOf(tokens), testCase, mapRunArn, mapRunItems);
+        List.copyOf(tokens), testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /** The redrive that {@code clientToken} made no longer than 15 minutes before {@code now}, if any. */
