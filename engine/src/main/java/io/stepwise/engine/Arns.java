@@ -90,6 +90,18 @@ public final class Arns {
     return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
   }
 
+  /**
+   * A Distributed Map state's ARN, {@code stateMachine:<machine>/<label>}: what its Map Runs' child
+   * executions name as their state machine (the API Reference's "qualified state machine ARN that
+   * refers to a Distributed Map state").
+   */
+  public static boolean isMapStateArn(String arn) {
+    Parsed p = parse(arn);
+    if (p == null || !p.resourceType().equals("stateMachine")) return false;
+    String[] parts = p.rest().split("/", -1);
+    return parts.length == 2 && isNameInArn(parts[0]) && isNameInArn(parts[1]);
+  }
+
   /** A state machine ARN (unqualified: no version or alias suffix) or InvalidArn. */
   public static Parsed requireStateMachine(String arn) {
     Parsed p = parse(arn);

@@ -77,6 +77,19 @@ class ArnsTest {
     assertThat(Arns.alias("arn:aws:states:us-east-1:123456789012:activity:a:prod")).isEmpty();
   }
 
+  /** A Distributed Map state's ARN is {@code stateMachine:<machine>/<label>}, both parts names. */
+  @Test
+  void mapStateArns_nameAMachineAndALabel() {
+    String m = "arn:aws:states:us-east-1:123456789012:stateMachine:orders";
+    assertThat(Arns.isMapStateArn(m + "/Each")).isTrue();
+    assertThat(Arns.isMapStateArn(m)).isFalse();
+    assertThat(Arns.isMapStateArn(m + "/")).isFalse();
+    assertThat(Arns.isMapStateArn(m + "/a/b")).isFalse();
+    assertThat(Arns.isMapStateArn(m + "/bad label")).isFalse();
+    assertThat(Arns.isMapStateArn(m + ":1")).isFalse();
+    assertThat(Arns.isMapStateArn("arn:aws:states:us-east-1:123456789012:activity:orders/Each")).isFalse();
+  }
+
   @Test
   void parse_readsExactlyWhatThePatternReads() {
     String[] parts = {"arn", "aws", "aws-cn", "aws-us-gov", "awsX", "aw", "states", "lambda", "us-east-1", "EU", "",

@@ -36,4 +36,37 @@ class MapRunsTest {
           .isInstanceOf(ValidationException.class);
     }
   }
+
+  /**
+   * "If you provide a qualified state machine ARN that refers to a Distributed Map state, the request
+   * fails with ValidationException" (StartExecution, DescribeStateMachine, UpdateStateMachine,
+   * DeleteStateMachine): the ARN a Map Run's children name as their machine starts, describes,
+   * changes and deletes nothing.
+   */
+  @Test
+  void aDistributedMapStateArn_isRefusedWhereAMachineIsNamed() throws Exception {
+    String definition = """
+        {"StartAt": "Each", "States": {"Each": {"Type": "Map", "Label": "Each", "End": true,
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+        """;
+    try (TestServer server = TestServer.start(dir); SfnClient sfn = server.sfn()) {
+      String machine = sfn.createStateMachine(b -> b.name("dm").definition(definition).roleArn(Definitions.ROLE))
+          .stateMachineArn();
+      String exec = sfn.startExecution(b -> b.stateMachineArn(machine).input("[1, 2]")).executionArn();
+      ExecutionApiTest.awaitEnd(sfn, exec);
+      String mapState = sfn.listMapRuns(b -> b.executionArn(exec)).mapRuns().get(0).stateMachineArn();
+      assertThat(mapState).isEqualTo(machine + "/Each");
+      for (Runnable call : java.util.List.<Runnable>of(
+          () -> sfn.startExecution(b -> b.stateMachineArn(mapState)),
+          () -> sfn.startSyncExecution(b -> b.stateMachineArn(mapState)),
+          () -> sfn.describeStateMachine(b -> b.stateMachineArn(mapState)),
+          () -> sfn.updateStateMachine(b -> b.stateMachineArn(mapState).definition(Definitions.PASS)),
+          () -> sfn.deleteStateMachine(b -> b.stateMachineArn(mapState)))) {
+        assertThatThrownBy(call::run).isInstanceOf(ValidationException.class).hasMessageContaining("Distributed Map state");
+      }
+      assertThat(sfn.describeStateMachine(b -> b.stateMachineArn(machine)).definition()).isEqualTo(definition);
+      assertThat(sfn.listExecutions(b -> b.stateMachineArn(machine)).executions()).hasSize(1);
+    }
+  }
 }

@@ -167,6 +167,17 @@ public final class StepFunctionsApi {
     });
   }
 
+  /**
+   * "If you provide a qualified state machine ARN that refers to a Distributed Map state, the request
+   * fails with ValidationException" (the API Reference, for starting, describing, updating and
+   * deleting a state machine): such an ARN names no machine of its own.
+   */
+  private static void refuseMapStateArn(String arn) {
+    if (Arns.isMapStateArn(arn)) {
+      throw ServiceError.validation("Invalid Arn: '" + arn + "' refers to a Distributed Map state, not to a state machine");
+    }
+  }
+
   /** A state machine ARN, or one of its versions' or aliases' ({@code machine-arn:number|name}); else InvalidArn. */
   private static void requireMachineOrVersion(String arn) {
     if (Arns.version(arn).isEmpty() && Arns.alias(arn).isEmpty()) {
@@ -204,6 +215,7 @@ public final class StepFunctionsApi {
   private CompletionStage<JsonNode> describeStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
     boolean data = includeData(req);
+    refuseMapStateArn(arn);
     var version = Arns.version(arn);
     if (version.isEmpty()) Arns.requireStateMachine(arn);
     var described = version.isPresent()
@@ -229,6 +241,7 @@ public final class StepFunctionsApi {
     ObjectNode tracing = Fields.tracingConfiguration(req);
     boolean publish = optionalBoolean(req, "publish", false);
     String versionDescription = versionDescription(req, publish);
+    refuseMapStateArn(arn);
     Arns.requireStateMachine(arn);
     if (roleArn != null && !Arns.isValidRoleArn(roleArn)) throw ServiceError.invalidRoleArn(roleArn);
     boolean encryptionGiven = req.hasNonNull("encryptionConfiguration");
@@ -250,6 +263,7 @@ public final class StepFunctionsApi {
 
   private CompletionStage<JsonNode> deleteStateMachine(Caller caller, ObjectNode req) {
     String arn = requiredString(req, "stateMachineArn");
+    refuseMapStateArn(arn);
     Arns.requireStateMachine(arn);
     return engine.deleteStateMachine(arn).thenApply(v -> F.objectNode());
   }
@@ -328,6 +342,7 @@ public final class StepFunctionsApi {
       String given = requiredString(req, "stateMachineArn");
       int hash = given.indexOf('#');
       String arn = hash < 0 ? given : given.substring(0, hash);
+      refuseMapStateArn(arn);
       requireMachineOrVersion(arn);
       return new StartTarget(arn, hash < 0 || hash == given.length() - 1 ? null : given.substring(hash + 1));
     }
