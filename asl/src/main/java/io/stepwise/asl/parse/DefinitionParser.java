@@ -36,6 +36,8 @@ public final class DefinitionParser {
   final boolean express;
   /** State names must be unique across the whole machine, branches and processors included. */
   private final Set<String> stateNames = new HashSet<>();
+  /** Map labels too: "Labels ... must be unique within a state machine definition". */
+  final Set<String> labels = new HashSet<>();
   boolean topJsonata;
 
   final TaskCheck tasks;

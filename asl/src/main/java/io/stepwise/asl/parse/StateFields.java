@@ -336,6 +336,7 @@ final class StateFields {
         "ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount", "ToleratedFailureCountPath",
         "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label", "Assign", "Output", "Arguments");
     Common c = p.common(name, "Map", o, ptr, jsonata, false);
+    if (p.strict && o.has("Label")) label(o.get("Label"), ptr + "/Label");
     JsonNode proc = o.has("ItemProcessor") ? o.get("ItemProcessor") : o.get("Iterator");
     String procField = o.has("ItemProcessor") ? "ItemProcessor" : "Iterator";
     Machine processor = null;
@@ -369,6 +370,29 @@ final class StateFields {
         jsonata ? jsonataOrConstant("ToleratedFailurePercentage", false) : pathOrConstant("ToleratedFailurePercentage", false),
         distributed, p.retry(o, ptr), p.catchers(o, ptr, jsonata), batching(), o.has("ItemReader"), o.has("ResultWriter"),
         distributed ? distributedParts() : null);
+  }
+
+  /**
+   * A Map's {@code Label}, as the developer guide defines it: "Labels can't exceed 40 characters in
+   * length, must be unique within a state machine definition, and can't contain" white space,
+   * wildcard, bracket, special or control characters (the characters a name may not hold,
+   * {@link io.stepwise.asl.NameCharacters}). AWS's words for these refusals are not known: the
+   * length's follow its words for a state name's. New definitions only.
+   */
+  private void label(JsonNode label, String lp) {
+    if (!label.isTextual()) {
+      p.problems.schema(lp, "Expected value of type [STRING]");
+      return;
+    }
+    String l = label.textValue();
+    if (l.codePointCount(0, l.length()) > 40) {
+      p.problems.schema(lp, "Invalid Label: Label '" + l + "' exceeds the 40-character limit allowed by the service");
+    }
+    if (l.isEmpty() || l.codePoints().anyMatch(ch -> io.stepwise.asl.NameCharacters.refused(ch, true))) {
+      p.problems.schema(lp, "Invalid Label: Label '" + l + "' is empty or contains white space, wildcard, bracket,"
+          + " special or control characters");
+    }
+    if (!p.labels.add(l)) p.problems.schema(lp, "Duplicate Label: " + l);
   }
 
   /**

@@ -590,6 +590,38 @@ class DefinitionValidationTest {
     CompiledDefinition.compile(map.formatted("{\"Mode\":\"DISTRIBUTED\"}"));
     CompiledDefinition.compile(distributed, true);
   }
+
+  /**
+   * A Map's Label as the developer guide defines it: "Labels can't exceed 40 characters in length,
+   * must be unique within a state machine definition, and can't contain" white space, wildcard,
+   * bracket, special or control characters. A stored definition still loads.
+   */
+  @Test
+  void mapLabels_areCheckedAsTheGuideDefinesThem() throws Exception {
+    String map = "{\"Type\":\"Map\",\"Label\":%s,\"ItemProcessor\":{\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\","
+        + "\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"P%s\",\"States\":{\"P%s\":{\"Type\":\"Pass\",\"End\":true}}}";
+    String one = "{\"StartAt\":\"M\",\"States\":{\"M\":" + map + ",\"End\":true}}}";
+    for (String ok : List.of("\"Each\"", "\"" + "a".repeat(40) + "\"", "\"caf\u00e9-items_1.v2\"", "\"" + "\u00e9".repeat(40) + "\"")) {
+      assertThat(problems(one.formatted(ok, "", ""))).as(ok).isEmpty();
+    }
+    assertThat(problems(one.formatted("\"" + "a".repeat(41) + "\"", "", "")))
+        .containsExactly("Invalid Label: Label '" + "a".repeat(41) + "' exceeds the 40-character limit allowed by the service at /States/M/Label");
+    for (String bad : List.of("my label", "a?", "a*", "a<", "a{", "a[", "a:", "a;", "a,", "a\\\\", "a|", "a^", "a~", "a$", "a#",
+        "a%", "a&", "a`", "a\\\"", "a\\u0007", "a\\u0085", "")) {
+      assertThat(problems(one.formatted("\"" + bad + "\"", "", ""))).as(bad).singleElement().asString()
+          .startsWith("Invalid Label: Label '").endsWith("is empty or contains white space, wildcard, bracket, special or control characters at /States/M/Label");
+    }
+    assertThat(problems(one.formatted("7", "", ""))).containsExactly("Expected value of type [STRING] at /States/M/Label");
+    // unique in the whole definition, a Map's processor included
+    String nested = "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"Label\":%s,\"ItemProcessor\":{"
+        + "\"ProcessorConfig\":{\"Mode\":\"DISTRIBUTED\",\"ExecutionType\":\"STANDARD\"},\"StartAt\":\"N\",\"States\":{\"N\":"
+        + map.formatted("\"Each\"", "2", "2").replace("%", "%%") + ",\"End\":true}}},\"End\":true}}}";
+    assertThat(problems(nested.formatted("\"Each\""))).containsExactly("Duplicate Label: Each at /States/M/ItemProcessor/States/N/Label");
+    assertThat(problems(nested.formatted("\"Outer\""))).isEmpty();
+    CompiledDefinition.compile(nested.formatted("\"Each\""));
+    CompiledDefinition.compile(one.formatted("\"my label\"", "", ""));
+  }
+
   /**
    * Next belongs to a top-level choice rule only: "the Next field can appear only in a top-level
    * Choice Rule", and Not's rule "must not contain Next fields" (the developer guide's Choice page);
