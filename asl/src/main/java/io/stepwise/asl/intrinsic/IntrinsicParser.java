@@ -9,6 +9,11 @@ import java.util.List;
 
 /** Parses {@code States.Format('x {}', $.a, States.Array(1, 2))} into an {@link IntrinsicExpr.Call}. */
 public final class IntrinsicParser {
+  /**
+   * "You can nest up to 10 intrinsic functions within a field" (the developer guide): the outermost
+   * call and nine within it. A stored definition, accepted when an eleventh was let through, still
+   * loads.
+   */
   private static final int MAX_NESTING = 10;
   private final String s;
   /** A new definition's rule for escapes; false for a stored one, which keeps the escapes it was accepted with. */
@@ -44,7 +49,9 @@ public final class IntrinsicParser {
   }
 
   private IntrinsicExpr.Call call(int depth) {
-    if (depth > MAX_NESTING) throw error("intrinsic functions nested more than " + MAX_NESTING + " levels");
+    if (depth >= (strict ? MAX_NESTING : MAX_NESTING + 1)) {
+      throw error("more than " + MAX_NESTING + " intrinsic functions nested");
+    }
     int start = pos;
     if (!s.startsWith("States.", pos)) throw error("expected 'States.'");
     pos += 7;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.Harness;
+import io.stepwise.asl.Problem;
 import io.stepwise.asl.InvalidDefinitionException;
 import io.stepwise.asl.path.Json;
 import java.util.List;
@@ -249,12 +250,19 @@ class IntrinsicsTest {
     }
   }
 
+  /** "You can nest up to 10 intrinsic functions within a field": ten run, an eleventh is refused in a new definition. */
   @Test
-  void nesting_beyondTenLevels_isRejected() {
-    String deep = "States.Array(".repeat(12) + "1" + ")".repeat(12);
-    assertThatThrownBy(() -> CompiledDefinition.compile(pass(deep))).isInstanceOf(InvalidDefinitionException.class);
+  void nesting_upToTenFunctions() throws Exception {
+    String eleven = "States.Array(".repeat(11) + "1" + ")".repeat(11);
+    assertThat(CompiledDefinition.validate(pass(eleven), false)).extracting(Problem::message)
+        .containsExactly("The value for the field 'r.$' must be a valid JSONPath or a valid intrinsic function call");
     String ok = "States.Array(".repeat(10) + "1" + ")".repeat(10);
+    assertThat(CompiledDefinition.validate(pass(ok), false)).isEmpty();
     assertThat(Harness.run(pass(ok), "{}").outcome().status()).isEqualTo("SUCCEEDED");
+    // a stored definition with eleven, accepted before, still loads; twelve never did
+    CompiledDefinition.compile(pass(eleven));
+    String twelve = "States.Array(".repeat(12) + "1" + ")".repeat(12);
+    assertThatThrownBy(() -> CompiledDefinition.compile(pass(twelve))).isInstanceOf(InvalidDefinitionException.class);
   }
 
   @Test
