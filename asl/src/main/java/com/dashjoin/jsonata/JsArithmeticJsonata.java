@@ -83,6 +83,162 @@ public final class JsArithmeticJsonata extends Jsonata {
     }
   }
 
+  /**
+   * An ordering comparison's error names its operator, as jsonata-js's does ({@code T2009: The
+   * values "" and 1 either side of operator "<" ...}); dashjoin's T2009 carries the values only.
+   */
+  @Override
+  Object evaluateComparisonExpression(Object lhs, Object rhs, String op) {
+    try {
+      return super.evaluateComparisonExpression(lhs, rhs, op);
+    } catch (JException e) {
+      throw Tokened.of(e, op);
+    }
+  }
+
+  /**
+   * jsonata-js evaluates the right side of {@code and} and {@code or} inside the block that marks
+   * an error with the operator, so any error raised there names {@code and} or {@code or} where its
+   * words name a token ({@code T2001: The left side of the "or" operator must evaluate to a number}
+   * for {@code false or ("x" + 2)}, {@code T0410: Argument 2 of function "and" ...}); an error of the
+   * left side, evaluated before, keeps its own.
+   */
+  @Override
+  Object evaluateBooleanExpression(Object lhs, java.util.concurrent.Callable evalrhs, String op) throws Exception {
+    try {
+      return super.evaluateBooleanExpression(lhs, evalrhs, op);
+    } catch (JException e) {
+      throw Tokened.of(e, op);
+    }
+  }
+
+  /**
+   * An error as jsonata-js marks it with the operator that raised it or whose right side raised it
+   * ({@code err.token = op}): {@code original}, whose words name {@code token} where they name one.
+   */
+  public static final class Tokened extends JException {
+    private final JException original;
+    private final String token;
+
+    private Tokened(JException original, String token) {
+      super(original, original.getError(), original.getLocation(), original.getCurrent(), original.getExpected());
+      this.original = original;
+      this.token = token;
+    }
+
+    /**
+     * {@code e} marked with {@code token}; an error of another kind than dashjoin's own (a bound
+     * crossed, words already complete) is left as it is.
+     */
+    public static JException of(JException e, String token) {
+      if (e instanceof Tokened t) return new Tokened(t.original, token);
+      return e.getClass() == JException.class ? new Tokened(e, token) : e;
+    }
+
+    public JException original() {
+      return original;
+    }
+
+    public String token() {
+      return token;
+    }
+  }
+
+  /**
+   * {@code [a..b]} as jsonata-js evaluates it: a side that is not undefined must be an integer by
+   * JavaScript's {@code Number.isInteger} (T2003 for the left, checked first, T2004 for the right),
+   * so a whole double past a long's range is one and a string or an array is not; an undefined side,
+   * or a left side greater than the right, is undefined; more than ten million items (1e7) is
+   * D2014 with the size. dashjoin took only longs for integers.
+   */
+  @Override
+  Object evaluateRangeExpression(Object lhs, Object rhs) {
+    if (lhs != null && !isInteger(lhs)) throw new JException("T2003", -1, lhs);
+    if (rhs != null && !isInteger(rhs)) throw new JException("T2004", -1, rhs);
+    if (lhs == null || rhs == null) return null;
+    double from = ((Number) lhs).doubleValue();
+    double to = ((Number) rhs).doubleValue();
+    if (from > to) return null;
+    double size = to - from + 1;
+    if (size > 1e7) throw new JException("D2014", -1, size);
+    if (Math.abs(from) < 0x1p53 && Math.abs(to) < 0x1p53) return super.evaluateRangeExpression((long) from, (long) to);
+    // past 2^53 a double's step is more than 1: its items as JavaScript adds one to each
+    java.util.List<Object> items = new java.util.ArrayList<>();
+    for (double d = from; d <= to && items.size() < size; d++) items.add(d);
+    return items;
+  }
+
+  /**
+   * A predicate's numbers as jsonata-js reads them: each is an index rounded down
+   * ({@code Math.floor}: {@code $.b[-1.5]} is the second from the end), counted from the end when
+   * negative, and one outside the array selects nothing, however large ({@code $.b[9007199254740993]});
+   * dashjoin truncated toward zero and cut the index to an int. Otherwise as dashjoin filters.
+   */
+  @Override
+  Object evaluateFilter(Object predicateSymbol, Object input, Frame environment) {
+    Parser.Symbol predicate = (Parser.Symbol) predicateSymbol;
+    java.util.List<Object> results = Utils.createSequence();
+    if (input instanceof Utils.JList<?> l && l.tupleStream) ((Utils.JList<?>) results).tupleStream = true;
+    if (!(input instanceof java.util.List)) input = Utils.createSequence(input);
+    java.util.List<?> items = (java.util.List<?>) input;
+    if ("number".equals(predicate.type)) {
+      Object item = at(items, ((Number) predicate.value).doubleValue());
+      if (item instanceof java.util.List<?> list) {
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> whole = (java.util.List<Object>) list;
+        results = whole;
+      } else if (item != null) {
+        results.add(item);
+      }
+      return results;
+    }
+    boolean tuples = input instanceof Utils.JList<?> l && l.tupleStream;
+    for (int index = 0; index < items.size(); index++) {
+      Object item = items.get(index);
+      Object context = item;
+      Frame env = environment;
+      if (tuples) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> tuple = (java.util.Map<String, Object>) item;
+        context = tuple.get("@");
+        env = createFrameFromTuple(environment, tuple);
+      }
+      Object res = evaluate(predicate, context, env);
+      if (Utils.isNumeric(res)) res = Utils.createSequence(res);
+      if (Utils.isArrayOfNumbers(res)) {
+        for (Object n : (java.util.List<?>) res) {
+          if (indexOf(items.size(), ((Number) n).doubleValue()) == index) results.add(item);
+        }
+      } else if (boolize(res)) {
+        results.add(item);
+      }
+    }
+    return results;
+  }
+
+  /** jsonata-js's index: rounded down, counted from the end when negative. */
+  private static double indexOf(int size, double n) {
+    double i = Math.floor(n);
+    return i < 0 ? size + i : i;
+  }
+
+  /** The item at jsonata-js's index {@code n}, or null when there is none. */
+  private static Object at(java.util.List<?> items, double n) {
+    double i = indexOf(items.size(), n);
+    return i >= 0 && i < items.size() ? items.get((int) i) : null;
+  }
+
+  private static boolean isInteger(Object v) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) return true;
+    if (v instanceof java.math.BigInteger) return true;
+    if (v instanceof java.math.BigDecimal b) return b.stripTrailingZeros().scale() <= 0;
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      return Double.isFinite(d) && Math.floor(d) == d;
+    }
+    return false;
+  }
+
   /** {@code + - * /} as JavaScript computes them on doubles; NaN for any other operator. */
   private static double js(String op, double a, double b) {
     return switch (op) {

@@ -139,11 +139,20 @@ final class JsBuiltins {
       this.variadicArray = n > 0 && arrays[n - 1] && params.get(n - 1).endsWith("+");
     }
 
+    /**
+     * The arguments checked as jsonata-js checks them; dashjoin's own check (T0411, a context value
+     * of another type, and T0412, an array of another type) names the function as jsonata-js does,
+     * by the name it was called by.
+     */
     @Override
     public Object validate(Object args, Object context) {
       List<?> list = nullsAsArrays((List<?>) args);
       signature.check(list);
-      return super.validate(list, context);
+      try {
+        return super.validate(list, context);
+      } catch (JException e) {
+        throw com.dashjoin.jsonata.JsArithmeticJsonata.Tokened.of(e, name);
+      }
     }
 
     /**
@@ -180,9 +189,36 @@ final class JsBuiltins {
             return Double.isNaN(ms) ? ms : (Object) (long) ms;
           }
         }
+        case "assert" -> {
+          // an undefined condition fails, as JavaScript's !undefined (dashjoin could not call with it)
+          if (first == null) {
+            Object message = args.size() > 1 ? args.get(1) : null;
+            throw new JException("D3141", -1, message != null ? message : "$assert() statement failed");
+          }
+        }
+        case "power" -> {
+          // Math.pow(base, undefined) is NaN, which is no JSON number
+          if (first instanceof Number && (args.size() < 2 || args.get(1) == null)) throw new JException("D3061", -1, first, null);
+        }
+        case "substringBefore", "substringAfter" -> {
+          // JavaScript's indexOf(undefined) looks for the text "undefined"
+          if (first instanceof String s && (args.size() < 2 || args.get(1) == null)) {
+            int at = s.indexOf("undefined");
+            if (at < 0) return s;
+            if (name.equals("substringBefore")) return s.substring(0, at);
+          }
+        }
+        case "round" -> {
+          Number precision = args.size() > 1 && args.get(1) instanceof Number p ? p : null;
+          // a whole number kept exact (AWS's integers are) is its own rounding at no negative precision
+          boolean whole = first instanceof Long || first instanceof Integer;
+          if (whole && (precision == null || precision.doubleValue() >= 0)) return first;
+          if (first instanceof Number n) return round(n.doubleValue(), precision);
+        }
         case "sort" -> {
           boolean comparator = args.size() > 1 && args.get(1) != null;
           if (!comparator && first instanceof List<?> l && l.size() > 1) return sort(l);
+          if (comparator && first instanceof List<?> l && l.size() > 1) return mergeSort(new ArrayList<>(l), args.get(1));
         }
         case "substring" -> {
           // an undefined start is JavaScript's slice of everything, or of nothing with a length
@@ -438,6 +474,99 @@ final class JsBuiltins {
       throw new JException("D3070", -1);
     }
     return out;
+  }
+
+  /**
+   * {@code $sort} with a comparator, as jsonata-js sorts: a merge sort that splits at the middle
+   * (the left half the shorter) and, merging, asks {@code comparator(left, right)} of the two
+   * halves' first items, taking the right one when the answer is truthy in JavaScript's sense (not
+   * false, 0, NaN, "", null or undefined). So the comparator sees the pairs, in the order, and with
+   * the answers jsonata-js gives it: which error a comparator raises, and where a comparator that
+   * answers with something else than a boolean puts the items, are jsonata-js's.
+   */
+  private static List<Object> mergeSort(List<Object> items, Object comparator) {
+    if (items.size() <= 1) return items;
+    int middle = items.size() / 2;
+    List<Object> left = mergeSort(new ArrayList<>(items.subList(0, middle)), comparator);
+    List<Object> right = mergeSort(new ArrayList<>(items.subList(middle, items.size())), comparator);
+    List<Object> out = new ArrayList<>(items.size());
+    int i = 0;
+    int j = 0;
+    while (i < left.size() && j < right.size()) {
+      Object answer;
+      try {
+        answer = com.dashjoin.jsonata.Functions.funcApply(comparator, java.util.Arrays.asList(left.get(i), right.get(j)));
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new RuntimeException(t);
+      }
+      if (truthy(answer)) out.add(right.get(j++));
+      else out.add(left.get(i++));
+    }
+    while (i < left.size()) out.add(left.get(i++));
+    while (j < right.size()) out.add(right.get(j++));
+    return out;
+  }
+
+  /**
+   * jsonata-js's {@code $round}: with a precision (one JavaScript takes as true: not 0 or NaN) the
+   * decimal point is shifted in the number's text ({@code <digits>e<exponent + precision>}, read back
+   * as JavaScript reads a number, so a precision that is not whole, or that leaves no number, is NaN),
+   * rounded to the nearest whole number with a half going to the even one, and shifted back the same
+   * way; -0 is 0.
+   */
+  static double round(double arg, Number precision) {
+    double p = precision == null ? 0 : precision.doubleValue();
+    boolean shift = p != 0 && !Double.isNaN(p);
+    if (shift) arg = shifted(arg, p);
+    double result = jsMathRound(arg);
+    double diff = result - arg;
+    if (Math.abs(diff) == 0.5 && Math.abs(result % 2) == 1) result = result - 1;
+    if (shift) result = shifted(result, -p);
+    return result == 0 ? 0.0 : result;
+  }
+
+  /** {@code +(<d's text before any e> + 'e' + (<d's exponent> + by))}, as jsonata-js's $round writes it. */
+  private static double shifted(double d, double by) {
+    String text = jsText(d);
+    int e = text.indexOf('e');
+    String digits = e < 0 ? text : text.substring(0, e);
+    double exponent = e < 0 ? by : Double.parseDouble(text.substring(e + 1)) + by;
+    return jsNumber(digits + "e" + jsText(exponent));
+  }
+
+  /** JavaScript's Number::toString. */
+  private static String jsText(double d) {
+    if (Double.isNaN(d)) return "NaN";
+    if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+    return JsNumber.shortest(d);
+  }
+
+  private static final Pattern JS_DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+  /** JavaScript's Number(text) for the decimal texts $round builds: NaN for anything else. */
+  private static double jsNumber(String text) {
+    return JS_DECIMAL.matcher(text).matches() ? Double.parseDouble(text) : Double.NaN;
+  }
+
+  /** JavaScript's Math.round: the nearest whole number, a half toward +∞. */
+  private static double jsMathRound(double x) {
+    if (Double.isNaN(x) || Double.isInfinite(x)) return x;
+    double f = Math.floor(x);
+    return x - f >= 0.5 ? f + 1 : f;
+  }
+
+  /** JavaScript's truthiness of a JSONata value (undefined and JSON null are both falsy). */
+  private static boolean truthy(Object v) {
+    if (v == null || v == com.dashjoin.jsonata.Jsonata.NULL_VALUE) return false;
+    if (v instanceof Boolean b) return b;
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      return d != 0 && !Double.isNaN(d);
+    }
+    if (v instanceof CharSequence c) return c.length() > 0;
+    return true;
   }
 
   private static Number numberAt(List<?> args, int i) {

@@ -45,7 +45,7 @@ final class JsErrors {
    */
   static String describeParse(JException e) {
     String template = e.getError() == null ? null : PARSE_TEMPLATES.get(e.getError());
-    return template == null ? null : fill(template, e, Map.of(), true);
+    return template == null ? null : fill(template, e, Map.of(), true, null);
   }
 
   /** jsonata-js 2.0.6's templates for evaluation errors (codes D and T). */
@@ -122,7 +122,6 @@ final class JsErrors {
   );
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\{(\\w+)}}}|\\{\\{(\\w+)}}");
-  private static final Pattern ORDERING = Pattern.compile("<=|>=|<|>");
   private static final Map<String, String> ARRAY_TYPES = Map.of("n", "numbers", "s", "strings", "o", "objects", "b", "booleans", "a", "arrays", "f", "functions");
 
   /**
@@ -141,11 +140,16 @@ final class JsErrors {
 
   /** {@code <code>: <message>}, or null when the exception names no code jsonata-js has. */
   static String describe(JException e, String source) {
+    String token = null;
+    if (e instanceof com.dashjoin.jsonata.JsArithmeticJsonata.Tokened t) {
+      token = t.token();
+      e = t.original();
+    }
     if (e instanceof Worded w) return w.words;
     String code = e.getError();
     if (code != null && !TEMPLATES.containsKey(code)) code = codeOf(code);
     if (code == null) return null;
-    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e, source), false);
+    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e, source), false, token);
   }
 
   /**
@@ -153,7 +157,7 @@ final class JsErrors {
    * exception's current and expected values. With {@code tokens}, a value that is neither a number
    * nor a boolean is written as its text (dashjoin carries a parse error's operator as an object).
    */
-  private static String fill(String template, JException e, Map<String, Object> fields, boolean tokens) {
+  private static String fill(String template, JException e, Map<String, Object> fields, boolean tokens, String token) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder b = new StringBuilder();
     List<Object> positional = new ArrayList<>(Arrays.asList(e.getCurrent(), e.getExpected()));
@@ -161,6 +165,8 @@ final class JsErrors {
       boolean raw = m.group(1) != null;
       String name = raw ? m.group(1) : m.group(2);
       Object v = fields.containsKey(name) ? fields.get(name) : positional.isEmpty() ? null : positional.remove(0);
+      // the operator jsonata-js marked the error with takes the token's place (its other values stay in order)
+      if (token != null && name.equals("token")) v = token;
       if (tokens && v != null && !(v instanceof Number) && !(v instanceof Boolean)) v = String.valueOf(v);
       m.appendReplacement(b, Matcher.quoteReplacement(raw ? String.valueOf(v) : stringify(v)));
     }
@@ -218,7 +224,6 @@ final class JsErrors {
       }
       case "D1002" -> f.put("value", e.getExpected());
       case "D3100" -> f.put("value", e.getLocation()); // dashjoin carries the radix there
-      case "T2009" -> f.put("token", comparison(source)); // the values come in order
       default -> { }
     }
     return f;
@@ -233,17 +238,6 @@ final class JsErrors {
     return end > start ? source.substring(start, end) : null;
   }
 
-  /** The one ordering operator of {@code source} (T2009's token, which dashjoin does not carry), or null. */
-  private static String comparison(String source) {
-    Matcher m = ORDERING.matcher(source);
-    String found = null;
-    while (m.find()) {
-      if (found != null && !found.equals(m.group())) return null;
-      found = m.group();
-    }
-    return found;
-  }
-
   /** {@code JSON.stringify}: a string quoted, a whole number without a fraction. */
   static String stringify(Object v) {
     if (v == null) return "undefined";
@@ -253,9 +247,38 @@ final class JsErrors {
     }
     try {
       JsonNode n = Convert.toJson(v, "", "");
-      return n == null ? "undefined" : Json.write(n);
+      if (n == null) return "undefined";
+      StringBuilder b = new StringBuilder();
+      writeJs(n, b);
+      return b.toString();
     } catch (RuntimeException ex) {
       return String.valueOf(v);
+    }
+  }
+
+  /** {@code n} as JSON.stringify writes it: as JSON, with each fraction written as JavaScript writes a number ({@code 1.5e-7}). */
+  private static void writeJs(JsonNode n, StringBuilder b) {
+    if (n.isObject()) {
+      b.append('{');
+      var fields = n.fields();
+      while (fields.hasNext()) {
+        var f = fields.next();
+        b.append(Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(f.getKey()))).append(':');
+        writeJs(f.getValue(), b);
+        if (fields.hasNext()) b.append(',');
+      }
+      b.append('}');
+    } else if (n.isArray()) {
+      b.append('[');
+      for (int i = 0; i < n.size(); i++) {
+        if (i > 0) b.append(',');
+        writeJs(n.get(i), b);
+      }
+      b.append(']');
+    } else if (n.isFloatingPointNumber() && Double.isFinite(n.doubleValue())) {
+      b.append(JsBuiltins.JsNumber.shortest(n.doubleValue()));
+    } else {
+      b.append(Json.write(n));
     }
   }
 }

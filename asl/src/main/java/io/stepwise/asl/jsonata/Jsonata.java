@@ -192,6 +192,15 @@ public final class Jsonata {
         + "' threw an error during evaluation: " + words, field);
   }
 
+  /** The first of {@code e}'s causes (not {@code e} itself) that is a {@code type}, or null. */
+  private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+      if (type.isInstance(c)) return type.cast(c);
+      if (c.getCause() == c) break;
+    }
+    return null;
+  }
+
   /** Runs a compiled expression; undefined results come back as null. */
   static JsonNode run(com.dashjoin.jsonata.Jsonata expr, Scope scope, String source, String field) {
     com.dashjoin.jsonata.Jsonata.Frame frame = expr.createFrame();
@@ -216,6 +225,16 @@ public final class Jsonata {
     } catch (RuntimeException e) {
       Bounds.Crossed crossed = Bounds.in(e);
       if (crossed != null) throw bound(source, field, crossed.words);
+      // an error raised in a function a built-in called ($sort's comparator, $map's function) comes
+      // wrapped: it is that error, as in jsonata-js
+      StatesError states = causeOf(e, StatesError.class);
+      if (states != null) throw states;
+      JException inner = causeOf(e, JException.class);
+      if (inner != null) {
+        String described = JsErrors.describe(inner, source);
+        throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
+            + "' threw an error during evaluation. " + (described != null ? described : inner.getMessage()), field);
+      }
       String described = JsErrors.describeText(e.getMessage());
       if (described != null) {
         throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field

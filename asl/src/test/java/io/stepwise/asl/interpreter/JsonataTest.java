@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.asl.CompiledDefinition;
 import io.stepwise.asl.Harness;
 import io.stepwise.asl.InvalidDefinitionException;
+import io.stepwise.asl.path.Json;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -671,6 +673,55 @@ class JsonataTest {
     for (String[] c : errors) {
       var r = pass(c[0]);
       assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation" + c[1]);
+    }
+  }
+
+  /**
+   * Rules of jsonata-js 2.0.6 (AWS's JSONata), each checked against it: an error names the operator
+   * jsonata-js marks it with (an ordering's own; {@code and}/{@code or} for any error of their right
+   * side, whatever raised it); an error raised in a function a built-in calls is that error; T0411
+   * and T0412 name the function called; a range's sides are integers by {@code Number.isInteger};
+   * an index is rounded down and selects nothing outside the array, however large; $sort's
+   * comparator sees jsonata-js's merge-sort pairs and is taken as JavaScript's truthiness; $round
+   * shifts the point in the number's text, so a precision that is not whole is NaN; JSON.stringify
+   * writes the numbers in an error's value; an undefined argument is JavaScript's undefined to
+   * $assert (false), $power (NaN: D3061) and $substringBefore/After (the text "undefined").
+   */
+  @Test
+  void jsonataJsRules_operatorsIndicesSortAndRound() {
+    String[][] errors = {
+        {"\"\" < $states.input.a >= 2", "T2009: The values \"\" and 1 either side of operator \"<\" must be of the same data type"},
+        {"\"a\" < 1 > 2", "T2009: The values \"a\" and 1 either side of operator \"<\" must be of the same data type"},
+        {"1 and \"x\" < 2", "T2009: The values \"x\" and 2 either side of operator \"and\" must be of the same data type"},
+        {"\"x\" and 1 < {}", "T2010: The expressions either side of operator \"and\" must evaluate to numeric or string values"},
+        {"false or (\"x\" + 2)", "T2001: The left side of the \"or\" operator must evaluate to a number"},
+        {"(\"x\" + 2) or true", "T2001: The left side of the \"+\" operator must evaluate to a number"},
+        {"$sort([{}, 1], function($a, $b){ $a * 2 })", "T2001: The left side of the \"*\" operator must evaluate to a number"},
+        {"$sort([\"b\", \"a\", 1], function($a, $b){ $a > $b })", "T2009: The values \"a\" and 1 either side of operator \">\" must be of the same data type"},
+        {"$average(($x := null; $x & {}))", "T0412: Argument 1 of function \"average\" must be an array of \"numbers\""},
+        {"$fromMillis((\"123\"; \"%20\"))", "T0411: Context value is not a compatible type with argument 1 of function \"fromMillis\""},
+        {"[\"a\"..$states.input.big]", "T2003: The left side of the range operator (..) must evaluate to an integer"},
+        {"[1..[10, 20]]", "T2004: The right side of the range operator (..) must evaluate to an integer"},
+        {"[1..$states.input.big]", "D2014: The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate 12345678901234567000."},
+        {"-[{\"y\": 1.5e-7}]", "D1002: Cannot negate a non-numeric value: [{\"y\":1.5e-7}]"},
+        {"$assert($states.input.missing, \"m\")", "D3141: m"}, {"$assert($states.input.missing)", "D3141: $assert() statement failed"},
+        {"$power(2, $states.input.missing)", "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=2, exponent=undefined"}};
+    String input = "{\"a\": 1, \"b\": [1, 2, 3], \"big\": 12345678901234567890}";
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
+      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
+    }
+    String[][] values = {
+        {"$states.input.b[-1.5]", "2"}, {"$states.input.b[0.9]", "1"}, {"$states.input.b[[-1.5, 0]]", "[1, 2]"},
+        {"$count($states.input.b[9007199254740993])", "0"}, {"$count($states.input.b[-10])", "0"},
+        {"$sort([1, 2, 3], function($a, $b){ $b })", "[3, 2, 1]"}, {"$sort([3, 1, 2], function($a, $b){ $a > $b })", "[1, 2, 3]"},
+        {"$round(2.675, 2)", "2.68"}, {"$round(1.005, 2)", "1"}, {"$round(-2.5)", "-2"}, {"$round(12345, -2)", "12300"},
+        {"$round(12.345, 2.675)", "\"NaN\""}, {"$round(123.456, 400)", "\"NaN\""}, {"$round(123.456, -400)", "0"},
+        {"[$states.input.big..$states.input.big]", "[1.2345678901234567E19]"},
+        {"$substringAfter(\"123\", $states.input.missing)", "\"123\""}, {"$substringBefore(\"a undefined b\", $states.input.missing)", "\"a \""}};
+    for (String[] c : values) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
     }
   }
 
