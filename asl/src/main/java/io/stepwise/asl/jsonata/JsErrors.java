@@ -222,6 +222,11 @@ final class JsErrors {
         f.put("token", functionBefore(source, e.getLocation()));
         f.put("type", ARRAY_TYPES.getOrDefault(String.valueOf(e.getExpected()), String.valueOf(e.getExpected())));
       }
+      // a function with no name (a transform's, a lambda's) is undefined in jsonata-js's words, never
+      // the text of the Java object dashjoin carries for it
+      case "T0410" -> {
+        if (!(e.getExpected() instanceof String n) || !n.matches("[\\p{L}\\p{N}_]+")) f.put("token", null);
+      }
       case "D1002" -> f.put("value", e.getExpected());
       case "D3100" -> f.put("value", e.getLocation()); // dashjoin carries the radix there
       default -> { }

@@ -704,6 +704,7 @@ class JsonataTest {
         {"[1..[10, 20]]", "T2004: The right side of the range operator (..) must evaluate to an integer"},
         {"[1..$states.input.big]", "D2014: The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate 12345678901234567000."},
         {"-[{\"y\": 1.5e-7}]", "D1002: Cannot negate a non-numeric value: [{\"y\":1.5e-7}]"},
+        {"\"x\" ~> |$|{\"a\": 1}|", "T0410: Argument 1 of function undefined does not match function signature"},
         {"$assert($states.input.missing, \"m\")", "D3141: m"}, {"$assert($states.input.missing)", "D3141: $assert() statement failed"},
         {"$power(2, $states.input.missing)", "D3061: The power function has resulted in a value that cannot be represented as a JSON number: base=2, exponent=undefined"}};
     String input = "{\"a\": 1, \"b\": [1, 2, 3], \"big\": 12345678901234567890}";
