@@ -212,7 +212,8 @@ final class JsBuiltins {
           Number precision = args.size() > 1 && args.get(1) instanceof Number p ? p : null;
           // a whole number kept exact (AWS's integers are) is its own rounding at no negative precision
           boolean whole = first instanceof Long || first instanceof Integer;
-          if (whole && (precision == null || precision.doubleValue() >= 0)) return first;
+          double p = precision == null ? 0 : precision.doubleValue();
+          if (whole && p >= 0 && p == Math.floor(p)) return first;
           if (first instanceof Number n) return round(n.doubleValue(), precision);
         }
         case "sort" -> {
@@ -232,7 +233,9 @@ final class JsBuiltins {
         }
         case "split" -> {
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return split(s, p, numberAt(args, 2));
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof String sep) return split(s, sep, numberAt(args, 2));
         }
+
         case "replace" -> {
           if (first instanceof String s && args.size() > 2 && (args.get(1) instanceof Pattern || args.get(2) instanceof String)) {
             return replace(s, args.get(1), args.get(2), numberAt(args, 3));
@@ -282,6 +285,10 @@ final class JsBuiltins {
         }
         case "formatInteger" -> {
           if (first != null && args.size() > 1 && args.get(1) instanceof String picture) IntegerPicture.decimal(picture);
+          // jsonata-js rounds the value down first ($formatInteger(-1.5, "0") is "-2")
+          if (first instanceof Number n && !(first instanceof Long) && !(first instanceof Integer) && Double.isFinite(n.doubleValue())) {
+            args = withAt(args, 0, Math.floor(n.doubleValue()));
+          }
         }
         default -> { }
       }
@@ -613,6 +620,41 @@ final class JsBuiltins {
   }
 
   /** jsonata-js's $split over a regular expression: the text between the matches taken, and the rest unless the limit is reached. */
+  /**
+   * jsonata-js's $split by a text: a negative limit is D3020; otherwise JavaScript's
+   * {@code String.prototype.split}, whose limit is taken as an unsigned 32-bit integer (so a
+   * fractional one below 1 gives nothing and a huge one wraps) and whose empty separator splits into
+   * UTF-16 code units.
+   */
+  private static Object split(String s, String sep, Number limit) {
+    if (limit != null && limit.doubleValue() < 0) throw new JException("D3020", -1, s);
+    List<Object> out = new ArrayList<>();
+    if (limit != null && !(limit.doubleValue() > 0)) return out;
+    long max = limit == null ? 0xFFFFFFFFL : toUint32(limit.doubleValue());
+    if (max == 0) return out;
+    if (sep.isEmpty()) {
+      for (int i = 0; i < s.length() && out.size() < max; i++) out.add(String.valueOf(s.charAt(i)));
+      return out;
+    }
+    int from = 0;
+    for (int at = s.indexOf(sep); at >= 0; at = s.indexOf(sep, from)) {
+      out.add(s.substring(from, at));
+      if (out.size() == max) return out;
+      from = at + sep.length();
+    }
+    out.add(s.substring(from));
+    return out;
+  }
+
+  /** JavaScript's ToUint32. */
+  private static long toUint32(double d) {
+    if (!Double.isFinite(d)) return 0;
+    double t = d < 0 ? Math.ceil(d) : Math.floor(d);
+    double m = t % 4294967296.0;
+    if (m < 0) m += 4294967296.0;
+    return (long) m;
+  }
+
   private static Object split(String s, Pattern p, Number limit) {
     if (limit != null && limit.doubleValue() < 0) throw new JException("D3020", -1, s);
     List<Object> out = new ArrayList<>();

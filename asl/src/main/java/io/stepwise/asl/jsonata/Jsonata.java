@@ -229,6 +229,8 @@ public final class Jsonata {
       // wrapped: it is that error, as in jsonata-js
       StatesError states = causeOf(e, StatesError.class);
       if (states != null) throw states;
+      // a stack overflow anywhere (jsonata-js's RangeError "Maximum call stack size exceeded") has the bound's words
+      if (causeOf(e, StackOverflowError.class) != null) throw bound(source, field, Bounds.TOO_DEEP);
       JException inner = causeOf(e, JException.class);
       if (inner != null) {
         String described = JsErrors.describe(inner, source);
