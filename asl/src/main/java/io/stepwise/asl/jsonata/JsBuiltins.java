@@ -237,6 +237,11 @@ final class JsBuiltins {
         }
 
         case "replace" -> {
+          // a text pattern that does not occur replaces nothing, whatever the replacement is
+          if (first instanceof String s && args.size() > 2 && args.get(1) instanceof String p && !p.isEmpty()
+              && !(args.get(2) instanceof String) && !s.contains(p)) {
+            return s;
+          }
           if (first instanceof String s && args.size() > 2 && (args.get(1) instanceof Pattern || args.get(2) instanceof String)) {
             return replace(s, args.get(1), args.get(2), numberAt(args, 3));
           }
@@ -281,6 +286,12 @@ final class JsBuiltins {
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof String picture) {
             IntegerPicture decimal = IntegerPicture.decimal(picture);
             if (decimal != null) return decimal.parse(s);
+            try {
+              return super.call(input, args);
+            } catch (NullPointerException e) {
+              // a text the picture (roman numerals, words) does not read is NaN in jsonata-js; dashjoin failed on it
+              return Double.NaN;
+            }
           }
         }
         case "formatInteger" -> {

@@ -727,7 +727,9 @@ class JsonataTest {
         {"$split(\"a,b,c\", \",\", 1.5)", "[\"a\"]"}, {"$split(\"a,b,c\", \",\", 1700000000000)", "[\"a\", \"b\", \"c\"]"},
         {"$split(\"a,b,c\", \",\", 0.5)", "[]"}, {"$split(\"\", \",\")", "[\"\"]"}, {"$split(\"\\ud83d\\ude00a\", \"\")", "[\"\\ud83d\", \"\\ude00\", \"a\"]"},
         {"$formatInteger(-1.5, \"0\")", "\"-2\""}, {"$formatInteger(-0.5, \"w\")", "\"-one\""},
-        {"$round(-1, 1.5)", "\"NaN\""}, {"$round(5, 2)", "5"}};
+        {"$round(-1, 1.5)", "\"NaN\""}, {"$round(5, 2)", "5"},
+        {"$parseInteger(\"  42  \", \"I\")", "\"NaN\""}, {"$parseInteger(\"XII\", \"I\")", "12"},
+        {"$replace(\"abc\", \"x\", function($m){ \"y\" })", "\"abc\""}};
     for (String[] c : values) {
       var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
       assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
