@@ -161,11 +161,14 @@ public final class JsArithmeticJsonata extends Jsonata {
     if (from > to) return null;
     double size = to - from + 1;
     if (size > 1e7) throw new JException("D2014", -1, size);
+    // integers kept exact (AWS's are) count exactly
+    if ((lhs instanceof Long || lhs instanceof Integer) && (rhs instanceof Long || rhs instanceof Integer)) {
+      return super.evaluateRangeExpression(lhs, rhs);
+    }
     if (Math.abs(from) < 0x1p53 && Math.abs(to) < 0x1p53) return super.evaluateRangeExpression((long) from, (long) to);
-    // past 2^53 a double's step is more than 1: its items as JavaScript adds one to each
-    java.util.List<Object> items = new java.util.ArrayList<>();
-    for (double d = from; d <= to && items.size() < size; d++) items.add(d);
-    return items;
+    // past 2^53 adding one to a double leaves it as it is: jsonata-js's loop never reaches the end
+    // and its array grows until the memory bound
+    throw io.stepwise.asl.jsonata.Bounds.tooBig();
   }
 
   /**
@@ -209,11 +212,39 @@ public final class JsArithmeticJsonata extends Jsonata {
         for (Object n : (java.util.List<?>) res) {
           if (indexOf(items.size(), ((Number) n).doubleValue()) == index) results.add(item);
         }
-      } else if (boolize(res)) {
+      } else if (!(res instanceof Double d && d.isNaN()) && boolize(res)) {
+        // NaN is not numeric to jsonata-js's boolean(): false (dashjoin took it as true)
         results.add(item);
       }
     }
     return results;
+  }
+
+  /**
+   * A function call's signature errors (T0410, T0411, T0412) name the function as it was called
+   * ({@code $f} for {@code ($f := $sum; $f(["a"]))}), as jsonata-js's evaluateFunction marks an error
+   * raised while applying it that has no token yet; an error marked already (by an inner call, an
+   * operator) keeps its token, and an error raised while evaluating the arguments is the inner
+   * call's.
+   */
+  @Override
+  Object evaluateFunction(Parser.Symbol expr, Object input, Frame environment, Object applyto) {
+    try {
+      return super.evaluateFunction(expr, input, environment, applyto);
+    } catch (JException e) {
+      if (e.getClass() == JException.class && SIGNATURE_ERRORS.contains(e.getError())) throw Tokened.of(e, calledAs(expr));
+      throw e;
+    }
+  }
+
+  private static final java.util.Set<String> SIGNATURE_ERRORS = java.util.Set.of("T0410", "T0411", "T0412");
+
+  /** The name a call used: its variable's, or a path's first step's; null for a function with none. */
+  private static String calledAs(Parser.Symbol call) {
+    Parser.Symbol p = call.procedure;
+    if (p == null) return null;
+    Object name = "path".equals(p.type) && p.steps != null && !p.steps.isEmpty() ? p.steps.get(0).value : p.value;
+    return name instanceof String n && n.matches("[\\p{L}\\p{N}_]+") ? n : null;
   }
 
   /** jsonata-js's index: rounded down, counted from the end when negative. */

@@ -20,7 +20,7 @@ import java.util.List;
  * </ul>
  * A bound crossed ends the evaluation with a {@link Crossed} carrying AWS's words.
  */
-final class Bounds {
+public final class Bounds {
   static final int MAX_DEPTH = 100;
   static final int MAX_ITEMS = 873_782;
   static final int MAX_RANGE_ITEMS = 360_145;
@@ -33,6 +33,14 @@ final class Bounds {
    * A bound crossed: AWS's words for it. A JException, so that dashjoin passes it on as it is
    * (it replaces other exceptions under {@code and}/{@code or} with its own).
    */
+  /**
+   * The memory bound crossed, for the engine's own operators (a range whose items a double cannot
+   * count past 2^53: jsonata-js's loop adding one never ends and its array grows without bound).
+   */
+  public static JException tooBig() {
+    return new Crossed(TOO_BIG);
+  }
+
   static final class Crossed extends JException {
     final String words;
 

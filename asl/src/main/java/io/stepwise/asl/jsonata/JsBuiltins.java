@@ -140,19 +140,15 @@ final class JsBuiltins {
     }
 
     /**
-     * The arguments checked as jsonata-js checks them; dashjoin's own check (T0411, a context value
-     * of another type, and T0412, an array of another type) names the function as jsonata-js does,
-     * by the name it was called by.
+     * The arguments checked as jsonata-js checks them, then by dashjoin's own check (T0411, a context
+     * value of another type, and T0412, an array of another type); the call names the function
+     * (JsArithmeticJsonata.evaluateFunction).
      */
     @Override
     public Object validate(Object args, Object context) {
       List<?> list = nullsAsArrays((List<?>) args);
       signature.check(list);
-      try {
-        return super.validate(list, context);
-      } catch (JException e) {
-        throw com.dashjoin.jsonata.JsArithmeticJsonata.Tokened.of(e, name);
-      }
+      return super.validate(list, context);
     }
 
     /**
@@ -206,6 +202,8 @@ final class JsBuiltins {
             int at = s.indexOf("undefined");
             if (at < 0) return s;
             if (name.equals("substringBefore")) return s.substring(0, at);
+            // found, jsonata-js reads the undefined's length: JavaScript's TypeError
+            throw new IllegalArgumentException("Cannot read properties of undefined (reading 'length')");
           }
         }
         case "round" -> {
@@ -213,7 +211,8 @@ final class JsBuiltins {
           // a whole number kept exact (AWS's integers are) is its own rounding at no negative precision
           boolean whole = first instanceof Long || first instanceof Integer;
           double p = precision == null ? 0 : precision.doubleValue();
-          if (whole && p >= 0 && p == Math.floor(p)) return first;
+          // ... while its text shifted by the precision is still a number (5e400 is not)
+          if (whole && p >= 0 && p == Math.floor(p) && Double.isFinite(jsNumber(first + "e" + jsText(p)))) return first;
           if (first instanceof Number n) return round(n.doubleValue(), precision);
         }
         case "sort" -> {
@@ -238,8 +237,9 @@ final class JsBuiltins {
 
         case "replace" -> {
           // a text pattern that does not occur replaces nothing, whatever the replacement is
+          Number limit = numberAt(args, 3);
           if (first instanceof String s && args.size() > 2 && args.get(1) instanceof String p && !p.isEmpty()
-              && !(args.get(2) instanceof String) && !s.contains(p)) {
+              && !(args.get(2) instanceof String) && !s.contains(p) && (limit == null || limit.doubleValue() >= 0)) {
             return s;
           }
           if (first instanceof String s && args.size() > 2 && (args.get(1) instanceof Pattern || args.get(2) instanceof String)) {
@@ -630,7 +630,6 @@ final class JsBuiltins {
     return out;
   }
 
-  /** jsonata-js's $split over a regular expression: the text between the matches taken, and the rest unless the limit is reached. */
   /**
    * jsonata-js's $split by a text: a negative limit is D3020; otherwise JavaScript's
    * {@code String.prototype.split}, whose limit is taken as an unsigned 32-bit integer (so a
@@ -666,6 +665,7 @@ final class JsBuiltins {
     return (long) m;
   }
 
+  /** jsonata-js's $split over a regular expression: the text between the matches taken, and the rest unless the limit is reached. */
   private static Object split(String s, Pattern p, Number limit) {
     if (limit != null && limit.doubleValue() < 0) throw new JException("D3020", -1, s);
     List<Object> out = new ArrayList<>();

@@ -192,6 +192,13 @@ public final class Jsonata {
         + "' threw an error during evaluation: " + words, field);
   }
 
+  /** A JSONata error in AWS's words: jsonata-js's {@code <code>: <message>} after the expression and field. */
+  private static StatesError evaluationError(JException e, String source, String field) {
+    String described = JsErrors.describe(e, source);
+    return StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
+        + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
+  }
+
   /** The first of {@code e}'s causes (not {@code e} itself) that is a {@code type}, or null. */
   private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
     for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
@@ -219,9 +226,7 @@ public final class Jsonata {
       // the evaluation's bounds have no code: AWS writes their words after a colon
       throw bound(source, field, e.words);
     } catch (JException e) {
-      String described = JsErrors.describe(e, source);
-      throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
-          + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
+      throw evaluationError(e, source, field);
     } catch (RuntimeException e) {
       Bounds.Crossed crossed = Bounds.in(e);
       if (crossed != null) throw bound(source, field, crossed.words);
@@ -232,11 +237,7 @@ public final class Jsonata {
       // a stack overflow anywhere (jsonata-js's RangeError "Maximum call stack size exceeded") has the bound's words
       if (causeOf(e, StackOverflowError.class) != null) throw bound(source, field, Bounds.TOO_DEEP);
       JException inner = causeOf(e, JException.class);
-      if (inner != null) {
-        String described = JsErrors.describe(inner, source);
-        throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
-            + "' threw an error during evaluation. " + (described != null ? described : inner.getMessage()), field);
-      }
+      if (inner != null) throw evaluationError(inner, source, field);
       String described = JsErrors.describeText(e.getMessage());
       if (described != null) {
         throw StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field

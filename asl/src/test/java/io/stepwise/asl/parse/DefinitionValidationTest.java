@@ -607,7 +607,7 @@ class DefinitionValidationTest {
     assertThat(problems(one.formatted("\"" + "a".repeat(41) + "\"", "", "")))
         .containsExactly("Invalid Label: Label '" + "a".repeat(41) + "' exceeds the 40-character limit allowed by the service at /States/M/Label");
     for (String bad : List.of("my label", "a?", "a*", "a<", "a{", "a[", "a:", "a;", "a,", "a\\\\", "a|", "a^", "a~", "a$", "a#",
-        "a%", "a&", "a`", "a\\\"", "a\\u0007", "a\\u0085", "")) {
+        "a%", "a&", "a`", "a\\\"", "a\\u0007", "a\\u0085", "a/b", "")) {
       assertThat(problems(one.formatted("\"" + bad + "\"", "", ""))).as(bad).singleElement().asString()
           .startsWith("Invalid Label: Label '").endsWith("is empty or contains white space, wildcard, bracket, special or control characters at /States/M/Label");
     }
