@@ -223,16 +223,19 @@ public final class JsArithmeticJsonata extends Jsonata {
   /**
    * A function call's signature errors (T0410, T0411, T0412) name the function as it was called
    * ({@code $f} for {@code ($f := $sum; $f(["a"]))}), as jsonata-js's evaluateFunction marks an error
-   * raised while applying it that has no token yet; an error marked already (by an inner call, an
-   * operator) keeps its token, and an error raised while evaluating the arguments is the inner
-   * call's.
+   * raised while applying the function that has no token yet. dashjoin's own catch around the
+   * application gives such an error this call's position; one raised while evaluating the
+   * arguments outside any call's application ({@code $count("s" ~> |$|{}|)}) keeps none and names
+   * no function (undefined), and one marked already (by an inner call, an operator) keeps its token.
    */
   @Override
   Object evaluateFunction(Parser.Symbol expr, Object input, Frame environment, Object applyto) {
     try {
       return super.evaluateFunction(expr, input, environment, applyto);
     } catch (JException e) {
-      if (e.getClass() == JException.class && SIGNATURE_ERRORS.contains(e.getError())) throw Tokened.of(e, calledAs(expr));
+      if (e.getClass() == JException.class && SIGNATURE_ERRORS.contains(e.getError()) && e.getLocation() == expr.position) {
+        throw Tokened.of(e, calledAs(expr));
+      }
       throw e;
     }
   }

@@ -45,7 +45,7 @@ final class JsErrors {
    */
   static String describeParse(JException e) {
     String template = e.getError() == null ? null : PARSE_TEMPLATES.get(e.getError());
-    return template == null ? null : fill(template, e, Map.of(), true, null);
+    return template == null ? null : fill(template, e, Map.of(), true, false, null);
   }
 
   /** jsonata-js 2.0.6's templates for evaluation errors (codes D and T). */
@@ -140,8 +140,10 @@ final class JsErrors {
 
   /** {@code <code>: <message>}, or null when the exception names no code jsonata-js has. */
   static String describe(JException e, String source) {
+    boolean tokened = false;
     String token = null;
     if (e instanceof com.dashjoin.jsonata.JsArithmeticJsonata.Tokened t) {
+      tokened = true;
       token = t.token();
       e = t.original();
     }
@@ -149,7 +151,7 @@ final class JsErrors {
     String code = e.getError();
     if (code != null && !TEMPLATES.containsKey(code)) code = codeOf(code);
     if (code == null) return null;
-    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e, source), false, token);
+    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e, source), false, tokened, token);
   }
 
   /**
@@ -157,7 +159,8 @@ final class JsErrors {
    * exception's current and expected values. With {@code tokens}, a value that is neither a number
    * nor a boolean is written as its text (dashjoin carries a parse error's operator as an object).
    */
-  private static String fill(String template, JException e, Map<String, Object> fields, boolean tokens, String token) {
+  private static String fill(String template, JException e, Map<String, Object> fields, boolean tokens, boolean tokened,
+      String token) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder b = new StringBuilder();
     List<Object> positional = new ArrayList<>(Arrays.asList(e.getCurrent(), e.getExpected()));
@@ -165,8 +168,9 @@ final class JsErrors {
       boolean raw = m.group(1) != null;
       String name = raw ? m.group(1) : m.group(2);
       Object v = fields.containsKey(name) ? fields.get(name) : positional.isEmpty() ? null : positional.remove(0);
-      // the operator jsonata-js marked the error with takes the token's place (its other values stay in order)
-      if (token != null && name.equals("token")) v = token;
+      // the operator or call jsonata-js marked the error with takes the token's place (its other values
+      // stay in order); none is undefined
+      if (tokened && name.equals("token")) v = token;
       if (tokens && v != null && !(v instanceof Number) && !(v instanceof Boolean)) v = String.valueOf(v);
       m.appendReplacement(b, Matcher.quoteReplacement(raw ? String.valueOf(v) : stringify(v)));
     }
@@ -212,35 +216,24 @@ final class JsErrors {
   private static Map<String, Object> fields(String code, JException e, String source) {
     Map<String, Object> f = new HashMap<>();
     switch (code) {
+      // a signature error no call marked (JsArithmeticJsonata.evaluateFunction: one raised by `~>`
+      // outside any call's application) names no function, as in jsonata-js
       case "T0411" -> {
         f.put("index", e.getExpected());
-        f.put("token", functionBefore(source, e.getLocation()));
+        f.put("token", null);
       }
       case "T0412" -> {
         // the array-of-a-type functions ($sum, $max, $min, $average, $join, $merge) take it first
         f.put("index", 1);
-        f.put("token", functionBefore(source, e.getLocation()));
+        f.put("token", null);
         f.put("type", ARRAY_TYPES.getOrDefault(String.valueOf(e.getExpected()), String.valueOf(e.getExpected())));
       }
-      // a function with no name (a transform's, a lambda's) is undefined in jsonata-js's words, never
-      // the text of the Java object dashjoin carries for it
-      case "T0410" -> {
-        if (!(e.getExpected() instanceof String n) || !n.matches("[\\p{L}\\p{N}_]+")) f.put("token", null);
-      }
+      case "T0410" -> f.put("token", null);
       case "D1002" -> f.put("value", e.getExpected());
       case "D3100" -> f.put("value", e.getLocation()); // dashjoin carries the radix there
       default -> { }
     }
     return f;
-  }
-
-  /** The name of the function whose argument list starts at {@code location} ({@code $sum(} ends there). */
-  private static String functionBefore(String source, int location) {
-    int end = Math.min(location, source.length()) - 1;
-    while (end > 0 && source.charAt(end) != '(') end--;
-    int start = end;
-    while (start > 0 && (Character.isLetterOrDigit(source.charAt(start - 1)) || source.charAt(start - 1) == '_')) start--;
-    return end > start ? source.substring(start, end) : null;
   }
 
   /** {@code JSON.stringify}: a string quoted, a whole number without a fraction. */

@@ -710,6 +710,9 @@ class JsonataTest {
         {"$split(\"a,b\", \",\", -1e-7)", "D3020: Third argument of split function must evaluate to a positive number"},
         {"($f := $sum; $f([\"a\"]))", "T0412: Argument 1 of function \"f\" must be an array of \"numbers\""},
         {"($f := $uppercase; $f(1))", "T0410: Argument 1 of function \"f\" does not match function signature"},
+        {"1 ~> $uppercase", "T0410: Argument 1 of function undefined does not match function signature"},
+        {"$count(\"s\" ~> |$|{}|)", "T0410: Argument 1 of function undefined does not match function signature"},
+        {"($f := function($x){ $x ~> |$|{}| }; $f(\"s\"))", "T0410: Argument 1 of function \"f\" does not match function signature"},
         {"$replace(\"abc\", \"x\", $uppercase, -1)", "D3011: Fourth argument of replace function must evaluate to a positive number"}};
     String input = "{\"a\": 1, \"b\": [1, 2, 3], \"big\": 12345678901234567890}";
     for (String[] c : errors) {
