@@ -106,10 +106,36 @@ public final class JsArithmeticJsonata extends Jsonata {
   @Override
   Object evaluateBooleanExpression(Object lhs, java.util.concurrent.Callable evalrhs, String op) throws Exception {
     try {
-      return super.evaluateBooleanExpression(lhs, evalrhs, op);
+      boolean left = jsBoolean(lhs);
+      return "and".equals(op) ? left && jsBoolean(evalrhs.call()) : left || jsBoolean(evalrhs.call());
     } catch (JException e) {
       throw Tokened.of(e, op);
     }
+  }
+
+  /** {@code c ? a : b} decides by jsonata-js's boolean ({@link #jsBoolean}). */
+  @Override
+  Object evaluateCondition(Parser.Symbol expr, Object input, Frame environment) {
+    Object condition = evaluate(expr.condition, input, environment);
+    if (jsBoolean(condition)) return evaluate(expr.then, input, environment);
+    return expr._else != null ? evaluate(expr._else, input, environment) : null;
+  }
+
+  /**
+   * jsonata-js's boolean() as a condition, a predicate and {@code and}/{@code or} read it: NaN is
+   * false (it is not numeric), one item is that item's, several are true when any is; anything else
+   * as dashjoin reads it. dashjoin took NaN as true.
+   */
+  public static boolean jsBoolean(Object v) {
+    if (v instanceof Double d && d.isNaN()) return false;
+    if (v instanceof java.util.List<?> l && !l.isEmpty()) {
+      if (l.size() == 1) return jsBoolean(l.get(0));
+      for (Object o : l) {
+        if (jsBoolean(o)) return true;
+      }
+      return false;
+    }
+    return boolize(v);
   }
 
   /**
@@ -212,8 +238,7 @@ public final class JsArithmeticJsonata extends Jsonata {
         for (Object n : (java.util.List<?>) res) {
           if (indexOf(items.size(), ((Number) n).doubleValue()) == index) results.add(item);
         }
-      } else if (!(res instanceof Double d && d.isNaN()) && boolize(res)) {
-        // NaN is not numeric to jsonata-js's boolean(): false (dashjoin took it as true)
+      } else if (jsBoolean(res)) {
         results.add(item);
       }
     }

@@ -206,6 +206,12 @@ final class JsBuiltins {
             throw new IllegalArgumentException("Cannot read properties of undefined (reading 'length')");
           }
         }
+        case "boolean" -> {
+          if (first != null) return com.dashjoin.jsonata.JsArithmeticJsonata.jsBoolean(first);
+        }
+        case "not" -> {
+          if (first != null) return !com.dashjoin.jsonata.JsArithmeticJsonata.jsBoolean(first);
+        }
         case "round" -> {
           Number precision = args.size() > 1 && args.get(1) instanceof Number p ? p : null;
           // a whole number kept exact (AWS's integers are) is its own rounding at no negative precision
