@@ -78,10 +78,7 @@ public record ExecutionInfo(
   }
 
   public ExecutionInfo withDefinition(String def) {
-    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, def, revisionId,
-        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
+    return copy(def, redriveCount, redriveDate, redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /**
@@ -89,18 +86,12 @@ public record ExecutionInfo(
    * StartSyncExecution show it.
    */
   public ExecutionInfo withTraceHeader(String header) {
-    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
-        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems, header);
+    return copy(definition, redriveCount, redriveDate, redriveTokens, testCase, mapRunArn, mapRunItems, header);
   }
 
   /** The same, run with the mock configuration's {@code testCase}. */
   public ExecutionInfo withTestCase(String testCase) {
-    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
-        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
+    return copy(definition, redriveCount, redriveDate, redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /**
@@ -108,18 +99,12 @@ public record ExecutionInfo(
    * machine) that processes {@code items} items (one, or a batch's).
    */
   public ExecutionInfo withMapRun(String mapRunArn, int items) {
-    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
-        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
-        redriveTokens, testCase, mapRunArn, items, traceHeader);
+    return copy(definition, redriveCount, redriveDate, redriveTokens, testCase, mapRunArn, items, traceHeader);
   }
 
   /** As redriven {@code count} times in all (a Map Run's account of a child it redrove). */
   public ExecutionInfo withRedriveCount(int count) {
-    return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
-        stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, count, redriveDate,
-        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
+    return copy(definition, count, redriveDate, redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /** Redriven once more at {@code at}, with {@code clientToken} (null if none). */
@@ -129,10 +114,16 @@ public record ExecutionInfo(
     for (RedriveToken t : redriveTokens == null ? List.<RedriveToken>of() : redriveTokens) {
       if (tokens.size() < REDRIVE_TOKENS_KEPT && !t.clientToken().equals(clientToken)) tokens.add(t);
     }
+    return copy(definition, redriveCount + 1, at, List.copyOf(tokens), testCase, mapRunArn, mapRunItems, traceHeader);
+  }
+
+  /** This start with the fields a copy may change given; every other field as it is. */
+  private ExecutionInfo copy(String definition, int redriveCount, Instant redriveDate, List<RedriveToken> redriveTokens,
+      String testCase, String mapRunArn, Integer mapRunItems, String traceHeader) {
     return new ExecutionInfo(executionArn, name, stateMachineArn, stateMachineName, type, definition, revisionId,
         stateMachineUpdateDate, roleArn, input, startDate, loggingConfiguration, tracingConfiguration,
-        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount + 1, at,
-        List.copyOf(tokens), testCase, mapRunArn, mapRunItems, traceHeader);
+        encryptionConfiguration, stateMachineVersionArn, stateMachineAliasArn, redriveCount, redriveDate,
+        redriveTokens, testCase, mapRunArn, mapRunItems, traceHeader);
   }
 
   /** The redrive that {@code clientToken} made no longer than 15 minutes before {@code now}, if any. */
