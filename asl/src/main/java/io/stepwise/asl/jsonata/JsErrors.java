@@ -139,7 +139,7 @@ final class JsErrors {
   }
 
   /** {@code <code>: <message>}, or null when the exception names no code jsonata-js has. */
-  static String describe(JException e, String source) {
+  static String describe(JException e) {
     boolean tokened = false;
     String token = null;
     if (e instanceof com.dashjoin.jsonata.JsArithmeticJsonata.Tokened t) {
@@ -151,7 +151,7 @@ final class JsErrors {
     String code = e.getError();
     if (code != null && !TEMPLATES.containsKey(code)) code = codeOf(code);
     if (code == null) return null;
-    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e, source), false, tokened, token);
+    return code + ": " + fill(TEMPLATES.get(code), e, fields(code, e), false, tokened, token);
   }
 
   /**
@@ -213,7 +213,7 @@ final class JsErrors {
    * The named values of {@code code}'s template where dashjoin does not carry them in the template's
    * order (the others are filled in order from the exception's current and expected values).
    */
-  private static Map<String, Object> fields(String code, JException e, String source) {
+  private static Map<String, Object> fields(String code, JException e) {
     Map<String, Object> f = new HashMap<>();
     switch (code) {
       // a signature error no call marked (JsArithmeticJsonata.evaluateFunction: one raised by `~>`

@@ -194,7 +194,7 @@ public final class Jsonata {
 
   /** A JSONata error in AWS's words: jsonata-js's {@code <code>: <message>} after the expression and field. */
   private static StatesError evaluationError(JException e, String source, String field) {
-    String described = JsErrors.describe(e, source);
+    String described = JsErrors.describe(e);
     return StatesError.queryEvaluation("The JSONata expression '" + source + "' specified for the field '" + field
         + "' threw an error during evaluation. " + (described != null ? described : e.getMessage()), field);
   }
