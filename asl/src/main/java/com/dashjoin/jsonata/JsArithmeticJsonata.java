@@ -265,6 +265,85 @@ public final class JsArithmeticJsonata extends Jsonata {
     }
   }
 
+  /**
+   * A transform ({@code ~> |pattern|update, delete|}) as jsonata-js's transformer runs it on its deep
+   * copy of the input: each match of the pattern is updated and pruned in place. An object match
+   * takes the update's pairs and loses the deleted keys. An array match is a JavaScript array: a key
+   * that is an index sets (or, deleted, empties to null) that item and any other key is a property
+   * JSON does not show, so {@code [[1,2]] ~> |$|{"a":1}|} is unchanged (dashjoin failed with a Java
+   * cast message). A text, number or boolean match given a non-empty update is JavaScript's
+   * TypeError ({@code Cannot create property 'a' on number '1'}), a null one {@code Cannot set
+   * properties of null (setting 'a')}; deletions pass them by. A function match is D1010. The update
+   * must be an object (T2011), the deletions a text or texts (T2012), as before.
+   */
+  @Override
+  Object evaluateTransformExpression(Parser.Symbol expr, Object input, Frame environment) {
+    JFunctionCallable transformer = (in, args) -> {
+      Object obj = args.isEmpty() ? null : args.get(0);
+      if (obj == null) return null;
+      Object result = Functions.functionClone(obj);
+      Object matches = evaluate(expr.pattern, result, environment);
+      if (matches == null) return result;
+      java.util.List<?> all = matches instanceof java.util.List<?> l ? l : java.util.List.of(matches);
+      for (Object match : all) {
+        if (match instanceof JFunction || Functions.isLambda(match)) throw new JException("D1010", expr.position);
+        Object update = evaluate(expr.update, match, environment);
+        if (update != null) {
+          if (!(update instanceof java.util.Map<?, ?> pairs)) throw new JException("T2011", expr.update.position, update);
+          for (java.util.Map.Entry<?, ?> e : pairs.entrySet()) setProperty(match, String.valueOf(e.getKey()), e.getValue());
+        }
+        if (expr.delete != null) {
+          Object deletions = evaluate(expr.delete, match, environment);
+          if (deletions != null) {
+            java.util.List<?> names = deletions instanceof java.util.List<?> l ? l : java.util.List.of(deletions);
+            if (!Utils.isArrayOfStrings(names)) throw new JException("T2012", expr.delete.position, deletions);
+            for (Object name : names) deleteProperty(match, (String) name);
+          }
+        }
+      }
+      return result;
+    };
+    return new JFunction(transformer, "<(oa):o>");
+  }
+
+  /** JavaScript's {@code target[key] = value} on a JSON value, in strict mode. */
+  @SuppressWarnings("unchecked")
+  private void setProperty(Object target, String key, Object value) {
+    if (target instanceof java.util.Map<?, ?> m) {
+      ((java.util.Map<Object, Object>) m).put(key, value);
+    } else if (target instanceof java.util.List<?> l) {
+      long i = arrayIndex(key);
+      if (i < 0) return;
+      java.util.List<Object> items = (java.util.List<Object>) l;
+      io.stepwise.asl.jsonata.Bounds.checkLength(i + 1);
+      while (items.size() <= i) items.add(NULL_VALUE);
+      items.set((int) i, value);
+    } else if (target == null || target == NULL_VALUE) {
+      throw new IllegalArgumentException("Cannot set properties of null (setting '" + key + "')");
+    } else {
+      String type = target instanceof String ? "string" : target instanceof Boolean ? "boolean" : "number";
+      throw new IllegalArgumentException("Cannot create property '" + key + "' on " + type + " '" + asText.apply(target) + "'");
+    }
+  }
+
+  /** JavaScript's {@code delete target[key]}: an object loses the key, an array's item becomes a hole (JSON's null). */
+  private static void deleteProperty(Object target, String key) {
+    if (target instanceof java.util.Map<?, ?> m) {
+      m.remove(key);
+    } else if (target instanceof java.util.List<?> l) {
+      long i = arrayIndex(key);
+      if (i >= 0 && i < l.size()) ((java.util.List<Object>) l).set((int) i, NULL_VALUE);
+    }
+  }
+
+  /** The array index a property key names (its canonical decimal text), or -1. */
+  private static long arrayIndex(String key) {
+    if (key.isEmpty() || key.length() > 10 || !key.chars().allMatch(c -> c >= '0' && c <= '9')) return -1;
+    if (key.length() > 1 && key.charAt(0) == '0') return -1;
+    long i = Long.parseLong(key);
+    return i < Integer.MAX_VALUE ? i : -1;
+  }
+
   private static final java.util.Set<String> SIGNATURE_ERRORS = java.util.Set.of("T0410", "T0411", "T0412");
 
   /** The name a call used: its variable's, or a path's first step's; null for a function with none. */

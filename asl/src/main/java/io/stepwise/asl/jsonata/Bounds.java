@@ -30,10 +30,6 @@ public final class Bounds {
   static final String TOO_BIG = "Expression evaluation memory limit exceeded: Check for excessive memory usage";
 
   /**
-   * A bound crossed: AWS's words for it. A JException, so that dashjoin passes it on as it is
-   * (it replaces other exceptions under {@code and}/{@code or} with its own).
-   */
-  /**
    * The memory bound crossed, for the engine's own operators (a range whose items a double cannot
    * count past 2^53: jsonata-js's loop adding one never ends and its array grows without bound).
    */
@@ -41,6 +37,15 @@ public final class Bounds {
     return new Crossed(TOO_BIG);
   }
 
+  /** The memory bound, for an array the engine's own operators would make {@code items} long. */
+  public static void checkLength(long items) {
+    if (items > MAX_ITEMS) throw tooBig();
+  }
+
+  /**
+   * A bound crossed: AWS's words for it. A JException, so that dashjoin passes it on as it is
+   * (it replaces other exceptions under {@code and}/{@code or} with its own).
+   */
   static final class Crossed extends JException {
     final String words;
 

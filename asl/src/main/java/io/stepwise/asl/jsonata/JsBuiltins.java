@@ -2,6 +2,7 @@ package io.stepwise.asl.jsonata;
 
 import com.dashjoin.jsonata.Functions;
 import com.dashjoin.jsonata.JException;
+import com.dashjoin.jsonata.JsArithmeticJsonata;
 import com.dashjoin.jsonata.Jsonata.JFunction;
 import com.dashjoin.jsonata.Utils;
 import java.math.BigDecimal;
@@ -123,15 +124,30 @@ final class JsBuiltins {
   private static final class Checked extends JFunction {
     private final String name;
     private final Signature signature;
+    /**
+     * Whether a call checks its own arguments: the twin handed to a built-in as a function argument
+     * does (see {@link #applied}); a call written out has them checked before (dashjoin's apply).
+     */
+    private final boolean checksOnCall;
+    private final Checked applied;
+    private final int arity;
 
     /** Which parameters take an array ({@code a}), and whether the last repeats ({@code a+}). */
     private final boolean[] arrays;
     private final boolean variadicArray;
 
     Checked(String name, String signature, String method) {
+      this(name, signature, method, false);
+    }
+
+    private Checked(String name, String signature, String method, boolean checksOnCall) {
       super(name, signature, Functions.class, null, method);
       this.name = name;
       this.signature = new Signature(name, signature);
+      this.checksOnCall = checksOnCall;
+      // jsonata-js's implementation's declared parameters (see arity)
+      this.arity = name.equals("string") ? 1 : name.equals("zip") ? 0 : parameters(signature).size();
+      this.applied = checksOnCall ? this : new Checked(name, signature, method, true);
       List<String> params = parameters(signature);
       int n = params.size();
       this.arrays = new boolean[n];
@@ -169,8 +185,28 @@ final class JsBuiltins {
 
     @Override
     public Object call(Object input, List args) {
+      if (checksOnCall) args = (List) validate(args, null);
+      args = appliedFunctions(args);
       Object first = args.isEmpty() ? null : args.get(0);
       switch (name) {
+        case "map" -> {
+          if (first != null && args.size() > 1 && args.get(1) != null) return map(items(first), args.get(1));
+        }
+        case "filter" -> {
+          if (first != null && args.size() > 1 && args.get(1) != null) return filter(items(first), args.get(1));
+        }
+        case "single" -> {
+          if (first != null) return single(items(first), args.size() > 1 ? args.get(1) : null);
+        }
+        case "reduce" -> {
+          if (first != null && args.size() > 1 && args.get(1) != null) return reduce(items(first), args.get(1), args.size() > 2 ? args.get(2) : null);
+        }
+        case "each" -> {
+          if (first instanceof Map<?, ?> o && args.size() > 1 && args.get(1) != null) return each(o, args.get(1));
+        }
+        case "sift" -> {
+          if (first instanceof Map<?, ?> o && args.size() > 1 && args.get(1) != null) return sift(o, args.get(1));
+        }
         case "string" -> {
           if (!(first instanceof String)) args = withAt(args, 0, jsNumbers(first));
         }
@@ -207,10 +243,10 @@ final class JsBuiltins {
           }
         }
         case "boolean" -> {
-          if (first != null) return com.dashjoin.jsonata.JsArithmeticJsonata.jsBoolean(first);
+          if (first != null) return JsArithmeticJsonata.jsBoolean(first);
         }
         case "not" -> {
-          if (first != null) return !com.dashjoin.jsonata.JsArithmeticJsonata.jsBoolean(first);
+          if (first != null) return !JsArithmeticJsonata.jsBoolean(first);
         }
         case "round" -> {
           Number precision = args.size() > 1 && args.get(1) instanceof Number p ? p : null;
@@ -485,6 +521,140 @@ final class JsBuiltins {
     public double doubleValue() {
       return value;
     }
+  }
+
+  /**
+   * A built-in handed to another as its function ({@code $map(xs, $uppercase)}, a {@code $sort}
+   * comparator) is applied as jsonata-js applies any function: its arguments are checked against its
+   * signature first, so a mismatch is T0410 or T0412, named after the call that handed it on
+   * ({@code Argument 1 of function "map" does not match function signature}). dashjoin called it
+   * unchecked and failed with a Java message.
+   */
+  private static List<?> appliedFunctions(List<?> args) {
+    List<Object> out = null;
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i) instanceof Checked c && !c.checksOnCall) {
+        if (out == null) out = new ArrayList<>(args);
+        out.set(i, c.applied);
+      }
+    }
+    return out == null ? args : out;
+  }
+
+  /**
+   * How many arguments a higher-order built-in hands a function, as jsonata-js counts them
+   * (getFunctionArity): a lambda's parameters, and a built-in's declared parameters, which are its
+   * signature's ({@code $round} takes a precision, so {@code $map([1.5, 2.5], $round)} is {@code [2,
+   * 2.5]}: 2.5 is rounded to one place), but {@code $string}'s second has a default and {@code
+   * $zip}'s are a rest parameter, which JavaScript does not count. dashjoin counted a built-in's
+   * required parameters only.
+   */
+  private static int arity(Object function) {
+    if (function instanceof Checked c) return c.arity;
+    return Functions.getFunctionArity(function);
+  }
+
+  /** The function applied to an item as jsonata-js's higher-order functions apply it: value, and index and whole as it takes them. */
+  private static Object applyTo(Object function, Object item, Object index, Object whole) {
+    int arity = arity(function);
+    List<Object> args = new ArrayList<>(3);
+    args.add(item);
+    if (arity >= 2) args.add(index);
+    if (arity >= 3) args.add(whole);
+    return apply(function, args);
+  }
+
+  private static Object apply(Object function, List<Object> args) {
+    try {
+      return Functions.funcApply(function, args);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new RuntimeException(t);
+    }
+  }
+
+  /** An array parameter's argument: an array, or one value made an array of it, as jsonata-js's signature makes it. */
+  private static List<?> items(Object value) {
+    return value instanceof List<?> l ? l : List.of(value);
+  }
+
+  /** jsonata-js's $map: the function's answers, those that are nothing left out. */
+  private static List<Object> map(List<?> items, Object function) {
+    List<Object> out = Utils.createSequence();
+    for (int i = 0; i < items.size(); i++) {
+      Object answer = applyTo(function, items.get(i), i, items);
+      if (answer != null) out.add(answer);
+    }
+    return out;
+  }
+
+  /** jsonata-js's $each: the function's answers for each value (and key, and object), those that are nothing left out. */
+  private static List<Object> each(Map<?, ?> object, Object function) {
+    List<Object> out = Utils.createSequence();
+    for (Map.Entry<?, ?> e : object.entrySet()) {
+      Object answer = applyTo(function, e.getValue(), e.getKey(), object);
+      if (answer != null) out.add(answer);
+    }
+    return out;
+  }
+
+  /**
+   * jsonata-js's $reduce: the function must take two arguments at least (D3050); it is handed the
+   * result so far and the item, then the index and the whole as it takes them, starting from the
+   * initial value or, with none, from the first item.
+   */
+  private static Object reduce(List<?> items, Object function, Object initial) {
+    int arity = arity(function);
+    if (arity < 2) throw new JException("D3050", 1);
+    Object result = initial;
+    int i = 0;
+    if (initial == null && !items.isEmpty()) {
+      result = items.get(0);
+      i = 1;
+    }
+    for (; i < items.size(); i++) {
+      List<Object> args = new ArrayList<>(4);
+      args.add(result);
+      args.add(items.get(i));
+      if (arity >= 3) args.add(i);
+      if (arity >= 4) args.add(items);
+      result = apply(function, args);
+    }
+    return result;
+  }
+
+  /** jsonata-js's $filter: the items whose answer jsonata-js's boolean() takes as true (NaN is false; dashjoin took it as true). */
+  private static List<Object> filter(List<?> items, Object function) {
+    List<Object> out = Utils.createSequence();
+    for (int i = 0; i < items.size(); i++) {
+      if (JsArithmeticJsonata.jsBoolean(applyTo(function, items.get(i), i, items))) out.add(items.get(i));
+    }
+    return out;
+  }
+
+  /** jsonata-js's $single: the one item whose answer (or every one, with no function) boolean() takes as true; D3138 for a second, D3139 for none. */
+  private static Object single(List<?> items, Object function) {
+    Object found = null;
+    boolean any = false;
+    for (int i = 0; i < items.size(); i++) {
+      if (function == null || JsArithmeticJsonata.jsBoolean(applyTo(function, items.get(i), i, items))) {
+        if (any) throw new JException("D3138", i);
+        found = items.get(i);
+        any = true;
+      }
+    }
+    if (!any) throw new JException("D3139", -1);
+    return found;
+  }
+
+  /** jsonata-js's $sift: the pairs whose answer boolean() takes as true, or nothing when none is kept. */
+  private static Map<Object, Object> sift(Map<?, ?> object, Object function) {
+    Map<Object, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : object.entrySet()) {
+      if (JsArithmeticJsonata.jsBoolean(applyTo(function, e.getValue(), e.getKey(), object))) out.put(e.getKey(), e.getValue());
+    }
+    return out.isEmpty() ? null : out;
   }
 
   /** jsonata-js's one-argument $sort: numbers or strings, ascending, equal values kept in order. */

@@ -747,6 +747,50 @@ class JsonataTest {
     }
   }
 
+  /**
+   * jsonata-js's higher-order functions and transforms: a built-in handed on as a function is
+   * checked against its signature when applied and takes as many arguments as it declares; a
+   * predicate's answer is read by boolean(); a transform updates object and array matches in place.
+   */
+  @Test
+  void jsonataJsRules_higherOrderFunctionsAndTransforms() {
+    String input = "{\"b\": [1, 2, 3], \"c\": {\"e\": [{\"f\": 1}, {\"f\": 2}]}, \"arr\": [[1, 2], [3]]}";
+    String[][] errors = {
+        {"$map([1], $uppercase)", "T0410: Argument 1 of function \"map\" does not match function signature"},
+        {"$each({\"a\": 1}, $uppercase)", "T0410: Argument 1 of function \"each\" does not match function signature"},
+        {"$map([[\"a\"]], $sum)", "T0412: Argument 1 of function \"map\" must be an array of \"numbers\""},
+        {"$map([\"a\"], $contains)", "T0410: Argument 2 of function \"map\" does not match function signature"},
+        {"$map([\"a\", \"b\"], $substring)", "T0410: Argument 3 of function \"map\" does not match function signature"},
+        {"$map([1, 2], $formatBase)", "D3100: The radix of the formatBase function must be between 2 and 36.  It was given 0"},
+        {"$reduce([1, 2], $sum)", "D3050: The second argument of reduce function must be a function with at least two arguments"},
+        {"$single([1, 2, 3], function($v){ 0/0 })", "D3139: The $single() function expected exactly 1 matching result.  Instead it matched 0."},
+        {"$single([1, 2, 3], function($v){ $v > 1 })", "D3138: The $single() function expected exactly 1 matching result.  Instead it matched more."},
+        {"$states.input.c ~> |e|5|", "T2011: The insert/update clause of the transform expression must evaluate to an object: 5"},
+        {"$states.input.c ~> |e|{}, [1]|", "T2012: The delete clause of the transform expression must evaluate to a string or array of strings: [1]"}};
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
+      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
+    }
+    // a JavaScript TypeError: a number has no properties to create
+    var typeError = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [1, 2] ~> |$|{'a': 1}| %}\",\"End\":true}"), input);
+    assertThat(typeError.failure().cause()).endsWith("threw an error: Cannot create property 'a' on number '1'");
+    String[][] values = {
+        {"$map([1.5, 2.5, 3.456], $round)", "[2, 2.5, 3.46]"}, {"$map([\"x\", \"y\"], $string)", "[\"x\", \"y\"]"},
+        {"$map(5, function($v, $i, $a){ $a })", "[5]"}, {"$count($filter([1, 2, 3], function($v){ 0/0 }))", "0"},
+        {"$filter([0, 1, \"\", \"a\", [], [0], {}, {\"a\": 1}], function($v){ $v })", "[1, \"a\", {\"a\": 1}]"},
+        {"$sift({\"a\": 1, \"b\": 0}, function($v){ $v })", "{\"a\": 1}"}, {"$count($sift({\"a\": 1}, function($v){ 0/0 }))", "0"},
+        {"$single([1, 2, 3], function($v){ $v = 2 })", "2"}, {"$single([5])", "5"},
+        {"$reduce([[1], [2], [3]], $append)", "[1, 2, 3]"}, {"$reduce([1, 2, 3], function($a, $b, $i, $w){ $a + $b + $i + $count($w) })", "15"},
+        {"$each({\"a\": 1, \"b\": 2}, function($v, $k, $o){ $k & $v & $count($keys($o)) })", "[\"a12\", \"b22\"]"},
+        {"$states.input.arr ~> |$|{\"z\": 1}|", "[[1, 2], [3]]"}, {"[[1, 2], {\"a\": 1}] ~> |$|{\"x\": 1}|", "[[1, 2], {\"a\": 1, \"x\": 1}]"},
+        {"[[1, 2]] ~> |$|{\"0\": 9}|", "[[9, 2]]"}, {"[[1, 2]] ~> |$|{}, \"1\"|", "[[1, null]]"},
+        {"$states.input.c ~> |e|{\"g\": f * 10}, \"f\"|", "{\"e\": [{\"g\": 10}, {\"g\": 20}]}"}};
+    for (String[] c : values) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
+      assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class); assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {
