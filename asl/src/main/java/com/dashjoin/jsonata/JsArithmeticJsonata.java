@@ -52,6 +52,11 @@ public final class JsArithmeticJsonata extends Jsonata {
     return super.evaluate(input, bindings);
   }
 
+  /** The moment of the evaluation running on this thread, which {@code $now()} and {@code $millis()} give. */
+  public static long evaluationMillis() {
+    return current.get().timestamp;
+  }
+
   @Override
   Object evaluateStringConcat(Object lhs, Object rhs) {
     return super.evaluateStringConcat(asText.apply(lhs), asText.apply(rhs));

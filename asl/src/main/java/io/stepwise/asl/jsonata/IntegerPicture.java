@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An integer picture of {@code $formatInteger} and {@code $parseInteger} as jsonata-js 2.0.6 reads
- * it (AWS evaluates JSONata with jsonata-js), for what dashjoin reads differently: a picture that
- * is neither a named format ({@code A a I i W Ww w}) nor holds a decimal digit is a numbering
- * sequence, refused with D3130 naming it; and a decimal picture parses as jsonata-js does, by
- * JavaScript's {@code parseInt} of the text once the ordinal suffix, the grouping separators and
- * the digit family are taken off ({@code "abc"} is NaN, {@code " 12"} is 12, {@code "-0x1F"} is -31,
- * {@code "12abc"} is 12). Named formats are dashjoin's, read the same way.
+ * An integer picture of {@code $formatInteger} and {@code $parseInteger}, and of a date-time
+ * picture's integer components, as jsonata-js 2.0.6 reads it and formats with it (AWS evaluates
+ * JSONata with jsonata-js): a named format ({@code A a} letters, {@code I i} roman numerals, {@code
+ * W Ww w} words), a decimal digit pattern (digits of one family, {@code #}, grouping separators,
+ * regular or not), or else a numbering sequence, which formats as D3130 naming it; {@code ;o} asks
+ * for the ordinal. A decimal picture parses as jsonata-js does, by JavaScript's {@code parseInt} of
+ * the text once the ordinal suffix, the grouping separators and the digit family are taken off
+ * ({@code "abc"} is NaN, {@code " 12"} is 12, {@code "-0x1F"} is -31, {@code "12abc"} is 12); named
+ * formats parse as dashjoin reads them.
  */
 final class IntegerPicture {
   /** jsonata-js's decimal digit families: each one's zero. */
@@ -22,16 +24,35 @@ final class IntegerPicture {
 
   private record Separator(int position, String character) {}
 
-  private final boolean ordinal;
+  enum Primary { DECIMAL, LETTERS, ROMAN, WORDS, SEQUENCE }
+
+  enum Case { UPPER, LOWER, TITLE }
+
+  /** Nested calls jsonata-js's roman numerals make before its stack overflows (Node's default stack: about 10,500). */
+  private static final int ROMAN_DEPTH = 10_000;
+
+  final Primary primary;
+  final Case letterCase;
+  final boolean ordinal;
   private final int zero;
+  /** jsonata-js's mandatory and optional digits: NaN (undefined) for a named format or a sequence. */
+  double mandatoryDigits;
+  final double optionalDigits;
   private final boolean regular;
   private final List<Separator> separators;
+  private final String token;
 
-  private IntegerPicture(boolean ordinal, int zero, boolean regular, List<Separator> separators) {
+  private IntegerPicture(Primary primary, Case letterCase, boolean ordinal, int zero, double mandatoryDigits,
+      double optionalDigits, boolean regular, List<Separator> separators, String token) {
+    this.primary = primary;
+    this.letterCase = letterCase;
     this.ordinal = ordinal;
     this.zero = zero;
+    this.mandatoryDigits = mandatoryDigits;
+    this.optionalDigits = optionalDigits;
     this.regular = regular;
     this.separators = separators;
+    this.token = token;
   }
 
   /**
@@ -40,11 +61,30 @@ final class IntegerPicture {
    * @throws JException D3130 for a numbering sequence, D3131 for digits of two families
    */
   static IntegerPicture decimal(String picture) {
+    IntegerPicture p = analyse(picture);
+    if (p.primary == Primary.SEQUENCE) throw new JException("D3130", -1, p.token);
+    return p.primary == Primary.DECIMAL ? p : null;
+  }
+
+  /**
+   * jsonata-js's analyseIntegerPicture.
+   *
+   * @throws JException D3131 for digits of two families
+   */
+  static IntegerPicture analyse(String picture) {
     int semicolon = picture.lastIndexOf(';');
     String primary = semicolon < 0 ? picture : picture.substring(0, semicolon);
     boolean ordinal = semicolon >= 0 && picture.startsWith("o", semicolon + 1);
-    if (NAMED.contains(primary)) return null;
-    int zero = -1, digits = 0, position = 0;
+    if (NAMED.contains(primary)) {
+      Primary named = switch (primary) {
+        case "A", "a" -> Primary.LETTERS;
+        case "I", "i" -> Primary.ROMAN;
+        default -> Primary.WORDS;
+      };
+      Case c = primary.equals("Ww") ? Case.TITLE : Character.isUpperCase(primary.charAt(0)) ? Case.UPPER : Case.LOWER;
+      return new IntegerPicture(named, c, ordinal, '0', Double.NaN, Double.NaN, false, List.of(), null);
+    }
+    int zero = -1, digits = 0, optional = 0, position = 0;
     List<Separator> separators = new ArrayList<>();
     int[] cps = primary.codePoints().toArray();
     for (int i = cps.length - 1; i >= 0; i--) {
@@ -57,12 +97,111 @@ final class IntegerPicture {
         else if (family != zero) throw new JException("D3131", -1);
       } else if (cp == '#') {
         position++;
+        optional++;
       } else {
         separators.add(new Separator(position, Character.toString(cp)));
       }
     }
-    if (digits == 0) throw new JException("D3130", -1, primary);
-    return new IntegerPicture(ordinal, zero, regularRepeat(separators) > 0, separators);
+    if (digits == 0) return new IntegerPicture(Primary.SEQUENCE, Case.LOWER, ordinal, '0', Double.NaN, Double.NaN, false, List.of(), primary);
+    int repeat = regularRepeat(separators);
+    List<Separator> grouping = repeat > 0 ? List.of(new Separator(repeat, separators.get(0).character())) : separators;
+    return new IntegerPicture(Primary.DECIMAL, Case.LOWER, ordinal, zero, digits, optional, repeat > 0, grouping, null);
+  }
+
+  /**
+   * jsonata-js's _formatInteger of a whole number (an exact long, or a double, which may be NaN or
+   * infinite where a date is invalid or a timezone unreadable): its sign, then the letters, roman
+   * numerals, words or digits of its size. Digits are JavaScript's text of the number ({@code 1e+21}
+   * past 1e21, {@code NaN}), padded with zeros to the mandatory digits, moved to the picture's digit
+   * family, grouped and given an ordinal suffix as the picture says.
+   *
+   * @throws JException D3130 for a numbering sequence
+   */
+  String format(Number value) {
+    double d = value.doubleValue();
+    boolean exact = value instanceof Long || value instanceof Integer;
+    boolean negative = d < 0;
+    double size = Math.abs(d);
+    String out = switch (primary) {
+      case LETTERS -> letters(size, letterCase == Case.UPPER ? 'A' : 'a');
+      case ROMAN -> letterCase == Case.UPPER ? roman(size).toUpperCase(java.util.Locale.ROOT) : roman(size);
+      case WORDS -> {
+        String w = NumberWords.words(size, ordinal);
+        yield letterCase == Case.UPPER ? w.toUpperCase(java.util.Locale.ROOT) : letterCase == Case.LOWER ? w.toLowerCase(java.util.Locale.ROOT) : w;
+      }
+      case DECIMAL -> digits(exact ? Long.toString(value.longValue()).replace("-", "") : JsBuiltins.jsText(size));
+      case SEQUENCE -> throw new JException("D3130", -1, token);
+    };
+    return negative ? "-" + out : out;
+  }
+
+  boolean isRegular() {
+    return regular;
+  }
+
+  private String digits(String text) {
+    String out = text;
+    if (mandatoryDigits - out.length() > 0) out = "0".repeat((int) Math.min(mandatoryDigits - out.length(), Integer.MAX_VALUE - 8)) + out;
+    if (zero != '0') {
+      StringBuilder b = new StringBuilder();
+      out.codePoints().forEach(cp -> b.appendCodePoint(cp + zero - '0'));
+      out = b.toString();
+    }
+    if (regular) {
+      Separator s = separators.get(0);
+      int n = (out.length() - 1) / s.position();
+      for (int ii = n; ii > 0; ii--) {
+        int pos = out.length() - ii * s.position();
+        out = out.substring(0, pos) + s.character() + out.substring(pos);
+      }
+    } else {
+      for (int i = separators.size() - 1; i >= 0; i--) {
+        Separator s = separators.get(i);
+        int pos = out.length() - s.position();
+        // JavaScript's substr(0, pos) and substr(pos): a negative pos takes nothing before, and counts from the end after
+        String after = out.substring(pos >= 0 ? pos : Math.max(out.length() + pos, 0));
+        out = out.substring(0, Math.max(pos, 0)) + s.character() + after;
+      }
+    }
+    if (ordinal) {
+      char last = out.charAt(out.length() - 1);
+      String suffix = last == '1' ? "st" : last == '2' ? "nd" : last == '3' ? "rd" : "th";
+      if (out.length() > 1 && out.charAt(out.length() - 2) == '1') suffix = "th";
+      out += suffix;
+    }
+    return out;
+  }
+
+  /** jsonata-js's decimalToLetters: spreadsheet columns (1 is a, 27 aa); nothing for 0 or NaN. */
+  private static String letters(double value, char a) {
+    if (Double.isInfinite(value)) throw Bounds.tooBig(); // jsonata-js's loop never ends
+    StringBuilder b = new StringBuilder();
+    while (value > 0) {
+      b.insert(0, (char) ((value - 1) % 26 + a));
+      value = Math.floor((value - 1) / 26);
+    }
+    return b.toString();
+  }
+
+  private static final int[] ROMAN_VALUES = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+  private static final String[] ROMAN_NUMERALS = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"};
+
+  /** jsonata-js's decimalToRoman, one nested call per numeral, so a large number overflows its stack. */
+  private static String roman(double value) {
+    StringBuilder b = new StringBuilder();
+    int depth = 0;
+    int index = 0;
+    while (index < ROMAN_VALUES.length) {
+      if (value >= ROMAN_VALUES[index]) {
+        if (++depth > ROMAN_DEPTH) throw new StackOverflowError();
+        b.append(ROMAN_NUMERALS[index]);
+        value -= ROMAN_VALUES[index];
+        index = 0;
+      } else {
+        index++;
+      }
+    }
+    return b.toString();
   }
 
   private static int family(int cp) {
@@ -139,7 +278,7 @@ final class IntegerPicture {
     return negative ? -v : v;
   }
 
-  private static boolean isJsSpace(char c) {
+  static boolean isJsSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f' || c == '\u00A0' || c == '\uFEFF'
         || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.SPACE_SEPARATOR;
   }

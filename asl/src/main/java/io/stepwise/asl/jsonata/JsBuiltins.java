@@ -288,12 +288,11 @@ final class JsBuiltins {
             return replace(s, args.get(1), args.get(2), numberAt(args, 3));
           }
         }
-        case "fromMillis", "now" -> {
-          int at = name.equals("now") ? 1 : 2;
-          if (args.size() > at && args.get(at) instanceof String zone) {
-            String offset = jsTimezone(zone);
-            if (offset != null) args = withAt(args, at, offset);
-          }
+        case "fromMillis" -> {
+          if (first instanceof Number n) return DateTimeFormat.format(n.doubleValue(), textAt(args, 1), textAt(args, 2));
+        }
+        case "now" -> {
+          return DateTimeFormat.format(JsArithmeticJsonata.evaluationMillis(), textAt(args, 0), textAt(args, 1));
         }
         case "formatBase" -> {
           if (first instanceof Number n && (args.size() < 2 || args.get(1) == null || args.get(1) instanceof Number)) {
@@ -337,10 +336,12 @@ final class JsBuiltins {
           }
         }
         case "formatInteger" -> {
-          if (first != null && args.size() > 1 && args.get(1) instanceof String picture) IntegerPicture.decimal(picture);
-          // jsonata-js rounds the value down first ($formatInteger(-1.5, "0") is "-2")
-          if (first instanceof Number n && !(first instanceof Long) && !(first instanceof Integer) && Double.isFinite(n.doubleValue())) {
-            args = withAt(args, 0, Math.floor(n.doubleValue()));
+          if (first instanceof Number n) {
+            // jsonata-js reads the picture's text (undefined has none: JavaScript's TypeError)
+            String picture = textAt(args, 1);
+            if (picture == null) throw new IllegalArgumentException("Cannot read properties of undefined (reading 'lastIndexOf')");
+            // ... and rounds the value down first ($formatInteger(-1.5, "0") is "-2"); an exact integer is its own
+            return IntegerPicture.analyse(picture).format(n instanceof Long || n instanceof Integer ? n : Math.floor(n.doubleValue()));
           }
         }
         default -> { }
@@ -380,23 +381,6 @@ final class JsBuiltins {
     List<Object> out = new ArrayList<>(args);
     out.set(i, value);
     return out;
-  }
-
-  private static final Pattern JS_INT = Pattern.compile("\\s*([+-]?\\d+).*", Pattern.DOTALL);
-
-  /**
-   * A timezone as jsonata-js reads it: JavaScript's parseInt of the text as {@code hhmm}, hours the
-   * floor of a hundredth and minutes the remainder, so {@code "+05:30"} is five minutes (AWS gives
-   * {@code 00:05+00:05} for it, ministack#1519, measured), rewritten as the whole {@code hhmm} that
-   * dashjoin reads the same way; null when no number leads the text.
-   */
-  private static String jsTimezone(String zone) {
-    Matcher m = JS_INT.matcher(zone);
-    if (!m.matches() || m.group(1).length() > 9) return null;
-    long offset = Long.parseLong(m.group(1).startsWith("+") ? m.group(1).substring(1) : m.group(1));
-    long hours = Math.floorDiv(offset, 100);
-    long minutes = offset % 100;
-    return String.valueOf(hours * 100 + minutes);
   }
 
   private static final String RADIX_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -731,7 +715,7 @@ final class JsBuiltins {
   }
 
   /** JavaScript's Number::toString. */
-  private static String jsText(double d) {
+  static String jsText(double d) {
     if (Double.isNaN(d)) return "NaN";
     if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
     return JsNumber.shortest(d);
@@ -761,6 +745,10 @@ final class JsBuiltins {
     }
     if (v instanceof CharSequence c) return c.length() > 0;
     return true;
+  }
+
+  private static String textAt(List<?> args, int i) {
+    return args.size() > i && args.get(i) instanceof String t ? t : null;
   }
 
   private static Number numberAt(List<?> args, int i) {

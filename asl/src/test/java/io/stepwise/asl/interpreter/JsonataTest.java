@@ -791,6 +791,66 @@ class JsonataTest {
     }
   }
 
+  /**
+   * $fromMillis, $now and $formatInteger format as jsonata-js does (checked against it): an
+   * unreadable timezone or a moment past JavaScript's dates gives NaN components and undefined
+   * names, the moment is cut to a whole millisecond after the offset is added, weeks are ISO 8601's,
+   * a name's width is a maximum only when one is given, and integers of any size are written in
+   * JavaScript's digits, letters, roman numerals or words.
+   */
+  @Test
+  void jsonataJsRules_dateTimeAndIntegerFormats() {
+    String[][] values = {
+        {"$fromMillis(0, \"[Y]-[M01]-[D01]\", \"UTC\")", "\"NaN-NaN-NaN\""},
+        {"$fromMillis(0, \"[Z]\", \"UTC\")", "\"0N:aN\""},
+        {"$fromMillis(0, \"[D1o] [MNn] [Y]\", \"x\")", "\"NaNth undefined NaN\""},
+        {"$fromMillis(1e21, \"[H01]:[m01]\")", "\"NaN:NaN\""},
+        {"$fromMillis(-1e-7, \"[H]h[m]\", \"+0100\")", "\"0h59\""},
+        {"$fromMillis(-1, \"[w]\")", "\"1\""},
+        {"$fromMillis(-1.5, \"[X0001]-W[W01]-[F1]\")", "\"1970-W01-3\""},
+        {"$fromMillis(-1, \"[dwo] [xNn]\")", "\"three hundred and sixty-fifth January\""},
+        {"$fromMillis(-1, \"[FN,2]\")", "\"WEDNESDAY\""},
+        {"$fromMillis(0, \"[FN,*-2] [MNn,3-3]\")", "\"TH Jan\""},
+        {"$fromMillis(0, \"[Y] [H]\", \"-0130x\")", "\"1969 21\""},
+        {"$fromMillis(0, \"[Z]\", \"+05:30\")", "\"+00:05\""},
+        {"$fromMillis(1104537600000, \"[X]-[W] [Y]\")", "\"2004-53 2005\""},
+        {"$fromMillis(1104537600000, \"[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]\")", "\"2005-01-01T00:00:00.000Z\""},
+        {"$fromMillis(1104537600000, $states.input.missing, \"-0500\")", "\"2004-12-31T19:00:00.000-05:00\""},
+        {"$fromMillis(-62135596800000, \"[Y0001] [d] [W]\")", "\"0001 1 1\""},
+        {"$fromMillis(1104537600000, \"[h]:[m01] [PN] [z] [C] [E]\", \"+1400\")", "\"2:00 PM GMT+14:00 ISO ISO\""},
+        {"$formatInteger(1e21, \"0\")", "\"1e+21\""},
+        {"$formatInteger(1e21, \"#,##0\")", "\"1e,+21\""},
+        {"$formatInteger(1e15, \"A\")", "\"GBDPXGRZXJL\""},
+        {"$formatInteger(1e21, \"w\")", "\"one billion trillion\""},
+        {"$formatInteger(7, \"#,##,##0\")", "\",7\""},
+        {"$formatInteger(3999, \"I\")", "\"MMMCMXCIX\""},
+        {"$formatInteger(1234, \"Ww;o\")", "\"One Thousand, Two Hundred and Thirty-Fourth\""},
+        {"$formatInteger(12, \"١\")", "\"١٢\""},
+        {"$formatInteger(-2147483649, \"#,##0\")", "\"-2,147,483,649\""},
+        {"$formatInteger(123, \"0;o\")", "\"123rd\""},
+        {"$formatInteger(112, \"#0;o\")", "\"112th\""}};
+    for (String[] c : values) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
+      assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class);
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    String[][] errors = {
+        {"$fromMillis(0, \"[j]\")", " threw an error during evaluation. D3132: Unknown component specifier \"j\" in date/time picture string"},
+        {"$fromMillis(0, \"[DN]\")", " threw an error during evaluation. D3133: The 'name' modifier can only be applied to months and days in the date/time picture string, not \"D\""},
+        {"$fromMillis(0, \"[Z00000]\")", " threw an error during evaluation. D3134: The timezone integer format specifier cannot have more than four digits"},
+        {"$fromMillis(0, \"[Y\")", " threw an error during evaluation. D3135: No matching closing bracket ']' in date/time picture string"},
+        {"$formatInteger(5, \"x\")", " threw an error during evaluation. D3130: Formatting or parsing an integer as a sequence starting with \"x\" is not supported by this implementation"},
+        {"$fromMillis(0, \"[F]\", \"x\")", " threw an error: Cannot read properties of undefined (reading 'toLowerCase')"},
+        {"$fromMillis(0, \"[fN]\")", " threw an error: Cannot read properties of undefined (reading 'primary')"},
+        {"$formatInteger(2, $states.input.missing)", " threw an error: Cannot read properties of undefined (reading 'lastIndexOf')"},
+        {"$formatInteger(20000000, \"I\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."},
+        {"$formatInteger(0/0, \"w\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."}};
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
+      assertThat(r.failure().cause()).as(c[0]).endsWith(c[1]);
+    }
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {

@@ -1,0 +1,379 @@
+package io.stepwise.asl.jsonata;
+
+import com.dashjoin.jsonata.JException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code $fromMillis} and {@code $now} as jsonata-js 2.0.6 formats a date-time (its
+ * formatDateTime, after XPath's format-dateTime; AWS evaluates JSONata with jsonata-js). The
+ * picture is read into literals and markers ({@code [Y0001]}, {@code [MNn,3-3]}, {@code [D1o]}), its
+ * errors raised as jsonata-js raises them (D3135 no closing bracket, D3132 an unknown component
+ * without a presentation, D3131, and when the marker is formatted D3133 a name for another
+ * component than a month or a day, D3134 a timezone of five digits or more, D3130 a numbering
+ * sequence). The timezone is JavaScript's {@code parseInt} of the text read as {@code hhmm}, its
+ * hours rounded down and its minutes the remainder ({@code "-0130"} is two hours back and thirty
+ * minutes back; {@code "UTC"} is NaN). The moment is JavaScript's {@code new Date(millis + offset)}:
+ * cut to a whole millisecond toward zero, and an invalid date past 8.64e15 ms or with an unreadable
+ * timezone, whose components are NaN ({@code NaN-NaN-NaN}), whose names are undefined (written
+ * {@code undefined}, or JavaScript's TypeError where jsonata-js changes their case or reads their
+ * length). Weeks are ISO 8601's and XPath's, computed as jsonata-js does with JavaScript's
+ * {@code Date.UTC} (whose years 0 to 99 are 1900 to 1999).
+ */
+final class DateTimeFormat {
+  private DateTimeFormat() {}
+
+  private static final Map<Character, String> DEFAULT_PRESENTATION = Map.ofEntries(Map.entry('Y', "1"), Map.entry('M', "1"),
+      Map.entry('D', "1"), Map.entry('d', "1"), Map.entry('F', "n"), Map.entry('W', "1"), Map.entry('w', "1"),
+      Map.entry('X', "1"), Map.entry('x', "1"), Map.entry('H', "1"), Map.entry('h', "1"), Map.entry('P', "n"),
+      Map.entry('m', "01"), Map.entry('s', "01"), Map.entry('f', "1"), Map.entry('Z', "01:01"), Map.entry('z', "01:01"),
+      Map.entry('C', "n"), Map.entry('E', "n"));
+  private static final String[] DAYS = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+  private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August",
+      "September", "October", "November", "December"};
+  private static final double DAY = 86_400_000d;
+  private static final String ISO_8601 = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";
+
+  /** A marker: its component, presentation, names' case, width and integer format. */
+  private static final class Marker {
+    String component;
+    String presentation1;
+    String presentation2;
+    IntegerPicture.Case names;
+    boolean hasWidth;
+    double minWidth = Double.NaN;
+    double maxWidth = Double.NaN;
+    boolean maxGiven;
+    IntegerPicture integerFormat;
+    double n = -1;
+  }
+
+  /** A literal (a String) or a marker, in the picture's order. */
+  private static List<Object> analyse(String picture) {
+    List<Object> parts = new ArrayList<>();
+    int start = 0;
+    int pos = 0;
+    while (pos < picture.length()) {
+      if (picture.charAt(pos) == '[') {
+        if (pos + 1 < picture.length() && picture.charAt(pos + 1) == '[') {
+          addLiteral(parts, picture, start, pos);
+          parts.add("[");
+          pos += 2;
+          start = pos;
+          continue;
+        }
+        addLiteral(parts, picture, start, pos);
+        start = pos;
+        pos = picture.indexOf(']', start);
+        if (pos == -1) throw new JException("D3135", -1);
+        String marker = withoutWhiteSpace(picture.substring(start + 1, pos));
+        Marker def = new Marker();
+        def.component = marker.isEmpty() ? "" : marker.substring(0, 1);
+        int comma = marker.lastIndexOf(',');
+        String presMod;
+        if (comma != -1) {
+          String widthMod = marker.substring(comma + 1);
+          int dash = widthMod.indexOf('-');
+          def.hasWidth = true;
+          if (dash == -1) {
+            def.minWidth = width(widthMod);
+          } else {
+            def.minWidth = width(widthMod.substring(0, dash));
+            String max = widthMod.substring(dash + 1);
+            def.maxWidth = width(max);
+            def.maxGiven = !max.equals("*");
+          }
+          presMod = marker.substring(1, comma);
+        } else {
+          presMod = marker.length() > 1 ? marker.substring(1) : "";
+        }
+        if (presMod.length() == 1) {
+          def.presentation1 = presMod;
+        } else if (presMod.length() > 1) {
+          char last = presMod.charAt(presMod.length() - 1);
+          if ("atco".indexOf(last) != -1) {
+            def.presentation2 = String.valueOf(last);
+            def.presentation1 = presMod.substring(0, presMod.length() - 1);
+          } else {
+            def.presentation1 = presMod;
+          }
+        } else {
+          def.presentation1 = def.component.isEmpty() ? null : DEFAULT_PRESENTATION.get(def.component.charAt(0));
+        }
+        if (def.presentation1 == null) throw new JException("D3132", -1, def.component);
+        char first = def.presentation1.isEmpty() ? 0 : def.presentation1.charAt(0);
+        if (first == 'n') {
+          def.names = IntegerPicture.Case.LOWER;
+        } else if (first == 'N') {
+          def.names = def.presentation1.length() > 1 && def.presentation1.charAt(1) == 'n' ? IntegerPicture.Case.TITLE : IntegerPicture.Case.UPPER;
+        } else if ("YMDdFWwXxHhmsf".contains(def.component)) {
+          String integerPattern = def.presentation1 + (def.presentation2 != null ? ";" + def.presentation2 : "");
+          def.integerFormat = IntegerPicture.analyse(integerPattern);
+          if (def.hasWidth && !Double.isNaN(def.minWidth) && def.integerFormat.mandatoryDigits < def.minWidth) {
+            def.integerFormat.mandatoryDigits = def.minWidth;
+          }
+          if ("YMD".contains(def.component)) {
+            if (def.hasWidth && def.maxGiven) {
+              def.n = def.maxWidth;
+              def.integerFormat.mandatoryDigits = def.n;
+            } else {
+              double w = def.integerFormat.mandatoryDigits + def.integerFormat.optionalDigits;
+              if (w >= 2) def.n = w;
+            }
+          }
+        }
+        if (def.component.equals("Z") || def.component.equals("z")) def.integerFormat = IntegerPicture.analyse(def.presentation1);
+        parts.add(def);
+        start = pos + 1;
+      }
+      pos++;
+    }
+    addLiteral(parts, picture, start, pos);
+    return parts;
+  }
+
+  private static void addLiteral(List<Object> parts, String picture, int start, int end) {
+    if (end > start) parts.add(picture.substring(start, end).replace("]]", "]"));
+  }
+
+  /** A width as jsonata-js reads it: {@code *} or nothing is none (NaN), else JavaScript's parseInt. */
+  private static double width(String text) {
+    if (text.equals("*")) return Double.NaN;
+    return ((Number) IntegerPicture.parseInt(text)).doubleValue();
+  }
+
+  /** The marker without JavaScript white space ({@code split(/\s+/).join('')}). */
+  private static String withoutWhiteSpace(String marker) {
+    StringBuilder b = new StringBuilder(marker.length());
+    for (int i = 0; i < marker.length(); i++) {
+      char c = marker.charAt(i);
+      if (!IntegerPicture.isJsSpace(c)) b.append(c);
+    }
+    return b.toString();
+  }
+
+  /** jsonata-js's formatDateTime. {@code picture} and {@code timezone} may be null (undefined). */
+  static String format(double millis, String picture, String timezone) {
+    double offsetHours = 0;
+    double offsetMinutes = 0;
+    if (timezone != null) {
+      double offset = ((Number) IntegerPicture.parseInt(timezone)).doubleValue();
+      offsetHours = Math.floor(offset / 100);
+      offsetMinutes = offset % 100;
+    }
+    List<Object> parts = analyse(picture == null ? ISO_8601 : picture);
+    double offsetMillis = (60 * offsetHours + offsetMinutes) * 60 * 1000;
+    Moment date = new Moment(timeClip(millis + offsetMillis));
+    StringBuilder result = new StringBuilder();
+    for (Object part : parts) {
+      if (part instanceof String literal) result.append(literal);
+      else result.append(text(formatComponent(date, (Marker) part, offsetHours, offsetMinutes)));
+    }
+    return result.toString();
+  }
+
+  /** JavaScript's TimeClip: NaN past 8.64e15 ms either way, else cut toward zero. */
+  private static double timeClip(double t) {
+    if (!Double.isFinite(t) || Math.abs(t) > 8.64e15) return Double.NaN;
+    return t < 0 ? Math.ceil(t) + 0.0 : Math.floor(t);
+  }
+
+  /** JavaScript's text of a component: a number as JavaScript writes it, undefined as "undefined". */
+  private static String text(Object v) {
+    if (v == null) return "undefined";
+    if (v instanceof Double d) return JsBuiltins.jsText(d);
+    return v.toString();
+  }
+
+  private static Object formatComponent(Moment date, Marker spec, double offsetHours, double offsetMinutes) {
+    Object value = fragment(date, spec.component);
+    if ("YMDdFWwXxHhms".contains(spec.component) && !spec.component.isEmpty()) {
+      if (spec.component.equals("Y") && spec.n != -1) value = (Double) value % Math.pow(10, spec.n);
+      if (spec.names != null) {
+        String name;
+        if (spec.component.equals("M") || spec.component.equals("x")) name = at(MONTHS, (Double) value - 1);
+        else if (spec.component.equals("F")) name = at(DAYS, (Double) value);
+        else throw new JException("D3133", -1, spec.component);
+        if (spec.names == IntegerPicture.Case.UPPER) name = typeErrorIfUndefined(name, "toUpperCase").toUpperCase(java.util.Locale.ROOT);
+        else if (spec.names == IntegerPicture.Case.LOWER) name = typeErrorIfUndefined(name, "toLowerCase").toLowerCase(java.util.Locale.ROOT);
+        if (spec.hasWidth && typeErrorIfUndefined(name, "length").length() > spec.maxWidth) name = name.substring(0, (int) Math.max(0, spec.maxWidth));
+        return name;
+      }
+      return formatInteger(spec, (Double) value);
+    }
+    if (spec.component.equals("f")) return formatInteger(spec, (Double) value);
+    if (spec.component.equals("Z") || spec.component.equals("z")) {
+      double offset = offsetHours * 100 + offsetMinutes;
+      String out;
+      IntegerPicture format = spec.integerFormat;
+      if (format.primary == IntegerPicture.Primary.DECIMAL && format.isRegular()) {
+        out = format.format(offset);
+      } else {
+        double digits = format.mandatoryDigits;
+        if (digits == 1 || digits == 2) {
+          out = format.format(offsetHours);
+          if (offsetMinutes != 0) out += ":" + IntegerPicture.analyse("00").format(Math.floor(offsetMinutes));
+        } else if (digits == 3 || digits == 4) {
+          out = format.format(offset);
+        } else {
+          throw new JException("D3134", -1, digits);
+        }
+      }
+      if (offset >= 0) out = "+" + out;
+      if (spec.component.equals("z")) out = "GMT" + out;
+      if (offset == 0 && "t".equals(spec.presentation2)) out = "Z";
+      return out;
+    }
+    if (spec.component.equals("P") && spec.names == IntegerPicture.Case.UPPER) return ((String) value).toUpperCase(java.util.Locale.ROOT);
+    return value;
+  }
+
+  /** An integer component in its format; none (a name asked of the fractional seconds) is JavaScript's TypeError. */
+  private static String formatInteger(Marker spec, Double value) {
+    if (spec.integerFormat == null) throw new IllegalArgumentException("Cannot read properties of undefined (reading 'primary')");
+    return spec.integerFormat.format(value);
+  }
+
+  private static String typeErrorIfUndefined(String name, String property) {
+    if (name == null) throw new IllegalArgumentException("Cannot read properties of undefined (reading '" + property + "')");
+    return name;
+  }
+
+  /** JavaScript's {@code array[i]}: the item at a whole index inside it, else undefined (null). */
+  private static String at(String[] array, double i) {
+    return i >= 0 && i < array.length && i == Math.floor(i) ? array[(int) i] : null;
+  }
+
+  /** A JavaScript Date's UTC fields, NaN for an invalid date. */
+  private static final class Moment {
+    final double time;
+    final double year;
+    final double month; // 0 to 11
+    final double date;
+    final double day; // 0 (Sunday) to 6
+    final double hours;
+    final double minutes;
+    final double seconds;
+    final double millis;
+
+    Moment(double time) {
+      this.time = time;
+      if (Double.isNaN(time)) {
+        year = month = date = day = hours = minutes = seconds = millis = Double.NaN;
+        return;
+      }
+      long t = (long) time;
+      long days = Math.floorDiv(t, 86_400_000L);
+      long ms = Math.floorMod(t, 86_400_000L);
+      LocalDate d = LocalDate.ofEpochDay(days);
+      year = d.getYear();
+      month = d.getMonthValue() - 1;
+      date = d.getDayOfMonth();
+      day = Math.floorMod(days + 4, 7);
+      hours = ms / 3_600_000;
+      minutes = ms / 60_000 % 60;
+      seconds = ms / 1000 % 60;
+      millis = ms % 1000;
+    }
+  }
+
+  /** JavaScript's Date.UTC(year, month, date): years 0 to 99 are 1900 to 1999; NaN past the dates a Date holds. */
+  private static double dateUtc(double year, double month, double date) {
+    if (Double.isNaN(year) || Double.isNaN(month) || Double.isNaN(date)) return Double.NaN;
+    double y = year >= 0 && year <= 99 ? 1900 + year : year;
+    double ym = y + Math.floor(month / 12);
+    double mn = ((month % 12) + 12) % 12;
+    if (Math.abs(ym) > 400_000) return Double.NaN;
+    double t = (LocalDate.of((int) ym, (int) mn + 1, 1).toEpochDay() + date - 1) * DAY;
+    return Math.abs(t) > 8.64e15 ? Double.NaN : t;
+  }
+
+  /** The millisecond of the Monday that starts the first week (the one holding the first Thursday) of a year's month. */
+  private static double startOfFirstWeek(double year, double month) {
+    double first = dateUtc(year, month, 1);
+    if (Double.isNaN(first)) return Double.NaN;
+    double dayOfFirst = Math.floorMod((long) Math.floor(first / DAY) + 4, 7);
+    if (dayOfFirst == 0) dayOfFirst = 7;
+    return dayOfFirst > 4 ? first + (8 - dayOfFirst) * DAY : first - (dayOfFirst - 1) * DAY;
+  }
+
+  private static double deltaWeeks(double start, double end) {
+    return (end - start) / (DAY * 7) + 1;
+  }
+
+  /** jsonata-js's getDateTimeFragment: a number (NaN for an invalid date), a text, or null (undefined). */
+  private static Object fragment(Moment date, String component) {
+    switch (component) {
+      case "Y": return date.year;
+      case "M": return date.month + 1;
+      case "D": return date.date;
+      case "d": {
+        double today = dateUtc(date.year, date.month, date.date);
+        double firstJan = dateUtc(date.year, 0, 1);
+        return (today - firstJan) / DAY + 1;
+      }
+      case "F": return date.day == 0 ? 7d : date.day;
+      case "W": {
+        double startOfWeek1 = startOfFirstWeek(date.year, 0);
+        double today = dateUtc(date.year, date.month, date.date);
+        double week = deltaWeeks(startOfWeek1, today);
+        if (week > 52) {
+          if (today >= startOfFirstWeek(date.year + 1, 0)) week = 1;
+        } else if (week < 1) {
+          week = deltaWeeks(startOfFirstWeek(date.year - 1, 0), today);
+        }
+        return Math.floor(week);
+      }
+      case "w": {
+        double startOfWeek1 = startOfFirstWeek(date.year, date.month);
+        double today = dateUtc(date.year, date.month, date.date);
+        double week = deltaWeeks(startOfWeek1, today);
+        if (week > 4) {
+          if (today >= startOfNextMonth(date)) week = 1;
+        } else if (week < 1) {
+          double[] previous = previousMonth(date.year, date.month);
+          week = deltaWeeks(startOfFirstWeek(previous[0], previous[1]), today);
+        }
+        return Math.floor(week);
+      }
+      case "X": {
+        double now = date.time;
+        if (now < startOfFirstWeek(date.year, 0)) return date.year - 1;
+        if (now >= startOfFirstWeek(date.year + 1, 0)) return date.year + 1;
+        return date.year;
+      }
+      case "x": {
+        double now = date.time;
+        if (now < startOfFirstWeek(date.year, date.month)) return previousMonth(date.year, date.month)[1] + 1;
+        if (now >= startOfNextMonth(date)) return nextMonth(date.year, date.month)[1] + 1;
+        return date.month + 1;
+      }
+      case "H": return date.hours;
+      case "h": {
+        double h = date.hours % 12;
+        return h == 0 ? 12d : h;
+      }
+      case "P": return date.hours >= 12 ? "pm" : "am";
+      case "m": return date.minutes;
+      case "s": return date.seconds;
+      case "f": return date.millis;
+      case "C", "E": return "ISO";
+      default: return null;
+    }
+  }
+
+  private static double startOfNextMonth(Moment date) {
+    double[] next = nextMonth(date.year, date.month);
+    return startOfFirstWeek(next[0], next[1]);
+  }
+
+  private static double[] nextMonth(double year, double month) {
+    return month == 11 ? new double[] {year + 1, 0} : new double[] {year, month + 1};
+  }
+
+  private static double[] previousMonth(double year, double month) {
+    return month == 0 ? new double[] {year - 1, 11} : new double[] {year, month - 1};
+  }
+}

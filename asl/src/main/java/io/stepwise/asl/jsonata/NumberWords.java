@@ -1,0 +1,63 @@
+package io.stepwise.asl.jsonata;
+
+/**
+ * jsonata-js 2.0.6's numberToWords: a whole number in English words, as {@code $formatInteger}'s
+ * {@code w}, {@code W} and {@code Ww} pictures and a date-time component's write it ({@code One
+ * Thousand, Two Hundred and Thirty-Four}; the ordinal {@code One Thousand, Two Hundred and
+ * Thirty-Fourth}). Past a trillion the magnitude repeats ({@code 1e21} is {@code One Billion
+ * Trillion}); a number that is not finite recurses without end in jsonata-js, a stack overflow.
+ */
+final class NumberWords {
+  private NumberWords() {}
+
+  private static final String[] FEW = {"Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+      "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen"};
+  private static final String[] ORDINALS = {"Zeroth", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
+      "Eighth", "Ninth", "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth",
+      "Eighteenth", "Nineteenth"};
+  private static final String[] DECADES = {"Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred"};
+  private static final String[] MAGNITUDES = {"Thousand", "Million", "Billion", "Trillion"};
+
+  static String words(double value, boolean ordinal) {
+    if (!Double.isFinite(value)) throw new StackOverflowError();
+    return lookup(value, false, ordinal);
+  }
+
+  private static String lookup(double num, boolean prev, boolean ord) {
+    String words;
+    if (num <= 19) {
+      words = (prev ? " and " : "") + (ord ? ORDINALS[(int) num] : FEW[(int) num]);
+    } else if (num < 100) {
+      int tens = (int) Math.floor(num / 10);
+      double remainder = num % 10;
+      words = (prev ? " and " : "") + DECADES[tens - 2];
+      if (remainder > 0) {
+        words += "-" + lookup(remainder, false, ord);
+      } else if (ord) {
+        words = words.substring(0, words.length() - 1) + "ieth";
+      }
+    } else if (num < 1000) {
+      int hundreds = (int) Math.floor(num / 100);
+      double remainder = num % 100;
+      words = (prev ? ", " : "") + FEW[hundreds] + " Hundred";
+      if (remainder > 0) {
+        words += lookup(remainder, true, ord);
+      } else if (ord) {
+        words += "th";
+      }
+    } else {
+      int mag = (int) Math.floor(Math.log10(num) / 3);
+      if (mag > MAGNITUDES.length) mag = MAGNITUDES.length;
+      double factor = Math.pow(10, mag * 3);
+      double mant = Math.floor(num / factor);
+      double remainder = num - mant * factor;
+      words = (prev ? ", " : "") + lookup(mant, false, false) + " " + MAGNITUDES[mag - 1];
+      if (remainder > 0) {
+        words += lookup(remainder, true, ord);
+      } else if (ord) {
+        words += "th";
+      }
+    }
+    return words;
+  }
+}
