@@ -174,6 +174,151 @@ final class DateTimeFormat {
     return result.toString();
   }
 
+  /** A marker's part of jsonata-js's parsing expression, and how it reads what that part matched. */
+  private record Reading(String regex, String component, java.util.function.Function<String, Object> parse) {}
+
+  /**
+   * jsonata-js's parseDateTime ({@code $toMillis} with a picture): the text must match the whole
+   * picture, case aside, else there is no value; the components read are lined up against the
+   * first date form they fit ({Y M D}, {Y d}, {X x w F}, {X W F}) and time form ({H m s f}, {P h m s
+   * f}), those before the first given taken from {@code now}, those after the last zero (a month or a
+   * day one), a gap D3136 (as are the week forms, which jsonata-js does not parse); the moment is
+   * JavaScript's {@code Date.UTC} of them (30 February rolls into March; a year 0 to 99 is 1900 to
+   * 1999), less the timezone's minutes. Returns a long, NaN, or null (undefined).
+   */
+  static Object parse(String timestamp, String picture, long now) {
+    List<Object> parts = analyse(picture);
+    StringBuilder full = new StringBuilder();
+    List<Reading> readings = new ArrayList<>();
+    for (Object part : parts) {
+      Reading r = part instanceof String literal ? new Reading(java.util.regex.Pattern.quote(literal), null, null) : reading((Marker) part);
+      readings.add(r);
+      full.append('(').append(r.regex()).append(')');
+    }
+    java.util.regex.Matcher info = java.util.regex.Pattern.compile(full.toString(),
+        java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE).matcher(timestamp);
+    if (!info.matches()) return null;
+    Map<String, Object> components = new java.util.HashMap<>();
+    for (int i = 0; i < readings.size(); i++) {
+      Reading r = readings.get(i);
+      if (r.parse() != null) components.put(r.component(), r.parse().apply(info.group(i + 1)));
+    }
+    if (components.isEmpty()) return null;
+    boolean dateA = isType(161, mask(components, "YXMxWwdD"));
+    boolean dateB = !dateA && isType(130, mask(components, "YXMxWwdD"));
+    boolean dateC = isType(84, mask(components, "YXMxWwdD"));
+    boolean dateD = !dateC && isType(72, mask(components, "YXMxWwdD"));
+    boolean timeA = isType(23, mask(components, "PHhmsf"));
+    boolean timeB = !timeA && isType(47, mask(components, "PHhmsf"));
+    String comps = (dateB ? "YD" : dateC ? "XxwF" : dateD ? "XWF" : "YMD") + (timeB ? "Phmsf" : "Hmsf");
+    Moment today = new Moment(now);
+    boolean startSpecified = false;
+    boolean endSpecified = false;
+    for (int i = 0; i < comps.length(); i++) {
+      String part = comps.substring(i, i + 1);
+      if (components.get(part) == null) {
+        if (startSpecified) {
+          components.put(part, "MDd".contains(part) ? 1d : 0d);
+          endSpecified = true;
+        } else {
+          components.put(part, fragment(today, part));
+        }
+      } else {
+        startSpecified = true;
+        if (endSpecified) throw new JException("D3136", -1);
+      }
+    }
+    double month = number(components.get("M"));
+    month = month > 0 ? month - 1 : 0;
+    double day = number(components.get("D"));
+    if (dateB) {
+      double derived = dateUtc(number(components.get("Y")), 0, 1) + (number(components.get("d")) - 1) * DAY;
+      Moment d = new Moment(timeClip(derived));
+      month = d.month;
+      day = d.date;
+    }
+    if (dateC || dateD) throw new JException("D3136", -1);
+    double hours = number(components.get("H"));
+    if (timeB) {
+      double h = number(components.get("h"));
+      hours = h == 12 ? 0 : h;
+      if (Double.valueOf(1).equals(components.get("P"))) hours += 12;
+    }
+    double millis = dateUtc(number(components.get("Y")), month, day, hours, number(components.get("m")),
+        number(components.get("s")), number(components.get("f")));
+    Object zone = truthy(components.get("Z")) ? components.get("Z") : components.get("z");
+    if (truthy(zone)) millis -= number(zone) * 60 * 1000;
+    return Double.isNaN(millis) ? millis : (Object) (long) millis;
+  }
+
+  private static Reading reading(Marker part) {
+    String component = part.component;
+    if (component.equals("Z") || component.equals("z")) {
+      IntegerPicture format = part.integerFormat;
+      String separator = format.primary == IntegerPicture.Primary.DECIMAL && format.isRegular() ? format.separator() : null;
+      String regex = (component.equals("z") ? "GMT" : "") + "[-+][0-9]+" + (separator != null ? separator + "[0-9]+" : "");
+      return new Reading(regex, component, value -> {
+        String v = component.equals("z") ? value.substring(3) : value;
+        double hours;
+        double minutes = 0;
+        if (separator != null) {
+          hours = jsInt(v.substring(0, v.indexOf(separator)));
+          minutes = jsInt(v.substring(v.indexOf(separator) + 1));
+        } else if (v.length() - 1 <= 2) {
+          hours = jsInt(v);
+        } else {
+          hours = jsInt(v.substring(0, 3));
+          minutes = jsInt(v.substring(3));
+        }
+        return hours * 60 + minutes;
+      });
+    }
+    if (part.integerFormat != null) {
+      IntegerPicture format = part.integerFormat;
+      return new Reading(format.regex(part.n), component, value -> number(format.parse(value)));
+    }
+    Map<String, Double> lookup = new java.util.HashMap<>();
+    boolean cut = part.hasWidth && part.maxWidth > 0;
+    if (component.equals("M") || component.equals("x")) {
+      for (int i = 0; i < MONTHS.length; i++) lookup.put(cut ? prefix(MONTHS[i], part.maxWidth) : MONTHS[i], i + 1d);
+    } else if (component.equals("F")) {
+      for (int i = 1; i < DAYS.length; i++) lookup.put(cut ? prefix(DAYS[i], part.maxWidth) : DAYS[i], (double) i);
+    } else if (component.equals("P")) {
+      lookup.putAll(Map.of("am", 0d, "AM", 0d, "pm", 1d, "PM", 1d));
+    } else {
+      throw new JException("D3133", -1, component);
+    }
+    return new Reading("[a-zA-Z]+", component, lookup::get);
+  }
+
+  private static String prefix(String name, double max) {
+    return name.substring(0, (int) Math.min(name.length(), max));
+  }
+
+  private static double jsInt(String text) {
+    return ((Number) IntegerPicture.parseInt(text)).doubleValue();
+  }
+
+  /** A component as a number: a text ({@code am}, {@code ISO}) or undefined is NaN to JavaScript's arithmetic. */
+  private static double number(Object v) {
+    return v instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private static boolean truthy(Object v) {
+    return v instanceof Number n ? n.doubleValue() != 0 && !Double.isNaN(n.doubleValue()) : v instanceof String s && !s.isEmpty();
+  }
+
+  /** One bit per component, most significant first: whether its value is truthy, as jsonata-js's shift has it. */
+  private static int mask(Map<String, Object> components, String order) {
+    int mask = 0;
+    for (int i = 0; i < order.length(); i++) mask = (mask << 1) + (truthy(components.get(order.substring(i, i + 1))) ? 1 : 0);
+    return mask;
+  }
+
+  private static boolean isType(int type, int mask) {
+    return (~type & mask) == 0 && (type & mask) != 0;
+  }
+
   /** JavaScript's TimeClip: NaN past 8.64e15 ms either way, else cut toward zero. */
   private static double timeClip(double t) {
     if (!Double.isFinite(t) || Math.abs(t) > 8.64e15) return Double.NaN;
@@ -279,15 +424,32 @@ final class DateTimeFormat {
     }
   }
 
-  /** JavaScript's Date.UTC(year, month, date): years 0 to 99 are 1900 to 1999; NaN past the dates a Date holds. */
+  /** JavaScript's Date.UTC(year, month, date). */
   private static double dateUtc(double year, double month, double date) {
-    if (Double.isNaN(year) || Double.isNaN(month) || Double.isNaN(date)) return Double.NaN;
-    double y = year >= 0 && year <= 99 ? 1900 + year : year;
-    double ym = y + Math.floor(month / 12);
-    double mn = ((month % 12) + 12) % 12;
+    return dateUtc(year, month, date, 0, 0, 0, 0);
+  }
+
+  /**
+   * JavaScript's Date.UTC: each argument cut toward zero, a year 0 to 99 is 1900 to 1999, a month
+   * or any smaller field out of its range rolls into the next; NaN when any is not finite or the
+   * moment is past the dates a Date holds.
+   */
+  private static double dateUtc(double year, double month, double date, double hours, double minutes, double seconds, double millis) {
+    double[] fields = {year, month, date, hours, minutes, seconds, millis};
+    for (double f : fields) if (!Double.isFinite(f)) return Double.NaN;
+    double y = trunc(year);
+    if (y >= 0 && y <= 99) y += 1900;
+    double m = trunc(month);
+    double ym = y + Math.floor(m / 12);
+    double mn = ((m % 12) + 12) % 12;
     if (Math.abs(ym) > 400_000) return Double.NaN;
-    double t = (LocalDate.of((int) ym, (int) mn + 1, 1).toEpochDay() + date - 1) * DAY;
-    return Math.abs(t) > 8.64e15 ? Double.NaN : t;
+    double days = LocalDate.of((int) ym, (int) mn + 1, 1).toEpochDay() + trunc(date) - 1;
+    double time = trunc(hours) * 3_600_000 + trunc(minutes) * 60_000 + trunc(seconds) * 1000 + trunc(millis);
+    return timeClip(days * DAY + time);
+  }
+
+  private static double trunc(double d) {
+    return d < 0 ? Math.ceil(d) : Math.floor(d);
   }
 
   /** The millisecond of the Monday that starts the first week (the one holding the first Thursday) of a year's month. */

@@ -12,8 +12,9 @@ import java.util.List;
  * regular or not), or else a numbering sequence, which formats as D3130 naming it; {@code ;o} asks
  * for the ordinal. A decimal picture parses as jsonata-js does, by JavaScript's {@code parseInt} of
  * the text once the ordinal suffix, the grouping separators and the digit family are taken off
- * ({@code "abc"} is NaN, {@code " 12"} is 12, {@code "-0x1F"} is -31, {@code "12abc"} is 12); named
- * formats parse as dashjoin reads them.
+ * ({@code "abc"} is NaN, {@code " 12"} is 12, {@code "-0x1F"} is -31, {@code "12abc"} is 12); a named
+ * format parses as jsonata-js reads it (letters and roman numerals digit by digit, words by their
+ * values, NaN for what it does not know).
  */
 final class IntegerPicture {
   /** jsonata-js's decimal digit families: each one's zero. */
@@ -53,17 +54,6 @@ final class IntegerPicture {
     this.regular = regular;
     this.separators = separators;
     this.token = token;
-  }
-
-  /**
-   * The decimal picture {@code picture} is, or null for a named format (left to dashjoin).
-   *
-   * @throws JException D3130 for a numbering sequence, D3131 for digits of two families
-   */
-  static IntegerPicture decimal(String picture) {
-    IntegerPicture p = analyse(picture);
-    if (p.primary == Primary.SEQUENCE) throw new JException("D3130", -1, p.token);
-    return p.primary == Primary.DECIMAL ? p : null;
   }
 
   /**
@@ -137,6 +127,11 @@ final class IntegerPicture {
 
   boolean isRegular() {
     return regular;
+  }
+
+  /** A regular picture's grouping separator. */
+  String separator() {
+    return separators.get(0).character();
   }
 
   private String digits(String text) {
@@ -229,6 +224,23 @@ final class IntegerPicture {
 
   /** jsonata-js's parse of {@code value} with this picture: a number, possibly NaN. */
   Object parse(String value) {
+    switch (primary) {
+      case LETTERS -> {
+        // jsonata-js's lettersToDecimal: any UTF-16 unit counts from the picture's a
+        char a = letterCase == Case.UPPER ? 'A' : 'a';
+        double decimal = 0;
+        for (int i = 0; i < value.length(); i++) decimal += (value.charAt(value.length() - i - 1) - a + 1) * Math.pow(26, i);
+        return whole(decimal);
+      }
+      case ROMAN -> {
+        return whole(romanToDecimal(letterCase == Case.UPPER ? value : value.toUpperCase(java.util.Locale.ROOT)));
+      }
+      case WORDS -> {
+        return whole(NumberWords.toNumber(value.toLowerCase(java.util.Locale.ROOT)));
+      }
+      case SEQUENCE -> throw new JException("D3130", -1, token);
+      default -> { }
+    }
     String digits = value;
     if (ordinal) digits = digits.length() >= 2 ? digits.substring(0, digits.length() - 2) : "";
     if (regular) {
@@ -250,6 +262,50 @@ final class IntegerPicture {
       digits = b.toString();
     }
     return parseInt(digits);
+  }
+
+  /** A number as the engine holds one: a whole double that fits a long is a long. */
+  private static Object whole(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? (Object) (long) d : d;
+  }
+
+  /** jsonata-js's romanToDecimal: a numeral smaller than one to its right is taken off; any other character is NaN. */
+  private static double romanToDecimal(String roman) {
+    double decimal = 0;
+    double max = 1;
+    for (int i = roman.length() - 1; i >= 0; i--) {
+      int at = "MDCLXVI".indexOf(roman.charAt(i));
+      // an unknown digit is undefined: it is not below the largest (that becomes undefined) and the sum NaN
+      double value = at < 0 ? Double.NaN : new double[] {1000, 500, 100, 50, 10, 5, 1}[at];
+      if (value < max) {
+        decimal -= value;
+      } else {
+        max = Double.isNaN(value) ? Double.NaN : value;
+        decimal += value;
+      }
+    }
+    return decimal;
+  }
+
+  /**
+   * jsonata-js's regular expression for this picture inside a date-time picture: {@code n} digits
+   * (or up to them, with optional ones) for a year, month or day given a width, else any number of
+   * them, with an ordinal's suffix; letters, roman numerals or words for the named formats.
+   *
+   * @throws JException D3130 for a numbering sequence
+   */
+  String regex(double n) {
+    return switch (primary) {
+      case LETTERS -> letterCase == Case.UPPER ? "[A-Z]+" : "[a-z]+";
+      case ROMAN -> letterCase == Case.UPPER ? "[MDCLXVI]+" : "[mdclxvi]+";
+      case WORDS -> NumberWords.REGEX;
+      case DECIMAL -> {
+        String occurrences = n > 0 ? (optionalDigits == 0 ? "{" + JsBuiltins.jsText(n) + "}"
+            : "{" + JsBuiltins.jsText(n - optionalDigits) + "," + JsBuiltins.jsText(n) + "}") : "+";
+        yield "[0-9]" + occurrences + (ordinal ? "(?:th|st|nd|rd)" : "");
+      }
+      case SEQUENCE -> throw new JException("D3130", -1, token);
+    };
   }
 
   /** JavaScript's {@code parseInt} without a radix: a long when it fits, else a double; NaN when no digit leads. */

@@ -220,6 +220,9 @@ final class JsBuiltins {
             double ms = JsDate.parse(s);
             return Double.isNaN(ms) ? ms : (Object) (long) ms;
           }
+          if (picture && first instanceof String s && args.get(1) instanceof String p) {
+            return DateTimeFormat.parse(s, p, JsArithmeticJsonata.evaluationMillis());
+          }
         }
         case "assert" -> {
           // an undefined condition fails, as JavaScript's !undefined (dashjoin could not call with it)
@@ -324,15 +327,10 @@ final class JsBuiltins {
           if (first instanceof String s) return encodeUri(s);
         }
         case "parseInteger" -> {
-          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof String picture) {
-            IntegerPicture decimal = IntegerPicture.decimal(picture);
-            if (decimal != null) return decimal.parse(s);
-            try {
-              return super.call(input, args);
-            } catch (NullPointerException e) {
-              // a text the picture (roman numerals, words) does not read is NaN in jsonata-js; dashjoin failed on it
-              return Double.NaN;
-            }
+          if (first instanceof String s) {
+            String picture = textAt(args, 1);
+            if (picture == null) throw new IllegalArgumentException("Cannot read properties of undefined (reading 'lastIndexOf')");
+            return IntegerPicture.analyse(picture).parse(s);
           }
         }
         case "formatInteger" -> {

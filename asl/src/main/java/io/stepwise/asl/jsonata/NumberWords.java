@@ -18,6 +18,52 @@ final class NumberWords {
   private static final String[] DECADES = {"Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred"};
   private static final String[] MAGNITUDES = {"Thousand", "Million", "Billion", "Trillion"};
 
+  /** jsonata-js's wordValues: each word (cardinal, ordinal, decade, magnitude) and its value, in its order. */
+  private static final java.util.Map<String, Double> VALUES = new java.util.LinkedHashMap<>();
+
+  static {
+    for (int i = 0; i < FEW.length; i++) VALUES.put(FEW[i].toLowerCase(java.util.Locale.ROOT), (double) i);
+    for (int i = 0; i < ORDINALS.length; i++) VALUES.put(ORDINALS[i].toLowerCase(java.util.Locale.ROOT), (double) i);
+    for (int i = 0; i < DECADES.length; i++) {
+      String word = DECADES[i].toLowerCase(java.util.Locale.ROOT);
+      VALUES.put(word, (i + 2) * 10d);
+      VALUES.put(word.substring(0, word.length() - 1) + "ieth", (i + 2) * 10d);
+    }
+    VALUES.put("hundredth", 100d);
+    for (int i = 0; i < MAGNITUDES.length; i++) {
+      String word = MAGNITUDES[i].toLowerCase(java.util.Locale.ROOT);
+      VALUES.put(word, Math.pow(10, (i + 1) * 3));
+      VALUES.put(word + "th", Math.pow(10, (i + 1) * 3));
+    }
+  }
+
+  /** jsonata-js's regular expression for a number in words: any run of the words, "and", hyphens, commas and spaces. */
+  static final String REGEX = "(?:" + String.join("|", VALUES.keySet()) + "|and|[\\-, ])+";
+
+  private static final java.util.regex.Pattern WORD_BREAK = java.util.regex.Pattern.compile(",\\s|\\sand\\s|[\\s\\\\-]");
+
+  /** jsonata-js's wordsToNumber of a lower-case text: an unknown word makes it NaN. */
+  static double toNumber(String text) {
+    java.util.List<Double> segs = new java.util.ArrayList<>(java.util.List.of(0d));
+    for (String part : WORD_BREAK.split(text, -1)) {
+      Double v = VALUES.get(part);
+      double value = v == null ? Double.NaN : v;
+      if (value < 100) {
+        double top = segs.remove(segs.size() - 1);
+        if (top >= 1000) {
+          segs.add(top);
+          top = 0;
+        }
+        segs.add(top + value);
+      } else {
+        segs.add(segs.remove(segs.size() - 1) * value);
+      }
+    }
+    double sum = 0;
+    for (double seg : segs) sum += seg;
+    return sum;
+  }
+
   static String words(double value, boolean ordinal) {
     if (!Double.isFinite(value)) throw new StackOverflowError();
     return lookup(value, false, ordinal);

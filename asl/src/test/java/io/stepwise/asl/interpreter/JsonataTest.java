@@ -851,6 +851,48 @@ class JsonataTest {
     }
   }
 
+  /**
+   * $toMillis with a picture and $parseInteger read as jsonata-js does (checked against it): the
+   * whole text must match the picture, case aside (else nothing); the date is Date.UTC's of the
+   * components, rolling over and taking years 0 to 99 as 1900s; a gap among the components, or a
+   * week date, is D3136; named integer formats are read digit by digit or word by word.
+   */
+  @Test
+  void jsonataJsRules_dateTimeAndIntegerParsing() {
+    String[][] values = {
+        {"$toMillis(\"30/02/2024\", \"[D01]/[M01]/[Y0001]\")", "1709251200000"},
+        {"$toMillis(\"1/6/24\", \"[D]/[M]/[Y01]\")", "-1438560000000"},
+        {"$toMillis(\"twenty twenty-four\", \"[Yw]\")", "-820540800000"},
+        {"$toMillis(\"2024-153\", \"[Y]-[d]\")", "1717200000000"},
+        {"$toMillis(\"2024-06-01T12:30:45+05:30\", \"[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01][Z01:01]\")", "1717225245000"},
+        {"$exists($toMillis(\"2024-06-01T12:30:45 GMT-0500\", \"[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01] [z]\"))", "false"},
+        {"$toMillis(\"Saturday, 1st June 2024\", \"[FNn], [D1o] [MNn] [Y]\")", "1717200000000"},
+        {"$toMillis(\"2024-06-01 12:30:45.5\", \"[Y]-[M]-[D] [H]:[m]:[s].[f]\")", "1717245045005"},
+        {"$exists($toMillis(\"xyz\", \"[Y0001]\"))", "false"},
+        {"$exists($toMillis(\"2024-06-01\", \"[Y0001]-[M01]-[D01]T[H01]\"))", "false"},
+        {"$parseInteger(\"MMXXIV\", \"I\")", "2024"},
+        {"$parseInteger(\"twelve thousand, three hundred and forty-five\", \"w\")", "12345"},
+        {"$parseInteger(\"ab\", \"a\")", "28"},
+        {"$parseInteger(\"MXQ\", \"I\")", "\"NaN\""},
+        {"$parseInteger(\"one zillion\", \"w\")", "\"NaN\""}};
+    for (String[] c : values) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
+      assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class);
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+    String[][] errors = {
+        {"$toMillis(\"sat 1 jun 2024 10:05 pm\", \"[FNn,3-3] [D] [MNn,3-3] [Y] [h]:[m01] [P]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
+        {"$toMillis(\"JUNE 1, 2024\", \"[MN] [D], [Y]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
+        {"$toMillis(\"2024-W22-6\", \"[X0001]-W[W01]-[F1]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
+        {"$toMillis(\"2024 12\", \"[Y] [H]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
+        {"$toMillis(\"2024\", \"[Y] [C]\")", "D3133: The 'name' modifier can only be applied to months and days in the date/time picture string, not \"C\""},
+        {"$parseInteger(\"5\", \"x\")", "D3130: Formatting or parsing an integer as a sequence starting with \"x\" is not supported by this implementation"}};
+    for (String[] c : errors) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
+      assertThat(r.failure().cause()).as(c[0]).endsWith(" threw an error during evaluation. " + c[1]);
+    }
+  }
+
   /** $random with a seed is java.util.Random's first double, as AWS answers (0.7275636800328681 for 42). */
   @Test
   void seededRandom_isJavaRandomsFirstDouble() {
