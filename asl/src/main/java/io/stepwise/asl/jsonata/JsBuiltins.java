@@ -312,6 +312,8 @@ final class JsBuiltins {
           if (first instanceof List<?> l && l.size() > 1) return distinct(l);
         }
         case "formatNumber" -> {
+          // jsonata-js splits the picture's text (undefined has none: JavaScript's TypeError)
+          if (first instanceof Number && textAt(args, 1) == null) throw new IllegalArgumentException("Cannot read properties of undefined (reading 'split')");
           if (first instanceof Number n && args.size() > 1 && args.get(1) instanceof String picture) {
             return FormatNumber.format(n.doubleValue(), picture, args.size() > 2 && args.get(2) instanceof Map<?, ?> o ? o : null);
           }

@@ -843,6 +843,7 @@ class JsonataTest {
         {"$fromMillis(0, \"[F]\", \"x\")", " threw an error: Cannot read properties of undefined (reading 'toLowerCase')"},
         {"$fromMillis(0, \"[fN]\")", " threw an error: Cannot read properties of undefined (reading 'primary')"},
         {"$formatInteger(2, $states.input.missing)", " threw an error: Cannot read properties of undefined (reading 'lastIndexOf')"},
+        {"$formatNumber(2, $states.input.missing)", " threw an error: Cannot read properties of undefined (reading 'split')"},
         {"$formatInteger(20000000, \"I\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."},
         {"$formatInteger(0/0, \"w\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."}};
     for (String[] c : errors) {
