@@ -136,7 +136,11 @@ final class IntegerPicture {
 
   private String digits(String text) {
     String out = text;
-    if (mandatoryDigits - out.length() > 0) out = "0".repeat((int) Math.min(mandatoryDigits - out.length(), Integer.MAX_VALUE - 8)) + out;
+    if (mandatoryDigits - out.length() > 0) {
+      // a width of millions of digits is the memory bound, not a string jsonata-js could hold either
+      if (mandatoryDigits > Bounds.MAX_CHARS) throw Bounds.tooBig();
+      out = "0".repeat((int) (mandatoryDigits - out.length())) + out;
+    }
     if (zero != '0') {
       StringBuilder b = new StringBuilder();
       out.codePoints().forEach(cp -> b.appendCodePoint(cp + zero - '0'));
