@@ -271,8 +271,8 @@ public final class JsArithmeticJsonata extends Jsonata {
   }
 
   /**
-   * A transform ({@code ~> |pattern|update, delete|}) as jsonata-js's transformer runs it on its deep
-   * copy of the input: each match of the pattern is updated and pruned in place. An object match
+   * A transform ({@code ~> |pattern|update, delete|}) as jsonata-js's transformer runs it on the
+   * copy the clone function in scope makes of the input ({@code $clone}: JSON's copy of it): each match of the pattern is updated and pruned in place. An object match
    * takes the update's pairs and loses the deleted keys. An array match is a JavaScript array: a key
    * that is an index sets (or, deleted, empties to null) that item and any other key is a property
    * JSON does not show, so {@code [[1,2]] ~> |$|{"a":1}|} is unchanged (dashjoin failed with a Java
@@ -286,7 +286,10 @@ public final class JsArithmeticJsonata extends Jsonata {
     JFunctionCallable transformer = (in, args) -> {
       Object obj = args.isEmpty() ? null : args.get(0);
       if (obj == null) return null;
-      Object result = Functions.functionClone(obj);
+      // the clone function in scope, as jsonata-js looks it up ($clone, or what the expression bound to it)
+      Object cloneFunction = environment.lookup("clone");
+      if (!(cloneFunction instanceof JFunction) && !Functions.isLambda(cloneFunction)) throw new JException("T2013", expr.position);
+      Object result = apply(cloneFunction, java.util.List.of(obj), null, environment);
       Object matches = evaluate(expr.pattern, result, environment);
       if (matches == null) return result;
       java.util.List<?> all = matches instanceof java.util.List<?> l ? l : java.util.List.of(matches);

@@ -208,10 +208,18 @@ final class JsBuiltins {
           if (first instanceof Map<?, ?> o && args.size() > 1 && args.get(1) != null) return sift(o, args.get(1));
         }
         case "string" -> {
+          if (first instanceof Map<?, ?> || first instanceof List<?>) return JsJson.stringify(first, args.size() > 1 && Boolean.TRUE.equals(args.get(1)));
           if (!(first instanceof String)) args = withAt(args, 0, jsNumbers(first));
         }
         case "number" -> {
           if (first instanceof String s) return number(s);
+        }
+        case "error" -> {
+          // an empty message is no message to JavaScript's ||
+          if ("".equals(first)) args = List.of("$error() function evaluated");
+        }
+        case "clone" -> {
+          if (first != null) return jsonClone(first);
         }
         case "toMillis" -> {
           boolean picture = args.size() > 1 && args.get(1) != null;
@@ -276,6 +284,11 @@ final class JsBuiltins {
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return match(s, p, numberAt(args, 2));
         }
         case "split" -> {
+          // an undefined separator is applied as a matcher function by jsonata-js (when a limit lets it split)
+          Number limit = numberAt(args, 2);
+          if (first instanceof String && (args.size() < 2 || args.get(1) == null) && (limit == null || limit.doubleValue() > 0)) {
+            throw new IllegalArgumentException("Cannot read properties of undefined (reading 'apply')");
+          }
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return split(s, p, numberAt(args, 2));
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof String sep) return split(s, sep, numberAt(args, 2));
         }
@@ -745,6 +758,19 @@ final class JsBuiltins {
     }
     if (v instanceof CharSequence c) return c.length() > 0;
     return true;
+  }
+
+  /**
+   * jsonata-js's $clone: {@code JSON.parse($string(value))}, so numbers come back as $string writes
+   * them (15 significant digits), a number that is not finite as null, a function as "".
+   */
+  static Object jsonClone(Object value) {
+    String text = (String) CHECKED.get("string").call(null, new ArrayList<>(List.of(value)));
+    try {
+      return Convert.toJava(io.stepwise.asl.path.Json.parse(text));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("$string wrote no JSON: " + text, e);
+    }
   }
 
   private static String textAt(List<?> args, int i) {

@@ -766,7 +766,8 @@ class JsonataTest {
         {"$single([1, 2, 3], function($v){ 0/0 })", "D3139: The $single() function expected exactly 1 matching result.  Instead it matched 0."},
         {"$single([1, 2, 3], function($v){ $v > 1 })", "D3138: The $single() function expected exactly 1 matching result.  Instead it matched more."},
         {"$states.input.c ~> |e|5|", "T2011: The insert/update clause of the transform expression must evaluate to an object: 5"},
-        {"$states.input.c ~> |e|{}, [1]|", "T2012: The delete clause of the transform expression must evaluate to a string or array of strings: [1]"}};
+        {"$states.input.c ~> |e|{}, [1]|", "T2012: The delete clause of the transform expression must evaluate to a string or array of strings: [1]"},
+        {"$error(\"\")", "D3137: $error() function evaluated"}};
     for (String[] c : errors) {
       var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
       assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
@@ -774,6 +775,8 @@ class JsonataTest {
     // a JavaScript TypeError: a number has no properties to create
     var typeError = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [1, 2] ~> |$|{'a': 1}| %}\",\"End\":true}"), input);
     assertThat(typeError.failure().cause()).endsWith("threw an error: Cannot create property 'a' on number '1'");
+    var noSeparator = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $split('a,b', $states.input.missing) %}\",\"End\":true}"), input);
+    assertThat(noSeparator.failure().cause()).endsWith("threw an error: Cannot read properties of undefined (reading 'apply')");
     String[][] values = {
         {"$map([1.5, 2.5, 3.456], $round)", "[2, 2.5, 3.46]"}, {"$map([\"x\", \"y\"], $string)", "[\"x\", \"y\"]"},
         {"$map(5, function($v, $i, $a){ $a })", "[5]"}, {"$count($filter([1, 2, 3], function($v){ 0/0 }))", "0"},
@@ -784,7 +787,12 @@ class JsonataTest {
         {"$each({\"a\": 1, \"b\": 2}, function($v, $k, $o){ $k & $v & $count($keys($o)) })", "[\"a12\", \"b22\"]"},
         {"$states.input.arr ~> |$|{\"z\": 1}|", "[[1, 2], [3]]"}, {"[[1, 2], {\"a\": 1}] ~> |$|{\"x\": 1}|", "[[1, 2], {\"a\": 1, \"x\": 1}]"},
         {"[[1, 2]] ~> |$|{\"0\": 9}|", "[[9, 2]]"}, {"[[1, 2]] ~> |$|{}, \"1\"|", "[[1, null]]"},
-        {"$states.input.c ~> |e|{\"g\": f * 10}, \"f\"|", "{\"e\": [{\"g\": 10}, {\"g\": 20}]}"}};
+        {"$states.input.c ~> |e|{\"g\": f * 10}, \"f\"|", "{\"e\": [{\"g\": 10}, {\"g\": 20}]}"},
+        {"$string({}, true)", "\"{}\""}, {"$string({\"a\": {}, \"b\": []}, true)", "\"{\\n  \\\"a\\\": {},\\n  \\\"b\\\": []\\n}\""},
+        {"$string({\"s\": \"a\\u0001\"})", "\"{\\\"s\\\":\\\"a\\\\u0001\\\"}\""},
+        {"$clone({\"b\": 0.1 + 0.2, \"c\": [1, null], \"d\": function(){ 1 }})", "{\"b\": 0.3, \"c\": [1, null], \"d\": \"\"}"},
+        {"($clone := function($x){ {\"z\": 1} }; {\"a\": 1} ~> |$|{\"b\": 2}|)", "{\"z\": 1, \"b\": 2}"},
+        {"$split(\"a,b\", $states.input.missing, 0)", "[]"}};
     for (String[] c : values) {
       var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
       assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class); assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
