@@ -108,8 +108,10 @@ final class FormatNumber {
       }
     } else {
       for (int pos : pic.integerGroups) {
-        int at = Math.max(0, decimalPos - pos);
-        s = s.substring(0, at) + groupingSep + s.substring(at);
+        // JavaScript's slice(0, at) and slice(at): a negative position counts from the end
+        int at = decimalPos - pos;
+        int cut = at >= 0 ? Math.min(at, s.length()) : Math.max(s.length() + at, 0);
+        s = s.substring(0, cut) + groupingSep + s.substring(cut);
         decimalPos++;
       }
     }

@@ -831,6 +831,8 @@ class JsonataTest {
         {"$formatInteger(1e15, \"A\")", "\"GBDPXGRZXJL\""},
         {"$formatInteger(1e21, \"w\")", "\"one billion trillion\""},
         {"$formatInteger(7, \"#,##,##0\")", "\",7\""},
+        {"$formatNumber(100, \"#,##,###\")", "\"1,0,0\""},
+        {"$formatNumber(-1234567, \"#,##,###\")", "\"-12,34,567\""},
         {"$formatInteger(3999, \"I\")", "\"MMMCMXCIX\""},
         {"$formatInteger(1234, \"Ww;o\")", "\"One Thousand, Two Hundred and Thirty-Fourth\""},
         {"$formatInteger(12, \"١\")", "\"١٢\""},
