@@ -715,16 +715,12 @@ class JsonataTest {
         {"($f := function($x){ $x ~> |$|{}| }; $f(\"s\"))", "T0410: Argument 1 of function \"f\" does not match function signature"},
         {"$replace(\"abc\", \"x\", $uppercase, -1)", "D3011: Fourth argument of replace function must evaluate to a positive number"}};
     String input = "{\"a\": 1, \"b\": [1, 2, 3], \"big\": 12345678901234567890}";
-    for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
-      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
-    }
-    // a range of doubles past 2^53 never ends in jsonata-js (adding one changes nothing): the memory bound
-    var endless = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [$states.input.big..$states.input.big] %}\",\"End\":true}"), input);
-    assertThat(endless.failure().cause()).endsWith("threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage");
-    // any stack overflow has the bound's words (AWS's for jsonata-js's "Maximum call stack size exceeded")
-    var deep = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $formatInteger(1e10, 'I') %}\",\"End\":true}"), input);
-    assertThat(deep.failure().cause()).endsWith("threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.");
+    assertCauses(input, "threw an error during evaluation. ", errors);
+    assertCauses(input, "threw an error during evaluation: ", new String[][] {
+        // a range of doubles past 2^53 never ends in jsonata-js (adding one changes nothing): the memory bound
+        {"[$states.input.big..$states.input.big]", "Expression evaluation memory limit exceeded: Check for excessive memory usage"},
+        // any stack overflow has the bound's words (AWS's for jsonata-js's "Maximum call stack size exceeded")
+        {"$formatInteger(1e10, 'I')", "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."}});
     String[][] values = {
         {"$states.input.b[-1.5]", "2"}, {"$states.input.b[0.9]", "1"}, {"$states.input.b[[-1.5, 0]]", "[1, 2]"},
         {"$count($states.input.b[9007199254740993])", "0"}, {"$count($states.input.b[-10])", "0"},
@@ -741,10 +737,7 @@ class JsonataTest {
         {"$round(-1, 1.5)", "\"NaN\""}, {"$round(5, 2)", "5"},
         {"$parseInteger(\"  42  \", \"I\")", "\"NaN\""}, {"$parseInteger(\"XII\", \"I\")", "12"},
         {"$replace(\"abc\", \"x\", function($m){ \"y\" })", "\"abc\""}};
-    for (String[] c : values) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
-      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
-    }
+    assertOutputs(input, values);
   }
 
   /**
@@ -768,15 +761,11 @@ class JsonataTest {
         {"$states.input.c ~> |e|5|", "T2011: The insert/update clause of the transform expression must evaluate to an object: 5"},
         {"$states.input.c ~> |e|{}, [1]|", "T2012: The delete clause of the transform expression must evaluate to a string or array of strings: [1]"},
         {"$error(\"\")", "D3137: $error() function evaluated"}};
-    for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
-      assertThat(r.failure().cause()).as(c[0]).endsWith("threw an error during evaluation. " + c[1]);
-    }
-    // a JavaScript TypeError: a number has no properties to create
-    var typeError = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% [1, 2] ~> |$|{'a': 1}| %}\",\"End\":true}"), input);
-    assertThat(typeError.failure().cause()).endsWith("threw an error: Cannot create property 'a' on number '1'");
-    var noSeparator = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $split('a,b', $states.input.missing) %}\",\"End\":true}"), input);
-    assertThat(noSeparator.failure().cause()).endsWith("threw an error: Cannot read properties of undefined (reading 'apply')");
+    assertCauses(input, "threw an error during evaluation. ", errors);
+    // JavaScript's TypeErrors: a number has no properties to create, undefined no apply
+    assertCauses(input, "threw an error: ", new String[][] {
+        {"[1, 2] ~> |$|{'a': 1}|", "Cannot create property 'a' on number '1'"},
+        {"$split('a,b', $states.input.missing)", "Cannot read properties of undefined (reading 'apply')"}});
     String[][] values = {
         {"$map([1.5, 2.5, 3.456], $round)", "[2, 2.5, 3.46]"}, {"$map([\"x\", \"y\"], $string)", "[\"x\", \"y\"]"},
         {"$map(5, function($v, $i, $a){ $a })", "[5]"}, {"$count($filter([1, 2, 3], function($v){ 0/0 }))", "0"},
@@ -793,10 +782,7 @@ class JsonataTest {
         {"$clone({\"b\": 0.1 + 0.2, \"c\": [1, null], \"d\": function(){ 1 }})", "{\"b\": 0.3, \"c\": [1, null], \"d\": \"\"}"},
         {"($clone := function($x){ {\"z\": 1} }; {\"a\": 1} ~> |$|{\"b\": 2}|)", "{\"z\": 1, \"b\": 2}"},
         {"$split(\"a,b\", $states.input.missing, 0)", "[]"}};
-    for (String[] c : values) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
-      assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class); assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
-    }
+    assertOutputs(input, values);
   }
 
   /**
@@ -839,11 +825,7 @@ class JsonataTest {
         {"$formatInteger(-2147483649, \"#,##0\")", "\"-2,147,483,649\""},
         {"$formatInteger(123, \"0;o\")", "\"123rd\""},
         {"$formatInteger(112, \"#0;o\")", "\"112th\""}};
-    for (String[] c : values) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
-      assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class);
-      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
-    }
+    assertOutputs("{}", values);
     String[][] errors = {
         {"$fromMillis(0, \"[j]\")", " threw an error during evaluation. D3132: Unknown component specifier \"j\" in date/time picture string"},
         {"$fromMillis(0, \"[DN]\")", " threw an error during evaluation. D3133: The 'name' modifier can only be applied to months and days in the date/time picture string, not \"D\""},
@@ -856,10 +838,7 @@ class JsonataTest {
         {"$formatNumber(2, $states.input.missing)", " threw an error: Cannot read properties of undefined (reading 'split')"},
         {"$formatInteger(20000000, \"I\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."},
         {"$formatInteger(0/0, \"w\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."}};
-    for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
-      assertThat(r.failure().cause()).as(c[0]).endsWith(c[1]);
-    }
+    assertCauses("{}", "", errors);
   }
 
   /**
@@ -886,11 +865,7 @@ class JsonataTest {
         {"$parseInteger(\"ab\", \"a\")", "28"},
         {"$parseInteger(\"MXQ\", \"I\")", "\"NaN\""},
         {"$parseInteger(\"one zillion\", \"w\")", "\"NaN\""}};
-    for (String[] c : values) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
-      assertThat(r.outcome()).as(c[0]).isInstanceOf(io.stepwise.asl.interpreter.Outcome.Succeeded.class);
-      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
-    }
+    assertOutputs("{}", values);
     String[][] errors = {
         {"$toMillis(\"sat 1 jun 2024 10:05 pm\", \"[FNn,3-3] [D] [MNn,3-3] [Y] [h]:[m01] [P]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
         {"$toMillis(\"JUNE 1, 2024\", \"[MN] [D], [Y]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
@@ -898,9 +873,24 @@ class JsonataTest {
         {"$toMillis(\"2024 12\", \"[Y] [H]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
         {"$toMillis(\"2024\", \"[Y] [C]\")", "D3133: The 'name' modifier can only be applied to months and days in the date/time picture string, not \"C\""},
         {"$parseInteger(\"5\", \"x\")", "D3130: Formatting or parsing an integer as a sequence starting with \"x\" is not supported by this implementation"}};
-    for (String[] c : errors) {
-      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), "{}");
-      assertThat(r.failure().cause()).as(c[0]).endsWith(" threw an error during evaluation. " + c[1]);
+    assertCauses("{}", " threw an error during evaluation. ", errors);
+  }
+
+  /** Each expression, a Pass state's Output over {@code input}, gives the JSON beside it. */
+  private static void assertOutputs(String input, String[][] cases) {
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
+      assertThat(r.outcome()).as(c[0]).isInstanceOf(Outcome.Succeeded.class);
+      assertThat(r.output()).as(c[0]).isEqualTo(json(c[1]));
+    }
+  }
+
+  /** Each expression, a Pass state's Output over {@code input}, fails with a cause ending in {@code prefix} and the text beside it. */
+  private static void assertCauses(String input, String prefix, String[][] cases) {
+    for (String[] c : cases) {
+      var r = Harness.run(jsonata("\"A\":{\"Type\":\"Pass\",\"Output\":" + Json.write(TextNode.valueOf("{% " + c[0] + " %}")) + ",\"End\":true}"), input);
+      assertThat(r.outcome()).as(c[0]).isInstanceOf(Outcome.Failed.class);
+      assertThat(r.failure().cause()).as(c[0]).endsWith(prefix + c[1]);
     }
   }
 
