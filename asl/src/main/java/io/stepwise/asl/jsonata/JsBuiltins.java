@@ -205,7 +205,11 @@ final class JsBuiltins {
           if (first instanceof Map<?, ?> o && args.size() > 1 && args.get(1) != null) return each(o, args.get(1));
         }
         case "sift" -> {
-          if (first instanceof Map<?, ?> o && args.size() > 1 && args.get(1) != null) return sift(o, args.get(1));
+          if (first instanceof Map<?, ?> o) {
+            // jsonata-js reads the arity of the function it is not given: JavaScript's TypeError, for a non-empty object
+            if ((args.size() < 2 || args.get(1) == null) && !o.isEmpty()) throw new IllegalArgumentException("Cannot read properties of undefined (reading 'arity')");
+            return sift(o, args.size() > 1 ? args.get(1) : null);
+          }
         }
         case "string" -> {
           if (first instanceof Map<?, ?> || first instanceof List<?>) return JsJson.stringify(first, args.size() > 1 && Boolean.TRUE.equals(args.get(1)));

@@ -765,7 +765,8 @@ class JsonataTest {
     // JavaScript's TypeErrors: a number has no properties to create, undefined no apply
     assertCauses(input, "threw an error: ", new String[][] {
         {"[1, 2] ~> |$|{'a': 1}|", "Cannot create property 'a' on number '1'"},
-        {"$split('a,b', $states.input.missing)", "Cannot read properties of undefined (reading 'apply')"}});
+        {"$split('a,b', $states.input.missing)", "Cannot read properties of undefined (reading 'apply')"},
+        {"$sift({'a': 1})", "Cannot read properties of undefined (reading 'arity')"}});
     String[][] values = {
         {"$map([1.5, 2.5, 3.456], $round)", "[2, 2.5, 3.46]"}, {"$map([\"x\", \"y\"], $string)", "[\"x\", \"y\"]"},
         {"$map(5, function($v, $i, $a){ $a })", "[5]"}, {"$count($filter([1, 2, 3], function($v){ 0/0 }))", "0"},
