@@ -218,6 +218,9 @@ final class JsBuiltins {
         case "number" -> {
           if (first instanceof String s) return number(s);
         }
+        case "base64decode" -> {
+          if (first instanceof String s) return new String(base64Bytes(s), StandardCharsets.UTF_8);
+        }
         case "error" -> {
           // an empty message is no message to JavaScript's ||
           if ("".equals(first)) args = List.of("$error() function evaluated");
@@ -285,6 +288,8 @@ final class JsBuiltins {
           }
         }
         case "match" -> {
+          // undefined text, undefined result, whatever the rest (dashjoin failed on a fractional limit)
+          if (first == null) return null;
           if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return match(s, p, numberAt(args, 2));
         }
         case "split" -> {
@@ -298,6 +303,7 @@ final class JsBuiltins {
         }
 
         case "replace" -> {
+          if (first == null) return null;
           // a text pattern that does not occur replaces nothing, whatever the replacement is
           Number limit = numberAt(args, 3);
           if (first instanceof String s && args.size() > 2 && args.get(1) instanceof String p && !p.isEmpty()
@@ -775,6 +781,32 @@ final class JsBuiltins {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("$string wrote no JSON: " + text, e);
     }
+  }
+
+  /**
+   * The bytes of a base64 text as Node's decoder (jsonata-js's, through Buffer) reads it: a
+   * character outside the alphabet (which takes {@code -} and {@code _} for {@code +} and {@code /})
+   * is passed over, the first {@code =} ends the text, and a last group of two or three characters
+   * gives one or two bytes (one alone gives none). Java's decoder refused all of these.
+   */
+  static byte[] base64Bytes(String text) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length() * 3 / 4 + 3);
+    int buffer = 0;
+    int bits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '=') break;
+      int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+          : c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+      if (v < 0) continue;
+      buffer = (buffer << 6) | v;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.write((buffer >> bits) & 0xFF);
+      }
+    }
+    return out.toByteArray();
   }
 
   private static String textAt(List<?> args, int i) {

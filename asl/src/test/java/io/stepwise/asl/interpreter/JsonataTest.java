@@ -782,7 +782,9 @@ class JsonataTest {
         {"$string({\"s\": \"a\\u0001\"})", "\"{\\\"s\\\":\\\"a\\\\u0001\\\"}\""},
         {"$clone({\"b\": 0.1 + 0.2, \"c\": [1, null], \"d\": function(){ 1 }})", "{\"b\": 0.3, \"c\": [1, null], \"d\": \"\"}"},
         {"($clone := function($x){ {\"z\": 1} }; {\"a\": 1} ~> |$|{\"b\": 2}|)", "{\"z\": 1, \"b\": 2}"},
-        {"$split(\"a,b\", $states.input.missing, 0)", "[]"}};
+        {"$split(\"a,b\", $states.input.missing, 0)", "[]"},
+        {"$base64decode(\"aGVsbG8\")", "\"hello\""}, {"$base64decode(\"aGVs=bG8\")", "\"hel\""}, {"$base64decode(\"a.b\")", "\"i\""},
+        {"$base64decode(\"\\n\")", "\"\""}, {"$count($match($states.input.missing, /a/, 0.5))", "0"}};
     assertOutputs(input, values);
   }
 
