@@ -213,6 +213,7 @@ final class JsBuiltins {
         }
         case "string" -> {
           if (first instanceof Map<?, ?> || first instanceof List<?>) return JsJson.stringify(first, args.size() > 1 && Boolean.TRUE.equals(args.get(1)));
+          if (first instanceof Number n && !Double.isFinite(n.doubleValue())) throw new JException("D3001", -1, first);
           if (!(first instanceof String)) args = withAt(args, 0, jsNumbers(first));
         }
         case "number" -> {
@@ -999,9 +1000,12 @@ final class JsBuiltins {
    */
   private static String pad(String s, double width, String with) {
     String unit = with == null || with.isEmpty() ? " " : with;
-    long padLength = (long) Math.abs(width) - s.codePointCount(0, s.length());
-    if (padLength <= 0) return s;
-    if (padLength > Bounds.MAX_CHARS) throw new Bounds.Crossed(Bounds.TOO_BIG);
+    double missing = Math.abs(width) - s.codePointCount(0, s.length());
+    if (!(missing > 0)) return s;
+    if (missing > Bounds.MAX_CHARS) throw new Bounds.Crossed(Bounds.TOO_BIG);
+    // jsonata-js makes an Array of that length: a fraction is JavaScript's RangeError
+    if (missing != Math.floor(missing)) throw new IllegalArgumentException("Invalid array length");
+    long padLength = (long) missing;
     int[] cps = unit.codePoints().toArray();
     StringBuilder padding = new StringBuilder();
     for (long i = 0; i < padLength; i++) padding.appendCodePoint(cps[(int) (i % cps.length)]);

@@ -760,13 +760,16 @@ class JsonataTest {
         {"$single([1, 2, 3], function($v){ $v > 1 })", "D3138: The $single() function expected exactly 1 matching result.  Instead it matched more."},
         {"$states.input.c ~> |e|5|", "T2011: The insert/update clause of the transform expression must evaluate to an object: 5"},
         {"$states.input.c ~> |e|{}, [1]|", "T2012: The delete clause of the transform expression must evaluate to a string or array of strings: [1]"},
-        {"$error(\"\")", "D3137: $error() function evaluated"}};
+        {"$error(\"\")", "D3137: $error() function evaluated"},
+        {"$string(12.345 % -0)", "D3001: Attempting to invoke string function on Infinity or NaN"}};
     assertCauses(input, "threw an error during evaluation. ", errors);
     // JavaScript's TypeErrors: a number has no properties to create, undefined no apply
     assertCauses(input, "threw an error: ", new String[][] {
         {"[1, 2] ~> |$|{'a': 1}|", "Cannot create property 'a' on number '1'"},
         {"$split('a,b', $states.input.missing)", "Cannot read properties of undefined (reading 'apply')"},
-        {"$sift({'a': 1})", "Cannot read properties of undefined (reading 'arity')"}});
+        {"$sift({'a': 1})", "Cannot read properties of undefined (reading 'arity')"},
+        // and a RangeError: an Array of a fractional length
+        {"$pad('abc', -4.5, 'x')", "Invalid array length"}});
     String[][] values = {
         {"$map([1.5, 2.5, 3.456], $round)", "[2, 2.5, 3.46]"}, {"$map([\"x\", \"y\"], $string)", "[\"x\", \"y\"]"},
         {"$map(5, function($v, $i, $a){ $a })", "[5]"}, {"$count($filter([1, 2, 3], function($v){ 0/0 }))", "0"},
