@@ -272,14 +272,15 @@ public final class JsArithmeticJsonata extends Jsonata {
 
   /**
    * A transform ({@code ~> |pattern|update, delete|}) as jsonata-js's transformer runs it on the
-   * copy the clone function in scope makes of the input ({@code $clone}: JSON's copy of it): each match of the pattern is updated and pruned in place. An object match
-   * takes the update's pairs and loses the deleted keys. An array match is a JavaScript array: a key
-   * that is an index sets (or, deleted, empties to null) that item and any other key is a property
-   * JSON does not show, so {@code [[1,2]] ~> |$|{"a":1}|} is unchanged (dashjoin failed with a Java
-   * cast message). A text, number or boolean match given a non-empty update is JavaScript's
+   * copy the clone function in scope makes of the input ({@code $clone}: JSON's copy of it): each
+   * match of the pattern is updated and pruned in place. An object match takes the update's pairs
+   * and loses the deleted keys. An array match is a JavaScript array: a key that is an index sets
+   * (or, deleted, empties to null) that item and any other key is a property JSON does not show, so
+   * {@code [[1,2]] ~> |$|{"a":1}|} is unchanged (dashjoin failed with a Java cast message); so is a
+   * function match. A text, number or boolean match given a non-empty update is JavaScript's
    * TypeError ({@code Cannot create property 'a' on number '1'}), a null one {@code Cannot set
-   * properties of null (setting 'a')}; deletions pass them by. A function match is D1010. The update
-   * must be an object (T2011), the deletions a text or texts (T2012), as before.
+   * properties of null (setting 'a')}; deletions pass them by. The update must be an object (T2011),
+   * the deletions a text or texts (T2012), as before.
    */
   @Override
   Object evaluateTransformExpression(Parser.Symbol expr, Object input, Frame environment) {
@@ -294,7 +295,6 @@ public final class JsArithmeticJsonata extends Jsonata {
       if (matches == null) return result;
       java.util.List<?> all = matches instanceof java.util.List<?> l ? l : java.util.List.of(matches);
       for (Object match : all) {
-        if (match instanceof JFunction || Functions.isLambda(match)) throw new JException("D1010", expr.position);
         Object update = evaluate(expr.update, match, environment);
         if (update != null) {
           if (!(update instanceof java.util.Map<?, ?> pairs)) throw new JException("T2011", expr.update.position, update);
@@ -326,6 +326,8 @@ public final class JsArithmeticJsonata extends Jsonata {
       io.stepwise.asl.jsonata.Bounds.checkLength(i + 1);
       while (items.size() <= i) items.add(NULL_VALUE);
       items.set((int) i, value);
+    } else if (target instanceof JFunction || Functions.isLambda(target) || target instanceof java.util.regex.Pattern) {
+      // a property of a function, which JSON does not show
     } else if (target == null || target == NULL_VALUE) {
       throw new IllegalArgumentException("Cannot set properties of null (setting '" + key + "')");
     } else {
@@ -344,12 +346,12 @@ public final class JsArithmeticJsonata extends Jsonata {
     }
   }
 
-  /** The array index a property key names (its canonical decimal text), or -1. */
+  /** The array index a property key names (its canonical decimal text, below 2^32 - 1), or -1. */
   private static long arrayIndex(String key) {
     if (key.isEmpty() || key.length() > 10 || !key.chars().allMatch(c -> c >= '0' && c <= '9')) return -1;
     if (key.length() > 1 && key.charAt(0) == '0') return -1;
     long i = Long.parseLong(key);
-    return i < Integer.MAX_VALUE ? i : -1;
+    return i < 0xFFFF_FFFFL ? i : -1;
   }
 
   private static final java.util.Set<String> SIGNATURE_ERRORS = java.util.Set.of("T0410", "T0411", "T0412");

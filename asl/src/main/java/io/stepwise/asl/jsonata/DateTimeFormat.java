@@ -12,8 +12,8 @@ import java.util.Map;
  * picture is read into literals and markers ({@code [Y0001]}, {@code [MNn,3-3]}, {@code [D1o]}), its
  * errors raised as jsonata-js raises them (D3135 no closing bracket, D3132 an unknown component
  * without a presentation, D3131, and when the marker is formatted D3133 a name for another
- * component than a month or a day, D3134 a timezone of five digits or more, D3130 a numbering
- * sequence). The timezone is JavaScript's {@code parseInt} of the text read as {@code hhmm}, its
+ * component than a month or a day, D3134 a timezone picture that is not one to four digits or a
+ * regular pattern, D3130 a numbering sequence). The timezone is JavaScript's {@code parseInt} of the text read as {@code hhmm}, its
  * hours rounded down and its minutes the remainder ({@code "-0130"} is two hours back and thirty
  * minutes back; {@code "UTC"} is NaN). The moment is JavaScript's {@code new Date(millis + offset)}:
  * cut to a whole millisecond toward zero, and an invalid date past 8.64e15 ms or with an unreadable
@@ -85,7 +85,7 @@ final class DateTimeFormat {
             def.maxWidth = width(max);
             def.maxGiven = !max.equals("*");
           }
-          presMod = marker.substring(1, comma);
+          presMod = jsSubstring(marker, 1, comma);
         } else {
           presMod = marker.length() > 1 ? marker.substring(1) : "";
         }
@@ -191,11 +191,12 @@ final class DateTimeFormat {
     StringBuilder full = new StringBuilder();
     List<Reading> readings = new ArrayList<>();
     for (Object part : parts) {
-      Reading r = part instanceof String literal ? new Reading(java.util.regex.Pattern.quote(literal), null, null) : reading((Marker) part);
+      Reading r = part instanceof String literal ? new Reading(jsQuote(literal), null, null) : reading((Marker) part);
       readings.add(r);
       full.append('(').append(r.regex()).append(')');
     }
-    java.util.regex.Matcher info = java.util.regex.Pattern.compile(full.toString(),
+    // jsonata-js's expression is a JavaScript one (a brace that makes no quantifier is a character, say)
+    java.util.regex.Matcher info = java.util.regex.Pattern.compile(JsRegex.toJava(full.toString(), false),
         java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE).matcher(timestamp);
     if (!info.matches()) return null;
     Map<String, Object> components = new java.util.HashMap<>();
@@ -248,8 +249,32 @@ final class DateTimeFormat {
         number(components.get("s")), number(components.get("f")));
     Object zone = truthy(components.get("Z")) ? components.get("Z") : components.get("z");
     if (truthy(zone)) millis -= number(zone) * 60 * 1000;
-    return Double.isNaN(millis) ? millis : (Object) (long) millis;
+    return Double.isNaN(millis) || Math.abs(millis) >= 0x1p63 ? millis : (Object) (long) millis;
   }
+
+  /** A literal as jsonata-js escapes it for its expression ({@code [.*+?^${}()|[\]\\]} behind a backslash). */
+  private static String jsQuote(String literal) {
+    StringBuilder b = new StringBuilder(literal.length() + 8);
+    for (int i = 0; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (".*+?^${}()|[]\\".indexOf(c) >= 0) b.append('\\');
+      b.append(c);
+    }
+    return b.toString();
+  }
+
+  /** JavaScript's {@code substring}: each end clamped to the text, and swapped when the first is the greater. */
+  private static String jsSubstring(String s, int from, int to) {
+    int a = Math.max(0, Math.min(from, s.length()));
+    int b = Math.max(0, Math.min(to, s.length()));
+    return s.substring(Math.min(a, b), Math.max(a, b));
+  }
+
+  /** What a name lookup finds on a plain JavaScript object that has no such key: a method of Object's prototype. */
+  private static final java.util.Set<String> INHERITED = java.util.Set.of("constructor", "hasOwnProperty", "isPrototypeOf",
+      "propertyIsEnumerable", "toString", "valueOf", "toLocaleString");
+  /** Such a method as a component: given (not undefined), true, and NaN to arithmetic. */
+  private static final Object INHERITED_METHOD = new Object();
 
   private static Reading reading(Marker part) {
     String component = part.component;
@@ -262,8 +287,11 @@ final class DateTimeFormat {
         double hours;
         double minutes = 0;
         if (separator != null) {
-          hours = jsInt(v.substring(0, v.indexOf(separator)));
-          minutes = jsInt(v.substring(v.indexOf(separator) + 1));
+          // the separator goes into the expression as it is, so a regular expression character there may
+          // match without it: JavaScript's substring of the -1 that indexOf gives then
+          int at = v.indexOf(separator);
+          hours = jsInt(jsSubstring(v, 0, at));
+          minutes = jsInt(jsSubstring(v, at + 1, v.length()));
         } else if (v.length() - 1 <= 2) {
           hours = jsInt(v);
         } else {
@@ -278,7 +306,8 @@ final class DateTimeFormat {
       return new Reading(format.regex(part.n), component, value -> number(format.parse(value)));
     }
     Map<String, Double> lookup = new java.util.HashMap<>();
-    boolean cut = part.hasWidth && part.maxWidth > 0;
+    // jsonata-js cuts the names to a maximum that is truthy: a negative one cuts them to nothing
+    boolean cut = part.hasWidth && part.maxWidth != 0 && !Double.isNaN(part.maxWidth);
     if (component.equals("M") || component.equals("x")) {
       for (int i = 0; i < MONTHS.length; i++) lookup.put(cut ? prefix(MONTHS[i], part.maxWidth) : MONTHS[i], i + 1d);
     } else if (component.equals("F")) {
@@ -288,11 +317,11 @@ final class DateTimeFormat {
     } else {
       throw new JException("D3133", -1, component);
     }
-    return new Reading("[a-zA-Z]+", component, lookup::get);
+    return new Reading("[a-zA-Z]+", component, v -> lookup.containsKey(v) ? lookup.get(v) : INHERITED.contains(v) ? INHERITED_METHOD : null);
   }
 
   private static String prefix(String name, double max) {
-    return name.substring(0, (int) Math.min(name.length(), max));
+    return jsSubstring(name, 0, (int) Math.max(Math.min(max, Integer.MAX_VALUE), Integer.MIN_VALUE));
   }
 
   private static double jsInt(String text) {
@@ -305,7 +334,9 @@ final class DateTimeFormat {
   }
 
   private static boolean truthy(Object v) {
-    return v instanceof Number n ? n.doubleValue() != 0 && !Double.isNaN(n.doubleValue()) : v instanceof String s && !s.isEmpty();
+    if (v == null) return false;
+    if (v instanceof Number n) return n.doubleValue() != 0 && !Double.isNaN(n.doubleValue());
+    return !(v instanceof String s) || !s.isEmpty();
   }
 
   /** One bit per component, most significant first: whether its value is truthy, as jsonata-js's shift has it. */
@@ -334,7 +365,7 @@ final class DateTimeFormat {
 
   private static Object formatComponent(Moment date, Marker spec, double offsetHours, double offsetMinutes) {
     Object value = fragment(date, spec.component);
-    if ("YMDdFWwXxHhms".contains(spec.component) && !spec.component.isEmpty()) {
+    if ("YMDdFWwXxHhms".contains(spec.component)) {
       if (spec.component.equals("Y") && spec.n != -1) value = (Double) value % Math.pow(10, spec.n);
       if (spec.names != null) {
         String name;

@@ -41,10 +41,7 @@ final class Functions {
   }
 
   private static JFunction checked(JsBuiltins.Signature signature, java.util.function.Function<List<?>, Object> body) {
-    return new JFunction((in, args) -> {
-      signature.check(args);
-      return body.apply(args);
-    }, null);
+    return new JsBuiltins.Signed(signature, body);
   }
 
   /**

@@ -29,7 +29,7 @@ final class IntegerPicture {
 
   enum Case { UPPER, LOWER, TITLE }
 
-  /** Nested calls jsonata-js's roman numerals make before its stack overflows (Node's default stack: about 10,500). */
+  /** Nested calls jsonata-js's roman numerals make before its stack overflows (about 10,000 on Node's default stack; the engine's, not a rule). */
   private static final int ROMAN_DEPTH = 10_000;
 
   final Primary primary;
@@ -147,13 +147,21 @@ final class IntegerPicture {
       out = b.toString();
     }
     if (regular) {
+      // a separator every position digits from the right: at each multiple below the length (jsonata-js's
+      // insertions, made here in one pass)
       Separator s = separators.get(0);
       int n = (out.length() - 1) / s.position();
-      for (int ii = n; ii > 0; ii--) {
-        int pos = out.length() - ii * s.position();
-        out = out.substring(0, pos) + s.character() + out.substring(pos);
+      if ((long) out.length() + (long) n * s.character().length() > Bounds.MAX_CHARS) throw Bounds.tooBig();
+      StringBuilder b = new StringBuilder(out.length() + n * s.character().length());
+      for (int i = 0; i < out.length(); i++) {
+        int fromEnd = out.length() - i;
+        if (i > 0 && fromEnd % s.position() == 0) b.append(s.character());
+        b.append(out.charAt(i));
       }
+      out = b.toString();
     } else {
+      // each insertion copies the text, as jsonata-js's does: millions of both is its evaluation timeout
+      if ((long) separators.size() * out.length() > 100_000_000L) throw new Bounds.Crossed(Bounds.TOO_LONG);
       for (int i = separators.size() - 1; i >= 0; i--) {
         Separator s = separators.get(i);
         int pos = out.length() - s.position();
@@ -161,6 +169,7 @@ final class IntegerPicture {
         String after = out.substring(pos >= 0 ? pos : Math.max(out.length() + pos, 0));
         out = out.substring(0, Math.max(pos, 0)) + s.character() + after;
       }
+      if (out.length() > Bounds.MAX_CHARS) throw Bounds.tooBig();
     }
     if (ordinal) {
       char last = out.charAt(out.length() - 1);
@@ -306,6 +315,8 @@ final class IntegerPicture {
       case DECIMAL -> {
         String occurrences = n > 0 ? (optionalDigits == 0 ? "{" + JsBuiltins.jsText(n) + "}"
             : "{" + JsBuiltins.jsText(n - optionalDigits) + "," + JsBuiltins.jsText(n) + "}") : "+";
+        // more digits than any text holds matches nothing (Java cannot count that far)
+        if (n > Integer.MAX_VALUE && n < 1e21) occurrences = "{0}(?!)";
         yield "[0-9]" + occurrences + (ordinal ? "(?:th|st|nd|rd)" : "");
       }
       case SEQUENCE -> throw new JException("D3130", -1, token);

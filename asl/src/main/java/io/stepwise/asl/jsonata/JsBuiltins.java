@@ -101,6 +101,11 @@ final class JsBuiltins {
       this.whole = Pattern.compile(String.join("", params.stream().map(p -> "(" + p + ")").toList()));
     }
 
+    /** How many parameters the signature declares. */
+    int size() {
+      return params.size();
+    }
+
     void check(List<?> args) {
       StringBuilder types = new StringBuilder(args.size());
       for (Object a : args) types.append(symbol(a));
@@ -559,7 +564,22 @@ final class JsBuiltins {
    */
   private static int arity(Object function) {
     if (function instanceof Checked c) return c.arity;
+    // Step Functions' own functions: their signatures' parameters, as jsonata-js counts a built-in's
+    if (function instanceof Signed f) return f.signature.size();
     return Functions.getFunctionArity(function);
+  }
+
+  /** A function registered with a jsonata-js signature that is not one of jsonata-js's built-ins (Step Functions' own). */
+  static final class Signed extends JFunction {
+    final Signature signature;
+
+    Signed(Signature signature, java.util.function.Function<List<?>, Object> body) {
+      super((in, args) -> {
+        signature.check(args);
+        return body.apply(args);
+      }, null);
+      this.signature = signature;
+    }
   }
 
   /** The function applied to an item as jsonata-js's higher-order functions apply it: value, and index and whole as it takes them. */

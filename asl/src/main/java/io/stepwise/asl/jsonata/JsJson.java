@@ -10,7 +10,7 @@ import java.util.Map;
  * jsonata-js's replacer, indented by two spaces when asked to be pretty. A finite number is
  * rounded to 15 significant digits and written as JavaScript writes it (an integer the engine
  * holds exactly is written exactly, AWS's number model); a number that is not finite is
- * {@code null}; a function is {@code ""}; an undefined value is left out of an object and is
+ * {@code null}; a function (a regular expression is one in jsonata-js) is {@code ""}; an undefined value is left out of an object and is
  * {@code null} in an array; an empty object or array is {@code {}} or {@code []} even when pretty;
  * a text is quoted as JSON.stringify quotes it (control characters and lone surrogates escaped in
  * lower-case hex).
@@ -38,7 +38,7 @@ final class JsJson {
     } else if (v instanceof Number n) {
       double d = n.doubleValue();
       b.append(Double.isFinite(d) ? JsBuiltins.JsNumber.text(d) : "null");
-    } else if (Utils.isFunction(v) || com.dashjoin.jsonata.Functions.isLambda(v)) {
+    } else if (Utils.isFunction(v) || com.dashjoin.jsonata.Functions.isLambda(v) || v instanceof java.util.regex.Pattern) {
       b.append("\"\"");
     } else if (v instanceof List<?> l) {
       if (l.isEmpty()) {

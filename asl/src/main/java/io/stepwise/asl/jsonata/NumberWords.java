@@ -40,7 +40,10 @@ final class NumberWords {
   /** jsonata-js's regular expression for a number in words: any run of the words, "and", hyphens, commas and spaces. */
   static final String REGEX = "(?:" + String.join("|", VALUES.keySet()) + "|and|[\\-, ])+";
 
-  private static final java.util.regex.Pattern WORD_BREAK = java.util.regex.Pattern.compile(",\\s|\\sand\\s|[\\s\\\\-]");
+  /** JavaScript's {@code \s}: its white space and line terminators, Unicode's spaces among them. */
+  private static final String JS_SPACE = "[\\t\\n\\u000B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]";
+  private static final java.util.regex.Pattern WORD_BREAK =
+      java.util.regex.Pattern.compile("," + JS_SPACE + "|" + JS_SPACE + "and" + JS_SPACE + "|" + JS_SPACE + "|[\\\\-]");
 
   /** jsonata-js's wordsToNumber of a lower-case text: an unknown word makes it NaN. */
   static double toNumber(String text) {

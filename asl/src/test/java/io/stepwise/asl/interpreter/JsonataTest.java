@@ -786,6 +786,8 @@ class JsonataTest {
         {"$clone({\"b\": 0.1 + 0.2, \"c\": [1, null], \"d\": function(){ 1 }})", "{\"b\": 0.3, \"c\": [1, null], \"d\": \"\"}"},
         {"($clone := function($x){ {\"z\": 1} }; {\"a\": 1} ~> |$|{\"b\": 2}|)", "{\"z\": 1, \"b\": 2}"},
         {"$split(\"a,b\", $states.input.missing, 0)", "[]"},
+        {"$string({\"a\": /x/})", "\"{\\\"a\\\":\\\"\\\"}\""}, {"{\"a\": 1} ~> |$uppercase|{\"x\": 1}|", "{\"a\": 1}"},
+        {"$map([1, 2], $random) ~> $count()", "2"},
         {"$base64decode(\"aGVsbG8\")", "\"hello\""}, {"$base64decode(\"aGVs=bG8\")", "\"hel\""}, {"$base64decode(\"a.b\")", "\"i\""},
         {"$base64decode(\"\\n\")", "\"\""}, {"$count($match($states.input.missing, /a/, 0.5))", "0"}};
     assertOutputs(input, values);
@@ -801,6 +803,7 @@ class JsonataTest {
   @Test
   void jsonataJsRules_dateTimeAndIntegerFormats() {
     String[][] values = {
+        {"$fromMillis(0, \"[,2]\")", "\"undefined\""}, {"$length($fromMillis(0, \"[Y0,0,3000]\"))", "5999"},
         {"$fromMillis(0, \"[Y]-[M01]-[D01]\", \"UTC\")", "\"NaN-NaN-NaN\""},
         {"$fromMillis(0, \"[Z]\", \"UTC\")", "\"0N:aN\""},
         {"$fromMillis(0, \"[D1o] [MNn] [Y]\", \"x\")", "\"NaNth undefined NaN\""},
@@ -856,6 +859,10 @@ class JsonataTest {
   @Test
   void jsonataJsRules_dateTimeAndIntegerParsing() {
     String[][] values = {
+        {"$toMillis(\"2020-01-01 +01:00\", \"[Y]-[M]-[D] [Z01.01]\")", "1577836800000"},
+        {"$toMillis(\"2{-1,2}\", \"[Y###0,*-2]\")", "-2145916800000"},
+        {"$toMillis(\"2020(06)01\", \"[Y]([M])[D]\")", "1590969600000"},
+        {"$parseInteger(\"one\\u00a0hundred\", \"w\")", "100"},
         {"$toMillis(\"30/02/2024\", \"[D01]/[M01]/[Y0001]\")", "1709251200000"},
         {"$toMillis(\"1/6/24\", \"[D]/[M]/[Y01]\")", "-1438560000000"},
         {"$toMillis(\"twenty twenty-four\", \"[Yw]\")", "-820540800000"},
@@ -873,6 +880,7 @@ class JsonataTest {
         {"$parseInteger(\"one zillion\", \"w\")", "\"NaN\""}};
     assertOutputs("{}", values);
     String[][] errors = {
+        {"$toMillis(\"2020-January-01\", \"[Y]-[MNn,1--1]-[D]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
         {"$toMillis(\"sat 1 jun 2024 10:05 pm\", \"[FNn,3-3] [D] [MNn,3-3] [Y] [h]:[m01] [P]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
         {"$toMillis(\"JUNE 1, 2024\", \"[MN] [D], [Y]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
         {"$toMillis(\"2024-W22-6\", \"[X0001]-W[W01]-[F1]\")", "D3136: The date/time picture string is missing specifiers required to parse the timestamp"},
