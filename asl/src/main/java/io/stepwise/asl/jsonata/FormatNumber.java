@@ -93,19 +93,28 @@ final class FormatNumber {
     String s = fixed(rounded, pic.maximumFractionalPartSize, digitFamily);
     int decimalPos = s.indexOf('.');
     s = decimalPos == -1 ? s + decimalSep : s.replace(".", decimalSep);
-    while (!s.isEmpty() && s.charAt(0) == zero) s = s.substring(1);
-    while (!s.isEmpty() && s.charAt(s.length() - 1) == zero) s = s.substring(0, s.length() - 1);
+    int first = 0;
+    while (first < s.length() && s.charAt(first) == zero) first++;
+    int last = s.length();
+    while (last > first && s.charAt(last - 1) == zero) last--;
+    s = s.substring(first, last);
     decimalPos = s.indexOf(decimalSep);
     int padLeft = pic.minimumIntegerPartSize - decimalPos;
     int padRight = pic.minimumFractionalPartSize - (s.length() - decimalPos - 1);
     s = (padLeft > 0 ? String.valueOf(zero).repeat(padLeft) : "") + s + (padRight > 0 ? String.valueOf(zero).repeat(padRight) : "");
     decimalPos = s.indexOf(decimalSep);
+    // a picture of millions of separators: jsonata-js copies the text for each, its evaluation timeout
+    if ((long) (pic.integerGroups.size() + pic.fractionalGroups.size()) * s.length() > 100_000_000L) {
+      throw new Bounds.Crossed(Bounds.TOO_LONG);
+    }
     if (pic.regularGrouping > 0) {
-      int groupCount = Math.floorDiv(decimalPos - 1, pic.regularGrouping);
-      for (int group = 1; group <= groupCount; group++) {
-        int at = decimalPos - group * pic.regularGrouping;
-        s = s.substring(0, at) + groupingSep + s.substring(at);
+      // a separator every regularGrouping digits left of the point (jsonata-js's insertions, in one pass)
+      StringBuilder b = new StringBuilder(s.length() + decimalPos / pic.regularGrouping + 1);
+      for (int i = 0; i < s.length(); i++) {
+        if (i >= 1 && i < decimalPos && (decimalPos - i) % pic.regularGrouping == 0) b.append(groupingSep);
+        b.append(s.charAt(i));
       }
+      s = b.toString();
     } else {
       for (int pos : pic.integerGroups) {
         // JavaScript's slice(0, at) and slice(at): a negative position counts from the end
@@ -257,12 +266,18 @@ final class FormatNumber {
    */
   private static List<Integer> groupingPositions(String part, String integerPart, boolean toLeft, String family, String grp, char digit) {
     List<Integer> positions = new ArrayList<>();
+    // digits before each place, counted once
+    int[] before = new int[part.length() + 1];
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      before[i + 1] = before[i] + (in(family, c) || c == digit ? 1 : 0);
+    }
     int at = part.indexOf(grp);
     while (at != -1) {
-      String side = toLeft ? part.substring(0, at) : part.substring(at);
-      positions.add((int) count(side, c -> in(family, (char) c) || c == digit));
+      // JavaScript's substring clamps a place past the part to its end
+      int place = Math.min(at, part.length());
+      positions.add(toLeft ? before[place] : before[part.length()] - before[place]);
       at = integerPart.indexOf(grp, at + 1);
-      if (at >= part.length()) break;
     }
     return positions;
   }
@@ -271,8 +286,9 @@ final class FormatNumber {
     if (indexes.isEmpty()) return 0;
     int factor = indexes.get(0);
     for (int i : indexes) factor = gcd(factor, i);
+    java.util.Set<Integer> at = new java.util.HashSet<>(indexes);
     for (int index = 1; index <= indexes.size(); index++) {
-      if (!indexes.contains(index * factor)) return 0;
+      if (!at.contains(index * factor)) return 0;
     }
     return factor;
   }

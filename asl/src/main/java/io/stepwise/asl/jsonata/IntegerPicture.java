@@ -223,10 +223,13 @@ final class IntegerPicture {
     String c = separators.get(0).character();
     for (Separator s : separators) if (!s.character().equals(c)) return 0;
     int factor = 0;
-    for (Separator s : separators) factor = gcd(s.position(), factor);
+    java.util.Set<Integer> positions = new java.util.HashSet<>();
+    for (Separator s : separators) {
+      factor = gcd(s.position(), factor);
+      positions.add(s.position());
+    }
     for (int index = 1; index <= separators.size(); index++) {
-      int want = index * factor;
-      if (separators.stream().noneMatch(s -> s.position() == want)) return 0;
+      if (!positions.contains(index * factor)) return 0;
     }
     return factor;
   }

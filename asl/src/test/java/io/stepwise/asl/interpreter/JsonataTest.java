@@ -826,7 +826,9 @@ class JsonataTest {
         {"$formatInteger(1e15, \"A\")", "\"GBDPXGRZXJL\""},
         {"$formatInteger(1e21, \"w\")", "\"one billion trillion\""},
         {"$formatInteger(7, \"#,##,##0\")", "\",7\""},
-        {"$formatNumber(100, \"#,##,###\")", "\"1,0,0\""},
+        {"$formatNumber(100, \"#,##,###\")", "\"1,0,0\""}, {"$formatNumber(1234567.25, \"#,##,##,###0.0,0,0\")", "\"12,34,567.2,,,5,0\""},
+        // millions of grouping separators, placed in one pass (each used to copy the whole text)
+        {"$length($fromMillis(0, \"[Y0,0,3000000]\"))", "5999999"},
         {"$formatNumber(-1234567, \"#,##,###\")", "\"-12,34,567\""},
         {"$formatInteger(3999, \"I\")", "\"MMMCMXCIX\""},
         {"$formatInteger(1234, \"Ww;o\")", "\"One Thousand, Two Hundred and Thirty-Fourth\""},
