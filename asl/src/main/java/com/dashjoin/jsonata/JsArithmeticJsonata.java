@@ -277,10 +277,11 @@ public final class JsArithmeticJsonata extends Jsonata {
    * and loses the deleted keys. An array match is a JavaScript array: a key that is an index sets
    * (or, deleted, empties to null) that item and any other key is a property JSON does not show, so
    * {@code [[1,2]] ~> |$|{"a":1}|} is unchanged (dashjoin failed with a Java cast message); so is a
-   * function match. A text, number or boolean match given a non-empty update is JavaScript's
-   * TypeError ({@code Cannot create property 'a' on number '1'}), a null one {@code Cannot set
-   * properties of null (setting 'a')}; deletions pass them by. The update must be an object (T2011),
-   * the deletions a text or texts (T2012), as before.
+   * function match, but a regular expression is D1010, as jsonata-js's check of a JavaScript
+   * function object has it. A text, number or boolean match given a non-empty update is
+   * JavaScript's TypeError ({@code Cannot create property 'a' on number '1'}), a null one {@code
+   * Cannot set properties of null (setting 'a')}; deletions pass them by. The update must be an
+   * object (T2011), the deletions a text or texts (T2012), as before.
    */
   @Override
   Object evaluateTransformExpression(Parser.Symbol expr, Object input, Frame environment) {
@@ -295,6 +296,8 @@ public final class JsArithmeticJsonata extends Jsonata {
       if (matches == null) return result;
       java.util.List<?> all = matches instanceof java.util.List<?> l ? l : java.util.List.of(matches);
       for (Object match : all) {
+        // a regular expression is a JavaScript function object, which jsonata-js's check refuses
+        if (match instanceof java.util.regex.Pattern) throw new JException("D1010", expr.position);
         Object update = evaluate(expr.update, match, environment);
         if (update != null) {
           if (!(update instanceof java.util.Map<?, ?> pairs)) throw new JException("T2011", expr.update.position, update);
@@ -326,7 +329,7 @@ public final class JsArithmeticJsonata extends Jsonata {
       io.stepwise.asl.jsonata.Bounds.checkLength(i + 1);
       while (items.size() <= i) items.add(NULL_VALUE);
       items.set((int) i, value);
-    } else if (target instanceof JFunction || Functions.isLambda(target) || target instanceof java.util.regex.Pattern) {
+    } else if (target instanceof JFunction || Functions.isLambda(target)) {
       // a property of a function, which JSON does not show
     } else if (target == null || target == NULL_VALUE) {
       throw new IllegalArgumentException("Cannot set properties of null (setting '" + key + "')");

@@ -37,6 +37,47 @@ public final class Bounds {
     return new Crossed(TOO_BIG);
   }
 
+  /**
+   * {@code text} for a regular expression to read, watching the time bound as it is read: a match
+   * that backtracks for longer is the evaluation timeout (jsonata-js's would run on until AWS stops
+   * it), where the evaluation's own watch, between its steps, would never see it end.
+   */
+  public static CharSequence timed(String text) {
+    return new Timed(text, System.currentTimeMillis() + Jsonata.MAX_MILLIS);
+  }
+
+  private static final class Timed implements CharSequence {
+    private final String text;
+    private final long deadline;
+    private int reads;
+
+    Timed(String text, long deadline) {
+      this.text = text;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if ((++reads & 0xFFFF) == 0 && System.currentTimeMillis() > deadline) throw new Crossed(TOO_LONG);
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   /** The memory bound, for an array the engine's own operators would make {@code items} long. */
   public static void checkLength(long items) {
     if (items > MAX_ITEMS) throw tooBig();

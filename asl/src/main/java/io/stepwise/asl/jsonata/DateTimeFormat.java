@@ -196,8 +196,16 @@ final class DateTimeFormat {
       full.append('(').append(r.regex()).append(')');
     }
     // jsonata-js's expression is a JavaScript one (a brace that makes no quantifier is a character, say)
-    java.util.regex.Matcher info = java.util.regex.Pattern.compile(JsRegex.toJava(full.toString(), false),
-        java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE).matcher(timestamp);
+    java.util.regex.Pattern expression;
+    try {
+      expression = java.util.regex.Pattern.compile(JsRegex.toJava(full.toString(), false),
+          java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      // a timezone's separator that breaks the expression: JavaScript's SyntaxError
+      throw new IllegalArgumentException("Invalid regular expression: /^" + full + "$/i");
+    }
+    // adjacent digit runs backtrack for long on a text that does not match: the time bound watches
+    java.util.regex.Matcher info = expression.matcher(Bounds.timed(timestamp));
     if (!info.matches()) return null;
     Map<String, Object> components = new java.util.HashMap<>();
     for (int i = 0; i < readings.size(); i++) {

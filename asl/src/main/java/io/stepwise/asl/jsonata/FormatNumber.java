@@ -103,10 +103,10 @@ final class FormatNumber {
     int padRight = pic.minimumFractionalPartSize - (s.length() - decimalPos - 1);
     s = (padLeft > 0 ? String.valueOf(zero).repeat(padLeft) : "") + s + (padRight > 0 ? String.valueOf(zero).repeat(padRight) : "");
     decimalPos = s.indexOf(decimalSep);
-    // a picture of millions of separators: jsonata-js copies the text for each, its evaluation timeout
-    if ((long) (pic.integerGroups.size() + pic.fractionalGroups.size()) * s.length() > 100_000_000L) {
-      throw new Bounds.Crossed(Bounds.TOO_LONG);
-    }
+    // irregular separators by the million: jsonata-js copies the text (growing by one each time) for
+    // each, which its evaluation timeout ends; regular ones are placed in one pass
+    long copies = pic.regularGrouping > 0 ? pic.fractionalGroups.size() : pic.integerGroups.size() + pic.fractionalGroups.size();
+    if (copies * (s.length() + copies * groupingSep.length()) > 100_000_000L) throw new Bounds.Crossed(Bounds.TOO_LONG);
     if (pic.regularGrouping > 0) {
       // a separator every regularGrouping digits left of the point (jsonata-js's insertions, in one pass)
       StringBuilder b = new StringBuilder(s.length() + decimalPos / pic.regularGrouping + 1);

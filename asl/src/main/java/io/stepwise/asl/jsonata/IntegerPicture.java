@@ -161,7 +161,9 @@ final class IntegerPicture {
       out = b.toString();
     } else {
       // each insertion copies the text, as jsonata-js's does: millions of both is its evaluation timeout
-      if ((long) separators.size() * out.length() > 100_000_000L) throw new Bounds.Crossed(Bounds.TOO_LONG);
+      long copies = separators.size();
+      // (a separator is one character, two for a surrogate pair)
+      if (copies * (out.length() + copies * 2) > 100_000_000L) throw new Bounds.Crossed(Bounds.TOO_LONG);
       for (int i = separators.size() - 1; i >= 0; i--) {
         Separator s = separators.get(i);
         int pos = out.length() - s.position();

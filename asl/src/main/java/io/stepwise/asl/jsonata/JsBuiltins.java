@@ -847,7 +847,7 @@ final class JsBuiltins {
   private static List<MatchResult> regexMatches(Pattern p, String s, Number limit) {
     List<MatchResult> out = new ArrayList<>();
     double max = limit == null ? Double.POSITIVE_INFINITY : limit.doubleValue();
-    Matcher m = p.matcher(s);
+    Matcher m = p.matcher(Bounds.timed(s));
     MatchResult current = m.find() ? m.toMatchResult() : null;
     while (current != null && out.size() < max) {
       out.add(current);
@@ -1022,9 +1022,9 @@ final class JsBuiltins {
     String unit = with == null || with.isEmpty() ? " " : with;
     double missing = Math.abs(width) - s.codePointCount(0, s.length());
     if (!(missing > 0)) return s;
+    // jsonata-js makes an Array one longer: a fraction, or 2^32 or more, is JavaScript's RangeError
+    if (missing != Math.floor(missing) || missing + 1 >= 0x1p32) throw new IllegalArgumentException("Invalid array length");
     if (missing > Bounds.MAX_CHARS) throw new Bounds.Crossed(Bounds.TOO_BIG);
-    // jsonata-js makes an Array of that length: a fraction is JavaScript's RangeError
-    if (missing != Math.floor(missing)) throw new IllegalArgumentException("Invalid array length");
     long padLength = (long) missing;
     int[] cps = unit.codePoints().toArray();
     StringBuilder padding = new StringBuilder();

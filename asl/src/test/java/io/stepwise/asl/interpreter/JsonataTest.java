@@ -761,7 +761,8 @@ class JsonataTest {
         {"$states.input.c ~> |e|5|", "T2011: The insert/update clause of the transform expression must evaluate to an object: 5"},
         {"$states.input.c ~> |e|{}, [1]|", "T2012: The delete clause of the transform expression must evaluate to a string or array of strings: [1]"},
         {"$error(\"\")", "D3137: $error() function evaluated"},
-        {"$string(12.345 % -0)", "D3001: Attempting to invoke string function on Infinity or NaN"}};
+        {"$string(12.345 % -0)", "D3001: Attempting to invoke string function on Infinity or NaN"},
+        {"($r := /x/; {\"a\": 1} ~> |$r|{\"b\": 1}|)", "D1010: Attempted to access the Javascript object prototype"}};
     assertCauses(input, "threw an error during evaluation. ", errors);
     // JavaScript's TypeErrors: a number has no properties to create, undefined no apply
     assertCauses(input, "threw an error: ", new String[][] {
@@ -769,7 +770,7 @@ class JsonataTest {
         {"$split('a,b', $states.input.missing)", "Cannot read properties of undefined (reading 'apply')"},
         {"$sift({'a': 1})", "Cannot read properties of undefined (reading 'arity')"},
         // and a RangeError: an Array of a fractional length
-        {"$pad('abc', -4.5, 'x')", "Invalid array length"}});
+        {"$pad('abc', -4.5, 'x')", "Invalid array length"}, {"$pad('a', 5e9)", "Invalid array length"}});
     String[][] values = {
         {"$map([1.5, 2.5, 3.456], $round)", "[2, 2.5, 3.46]"}, {"$map([\"x\", \"y\"], $string)", "[\"x\", \"y\"]"},
         {"$map(5, function($v, $i, $a){ $a })", "[5]"}, {"$count($filter([1, 2, 3], function($v){ 0/0 }))", "0"},
@@ -828,7 +829,7 @@ class JsonataTest {
         {"$formatInteger(7, \"#,##,##0\")", "\",7\""},
         {"$formatNumber(100, \"#,##,###\")", "\"1,0,0\""}, {"$formatNumber(1234567.25, \"#,##,##,###0.0,0,0\")", "\"12,34,567.2,,,5,0\""},
         // millions of grouping separators, placed in one pass (each used to copy the whole text)
-        {"$length($fromMillis(0, \"[Y0,0,3000000]\"))", "5999999"},
+        {"$length($fromMillis(0, \"[Y0,0,3000000]\"))", "5999999"}, {"$length($formatNumber(1, $pad(\"\", 20000, \"0,\") & \"0\"))", "20001"},
         {"$formatNumber(-1234567, \"#,##,###\")", "\"-12,34,567\""},
         {"$formatInteger(3999, \"I\")", "\"MMMCMXCIX\""},
         {"$formatInteger(1234, \"Ww;o\")", "\"One Thousand, Two Hundred and Thirty-Fourth\""},
@@ -848,7 +849,9 @@ class JsonataTest {
         {"$formatInteger(2, $states.input.missing)", " threw an error: Cannot read properties of undefined (reading 'lastIndexOf')"},
         {"$formatNumber(2, $states.input.missing)", " threw an error: Cannot read properties of undefined (reading 'split')"},
         {"$formatInteger(20000000, \"I\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."},
-        {"$formatInteger(0/0, \"w\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."}};
+        {"$formatInteger(0/0, \"w\")", " threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."},
+        // millions of irregular separators: jsonata-js's copying for each runs into its timeout
+        {"$formatNumber(7, $pad(\"\", 6000000, \"#,\") & \"##0\")", " threw an error during evaluation: Expression evaluation timeout: Check for infinite loop"}};
     assertCauses("{}", "", errors);
   }
 
