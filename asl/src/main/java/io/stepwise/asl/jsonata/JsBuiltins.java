@@ -224,6 +224,10 @@ final class JsBuiltins {
         case "number" -> {
           if (first instanceof String s) return number(s);
         }
+        case "contains" -> {
+          // a regular expression found as jsonata-js finds it, reading the text under the time bound
+          if (first instanceof String s && args.size() > 1 && args.get(1) instanceof Pattern p) return p.matcher(Bounds.timed(s)).find();
+        }
         case "base64decode" -> {
           if (first instanceof String s) return new String(base64Bytes(s), StandardCharsets.UTF_8);
         }
