@@ -255,8 +255,8 @@ final class DateTimeFormat {
     }
     double millis = dateUtc(number(components.get("Y")), month, day, hours, number(components.get("m")),
         number(components.get("s")), number(components.get("f")));
-    Object zone = truthy(components.get("Z")) ? components.get("Z") : components.get("z");
-    if (truthy(zone)) millis -= number(zone) * 60 * 1000;
+    Object zone = JsBuiltins.truthy(components.get("Z")) ? components.get("Z") : components.get("z");
+    if (JsBuiltins.truthy(zone)) millis -= number(zone) * 60 * 1000;
     return Double.isNaN(millis) || Math.abs(millis) >= 0x1p63 ? millis : (Object) (long) millis;
   }
 
@@ -341,16 +341,10 @@ final class DateTimeFormat {
     return v instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
-  private static boolean truthy(Object v) {
-    if (v == null) return false;
-    if (v instanceof Number n) return n.doubleValue() != 0 && !Double.isNaN(n.doubleValue());
-    return !(v instanceof String s) || !s.isEmpty();
-  }
-
   /** One bit per component, most significant first: whether its value is truthy, as jsonata-js's shift has it. */
   private static int mask(Map<String, Object> components, String order) {
     int mask = 0;
-    for (int i = 0; i < order.length(); i++) mask = (mask << 1) + (truthy(components.get(order.substring(i, i + 1))) ? 1 : 0);
+    for (int i = 0; i < order.length(); i++) mask = (mask << 1) + (JsBuiltins.truthy(components.get(order.substring(i, i + 1))) ? 1 : 0);
     return mask;
   }
 

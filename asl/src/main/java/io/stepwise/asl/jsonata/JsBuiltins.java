@@ -784,7 +784,7 @@ final class JsBuiltins {
   }
 
   /** JavaScript's truthiness of a JSONata value (undefined and JSON null are both falsy). */
-  private static boolean truthy(Object v) {
+  static boolean truthy(Object v) {
     if (v == null || v == com.dashjoin.jsonata.Jsonata.NULL_VALUE) return false;
     if (v instanceof Boolean b) return b;
     if (v instanceof Number n) {
